@@ -1,0 +1,108 @@
+//! Benchmarks of the consortium pallet (v2 syntax), each set up in its worst case.
+
+use super::*;
+use crate::Pallet as Consortium;
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::EnsureOrigin;
+use frame_system::RawOrigin;
+
+fn governance<T: Config>() -> T::RuntimeOrigin {
+	T::GovernanceOrigin::try_successful_origin()
+		.unwrap_or_else(|_| RawOrigin::Root.into())
+}
+
+fn register<T: Config>(admin: &T::AccountId) {
+	let name = vec![b'o'; T::MaxNameLength::get() as usize].try_into().unwrap();
+	Consortium::<T>::do_register(admin, name, Roles::from_roles(&Role::ALL)).unwrap();
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_organization(n: Linear<1, { T::MaxNameLength::get() }>) {
+		let admin: T::AccountId = account("admin", 0, 0);
+		let name = vec![b'n'; n as usize];
+		let roles = Roles::from_roles(&Role::ALL);
+		let origin = governance::<T>();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, admin.clone(), name, roles);
+
+		assert!(Organizations::<T>::contains_key(&admin));
+	}
+
+	#[benchmark]
+	fn set_roles() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		let origin = governance::<T>();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, admin.clone(), Roles::only(Role::Regulator));
+
+		assert_eq!(Organizations::<T>::get(&admin).unwrap().roles, Roles::only(Role::Regulator));
+	}
+
+	#[benchmark]
+	fn suspend_organization() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		let origin = governance::<T>();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, admin.clone());
+
+		assert!(!Consortium::<T>::is_active(&admin));
+	}
+
+	#[benchmark]
+	fn reinstate_organization() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		Organizations::<T>::mutate(&admin, |o| {
+			if let Some(o) = o {
+				o.status = OrganizationStatus::Suspended
+			}
+		});
+		let origin = governance::<T>();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, admin.clone());
+
+		assert!(Consortium::<T>::is_active(&admin));
+	}
+
+	#[benchmark]
+	fn add_staff() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		// Fill the organization up to one below its bound.
+		for i in 0..T::MaxStaff::get().saturating_sub(1) {
+			Consortium::<T>::do_add_staff(&admin, &account("staff", i, 1)).unwrap();
+		}
+		let staff: T::AccountId = account("new_staff", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin.clone()), staff.clone());
+
+		assert_eq!(StaffOf::<T>::get(&staff), Some(admin));
+	}
+
+	#[benchmark]
+	fn remove_staff() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		let staff: T::AccountId = account("staff", 0, 0);
+		Consortium::<T>::do_add_staff(&admin, &staff).unwrap();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin), staff.clone());
+
+		assert!(!StaffOf::<T>::contains_key(&staff));
+	}
+
+	impl_benchmark_test_suite!(Consortium, crate::mock::ExtBuilder::empty().build(), crate::mock::Test);
+}

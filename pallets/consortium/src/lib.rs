@@ -1,0 +1,571 @@
+//! # Consortium pallet
+//!
+//! Who is in the MedChain network, in which roles, and which accounts act for them.
+//!
+//! ## Overview
+//!
+//! MedChain is a permissioned chain: hospitals, pharmacies, manufacturers, distributors,
+//! regulators, trial sponsors, research institutes and insurers are admitted by governance.
+//! This pallet keeps that membership and answers, for every other pallet, the one question
+//! they all need: *is this account acting for an active organization that holds role R?*
+//!
+//! ## Terminology
+//!
+//! - **Organization**: a member, identified by its **admin** account. The admin manages
+//!   the organization's staff and acts for it.
+//! - **Role**: what an organization may do ([`Role`]); an organization holds a set of them
+//!   ([`Roles`], a `u16` bit set).
+//! - **Staff**: an account (a clinician's or pharmacist's own key) that acts for exactly one
+//!   organization, added and removed by that organization's admin.
+//! - **Suspended**: an organization that governance has suspended. It and its staff fail
+//!   every role check, in every pallet, at once, without touching any other storage.
+//!
+//! ## Assumptions
+//!
+//! - Governance (`GovernanceOrigin`: Root on dev chains, a council majority on a
+//!   consortium chain) is trusted to admit real organizations.
+//! - An account is either an admin of one organization, or staff of one organization, or
+//!   neither; never both and never for two organizations.
+//!
+//! ## Interface for other pallets
+//!
+//! Other pallets never read this pallet's storage. They ask through the [`RoleProvider`]
+//! trait (`T::Roles::ensure_role(&who, Role::Provider)?` returns the organization) or use the
+//! [`EnsureRole`] origin check.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use core::marker::PhantomData;
+use frame_support::{
+	dispatch::DispatchResult,
+	traits::{EnsureOrigin, Get},
+};
+use sp_runtime::DispatchError;
+
+/// The permission checks other pallets ask of the consortium.
+///
+/// Implemented by this pallet's [`Pallet`]; pallets take it as an associated type in
+/// their `Config` (e.g. `type Roles: RoleProvider<Self::AccountId>`).
+pub trait RoleProvider<AccountId> {
+	/// The organization `who` acts for: the organization itself if `who` is an admin, its
+	/// employer if `who` is staff. Returned whether or not the organization is active.
+	fn organization_of(who: &AccountId) -> Option<AccountId>;
+
+	/// Whether `org` is a registered, active (not suspended) organization.
+	fn is_active(org: &AccountId) -> bool;
+
+	/// Whether `org` is active and holds `role`.
+	fn has_role(org: &AccountId, role: Role) -> bool;
+
+	/// Succeeds with the organization `who` acts for if that organization is active and
+	/// holds `role`; fails with the consortium's named error otherwise
+	/// (`NotAMember`, `OrganizationSuspended`, `MissingRole`).
+	fn ensure_role(who: &AccountId, role: Role) -> Result<AccountId, DispatchError>;
+
+	/// Make `org` an active organization holding `roles`, with `staff` acting for it.
+	/// Only for benchmarks and tests of other pallets.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(org: &AccountId, roles: Roles, staff: &[AccountId]);
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	/// The storage layout version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// The organization record as stored.
+	pub type OrganizationOf<T> = Organization<
+		BoundedVec<u8, <T as Config>::MaxNameLength>,
+		BlockNumberFor<T>,
+	>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// Who admits organizations and changes their roles or status: Root on dev chains,
+		/// a council supermajority on a consortium chain.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The longest organization name, in bytes.
+		#[pallet::constant]
+		type MaxNameLength: Get<u32>;
+
+		/// The most staff accounts one organization may have.
+		#[pallet::constant]
+		type MaxStaff: Get<u32>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Member organizations, keyed by their admin account.
+	#[pallet::storage]
+	pub type Organizations<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, OrganizationOf<T>, OptionQuery>;
+
+	/// For each staff account, the organization (admin account) it acts for.
+	#[pallet::storage]
+	pub type StaffOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId, OptionQuery>;
+
+	/// The number of registered organizations.
+	#[pallet::storage]
+	pub type OrganizationCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Organizations present from genesis: `(admin, name, roles, staff)`.
+		/// `roles` is the `u16` bit set of [`Roles`].
+		pub organizations: Vec<(T::AccountId, Vec<u8>, u16, Vec<T::AccountId>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (admin, name, roles, staff) in &self.organizations {
+				// Genesis is built by the node operator: a bad preset must stop the chain
+				// from starting rather than start it with a silently altered membership.
+				let name: BoundedVec<u8, T::MaxNameLength> =
+					name.clone().try_into().expect("genesis organization name too long");
+				Pallet::<T>::do_register(admin, name, Roles(*roles))
+					.expect("invalid genesis organization");
+				for member in staff {
+					Pallet::<T>::do_add_staff(admin, member).expect("invalid genesis staff");
+				}
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// Governance admitted an organization.
+		OrganizationRegistered {
+			/// The organization's admin account, which identifies it.
+			admin: T::AccountId,
+			/// Its name.
+			name: BoundedVec<u8, T::MaxNameLength>,
+			/// Its roles.
+			roles: Roles,
+		},
+		/// Governance changed an organization's roles.
+		RolesSet {
+			/// The organization.
+			organization: T::AccountId,
+			/// Its new roles.
+			roles: Roles,
+		},
+		/// Governance suspended an organization: it and its staff can do nothing anywhere.
+		OrganizationSuspended {
+			/// The organization.
+			organization: T::AccountId,
+		},
+		/// Governance lifted an organization's suspension.
+		OrganizationReinstated {
+			/// The organization.
+			organization: T::AccountId,
+		},
+		/// An admin added a staff account to its organization.
+		StaffAdded {
+			/// The organization.
+			organization: T::AccountId,
+			/// The account that now acts for it.
+			staff: T::AccountId,
+		},
+		/// An admin removed a staff account from its organization.
+		StaffRemoved {
+			/// The organization.
+			organization: T::AccountId,
+			/// The account that no longer acts for it.
+			staff: T::AccountId,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No organization is registered under this account.
+		OrganizationNotFound,
+		/// An organization is already registered under this admin account.
+		OrganizationAlreadyExists,
+		/// The organization name is empty.
+		EmptyName,
+		/// The organization name is longer than `MaxNameLength`.
+		NameTooLong,
+		/// The role set is empty: an organization must hold at least one role.
+		NoRoles,
+		/// The role set has bits that name no known role.
+		UnknownRoles,
+		/// The organization is suspended.
+		OrganizationSuspended,
+		/// The organization is already suspended.
+		OrganizationAlreadySuspended,
+		/// The organization is not suspended, so it cannot be reinstated.
+		OrganizationNotSuspended,
+		/// The signer is not the admin of an organization.
+		NotOrganizationAdmin,
+		/// The account already acts for an organization as staff.
+		AlreadyStaff,
+		/// The account is an organization's admin, so it cannot also be staff.
+		AccountIsOrganization,
+		/// The account is staff of an organization, so it cannot be an organization's admin.
+		AccountIsStaff,
+		/// The account is not staff of the signer's organization.
+		StaffNotFound,
+		/// The organization already has `MaxStaff` staff accounts.
+		MaxStaffExceeded,
+		/// The account is neither an organization's admin nor its staff.
+		NotAMember,
+		/// The organization does not hold the role this call needs.
+		MissingRole,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Admit an organization to the consortium.
+		///
+		/// - `origin`: `GovernanceOrigin`.
+		/// - `admin`: the account that identifies and manages the organization.
+		/// - `name`: UTF-8 name, 1..=`MaxNameLength` bytes.
+		/// - `roles`: the roles it holds (non-empty, known bits only).
+		///
+		/// Emits `OrganizationRegistered`. Errors: `OrganizationAlreadyExists`,
+		/// `AccountIsStaff`, `EmptyName`, `NameTooLong`, `NoRoles`, `UnknownRoles`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_organization(name.len() as u32))]
+		pub fn register_organization(
+			origin: OriginFor<T>,
+			admin: T::AccountId,
+			name: Vec<u8>,
+			roles: Roles,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let name: BoundedVec<u8, T::MaxNameLength> =
+				name.try_into().map_err(|_| Error::<T>::NameTooLong)?;
+			Self::do_register(&admin, name.clone(), roles)?;
+			Self::deposit_event(Event::OrganizationRegistered { admin, name, roles });
+			Ok(())
+		}
+
+		/// Replace an organization's roles.
+		///
+		/// - `origin`: `GovernanceOrigin`.
+		/// - `organization`: the organization's admin account.
+		/// - `roles`: its new roles (non-empty, known bits only).
+		///
+		/// Emits `RolesSet`. Errors: `OrganizationNotFound`, `NoRoles`, `UnknownRoles`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_roles())]
+		pub fn set_roles(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+			roles: Roles,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::ensure_valid_roles(roles)?;
+			Organizations::<T>::try_mutate(&organization, |maybe_org| -> DispatchResult {
+				let org = maybe_org.as_mut().ok_or(Error::<T>::OrganizationNotFound)?;
+				org.roles = roles;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::RolesSet { organization, roles });
+			Ok(())
+		}
+
+		/// Suspend an organization: it and all its staff fail every role check until
+		/// reinstated. Nothing else is touched, so reinstating restores everything.
+		///
+		/// - `origin`: `GovernanceOrigin`.
+		/// - `organization`: the organization's admin account.
+		///
+		/// Emits `OrganizationSuspended`. Errors: `OrganizationNotFound`,
+		/// `OrganizationAlreadySuspended`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::suspend_organization())]
+		pub fn suspend_organization(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Organizations::<T>::try_mutate(&organization, |maybe_org| -> DispatchResult {
+				let org = maybe_org.as_mut().ok_or(Error::<T>::OrganizationNotFound)?;
+				ensure!(
+					org.status == OrganizationStatus::Active,
+					Error::<T>::OrganizationAlreadySuspended
+				);
+				org.status = OrganizationStatus::Suspended;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::OrganizationSuspended { organization });
+			Ok(())
+		}
+
+		/// Lift an organization's suspension.
+		///
+		/// - `origin`: `GovernanceOrigin`.
+		/// - `organization`: the organization's admin account.
+		///
+		/// Emits `OrganizationReinstated`. Errors: `OrganizationNotFound`,
+		/// `OrganizationNotSuspended`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::reinstate_organization())]
+		pub fn reinstate_organization(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Organizations::<T>::try_mutate(&organization, |maybe_org| -> DispatchResult {
+				let org = maybe_org.as_mut().ok_or(Error::<T>::OrganizationNotFound)?;
+				ensure!(
+					org.status == OrganizationStatus::Suspended,
+					Error::<T>::OrganizationNotSuspended
+				);
+				org.status = OrganizationStatus::Active;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::OrganizationReinstated { organization });
+			Ok(())
+		}
+
+		/// Let `account` act for the signer's organization.
+		///
+		/// - `origin`: signed by an active organization's admin.
+		/// - `account`: the staff member's own key; it must not already act for any
+		///   organization, as staff or as admin.
+		///
+		/// Emits `StaffAdded`. Errors: `NotOrganizationAdmin`, `OrganizationSuspended`,
+		/// `AlreadyStaff`, `AccountIsOrganization`, `MaxStaffExceeded`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::add_staff())]
+		pub fn add_staff(origin: OriginFor<T>, account: T::AccountId) -> DispatchResult {
+			let admin = ensure_signed(origin)?;
+			Self::do_add_staff(&admin, &account)?;
+			Self::deposit_event(Event::StaffAdded { organization: admin, staff: account });
+			Ok(())
+		}
+
+		/// Stop `account` acting for the signer's organization. Allowed while the
+		/// organization is suspended, so an admin can always revoke a lost key.
+		///
+		/// - `origin`: signed by an organization's admin.
+		/// - `account`: a staff account of that organization.
+		///
+		/// Emits `StaffRemoved`. Errors: `NotOrganizationAdmin`, `StaffNotFound`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::remove_staff())]
+		pub fn remove_staff(origin: OriginFor<T>, account: T::AccountId) -> DispatchResult {
+			let admin = ensure_signed(origin)?;
+			let org = Organizations::<T>::get(&admin).ok_or(Error::<T>::NotOrganizationAdmin)?;
+			ensure!(StaffOf::<T>::get(&account) == Some(admin.clone()), Error::<T>::StaffNotFound);
+			StaffOf::<T>::remove(&account);
+			Organizations::<T>::insert(
+				&admin,
+				Organization { staff_count: org.staff_count.saturating_sub(1), ..org },
+			);
+			Self::deposit_event(Event::StaffRemoved { organization: admin, staff: account });
+			Ok(())
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn ensure_valid_roles(roles: Roles) -> DispatchResult {
+			ensure!(!roles.is_empty(), Error::<T>::NoRoles);
+			ensure!(roles.is_valid(), Error::<T>::UnknownRoles);
+			Ok(())
+		}
+
+		/// Register `admin` as an active organization. Checks everything, writes only after.
+		pub(crate) fn do_register(
+			admin: &T::AccountId,
+			name: BoundedVec<u8, T::MaxNameLength>,
+			roles: Roles,
+		) -> DispatchResult {
+			ensure!(!Organizations::<T>::contains_key(admin), Error::<T>::OrganizationAlreadyExists);
+			ensure!(!StaffOf::<T>::contains_key(admin), Error::<T>::AccountIsStaff);
+			ensure!(!name.is_empty(), Error::<T>::EmptyName);
+			Self::ensure_valid_roles(roles)?;
+			let count = OrganizationCount::<T>::get().saturating_add(1);
+			Organizations::<T>::insert(
+				admin,
+				Organization {
+					name,
+					roles,
+					status: OrganizationStatus::Active,
+					staff_count: 0,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			OrganizationCount::<T>::put(count);
+			Ok(())
+		}
+
+		/// Add `account` as staff of `admin`'s organization. Checks everything, writes after.
+		pub(crate) fn do_add_staff(admin: &T::AccountId, account: &T::AccountId) -> DispatchResult {
+			let org = Organizations::<T>::get(admin).ok_or(Error::<T>::NotOrganizationAdmin)?;
+			ensure!(org.status == OrganizationStatus::Active, Error::<T>::OrganizationSuspended);
+			ensure!(!StaffOf::<T>::contains_key(account), Error::<T>::AlreadyStaff);
+			ensure!(!Organizations::<T>::contains_key(account), Error::<T>::AccountIsOrganization);
+			ensure!(org.staff_count < T::MaxStaff::get(), Error::<T>::MaxStaffExceeded);
+			let staff_count = org.staff_count.saturating_add(1);
+			StaffOf::<T>::insert(account, admin);
+			Organizations::<T>::insert(admin, Organization { staff_count, ..org });
+			Ok(())
+		}
+
+		/// Check the pallet's invariants:
+		/// - every staff account points at an existing organization and is not an admin;
+		/// - each organization's `staff_count` equals the number of its staff accounts and
+		///   is at most `MaxStaff`;
+		/// - `OrganizationCount` equals the number of organizations.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::btree_map::BTreeMap;
+			let mut counted: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+			for (staff, org) in StaffOf::<T>::iter() {
+				ensure!(Organizations::<T>::contains_key(&org), "staff of an unknown organization");
+				ensure!(!Organizations::<T>::contains_key(&staff), "an admin is also staff");
+				let entry = counted.entry(org).or_default();
+				*entry = entry.saturating_add(1);
+			}
+			let mut organizations: u32 = 0;
+			for (admin, org) in Organizations::<T>::iter() {
+				organizations = organizations.saturating_add(1);
+				let staff = counted.get(&admin).copied().unwrap_or_default();
+				ensure!(org.staff_count == staff, "staff_count does not match StaffOf");
+				ensure!(org.staff_count <= T::MaxStaff::get(), "more staff than MaxStaff");
+				ensure!(!org.roles.is_empty() && org.roles.is_valid(), "invalid roles stored");
+			}
+			ensure!(
+				OrganizationCount::<T>::get() == organizations,
+				"OrganizationCount does not match Organizations"
+			);
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
+	fn organization_of(who: &T::AccountId) -> Option<T::AccountId> {
+		if Organizations::<T>::contains_key(who) {
+			Some(who.clone())
+		} else {
+			StaffOf::<T>::get(who)
+		}
+	}
+
+	fn is_active(org: &T::AccountId) -> bool {
+		Organizations::<T>::get(org).is_some_and(|o| o.status == OrganizationStatus::Active)
+	}
+
+	fn has_role(org: &T::AccountId, role: Role) -> bool {
+		Organizations::<T>::get(org)
+			.is_some_and(|o| o.status == OrganizationStatus::Active && o.roles.contains(role))
+	}
+
+	fn ensure_role(who: &T::AccountId, role: Role) -> Result<T::AccountId, DispatchError> {
+		let org_id = Self::organization_of(who).ok_or(Error::<T>::NotAMember)?;
+		let org = Organizations::<T>::get(&org_id).ok_or(Error::<T>::NotAMember)?;
+		frame_support::ensure!(
+			org.status == OrganizationStatus::Active,
+			Error::<T>::OrganizationSuspended
+		);
+		frame_support::ensure!(org.roles.contains(role), Error::<T>::MissingRole);
+		Ok(org_id)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(org: &T::AccountId, roles: Roles, staff: &[T::AccountId]) {
+		let name: frame_support::BoundedVec<u8, T::MaxNameLength> =
+			alloc::vec![b'b'; T::MaxNameLength::get().min(8) as usize].try_into().unwrap_or_default();
+		if Organizations::<T>::contains_key(org) {
+			Organizations::<T>::mutate(org, |o| {
+				if let Some(o) = o {
+					o.roles = roles;
+					o.status = OrganizationStatus::Active;
+				}
+			});
+		} else {
+			let _ = Self::do_register(org, name, roles);
+		}
+		for member in staff {
+			let _ = Self::do_add_staff(org, member);
+		}
+	}
+}
+
+/// Origin check for "signed by an active organization holding role `R`, or by its staff".
+/// Succeeds with the organization's admin account.
+///
+/// `R` is a `Get<Role>`, e.g. `EnsureRole<Runtime, ProviderRole>` with
+/// `parameter_types! { pub const ProviderRole: Role = Role::Provider; }`.
+pub struct EnsureRole<T, R>(PhantomData<(T, R)>);
+
+impl<T: Config, R: Get<Role>> EnsureOrigin<T::RuntimeOrigin> for EnsureRole<T, R> {
+	type Success = T::AccountId;
+
+	fn try_origin(o: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
+		let who = frame_system::ensure_signed(o.clone()).map_err(|_| o.clone())?;
+		<Pallet<T> as RoleProvider<T::AccountId>>::ensure_role(&who, R::get()).map_err(|_| o)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
+		let org: T::AccountId = frame_benchmarking::account("ensure_role_org", 0, 0);
+		<Pallet<T> as RoleProvider<T::AccountId>>::register_for_benchmarks(
+			&org,
+			Roles::only(R::get()),
+			&[],
+		);
+		Ok(frame_system::RawOrigin::Signed(org).into())
+	}
+}

@@ -1,0 +1,137 @@
+//! Types of the consortium pallet: roles, organizations and their status.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// One role an organization can hold in the consortium.
+///
+/// Each role is one bit of [`Roles`]; the discriminant is the bit's position.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Role {
+	/// A hospital or clinic: treats patients, anchors health records.
+	Provider = 0,
+	/// Dispenses drugs to patients.
+	Pharmacy = 1,
+	/// Registers products and commissions drug batches.
+	Manufacturer = 2,
+	/// Moves drug batches between manufacturers and pharmacies.
+	Distributor = 3,
+	/// Oversees the network: recalls, trial flags, audits.
+	Regulator = 4,
+	/// Registers and runs clinical trials.
+	TrialSponsor = 5,
+	/// Reads data under a patient's Research consent.
+	Researcher = 6,
+	/// Checks claims against anchored records under an Insurance consent.
+	Insurer = 7,
+}
+
+impl Role {
+	/// Every role, in bit order.
+	pub const ALL: [Role; 8] = [
+		Role::Provider,
+		Role::Pharmacy,
+		Role::Manufacturer,
+		Role::Distributor,
+		Role::Regulator,
+		Role::TrialSponsor,
+		Role::Researcher,
+		Role::Insurer,
+	];
+
+	/// The bit this role occupies in a [`Roles`] set.
+	pub const fn bit(self) -> u16 {
+		1u16 << (self as u16)
+	}
+}
+
+/// A set of [`Role`]s, encoded as a `u16` bit set (`Provider = 1`, `Pharmacy = 2`,
+/// `Manufacturer = 4`, `Distributor = 8`, `Regulator = 16`, `TrialSponsor = 32`,
+/// `Researcher = 64`, `Insurer = 128`).
+///
+/// Clients pass the plain number; bits above `Insurer` are rejected by the pallet.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Roles(pub u16);
+
+impl Roles {
+	/// The bits that name a known role.
+	pub const KNOWN: u16 = 0b1111_1111;
+
+	/// The empty set.
+	pub const fn none() -> Self {
+		Roles(0)
+	}
+
+	/// A set holding exactly one role.
+	pub const fn only(role: Role) -> Self {
+		Roles(role.bit())
+	}
+
+	/// A set holding the given roles.
+	pub fn from_roles(roles: &[Role]) -> Self {
+		Roles(roles.iter().fold(0, |acc, r| acc | r.bit()))
+	}
+
+	/// Whether the set holds `role`.
+	pub const fn contains(self, role: Role) -> bool {
+		self.0 & role.bit() != 0
+	}
+
+	/// Whether the set is empty.
+	pub const fn is_empty(self) -> bool {
+		self.0 == 0
+	}
+
+	/// Whether every bit names a known role.
+	pub const fn is_valid(self) -> bool {
+		self.0 & !Self::KNOWN == 0
+	}
+}
+
+impl From<Role> for Roles {
+	fn from(role: Role) -> Self {
+		Roles::only(role)
+	}
+}
+
+/// Whether an organization may act.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum OrganizationStatus {
+	/// The organization and its staff act in their roles.
+	Active,
+	/// Governance suspended the organization: it and its staff fail every role check.
+	Suspended,
+}
+
+/// A member organization of the consortium, stored under its admin account.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Organization<Name, BlockNumber> {
+	/// Human-readable name (UTF-8), e.g. "St. Mary's Hospital". Public, not health data.
+	pub name: Name,
+	/// The roles the organization holds.
+	pub roles: Roles,
+	/// Active or suspended.
+	pub status: OrganizationStatus,
+	/// How many staff accounts act for the organization.
+	pub staff_count: u32,
+	/// The block in which governance registered the organization.
+	pub registered_at: BlockNumber,
+}
