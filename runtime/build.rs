@@ -1,16 +1,7 @@
-#[cfg(all(feature = "std", feature = "metadata-hash"))]
-fn main() {
-	substrate_wasm_builder::WasmBuilder::init_with_defaults()
-		.enable_metadata_hash("UNIT", 12)
-		.build();
-}
+//! Builds the runtime's wasm blob (embedded in the node and put in genesis as `:code`).
+//! `SKIP_WASM_BUILD=1` skips it, for pallet and runtime unit tests that run natively.
 
-#[cfg(all(feature = "std", not(feature = "metadata-hash")))]
 fn main() {
+	#[cfg(feature = "std")]
 	substrate_wasm_builder::WasmBuilder::build_using_defaults();
 }
-
-/// The wasm builder is deactivated when compiling
-/// this crate for wasm to speed up the compilation.
-#[cfg(not(feature = "std"))]
-fn main() {}

@@ -1,1 +1,221 @@
+//! # MedChain runtime
+//!
+//! The state transition function of MedChain: FRAME's system pallets (accounts, time,
+//! Aura block production, GRANDPA finality, balances and fees, sudo on dev chains, utility)
+//! plus the MedChain pallets, starting with [`pallet_consortium`], which says who is in the
+//! network and in which role.
+//!
+//! Layout, following the polkadot-sdk templates:
+//! - `lib.rs`: types, version, the `#[frame_support::runtime]` composition;
+//! - `configs/`: each pallet's `Config`;
+//! - `apis.rs`: the runtime APIs (all in metadata, so polkadot.js needs no custom types);
+//! - `genesis_config_presets.rs`: the `development` and `local_testnet` genesis presets.
+
 #![cfg_attr(not(feature = "std"), no_std)]
+// `#[frame_support::runtime]` expands to large types.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+
+extern crate alloc;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+#[cfg(feature = "std")]
+use sp_version::NativeVersion;
+use sp_version::{runtime_version, RuntimeVersion};
+
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_consortium::{Role, Roles};
+pub use pallet_timestamp::Call as TimestampCall;
+
+/// Opaque types: the node uses them without knowing the runtime's concrete formats.
+pub mod opaque {
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block identifier type.
+	pub type BlockId = generic::BlockId<Block>;
+}
+
+impl_opaque_keys! {
+	/// The session keys of a MedChain validator: Aura (block production) and GRANDPA
+	/// (finality).
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// The runtime's identity. `spec_version` must grow with every runtime upgrade.
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
+	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+mod block_times {
+	/// Target block time, in milliseconds.
+	///
+	/// MedChain uses 3 s slots (Polkadot uses 6 s): consortium validators are few, known
+	/// and well connected, so short slots are safe, and a clinician at the front desk or a
+	/// pharmacist at the counter waits for inclusion (~3 s) and GRANDPA finality (~2 more
+	/// blocks) rather than twice as long. The price is a smaller per-block compute budget
+	/// (1 s of the 3 s slot), ample for calls that only store hashes.
+	///
+	/// NOTE: the slot duration cannot change once a chain has started.
+	pub const MILLI_SECS_PER_BLOCK: u64 = 3000;
+	/// Aura's slot duration equals the block time.
+	pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+}
+pub use block_times::*;
+
+/// Time measured in blocks.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+pub const HOURS: BlockNumber = MINUTES * 60;
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// The chain's token, MED, has 12 decimals.
+pub const UNIT: Balance = 1_000_000_000_000;
+pub const MILLI_UNIT: Balance = 1_000_000_000;
+pub const MICRO_UNIT: Balance = 1_000_000;
+
+/// The smallest balance an account may hold.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+
+/// The version used when the runtime is compiled natively.
+#[cfg(feature = "std")]
+pub fn native_version() -> NativeVersion {
+	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// A transaction signature.
+pub type Signature = MultiSignature;
+
+/// An account: the public key of the signing scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+
+/// A balance of MED.
+pub type Balance = u128;
+
+/// An account's transaction counter.
+pub type Nonce = u32;
+
+/// A hash of some data on the chain.
+pub type Hash = sp_core::H256;
+
+/// A block number.
+pub type BlockNumber = u32;
+
+/// The address format of extrinsics.
+pub type Address = MultiAddress<AccountId, ()>;
+
+/// The block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+
+/// The block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// A block identifier.
+pub type BlockId = generic::BlockId<Block>;
+
+/// The transaction extensions every signed extrinsic carries.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// An extrinsic as the runtime expects it.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload a signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Runtime migrations beyond the pallets' own.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Dispatches extrinsics to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type Utility = pallet_utility;
+
+	// MedChain pallets start at 20.
+	#[runtime::pallet_index(20)]
+	pub type Consortium = pallet_consortium;
+}

@@ -46,6 +46,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 mod types;
+pub mod runtime_api;
 pub mod weights;
 
 pub use types::*;
@@ -82,6 +83,22 @@ pub trait RoleProvider<AccountId> {
 	/// Only for benchmarks and tests of other pallets.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_for_benchmarks(org: &AccountId, roles: Roles, staff: &[AccountId]);
+}
+
+impl<T: Config> Pallet<T> {
+	/// The organization registered under `admin`, with its name as plain bytes
+	/// (for the runtime API).
+	pub fn organization(
+		admin: &T::AccountId,
+	) -> Option<Organization<alloc::vec::Vec<u8>, frame_system::pallet_prelude::BlockNumberFor<T>>> {
+		Organizations::<T>::get(admin).map(|o| Organization {
+			name: o.name.into_inner(),
+			roles: o.roles,
+			status: o.status,
+			staff_count: o.staff_count,
+			registered_at: o.registered_at,
+		})
+	}
 }
 
 #[frame_support::pallet]

@@ -1,0 +1,11 @@
+//! The pallets whose benchmarks the runtime exposes to `medchain-node benchmark pallet`.
+
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+	[pallet_utility, Utility]
+	[pallet_consortium, Consortium]
+);

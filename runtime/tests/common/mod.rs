@@ -1,0 +1,76 @@
+//! Shared set-up of the runtime-level tests: the real runtime, its `development` genesis
+//! preset (the demo consortium), and helpers to dispatch signed calls as the node would.
+
+#![allow(dead_code)]
+
+use frame_support::{dispatch::DispatchResultWithPostInfo, traits::Hooks};
+use medchain_runtime::{
+	genesis_config_presets, AccountId, Runtime, RuntimeCall, RuntimeGenesisConfig, RuntimeOrigin,
+	System, Timestamp,
+};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{traits::Dispatchable, BuildStorage};
+
+/// Merge `patch` into `base` the way the node merges a preset into the default config.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			}
+		},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// Externalities holding the genesis state of the `development` preset, at block 1.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, genesis_config_presets::development_config_genesis());
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+	let storage = config.build_storage().unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		// Timestamps in milliseconds, as pallet-timestamp keeps them.
+		Timestamp::set_timestamp(1_700_000_000_000);
+	});
+	ext
+}
+
+/// Move to the next block, advancing time by one slot.
+pub fn next_block() {
+	let now = System::block_number();
+	medchain_runtime::AllPalletsWithSystem::on_finalize(now);
+	System::set_block_number(now + 1);
+	let time = pallet_timestamp::Now::<Runtime>::get();
+	pallet_timestamp::Now::<Runtime>::put(time + medchain_runtime::SLOT_DURATION);
+	medchain_runtime::AllPalletsWithSystem::on_initialize(now + 1);
+}
+
+/// The account of a dev key.
+pub fn account(key: Sr25519Keyring) -> AccountId {
+	key.to_account_id()
+}
+
+/// A fresh account that belongs to nobody's organization.
+pub fn fresh(seed: &str) -> AccountId {
+	use sp_core::Pair;
+	sp_core::sr25519::Pair::from_string(&format!("//{seed}"), None).unwrap().public().into()
+}
+
+/// Dispatch `call` signed by `who` (no fees charged: that is the transaction extensions'
+/// job, tested separately).
+pub fn dispatch(who: &AccountId, call: RuntimeCall) -> DispatchResultWithPostInfo {
+	call.dispatch(RuntimeOrigin::signed(who.clone()))
+}
+
+/// Dispatch `call` as root.
+pub fn dispatch_root(call: RuntimeCall) -> DispatchResultWithPostInfo {
+	call.dispatch(RuntimeOrigin::root())
+}
+
+/// The last event the runtime deposited.
+pub fn last_event() -> medchain_runtime::RuntimeEvent {
+	System::events().pop().expect("an event was deposited").event
+}

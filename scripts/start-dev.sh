@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build the node (release), start a development
+# chain: one validator (Alice), the demo consortium, temporary state, RPC on port 9944.
+# Extra arguments go to the node, e.g. `scripts/start-dev.sh --rpc-port 9955`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+echo "[start-dev] building medchain-node (release) into $CARGO_TARGET_DIR"
+cargo build --release --locked -p medchain-node
+
+echo "[start-dev] starting: connect polkadot.js Apps to ws://127.0.0.1:9944"
+exec "$MEDCHAIN_NODE" --dev "$@"
