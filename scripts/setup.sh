@@ -13,10 +13,14 @@ if ! command -v rustup >/dev/null 2>&1; then
 	exit 1
 fi
 installed_targets=$(rustup target list --installed)
-if ! grep -qx wasm32-unknown-unknown <<<"$installed_targets"; then
-	log "installing the wasm32-unknown-unknown target"
-	rustup target add wasm32-unknown-unknown
-fi
+# wasm32v1-none is what substrate-wasm-builder prefers (no build-std, so a faster runtime
+# build); wasm32-unknown-unknown is its fallback.
+for target in wasm32v1-none wasm32-unknown-unknown; do
+	if ! grep -qx "$target" <<<"$installed_targets"; then
+		log "installing the $target target"
+		rustup target add "$target"
+	fi
+done
 if ! rustup component list --installed | grep -q '^rust-src'; then
 	log "installing rust-src"
 	rustup component add rust-src

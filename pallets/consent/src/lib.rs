@@ -1,0 +1,875 @@
+//! # Consent pallet
+//!
+//! Patients decide who may read or write which of their health data, for what purpose and
+//! until when; every read is logged where the patient can see it.
+//!
+//! ## Overview
+//!
+//! The chain never holds health data. A record's content lives off chain (a hospital's FHIR
+//! server, an object store); this pallet holds the *permissions* that off-chain systems and
+//! the other MedChain pallets (`HealthRecords`, `ClinicalTrials`) check before data moves,
+//! and the per-patient log of who read what.
+//!
+//! - A patient grants a consent to an organization ([`Pallet::grant_consent`]) and can
+//!   revoke it at any time ([`Pallet::revoke_consent`]); revocation takes effect at once, in
+//!   the same block. Revoked and expired consents stay in storage as history.
+//! - In an emergency, staff of an active Provider can *break the glass*
+//!   ([`Pallet::break_glass`]): a read consent over every category, for Treatment, that
+//!   expires after `BreakGlassDuration`. It always emits [`Event::EmergencyAccess`], so the
+//!   patient's wallet sees it, and each use is counted per organization
+//!   ([`BreakGlassUses`]) for audits.
+//! - A grantee logs each read of off-chain data ([`Pallet::log_access`]); the call fails
+//!   unless the consent is active and covers the record's category.
+//!
+//! ## Terminology
+//!
+//! - **Grantee**: the organization (its admin account in the consortium) a consent is given
+//!   to. Its staff act under the consent; the consent is never given to a person.
+//! - **Scope**: the record categories covered (a [`Categories`] bit set) and the kind of
+//!   access ([`Access`]: read and/or write).
+//! - **Active consent**: granted, not revoked, not expired. Access also needs the grantee to
+//!   be *active* in the consortium at the time of the check.
+//! - **Break-glass consent**: an emergency consent a Provider takes without the patient.
+//!
+//! ## Rules worth knowing
+//!
+//! - **Suspended organizations** lose all access at once: every access check
+//!   ([`ConsentChecker::has_access`], [`ConsentChecker::ensure_access`], `log_access`) asks
+//!   the consortium whether the grantee is active *at the time of the check*. Suspension
+//!   touches no consent, so reinstatement restores access as it was. A patient cannot grant a
+//!   *new* consent to a suspended organization (`GranteeSuspended`): a grant that could not
+//!   be used would be a silent no-op.
+//! - **Deregistered patients** (right to erasure) grant nothing new, and every access to
+//!   their data fails with `PatientDeregistered`; they can still revoke consents.
+//! - **Consent list bound**: a patient holds at most `MaxConsentsPerPatient` consents
+//!   (active or not). When the list is full, a new consent (granted or break-glass) replaces
+//!   the *oldest revoked or expired* one, which is removed from storage
+//!   ([`Event::ConsentPruned`]); if every stored consent is still active, the call fails with
+//!   `TooManyConsents` and the patient must revoke one first.
+//! - **Access log bound**: the per-patient [`AccessLog`] is a ring buffer of
+//!   `MaxAccessLogEntries` entries: when it is full, logging a new access drops the oldest
+//!   entry. Every access also emits [`Event::AccessLogged`], so the full history stays in
+//!   the chain's event history.
+//! - **Fees**: `grant_consent` and `revoke_consent` are fee-less for a registered patient
+//!   who still has free calls in the identity pallet's rate-limit window
+//!   ([`PatientRegistry::has_free_quota`]) *and* whose call would succeed; a call that would
+//!   fail is charged like any other, so failing calls cannot be spammed for free. Each
+//!   fee-less call is counted with [`PatientRegistry::note_free_call`].
+//! - **Audits of the past** ([`Pallet::was_permitted`]) look at the consents still stored:
+//!   they cannot see pruned consents, and they cannot see the grantee's suspension history
+//!   or the patient's deregistration (both are checked only for the present).
+//!
+//! ## Assumptions
+//!
+//! - The consortium ([`pallet_consortium::RoleProvider`]) is the single source of who acts
+//!   for which organization; an organization is identified by its admin account.
+//! - The identity pallet ([`PatientRegistry`]) says who is a registered patient and meters
+//!   fee-less calls.
+//! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch): every
+//!   check within one block sees the same time.
+//!
+//! ## Interface for other pallets
+//!
+//! Other pallets never read this pallet's storage: they ask through
+//! [`ConsentChecker`] (implemented by [`Pallet`]), e.g.
+//! `T::Consents::ensure_access(&patient, &org, category, Purpose::Treatment, true)?`,
+//! which returns the id of the consent that grants the access.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use frame_support::traits::{Get, UnixTime};
+use medchain_primitives::{
+	Categories, ConsentChecker, ConsentId, Moment, PatientRegistry, Purpose, RecordCategory,
+};
+use pallet_consortium::{Role, RoleProvider};
+use sp_runtime::DispatchError;
+
+/// Why a consent does not grant a requested access, from the least to the most specific.
+///
+/// When several consents toward the same grantee and purpose exist, the access check reports
+/// the most specific reason (e.g. "revoked" rather than "category not covered").
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Denial {
+	CategoryNotCovered,
+	AccessNotGranted,
+	Revoked,
+	Expired,
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+	use sp_core::H256;
+
+	/// The storage layout version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// A consent as stored.
+	pub type ConsentOf<T> = Consent<<T as frame_system::Config>::AccountId>;
+
+	/// An access-log entry as stored.
+	pub type AccessEntryOf<T> = AccessEntry<<T as frame_system::Config>::AccountId>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The consortium: which organization an account acts for, whether it is active,
+		/// which roles it holds.
+		type Roles: RoleProvider<Self::AccountId>;
+
+		/// The patient registry (the identity pallet): who is a registered patient, and the
+		/// rate limit of fee-less calls.
+		type Patients: PatientRegistry<Self::AccountId>;
+
+		/// The current time (the block's timestamp); read in milliseconds.
+		type Time: UnixTime;
+
+		/// The most consents (active, revoked or expired) stored per patient. At the bound,
+		/// a new consent replaces the oldest revoked or expired one.
+		#[pallet::constant]
+		type MaxConsentsPerPatient: Get<u32>;
+
+		/// The most access-log entries kept per patient. At the bound, the oldest entry is
+		/// dropped (ring buffer).
+		#[pallet::constant]
+		type MaxAccessLogEntries: Get<u32>;
+
+		/// How long a break-glass consent lasts, in milliseconds (e.g. 24 h).
+		#[pallet::constant]
+		type BreakGlassDuration: Get<Moment>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The id the next consent will get. Ids are never reused, even after pruning.
+	#[pallet::storage]
+	pub type NextConsentId<T: Config> = StorageValue<_, ConsentId, ValueQuery>;
+
+	/// Every stored consent, by id: active, revoked and expired ones (history), until pruned
+	/// to make room in the patient's list.
+	#[pallet::storage]
+	pub type Consents<T: Config> =
+		StorageMap<_, Blake2_128Concat, ConsentId, ConsentOf<T>, OptionQuery>;
+
+	/// For each patient, the ids of their stored consents, oldest first (ascending ids).
+	/// At most `MaxConsentsPerPatient`; see [`Config::MaxConsentsPerPatient`] for what happens
+	/// at the bound.
+	#[pallet::storage]
+	pub type ConsentsOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<ConsentId, T::MaxConsentsPerPatient>,
+		ValueQuery,
+	>;
+
+	/// For each patient, the most recent reads of their data, oldest first.
+	///
+	/// A ring buffer of at most `MaxAccessLogEntries` entries: when it is full, logging a new
+	/// access drops the oldest entry. The complete history is in the `AccessLogged` events.
+	#[pallet::storage]
+	pub type AccessLog<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<AccessEntryOf<T>, T::MaxAccessLogEntries>,
+		ValueQuery,
+	>;
+
+	/// For each organization, how many times its staff broke the glass (saturating), so that
+	/// abuse of emergency access is auditable.
+	#[pallet::storage]
+	pub type BreakGlassUses<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A patient granted a consent.
+		ConsentGranted {
+			/// The patient.
+			patient: T::AccountId,
+			/// The organization the consent is granted to.
+			grantee: T::AccountId,
+			/// The new consent's id.
+			consent_id: ConsentId,
+			/// The categories and kind of access covered.
+			scope: Scope,
+			/// Why the grantee may access the data.
+			purpose: Purpose,
+			/// When the consent expires, if ever.
+			expires_at: Option<Moment>,
+		},
+		/// A patient revoked a consent; it no longer grants anything, from this block on.
+		ConsentRevoked {
+			/// The patient.
+			patient: T::AccountId,
+			/// The organization that held the consent.
+			grantee: T::AccountId,
+			/// The revoked consent.
+			consent_id: ConsentId,
+		},
+		/// A revoked or expired consent was removed from storage to make room for a new one in
+		/// the patient's full list.
+		ConsentPruned {
+			/// The patient.
+			patient: T::AccountId,
+			/// The removed consent.
+			consent_id: ConsentId,
+		},
+		/// A Provider broke the glass: emergency read access to every category of the
+		/// patient's data, for Treatment, until `expires_at`.
+		EmergencyAccess {
+			/// The patient.
+			patient: T::AccountId,
+			/// The Provider organization that now has access.
+			organization: T::AccountId,
+			/// The staff member (or admin) who broke the glass.
+			staff: T::AccountId,
+			/// The emergency consent's id.
+			consent_id: ConsentId,
+			/// Why, as a code agreed off chain.
+			reason_code: u16,
+			/// When the emergency access ends.
+			expires_at: Moment,
+		},
+		/// A grantee read one of the patient's off-chain records.
+		AccessLogged {
+			/// The patient.
+			patient: T::AccountId,
+			/// The consent under which the record was read.
+			consent_id: ConsentId,
+			/// The organization that read it.
+			organization: T::AccountId,
+			/// The account that read it.
+			accessor: T::AccountId,
+			/// The record read (an opaque id).
+			record_id: H256,
+			/// The record's category.
+			category: RecordCategory,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is not a registered patient.
+		NotAPatient,
+		/// The patient deregistered (right to erasure): no new consent, no access.
+		PatientDeregistered,
+		/// The grantee is not an organization of the consortium (an admin account).
+		GranteeNotAnOrganization,
+		/// The grantee organization is suspended: a new consent could not be used.
+		GranteeSuspended,
+		/// The scope covers no category.
+		EmptyCategories,
+		/// The scope has category bits that name no known category.
+		UnknownCategories,
+		/// The scope grants neither read nor write access.
+		NoAccessGranted,
+		/// The expiry is not in the future.
+		ExpiryInPast,
+		/// The patient's consent list is full and none of its consents is revoked or expired.
+		TooManyConsents,
+		/// The consent id counter is exhausted.
+		ConsentIdOverflow,
+		/// No consent has this id (never granted, or pruned).
+		ConsentNotFound,
+		/// The signer is not the patient of this consent.
+		NotConsentOwner,
+		/// The consent is already revoked.
+		AlreadyRevoked,
+		/// The consent belongs to another patient.
+		ConsentPatientMismatch,
+		/// The signer does not act for the consent's grantee.
+		NotGrantee,
+		/// The consent is revoked.
+		ConsentRevoked,
+		/// The consent has expired.
+		ConsentExpired,
+		/// The consent does not cover this record category.
+		CategoryNotCovered,
+		/// The consent does not grant read access.
+		ReadNotGranted,
+		/// The consent does not grant write access.
+		WriteNotGranted,
+		/// The grantee holds no consent from the patient for this purpose.
+		NoConsent,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxConsentsPerPatient::get() > 0, "MaxConsentsPerPatient must be > 0");
+			assert!(T::MaxAccessLogEntries::get() > 0, "MaxAccessLogEntries must be > 0");
+			assert!(T::BreakGlassDuration::get() > 0, "BreakGlassDuration must be > 0");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Grant `grantee` access to the signer's data.
+		///
+		/// - `origin`: signed by a registered patient (or a guardian's proxy).
+		/// - `grantee`: an active organization of the consortium (its admin account).
+		/// - `scope`: the categories (non-empty, known bits) and access (read and/or write).
+		/// - `purpose`: why the grantee may access the data.
+		/// - `expires_at`: when the consent ends (ms since the Unix epoch, in the future), or
+		///   `None` for a consent that lasts until revoked.
+		///
+		/// Fee-less for a patient with free quota whose call succeeds. If the patient's list
+		/// is full, the oldest revoked or expired consent is pruned first.
+		///
+		/// Emits `ConsentGranted` (after `ConsentPruned` if one was pruned). Errors:
+		/// `NotAPatient`, `PatientDeregistered`, `GranteeNotAnOrganization`,
+		/// `GranteeSuspended`, `EmptyCategories`, `UnknownCategories`, `NoAccessGranted`,
+		/// `ExpiryInPast`, `TooManyConsents`, `ConsentIdOverflow`.
+		///
+		/// ## Complexity
+		/// O(`MaxConsentsPerPatient`) consent reads in the worst case (a full list to prune).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::grant_consent())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, grantee: &T::AccountId, scope: &Scope,
+			_purpose: &Purpose, expires_at: &Option<Moment>| -> bool {
+			frame_system::ensure_signed(origin.clone()).is_ok_and(|who| {
+				T::Patients::has_free_quota(&who) &&
+					Pallet::<T>::check_grant(&who, grantee, *scope, *expires_at).is_ok()
+			})
+		})]
+		pub fn grant_consent(
+			origin: OriginFor<T>,
+			grantee: T::AccountId,
+			scope: Scope,
+			purpose: Purpose,
+			expires_at: Option<Moment>,
+		) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			let (plan, now) = Self::check_grant(&patient, &grantee, scope, expires_at)?;
+			Self::note_free_call(&patient);
+			let consent = Consent {
+				patient: patient.clone(),
+				grantee: grantee.clone(),
+				scope,
+				purpose,
+				granted_at: now,
+				expires_at,
+				revoked_at: None,
+				kind: ConsentKind::Standard,
+			};
+			let consent_id = Self::insert_consent(&patient, plan, consent);
+			Self::deposit_event(Event::ConsentGranted {
+				patient,
+				grantee,
+				consent_id,
+				scope,
+				purpose,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Revoke one of the signer's consents, with effect from this block: no access check
+		/// succeeds under it any more. The consent stays in storage, with `revoked_at` set.
+		///
+		/// - `origin`: signed by the consent's patient (registered or deregistered).
+		/// - `consent_id`: the consent.
+		///
+		/// Fee-less for a patient with free quota whose call succeeds.
+		///
+		/// Emits `ConsentRevoked`. Errors: `ConsentNotFound`, `NotConsentOwner`,
+		/// `AlreadyRevoked`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::revoke_consent())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, consent_id: &ConsentId| -> bool {
+			frame_system::ensure_signed(origin.clone()).is_ok_and(|who| {
+				T::Patients::has_free_quota(&who) &&
+					Pallet::<T>::check_revoke(&who, *consent_id).is_ok()
+			})
+		})]
+		pub fn revoke_consent(origin: OriginFor<T>, consent_id: ConsentId) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			let consent = Self::check_revoke(&patient, consent_id)?;
+			Self::note_free_call(&patient);
+			let grantee = consent.grantee.clone();
+			Consents::<T>::insert(consent_id, Consent { revoked_at: Some(Self::now()), ..consent });
+			Self::deposit_event(Event::ConsentRevoked { patient, grantee, consent_id });
+			Ok(())
+		}
+
+		/// Break the glass: take emergency read access to every category of `patient`'s data,
+		/// for Treatment, for `BreakGlassDuration`, without the patient's signature.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Provider organization.
+		/// - `patient`: a registered patient.
+		/// - `reason_code`: why, as a code agreed off chain (never free text: no health data
+		///   on chain).
+		///
+		/// Counts one use in `BreakGlassUses` for the organization. If the patient's list is
+		/// full, the oldest revoked or expired consent is pruned first.
+		///
+		/// Emits `EmergencyAccess` (after `ConsentPruned` if one was pruned). Errors: the
+		/// consortium's `NotAMember`, `OrganizationSuspended`, `MissingRole`; `NotAPatient`,
+		/// `PatientDeregistered`, `TooManyConsents`, `ConsentIdOverflow`.
+		///
+		/// ## Complexity
+		/// O(`MaxConsentsPerPatient`) consent reads in the worst case (a full list to prune).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::break_glass())]
+		pub fn break_glass(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			reason_code: u16,
+		) -> DispatchResult {
+			let staff = ensure_signed(origin)?;
+			let organization = T::Roles::ensure_role(&staff, Role::Provider)?;
+			Self::ensure_patient(&patient)?;
+			let now = Self::now();
+			let expires_at = now.saturating_add(T::BreakGlassDuration::get());
+			let plan = Self::plan_new_consent(&patient, now)?;
+			let consent = Consent {
+				patient: patient.clone(),
+				grantee: organization.clone(),
+				scope: Scope { categories: Categories::all(), access: Access::READ },
+				purpose: Purpose::Treatment,
+				granted_at: now,
+				expires_at: Some(expires_at),
+				revoked_at: None,
+				kind: ConsentKind::BreakGlass { staff: staff.clone(), reason_code },
+			};
+			let consent_id = Self::insert_consent(&patient, plan, consent);
+			BreakGlassUses::<T>::mutate(&organization, |uses| *uses = uses.saturating_add(1));
+			Self::deposit_event(Event::EmergencyAccess {
+				patient,
+				organization,
+				staff,
+				consent_id,
+				reason_code,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Record that the signer read one of `patient`'s off-chain records under a consent.
+		///
+		/// - `origin`: signed by staff (or the admin) of the consent's grantee.
+		/// - `patient`: the patient whose record was read.
+		/// - `consent_id`: the consent that allows the read.
+		/// - `record_id`: the record read (an opaque id, never the data).
+		/// - `category`: the record's category.
+		///
+		/// The entry goes into the patient's `AccessLog` ring buffer (dropping the oldest
+		/// entry when it is full).
+		///
+		/// Emits `AccessLogged`. Errors, in the order checked: `ConsentNotFound`,
+		/// `ConsentPatientMismatch`, `NotGrantee`, the consortium's `OrganizationSuspended`,
+		/// `PatientDeregistered`, `ConsentRevoked`, `ConsentExpired`, `CategoryNotCovered`,
+		/// `ReadNotGranted`.
+		///
+		/// ## Complexity
+		/// O(`MaxAccessLogEntries`) to shift the ring buffer.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::log_access())]
+		pub fn log_access(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			consent_id: ConsentId,
+			record_id: H256,
+			category: RecordCategory,
+		) -> DispatchResult {
+			let accessor = ensure_signed(origin)?;
+			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::ConsentNotFound)?;
+			ensure!(consent.patient == patient, Error::<T>::ConsentPatientMismatch);
+			let organization = T::Roles::organization_of(&accessor)
+				.filter(|org| *org == consent.grantee)
+				.ok_or(Error::<T>::NotGrantee)?;
+			Self::ensure_organization_active(&organization)?;
+			ensure!(!T::Patients::is_deregistered(&patient), Error::<T>::PatientDeregistered);
+			let now = Self::now();
+			if let Some(denial) = Self::status_denial(&consent, now)
+				.or_else(|| Self::coverage_denial(&consent, category, false))
+			{
+				return Err(Self::denial_error(denial, false));
+			}
+			let entry = AccessEntry {
+				consent_id,
+				organization: organization.clone(),
+				accessor: accessor.clone(),
+				record_id,
+				category,
+				at: now,
+			};
+			let mut log = AccessLog::<T>::get(&patient);
+			let len = log.len();
+			// Appends; when full, drops the oldest entry. It only fails for a zero bound,
+			// which `integrity_test` rules out: then nothing is stored, the event still is.
+			let _ = log.force_insert_keep_right(len, entry);
+			AccessLog::<T>::insert(&patient, log);
+			Self::deposit_event(Event::AccessLogged {
+				patient,
+				consent_id,
+				organization,
+				accessor,
+				record_id,
+				category,
+			});
+			Ok(())
+		}
+	}
+
+	/// What `insert_consent` will do, computed (read-only) by `plan_new_consent`.
+	pub(crate) struct NewConsentPlan<T: Config> {
+		/// The new consent's id.
+		id: ConsentId,
+		/// The value of `NextConsentId` afterwards.
+		next_id: ConsentId,
+		/// The patient's new consent list (pruned if needed, with `id` appended).
+		ids: BoundedVec<ConsentId, T::MaxConsentsPerPatient>,
+		/// The consent removed to make room, if any.
+		pruned: Option<ConsentId>,
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The current time in milliseconds since the Unix epoch (saturating).
+		pub fn now() -> Moment {
+			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		}
+
+		/// Count a fee-less call by `who` if it was fee-less (mirrors `feeless_if`).
+		fn note_free_call(who: &T::AccountId) {
+			if T::Patients::has_free_quota(who) {
+				T::Patients::note_free_call(who);
+			}
+		}
+
+		/// Fails unless `who` is a registered patient.
+		fn ensure_patient(who: &T::AccountId) -> DispatchResult {
+			ensure!(!T::Patients::is_deregistered(who), Error::<T>::PatientDeregistered);
+			ensure!(T::Patients::is_registered(who), Error::<T>::NotAPatient);
+			Ok(())
+		}
+
+		/// Fails with the consortium's own named error (`OrganizationSuspended`) unless
+		/// `organization` is active.
+		fn ensure_organization_active(organization: &T::AccountId) -> DispatchResult {
+			if T::Roles::is_active(organization) {
+				return Ok(());
+			}
+			// `RoleProvider` has no "ensure active" check returning the consortium's error; for
+			// an existing organization that is not active, `ensure_role` fails with
+			// `OrganizationSuspended` before it looks at roles.
+			match T::Roles::ensure_role(organization, Role::Provider) {
+				Err(error) => Err(error),
+				Ok(_) => Err(Error::<T>::GranteeSuspended.into()),
+			}
+		}
+
+		/// Every check of `grant_consent`, without writing anything.
+		pub(crate) fn check_grant(
+			patient: &T::AccountId,
+			grantee: &T::AccountId,
+			scope: Scope,
+			expires_at: Option<Moment>,
+		) -> Result<(NewConsentPlan<T>, Moment), DispatchError> {
+			Self::ensure_patient(patient)?;
+			ensure!(
+				T::Roles::organization_of(grantee).as_ref() == Some(grantee),
+				Error::<T>::GranteeNotAnOrganization
+			);
+			ensure!(T::Roles::is_active(grantee), Error::<T>::GranteeSuspended);
+			ensure!(!scope.categories.is_empty(), Error::<T>::EmptyCategories);
+			ensure!(scope.categories.is_valid(), Error::<T>::UnknownCategories);
+			ensure!(!scope.access.is_empty(), Error::<T>::NoAccessGranted);
+			let now = Self::now();
+			if let Some(expiry) = expires_at {
+				ensure!(expiry > now, Error::<T>::ExpiryInPast);
+			}
+			let plan = Self::plan_new_consent(patient, now)?;
+			Ok((plan, now))
+		}
+
+		/// Every check of `revoke_consent`, without writing anything; returns the consent.
+		pub(crate) fn check_revoke(
+			patient: &T::AccountId,
+			consent_id: ConsentId,
+		) -> Result<ConsentOf<T>, DispatchError> {
+			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::ConsentNotFound)?;
+			ensure!(consent.patient == *patient, Error::<T>::NotConsentOwner);
+			ensure!(!consent.is_revoked(), Error::<T>::AlreadyRevoked);
+			Ok(consent)
+		}
+
+		/// Find room for a new consent of `patient`: the next id, and the oldest revoked or
+		/// expired consent to prune if the list is full. Reads only.
+		pub(crate) fn plan_new_consent(
+			patient: &T::AccountId,
+			now: Moment,
+		) -> Result<NewConsentPlan<T>, DispatchError> {
+			let id = NextConsentId::<T>::get();
+			let next_id = id.checked_add(1).ok_or(Error::<T>::ConsentIdOverflow)?;
+			let mut ids = ConsentsOf::<T>::get(patient);
+			let mut pruned = None;
+			if ids.is_full() {
+				// A listed id without a stored consent cannot happen (see `do_try_state`);
+				// should it, the dangling id is the first thing to drop.
+				let oldest = ids
+					.iter()
+					.copied()
+					.find(|id| Consents::<T>::get(id).is_none_or(|c| c.is_prunable_at(now)))
+					.ok_or(Error::<T>::TooManyConsents)?;
+				ids.retain(|id| *id != oldest);
+				pruned = Some(oldest);
+			}
+			ids.try_push(id).map_err(|_| Error::<T>::TooManyConsents)?;
+			Ok(NewConsentPlan { id, next_id, ids, pruned })
+		}
+
+		/// Store `consent` as planned; emits `ConsentPruned` if a consent was pruned. Returns
+		/// the new consent's id.
+		pub(crate) fn insert_consent(
+			patient: &T::AccountId,
+			plan: NewConsentPlan<T>,
+			consent: ConsentOf<T>,
+		) -> ConsentId {
+			let NewConsentPlan { id, next_id, ids, pruned } = plan;
+			if let Some(pruned) = pruned {
+				Consents::<T>::remove(pruned);
+			}
+			Consents::<T>::insert(id, consent);
+			ConsentsOf::<T>::insert(patient, ids);
+			NextConsentId::<T>::put(next_id);
+			if let Some(consent_id) = pruned {
+				Self::deposit_event(Event::ConsentPruned { patient: patient.clone(), consent_id });
+			}
+			id
+		}
+
+		/// Why `consent` is not in force at `now`, if it is not.
+		fn status_denial(consent: &ConsentOf<T>, now: Moment) -> Option<Denial> {
+			if consent.is_revoked() {
+				Some(Denial::Revoked)
+			} else if consent.is_expired_at(now) {
+				Some(Denial::Expired)
+			} else {
+				None
+			}
+		}
+
+		/// Why `consent` does not cover `category` with the requested access, if it does not.
+		fn coverage_denial(
+			consent: &ConsentOf<T>,
+			category: RecordCategory,
+			write: bool,
+		) -> Option<Denial> {
+			if !consent.scope.categories.contains(category) {
+				Some(Denial::CategoryNotCovered)
+			} else if !consent.scope.access.allows(write) {
+				Some(Denial::AccessNotGranted)
+			} else {
+				None
+			}
+		}
+
+		fn denial_error(denial: Denial, write: bool) -> DispatchError {
+			match denial {
+				Denial::CategoryNotCovered => Error::<T>::CategoryNotCovered,
+				Denial::AccessNotGranted if write => Error::<T>::WriteNotGranted,
+				Denial::AccessNotGranted => Error::<T>::ReadNotGranted,
+				Denial::Revoked => Error::<T>::ConsentRevoked,
+				Denial::Expired => Error::<T>::ConsentExpired,
+			}
+			.into()
+		}
+
+		/// The access check behind [`ConsentChecker`]: the id of an active consent from
+		/// `patient` to `grantee` covering `category` for `purpose` (write access if `write`,
+		/// read access otherwise), or the most specific reason there is none.
+		///
+		/// Order: the grantee must be an organization (`NoConsent`) and active (the
+		/// consortium's `OrganizationSuspended`), the patient not deregistered
+		/// (`PatientDeregistered`); then, among the patient's consents to `grantee` for
+		/// `purpose`, the first that grants the access wins; if none does, the most specific
+		/// failure is reported: `ConsentExpired` > `ConsentRevoked` > `ReadNotGranted` /
+		/// `WriteNotGranted` > `CategoryNotCovered` > `NoConsent`.
+		///
+		/// ## Complexity
+		/// O(`MaxConsentsPerPatient`) consent reads.
+		pub fn do_ensure_access(
+			patient: &T::AccountId,
+			grantee: &T::AccountId,
+			category: RecordCategory,
+			purpose: Purpose,
+			write: bool,
+		) -> Result<ConsentId, DispatchError> {
+			ensure!(
+				T::Roles::organization_of(grantee).as_ref() == Some(grantee),
+				Error::<T>::NoConsent
+			);
+			Self::ensure_organization_active(grantee)?;
+			ensure!(!T::Patients::is_deregistered(patient), Error::<T>::PatientDeregistered);
+			let now = Self::now();
+			let mut closest: Option<Denial> = None;
+			for id in ConsentsOf::<T>::get(patient) {
+				let Some(consent) = Consents::<T>::get(id) else { continue };
+				if consent.grantee != *grantee || consent.purpose != purpose {
+					continue;
+				}
+				match Self::coverage_denial(&consent, category, write)
+					.or_else(|| Self::status_denial(&consent, now))
+				{
+					None => return Ok(id),
+					Some(denial) => closest = closest.max(Some(denial)),
+				}
+			}
+			Err(closest
+				.map(|denial| Self::denial_error(denial, write))
+				.unwrap_or_else(|| Error::<T>::NoConsent.into()))
+		}
+
+		/// The patient's stored consents with their ids, oldest first (for the runtime API).
+		pub fn consents_of(patient: &T::AccountId) -> Vec<(ConsentId, ConsentOf<T>)> {
+			ConsentsOf::<T>::get(patient)
+				.into_iter()
+				.filter_map(|id| Consents::<T>::get(id).map(|consent| (id, consent)))
+				.collect()
+		}
+
+		/// The patient's access log, oldest first (for the runtime API).
+		pub fn access_log(patient: &T::AccountId) -> Vec<AccessEntryOf<T>> {
+			AccessLog::<T>::get(patient).into_inner()
+		}
+
+		/// For audits: whether some consent still stored for `patient` let `grantee` read
+		/// `category` for `purpose` at time `at` (granted at or before `at`, not revoked at or
+		/// before `at`, not expired at `at`).
+		///
+		/// Limits: it sees only consents still stored (pruned ones are gone; their events
+		/// remain), and it cannot see whether the grantee was suspended, or the patient
+		/// deregistered, at `at`: the consortium and identity pallets keep no history.
+		/// Within one block every call sees the same timestamp, so a consent granted and
+		/// revoked in the same block was never in force.
+		pub fn was_permitted(
+			patient: &T::AccountId,
+			grantee: &T::AccountId,
+			category: RecordCategory,
+			purpose: Purpose,
+			at: Moment,
+		) -> bool {
+			ConsentsOf::<T>::get(patient).into_iter().any(|id| {
+				Consents::<T>::get(id).is_some_and(|consent| {
+					consent.grantee == *grantee
+						&& consent.purpose == purpose
+						&& consent.scope.covers(category, false)
+						&& consent.was_in_force_at(at)
+				})
+			})
+		}
+
+		/// Check the pallet's invariants:
+		/// - every id listed in `ConsentsOf` names a stored consent of that patient, lists
+		///   are strictly ascending and within `MaxConsentsPerPatient`;
+		/// - every stored consent is listed for its patient (no orphans), has an id below
+		///   `NextConsentId`, a valid non-empty scope, and `revoked_at >= granted_at`;
+		/// - access logs are within `MaxAccessLogEntries`, in time order.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let next_id = NextConsentId::<T>::get();
+			let mut listed: u64 = 0;
+			for (patient, ids) in ConsentsOf::<T>::iter() {
+				ensure!(
+					ids.len() <= T::MaxConsentsPerPatient::get() as usize,
+					"consent list longer than MaxConsentsPerPatient"
+				);
+				ensure!(ids.windows(2).all(|w| w.first() < w.get(1)), "consent list not ascending");
+				for id in ids.iter() {
+					let consent = Consents::<T>::get(id).ok_or("listed consent not stored")?;
+					ensure!(consent.patient == patient, "listed consent of another patient");
+					listed = listed.saturating_add(1);
+				}
+			}
+			let mut stored: u64 = 0;
+			for (id, consent) in Consents::<T>::iter() {
+				stored = stored.saturating_add(1);
+				ensure!(id < next_id, "consent id not below NextConsentId");
+				ensure!(
+					ConsentsOf::<T>::get(&consent.patient).contains(&id),
+					"stored consent not listed for its patient"
+				);
+				ensure!(
+					!consent.scope.categories.is_empty()
+						&& consent.scope.categories.is_valid()
+						&& !consent.scope.access.is_empty(),
+					"invalid scope stored"
+				);
+				ensure!(
+					consent.revoked_at.is_none_or(|revoked| revoked >= consent.granted_at),
+					"consent revoked before it was granted"
+				);
+			}
+			ensure!(listed == stored, "ConsentsOf and Consents disagree");
+			for (_patient, log) in AccessLog::<T>::iter() {
+				ensure!(
+					log.len() <= T::MaxAccessLogEntries::get() as usize,
+					"access log longer than MaxAccessLogEntries"
+				);
+				ensure!(
+					log.windows(2).all(|w| w.first().map(|e| e.at) <= w.get(1).map(|e| e.at)),
+					"access log not in time order"
+				);
+			}
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> ConsentChecker<T::AccountId> for Pallet<T> {
+	fn has_access(
+		patient: &T::AccountId,
+		grantee: &T::AccountId,
+		category: RecordCategory,
+		purpose: Purpose,
+		write: bool,
+	) -> bool {
+		Self::do_ensure_access(patient, grantee, category, purpose, write).is_ok()
+	}
+
+	fn ensure_access(
+		patient: &T::AccountId,
+		grantee: &T::AccountId,
+		category: RecordCategory,
+		purpose: Purpose,
+		write: bool,
+	) -> Result<ConsentId, DispatchError> {
+		Self::do_ensure_access(patient, grantee, category, purpose, write)
+	}
+}

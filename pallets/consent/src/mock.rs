@@ -1,0 +1,259 @@
+//! A minimal runtime for the consent pallet's tests: System, Timestamp, the real Consortium,
+//! this pallet, and a storage-backed mock of the patient registry.
+
+use crate as pallet_consent;
+use codec::{Decode, Encode};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+	Blake2_128Concat,
+};
+use frame_system::EnsureRoot;
+use medchain_primitives::{Moment, PatientRegistry};
+use pallet_consortium::{Role, Roles};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(2)]
+	pub type Consortium = pallet_consortium;
+	#[runtime::pallet_index(3)]
+	pub type Consent = pallet_consent;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+parameter_types! {
+	pub const MaxNameLength: u32 = 32;
+}
+
+impl pallet_consortium::Config for Test {
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type MaxNameLength = MaxNameLength;
+	type MaxStaff = ConstU32<3>;
+	type WeightInfo = ();
+}
+
+/// The maximum consents per patient in tests.
+pub const MAX_CONSENTS: u32 = 4;
+/// The access-log ring buffer's size in tests.
+pub const MAX_LOG: u32 = 3;
+/// Break-glass duration in tests: 24 h in ms.
+pub const BREAK_GLASS_DURATION: Moment = 24 * 60 * 60 * 1000;
+
+impl pallet_consent::Config for Test {
+	type Roles = Consortium;
+	type Patients = MockPatients;
+	type Time = Timestamp;
+	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
+	type MaxAccessLogEntries = ConstU32<MAX_LOG>;
+	type BreakGlassDuration = ConstU64<BREAK_GLASS_DURATION>;
+	type WeightInfo = ();
+}
+
+/// What the mock patient registry knows about an account.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode)]
+pub struct MockPatient {
+	/// Registered and not deregistered.
+	pub registered: bool,
+	/// Deregistered (right to erasure).
+	pub deregistered: bool,
+	/// Fee-less calls left in the current window.
+	pub free_calls: u32,
+}
+
+/// The mock registry's state, in storage so that it follows the test externalities
+/// (and the rollback of failed calls) like a real pallet's storage.
+#[frame_support::storage_alias]
+pub type PatientStates = StorageMap<MockIdentity, Blake2_128Concat, AccountId, MockPatient>;
+
+/// A storage-backed [`PatientRegistry`] for tests.
+pub struct MockPatients;
+
+impl MockPatients {
+	/// Register `who` with `free_calls` fee-less calls.
+	pub fn register(who: AccountId, free_calls: u32) {
+		PatientStates::insert(
+			who,
+			MockPatient { registered: true, deregistered: false, free_calls },
+		);
+	}
+
+	/// Deregister `who` (right to erasure).
+	pub fn deregister(who: AccountId) {
+		PatientStates::insert(
+			who,
+			MockPatient { registered: false, deregistered: true, free_calls: 0 },
+		);
+	}
+
+	/// Fee-less calls `who` has left.
+	pub fn free_calls(who: AccountId) -> u32 {
+		PatientStates::get(who).map(|p| p.free_calls).unwrap_or_default()
+	}
+}
+
+impl PatientRegistry<AccountId> for MockPatients {
+	fn is_registered(who: &AccountId) -> bool {
+		PatientStates::get(who).is_some_and(|p| p.registered)
+	}
+
+	fn is_deregistered(who: &AccountId) -> bool {
+		PatientStates::get(who).is_some_and(|p| p.deregistered)
+	}
+
+	fn has_free_quota(who: &AccountId) -> bool {
+		PatientStates::get(who).is_some_and(|p| p.registered && p.free_calls > 0)
+	}
+
+	fn note_free_call(who: &AccountId) {
+		PatientStates::mutate(who, |p| {
+			if let Some(p) = p {
+				p.free_calls = p.free_calls.saturating_sub(1);
+			}
+		});
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(who: &AccountId) {
+		MockPatients::register(*who, 100);
+	}
+}
+
+/// A Provider (hospital) of the default test consortium.
+pub const HOSPITAL: AccountId = 10;
+/// A doctor working for [`HOSPITAL`].
+pub const DOCTOR: AccountId = 11;
+/// A second Provider (clinic).
+pub const CLINIC: AccountId = 20;
+/// A nurse working for [`CLINIC`].
+pub const NURSE: AccountId = 21;
+/// A research institute (Researcher role only).
+pub const INSTITUTE: AccountId = 30;
+/// A researcher working for [`INSTITUTE`].
+pub const RESEARCHER: AccountId = 31;
+/// An account that belongs to no organization.
+pub const OUTSIDER: AccountId = 99;
+
+/// A registered patient with free calls.
+pub const ALICE: AccountId = 1;
+/// Another registered patient with free calls.
+pub const BOB: AccountId = 2;
+/// A patient who deregistered.
+pub const ERASED: AccountId = 3;
+/// An account that never registered as a patient.
+pub const NOBODY: AccountId = 4;
+/// A registered patient who used up their free calls.
+pub const POOR: AccountId = 5;
+
+/// Free calls of the default patients.
+pub const FREE_CALLS: u32 = 10;
+/// The time at which every test starts (ms since the Unix epoch).
+pub const START: Moment = 1_700_000_000_000;
+
+/// Builds test externalities with organizations and patients registered at genesis.
+pub struct ExtBuilder {
+	organizations: Vec<(AccountId, Vec<u8>, u16, Vec<AccountId>)>,
+	patients: Vec<(AccountId, u32)>,
+	deregistered: Vec<AccountId>,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		Self {
+			organizations: vec![
+				(HOSPITAL, b"St. Mary's".to_vec(), Role::Provider.bit(), vec![DOCTOR]),
+				(CLINIC, b"Riverside Clinic".to_vec(), Role::Provider.bit(), vec![NURSE]),
+				(INSTITUTE, b"Genome Institute".to_vec(), Role::Researcher.bit(), vec![RESEARCHER]),
+			],
+			patients: vec![(ALICE, FREE_CALLS), (BOB, FREE_CALLS), (POOR, 0)],
+			deregistered: vec![ERASED],
+		}
+	}
+}
+
+impl ExtBuilder {
+	/// Start with no organization and no patient.
+	pub fn empty() -> Self {
+		Self { organizations: vec![], patients: vec![], deregistered: vec![] }
+	}
+
+	/// Add an organization at genesis.
+	pub fn with_organization(
+		mut self,
+		admin: AccountId,
+		name: &[u8],
+		roles: Roles,
+		staff: Vec<AccountId>,
+	) -> Self {
+		self.organizations.push((admin, name.to_vec(), roles.0, staff));
+		self
+	}
+
+	/// Add a registered patient with `free_calls` fee-less calls.
+	pub fn with_patient(mut self, who: AccountId, free_calls: u32) -> Self {
+		self.patients.push((who, free_calls));
+		self
+	}
+
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_consortium::GenesisConfig::<Test> { organizations: self.organizations }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			Timestamp::set_timestamp(START);
+			for (who, free_calls) in self.patients {
+				MockPatients::register(who, free_calls);
+			}
+			for who in self.deregistered {
+				MockPatients::deregister(who);
+			}
+		});
+		ext
+	}
+
+	/// Run `test`, then check the pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Consent::do_try_state().expect("consent invariants hold");
+		});
+	}
+}
+
+/// Move to the next block, `ms` milliseconds later.
+pub fn advance_time(ms: Moment) {
+	System::set_block_number(System::block_number() + 1);
+	Timestamp::set_timestamp(Timestamp::get() + ms);
+}

@@ -1,0 +1,176 @@
+//! Types of the consent pallet: scopes, consents and access-log entries.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use medchain_primitives::{Categories, ConsentId, Moment, Purpose, RecordCategory};
+use scale_info::TypeInfo;
+use sp_core::H256;
+
+/// What a consent lets its grantee do with the covered data: read it, write (anchor) it,
+/// or both. At least one of the two must be set.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Access {
+	/// The grantee may read the covered records (and must log each read with `log_access`).
+	pub read: bool,
+	/// The grantee may write (anchor) records of the covered categories.
+	pub write: bool,
+}
+
+impl Access {
+	/// Read only.
+	pub const READ: Access = Access { read: true, write: false };
+	/// Write only (e.g. a laboratory posting results it may not read back).
+	pub const WRITE: Access = Access { read: false, write: true };
+	/// Read and write.
+	pub const READ_WRITE: Access = Access { read: true, write: true };
+
+	/// Whether no access at all is granted.
+	pub const fn is_empty(self) -> bool {
+		!self.read && !self.write
+	}
+
+	/// Whether this grants write access if `write`, read access otherwise.
+	pub const fn allows(self, write: bool) -> bool {
+		if write {
+			self.write
+		} else {
+			self.read
+		}
+	}
+}
+
+/// What a consent covers: a set of record categories and the kind of access.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Scope {
+	/// The covered categories (non-empty, known bits only).
+	pub categories: Categories,
+	/// Read and/or write.
+	pub access: Access,
+}
+
+impl Scope {
+	/// Whether the scope covers `category` with write access if `write`, read access otherwise.
+	pub const fn covers(self, category: RecordCategory, write: bool) -> bool {
+		self.categories.contains(category) && self.access.allows(write)
+	}
+}
+
+/// How a consent came to exist.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum ConsentKind<AccountId> {
+	/// Granted by the patient with `grant_consent`.
+	Standard,
+	/// Taken by a Provider in an emergency with `break_glass`.
+	BreakGlass {
+		/// The staff member (or admin) who broke the glass.
+		staff: AccountId,
+		/// Why, as a code agreed off chain (never free text, so never health data).
+		reason_code: u16,
+	},
+}
+
+/// A consent as stored: the patient lets `grantee` access `scope` for `purpose`.
+///
+/// A consent is *active* at time `t` if `granted_at <= t`, it is not revoked, and `t` is
+/// before `expires_at` (if any). Whether the grantee organization is active in the
+/// consortium is checked separately, at the time of each access.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Consent<AccountId> {
+	/// The patient whose data the consent covers.
+	pub patient: AccountId,
+	/// The organization (its admin account) the consent is granted to.
+	pub grantee: AccountId,
+	/// The categories and kind of access covered.
+	pub scope: Scope,
+	/// Why the grantee may access the data.
+	pub purpose: Purpose,
+	/// When the consent was granted (ms since the Unix epoch).
+	pub granted_at: Moment,
+	/// When the consent stops being valid, if ever (exclusive: expired from this moment on).
+	pub expires_at: Option<Moment>,
+	/// When the patient revoked the consent, if they did (revoked from this moment on).
+	pub revoked_at: Option<Moment>,
+	/// Granted by the patient or taken in an emergency.
+	pub kind: ConsentKind<AccountId>,
+}
+
+impl<AccountId> Consent<AccountId> {
+	/// Whether the consent is revoked.
+	pub const fn is_revoked(&self) -> bool {
+		self.revoked_at.is_some()
+	}
+
+	/// Whether the consent has expired at `now`.
+	pub fn is_expired_at(&self, now: Moment) -> bool {
+		self.expires_at.is_some_and(|expiry| now >= expiry)
+	}
+
+	/// Whether the consent can be dropped to make room for a new one: revoked or expired.
+	pub fn is_prunable_at(&self, now: Moment) -> bool {
+		self.is_revoked() || self.is_expired_at(now)
+	}
+
+	/// Whether the consent was in force at `at`: granted at or before `at`, not revoked at or
+	/// before `at`, and not expired at `at`.
+	pub fn was_in_force_at(&self, at: Moment) -> bool {
+		self.granted_at <= at
+			&& self.revoked_at.is_none_or(|revoked| at < revoked)
+			&& !self.is_expired_at(at)
+	}
+}
+
+/// One entry of a patient's access log: a grantee read one off-chain record.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct AccessEntry<AccountId> {
+	/// The consent under which the record was read.
+	pub consent_id: ConsentId,
+	/// The organization that read it.
+	pub organization: AccountId,
+	/// The account (staff member or admin) that read it.
+	pub accessor: AccountId,
+	/// The record read: an opaque id (e.g. the health-records pallet's record id), never
+	/// the data itself.
+	pub record_id: H256,
+	/// The record's category.
+	pub category: RecordCategory,
+	/// When it was read (ms since the Unix epoch).
+	pub at: Moment,
+}

@@ -1,0 +1,564 @@
+//! # Patient identity pallet
+//!
+//! Who is a patient on MedChain, without the chain knowing who the patient is.
+//!
+//! ## Overview
+//!
+//! A patient holds their own key. Registering that key as a patient stores one salted
+//! **identity commitment** and nothing else about the person. Provider organizations
+//! (hospitals, clinics) can onboard patients at the front desk, and attest that they checked
+//! a patient's identity document against the commitment. A patient can rotate their
+//! commitment and can deregister (right to erasure). Other pallets (consent, health records)
+//! ask this pallet, through [`medchain_primitives::PatientRegistry`], whether an account is a
+//! patient, whether it was erased, and whether it may still make a fee-less call.
+//!
+//! ## Terminology
+//!
+//! - **Identity commitment**: `blake2_256(salt ++ identity document)`, an [`H256`]. The
+//!   *identity document* is a canonical byte encoding of the identity the patient proves
+//!   (e.g. a national health identifier and date of birth, or a FHIR `Patient.identifier`),
+//!   agreed off chain by the consortium; the *salt* is at least 16 (better 32) random bytes
+//!   the patient keeps (in their wallet, on their health card). Without the salt the
+//!   commitment cannot be brute-forced from a guessed identity. To check a presented
+//!   identity, a provider recomputes the hash from the salt and document the patient shows
+//!   ([`identity_commitment`]) and asks [`Pallet::verify_commitment`] (runtime API
+//!   `PatientIdentityApi::verify_commitment`). The chain never sees the salt or the document.
+//! - **Attestation**: a Provider's on-chain statement that it verified, in person, the
+//!   identity behind the patient's *current* commitment. At most `MaxAttestations` per
+//!   patient, one per organization. Rotating the commitment clears them, since they vouched
+//!   for the old one.
+//! - **Tombstone**: what is left after `deregister`: the block number of the erasure, under
+//!   the account. The commitment, attestations and fee-less call counter are deleted. A
+//!   tombstoned account can never register again (it would otherwise silently become someone
+//!   else while old consents and record anchors still name it), and other pallets refuse new
+//!   data for it ([`medchain_primitives::PatientRegistry::is_deregistered`]).
+//! - **Fee-less call**: `rotate_commitment` and `deregister` are free for a registered
+//!   patient (`#[pallet::feeless_if]`, honoured by the runtime's
+//!   `pallet_skip_feeless_payment::SkipCheckIfFeeless` wrapped around
+//!   `ChargeTransactionPayment`), so a patient never needs tokens. Other pallets (consent)
+//!   mark their patient calls the same way.
+//!
+//! ## Rate limit of fee-less calls
+//!
+//! Blocks are cut into windows of `RateLimitWindow` blocks (window = `block_number /
+//! RateLimitWindow`). In each window a registered patient has `FreeCallsPerWindow` fee-less
+//! calls, across every pallet that uses [`medchain_primitives::PatientRegistry`]:
+//! `has_free_quota` says whether one is left, `note_free_call` uses one. The counter resets
+//! when a new window starts. A patient over the limit is not refused: their call is simply
+//! charged like anyone else's, so a key without balance cannot submit more until the next
+//! window. Unregistered accounts get no fee-less calls; `register_patient` itself always
+//! pays (a patient without tokens is onboarded by a Provider instead).
+//!
+//! Each pallet's `feeless_if` closure only returns `true` when the call will also succeed
+//! (quota left *and* the call's own checks pass, e.g. a new commitment that differs from the
+//! current one): a failing call rolls back its storage, including the quota it used, so a
+//! fee-less call that fails would be free spam.
+//!
+//! ## Assumptions
+//!
+//! - A registered patient's account is kept alive by a *sufficient* reference
+//!   (`frame_system::inc_sufficients`) so that a patient with zero balance still passes
+//!   `CheckNonce` and can send fee-less calls. Deregistering drops it again.
+//! - Provider organizations are trusted to onboard and attest only patients they have seen:
+//!   the consortium can suspend a Provider that does not, and a suspended Provider can
+//!   neither onboard nor attest.
+//! - Guardians act for a patient through `pallet-proxy`; lost keys are recovered with
+//!   `pallet-recovery`. Neither needs anything from this pallet.
+//!
+//! ## Interface for other pallets
+//!
+//! [`Pallet`] implements [`medchain_primitives::PatientRegistry`]: `is_registered`,
+//! `is_deregistered`, `has_free_quota`, `note_free_call`.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use frame_support::traits::Get;
+use frame_system::pallet_prelude::BlockNumberFor;
+use medchain_primitives::PatientRegistry;
+use sp_core::H256;
+use sp_runtime::traits::{BlakeTwo256, CheckedDiv, Hash, Zero};
+
+/// The identity commitment of `document` under `salt`: `blake2_256(salt ++ document)`.
+///
+/// What a client computes before `register_patient`/`onboard_patient`/`rotate_commitment`,
+/// and what a provider recomputes from a presented identity to check it.
+pub fn identity_commitment(salt: &[u8], document: &[u8]) -> H256 {
+	<BlakeTwo256 as Hash>::hash(&[salt, document].concat())
+}
+
+impl<T: Config> Pallet<T> {
+	/// What the chain knows of `who` as a patient (for the runtime API).
+	pub fn patient(who: &T::AccountId) -> Option<PatientInfo<T::AccountId, BlockNumberFor<T>>> {
+		if let Some(record) = Patients::<T>::get(who) {
+			return Some(PatientInfo::Registered {
+				commitment: record.commitment,
+				registered_at: record.registered_at,
+				onboarded_by: record.onboarded_by,
+				attestations: record.attestations.into_inner(),
+			});
+		}
+		Tombstones::<T>::get(who)
+			.map(|deregistered_at| PatientInfo::Deregistered { deregistered_at })
+	}
+
+	/// Whether `who` is a registered patient whose current commitment is `commitment`.
+	pub fn verify_commitment(who: &T::AccountId, commitment: H256) -> bool {
+		Patients::<T>::get(who).is_some_and(|record| record.commitment == commitment)
+	}
+
+	/// How many fee-less calls `who` has left in the current window (0 unless registered).
+	pub fn free_calls_left(who: &T::AccountId) -> u32 {
+		if !Patients::<T>::contains_key(who) {
+			return 0;
+		}
+		T::FreeCallsPerWindow::get().saturating_sub(Self::free_calls_used(who))
+	}
+
+	/// The current rate-limit window: `block_number / RateLimitWindow` (window 0 for ever if
+	/// `RateLimitWindow` were 0, which `integrity_test` forbids).
+	pub fn current_window() -> BlockNumberFor<T> {
+		frame_system::Pallet::<T>::block_number()
+			.checked_div(&T::RateLimitWindow::get())
+			.unwrap_or_else(Zero::zero)
+	}
+
+	/// Fee-less calls `who` made in the current window.
+	fn free_calls_used(who: &T::AccountId) -> u32 {
+		FreeCalls::<T>::get(who)
+			.filter(|usage| usage.window == Self::current_window())
+			.map_or(0, |usage| usage.used)
+	}
+
+	/// Whether `rotate_commitment(new_commitment)` signed by `who` is fee-less: quota left and
+	/// the call will succeed.
+	fn rotation_is_feeless(who: &T::AccountId, new_commitment: &H256) -> bool {
+		Self::has_free_quota(who)
+			&& !new_commitment.is_zero()
+			&& Patients::<T>::get(who).is_some_and(|record| record.commitment != *new_commitment)
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{pallet_prelude::*, traits::OriginTrait};
+	use frame_system::pallet_prelude::*;
+	use pallet_consortium::{Role, RoleProvider};
+
+	/// The storage layout version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// The patient record as stored.
+	pub type PatientRecordOf<T> = PatientRecord<
+		<T as frame_system::Config>::AccountId,
+		BlockNumberFor<T>,
+		BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxAttestations>,
+	>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The consortium's role checks: who acts for an active Provider organization.
+		type Roles: RoleProvider<Self::AccountId>;
+
+		/// The most Provider attestations one patient can hold.
+		#[pallet::constant]
+		type MaxAttestations: Get<u32>;
+
+		/// How many fee-less calls a registered patient may make per rate-limit window,
+		/// across all pallets.
+		#[pallet::constant]
+		type FreeCallsPerWindow: Get<u32>;
+
+		/// The length of a rate-limit window, in blocks. Must not be zero.
+		#[pallet::constant]
+		type RateLimitWindow: Get<BlockNumberFor<Self>>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Registered patients, keyed by their account.
+	#[pallet::storage]
+	pub type Patients<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PatientRecordOf<T>, OptionQuery>;
+
+	/// Accounts that deregistered, with the block of their erasure. Never removed: a
+	/// tombstoned account cannot register again.
+	#[pallet::storage]
+	pub type Tombstones<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>, OptionQuery>;
+
+	/// Fee-less calls each registered patient made in its latest rate-limit window.
+	#[pallet::storage]
+	pub type FreeCalls<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		FreeCallUsage<BlockNumberFor<T>>,
+		OptionQuery,
+	>;
+
+	/// The number of registered patients.
+	#[pallet::storage]
+	pub type PatientCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Patients registered from genesis (dev and test chains): `(account, commitment)`.
+		pub patients: Vec<(T::AccountId, H256)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (patient, commitment) in &self.patients {
+				// Genesis is built by the node operator: a bad preset must stop the chain
+				// from starting rather than start it without the patient.
+				Pallet::<T>::do_register(patient, *commitment, None)
+					.expect("invalid genesis patient");
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An account was registered as a patient.
+		PatientRegistered {
+			/// The patient's account.
+			patient: T::AccountId,
+			/// The Provider organization that onboarded the patient, or `None` if the patient
+			/// registered with their own key.
+			onboarded_by: Option<T::AccountId>,
+		},
+		/// A Provider attested that it verified a patient's identity.
+		PatientAttested {
+			/// The patient's account.
+			patient: T::AccountId,
+			/// The attesting Provider organization.
+			organization: T::AccountId,
+		},
+		/// A patient replaced their identity commitment; their attestations were cleared.
+		CommitmentRotated {
+			/// The patient's account.
+			patient: T::AccountId,
+		},
+		/// A patient deregistered: their commitment and attestations were erased, a
+		/// tombstone remains.
+		PatientDeregistered {
+			/// The former patient's account.
+			patient: T::AccountId,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is already a registered patient.
+		AlreadyRegistered,
+		/// The account is not a registered patient.
+		NotRegistered,
+		/// The account deregistered (right to erasure); it can never be a patient again.
+		PatientDeregistered,
+		/// The commitment is all zeroes: the client did not hash the identity.
+		EmptyCommitment,
+		/// The new commitment equals the current one.
+		SameCommitment,
+		/// This organization has already attested this patient.
+		AlreadyAttested,
+		/// The patient already holds `MaxAttestations` attestations.
+		TooManyAttestations,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register the signer as a patient. Not fee-less: a patient without tokens is
+		/// onboarded by a Provider instead.
+		///
+		/// - `origin`: signed by the patient's own key.
+		/// - `identity_commitment`: `blake2_256(salt ++ identity document)`, non-zero.
+		///
+		/// Emits `PatientRegistered` (`onboarded_by: None`). Errors: `PatientDeregistered`,
+		/// `AlreadyRegistered`, `EmptyCommitment`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_patient())]
+		pub fn register_patient(origin: OriginFor<T>, identity_commitment: H256) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			Self::do_register(&patient, identity_commitment, None)?;
+			Self::deposit_event(Event::PatientRegistered { patient, onboarded_by: None });
+			Ok(())
+		}
+
+		/// Register `patient` on their behalf, at a Provider's front desk; the Provider pays.
+		///
+		/// - `origin`: signed by the admin or a staff member of an active Provider.
+		/// - `patient`: the patient's own account (its key stays with the patient).
+		/// - `identity_commitment`: `blake2_256(salt ++ identity document)`, non-zero.
+		///
+		/// Emits `PatientRegistered` (`onboarded_by: Some(organization)`). Errors: the
+		/// consortium's `NotAMember`, `OrganizationSuspended`, `MissingRole`; then
+		/// `PatientDeregistered`, `AlreadyRegistered`, `EmptyCommitment`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::onboard_patient())]
+		pub fn onboard_patient(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			identity_commitment: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let organization = T::Roles::ensure_role(&who, Role::Provider)?;
+			Self::do_register(&patient, identity_commitment, Some(organization.clone()))?;
+			Self::deposit_event(Event::PatientRegistered {
+				patient,
+				onboarded_by: Some(organization),
+			});
+			Ok(())
+		}
+
+		/// Attest that the signer's Provider verified the identity behind `patient`'s
+		/// current commitment.
+		///
+		/// - `origin`: signed by the admin or a staff member of an active Provider.
+		/// - `patient`: a registered patient.
+		///
+		/// Emits `PatientAttested`. Errors: the consortium's `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; then `PatientDeregistered`,
+		/// `NotRegistered`, `AlreadyAttested`, `TooManyAttestations`.
+		///
+		/// ## Complexity
+		/// O(`MaxAttestations`) to look for a duplicate.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::attest_patient())]
+		pub fn attest_patient(origin: OriginFor<T>, patient: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let organization = T::Roles::ensure_role(&who, Role::Provider)?;
+			let mut record = Self::ensure_registered(&patient)?;
+			ensure!(!record.attestations.contains(&organization), Error::<T>::AlreadyAttested);
+			record
+				.attestations
+				.try_push(organization.clone())
+				.map_err(|_| Error::<T>::TooManyAttestations)?;
+			Patients::<T>::insert(&patient, record);
+			Self::deposit_event(Event::PatientAttested { patient, organization });
+			Ok(())
+		}
+
+		/// Replace the signer's identity commitment (a leaked salt, a new identity
+		/// document). The attestations are cleared: they vouched for the old commitment.
+		///
+		/// Fee-less for a registered patient with free calls left in the current window
+		/// (uses one); charged otherwise.
+		///
+		/// - `origin`: signed by the patient.
+		/// - `new_commitment`: `blake2_256(new salt ++ identity document)`, non-zero and
+		///   different from the current one.
+		///
+		/// Emits `CommitmentRotated`. Errors: `PatientDeregistered`, `NotRegistered`,
+		/// `EmptyCommitment`, `SameCommitment`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::rotate_commitment())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, new_commitment: &H256| -> bool {
+			origin
+				.as_signer()
+				.is_some_and(|who| Pallet::<T>::rotation_is_feeless(who, new_commitment))
+		})]
+		pub fn rotate_commitment(origin: OriginFor<T>, new_commitment: H256) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			let record = Self::ensure_registered(&patient)?;
+			ensure!(!new_commitment.is_zero(), Error::<T>::EmptyCommitment);
+			ensure!(record.commitment != new_commitment, Error::<T>::SameCommitment);
+			Patients::<T>::insert(
+				&patient,
+				PatientRecord {
+					commitment: new_commitment,
+					attestations: BoundedVec::new(),
+					..record
+				},
+			);
+			Self::note_free_call(&patient);
+			Self::deposit_event(Event::CommitmentRotated { patient });
+			Ok(())
+		}
+
+		/// Deregister the signer (right to erasure): the commitment, the attestations and
+		/// the fee-less call counter are deleted; a tombstone with the current block number
+		/// remains, so the account can never register again and other pallets refuse new
+		/// data for it. Record hashes anchored before stay verifiable.
+		///
+		/// Fee-less for a registered patient with free calls left in the current window;
+		/// charged otherwise. (The call counter is erased with the rest, so nothing is noted.)
+		///
+		/// - `origin`: signed by the patient.
+		///
+		/// Emits `PatientDeregistered`. Errors: `PatientDeregistered`, `NotRegistered`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::deregister())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool {
+			origin.as_signer().is_some_and(Pallet::<T>::has_free_quota)
+		})]
+		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			Self::ensure_registered(&patient)?;
+			Patients::<T>::remove(&patient);
+			FreeCalls::<T>::remove(&patient);
+			Tombstones::<T>::insert(&patient, frame_system::Pallet::<T>::block_number());
+			PatientCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+			frame_system::Pallet::<T>::dec_sufficients(&patient);
+			Self::deposit_event(Event::PatientDeregistered { patient });
+			Ok(())
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(!T::RateLimitWindow::get().is_zero(), "RateLimitWindow must not be zero");
+			assert!(T::MaxAttestations::get() > 0, "MaxAttestations must not be zero");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// `who`'s patient record, or `PatientDeregistered` / `NotRegistered`.
+		pub(crate) fn ensure_registered(
+			who: &T::AccountId,
+		) -> Result<PatientRecordOf<T>, DispatchError> {
+			ensure!(!Tombstones::<T>::contains_key(who), Error::<T>::PatientDeregistered);
+			Patients::<T>::get(who).ok_or_else(|| Error::<T>::NotRegistered.into())
+		}
+
+		/// Register `patient` with `commitment`. Checks everything, writes only after.
+		pub(crate) fn do_register(
+			patient: &T::AccountId,
+			commitment: H256,
+			onboarded_by: Option<T::AccountId>,
+		) -> DispatchResult {
+			ensure!(!Tombstones::<T>::contains_key(patient), Error::<T>::PatientDeregistered);
+			ensure!(!Patients::<T>::contains_key(patient), Error::<T>::AlreadyRegistered);
+			ensure!(!commitment.is_zero(), Error::<T>::EmptyCommitment);
+			let count = PatientCount::<T>::get().saturating_add(1);
+			Patients::<T>::insert(
+				patient,
+				PatientRecord {
+					commitment,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+					onboarded_by,
+					attestations: BoundedVec::new(),
+				},
+			);
+			PatientCount::<T>::put(count);
+			// Keep a zero-balance patient account alive, so it passes `CheckNonce`.
+			frame_system::Pallet::<T>::inc_sufficients(patient);
+			Ok(())
+		}
+
+		/// Check the pallet's invariants:
+		/// - no account is both a registered patient and tombstoned;
+		/// - every commitment is non-zero and every attestation list is free of duplicates;
+		/// - every registered patient's account holds a sufficient reference;
+		/// - fee-less call counters exist only for registered patients;
+		/// - `PatientCount` equals the number of registered patients.
+		///
+		/// (Attesting organizations may since have been suspended or lost the Provider role:
+		/// an attestation is a record of the past, so that is not checked.)
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::btree_set::BTreeSet;
+			let mut patients: u32 = 0;
+			for (who, record) in Patients::<T>::iter() {
+				patients = patients.saturating_add(1);
+				ensure!(!Tombstones::<T>::contains_key(&who), "a patient is also tombstoned");
+				ensure!(!record.commitment.is_zero(), "a zero commitment is stored");
+				let distinct: BTreeSet<&T::AccountId> = record.attestations.iter().collect();
+				ensure!(
+					distinct.len() == record.attestations.len(),
+					"an organization attested a patient twice"
+				);
+				ensure!(
+					frame_system::Pallet::<T>::sufficients(&who) > 0,
+					"a patient account has no sufficient reference"
+				);
+			}
+			for (who, _) in FreeCalls::<T>::iter() {
+				ensure!(Patients::<T>::contains_key(&who), "free-call counter of a non-patient");
+			}
+			ensure!(PatientCount::<T>::get() == patients, "PatientCount does not match Patients");
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> PatientRegistry<T::AccountId> for Pallet<T> {
+	fn is_registered(who: &T::AccountId) -> bool {
+		Patients::<T>::contains_key(who)
+	}
+
+	fn is_deregistered(who: &T::AccountId) -> bool {
+		Tombstones::<T>::contains_key(who)
+	}
+
+	fn has_free_quota(who: &T::AccountId) -> bool {
+		Patients::<T>::contains_key(who)
+			&& !Tombstones::<T>::contains_key(who)
+			&& Self::free_calls_used(who) < T::FreeCallsPerWindow::get()
+	}
+
+	/// Count one fee-less call of `who` in the current window. Does nothing for an account
+	/// that is not a registered patient (it has no fee-less calls to count).
+	fn note_free_call(who: &T::AccountId) {
+		if !Patients::<T>::contains_key(who) {
+			return;
+		}
+		let window = Self::current_window();
+		FreeCalls::<T>::mutate(who, |maybe_usage| {
+			let used = match maybe_usage {
+				Some(usage) if usage.window == window => usage.used.saturating_add(1),
+				_ => 1,
+			};
+			*maybe_usage = Some(FreeCallUsage { window, used });
+		});
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(who: &T::AccountId) {
+		let _ = Self::do_register(who, H256::repeat_byte(0xbe), None);
+	}
+}
