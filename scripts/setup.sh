@@ -30,7 +30,6 @@ fi
 need_pkgs=()
 command -v protoc >/dev/null 2>&1 || need_pkgs+=(protobuf-compiler)
 command -v mold >/dev/null 2>&1 || need_pkgs+=(mold)
-command -v clang >/dev/null 2>&1 || need_pkgs+=(clang)
 command -v node >/dev/null 2>&1 || need_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
 if ((${#need_pkgs[@]})); then

@@ -11,10 +11,8 @@ fn node() -> Command {
 }
 
 fn chain_spec(chain: &str) -> serde_json::Value {
-	let output = node()
-		.args(["export-chain-spec", "--chain", chain])
-		.output()
-		.expect("medchain-node runs");
+	let output =
+		node().args(["export-chain-spec", "--chain", chain]).output().expect("medchain-node runs");
 	assert!(
 		output.status.success(),
 		"export-chain-spec --chain {chain} failed: {}",
@@ -46,7 +44,11 @@ fn dev_spec_has_one_validator_and_the_demo_consortium() {
 	assert_eq!(patch["grandpa"]["authorities"].as_array().map(Vec::len), Some(1));
 	let organizations =
 		patch["consortium"]["organizations"].as_array().expect("consortium organizations");
-	assert_eq!(organizations.len(), 8, "hospital, pharmacy, manufacturer, distributor, regulator, sponsor, researcher, insurer");
+	assert_eq!(
+		organizations.len(),
+		8,
+		"hospital, pharmacy, manufacturer, distributor, regulator, sponsor, researcher, insurer"
+	);
 	// Each organization holds exactly one distinct role: together they cover all eight bits.
 	let roles: u64 = organizations.iter().map(|o| o[2].as_u64().expect("roles")).sum();
 	assert_eq!(roles, 0b1111_1111);

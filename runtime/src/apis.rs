@@ -6,6 +6,7 @@ use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
 	weights::Weight,
 };
+use medchain_primitives::{ConsentChecker, ConsentId, Purpose, RecordCategory};
 use pallet_consortium::{Organization, Role, RoleProvider};
 use pallet_grandpa::AuthorityId as GrandpaId;
 use sp_api::impl_runtime_apis;
@@ -19,9 +20,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Consortium, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Consent, Consortium, Executive, Grandpa,
+	InherentDataExt, Nonce, PatientIdentity, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -203,6 +204,50 @@ impl_runtime_apis! {
 
 		fn has_role(account: AccountId, role: Role) -> bool {
 			<Consortium as RoleProvider<AccountId>>::ensure_role(&account, role).is_ok()
+		}
+	}
+
+	impl pallet_patient_identity::runtime_api::PatientIdentityApi<Block, AccountId, BlockNumber> for Runtime {
+		fn patient(who: AccountId) -> Option<pallet_patient_identity::PatientInfo<AccountId, BlockNumber>> {
+			PatientIdentity::patient(&who)
+		}
+
+		fn verify_commitment(who: AccountId, commitment: sp_core::H256) -> bool {
+			PatientIdentity::verify_commitment(&who, commitment)
+		}
+
+		fn free_calls_left(who: AccountId) -> u32 {
+			PatientIdentity::free_calls_left(&who)
+		}
+	}
+
+	impl pallet_consent::runtime_api::ConsentApi<Block, AccountId> for Runtime {
+		fn has_access(
+			patient: AccountId,
+			grantee: AccountId,
+			category: RecordCategory,
+			purpose: Purpose,
+			write: bool,
+		) -> bool {
+			<Consent as ConsentChecker<AccountId>>::has_access(&patient, &grantee, category, purpose, write)
+		}
+
+		fn consents_of(patient: AccountId) -> Vec<(ConsentId, pallet_consent::Consent<AccountId>)> {
+			Consent::consents_of(&patient)
+		}
+
+		fn access_log(patient: AccountId) -> Vec<pallet_consent::AccessEntry<AccountId>> {
+			Consent::access_log(&patient)
+		}
+
+		fn was_permitted(
+			patient: AccountId,
+			grantee: AccountId,
+			category: RecordCategory,
+			purpose: Purpose,
+			at: u64,
+		) -> bool {
+			Consent::was_permitted(&patient, &grantee, category, purpose, at)
 		}
 	}
 

@@ -7,5 +7,9 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
+	[pallet_proxy, Proxy]
+	[pallet_recovery, Recovery]
 	[pallet_consortium, Consortium]
+	[pallet_patient_identity, PatientIdentity]
+	[pallet_consent, Consent]
 );

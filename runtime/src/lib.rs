@@ -23,6 +23,9 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+mod proxy;
+
+pub use proxy::ProxyType;
 
 extern crate alloc;
 
@@ -143,7 +146,12 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Registered patients' identity and consent calls are fee-less (`#[pallet::feeless_if]`,
+	// rate-limited by PatientIdentity); everything else pays.
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
@@ -209,7 +217,22 @@ mod runtime {
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
 
+	#[runtime::pallet_index(8)]
+	pub type Proxy = pallet_proxy;
+
+	#[runtime::pallet_index(9)]
+	pub type Recovery = pallet_recovery;
+
+	#[runtime::pallet_index(10)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
+
 	// MedChain pallets start at 20.
 	#[runtime::pallet_index(20)]
 	pub type Consortium = pallet_consortium;
+
+	#[runtime::pallet_index(21)]
+	pub type PatientIdentity = pallet_patient_identity;
+
+	#[runtime::pallet_index(22)]
+	pub type Consent = pallet_consent;
 }

@@ -49,7 +49,10 @@ fn sudo_registers_an_organization_and_its_staff_act_for_it() {
 			&account(Alice),
 			RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(register) })
 		));
-		assert_eq!(last_event(), RuntimeEvent::Sudo(pallet_sudo::Event::Sudid { sudo_result: Ok(()) }));
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Sudo(pallet_sudo::Event::Sudid { sudo_result: Ok(()) })
+		);
 
 		assert_ok!(dispatch(
 			&admin,

@@ -8,8 +8,7 @@ use frame_support::traits::EnsureOrigin;
 use frame_system::RawOrigin;
 
 fn governance<T: Config>() -> T::RuntimeOrigin {
-	T::GovernanceOrigin::try_successful_origin()
-		.unwrap_or_else(|_| RawOrigin::Root.into())
+	T::GovernanceOrigin::try_successful_origin().unwrap_or_else(|_| RawOrigin::Root.into())
 }
 
 fn register<T: Config>(admin: &T::AccountId) {
@@ -104,5 +103,9 @@ mod benchmarks {
 		assert!(!StaffOf::<T>::contains_key(&staff));
 	}
 
-	impl_benchmark_test_suite!(Consortium, crate::mock::ExtBuilder::empty().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Consortium,
+		crate::mock::ExtBuilder::empty().build(),
+		crate::mock::Test
+	);
 }

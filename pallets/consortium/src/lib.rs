@@ -43,10 +43,10 @@ pub use pallet::*;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 mod types;
-pub mod runtime_api;
 pub mod weights;
 
 pub use types::*;
@@ -90,7 +90,8 @@ impl<T: Config> Pallet<T> {
 	/// (for the runtime API).
 	pub fn organization(
 		admin: &T::AccountId,
-	) -> Option<Organization<alloc::vec::Vec<u8>, frame_system::pallet_prelude::BlockNumberFor<T>>> {
+	) -> Option<Organization<alloc::vec::Vec<u8>, frame_system::pallet_prelude::BlockNumberFor<T>>>
+	{
 		Organizations::<T>::get(admin).map(|o| Organization {
 			name: o.name.into_inner(),
 			roles: o.roles,
@@ -116,10 +117,8 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	/// The organization record as stored.
-	pub type OrganizationOf<T> = Organization<
-		BoundedVec<u8, <T as Config>::MaxNameLength>,
-		BlockNumberFor<T>,
-	>;
+	pub type OrganizationOf<T> =
+		Organization<BoundedVec<u8, <T as Config>::MaxNameLength>, BlockNumberFor<T>>;
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
@@ -447,7 +446,10 @@ pub mod pallet {
 			name: BoundedVec<u8, T::MaxNameLength>,
 			roles: Roles,
 		) -> DispatchResult {
-			ensure!(!Organizations::<T>::contains_key(admin), Error::<T>::OrganizationAlreadyExists);
+			ensure!(
+				!Organizations::<T>::contains_key(admin),
+				Error::<T>::OrganizationAlreadyExists
+			);
 			ensure!(!StaffOf::<T>::contains_key(admin), Error::<T>::AccountIsStaff);
 			ensure!(!name.is_empty(), Error::<T>::EmptyName);
 			Self::ensure_valid_roles(roles)?;
@@ -543,7 +545,9 @@ impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_for_benchmarks(org: &T::AccountId, roles: Roles, staff: &[T::AccountId]) {
 		let name: frame_support::BoundedVec<u8, T::MaxNameLength> =
-			alloc::vec![b'b'; T::MaxNameLength::get().min(8) as usize].try_into().unwrap_or_default();
+			alloc::vec![b'b'; T::MaxNameLength::get().min(8) as usize]
+				.try_into()
+				.unwrap_or_default();
 		if Organizations::<T>::contains_key(org) {
 			Organizations::<T>::mutate(org, |o| {
 				if let Some(o) = o {

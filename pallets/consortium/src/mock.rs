@@ -1,7 +1,7 @@
 //! A minimal runtime for the consortium pallet's tests.
 
 use crate as pallet_consortium;
-use crate::{Roles, Role};
+use crate::{Role, Roles};
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use frame_system::EnsureRoot;
 use sp_runtime::BuildStorage;

@@ -1,9 +1,11 @@
 //! Unit tests of the consortium pallet: every call, every error, every event.
 
-use crate::{mock::*, Error, Event, Organization, OrganizationStatus, Organizations, Role,
-	RoleProvider, Roles, StaffOf, OrganizationCount, EnsureRole};
+use crate::{
+	mock::*, EnsureRole, Error, Event, Organization, OrganizationCount, OrganizationStatus,
+	Organizations, Role, RoleProvider, Roles, StaffOf,
+};
 use frame_support::{assert_noop, assert_ok, parameter_types, traits::EnsureOrigin};
-use sp_runtime::{DispatchError, traits::BadOrigin};
+use sp_runtime::{traits::BadOrigin, DispatchError};
 
 fn root() -> RuntimeOrigin {
 	RuntimeOrigin::root()
@@ -35,9 +37,7 @@ mod genesis {
 	#[test]
 	#[should_panic(expected = "invalid genesis organization")]
 	fn rejects_empty_roles() {
-		ExtBuilder::empty()
-			.with_organization(CLINIC, b"Clinic", Roles::none(), vec![])
-			.build();
+		ExtBuilder::empty().with_organization(CLINIC, b"Clinic", Roles::none(), vec![]).build();
 	}
 
 	#[test]
@@ -85,7 +85,12 @@ mod register_organization {
 		ExtBuilder::default().build_and_execute(|| {
 			System::set_block_number(7);
 			let roles = Roles::from_roles(&[Role::Provider, Role::Researcher]);
-			assert_ok!(Consortium::register_organization(root(), CLINIC, b"Clinic".to_vec(), roles));
+			assert_ok!(Consortium::register_organization(
+				root(),
+				CLINIC,
+				b"Clinic".to_vec(),
+				roles
+			));
 			assert_eq!(
 				Organizations::<Test>::get(CLINIC),
 				Some(Organization {
@@ -157,7 +162,12 @@ mod register_organization {
 	fn fails_for_empty_name() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
-				Consortium::register_organization(root(), CLINIC, vec![], Roles::only(Role::Provider)),
+				Consortium::register_organization(
+					root(),
+					CLINIC,
+					vec![],
+					Roles::only(Role::Provider)
+				),
 				Error::<Test>::EmptyName
 			);
 		});
@@ -189,7 +199,12 @@ mod register_organization {
 	fn fails_for_no_roles() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
-				Consortium::register_organization(root(), CLINIC, b"Clinic".to_vec(), Roles::none()),
+				Consortium::register_organization(
+					root(),
+					CLINIC,
+					b"Clinic".to_vec(),
+					Roles::none()
+				),
 				Error::<Test>::NoRoles
 			);
 		});
@@ -291,10 +306,7 @@ mod suspend_and_reinstate {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(Consortium::suspend_organization(signed(PHARMACY), HOSPITAL), BadOrigin);
 			assert_ok!(Consortium::suspend_organization(root(), HOSPITAL));
-			assert_noop!(
-				Consortium::reinstate_organization(signed(HOSPITAL), HOSPITAL),
-				BadOrigin
-			);
+			assert_noop!(Consortium::reinstate_organization(signed(HOSPITAL), HOSPITAL), BadOrigin);
 		});
 	}
 

@@ -7,7 +7,16 @@ use scale_info::TypeInfo;
 ///
 /// Each role is one bit of [`Roles`]; the discriminant is the bit's position.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum Role {
 	/// A hospital or clinic: treats patients, anchors health records.
@@ -110,7 +119,16 @@ impl From<Role> for Roles {
 
 /// Whether an organization may act.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum OrganizationStatus {
 	/// The organization and its staff act in their roles.

@@ -26,7 +26,16 @@ pub type Moment = u64;
 ///
 /// Each category is one bit of [`Categories`]; the discriminant is the bit's position.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum RecordCategory {
 	/// Name, birth date, contact details (FHIR Patient).
@@ -124,7 +133,16 @@ impl Categories {
 
 /// Why data is accessed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum Purpose {
 	/// Care of the patient.

@@ -2,8 +2,12 @@
 
 use frame_support::{
 	derive_impl,
-	dispatch::DispatchClass, parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	dispatch::DispatchClass,
+	parameter_types,
+	traits::{
+		fungible::HoldConsideration, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8,
+		LinearStoragePrice, VariantCountOf,
+	},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -12,13 +16,17 @@ use frame_support::{
 use frame_system::{limits::BlockWeights, EnsureRoot};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{BlakeTwo256, One},
+	Perbill,
+};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Consortium, Hash, Nonce, OriginCaller,
+	PalletInfo, PatientIdentity, ProxyType, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, Timestamp,
+	EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -141,4 +149,115 @@ impl pallet_consortium::Config for Runtime {
 	type MaxNameLength = MaxOrganizationNameLength;
 	type MaxStaff = MaxStaffPerOrganization;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
+}
+
+/// A storage deposit: `items` storage items of `bytes` bytes in all.
+pub const fn deposit(items: u32, bytes: u32) -> Balance {
+	items as Balance * 100 * MILLI_UNIT + (bytes as Balance) * 100 * MICRO_UNIT
+}
+
+parameter_types! {
+	pub const ProxyDepositBase: Balance = deposit(1, 8);
+	pub const ProxyDepositFactor: Balance = deposit(0, 33);
+	pub const AnnouncementDepositBase: Balance = deposit(1, 8);
+	pub const AnnouncementDepositFactor: Balance = deposit(0, 66);
+}
+
+impl pallet_proxy::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type Currency = Balances;
+	type ProxyType = ProxyType;
+	type ProxyDepositBase = ProxyDepositBase;
+	type ProxyDepositFactor = ProxyDepositFactor;
+	type MaxProxies = ConstU32<32>;
+	type WeightInfo = pallet_proxy::weights::SubstrateWeight<Runtime>;
+	type MaxPending = ConstU32<32>;
+	type CallHasher = BlakeTwo256;
+	type AnnouncementDepositBase = AnnouncementDepositBase;
+	type AnnouncementDepositFactor = AnnouncementDepositFactor;
+	type BlockNumberProvider = System;
+}
+
+parameter_types! {
+	pub const FriendGroupsHoldReason: RuntimeHoldReason =
+		RuntimeHoldReason::Recovery(pallet_recovery::HoldReason::FriendGroupsStorage);
+	pub const AttemptHoldReason: RuntimeHoldReason =
+		RuntimeHoldReason::Recovery(pallet_recovery::HoldReason::AttemptStorage);
+	pub const InheritorHoldReason: RuntimeHoldReason =
+		RuntimeHoldReason::Recovery(pallet_recovery::HoldReason::InheritorStorage);
+}
+
+/// Lost keys are recovered by friend groups (family, a hospital's patient office ...):
+/// after `friends_needed` approvals and the group's delay, the group's inheritor controls
+/// the lost account.
+impl pallet_recovery::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type BlockNumberProvider = System;
+	type Currency = Balances;
+	type FriendGroupsConsideration = HoldConsideration<
+		AccountId,
+		Balances,
+		FriendGroupsHoldReason,
+		LinearStoragePrice<ConstU128<{ deposit(1, 0) }>, ConstU128<{ deposit(0, 1) }>, Balance>,
+	>;
+	type AttemptConsideration = HoldConsideration<
+		AccountId,
+		Balances,
+		AttemptHoldReason,
+		LinearStoragePrice<ConstU128<{ deposit(1, 0) }>, ConstU128<{ deposit(0, 1) }>, Balance>,
+	>;
+	type InheritorConsideration = HoldConsideration<
+		AccountId,
+		Balances,
+		InheritorHoldReason,
+		LinearStoragePrice<ConstU128<{ deposit(1, 0) }>, ConstU128<{ deposit(0, 1) }>, Balance>,
+	>;
+	/// What an initiator risks if the lost account slashes a malicious attempt.
+	type SecurityDeposit = ConstU128<{ 10 * UNIT }>;
+	type Slash = ();
+	type MaxFriendsPerConfig = ConstU32<16>;
+	type WeightInfo = pallet_recovery::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_skip_feeless_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+}
+
+parameter_types! {
+	/// Organizations that vouched for one patient's identity.
+	pub const MaxAttestations: u32 = 16;
+	/// Fee-less identity and consent calls per patient per window ...
+	pub const FreeCallsPerWindow: u32 = 20;
+	/// ... of one hour of blocks.
+	pub const RateLimitWindow: BlockNumber = HOURS;
+}
+
+impl pallet_patient_identity::Config for Runtime {
+	type Roles = Consortium;
+	type MaxAttestations = MaxAttestations;
+	type FreeCallsPerWindow = FreeCallsPerWindow;
+	type RateLimitWindow = RateLimitWindow;
+	type WeightInfo = pallet_patient_identity::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Consents one patient may hold (revoked and expired ones are pruned, oldest first).
+	pub const MaxConsentsPerPatient: u32 = 64;
+	/// Reads kept in one patient's on-chain access log (a ring buffer; every read is also
+	/// an `AccessLogged` event).
+	pub const MaxAccessLogEntries: u32 = 128;
+	/// How long a break-glass emergency consent lasts: 24 hours, in milliseconds.
+	pub const BreakGlassDuration: u64 = 24 * 60 * 60 * 1000;
+}
+
+impl pallet_consent::Config for Runtime {
+	type Roles = Consortium;
+	type Patients = PatientIdentity;
+	type Time = Timestamp;
+	type MaxConsentsPerPatient = MaxConsentsPerPatient;
+	type MaxAccessLogEntries = MaxAccessLogEntries;
+	type BreakGlassDuration = BreakGlassDuration;
+	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
 }

@@ -555,3 +555,43 @@ export function signAndWait(api, tx, signer, { finalized = false, checkSudo = tr
 export function sudoAndWait(api, call, sudoKey, opts) {
   return signAndWait(api, api.tx.sudo.sudo(call), sudoKey, opts);
 }
+
+/**
+ * Whether `err` (from `signAndWait`) is a transaction-pool rejection: the RPC
+ * refused the extrinsic (e.g. '1010: Invalid Transaction: Inability to pay some
+ * fees , e.g. account balance too low') or its status turned Invalid/Dropped, so
+ * it was never included in a block. A dispatch error (extrinsic included, call
+ * failed) and a timeout are not pool rejections.
+ */
+export function isPoolRejection(err) {
+  if (!err || err.dispatchError) return false;
+  const message = String(err.message ?? err);
+  return /\b101[0-4]\b|Invalid Transaction|Inability to pay|transaction (Invalid|Dropped|Usurped)/i.test(message);
+}
+
+/**
+ * Submit `tx` signed by `signer`, expecting the transaction pool to refuse it.
+ * Resolves with the rejection Error. Rejects with an explanatory Error when
+ * the extrinsic was included instead (whether the call succeeded or failed in
+ * dispatch), or when it failed in another way (e.g. a timeout).
+ */
+export async function expectPoolRejection(api, tx, signer, opts = {}) {
+  const label = txLabel(tx);
+  let included;
+  try {
+    included = await signAndWait(api, tx, signer, { timeoutMs: 60_000, ...opts });
+  } catch (err) {
+    if (isPoolRejection(err)) return err;
+    if (err.dispatchError) {
+      throw new Error(
+        `${label}: expected the transaction pool to reject it, but it was included in block ` +
+          `${err.blockHash} and failed in dispatch with ${err.message}`,
+      );
+    }
+    throw new Error(`${label}: expected a transaction-pool rejection, got: ${err.message}`);
+  }
+  throw new Error(
+    `${label}: expected the transaction pool to reject it, but it was included and succeeded ` +
+      `in block ${included.blockHash}`,
+  );
+}

@@ -106,3 +106,12 @@ export function eventFields(event) {
 export function eventNames(events) {
   return events.map(({ event }) => `${event.section}.${event.method}`);
 }
+
+/** A decoded bool (codec `bool`, JS boolean, or its JSON) as a JS boolean. Throws otherwise. */
+export function toBool(value) {
+  if (typeof value === 'boolean') return value;
+  if (value && typeof value.isTrue === 'boolean') return value.isTrue;
+  const j = value && typeof value.toJSON === 'function' ? value.toJSON() : value;
+  if (typeof j === 'boolean') return j;
+  throw new Error(`expected a bool, got ${JSON.stringify(j)}`);
+}
