@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// medchain-client: form what MedChain anchors, from the command line.
+//
+//   medchain-client hash <fhir.json> [--salt 0x..]
+//   medchain-client commitment [--salt 0x..] <identity-document>
+//   medchain-client batch <dir | hashes-file> [--out hashes.txt]
+//   medchain-client prove <hashes-file> <index>
+//   medchain-client verify <proof.json>
+//
+// Every command prints one JSON object on stdout; errors go to stderr with exit code 1
+// (2 for usage errors).
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  buildTree,
+  canonicalBytes,
+  contentHash,
+  identityCommitment,
+  randomSalt,
+  verifyProof,
+} from '../src/index.js';
+
+const USAGE = `usage:
+  medchain-client hash <fhir.json> [--salt 0x<32 bytes>]
+      canonicalize a FHIR JSON resource and print {canonical_length, salt, content_hash}
+      (a random salt is drawn when none is given: store it with the document)
+  medchain-client commitment [--salt 0x<32 bytes>] <identity-document>
+      print {salt, commitment} with commitment = blake2_256(salt ++ file bytes)
+  medchain-client batch <dir | hashes-file> [--out <hashes-file>]
+      build the Merkle tree of a batch and print {root, leaf_count}
+      dir: one leaf per *.json (sorted by file name), content hashes with salts kept in
+           <dir>/salts.json (existing salts are reused, new ones drawn)
+      hashes-file: one 0x content hash per line (blank lines and # comments ignored)
+      --out writes the leaves, one per line, for 'prove'
+  medchain-client prove <hashes-file> <index>
+      print {root, proof, number_of_leaves, leaf_index, leaf}
+  medchain-client verify <proof.json>
+      check a proof printed by 'prove'; prints {valid} and exits 1 when invalid`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv) {
+  const positional = [];
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') {
+      options.help = true;
+    } else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      if (eq > 0) {
+        options[arg.slice(2, eq)] = arg.slice(eq + 1);
+      } else {
+        const value = argv[i + 1];
+        if (value === undefined) throw new UsageError(`${arg} needs a value`);
+        options[arg.slice(2)] = value;
+        i++;
+      }
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { positional, options };
+}
+
+function checkOptions(options, allowed) {
+  for (const key of Object.keys(options)) {
+    if (key !== 'help' && !allowed.includes(key)) throw new UsageError(`unknown option --${key}`);
+  }
+}
+
+function readJsonFile(path) {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${e.message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON: ${e.message}`);
+  }
+}
+
+const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
+
+function readHashesFile(path) {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  const hashes = [];
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    if (!HASH_RE.test(line)) throw new Error(`${path}:${i + 1}: expected a 0x-prefixed 32-byte hex hash, got ${JSON.stringify(line.slice(0, 80))}`);
+    hashes.push(line.toLowerCase());
+  });
+  return hashes;
+}
+
+function print(obj) {
+  process.stdout.write(JSON.stringify(obj, null, 2) + '\n');
+}
+
+function cmdHash(positional, options) {
+  checkOptions(options, ['salt']);
+  if (positional.length !== 1) throw new UsageError('hash takes exactly one file');
+  const resource = readJsonFile(positional[0]);
+  const salt = options.salt ?? randomSalt();
+  const content_hash = contentHash(resource, salt);
+  print({ canonical_length: canonicalBytes(resource).length, salt, content_hash });
+}
+
+function cmdCommitment(positional, options) {
+  checkOptions(options, ['salt']);
+  if (positional.length !== 1) throw new UsageError('commitment takes exactly one file');
+  const salt = options.salt ?? randomSalt();
+  const commitment = identityCommitment(salt, readFileSync(positional[0]));
+  print({ salt, commitment });
+}
+
+function batchFromDir(dir) {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'salts.json' && statSync(join(dir, f)).isFile())
+    .sort();
+  const saltsPath = join(dir, 'salts.json');
+  const previous = existsSync(saltsPath) ? readJsonFile(saltsPath) : {};
+  const salts = {};
+  const leaves = files.map((file, leaf_index) => {
+    const salt = previous[file]?.salt ?? randomSalt();
+    const content_hash = contentHash(readJsonFile(join(dir, file)), salt);
+    salts[file] = { salt, content_hash, leaf_index };
+    return content_hash;
+  });
+  writeFileSync(saltsPath, JSON.stringify(salts, null, 2) + '\n');
+  return { leaves, saltsPath };
+}
+
+function cmdBatch(positional, options) {
+  checkOptions(options, ['out']);
+  if (positional.length !== 1) throw new UsageError('batch takes one directory or hashes file');
+  const src = positional[0];
+  let leaves;
+  let saltsPath;
+  if (statSync(src).isDirectory()) {
+    ({ leaves, saltsPath } = batchFromDir(src));
+  } else {
+    leaves = readHashesFile(src);
+  }
+  if (leaves.length === 0) throw new Error(`no leaves in ${src}`);
+  const tree = buildTree(leaves);
+  if (options.out) writeFileSync(options.out, leaves.join('\n') + '\n');
+  const result = { root: tree.root(), leaf_count: leaves.length };
+  if (saltsPath) result.salts_file = saltsPath;
+  if (options.out) result.hashes_file = options.out;
+  print(result);
+}
+
+function cmdProve(positional, options) {
+  checkOptions(options, []);
+  if (positional.length !== 2) throw new UsageError('prove takes a hashes file and an index');
+  const [file, indexText] = positional;
+  if (!/^\d+$/.test(indexText)) throw new UsageError(`index must be a non-negative integer, got ${indexText}`);
+  const leaves = readHashesFile(file);
+  const index = Number(indexText);
+  if (index >= leaves.length) throw new Error(`index ${index} out of range: ${basename(file)} has ${leaves.length} leaves`);
+  const p = buildTree(leaves).proof(index);
+  print({ root: p.root, proof: p.proof, number_of_leaves: p.numberOfLeaves, leaf_index: p.leafIndex, leaf: p.leaf });
+}
+
+function cmdVerify(positional, options) {
+  checkOptions(options, []);
+  if (positional.length !== 1) throw new UsageError('verify takes one proof file');
+  const p = readJsonFile(positional[0]);
+  const valid = verifyProof(p.root, p.proof, p.number_of_leaves, p.leaf_index, p.leaf);
+  print({ valid });
+  if (!valid) process.exitCode = 1;
+}
+
+const COMMANDS = { hash: cmdHash, commitment: cmdCommitment, batch: cmdBatch, prove: cmdProve, verify: cmdVerify };
+
+function main(argv) {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command ${command}`);
+  const { positional, options } = parseArgs(rest);
+  if (options.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  run(positional, options);
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`medchain-client: ${e.message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`medchain-client: ${e.message}\n`);
+    process.exitCode = 1;
+  }
+}

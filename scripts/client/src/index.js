@@ -1,0 +1,20 @@
+// @medchain/client: everything a polkadot.js app needs to form what MedChain anchors.
+export { canonicalize, CanonicalizationError } from './canonical.js';
+export {
+  SALT_LENGTH,
+  blake2_256,
+  toBytes,
+  randomSalt,
+  canonicalBytes,
+  contentHash,
+  identityCommitment,
+} from './hash.js';
+export {
+  MAX_PROOF_ITEMS,
+  expectedProofLength,
+  hashLeaf,
+  buildTree,
+  merkleRoot,
+  merkleProof,
+  verifyProof,
+} from './merkle.js';
