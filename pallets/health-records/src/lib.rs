@@ -1,0 +1,866 @@
+//! # Health records pallet
+//!
+//! EHR anchoring: the chain proves *what* document existed, *when*, *who* wrote it and which
+//! version replaced it, without ever holding the document.
+//!
+//! ## Overview
+//!
+//! - [`Pallet::anchor_record`]: a Provider's staff (with the patient's active *write*
+//!   consent for the category) or the patient themself anchors one document's content hash
+//!   and an opaque locator. `supersedes` links a new version to the previous one: the new
+//!   record becomes the head of the version chain, the old one is marked `superseded_by`,
+//!   and the history stays.
+//! - [`Pallet::anchor_batch`]: a Provider anchors the Merkle root of many documents in one
+//!   extrinsic (a nightly export of thousands of documents). Any document is later proven
+//!   with an inclusion proof ([`Pallet::verify_inclusion`]).
+//! - [`Pallet::seal_record`]: the patient erases a record's locator (crypto-shredding: the
+//!   off-chain copy is encrypted, its key is destroyed off chain, and the chain forgets where
+//!   it lived). The hash, author and timestamps stay verifiable.
+//! - Queries for the runtime API ([`runtime_api::HealthRecordsApi`]):
+//!   [`Pallet::verify_record`], [`Pallet::verify_inclusion`], [`Pallet::records_of`],
+//!   [`Pallet::record_history`], [`Pallet::batch`].
+//!
+//! ## Terminology
+//!
+//! - **Content hash**: the 32-byte commitment to one document, formed by the client (below).
+//! - **Locator**: an opaque, bounded pointer to the encrypted document off chain (a hash of a
+//!   URI, a content id). It must not be a readable URL with patient data in it.
+//! - **Author**: the organization (its admin account in the consortium) that wrote a record,
+//!   or `None` for a document the patient uploaded themself.
+//! - **Version chain**: records linked by `supersedes` / `superseded_by`, oldest to newest;
+//!   the newest is the *head* (current version).
+//! - **Sealed record**: a record whose locator the patient erased.
+//!
+//! ## How a client forms a content hash (no PHI on chain)
+//!
+//! `content_hash = blake2_256(salt ++ canonical_document_bytes)`, where
+//! - `blake2_256` is BLAKE2b with a 32-byte output, no key, no personalization;
+//! - `salt` is 32 random bytes drawn per document (a CSPRNG) and kept off chain *with* the
+//!   document (e.g. in the encrypted envelope). A bare hash of a low-entropy document (a
+//!   blood type, a yes/no test result, a FHIR resource with guessable fields) can be found by
+//!   trying every candidate; the salt makes that impossible;
+//! - `canonical_document_bytes` are the document's bytes in one canonical form agreed off
+//!   chain (for FHIR JSON: the UTF-8 bytes of a canonical JSON serialization, keys sorted,
+//!   no insignificant whitespace), so that every holder of the document computes the same
+//!   hash; `++` is plain byte concatenation (no length prefix).
+//!
+//! The shared test vectors (`tests/vectors/content-hash.json`) pin this down for clients.
+//!
+//! ## Merkle batches: exact tree rules (for client implementations)
+//!
+//! Batches use the [`binary_merkle_tree`] crate (16.1.2) with [`BlakeTwo256`] (blake2b-256)
+//! as the hasher for leaves and inner nodes. Write `H(x)` for blake2b-256 of the bytes `x`.
+//!
+//! 1. **Leaves.** The inputs are the documents' 32-byte content hashes `d_0 .. d_{n-1}`, in
+//!    the batch's order (`n = leaf_count`, `1 <= n <= MaxBatchLeaves`). Each leaf value is
+//!    **hashed once before entering the tree**: the leaf node is `L_i = H(d_i)` (32 bytes
+//!    in, 32 out). This is `binary_merkle_tree::merkle_root::<BlakeTwo256, _>(d)`; a client
+//!    must not put `d_i` itself in the bottom row. Because leaf preimages are 32 bytes and
+//!    inner-node preimages 64 bytes, a leaf can never be confused with an inner node.
+//! 2. **Inner nodes.** `parent = H(left ++ right)`: the two 32-byte children concatenated
+//!    (64 bytes) in position order. Pairs are **never sorted**.
+//! 3. **Odd rows.** If a row has an odd number of nodes, its last node is **promoted
+//!    unchanged** to the next row: it is not duplicated, not hashed with itself, not hashed
+//!    alone.
+//! 4. **Root.** Rows are reduced until one node remains: the root. For `n = 1` the root is
+//!    `L_0 = H(d_0)` and the proof is empty. (An empty tree would have an all-zero root;
+//!    batches with zero leaves or a zero root are refused.)
+//! 5. **Proof.** The sibling hashes from the bottom row upwards, one per level at which the
+//!    node has a sibling; nothing is added at a level where the node is promoted. Neither the
+//!    leaf nor the root is included. Walk: `pos = leaf_index, width = n, acc = H(d)`;
+//!    while `width > 1`: if `pos` is odd, `acc = H(proof[k] ++ acc)` and `k += 1`; else if
+//!    `pos + 1 < width`, `acc = H(acc ++ proof[k])` and `k += 1`; else (the last node of an
+//!    odd row) nothing; then `pos = pos / 2`, `width = ceil(width / 2)`. The proof is valid
+//!    iff `acc == root` and every item was used exactly once.
+//! 6. **Strictness.** The runtime accepts a proof only if it has **exactly** the number of
+//!    items step 5 uses ([`expected_proof_len`]) and at most [`MAX_PROOF_ITEMS`] (32) items,
+//!    and `leaf_index < leaf_count`; it then checks it with
+//!    `binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(root, proof, leaf_count,
+//!    leaf_index, Leaf::Value(d))`, which hashes the leaf value as in step 1.
+//!
+//! The shared test vectors (`tests/vectors/merkle.json`) are checked by this crate's tests.
+//!
+//! ## Rules worth knowing
+//!
+//! - **Who may anchor a record**: staff or the admin of an *active* Provider organization
+//!   whose organization holds the patient's active *write* consent for the record's category
+//!   and purpose Treatment (`T::Consents::ensure_access`; the consent pallet's named errors
+//!   — `NoConsent`, `WriteNotGranted`, `CategoryNotCovered`, `ConsentRevoked`,
+//!   `ConsentExpired`, `OrganizationSuspended` — propagate), or the patient themself
+//!   (author `None`). If the signer *is* the patient, the record is always a patient upload,
+//!   even if the signer also works for a Provider: a clinician cannot author their own
+//!   clinical record as their hospital.
+//! - **Patients**: the patient must be registered; a deregistered patient (right to erasure)
+//!   gets no new anchors (`PatientDeregistered`), by anyone, but can still seal records.
+//! - **Versions**: `supersedes` must name an existing record (`UnknownRecord`) of the same
+//!   patient (`NotPatientsRecord`) that is the head of its chain (`AlreadySuperseded`: chains
+//!   never fork), of the same category (`CategoryMismatch`), by the same author
+//!   (`NotRecordAuthor`: only the organization that wrote a record — or the patient, for
+//!   their own uploads — can mark it outdated; otherwise anyone with write consent could make
+//!   `verify_record` report another author's record as superseded), and **not sealed**
+//!   (`RecordSealed`): sealing is the patient's erasure of that document, and a new version
+//!   on top of it would revive what the patient closed. A new, unlinked record can always be
+//!   anchored instead. Sealing a record that is already superseded (an old version) is
+//!   allowed.
+//! - **Record ids** are derived by the runtime, never chosen by the caller:
+//!   `blake2_256(SCALE(("medchain/record", patient, content_hash, nonce)))` where `nonce` is
+//!   a global counter ([`RecordNonce`]). The same document anchored twice gets two ids. A
+//!   collision with an existing id is refused (`RecordIdCollision`), never overwritten.
+//! - **Record bound**: a patient has at most `MaxRecordsPerPatient` records (every version
+//!   and sealed record counts; nothing is ever removed). At the bound `anchor_record` fails
+//!   with `TooManyRecords`; documents can still be anchored in batches.
+//! - **Batches**: `leaf_count` must be in `1..=MaxBatchLeaves` (`ZeroLeafCount`,
+//!   `TooManyLeaves`) and the root non-zero (`ZeroMerkleRoot`). A single-patient batch
+//!   (`patient: Some`) needs the same write consent as a record; a multi-patient export
+//!   (`None`) needs only the Provider role: it commits to documents the organization already
+//!   holds, and their per-patient permissions are checked when they are read.
+//! - **Fees**: `seal_record` is fee-less for a registered patient who still has free calls
+//!   ([`PatientRegistry::has_free_quota`]) *and* whose call would succeed; each fee-less call
+//!   is counted with [`PatientRegistry::note_free_call`]. Anchoring always pays.
+//! - **Guardians** act through `pallet-proxy`: the proxied call's origin is the patient, so
+//!   nothing here distinguishes them (the runtime's guardian proxy filter must allow
+//!   `HealthRecords::seal_record`).
+//!
+//! ## Assumptions
+//!
+//! - The consortium ([`pallet_consortium::RoleProvider`]) says who acts for which
+//!   organization; the identity pallet ([`PatientRegistry`]) who is a patient; the consent
+//!   pallet ([`ConsentChecker`]) who may write what.
+//! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::traits::{Get, UnixTime};
+use medchain_primitives::{ConsentChecker, Moment, PatientRegistry, Purpose, RecordCategory};
+use pallet_consortium::{Role, RoleProvider};
+use sp_core::H256;
+use sp_runtime::{traits::BlakeTwo256, DispatchError};
+
+/// Sets up what benchmarks need but this pallet cannot create through its own traits.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Give organization `org` an active *write* consent from `patient` (a registered
+	/// patient) for `category` and purpose Treatment, in the worst case for the runtime's
+	/// [`ConsentChecker::ensure_access`] (e.g. the patient's consent list full and the
+	/// matching consent checked last).
+	fn grant_write_consent(patient: &AccountId, org: &AccountId, category: RecordCategory);
+}
+
+/// How many sibling hashes an inclusion proof for leaf `leaf_index` of a tree of
+/// `leaf_count` leaves holds (rule 5 of the crate docs): one per level at which the node has
+/// a sibling. 0 if `leaf_index >= leaf_count`.
+pub fn expected_proof_len(leaf_count: u32, leaf_index: u32) -> u32 {
+	if leaf_index >= leaf_count {
+		return 0;
+	}
+	let (mut pos, mut width, mut len) = (leaf_index, leaf_count, 0u32);
+	while width > 1 {
+		if pos % 2 == 1 || pos.saturating_add(1) < width {
+			len = len.saturating_add(1);
+		}
+		pos /= 2;
+		width = width.div_ceil(2);
+	}
+	len
+}
+
+/// The Merkle root of `leaves` (documents' 32-byte content hashes) by the rules of the crate
+/// docs; the all-zero hash for no leaves. For tests and off-chain tooling written in Rust.
+pub fn merkle_root(leaves: &[H256]) -> H256 {
+	binary_merkle_tree::merkle_root::<BlakeTwo256, _>(leaves.iter().map(|leaf| leaf.as_bytes()))
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	/// The storage layout version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// A record's locator as stored.
+	pub type LocatorOf<T> = BoundedVec<u8, <T as Config>::MaxLocatorLen>;
+
+	/// A record as stored.
+	pub type RecordOf<T> =
+		Record<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, LocatorOf<T>>;
+
+	/// A record as the runtime API returns it (locator as plain bytes).
+	pub type RecordInfoOf<T> =
+		Record<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, Vec<u8>>;
+
+	/// A batch as stored.
+	pub type BatchOf<T> = Batch<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The consortium: which organization an account acts for, whether it is active,
+		/// which roles it holds.
+		type Roles: RoleProvider<Self::AccountId>;
+
+		/// The patient registry (the identity pallet): who is a registered patient, and the
+		/// rate limit of fee-less calls.
+		type Patients: PatientRegistry<Self::AccountId>;
+
+		/// The consent checks (the consent pallet): may an organization write a category of
+		/// a patient's data.
+		type Consents: ConsentChecker<Self::AccountId>;
+
+		/// The current time (the block's timestamp); read in milliseconds.
+		type Time: UnixTime;
+
+		/// The longest locator, in bytes.
+		#[pallet::constant]
+		type MaxLocatorLen: Get<u32>;
+
+		/// The most records (all versions, sealed or not) a patient can have. At the bound,
+		/// `anchor_record` fails with `TooManyRecords`.
+		#[pallet::constant]
+		type MaxRecordsPerPatient: Get<u32>;
+
+		/// The most leaves a batch may commit to (e.g. 1_000_000).
+		#[pallet::constant]
+		type MaxBatchLeaves: Get<u32>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Creates the consents benchmarks need.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// The nonce hashed into the next record id; incremented by every anchored record, never
+	/// reused.
+	#[pallet::storage]
+	pub type RecordNonce<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Every anchored record, by id (ids are blake2-256 outputs derived by the runtime, hence
+	/// the `Identity` hasher). Records are never removed: sealing erases only the locator.
+	#[pallet::storage]
+	pub type Records<T: Config> = StorageMap<_, Identity, RecordId, RecordOf<T>, OptionQuery>;
+
+	/// How many records each patient has (the length of their [`PatientRecords`] index), at
+	/// most `MaxRecordsPerPatient`.
+	#[pallet::storage]
+	pub type RecordCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// For each patient, their record ids by position `0 .. RecordCount`, in anchoring order.
+	#[pallet::storage]
+	pub type PatientRecords<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		u32,
+		RecordId,
+		OptionQuery,
+	>;
+
+	/// The id the next batch will get. Ids are never reused.
+	#[pallet::storage]
+	pub type NextBatchId<T: Config> = StorageValue<_, BatchId, ValueQuery>;
+
+	/// Every anchored batch, by id.
+	#[pallet::storage]
+	pub type Batches<T: Config> = StorageMap<_, Blake2_128Concat, BatchId, BatchOf<T>, OptionQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A document's hash was anchored.
+		RecordAnchored {
+			/// The new record's id.
+			record_id: RecordId,
+			/// The patient the document is about.
+			patient: T::AccountId,
+			/// The kind of health data.
+			category: RecordCategory,
+			/// The document's salted hash.
+			content_hash: H256,
+			/// The organization that wrote it, or `None` for a patient upload.
+			author: Option<T::AccountId>,
+			/// The previous version this record replaces, if any.
+			supersedes: Option<RecordId>,
+		},
+		/// The Merkle root of a batch of documents was anchored.
+		BatchAnchored {
+			/// The new batch's id.
+			batch_id: BatchId,
+			/// The Provider organization that anchored it.
+			author: T::AccountId,
+			/// The kind of health data.
+			category: RecordCategory,
+			/// The root of the documents' Merkle tree.
+			merkle_root: H256,
+			/// How many documents the tree commits to.
+			leaf_count: u32,
+			/// The single patient the documents are about, if any.
+			patient: Option<T::AccountId>,
+		},
+		/// A patient sealed a record: its locator is erased; hash and history stay.
+		RecordSealed {
+			/// The sealed record.
+			record_id: RecordId,
+			/// The patient.
+			patient: T::AccountId,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The patient is not a registered patient.
+		NotAPatient,
+		/// The patient deregistered (right to erasure): no new anchors.
+		PatientDeregistered,
+		/// The content hash is all zeros (a client bug, never a document's salted hash).
+		ZeroContentHash,
+		/// The locator is empty: a record must say where its document lives.
+		EmptyLocator,
+		/// No record has this id.
+		UnknownRecord,
+		/// The superseded record belongs to another patient.
+		NotPatientsRecord,
+		/// The superseded record already has a newer version (version chains never fork).
+		AlreadySuperseded,
+		/// The superseded record is sealed: the patient erased it, it gets no new version.
+		RecordSealed,
+		/// The new version's category differs from the superseded record's.
+		CategoryMismatch,
+		/// Only a record's author (its organization, or the patient for their own uploads)
+		/// may supersede it.
+		NotRecordAuthor,
+		/// The derived record id is already taken (practically impossible; never overwritten).
+		RecordIdCollision,
+		/// The record nonce counter is exhausted.
+		RecordNonceOverflow,
+		/// The patient already has `MaxRecordsPerPatient` records.
+		TooManyRecords,
+		/// The signer is not the record's patient.
+		NotRecordPatient,
+		/// The record is already sealed.
+		AlreadySealed,
+		/// A batch must have at least one leaf.
+		ZeroLeafCount,
+		/// The batch has more than `MaxBatchLeaves` leaves.
+		TooManyLeaves,
+		/// The Merkle root is all zeros (the root of an empty tree).
+		ZeroMerkleRoot,
+		/// The batch id counter is exhausted.
+		BatchIdOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxLocatorLen::get() > 0, "MaxLocatorLen must be > 0");
+			assert!(T::MaxRecordsPerPatient::get() > 0, "MaxRecordsPerPatient must be > 0");
+			assert!(T::MaxBatchLeaves::get() > 0, "MaxBatchLeaves must be > 0");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Anchor one document of `patient`: its salted content hash and an opaque locator.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Provider whose organization
+		///   holds `patient`'s active write consent for `category` (purpose Treatment), or by
+		///   the patient themself (a patient upload: author `None`).
+		/// - `patient`: a registered patient (not deregistered).
+		/// - `category`: the kind of health data.
+		/// - `content_hash`: `blake2_256(salt ++ canonical document bytes)`, non-zero.
+		/// - `locator`: where the encrypted document lives (opaque, non-empty, at most
+		///   `MaxLocatorLen` bytes).
+		/// - `supersedes`: the previous version (the head of its chain, same patient, same
+		///   category, same author, not sealed), or `None`.
+		///
+		/// Emits `RecordAnchored`. Errors, in the order checked: `ZeroContentHash`,
+		/// `EmptyLocator`; the consortium's `NotAMember`, `OrganizationSuspended`,
+		/// `MissingRole`; `PatientDeregistered`, `NotAPatient`; the consent pallet's
+		/// `NoConsent`, `CategoryNotCovered`, `WriteNotGranted`, `ConsentRevoked`,
+		/// `ConsentExpired`; `UnknownRecord`, `NotPatientsRecord`, `AlreadySuperseded`,
+		/// `RecordSealed`, `CategoryMismatch`, `NotRecordAuthor`; `TooManyRecords`,
+		/// `RecordNonceOverflow`, `RecordIdCollision`.
+		///
+		/// ## Complexity
+		/// O(1) storage accesses here, plus the consent check's
+		/// O(`MaxConsentsPerPatient`) consent reads.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::anchor_record())]
+		pub fn anchor_record(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			category: RecordCategory,
+			content_hash: H256,
+			locator: LocatorOf<T>,
+			supersedes: Option<RecordId>,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			ensure!(!content_hash.is_zero(), Error::<T>::ZeroContentHash);
+			ensure!(!locator.is_empty(), Error::<T>::EmptyLocator);
+			let author = if signer == patient {
+				Self::ensure_patient(&patient)?;
+				None
+			} else {
+				let organization = T::Roles::ensure_role(&signer, Role::Provider)?;
+				Self::ensure_patient(&patient)?;
+				T::Consents::ensure_access(
+					&patient,
+					&organization,
+					category,
+					Purpose::Treatment,
+					true,
+				)?;
+				Some(organization)
+			};
+			let previous = match supersedes {
+				Some(previous_id) => Some((
+					previous_id,
+					Self::check_supersede(&patient, category, &author, previous_id)?,
+				)),
+				None => None,
+			};
+			let index = RecordCount::<T>::get(&patient);
+			ensure!(index < T::MaxRecordsPerPatient::get(), Error::<T>::TooManyRecords);
+			let next_count = index.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
+			let nonce = RecordNonce::<T>::get();
+			let next_nonce = nonce.checked_add(1).ok_or(Error::<T>::RecordNonceOverflow)?;
+			let record_id = Self::derive_record_id(&patient, &content_hash, nonce);
+			ensure!(!Records::<T>::contains_key(record_id), Error::<T>::RecordIdCollision);
+
+			let record = Record {
+				patient: patient.clone(),
+				category,
+				content_hash,
+				locator: Some(locator),
+				author: author.clone(),
+				anchored_by: signer,
+				anchored_at: Self::now(),
+				block: frame_system::Pallet::<T>::block_number(),
+				supersedes,
+				superseded_by: None,
+				sealed_at: None,
+			};
+			if let Some((previous_id, previous)) = previous {
+				Records::<T>::insert(
+					previous_id,
+					Record { superseded_by: Some(record_id), ..previous },
+				);
+			}
+			Records::<T>::insert(record_id, record);
+			PatientRecords::<T>::insert(&patient, index, record_id);
+			RecordCount::<T>::insert(&patient, next_count);
+			RecordNonce::<T>::put(next_nonce);
+			Self::deposit_event(Event::RecordAnchored {
+				record_id,
+				patient,
+				category,
+				content_hash,
+				author,
+				supersedes,
+			});
+			Ok(())
+		}
+
+		/// Anchor the Merkle root of a batch of documents (e.g. a nightly export).
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Provider.
+		/// - `category`: the kind of health data in the batch.
+		/// - `merkle_root`: the root of the tree over the documents' content hashes, built by
+		///   the rules of the crate docs; non-zero.
+		/// - `leaf_count`: how many documents, `1..=MaxBatchLeaves`.
+		/// - `patient`: the single patient every document is about (then the organization
+		///   needs the patient's active write consent for `category`, as for a record), or
+		///   `None` for a multi-patient export.
+		///
+		/// Emits `BatchAnchored`. Errors, in the order checked: `ZeroLeafCount`,
+		/// `TooManyLeaves`, `ZeroMerkleRoot`; the consortium's `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; for a single-patient batch
+		/// `PatientDeregistered`, `NotAPatient` and the consent pallet's errors;
+		/// `BatchIdOverflow`.
+		///
+		/// ## Complexity
+		/// O(1), plus the consent check's O(`MaxConsentsPerPatient`) for a single-patient
+		/// batch. Independent of `leaf_count`: the tree is never built on chain.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::anchor_batch())]
+		pub fn anchor_batch(
+			origin: OriginFor<T>,
+			category: RecordCategory,
+			merkle_root: H256,
+			leaf_count: u32,
+			patient: Option<T::AccountId>,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			ensure!(leaf_count > 0, Error::<T>::ZeroLeafCount);
+			ensure!(leaf_count <= T::MaxBatchLeaves::get(), Error::<T>::TooManyLeaves);
+			ensure!(!merkle_root.is_zero(), Error::<T>::ZeroMerkleRoot);
+			let author = T::Roles::ensure_role(&signer, Role::Provider)?;
+			if let Some(patient) = &patient {
+				Self::ensure_patient(patient)?;
+				T::Consents::ensure_access(patient, &author, category, Purpose::Treatment, true)?;
+			}
+			let batch_id = NextBatchId::<T>::get();
+			let next_id = batch_id.checked_add(1).ok_or(Error::<T>::BatchIdOverflow)?;
+
+			Batches::<T>::insert(
+				batch_id,
+				Batch {
+					root: merkle_root,
+					leaf_count,
+					category,
+					patient: patient.clone(),
+					author: author.clone(),
+					anchored_by: signer,
+					anchored_at: Self::now(),
+					block: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			NextBatchId::<T>::put(next_id);
+			Self::deposit_event(Event::BatchAnchored {
+				batch_id,
+				author,
+				category,
+				merkle_root,
+				leaf_count,
+				patient,
+			});
+			Ok(())
+		}
+
+		/// Seal one of the signer's records: erase its locator (crypto-shredding). The content
+		/// hash, category, author, timestamps and version links stay, so the record can still
+		/// be verified; it can no longer be superseded.
+		///
+		/// - `origin`: signed by the record's patient (or a guardian's proxy), registered or
+		///   deregistered.
+		/// - `record_id`: the record; any version of a chain can be sealed.
+		///
+		/// Fee-less for a patient with free quota whose call succeeds.
+		///
+		/// Emits `RecordSealed`. Errors: `UnknownRecord`, `NotRecordPatient`, `AlreadySealed`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::seal_record())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, record_id: &RecordId| -> bool {
+			frame_system::ensure_signed(origin.clone()).is_ok_and(|who| {
+				T::Patients::has_free_quota(&who) &&
+					Pallet::<T>::check_seal(&who, *record_id).is_ok()
+			})
+		})]
+		pub fn seal_record(origin: OriginFor<T>, record_id: RecordId) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			let record = Self::check_seal(&patient, record_id)?;
+			Self::note_free_call(&patient);
+			Records::<T>::insert(
+				record_id,
+				Record { locator: None, sealed_at: Some(Self::now()), ..record },
+			);
+			Self::deposit_event(Event::RecordSealed { record_id, patient });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The current time in milliseconds since the Unix epoch (saturating).
+		pub fn now() -> Moment {
+			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		}
+
+		/// The id of the record anchored for `patient` with `content_hash` under `nonce`:
+		/// `blake2_256(SCALE(("medchain/record", patient, content_hash, nonce)))` (the domain
+		/// tag encoded as a compact-length-prefixed byte string, `nonce` as a little-endian
+		/// `u64`).
+		pub fn derive_record_id(
+			patient: &T::AccountId,
+			content_hash: &H256,
+			nonce: u64,
+		) -> RecordId {
+			H256(sp_io::hashing::blake2_256(
+				&(RECORD_ID_DOMAIN, patient, content_hash, nonce).encode(),
+			))
+		}
+
+		/// Count a fee-less call by `who` if it was fee-less (mirrors `feeless_if`).
+		fn note_free_call(who: &T::AccountId) {
+			if T::Patients::has_free_quota(who) {
+				T::Patients::note_free_call(who);
+			}
+		}
+
+		/// Fails unless `who` is a registered patient who has not deregistered.
+		fn ensure_patient(who: &T::AccountId) -> DispatchResult {
+			ensure!(!T::Patients::is_deregistered(who), Error::<T>::PatientDeregistered);
+			ensure!(T::Patients::is_registered(who), Error::<T>::NotAPatient);
+			Ok(())
+		}
+
+		/// Every check on the record a new record of `patient` (by `author`, of `category`)
+		/// would supersede; returns that record.
+		fn check_supersede(
+			patient: &T::AccountId,
+			category: RecordCategory,
+			author: &Option<T::AccountId>,
+			previous_id: RecordId,
+		) -> Result<RecordOf<T>, DispatchError> {
+			let previous = Records::<T>::get(previous_id).ok_or(Error::<T>::UnknownRecord)?;
+			ensure!(previous.patient == *patient, Error::<T>::NotPatientsRecord);
+			ensure!(!previous.is_superseded(), Error::<T>::AlreadySuperseded);
+			ensure!(!previous.is_sealed(), Error::<T>::RecordSealed);
+			ensure!(previous.category == category, Error::<T>::CategoryMismatch);
+			ensure!(previous.author == *author, Error::<T>::NotRecordAuthor);
+			Ok(previous)
+		}
+
+		/// Every check of `seal_record`, without writing anything; returns the record.
+		pub(crate) fn check_seal(
+			who: &T::AccountId,
+			record_id: RecordId,
+		) -> Result<RecordOf<T>, DispatchError> {
+			let record = Records::<T>::get(record_id).ok_or(Error::<T>::UnknownRecord)?;
+			ensure!(record.patient == *who, Error::<T>::NotRecordPatient);
+			ensure!(!record.is_sealed(), Error::<T>::AlreadySealed);
+			Ok(record)
+		}
+
+		/// What the chain knows about `record_id`, checked against `content_hash` (see
+		/// [`RecordVerification`]). A sealed record still reports whether the hash matches.
+		///
+		/// ## Complexity
+		/// O(length of the version chain after the record), at most `MaxRecordsPerPatient`.
+		pub fn verify_record(
+			record_id: RecordId,
+			content_hash: H256,
+		) -> RecordVerification<T::AccountId> {
+			let Some(record) = Records::<T>::get(record_id) else {
+				return RecordVerification::unknown();
+			};
+			let latest = Self::walk(record_id, record.superseded_by, |r| r.superseded_by)
+				.last()
+				.map(|(id, _)| *id)
+				.unwrap_or(record_id);
+			RecordVerification {
+				known: true,
+				hash_matches: record.content_hash == content_hash,
+				sealed: record.is_sealed(),
+				superseded_by: record.superseded_by,
+				latest: Some(latest),
+				category: Some(record.category),
+				author: record.author,
+				anchored_by: Some(record.anchored_by),
+				anchored_at: Some(record.anchored_at),
+			}
+		}
+
+		/// The records reached from `from` by following `next` from `first`, in walk order,
+		/// at most `MaxRecordsPerPatient` of them (a chain holds records of one patient only).
+		/// Stops at a missing record or when the walk comes back to `from`.
+		fn walk(
+			from: RecordId,
+			first: Option<RecordId>,
+			next: impl Fn(&RecordOf<T>) -> Option<RecordId>,
+		) -> Vec<(RecordId, RecordOf<T>)> {
+			let mut out = Vec::new();
+			let mut cursor = first;
+			let limit = T::MaxRecordsPerPatient::get() as usize;
+			while let Some(id) = cursor {
+				if id == from || out.len() >= limit {
+					break;
+				}
+				let Some(record) = Records::<T>::get(id) else { break };
+				cursor = next(&record);
+				out.push((id, record));
+			}
+			out
+		}
+
+		/// Whether `leaf` (a document's 32-byte content hash) is leaf `leaf_index` of batch
+		/// `batch_id`, by `proof` (see the crate docs for the exact rules). `false` for an
+		/// unknown batch, an index out of range, a proof longer than [`MAX_PROOF_ITEMS`] or
+		/// of the wrong length, or a proof that does not lead to the root.
+		pub fn verify_inclusion(
+			batch_id: BatchId,
+			leaf: H256,
+			proof: Vec<H256>,
+			leaf_index: u32,
+		) -> bool {
+			Self::check_inclusion(batch_id, leaf, &proof, leaf_index).is_ok()
+		}
+
+		/// [`Self::verify_inclusion`], saying why a proof is rejected.
+		///
+		/// ## Complexity
+		/// One batch read and at most [`MAX_PROOF_ITEMS`] + 1 hashes.
+		pub fn check_inclusion(
+			batch_id: BatchId,
+			leaf: H256,
+			proof: &[H256],
+			leaf_index: u32,
+		) -> Result<(), InclusionError> {
+			ensure!(proof.len() <= MAX_PROOF_ITEMS as usize, InclusionError::ProofTooLong);
+			let batch = Batches::<T>::get(batch_id).ok_or(InclusionError::UnknownBatch)?;
+			ensure!(leaf_index < batch.leaf_count, InclusionError::LeafIndexOutOfRange);
+			ensure!(
+				proof.len() == expected_proof_len(batch.leaf_count, leaf_index) as usize,
+				InclusionError::WrongProofLength
+			);
+			ensure!(
+				binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
+					&batch.root,
+					proof.iter().copied(),
+					batch.leaf_count,
+					leaf_index,
+					binary_merkle_tree::Leaf::Value(leaf.as_bytes()),
+				),
+				InclusionError::RootMismatch
+			);
+			Ok(())
+		}
+
+		/// The patient's records with their ids, in anchoring order (for the runtime API).
+		///
+		/// ## Complexity
+		/// O(`MaxRecordsPerPatient`).
+		pub fn records_of(patient: &T::AccountId) -> Vec<(RecordId, RecordInfoOf<T>)> {
+			(0..RecordCount::<T>::get(patient))
+				.filter_map(|index| PatientRecords::<T>::get(patient, index))
+				.filter_map(|id| Records::<T>::get(id).map(|r| (id, Self::info(r))))
+				.collect()
+		}
+
+		/// The version chain `record_id` belongs to, oldest first, newest (the head) last;
+		/// empty for an unknown record (for the runtime API).
+		///
+		/// ## Complexity
+		/// O(chain length), at most 2 × `MaxRecordsPerPatient` reads.
+		pub fn record_history(record_id: RecordId) -> Vec<(RecordId, RecordInfoOf<T>)> {
+			let Some(record) = Records::<T>::get(record_id) else { return Vec::new() };
+			let older = Self::walk(record_id, record.supersedes, |r| r.supersedes);
+			let newer = Self::walk(record_id, record.superseded_by, |r| r.superseded_by);
+			older
+				.into_iter()
+				.rev()
+				.chain(core::iter::once((record_id, record)))
+				.chain(newer)
+				.map(|(id, r)| (id, Self::info(r)))
+				.collect()
+		}
+
+		/// The batch with this id, if any (for the runtime API).
+		pub fn batch(batch_id: BatchId) -> Option<BatchOf<T>> {
+			Batches::<T>::get(batch_id)
+		}
+
+		/// A stored record as the runtime API returns it.
+		fn info(record: RecordOf<T>) -> RecordInfoOf<T> {
+			record.map_locator(|locator| locator.into_inner())
+		}
+
+		/// Check the pallet's invariants:
+		/// - each patient's index holds exactly positions `0 .. RecordCount` (within
+		///   `MaxRecordsPerPatient`), each naming a stored record of that patient, and every
+		///   stored record is indexed exactly once (no orphans);
+		/// - there are at most `RecordNonce` records;
+		/// - a record is sealed exactly when its locator is gone; a stored locator is
+		///   non-empty;
+		/// - version links are mutual (`a.superseded_by == b` iff `b.supersedes == a`) and
+		///   link records of the same patient, category and author;
+		/// - batches have ids below `NextBatchId` and `1..=MaxBatchLeaves` leaves.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let mut indexed: u64 = 0;
+			for (patient, count) in RecordCount::<T>::iter() {
+				ensure!(
+					count <= T::MaxRecordsPerPatient::get(),
+					"more records than MaxRecordsPerPatient"
+				);
+				for index in 0..count {
+					let id = PatientRecords::<T>::get(&patient, index)
+						.ok_or("index position below RecordCount is empty")?;
+					let record = Records::<T>::get(id).ok_or("indexed record not stored")?;
+					ensure!(record.patient == patient, "record indexed for another patient");
+					indexed = indexed.saturating_add(1);
+				}
+			}
+			let mut index_entries: u64 = 0;
+			for (patient, index, _) in PatientRecords::<T>::iter() {
+				ensure!(index < RecordCount::<T>::get(&patient), "index entry beyond RecordCount");
+				index_entries = index_entries.saturating_add(1);
+			}
+			ensure!(index_entries == indexed, "index entries and RecordCount disagree");
+			let mut stored: u64 = 0;
+			for (id, record) in Records::<T>::iter() {
+				stored = stored.saturating_add(1);
+				ensure!(
+					record.is_sealed() == record.locator.is_none(),
+					"sealed_at and locator disagree"
+				);
+				ensure!(
+					record.locator.as_ref().is_none_or(|l| !l.is_empty()),
+					"empty locator stored"
+				);
+				if let Some(next_id) = record.superseded_by {
+					let next = Records::<T>::get(next_id).ok_or("successor not stored")?;
+					ensure!(next.supersedes == Some(id), "successor does not link back");
+					ensure!(
+						next.patient == record.patient
+							&& next.category == record.category
+							&& next.author == record.author,
+						"version chain mixes patients, categories or authors"
+					);
+				}
+				if let Some(previous_id) = record.supersedes {
+					let previous =
+						Records::<T>::get(previous_id).ok_or("predecessor not stored")?;
+					ensure!(
+						previous.superseded_by == Some(id),
+						"predecessor does not link forward"
+					);
+				}
+			}
+			ensure!(stored == indexed, "stored records and index disagree");
+			ensure!(stored <= RecordNonce::<T>::get(), "more records than the nonce");
+			let next_batch = NextBatchId::<T>::get();
+			for (id, batch) in Batches::<T>::iter() {
+				ensure!(id < next_batch, "batch id not below NextBatchId");
+				ensure!(
+					batch.leaf_count > 0 && batch.leaf_count <= T::MaxBatchLeaves::get(),
+					"batch leaf count out of range"
+				);
+			}
+			Ok(())
+		}
+	}
+}
