@@ -517,7 +517,7 @@ pub mod pallet {
 			ensure!(!T::Patients::is_deregistered(&patient), Error::<T>::PatientDeregistered);
 			let now = Self::now();
 			if let Some(denial) = Self::status_denial(&consent, now)
-				.or_else(|| Self::coverage_denial(&consent, category, false))
+				.or_else(|| Self::coverage_denial(&consent, Some(category), false))
 			{
 				return Err(Self::denial_error(denial, false));
 			}
@@ -688,10 +688,10 @@ pub mod pallet {
 		/// Why `consent` does not cover `category` with the requested access, if it does not.
 		fn coverage_denial(
 			consent: &ConsentOf<T>,
-			category: RecordCategory,
+			category: Option<RecordCategory>,
 			write: bool,
 		) -> Option<Denial> {
-			if !consent.scope.categories.contains(category) {
+			if category.is_some_and(|category| !consent.scope.categories.contains(category)) {
 				Some(Denial::CategoryNotCovered)
 			} else if !consent.scope.access.allows(write) {
 				Some(Denial::AccessNotGranted)
@@ -728,6 +728,31 @@ pub mod pallet {
 			patient: &T::AccountId,
 			grantee: &T::AccountId,
 			category: RecordCategory,
+			purpose: Purpose,
+			write: bool,
+		) -> Result<ConsentId, DispatchError> {
+			Self::ensure_consent(patient, grantee, Some(category), purpose, write)
+		}
+
+		/// Like [`Self::do_ensure_access`] for read access to any category: the id of an
+		/// active consent from `patient` to `grantee` for `purpose`, whatever it covers (e.g.
+		/// a Research consent toward a trial sponsor).
+		///
+		/// ## Complexity
+		/// O(`MaxConsentsPerPatient`) consent reads.
+		pub fn do_ensure_purpose(
+			patient: &T::AccountId,
+			grantee: &T::AccountId,
+			purpose: Purpose,
+		) -> Result<ConsentId, DispatchError> {
+			Self::ensure_consent(patient, grantee, None, purpose, false)
+		}
+
+		/// `do_ensure_access` with the category optional (`None`: any category).
+		fn ensure_consent(
+			patient: &T::AccountId,
+			grantee: &T::AccountId,
+			category: Option<RecordCategory>,
 			purpose: Purpose,
 			write: bool,
 		) -> Result<ConsentId, DispatchError> {
@@ -871,5 +896,13 @@ impl<T: Config> ConsentChecker<T::AccountId> for Pallet<T> {
 		write: bool,
 	) -> Result<ConsentId, DispatchError> {
 		Self::do_ensure_access(patient, grantee, category, purpose, write)
+	}
+
+	fn ensure_purpose(
+		patient: &T::AccountId,
+		grantee: &T::AccountId,
+		purpose: Purpose,
+	) -> Result<ConsentId, DispatchError> {
+		Self::do_ensure_purpose(patient, grantee, purpose)
 	}
 }

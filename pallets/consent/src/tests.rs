@@ -971,6 +971,50 @@ mod log_access {
 mod access_checks {
 	use super::*;
 
+	fn ensure_purpose(
+		patient: AccountId,
+		grantee: AccountId,
+		purpose: Purpose,
+	) -> Result<ConsentId, sp_runtime::DispatchError> {
+		<Consent as ConsentChecker<AccountId>>::ensure_purpose(&patient, &grantee, purpose)
+	}
+
+	#[test]
+	fn purpose_checks_accept_any_category_but_not_another_purpose_or_grantee() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(
+				ensure_purpose(ALICE, CLINIC, Research),
+				Err(Error::<Test>::NoConsent.into())
+			);
+			let treatment = grant(ALICE, CLINIC, read(&[Genomics]), Treatment, None);
+			assert_eq!(
+				ensure_purpose(ALICE, CLINIC, Research),
+				Err(Error::<Test>::NoConsent.into())
+			);
+			let research = grant(ALICE, CLINIC, read(&[Genomics]), Research, None);
+			assert_eq!(ensure_purpose(ALICE, CLINIC, Research), Ok(research));
+			assert_eq!(ensure_purpose(ALICE, CLINIC, Treatment), Ok(treatment));
+			assert_eq!(
+				ensure_purpose(ALICE, HOSPITAL, Research),
+				Err(Error::<Test>::NoConsent.into())
+			);
+			assert_eq!(ensure_purpose(BOB, CLINIC, Research), Err(Error::<Test>::NoConsent.into()));
+			assert_ok!(Consent::revoke_consent(signed(ALICE), research));
+			assert_eq!(
+				ensure_purpose(ALICE, CLINIC, Research),
+				Err(Error::<Test>::ConsentRevoked.into())
+			);
+			// A write-only consent does not let the grantee read; Bob has only that one.
+			grant(BOB, CLINIC, scope(&[Imaging], Access::WRITE), Research, None);
+			assert_eq!(
+				ensure_purpose(BOB, CLINIC, Research),
+				Err(Error::<Test>::ReadNotGranted.into())
+			);
+			suspend(CLINIC);
+			assert!(ensure_purpose(ALICE, CLINIC, Treatment).is_err());
+		});
+	}
+
 	#[test]
 	fn grants_exactly_what_the_consent_covers() {
 		ExtBuilder::default().build_and_execute(|| {

@@ -198,4 +198,14 @@ pub trait ConsentChecker<AccountId> {
 		purpose: Purpose,
 		write: bool,
 	) -> Result<ConsentId, DispatchError>;
+
+	/// Whether `patient` holds an active, unexpired consent toward `grantee` for `purpose`,
+	/// whatever categories it covers (read access is enough): e.g. a Research consent toward
+	/// a trial sponsor. Fails with the consent pallet's named error like
+	/// [`Self::ensure_access`]; returns the consent's id.
+	fn ensure_purpose(
+		patient: &AccountId,
+		grantee: &AccountId,
+		purpose: Purpose,
+	) -> Result<ConsentId, DispatchError>;
 }
