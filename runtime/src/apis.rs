@@ -9,9 +9,10 @@ use frame_support::{
 use medchain_primitives::{ConsentChecker, ConsentId, Purpose, RecordCategory};
 use pallet_consortium::{Organization, Role, RoleProvider};
 use pallet_grandpa::AuthorityId as GrandpaId;
+use pallet_health_records::{runtime_api::RecordInfo, BatchId, RecordId, RecordVerification};
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_core::{crypto::KeyTypeId, OpaqueMetadata};
+use sp_core::{crypto::KeyTypeId, OpaqueMetadata, H256};
 use sp_runtime::{
 	traits::{Block as BlockT, NumberFor},
 	transaction_validity::{TransactionSource, TransactionValidity},
@@ -21,8 +22,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Consent, Consortium, Executive, Grandpa,
-	InherentDataExt, Nonce, PatientIdentity, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, System, TransactionPayment, VERSION,
+	HealthRecords, InherentDataExt, Nonce, PatientIdentity, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -248,6 +249,31 @@ impl_runtime_apis! {
 			at: u64,
 		) -> bool {
 			Consent::was_permitted(&patient, &grantee, category, purpose, at)
+		}
+	}
+
+	impl pallet_health_records::runtime_api::HealthRecordsApi<Block, AccountId, BlockNumber> for Runtime {
+		fn verify_record(
+			record_id: RecordId,
+			content_hash: H256,
+		) -> RecordVerification<AccountId> {
+			HealthRecords::verify_record(record_id, content_hash)
+		}
+
+		fn verify_inclusion(batch_id: BatchId, leaf_hash: H256, proof: Vec<H256>, leaf_index: u32) -> bool {
+			HealthRecords::verify_inclusion(batch_id, leaf_hash, proof, leaf_index)
+		}
+
+		fn records_of(patient: AccountId) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)> {
+			HealthRecords::records_of(&patient)
+		}
+
+		fn record_history(record_id: RecordId) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)> {
+			HealthRecords::record_history(record_id)
+		}
+
+		fn batch(batch_id: BatchId) -> Option<pallet_health_records::Batch<AccountId, BlockNumber>> {
+			HealthRecords::batch(batch_id)
 		}
 	}
 

@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_consortium, Consortium]
 	[pallet_patient_identity, PatientIdentity]
 	[pallet_consent, Consent]
+	[pallet_health_records, HealthRecords]
 );

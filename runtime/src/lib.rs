@@ -235,4 +235,7 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Consent = pallet_consent;
+
+	#[runtime::pallet_index(23)]
+	pub type HealthRecords = pallet_health_records;
 }

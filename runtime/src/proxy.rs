@@ -29,8 +29,9 @@ pub enum ProxyType {
 	/// Anything but moving funds.
 	NonTransfer,
 	/// A patient's guardian (a parent for a minor, a legal representative): only identity
-	/// and consent calls (`PatientIdentity`, `Consent`), nothing else — in particular no
-	/// balance transfers and no further proxies.
+	/// and consent calls (`PatientIdentity`, `Consent`) and sealing the patient's records
+	/// (`HealthRecords::seal_record`), nothing else — in particular no balance transfers,
+	/// no anchoring in the patient's name and no further proxies.
 	Guardian,
 }
 
@@ -39,9 +40,12 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 		match self {
 			ProxyType::Any => true,
 			ProxyType::NonTransfer => !matches!(call, RuntimeCall::Balances(..)),
-			ProxyType::Guardian => {
-				matches!(call, RuntimeCall::PatientIdentity(..) | RuntimeCall::Consent(..))
-			}
+			ProxyType::Guardian => matches!(
+				call,
+				RuntimeCall::PatientIdentity(..)
+					| RuntimeCall::Consent(..)
+					| RuntimeCall::HealthRecords(pallet_health_records::Call::seal_record { .. })
+			),
 		}
 	}
 

@@ -23,8 +23,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Consortium, Hash, Nonce, OriginCaller,
-	PalletInfo, PatientIdentity, ProxyType, Runtime, RuntimeCall, RuntimeEvent,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Consent, Consortium, Hash, Nonce,
+	OriginCaller, PalletInfo, PatientIdentity, ProxyType, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, Timestamp,
 	EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
@@ -260,4 +260,58 @@ impl pallet_consent::Config for Runtime {
 	type MaxAccessLogEntries = MaxAccessLogEntries;
 	type BreakGlassDuration = BreakGlassDuration;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The longest record locator: an opaque reference into the author's document store
+	/// (e.g. a FHIR server URL path or an object-store key), never the document itself.
+	pub const MaxLocatorLen: u32 = 256;
+	/// Records (every version, sealed or not) one patient may have.
+	pub const MaxRecordsPerPatient: u32 = 4096;
+	/// Documents one batch may commit to: a proof then holds at most 20 sibling hashes.
+	pub const MaxBatchLeaves: u32 = 1 << 20;
+}
+
+impl pallet_health_records::Config for Runtime {
+	type Roles = Consortium;
+	type Patients = PatientIdentity;
+	type Consents = Consent;
+	type Time = Timestamp;
+	type MaxLocatorLen = MaxLocatorLen;
+	type MaxRecordsPerPatient = MaxRecordsPerPatient;
+	type MaxBatchLeaves = MaxBatchLeaves;
+	type WeightInfo = pallet_health_records::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ConsentBenchmarkHelper;
+}
+
+/// Creates, through the real consent pallet, the consents other pallets' benchmarks need, in
+/// the worst case for the consent checks: the patient's consent list full, the granting
+/// consent examined last.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ConsentBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_health_records::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
+	fn grant_write_consent(
+		patient: &AccountId,
+		org: &AccountId,
+		category: medchain_primitives::RecordCategory,
+	) {
+		use medchain_primitives::{Categories, Purpose};
+		use pallet_consent::{Access, Scope};
+		let grant = |access| {
+			let _ = Consent::grant_consent(
+				RuntimeOrigin::signed(patient.clone()),
+				org.clone(),
+				Scope { categories: Categories::only(category), access },
+				Purpose::Treatment,
+				None,
+			);
+		};
+		for _ in 1..MaxConsentsPerPatient::get() {
+			grant(Access::READ);
+		}
+		grant(Access::WRITE);
+	}
 }
