@@ -1,2 +1,1318 @@
-//! MedChain clinical trials (work in progress).
+//! # Clinical trials pallet
+//!
+//! Protocols, pre-specified outcomes and trial data made tamper-evident; outcome switching
+//! detected by the runtime itself.
+//!
+//! ## Overview
+//!
+//! Audits of published trials (the COMPare project) found that most of them silently
+//! changed their pre-specified outcomes between registration and publication. Here the chain
+//! records the plan *before* enrollment and checks the report against it:
+//!
+//! - [`Pallet::register_trial`]: a TrialSponsor registers a trial under a unique public
+//!   registry id (e.g. an NCT number) with the hash of its protocol, **one hash per
+//!   pre-specified outcome** and the planned enrollment. This is protocol version 1.
+//! - [`Pallet::amend_protocol`]: the sponsor records a new protocol version (with the hash of
+//!   the justification), optionally changing the outcome set. The history is kept; an
+//!   amendment after the first enrollment is allowed but flagged, in the event and in the
+//!   trial record.
+//! - [`Pallet::add_site`]: the sponsor adds a Provider organization as a site.
+//! - [`Pallet::enroll_participant`]: a site enrolls a registered patient who holds an active
+//!   Research consent toward the sponsor, under a salted participant commitment (below).
+//! - [`Pallet::commit_data`]: a site or the sponsor commits a batch of trial data; each commit
+//!   is hash-chained to the previous one (below).
+//! - [`Pallet::lock_database`]: the sponsor freezes the data chain.
+//! - [`Pallet::publish_results`]: the sponsor publishes the results' hash and the outcomes it
+//!   reports; the runtime compares them with the expected ones and records
+//!   [`OutcomeStatus::Complete`] or [`OutcomeStatus::OutcomeSwitched`], visible to everyone.
+//! - [`Pallet::flag_trial`]: a Regulator flags a trial with a reason code.
+//! - Queries for the runtime API ([`runtime_api::ClinicalTrialsApi`]): [`Pallet::trial`],
+//!   [`Pallet::data_commits`], [`Pallet::verify_data_chain`],
+//!   [`Pallet::trials_with_outcome_switch`], [`Pallet::trial_by_registry_id`],
+//!   [`Pallet::is_enrolled`].
+//!
+//! ## Terminology
+//!
+//! - **Sponsor**: the TrialSponsor organization (its admin account in the consortium) whose
+//!   staff registered the trial. Any staff member (or the admin) of that organization acts
+//!   for it; the organization must be active.
+//! - **Site**: a Provider organization the sponsor added to the trial; its staff enroll
+//!   participants and commit data.
+//! - **Outcome**: a pre-specified endpoint of the trial, committed as a 32-byte hash of its
+//!   description (one hash per outcome, so that each can be checked on its own).
+//! - **Protocol version**: version 1 is the registered protocol; every amendment adds the next
+//!   version ([`ProtocolVersion`]); versions that change the outcome set carry the new set.
+//! - **Participant commitment**: the pseudonym under which a participant exists in the
+//!   trial's data (below).
+//! - **Data chain**: the sequence of a trial's data commits, each hashing the previous one.
+//!
+//! ## Participant commitment scheme
+//!
+//! The site's software draws a 32-byte random `salt` per participant and computes
+//!
+//! `participant_commitment = blake2_256(SCALE((b"medchain/trial-participant", trial_id,
+//! patient, salt)))`
+//!
+//! i.e. the domain tag as a compact-length-prefixed byte string, `trial_id` as a
+//! little-endian `u32`, the patient's account in SCALE (its 32 raw bytes for an
+//! `AccountId32`) and the 32 salt bytes ([`participant_commitment`]). The site keeps the salt
+//! and hands it to the participant, who can later prove membership of the trial by revealing
+//! `(patient, salt)`; the trial's data refer to the participant only by the commitment.
+//!
+//! `enroll_participant` carries the patient's account next to the commitment so that the
+//! runtime can check that the participant is a registered patient
+//! ([`PatientRegistry::is_registered`]) holding an active Research consent toward the sponsor
+//! ([`ConsentChecker::ensure_purpose`]). The runtime does not (cannot, without the salt) check
+//! that the commitment was formed from that patient: a site that forms it wrongly only harms
+//! its own participant's ability to prove membership.
+//!
+//! Uniqueness: a commitment is enrolled at most once per trial (`DuplicateParticipant`), and
+//! a patient at most once per trial whatever the salt (`PatientAlreadyEnrolled`), through
+//! [`EnrolledPatients`], keyed by `blake2_256(SCALE((b"medchain/trial-patient", trial_id,
+//! patient)))` ([`patient_key`]).
+//!
+//! **Known privacy limit.** The enrollment extrinsic holds the patient's account and the
+//! commitment side by side, so anyone who reads the block links the pseudonym to the account
+//! (and [`patient_key`] can be computed for any known account). The chain already shows that
+//! this patient gave the sponsor a Research consent, so the extra fact revealed is *which*
+//! of the sponsor's trials they joined. Patient accounts are keys, not names, and no health
+//! data is on chain; hiding the link entirely needs a patient-signed or zero-knowledge
+//! enrollment, which this version does not attempt.
+//!
+//! ## Data chain
+//!
+//! Commit `i` of a trial stores
+//!
+//! `hash_i = blake2_256(hash_{i-1} ++ batch_root ++ record_count.to_le_bytes() ++
+//! SCALE(submitter))`
+//!
+//! with `hash_{-1} = H256::zero()`, `record_count` a `u32` (4 little-endian bytes) and
+//! `submitter` the **organization** that committed (the sponsor or a site: its admin
+//! account, 32 raw bytes for an `AccountId32`), not the signing staff account: the
+//! organization is accountable for its data ([`data_commit_hash`]). The trial record keeps
+//! the head (`hash` of the last commit) and the count. [`Pallet::verify_data_chain`]
+//! recomputes every hash from zero and checks each stored hash and the head. Storage itself
+//! is protected by the state root; the check makes a later inconsistency (a migration bug,
+//! a node's corrupted database, a forged copy of the data) evident.
+//!
+//! ## Outcome comparison
+//!
+//! At publication the **expected** outcomes are those of the latest protocol version: every
+//! amendment is declared on chain, so a declared change is not a silent switch. The reported
+//! outcomes are compared with them as sets (order is irrelevant):
+//! `missing` = expected but not reported, `added` = reported but never pre-specified.
+//! Both empty → `Complete`, otherwise `OutcomeSwitched { missing, added }` (counts; the
+//! [`Results`] record holds the hashes themselves), and the trial enters
+//! [`OutcomeSwitchedTrials`].
+//!
+//! A declared change made *after* the first enrollment stays visible even when the status is
+//! `Complete`: the trial record and the results carry `outcomes_amended_after_enrollment`,
+//! and the results also carry `status_vs_first_enrollment`, the same comparison against the
+//! outcomes in force when the first participant was enrolled.
+//!
+//! ## Rules worth knowing
+//!
+//! - **Registry ids** are 1 to `MaxRegistryIdLen` printable ASCII bytes without spaces
+//!   (`0x21..=0x7E`; `InvalidRegistryId` otherwise), unique (`DuplicateRegistryId`).
+//! - **Outcomes** (at registration, amendment and publication) have no zero hash
+//!   (`ZeroHash`) and no duplicate (`DuplicateOutcome`); registered and amended sets are
+//!   non-empty (`NoOutcomes`), a report may be empty (every outcome is then missing).
+//! - **Planned enrollment** is `1..=MaxParticipants` (`InvalidPlannedEnrollment`). It is a
+//!   soft limit: enrolling beyond it succeeds, sets `over_enrollment` and the event's
+//!   `over_planned`. `MaxParticipants` is the hard bound (`TooManyParticipants`).
+//! - **Locking** freezes everything but publication and flags: after `lock_database`,
+//!   amendments, new sites, enrollments and data commits fail with `DatabaseLocked`.
+//! - **Data** may be committed from registration on (e.g. baseline or screening data), by
+//!   the sponsor or a site.
+//! - **Sites** must be active organizations holding the Provider role when added
+//!   (`SiteNotProvider`); afterwards a site acts while it is active (a suspended
+//!   organization fails every call with `OrganizationInactive`).
+//! - **Sponsors** act while their organization is active; the TrialSponsor role is checked
+//!   at registration only, so a sponsor whose role is withdrawn can still lock and publish
+//!   (governance suspends an organization to stop it).
+//! - **Flags** are for Regulators (`NotRegulator`), on a trial in any status, at most
+//!   `MaxFlags` per trial (`TooManyFlags`).
+//!
+//! ## Assumptions
+//!
+//! - The consortium ([`pallet_consortium::RoleProvider`]) says which organization an account
+//!   acts for, whether it is active and which roles it holds; the identity pallet
+//!   ([`PatientRegistry`]) who is a registered patient; the consent pallet
+//!   ([`ConsentChecker`]) whether a patient consented to research by the sponsor.
+//! - Hashes are formed off chain from documents kept off chain (protocols, outcome
+//!   definitions, data batches, results): no protected health information is on chain.
+//! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
+
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use codec::Encode;
+use core::marker::PhantomData;
+use frame_support::traits::{Get, UnixTime};
+use medchain_primitives::{ConsentChecker, Moment, PatientRegistry, Purpose};
+use pallet_consortium::{Role, RoleProvider};
+use sp_core::H256;
+use sp_runtime::DispatchError;
+
+/// The domain tag hashed into every [`EnrolledPatients`] key.
+pub const PATIENT_KEY_DOMAIN: &[u8] = b"medchain/trial-patient";
+
+/// Sets up what benchmarks need but this pallet cannot create through its own traits.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Make `patient` (already a registered patient) grant `sponsor` (an active organization)
+	/// an active Research consent, in the worst case for the runtime's
+	/// [`ConsentChecker::ensure_purpose`] (e.g. the patient's consent list full and the
+	/// matching consent checked last).
+	fn grant_research_consent(patient: &AccountId, sponsor: &AccountId);
+}
+
+/// The participant commitment of `patient` in trial `trial_id` with `salt`:
+/// `blake2_256(SCALE((b"medchain/trial-participant", trial_id, patient, salt)))` (see the
+/// crate docs). For sites' software and tests written in Rust.
+pub fn participant_commitment<AccountId: Encode>(
+	trial_id: TrialId,
+	patient: &AccountId,
+	salt: &[u8; 32],
+) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(PARTICIPANT_DOMAIN, trial_id, patient, salt).encode()))
+}
+
+/// The [`EnrolledPatients`] key of `patient` in trial `trial_id`:
+/// `blake2_256(SCALE((b"medchain/trial-patient", trial_id, patient)))`.
+pub fn patient_key<AccountId: Encode>(trial_id: TrialId, patient: &AccountId) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(PATIENT_KEY_DOMAIN, trial_id, patient).encode()))
+}
+
+/// The hash of a data commit following `previous` (zero for the first commit):
+/// `blake2_256(previous ++ batch_root ++ record_count (u32 LE) ++ SCALE(submitter))`. The
+/// SCALE encoding of this tuple is exactly that concatenation.
+pub fn data_commit_hash<AccountId: Encode>(
+	previous: &H256,
+	batch_root: &H256,
+	record_count: u32,
+	submitter: &AccountId,
+) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(previous, batch_root, record_count, submitter).encode()))
+}
+
+/// The outcomes of `expected` not in `reported` (missing) and of `reported` not in
+/// `expected` (added), each in its list's order. Both lists are duplicate-free.
+///
+/// ## Complexity
+/// O(|expected| × |reported|), at most `MaxOutcomes²` comparisons.
+pub fn compare_outcomes(expected: &[H256], reported: &[H256]) -> (Vec<H256>, Vec<H256>) {
+	let missing = expected.iter().filter(|o| !reported.contains(o)).copied().collect();
+	let added = reported.iter().filter(|o| !expected.contains(o)).copied().collect();
+	(missing, added)
+}
+
+/// The length of a bounded list as a `u32` (saturating; lists are bounded by a `u32`).
+fn len_u32<X>(items: &[X]) -> u32 {
+	u32::try_from(items.len()).unwrap_or(u32::MAX)
+}
+
+/// The bound of a trial's protocol history: `MaxAmendments + 1` versions (the registered one
+/// and every amendment).
+pub struct MaxProtocolVersions<T>(PhantomData<T>);
+
+impl<T: Config> Get<u32> for MaxProtocolVersions<T> {
+	fn get() -> u32 {
+		T::MaxAmendments::get().saturating_add(1)
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	/// The storage layout version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// A registry id as stored.
+	pub type RegistryIdOf<T> = BoundedVec<u8, <T as Config>::MaxRegistryIdLen>;
+
+	/// A list of outcome hashes as stored.
+	pub type OutcomesOf<T> = BoundedVec<H256, <T as Config>::MaxOutcomes>;
+
+	/// A trial as stored.
+	pub type TrialOf<T> =
+		Trial<<T as frame_system::Config>::AccountId, RegistryIdOf<T>, OutcomesOf<T>>;
+
+	/// A protocol version as stored.
+	pub type ProtocolVersionOf<T> = ProtocolVersion<OutcomesOf<T>>;
+
+	/// A trial's protocol history as stored.
+	pub type ProtocolHistoryOf<T> = BoundedVec<ProtocolVersionOf<T>, MaxProtocolVersions<T>>;
+
+	/// A trial's sites as stored.
+	pub type SitesOf<T> =
+		BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxSites>;
+
+	/// A trial's flags as stored.
+	pub type FlagsOf<T> =
+		BoundedVec<Flag<<T as frame_system::Config>::AccountId>, <T as Config>::MaxFlags>;
+
+	/// A data commit as stored.
+	pub type DataCommitOf<T> = DataCommit<<T as frame_system::Config>::AccountId>;
+
+	/// An enrolled participant as stored.
+	pub type ParticipantOf<T> = Participant<<T as frame_system::Config>::AccountId>;
+
+	/// A trial as the runtime API returns it.
+	pub type TrialInfoOf<T> = TrialInfo<<T as frame_system::Config>::AccountId>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The consortium: which organization an account acts for, whether it is active,
+		/// which roles it holds.
+		type Roles: RoleProvider<Self::AccountId>;
+
+		/// The patient registry (the identity pallet): who is a registered patient.
+		type Patients: PatientRegistry<Self::AccountId>;
+
+		/// The consent checks (the consent pallet): does a patient hold an active Research
+		/// consent toward the sponsor.
+		type Consents: ConsentChecker<Self::AccountId>;
+
+		/// The current time (the block's timestamp); read in milliseconds.
+		type Time: UnixTime;
+
+		/// The longest registry id, in bytes (e.g. 32; an NCT number has 11).
+		#[pallet::constant]
+		type MaxRegistryIdLen: Get<u32>;
+
+		/// The most pre-specified outcomes a protocol version (or a report) may list (e.g. 32).
+		#[pallet::constant]
+		type MaxOutcomes: Get<u32>;
+
+		/// The most amendments a trial may have (e.g. 32); the history keeps every version,
+		/// so it holds at most `MaxAmendments + 1`. At the bound `amend_protocol` fails with
+		/// `TooManyAmendments`.
+		#[pallet::constant]
+		type MaxAmendments: Get<u32>;
+
+		/// The most sites a trial may have (e.g. 64); at the bound `add_site` fails with
+		/// `TooManySites`.
+		#[pallet::constant]
+		type MaxSites: Get<u32>;
+
+		/// The hard bound on a trial's participants (e.g. 10_000); at the bound
+		/// `enroll_participant` fails with `TooManyParticipants`.
+		#[pallet::constant]
+		type MaxParticipants: Get<u32>;
+
+		/// The most data commits a trial may have (e.g. 1_000); at the bound `commit_data`
+		/// fails with `TooManyCommits`.
+		#[pallet::constant]
+		type MaxCommits: Get<u32>;
+
+		/// The most regulators' flags a trial may have (e.g. 16); at the bound `flag_trial`
+		/// fails with `TooManyFlags`.
+		#[pallet::constant]
+		type MaxFlags: Get<u32>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Creates the Research consents benchmarks need.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// The id the next trial will get. Ids are never reused.
+	#[pallet::storage]
+	pub type NextTrialId<T: Config> = StorageValue<_, TrialId, ValueQuery>;
+
+	/// Every registered trial, by id.
+	#[pallet::storage]
+	pub type Trials<T: Config> = StorageMap<_, Blake2_128Concat, TrialId, TrialOf<T>, OptionQuery>;
+
+	/// The trial registered under each public registry id (uniqueness index).
+	#[pallet::storage]
+	pub type TrialByRegistryId<T: Config> =
+		StorageMap<_, Blake2_128Concat, RegistryIdOf<T>, TrialId, OptionQuery>;
+
+	/// Every protocol version of each trial, version 1 first (at most `MaxAmendments + 1`).
+	#[pallet::storage]
+	pub type ProtocolVersions<T: Config> =
+		StorageMap<_, Blake2_128Concat, TrialId, ProtocolHistoryOf<T>, ValueQuery>;
+
+	/// The site organizations of each trial, in the order they were added (at most
+	/// `MaxSites`).
+	#[pallet::storage]
+	pub type Sites<T: Config> = StorageMap<_, Blake2_128Concat, TrialId, SitesOf<T>, ValueQuery>;
+
+	/// The enrolled participants of each trial, by participant commitment (at most
+	/// `MaxParticipants` per trial).
+	#[pallet::storage]
+	pub type Participants<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		TrialId,
+		Blake2_128Concat,
+		H256,
+		ParticipantOf<T>,
+		OptionQuery,
+	>;
+
+	/// The patients enrolled in each trial, by [`patient_key`] (so that a patient cannot be
+	/// enrolled twice under two salts). Holds exactly one entry per participant.
+	#[pallet::storage]
+	pub type EnrolledPatients<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, TrialId, Blake2_128Concat, H256, (), OptionQuery>;
+
+	/// Each trial's data chain, by position `0 .. commit_count` (at most `MaxCommits`).
+	#[pallet::storage]
+	pub type DataCommits<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		TrialId,
+		Twox64Concat,
+		u32,
+		DataCommitOf<T>,
+		OptionQuery,
+	>;
+
+	/// Regulators' flags on each trial, oldest first (at most `MaxFlags`).
+	#[pallet::storage]
+	pub type Flags<T: Config> = StorageMap<_, Blake2_128Concat, TrialId, FlagsOf<T>, ValueQuery>;
+
+	/// The trials whose published results switched outcomes (an index for everyone to read).
+	#[pallet::storage]
+	pub type OutcomeSwitchedTrials<T: Config> =
+		StorageMap<_, Blake2_128Concat, TrialId, (), OptionQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A trial was registered with its protocol (version 1) and pre-specified outcomes.
+		TrialRegistered {
+			/// The new trial's id.
+			trial_id: TrialId,
+			/// The sponsor organization.
+			sponsor: T::AccountId,
+			/// The public registry's id.
+			registry_id: RegistryIdOf<T>,
+			/// The hash of the protocol document.
+			protocol_hash: H256,
+			/// The pre-specified outcomes, one hash each.
+			outcomes: OutcomesOf<T>,
+			/// The planned enrollment (soft limit).
+			planned_enrollment: u32,
+		},
+		/// The sponsor recorded a new protocol version.
+		ProtocolAmended {
+			/// The trial.
+			trial_id: TrialId,
+			/// The new version number.
+			version: u32,
+			/// The hash of the new protocol document.
+			protocol_hash: H256,
+			/// The hash of the amendment's justification.
+			reason_hash: H256,
+			/// Whether the amendment changed the outcome set.
+			outcomes_changed: bool,
+			/// Whether it came after the first enrollment (flagged).
+			after_enrollment: bool,
+		},
+		/// The sponsor added a site.
+		SiteAdded {
+			/// The trial.
+			trial_id: TrialId,
+			/// The Provider organization added as a site.
+			site: T::AccountId,
+		},
+		/// A site enrolled a participant.
+		ParticipantEnrolled {
+			/// The trial.
+			trial_id: TrialId,
+			/// The participant's commitment (their pseudonym in the trial).
+			participant_commitment: H256,
+			/// The site that enrolled them.
+			site: T::AccountId,
+			/// The Research consent toward the sponsor the enrollment relied on.
+			consent_id: medchain_primitives::ConsentId,
+			/// How many participants the trial has now.
+			enrolled: u32,
+			/// Whether enrollment now exceeds the planned enrollment (flagged, not blocked).
+			over_planned: bool,
+		},
+		/// A batch of trial data was committed to the trial's data chain.
+		DataCommitted {
+			/// The trial.
+			trial_id: TrialId,
+			/// The commit's position in the chain (0 for the first).
+			index: u32,
+			/// The organization (site or sponsor) that committed it.
+			submitter: T::AccountId,
+			/// The batch's root.
+			batch_root: H256,
+			/// How many records the batch holds.
+			record_count: u32,
+			/// The commit's chained hash: the new head.
+			hash: H256,
+		},
+		/// The sponsor locked the database: the data chain head is frozen.
+		DatabaseLocked {
+			/// The trial.
+			trial_id: TrialId,
+			/// The frozen head.
+			data_head: H256,
+			/// How many commits the frozen chain holds.
+			commit_count: u32,
+		},
+		/// The sponsor published the results; the runtime recorded the outcome-reporting
+		/// status.
+		ResultsPublished {
+			/// The trial.
+			trial_id: TrialId,
+			/// The hash of the results document.
+			results_hash: H256,
+			/// `Complete`, or `OutcomeSwitched { missing, added }`.
+			status: OutcomeStatus,
+			/// Whether an amendment changed the outcomes after the first enrollment.
+			outcomes_amended_after_enrollment: bool,
+		},
+		/// A regulator flagged a trial.
+		TrialFlagged {
+			/// The trial.
+			trial_id: TrialId,
+			/// The Regulator organization.
+			regulator: T::AccountId,
+			/// Why, as a code agreed off chain.
+			reason_code: u16,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The signer acts for no organization of the consortium.
+		NoOrganization,
+		/// The signer's organization is suspended.
+		OrganizationInactive,
+		/// The signer's organization is not the trial's sponsor (or, to register a trial,
+		/// does not hold the TrialSponsor role).
+		NotSponsor,
+		/// The signer's organization is not a site of the trial.
+		NotASite,
+		/// The signer's organization is neither a site nor the sponsor of the trial.
+		NotSiteOrSponsor,
+		/// The signer's organization does not hold the Regulator role.
+		NotRegulator,
+		/// No trial has this id.
+		UnknownTrial,
+		/// The registry id is empty or holds a byte outside printable ASCII (`0x21..=0x7E`).
+		InvalidRegistryId,
+		/// A trial is already registered under this registry id.
+		DuplicateRegistryId,
+		/// A protocol must pre-specify at least one outcome.
+		NoOutcomes,
+		/// The same outcome hash is listed twice.
+		DuplicateOutcome,
+		/// A hash argument (protocol, reason, outcome, participant commitment, batch root or
+		/// results) is all zeros: a client bug, never a document's hash.
+		ZeroHash,
+		/// The planned enrollment is 0 or above `MaxParticipants`.
+		InvalidPlannedEnrollment,
+		/// The trial id counter is exhausted.
+		TrialIdOverflow,
+		/// The trial already has `MaxAmendments` amendments.
+		TooManyAmendments,
+		/// The trial's database is locked: no amendment, site, enrollment or data any more.
+		DatabaseLocked,
+		/// The site is not an active organization holding the Provider role.
+		SiteNotProvider,
+		/// The organization is already a site of the trial.
+		AlreadySite,
+		/// The trial already has `MaxSites` sites.
+		TooManySites,
+		/// The participant is not a registered patient (or deregistered).
+		NotRegisteredPatient,
+		/// This participant commitment is already enrolled in the trial.
+		DuplicateParticipant,
+		/// This patient is already enrolled in the trial (under another commitment).
+		PatientAlreadyEnrolled,
+		/// The trial already has `MaxParticipants` participants (the hard bound).
+		TooManyParticipants,
+		/// A data commit must hold at least one record.
+		EmptyCommit,
+		/// The trial already has `MaxCommits` data commits.
+		TooManyCommits,
+		/// The database is already locked.
+		AlreadyLocked,
+		/// Results can only be published after the database is locked.
+		NotLocked,
+		/// The results are already published.
+		AlreadyPublished,
+		/// The trial already has `MaxFlags` flags.
+		TooManyFlags,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxRegistryIdLen::get() > 0, "MaxRegistryIdLen must be > 0");
+			assert!(T::MaxOutcomes::get() > 0, "MaxOutcomes must be > 0");
+			assert!(T::MaxSites::get() > 0, "MaxSites must be > 0");
+			assert!(T::MaxParticipants::get() > 0, "MaxParticipants must be > 0");
+			assert!(T::MaxCommits::get() > 0, "MaxCommits must be > 0");
+			assert!(T::MaxFlags::get() > 0, "MaxFlags must be > 0");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register a trial: its public registry id, protocol (version 1), pre-specified
+		/// outcomes and planned enrollment, before any enrollment.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active TrialSponsor organization,
+		///   which becomes the trial's sponsor.
+		/// - `registry_id`: the public registry's id (e.g. `NCT01234567`): 1 to
+		///   `MaxRegistryIdLen` printable ASCII bytes, unique.
+		/// - `protocol_hash`: the hash of the protocol document, non-zero.
+		/// - `outcomes`: one non-zero hash per pre-specified outcome, at least one, no
+		///   duplicate.
+		/// - `planned_enrollment`: `1..=MaxParticipants` (a soft limit).
+		///
+		/// Emits `TrialRegistered`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `NotSponsor`, `InvalidRegistryId`, `DuplicateRegistryId`,
+		/// `ZeroHash`, `NoOutcomes`, `DuplicateOutcome`, `InvalidPlannedEnrollment`,
+		/// `TrialIdOverflow`.
+		///
+		/// ## Complexity
+		/// O(`MaxOutcomes²`) hash comparisons (duplicate check), O(1) storage accesses.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_trial())]
+		pub fn register_trial(
+			origin: OriginFor<T>,
+			registry_id: RegistryIdOf<T>,
+			protocol_hash: H256,
+			outcomes: OutcomesOf<T>,
+			planned_enrollment: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let sponsor = Self::acting_organization(&who)?;
+			ensure!(T::Roles::has_role(&sponsor, Role::TrialSponsor), Error::<T>::NotSponsor);
+			ensure!(
+				!registry_id.is_empty() && registry_id.iter().all(|b| (0x21..=0x7e).contains(b)),
+				Error::<T>::InvalidRegistryId
+			);
+			ensure!(
+				!TrialByRegistryId::<T>::contains_key(&registry_id),
+				Error::<T>::DuplicateRegistryId
+			);
+			ensure!(!protocol_hash.is_zero(), Error::<T>::ZeroHash);
+			ensure!(!outcomes.is_empty(), Error::<T>::NoOutcomes);
+			Self::ensure_distinct_outcomes(&outcomes)?;
+			ensure!(
+				planned_enrollment > 0 && planned_enrollment <= T::MaxParticipants::get(),
+				Error::<T>::InvalidPlannedEnrollment
+			);
+			let trial_id = NextTrialId::<T>::get();
+			let next_id = trial_id.checked_add(1).ok_or(Error::<T>::TrialIdOverflow)?;
+
+			let now = Self::now();
+			// The history's bound is at least 1 (`MaxAmendments + 1`), so nothing is truncated.
+			let history = ProtocolHistoryOf::<T>::truncate_from(alloc::vec![ProtocolVersion {
+				version: 1,
+				protocol_hash,
+				reason_hash: None,
+				outcomes: Some(outcomes.clone()),
+				at: now,
+				after_enrollment: false,
+			}]);
+			let trial = Trial {
+				sponsor: sponsor.clone(),
+				registry_id: registry_id.clone(),
+				status: TrialStatus::Registered,
+				protocol_version: 1,
+				protocol_hash,
+				outcomes: outcomes.clone(),
+				planned_enrollment,
+				enrolled: 0,
+				over_enrollment: false,
+				registered_at: now,
+				first_enrollment: None,
+				amendments_after_enrollment: 0,
+				outcomes_amended_after_enrollment: false,
+				data_head: H256::zero(),
+				commit_count: 0,
+				locked_at: None,
+				results: None,
+			};
+			Trials::<T>::insert(trial_id, trial);
+			TrialByRegistryId::<T>::insert(&registry_id, trial_id);
+			ProtocolVersions::<T>::insert(trial_id, history);
+			NextTrialId::<T>::put(next_id);
+			Self::deposit_event(Event::TrialRegistered {
+				trial_id,
+				sponsor,
+				registry_id,
+				protocol_hash,
+				outcomes,
+				planned_enrollment,
+			});
+			Ok(())
+		}
+
+		/// Record a new protocol version (the previous ones stay in the history).
+		///
+		/// - `origin`: signed by staff (or the admin) of the trial's sponsor.
+		/// - `trial_id`: the trial, not locked.
+		/// - `protocol_hash`: the hash of the amended protocol document, non-zero.
+		/// - `reason_hash`: the hash of the amendment's justification, non-zero.
+		/// - `new_outcomes`: the new pre-specified outcome set (non-empty, non-zero, no
+		///   duplicate), or `None` to keep the outcomes in force. A set equal to the one in
+		///   force (in any order) is no change.
+		///
+		/// An amendment after the first enrollment is allowed but flagged: the event's
+		/// `after_enrollment`, the version's `after_enrollment`, the trial's
+		/// `amendments_after_enrollment` (and `outcomes_amended_after_enrollment` if the
+		/// outcomes changed).
+		///
+		/// Emits `ProtocolAmended`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `DatabaseLocked`, `ZeroHash`,
+		/// `NoOutcomes`, `DuplicateOutcome`, `TooManyAmendments`.
+		///
+		/// ## Complexity
+		/// O(`MaxOutcomes²`) comparisons; reads and writes the history (at most
+		/// `MaxAmendments + 1` versions).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::amend_protocol())]
+		pub fn amend_protocol(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			protocol_hash: H256,
+			reason_hash: H256,
+			new_outcomes: Option<OutcomesOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
+			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(!protocol_hash.is_zero() && !reason_hash.is_zero(), Error::<T>::ZeroHash);
+			if let Some(outcomes) = &new_outcomes {
+				ensure!(!outcomes.is_empty(), Error::<T>::NoOutcomes);
+				Self::ensure_distinct_outcomes(outcomes)?;
+			}
+			ensure!(
+				trial.protocol_version <= T::MaxAmendments::get(),
+				Error::<T>::TooManyAmendments
+			);
+			let version =
+				trial.protocol_version.checked_add(1).ok_or(Error::<T>::TooManyAmendments)?;
+			let changed_outcomes =
+				new_outcomes.filter(|outcomes| !Self::same_outcome_set(outcomes, &trial.outcomes));
+			let outcomes_changed = changed_outcomes.is_some();
+			let after_enrollment = trial.first_enrollment.is_some();
+			let mut history = ProtocolVersions::<T>::get(trial_id);
+			history
+				.try_push(ProtocolVersion {
+					version,
+					protocol_hash,
+					reason_hash: Some(reason_hash),
+					outcomes: changed_outcomes.clone(),
+					at: Self::now(),
+					after_enrollment,
+				})
+				.map_err(|_| Error::<T>::TooManyAmendments)?;
+
+			trial.protocol_version = version;
+			trial.protocol_hash = protocol_hash;
+			if let Some(outcomes) = changed_outcomes {
+				trial.outcomes = outcomes;
+			}
+			if after_enrollment {
+				trial.amendments_after_enrollment =
+					trial.amendments_after_enrollment.saturating_add(1);
+				trial.outcomes_amended_after_enrollment |= outcomes_changed;
+			}
+			ProtocolVersions::<T>::insert(trial_id, history);
+			Trials::<T>::insert(trial_id, trial);
+			Self::deposit_event(Event::ProtocolAmended {
+				trial_id,
+				version,
+				protocol_hash,
+				reason_hash,
+				outcomes_changed,
+				after_enrollment,
+			});
+			Ok(())
+		}
+
+		/// Add a Provider organization as a site of the trial.
+		///
+		/// - `origin`: signed by staff (or the admin) of the trial's sponsor.
+		/// - `trial_id`: the trial, not locked.
+		/// - `site`: an active organization (its admin account) holding the Provider role,
+		///   not yet a site of the trial.
+		///
+		/// Emits `SiteAdded`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `DatabaseLocked`,
+		/// `SiteNotProvider`, `AlreadySite`, `TooManySites`.
+		///
+		/// ## Complexity
+		/// O(`MaxSites`) (the membership check).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::add_site())]
+		pub fn add_site(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			site: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (_, trial) = Self::ensure_sponsor(&who, trial_id)?;
+			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(T::Roles::has_role(&site, Role::Provider), Error::<T>::SiteNotProvider);
+			let mut sites = Sites::<T>::get(trial_id);
+			ensure!(!sites.contains(&site), Error::<T>::AlreadySite);
+			sites.try_push(site.clone()).map_err(|_| Error::<T>::TooManySites)?;
+
+			Sites::<T>::insert(trial_id, sites);
+			Self::deposit_event(Event::SiteAdded { trial_id, site });
+			Ok(())
+		}
+
+		/// Enroll a participant under their commitment (see the crate docs for the scheme).
+		///
+		/// - `origin`: signed by staff (or the admin) of an active site of the trial.
+		/// - `trial_id`: the trial, not locked.
+		/// - `patient`: the participant's patient account: a registered patient holding an
+		///   active Research consent toward the trial's sponsor.
+		/// - `participant_commitment`: `blake2_256(SCALE((b"medchain/trial-participant",
+		///   trial_id, patient, salt)))`, non-zero, not yet enrolled in the trial.
+		///
+		/// The first enrollment records the protocol version in force and moves the trial to
+		/// `Enrolling`. Enrolling beyond `planned_enrollment` succeeds but is flagged
+		/// (`over_enrollment`, the event's `over_planned`).
+		///
+		/// Emits `ParticipantEnrolled`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `UnknownTrial`, `NotASite`, `DatabaseLocked`, `ZeroHash`,
+		/// `NotRegisteredPatient`; the consent pallet's `NoConsent`, `ConsentRevoked`,
+		/// `ConsentExpired`, `ReadNotGranted`, `PatientDeregistered`,
+		/// `OrganizationSuspended`; `DuplicateParticipant`, `PatientAlreadyEnrolled`,
+		/// `TooManyParticipants`.
+		///
+		/// ## Complexity
+		/// O(`MaxSites`) plus the consent check's O(`MaxConsentsPerPatient`) consent reads.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::enroll_participant())]
+		pub fn enroll_participant(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			patient: T::AccountId,
+			participant_commitment: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let site = Self::acting_organization(&who)?;
+			let mut trial = Self::trial_record(trial_id)?;
+			ensure!(Sites::<T>::get(trial_id).contains(&site), Error::<T>::NotASite);
+			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(!participant_commitment.is_zero(), Error::<T>::ZeroHash);
+			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotRegisteredPatient);
+			let consent_id = T::Consents::ensure_purpose(&patient, &trial.sponsor, Purpose::Research)?;
+			ensure!(
+				!Participants::<T>::contains_key(trial_id, participant_commitment),
+				Error::<T>::DuplicateParticipant
+			);
+			let key = patient_key(trial_id, &patient);
+			ensure!(
+				!EnrolledPatients::<T>::contains_key(trial_id, key),
+				Error::<T>::PatientAlreadyEnrolled
+			);
+			ensure!(trial.enrolled < T::MaxParticipants::get(), Error::<T>::TooManyParticipants);
+			let enrolled = trial.enrolled.checked_add(1).ok_or(Error::<T>::TooManyParticipants)?;
+
+			let now = Self::now();
+			let over_planned = enrolled > trial.planned_enrollment;
+			trial.enrolled = enrolled;
+			trial.over_enrollment |= over_planned;
+			if trial.first_enrollment.is_none() {
+				trial.first_enrollment =
+					Some(FirstEnrollment { at: now, protocol_version: trial.protocol_version });
+				trial.status = TrialStatus::Enrolling;
+			}
+			Participants::<T>::insert(
+				trial_id,
+				participant_commitment,
+				Participant {
+					site: site.clone(),
+					enrolled_at: now,
+					protocol_version: trial.protocol_version,
+				},
+			);
+			EnrolledPatients::<T>::insert(trial_id, key, ());
+			Trials::<T>::insert(trial_id, trial);
+			Self::deposit_event(Event::ParticipantEnrolled {
+				trial_id,
+				participant_commitment,
+				site,
+				consent_id,
+				enrolled,
+				over_planned,
+			});
+			Ok(())
+		}
+
+		/// Commit a batch of trial data: the next link of the trial's data chain.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active site or of the sponsor.
+		/// - `trial_id`: the trial, not locked.
+		/// - `batch_root`: the root (or hash) of the batch, built off chain; non-zero.
+		/// - `record_count`: how many records the batch holds, at least 1.
+		///
+		/// Stores `hash = blake2_256(head ++ batch_root ++ record_count (u32 LE) ++
+		/// SCALE(submitter organization))` at position `commit_count`; the hash becomes the
+		/// trial's head.
+		///
+		/// Emits `DataCommitted`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSiteOrSponsor`, `DatabaseLocked`,
+		/// `EmptyCommit`, `ZeroHash`, `TooManyCommits`.
+		///
+		/// ## Complexity
+		/// O(`MaxSites`) (the site check), one hash.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::commit_data())]
+		pub fn commit_data(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			batch_root: H256,
+			record_count: u32,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let submitter = Self::acting_organization(&who)?;
+			let mut trial = Self::trial_record(trial_id)?;
+			ensure!(
+				submitter == trial.sponsor || Sites::<T>::get(trial_id).contains(&submitter),
+				Error::<T>::NotSiteOrSponsor
+			);
+			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(record_count > 0, Error::<T>::EmptyCommit);
+			ensure!(!batch_root.is_zero(), Error::<T>::ZeroHash);
+			let index = trial.commit_count;
+			ensure!(index < T::MaxCommits::get(), Error::<T>::TooManyCommits);
+			let commit_count = index.checked_add(1).ok_or(Error::<T>::TooManyCommits)?;
+
+			let hash = data_commit_hash(&trial.data_head, &batch_root, record_count, &submitter);
+			DataCommits::<T>::insert(
+				trial_id,
+				index,
+				DataCommit {
+					batch_root,
+					record_count,
+					submitter: submitter.clone(),
+					at: Self::now(),
+					hash,
+				},
+			);
+			trial.data_head = hash;
+			trial.commit_count = commit_count;
+			Trials::<T>::insert(trial_id, trial);
+			Self::deposit_event(Event::DataCommitted {
+				trial_id,
+				index,
+				submitter,
+				batch_root,
+				record_count,
+				hash,
+			});
+			Ok(())
+		}
+
+		/// Lock the trial's database: the data chain head is frozen, and no amendment, site,
+		/// enrollment or data commit is accepted any more.
+		///
+		/// - `origin`: signed by staff (or the admin) of the trial's sponsor.
+		/// - `trial_id`: the trial, not yet locked.
+		///
+		/// Emits `DatabaseLocked`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `AlreadyLocked`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::lock_database())]
+		pub fn lock_database(origin: OriginFor<T>, trial_id: TrialId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
+			ensure!(!trial.status.is_locked(), Error::<T>::AlreadyLocked);
+
+			let (data_head, commit_count) = (trial.data_head, trial.commit_count);
+			trial.status = TrialStatus::Locked;
+			trial.locked_at = Some(Self::now());
+			Trials::<T>::insert(trial_id, trial);
+			Self::deposit_event(Event::DatabaseLocked { trial_id, data_head, commit_count });
+			Ok(())
+		}
+
+		/// Publish the results and let the runtime compare the reported outcomes with the
+		/// expected ones (see the crate docs): records `Complete` or
+		/// `OutcomeSwitched { missing, added }` in the trial, for everyone to see; a switched
+		/// trial also enters `OutcomeSwitchedTrials`.
+		///
+		/// - `origin`: signed by staff (or the admin) of the trial's sponsor.
+		/// - `trial_id`: the trial, locked and not yet published.
+		/// - `results_hash`: the hash of the results document, non-zero.
+		/// - `reported_outcomes`: the hashes of the outcomes the results report (non-zero, no
+		///   duplicate; may be empty).
+		///
+		/// Emits `ResultsPublished`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `AlreadyPublished`,
+		/// `NotLocked`, `ZeroHash`, `DuplicateOutcome`.
+		///
+		/// ## Complexity
+		/// O(`MaxOutcomes²`) comparisons (twice); reads the protocol history.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::publish_results())]
+		pub fn publish_results(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			results_hash: H256,
+			reported_outcomes: OutcomesOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
+			ensure!(trial.status != TrialStatus::Published, Error::<T>::AlreadyPublished);
+			ensure!(trial.status == TrialStatus::Locked, Error::<T>::NotLocked);
+			ensure!(!results_hash.is_zero(), Error::<T>::ZeroHash);
+			Self::ensure_distinct_outcomes(&reported_outcomes)?;
+
+			let (missing, added) = compare_outcomes(&trial.outcomes, &reported_outcomes);
+			let status = OutcomeStatus::from_counts(len_u32(&missing), len_u32(&added));
+			let status_vs_first_enrollment = trial.first_enrollment.and_then(|first| {
+				Self::outcomes_at_version(trial_id, first.protocol_version).map(|expected| {
+					let (missing, added) = compare_outcomes(&expected, &reported_outcomes);
+					OutcomeStatus::from_counts(len_u32(&missing), len_u32(&added))
+				})
+			});
+			let outcomes_amended_after_enrollment = trial.outcomes_amended_after_enrollment;
+			trial.status = TrialStatus::Published;
+			trial.results = Some(Results {
+				results_hash,
+				status,
+				// Subsets of lists bounded by `MaxOutcomes`: nothing is truncated.
+				missing: OutcomesOf::<T>::truncate_from(missing),
+				added: OutcomesOf::<T>::truncate_from(added),
+				compared_with_version: trial.protocol_version,
+				outcomes_amended_after_enrollment,
+				status_vs_first_enrollment,
+				published_at: Self::now(),
+			});
+			if status.is_switched() {
+				OutcomeSwitchedTrials::<T>::insert(trial_id, ());
+			}
+			Trials::<T>::insert(trial_id, trial);
+			Self::deposit_event(Event::ResultsPublished {
+				trial_id,
+				results_hash,
+				status,
+				outcomes_amended_after_enrollment,
+			});
+			Ok(())
+		}
+
+		/// Flag a trial (in any status) for a reason agreed off chain.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Regulator organization.
+		/// - `trial_id`: the trial.
+		/// - `reason_code`: why, as a code agreed off chain (never free text).
+		///
+		/// Emits `TrialFlagged`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `NotRegulator`, `UnknownTrial`, `TooManyFlags`.
+		///
+		/// ## Complexity
+		/// O(1) (reads and writes at most `MaxFlags` flags).
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::flag_trial())]
+		pub fn flag_trial(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			reason_code: u16,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let regulator = Self::acting_organization(&who)?;
+			ensure!(T::Roles::has_role(&regulator, Role::Regulator), Error::<T>::NotRegulator);
+			ensure!(Trials::<T>::contains_key(trial_id), Error::<T>::UnknownTrial);
+			let mut flags = Flags::<T>::get(trial_id);
+			flags
+				.try_push(Flag { regulator: regulator.clone(), reason_code, at: Self::now() })
+				.map_err(|_| Error::<T>::TooManyFlags)?;
+
+			Flags::<T>::insert(trial_id, flags);
+			Self::deposit_event(Event::TrialFlagged { trial_id, regulator, reason_code });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The current time in milliseconds since the Unix epoch (saturating).
+		pub fn now() -> Moment {
+			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		}
+
+		/// The active organization `who` acts for (itself if `who` is an admin).
+		fn acting_organization(who: &T::AccountId) -> Result<T::AccountId, DispatchError> {
+			let organization = T::Roles::organization_of(who).ok_or(Error::<T>::NoOrganization)?;
+			ensure!(T::Roles::is_active(&organization), Error::<T>::OrganizationInactive);
+			Ok(organization)
+		}
+
+		/// The trial with this id.
+		fn trial_record(trial_id: TrialId) -> Result<TrialOf<T>, DispatchError> {
+			Ok(Trials::<T>::get(trial_id).ok_or(Error::<T>::UnknownTrial)?)
+		}
+
+		/// The sponsor `who` acts for and the trial, if `who` acts for the trial's active
+		/// sponsor.
+		fn ensure_sponsor(
+			who: &T::AccountId,
+			trial_id: TrialId,
+		) -> Result<(T::AccountId, TrialOf<T>), DispatchError> {
+			let organization = Self::acting_organization(who)?;
+			let trial = Self::trial_record(trial_id)?;
+			ensure!(trial.sponsor == organization, Error::<T>::NotSponsor);
+			Ok((organization, trial))
+		}
+
+		/// Fails with `ZeroHash` or `DuplicateOutcome` unless every outcome is non-zero and
+		/// listed once.
+		fn ensure_distinct_outcomes(outcomes: &[H256]) -> DispatchResult {
+			for (i, outcome) in outcomes.iter().enumerate() {
+				ensure!(!outcome.is_zero(), Error::<T>::ZeroHash);
+				ensure!(
+					!outcomes.iter().skip(i.saturating_add(1)).any(|o| o == outcome),
+					Error::<T>::DuplicateOutcome
+				);
+			}
+			Ok(())
+		}
+
+		/// Whether two duplicate-free outcome lists hold the same outcomes.
+		fn same_outcome_set(a: &[H256], b: &[H256]) -> bool {
+			a.len() == b.len() && a.iter().all(|o| b.contains(o))
+		}
+
+		/// The outcomes in force under protocol `version` of the trial: those of the latest
+		/// version up to `version` that set outcomes.
+		pub fn outcomes_at_version(trial_id: TrialId, version: u32) -> Option<Vec<H256>> {
+			ProtocolVersions::<T>::get(trial_id)
+				.into_iter()
+				.filter(|v| v.version <= version)
+				.filter_map(|v| v.outcomes)
+				.last()
+				.map(|outcomes| outcomes.into_inner())
+		}
+
+		/// Everything the chain knows about a trial, flat (for the runtime API).
+		///
+		/// ## Complexity
+		/// Four reads: the trial, its history, sites and flags.
+		pub fn trial(trial_id: TrialId) -> Option<TrialInfoOf<T>> {
+			let trial = Trials::<T>::get(trial_id)?;
+			Some(TrialInfo {
+				trial_id,
+				sponsor: trial.sponsor,
+				registry_id: trial.registry_id.into_inner(),
+				status: trial.status,
+				protocol_version: trial.protocol_version,
+				protocol_hash: trial.protocol_hash,
+				outcomes: trial.outcomes.into_inner(),
+				planned_enrollment: trial.planned_enrollment,
+				enrolled: trial.enrolled,
+				over_enrollment: trial.over_enrollment,
+				registered_at: trial.registered_at,
+				first_enrollment: trial.first_enrollment,
+				amendments_after_enrollment: trial.amendments_after_enrollment,
+				outcomes_amended_after_enrollment: trial.outcomes_amended_after_enrollment,
+				data_head: trial.data_head,
+				commit_count: trial.commit_count,
+				locked_at: trial.locked_at,
+				results: trial.results.map(|r| r.map_outcomes(|o| o.into_inner())),
+				protocol_history: ProtocolVersions::<T>::get(trial_id)
+					.into_iter()
+					.map(|v| v.map_outcomes(|o| o.into_inner()))
+					.collect(),
+				sites: Sites::<T>::get(trial_id).into_inner(),
+				flags: Flags::<T>::get(trial_id).into_inner(),
+			})
+		}
+
+		/// The trial's data commits in chain order (empty for an unknown trial).
+		///
+		/// ## Complexity
+		/// O(`commit_count`), at most `MaxCommits` reads.
+		pub fn data_commits(trial_id: TrialId) -> Vec<DataCommitOf<T>> {
+			let count = Trials::<T>::get(trial_id).map(|t| t.commit_count).unwrap_or_default();
+			(0..count).filter_map(|index| DataCommits::<T>::get(trial_id, index)).collect()
+		}
+
+		/// Recompute the trial's data chain from zero: `true` iff every commit
+		/// `0 .. commit_count` is stored, each stored hash equals the recomputed one and the
+		/// trial's head equals the last. `false` for an unknown trial.
+		///
+		/// ## Complexity
+		/// O(`commit_count`) reads and hashes, at most `MaxCommits`.
+		pub fn verify_data_chain(trial_id: TrialId) -> bool {
+			let Some(trial) = Trials::<T>::get(trial_id) else { return false };
+			let mut head = H256::zero();
+			for index in 0..trial.commit_count {
+				let Some(commit) = DataCommits::<T>::get(trial_id, index) else { return false };
+				let hash =
+					data_commit_hash(&head, &commit.batch_root, commit.record_count, &commit.submitter);
+				if hash != commit.hash {
+					return false;
+				}
+				head = hash;
+			}
+			head == trial.data_head
+		}
+
+		/// The trials whose published results switched outcomes, in id order.
+		///
+		/// ## Complexity
+		/// O(number of such trials): unbounded, for off-chain queries only.
+		pub fn trials_with_outcome_switch() -> Vec<TrialId> {
+			let mut ids: Vec<TrialId> = OutcomeSwitchedTrials::<T>::iter_keys().collect();
+			ids.sort_unstable();
+			ids
+		}
+
+		/// The trial registered under `registry_id`, if any.
+		pub fn trial_by_registry_id(registry_id: Vec<u8>) -> Option<TrialId> {
+			let registry_id = RegistryIdOf::<T>::try_from(registry_id).ok()?;
+			TrialByRegistryId::<T>::get(registry_id)
+		}
+
+		/// Whether `participant_commitment` is enrolled in the trial.
+		pub fn is_enrolled(trial_id: TrialId, participant_commitment: H256) -> bool {
+			Participants::<T>::contains_key(trial_id, participant_commitment)
+		}
+
+		/// Check the pallet's invariants, for every trial:
+		/// - its id is below `NextTrialId` and the registry index maps its registry id back to
+		///   it (and every index entry names a trial with that registry id);
+		/// - its history holds versions `1 ..= protocol_version` in order, version 1 sets the
+		///   outcomes, and the outcomes of the latest version are the ones in force;
+		/// - `enrolled` equals its stored participants and enrolled-patient keys (at most
+		///   `MaxParticipants`), and `first_enrollment` is set iff someone was enrolled;
+		/// - its data commits are exactly positions `0 .. commit_count` (at most
+		///   `MaxCommits`), the chain recomputes ([`Self::verify_data_chain`]) and the head is
+		///   the last hash (zero without commits);
+		/// - its sites are distinct; its status agrees with `locked_at` and `results`;
+		/// - it is in `OutcomeSwitchedTrials` iff its results switched outcomes.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let next_id = NextTrialId::<T>::get();
+			for (id, trial) in Trials::<T>::iter() {
+				ensure!(id < next_id, "trial id not below NextTrialId");
+				ensure!(
+					TrialByRegistryId::<T>::get(&trial.registry_id) == Some(id),
+					"registry index does not map back to the trial"
+				);
+				let history = ProtocolVersions::<T>::get(id);
+				ensure!(
+					history.len() == trial.protocol_version as usize,
+					"history length differs from the protocol version"
+				);
+				for (position, version) in history.iter().enumerate() {
+					ensure!(
+						version.version as usize == position.saturating_add(1),
+						"history versions out of order"
+					);
+				}
+				ensure!(
+					history.first().is_some_and(|v| v.sets_outcomes()),
+					"version 1 does not set the outcomes"
+				);
+				ensure!(
+					history.last().map(|v| v.protocol_hash) == Some(trial.protocol_hash),
+					"protocol hash in force differs from the latest version"
+				);
+				ensure!(
+					Self::outcomes_at_version(id, trial.protocol_version).as_deref()
+						== Some(trial.outcomes.as_slice()),
+					"outcomes in force differ from the latest version's"
+				);
+				let participants = Participants::<T>::iter_prefix(id).count();
+				let patients = EnrolledPatients::<T>::iter_prefix(id).count();
+				ensure!(participants == trial.enrolled as usize, "enrolled count differs");
+				ensure!(patients == trial.enrolled as usize, "enrolled patient keys differ");
+				ensure!(
+					trial.enrolled <= T::MaxParticipants::get(),
+					"more participants than MaxParticipants"
+				);
+				ensure!(
+					trial.first_enrollment.is_some() == (trial.enrolled > 0),
+					"first enrollment and enrolled count disagree"
+				);
+				let commits = DataCommits::<T>::iter_prefix(id).count();
+				ensure!(commits == trial.commit_count as usize, "commit count differs");
+				ensure!(trial.commit_count <= T::MaxCommits::get(), "more commits than MaxCommits");
+				let last_hash = match trial.commit_count.checked_sub(1) {
+					Some(last) => DataCommits::<T>::get(id, last).map(|c| c.hash),
+					None => Some(H256::zero()),
+				};
+				ensure!(last_hash == Some(trial.data_head), "head is not the last commit's hash");
+				ensure!(Self::verify_data_chain(id), "data chain does not recompute");
+				let sites = Sites::<T>::get(id);
+				for (i, site) in sites.iter().enumerate() {
+					ensure!(
+						!sites.iter().skip(i.saturating_add(1)).any(|s| s == site),
+						"duplicate site"
+					);
+				}
+				ensure!(
+					trial.status.is_locked() == trial.locked_at.is_some(),
+					"status and locked_at disagree"
+				);
+				ensure!(
+					(trial.status == TrialStatus::Published) == trial.results.is_some(),
+					"status and results disagree"
+				);
+				ensure!(
+					OutcomeSwitchedTrials::<T>::contains_key(id)
+						== trial.results.as_ref().is_some_and(|r| r.status.is_switched()),
+					"outcome-switch index disagrees with the results"
+				);
+			}
+			for (registry_id, id) in TrialByRegistryId::<T>::iter() {
+				ensure!(
+					Trials::<T>::get(id).is_some_and(|t| t.registry_id == registry_id),
+					"registry index names a trial with another registry id"
+				);
+			}
+			for id in OutcomeSwitchedTrials::<T>::iter_keys() {
+				ensure!(Trials::<T>::contains_key(id), "outcome-switch index names no trial");
+			}
+			Ok(())
+		}
+	}
+}

@@ -1,2 +1,1435 @@
-//! Drug provenance pallet (work in progress).
+//! # Drug provenance pallet
+//!
+//! Drug supply-chain provenance: every unit traceable from manufacturer to patient, fakes and
+//! recalls caught. Modelled on GS1 identifiers and DSCSA-style verification (the approach of
+//! MediLedger), but the counterfeit rules are enforced by the runtime itself, not by off-chain
+//! alerting.
+//!
+//! ## Overview
+//!
+//! - [`Pallet::register_product`]: a Manufacturer registers a GTIN-14 (check digit verified)
+//!   and a hash of the product's master data. The GTIN belongs to that manufacturer.
+//! - [`Pallet::commission_batch`]: the GTIN's owner commissions a batch: lot, expiry date,
+//!   quantity and the Merkle root of the batch's serial numbers. It then holds every unit.
+//! - [`Pallet::ship`] then [`Pallet::receive`]: two-step custody hand-over between active
+//!   Manufacturer / Distributor / Pharmacy organizations; [`Pallet::cancel_shipment`] takes
+//!   back a shipment not yet received.
+//! - [`Pallet::dispense`]: a Pharmacy holding units of the batch dispenses one serial, proven
+//!   a member of the batch by a Merkle proof. Each serial is dispensed once.
+//! - [`Pallet::report_suspect`]: any supply-chain member or Regulator leaves a durable trace
+//!   of a suspect unit (a double dispense, an unknown serial...).
+//! - [`Pallet::recall_batch`]: the manufacturer or a Regulator recalls a batch; it stops
+//!   moving and cannot be dispensed.
+//! - Queries for the runtime API ([`runtime_api::DrugProvenanceApi`]): [`Pallet::verify_unit`],
+//!   [`Pallet::batch`], [`Pallet::batch_of`], [`Pallet::batch_history`], [`Pallet::holders`],
+//!   [`Pallet::suspect_reports`], [`Pallet::products_of`], [`Pallet::shipment`].
+//!
+//! ## Terminology
+//!
+//! - **GTIN**: a GS1 Global Trade Item Number, here always GTIN-14: 14 ASCII digits whose
+//!   last is the GS1 mod-10 check digit ([`Gtin::parse`]). Shorter GTINs are padded with
+//!   leading zeros, as in AI(01). Call arguments take the digits as bytes (a plain string
+//!   from polkadot.js); storage keeps a [`Gtin`] (`[u8; 14]`).
+//! - **Lot**: GS1 AI(10), 1..=`MaxLotLen` (20) characters of GS1 character set 82.
+//! - **Expiry**: GS1 AI(17), `YYMMDD` as 6 ASCII digits ([`ExpiryDate::parse`]): month
+//!   01..=12, day 01..=the month's length (leap years counted) or `00` meaning the month's
+//!   last day; the century by the GS1 sliding window (General Specifications 7.12) against
+//!   the current block time. A batch is **expired** once the block time is after the end of
+//!   its expiry day (UTC): a unit may be dispensed on its expiry day.
+//! - **Serial**: GS1 AI(21), 1..=`MaxSerialLen` (20) characters of GS1 character set 82. On
+//!   chain a serial is known by its hash `blake2_256(serial bytes)` ([`serial_hash`]).
+//! - **Organization**: a consortium member, identified by its admin account. Staff keys act
+//!   for their organization: products, batches and custody belong to the **organization**,
+//!   never to a staff key, and every role check is on the organization.
+//! - **Custody** ([`Custody`]): per (batch, organization): units `held` (can be shipped or
+//!   dispensed), `incoming` (shipped to it, not received) and `outgoing` (shipped by it, not
+//!   received; it may still cancel). The batch's **holders** are the organizations with any
+//!   non-zero custody.
+//!
+//! ## Serials: exact Merkle tree rules (for client implementations)
+//!
+//! A batch's `serials_root` is built with the [`binary_merkle_tree`] crate (16.1.2) and
+//! [`BlakeTwo256`] (blake2b-256), exactly as
+//! `binary_merkle_tree::merkle_root::<BlakeTwo256, _>(serials)` where `serials` are the
+//! serials' raw ASCII bytes in the manufacturer's order (`n = quantity` leaves):
+//!
+//! 1. **Leaves**: leaf node `L_i = blake2_256(serial_i bytes)` (no length prefix), which is
+//!    also the serial's on-chain hash.
+//! 2. **Inner nodes**: `parent = blake2_256(left ++ right)`, never sorted.
+//! 3. **Odd rows**: the last node of an odd row is promoted unchanged.
+//! 4. **Proof** ([`SerialProof`]): `leaf_index` (the serial's position), `leaf_count` (must
+//!    equal the batch's quantity) and the sibling hashes from the bottom row up, one per
+//!    level at which the node has a sibling — exactly [`expected_proof_len`] of them
+//!    (a shortened or padded proof is refused before hashing), at most `MaxProofLen`; checked
+//!    with `binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(root, siblings,
+//!    leaf_count, leaf_index, Leaf::Value(serial))`. `binary_merkle_tree::merkle_proof` on
+//!    the same serials produces it.
+//!
+//! The root never needs to be built on chain; the manufacturer keeps the serial list and
+//! hands out proofs (with the packs' data, or through a verification service).
+//!
+//! ## Rules worth knowing
+//!
+//! - **Who may do what** (the signer's organization must be registered — `NotAMember` — and
+//!   active — `OrganizationSuspended`; a missing role is `MissingRole`):
+//!   `register_product`, `commission_batch`: Manufacturer (and, for a batch, the GTIN's
+//!   owner: `NotProductOwner`); `ship`, `receive`, `cancel_shipment`: Manufacturer,
+//!   Distributor or Pharmacy; `dispense`: Pharmacy; `report_suspect`: Manufacturer,
+//!   Distributor, Pharmacy or Regulator; `recall_batch`: the batch's manufacturer (still a
+//!   Manufacturer) or any Regulator (`NotManufacturerOrRegulator`).
+//! - **Shipping**: the recipient `to` must be an organization account (not a staff key:
+//!   `RecipientNotMember`), active (`RecipientSuspended`), with the Manufacturer, Distributor
+//!   or Pharmacy role (`RecipientMissingRole`), and not the sender (`ShipToSelf`). Nobody
+//!   ships more than they hold (`InsufficientCustody`). Only the recipient's organization
+//!   receives (`NotShipmentRecipient`); only the sender's cancels (`NotShipmentSender`).
+//!   An expired batch can still be shipped and received (e.g. back to the manufacturer for
+//!   destruction); it cannot be dispensed.
+//! - **Conservation**: for every batch, `sum(held) + in_transit + dispensed == quantity`,
+//!   `sum(incoming) == sum(outgoing) == in_transit ==` the units of its pending shipments,
+//!   and `dispensed` equals the number of dispensed serials. [`Pallet::do_try_state`]
+//!   checks it (every unit test ends with it).
+//! - **Dispensing**: the pharmacy must hold units of the batch (`NoCustody`); the batch must
+//!   be neither recalled (`BatchRecalled`) nor expired (`BatchExpired`); the proof must fit
+//!   the batch (`InvalidProof`: wrong `leaf_count`, index out of range, wrong number of
+//!   siblings) and lead to its root (`SerialNotInBatch`); the serial must not be dispensed
+//!   yet (`SerialAlreadyDispensed`). Dispensing takes one unit from the pharmacy's `held`.
+//! - **Counterfeit trace**: a failed extrinsic rolls back its own writes, so a refused
+//!   `dispense` cannot record anything itself. The pharmacy (its software, on the named
+//!   error) files [`Pallet::report_suspect`], a separate extrinsic whose record stays. Where
+//!   the runtime can check the claim it does (`ClaimNotSupported` otherwise):
+//!   `DoubleDispense` needs the serial to be dispensed already, `Recalled` a recalled batch,
+//!   `Expired` an expired batch. The batch must exist (`UnknownBatch`): a pack whose GTIN/lot
+//!   names no batch is wholly unknown to the chain and is reported to the regulator off
+//!   chain. Each batch counts its reports (`Batch::suspect_reports`, shown by `verify_unit`).
+//! - **Recall**: recalling twice fails (`AlreadyRecalled`). A recalled batch cannot be
+//!   shipped, received or dispensed (`BatchRecalled`); a pending shipment of it **can** be
+//!   cancelled by its sender, so that the units are back in the custody of the party that
+//!   physically returns them. The `BatchRecalled` event lists every holder with its custody
+//!   (held, incoming, outgoing), so each holder and each party of a pending shipment can act.
+//!
+//! ## Bounds and what happens at them
+//!
+//! - `MaxProductsPerManufacturer`: `register_product` fails with `TooManyProducts`.
+//! - `MaxQuantity`: `commission_batch` fails with `QuantityTooLarge`. `MaxProofLen` must
+//!   cover a tree of `MaxQuantity` leaves (checked by `integrity_test`).
+//! - `MaxHoldersPerBatch`: a shipment to an organization that is not yet a holder fails with
+//!   `TooManyHolders` when the list is full. A sender stays a holder while it has outgoing
+//!   units, so `receive` and `cancel_shipment` never need a new slot and never fail on the
+//!   bound.
+//! - `MaxHistoryPerBatch` (at least 2): the `Commissioned` entry is always kept; when the
+//!   history is full the oldest *later* entry is dropped to make room for the new one, and
+//!   `Batch::history_pruned` counts the dropped entries. Every entry is also an event, so an
+//!   indexer has the full history. Dispenses do not grow the history per unit (see
+//!   [`CustodyEvent::Dispensed`]).
+//! - `MaxSuspectReportsPerBatch`: the newest reports are kept; at the bound the oldest is
+//!   dropped (so a report is never refused and the newest evidence is on chain);
+//!   `Batch::suspect_reports` counts all of them and every report is an event.
+//!
+//! ## Assumptions
+//!
+//! - The consortium ([`pallet_consortium::RoleProvider`]) says who acts for which
+//!   organization, whether it is active and which roles it holds.
+//! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
+//! - The manufacturer's serials list is trusted to hold `quantity` distinct serials; the
+//!   chain sees only the root.
+
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use frame_support::traits::{Get, UnixTime};
+use medchain_primitives::Moment;
+use pallet_consortium::{Role, RoleProvider};
+use sp_core::H256;
+use sp_runtime::{traits::BlakeTwo256, ArithmeticError, DispatchError};
+
+/// The roles that take part in custody: they may ship, receive and be shipped to.
+pub const CUSTODY_ROLES: [Role; 3] = [Role::Manufacturer, Role::Distributor, Role::Pharmacy];
+
+/// The roles that may file a suspect report.
+pub const REPORTER_ROLES: [Role; 4] =
+	[Role::Manufacturer, Role::Distributor, Role::Pharmacy, Role::Regulator];
+
+/// How many sibling hashes an inclusion proof for leaf `leaf_index` of a tree of
+/// `leaf_count` leaves holds: one per level at which the node has a sibling. 0 if
+/// `leaf_index >= leaf_count`. The largest value for a given `leaf_count` is at index 0:
+/// `ceil(log2(leaf_count))`.
+pub fn expected_proof_len(leaf_count: u32, leaf_index: u32) -> u32 {
+	if leaf_index >= leaf_count {
+		return 0;
+	}
+	let (mut pos, mut width, mut len) = (leaf_index, leaf_count, 0u32);
+	while width > 1 {
+		if pos % 2 == 1 || pos.saturating_add(1) < width {
+			len = len.saturating_add(1);
+		}
+		pos /= 2;
+		width = width.div_ceil(2);
+	}
+	len
+}
+
+/// The Merkle root of `serials` (their raw bytes) by the rules of the crate docs; the
+/// all-zero hash for no serials. For tests and off-chain tooling written in Rust.
+pub fn serials_root<S: AsRef<[u8]>>(serials: &[S]) -> H256 {
+	binary_merkle_tree::merkle_root::<BlakeTwo256, _>(serials.iter().map(|s| s.as_ref()))
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	/// The storage layout version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// A GTIN as a call argument: its 14 ASCII digits (a plain string from polkadot.js).
+	pub type GtinInput = BoundedVec<u8, ConstU32<GTIN_LEN>>;
+
+	/// An expiry date as a call argument: `YYMMDD`, 6 ASCII digits.
+	pub type ExpiryInput = BoundedVec<u8, ConstU32<EXPIRY_LEN>>;
+
+	/// A lot (GS1 AI 10) as stored.
+	pub type LotOf<T> = BoundedVec<u8, <T as Config>::MaxLotLen>;
+
+	/// A serial (GS1 AI 21) as a call argument.
+	pub type SerialOf<T> = BoundedVec<u8, <T as Config>::MaxSerialLen>;
+
+	/// A serial's Merkle proof as a call argument.
+	pub type SerialProofOf<T> = SerialProof<BoundedVec<H256, <T as Config>::MaxProofLen>>;
+
+	/// A batch as stored.
+	pub type BatchRecordOf<T> = Batch<<T as frame_system::Config>::AccountId, LotOf<T>>;
+
+	/// A batch as the runtime API returns it (the lot as plain bytes).
+	pub type BatchInfoOf<T> = Batch<<T as frame_system::Config>::AccountId, Vec<u8>>;
+
+	/// A batch's holders as stored.
+	pub type HoldersOf<T> =
+		BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxHoldersPerBatch>;
+
+	/// A batch's holders with their custody (in the `BatchRecalled` event).
+	pub type HolderCustodyOf<T> = BoundedVec<
+		(<T as frame_system::Config>::AccountId, Custody),
+		<T as Config>::MaxHoldersPerBatch,
+	>;
+
+	/// A batch's custody history as stored.
+	pub type HistoryOf<T> = BoundedVec<
+		CustodyEvent<<T as frame_system::Config>::AccountId>,
+		<T as Config>::MaxHistoryPerBatch,
+	>;
+
+	/// A batch's suspect reports as stored.
+	pub type ReportsOf<T> = BoundedVec<
+		SuspectReport<<T as frame_system::Config>::AccountId>,
+		<T as Config>::MaxSuspectReportsPerBatch,
+	>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The consortium: which organization an account acts for, whether it is active,
+		/// which roles it holds.
+		type Roles: RoleProvider<Self::AccountId>;
+
+		/// The current time (the block's timestamp); read in milliseconds, for expiry.
+		type Time: UnixTime;
+
+		/// The longest lot (GS1 AI 10 allows 20 characters).
+		#[pallet::constant]
+		type MaxLotLen: Get<u32>;
+
+		/// The longest serial (GS1 AI 21 allows 20 characters).
+		#[pallet::constant]
+		type MaxSerialLen: Get<u32>;
+
+		/// The most sibling hashes a serial's proof may hold (32 covers any `u32` quantity).
+		/// Must be at least `ceil(log2(MaxQuantity))`.
+		#[pallet::constant]
+		type MaxProofLen: Get<u32>;
+
+		/// The most units a batch may have (e.g. 1_000_000). At the bound,
+		/// `commission_batch` fails with `QuantityTooLarge`.
+		#[pallet::constant]
+		type MaxQuantity: Get<u32>;
+
+		/// The most organizations with custody of one batch at once. At the bound, a shipment
+		/// to a new holder fails with `TooManyHolders`.
+		#[pallet::constant]
+		type MaxHoldersPerBatch: Get<u32>;
+
+		/// The longest custody history kept per batch (at least 2). At the bound, the oldest
+		/// entry after `Commissioned` is dropped.
+		#[pallet::constant]
+		type MaxHistoryPerBatch: Get<u32>;
+
+		/// The most products a manufacturer may register. At the bound, `register_product`
+		/// fails with `TooManyProducts`.
+		#[pallet::constant]
+		type MaxProductsPerManufacturer: Get<u32>;
+
+		/// The most suspect reports kept per batch. At the bound, the oldest is dropped.
+		#[pallet::constant]
+		type MaxSuspectReportsPerBatch: Get<u32>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Every registered product, by GTIN.
+	#[pallet::storage]
+	pub type Products<T: Config> =
+		StorageMap<_, Blake2_128Concat, Gtin, Product<T::AccountId>, OptionQuery>;
+
+	/// The GTINs each Manufacturer organization registered, in registration order (at most
+	/// `MaxProductsPerManufacturer`).
+	#[pallet::storage]
+	pub type ProductsOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<Gtin, T::MaxProductsPerManufacturer>,
+		ValueQuery,
+	>;
+
+	/// The id the next commissioned batch will get. Ids are never reused.
+	#[pallet::storage]
+	pub type NextBatchId<T: Config> = StorageValue<_, BatchId, ValueQuery>;
+
+	/// Every commissioned batch, by id. Batches are never removed.
+	#[pallet::storage]
+	pub type Batches<T: Config> =
+		StorageMap<_, Blake2_128Concat, BatchId, BatchRecordOf<T>, OptionQuery>;
+
+	/// The batch commissioned for each (GTIN, lot): each pair is commissioned once.
+	#[pallet::storage]
+	pub type BatchOf<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Gtin, Blake2_128Concat, LotOf<T>, BatchId>;
+
+	/// Each organization's custody of each batch; no entry when all of it is zero.
+	#[pallet::storage]
+	pub type Holdings<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		BatchId,
+		Blake2_128Concat,
+		T::AccountId,
+		Custody,
+		OptionQuery,
+	>;
+
+	/// The organizations with non-zero custody of each batch (the keys of [`Holdings`] for
+	/// that batch), in the order they first took part (at most `MaxHoldersPerBatch`).
+	#[pallet::storage]
+	pub type BatchHolders<T: Config> =
+		StorageMap<_, Blake2_128Concat, BatchId, HoldersOf<T>, ValueQuery>;
+
+	/// The id the next shipment will get. Ids are never reused.
+	#[pallet::storage]
+	pub type NextShipmentId<T: Config> = StorageValue<_, ShipmentId, ValueQuery>;
+
+	/// Shipments sent and not yet received or cancelled (removed when they are).
+	#[pallet::storage]
+	pub type Shipments<T: Config> =
+		StorageMap<_, Blake2_128Concat, ShipmentId, Shipment<T::AccountId>, OptionQuery>;
+
+	/// Every dispensed serial, by batch and `blake2_256(serial)`. Never removed: a serial is
+	/// dispensed once.
+	#[pallet::storage]
+	pub type Dispensed<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		BatchId,
+		Blake2_128Concat,
+		H256,
+		DispenseInfo<T::AccountId>,
+		OptionQuery,
+	>;
+
+	/// Each batch's custody history, oldest first (the `Commissioned` entry always first; at
+	/// most `MaxHistoryPerBatch` entries, see the crate docs).
+	#[pallet::storage]
+	pub type BatchHistory<T: Config> =
+		StorageMap<_, Blake2_128Concat, BatchId, HistoryOf<T>, ValueQuery>;
+
+	/// Each batch's newest suspect reports, oldest first (at most
+	/// `MaxSuspectReportsPerBatch`).
+	#[pallet::storage]
+	pub type SuspectReports<T: Config> =
+		StorageMap<_, Blake2_128Concat, BatchId, ReportsOf<T>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A product (GTIN) was registered.
+		ProductRegistered {
+			/// The GTIN-14.
+			gtin: Gtin,
+			/// The Manufacturer organization that owns it.
+			manufacturer: T::AccountId,
+			/// The hash of its master data.
+			metadata_hash: H256,
+		},
+		/// A batch was commissioned; its manufacturer holds every unit.
+		BatchCommissioned {
+			/// The new batch's id.
+			batch_id: BatchId,
+			/// The product.
+			gtin: Gtin,
+			/// The lot.
+			lot: LotOf<T>,
+			/// The expiry date.
+			expiry: ExpiryDate,
+			/// Units commissioned.
+			quantity: u32,
+			/// The Merkle root of the serials.
+			serials_root: H256,
+			/// The Manufacturer organization.
+			manufacturer: T::AccountId,
+		},
+		/// Units of a batch were shipped; the recipient has to receive them.
+		ShipmentSent {
+			/// The new shipment's id.
+			shipment_id: ShipmentId,
+			/// The batch.
+			batch_id: BatchId,
+			/// The sending organization.
+			from: T::AccountId,
+			/// The receiving organization.
+			to: T::AccountId,
+			/// Units shipped.
+			quantity: u32,
+		},
+		/// A shipment was received: the recipient holds its units.
+		ShipmentReceived {
+			/// The shipment.
+			shipment_id: ShipmentId,
+			/// The batch.
+			batch_id: BatchId,
+			/// The sending organization.
+			from: T::AccountId,
+			/// The receiving organization.
+			to: T::AccountId,
+			/// Units received.
+			quantity: u32,
+		},
+		/// The sender cancelled a shipment: its units are back in the sender's custody.
+		ShipmentCancelled {
+			/// The shipment.
+			shipment_id: ShipmentId,
+			/// The batch.
+			batch_id: BatchId,
+			/// The sending organization.
+			from: T::AccountId,
+			/// The recipient that never received it.
+			to: T::AccountId,
+			/// Units returned.
+			quantity: u32,
+		},
+		/// A unit was dispensed to a patient.
+		UnitDispensed {
+			/// The batch.
+			batch_id: BatchId,
+			/// `blake2_256` of the serial.
+			serial_hash: H256,
+			/// The Pharmacy organization.
+			pharmacy: T::AccountId,
+		},
+		/// A suspect unit was reported.
+		SuspectReported {
+			/// The batch.
+			batch_id: BatchId,
+			/// `blake2_256` of the serial.
+			serial_hash: H256,
+			/// Why the unit is suspect.
+			reason: SuspectReason,
+			/// The reporting organization.
+			reporter: T::AccountId,
+		},
+		/// A batch was recalled.
+		BatchRecalled {
+			/// The batch.
+			batch_id: BatchId,
+			/// The manufacturer or Regulator organization that recalled it.
+			by: T::AccountId,
+			/// The recall's reason code.
+			reason_code: u16,
+			/// Every organization with custody of the batch, with its held, incoming and
+			/// outgoing units, so that each can act.
+			holders: HolderCustodyOf<T>,
+			/// Units in pending shipments (their senders can cancel them).
+			in_transit: u32,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The signer acts for no organization.
+		NotAMember,
+		/// The signer's organization is suspended.
+		OrganizationSuspended,
+		/// The signer's organization lacks the role this call needs.
+		MissingRole,
+		/// The GTIN is not 14 ASCII digits.
+		InvalidGtin,
+		/// The GTIN's last digit is not its GS1 check digit.
+		InvalidGtinCheckDigit,
+		/// The product's metadata hash is all zeros.
+		ZeroMetadataHash,
+		/// The GTIN is already registered.
+		GtinAlreadyRegistered,
+		/// The manufacturer already registered `MaxProductsPerManufacturer` products.
+		TooManyProducts,
+		/// No product has this GTIN.
+		UnknownProduct,
+		/// The GTIN belongs to another manufacturer.
+		NotProductOwner,
+		/// The lot is empty or has a character outside GS1 character set 82.
+		InvalidLot,
+		/// The expiry is not a valid GS1 `YYMMDD` date.
+		InvalidExpiry,
+		/// The batch is expired (or, when commissioning, its expiry date has passed).
+		BatchExpired,
+		/// The quantity is zero.
+		ZeroQuantity,
+		/// The quantity exceeds `MaxQuantity`.
+		QuantityTooLarge,
+		/// The serials' Merkle root is all zeros (the root of an empty tree).
+		ZeroSerialsRoot,
+		/// A batch with this GTIN and lot is already commissioned.
+		LotAlreadyCommissioned,
+		/// The batch id counter is exhausted.
+		BatchIdOverflow,
+		/// No batch has this id.
+		UnknownBatch,
+		/// The batch is recalled.
+		BatchRecalled,
+		/// The sender cannot ship to itself.
+		ShipToSelf,
+		/// The recipient is not an organization of the consortium (a staff key is not one).
+		RecipientNotMember,
+		/// The recipient organization is suspended.
+		RecipientSuspended,
+		/// The recipient has none of the Manufacturer, Distributor, Pharmacy roles.
+		RecipientMissingRole,
+		/// The sender holds fewer units of the batch than it ships.
+		InsufficientCustody,
+		/// The batch already has `MaxHoldersPerBatch` holders and the recipient is not one.
+		TooManyHolders,
+		/// The shipment id counter is exhausted.
+		ShipmentIdOverflow,
+		/// No pending shipment has this id (never sent, or already received or cancelled).
+		UnknownShipment,
+		/// Only the shipment's recipient organization can receive it.
+		NotShipmentRecipient,
+		/// Only the shipment's sender organization can cancel it.
+		NotShipmentSender,
+		/// The pharmacy holds no unit of the batch.
+		NoCustody,
+		/// The serial is empty or has a character outside GS1 character set 82.
+		InvalidSerial,
+		/// The proof does not fit the batch: `leaf_count` differs from its quantity, the index
+		/// is out of range, or the number of sibling hashes is not the one the tree requires.
+		InvalidProof,
+		/// The proof does not lead from the serial to the batch's serials root: the serial is
+		/// not in the batch.
+		SerialNotInBatch,
+		/// The serial was already dispensed.
+		SerialAlreadyDispensed,
+		/// The chain's state contradicts the report's reason (a `DoubleDispense` of a serial
+		/// never dispensed, `Recalled` for a batch not recalled, `Expired` for one not
+		/// expired).
+		ClaimNotSupported,
+		/// Only the batch's manufacturer or a Regulator can recall it.
+		NotManufacturerOrRegulator,
+		/// The batch is already recalled.
+		AlreadyRecalled,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxLotLen::get() > 0, "MaxLotLen must be > 0");
+			assert!(T::MaxSerialLen::get() > 0, "MaxSerialLen must be > 0");
+			assert!(T::MaxQuantity::get() > 0, "MaxQuantity must be > 0");
+			assert!(
+				T::MaxProofLen::get() >= expected_proof_len(T::MaxQuantity::get(), 0),
+				"MaxProofLen must cover a tree of MaxQuantity leaves"
+			);
+			assert!(T::MaxHoldersPerBatch::get() >= 2, "MaxHoldersPerBatch must be >= 2");
+			assert!(T::MaxHistoryPerBatch::get() >= 2, "MaxHistoryPerBatch must be >= 2");
+			assert!(T::MaxProductsPerManufacturer::get() > 0, "MaxProducts must be > 0");
+			assert!(T::MaxSuspectReportsPerBatch::get() > 0, "MaxSuspectReports must be > 0");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register a product: a GTIN-14 and the hash of its master data. The GTIN then
+		/// belongs to the signer's organization.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Manufacturer.
+		/// - `gtin`: the 14 ASCII digits, the last one the GS1 check digit.
+		/// - `metadata_hash`: a non-zero hash of the product's master data kept off chain.
+		///
+		/// Emits `ProductRegistered`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
+		/// `ZeroMetadataHash`, `GtinAlreadyRegistered`, `TooManyProducts`.
+		///
+		/// ## Complexity
+		/// O(1) reads and writes; the manufacturer's product list (at most
+		/// `MaxProductsPerManufacturer` GTINs) is decoded and re-encoded.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_product())]
+		pub fn register_product(
+			origin: OriginFor<T>,
+			gtin: GtinInput,
+			metadata_hash: H256,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let manufacturer = Self::ensure_any_role(&signer, &[Role::Manufacturer])?;
+			let gtin = Self::parse_gtin(&gtin)?;
+			ensure!(!metadata_hash.is_zero(), Error::<T>::ZeroMetadataHash);
+			ensure!(!Products::<T>::contains_key(gtin), Error::<T>::GtinAlreadyRegistered);
+			let mut products = ProductsOf::<T>::get(&manufacturer);
+			products.try_push(gtin).map_err(|_| Error::<T>::TooManyProducts)?;
+
+			Products::<T>::insert(
+				gtin,
+				Product {
+					manufacturer: manufacturer.clone(),
+					metadata_hash,
+					registered_at: Self::now(),
+				},
+			);
+			ProductsOf::<T>::insert(&manufacturer, products);
+			Self::deposit_event(Event::ProductRegistered { gtin, manufacturer, metadata_hash });
+			Ok(())
+		}
+
+		/// Commission a batch of a product: its manufacturer then holds every unit.
+		///
+		/// - `origin`: signed by staff (or the admin) of the active Manufacturer that owns
+		///   the GTIN.
+		/// - `gtin`: the product's 14 ASCII digits.
+		/// - `lot`: GS1 AI(10), 1..=`MaxLotLen` characters of GS1 character set 82; a
+		///   (GTIN, lot) pair is commissioned once.
+		/// - `expiry`: GS1 AI(17) `YYMMDD` (see the crate docs), not already passed.
+		/// - `quantity`: units, `1..=MaxQuantity`: the number of serials in the tree.
+		/// - `serials_root`: the non-zero Merkle root of the batch's serials.
+		///
+		/// Emits `BatchCommissioned`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
+		/// `UnknownProduct`, `NotProductOwner`; `InvalidLot`, `InvalidExpiry`,
+		/// `BatchExpired`, `ZeroQuantity`, `QuantityTooLarge`, `ZeroSerialsRoot`,
+		/// `LotAlreadyCommissioned`, `BatchIdOverflow`.
+		///
+		/// ## Complexity
+		/// O(1). Independent of `quantity`: the tree is never built on chain.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::commission_batch())]
+		pub fn commission_batch(
+			origin: OriginFor<T>,
+			gtin: GtinInput,
+			lot: LotOf<T>,
+			expiry: ExpiryInput,
+			quantity: u32,
+			serials_root: H256,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let manufacturer = Self::ensure_any_role(&signer, &[Role::Manufacturer])?;
+			let gtin = Self::parse_gtin(&gtin)?;
+			let product = Products::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(product.manufacturer == manufacturer, Error::<T>::NotProductOwner);
+			ensure!(is_gs1_value(&lot), Error::<T>::InvalidLot);
+			let now = Self::now();
+			let expiry = ExpiryDate::parse(&expiry, now).ok_or(Error::<T>::InvalidExpiry)?;
+			ensure!(!expiry.is_expired_at(now), Error::<T>::BatchExpired);
+			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
+			ensure!(quantity <= T::MaxQuantity::get(), Error::<T>::QuantityTooLarge);
+			ensure!(!serials_root.is_zero(), Error::<T>::ZeroSerialsRoot);
+			ensure!(!BatchOf::<T>::contains_key(gtin, &lot), Error::<T>::LotAlreadyCommissioned);
+			let batch_id = NextBatchId::<T>::get();
+			let next_id = batch_id.checked_add(1).ok_or(Error::<T>::BatchIdOverflow)?;
+			let holders = HoldersOf::<T>::truncate_from(alloc::vec![manufacturer.clone()]);
+			let history = HistoryOf::<T>::truncate_from(alloc::vec![CustodyEvent::Commissioned {
+				by: manufacturer.clone(),
+				quantity,
+				at: now,
+			}]);
+
+			Batches::<T>::insert(
+				batch_id,
+				Batch {
+					gtin,
+					lot: lot.clone(),
+					expiry,
+					quantity,
+					serials_root,
+					manufacturer: manufacturer.clone(),
+					commissioned_at: now,
+					in_transit: 0,
+					dispensed: 0,
+					suspect_reports: 0,
+					history_pruned: 0,
+					recalled: None,
+				},
+			);
+			BatchOf::<T>::insert(gtin, &lot, batch_id);
+			Holdings::<T>::insert(
+				batch_id,
+				&manufacturer,
+				Custody { held: quantity, incoming: 0, outgoing: 0 },
+			);
+			BatchHolders::<T>::insert(batch_id, holders);
+			BatchHistory::<T>::insert(batch_id, history);
+			NextBatchId::<T>::put(next_id);
+			Self::deposit_event(Event::BatchCommissioned {
+				batch_id,
+				gtin,
+				lot,
+				expiry,
+				quantity,
+				serials_root,
+				manufacturer,
+			});
+			Ok(())
+		}
+
+		/// Ship units of a batch to another organization (step one of the hand-over). The
+		/// units leave the sender's `held` and are in transit until the recipient receives
+		/// them or the sender cancels.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Manufacturer, Distributor
+		///   or Pharmacy holding at least `quantity` units of the batch.
+		/// - `batch_id`: the batch (not recalled).
+		/// - `to`: the recipient organization's account: active, with the Manufacturer,
+		///   Distributor or Pharmacy role, not the sender.
+		/// - `quantity`: units, at least 1.
+		///
+		/// Emits `ShipmentSent`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
+		/// `BatchRecalled`, `ShipToSelf`, `RecipientNotMember`, `RecipientSuspended`,
+		/// `RecipientMissingRole`, `InsufficientCustody`, `TooManyHolders`,
+		/// `ShipmentIdOverflow`.
+		///
+		/// ## Complexity
+		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`) (the holder list and the history
+		/// are decoded, searched or shifted, and re-encoded).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::ship())]
+		pub fn ship(
+			origin: OriginFor<T>,
+			batch_id: BatchId,
+			to: T::AccountId,
+			quantity: u32,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let from = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(!batch.is_recalled(), Error::<T>::BatchRecalled);
+			ensure!(from != to, Error::<T>::ShipToSelf);
+			ensure!(T::Roles::organization_of(&to) == Some(to.clone()), {
+				Error::<T>::RecipientNotMember
+			});
+			ensure!(T::Roles::is_active(&to), Error::<T>::RecipientSuspended);
+			ensure!(
+				CUSTODY_ROLES.iter().any(|role| T::Roles::has_role(&to, *role)),
+				Error::<T>::RecipientMissingRole
+			);
+			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
+			ensure!(sender.held >= quantity, Error::<T>::InsufficientCustody);
+			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
+			let mut holders = BatchHolders::<T>::get(batch_id);
+			if !holders.contains(&to) {
+				holders.try_push(to.clone()).map_err(|_| Error::<T>::TooManyHolders)?;
+			}
+			let shipment_id = NextShipmentId::<T>::get();
+			let next_id = shipment_id.checked_add(1).ok_or(Error::<T>::ShipmentIdOverflow)?;
+			sender.held = sender.held.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			sender.outgoing =
+				sender.outgoing.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+			recipient.incoming =
+				recipient.incoming.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+			batch.in_transit =
+				batch.in_transit.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+			let now = Self::now();
+
+			Holdings::<T>::insert(batch_id, &from, sender);
+			Holdings::<T>::insert(batch_id, &to, recipient);
+			BatchHolders::<T>::insert(batch_id, holders);
+			Shipments::<T>::insert(
+				shipment_id,
+				Shipment { batch_id, from: from.clone(), to: to.clone(), quantity, sent_at: now },
+			);
+			NextShipmentId::<T>::put(next_id);
+			Self::note_history(
+				batch_id,
+				&mut batch,
+				CustodyEvent::Shipped {
+					shipment_id,
+					from: from.clone(),
+					to: to.clone(),
+					quantity,
+					at: now,
+				},
+			);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::ShipmentSent { shipment_id, batch_id, from, to, quantity });
+			Ok(())
+		}
+
+		/// Receive a shipment (step two of the hand-over): its units move from in transit to
+		/// the recipient's `held`.
+		///
+		/// - `origin`: signed by staff (or the admin) of the shipment's recipient, an active
+		///   Manufacturer, Distributor or Pharmacy.
+		/// - `shipment_id`: a pending shipment of a batch that is not recalled.
+		///
+		/// Emits `ShipmentReceived`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `UnknownShipment`,
+		/// `NotShipmentRecipient`, `UnknownBatch`, `BatchRecalled`.
+		///
+		/// ## Complexity
+		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::receive())]
+		pub fn receive(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let org = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
+			ensure!(shipment.to == org, Error::<T>::NotShipmentRecipient);
+			let Shipment { batch_id, from, to, quantity, .. } = shipment;
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(!batch.is_recalled(), Error::<T>::BatchRecalled);
+			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
+			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
+			sender.outgoing =
+				sender.outgoing.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			recipient.incoming =
+				recipient.incoming.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			recipient.held = recipient.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+			batch.in_transit =
+				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+
+			Shipments::<T>::remove(shipment_id);
+			Self::set_custody(batch_id, &from, sender);
+			Self::set_custody(batch_id, &to, recipient);
+			Self::note_history(
+				batch_id,
+				&mut batch,
+				CustodyEvent::Received {
+					shipment_id,
+					from: from.clone(),
+					to: to.clone(),
+					quantity,
+					at: Self::now(),
+				},
+			);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::ShipmentReceived {
+				shipment_id,
+				batch_id,
+				from,
+				to,
+				quantity,
+			});
+			Ok(())
+		}
+
+		/// Cancel a shipment not yet received: its units return to the sender's `held`.
+		/// Allowed for a recalled batch (so returned goods are back in the sender's custody).
+		///
+		/// - `origin`: signed by staff (or the admin) of the shipment's sender, an active
+		///   Manufacturer, Distributor or Pharmacy.
+		/// - `shipment_id`: a pending shipment.
+		///
+		/// Emits `ShipmentCancelled`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `UnknownShipment`, `NotShipmentSender`,
+		/// `UnknownBatch`.
+		///
+		/// ## Complexity
+		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::cancel_shipment())]
+		pub fn cancel_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let org = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
+			ensure!(shipment.from == org, Error::<T>::NotShipmentSender);
+			let Shipment { batch_id, from, to, quantity, .. } = shipment;
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
+			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
+			sender.outgoing =
+				sender.outgoing.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			sender.held = sender.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+			recipient.incoming =
+				recipient.incoming.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			batch.in_transit =
+				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+
+			Shipments::<T>::remove(shipment_id);
+			Self::set_custody(batch_id, &from, sender);
+			Self::set_custody(batch_id, &to, recipient);
+			Self::note_history(
+				batch_id,
+				&mut batch,
+				CustodyEvent::Cancelled {
+					shipment_id,
+					from: from.clone(),
+					to: to.clone(),
+					quantity,
+					at: Self::now(),
+				},
+			);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::ShipmentCancelled {
+				shipment_id,
+				batch_id,
+				from,
+				to,
+				quantity,
+			});
+			Ok(())
+		}
+
+		/// Dispense one unit to a patient: the serial is proven a member of the batch and
+		/// marked dispensed; the pharmacy's `held` drops by one.
+		///
+		/// A refused dispense of a copied or unknown serial (`SerialAlreadyDispensed`,
+		/// `SerialNotInBatch`) rolls back; the pharmacy then files `report_suspect` so that
+		/// the attempt stays on chain.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Pharmacy holding units of
+		///   the batch.
+		/// - `batch_id`: the batch (not recalled, not expired).
+		/// - `serial`: the unit's serial (GS1 AI 21), 1..=`MaxSerialLen` characters of GS1
+		///   character set 82.
+		/// - `proof`: the serial's Merkle proof (see the crate docs).
+		///
+		/// Emits `UnitDispensed`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `UnknownBatch`, `BatchRecalled`,
+		/// `BatchExpired`, `NoCustody`, `InvalidSerial`, `InvalidProof`,
+		/// `SerialNotInBatch`, `SerialAlreadyDispensed`.
+		///
+		/// ## Complexity
+		/// At most `MaxProofLen` + 1 hashes, plus O(`MaxHoldersPerBatch` +
+		/// `MaxHistoryPerBatch`).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::dispense())]
+		pub fn dispense(
+			origin: OriginFor<T>,
+			batch_id: BatchId,
+			serial: SerialOf<T>,
+			proof: SerialProofOf<T>,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let pharmacy = Self::ensure_any_role(&signer, &[Role::Pharmacy])?;
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(!batch.is_recalled(), Error::<T>::BatchRecalled);
+			let now = Self::now();
+			ensure!(!batch.is_expired_at(now), Error::<T>::BatchExpired);
+			let mut custody = Holdings::<T>::get(batch_id, &pharmacy).unwrap_or_default();
+			ensure!(custody.held > 0, Error::<T>::NoCustody);
+			ensure!(is_gs1_value(&serial), Error::<T>::InvalidSerial);
+			Self::check_serial(&batch, &serial, proof.leaf_index, proof.leaf_count, &proof.siblings)?;
+			let serial_hash = serial_hash(&serial);
+			ensure!(
+				!Dispensed::<T>::contains_key(batch_id, serial_hash),
+				Error::<T>::SerialAlreadyDispensed
+			);
+			custody.held = custody.held.checked_sub(1).ok_or(ArithmeticError::Underflow)?;
+			batch.dispensed = batch.dispensed.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+
+			Dispensed::<T>::insert(
+				batch_id,
+				serial_hash,
+				DispenseInfo { pharmacy: pharmacy.clone(), at: now },
+			);
+			Self::set_custody(batch_id, &pharmacy, custody);
+			Self::note_dispensed(batch_id, &mut batch, &pharmacy, now);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::UnitDispensed { batch_id, serial_hash, pharmacy });
+			Ok(())
+		}
+
+		/// Report a suspect unit: a durable trace for regulators that a failed `dispense`
+		/// cannot leave itself.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Manufacturer,
+		///   Distributor, Pharmacy or Regulator.
+		/// - `batch_id`: the batch the pack claims to belong to (must exist).
+		/// - `serial`: the pack's serial, 1..=`MaxSerialLen` characters of GS1 character set
+		///   82 (stored as its hash).
+		/// - `reason`: why. `DoubleDispense` is accepted only if the serial is dispensed
+		///   already, `Recalled` only for a recalled batch, `Expired` only for an expired
+		///   batch; the other reasons cannot be checked by the chain.
+		///
+		/// The report is kept in the batch's bounded list (the oldest is dropped at the
+		/// bound) and counted in `Batch::suspect_reports`.
+		///
+		/// Emits `SuspectReported`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `UnknownBatch`, `InvalidSerial`,
+		/// `ClaimNotSupported`.
+		///
+		/// ## Complexity
+		/// O(`MaxSuspectReportsPerBatch`) (the list is decoded, shifted, re-encoded).
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::report_suspect())]
+		pub fn report_suspect(
+			origin: OriginFor<T>,
+			batch_id: BatchId,
+			serial: SerialOf<T>,
+			reason: SuspectReason,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let reporter = Self::ensure_any_role(&signer, &REPORTER_ROLES)?;
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(is_gs1_value(&serial), Error::<T>::InvalidSerial);
+			let serial_hash = serial_hash(&serial);
+			let now = Self::now();
+			let supported = match reason {
+				SuspectReason::DoubleDispense => Dispensed::<T>::contains_key(batch_id, serial_hash),
+				SuspectReason::Recalled => batch.is_recalled(),
+				SuspectReason::Expired => batch.is_expired_at(now),
+				SuspectReason::UnknownSerial |
+				SuspectReason::DamagedOrTampered |
+				SuspectReason::Other => true,
+			};
+			ensure!(supported, Error::<T>::ClaimNotSupported);
+			batch.suspect_reports = batch.suspect_reports.saturating_add(1);
+			let mut reports = SuspectReports::<T>::get(batch_id);
+			if reports.is_full() && !reports.is_empty() {
+				reports.remove(0);
+			}
+			// Cannot fail: a slot was freed above if the list was full.
+			let _ = reports.try_push(SuspectReport {
+				reporter: reporter.clone(),
+				serial_hash,
+				reason,
+				at: now,
+			});
+
+			SuspectReports::<T>::insert(batch_id, reports);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::SuspectReported { batch_id, serial_hash, reason, reporter });
+			Ok(())
+		}
+
+		/// Recall a batch: it can no longer be shipped, received or dispensed. Pending
+		/// shipments can still be cancelled by their senders.
+		///
+		/// - `origin`: signed by staff (or the admin) of the batch's manufacturer (still an
+		///   active Manufacturer) or of an active Regulator.
+		/// - `batch_id`: the batch (not yet recalled).
+		/// - `reason_code`: the recall's reason, a code agreed off chain.
+		///
+		/// Emits `BatchRecalled` with every holder and its custody. Errors, in the order
+		/// checked: `NotAMember`, `OrganizationSuspended`; `UnknownBatch`,
+		/// `NotManufacturerOrRegulator`, `AlreadyRecalled`.
+		///
+		/// ## Complexity
+		/// O(`MaxHoldersPerBatch`) custody reads, plus O(`MaxHistoryPerBatch`).
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::recall_batch())]
+		pub fn recall_batch(
+			origin: OriginFor<T>,
+			batch_id: BatchId,
+			reason_code: u16,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let org = Self::acting_organization(&signer)?;
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			ensure!(
+				(org == batch.manufacturer && T::Roles::has_role(&org, Role::Manufacturer)) ||
+					T::Roles::has_role(&org, Role::Regulator),
+				Error::<T>::NotManufacturerOrRegulator
+			);
+			ensure!(!batch.is_recalled(), Error::<T>::AlreadyRecalled);
+			let now = Self::now();
+			let holders = HolderCustodyOf::<T>::truncate_from(Self::holders(batch_id));
+			let in_transit = batch.in_transit;
+
+			batch.recalled = Some(Recall { by: org.clone(), reason_code, at: now });
+			Self::note_history(
+				batch_id,
+				&mut batch,
+				CustodyEvent::Recalled { by: org.clone(), reason_code, at: now },
+			);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::BatchRecalled {
+				batch_id,
+				by: org,
+				reason_code,
+				holders,
+				in_transit,
+			});
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The current time in milliseconds since the Unix epoch (saturating).
+		pub fn now() -> Moment {
+			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		}
+
+		/// The organization `who` acts for, if it is registered and active.
+		fn acting_organization(who: &T::AccountId) -> Result<T::AccountId, DispatchError> {
+			let org = T::Roles::organization_of(who).ok_or(Error::<T>::NotAMember)?;
+			ensure!(T::Roles::is_active(&org), Error::<T>::OrganizationSuspended);
+			Ok(org)
+		}
+
+		/// The organization `who` acts for, if it is registered, active and holds at least
+		/// one of `roles`.
+		fn ensure_any_role(
+			who: &T::AccountId,
+			roles: &[Role],
+		) -> Result<T::AccountId, DispatchError> {
+			let org = Self::acting_organization(who)?;
+			ensure!(roles.iter().any(|role| T::Roles::has_role(&org, *role)), {
+				Error::<T>::MissingRole
+			});
+			Ok(org)
+		}
+
+		/// Parse a GTIN-14 argument into a [`Gtin`], with this pallet's named errors.
+		fn parse_gtin(input: &[u8]) -> Result<Gtin, DispatchError> {
+			Gtin::parse(input).map_err(|e| match e {
+				GtinError::Format => Error::<T>::InvalidGtin.into(),
+				GtinError::CheckDigit => Error::<T>::InvalidGtinCheckDigit.into(),
+			})
+		}
+
+		/// Fails unless `siblings` prove `serial` is leaf `leaf_index` of `batch`'s serials
+		/// tree of `leaf_count` leaves (see the crate docs): `InvalidProof` if the proof
+		/// does not fit the batch, `SerialNotInBatch` if it does not lead to the root.
+		///
+		/// ## Complexity
+		/// At most `MaxProofLen` + 1 hashes; nothing is hashed for a misfit proof.
+		pub fn check_serial<L>(
+			batch: &Batch<T::AccountId, L>,
+			serial: &[u8],
+			leaf_index: u32,
+			leaf_count: u32,
+			siblings: &[H256],
+		) -> Result<(), DispatchError> {
+			ensure!(leaf_count == batch.quantity, Error::<T>::InvalidProof);
+			ensure!(leaf_index < leaf_count, Error::<T>::InvalidProof);
+			ensure!(siblings.len() <= T::MaxProofLen::get() as usize, Error::<T>::InvalidProof);
+			ensure!(
+				siblings.len() == expected_proof_len(leaf_count, leaf_index) as usize,
+				Error::<T>::InvalidProof
+			);
+			ensure!(
+				binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
+					&batch.serials_root,
+					siblings.iter().copied(),
+					leaf_count,
+					leaf_index,
+					binary_merkle_tree::Leaf::Value(serial),
+				),
+				Error::<T>::SerialNotInBatch
+			);
+			Ok(())
+		}
+
+		/// Store `custody` of `org` for `batch_id`, or remove it (and `org` from the batch's
+		/// holders) when it is empty. Never adds a holder: callers that can add one (`ship`,
+		/// `commission_batch`) write the list themselves.
+		fn set_custody(batch_id: BatchId, org: &T::AccountId, custody: Custody) {
+			if custody.is_empty() {
+				Holdings::<T>::remove(batch_id, org);
+				BatchHolders::<T>::mutate(batch_id, |holders| holders.retain(|h| h != org));
+			} else {
+				Holdings::<T>::insert(batch_id, org, custody);
+			}
+		}
+
+		/// Append `entry` to the batch's history. At the bound the oldest entry after the
+		/// first (`Commissioned`) is dropped and counted in `batch.history_pruned` (the caller
+		/// stores `batch`).
+		fn note_history(
+			batch_id: BatchId,
+			batch: &mut BatchRecordOf<T>,
+			entry: CustodyEvent<T::AccountId>,
+		) {
+			BatchHistory::<T>::mutate(batch_id, |history| {
+				if history.is_full() && history.len() > 1 {
+					history.remove(1);
+					batch.history_pruned = batch.history_pruned.saturating_add(1);
+				}
+				// Cannot fail: a slot was freed above if the history was full (the bound is at
+				// least 2, checked by `integrity_test`).
+				let _ = history.try_push(entry);
+			});
+		}
+
+		/// Count one unit dispensed by `pharmacy` in the batch's history: the last entry if it
+		/// is a `Dispensed` run of the same pharmacy, else a new entry.
+		fn note_dispensed(
+			batch_id: BatchId,
+			batch: &mut BatchRecordOf<T>,
+			pharmacy: &T::AccountId,
+			now: Moment,
+		) {
+			let mut extended = false;
+			BatchHistory::<T>::mutate(batch_id, |history| {
+				if let Some(CustodyEvent::Dispensed { pharmacy: last, count, at }) =
+					history.last_mut()
+				{
+					if last == pharmacy {
+						*count = count.saturating_add(1);
+						*at = now;
+						extended = true;
+					}
+				}
+			});
+			if !extended {
+				Self::note_history(
+					batch_id,
+					batch,
+					CustodyEvent::Dispensed { pharmacy: pharmacy.clone(), count: 1, at: now },
+				);
+			}
+		}
+
+		/// What the chain knows about one pack, identified by its GS1 data (GTIN, lot, serial)
+		/// and the serial's Merkle proof (see [`UnitStatus`]). An invalid GTIN, an unknown
+		/// lot or an over-long lot gives [`UnitStatus::unknown`]; an invalid serial or proof
+		/// gives `authentic: false`.
+		///
+		/// ## Complexity
+		/// At most `MaxProofLen` + 1 hashes and O(`MaxHoldersPerBatch`) reads.
+		pub fn verify_unit(
+			gtin: Vec<u8>,
+			lot: Vec<u8>,
+			serial: Vec<u8>,
+			proof: SerialProof<Vec<H256>>,
+		) -> UnitStatus<T::AccountId> {
+			let Some(batch_id) = Self::batch_of(gtin, lot) else {
+				return UnitStatus::unknown();
+			};
+			let Some(batch) = Batches::<T>::get(batch_id) else { return UnitStatus::unknown() };
+			let valid_serial =
+				serial.len() <= T::MaxSerialLen::get() as usize && is_gs1_value(&serial);
+			let authentic = valid_serial &&
+				Self::check_serial(
+					&batch,
+					&serial,
+					proof.leaf_index,
+					proof.leaf_count,
+					&proof.siblings,
+				)
+				.is_ok();
+			UnitStatus {
+				batch_id: Some(batch_id),
+				authentic,
+				dispensed: Dispensed::<T>::get(batch_id, serial_hash(&serial)),
+				recalled: batch.is_recalled(),
+				expired: batch.is_expired_at(Self::now()),
+				expiry: Some(batch.expiry),
+				holders: Self::holders(batch_id),
+				suspect_reports: batch.suspect_reports,
+			}
+		}
+
+		/// The batch commissioned for this GTIN (14 ASCII digits) and lot, if any.
+		pub fn batch_of(gtin: Vec<u8>, lot: Vec<u8>) -> Option<BatchId> {
+			let gtin = Gtin::parse(&gtin).ok()?;
+			let lot = LotOf::<T>::try_from(lot).ok()?;
+			BatchOf::<T>::get(gtin, lot)
+		}
+
+		/// The batch with this id, if any (for the runtime API: the lot as plain bytes).
+		pub fn batch(batch_id: BatchId) -> Option<BatchInfoOf<T>> {
+			Batches::<T>::get(batch_id).map(|batch| batch.map_lot(|lot| lot.into_inner()))
+		}
+
+		/// The batch's custody history, oldest first (empty for an unknown batch).
+		pub fn batch_history(batch_id: BatchId) -> Vec<CustodyEvent<T::AccountId>> {
+			BatchHistory::<T>::get(batch_id).into_inner()
+		}
+
+		/// Every organization with custody of the batch and its custody, in the order they
+		/// first took part (empty for an unknown batch).
+		///
+		/// ## Complexity
+		/// O(`MaxHoldersPerBatch`) reads.
+		pub fn holders(batch_id: BatchId) -> Vec<(T::AccountId, Custody)> {
+			BatchHolders::<T>::get(batch_id)
+				.into_iter()
+				.map(|org| {
+					let custody = Holdings::<T>::get(batch_id, &org).unwrap_or_default();
+					(org, custody)
+				})
+				.collect()
+		}
+
+		/// The batch's newest suspect reports, oldest first.
+		pub fn suspect_reports(batch_id: BatchId) -> Vec<SuspectReport<T::AccountId>> {
+			SuspectReports::<T>::get(batch_id).into_inner()
+		}
+
+		/// The products a manufacturer registered, in registration order.
+		///
+		/// ## Complexity
+		/// O(`MaxProductsPerManufacturer`) reads.
+		pub fn products_of(manufacturer: &T::AccountId) -> Vec<(Gtin, Product<T::AccountId>)> {
+			ProductsOf::<T>::get(manufacturer)
+				.into_iter()
+				.filter_map(|gtin| Products::<T>::get(gtin).map(|p| (gtin, p)))
+				.collect()
+		}
+
+		/// The pending shipment with this id, if any.
+		pub fn shipment(shipment_id: ShipmentId) -> Option<Shipment<T::AccountId>> {
+			Shipments::<T>::get(shipment_id)
+		}
+
+		/// Check the pallet's invariants:
+		/// - **conservation**, per batch: `sum(held) + in_transit + dispensed == quantity`;
+		///   `sum(incoming) == sum(outgoing) == in_transit ==` the units of the batch's
+		///   pending shipments; `dispensed` equals the number of dispensed serials;
+		/// - the holder list of a batch has no duplicates and is exactly the set of
+		///   organizations with a (non-empty) custody entry;
+		/// - every pending shipment has a positive quantity, an existing batch, an id below
+		///   `NextShipmentId`, and is counted in its parties' custody;
+		/// - every batch has an id below `NextBatchId`, a quantity in `1..=MaxQuantity`, a
+		///   registered product of its manufacturer, its (GTIN, lot) indexed to it, and a
+		///   history starting with `Commissioned`;
+		/// - products and the manufacturers' product lists agree.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::btree_map::BTreeMap;
+
+			#[derive(Default)]
+			struct Totals {
+				held: u64,
+				incoming: u64,
+				outgoing: u64,
+				entries: u32,
+				shipped: u64,
+				dispensed: u64,
+			}
+			let mut totals: BTreeMap<BatchId, Totals> = BTreeMap::new();
+			for (batch_id, _, custody) in Holdings::<T>::iter() {
+				ensure!(!custody.is_empty(), "empty custody entry stored");
+				let t = totals.entry(batch_id).or_default();
+				t.held = t.held.saturating_add(custody.held.into());
+				t.incoming = t.incoming.saturating_add(custody.incoming.into());
+				t.outgoing = t.outgoing.saturating_add(custody.outgoing.into());
+				t.entries = t.entries.saturating_add(1);
+			}
+			let next_shipment = NextShipmentId::<T>::get();
+			for (shipment_id, shipment) in Shipments::<T>::iter() {
+				ensure!(shipment_id < next_shipment, "shipment id not below NextShipmentId");
+				ensure!(shipment.quantity > 0, "empty shipment");
+				ensure!(Batches::<T>::contains_key(shipment.batch_id), "shipment of no batch");
+				let from = Holdings::<T>::get(shipment.batch_id, &shipment.from)
+					.ok_or("shipment sender has no custody")?;
+				let to = Holdings::<T>::get(shipment.batch_id, &shipment.to)
+					.ok_or("shipment recipient has no custody")?;
+				ensure!(from.outgoing >= shipment.quantity, "shipment not in outgoing");
+				ensure!(to.incoming >= shipment.quantity, "shipment not in incoming");
+				let t = totals.entry(shipment.batch_id).or_default();
+				t.shipped = t.shipped.saturating_add(shipment.quantity.into());
+			}
+			for (batch_id, _, _) in Dispensed::<T>::iter() {
+				let t = totals.entry(batch_id).or_default();
+				t.dispensed = t.dispensed.saturating_add(1);
+			}
+			let next_batch = NextBatchId::<T>::get();
+			let mut batch_count: usize = 0;
+			for (batch_id, batch) in Batches::<T>::iter() {
+				batch_count = batch_count.saturating_add(1);
+				ensure!(batch_id < next_batch, "batch id not below NextBatchId");
+				ensure!(
+					batch.quantity > 0 && batch.quantity <= T::MaxQuantity::get(),
+					"batch quantity out of range"
+				);
+				let t = totals.remove(&batch_id).unwrap_or_default();
+				let in_transit = u64::from(batch.in_transit);
+				ensure!(
+					t.held.saturating_add(in_transit).saturating_add(batch.dispensed.into()) ==
+						u64::from(batch.quantity),
+					"conservation: held + in transit + dispensed != quantity"
+				);
+				ensure!(t.incoming == in_transit, "incoming units != in transit");
+				ensure!(t.outgoing == in_transit, "outgoing units != in transit");
+				ensure!(t.shipped == in_transit, "pending shipments != in transit");
+				ensure!(t.dispensed == u64::from(batch.dispensed), "dispensed serials != count");
+				let holders = BatchHolders::<T>::get(batch_id);
+				ensure!(holders.len() == t.entries as usize, "holder list != custody entries");
+				for (i, holder) in holders.iter().enumerate() {
+					ensure!(
+						Holdings::<T>::contains_key(batch_id, holder),
+						"listed holder has no custody"
+					);
+					ensure!(
+						!holders.iter().skip(i.saturating_add(1)).any(|h| h == holder),
+						"holder listed twice"
+					);
+				}
+				let product = Products::<T>::get(batch.gtin).ok_or("batch of unknown product")?;
+				ensure!(product.manufacturer == batch.manufacturer, "batch of a foreign GTIN");
+				ensure!(
+					BatchOf::<T>::get(batch.gtin, &batch.lot) == Some(batch_id),
+					"(gtin, lot) not indexed to its batch"
+				);
+				ensure!(
+					matches!(
+						BatchHistory::<T>::get(batch_id).first(),
+						Some(CustodyEvent::Commissioned { .. })
+					),
+					"history does not start with Commissioned"
+				);
+			}
+			ensure!(totals.is_empty(), "custody, shipment or dispense of no batch");
+			ensure!(BatchOf::<T>::iter().count() == batch_count, "lot index != batches");
+			ensure!(
+				BatchHolders::<T>::iter_keys().all(|id| Batches::<T>::contains_key(id)),
+				"holder list of no batch"
+			);
+			let mut listed: usize = 0;
+			for (manufacturer, gtins) in ProductsOf::<T>::iter() {
+				for gtin in gtins.iter() {
+					listed = listed.saturating_add(1);
+					let product = Products::<T>::get(gtin).ok_or("listed product not stored")?;
+					ensure!(product.manufacturer == manufacturer, "product listed for another");
+				}
+			}
+			ensure!(Products::<T>::iter().count() == listed, "products != product lists");
+			Ok(())
+		}
+	}
+}

@@ -6,6 +6,8 @@
 //   medchain-client batch <dir | hashes-file> [--out hashes.txt]
 //   medchain-client prove <hashes-file> <index>
 //   medchain-client verify <proof.json>
+//   medchain-client scan '<GS1 element string>'
+//   medchain-client serials <serials-file> [--prove <serial>]
 //
 // Every command prints one JSON object on stdout; errors go to stderr with exit code 1
 // (2 for usage errors).
@@ -16,7 +18,9 @@ import {
   canonicalBytes,
   contentHash,
   identityCommitment,
+  parseElementString,
   randomSalt,
+  serialsTree,
   verifyProof,
 } from '../src/index.js';
 
@@ -35,7 +39,14 @@ const USAGE = `usage:
   medchain-client prove <hashes-file> <index>
       print {root, proof, number_of_leaves, leaf_index, leaf}
   medchain-client verify <proof.json>
-      check a proof printed by 'prove'; prints {valid} and exits 1 when invalid`;
+      check a proof printed by 'prove'; prints {valid} and exits 1 when invalid
+  medchain-client scan '<GS1 element string>'
+      parse what a scanner read from a drug pack's GS1 DataMatrix (]d2 prefix optional,
+      GS = ASCII 29 after variable fields, or '(01)..(17)..(10)..(21)..') and print
+      {gtin, expiry, lot, serial, ais}; exits 1 on a bad check digit, date or AI
+  medchain-client serials <serials-file> [--prove <serial>]
+      the batch's serials_root (one serial per line) for DrugProvenance.commission_batch,
+      and with --prove the proof of one serial for dispense / verify_unit`;
 
 class UsageError extends Error {}
 
@@ -176,7 +187,37 @@ function cmdVerify(positional, options) {
   if (!valid) process.exitCode = 1;
 }
 
-const COMMANDS = { hash: cmdHash, commitment: cmdCommitment, batch: cmdBatch, prove: cmdProve, verify: cmdVerify };
+function cmdScan(positional, options) {
+  checkOptions(options, []);
+  if (positional.length !== 1) throw new UsageError('scan takes one element string');
+  print(parseElementString(positional[0]));
+}
+
+function cmdSerials(positional, options) {
+  checkOptions(options, ['prove']);
+  if (positional.length !== 1) throw new UsageError('serials takes one file (one serial per line)');
+  const serials = readFileSync(positional[0], 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (serials.length === 0) throw new Error(`${positional[0]} lists no serials`);
+  const tree = serialsTree(serials);
+  const out = { serials_root: tree.root(), quantity: serials.length };
+  if (options.prove !== undefined) {
+    const index = serials.indexOf(options.prove);
+    if (index < 0) throw new Error(`serial ${options.prove} is not in ${positional[0]}`);
+    const { proof } = tree.proof(index);
+    Object.assign(out, { serial: options.prove, leaf_index: index, proof });
+  }
+  print(out);
+}
+
+const COMMANDS = {
+  hash: cmdHash,
+  commitment: cmdCommitment,
+  batch: cmdBatch,
+  prove: cmdProve,
+  verify: cmdVerify,
+  scan: cmdScan,
+  serials: cmdSerials,
+};
 
 function main(argv) {
   const [command, ...rest] = argv;

@@ -18,3 +18,14 @@ export {
   merkleProof,
   verifyProof,
 } from './merkle.js';
+export {
+  GS,
+  Gs1Error,
+  gs1CheckDigit,
+  isValidGtin14,
+  parseGs1Date,
+  parseElementString,
+  formatElementString,
+  serialLeaf,
+  serialsTree,
+} from './gs1.js';

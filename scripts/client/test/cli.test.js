@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTree, contentHash, identityCommitment, verifyProof } from '../src/index.js';
+import { buildTree, contentHash, identityCommitment, serialLeaf, verifyProof } from '../src/index.js';
 
 const BIN = fileURLToPath(new URL('../bin/medchain-client.js', import.meta.url));
 const run = (...args) => JSON.parse(execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' }));
@@ -87,5 +87,28 @@ describe('medchain-client CLI', () => {
     const r3 = spawnSync(process.execPath, [BIN, 'frobnicate'], { encoding: 'utf8' });
     assert.equal(r3.status, 2);
     assert.match(r3.stderr, /usage/);
+  });
+
+  it('scan: a GS1 DataMatrix transmission; a bad check digit exits 1', () => {
+    const out = run('scan', ']d20109506000134352172812311' + '0LOT42\x1d21SN0001');
+    assert.equal(out.gtin, '09506000134352');
+    assert.equal(out.expiry, '281231');
+    assert.equal(out.lot, 'LOT42');
+    assert.equal(out.serial, 'SN0001');
+    const bad = spawnSync(process.execPath, [BIN, 'scan', '(01)09506000134353'], { encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /check digit/);
+  });
+
+  it('serials: serials_root and the proof of one serial', () => {
+    const file = join(dir, 'serials.txt');
+    const serials = Array.from({ length: 37 }, (_, i) => `SN${i}`);
+    writeFileSync(file, serials.join('\n') + '\n');
+    const out = run('serials', file, '--prove', 'SN20');
+    assert.equal(out.quantity, 37);
+    assert.equal(out.leaf_index, 20);
+    assert.equal(verifyProof(out.serials_root, out.proof, 37, 20, serialLeaf('SN20'), { strict: true }), true);
+    const missing = spawnSync(process.execPath, [BIN, 'serials', file, '--prove', 'SN99'], { encoding: 'utf8' });
+    assert.equal(missing.status, 1);
   });
 });

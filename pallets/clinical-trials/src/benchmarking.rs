@@ -1,0 +1,305 @@
+//! Benchmarks of the clinical-trials pallet (v2 syntax), each set up in its worst case.
+//!
+//! - `register_trial`: a registry id of `MaxRegistryIdLen` bytes and `MaxOutcomes` outcomes
+//!   (the quadratic duplicate check runs in full).
+//! - `amend_protocol`: after the first enrollment (the flagged path), the history one
+//!   version below its bound, a new set of `MaxOutcomes` outcomes (set comparison, history
+//!   read and written in full).
+//! - `add_site`: the site list one below `MaxSites`.
+//! - `enroll_participant`: the enrolling site last in a full site list, the Research consent
+//!   in the runtime's [`BenchmarkHelper`] worst case, enrollment beyond the plan (the flag is
+//!   set).
+//! - `commit_data`: by the last site of a full list, after a previous commit.
+//! - `lock_database`: a trial with participants and data.
+//! - `publish_results`: a full history whose outcomes changed after enrollment,
+//!   `MaxOutcomes` expected and `MaxOutcomes` reported outcomes, all different (both
+//!   comparisons run in full, every outcome missing and added).
+//! - `flag_trial`: the flag list one below `MaxFlags`.
+
+use super::*;
+use crate::Pallet as ClinicalTrialsPallet;
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+use pallet_consortium::Roles;
+
+/// The sponsor organization with one staff account.
+fn sponsor<T: Config>() -> (T::AccountId, T::AccountId) {
+	let org: T::AccountId = account("sponsor", 0, 0);
+	let staff: T::AccountId = account("sponsor_staff", 0, 0);
+	T::Roles::register_for_benchmarks(
+		&org,
+		Roles::only(Role::TrialSponsor),
+		core::slice::from_ref(&staff),
+	);
+	(org, staff)
+}
+
+/// Provider organization `i` with one staff account.
+fn provider<T: Config>(i: u32) -> (T::AccountId, T::AccountId) {
+	let org: T::AccountId = account("provider", i, 0);
+	let staff: T::AccountId = account("provider_staff", i, 0);
+	T::Roles::register_for_benchmarks(&org, Roles::only(Role::Provider), core::slice::from_ref(&staff));
+	(org, staff)
+}
+
+/// `MaxOutcomes` distinct, non-zero outcome hashes derived from `seed` (non-zero).
+fn outcomes<T: Config>(seed: u8) -> OutcomesOf<T> {
+	let hashes = (0..T::MaxOutcomes::get())
+		.map(|i| {
+			let mut bytes = [seed; 32];
+			bytes[..4].copy_from_slice(&i.to_le_bytes());
+			H256(bytes)
+		})
+		.collect::<Vec<_>>();
+	OutcomesOf::<T>::truncate_from(hashes)
+}
+
+/// A registry id of `MaxRegistryIdLen` printable bytes.
+fn longest_registry_id<T: Config>() -> RegistryIdOf<T> {
+	RegistryIdOf::<T>::truncate_from(alloc::vec![b'N'; T::MaxRegistryIdLen::get() as usize])
+}
+
+/// A trial registered by `staff` of the sponsor, planning one participant.
+fn new_trial<T: Config>(staff: &T::AccountId) -> TrialId {
+	let trial_id = NextTrialId::<T>::get();
+	ClinicalTrialsPallet::<T>::register_trial(
+		RawOrigin::Signed(staff.clone()).into(),
+		longest_registry_id::<T>(),
+		H256::repeat_byte(1),
+		outcomes::<T>(1),
+		1,
+	)
+	.expect("trial registered");
+	trial_id
+}
+
+/// Fill the trial's site list up to `MaxSites` providers; returns the last site's
+/// organization and staff.
+fn fill_sites<T: Config>(staff: &T::AccountId, trial_id: TrialId) -> (T::AccountId, T::AccountId) {
+	let mut last = provider::<T>(0);
+	for i in 0..T::MaxSites::get() {
+		last = provider::<T>(i);
+		ClinicalTrialsPallet::<T>::add_site(
+			RawOrigin::Signed(staff.clone()).into(),
+			trial_id,
+			last.0.clone(),
+		)
+		.expect("site added");
+	}
+	last
+}
+
+/// A registered patient `i` holding a Research consent toward `sponsor`, with their
+/// participant commitment in the trial.
+fn consenting_patient<T: Config>(
+	i: u32,
+	sponsor: &T::AccountId,
+	trial_id: TrialId,
+) -> (T::AccountId, H256) {
+	let patient: T::AccountId = account("patient", i, 0);
+	T::Patients::register_for_benchmarks(&patient);
+	T::BenchmarkHelper::grant_research_consent(&patient, sponsor);
+	let commitment = participant_commitment(trial_id, &patient, &[7; 32]);
+	(patient, commitment)
+}
+
+/// Enroll patient `i` through `site_staff`.
+fn enroll<T: Config>(site_staff: &T::AccountId, sponsor: &T::AccountId, trial_id: TrialId, i: u32) {
+	let (patient, commitment) = consenting_patient::<T>(i, sponsor, trial_id);
+	ClinicalTrialsPallet::<T>::enroll_participant(
+		RawOrigin::Signed(site_staff.clone()).into(),
+		trial_id,
+		patient,
+		commitment,
+	)
+	.expect("participant enrolled");
+}
+
+/// Amend the protocol until the history holds `MaxAmendments` versions (one amendment
+/// left), alternating two outcome sets so that each amendment changes them.
+fn fill_amendments<T: Config>(staff: &T::AccountId, trial_id: TrialId) {
+	for i in 1..T::MaxAmendments::get() {
+		let seed = if i % 2 == 1 { 2 } else { 1 };
+		ClinicalTrialsPallet::<T>::amend_protocol(
+			RawOrigin::Signed(staff.clone()).into(),
+			trial_id,
+			H256::repeat_byte(10),
+			H256::repeat_byte(11),
+			Some(outcomes::<T>(seed)),
+		)
+		.expect("protocol amended");
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_trial() {
+		let (_, staff) = sponsor::<T>();
+		let trial_id = NextTrialId::<T>::get();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(staff),
+			longest_registry_id::<T>(),
+			H256::repeat_byte(1),
+			outcomes::<T>(1),
+			T::MaxParticipants::get(),
+		);
+
+		assert!(Trials::<T>::contains_key(trial_id));
+	}
+
+	#[benchmark]
+	fn amend_protocol() {
+		let (org, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
+		enroll::<T>(&site_staff, &org, trial_id, 0);
+		fill_amendments::<T>(&staff, trial_id);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(staff),
+			trial_id,
+			H256::repeat_byte(12),
+			H256::repeat_byte(13),
+			Some(outcomes::<T>(3)),
+		);
+
+		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.outcomes_amended_after_enrollment));
+	}
+
+	#[benchmark]
+	fn add_site() {
+		let (_, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		for i in 0..T::MaxSites::get().saturating_sub(1) {
+			let (site, _) = provider::<T>(i);
+			ClinicalTrialsPallet::<T>::add_site(
+				RawOrigin::Signed(staff.clone()).into(),
+				trial_id,
+				site,
+			)
+			.expect("site added");
+		}
+		let (site, _) = provider::<T>(T::MaxSites::get());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(staff), trial_id, site.clone());
+
+		assert!(Sites::<T>::get(trial_id).contains(&site));
+	}
+
+	#[benchmark]
+	fn enroll_participant() {
+		let (org, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
+		// The plan is one participant: the next one is over plan.
+		enroll::<T>(&site_staff, &org, trial_id, 0);
+		let (patient, commitment) = consenting_patient::<T>(1, &org, trial_id);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(site_staff), trial_id, patient, commitment);
+
+		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.over_enrollment));
+	}
+
+	#[benchmark]
+	fn commit_data() {
+		let (_, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
+		ClinicalTrialsPallet::<T>::commit_data(
+			RawOrigin::Signed(site_staff.clone()).into(),
+			trial_id,
+			H256::repeat_byte(20),
+			1,
+		)
+		.expect("first commit");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(site_staff), trial_id, H256::repeat_byte(21), u32::MAX);
+
+		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.commit_count == 2));
+	}
+
+	#[benchmark]
+	fn lock_database() {
+		let (org, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
+		enroll::<T>(&site_staff, &org, trial_id, 0);
+		ClinicalTrialsPallet::<T>::commit_data(
+			RawOrigin::Signed(site_staff).into(),
+			trial_id,
+			H256::repeat_byte(20),
+			1,
+		)
+		.expect("commit");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(staff), trial_id);
+
+		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.status == TrialStatus::Locked));
+	}
+
+	#[benchmark]
+	fn publish_results() {
+		let (org, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
+		enroll::<T>(&site_staff, &org, trial_id, 0);
+		fill_amendments::<T>(&staff, trial_id);
+		ClinicalTrialsPallet::<T>::amend_protocol(
+			RawOrigin::Signed(staff.clone()).into(),
+			trial_id,
+			H256::repeat_byte(12),
+			H256::repeat_byte(13),
+			Some(outcomes::<T>(3)),
+		)
+		.expect("last amendment");
+		ClinicalTrialsPallet::<T>::lock_database(RawOrigin::Signed(staff.clone()).into(), trial_id)
+			.expect("locked");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(staff), trial_id, H256::repeat_byte(30), outcomes::<T>(4));
+
+		assert!(OutcomeSwitchedTrials::<T>::contains_key(trial_id));
+	}
+
+	#[benchmark]
+	fn flag_trial() {
+		let (_, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let regulator: T::AccountId = account("regulator", 0, 0);
+		let inspector: T::AccountId = account("inspector", 0, 0);
+		T::Roles::register_for_benchmarks(
+			&regulator,
+			Roles::only(Role::Regulator),
+			core::slice::from_ref(&inspector),
+		);
+		for code in 0..T::MaxFlags::get().saturating_sub(1) {
+			ClinicalTrialsPallet::<T>::flag_trial(
+				RawOrigin::Signed(inspector.clone()).into(),
+				trial_id,
+				u16::try_from(code).unwrap_or(u16::MAX),
+			)
+			.expect("flagged");
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(inspector), trial_id, u16::MAX);
+
+		assert!(Flags::<T>::get(trial_id).len() == T::MaxFlags::get() as usize);
+	}
+
+	impl_benchmark_test_suite!(
+		ClinicalTrialsPallet,
+		crate::mock::ExtBuilder::empty().build(),
+		crate::mock::Test
+	);
+}

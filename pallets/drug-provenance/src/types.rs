@@ -1,0 +1,590 @@
+//! Types of the drug-provenance pallet: GS1 identifiers (GTIN-14, lot, expiry date, serial),
+//! products, batches, custody, shipments, dispenses, suspect reports, the custody history and
+//! the answer of `verify_unit`.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use medchain_primitives::Moment;
+use scale_info::TypeInfo;
+use sp_core::H256;
+
+/// Identifies a commissioned batch: a counter, never reused.
+pub type BatchId = u64;
+
+/// Identifies a shipment: a counter, never reused.
+pub type ShipmentId = u64;
+
+/// The number of digits of a GTIN-14.
+pub const GTIN_LEN: u32 = 14;
+
+/// The number of ASCII digits of a GS1 date (`YYMMDD`, AI(17)).
+pub const EXPIRY_LEN: u32 = 6;
+
+/// Milliseconds in one day.
+pub const MS_PER_DAY: u64 = 86_400_000;
+
+/// Whether `byte` belongs to GS1 AI encodable character set 82 (General Specifications
+/// 7.11, figure 7.11-1), the characters allowed in a lot (AI 10) or serial (AI 21):
+/// `! " % & ' ( ) * + , - . / 0-9 : ; < = > ? A-Z _ a-z`.
+pub const fn is_gs1_cset82(byte: u8) -> bool {
+	matches!(byte, b'!' | b'"' | b'%'..=b'?' | b'A'..=b'Z' | b'_' | b'a'..=b'z')
+}
+
+/// Whether `value` is a non-empty string of GS1 character set 82 (a lot or serial value; the
+/// length bound is the caller's `BoundedVec`).
+pub fn is_gs1_value(value: &[u8]) -> bool {
+	!value.is_empty() && value.iter().all(|b| is_gs1_cset82(*b))
+}
+
+/// The hash that identifies a serial number on chain and is its Merkle leaf node:
+/// `blake2_256(serial bytes)` (the raw ASCII of the AI(21) value, no length prefix).
+pub fn serial_hash(serial: &[u8]) -> H256 {
+	H256(sp_io::hashing::blake2_256(serial))
+}
+
+/// Why a GTIN was refused by [`Gtin::parse`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GtinError {
+	/// Not exactly 14 ASCII digits.
+	Format,
+	/// The 14th digit is not the GS1 mod-10 check digit of the first 13.
+	CheckDigit,
+}
+
+/// A GTIN-14 (GS1 Global Trade Item Number) as its 14 ASCII digits, check digit verified.
+///
+/// Shorter GTINs (GTIN-8, -12, -13) are written as GTIN-14 by padding zeros on the left, as
+/// in GS1 AI(01).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Gtin(pub [u8; 14]);
+
+impl Gtin {
+	/// The GS1 mod-10 check digit (as a number 0..=9) of the 13 leading digits `body`
+	/// (ASCII): from the right, digits are weighted 3, 1, 3, 1, ...; the check digit brings
+	/// the weighted sum up to a multiple of 10. `None` if `body` holds a non-digit.
+	pub fn check_digit(body: &[u8]) -> Option<u8> {
+		let mut sum: u32 = 0;
+		for (position_from_right, byte) in body.iter().rev().enumerate() {
+			if !byte.is_ascii_digit() {
+				return None;
+			}
+			let digit = u32::from(byte.saturating_sub(b'0'));
+			let weight = if position_from_right % 2 == 0 { 3 } else { 1 };
+			sum = sum.saturating_add(digit.saturating_mul(weight));
+		}
+		Some(((10 - sum % 10) % 10) as u8)
+	}
+
+	/// Parse 14 ASCII digits whose last digit is the GS1 check digit of the first 13.
+	pub fn parse(input: &[u8]) -> Result<Self, GtinError> {
+		let digits: [u8; 14] = input.try_into().map_err(|_| GtinError::Format)?;
+		if !digits.iter().all(u8::is_ascii_digit) {
+			return Err(GtinError::Format);
+		}
+		let (body, check) = digits.split_at(13);
+		let expected = Self::check_digit(body).ok_or(GtinError::Format)?;
+		if check.first().map(|c| c.saturating_sub(b'0')) != Some(expected) {
+			return Err(GtinError::CheckDigit);
+		}
+		Ok(Self(digits))
+	}
+
+	/// The 14 ASCII digits.
+	pub const fn as_bytes(&self) -> &[u8; 14] {
+		&self.0
+	}
+}
+
+/// Days since 1970-01-01 of the proleptic Gregorian date `year-month-day` (Howard Hinnant's
+/// `days_from_civil`). Defined for `year >= 1970`, `month` 1..=12, `day` 1..=31; every
+/// intermediate value stays far below `u64::MAX` for any `u16` year.
+pub const fn days_from_civil(year: u16, month: u8, day: u8) -> u64 {
+	let (year, month, day) = (year as u64, month as u64, day as u64);
+	// March-based year: January and February count to the previous year.
+	let y = if month <= 2 { year.saturating_sub(1) } else { year };
+	let era = y / 400;
+	let yoe = y - era * 400;
+	let mp = (month + 9) % 12;
+	let doy = (153 * mp + 2) / 5 + day.saturating_sub(1);
+	let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	(era * 146_097 + doe).saturating_sub(719_468)
+}
+
+/// The Gregorian year of day `days` since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+pub const fn year_from_days(days: u64) -> u64 {
+	let z = days.saturating_add(719_468);
+	let era = z / 146_097;
+	let doe = z - era * 146_097;
+	let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+	let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	let mp = (5 * doy + 2) / 153;
+	let year = yoe + era * 400;
+	// Months 11 and 12 of the March-based year are January and February of the next year.
+	if mp >= 10 {
+		year.saturating_add(1)
+	} else {
+		year
+	}
+}
+
+/// Whether `year` is a Gregorian leap year.
+pub const fn is_leap_year(year: u16) -> bool {
+	(year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// The number of days of `month` (1..=12) in `year`; 0 for an invalid month.
+pub const fn days_in_month(year: u16, month: u8) -> u8 {
+	match month {
+		1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+		4 | 6 | 9 | 11 => 30,
+		2 if is_leap_year(year) => 29,
+		2 => 28,
+		_ => 0,
+	}
+}
+
+/// A batch's expiry date, a calendar day (UTC) as read from a GS1 AI(17) `YYMMDD` value.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct ExpiryDate {
+	/// The full year, e.g. 2027.
+	pub year: u16,
+	/// The month, 1..=12.
+	pub month: u8,
+	/// The day of the month, 1..=31 (a `DD = 00` input is stored as the month's last day).
+	pub day: u8,
+}
+
+impl ExpiryDate {
+	/// Parse a GS1 date `YYMMDD` (6 ASCII digits) read at time `now` (ms since the Unix
+	/// epoch):
+	/// - `MM` is `01..=12`;
+	/// - `DD` is `01..=` the month's length (leap years counted), or `00`, which GS1 defines
+	///   as the last day of the month;
+	/// - the century of `YY` follows the GS1 General Specifications 7.12 sliding window
+	///   against the current year (from `now`): if `YY` minus the current year's last two
+	///   digits is 51..=99 the year is in the previous century, if -99..=-50 in the next
+	///   century, otherwise in the current one (in 2026: `00`..`76` are 2000..2076, `77`..`99`
+	///   are 1977..1999).
+	///
+	/// `None` for anything else (including a year before 1970).
+	pub fn parse(yymmdd: &[u8], now: Moment) -> Option<Self> {
+		let digits: [u8; 6] = yymmdd.try_into().ok()?;
+		if !digits.iter().all(u8::is_ascii_digit) {
+			return None;
+		}
+		let two = |i: usize| -> Option<u8> {
+			let tens = digits.get(i)?.saturating_sub(b'0');
+			let units = digits.get(i.saturating_add(1))?.saturating_sub(b'0');
+			Some(tens.saturating_mul(10).saturating_add(units))
+		};
+		let (yy, month, dd) = (two(0)?, two(2)?, two(4)?);
+		let current_year = year_from_days(now / MS_PER_DAY);
+		let century = current_year - current_year % 100;
+		let diff = i64::from(yy) - (current_year % 100) as i64;
+		let century = if diff >= 51 {
+			century.checked_sub(100)?
+		} else if diff <= -50 {
+			century.saturating_add(100)
+		} else {
+			century
+		};
+		let year = u16::try_from(century.saturating_add(u64::from(yy))).ok()?;
+		if year < 1970 {
+			return None;
+		}
+		let last_day = days_in_month(year, month);
+		if last_day == 0 || dd > last_day {
+			return None;
+		}
+		let day = if dd == 0 { last_day } else { dd };
+		Some(Self { year, month, day })
+	}
+
+	/// The last millisecond of the expiry day (UTC), in ms since the Unix epoch.
+	pub const fn end_of_day(&self) -> Moment {
+		days_from_civil(self.year, self.month, self.day)
+			.saturating_add(1)
+			.saturating_mul(MS_PER_DAY)
+			.saturating_sub(1)
+	}
+
+	/// Whether the date has passed at `now`: `now` is after the end of the expiry day (UTC).
+	/// A unit may be used up to and including its expiry day.
+	pub const fn is_expired_at(&self, now: Moment) -> bool {
+		now > self.end_of_day()
+	}
+
+	/// The date as GS1 `YYMMDD` (6 ASCII digits, the real day, never `00`).
+	pub fn to_yymmdd(&self) -> [u8; 6] {
+		let digit = |n: u16| b'0'.saturating_add((n % 10) as u8);
+		let yy = self.year % 100;
+		let (mm, dd) = (u16::from(self.month), u16::from(self.day));
+		[digit(yy / 10), digit(yy), digit(mm / 10), digit(mm), digit(dd / 10), digit(dd)]
+	}
+}
+
+/// A registered product: the GTIN's owner and a hash of its master data.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Product<AccountId> {
+	/// The Manufacturer organization that registered the GTIN and alone commissions its
+	/// batches.
+	pub manufacturer: AccountId,
+	/// A hash of the product's master data kept off chain (name, strength, dosage form, NDC,
+	/// package size...), e.g. `blake2_256` of a canonical JSON document.
+	pub metadata_hash: H256,
+	/// When the product was registered (ms since the Unix epoch).
+	pub registered_at: Moment,
+}
+
+/// A batch's recall.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Recall<AccountId> {
+	/// The organization that recalled the batch: its manufacturer or a Regulator.
+	pub by: AccountId,
+	/// The recall's reason, a code agreed off chain (e.g. a regulator's classification).
+	pub reason_code: u16,
+	/// When the batch was recalled (ms since the Unix epoch).
+	pub at: Moment,
+}
+
+/// A commissioned batch (a lot of one product) and its running totals.
+///
+/// `Lot` is `BoundedVec<u8, MaxLotLen>` in storage and `Vec<u8>` in the runtime API.
+///
+/// Conservation: `sum of holders' held + in_transit + dispensed == quantity`, always.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Batch<AccountId, Lot> {
+	/// The product.
+	pub gtin: Gtin,
+	/// The lot (GS1 AI 10), unique per GTIN.
+	pub lot: Lot,
+	/// The expiry date (GS1 AI 17).
+	pub expiry: ExpiryDate,
+	/// How many units were commissioned: the number of serials in the Merkle tree.
+	pub quantity: u32,
+	/// The Merkle root of the batch's serial numbers (see the crate docs).
+	pub serials_root: H256,
+	/// The Manufacturer organization that commissioned the batch (the GTIN's owner).
+	pub manufacturer: AccountId,
+	/// When the batch was commissioned (ms since the Unix epoch).
+	pub commissioned_at: Moment,
+	/// Units in shipments sent and not yet received or cancelled.
+	pub in_transit: u32,
+	/// Units dispensed to patients.
+	pub dispensed: u32,
+	/// Suspect reports filed on the batch, ever (including those dropped from the bounded
+	/// list of reports).
+	pub suspect_reports: u32,
+	/// Custody-history entries dropped because the history reached `MaxHistoryPerBatch`.
+	pub history_pruned: u32,
+	/// The recall, once the batch is recalled.
+	pub recalled: Option<Recall<AccountId>>,
+}
+
+impl<AccountId, Lot> Batch<AccountId, Lot> {
+	/// Whether the batch is recalled.
+	pub const fn is_recalled(&self) -> bool {
+		self.recalled.is_some()
+	}
+
+	/// Whether the batch is expired at `now` (ms since the Unix epoch).
+	pub const fn is_expired_at(&self, now: Moment) -> bool {
+		self.expiry.is_expired_at(now)
+	}
+
+	/// The same batch with its lot mapped (e.g. from a `BoundedVec` to a `Vec`).
+	pub fn map_lot<L>(self, f: impl FnOnce(Lot) -> L) -> Batch<AccountId, L> {
+		Batch {
+			gtin: self.gtin,
+			lot: f(self.lot),
+			expiry: self.expiry,
+			quantity: self.quantity,
+			serials_root: self.serials_root,
+			manufacturer: self.manufacturer,
+			commissioned_at: self.commissioned_at,
+			in_transit: self.in_transit,
+			dispensed: self.dispensed,
+			suspect_reports: self.suspect_reports,
+			history_pruned: self.history_pruned,
+			recalled: self.recalled,
+		}
+	}
+}
+
+/// One organization's custody of one batch.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Custody {
+	/// Units the organization holds (received, or commissioned by it) and can ship or
+	/// dispense.
+	pub held: u32,
+	/// Units shipped to the organization and not yet received.
+	pub incoming: u32,
+	/// Units the organization shipped that are not yet received (it can still cancel them).
+	pub outgoing: u32,
+}
+
+impl Custody {
+	/// Whether the organization has nothing of the batch: held, incoming and outgoing are 0.
+	pub const fn is_empty(&self) -> bool {
+		self.held == 0 && self.incoming == 0 && self.outgoing == 0
+	}
+}
+
+/// A shipment sent and not yet received or cancelled.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Shipment<AccountId> {
+	/// The batch shipped.
+	pub batch_id: BatchId,
+	/// The sending organization.
+	pub from: AccountId,
+	/// The receiving organization.
+	pub to: AccountId,
+	/// Units shipped (at least 1).
+	pub quantity: u32,
+	/// When the shipment was sent (ms since the Unix epoch).
+	pub sent_at: Moment,
+}
+
+/// A dispensed serial.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct DispenseInfo<AccountId> {
+	/// The Pharmacy organization that dispensed the unit.
+	pub pharmacy: AccountId,
+	/// When (ms since the Unix epoch).
+	pub at: Moment,
+}
+
+/// Why a unit is reported as suspect.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum SuspectReason {
+	/// A unit presented with a serial that is already dispensed (a copied serial). The
+	/// runtime checks the serial *is* dispensed.
+	DoubleDispense,
+	/// A unit whose serial could not be proven a member of the batch.
+	UnknownSerial,
+	/// A unit of a recalled batch found in the supply chain. The runtime checks the batch
+	/// is recalled.
+	Recalled,
+	/// A unit of an expired batch found in the supply chain. The runtime checks the batch
+	/// is expired.
+	Expired,
+	/// A damaged, opened or tampered package.
+	DamagedOrTampered,
+	/// Any other reason (explained off chain).
+	Other,
+}
+
+/// A durable trace of a suspect unit, for regulators.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct SuspectReport<AccountId> {
+	/// The organization that reported.
+	pub reporter: AccountId,
+	/// `blake2_256` of the reported serial's bytes.
+	pub serial_hash: H256,
+	/// Why the unit is suspect.
+	pub reason: SuspectReason,
+	/// When it was reported (ms since the Unix epoch).
+	pub at: Moment,
+}
+
+/// One entry of a batch's custody history, in the order things happened.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum CustodyEvent<AccountId> {
+	/// The manufacturer commissioned the batch and holds all of it.
+	Commissioned {
+		/// The manufacturer organization.
+		by: AccountId,
+		/// Units commissioned.
+		quantity: u32,
+		/// When.
+		at: Moment,
+	},
+	/// Units left `from` for `to`.
+	Shipped {
+		/// The shipment.
+		shipment_id: ShipmentId,
+		/// The sender.
+		from: AccountId,
+		/// The recipient.
+		to: AccountId,
+		/// Units shipped.
+		quantity: u32,
+		/// When.
+		at: Moment,
+	},
+	/// `to` took custody of a shipment.
+	Received {
+		/// The shipment.
+		shipment_id: ShipmentId,
+		/// The sender.
+		from: AccountId,
+		/// The recipient.
+		to: AccountId,
+		/// Units received.
+		quantity: u32,
+		/// When.
+		at: Moment,
+	},
+	/// The sender cancelled a shipment; the units are back in its custody.
+	Cancelled {
+		/// The shipment.
+		shipment_id: ShipmentId,
+		/// The sender.
+		from: AccountId,
+		/// The recipient that never received it.
+		to: AccountId,
+		/// Units returned to the sender.
+		quantity: u32,
+		/// When.
+		at: Moment,
+	},
+	/// A pharmacy dispensed units. Consecutive dispenses by the same pharmacy update one entry
+	/// (`count` grows, `at` is the latest), so a batch's history does not grow per unit.
+	Dispensed {
+		/// The Pharmacy organization.
+		pharmacy: AccountId,
+		/// Units dispensed in this run of consecutive dispenses.
+		count: u32,
+		/// When the latest of them was dispensed.
+		at: Moment,
+	},
+	/// The batch was recalled.
+	Recalled {
+		/// The manufacturer or Regulator organization.
+		by: AccountId,
+		/// The recall's reason code.
+		reason_code: u16,
+		/// When.
+		at: Moment,
+	},
+}
+
+/// A Merkle inclusion proof of one serial in a batch's tree (see the crate docs).
+///
+/// `Siblings` is `BoundedVec<H256, MaxProofLen>` in the `dispense` call and `Vec<H256>` in
+/// the runtime API.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct SerialProof<Siblings> {
+	/// The serial's position in the batch's list of serials, `0 .. leaf_count`.
+	pub leaf_index: u32,
+	/// The number of serials in the tree: must equal the batch's commissioned quantity.
+	pub leaf_count: u32,
+	/// The sibling hashes from the bottom row upwards (exactly as many as the tree's shape
+	/// requires for `leaf_index`).
+	pub siblings: Siblings,
+}
+
+/// What `verify_unit(gtin, lot, serial, proof)` found about one pack.
+///
+/// Read it as: `batch_id` — a batch with this GTIN and lot is commissioned (`None`: the
+/// GTIN/lot is unknown, every other field is `false` / empty); `authentic` — the serial is
+/// proven a member of that batch by the proof; `dispensed` — the serial was already dispensed
+/// (by whom, when): a pack presented again is suspect; `recalled`, `expired` — the batch's
+/// state now; `holders` — every organization with custody of the batch and its
+/// held / incoming / outgoing units; `suspect_reports` — how many suspect reports were ever
+/// filed on the batch. A pack is fit to dispense iff `authentic && dispensed.is_none() &&
+/// !recalled && !expired`.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct UnitStatus<AccountId> {
+	/// The batch the GTIN and lot name, if commissioned.
+	pub batch_id: Option<BatchId>,
+	/// The serial is proven a member of the batch's serials.
+	pub authentic: bool,
+	/// The serial's dispense, if it was dispensed.
+	pub dispensed: Option<DispenseInfo<AccountId>>,
+	/// The batch is recalled.
+	pub recalled: bool,
+	/// The batch is expired now.
+	pub expired: bool,
+	/// The batch's expiry date.
+	pub expiry: Option<ExpiryDate>,
+	/// Every organization with custody of the batch and its custody.
+	pub holders: Vec<(AccountId, Custody)>,
+	/// Suspect reports ever filed on the batch.
+	pub suspect_reports: u32,
+}
+
+impl<AccountId> UnitStatus<AccountId> {
+	/// The answer for a GTIN/lot no batch has.
+	pub const fn unknown() -> Self {
+		Self {
+			batch_id: None,
+			authentic: false,
+			dispensed: None,
+			recalled: false,
+			expired: false,
+			expiry: None,
+			holders: Vec::new(),
+			suspect_reports: 0,
+		}
+	}
+
+	/// Whether the pack may be dispensed: authentic, not yet dispensed, not recalled, not
+	/// expired.
+	pub const fn is_dispensable(&self) -> bool {
+		self.authentic && self.dispensed.is_none() && !self.recalled && !self.expired
+	}
+}
