@@ -76,17 +76,18 @@ fn new_trial<T: Config>(staff: &T::AccountId) -> TrialId {
 /// Fill the trial's site list up to `MaxSites` providers; returns the last site's
 /// organization and staff.
 fn fill_sites<T: Config>(staff: &T::AccountId, trial_id: TrialId) -> (T::AccountId, T::AccountId) {
-	let mut last = provider::<T>(0);
+	let mut last = None;
 	for i in 0..T::MaxSites::get() {
-		last = provider::<T>(i);
+		let (site, site_staff) = provider::<T>(i);
 		ClinicalTrialsPallet::<T>::add_site(
 			RawOrigin::Signed(staff.clone()).into(),
 			trial_id,
-			last.0.clone(),
+			site.clone(),
 		)
 		.expect("site added");
+		last = Some((site, site_staff));
 	}
-	last
+	last.expect("MaxSites > 0")
 }
 
 /// A registered patient `i` holding a Research consent toward `sponsor`, with their

@@ -1,0 +1,1959 @@
+//! Unit tests of the clinical-trials pallet: every call, every error, every event, the
+//! commitment and hash-chain formulas, the outcome comparison, tampering detection and the
+//! runtime-API queries.
+
+use crate::{
+	data_commit_hash, mock::*, participant_commitment, patient_key, DataCommit, DataCommits,
+	EnrolledPatients, Error, Event, FirstEnrollment, Flag, Flags, NextTrialId, OutcomeStatus,
+	OutcomeSwitchedTrials, OutcomesOf, Participant, Participants, ProtocolVersion,
+	ProtocolVersions, RegistryIdOf, Results, Sites, TrialByRegistryId, TrialId, TrialOf,
+	TrialStatus, Trials, PARTICIPANT_DOMAIN, PATIENT_KEY_DOMAIN,
+};
+use codec::{Decode, Encode};
+use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use medchain_primitives::{Categories, ConsentId, Moment, Purpose};
+use pallet_consent::{Access, Scope};
+use sp_core::H256;
+use sp_io::hashing::blake2_256;
+use sp_runtime::traits::BadOrigin;
+
+type ConsentError = pallet_consent::Error<Test>;
+
+/// The registry id of the default trial.
+const NCT: &[u8] = b"NCT00000001";
+/// The protocol hash of the default trial.
+const PROTOCOL: u8 = 0xa0;
+
+fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn h(n: u8) -> H256 {
+	H256::repeat_byte(n)
+}
+
+fn rid(bytes: &[u8]) -> RegistryIdOf<Test> {
+	RegistryIdOf::<Test>::try_from(bytes.to_vec()).expect("registry id within bound")
+}
+
+/// Outcomes `h(n)` for each `n`.
+fn outs(ns: &[u8]) -> OutcomesOf<Test> {
+	OutcomesOf::<Test>::try_from(ns.iter().map(|n| h(*n)).collect::<Vec<_>>())
+		.expect("outcomes within bound")
+}
+
+fn trial(id: TrialId) -> TrialOf<Test> {
+	Trials::<Test>::get(id).expect("trial stored")
+}
+
+fn salt(n: u8) -> [u8; 32] {
+	[n; 32]
+}
+
+/// `patient`'s commitment in `trial_id` with `salt(n)`.
+fn commitment(trial_id: TrialId, patient: AccountId, n: u8) -> H256 {
+	participant_commitment(trial_id, &patient, &salt(n))
+}
+
+/// `patient` grants `org` a consent for `purpose` with `access`, covering every category.
+fn grant_with(
+	patient: AccountId,
+	org: AccountId,
+	purpose: Purpose,
+	access: Access,
+	expires_at: Option<Moment>,
+) -> ConsentId {
+	let id = pallet_consent::NextConsentId::<Test>::get();
+	assert_ok!(Consent::grant_consent(
+		signed(patient),
+		org,
+		Scope { categories: Categories::all(), access },
+		purpose,
+		expires_at,
+	));
+	id
+}
+
+/// `patient` grants `org` a read Research consent.
+fn grant_research(patient: AccountId, org: AccountId) -> ConsentId {
+	grant_with(patient, org, Purpose::Research, Access::READ, None)
+}
+
+/// Register a trial by `staff` with `registry_id`, outcomes `h(1), h(2), h(3)` and a plan of
+/// two participants.
+fn register_as(staff: AccountId, registry_id: &[u8]) -> TrialId {
+	let id = NextTrialId::<Test>::get();
+	assert_ok!(ClinicalTrials::register_trial(
+		signed(staff),
+		rid(registry_id),
+		h(PROTOCOL),
+		outs(&[1, 2, 3]),
+		2,
+	));
+	id
+}
+
+/// The default trial, registered by the sponsor's staff.
+fn register() -> TrialId {
+	register_as(SPONSOR_STAFF, NCT)
+}
+
+/// The default trial with hospitals A and B as sites.
+fn trial_with_sites() -> TrialId {
+	let id = register();
+	assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+	assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_B));
+	id
+}
+
+/// `patient` consents to research by the sponsor and `site_staff` enrolls them with
+/// `salt(patient)`; returns the commitment.
+fn enroll(site_staff: AccountId, trial_id: TrialId, patient: AccountId) -> H256 {
+	grant_research(patient, SPONSOR);
+	let c = commitment(trial_id, patient, patient as u8);
+	assert_ok!(ClinicalTrials::enroll_participant(signed(site_staff), trial_id, patient, c));
+	c
+}
+
+/// Commit batch `h(root)` of `count` records as `who`.
+fn commit(who: AccountId, trial_id: TrialId, root: u8, count: u32) {
+	assert_ok!(ClinicalTrials::commit_data(signed(who), trial_id, h(root), count));
+}
+
+fn lock(trial_id: TrialId) {
+	assert_ok!(ClinicalTrials::lock_database(signed(SPONSOR_STAFF), trial_id));
+}
+
+fn suspend(org: AccountId) {
+	assert_ok!(Consortium::suspend_organization(RuntimeOrigin::root(), org));
+}
+
+mod mock_setup {
+	use super::*;
+	use medchain_primitives::PatientRegistry;
+	use pallet_consortium::{Role, RoleProvider};
+
+	#[test]
+	fn genesis_consortium_and_patients() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(ClinicalTrials::now(), START);
+			assert_eq!(Consortium::ensure_role(&SPONSOR_STAFF, Role::TrialSponsor), Ok(SPONSOR));
+			assert_eq!(Consortium::ensure_role(&NURSE_A, Role::Provider), Ok(HOSPITAL_A));
+			assert!(Consortium::has_role(&REGULATOR, Role::Regulator));
+			assert!(MockPatients::is_registered(&ALICE));
+			assert!(MockPatients::is_deregistered(&ERASED));
+			assert!(!MockPatients::is_registered(&NOBODY));
+			assert_eq!(NextTrialId::<Test>::get(), 0);
+		});
+	}
+
+	#[test]
+	fn integrity_test_passes() {
+		ExtBuilder::empty().build_and_execute(|| {
+			<ClinicalTrials as Hooks<u64>>::integrity_test();
+		});
+	}
+
+	#[test]
+	fn storage_version_is_one() {
+		use frame_support::traits::{GetStorageVersion, StorageVersion};
+		ExtBuilder::empty().build_and_execute(|| {
+			assert_eq!(ClinicalTrials::in_code_storage_version(), StorageVersion::new(1));
+		});
+	}
+}
+
+mod formulas {
+	use super::*;
+
+	#[test]
+	fn participant_commitment_is_the_documented_hash() {
+		let mut preimage = Vec::new();
+		// The domain tag, compact-length-prefixed (26 bytes → 26 << 2).
+		preimage.push((PARTICIPANT_DOMAIN.len() as u8) << 2);
+		preimage.extend_from_slice(b"medchain/trial-participant");
+		preimage.extend_from_slice(&7u32.to_le_bytes());
+		preimage.extend_from_slice(&ALICE.to_le_bytes());
+		preimage.extend_from_slice(&salt(9));
+		assert_eq!(participant_commitment(7, &ALICE, &salt(9)), H256(blake2_256(&preimage)));
+		// Trial, patient and salt each change it.
+		assert_ne!(commitment(7, ALICE, 9), commitment(8, ALICE, 9));
+		assert_ne!(commitment(7, ALICE, 9), commitment(7, BOB, 9));
+		assert_ne!(commitment(7, ALICE, 9), commitment(7, ALICE, 10));
+	}
+
+	#[test]
+	fn patient_key_is_the_documented_hash() {
+		let expected = blake2_256(&(PATIENT_KEY_DOMAIN, 7u32, ALICE).encode());
+		assert_eq!(patient_key(7, &ALICE), H256(expected));
+		assert_ne!(patient_key(7, &ALICE), patient_key(8, &ALICE));
+	}
+
+	#[test]
+	fn data_commit_hash_is_the_documented_concatenation() {
+		let mut preimage = Vec::new();
+		preimage.extend_from_slice(h(1).as_bytes());
+		preimage.extend_from_slice(h(2).as_bytes());
+		preimage.extend_from_slice(&300u32.to_le_bytes());
+		preimage.extend_from_slice(&HOSPITAL_A.encode());
+		assert_eq!(preimage.len(), 32 + 32 + 4 + 8);
+		assert_eq!(data_commit_hash(&h(1), &h(2), 300, &HOSPITAL_A), H256(blake2_256(&preimage)));
+	}
+
+	#[test]
+	fn outcome_status_from_counts() {
+		assert_eq!(OutcomeStatus::from_counts(0, 0), OutcomeStatus::Complete);
+		assert_eq!(
+			OutcomeStatus::from_counts(1, 0),
+			OutcomeStatus::OutcomeSwitched { missing: 1, added: 0 }
+		);
+		assert!(OutcomeStatus::from_counts(0, 2).is_switched());
+		assert!(!OutcomeStatus::Complete.is_switched());
+	}
+
+	#[test]
+	fn compare_outcomes_is_order_insensitive() {
+		let (missing, added) =
+			crate::compare_outcomes(&[h(1), h(2), h(3)], &[h(3), h(4), h(1)]);
+		assert_eq!(missing, vec![h(2)]);
+		assert_eq!(added, vec![h(4)]);
+		let (missing, added) = crate::compare_outcomes(&[h(1), h(2)], &[h(2), h(1)]);
+		assert!(missing.is_empty() && added.is_empty());
+	}
+}
+
+mod register_trial {
+	use super::*;
+
+	#[test]
+	fn works_for_sponsor_staff() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_eq!(id, 0);
+			assert_eq!(NextTrialId::<Test>::get(), 1);
+			assert_eq!(
+				trial(id),
+				crate::Trial {
+					sponsor: SPONSOR,
+					registry_id: rid(NCT),
+					status: TrialStatus::Registered,
+					protocol_version: 1,
+					protocol_hash: h(PROTOCOL),
+					outcomes: outs(&[1, 2, 3]),
+					planned_enrollment: 2,
+					enrolled: 0,
+					over_enrollment: false,
+					registered_at: START,
+					first_enrollment: None,
+					amendments_after_enrollment: 0,
+					outcomes_amended_after_enrollment: false,
+					data_head: H256::zero(),
+					commit_count: 0,
+					locked_at: None,
+					results: None,
+				}
+			);
+			assert_eq!(TrialByRegistryId::<Test>::get(rid(NCT)), Some(id));
+			assert_eq!(
+				ProtocolVersions::<Test>::get(id).into_inner(),
+				vec![ProtocolVersion {
+					version: 1,
+					protocol_hash: h(PROTOCOL),
+					reason_hash: None,
+					outcomes: Some(outs(&[1, 2, 3])),
+					at: START,
+					after_enrollment: false,
+				}]
+			);
+			System::assert_last_event(
+				Event::TrialRegistered {
+					trial_id: id,
+					sponsor: SPONSOR,
+					registry_id: rid(NCT),
+					protocol_hash: h(PROTOCOL),
+					outcomes: outs(&[1, 2, 3]),
+					planned_enrollment: 2,
+				}
+				.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn works_for_the_sponsor_admin_and_ids_increase() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(register_as(SPONSOR, b"NCT1"), 0);
+			assert_eq!(register_as(OTHER_SPONSOR_STAFF, b"NCT2"), 1);
+			assert_eq!(trial(0).sponsor, SPONSOR);
+			assert_eq!(trial(1).sponsor, OTHER_SPONSOR);
+		});
+	}
+
+	#[test]
+	fn requires_signed_origin() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::register_trial(
+					RuntimeOrigin::none(),
+					rid(NCT),
+					h(PROTOCOL),
+					outs(&[1]),
+					1
+				),
+				BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_non_sponsors() {
+		ExtBuilder::default().build_and_execute(|| {
+			let call = |who| {
+				ClinicalTrials::register_trial(signed(who), rid(NCT), h(PROTOCOL), outs(&[1]), 1)
+			};
+			assert_noop!(call(OUTSIDER), Error::<Test>::NoOrganization);
+			assert_noop!(call(ALICE), Error::<Test>::NoOrganization);
+			assert_noop!(call(DOCTOR_A), Error::<Test>::NotSponsor);
+			assert_noop!(call(HOSPITAL_A), Error::<Test>::NotSponsor);
+			assert_noop!(call(INSPECTOR), Error::<Test>::NotSponsor);
+			suspend(SPONSOR);
+			assert_noop!(call(SPONSOR_STAFF), Error::<Test>::OrganizationInactive);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_invalid_registry_id() {
+		ExtBuilder::default().build_and_execute(|| {
+			for bad in [&b""[..], b"NCT 0001", b"NCT\n", b"NCT\x7f", "NCT\u{e9}".as_bytes()] {
+				assert_noop!(
+					ClinicalTrials::register_trial(
+						signed(SPONSOR_STAFF),
+						rid(bad),
+						h(PROTOCOL),
+						outs(&[1]),
+						1
+					),
+					Error::<Test>::InvalidRegistryId
+				);
+			}
+		});
+	}
+
+	#[test]
+	fn a_registry_id_longer_than_the_bound_cannot_be_built_or_decoded() {
+		let long = vec![b'N'; MAX_REGISTRY_ID as usize + 1];
+		assert!(RegistryIdOf::<Test>::try_from(long.clone()).is_err());
+		assert!(RegistryIdOf::<Test>::decode(&mut &long.encode()[..]).is_err());
+		assert!(RegistryIdOf::<Test>::try_from(vec![b'N'; MAX_REGISTRY_ID as usize]).is_ok());
+	}
+
+	#[test]
+	fn fails_for_a_duplicate_registry_id() {
+		ExtBuilder::default().build_and_execute(|| {
+			register();
+			// Whoever registers it, and whatever the rest of the trial.
+			assert_noop!(
+				ClinicalTrials::register_trial(
+					signed(OTHER_SPONSOR_STAFF),
+					rid(NCT),
+					h(9),
+					outs(&[9]),
+					1
+				),
+				Error::<Test>::DuplicateRegistryId
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_a_zero_protocol_hash() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::register_trial(
+					signed(SPONSOR_STAFF),
+					rid(NCT),
+					H256::zero(),
+					outs(&[1]),
+					1
+				),
+				Error::<Test>::ZeroHash
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_bad_outcomes() {
+		ExtBuilder::default().build_and_execute(|| {
+			let call = |outcomes| {
+				ClinicalTrials::register_trial(signed(SPONSOR_STAFF), rid(NCT), h(PROTOCOL), outcomes, 1)
+			};
+			assert_noop!(call(outs(&[])), Error::<Test>::NoOutcomes);
+			assert_noop!(call(outs(&[1, 0])), Error::<Test>::ZeroHash);
+			assert_noop!(call(outs(&[1, 2, 1])), Error::<Test>::DuplicateOutcome);
+			// The bound itself is fine; beyond it the list cannot be built.
+			assert_ok!(call(outs(&[1, 2, 3, 4])));
+			assert!(OutcomesOf::<Test>::try_from(vec![h(1); MAX_OUTCOMES as usize + 1]).is_err());
+		});
+	}
+
+	#[test]
+	fn fails_for_an_invalid_planned_enrollment() {
+		ExtBuilder::default().build_and_execute(|| {
+			let call = |planned| {
+				ClinicalTrials::register_trial(
+					signed(SPONSOR_STAFF),
+					rid(NCT),
+					h(PROTOCOL),
+					outs(&[1]),
+					planned,
+				)
+			};
+			assert_noop!(call(0), Error::<Test>::InvalidPlannedEnrollment);
+			assert_noop!(call(MAX_PARTICIPANTS + 1), Error::<Test>::InvalidPlannedEnrollment);
+			assert_ok!(call(MAX_PARTICIPANTS));
+		});
+	}
+
+	#[test]
+	fn fails_when_ids_are_exhausted() {
+		ExtBuilder::default().build_and_execute(|| {
+			NextTrialId::<Test>::put(TrialId::MAX);
+			assert_noop!(
+				ClinicalTrials::register_trial(
+					signed(SPONSOR_STAFF),
+					rid(NCT),
+					h(PROTOCOL),
+					outs(&[1]),
+					1
+				),
+				Error::<Test>::TrialIdOverflow
+			);
+		});
+	}
+}
+
+mod amend_protocol {
+	use super::*;
+
+	#[test]
+	fn before_enrollment_keeps_history_and_is_not_flagged() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			advance_time(1_000);
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				None
+			));
+			System::assert_last_event(
+				Event::ProtocolAmended {
+					trial_id: id,
+					version: 2,
+					protocol_hash: h(0xa1),
+					reason_hash: h(0xb1),
+					outcomes_changed: false,
+					after_enrollment: false,
+				}
+				.into(),
+			);
+			let t = trial(id);
+			assert_eq!((t.protocol_version, t.protocol_hash), (2, h(0xa1)));
+			assert_eq!(t.outcomes, outs(&[1, 2, 3]));
+			assert_eq!(t.amendments_after_enrollment, 0);
+			assert!(!t.outcomes_amended_after_enrollment);
+			let history = ProtocolVersions::<Test>::get(id);
+			assert_eq!(history.len(), 2);
+			assert_eq!(history[0].protocol_hash, h(PROTOCOL));
+			assert_eq!(
+				history[1],
+				ProtocolVersion {
+					version: 2,
+					protocol_hash: h(0xa1),
+					reason_hash: Some(h(0xb1)),
+					outcomes: None,
+					at: START + 1_000,
+					after_enrollment: false,
+				}
+			);
+		});
+	}
+
+	#[test]
+	fn can_change_the_outcomes() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR),
+				id,
+				h(0xa1),
+				h(0xb1),
+				Some(outs(&[1, 4]))
+			));
+			System::assert_last_event(
+				Event::ProtocolAmended {
+					trial_id: id,
+					version: 2,
+					protocol_hash: h(0xa1),
+					reason_hash: h(0xb1),
+					outcomes_changed: true,
+					after_enrollment: false,
+				}
+				.into(),
+			);
+			assert_eq!(trial(id).outcomes, outs(&[1, 4]));
+			assert_eq!(ProtocolVersions::<Test>::get(id)[1].outcomes, Some(outs(&[1, 4])));
+			// The original plan stays in the history.
+			assert_eq!(ProtocolVersions::<Test>::get(id)[0].outcomes, Some(outs(&[1, 2, 3])));
+		});
+	}
+
+	#[test]
+	fn the_same_outcome_set_in_another_order_is_no_change() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				Some(outs(&[3, 1, 2]))
+			));
+			System::assert_last_event(
+				Event::ProtocolAmended {
+					trial_id: id,
+					version: 2,
+					protocol_hash: h(0xa1),
+					reason_hash: h(0xb1),
+					outcomes_changed: false,
+					after_enrollment: false,
+				}
+				.into(),
+			);
+			assert_eq!(trial(id).outcomes, outs(&[1, 2, 3]));
+			assert_eq!(ProtocolVersions::<Test>::get(id)[1].outcomes, None);
+		});
+	}
+
+	#[test]
+	fn after_enrollment_is_allowed_but_flagged() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			// A protocol-only amendment: flagged, outcomes untouched.
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				None
+			));
+			System::assert_last_event(
+				Event::ProtocolAmended {
+					trial_id: id,
+					version: 2,
+					protocol_hash: h(0xa1),
+					reason_hash: h(0xb1),
+					outcomes_changed: false,
+					after_enrollment: true,
+				}
+				.into(),
+			);
+			assert_eq!(trial(id).amendments_after_enrollment, 1);
+			assert!(!trial(id).outcomes_amended_after_enrollment);
+			// An outcome change after enrollment: flagged in the trial record too.
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa2),
+				h(0xb2),
+				Some(outs(&[1, 2, 4]))
+			));
+			System::assert_last_event(
+				Event::ProtocolAmended {
+					trial_id: id,
+					version: 3,
+					protocol_hash: h(0xa2),
+					reason_hash: h(0xb2),
+					outcomes_changed: true,
+					after_enrollment: true,
+				}
+				.into(),
+			);
+			let t = trial(id);
+			assert_eq!(t.amendments_after_enrollment, 2);
+			assert!(t.outcomes_amended_after_enrollment);
+			assert_eq!(t.first_enrollment, Some(FirstEnrollment { at: START, protocol_version: 1 }));
+			assert!(ProtocolVersions::<Test>::get(id).iter().skip(1).all(|v| v.after_enrollment));
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::amend_protocol(signed(SPONSOR_STAFF), 7, h(1), h(2), None),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_anyone_but_the_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let call = |who| ClinicalTrials::amend_protocol(signed(who), id, h(1), h(2), None);
+			assert_noop!(call(OTHER_SPONSOR_STAFF), Error::<Test>::NotSponsor);
+			assert_noop!(call(DOCTOR_A), Error::<Test>::NotSponsor);
+			assert_noop!(call(INSPECTOR), Error::<Test>::NotSponsor);
+			assert_noop!(call(OUTSIDER), Error::<Test>::NoOrganization);
+			assert_noop!(
+				ClinicalTrials::amend_protocol(RuntimeOrigin::none(), id, h(1), h(2), None),
+				BadOrigin
+			);
+			suspend(SPONSOR);
+			assert_noop!(call(SPONSOR_STAFF), Error::<Test>::OrganizationInactive);
+		});
+	}
+
+	#[test]
+	fn fails_after_lock() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			lock(id);
+			assert_noop!(
+				ClinicalTrials::amend_protocol(signed(SPONSOR_STAFF), id, h(1), h(2), None),
+				Error::<Test>::DatabaseLocked
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_bad_hashes_or_outcomes() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			let call = |protocol, reason, outcomes| {
+				ClinicalTrials::amend_protocol(signed(SPONSOR_STAFF), id, protocol, reason, outcomes)
+			};
+			assert_noop!(call(H256::zero(), h(2), None), Error::<Test>::ZeroHash);
+			assert_noop!(call(h(1), H256::zero(), None), Error::<Test>::ZeroHash);
+			assert_noop!(call(h(1), h(2), Some(outs(&[]))), Error::<Test>::NoOutcomes);
+			assert_noop!(call(h(1), h(2), Some(outs(&[0]))), Error::<Test>::ZeroHash);
+			assert_noop!(call(h(1), h(2), Some(outs(&[5, 5]))), Error::<Test>::DuplicateOutcome);
+		});
+	}
+
+	#[test]
+	fn fails_at_the_amendments_bound() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			for i in 0..MAX_AMENDMENTS as u8 {
+				assert_ok!(ClinicalTrials::amend_protocol(
+					signed(SPONSOR_STAFF),
+					id,
+					h(0xa1 + i),
+					h(0xb1 + i),
+					None
+				));
+			}
+			assert_eq!(ProtocolVersions::<Test>::get(id).len() as u32, MAX_AMENDMENTS + 1);
+			assert_noop!(
+				ClinicalTrials::amend_protocol(signed(SPONSOR_STAFF), id, h(1), h(2), None),
+				Error::<Test>::TooManyAmendments
+			);
+		});
+	}
+}
+
+mod add_site {
+	use super::*;
+
+	#[test]
+	fn works_for_the_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+			System::assert_last_event(Event::SiteAdded { trial_id: id, site: HOSPITAL_A }.into());
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR), id, HOSPITAL_B));
+			assert_eq!(Sites::<Test>::get(id).into_inner(), vec![HOSPITAL_A, HOSPITAL_B]);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::add_site(signed(SPONSOR_STAFF), 3, HOSPITAL_A),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_anyone_but_the_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_noop!(
+				ClinicalTrials::add_site(signed(OTHER_SPONSOR_STAFF), id, HOSPITAL_A),
+				Error::<Test>::NotSponsor
+			);
+			assert_noop!(
+				ClinicalTrials::add_site(signed(DOCTOR_A), id, HOSPITAL_A),
+				Error::<Test>::NotSponsor
+			);
+			assert_noop!(
+				ClinicalTrials::add_site(signed(OUTSIDER), id, HOSPITAL_A),
+				Error::<Test>::NoOrganization
+			);
+		});
+	}
+
+	#[test]
+	fn fails_after_lock() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			lock(id);
+			assert_noop!(
+				ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
+				Error::<Test>::DatabaseLocked
+			);
+		});
+	}
+
+	#[test]
+	fn the_site_must_be_an_active_provider_organization() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			for not_provider in [PHARMACY, REGULATOR, SPONSOR, DOCTOR_A, OUTSIDER, ALICE] {
+				assert_noop!(
+					ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, not_provider),
+					Error::<Test>::SiteNotProvider
+				);
+			}
+			suspend(HOSPITAL_A);
+			assert_noop!(
+				ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
+				Error::<Test>::SiteNotProvider
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_existing_site() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_noop!(
+				ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
+				Error::<Test>::AlreadySite
+			);
+		});
+	}
+
+	#[test]
+	fn fails_at_the_sites_bound() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_C));
+			assert_eq!(Sites::<Test>::get(id).len() as u32, MAX_SITES);
+			assert_noop!(
+				ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_D),
+				Error::<Test>::TooManySites
+			);
+		});
+	}
+}
+
+mod enroll_participant {
+	use super::*;
+
+	#[test]
+	fn works_for_site_staff_with_research_consent() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let consent_id = grant_research(ALICE, SPONSOR);
+			let c = commitment(id, ALICE, 1);
+			assert_ok!(ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, ALICE, c));
+			System::assert_last_event(
+				Event::ParticipantEnrolled {
+					trial_id: id,
+					participant_commitment: c,
+					site: HOSPITAL_A,
+					consent_id,
+					enrolled: 1,
+					over_planned: false,
+				}
+				.into(),
+			);
+			let t = trial(id);
+			assert_eq!(t.status, TrialStatus::Enrolling);
+			assert_eq!(t.enrolled, 1);
+			assert!(!t.over_enrollment);
+			assert_eq!(t.first_enrollment, Some(FirstEnrollment { at: START, protocol_version: 1 }));
+			assert_eq!(
+				Participants::<Test>::get(id, c),
+				Some(Participant { site: HOSPITAL_A, enrolled_at: START, protocol_version: 1 })
+			);
+			assert!(EnrolledPatients::<Test>::contains_key(id, patient_key(id, &ALICE)));
+			// The patient's account is not a key of the trial's participants.
+			assert!(ClinicalTrials::is_enrolled(id, c));
+		});
+	}
+
+	#[test]
+	fn any_staff_of_any_site_and_the_first_enrollment_stays() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(NURSE_A, id, ALICE);
+			advance_time(5_000);
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				None
+			));
+			let c = enroll(HOSPITAL_B, id, BOB);
+			assert_eq!(Participants::<Test>::get(id, c).map(|p| (p.site, p.protocol_version)), Some((HOSPITAL_B, 2)));
+			assert_eq!(
+				trial(id).first_enrollment,
+				Some(FirstEnrollment { at: START, protocol_version: 1 })
+			);
+			assert_eq!(trial(id).enrolled, 2);
+		});
+	}
+
+	#[test]
+	fn over_enrollment_is_flagged_not_blocked() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			enroll(DOCTOR_B, id, BOB);
+			assert!(!trial(id).over_enrollment);
+			let consent_id = grant_research(CAROL, SPONSOR);
+			let c = commitment(id, CAROL, 3);
+			assert_ok!(ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, CAROL, c));
+			System::assert_last_event(
+				Event::ParticipantEnrolled {
+					trial_id: id,
+					participant_commitment: c,
+					site: HOSPITAL_A,
+					consent_id,
+					enrolled: 3,
+					over_planned: true,
+				}
+				.into(),
+			);
+			assert!(trial(id).over_enrollment);
+		});
+	}
+
+	#[test]
+	fn fails_at_the_participants_hard_bound() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			enroll(DOCTOR_A, id, BOB);
+			enroll(DOCTOR_A, id, CAROL);
+			assert_eq!(trial(id).enrolled, MAX_PARTICIPANTS);
+			grant_research(DAVE, SPONSOR);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					DAVE,
+					commitment(id, DAVE, 4)
+				),
+				Error::<Test>::TooManyParticipants
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			grant_research(ALICE, SPONSOR);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(signed(DOCTOR_A), 5, ALICE, h(1)),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_non_sites() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			grant_research(ALICE, SPONSOR);
+			let c = commitment(id, ALICE, 1);
+			for not_site in [DOCTOR_C, HOSPITAL_C, SPONSOR_STAFF, PHARMACIST, INSPECTOR] {
+				assert_noop!(
+					ClinicalTrials::enroll_participant(signed(not_site), id, ALICE, c),
+					Error::<Test>::NotASite
+				);
+			}
+			assert_noop!(
+				ClinicalTrials::enroll_participant(signed(OUTSIDER), id, ALICE, c),
+				Error::<Test>::NoOrganization
+			);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(RuntimeOrigin::none(), id, ALICE, c),
+				BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_a_suspended_site() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			grant_research(ALICE, SPONSOR);
+			suspend(HOSPITAL_A);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					ALICE,
+					commitment(id, ALICE, 1)
+				),
+				Error::<Test>::OrganizationInactive
+			);
+		});
+	}
+
+	#[test]
+	fn fails_after_lock() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			grant_research(ALICE, SPONSOR);
+			lock(id);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					ALICE,
+					commitment(id, ALICE, 1)
+				),
+				Error::<Test>::DatabaseLocked
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_a_zero_commitment() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			grant_research(ALICE, SPONSOR);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, ALICE, H256::zero()),
+				Error::<Test>::ZeroHash
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_unregistered_or_deregistered_patients() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			for who in [NOBODY, ERASED] {
+				assert_noop!(
+					ClinicalTrials::enroll_participant(
+						signed(DOCTOR_A),
+						id,
+						who,
+						commitment(id, who, 1)
+					),
+					Error::<Test>::NotRegisteredPatient
+				);
+			}
+		});
+	}
+
+	#[test]
+	fn fails_without_research_consent() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let call = || {
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					ALICE,
+					commitment(id, ALICE, 1),
+				)
+			};
+			assert_noop!(call(), ConsentError::NoConsent);
+			// A Treatment consent to the sponsor is not a Research consent.
+			grant_with(ALICE, SPONSOR, Purpose::Treatment, Access::READ, None);
+			assert_noop!(call(), ConsentError::NoConsent);
+			// A Research consent to the site or to another sponsor is not toward the sponsor.
+			grant_research(ALICE, HOSPITAL_A);
+			grant_research(ALICE, OTHER_SPONSOR);
+			assert_noop!(call(), ConsentError::NoConsent);
+			// A write-only Research consent grants no read access.
+			grant_with(ALICE, SPONSOR, Purpose::Research, Access::WRITE, None);
+			assert_noop!(call(), ConsentError::ReadNotGranted);
+		});
+	}
+
+	#[test]
+	fn a_revoked_consent_blocks_enrollment() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let consent_id = grant_research(ALICE, SPONSOR);
+			assert_ok!(Consent::revoke_consent(signed(ALICE), consent_id));
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					ALICE,
+					commitment(id, ALICE, 1)
+				),
+				ConsentError::ConsentRevoked
+			);
+		});
+	}
+
+	#[test]
+	fn an_expired_consent_blocks_enrollment() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			grant_with(ALICE, SPONSOR, Purpose::Research, Access::READ, Some(START + 1_000));
+			advance_time(1_000);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					ALICE,
+					commitment(id, ALICE, 1)
+				),
+				ConsentError::ConsentExpired
+			);
+		});
+	}
+
+	#[test]
+	fn a_suspended_sponsor_gets_no_consent() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			grant_research(ALICE, SPONSOR);
+			suspend(SPONSOR);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					ALICE,
+					commitment(id, ALICE, 1)
+				),
+				pallet_consortium::Error::<Test>::OrganizationSuspended
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_a_duplicate_participant_commitment() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let c = enroll(DOCTOR_A, id, ALICE);
+			grant_research(BOB, SPONSOR);
+			// The same commitment, from any site, for any patient.
+			assert_noop!(
+				ClinicalTrials::enroll_participant(signed(DOCTOR_B), id, BOB, c),
+				Error::<Test>::DuplicateParticipant
+			);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, ALICE, c),
+				Error::<Test>::DuplicateParticipant
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_the_same_patient_under_another_salt() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_B),
+					id,
+					ALICE,
+					commitment(id, ALICE, 99)
+				),
+				Error::<Test>::PatientAlreadyEnrolled
+			);
+		});
+	}
+
+	#[test]
+	fn the_same_patient_may_join_another_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			let first = trial_with_sites();
+			let second = register_as(SPONSOR_STAFF, b"NCT2");
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), second, HOSPITAL_A));
+			enroll(DOCTOR_A, first, ALICE);
+			let c = commitment(second, ALICE, 1);
+			assert_ok!(ClinicalTrials::enroll_participant(signed(DOCTOR_A), second, ALICE, c));
+			assert!(ClinicalTrials::is_enrolled(second, c));
+		});
+	}
+}
+
+mod commit_data {
+	use super::*;
+
+	#[test]
+	fn chains_each_commit_to_the_previous_one() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			commit(DOCTOR_A, id, 0x11, 10);
+			let first = data_commit_hash(&H256::zero(), &h(0x11), 10, &HOSPITAL_A);
+			System::assert_last_event(
+				Event::DataCommitted {
+					trial_id: id,
+					index: 0,
+					submitter: HOSPITAL_A,
+					batch_root: h(0x11),
+					record_count: 10,
+					hash: first,
+				}
+				.into(),
+			);
+			advance_time(60_000);
+			commit(SPONSOR_STAFF, id, 0x12, 5);
+			let second = data_commit_hash(&first, &h(0x12), 5, &SPONSOR);
+			System::assert_last_event(
+				Event::DataCommitted {
+					trial_id: id,
+					index: 1,
+					submitter: SPONSOR,
+					batch_root: h(0x12),
+					record_count: 5,
+					hash: second,
+				}
+				.into(),
+			);
+			assert_eq!(
+				DataCommits::<Test>::get(id, 0),
+				Some(DataCommit {
+					batch_root: h(0x11),
+					record_count: 10,
+					submitter: HOSPITAL_A,
+					at: START,
+					hash: first,
+				})
+			);
+			assert_eq!(
+				DataCommits::<Test>::get(id, 1),
+				Some(DataCommit {
+					batch_root: h(0x12),
+					record_count: 5,
+					submitter: SPONSOR,
+					at: START + 60_000,
+					hash: second,
+				})
+			);
+			assert_eq!((trial(id).data_head, trial(id).commit_count), (second, 2));
+			assert!(ClinicalTrials::verify_data_chain(id));
+		});
+	}
+
+	#[test]
+	fn the_submitter_is_the_organization_not_the_staff_member() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			commit(NURSE_A, id, 0x11, 1);
+			assert_eq!(DataCommits::<Test>::get(id, 0).map(|c| c.submitter), Some(HOSPITAL_A));
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_A), 9, h(1), 1),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_a_non_site_non_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			for who in [DOCTOR_C, OTHER_SPONSOR_STAFF, INSPECTOR, PHARMACIST] {
+				assert_noop!(
+					ClinicalTrials::commit_data(signed(who), id, h(1), 1),
+					Error::<Test>::NotSiteOrSponsor
+				);
+			}
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(OUTSIDER), id, h(1), 1),
+				Error::<Test>::NoOrganization
+			);
+			assert_noop!(
+				ClinicalTrials::commit_data(RuntimeOrigin::none(), id, h(1), 1),
+				BadOrigin
+			);
+			suspend(HOSPITAL_B);
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_B), id, h(1), 1),
+				Error::<Test>::OrganizationInactive
+			);
+		});
+	}
+
+	#[test]
+	fn fails_after_lock() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			commit(DOCTOR_A, id, 0x11, 1);
+			lock(id);
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(0x12), 1),
+				Error::<Test>::DatabaseLocked
+			);
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(SPONSOR_STAFF), id, h(0x12), 1),
+				Error::<Test>::DatabaseLocked
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_empty_commit_or_zero_root() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(1), 0),
+				Error::<Test>::EmptyCommit
+			);
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_A), id, H256::zero(), 1),
+				Error::<Test>::ZeroHash
+			);
+		});
+	}
+
+	#[test]
+	fn fails_at_the_commits_bound() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			for i in 0..MAX_COMMITS as u8 {
+				commit(DOCTOR_A, id, 0x10 + i, 1);
+			}
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(0x20), 1),
+				Error::<Test>::TooManyCommits
+			);
+			assert!(ClinicalTrials::verify_data_chain(id));
+		});
+	}
+}
+
+mod lock_database {
+	use super::*;
+
+	#[test]
+	fn freezes_the_head() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			commit(DOCTOR_A, id, 0x11, 3);
+			let head = trial(id).data_head;
+			advance_time(1_000);
+			assert_ok!(ClinicalTrials::lock_database(signed(SPONSOR), id));
+			System::assert_last_event(
+				Event::DatabaseLocked { trial_id: id, data_head: head, commit_count: 1 }.into(),
+			);
+			let t = trial(id);
+			assert_eq!(t.status, TrialStatus::Locked);
+			assert_eq!(t.locked_at, Some(START + 1_000));
+			assert_eq!(t.data_head, head);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::lock_database(signed(SPONSOR_STAFF), 1),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_anyone_but_the_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			for who in [DOCTOR_A, HOSPITAL_A, OTHER_SPONSOR_STAFF, INSPECTOR] {
+				assert_noop!(
+					ClinicalTrials::lock_database(signed(who), id),
+					Error::<Test>::NotSponsor
+				);
+			}
+			assert_noop!(
+				ClinicalTrials::lock_database(signed(OUTSIDER), id),
+				Error::<Test>::NoOrganization
+			);
+			assert_noop!(ClinicalTrials::lock_database(RuntimeOrigin::none(), id), BadOrigin);
+		});
+	}
+
+	#[test]
+	fn fails_twice_and_after_publication() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			lock(id);
+			assert_noop!(
+				ClinicalTrials::lock_database(signed(SPONSOR_STAFF), id),
+				Error::<Test>::AlreadyLocked
+			);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 2, 3])
+			));
+			assert_noop!(
+				ClinicalTrials::lock_database(signed(SPONSOR_STAFF), id),
+				Error::<Test>::AlreadyLocked
+			);
+		});
+	}
+}
+
+mod publish_results {
+	use super::*;
+
+	#[test]
+	fn complete_when_every_outcome_is_reported_in_any_order() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			commit(DOCTOR_A, id, 0x11, 1);
+			lock(id);
+			advance_time(1_000);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[3, 1, 2])
+			));
+			System::assert_last_event(
+				Event::ResultsPublished {
+					trial_id: id,
+					results_hash: h(0xcc),
+					status: OutcomeStatus::Complete,
+					outcomes_amended_after_enrollment: false,
+				}
+				.into(),
+			);
+			let t = trial(id);
+			assert_eq!(t.status, TrialStatus::Published);
+			assert_eq!(
+				t.results,
+				Some(Results {
+					results_hash: h(0xcc),
+					status: OutcomeStatus::Complete,
+					missing: outs(&[]),
+					added: outs(&[]),
+					compared_with_version: 1,
+					outcomes_amended_after_enrollment: false,
+					status_vs_first_enrollment: Some(OutcomeStatus::Complete),
+					published_at: START + 1_000,
+				})
+			);
+			assert!(!OutcomeSwitchedTrials::<Test>::contains_key(id));
+			assert!(ClinicalTrials::trials_with_outcome_switch().is_empty());
+		});
+	}
+
+	#[test]
+	fn outcome_switched_records_missing_and_added_outcomes() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			lock(id);
+			// Outcome 2 silently dropped, 7 and 8 never pre-specified.
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 7, 3, 8])
+			));
+			let status = OutcomeStatus::OutcomeSwitched { missing: 1, added: 2 };
+			System::assert_last_event(
+				Event::ResultsPublished {
+					trial_id: id,
+					results_hash: h(0xcc),
+					status,
+					outcomes_amended_after_enrollment: false,
+				}
+				.into(),
+			);
+			let results = trial(id).results.expect("published");
+			assert_eq!(results.status, status);
+			assert_eq!(results.missing, outs(&[2]));
+			assert_eq!(results.added, outs(&[7, 8]));
+			assert_eq!(results.status_vs_first_enrollment, Some(status));
+			assert!(OutcomeSwitchedTrials::<Test>::contains_key(id));
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![id]);
+		});
+	}
+
+	#[test]
+	fn reporting_nothing_leaves_every_outcome_missing() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			lock(id);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[])
+			));
+			let results = trial(id).results.expect("published");
+			assert_eq!(results.status, OutcomeStatus::OutcomeSwitched { missing: 3, added: 0 });
+			// Nobody was ever enrolled: there is no enrollment-time plan to compare with.
+			assert_eq!(results.status_vs_first_enrollment, None);
+		});
+	}
+
+	#[test]
+	fn an_amendment_before_enrollment_sets_the_expected_outcomes() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				Some(outs(&[1, 4]))
+			));
+			enroll(DOCTOR_A, id, ALICE);
+			lock(id);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[4, 1])
+			));
+			let results = trial(id).results.expect("published");
+			assert_eq!(results.status, OutcomeStatus::Complete);
+			assert_eq!(results.compared_with_version, 2);
+			assert!(!results.outcomes_amended_after_enrollment);
+			assert_eq!(results.status_vs_first_enrollment, Some(OutcomeStatus::Complete));
+		});
+	}
+
+	#[test]
+	fn a_declared_change_after_enrollment_stays_visible() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				Some(outs(&[1, 2, 4]))
+			));
+			lock(id);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 2, 4])
+			));
+			System::assert_last_event(
+				Event::ResultsPublished {
+					trial_id: id,
+					results_hash: h(0xcc),
+					status: OutcomeStatus::Complete,
+					outcomes_amended_after_enrollment: true,
+				}
+				.into(),
+			);
+			let results = trial(id).results.expect("published");
+			assert_eq!(results.status, OutcomeStatus::Complete);
+			assert!(results.outcomes_amended_after_enrollment);
+			// Against the plan participants were enrolled under: 3 dropped, 4 added.
+			assert_eq!(
+				results.status_vs_first_enrollment,
+				Some(OutcomeStatus::OutcomeSwitched { missing: 1, added: 1 })
+			);
+			assert!(!OutcomeSwitchedTrials::<Test>::contains_key(id));
+		});
+	}
+
+	#[test]
+	fn fails_before_lock() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_noop!(
+				ClinicalTrials::publish_results(signed(SPONSOR_STAFF), id, h(0xcc), outs(&[1])),
+				Error::<Test>::NotLocked
+			);
+			enroll(DOCTOR_A, id, ALICE);
+			assert_noop!(
+				ClinicalTrials::publish_results(signed(SPONSOR_STAFF), id, h(0xcc), outs(&[1])),
+				Error::<Test>::NotLocked
+			);
+		});
+	}
+
+	#[test]
+	fn fails_twice() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			lock(id);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 2, 3])
+			));
+			assert_noop!(
+				ClinicalTrials::publish_results(signed(SPONSOR_STAFF), id, h(0xcd), outs(&[1])),
+				Error::<Test>::AlreadyPublished
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial_or_a_non_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::publish_results(signed(SPONSOR_STAFF), 4, h(0xcc), outs(&[1])),
+				Error::<Test>::UnknownTrial
+			);
+			let id = trial_with_sites();
+			lock(id);
+			for who in [DOCTOR_A, OTHER_SPONSOR_STAFF, INSPECTOR] {
+				assert_noop!(
+					ClinicalTrials::publish_results(signed(who), id, h(0xcc), outs(&[1])),
+					Error::<Test>::NotSponsor
+				);
+			}
+			assert_noop!(
+				ClinicalTrials::publish_results(RuntimeOrigin::none(), id, h(0xcc), outs(&[1])),
+				BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_bad_hashes() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			lock(id);
+			let call = |results, reported| {
+				ClinicalTrials::publish_results(signed(SPONSOR_STAFF), id, results, reported)
+			};
+			assert_noop!(call(H256::zero(), outs(&[1])), Error::<Test>::ZeroHash);
+			assert_noop!(call(h(0xcc), outs(&[1, 0])), Error::<Test>::ZeroHash);
+			assert_noop!(call(h(0xcc), outs(&[1, 1])), Error::<Test>::DuplicateOutcome);
+		});
+	}
+}
+
+mod flag_trial {
+	use super::*;
+
+	#[test]
+	fn works_for_a_regulator_in_any_status() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_ok!(ClinicalTrials::flag_trial(signed(INSPECTOR), id, 42));
+			System::assert_last_event(
+				Event::TrialFlagged { trial_id: id, regulator: REGULATOR, reason_code: 42 }.into(),
+			);
+			lock(id);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1])
+			));
+			advance_time(10);
+			assert_ok!(ClinicalTrials::flag_trial(signed(REGULATOR), id, 7));
+			assert_eq!(
+				Flags::<Test>::get(id).into_inner(),
+				vec![
+					Flag { regulator: REGULATOR, reason_code: 42, at: START },
+					Flag { regulator: REGULATOR, reason_code: 7, at: START + 10 },
+				]
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_non_regulators() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			for who in [SPONSOR_STAFF, DOCTOR_A, PHARMACIST] {
+				assert_noop!(
+					ClinicalTrials::flag_trial(signed(who), id, 1),
+					Error::<Test>::NotRegulator
+				);
+			}
+			assert_noop!(
+				ClinicalTrials::flag_trial(signed(OUTSIDER), id, 1),
+				Error::<Test>::NoOrganization
+			);
+			assert_noop!(ClinicalTrials::flag_trial(RuntimeOrigin::none(), id, 1), BadOrigin);
+			suspend(REGULATOR);
+			assert_noop!(
+				ClinicalTrials::flag_trial(signed(INSPECTOR), id, 1),
+				Error::<Test>::OrganizationInactive
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::flag_trial(signed(INSPECTOR), 0, 1),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_at_the_flags_bound() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			for code in 0..MAX_FLAGS as u16 {
+				assert_ok!(ClinicalTrials::flag_trial(signed(INSPECTOR), id, code));
+			}
+			assert_noop!(
+				ClinicalTrials::flag_trial(signed(INSPECTOR), id, 99),
+				Error::<Test>::TooManyFlags
+			);
+		});
+	}
+}
+
+mod data_chain {
+	use super::*;
+
+	/// A trial with three data commits.
+	fn trial_with_data() -> TrialId {
+		let id = trial_with_sites();
+		commit(DOCTOR_A, id, 0x11, 10);
+		commit(DOCTOR_B, id, 0x12, 20);
+		commit(SPONSOR_STAFF, id, 0x13, 30);
+		id
+	}
+
+	#[test]
+	fn verifies_an_intact_chain_and_an_empty_one() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_data();
+			assert!(ClinicalTrials::verify_data_chain(id));
+			let empty = register_as(SPONSOR_STAFF, b"NCT2");
+			assert!(ClinicalTrials::verify_data_chain(empty));
+			assert!(!ClinicalTrials::verify_data_chain(99));
+		});
+	}
+
+	#[test]
+	fn a_tampered_batch_root_breaks_the_chain() {
+		ExtBuilder::default().build().execute_with(|| {
+			let id = trial_with_data();
+			DataCommits::<Test>::mutate(id, 1, |c| {
+				if let Some(c) = c {
+					c.batch_root = h(0x66);
+				}
+			});
+			assert!(!ClinicalTrials::verify_data_chain(id));
+			assert!(ClinicalTrials::do_try_state().is_err());
+		});
+	}
+
+	#[test]
+	fn a_tampered_count_submitter_or_hash_breaks_the_chain() {
+		type Tamper = fn(&mut DataCommit<AccountId>);
+		let tampers: [Tamper; 3] = [
+			|c| c.record_count += 1,
+			|c| c.submitter = HOSPITAL_C,
+			|c| c.hash = H256::repeat_byte(0x77),
+		];
+		for tamper in tampers {
+			ExtBuilder::default().build().execute_with(|| {
+				let id = trial_with_data();
+				DataCommits::<Test>::mutate(id, 0, |c| {
+					if let Some(c) = c {
+						tamper(c);
+					}
+				});
+				assert!(!ClinicalTrials::verify_data_chain(id));
+			});
+		}
+	}
+
+	#[test]
+	fn a_rewritten_chain_without_the_head_or_a_missing_commit_is_detected() {
+		ExtBuilder::default().build().execute_with(|| {
+			let id = trial_with_data();
+			// Rewrite the last commit consistently (its hash recomputed): the head disagrees.
+			let previous = DataCommits::<Test>::get(id, 1).expect("stored").hash;
+			DataCommits::<Test>::mutate(id, 2, |c| {
+				if let Some(c) = c {
+					c.batch_root = h(0x66);
+					c.hash = data_commit_hash(&previous, &c.batch_root, c.record_count, &c.submitter);
+				}
+			});
+			assert!(!ClinicalTrials::verify_data_chain(id));
+		});
+		ExtBuilder::default().build().execute_with(|| {
+			let id = trial_with_data();
+			DataCommits::<Test>::remove(id, 1);
+			assert!(!ClinicalTrials::verify_data_chain(id));
+		});
+		ExtBuilder::default().build().execute_with(|| {
+			let id = trial_with_data();
+			Trials::<Test>::mutate(id, |t| {
+				if let Some(t) = t {
+					t.data_head = h(0x99);
+				}
+			});
+			assert!(!ClinicalTrials::verify_data_chain(id));
+		});
+	}
+}
+
+mod queries {
+	use super::*;
+
+	#[test]
+	fn trial_info_is_flat_and_complete() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(ClinicalTrials::trial(0), None);
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			commit(DOCTOR_A, id, 0x11, 4);
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				None
+			));
+			assert_ok!(ClinicalTrials::flag_trial(signed(INSPECTOR), id, 3));
+			lock(id);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 2])
+			));
+			let info = ClinicalTrials::trial(id).expect("known trial");
+			assert_eq!(info.trial_id, id);
+			assert_eq!(info.sponsor, SPONSOR);
+			assert_eq!(info.registry_id, NCT.to_vec());
+			assert_eq!(info.status, TrialStatus::Published);
+			assert_eq!((info.protocol_version, info.protocol_hash), (2, h(0xa1)));
+			assert_eq!(info.outcomes, vec![h(1), h(2), h(3)]);
+			assert_eq!((info.planned_enrollment, info.enrolled), (2, 1));
+			assert!(!info.over_enrollment);
+			assert_eq!(info.amendments_after_enrollment, 1);
+			assert_eq!(info.commit_count, 1);
+			assert_eq!(info.data_head, trial(id).data_head);
+			assert_eq!(info.locked_at, Some(START));
+			let results = info.results.expect("published");
+			assert_eq!(results.status, OutcomeStatus::OutcomeSwitched { missing: 1, added: 0 });
+			assert_eq!(results.missing, vec![h(3)]);
+			assert_eq!(info.protocol_history.len(), 2);
+			assert_eq!(info.protocol_history[0].outcomes, Some(vec![h(1), h(2), h(3)]));
+			assert!(info.protocol_history[1].after_enrollment);
+			assert_eq!(info.sites, vec![HOSPITAL_A, HOSPITAL_B]);
+			assert_eq!(info.flags, vec![Flag { regulator: REGULATOR, reason_code: 3, at: START }]);
+		});
+	}
+
+	#[test]
+	fn data_commits_in_chain_order() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert!(ClinicalTrials::data_commits(0).is_empty());
+			let id = trial_with_sites();
+			commit(DOCTOR_A, id, 0x11, 1);
+			commit(DOCTOR_B, id, 0x12, 2);
+			let commits = ClinicalTrials::data_commits(id);
+			assert_eq!(
+				commits.iter().map(|c| (c.batch_root, c.submitter)).collect::<Vec<_>>(),
+				vec![(h(0x11), HOSPITAL_A), (h(0x12), HOSPITAL_B)]
+			);
+			assert_eq!(commits[1].hash, trial(id).data_head);
+		});
+	}
+
+	#[test]
+	fn trials_with_outcome_switch_in_id_order() {
+		ExtBuilder::default().build_and_execute(|| {
+			let ids: Vec<TrialId> = [&b"NCT1"[..], b"NCT2", b"NCT3", b"NCT4"]
+				.into_iter()
+				.map(|r| register_as(SPONSOR_STAFF, r))
+				.collect();
+			for (id, reported) in ids.iter().zip([&[1u8, 2, 3][..], &[1], &[1, 2, 3], &[9]]) {
+				lock(*id);
+				assert_ok!(ClinicalTrials::publish_results(
+					signed(SPONSOR_STAFF),
+					*id,
+					h(0xcc),
+					outs(reported)
+				));
+			}
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![ids[1], ids[3]]);
+		});
+	}
+
+	#[test]
+	fn trial_by_registry_id_and_is_enrolled() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_eq!(ClinicalTrials::trial_by_registry_id(NCT.to_vec()), Some(id));
+			assert_eq!(ClinicalTrials::trial_by_registry_id(b"NCT9".to_vec()), None);
+			assert_eq!(
+				ClinicalTrials::trial_by_registry_id(vec![b'N'; MAX_REGISTRY_ID as usize + 1]),
+				None
+			);
+			let c = enroll(DOCTOR_A, id, ALICE);
+			assert!(ClinicalTrials::is_enrolled(id, c));
+			assert!(!ClinicalTrials::is_enrolled(id, commitment(id, BOB, 2)));
+			assert!(!ClinicalTrials::is_enrolled(id + 1, c));
+		});
+	}
+
+	#[test]
+	fn outcomes_at_version_follows_the_history() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa1),
+				h(0xb1),
+				None
+			));
+			assert_ok!(ClinicalTrials::amend_protocol(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xa2),
+				h(0xb2),
+				Some(outs(&[5]))
+			));
+			assert_eq!(ClinicalTrials::outcomes_at_version(id, 1), Some(vec![h(1), h(2), h(3)]));
+			assert_eq!(ClinicalTrials::outcomes_at_version(id, 2), Some(vec![h(1), h(2), h(3)]));
+			assert_eq!(ClinicalTrials::outcomes_at_version(id, 3), Some(vec![h(5)]));
+			assert_eq!(ClinicalTrials::outcomes_at_version(id + 1, 1), None);
+		});
+	}
+}
+
+mod try_state {
+	use super::*;
+
+	#[test]
+	fn detects_inconsistent_counts_and_indexes() {
+		let breakages: [fn(TrialId); 4] = [
+			|id| {
+				Trials::<Test>::mutate(id, |t| {
+					if let Some(t) = t {
+						t.enrolled += 1;
+					}
+				})
+			},
+			|id| EnrolledPatients::<Test>::remove(id, patient_key(id, &ALICE)),
+			|_| TrialByRegistryId::<Test>::remove(rid(NCT)),
+			|id| OutcomeSwitchedTrials::<Test>::insert(id, ()),
+		];
+		for breakage in breakages {
+			ExtBuilder::default().build().execute_with(|| {
+				let id = trial_with_sites();
+				enroll(DOCTOR_A, id, ALICE);
+				assert_ok!(ClinicalTrials::do_try_state());
+				breakage(id);
+				assert!(ClinicalTrials::do_try_state().is_err());
+			});
+		}
+	}
+}
+
+/// The whole story of a trial, as the issue tells it.
+mod story {
+	use super::*;
+
+	#[test]
+	fn registration_to_outcome_switch_detection() {
+		ExtBuilder::default().build().execute_with(|| {
+			// The sponsor registers the plan: three pre-specified outcomes, before enrollment.
+			let id = register();
+			// Two hospitals become sites.
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_B));
+			// Alice consents to research by the sponsor; a site enrolls her under a commitment.
+			let consent_id = grant_research(ALICE, SPONSOR);
+			let alice = commitment(id, ALICE, 0x5a);
+			assert_ok!(ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, ALICE, alice));
+			System::assert_last_event(
+				Event::ParticipantEnrolled {
+					trial_id: id,
+					participant_commitment: alice,
+					site: HOSPITAL_A,
+					consent_id,
+					enrolled: 1,
+					over_planned: false,
+				}
+				.into(),
+			);
+			// Three data commits from both sites and the sponsor.
+			advance_time(86_400_000);
+			commit(DOCTOR_A, id, 0x11, 120);
+			commit(DOCTOR_B, id, 0x12, 80);
+			commit(SPONSOR_STAFF, id, 0x13, 200);
+			assert_eq!(trial(id).commit_count, 3);
+			// The sponsor locks the database, then publishes with outcome 2 missing and an
+			// outcome 9 that was never pre-specified.
+			lock(id);
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(0x14), 1),
+				Error::<Test>::DatabaseLocked
+			);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 3, 9])
+			));
+			let status = OutcomeStatus::OutcomeSwitched { missing: 1, added: 1 };
+			System::assert_last_event(
+				Event::ResultsPublished {
+					trial_id: id,
+					results_hash: h(0xcc),
+					status,
+					outcomes_amended_after_enrollment: false,
+				}
+				.into(),
+			);
+			// Visible to everyone.
+			let info = ClinicalTrials::trial(id).expect("known");
+			let results = info.results.expect("published");
+			assert_eq!(results.status, status);
+			assert_eq!((results.missing, results.added), (vec![h(2)], vec![h(9)]));
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![id]);
+			// The data chain verifies, and every invariant holds.
+			assert!(ClinicalTrials::verify_data_chain(id));
+			assert_ok!(ClinicalTrials::do_try_state());
+			// Tampering with one stored commit is detected.
+			DataCommits::<Test>::mutate(id, 1, |c| {
+				if let Some(c) = c {
+					c.record_count = 79;
+				}
+			});
+			assert!(!ClinicalTrials::verify_data_chain(id));
+			assert!(ClinicalTrials::do_try_state().is_err());
+		});
+	}
+}

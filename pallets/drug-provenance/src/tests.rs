@@ -1,1 +1,1564 @@
-//! Unit tests.
+//! Unit tests of the drug-provenance pallet: the GS1 rules (GTIN check digits, expiry dates,
+//! character sets), every call, every error, every event, the custody conservation invariant
+//! (checked after every test by `ExtBuilder::build_and_execute`), the bounds and the
+//! runtime-API queries.
+
+use crate::{
+	expected_proof_len, mock::*, serial_hash, serials_root, Batch, BatchHistory, BatchHolders,
+	BatchId, BatchOf, Batches, Custody, CustodyEvent, DispenseInfo, Dispensed, Error, Event,
+	ExpiryDate, ExpiryInput, Gtin, GtinError, GtinInput, Holdings, LotOf, NextBatchId,
+	NextShipmentId, Product, Products, ProductsOf, Recall, SerialOf, SerialProof,
+	SerialProofOf, Shipment, ShipmentId, Shipments, SuspectReason, SuspectReport,
+	SuspectReports, UnitStatus,
+};
+use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
+use medchain_primitives::Moment;
+use sp_core::H256;
+use sp_runtime::traits::{BadOrigin, BlakeTwo256};
+
+type ConsortiumCall = pallet_consortium::Pallet<Test>;
+
+/// A GS1 example GTIN (valid check digit 2).
+const GTIN: &[u8] = b"09506000134352";
+/// Another valid GTIN-14 (check digit 2).
+const GTIN_2: &[u8] = b"00012345600012";
+/// The default lot.
+const LOT: &[u8] = b"LOT-2026A";
+/// The default expiry: 2027-12-31.
+const EXPIRY: &[u8] = b"271231";
+/// The end of 2027-12-31 (UTC), in ms.
+const EXPIRY_END: Moment = 1_830_297_599_999;
+/// One day in ms.
+const DAY: Moment = 86_400_000;
+
+fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn gtin_in(digits: &[u8]) -> GtinInput {
+	GtinInput::truncate_from(digits.to_vec())
+}
+
+fn gtin(digits: &[u8]) -> Gtin {
+	Gtin::parse(digits).expect("valid GTIN")
+}
+
+fn lot(value: &[u8]) -> LotOf<Test> {
+	LotOf::<Test>::try_from(value.to_vec()).expect("lot within bound")
+}
+
+fn expiry(yymmdd: &[u8]) -> ExpiryInput {
+	ExpiryInput::try_from(yymmdd.to_vec()).expect("6 bytes")
+}
+
+fn serial(value: &[u8]) -> SerialOf<Test> {
+	SerialOf::<Test>::try_from(value.to_vec()).expect("serial within bound")
+}
+
+/// Serials `SN00000000 .. SN{n-1}` (GS1 AI 21 values).
+fn serials(n: u32) -> Vec<Vec<u8>> {
+	(0..n).map(|i| format!("SN{i:08}").into_bytes()).collect()
+}
+
+/// The proof of serial `index` of `serials`, as `dispense` takes it.
+fn proof_of(serials: &[Vec<u8>], index: u32) -> SerialProofOf<Test> {
+	let p = binary_merkle_tree::merkle_proof::<BlakeTwo256, _, _>(
+		serials.iter().map(|s| s.as_slice()),
+		index,
+	);
+	SerialProof {
+		leaf_index: index,
+		leaf_count: p.number_of_leaves,
+		siblings: BoundedVec::truncate_from(p.proof),
+	}
+}
+
+/// The same proof as the runtime API takes it.
+fn api_proof(proof: &SerialProofOf<Test>) -> SerialProof<Vec<H256>> {
+	SerialProof {
+		leaf_index: proof.leaf_index,
+		leaf_count: proof.leaf_count,
+		siblings: proof.siblings.to_vec(),
+	}
+}
+
+fn metadata() -> H256 {
+	H256::repeat_byte(0x4d)
+}
+
+fn suspend(org: AccountId) {
+	assert_ok!(ConsortiumCall::suspend_organization(RuntimeOrigin::root(), org));
+}
+
+/// Maker A registers `digits`.
+fn register(digits: &[u8]) {
+	assert_ok!(DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(digits), metadata()));
+}
+
+/// Maker A commissions lot `lot_value` of `digits` (registered) with `n` serials; returns the
+/// batch id and the serials.
+fn commission_lot(digits: &[u8], lot_value: &[u8], n: u32) -> (BatchId, Vec<Vec<u8>>) {
+	let serials = serials(n);
+	let id = NextBatchId::<Test>::get();
+	assert_ok!(DrugProvenance::commission_batch(
+		signed(MAKER_A_STAFF),
+		gtin_in(digits),
+		lot(lot_value),
+		expiry(EXPIRY),
+		n,
+		serials_root(&serials),
+	));
+	(id, serials)
+}
+
+/// Maker A registers [`GTIN`] and commissions [`LOT`] with `n` serials.
+fn setup(n: u32) -> (BatchId, Vec<Vec<u8>>) {
+	register(GTIN);
+	commission_lot(GTIN, LOT, n)
+}
+
+/// `signer`'s organization ships `quantity` units of `batch_id` to `to`; returns the id.
+fn ship(signer: AccountId, batch_id: BatchId, to: AccountId, quantity: u32) -> ShipmentId {
+	let id = NextShipmentId::<Test>::get();
+	assert_ok!(DrugProvenance::ship(signed(signer), batch_id, to, quantity));
+	id
+}
+
+/// Ship and receive in one go.
+fn hand_over(signer: AccountId, batch_id: BatchId, to: AccountId, receiver: AccountId, q: u32) {
+	let id = ship(signer, batch_id, to, q);
+	assert_ok!(DrugProvenance::receive(signed(receiver), id));
+}
+
+/// Maker A → Distributor → Pharmacy A, `quantity` units.
+fn to_pharmacy(batch_id: BatchId, quantity: u32) {
+	hand_over(MAKER_A_STAFF, batch_id, DISTRIBUTOR, CLERK, quantity);
+	hand_over(CLERK, batch_id, PHARMACY_A, PHARMACIST_A, quantity);
+}
+
+fn custody(batch_id: BatchId, org: AccountId) -> Custody {
+	Holdings::<Test>::get(batch_id, org).unwrap_or_default()
+}
+
+fn held(batch_id: BatchId, org: AccountId) -> u32 {
+	custody(batch_id, org).held
+}
+
+fn batch(batch_id: BatchId) -> crate::BatchRecordOf<Test> {
+	Batches::<Test>::get(batch_id).expect("batch stored")
+}
+
+fn holder_list(batch_id: BatchId) -> Vec<AccountId> {
+	BatchHolders::<Test>::get(batch_id).into_inner()
+}
+
+fn dispense(who: AccountId, batch_id: BatchId, serials: &[Vec<u8>], index: u32) {
+	assert_ok!(DrugProvenance::dispense(
+		signed(who),
+		batch_id,
+		serial(&serials[index as usize]),
+		proof_of(serials, index),
+	));
+}
+
+fn c(held: u32, incoming: u32, outgoing: u32) -> Custody {
+	Custody { held, incoming, outgoing }
+}
+
+mod gs1 {
+	use super::*;
+
+	#[test]
+	fn valid_gtins_are_accepted() {
+		// GS1's own example, GS1 US examples, an EAN-13 and a UPC-A padded to 14 digits.
+		for digits in [
+			&b"09506000134352"[..],
+			b"00012345600012",
+			b"10012345678902",
+			b"04006381333931",
+			b"00036000291452",
+			b"00000000000000",
+		] {
+			assert_eq!(Gtin::parse(digits).map(|g| g.0.to_vec()), Ok(digits.to_vec()));
+		}
+	}
+
+	#[test]
+	fn check_digit_is_computed_with_weights_3_1_from_the_right() {
+		assert_eq!(Gtin::check_digit(b"0950600013435"), Some(2));
+		assert_eq!(Gtin::check_digit(b"0001234560001"), Some(2));
+		assert_eq!(Gtin::check_digit(b"0400638133393"), Some(1));
+		assert_eq!(Gtin::check_digit(b"1001234567890"), Some(2));
+		assert_eq!(Gtin::check_digit(b"000000000000A"), None);
+	}
+
+	#[test]
+	fn bad_gtins_are_refused() {
+		assert_eq!(Gtin::parse(b"09506000134353"), Err(GtinError::CheckDigit));
+		assert_eq!(Gtin::parse(b"09506000134350"), Err(GtinError::CheckDigit));
+		assert_eq!(Gtin::parse(b"9506000134352"), Err(GtinError::Format));
+		assert_eq!(Gtin::parse(b"095060001343520"), Err(GtinError::Format));
+		assert_eq!(Gtin::parse(b"0950600013435A"), Err(GtinError::Format));
+		assert_eq!(Gtin::parse(b"0950600013435 "), Err(GtinError::Format));
+		assert_eq!(Gtin::parse(b""), Err(GtinError::Format));
+	}
+
+	#[test]
+	fn expiry_dates_follow_gs1() {
+		let ymd = |s: &[u8]| ExpiryDate::parse(s, START).map(|d| (d.year, d.month, d.day));
+		assert_eq!(ymd(b"271231"), Some((2027, 12, 31)));
+		assert_eq!(ymd(b"270101"), Some((2027, 1, 1)));
+		// DD = 00: the last day of the month, leap years counted.
+		assert_eq!(ymd(b"270200"), Some((2027, 2, 28)));
+		assert_eq!(ymd(b"280200"), Some((2028, 2, 29)));
+		assert_eq!(ymd(b"270400"), Some((2027, 4, 30)));
+		assert_eq!(ymd(b"271200"), Some((2027, 12, 31)));
+		// Leap days.
+		assert_eq!(ymd(b"280229"), Some((2028, 2, 29)));
+		assert_eq!(ymd(b"240229"), Some((2024, 2, 29)));
+		assert_eq!(ymd(b"000229"), Some((2000, 2, 29)));
+		assert_eq!(ymd(b"270229"), None);
+		// Invalid months and days.
+		assert_eq!(ymd(b"270001"), None);
+		assert_eq!(ymd(b"271301"), None);
+		assert_eq!(ymd(b"270431"), None);
+		assert_eq!(ymd(b"270132"), None);
+		assert_eq!(ymd(b"27123"), None);
+		assert_eq!(ymd(b"2712310"), None);
+		assert_eq!(ymd(b"27-231"), None);
+	}
+
+	#[test]
+	fn century_follows_the_gs1_sliding_window() {
+		let year = |s: &[u8], now: Moment| ExpiryDate::parse(s, now).map(|d| d.year);
+		// In 2026: 76 is 2076 (difference 50), 77 is 1977 (difference 51).
+		assert_eq!(year(b"760101", START), Some(2076));
+		assert_eq!(year(b"770101", START), Some(1977));
+		assert_eq!(year(b"990101", START), Some(1999));
+		// In 2090 (day 43_829 = 2090-01-01): 40 is 2140 (difference -50), 41 is 2041.
+		let in_2090 = 43_829 * DAY;
+		assert_eq!(year(b"400101", in_2090), Some(2140));
+		assert_eq!(year(b"410101", in_2090), Some(2041));
+		// Before 1970 (in 1970, 21 and above are 19xx; 20 → 2020) is refused.
+		assert_eq!(year(b"690101", 0), None);
+		assert_eq!(year(b"700101", 0), Some(1970));
+	}
+
+	#[test]
+	fn calendar_arithmetic() {
+		assert_eq!(crate::days_from_civil(1970, 1, 1), 0);
+		assert_eq!(crate::days_from_civil(2000, 3, 1), 11_017);
+		assert_eq!(crate::days_from_civil(2026, 1, 15) * DAY, START);
+		assert_eq!(crate::year_from_days(START / DAY), 2026);
+		assert_eq!(crate::year_from_days(crate::days_from_civil(2028, 12, 31)), 2028);
+		assert_eq!(crate::year_from_days(crate::days_from_civil(2029, 1, 1)), 2029);
+		assert_eq!(crate::year_from_days(crate::days_from_civil(2028, 2, 29)), 2028);
+		assert!(crate::is_leap_year(2000) && crate::is_leap_year(2024));
+		assert!(!crate::is_leap_year(2100) && !crate::is_leap_year(2027));
+	}
+
+	#[test]
+	fn a_unit_expires_after_its_expiry_day() {
+		let date = ExpiryDate::parse(EXPIRY, START).expect("valid");
+		assert_eq!(date.end_of_day(), EXPIRY_END);
+		assert!(!date.is_expired_at(EXPIRY_END));
+		assert!(date.is_expired_at(EXPIRY_END + 1));
+		assert_eq!(&date.to_yymmdd(), EXPIRY);
+		let june = ExpiryDate { year: 2027, month: 6, day: 30 };
+		assert_eq!(june.end_of_day(), 1_814_399_999_999);
+	}
+
+	#[test]
+	fn character_set_82() {
+		assert!(crate::is_gs1_value(b"ABC-123/x.y_z%&'()*+,:;<=>?!\""));
+		for bad in [&b""[..], b"A B", b"A#", b"A$", b"A@", b"A[", b"A\\", b"A^", b"A`", b"A{", b"A~"]
+		{
+			assert!(!crate::is_gs1_value(bad), "{bad:?}");
+		}
+		assert!(!crate::is_gs1_value("É".as_bytes()));
+	}
+
+	#[test]
+	fn serial_leaf_is_the_serial_hash() {
+		assert_eq!(serials_root(&[b"SN1"]), serial_hash(b"SN1"));
+		assert_eq!(serial_hash(b"SN1"), H256(sp_io::hashing::blake2_256(b"SN1")));
+	}
+
+	#[test]
+	fn proof_lengths() {
+		assert_eq!(expected_proof_len(1, 0), 0);
+		assert_eq!(expected_proof_len(2, 1), 1);
+		assert_eq!(expected_proof_len(3, 2), 1);
+		assert_eq!(expected_proof_len(1000, 0), 10);
+		assert_eq!(expected_proof_len(1_000_000, 0), 20);
+		assert_eq!(expected_proof_len(5, 5), 0);
+	}
+
+	#[test]
+	fn integrity_test_passes() {
+		ExtBuilder::default().build_and_execute(|| {
+			<DrugProvenance as Hooks<u64>>::integrity_test();
+		});
+	}
+}
+
+mod register_product {
+	use super::*;
+
+	#[test]
+	fn works_for_manufacturer_staff_and_admin() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			System::assert_last_event(
+				Event::ProductRegistered {
+					gtin: gtin(GTIN),
+					manufacturer: MAKER_A,
+					metadata_hash: metadata(),
+				}
+				.into(),
+			);
+			assert_ok!(DrugProvenance::register_product(signed(MAKER_A), gtin_in(GTIN_2), metadata()));
+			assert_eq!(
+				Products::<Test>::get(gtin(GTIN)),
+				Some(Product { manufacturer: MAKER_A, metadata_hash: metadata(), registered_at: START })
+			);
+			assert_eq!(ProductsOf::<Test>::get(MAKER_A).into_inner(), vec![gtin(GTIN), gtin(GTIN_2)]);
+			assert_eq!(
+				DrugProvenance::products_of(&MAKER_A).into_iter().map(|(g, _)| g).collect::<Vec<_>>(),
+				vec![gtin(GTIN), gtin(GTIN_2)]
+			);
+			assert!(DrugProvenance::products_of(&MAKER_B).is_empty());
+		});
+	}
+
+	#[test]
+	fn needs_an_active_manufacturer() {
+		ExtBuilder::default().build_and_execute(|| {
+			let call = |who| DrugProvenance::register_product(signed(who), gtin_in(GTIN), metadata());
+			assert_noop!(
+				DrugProvenance::register_product(RuntimeOrigin::none(), gtin_in(GTIN), metadata()),
+				BadOrigin
+			);
+			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
+			assert_noop!(call(PHARMACIST_A), Error::<Test>::MissingRole);
+			assert_noop!(call(INSPECTOR), Error::<Test>::MissingRole);
+			suspend(MAKER_A);
+			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::OrganizationSuspended);
+		});
+	}
+
+	#[test]
+	fn bad_gtin_is_refused() {
+		ExtBuilder::default().build_and_execute(|| {
+			let call = |g: &[u8]| DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(g), metadata());
+			assert_noop!(call(b"09506000134353"), Error::<Test>::InvalidGtinCheckDigit);
+			assert_noop!(call(b"9506000134352"), Error::<Test>::InvalidGtin);
+			assert_noop!(call(b"0950600013435X"), Error::<Test>::InvalidGtin);
+			assert_noop!(call(b""), Error::<Test>::InvalidGtin);
+		});
+	}
+
+	#[test]
+	fn zero_metadata_hash_is_refused() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(GTIN), H256::zero()),
+				Error::<Test>::ZeroMetadataHash
+			);
+		});
+	}
+
+	#[test]
+	fn a_gtin_is_registered_once() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			assert_noop!(
+				DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(GTIN), metadata()),
+				Error::<Test>::GtinAlreadyRegistered
+			);
+			assert_noop!(
+				DrugProvenance::register_product(signed(MAKER_B_STAFF), gtin_in(GTIN), metadata()),
+				Error::<Test>::GtinAlreadyRegistered
+			);
+		});
+	}
+
+	#[test]
+	fn product_list_is_bounded() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			register(GTIN_2);
+			register(b"10012345678902");
+			assert_eq!(ProductsOf::<Test>::get(MAKER_A).len() as u32, MAX_PRODUCTS);
+			assert_noop!(
+				DrugProvenance::register_product(
+					signed(MAKER_A_STAFF),
+					gtin_in(b"04006381333931"),
+					metadata()
+				),
+				Error::<Test>::TooManyProducts
+			);
+			// Another manufacturer is not affected.
+			assert_ok!(DrugProvenance::register_product(
+				signed(MAKER_B_STAFF),
+				gtin_in(b"04006381333931"),
+				metadata()
+			));
+		});
+	}
+}
+
+mod commission_batch {
+	use super::*;
+
+	#[test]
+	fn works_and_gives_the_manufacturer_custody() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			assert_eq!(id, 0);
+			let root = serials_root(&serials);
+			let date = ExpiryDate { year: 2027, month: 12, day: 31 };
+			System::assert_last_event(
+				Event::BatchCommissioned {
+					batch_id: 0,
+					gtin: gtin(GTIN),
+					lot: lot(LOT),
+					expiry: date,
+					quantity: 10,
+					serials_root: root,
+					manufacturer: MAKER_A,
+				}
+				.into(),
+			);
+			assert_eq!(
+				batch(0),
+				Batch {
+					gtin: gtin(GTIN),
+					lot: lot(LOT),
+					expiry: date,
+					quantity: 10,
+					serials_root: root,
+					manufacturer: MAKER_A,
+					commissioned_at: START,
+					in_transit: 0,
+					dispensed: 0,
+					suspect_reports: 0,
+					history_pruned: 0,
+					recalled: None,
+				}
+			);
+			assert_eq!(BatchOf::<Test>::get(gtin(GTIN), lot(LOT)), Some(0));
+			assert_eq!(custody(0, MAKER_A), c(10, 0, 0));
+			assert_eq!(holder_list(0), vec![MAKER_A]);
+			assert_eq!(
+				DrugProvenance::batch_history(0),
+				vec![CustodyEvent::Commissioned { by: MAKER_A, quantity: 10, at: START }]
+			);
+			assert_eq!(NextBatchId::<Test>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn needs_an_active_manufacturer() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			let call = |who| {
+				DrugProvenance::commission_batch(
+					signed(who),
+					gtin_in(GTIN),
+					lot(LOT),
+					expiry(EXPIRY),
+					10,
+					H256::repeat_byte(1),
+				)
+			};
+			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
+			assert_noop!(call(CLERK), Error::<Test>::MissingRole);
+			suspend(MAKER_A);
+			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::OrganizationSuspended);
+		});
+	}
+
+	fn commission(
+		who: AccountId,
+		g: &[u8],
+		l: &[u8],
+		e: &[u8],
+		quantity: u32,
+		root: H256,
+	) -> frame_support::dispatch::DispatchResult {
+		DrugProvenance::commission_batch(signed(who), gtin_in(g), lot(l), expiry(e), quantity, root)
+	}
+
+	#[test]
+	fn gtin_must_be_valid_registered_and_owned() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			let root = H256::repeat_byte(1);
+			assert_noop!(
+				commission(MAKER_A_STAFF, b"09506000134353", LOT, EXPIRY, 10, root),
+				Error::<Test>::InvalidGtinCheckDigit
+			);
+			assert_noop!(
+				commission(MAKER_A_STAFF, b"0950600013435", LOT, EXPIRY, 10, root),
+				Error::<Test>::InvalidGtin
+			);
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN_2, LOT, EXPIRY, 10, root),
+				Error::<Test>::UnknownProduct
+			);
+			// A foreign GTIN: Maker B cannot commission Maker A's product.
+			assert_noop!(
+				commission(MAKER_B_STAFF, GTIN, LOT, EXPIRY, 10, root),
+				Error::<Test>::NotProductOwner
+			);
+		});
+	}
+
+	#[test]
+	fn lot_must_be_gs1() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			let root = H256::repeat_byte(1);
+			for bad in [&b""[..], b"LOT 1", b"LOT#1", b"lot~"] {
+				assert_noop!(
+					commission(MAKER_A_STAFF, GTIN, bad, EXPIRY, 10, root),
+					Error::<Test>::InvalidLot
+				);
+			}
+			assert_ok!(commission(MAKER_A_STAFF, GTIN, b"ABCDEFGHIJ0123456789", EXPIRY, 10, root));
+		});
+	}
+
+	#[test]
+	fn expiry_must_be_a_valid_future_date() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			let root = H256::repeat_byte(1);
+			for bad in [&b"271301"[..], b"270230", b"27123", b"2712AB", b"270431"] {
+				assert_noop!(
+					commission(MAKER_A_STAFF, GTIN, LOT, bad, 10, root),
+					Error::<Test>::InvalidExpiry
+				);
+			}
+			// Yesterday (2026-01-14) and a 1999 date (YY = 99 in 2026) have passed.
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN, LOT, b"260114", 10, root),
+				Error::<Test>::BatchExpired
+			);
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN, LOT, b"991231", 10, root),
+				Error::<Test>::BatchExpired
+			);
+			// Today is still fine; so is DD = 00 of this month.
+			assert_ok!(commission(MAKER_A_STAFF, GTIN, b"L1", b"260115", 10, root));
+			assert_ok!(commission(MAKER_A_STAFF, GTIN, b"L2", b"260100", 10, root));
+			assert_eq!(batch(1).expiry, ExpiryDate { year: 2026, month: 1, day: 31 });
+		});
+	}
+
+	#[test]
+	fn quantity_and_root_are_checked() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			let root = H256::repeat_byte(1);
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN, LOT, EXPIRY, 0, root),
+				Error::<Test>::ZeroQuantity
+			);
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN, LOT, EXPIRY, MAX_QUANTITY + 1, root),
+				Error::<Test>::QuantityTooLarge
+			);
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN, LOT, EXPIRY, 10, H256::zero()),
+				Error::<Test>::ZeroSerialsRoot
+			);
+			assert_ok!(commission(MAKER_A_STAFF, GTIN, LOT, EXPIRY, MAX_QUANTITY, root));
+		});
+	}
+
+	#[test]
+	fn a_lot_is_commissioned_once_per_gtin() {
+		ExtBuilder::default().build_and_execute(|| {
+			setup(10);
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN, LOT, EXPIRY, 10, H256::repeat_byte(2)),
+				Error::<Test>::LotAlreadyCommissioned
+			);
+			// The same lot of another product is another batch.
+			register(GTIN_2);
+			let (id, _) = commission_lot(GTIN_2, LOT, 5);
+			assert_eq!(id, 1);
+			assert_eq!(DrugProvenance::batch_of(GTIN_2.to_vec(), LOT.to_vec()), Some(1));
+			assert_eq!(DrugProvenance::batch_of(GTIN.to_vec(), LOT.to_vec()), Some(0));
+		});
+	}
+}
+
+mod ship_and_receive {
+	use super::*;
+
+	#[test]
+	fn two_step_hand_over_works() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(100);
+			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 60);
+			System::assert_last_event(
+				Event::ShipmentSent { shipment_id: 0, batch_id: id, from: MAKER_A, to: DISTRIBUTOR, quantity: 60 }
+					.into(),
+			);
+			assert_eq!(custody(id, MAKER_A), c(40, 0, 60));
+			assert_eq!(custody(id, DISTRIBUTOR), c(0, 60, 0));
+			assert_eq!(batch(id).in_transit, 60);
+			assert_eq!(holder_list(id), vec![MAKER_A, DISTRIBUTOR]);
+			assert_eq!(
+				DrugProvenance::shipment(shipment),
+				Some(Shipment { batch_id: id, from: MAKER_A, to: DISTRIBUTOR, quantity: 60, sent_at: START })
+			);
+
+			advance_time(1_000);
+			assert_ok!(DrugProvenance::receive(signed(CLERK), shipment));
+			System::assert_last_event(
+				Event::ShipmentReceived {
+					shipment_id: 0,
+					batch_id: id,
+					from: MAKER_A,
+					to: DISTRIBUTOR,
+					quantity: 60,
+				}
+				.into(),
+			);
+			assert_eq!(custody(id, MAKER_A), c(40, 0, 0));
+			assert_eq!(custody(id, DISTRIBUTOR), c(60, 0, 0));
+			assert_eq!(batch(id).in_transit, 0);
+			assert!(Shipments::<Test>::get(shipment).is_none());
+			assert_eq!(
+				DrugProvenance::batch_history(id)[1..],
+				[
+					CustodyEvent::Shipped { shipment_id: 0, from: MAKER_A, to: DISTRIBUTOR, quantity: 60, at: START },
+					CustodyEvent::Received {
+						shipment_id: 0,
+						from: MAKER_A,
+						to: DISTRIBUTOR,
+						quantity: 60,
+						at: START + 1_000
+					},
+				]
+			);
+		});
+	}
+
+	#[test]
+	fn a_distributor_splits_a_batch_across_pharmacies() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(100);
+			hand_over(MAKER_A_STAFF, id, DISTRIBUTOR, CLERK, 100);
+			// The manufacturer holds nothing any more and leaves the holder list.
+			assert_eq!(holder_list(id), vec![DISTRIBUTOR]);
+			hand_over(CLERK, id, PHARMACY_A, PHARMACIST_A, 30);
+			hand_over(CLERK, id, PHARMACY_B, PHARMACIST_B, 50);
+			assert_eq!(held(id, DISTRIBUTOR), 20);
+			assert_eq!(held(id, PHARMACY_A), 30);
+			assert_eq!(held(id, PHARMACY_B), 50);
+			assert_eq!(holder_list(id), vec![DISTRIBUTOR, PHARMACY_A, PHARMACY_B]);
+			// A pharmacy can pass units on (e.g. to a sister pharmacy).
+			hand_over(PHARMACIST_A, id, PHARMACY_B, PHARMACIST_B, 30);
+			assert_eq!(holder_list(id), vec![DISTRIBUTOR, PHARMACY_B]);
+			assert_eq!(
+				DrugProvenance::holders(id),
+				vec![(DISTRIBUTOR, c(20, 0, 0)), (PHARMACY_B, c(80, 0, 0))]
+			);
+		});
+	}
+
+	#[test]
+	fn sender_needs_an_active_custody_role() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			assert_noop!(DrugProvenance::ship(signed(OUTSIDER), id, DISTRIBUTOR, 1), Error::<Test>::NotAMember);
+			assert_noop!(DrugProvenance::ship(signed(DOCTOR), id, DISTRIBUTOR, 1), Error::<Test>::MissingRole);
+			assert_noop!(DrugProvenance::ship(signed(INSPECTOR), id, DISTRIBUTOR, 1), Error::<Test>::MissingRole);
+			suspend(MAKER_A);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 1),
+				Error::<Test>::OrganizationSuspended
+			);
+		});
+	}
+
+	#[test]
+	fn quantity_and_batch_are_checked() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			assert_noop!(DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 0), Error::<Test>::ZeroQuantity);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), 7, DISTRIBUTOR, 1),
+				Error::<Test>::UnknownBatch
+			);
+			assert_noop!(DrugProvenance::ship(signed(MAKER_A_STAFF), id, MAKER_A, 1), Error::<Test>::ShipToSelf);
+		});
+	}
+
+	#[test]
+	fn recipient_must_be_an_active_custody_organization() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			let to = |to| DrugProvenance::ship(signed(MAKER_A_STAFF), id, to, 1);
+			assert_noop!(to(OUTSIDER), Error::<Test>::RecipientNotMember);
+			// A staff key is not an organization: ship to its organization instead.
+			assert_noop!(to(CLERK), Error::<Test>::RecipientNotMember);
+			assert_noop!(to(HOSPITAL), Error::<Test>::RecipientMissingRole);
+			assert_noop!(to(REGULATOR), Error::<Test>::RecipientMissingRole);
+			suspend(PHARMACY_A);
+			assert_noop!(to(PHARMACY_A), Error::<Test>::RecipientSuspended);
+			// Manufacturers can receive (e.g. returns, contract manufacturing).
+			assert_ok!(to(MAKER_B));
+		});
+	}
+
+	#[test]
+	fn nobody_ships_more_than_they_hold() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 11),
+				Error::<Test>::InsufficientCustody
+			);
+			// A distributor holding nothing of the batch.
+			assert_noop!(
+				DrugProvenance::ship(signed(CLERK), id, PHARMACY_A, 1),
+				Error::<Test>::InsufficientCustody
+			);
+			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 6);
+			// Units in transit are not held: neither by the sender nor by the recipient.
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 5),
+				Error::<Test>::InsufficientCustody
+			);
+			assert_noop!(
+				DrugProvenance::ship(signed(CLERK), id, PHARMACY_A, 1),
+				Error::<Test>::InsufficientCustody
+			);
+			assert_ok!(DrugProvenance::receive(signed(CLERK), shipment));
+			assert_noop!(
+				DrugProvenance::ship(signed(CLERK), id, PHARMACY_A, 7),
+				Error::<Test>::InsufficientCustody
+			);
+			ship(CLERK, id, PHARMACY_A, 6);
+		});
+	}
+
+	#[test]
+	fn holder_list_is_bounded() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			ship(MAKER_A_STAFF, id, DISTRIBUTOR, 1);
+			ship(MAKER_A_STAFF, id, DISTRIBUTOR_B, 1);
+			ship(MAKER_A_STAFF, id, PHARMACY_A, 1);
+			assert_eq!(holder_list(id).len() as u32, MAX_HOLDERS);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, PHARMACY_B, 1),
+				Error::<Test>::TooManyHolders
+			);
+			// Existing holders can still be shipped to.
+			ship(MAKER_A_STAFF, id, PHARMACY_A, 1);
+			// Once a holder's custody is empty, its slot is free again.
+			let to_b = NextShipmentId::<Test>::get() - 3;
+			assert_ok!(DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), to_b));
+			assert!(!holder_list(id).contains(&DISTRIBUTOR_B));
+			ship(MAKER_A_STAFF, id, PHARMACY_B, 1);
+		});
+	}
+
+	#[test]
+	fn only_the_recipient_receives() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 5);
+			assert_noop!(DrugProvenance::receive(signed(PHARMACIST_A), shipment), Error::<Test>::NotShipmentRecipient);
+			assert_noop!(DrugProvenance::receive(signed(MAKER_A_STAFF), shipment), Error::<Test>::NotShipmentRecipient);
+			assert_noop!(DrugProvenance::receive(signed(OUTSIDER), shipment), Error::<Test>::NotAMember);
+			assert_noop!(DrugProvenance::receive(signed(DOCTOR), shipment), Error::<Test>::MissingRole);
+			assert_noop!(DrugProvenance::receive(signed(CLERK), shipment + 1), Error::<Test>::UnknownShipment);
+			// The organization's admin can receive as well as its staff.
+			assert_ok!(DrugProvenance::receive(signed(DISTRIBUTOR), shipment));
+			assert_noop!(DrugProvenance::receive(signed(CLERK), shipment), Error::<Test>::UnknownShipment);
+		});
+	}
+
+	#[test]
+	fn a_suspended_recipient_cannot_receive() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 5);
+			suspend(DISTRIBUTOR);
+			assert_noop!(DrugProvenance::receive(signed(CLERK), shipment), Error::<Test>::OrganizationSuspended);
+			// The sender takes the goods back.
+			assert_ok!(DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), shipment));
+			assert_eq!(custody(id, MAKER_A), c(10, 0, 0));
+		});
+	}
+}
+
+mod cancel_shipment {
+	use super::*;
+
+	#[test]
+	fn returns_the_units_to_the_sender() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			hand_over(MAKER_A_STAFF, id, DISTRIBUTOR, CLERK, 10);
+			let shipment = ship(CLERK, id, PHARMACY_A, 4);
+			assert_ok!(DrugProvenance::cancel_shipment(signed(CLERK), shipment));
+			System::assert_last_event(
+				Event::ShipmentCancelled {
+					shipment_id: shipment,
+					batch_id: id,
+					from: DISTRIBUTOR,
+					to: PHARMACY_A,
+					quantity: 4,
+				}
+				.into(),
+			);
+			assert_eq!(custody(id, DISTRIBUTOR), c(10, 0, 0));
+			assert_eq!(custody(id, PHARMACY_A), c(0, 0, 0));
+			assert_eq!(holder_list(id), vec![DISTRIBUTOR]);
+			assert_eq!(batch(id).in_transit, 0);
+			assert!(matches!(
+				DrugProvenance::batch_history(id).last(),
+				Some(CustodyEvent::Cancelled { quantity: 4, .. })
+			));
+			assert_noop!(DrugProvenance::receive(signed(PHARMACIST_A), shipment), Error::<Test>::UnknownShipment);
+		});
+	}
+
+	#[test]
+	fn only_the_sender_cancels() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 5);
+			assert_noop!(
+				DrugProvenance::cancel_shipment(signed(CLERK), shipment),
+				Error::<Test>::NotShipmentSender
+			);
+			assert_noop!(
+				DrugProvenance::cancel_shipment(signed(OUTSIDER), shipment),
+				Error::<Test>::NotAMember
+			);
+			assert_noop!(
+				DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), shipment + 1),
+				Error::<Test>::UnknownShipment
+			);
+			assert_ok!(DrugProvenance::receive(signed(CLERK), shipment));
+			assert_noop!(
+				DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), shipment),
+				Error::<Test>::UnknownShipment
+			);
+		});
+	}
+}
+
+mod dispense {
+	use super::*;
+
+	#[test]
+	fn works_with_a_proof() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			to_pharmacy(id, 5);
+			advance_time(1_000);
+			dispense(PHARMACIST_A, id, &serials, 3);
+			let hash = serial_hash(&serials[3]);
+			System::assert_last_event(
+				Event::UnitDispensed { batch_id: id, serial_hash: hash, pharmacy: PHARMACY_A }.into(),
+			);
+			assert_eq!(
+				Dispensed::<Test>::get(id, hash),
+				Some(DispenseInfo { pharmacy: PHARMACY_A, at: START + 1_000 })
+			);
+			assert_eq!(held(id, PHARMACY_A), 4);
+			assert_eq!(batch(id).dispensed, 1);
+			// Consecutive dispenses by one pharmacy are one history entry with a count.
+			dispense(PHARMACY_A, id, &serials, 4);
+			dispense(PHARMACIST_A, id, &serials, 9);
+			assert_eq!(
+				DrugProvenance::batch_history(id).last(),
+				Some(&CustodyEvent::Dispensed { pharmacy: PHARMACY_A, count: 3, at: START + 1_000 })
+			);
+			assert_eq!(DrugProvenance::batch_history(id).len(), 6);
+		});
+	}
+
+	#[test]
+	fn a_thousand_serial_tree() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(1_000);
+			to_pharmacy(id, 3);
+			for k in [0u32, 577, 999] {
+				let proof = proof_of(&serials, k);
+				assert_eq!(proof.siblings.len() as u32, expected_proof_len(1_000, k));
+				let status = DrugProvenance::verify_unit(
+					GTIN.to_vec(),
+					LOT.to_vec(),
+					serials[k as usize].clone(),
+					api_proof(&proof),
+				);
+				assert!(status.is_dispensable());
+				dispense(PHARMACIST_A, id, &serials, k);
+				let status = DrugProvenance::verify_unit(
+					GTIN.to_vec(),
+					LOT.to_vec(),
+					serials[k as usize].clone(),
+					api_proof(&proof),
+				);
+				assert!(status.authentic && status.dispensed.is_some());
+			}
+			assert_eq!(batch(id).dispensed, 3);
+			assert_eq!(held(id, PHARMACY_A), 0);
+			assert!(!holder_list(id).contains(&PHARMACY_A));
+		});
+	}
+
+	#[test]
+	fn needs_an_active_pharmacy() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			let call = |who| DrugProvenance::dispense(signed(who), id, serial(&serials[0]), proof_of(&serials, 0));
+			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
+			// The manufacturer and the distributor hold units but are not pharmacies.
+			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::MissingRole);
+			assert_noop!(call(DOCTOR), Error::<Test>::MissingRole);
+			to_pharmacy(id, 1);
+			suspend(PHARMACY_A);
+			assert_noop!(call(PHARMACIST_A), Error::<Test>::OrganizationSuspended);
+		});
+	}
+
+	#[test]
+	fn needs_custody() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			let call = |who| DrugProvenance::dispense(signed(who), id, serial(&serials[0]), proof_of(&serials, 0));
+			assert_noop!(call(PHARMACIST_A), Error::<Test>::NoCustody);
+			hand_over(MAKER_A_STAFF, id, DISTRIBUTOR, CLERK, 10);
+			let shipment = ship(CLERK, id, PHARMACY_A, 1);
+			// Incoming units are not held yet.
+			assert_noop!(call(PHARMACIST_A), Error::<Test>::NoCustody);
+			assert_ok!(DrugProvenance::receive(signed(PHARMACIST_A), shipment));
+			assert_noop!(call(PHARMACIST_B), Error::<Test>::NoCustody);
+			assert_ok!(call(PHARMACIST_A));
+			// Its one unit is gone.
+			assert_noop!(
+				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[1]), proof_of(&serials, 1)),
+				Error::<Test>::NoCustody
+			);
+			assert_noop!(
+				DrugProvenance::dispense(signed(PHARMACIST_A), 9, serial(&serials[1]), proof_of(&serials, 1)),
+				Error::<Test>::UnknownBatch
+			);
+		});
+	}
+
+	#[test]
+	fn bad_proof_is_refused() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			to_pharmacy(id, 5);
+			let call = |s: &[u8], proof: SerialProofOf<Test>| {
+				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(s), proof)
+			};
+			let good = proof_of(&serials, 3);
+			// Misfit proofs: wrong leaf count, index out of range, shortened, padded.
+			assert_noop!(
+				call(&serials[3], SerialProof { leaf_count: 11, ..good.clone() }),
+				Error::<Test>::InvalidProof
+			);
+			assert_noop!(
+				call(&serials[3], SerialProof { leaf_index: 10, ..good.clone() }),
+				Error::<Test>::InvalidProof
+			);
+			let mut short = good.clone();
+			short.siblings.pop();
+			assert_noop!(call(&serials[3], short), Error::<Test>::InvalidProof);
+			let mut long = good.clone();
+			long.siblings.try_push(H256::repeat_byte(7)).unwrap();
+			assert_noop!(call(&serials[3], long), Error::<Test>::InvalidProof);
+			// Well-formed proofs that do not lead to the root.
+			assert_noop!(
+				call(&serials[3], SerialProof { leaf_index: 4, ..good.clone() }),
+				Error::<Test>::SerialNotInBatch
+			);
+			let mut tampered = good.clone();
+			tampered.siblings[0] = H256::repeat_byte(9);
+			assert_noop!(call(&serials[3], tampered), Error::<Test>::SerialNotInBatch);
+			// A serial that is not in the batch (a counterfeit) with a genuine proof.
+			assert_noop!(call(b"FAKE0001", good.clone()), Error::<Test>::SerialNotInBatch);
+			// Malformed serials never reach the proof.
+			assert_noop!(call(b"SN 3", good.clone()), Error::<Test>::InvalidSerial);
+			assert_noop!(call(b"", good.clone()), Error::<Test>::InvalidSerial);
+			assert_ok!(call(&serials[3], good));
+		});
+	}
+
+	#[test]
+	fn a_serial_of_another_batch_is_not_in_this_one() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			let other: Vec<Vec<u8>> = (0..10).map(|i| format!("X{i}").into_bytes()).collect();
+			register(GTIN_2);
+			let (other_id, _) = (NextBatchId::<Test>::get(), ());
+			assert_ok!(DrugProvenance::commission_batch(
+				signed(MAKER_A_STAFF),
+				gtin_in(GTIN_2),
+				lot(b"OTHER"),
+				expiry(EXPIRY),
+				10,
+				serials_root(&other),
+			));
+			to_pharmacy(id, 5);
+			assert_noop!(
+				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&other[2]), proof_of(&other, 2)),
+				Error::<Test>::SerialNotInBatch
+			);
+			assert_eq!(other_id, 1);
+		});
+	}
+
+	#[test]
+	fn double_dispense_is_refused() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			to_pharmacy(id, 5);
+			hand_over(MAKER_A_STAFF, id, PHARMACY_B, PHARMACIST_B, 5);
+			dispense(PHARMACIST_A, id, &serials, 3);
+			let again = |who| DrugProvenance::dispense(signed(who), id, serial(&serials[3]), proof_of(&serials, 3));
+			assert_noop!(again(PHARMACIST_A), Error::<Test>::SerialAlreadyDispensed);
+			assert_noop!(again(PHARMACIST_B), Error::<Test>::SerialAlreadyDispensed);
+		});
+	}
+
+	#[test]
+	fn expired_batch_cannot_be_dispensed() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			to_pharmacy(id, 5);
+			// On the expiry day's last millisecond it still can.
+			Timestamp::set_timestamp(EXPIRY_END);
+			dispense(PHARMACIST_A, id, &serials, 0);
+			advance_time(1);
+			assert_noop!(
+				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[1]), proof_of(&serials, 1)),
+				Error::<Test>::BatchExpired
+			);
+			// Expired units can still move (e.g. back to the manufacturer for destruction).
+			hand_over(PHARMACIST_A, id, MAKER_A, MAKER_A_STAFF, 4);
+			assert_eq!(held(id, MAKER_A), 9);
+		});
+	}
+
+	#[test]
+	fn recalled_batch_cannot_be_dispensed() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			to_pharmacy(id, 5);
+			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 1));
+			assert_noop!(
+				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[1]), proof_of(&serials, 1)),
+				Error::<Test>::BatchRecalled
+			);
+		});
+	}
+}
+
+mod report_suspect {
+	use super::*;
+
+	fn report(who: AccountId, batch_id: BatchId, s: &[u8], reason: SuspectReason) -> frame_support::dispatch::DispatchResult {
+		DrugProvenance::report_suspect(signed(who), batch_id, serial(s), reason)
+	}
+
+	#[test]
+	fn a_refused_double_dispense_leaves_a_durable_trace() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			to_pharmacy(id, 5);
+			dispense(PHARMACIST_A, id, &serials, 3);
+			advance_time(60_000);
+			// The clone is refused and nothing of the attempt is written...
+			assert_noop!(
+				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[3]), proof_of(&serials, 3)),
+				Error::<Test>::SerialAlreadyDispensed
+			);
+			// ...so the pharmacy reports it, in its own extrinsic.
+			assert_ok!(report(PHARMACIST_A, id, &serials[3], SuspectReason::DoubleDispense));
+			let hash = serial_hash(&serials[3]);
+			System::assert_last_event(
+				Event::SuspectReported {
+					batch_id: id,
+					serial_hash: hash,
+					reason: SuspectReason::DoubleDispense,
+					reporter: PHARMACY_A,
+				}
+				.into(),
+			);
+			assert_eq!(
+				DrugProvenance::suspect_reports(id),
+				vec![SuspectReport {
+					reporter: PHARMACY_A,
+					serial_hash: hash,
+					reason: SuspectReason::DoubleDispense,
+					at: START + 60_000,
+				}]
+			);
+			assert_eq!(batch(id).suspect_reports, 1);
+			let status =
+				DrugProvenance::verify_unit(GTIN.to_vec(), LOT.to_vec(), serials[3].clone(), api_proof(&proof_of(&serials, 3)));
+			assert_eq!(status.suspect_reports, 1);
+		});
+	}
+
+	#[test]
+	fn an_unknown_serial_is_reported() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			assert_ok!(report(CLERK, id, b"FAKE0001", SuspectReason::UnknownSerial));
+			assert_ok!(report(INSPECTOR, id, b"FAKE0002", SuspectReason::DamagedOrTampered));
+			assert_ok!(report(MAKER_A_STAFF, id, b"FAKE0003", SuspectReason::Other));
+			assert_eq!(
+				DrugProvenance::suspect_reports(id).iter().map(|r| r.reporter).collect::<Vec<_>>(),
+				vec![DISTRIBUTOR, REGULATOR, MAKER_A]
+			);
+		});
+	}
+
+	#[test]
+	fn checkable_claims_are_checked() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			for reason in [SuspectReason::DoubleDispense, SuspectReason::Recalled, SuspectReason::Expired] {
+				assert_noop!(report(PHARMACIST_A, id, &serials[0], reason), Error::<Test>::ClaimNotSupported);
+			}
+			to_pharmacy(id, 5);
+			dispense(PHARMACIST_A, id, &serials, 0);
+			assert_ok!(report(PHARMACIST_A, id, &serials[0], SuspectReason::DoubleDispense));
+			assert_noop!(
+				report(PHARMACIST_A, id, &serials[1], SuspectReason::DoubleDispense),
+				Error::<Test>::ClaimNotSupported
+			);
+			assert_ok!(DrugProvenance::recall_batch(signed(MAKER_A_STAFF), id, 2));
+			assert_ok!(report(PHARMACIST_A, id, &serials[1], SuspectReason::Recalled));
+			Timestamp::set_timestamp(EXPIRY_END + 1);
+			assert_ok!(report(PHARMACIST_A, id, &serials[1], SuspectReason::Expired));
+		});
+	}
+
+	#[test]
+	fn reporter_needs_an_active_supply_chain_or_regulator_role() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			let other = SuspectReason::Other;
+			assert_noop!(report(OUTSIDER, id, b"S1", other), Error::<Test>::NotAMember);
+			assert_noop!(report(DOCTOR, id, b"S1", other), Error::<Test>::MissingRole);
+			suspend(PHARMACY_B);
+			assert_noop!(report(PHARMACIST_B, id, b"S1", other), Error::<Test>::OrganizationSuspended);
+			assert_noop!(report(PHARMACIST_A, id + 1, b"S1", other), Error::<Test>::UnknownBatch);
+			assert_noop!(report(PHARMACIST_A, id, b"S 1", other), Error::<Test>::InvalidSerial);
+			assert_noop!(report(PHARMACIST_A, id, b"", other), Error::<Test>::InvalidSerial);
+		});
+	}
+
+	#[test]
+	fn at_the_bound_the_oldest_report_is_dropped() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			for i in 0..MAX_REPORTS + 2 {
+				assert_ok!(report(PHARMACIST_A, id, format!("S{i}").as_bytes(), SuspectReason::Other));
+			}
+			let kept: Vec<H256> = SuspectReports::<Test>::get(id).iter().map(|r| r.serial_hash).collect();
+			assert_eq!(kept, vec![serial_hash(b"S2"), serial_hash(b"S3"), serial_hash(b"S4")]);
+			assert_eq!(batch(id).suspect_reports, MAX_REPORTS + 2);
+		});
+	}
+}
+
+mod recall_batch {
+	use super::*;
+
+	#[test]
+	fn manufacturer_recalls_and_every_holder_is_listed() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(100);
+			hand_over(MAKER_A_STAFF, id, DISTRIBUTOR, CLERK, 60);
+			hand_over(CLERK, id, PHARMACY_A, PHARMACIST_A, 20);
+			ship(CLERK, id, PHARMACY_B, 15);
+			assert_ok!(DrugProvenance::recall_batch(signed(MAKER_A_STAFF), id, 42));
+			System::assert_last_event(
+				Event::BatchRecalled {
+					batch_id: id,
+					by: MAKER_A,
+					reason_code: 42,
+					holders: BoundedVec::truncate_from(vec![
+						(MAKER_A, c(40, 0, 0)),
+						(DISTRIBUTOR, c(25, 0, 15)),
+						(PHARMACY_A, c(20, 0, 0)),
+						(PHARMACY_B, c(0, 15, 0)),
+					]),
+					in_transit: 15,
+				}
+				.into(),
+			);
+			assert_eq!(batch(id).recalled, Some(Recall { by: MAKER_A, reason_code: 42, at: START }));
+			assert_eq!(
+				DrugProvenance::batch_history(id).last(),
+				Some(&CustodyEvent::Recalled { by: MAKER_A, reason_code: 42, at: START })
+			);
+		});
+	}
+
+	#[test]
+	fn a_regulator_recalls_any_batch() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 3));
+			assert!(batch(id).recalled.is_some_and(|r| r.by == REGULATOR));
+		});
+	}
+
+	#[test]
+	fn only_the_manufacturer_or_a_regulator() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			let call = |who| DrugProvenance::recall_batch(signed(who), id, 1);
+			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
+			assert_noop!(call(MAKER_B_STAFF), Error::<Test>::NotManufacturerOrRegulator);
+			assert_noop!(call(CLERK), Error::<Test>::NotManufacturerOrRegulator);
+			assert_noop!(call(PHARMACIST_A), Error::<Test>::NotManufacturerOrRegulator);
+			assert_noop!(
+				DrugProvenance::recall_batch(signed(INSPECTOR), id + 1, 1),
+				Error::<Test>::UnknownBatch
+			);
+			suspend(MAKER_A);
+			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::OrganizationSuspended);
+			suspend(REGULATOR);
+			assert_noop!(call(INSPECTOR), Error::<Test>::OrganizationSuspended);
+		});
+	}
+
+	#[test]
+	fn a_manufacturer_that_lost_its_role_cannot_recall() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			assert_ok!(ConsortiumCall::set_roles(
+				RuntimeOrigin::root(),
+				MAKER_A,
+				pallet_consortium::Roles::only(pallet_consortium::Role::Distributor)
+			));
+			assert_noop!(
+				DrugProvenance::recall_batch(signed(MAKER_A_STAFF), id, 1),
+				Error::<Test>::NotManufacturerOrRegulator
+			);
+		});
+	}
+
+	#[test]
+	fn recalling_twice_fails() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			assert_ok!(DrugProvenance::recall_batch(signed(MAKER_A_STAFF), id, 1));
+			assert_noop!(
+				DrugProvenance::recall_batch(signed(INSPECTOR), id, 2),
+				Error::<Test>::AlreadyRecalled
+			);
+		});
+	}
+
+	#[test]
+	fn a_recalled_batch_stops_moving_but_shipments_can_be_cancelled() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			hand_over(MAKER_A_STAFF, id, DISTRIBUTOR, CLERK, 6);
+			let pending = ship(CLERK, id, PHARMACY_A, 4);
+			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 1));
+			assert_noop!(
+				DrugProvenance::ship(signed(CLERK), id, PHARMACY_B, 1),
+				Error::<Test>::BatchRecalled
+			);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 1),
+				Error::<Test>::BatchRecalled
+			);
+			assert_noop!(
+				DrugProvenance::receive(signed(PHARMACIST_A), pending),
+				Error::<Test>::BatchRecalled
+			);
+			assert_ok!(DrugProvenance::cancel_shipment(signed(CLERK), pending));
+			assert_eq!(custody(id, DISTRIBUTOR), c(6, 0, 0));
+			assert_eq!(holder_list(id), vec![MAKER_A, DISTRIBUTOR]);
+		});
+	}
+}
+
+mod history {
+	use super::*;
+
+	#[test]
+	fn records_every_custody_step_in_order() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			let s0 = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 8);
+			assert_ok!(DrugProvenance::receive(signed(CLERK), s0));
+			let s1 = ship(CLERK, id, PHARMACY_A, 3);
+			assert_ok!(DrugProvenance::cancel_shipment(signed(CLERK), s1));
+			hand_over(CLERK, id, PHARMACY_A, PHARMACIST_A, 3);
+			dispense(PHARMACIST_A, id, &serials, 0);
+			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 9));
+			let kinds: Vec<&str> = DrugProvenance::batch_history(id)
+				.iter()
+				.map(|e| match e {
+					CustodyEvent::Commissioned { .. } => "commissioned",
+					CustodyEvent::Shipped { .. } => "shipped",
+					CustodyEvent::Received { .. } => "received",
+					CustodyEvent::Cancelled { .. } => "cancelled",
+					CustodyEvent::Dispensed { .. } => "dispensed",
+					CustodyEvent::Recalled { .. } => "recalled",
+				})
+				.collect();
+			assert_eq!(
+				kinds,
+				["commissioned", "shipped", "received", "shipped", "cancelled", "shipped"]
+					.into_iter()
+					.chain(["received", "dispensed"])
+					.collect::<Vec<_>>()
+			);
+			// MAX_HISTORY = 8: the recall dropped the oldest entry after Commissioned.
+			let history = DrugProvenance::batch_history(id);
+			assert_eq!(history.len() as u32, MAX_HISTORY);
+			assert!(matches!(history.first(), Some(CustodyEvent::Commissioned { .. })));
+			assert!(matches!(history.last(), Some(CustodyEvent::Recalled { reason_code: 9, .. })));
+			assert_eq!(batch(id).history_pruned, 1);
+		});
+	}
+
+	#[test]
+	fn at_the_bound_commissioned_and_the_newest_entries_are_kept() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(100);
+			let mut ids = vec![];
+			for _ in 0..10 {
+				ids.push(ship(MAKER_A_STAFF, id, DISTRIBUTOR, 1));
+			}
+			let history = BatchHistory::<Test>::get(id);
+			assert_eq!(history.len() as u32, MAX_HISTORY);
+			assert!(matches!(history.first(), Some(CustodyEvent::Commissioned { quantity: 100, .. })));
+			let shipped: Vec<ShipmentId> = history
+				.iter()
+				.filter_map(|e| match e {
+					CustodyEvent::Shipped { shipment_id, .. } => Some(*shipment_id),
+					_ => None,
+				})
+				.collect();
+			assert_eq!(shipped, ids[3..].to_vec());
+			assert_eq!(batch(id).history_pruned, 3);
+		});
+	}
+
+	#[test]
+	fn dispenses_by_alternating_pharmacies_are_separate_runs() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			hand_over(MAKER_A_STAFF, id, PHARMACY_A, PHARMACIST_A, 5);
+			hand_over(MAKER_A_STAFF, id, PHARMACY_B, PHARMACIST_B, 5);
+			dispense(PHARMACIST_A, id, &serials, 0);
+			dispense(PHARMACIST_A, id, &serials, 1);
+			dispense(PHARMACIST_B, id, &serials, 2);
+			dispense(PHARMACIST_A, id, &serials, 3);
+			let runs: Vec<(AccountId, u32)> = DrugProvenance::batch_history(id)
+				.into_iter()
+				.filter_map(|e| match e {
+					CustodyEvent::Dispensed { pharmacy, count, .. } => Some((pharmacy, count)),
+					_ => None,
+				})
+				.collect();
+			assert_eq!(runs, vec![(PHARMACY_A, 2), (PHARMACY_B, 1), (PHARMACY_A, 1)]);
+		});
+	}
+}
+
+mod conservation {
+	use super::*;
+
+	/// `sum(held) + in_transit + dispensed == quantity`, checked by hand (try_state checks
+	/// it again at the end of every test).
+	fn assert_conserved(id: BatchId) {
+		let b = batch(id);
+		let held: u32 = DrugProvenance::holders(id).iter().map(|(_, c)| c.held).sum();
+		assert_eq!(held + b.in_transit + b.dispensed, b.quantity);
+	}
+
+	#[test]
+	fn holds_across_splits_cancels_and_dispenses() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(50);
+			let s0 = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 30);
+			assert_conserved(id);
+			let s1 = ship(MAKER_A_STAFF, id, DISTRIBUTOR_B, 10);
+			assert_conserved(id);
+			assert_ok!(DrugProvenance::receive(signed(CLERK), s0));
+			assert_ok!(DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), s1));
+			assert_conserved(id);
+			hand_over(CLERK, id, PHARMACY_A, PHARMACIST_A, 12);
+			let s2 = ship(CLERK, id, PHARMACY_B, 10);
+			assert_conserved(id);
+			for k in 0..5 {
+				dispense(PHARMACIST_A, id, &serials, k);
+			}
+			assert_conserved(id);
+			assert_ok!(DrugProvenance::receive(signed(PHARMACIST_B), s2));
+			dispense(PHARMACIST_B, id, &serials, 40);
+			assert_conserved(id);
+			assert_eq!(
+				DrugProvenance::holders(id),
+				vec![
+					(MAKER_A, c(20, 0, 0)),
+					(DISTRIBUTOR, c(8, 0, 0)),
+					(PHARMACY_A, c(7, 0, 0)),
+					(PHARMACY_B, c(9, 0, 0)),
+				]
+			);
+			assert_eq!(batch(id).dispensed, 6);
+			assert_eq!(DrugProvenance::do_try_state(), Ok(()));
+		});
+	}
+
+	#[test]
+	fn try_state_catches_broken_conservation() {
+		ExtBuilder::default().build().execute_with(|| {
+			let (id, _) = setup(10);
+			assert_eq!(DrugProvenance::do_try_state(), Ok(()));
+			Holdings::<Test>::insert(id, MAKER_A, c(11, 0, 0));
+			assert!(DrugProvenance::do_try_state().is_err());
+			Holdings::<Test>::insert(id, MAKER_A, c(10, 0, 0));
+			assert_eq!(DrugProvenance::do_try_state(), Ok(()));
+			Batches::<Test>::mutate(id, |b| b.as_mut().unwrap().in_transit = 1);
+			assert!(DrugProvenance::do_try_state().is_err());
+		});
+	}
+
+	#[test]
+	fn try_state_catches_an_unlisted_holder() {
+		ExtBuilder::default().build().execute_with(|| {
+			let (id, _) = setup(10);
+			ship(MAKER_A_STAFF, id, DISTRIBUTOR, 4);
+			BatchHolders::<Test>::mutate(id, |h| h.retain(|a| *a != DISTRIBUTOR));
+			assert!(DrugProvenance::do_try_state().is_err());
+		});
+	}
+}
+
+mod runtime_api {
+	use super::*;
+
+	#[test]
+	fn verify_unit_reports_everything_about_a_pack() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			to_pharmacy(id, 5);
+			let check = |k: usize| {
+				DrugProvenance::verify_unit(
+					GTIN.to_vec(),
+					LOT.to_vec(),
+					serials[k].clone(),
+					api_proof(&proof_of(&serials, k as u32)),
+				)
+			};
+			let fresh = check(2);
+			assert_eq!(
+				fresh,
+				UnitStatus {
+					batch_id: Some(id),
+					authentic: true,
+					dispensed: None,
+					recalled: false,
+					expired: false,
+					expiry: Some(ExpiryDate { year: 2027, month: 12, day: 31 }),
+					holders: vec![(MAKER_A, c(5, 0, 0)), (PHARMACY_A, c(5, 0, 0))],
+					suspect_reports: 0,
+				}
+			);
+			assert!(fresh.is_dispensable());
+			dispense(PHARMACIST_A, id, &serials, 2);
+			assert_eq!(check(2).dispensed, Some(DispenseInfo { pharmacy: PHARMACY_A, at: START }));
+			assert!(!check(2).is_dispensable());
+			// A fake serial, a wrong proof.
+			let fake = DrugProvenance::verify_unit(
+				GTIN.to_vec(),
+				LOT.to_vec(),
+				b"FAKE".to_vec(),
+				api_proof(&proof_of(&serials, 2)),
+			);
+			assert!(!fake.authentic && fake.batch_id == Some(id));
+			let long_serial = DrugProvenance::verify_unit(
+				GTIN.to_vec(),
+				LOT.to_vec(),
+				vec![b'S'; 21],
+				api_proof(&proof_of(&serials, 2)),
+			);
+			assert!(!long_serial.authentic);
+			// Expired, recalled.
+			Timestamp::set_timestamp(EXPIRY_END + 1);
+			assert!(check(3).expired && !check(3).is_dispensable());
+			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 5));
+			assert!(check(3).recalled);
+		});
+	}
+
+	#[test]
+	fn verify_unit_of_an_unknown_pack() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (_, serials) = setup(10);
+			let proof = api_proof(&proof_of(&serials, 0));
+			let unknown = |g: &[u8], l: &[u8]| {
+				DrugProvenance::verify_unit(g.to_vec(), l.to_vec(), serials[0].clone(), proof.clone())
+			};
+			assert_eq!(unknown(GTIN_2, LOT), UnitStatus::unknown());
+			assert_eq!(unknown(b"09506000134353", LOT), UnitStatus::unknown());
+			assert_eq!(unknown(GTIN, b"OTHER"), UnitStatus::unknown());
+			assert_eq!(unknown(GTIN, &[b'L'; 21]), UnitStatus::unknown());
+			assert!(unknown(GTIN, LOT).authentic);
+		});
+	}
+
+	#[test]
+	fn queries() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, serials) = setup(10);
+			hand_over(MAKER_A_STAFF, id, PHARMACY_A, PHARMACIST_A, 2);
+			let pending = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 3);
+			assert_eq!(DrugProvenance::batch_of(GTIN.to_vec(), LOT.to_vec()), Some(id));
+			assert_eq!(DrugProvenance::batch_of(b"bad".to_vec(), LOT.to_vec()), None);
+			let info = DrugProvenance::batch(id).expect("batch");
+			assert_eq!(info.lot, LOT.to_vec());
+			assert_eq!(info.serials_root, serials_root(&serials));
+			assert_eq!(info.in_transit, 3);
+			assert_eq!(DrugProvenance::batch(id + 1), None);
+			assert_eq!(
+				DrugProvenance::holders(id),
+				vec![(MAKER_A, c(5, 0, 3)), (PHARMACY_A, c(2, 0, 0)), (DISTRIBUTOR, c(0, 3, 0))]
+			);
+			assert_eq!(DrugProvenance::batch_history(id).len(), 4);
+			assert!(DrugProvenance::batch_history(id + 1).is_empty());
+			assert!(DrugProvenance::holders(id + 1).is_empty());
+			assert!(DrugProvenance::suspect_reports(id).is_empty());
+			assert_eq!(DrugProvenance::shipment(pending).map(|s| s.quantity), Some(3));
+			assert_eq!(DrugProvenance::shipment(pending + 1), None);
+			assert_eq!(
+				DrugProvenance::products_of(&MAKER_A),
+				vec![(
+					gtin(GTIN),
+					Product { manufacturer: MAKER_A, metadata_hash: metadata(), registered_at: START }
+				)]
+			);
+		});
+	}
+}

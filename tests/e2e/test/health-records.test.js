@@ -6,24 +6,34 @@
 // extrinsic and three random members are proven by inclusion proofs; the
 // patient seals (crypto-shreds) the record and its hash still verifies.
 //
-// The client tooling is imported from the repository (scripts/client), exactly
-// as an app would use the module; scripts/test.sh installs its dependencies
-// before running this suite.
+// Hashes, trees and proofs come from the client tool's CLI (scripts/client,
+// `medchain-client hash | batch | prove | verify`), run as a hospital's export job
+// would run it; scripts/test.sh installs its dependencies before this suite.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, describe, it } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, randomAsHex, randomAsU8a } from '@polkadot/util-crypto';
+import { cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
-import { buildTree, contentHash, randomSalt, verifyProof } from '../../../scripts/client/src/index.js';
 import { expectPoolRejection, signAndWait, startNode } from '../lib/node.js';
 import { bytesToUtf8, eventNames, field, findEvent, sameAccount, toBool, toNumber, unwrapOption } from '../lib/values.js';
 
 const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
 const TX_TIMEOUT = { timeout: 180_000 };
 const BATCH_SIZE = 10_000;
+const CLIENT = fileURLToPath(new URL('../../../scripts/client/bin/medchain-client.js', import.meta.url));
+
+/** Run the client tool's CLI; its JSON output. */
+function client(...args) {
+  return JSON.parse(execFileSync(process.execPath, [CLIENT, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+}
 
 /** A FHIR R4 DiagnosticReport as a hospital's FHIR server would hold it. */
 function diagnosticReport(status) {
@@ -60,9 +70,18 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
 
   let metadataOk = false;
   let consented = false;
-  let anchored = null; // { recordId, hash, salt, resource, blockHash }
+  let anchored = null; // { recordId, hash, salt, file, blockHash }
+  let dir; // scratch directory for the documents the client tool hashes
+
+  /** Write `resource` to `name` in the scratch directory and hash it with the CLI. */
+  const hashFile = (name, resource, salt) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(resource, null, 2));
+    return client('hash', file, ...(salt ? ['--salt', salt] : []));
+  };
 
   before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'medchain-e2e-records-'));
     node = await startNode();
     api = node.api;
     await cryptoWaitReady();
@@ -74,6 +93,7 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
 
   after(async () => {
     if (node) await node.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }, { timeout: 30_000 });
 
   afterEach((t) => {
@@ -105,9 +125,9 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
   it('the hospital anchors a client-hashed FHIR DiagnosticReport; a copy verifies, an edited copy does not', TX_TIMEOUT, async (t) => {
     if (!consented) return t.skip('needs the Write consent of the previous step');
 
+    // The hospital's system hashes the report with a fresh salt (kept with the document).
     const resource = diagnosticReport('final');
-    const salt = randomSalt(); // kept with the document in the hospital's store
-    const hash = contentHash(resource, salt);
+    const { salt, content_hash: hash } = hashFile('report.json', resource);
     const locator = 'https://fhir.stmarys.example/DiagnosticReport/cbc-2026-11-26/_history/1';
 
     // A pharmacy is no Provider: it cannot anchor.
@@ -132,9 +152,10 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
     anchored = { recordId, hash, salt, resource, blockHash: result.blockHash };
 
     // Hospital B received the document and the salt (e.g. in a FHIR Bundle over its
-    // own channel): it re-canonicalizes and re-hashes its copy, then asks the chain.
-    const received = JSON.parse(JSON.stringify({ ...resource })); // keys in another order is fine
-    const copyHash = contentHash(received, salt);
+    // own channel), pretty-printed with its keys in another order: it re-hashes its copy
+    // with the same tool, then asks the chain.
+    const received = Object.fromEntries(Object.entries(resource).reverse());
+    const copyHash = hashFile('received.json', received, salt).content_hash;
     assert.equal(copyHash, hash, 'canonicalization made the copy hash differently');
     const verification = await api.call.healthRecordsApi.verifyRecord(recordId, copyHash);
     assert.equal(toBool(field(verification, 'known')), true);
@@ -147,11 +168,12 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
     assert.equal(anchoredAt, blockTime, 'anchoredAt is not the block timestamp');
 
     // An edited copy (a changed value) does not match.
-    const edited = diagnosticReport('amended');
-    const editedCheck = await api.call.healthRecordsApi.verifyRecord(recordId, contentHash(edited, salt));
+    const editedHash = hashFile('edited.json', diagnosticReport('amended'), salt).content_hash;
+    const editedCheck = await api.call.healthRecordsApi.verifyRecord(recordId, editedHash);
     assert.equal(toBool(field(editedCheck, 'hashMatches')), false, 'an edited document verified');
     // Nor does the right document with a guessed salt (the commitment is salted).
-    const guessed = await api.call.healthRecordsApi.verifyRecord(recordId, contentHash(resource, new Uint8Array(32)));
+    const guessedHash = hashFile('guessed.json', resource, `0x${'00'.repeat(32)}`).content_hash;
+    const guessed = await api.call.healthRecordsApi.verifyRecord(recordId, guessedHash);
     assert.equal(toBool(field(guessed, 'hashMatches')), false);
     // An unknown record id is unknown.
     const unknown = await api.call.healthRecordsApi.verifyRecord(randomAsHex(32), hash);
@@ -166,12 +188,19 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
   it(`a nightly export of ${BATCH_SIZE.toLocaleString('en')} documents is anchored in one extrinsic; three random members are proven`, TX_TIMEOUT, async (t) => {
     if (!metadataOk) return t.skip('needs HealthRecords in the metadata');
 
+    // The nightly export: one FHIR file per document; the tool draws a salt per document
+    // (kept in salts.json next to them), hashes each and builds the tree.
+    const exportDir = join(dir, 'export');
+    mkdirSync(exportDir);
+    for (let i = 0; i < BATCH_SIZE; i++) {
+      writeFileSync(join(exportDir, `obs-${String(i).padStart(5, '0')}.json`), JSON.stringify(observation(i)));
+    }
     const started = Date.now();
-    const salts = Array.from({ length: BATCH_SIZE }, () => randomAsU8a(32));
-    const leaves = salts.map((salt, i) => contentHash(observation(i), salt));
-    const tree = buildTree(leaves);
-    const root = tree.root();
-    console.log(`hashed ${BATCH_SIZE} documents and built the tree in ${Date.now() - started} ms`);
+    const leavesFile = join(dir, 'leaves.txt');
+    const { root, leaf_count: leafCount } = client('batch', exportDir, '--out', leavesFile);
+    assert.equal(leafCount, BATCH_SIZE);
+    console.log(`medchain-client batch: ${BATCH_SIZE} documents hashed, tree built in ${Date.now() - started} ms`);
+    const salts = JSON.parse(readFileSync(join(exportDir, 'salts.json'), 'utf8'));
 
     const tx = api.tx.healthRecords.anchorBatch('LabResults', root, BATCH_SIZE, null);
     console.log(`anchor_batch extrinsic: ${tx.toU8a().length} bytes`);
@@ -189,20 +218,24 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
     const picked = new Set();
     while (picked.size < 3) picked.add(randomInt(BATCH_SIZE));
     for (const index of picked) {
-      // The verifier holds document `index` and its salt, and the proof the hospital's
-      // export tool handed out with it.
-      const { proof } = tree.proof(index);
-      const leaf = contentHash(observation(index), salts[index]);
-      assert.equal(verifyProof(root, proof, BATCH_SIZE, index, leaf, { strict: true }), true, 'client-side check');
-      const ok = await api.call.healthRecordsApi.verifyInclusion(batchId, leaf, proof, index);
+      // The verifier holds document `index`, its salt and the proof the export tool handed
+      // out with it; it re-hashes the document itself.
+      const name = `obs-${String(index).padStart(5, '0')}.json`;
+      const proofFile = join(dir, `proof-${index}.json`);
+      const proof = client('prove', leavesFile, String(index));
+      writeFileSync(proofFile, JSON.stringify(proof));
+      assert.equal(client('verify', proofFile).valid, true, 'client-side check');
+      const leaf = hashFile(`copy-${name}`, observation(index), salts[name].salt).content_hash;
+      assert.equal(leaf, proof.leaf, `document ${index} re-hashed differently`);
+      const ok = await api.call.healthRecordsApi.verifyInclusion(batchId, leaf, proof.proof, index);
       assert.equal(toBool(ok), true, `document ${index} not proven a member of batch ${batchId}`);
 
       // The same proof does not prove an edited document or another position.
-      const editedLeaf = contentHash({ ...observation(index), status: 'amended' }, salts[index]);
-      assert.equal(toBool(await api.call.healthRecordsApi.verifyInclusion(batchId, editedLeaf, proof, index)), false);
+      const editedLeaf = hashFile(`edited-${name}`, { ...observation(index), status: 'amended' }, salts[name].salt).content_hash;
+      assert.equal(toBool(await api.call.healthRecordsApi.verifyInclusion(batchId, editedLeaf, proof.proof, index)), false);
       const otherIndex = (index + 1) % BATCH_SIZE;
-      assert.equal(toBool(await api.call.healthRecordsApi.verifyInclusion(batchId, leaf, proof, otherIndex)), false);
-      console.log(`document ${index}: proof of ${proof.length} hashes verified on chain`);
+      assert.equal(toBool(await api.call.healthRecordsApi.verifyInclusion(batchId, leaf, proof.proof, otherIndex)), false);
+      console.log(`document ${index}: proof of ${proof.proof.length} hashes verified on chain`);
     }
   });
 
@@ -212,7 +245,8 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
     const sealed = await signAndWait(api, api.tx.healthRecords.sealRecord(anchored.recordId), patient);
     assert.ok(findEvent(sealed.events, 'healthRecords', 'RecordSealed'), `events: ${eventNames(sealed.events)}`);
 
-    const check = await api.call.healthRecordsApi.verifyRecord(anchored.recordId, contentHash(anchored.resource, anchored.salt));
+    const rehashed = hashFile('after-seal.json', anchored.resource, anchored.salt).content_hash;
+    const check = await api.call.healthRecordsApi.verifyRecord(anchored.recordId, rehashed);
     assert.equal(toBool(field(check, 'hashMatches')), true, 'the sealed record no longer verifies');
     assert.equal(toBool(field(check, 'sealed')), true);
     const [[, record]] = await api.call.healthRecordsApi.recordsOf(patient.address);
