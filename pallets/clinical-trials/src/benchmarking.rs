@@ -38,7 +38,11 @@ fn sponsor<T: Config>() -> (T::AccountId, T::AccountId) {
 fn provider<T: Config>(i: u32) -> (T::AccountId, T::AccountId) {
 	let org: T::AccountId = account("provider", i, 0);
 	let staff: T::AccountId = account("provider_staff", i, 0);
-	T::Roles::register_for_benchmarks(&org, Roles::only(Role::Provider), core::slice::from_ref(&staff));
+	T::Roles::register_for_benchmarks(
+		&org,
+		Roles::only(Role::Provider),
+		core::slice::from_ref(&staff),
+	);
 	(org, staff)
 }
 

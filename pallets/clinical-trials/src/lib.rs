@@ -838,7 +838,8 @@ pub mod pallet {
 			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
 			ensure!(!participant_commitment.is_zero(), Error::<T>::ZeroHash);
 			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotRegisteredPatient);
-			let consent_id = T::Consents::ensure_purpose(&patient, &trial.sponsor, Purpose::Research)?;
+			let consent_id =
+				T::Consents::ensure_purpose(&patient, &trial.sponsor, Purpose::Research)?;
 			ensure!(
 				!Participants::<T>::contains_key(trial_id, participant_commitment),
 				Error::<T>::DuplicateParticipant
@@ -1185,8 +1186,12 @@ pub mod pallet {
 			let mut head = H256::zero();
 			for index in 0..trial.commit_count {
 				let Some(commit) = DataCommits::<T>::get(trial_id, index) else { return false };
-				let hash =
-					data_commit_hash(&head, &commit.batch_root, commit.record_count, &commit.submitter);
+				let hash = data_commit_hash(
+					&head,
+					&commit.batch_root,
+					commit.record_count,
+					&commit.submitter,
+				);
 				if hash != commit.hash {
 					return false;
 				}

@@ -276,7 +276,12 @@ impl ExtBuilder {
 	}
 
 	/// Add an organization under `admin` with the `roles` bit set and `staff`.
-	pub fn with_organization(mut self, admin: AccountId, roles: u16, staff: Vec<AccountId>) -> Self {
+	pub fn with_organization(
+		mut self,
+		admin: AccountId,
+		roles: u16,
+		staff: Vec<AccountId>,
+	) -> Self {
 		self.organizations.push((admin, b"Organization".to_vec(), roles, staff));
 		self
 	}

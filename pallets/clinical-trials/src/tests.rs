@@ -213,8 +213,7 @@ mod formulas {
 
 	#[test]
 	fn compare_outcomes_is_order_insensitive() {
-		let (missing, added) =
-			crate::compare_outcomes(&[h(1), h(2), h(3)], &[h(3), h(4), h(1)]);
+		let (missing, added) = crate::compare_outcomes(&[h(1), h(2), h(3)], &[h(3), h(4), h(1)]);
 		assert_eq!(missing, vec![h(2)]);
 		assert_eq!(added, vec![h(4)]);
 		let (missing, added) = crate::compare_outcomes(&[h(1), h(2)], &[h(2), h(1)]);
@@ -385,7 +384,13 @@ mod register_trial {
 	fn fails_for_bad_outcomes() {
 		ExtBuilder::default().build_and_execute(|| {
 			let call = |outcomes| {
-				ClinicalTrials::register_trial(signed(SPONSOR_STAFF), rid(NCT), h(PROTOCOL), outcomes, 1)
+				ClinicalTrials::register_trial(
+					signed(SPONSOR_STAFF),
+					rid(NCT),
+					h(PROTOCOL),
+					outcomes,
+					1,
+				)
 			};
 			assert_noop!(call(outs(&[])), Error::<Test>::NoOutcomes);
 			assert_noop!(call(outs(&[1, 0])), Error::<Test>::ZeroHash);
@@ -584,7 +589,10 @@ mod amend_protocol {
 			let t = trial(id);
 			assert_eq!(t.amendments_after_enrollment, 2);
 			assert!(t.outcomes_amended_after_enrollment);
-			assert_eq!(t.first_enrollment, Some(FirstEnrollment { at: START, protocol_version: 1 }));
+			assert_eq!(
+				t.first_enrollment,
+				Some(FirstEnrollment { at: START, protocol_version: 1 })
+			);
 			assert!(ProtocolVersions::<Test>::get(id).iter().skip(1).all(|v| v.after_enrollment));
 		});
 	}
@@ -634,7 +642,13 @@ mod amend_protocol {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = register();
 			let call = |protocol, reason, outcomes| {
-				ClinicalTrials::amend_protocol(signed(SPONSOR_STAFF), id, protocol, reason, outcomes)
+				ClinicalTrials::amend_protocol(
+					signed(SPONSOR_STAFF),
+					id,
+					protocol,
+					reason,
+					outcomes,
+				)
 			};
 			assert_noop!(call(H256::zero(), h(2), None), Error::<Test>::ZeroHash);
 			assert_noop!(call(h(1), H256::zero(), None), Error::<Test>::ZeroHash);
@@ -789,7 +803,10 @@ mod enroll_participant {
 			assert_eq!(t.status, TrialStatus::Enrolling);
 			assert_eq!(t.enrolled, 1);
 			assert!(!t.over_enrollment);
-			assert_eq!(t.first_enrollment, Some(FirstEnrollment { at: START, protocol_version: 1 }));
+			assert_eq!(
+				t.first_enrollment,
+				Some(FirstEnrollment { at: START, protocol_version: 1 })
+			);
 			assert_eq!(
 				Participants::<Test>::get(id, c),
 				Some(Participant { site: HOSPITAL_A, enrolled_at: START, protocol_version: 1 })
@@ -814,7 +831,10 @@ mod enroll_participant {
 				None
 			));
 			let c = enroll(HOSPITAL_B, id, BOB);
-			assert_eq!(Participants::<Test>::get(id, c).map(|p| (p.site, p.protocol_version)), Some((HOSPITAL_B, 2)));
+			assert_eq!(
+				Participants::<Test>::get(id, c).map(|p| (p.site, p.protocol_version)),
+				Some((HOSPITAL_B, 2))
+			);
 			assert_eq!(
 				trial(id).first_enrollment,
 				Some(FirstEnrollment { at: START, protocol_version: 1 })
@@ -1702,7 +1722,8 @@ mod data_chain {
 			DataCommits::<Test>::mutate(id, 2, |c| {
 				if let Some(c) = c {
 					c.batch_root = h(0x66);
-					c.hash = data_commit_hash(&previous, &c.batch_root, c.record_count, &c.submitter);
+					c.hash =
+						data_commit_hash(&previous, &c.batch_root, c.record_count, &c.submitter);
 				}
 			});
 			assert!(!ClinicalTrials::verify_data_chain(id));

@@ -283,9 +283,7 @@ pub struct Participant<AccountId> {
 }
 
 /// Everything the chain knows about a trial, flat, as the runtime API returns it.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct TrialInfo<AccountId> {
 	/// The trial's id.
 	pub trial_id: TrialId,
