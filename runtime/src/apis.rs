@@ -7,7 +7,9 @@ use frame_support::{
 	weights::Weight,
 };
 use medchain_primitives::{ConsentChecker, ConsentId, Purpose, RecordCategory};
+use pallet_clinical_trials::TrialId;
 use pallet_consortium::{Organization, Role, RoleProvider};
+use pallet_drug_provenance as drugs;
 use pallet_grandpa::AuthorityId as GrandpaId;
 use pallet_health_records::{runtime_api::RecordInfo, BatchId, RecordId, RecordVerification};
 use sp_api::impl_runtime_apis;
@@ -21,9 +23,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Consent, Consortium, Executive, Grandpa,
-	HealthRecords, InherentDataExt, Nonce, PatientIdentity, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, ClinicalTrials, Consent, Consortium,
+	DrugProvenance, Executive, Grandpa, HealthRecords, InherentDataExt, Nonce, PatientIdentity,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -274,6 +276,71 @@ impl_runtime_apis! {
 
 		fn batch(batch_id: BatchId) -> Option<pallet_health_records::Batch<AccountId, BlockNumber>> {
 			HealthRecords::batch(batch_id)
+		}
+	}
+
+	impl pallet_drug_provenance::runtime_api::DrugProvenanceApi<Block, AccountId> for Runtime {
+		fn verify_unit(
+			gtin: Vec<u8>,
+			lot: Vec<u8>,
+			serial: Vec<u8>,
+			proof: drugs::SerialProof<Vec<H256>>,
+		) -> drugs::UnitStatus<AccountId> {
+			DrugProvenance::verify_unit(gtin, lot, serial, proof)
+		}
+
+		fn batch_of(gtin: Vec<u8>, lot: Vec<u8>) -> Option<drugs::BatchId> {
+			DrugProvenance::batch_of(gtin, lot)
+		}
+
+		fn batch(batch_id: drugs::BatchId) -> Option<drugs::runtime_api::BatchInfo<AccountId>> {
+			DrugProvenance::batch(batch_id)
+		}
+
+		fn batch_history(batch_id: drugs::BatchId) -> Vec<drugs::CustodyEvent<AccountId>> {
+			DrugProvenance::batch_history(batch_id)
+		}
+
+		fn holders(batch_id: drugs::BatchId) -> Vec<(AccountId, drugs::Custody)> {
+			DrugProvenance::holders(batch_id)
+		}
+
+		fn suspect_reports(batch_id: drugs::BatchId) -> Vec<drugs::SuspectReport<AccountId>> {
+			DrugProvenance::suspect_reports(batch_id)
+		}
+
+		fn products_of(manufacturer: AccountId) -> Vec<(drugs::Gtin, drugs::Product<AccountId>)> {
+			DrugProvenance::products_of(&manufacturer)
+		}
+
+		fn shipment(shipment_id: drugs::ShipmentId) -> Option<drugs::Shipment<AccountId>> {
+			DrugProvenance::shipment(shipment_id)
+		}
+	}
+
+	impl pallet_clinical_trials::runtime_api::ClinicalTrialsApi<Block, AccountId> for Runtime {
+		fn trial(trial_id: TrialId) -> Option<pallet_clinical_trials::TrialInfo<AccountId>> {
+			ClinicalTrials::trial(trial_id)
+		}
+
+		fn data_commits(trial_id: TrialId) -> Vec<pallet_clinical_trials::DataCommit<AccountId>> {
+			ClinicalTrials::data_commits(trial_id)
+		}
+
+		fn verify_data_chain(trial_id: TrialId) -> bool {
+			ClinicalTrials::verify_data_chain(trial_id)
+		}
+
+		fn trials_with_outcome_switch() -> Vec<TrialId> {
+			ClinicalTrials::trials_with_outcome_switch()
+		}
+
+		fn trial_by_registry_id(registry_id: Vec<u8>) -> Option<TrialId> {
+			ClinicalTrials::trial_by_registry_id(registry_id)
+		}
+
+		fn participant_enrolled(trial_id: TrialId, participant_commitment: H256) -> bool {
+			ClinicalTrials::is_enrolled(trial_id, participant_commitment)
 		}
 	}
 

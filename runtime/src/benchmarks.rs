@@ -13,4 +13,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_patient_identity, PatientIdentity]
 	[pallet_consent, Consent]
 	[pallet_health_records, HealthRecords]
+	[pallet_drug_provenance, DrugProvenance]
+	[pallet_clinical_trials, ClinicalTrials]
 );

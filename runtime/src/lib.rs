@@ -238,4 +238,10 @@ mod runtime {
 
 	#[runtime::pallet_index(23)]
 	pub type HealthRecords = pallet_health_records;
+
+	#[runtime::pallet_index(24)]
+	pub type DrugProvenance = pallet_drug_provenance;
+
+	#[runtime::pallet_index(25)]
+	pub type ClinicalTrials = pallet_clinical_trials;
 }

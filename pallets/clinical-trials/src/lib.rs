@@ -817,9 +817,9 @@ pub mod pallet {
 		/// Emits `ParticipantEnrolled`. Errors, in the order checked: `NoOrganization`,
 		/// `OrganizationInactive`, `UnknownTrial`, `NotASite`, `DatabaseLocked`, `ZeroHash`,
 		/// `NotRegisteredPatient`; the consent pallet's `NoConsent`, `ConsentRevoked`,
-		/// `ConsentExpired`, `ReadNotGranted`, `PatientDeregistered`,
-		/// `OrganizationSuspended`; `DuplicateParticipant`, `PatientAlreadyEnrolled`,
-		/// `TooManyParticipants`.
+		/// `ConsentExpired`, `ReadNotGranted`, `PatientDeregistered` (and the consortium's
+		/// `OrganizationSuspended` if the sponsor is suspended); `DuplicateParticipant`,
+		/// `PatientAlreadyEnrolled`, `TooManyParticipants`.
 		///
 		/// ## Complexity
 		/// O(`MaxSites`) plus the consent check's O(`MaxConsentsPerPatient`) consent reads.
@@ -1126,9 +1126,9 @@ pub mod pallet {
 		pub fn outcomes_at_version(trial_id: TrialId, version: u32) -> Option<Vec<H256>> {
 			ProtocolVersions::<T>::get(trial_id)
 				.into_iter()
+				.rev()
 				.filter(|v| v.version <= version)
-				.filter_map(|v| v.outcomes)
-				.last()
+				.find_map(|v| v.outcomes)
 				.map(|outcomes| outcomes.into_inner())
 		}
 

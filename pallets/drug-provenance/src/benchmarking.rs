@@ -26,7 +26,11 @@ use pallet_consortium::Roles;
 const GTIN: &[u8; 14] = b"09506000134352";
 
 /// An active organization holding `role`, with one staff account.
-fn organization<T: Config>(name: &'static str, index: u32, role: Role) -> (T::AccountId, T::AccountId) {
+fn organization<T: Config>(
+	name: &'static str,
+	index: u32,
+	role: Role,
+) -> (T::AccountId, T::AccountId) {
 	let org: T::AccountId = account(name, index, 0);
 	let staff: T::AccountId = account(name, index, 1);
 	T::Roles::register_for_benchmarks(&org, Roles::only(role), core::slice::from_ref(&staff));
@@ -96,8 +100,13 @@ fn ship_to<T: Config>(
 	quantity: u32,
 ) -> ShipmentId {
 	let shipment_id = NextShipmentId::<T>::get();
-	DrugProvenance::<T>::ship(RawOrigin::Signed(staff.clone()).into(), batch_id, to.clone(), quantity)
-		.expect("shipped");
+	DrugProvenance::<T>::ship(
+		RawOrigin::Signed(staff.clone()).into(),
+		batch_id,
+		to.clone(),
+		quantity,
+	)
+	.expect("shipped");
 	shipment_id
 }
 
@@ -313,5 +322,9 @@ mod benchmarks {
 		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, T::MaxHoldersPerBatch::get());
 	}
 
-	impl_benchmark_test_suite!(DrugProvenance, crate::mock::ExtBuilder::empty().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		DrugProvenance,
+		crate::mock::ExtBuilder::empty().build(),
+		crate::mock::Test
+	);
 }

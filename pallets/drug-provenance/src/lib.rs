@@ -756,9 +756,8 @@ pub mod pallet {
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
 			ensure!(!batch.is_recalled(), Error::<T>::BatchRecalled);
 			ensure!(from != to, Error::<T>::ShipToSelf);
-			ensure!(T::Roles::organization_of(&to) == Some(to.clone()), {
-				Error::<T>::RecipientNotMember
-			});
+			let recipient_org = T::Roles::organization_of(&to);
+			ensure!(recipient_org.as_ref() == Some(&to), Error::<T>::RecipientNotMember);
 			ensure!(T::Roles::is_active(&to), Error::<T>::RecipientSuspended);
 			ensure!(
 				CUSTODY_ROLES.iter().any(|role| T::Roles::has_role(&to, *role)),
@@ -835,7 +834,8 @@ pub mod pallet {
 				sender.outgoing.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
 			recipient.incoming =
 				recipient.incoming.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			recipient.held = recipient.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+			recipient.held =
+				recipient.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
 			batch.in_transit =
 				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
 
@@ -960,7 +960,13 @@ pub mod pallet {
 			let mut custody = Holdings::<T>::get(batch_id, &pharmacy).unwrap_or_default();
 			ensure!(custody.held > 0, Error::<T>::NoCustody);
 			ensure!(is_gs1_value(&serial), Error::<T>::InvalidSerial);
-			Self::check_serial(&batch, &serial, proof.leaf_index, proof.leaf_count, &proof.siblings)?;
+			Self::check_serial(
+				&batch,
+				&serial,
+				proof.leaf_index,
+				proof.leaf_count,
+				&proof.siblings,
+			)?;
 			let serial_hash = serial_hash(&serial);
 			ensure!(
 				!Dispensed::<T>::contains_key(batch_id, serial_hash),
@@ -1017,12 +1023,14 @@ pub mod pallet {
 			let serial_hash = serial_hash(&serial);
 			let now = Self::now();
 			let supported = match reason {
-				SuspectReason::DoubleDispense => Dispensed::<T>::contains_key(batch_id, serial_hash),
+				SuspectReason::DoubleDispense => {
+					Dispensed::<T>::contains_key(batch_id, serial_hash)
+				}
 				SuspectReason::Recalled => batch.is_recalled(),
 				SuspectReason::Expired => batch.is_expired_at(now),
-				SuspectReason::UnknownSerial |
-				SuspectReason::DamagedOrTampered |
-				SuspectReason::Other => true,
+				SuspectReason::UnknownSerial
+				| SuspectReason::DamagedOrTampered
+				| SuspectReason::Other => true,
 			};
 			ensure!(supported, Error::<T>::ClaimNotSupported);
 			batch.suspect_reports = batch.suspect_reports.saturating_add(1);
@@ -1069,8 +1077,8 @@ pub mod pallet {
 			let org = Self::acting_organization(&signer)?;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
 			ensure!(
-				(org == batch.manufacturer && T::Roles::has_role(&org, Role::Manufacturer)) ||
-					T::Roles::has_role(&org, Role::Regulator),
+				(org == batch.manufacturer && T::Roles::has_role(&org, Role::Manufacturer))
+					|| T::Roles::has_role(&org, Role::Regulator),
 				Error::<T>::NotManufacturerOrRegulator
 			);
 			ensure!(!batch.is_recalled(), Error::<T>::AlreadyRecalled);
@@ -1116,9 +1124,8 @@ pub mod pallet {
 			roles: &[Role],
 		) -> Result<T::AccountId, DispatchError> {
 			let org = Self::acting_organization(who)?;
-			ensure!(roles.iter().any(|role| T::Roles::has_role(&org, *role)), {
-				Error::<T>::MissingRole
-			});
+			let has_any = roles.iter().any(|role| T::Roles::has_role(&org, *role));
+			ensure!(has_any, Error::<T>::MissingRole);
 			Ok(org)
 		}
 
@@ -1242,8 +1249,8 @@ pub mod pallet {
 			let Some(batch) = Batches::<T>::get(batch_id) else { return UnitStatus::unknown() };
 			let valid_serial =
 				serial.len() <= T::MaxSerialLen::get() as usize && is_gs1_value(&serial);
-			let authentic = valid_serial &&
-				Self::check_serial(
+			let authentic = valid_serial
+				&& Self::check_serial(
 					&batch,
 					&serial,
 					proof.leaf_index,
@@ -1380,8 +1387,8 @@ pub mod pallet {
 				let t = totals.remove(&batch_id).unwrap_or_default();
 				let in_transit = u64::from(batch.in_transit);
 				ensure!(
-					t.held.saturating_add(in_transit).saturating_add(batch.dispensed.into()) ==
-						u64::from(batch.quantity),
+					t.held.saturating_add(in_transit).saturating_add(batch.dispensed.into())
+						== u64::from(batch.quantity),
 					"conservation: held + in transit + dispensed != quantity"
 				);
 				ensure!(t.incoming == in_transit, "incoming units != in transit");
@@ -1417,7 +1424,7 @@ pub mod pallet {
 			ensure!(totals.is_empty(), "custody, shipment or dispense of no batch");
 			ensure!(BatchOf::<T>::iter().count() == batch_count, "lot index != batches");
 			ensure!(
-				BatchHolders::<T>::iter_keys().all(|id| Batches::<T>::contains_key(id)),
+				BatchHolders::<T>::iter_keys().all(Batches::<T>::contains_key),
 				"holder list of no batch"
 			);
 			let mut listed: usize = 0;

@@ -3,7 +3,7 @@
 //! (`api.call.drugProvenanceApi.*` in polkadot.js).
 
 use crate::{
-	Batch, BatchId, CustodyEvent, Custody, Gtin, Product, SerialProof, Shipment, ShipmentId,
+	Batch, BatchId, Custody, CustodyEvent, Gtin, Product, SerialProof, Shipment, ShipmentId,
 	SuspectReport, UnitStatus,
 };
 use alloc::vec::Vec;

@@ -7,9 +7,8 @@ use crate::{
 	expected_proof_len, mock::*, serial_hash, serials_root, Batch, BatchHistory, BatchHolders,
 	BatchId, BatchOf, Batches, Custody, CustodyEvent, DispenseInfo, Dispensed, Error, Event,
 	ExpiryDate, ExpiryInput, Gtin, GtinError, GtinInput, Holdings, LotOf, NextBatchId,
-	NextShipmentId, Product, Products, ProductsOf, Recall, SerialOf, SerialProof,
-	SerialProofOf, Shipment, ShipmentId, Shipments, SuspectReason, SuspectReport,
-	SuspectReports, UnitStatus,
+	NextShipmentId, Product, Products, ProductsOf, Recall, SerialOf, SerialProof, SerialProofOf,
+	Shipment, ShipmentId, Shipments, SuspectReason, SuspectReport, SuspectReports, UnitStatus,
 };
 use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
 use medchain_primitives::Moment;
@@ -92,7 +91,11 @@ fn suspend(org: AccountId) {
 
 /// Maker A registers `digits`.
 fn register(digits: &[u8]) {
-	assert_ok!(DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(digits), metadata()));
+	assert_ok!(DrugProvenance::register_product(
+		signed(MAKER_A_STAFF),
+		gtin_in(digits),
+		metadata()
+	));
 }
 
 /// Maker A commissions lot `lot_value` of `digits` (registered) with `n` serials; returns the
@@ -235,8 +238,9 @@ mod gs1 {
 		assert_eq!(year(b"760101", START), Some(2076));
 		assert_eq!(year(b"770101", START), Some(1977));
 		assert_eq!(year(b"990101", START), Some(1999));
-		// In 2090 (day 43_829 = 2090-01-01): 40 is 2140 (difference -50), 41 is 2041.
-		let in_2090 = 43_829 * DAY;
+		// In 2090 (day 43_830 = 2090-01-01): 40 is 2140 (difference -50), 41 is 2041.
+		let in_2090 = 43_830 * DAY;
+		assert_eq!(year(b"400101", in_2090 - 1), Some(2040));
 		assert_eq!(year(b"400101", in_2090), Some(2140));
 		assert_eq!(year(b"410101", in_2090), Some(2041));
 		// Before 1970 (in 1970, 21 and above are 19xx; 20 → 2020) is refused.
@@ -271,7 +275,8 @@ mod gs1 {
 	#[test]
 	fn character_set_82() {
 		assert!(crate::is_gs1_value(b"ABC-123/x.y_z%&'()*+,:;<=>?!\""));
-		for bad in [&b""[..], b"A B", b"A#", b"A$", b"A@", b"A[", b"A\\", b"A^", b"A`", b"A{", b"A~"]
+		for bad in
+			[&b""[..], b"A B", b"A#", b"A$", b"A@", b"A[", b"A\\", b"A^", b"A`", b"A{", b"A~"]
 		{
 			assert!(!crate::is_gs1_value(bad), "{bad:?}");
 		}
@@ -317,14 +322,28 @@ mod register_product {
 				}
 				.into(),
 			);
-			assert_ok!(DrugProvenance::register_product(signed(MAKER_A), gtin_in(GTIN_2), metadata()));
+			assert_ok!(DrugProvenance::register_product(
+				signed(MAKER_A),
+				gtin_in(GTIN_2),
+				metadata()
+			));
 			assert_eq!(
 				Products::<Test>::get(gtin(GTIN)),
-				Some(Product { manufacturer: MAKER_A, metadata_hash: metadata(), registered_at: START })
+				Some(Product {
+					manufacturer: MAKER_A,
+					metadata_hash: metadata(),
+					registered_at: START
+				})
 			);
-			assert_eq!(ProductsOf::<Test>::get(MAKER_A).into_inner(), vec![gtin(GTIN), gtin(GTIN_2)]);
 			assert_eq!(
-				DrugProvenance::products_of(&MAKER_A).into_iter().map(|(g, _)| g).collect::<Vec<_>>(),
+				ProductsOf::<Test>::get(MAKER_A).into_inner(),
+				vec![gtin(GTIN), gtin(GTIN_2)]
+			);
+			assert_eq!(
+				DrugProvenance::products_of(&MAKER_A)
+					.into_iter()
+					.map(|(g, _)| g)
+					.collect::<Vec<_>>(),
 				vec![gtin(GTIN), gtin(GTIN_2)]
 			);
 			assert!(DrugProvenance::products_of(&MAKER_B).is_empty());
@@ -334,7 +353,8 @@ mod register_product {
 	#[test]
 	fn needs_an_active_manufacturer() {
 		ExtBuilder::default().build_and_execute(|| {
-			let call = |who| DrugProvenance::register_product(signed(who), gtin_in(GTIN), metadata());
+			let call =
+				|who| DrugProvenance::register_product(signed(who), gtin_in(GTIN), metadata());
 			assert_noop!(
 				DrugProvenance::register_product(RuntimeOrigin::none(), gtin_in(GTIN), metadata()),
 				BadOrigin
@@ -350,7 +370,9 @@ mod register_product {
 	#[test]
 	fn bad_gtin_is_refused() {
 		ExtBuilder::default().build_and_execute(|| {
-			let call = |g: &[u8]| DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(g), metadata());
+			let call = |g: &[u8]| {
+				DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(g), metadata())
+			};
 			assert_noop!(call(b"09506000134353"), Error::<Test>::InvalidGtinCheckDigit);
 			assert_noop!(call(b"9506000134352"), Error::<Test>::InvalidGtin);
 			assert_noop!(call(b"0950600013435X"), Error::<Test>::InvalidGtin);
@@ -362,7 +384,11 @@ mod register_product {
 	fn zero_metadata_hash_is_refused() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
-				DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(GTIN), H256::zero()),
+				DrugProvenance::register_product(
+					signed(MAKER_A_STAFF),
+					gtin_in(GTIN),
+					H256::zero()
+				),
 				Error::<Test>::ZeroMetadataHash
 			);
 		});
@@ -594,10 +620,36 @@ mod commission_batch {
 			assert_eq!(DrugProvenance::batch_of(GTIN.to_vec(), LOT.to_vec()), Some(0));
 		});
 	}
+
+	#[test]
+	fn batch_ids_never_wrap() {
+		ExtBuilder::default().build_and_execute(|| {
+			register(GTIN);
+			NextBatchId::<Test>::put(u64::MAX);
+			assert_noop!(
+				commission(MAKER_A_STAFF, GTIN, LOT, EXPIRY, 10, H256::repeat_byte(1)),
+				Error::<Test>::BatchIdOverflow
+			);
+			NextBatchId::<Test>::put(0);
+		});
+	}
 }
 
 mod ship_and_receive {
 	use super::*;
+
+	#[test]
+	fn shipment_ids_never_wrap() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (id, _) = setup(10);
+			NextShipmentId::<Test>::put(u64::MAX);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 1),
+				Error::<Test>::ShipmentIdOverflow
+			);
+			NextShipmentId::<Test>::put(0);
+		});
+	}
 
 	#[test]
 	fn two_step_hand_over_works() {
@@ -605,8 +657,14 @@ mod ship_and_receive {
 			let (id, _) = setup(100);
 			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 60);
 			System::assert_last_event(
-				Event::ShipmentSent { shipment_id: 0, batch_id: id, from: MAKER_A, to: DISTRIBUTOR, quantity: 60 }
-					.into(),
+				Event::ShipmentSent {
+					shipment_id: 0,
+					batch_id: id,
+					from: MAKER_A,
+					to: DISTRIBUTOR,
+					quantity: 60,
+				}
+				.into(),
 			);
 			assert_eq!(custody(id, MAKER_A), c(40, 0, 60));
 			assert_eq!(custody(id, DISTRIBUTOR), c(0, 60, 0));
@@ -614,7 +672,13 @@ mod ship_and_receive {
 			assert_eq!(holder_list(id), vec![MAKER_A, DISTRIBUTOR]);
 			assert_eq!(
 				DrugProvenance::shipment(shipment),
-				Some(Shipment { batch_id: id, from: MAKER_A, to: DISTRIBUTOR, quantity: 60, sent_at: START })
+				Some(Shipment {
+					batch_id: id,
+					from: MAKER_A,
+					to: DISTRIBUTOR,
+					quantity: 60,
+					sent_at: START
+				})
 			);
 
 			advance_time(1_000);
@@ -636,7 +700,13 @@ mod ship_and_receive {
 			assert_eq!(
 				DrugProvenance::batch_history(id)[1..],
 				[
-					CustodyEvent::Shipped { shipment_id: 0, from: MAKER_A, to: DISTRIBUTOR, quantity: 60, at: START },
+					CustodyEvent::Shipped {
+						shipment_id: 0,
+						from: MAKER_A,
+						to: DISTRIBUTOR,
+						quantity: 60,
+						at: START
+					},
 					CustodyEvent::Received {
 						shipment_id: 0,
 						from: MAKER_A,
@@ -676,9 +746,18 @@ mod ship_and_receive {
 	fn sender_needs_an_active_custody_role() {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, _) = setup(10);
-			assert_noop!(DrugProvenance::ship(signed(OUTSIDER), id, DISTRIBUTOR, 1), Error::<Test>::NotAMember);
-			assert_noop!(DrugProvenance::ship(signed(DOCTOR), id, DISTRIBUTOR, 1), Error::<Test>::MissingRole);
-			assert_noop!(DrugProvenance::ship(signed(INSPECTOR), id, DISTRIBUTOR, 1), Error::<Test>::MissingRole);
+			assert_noop!(
+				DrugProvenance::ship(signed(OUTSIDER), id, DISTRIBUTOR, 1),
+				Error::<Test>::NotAMember
+			);
+			assert_noop!(
+				DrugProvenance::ship(signed(DOCTOR), id, DISTRIBUTOR, 1),
+				Error::<Test>::MissingRole
+			);
+			assert_noop!(
+				DrugProvenance::ship(signed(INSPECTOR), id, DISTRIBUTOR, 1),
+				Error::<Test>::MissingRole
+			);
 			suspend(MAKER_A);
 			assert_noop!(
 				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 1),
@@ -691,12 +770,18 @@ mod ship_and_receive {
 	fn quantity_and_batch_are_checked() {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, _) = setup(10);
-			assert_noop!(DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 0), Error::<Test>::ZeroQuantity);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 0),
+				Error::<Test>::ZeroQuantity
+			);
 			assert_noop!(
 				DrugProvenance::ship(signed(MAKER_A_STAFF), 7, DISTRIBUTOR, 1),
 				Error::<Test>::UnknownBatch
 			);
-			assert_noop!(DrugProvenance::ship(signed(MAKER_A_STAFF), id, MAKER_A, 1), Error::<Test>::ShipToSelf);
+			assert_noop!(
+				DrugProvenance::ship(signed(MAKER_A_STAFF), id, MAKER_A, 1),
+				Error::<Test>::ShipToSelf
+			);
 		});
 	}
 
@@ -776,14 +861,32 @@ mod ship_and_receive {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, _) = setup(10);
 			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 5);
-			assert_noop!(DrugProvenance::receive(signed(PHARMACIST_A), shipment), Error::<Test>::NotShipmentRecipient);
-			assert_noop!(DrugProvenance::receive(signed(MAKER_A_STAFF), shipment), Error::<Test>::NotShipmentRecipient);
-			assert_noop!(DrugProvenance::receive(signed(OUTSIDER), shipment), Error::<Test>::NotAMember);
-			assert_noop!(DrugProvenance::receive(signed(DOCTOR), shipment), Error::<Test>::MissingRole);
-			assert_noop!(DrugProvenance::receive(signed(CLERK), shipment + 1), Error::<Test>::UnknownShipment);
+			assert_noop!(
+				DrugProvenance::receive(signed(PHARMACIST_A), shipment),
+				Error::<Test>::NotShipmentRecipient
+			);
+			assert_noop!(
+				DrugProvenance::receive(signed(MAKER_A_STAFF), shipment),
+				Error::<Test>::NotShipmentRecipient
+			);
+			assert_noop!(
+				DrugProvenance::receive(signed(OUTSIDER), shipment),
+				Error::<Test>::NotAMember
+			);
+			assert_noop!(
+				DrugProvenance::receive(signed(DOCTOR), shipment),
+				Error::<Test>::MissingRole
+			);
+			assert_noop!(
+				DrugProvenance::receive(signed(CLERK), shipment + 1),
+				Error::<Test>::UnknownShipment
+			);
 			// The organization's admin can receive as well as its staff.
 			assert_ok!(DrugProvenance::receive(signed(DISTRIBUTOR), shipment));
-			assert_noop!(DrugProvenance::receive(signed(CLERK), shipment), Error::<Test>::UnknownShipment);
+			assert_noop!(
+				DrugProvenance::receive(signed(CLERK), shipment),
+				Error::<Test>::UnknownShipment
+			);
 		});
 	}
 
@@ -793,7 +896,10 @@ mod ship_and_receive {
 			let (id, _) = setup(10);
 			let shipment = ship(MAKER_A_STAFF, id, DISTRIBUTOR, 5);
 			suspend(DISTRIBUTOR);
-			assert_noop!(DrugProvenance::receive(signed(CLERK), shipment), Error::<Test>::OrganizationSuspended);
+			assert_noop!(
+				DrugProvenance::receive(signed(CLERK), shipment),
+				Error::<Test>::OrganizationSuspended
+			);
 			// The sender takes the goods back.
 			assert_ok!(DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), shipment));
 			assert_eq!(custody(id, MAKER_A), c(10, 0, 0));
@@ -829,7 +935,10 @@ mod cancel_shipment {
 				DrugProvenance::batch_history(id).last(),
 				Some(CustodyEvent::Cancelled { quantity: 4, .. })
 			));
-			assert_noop!(DrugProvenance::receive(signed(PHARMACIST_A), shipment), Error::<Test>::UnknownShipment);
+			assert_noop!(
+				DrugProvenance::receive(signed(PHARMACIST_A), shipment),
+				Error::<Test>::UnknownShipment
+			);
 		});
 	}
 
@@ -871,7 +980,8 @@ mod dispense {
 			dispense(PHARMACIST_A, id, &serials, 3);
 			let hash = serial_hash(&serials[3]);
 			System::assert_last_event(
-				Event::UnitDispensed { batch_id: id, serial_hash: hash, pharmacy: PHARMACY_A }.into(),
+				Event::UnitDispensed { batch_id: id, serial_hash: hash, pharmacy: PHARMACY_A }
+					.into(),
 			);
 			assert_eq!(
 				Dispensed::<Test>::get(id, hash),
@@ -884,7 +994,11 @@ mod dispense {
 			dispense(PHARMACIST_A, id, &serials, 9);
 			assert_eq!(
 				DrugProvenance::batch_history(id).last(),
-				Some(&CustodyEvent::Dispensed { pharmacy: PHARMACY_A, count: 3, at: START + 1_000 })
+				Some(&CustodyEvent::Dispensed {
+					pharmacy: PHARMACY_A,
+					count: 3,
+					at: START + 1_000
+				})
 			);
 			assert_eq!(DrugProvenance::batch_history(id).len(), 6);
 		});
@@ -924,7 +1038,14 @@ mod dispense {
 	fn needs_an_active_pharmacy() {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, serials) = setup(10);
-			let call = |who| DrugProvenance::dispense(signed(who), id, serial(&serials[0]), proof_of(&serials, 0));
+			let call = |who| {
+				DrugProvenance::dispense(
+					signed(who),
+					id,
+					serial(&serials[0]),
+					proof_of(&serials, 0),
+				)
+			};
 			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
 			// The manufacturer and the distributor hold units but are not pharmacies.
 			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::MissingRole);
@@ -939,7 +1060,14 @@ mod dispense {
 	fn needs_custody() {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, serials) = setup(10);
-			let call = |who| DrugProvenance::dispense(signed(who), id, serial(&serials[0]), proof_of(&serials, 0));
+			let call = |who| {
+				DrugProvenance::dispense(
+					signed(who),
+					id,
+					serial(&serials[0]),
+					proof_of(&serials, 0),
+				)
+			};
 			assert_noop!(call(PHARMACIST_A), Error::<Test>::NoCustody);
 			hand_over(MAKER_A_STAFF, id, DISTRIBUTOR, CLERK, 10);
 			let shipment = ship(CLERK, id, PHARMACY_A, 1);
@@ -950,11 +1078,21 @@ mod dispense {
 			assert_ok!(call(PHARMACIST_A));
 			// Its one unit is gone.
 			assert_noop!(
-				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[1]), proof_of(&serials, 1)),
+				DrugProvenance::dispense(
+					signed(PHARMACIST_A),
+					id,
+					serial(&serials[1]),
+					proof_of(&serials, 1)
+				),
 				Error::<Test>::NoCustody
 			);
 			assert_noop!(
-				DrugProvenance::dispense(signed(PHARMACIST_A), 9, serial(&serials[1]), proof_of(&serials, 1)),
+				DrugProvenance::dispense(
+					signed(PHARMACIST_A),
+					9,
+					serial(&serials[1]),
+					proof_of(&serials, 1)
+				),
 				Error::<Test>::UnknownBatch
 			);
 		});
@@ -1018,7 +1156,12 @@ mod dispense {
 			));
 			to_pharmacy(id, 5);
 			assert_noop!(
-				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&other[2]), proof_of(&other, 2)),
+				DrugProvenance::dispense(
+					signed(PHARMACIST_A),
+					id,
+					serial(&other[2]),
+					proof_of(&other, 2)
+				),
 				Error::<Test>::SerialNotInBatch
 			);
 			assert_eq!(other_id, 1);
@@ -1032,7 +1175,14 @@ mod dispense {
 			to_pharmacy(id, 5);
 			hand_over(MAKER_A_STAFF, id, PHARMACY_B, PHARMACIST_B, 5);
 			dispense(PHARMACIST_A, id, &serials, 3);
-			let again = |who| DrugProvenance::dispense(signed(who), id, serial(&serials[3]), proof_of(&serials, 3));
+			let again = |who| {
+				DrugProvenance::dispense(
+					signed(who),
+					id,
+					serial(&serials[3]),
+					proof_of(&serials, 3),
+				)
+			};
 			assert_noop!(again(PHARMACIST_A), Error::<Test>::SerialAlreadyDispensed);
 			assert_noop!(again(PHARMACIST_B), Error::<Test>::SerialAlreadyDispensed);
 		});
@@ -1048,7 +1198,12 @@ mod dispense {
 			dispense(PHARMACIST_A, id, &serials, 0);
 			advance_time(1);
 			assert_noop!(
-				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[1]), proof_of(&serials, 1)),
+				DrugProvenance::dispense(
+					signed(PHARMACIST_A),
+					id,
+					serial(&serials[1]),
+					proof_of(&serials, 1)
+				),
 				Error::<Test>::BatchExpired
 			);
 			// Expired units can still move (e.g. back to the manufacturer for destruction).
@@ -1064,7 +1219,12 @@ mod dispense {
 			to_pharmacy(id, 5);
 			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 1));
 			assert_noop!(
-				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[1]), proof_of(&serials, 1)),
+				DrugProvenance::dispense(
+					signed(PHARMACIST_A),
+					id,
+					serial(&serials[1]),
+					proof_of(&serials, 1)
+				),
 				Error::<Test>::BatchRecalled
 			);
 		});
@@ -1074,7 +1234,12 @@ mod dispense {
 mod report_suspect {
 	use super::*;
 
-	fn report(who: AccountId, batch_id: BatchId, s: &[u8], reason: SuspectReason) -> frame_support::dispatch::DispatchResult {
+	fn report(
+		who: AccountId,
+		batch_id: BatchId,
+		s: &[u8],
+		reason: SuspectReason,
+	) -> frame_support::dispatch::DispatchResult {
 		DrugProvenance::report_suspect(signed(who), batch_id, serial(s), reason)
 	}
 
@@ -1087,7 +1252,12 @@ mod report_suspect {
 			advance_time(60_000);
 			// The clone is refused and nothing of the attempt is written...
 			assert_noop!(
-				DrugProvenance::dispense(signed(PHARMACIST_A), id, serial(&serials[3]), proof_of(&serials, 3)),
+				DrugProvenance::dispense(
+					signed(PHARMACIST_A),
+					id,
+					serial(&serials[3]),
+					proof_of(&serials, 3)
+				),
 				Error::<Test>::SerialAlreadyDispensed
 			);
 			// ...so the pharmacy reports it, in its own extrinsic.
@@ -1112,8 +1282,12 @@ mod report_suspect {
 				}]
 			);
 			assert_eq!(batch(id).suspect_reports, 1);
-			let status =
-				DrugProvenance::verify_unit(GTIN.to_vec(), LOT.to_vec(), serials[3].clone(), api_proof(&proof_of(&serials, 3)));
+			let status = DrugProvenance::verify_unit(
+				GTIN.to_vec(),
+				LOT.to_vec(),
+				serials[3].clone(),
+				api_proof(&proof_of(&serials, 3)),
+			);
 			assert_eq!(status.suspect_reports, 1);
 		});
 	}
@@ -1136,8 +1310,13 @@ mod report_suspect {
 	fn checkable_claims_are_checked() {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, serials) = setup(10);
-			for reason in [SuspectReason::DoubleDispense, SuspectReason::Recalled, SuspectReason::Expired] {
-				assert_noop!(report(PHARMACIST_A, id, &serials[0], reason), Error::<Test>::ClaimNotSupported);
+			for reason in
+				[SuspectReason::DoubleDispense, SuspectReason::Recalled, SuspectReason::Expired]
+			{
+				assert_noop!(
+					report(PHARMACIST_A, id, &serials[0], reason),
+					Error::<Test>::ClaimNotSupported
+				);
 			}
 			to_pharmacy(id, 5);
 			dispense(PHARMACIST_A, id, &serials, 0);
@@ -1161,7 +1340,10 @@ mod report_suspect {
 			assert_noop!(report(OUTSIDER, id, b"S1", other), Error::<Test>::NotAMember);
 			assert_noop!(report(DOCTOR, id, b"S1", other), Error::<Test>::MissingRole);
 			suspend(PHARMACY_B);
-			assert_noop!(report(PHARMACIST_B, id, b"S1", other), Error::<Test>::OrganizationSuspended);
+			assert_noop!(
+				report(PHARMACIST_B, id, b"S1", other),
+				Error::<Test>::OrganizationSuspended
+			);
 			assert_noop!(report(PHARMACIST_A, id + 1, b"S1", other), Error::<Test>::UnknownBatch);
 			assert_noop!(report(PHARMACIST_A, id, b"S 1", other), Error::<Test>::InvalidSerial);
 			assert_noop!(report(PHARMACIST_A, id, b"", other), Error::<Test>::InvalidSerial);
@@ -1173,9 +1355,15 @@ mod report_suspect {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, _) = setup(10);
 			for i in 0..MAX_REPORTS + 2 {
-				assert_ok!(report(PHARMACIST_A, id, format!("S{i}").as_bytes(), SuspectReason::Other));
+				assert_ok!(report(
+					PHARMACIST_A,
+					id,
+					format!("S{i}").as_bytes(),
+					SuspectReason::Other
+				));
 			}
-			let kept: Vec<H256> = SuspectReports::<Test>::get(id).iter().map(|r| r.serial_hash).collect();
+			let kept: Vec<H256> =
+				SuspectReports::<Test>::get(id).iter().map(|r| r.serial_hash).collect();
 			assert_eq!(kept, vec![serial_hash(b"S2"), serial_hash(b"S3"), serial_hash(b"S4")]);
 			assert_eq!(batch(id).suspect_reports, MAX_REPORTS + 2);
 		});
@@ -1208,7 +1396,10 @@ mod recall_batch {
 				}
 				.into(),
 			);
-			assert_eq!(batch(id).recalled, Some(Recall { by: MAKER_A, reason_code: 42, at: START }));
+			assert_eq!(
+				batch(id).recalled,
+				Some(Recall { by: MAKER_A, reason_code: 42, at: START })
+			);
 			assert_eq!(
 				DrugProvenance::batch_history(id).last(),
 				Some(&CustodyEvent::Recalled { by: MAKER_A, reason_code: 42, at: START })
@@ -1312,24 +1503,45 @@ mod history {
 			assert_ok!(DrugProvenance::cancel_shipment(signed(CLERK), s1));
 			hand_over(CLERK, id, PHARMACY_A, PHARMACIST_A, 3);
 			dispense(PHARMACIST_A, id, &serials, 0);
-			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 9));
-			let kinds: Vec<&str> = DrugProvenance::batch_history(id)
-				.iter()
-				.map(|e| match e {
-					CustodyEvent::Commissioned { .. } => "commissioned",
-					CustodyEvent::Shipped { .. } => "shipped",
-					CustodyEvent::Received { .. } => "received",
-					CustodyEvent::Cancelled { .. } => "cancelled",
-					CustodyEvent::Dispensed { .. } => "dispensed",
-					CustodyEvent::Recalled { .. } => "recalled",
-				})
-				.collect();
+			let kinds = || -> Vec<&str> {
+				DrugProvenance::batch_history(id)
+					.iter()
+					.map(|e| match e {
+						CustodyEvent::Commissioned { .. } => "commissioned",
+						CustodyEvent::Shipped { .. } => "shipped",
+						CustodyEvent::Received { .. } => "received",
+						CustodyEvent::Cancelled { .. } => "cancelled",
+						CustodyEvent::Dispensed { .. } => "dispensed",
+						CustodyEvent::Recalled { .. } => "recalled",
+					})
+					.collect()
+			};
 			assert_eq!(
-				kinds,
-				["commissioned", "shipped", "received", "shipped", "cancelled", "shipped"]
-					.into_iter()
-					.chain(["received", "dispensed"])
-					.collect::<Vec<_>>()
+				kinds(),
+				[
+					"commissioned",
+					"shipped",
+					"received",
+					"shipped",
+					"cancelled",
+					"shipped",
+					"received",
+					"dispensed"
+				]
+			);
+			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 9));
+			assert_eq!(
+				kinds(),
+				[
+					"commissioned",
+					"received",
+					"shipped",
+					"cancelled",
+					"shipped",
+					"received",
+					"dispensed",
+					"recalled"
+				]
 			);
 			// MAX_HISTORY = 8: the recall dropped the oldest entry after Commissioned.
 			let history = DrugProvenance::batch_history(id);
@@ -1350,7 +1562,10 @@ mod history {
 			}
 			let history = BatchHistory::<Test>::get(id);
 			assert_eq!(history.len() as u32, MAX_HISTORY);
-			assert!(matches!(history.first(), Some(CustodyEvent::Commissioned { quantity: 100, .. })));
+			assert!(matches!(
+				history.first(),
+				Some(CustodyEvent::Commissioned { quantity: 100, .. })
+			));
 			let shipped: Vec<ShipmentId> = history
 				.iter()
 				.filter_map(|e| match e {
@@ -1519,7 +1734,12 @@ mod runtime_api {
 			let (_, serials) = setup(10);
 			let proof = api_proof(&proof_of(&serials, 0));
 			let unknown = |g: &[u8], l: &[u8]| {
-				DrugProvenance::verify_unit(g.to_vec(), l.to_vec(), serials[0].clone(), proof.clone())
+				DrugProvenance::verify_unit(
+					g.to_vec(),
+					l.to_vec(),
+					serials[0].clone(),
+					proof.clone(),
+				)
 			};
 			assert_eq!(unknown(GTIN_2, LOT), UnitStatus::unknown());
 			assert_eq!(unknown(b"09506000134353", LOT), UnitStatus::unknown());
@@ -1556,9 +1776,71 @@ mod runtime_api {
 				DrugProvenance::products_of(&MAKER_A),
 				vec![(
 					gtin(GTIN),
-					Product { manufacturer: MAKER_A, metadata_hash: metadata(), registered_at: START }
+					Product {
+						manufacturer: MAKER_A,
+						metadata_hash: metadata(),
+						registered_at: START
+					}
 				)]
 			);
 		});
+	}
+}
+
+mod mock_setup {
+	use super::*;
+	use pallet_consortium::{Role, RoleProvider};
+
+	#[test]
+	fn genesis_consortium() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(DrugProvenance::now(), START);
+			assert_eq!(Consortium::ensure_role(&MAKER_A_STAFF, Role::Manufacturer), Ok(MAKER_A));
+			assert_eq!(Consortium::organization_of(&PHARMACIST_A), Some(PHARMACY_A));
+			assert!(Consortium::has_role(&REGULATOR, Role::Regulator));
+			assert_eq!(NextBatchId::<Test>::get(), 0);
+			assert_eq!(NextShipmentId::<Test>::get(), 0);
+		});
+	}
+
+	#[test]
+	fn empty_consortium_has_no_members() {
+		ExtBuilder::empty().build_and_execute(|| {
+			assert_noop!(
+				DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(GTIN), metadata()),
+				Error::<Test>::NotAMember
+			);
+		});
+	}
+
+	#[test]
+	fn a_wholesaler_pharmacy_holds_several_roles() {
+		const WHOLESALER: AccountId = 90;
+		const WHOLESALER_STAFF: AccountId = 91;
+		ExtBuilder::default()
+			.with_organization(
+				WHOLESALER,
+				Role::Distributor.bit() | Role::Pharmacy.bit(),
+				&[WHOLESALER_STAFF],
+			)
+			.with_time(EXPIRY_END - DAY)
+			.build_and_execute(|| {
+				let (id, serials) = setup(4);
+				hand_over(MAKER_A_STAFF, id, WHOLESALER, WHOLESALER_STAFF, 4);
+				hand_over(WHOLESALER_STAFF, id, PHARMACY_A, PHARMACIST_A, 1);
+				dispense(WHOLESALER_STAFF, id, &serials, 0);
+				assert_eq!(held(id, WHOLESALER), 2);
+				// The expiry is tomorrow: dispensable today, not the day after tomorrow.
+				advance_time(2 * DAY);
+				assert_noop!(
+					DrugProvenance::dispense(
+						signed(WHOLESALER_STAFF),
+						id,
+						serial(&serials[1]),
+						proof_of(&serials, 1)
+					),
+					Error::<Test>::BatchExpired
+				);
+			});
 	}
 }

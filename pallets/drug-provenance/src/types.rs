@@ -142,7 +142,7 @@ pub const fn year_from_days(days: u64) -> u64 {
 
 /// Whether `year` is a Gregorian leap year.
 pub const fn is_leap_year(year: u16) -> bool {
-	(year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+	(year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// The number of days of `month` (1..=12) in `year`; 0 for an invalid month.

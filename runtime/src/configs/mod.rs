@@ -315,3 +315,98 @@ impl pallet_health_records::BenchmarkHelper<AccountId> for ConsentBenchmarkHelpe
 		grant(Access::WRITE);
 	}
 }
+
+parameter_types! {
+	/// GS1 AI(10) lot numbers are at most 20 characters ...
+	pub const MaxLotLen: u32 = 20;
+	/// ... and so are AI(21) serial numbers.
+	pub const MaxSerialLen: u32 = 20;
+	/// Sibling hashes in a serial's Merkle proof: enough for 2^32 serials.
+	pub const MaxSerialProofLen: u32 = 32;
+	/// Units in one commissioned batch.
+	pub const MaxBatchQuantity: u32 = 1_000_000;
+	/// Organizations holding (or shipping or receiving) units of one batch at once; shipping
+	/// to one more fails with `TooManyHolders`.
+	pub const MaxHoldersPerBatch: u32 = 64;
+	/// Custody events kept per batch: beyond, the oldest after `Commissioned` are dropped
+	/// (every one is also an event).
+	pub const MaxHistoryPerBatch: u32 = 256;
+	/// Products (GTINs) one manufacturer may register.
+	pub const MaxProductsPerManufacturer: u32 = 1024;
+	/// Suspect reports kept per batch (the newest; all are counted and emitted as events).
+	pub const MaxSuspectReportsPerBatch: u32 = 128;
+}
+
+impl pallet_drug_provenance::Config for Runtime {
+	type Roles = Consortium;
+	type Time = Timestamp;
+	type MaxLotLen = MaxLotLen;
+	type MaxSerialLen = MaxSerialLen;
+	type MaxProofLen = MaxSerialProofLen;
+	type MaxQuantity = MaxBatchQuantity;
+	type MaxHoldersPerBatch = MaxHoldersPerBatch;
+	type MaxHistoryPerBatch = MaxHistoryPerBatch;
+	type MaxProductsPerManufacturer = MaxProductsPerManufacturer;
+	type MaxSuspectReportsPerBatch = MaxSuspectReportsPerBatch;
+	type WeightInfo = pallet_drug_provenance::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The longest public registry id (an NCT number is 11 characters, EudraCT 14).
+	pub const TrialsMaxRegistryIdLen: u32 = 32;
+	/// Pre-specified outcomes per trial (each committed as its own hash).
+	pub const TrialsMaxOutcomes: u32 = 32;
+	/// Protocol amendments kept per trial (`TooManyAmendments` beyond).
+	pub const TrialsMaxAmendments: u32 = 32;
+	/// Sites per trial.
+	pub const TrialsMaxSites: u32 = 64;
+	/// Participants per trial: the hard bound behind the soft planned enrollment.
+	pub const TrialsMaxParticipants: u32 = 10_000;
+	/// Data commits per trial (e.g. a nightly commit for almost three years).
+	pub const TrialsMaxCommits: u32 = 1_000;
+	/// Regulators' flags kept per trial.
+	pub const TrialsMaxFlags: u32 = 16;
+}
+
+impl pallet_clinical_trials::Config for Runtime {
+	type Roles = Consortium;
+	type Patients = PatientIdentity;
+	type Consents = Consent;
+	type Time = Timestamp;
+	type MaxRegistryIdLen = TrialsMaxRegistryIdLen;
+	type MaxOutcomes = TrialsMaxOutcomes;
+	type MaxAmendments = TrialsMaxAmendments;
+	type MaxSites = TrialsMaxSites;
+	type MaxParticipants = TrialsMaxParticipants;
+	type MaxCommits = TrialsMaxCommits;
+	type MaxFlags = TrialsMaxFlags;
+	type WeightInfo = pallet_clinical_trials::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ConsentBenchmarkHelper;
+}
+
+/// Worst case for `ensure_purpose`: the patient's list full of revoked Research consents to
+/// the sponsor (each examined and refused), the active one last.
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_clinical_trials::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
+	fn grant_research_consent(patient: &AccountId, sponsor: &AccountId) {
+		use medchain_primitives::{Categories, Purpose};
+		use pallet_consent::{Access, Scope};
+		let grant = || {
+			let id = pallet_consent::NextConsentId::<Runtime>::get();
+			let _ = Consent::grant_consent(
+				RuntimeOrigin::signed(patient.clone()),
+				sponsor.clone(),
+				Scope { categories: Categories::all(), access: Access::READ },
+				Purpose::Research,
+				None,
+			);
+			id
+		};
+		for _ in 1..MaxConsentsPerPatient::get() {
+			let id = grant();
+			let _ = Consent::revoke_consent(RuntimeOrigin::signed(patient.clone()), id);
+		}
+		grant();
+	}
+}
