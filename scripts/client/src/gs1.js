@@ -63,12 +63,27 @@ export function isValidGtin14(gtin) {
 }
 
 /**
- * A GS1 date YYMMDD (AI 17) as { year, month, day } (day 0 = last day of the month, as
- * GS1 allows), with YY read as 20YY. Throws on a malformed date.
+ * The full year of a GS1 two-digit year YY by the GS1 General Specifications' sliding
+ * window (section 7.12), relative to `currentYear`: YY more than 50 years ahead is in the
+ * previous century, YY 50 or more years back is in the next one. In 2026: 00-76 -> 2000-2076,
+ * 77-99 -> 1977-1999. The runtime applies the same rule to the chain's time.
  */
-export function parseGs1Date(yymmdd) {
+export function gs1Year(yy, currentYear = new Date().getUTCFullYear()) {
+  const century = Math.floor(currentYear / 100) * 100;
+  const diff = yy - (currentYear % 100);
+  if (diff >= 51) return century - 100 + yy;
+  if (diff <= -50) return century + 100 + yy;
+  return century + yy;
+}
+
+/**
+ * A GS1 date YYMMDD (AI 17) as { year, month, day } (day 0 = last day of the month, as
+ * GS1 allows), the century by the sliding window of `gs1Year` relative to `now`. Throws on
+ * a malformed date.
+ */
+export function parseGs1Date(yymmdd, now = new Date()) {
   if (typeof yymmdd !== 'string' || !/^\d{6}$/.test(yymmdd)) throw new Gs1Error(`date must be YYMMDD, got ${JSON.stringify(yymmdd)}`);
-  const year = 2000 + Number(yymmdd.slice(0, 2));
+  const year = gs1Year(Number(yymmdd.slice(0, 2)), now.getUTCFullYear());
   const month = Number(yymmdd.slice(2, 4));
   let day = Number(yymmdd.slice(4, 6));
   if (month < 1 || month > 12) throw new Gs1Error(`month ${month} out of range in ${yymmdd}`);

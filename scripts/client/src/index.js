@@ -23,6 +23,7 @@ export {
   Gs1Error,
   gs1CheckDigit,
   isValidGtin14,
+  gs1Year,
   parseGs1Date,
   parseElementString,
   formatElementString,

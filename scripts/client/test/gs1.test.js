@@ -7,6 +7,7 @@ import {
   Gs1Error,
   formatElementString,
   gs1CheckDigit,
+  gs1Year,
   isValidGtin14,
   parseElementString,
   parseGs1Date,
@@ -29,6 +30,17 @@ describe('GS1 check digits', () => {
 });
 
 describe('GS1 dates (AI 17)', () => {
+  it('places the century by the GS1 sliding window', () => {
+    assert.equal(gs1Year(0, 2026), 2000);
+    assert.equal(gs1Year(76, 2026), 2076);
+    assert.equal(gs1Year(77, 2026), 1977);
+    assert.equal(gs1Year(99, 2026), 1999);
+    assert.equal(gs1Year(10, 2080), 2110); // 70 years back: the next century
+    assert.equal(gs1Year(29, 2080), 2129); // 51 years back: read as 49 years ahead
+    assert.equal(gs1Year(31, 2080), 2031); // 49 years back: this century
+    assert.deepEqual(parseGs1Date('990101', new Date(Date.UTC(2026, 0, 1))), { year: 1999, month: 1, day: 1 });
+  });
+
   it('reads YYMMDD, DD=00 as the last day, leap years', () => {
     assert.deepEqual(parseGs1Date('281231'), { year: 2028, month: 12, day: 31 });
     assert.deepEqual(parseGs1Date('280200'), { year: 2028, month: 2, day: 29 });
