@@ -152,12 +152,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OrganizationCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
+	/// One organization of the genesis config: `(admin, name, roles, staff)`, `roles` being
+	/// the `u16` bit set of [`Roles`].
+	pub type GenesisOrganization<AccountId> = (AccountId, Vec<u8>, u16, Vec<AccountId>);
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Organizations present from genesis: `(admin, name, roles, staff)`.
-		/// `roles` is the `u16` bit set of [`Roles`].
-		pub organizations: Vec<(T::AccountId, Vec<u8>, u16, Vec<T::AccountId>)>,
+		/// Organizations present from genesis.
+		pub organizations: Vec<GenesisOrganization<T::AccountId>>,
 	}
 
 	#[pallet::genesis_build]
