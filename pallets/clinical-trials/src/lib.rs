@@ -474,7 +474,7 @@ pub mod pallet {
 			/// How many records the batch holds.
 			record_count: u32,
 			/// The commit's chained hash: the new head.
-			hash: H256,
+			chain_hash: H256,
 		},
 		/// The sponsor locked the database: the data chain head is frozen.
 		DatabaseLocked {
@@ -931,7 +931,7 @@ pub mod pallet {
 					record_count,
 					submitter: submitter.clone(),
 					at: Self::now(),
-					hash,
+					chain_hash: hash,
 				},
 			);
 			trial.data_head = hash;
@@ -943,7 +943,7 @@ pub mod pallet {
 				submitter,
 				batch_root,
 				record_count,
-				hash,
+				chain_hash: hash,
 			});
 			Ok(())
 		}
@@ -1192,7 +1192,7 @@ pub mod pallet {
 					commit.record_count,
 					&commit.submitter,
 				);
-				if hash != commit.hash {
+				if hash != commit.chain_hash {
 					return false;
 				}
 				head = hash;
@@ -1282,7 +1282,7 @@ pub mod pallet {
 				ensure!(commits == trial.commit_count as usize, "commit count differs");
 				ensure!(trial.commit_count <= T::MaxCommits::get(), "more commits than MaxCommits");
 				let last_hash = match trial.commit_count.checked_sub(1) {
-					Some(last) => DataCommits::<T>::get(id, last).map(|c| c.hash),
+					Some(last) => DataCommits::<T>::get(id, last).map(|c| c.chain_hash),
 					None => Some(H256::zero()),
 				};
 				ensure!(last_hash == Some(trial.data_head), "head is not the last commit's hash");

@@ -1134,7 +1134,7 @@ mod commit_data {
 					submitter: HOSPITAL_A,
 					batch_root: h(0x11),
 					record_count: 10,
-					hash: first,
+					chain_hash: first,
 				}
 				.into(),
 			);
@@ -1148,7 +1148,7 @@ mod commit_data {
 					submitter: SPONSOR,
 					batch_root: h(0x12),
 					record_count: 5,
-					hash: second,
+					chain_hash: second,
 				}
 				.into(),
 			);
@@ -1159,7 +1159,7 @@ mod commit_data {
 					record_count: 10,
 					submitter: HOSPITAL_A,
 					at: START,
-					hash: first,
+					chain_hash: first,
 				})
 			);
 			assert_eq!(
@@ -1169,7 +1169,7 @@ mod commit_data {
 					record_count: 5,
 					submitter: SPONSOR,
 					at: START + 60_000,
-					hash: second,
+					chain_hash: second,
 				})
 			);
 			assert_eq!((trial(id).data_head, trial(id).commit_count), (second, 2));
@@ -1698,7 +1698,7 @@ mod data_chain {
 		let tampers: [Tamper; 3] = [
 			|c| c.record_count += 1,
 			|c| c.submitter = HOSPITAL_C,
-			|c| c.hash = H256::repeat_byte(0x77),
+			|c| c.chain_hash = H256::repeat_byte(0x77),
 		];
 		for tamper in tampers {
 			ExtBuilder::default().build().execute_with(|| {
@@ -1718,11 +1718,11 @@ mod data_chain {
 		ExtBuilder::default().build().execute_with(|| {
 			let id = trial_with_data();
 			// Rewrite the last commit consistently (its hash recomputed): the head disagrees.
-			let previous = DataCommits::<Test>::get(id, 1).expect("stored").hash;
+			let previous = DataCommits::<Test>::get(id, 1).expect("stored").chain_hash;
 			DataCommits::<Test>::mutate(id, 2, |c| {
 				if let Some(c) = c {
 					c.batch_root = h(0x66);
-					c.hash =
+					c.chain_hash =
 						data_commit_hash(&previous, &c.batch_root, c.record_count, &c.submitter);
 				}
 			});
@@ -1806,7 +1806,7 @@ mod queries {
 				commits.iter().map(|c| (c.batch_root, c.submitter)).collect::<Vec<_>>(),
 				vec![(h(0x11), HOSPITAL_A), (h(0x12), HOSPITAL_B)]
 			);
-			assert_eq!(commits[1].hash, trial(id).data_head);
+			assert_eq!(commits[1].chain_hash, trial(id).data_head);
 		});
 	}
 

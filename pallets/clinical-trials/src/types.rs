@@ -253,7 +253,7 @@ pub struct DataCommit<AccountId> {
 	/// When it was committed (ms since the Unix epoch).
 	pub at: Moment,
 	/// `blake2_256(previous_hash ++ batch_root ++ record_count (u32 LE) ++ SCALE(submitter))`.
-	pub hash: H256,
+	pub chain_hash: H256,
 }
 
 /// A regulator's flag on a trial.
