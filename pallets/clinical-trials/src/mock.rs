@@ -3,14 +3,12 @@
 //! registry (shared by Consent and this pallet).
 
 use crate as pallet_clinical_trials;
-use codec::{Decode, Encode};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
-	Blake2_128Concat,
 };
 use frame_system::EnsureRoot;
-use medchain_primitives::{Moment, PatientRegistry};
+use medchain_primitives::Moment;
 use pallet_consortium::Role;
 use sp_runtime::BuildStorage;
 
@@ -142,55 +140,7 @@ impl crate::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
 	}
 }
 
-/// What the mock patient registry knows about an account.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode)]
-pub struct MockPatient {
-	/// Registered and not deregistered.
-	pub registered: bool,
-	/// Deregistered (right to erasure).
-	pub deregistered: bool,
-}
-
-/// The mock registry's state, in storage so that it follows the test externalities
-/// (and the rollback of failed calls) like a real pallet's storage.
-#[frame_support::storage_alias]
-pub type PatientStates = StorageMap<MockIdentity, Blake2_128Concat, AccountId, MockPatient>;
-
-/// A storage-backed [`PatientRegistry`] for tests.
-pub struct MockPatients;
-
-impl MockPatients {
-	/// Register `who`.
-	pub fn register(who: AccountId) {
-		PatientStates::insert(who, MockPatient { registered: true, deregistered: false });
-	}
-
-	/// Deregister `who` (right to erasure).
-	pub fn deregister(who: AccountId) {
-		PatientStates::insert(who, MockPatient { registered: false, deregistered: true });
-	}
-}
-
-impl PatientRegistry<AccountId> for MockPatients {
-	fn is_registered(who: &AccountId) -> bool {
-		PatientStates::get(who).is_some_and(|p| p.registered)
-	}
-
-	fn is_deregistered(who: &AccountId) -> bool {
-		PatientStates::get(who).is_some_and(|p| p.deregistered)
-	}
-
-	fn has_free_quota(who: &AccountId) -> bool {
-		Self::is_registered(who)
-	}
-
-	fn note_free_call(_who: &AccountId) {}
-
-	#[cfg(feature = "runtime-benchmarks")]
-	fn register_for_benchmarks(who: &AccountId) {
-		MockPatients::register(*who);
-	}
-}
+pub use medchain_primitives::mock::MockPatients;
 
 /// A trial sponsor (TrialSponsor role only).
 pub const SPONSOR: AccountId = 40;
@@ -308,7 +258,7 @@ impl ExtBuilder {
 			System::set_block_number(1);
 			Timestamp::set_timestamp(START);
 			for who in self.patients {
-				MockPatients::register(who);
+				MockPatients::register(who, u32::MAX);
 			}
 			for who in self.deregistered {
 				MockPatients::deregister(who);

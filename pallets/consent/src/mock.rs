@@ -2,14 +2,12 @@
 //! this pallet, and a storage-backed mock of the patient registry.
 
 use crate as pallet_consent;
-use codec::{Decode, Encode};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
-	Blake2_128Concat,
 };
 use frame_system::EnsureRoot;
-use medchain_primitives::{Moment, PatientRegistry};
+use medchain_primitives::Moment;
 use pallet_consortium::{Role, Roles};
 use sp_runtime::BuildStorage;
 
@@ -79,74 +77,7 @@ impl pallet_consent::Config for Test {
 	type WeightInfo = ();
 }
 
-/// What the mock patient registry knows about an account.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode)]
-pub struct MockPatient {
-	/// Registered and not deregistered.
-	pub registered: bool,
-	/// Deregistered (right to erasure).
-	pub deregistered: bool,
-	/// Fee-less calls left in the current window.
-	pub free_calls: u32,
-}
-
-/// The mock registry's state, in storage so that it follows the test externalities
-/// (and the rollback of failed calls) like a real pallet's storage.
-#[frame_support::storage_alias]
-pub type PatientStates = StorageMap<MockIdentity, Blake2_128Concat, AccountId, MockPatient>;
-
-/// A storage-backed [`PatientRegistry`] for tests.
-pub struct MockPatients;
-
-impl MockPatients {
-	/// Register `who` with `free_calls` fee-less calls.
-	pub fn register(who: AccountId, free_calls: u32) {
-		PatientStates::insert(
-			who,
-			MockPatient { registered: true, deregistered: false, free_calls },
-		);
-	}
-
-	/// Deregister `who` (right to erasure).
-	pub fn deregister(who: AccountId) {
-		PatientStates::insert(
-			who,
-			MockPatient { registered: false, deregistered: true, free_calls: 0 },
-		);
-	}
-
-	/// Fee-less calls `who` has left.
-	pub fn free_calls(who: AccountId) -> u32 {
-		PatientStates::get(who).map(|p| p.free_calls).unwrap_or_default()
-	}
-}
-
-impl PatientRegistry<AccountId> for MockPatients {
-	fn is_registered(who: &AccountId) -> bool {
-		PatientStates::get(who).is_some_and(|p| p.registered)
-	}
-
-	fn is_deregistered(who: &AccountId) -> bool {
-		PatientStates::get(who).is_some_and(|p| p.deregistered)
-	}
-
-	fn has_free_quota(who: &AccountId) -> bool {
-		PatientStates::get(who).is_some_and(|p| p.registered && p.free_calls > 0)
-	}
-
-	fn note_free_call(who: &AccountId) {
-		PatientStates::mutate(who, |p| {
-			if let Some(p) = p {
-				p.free_calls = p.free_calls.saturating_sub(1);
-			}
-		});
-	}
-
-	#[cfg(feature = "runtime-benchmarks")]
-	fn register_for_benchmarks(who: &AccountId) {
-		MockPatients::register(*who, 100);
-	}
-}
+pub use medchain_primitives::mock::MockPatients;
 
 /// A Provider (hospital) of the default test consortium.
 pub const HOSPITAL: AccountId = 10;
