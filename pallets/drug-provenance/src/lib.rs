@@ -166,24 +166,7 @@ pub const CUSTODY_ROLES: [Role; 3] = [Role::Manufacturer, Role::Distributor, Rol
 pub const REPORTER_ROLES: [Role; 4] =
 	[Role::Manufacturer, Role::Distributor, Role::Pharmacy, Role::Regulator];
 
-/// How many sibling hashes an inclusion proof for leaf `leaf_index` of a tree of
-/// `leaf_count` leaves holds: one per level at which the node has a sibling. 0 if
-/// `leaf_index >= leaf_count`. The largest value for a given `leaf_count` is at index 0:
-/// `ceil(log2(leaf_count))`.
-pub fn expected_proof_len(leaf_count: u32, leaf_index: u32) -> u32 {
-	if leaf_index >= leaf_count {
-		return 0;
-	}
-	let (mut pos, mut width, mut len) = (leaf_index, leaf_count, 0u32);
-	while width > 1 {
-		if pos % 2 == 1 || pos.saturating_add(1) < width {
-			len = len.saturating_add(1);
-		}
-		pos /= 2;
-		width = width.div_ceil(2);
-	}
-	len
-}
+pub use medchain_primitives::expected_proof_len;
 
 /// The Merkle root of `serials` (their raw bytes) by the rules of the crate docs; the
 /// all-zero hash for no serials. For tests and off-chain tooling written in Rust.

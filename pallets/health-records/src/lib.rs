@@ -165,23 +165,7 @@ pub trait BenchmarkHelper<AccountId> {
 	fn grant_write_consent(patient: &AccountId, org: &AccountId, category: RecordCategory);
 }
 
-/// How many sibling hashes an inclusion proof for leaf `leaf_index` of a tree of
-/// `leaf_count` leaves holds (rule 5 of the crate docs): one per level at which the node has
-/// a sibling. 0 if `leaf_index >= leaf_count`.
-pub fn expected_proof_len(leaf_count: u32, leaf_index: u32) -> u32 {
-	if leaf_index >= leaf_count {
-		return 0;
-	}
-	let (mut pos, mut width, mut len) = (leaf_index, leaf_count, 0u32);
-	while width > 1 {
-		if pos % 2 == 1 || pos.saturating_add(1) < width {
-			len = len.saturating_add(1);
-		}
-		pos /= 2;
-		width = width.div_ceil(2);
-	}
-	len
-}
+pub use medchain_primitives::expected_proof_len;
 
 /// The Merkle root of `leaves` (documents' 32-byte content hashes) by the rules of the crate
 /// docs; the all-zero hash for no leaves. For tests and off-chain tooling written in Rust.

@@ -212,3 +212,23 @@ pub trait ConsentChecker<AccountId> {
 		purpose: Purpose,
 	) -> Result<ConsentId, DispatchError>;
 }
+
+/// How many sibling hashes a `binary-merkle-tree` inclusion proof for leaf `leaf_index` of a
+/// tree of `leaf_count` leaves holds: one per level at which the node has a sibling (the
+/// last node of an odd row is promoted without one). 0 if `leaf_index >= leaf_count`; at
+/// most `ceil(log2(leaf_count))`. Pallets that verify proofs demand exactly this length, so
+/// a shortened proof (one that stops at an inner node) is refused.
+pub fn expected_proof_len(leaf_count: u32, leaf_index: u32) -> u32 {
+	if leaf_index >= leaf_count {
+		return 0;
+	}
+	let (mut pos, mut width, mut len) = (leaf_index, leaf_count, 0u32);
+	while width > 1 {
+		if pos % 2 == 1 || pos.saturating_add(1) < width {
+			len = len.saturating_add(1);
+		}
+		pos /= 2;
+		width = width.div_ceil(2);
+	}
+	len
+}
