@@ -45,8 +45,8 @@ if ((${#need_pkgs[@]})); then
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 18 ]; then
-	log "Node.js >= 18 is needed for the end-to-end tests (found $(node --version))." >&2
+if [ "$node_major" -lt 20 ]; then
+	log "Node.js >= 20 is needed (the client tooling uses the global Web Crypto API; the suites use node:test) (found $(node --version))." >&2
 	exit 1
 fi
 log "ready: $(rustc --version), protoc $(protoc --version | cut -d' ' -f2), node $(node --version)"

@@ -266,8 +266,8 @@ impl_runtime_apis! {
 			HealthRecords::verify_inclusion(batch_id, leaf_hash, proof, leaf_index)
 		}
 
-		fn records_of(patient: AccountId) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)> {
-			HealthRecords::records_of(&patient)
+		fn records_of(patient: AccountId, start: u32, limit: u32) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)> {
+			HealthRecords::records_of(&patient, start, limit)
 		}
 
 		fn record_history(record_id: RecordId) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)> {
@@ -331,8 +331,8 @@ impl_runtime_apis! {
 			ClinicalTrials::verify_data_chain(trial_id)
 		}
 
-		fn trials_with_outcome_switch() -> Vec<TrialId> {
-			ClinicalTrials::trials_with_outcome_switch()
+		fn trials_with_outcome_switch(after: Option<TrialId>, limit: u32) -> Vec<TrialId> {
+			ClinicalTrials::trials_with_outcome_switch(after, limit)
 		}
 
 		fn trial_by_registry_id(registry_id: Vec<u8>) -> Option<TrialId> {
@@ -341,6 +341,13 @@ impl_runtime_apis! {
 
 		fn participant_enrolled(trial_id: TrialId, participant_commitment: H256) -> bool {
 			ClinicalTrials::is_enrolled(trial_id, participant_commitment)
+		}
+
+		fn participant_status(
+			trial_id: TrialId,
+			participant_commitment: H256,
+		) -> Option<pallet_clinical_trials::ParticipantInfo<AccountId>> {
+			ClinicalTrials::participant_status(trial_id, participant_commitment)
 		}
 	}
 

@@ -16,7 +16,10 @@
 //!
 //! `//Alice` is also the sudo key. Every dev account is endowed.
 
-use crate::{AccountId, BalancesConfig, ConsortiumConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	AccountId, BalancesConfig, ConsortiumConfig, DrugProvenanceConfig, RuntimeGenesisConfig,
+	SudoConfig, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use pallet_consortium::Role;
@@ -69,6 +72,13 @@ fn testnet_genesis(
 		},
 		sudo: SudoConfig { key: Some(root_key) },
 		consortium: ConsortiumConfig { organizations },
+		drug_provenance: DrugProvenanceConfig {
+			// Acme owns the GS1 company prefix of the GS1 example GTINs (095060001343xx).
+			company_prefixes: vec![(
+				b"9506000".to_vec(),
+				Sr25519Keyring::Charlie.to_account_id()
+			)],
+		},
 	})
 }
 

@@ -22,9 +22,11 @@ pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
+mod feeless;
 pub mod genesis_config_presets;
 mod proxy;
 
+pub use feeless::FeelessWithPriority;
 pub use proxy::ProxyType;
 
 extern crate alloc;
@@ -146,12 +148,10 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	// Registered patients' identity and consent calls are fee-less (`#[pallet::feeless_if]`,
-	// rate-limited by PatientIdentity); everything else pays.
-	pallet_skip_feeless_payment::SkipCheckIfFeeless<
-		Runtime,
-		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
-	>,
+	// Attested patients' identity, consent and record calls are fee-less
+	// (`#[pallet::feeless_if]`, rate-limited by PatientIdentity), with the priority of an
+	// untipped paid call of their size (see `feeless`); everything else pays.
+	FeelessWithPriority<pallet_transaction_payment::ChargeTransactionPayment<Runtime>>,
 	frame_system::WeightReclaim<Runtime>,
 );
 

@@ -26,26 +26,28 @@ pub enum ProxyType {
 	/// Anything the account itself may do.
 	#[default]
 	Any,
-	/// Anything but moving funds.
+	/// The account's MedChain work (organization, patient, consent, record, supply-chain and
+	/// trial calls), remarks, batches of those, and managing proxies of no greater power;
+	/// never balances, recovery configuration (which would hand the account to the proxy),
+	/// sudo or origin-changing utility calls.
 	NonTransfer,
-	/// A patient's guardian (a parent for a minor, a legal representative): only identity
-	/// and consent calls (`PatientIdentity`, `Consent`) and sealing the patient's records
-	/// (`HealthRecords::seal_record`), nothing else — in particular no balance transfers,
-	/// no anchoring in the patient's name and no further proxies.
+	/// A patient's guardian (a parent for a minor, a legal representative): granting and
+	/// revoking consents, rotating the identity commitment, sealing records and withdrawing
+	/// the ward from a trial, nothing else. In particular not `deregister` (irreversible: only the patient's own key
+	/// erases the patient), not the patient's organization powers should the same key also
+	/// work for a Provider (`break_glass`, `onboard_patient`, `attest_patient`), no
+	/// anchoring in the patient's name, no balance transfers, no further proxies.
 	Guardian,
 }
 
 impl InstanceFilter<RuntimeCall> for ProxyType {
+	/// Allow-lists, never deny-lists: a pallet added to the runtime later is out of reach of
+	/// every restricted proxy until it is listed here on purpose.
 	fn filter(&self, call: &RuntimeCall) -> bool {
 		match self {
 			ProxyType::Any => true,
-			ProxyType::NonTransfer => !matches!(call, RuntimeCall::Balances(..)),
-			ProxyType::Guardian => matches!(
-				call,
-				RuntimeCall::PatientIdentity(..)
-					| RuntimeCall::Consent(..)
-					| RuntimeCall::HealthRecords(pallet_health_records::Call::seal_record { .. })
-			),
+			ProxyType::NonTransfer => non_transfer_allows(call),
+			ProxyType::Guardian => guardian_allows(call),
 		}
 	}
 
@@ -58,4 +60,41 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 			_ => false,
 		}
 	}
+}
+
+/// What a `NonTransfer` proxy may call.
+fn non_transfer_allows(call: &RuntimeCall) -> bool {
+	use pallet_utility::Call as Utility;
+	matches!(
+		call,
+		RuntimeCall::System(
+			frame_system::Call::remark { .. } | frame_system::Call::remark_with_event { .. }
+		) | RuntimeCall::Utility(
+			Utility::batch { .. } | Utility::batch_all { .. } | Utility::force_batch { .. }
+		)
+			// pallet-proxy itself refuses adding or removing a proxy more powerful than the
+			// caller's own type, and `remove_proxies`/`kill_pure` to any type but `Any`.
+			| RuntimeCall::Proxy(..)
+			| RuntimeCall::Consortium(..)
+			| RuntimeCall::PatientIdentity(..)
+			| RuntimeCall::Consent(..)
+			| RuntimeCall::HealthRecords(..)
+			| RuntimeCall::DrugProvenance(..)
+			| RuntimeCall::ClinicalTrials(..)
+	)
+}
+
+/// What a `Guardian` proxy may call for its ward.
+fn guardian_allows(call: &RuntimeCall) -> bool {
+	matches!(
+		call,
+		RuntimeCall::PatientIdentity(pallet_patient_identity::Call::rotate_commitment { .. })
+			| RuntimeCall::Consent(
+				pallet_consent::Call::grant_consent { .. }
+					| pallet_consent::Call::revoke_consent { .. }
+			) | RuntimeCall::HealthRecords(pallet_health_records::Call::seal_record { .. })
+			| RuntimeCall::ClinicalTrials(
+				pallet_clinical_trials::Call::withdraw_participant { .. }
+			)
+	)
 }

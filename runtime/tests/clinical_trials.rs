@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
-use medchain_runtime::{AccountId, ClinicalTrials, Runtime, RuntimeCall, RuntimeEvent};
+use medchain_runtime::{AccountId, ClinicalTrials, Runtime, RuntimeCall, RuntimeEvent, System};
 use pallet_clinical_trials::{
 	DataCommit, DataCommits, OutcomeStatus, TrialId, TrialStatus, PARTICIPANT_DOMAIN,
 };
@@ -86,24 +86,29 @@ fn onboard(patient: &AccountId) {
 
 /// The patient grants `grantee` read access to lab results for `purpose`; the consent's id.
 fn grant(patient: &AccountId, grantee: &AccountId, purpose: Purpose) -> u64 {
-	assert_ok!(dispatch(
+	// A patient's call: a signed extrinsic through the real transaction pipeline.
+	submit_ok(
 		patient,
 		RuntimeCall::Consent(ConsentCall::grant_consent {
 			grantee: grantee.clone(),
 			scope: Scope {
 				categories: Categories::only(RecordCategory::LabResults),
-				access: Access::READ
+				access: Access::READ,
 			},
 			purpose,
 			expires_at: None,
+		}),
+	);
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted { consent_id, .. }) => {
+				Some(consent_id)
+			}
+			_ => None,
 		})
-	));
-	match last_event() {
-		RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted { consent_id, .. }) => {
-			consent_id
-		}
-		other => panic!("expected ConsentGranted, got {other:?}"),
-	}
+		.expect("a consent was granted")
 }
 
 /// Register a second Provider, "Northside Hospital", administered by a fresh account.
@@ -451,7 +456,7 @@ fn the_story_of_one_trial_with_a_switched_outcome() {
 			Some(OutcomeStatus::OutcomeSwitched { missing: 1, added: 1 })
 		);
 		assert!(!results.outcomes_amended_after_enrollment);
-		assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![trial]);
+		assert_eq!(ClinicalTrials::trials_with_outcome_switch(None, 1000), vec![trial]);
 		// Publication changes no data: the chain still verifies; results are published once.
 		assert!(ClinicalTrials::verify_data_chain(trial));
 		assert_noop!(
@@ -615,7 +620,7 @@ fn a_second_trial_reporting_exactly_its_outcomes_is_complete() {
 		assert_eq!(results.published_at, pallet_timestamp::Now::<Runtime>::get());
 
 		// Only the switched trial is listed.
-		assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![switched]);
+		assert_eq!(ClinicalTrials::trials_with_outcome_switch(None, 1000), vec![switched]);
 		assert!(ClinicalTrials::verify_data_chain(switched));
 		assert!(ClinicalTrials::verify_data_chain(complete));
 	});

@@ -292,6 +292,8 @@ fn summary(entry: &CustodyEvent<AccountId>) -> (&'static str, AccountId, Option<
 		CustodyEvent::Recalled { by, reason_code, .. } => {
 			("recalled", by, None, u32::from(reason_code))
 		}
+		CustodyEvent::Rejected { from, to, quantity, .. } => ("rejected", from, Some(to), quantity),
+		CustodyEvent::Destroyed { by, quantity, .. } => ("destroyed", by, None, quantity),
 	}
 }
 
@@ -576,7 +578,7 @@ fn one_batch_of_1000_serials_from_manufacturer_to_two_pharmacies() {
 			dispatch(&riverside, ship_call(batch_id, &medlogistics, 1)),
 			DrugError::BatchRecalled
 		);
-		assert_noop!(dispatch(&lakeside, ship_call(batch_id, &acme, 1)), DrugError::BatchRecalled);
+		// (Recalled units may only go back to their manufacturer: see the end of the story.)
 		assert_noop!(dispatch(&lakeside, receive_call(pending)), DrugError::BatchRecalled);
 		assert_eq!(DrugProvenance::holders(batch_id), holders_before);
 		assert_conserved(batch_id, dispensed);
@@ -622,6 +624,27 @@ fn one_batch_of_1000_serials_from_manufacturer_to_two_pharmacies() {
 			]
 		);
 		assert_eq!(DrugProvenance::batch(batch_id).unwrap().history_pruned, 0);
+
+		// Recalled units go back to the manufacturer, who destroys them: custody ends on
+		// chain instead of staying on the pharmacies' books for ever.
+		let returned = ship(&lakeside, batch_id, &acme, 397);
+		receive(&acme, returned);
+		assert_ok!(dispatch(
+			&acme,
+			RuntimeCall::DrugProvenance(DrugCall::destroy_units {
+				batch_id,
+				quantity: 397,
+				reason: pallet_drug_provenance::DestructionReason::Recalled,
+			})
+		));
+		let batch = DrugProvenance::batch(batch_id).unwrap();
+		assert_eq!(batch.destroyed, 397);
+		assert!(!DrugProvenance::holders(batch_id).iter().any(|(who, _)| *who == lakeside));
+		// Anywhere else, a recalled batch still cannot move.
+		assert_noop!(
+			dispatch(&riverside, ship_call(batch_id, &lakeside, 1)),
+			DrugError::BatchRecalled
+		);
 	});
 }
 

@@ -79,18 +79,18 @@ fn onboard_grant_revoke_in_one_block() {
 		onboard(&patient);
 		assert!(!has_access(&patient, RecordCategory::LabResults));
 
-		assert_ok!(dispatch(
+		submit_ok(
 			&patient,
 			grant_call(&account(Alice), read(&[RecordCategory::LabResults]))
-		));
+		);
 		let id = last_consent_id();
 		assert!(has_access(&patient, RecordCategory::LabResults));
 		assert!(!has_access(&patient, RecordCategory::Genomics));
 
-		assert_ok!(dispatch(
+		submit_ok(
 			&patient,
 			RuntimeCall::Consent(ConsentCall::revoke_consent { consent_id: id })
-		));
+		);
 		// Same block: no access any more.
 		assert!(!has_access(&patient, RecordCategory::LabResults));
 	});
@@ -124,10 +124,10 @@ fn a_suspended_hospital_loses_access_at_once() {
 	new_test_ext().execute_with(|| {
 		let patient = fresh("Patient");
 		onboard(&patient);
-		assert_ok!(dispatch(
+		submit_ok(
 			&patient,
 			grant_call(&account(Alice), read(&[RecordCategory::Imaging]))
-		));
+		);
 		assert!(has_access(&patient, RecordCategory::Imaging));
 		assert_ok!(dispatch_root(RuntimeCall::Consortium(
 			pallet_consortium::Call::suspend_organization { organization: account(Alice) }
@@ -156,14 +156,14 @@ fn a_guardian_proxy_can_grant_consent_but_cannot_move_funds() {
 			));
 		}
 		onboard(&minor);
-		assert_ok!(dispatch(
+		submit_ok(
 			&minor,
 			RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
 				delegate: parent.clone().into(),
 				proxy_type: ProxyType::Guardian,
 				delay: 0,
 			})
-		));
+		);
 
 		let as_minor = |call: RuntimeCall| {
 			RuntimeCall::Proxy(pallet_proxy::Call::proxy {
@@ -172,30 +172,22 @@ fn a_guardian_proxy_can_grant_consent_but_cannot_move_funds() {
 				call: Box::new(call),
 			})
 		};
-		assert_ok!(dispatch(
+		submit_ok(
 			&parent,
 			as_minor(grant_call(&account(Alice), read(&[RecordCategory::Encounters])))
-		));
-		assert_eq!(
-			last_event(),
-			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result: Ok(()) })
 		);
+		assert_eq!(proxy_result(), Ok(()));
 		assert!(has_access(&minor, RecordCategory::Encounters));
 
 		let before = Balances::balance(&minor);
-		assert_ok!(dispatch(
+		submit_ok(
 			&parent,
 			as_minor(RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
 				dest: parent.clone().into(),
 				value: UNIT,
 			}))
-		));
-		assert_eq!(
-			last_event(),
-			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted {
-				result: Err(frame_system::Error::<Runtime>::CallFiltered.into())
-			})
 		);
+		assert_eq!(proxy_result(), Err(frame_system::Error::<Runtime>::CallFiltered.into()));
 		assert_eq!(Balances::balance(&minor), before);
 	});
 }
@@ -213,10 +205,10 @@ fn friends_recover_a_lost_patient_key() {
 			})
 		));
 		onboard(&patient);
-		assert_ok!(dispatch(
+		submit_ok(
 			&patient,
 			grant_call(&account(Alice), read(&[RecordCategory::Diagnoses]))
-		));
+		);
 		let consent_id = last_consent_id();
 
 		let mut friends = vec![account(Dave), account(Eve)];
@@ -229,45 +221,45 @@ fn friends_recover_a_lost_patient_key() {
 			inheritance_priority: 0,
 			cancel_delay: 10,
 		};
-		assert_ok!(dispatch(
+		submit_ok(
 			&patient,
 			RuntimeCall::Recovery(pallet_recovery::Call::set_friend_groups {
 				friend_groups: vec![group]
 			})
-		));
+		);
 		// The key is lost: the friends recover it for the patient's new key.
-		assert_ok!(dispatch(
+		submit_ok(
 			&friends[0],
 			RuntimeCall::Recovery(pallet_recovery::Call::initiate_attempt {
 				lost: patient.clone().into(),
 				friend_group_index: 0,
 			})
-		));
-		assert_ok!(dispatch(
+		);
+		submit_ok(
 			&friends[1],
 			RuntimeCall::Recovery(pallet_recovery::Call::approve_attempt {
 				lost: patient.clone().into(),
 				friend_group_index: 0,
 			})
-		));
+		);
 		for _ in 0..10 {
 			next_block();
 		}
-		assert_ok!(dispatch(
+		submit_ok(
 			&friends[0],
 			RuntimeCall::Recovery(pallet_recovery::Call::finish_attempt {
 				lost: patient.clone().into(),
 				friend_group_index: 0,
 			})
-		));
+		);
 		// The new key now acts for the patient: it revokes the consent.
-		assert_ok!(dispatch(
+		submit_ok(
 			&new_key,
 			RuntimeCall::Recovery(pallet_recovery::Call::control_inherited_account {
 				recovered: patient.clone().into(),
 				call: Box::new(RuntimeCall::Consent(ConsentCall::revoke_consent { consent_id })),
 			})
-		));
+		);
 		assert!(!has_access(&patient, RecordCategory::Diagnoses));
 	});
 }

@@ -5,22 +5,33 @@
 //! - `amend_protocol`: after the first enrollment (the flagged path), the history one
 //!   version below its bound, a new set of `MaxOutcomes` outcomes (set comparison, history
 //!   read and written in full).
-//! - `add_site`: the site list one below `MaxSites`.
+//! - `add_site`: a removed site added back (both lists read and written) into a site list one
+//!   below `MaxSites`.
 //! - `enroll_participant`: the enrolling site last in a full site list, the Research consent
 //!   in the runtime's [`BenchmarkHelper`] worst case, enrollment beyond the plan (the flag is
 //!   set).
 //! - `commit_data`: by the last site of a full list, after a previous commit.
-//! - `lock_database`: a trial with participants and data.
+//! - `lock_database`: a trial with participants and data (data is required).
 //! - `publish_results`: a full history whose outcomes changed after enrollment,
 //!   `MaxOutcomes` expected and `MaxOutcomes` reported outcomes, all different (both
 //!   comparisons run in full, every outcome missing and added).
 //! - `flag_trial`: the flag list one below `MaxFlags`.
+//! - `remove_site`: the last site of a full list (the whole list searched and rewritten).
+//! - `withdraw_participant_by_patient`: the participant themself, with free quota (the quota
+//!   is read and counted).
+//! - `withdraw_participant_by_site`: staff of the enrolling site, the last of a full list (the
+//!   organization lookups and the site check run in full).
+//!   `withdraw_participant` is charged the larger of the two.
+//! - `release_registry_id`: reserving the id for another sponsor (the reservee checked, the
+//!   index entry removed and the reservation written).
 
 use super::*;
 use crate::Pallet as ClinicalTrialsPallet;
 use frame_benchmarking::v2::*;
+use frame_support::traits::EnsureOrigin;
 use frame_system::RawOrigin;
 use pallet_consortium::Roles;
+use sp_runtime::Saturating;
 
 /// The sponsor organization with one staff account.
 fn sponsor<T: Config>() -> (T::AccountId, T::AccountId) {
@@ -108,16 +119,29 @@ fn consenting_patient<T: Config>(
 	(patient, commitment)
 }
 
-/// Enroll patient `i` through `site_staff`.
-fn enroll<T: Config>(site_staff: &T::AccountId, sponsor: &T::AccountId, trial_id: TrialId, i: u32) {
+/// Enroll patient `i` through `site_staff`; returns the patient and their commitment.
+fn enroll<T: Config>(
+	site_staff: &T::AccountId,
+	sponsor: &T::AccountId,
+	trial_id: TrialId,
+	i: u32,
+) -> (T::AccountId, H256) {
 	let (patient, commitment) = consenting_patient::<T>(i, sponsor, trial_id);
 	ClinicalTrialsPallet::<T>::enroll_participant(
 		RawOrigin::Signed(site_staff.clone()).into(),
 		trial_id,
-		patient,
+		patient.clone(),
 		commitment,
 	)
 	.expect("participant enrolled");
+	(patient, commitment)
+}
+
+/// Move to a block far ahead, so that every patient's fee-less quota window starts afresh
+/// (the consent set-up may have used it up).
+fn next_quota_window<T: Config>() {
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(100_000_000u32.into()));
 }
 
 /// Amend the protocol until the history holds `MaxAmendments` versions (one amendment
@@ -162,7 +186,7 @@ mod benchmarks {
 		let (org, staff) = sponsor::<T>();
 		let trial_id = new_trial::<T>(&staff);
 		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
-		enroll::<T>(&site_staff, &org, trial_id, 0);
+		let _ = enroll::<T>(&site_staff, &org, trial_id, 0);
 		fill_amendments::<T>(&staff, trial_id);
 
 		#[extrinsic_call]
@@ -181,21 +205,19 @@ mod benchmarks {
 	fn add_site() {
 		let (_, staff) = sponsor::<T>();
 		let trial_id = new_trial::<T>(&staff);
-		for i in 0..T::MaxSites::get().saturating_sub(1) {
-			let (site, _) = provider::<T>(i);
-			ClinicalTrialsPallet::<T>::add_site(
-				RawOrigin::Signed(staff.clone()).into(),
-				trial_id,
-				site,
-			)
-			.expect("site added");
-		}
-		let (site, _) = provider::<T>(T::MaxSites::get());
+		let (site, _) = fill_sites::<T>(&staff, trial_id);
+		ClinicalTrialsPallet::<T>::remove_site(
+			RawOrigin::Signed(staff.clone()).into(),
+			trial_id,
+			site.clone(),
+		)
+		.expect("site removed");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(staff), trial_id, site.clone());
 
 		assert!(Sites::<T>::get(trial_id).contains(&site));
+		assert!(RemovedSites::<T>::get(trial_id).is_empty());
 	}
 
 	#[benchmark]
@@ -204,7 +226,7 @@ mod benchmarks {
 		let trial_id = new_trial::<T>(&staff);
 		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
 		// The plan is one participant: the next one is over plan.
-		enroll::<T>(&site_staff, &org, trial_id, 0);
+		let _ = enroll::<T>(&site_staff, &org, trial_id, 0);
 		let (patient, commitment) = consenting_patient::<T>(1, &org, trial_id);
 
 		#[extrinsic_call]
@@ -237,7 +259,7 @@ mod benchmarks {
 		let (org, staff) = sponsor::<T>();
 		let trial_id = new_trial::<T>(&staff);
 		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
-		enroll::<T>(&site_staff, &org, trial_id, 0);
+		let _ = enroll::<T>(&site_staff, &org, trial_id, 0);
 		ClinicalTrialsPallet::<T>::commit_data(
 			RawOrigin::Signed(site_staff).into(),
 			trial_id,
@@ -257,7 +279,7 @@ mod benchmarks {
 		let (org, staff) = sponsor::<T>();
 		let trial_id = new_trial::<T>(&staff);
 		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
-		enroll::<T>(&site_staff, &org, trial_id, 0);
+		let _ = enroll::<T>(&site_staff, &org, trial_id, 0);
 		fill_amendments::<T>(&staff, trial_id);
 		ClinicalTrialsPallet::<T>::amend_protocol(
 			RawOrigin::Signed(staff.clone()).into(),
@@ -267,13 +289,20 @@ mod benchmarks {
 			Some(outcomes::<T>(3)),
 		)
 		.expect("last amendment");
+		ClinicalTrialsPallet::<T>::commit_data(
+			RawOrigin::Signed(site_staff).into(),
+			trial_id,
+			H256::repeat_byte(20),
+			1,
+		)
+		.expect("commit");
 		ClinicalTrialsPallet::<T>::lock_database(RawOrigin::Signed(staff.clone()).into(), trial_id)
 			.expect("locked");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(staff), trial_id, H256::repeat_byte(30), outcomes::<T>(4));
 
-		assert!(OutcomeSwitchedTrials::<T>::contains_key(trial_id));
+		assert!(OutcomeSwitchedTrials::<T>::contains_key(outcome_switch_key(trial_id)));
 	}
 
 	#[benchmark]
@@ -300,6 +329,65 @@ mod benchmarks {
 		_(RawOrigin::Signed(inspector), trial_id, u16::MAX);
 
 		assert!(Flags::<T>::get(trial_id).len() == T::MaxFlags::get() as usize);
+	}
+
+	#[benchmark]
+	fn remove_site() {
+		let (_, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (site, _) = fill_sites::<T>(&staff, trial_id);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(staff), trial_id, site.clone());
+
+		assert!(!Sites::<T>::get(trial_id).contains(&site));
+		assert!(RemovedSites::<T>::get(trial_id).contains(&site));
+	}
+
+	#[benchmark]
+	fn withdraw_participant_by_patient() {
+		let (org, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
+		let (patient, commitment) = enroll::<T>(&site_staff, &org, trial_id, 0);
+		next_quota_window::<T>();
+		assert!(T::Patients::has_free_quota(&patient), "the patient has free quota");
+
+		#[extrinsic_call]
+		withdraw_participant(RawOrigin::Signed(patient), trial_id, commitment);
+
+		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.withdrawn == 1));
+	}
+
+	#[benchmark]
+	fn withdraw_participant_by_site() {
+		let (org, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let (site, site_staff) = fill_sites::<T>(&staff, trial_id);
+		let (_, commitment) = enroll::<T>(&site_staff, &org, trial_id, 0);
+
+		#[extrinsic_call]
+		withdraw_participant(RawOrigin::Signed(site_staff), trial_id, commitment);
+
+		assert!(Participants::<T>::get(trial_id, commitment)
+			.and_then(|p| p.withdrawal)
+			.is_some_and(|w| w.by == Withdrawer::Site(site)));
+	}
+
+	#[benchmark]
+	fn release_registry_id() -> Result<(), BenchmarkError> {
+		let (_, staff) = sponsor::<T>();
+		let trial_id = new_trial::<T>(&staff);
+		let rightful: T::AccountId = account("rightful sponsor", 0, 0);
+		T::Roles::register_for_benchmarks(&rightful, Roles::only(Role::TrialSponsor), &[]);
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, trial_id, Some(rightful.clone()));
+
+		assert_eq!(RegistryIdReservations::<T>::get(longest_registry_id::<T>()), Some(rightful));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(

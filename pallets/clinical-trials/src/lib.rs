@@ -12,13 +12,18 @@
 //! - [`Pallet::register_trial`]: a TrialSponsor registers a trial under a unique public
 //!   registry id (e.g. an NCT number) with the hash of its protocol, **one hash per
 //!   pre-specified outcome** and the planned enrollment. This is protocol version 1.
+//! - [`Pallet::release_registry_id`]: governance takes a squatted registry id away from the
+//!   trial holding it (which stays, marked), optionally reserving it for the rightful sponsor.
 //! - [`Pallet::amend_protocol`]: the sponsor records a new protocol version (with the hash of
 //!   the justification), optionally changing the outcome set. The history is kept; an
 //!   amendment after the first enrollment is allowed but flagged, in the event and in the
 //!   trial record.
-//! - [`Pallet::add_site`]: the sponsor adds a Provider organization as a site.
+//! - [`Pallet::add_site`], [`Pallet::remove_site`]: the sponsor adds a Provider organization
+//!   as a site, or removes one.
 //! - [`Pallet::enroll_participant`]: a site enrolls a registered patient who holds an active
 //!   Research consent toward the sponsor, under a salted participant commitment (below).
+//! - [`Pallet::withdraw_participant`]: the participant (fee-less with free quota), the site
+//!   that enrolled them or the sponsor records their withdrawal.
 //! - [`Pallet::commit_data`]: a site or the sponsor commits a batch of trial data; each commit
 //!   is hash-chained to the previous one (below).
 //! - [`Pallet::lock_database`]: the sponsor freezes the data chain.
@@ -28,16 +33,18 @@
 //! - [`Pallet::flag_trial`]: a Regulator flags a trial with a reason code.
 //! - Queries for the runtime API ([`runtime_api::ClinicalTrialsApi`]): [`Pallet::trial`],
 //!   [`Pallet::data_commits`], [`Pallet::verify_data_chain`],
-//!   [`Pallet::trials_with_outcome_switch`], [`Pallet::trial_by_registry_id`],
-//!   [`Pallet::is_enrolled`].
+//!   [`Pallet::trials_with_outcome_switch`] (paged), [`Pallet::trial_by_registry_id`],
+//!   [`Pallet::is_enrolled`], [`Pallet::participant_status`].
 //!
 //! ## Terminology
 //!
 //! - **Sponsor**: the TrialSponsor organization (its admin account in the consortium) whose
 //!   staff registered the trial. Any staff member (or the admin) of that organization acts
 //!   for it; the organization must be active.
-//! - **Site**: a Provider organization the sponsor added to the trial; its staff enroll
-//!   participants and commit data.
+//! - **Site**: a Provider organization the sponsor added to the trial (and did not remove);
+//!   its staff enroll participants and commit data.
+//! - **Active participant**: enrolled and not withdrawn. A trial's `enrolled` counts every
+//!   participant ever enrolled, `withdrawn` those who withdrew.
 //! - **Outcome**: a pre-specified endpoint of the trial, committed as a 32-byte hash of its
 //!   description (one hash per outcome, so that each can be checked on its own).
 //! - **Protocol version**: version 1 is the registered protocol; every amendment adds the next
@@ -73,7 +80,11 @@
 //!
 //! **Known privacy limit.** The enrollment extrinsic holds the patient's account and the
 //! commitment side by side, so anyone who reads the block links the pseudonym to the account
-//! (and [`patient_key`] can be computed for any known account). The chain already shows that
+//! (and [`patient_key`] can be computed for any known account). The participant record in
+//! state keeps that account too ([`Participant::patient`]), so that the patient can withdraw
+//! by their own signature and the consent can be checked again at query time: no new fact,
+//! but it survives block pruning. The runtime API answers by pseudonym and does not return
+//! the account. The chain already shows that
 //! this patient gave the sponsor a Research consent, so the extra fact revealed is *which*
 //! of the sponsor's trials they joined. Patient accounts are keys, not names, and no health
 //! data is on chain; hiding the link entirely needs a patient-signed or zero-knowledge
@@ -113,32 +124,70 @@
 //! ## Rules worth knowing
 //!
 //! - **Registry ids** are 1 to `MaxRegistryIdLen` printable ASCII bytes without spaces
-//!   (`0x21..=0x7E`; `InvalidRegistryId` otherwise), unique (`DuplicateRegistryId`).
+//!   (`0x21..=0x7E`; `InvalidRegistryId` otherwise), held by one trial at a time
+//!   (`DuplicateRegistryId`). Registration is first come, first served, so a sponsor could
+//!   squat another's public id; `GovernanceOrigin` corrects it with `release_registry_id`:
+//!   the squatting trial keeps its record, history and data, its `registry_id` stays as what
+//!   it claimed, `registry_id_released_at` marks the correction for everyone, and the id
+//!   leaves the index (`trial_by_registry_id` no longer names it). Governance may reserve the
+//!   id for the rightful sponsor organization: any other sponsor then gets
+//!   `RegistryIdReserved`, and the reservee's registration consumes the reservation.
 //! - **Outcomes** (at registration, amendment and publication) have no zero hash
 //!   (`ZeroHash`) and no duplicate (`DuplicateOutcome`); registered and amended sets are
 //!   non-empty (`NoOutcomes`), a report may be empty (every outcome is then missing).
 //! - **Planned enrollment** is `1..=MaxParticipants` (`InvalidPlannedEnrollment`). It is a
 //!   soft limit: enrolling beyond it succeeds, sets `over_enrollment` and the event's
 //!   `over_planned`. `MaxParticipants` is the hard bound (`TooManyParticipants`).
-//! - **Locking** freezes everything but publication and flags: after `lock_database`,
-//!   amendments, new sites, enrollments and data commits fail with `DatabaseLocked`.
+//! - **Locking** needs at least one data commit (`NoDataCommitted`): a trial with no data
+//!   is never locked, hence never published `Complete` with nothing behind it. Participants
+//!   are not required (data may precede enrollment); a trial locked without any is visible
+//!   as such (`enrolled == 0`, `first_enrollment` and `status_vs_first_enrollment` `None`).
+//!   After `lock_database`, amendments, new sites, enrollments and data commits fail with
+//!   `DatabaseLocked`; publication, flags, site removals and withdrawals go on (they add no
+//!   data).
 //! - **Data** may be committed from registration on (e.g. baseline or screening data), by
 //!   the sponsor or a site.
 //! - **Sites** must be active organizations holding the Provider role when added
-//!   (`SiteNotProvider`); afterwards a site acts while it is active (a suspended
-//!   organization fails every call with `OrganizationInactive`).
+//!   (`SiteNotProvider`), and act (enroll, commit data, record withdrawals) only while they
+//!   are active (`OrganizationInactive`) and still hold the Provider role
+//!   (`SiteNotProvider`). The sponsor removes a site with `remove_site` (in any status): it
+//!   can no longer act in the trial (`NotASite`, `NotSiteOrSponsor`), and stays listed in
+//!   [`RemovedSites`] for the record; it may be added again. Current and removed sites
+//!   together are at most `MaxSites` (`TooManySites`).
+//! - **Consent** is checked at enrollment: an active Research consent toward the sponsor
+//!   (sponsor-wide, any categories, as [`ConsentChecker::ensure_purpose`] decides); the
+//!   participant record keeps the id of the consent that authorized it. Revoking or letting
+//!   the consent expire later does not undo the enrollment, but
+//!   [`Pallet::participant_status`] checks the consent again at query time and reports the
+//!   participant as `ConsentLapsed`, so that sites, sponsor and auditors see it; the site or
+//!   sponsor should then record the withdrawal.
+//! - **Withdrawal** (`withdraw_participant`) is recorded by the participant's own patient
+//!   key (fee-less while they have free quota), by the active site that enrolled them, or by
+//!   the sponsor, in any status; it is final and marked with the time and who recorded it.
+//!   A withdrawn participant stays in the trial's data and in `enrolled`, counts in
+//!   `withdrawn`, is no longer active (`participant_enrolled` is `false`, the status
+//!   `Withdrawn`), and cannot be enrolled again in the same trial (`PatientAlreadyEnrolled`):
+//!   their pseudonym stays tied to the data committed while they took part. Data commits are
+//!   per batch, so keeping a withdrawn participant's new data out of later batches is the
+//!   sites' duty; the withdrawal time lets an auditor check it.
 //! - **Sponsors** act while their organization is active; the TrialSponsor role is checked
 //!   at registration only, so a sponsor whose role is withdrawn can still lock and publish
 //!   (governance suspends an organization to stop it).
 //! - **Flags** are for Regulators (`NotRegulator`), on a trial in any status, at most
 //!   `MaxFlags` per trial (`TooManyFlags`).
 //!
+//! - **Queries** are bounded: [`Pallet::trials_with_outcome_switch`] returns one page of at
+//!   most [`MAX_OUTCOME_SWITCH_PAGE`] ids in id order.
+//!
 //! ## Assumptions
 //!
 //! - The consortium ([`pallet_consortium::RoleProvider`]) says which organization an account
 //!   acts for, whether it is active and which roles it holds; the identity pallet
-//!   ([`PatientRegistry`]) who is a registered patient; the consent pallet
-//!   ([`ConsentChecker`]) whether a patient consented to research by the sponsor.
+//!   ([`PatientRegistry`]) who is a registered patient and who has free (fee-less) quota; the
+//!   consent pallet ([`ConsentChecker`]) whether a patient consented to research by the
+//!   sponsor.
+//! - `GovernanceOrigin` (Root on development chains, a council on a consortium chain) is
+//!   trusted to judge registry-id disputes off chain.
 //! - Hashes are formed off chain from documents kept off chain (protocols, outcome
 //!   definitions, data batches, results): no protected health information is on chain.
 //! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
@@ -173,6 +222,16 @@ use sp_runtime::DispatchError;
 
 /// The domain tag hashed into every [`EnrolledPatients`] key.
 pub const PATIENT_KEY_DOMAIN: &[u8] = b"medchain/trial-patient";
+
+/// The most trial ids one call of [`Pallet::trials_with_outcome_switch`] returns (a larger
+/// `limit` is capped to it). In metadata as the constant `MaxOutcomeSwitchPage`.
+pub const MAX_OUTCOME_SWITCH_PAGE: u32 = 1_000;
+
+/// The [`OutcomeSwitchedTrials`] key of a trial: its id's big-endian bytes, so that storage
+/// order is id order.
+pub const fn outcome_switch_key(trial_id: TrialId) -> [u8; 4] {
+	trial_id.to_be_bytes()
+}
 
 /// Sets up what benchmarks need but this pallet cannot create through its own traits.
 #[cfg(feature = "runtime-benchmarks")]
@@ -242,11 +301,18 @@ impl<T: Config> Get<u32> for MaxProtocolVersions<T> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{Defensive, DefensiveSaturating},
+	};
 	use frame_system::pallet_prelude::*;
 
-	/// The storage layout version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The storage layout version. Version 2 added the participant's patient, consent and
+	/// withdrawal, the trial's withdrawal count and registry-id release, removed sites,
+	/// registry-id reservations, and re-keyed `OutcomeSwitchedTrials` by big-endian id. No
+	/// migration from version 1 is provided: no chain holding version-1 state was launched
+	/// (development chains restart from genesis).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -282,6 +348,16 @@ pub mod pallet {
 	/// An enrolled participant as stored.
 	pub type ParticipantOf<T> = Participant<<T as frame_system::Config>::AccountId>;
 
+	/// A participant as the runtime API returns it.
+	pub type ParticipantInfoOf<T> = ParticipantInfo<<T as frame_system::Config>::AccountId>;
+
+	/// Who recorded a withdrawal.
+	pub type WithdrawerOf<T> = Withdrawer<<T as frame_system::Config>::AccountId>;
+
+	/// What `check_withdraw` found: the trial, the participant and who records the
+	/// withdrawal.
+	pub(crate) type WithdrawalCheckOf<T> = (TrialOf<T>, ParticipantOf<T>, WithdrawerOf<T>);
+
 	/// A trial as the runtime API returns it.
 	pub type TrialInfoOf<T> = TrialInfo<<T as frame_system::Config>::AccountId>;
 
@@ -300,6 +376,10 @@ pub mod pallet {
 
 		/// The current time (the block's timestamp); read in milliseconds.
 		type Time: UnixTime;
+
+		/// Who corrects a squatted registry id (`release_registry_id`): Root on development
+		/// chains, a council supermajority on a consortium chain.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The longest registry id, in bytes (e.g. 32; an NCT number has 11).
 		#[pallet::constant]
@@ -351,23 +431,38 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Trials<T: Config> = StorageMap<_, Blake2_128Concat, TrialId, TrialOf<T>, OptionQuery>;
 
-	/// The trial registered under each public registry id (uniqueness index).
+	/// The trial holding each public registry id (uniqueness index). A trial whose id
+	/// governance released (`release_registry_id`) is no longer in it.
 	#[pallet::storage]
 	pub type TrialByRegistryId<T: Config> =
 		StorageMap<_, Blake2_128Concat, RegistryIdOf<T>, TrialId, OptionQuery>;
+
+	/// Registry ids that governance released and reserved for a sponsor organization: only
+	/// that sponsor may register a trial under one; its registration consumes the
+	/// reservation. A reserved id is held by no trial.
+	#[pallet::storage]
+	pub type RegistryIdReservations<T: Config> =
+		StorageMap<_, Blake2_128Concat, RegistryIdOf<T>, T::AccountId, OptionQuery>;
 
 	/// Every protocol version of each trial, version 1 first (at most `MaxAmendments + 1`).
 	#[pallet::storage]
 	pub type ProtocolVersions<T: Config> =
 		StorageMap<_, Blake2_128Concat, TrialId, ProtocolHistoryOf<T>, ValueQuery>;
 
-	/// The site organizations of each trial, in the order they were added (at most
-	/// `MaxSites`).
+	/// The current site organizations of each trial, in the order they were added. With
+	/// [`RemovedSites`] at most `MaxSites` per trial.
 	#[pallet::storage]
 	pub type Sites<T: Config> = StorageMap<_, Blake2_128Concat, TrialId, SitesOf<T>, ValueQuery>;
 
-	/// The enrolled participants of each trial, by participant commitment (at most
-	/// `MaxParticipants` per trial).
+	/// The organizations the sponsor removed as sites of each trial, in the order they were
+	/// removed (kept for the record: they may have enrolled participants or committed data).
+	/// Disjoint from [`Sites`]; both together hold at most `MaxSites` per trial.
+	#[pallet::storage]
+	pub type RemovedSites<T: Config> =
+		StorageMap<_, Blake2_128Concat, TrialId, SitesOf<T>, ValueQuery>;
+
+	/// The participants of each trial (withdrawn ones included), by participant commitment
+	/// (at most `MaxParticipants` per trial).
 	#[pallet::storage]
 	pub type Participants<T: Config> = StorageDoubleMap<
 		_,
@@ -401,10 +496,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Flags<T: Config> = StorageMap<_, Blake2_128Concat, TrialId, FlagsOf<T>, ValueQuery>;
 
-	/// The trials whose published results switched outcomes (an index for everyone to read).
+	/// The trials whose published results switched outcomes (an index for everyone to read),
+	/// keyed by [`outcome_switch_key`] (the id's big-endian bytes, with the identity hasher:
+	/// keys are runtime-assigned ids, never chosen by a caller) so that storage order is id
+	/// order and [`Pallet::trials_with_outcome_switch`] pages through it.
 	#[pallet::storage]
-	pub type OutcomeSwitchedTrials<T: Config> =
-		StorageMap<_, Blake2_128Concat, TrialId, (), OptionQuery>;
+	pub type OutcomeSwitchedTrials<T: Config> = StorageMap<_, Identity, [u8; 4], (), OptionQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -506,6 +603,38 @@ pub mod pallet {
 			/// Why, as a code agreed off chain.
 			reason_code: u16,
 		},
+		/// The sponsor removed a site: it can no longer enroll, commit data or record
+		/// withdrawals in the trial.
+		SiteRemoved {
+			/// The trial.
+			trial_id: TrialId,
+			/// The organization removed as a site.
+			site: T::AccountId,
+		},
+		/// A participant withdrew from a trial (final).
+		ParticipantWithdrawn {
+			/// The trial.
+			trial_id: TrialId,
+			/// The participant's commitment.
+			participant_commitment: H256,
+			/// Who recorded the withdrawal: the participant, the site that enrolled them or
+			/// the sponsor.
+			by: WithdrawerOf<T>,
+			/// How many of the trial's participants have withdrawn now.
+			withdrawn: u32,
+		},
+		/// Governance took a registry id away from a trial (squatting corrected): the trial
+		/// keeps its record and history, marked `registry_id_released_at`.
+		RegistryIdReleased {
+			/// The trial that held the id.
+			trial_id: TrialId,
+			/// Its sponsor.
+			sponsor: T::AccountId,
+			/// The registry id, now free (or reserved).
+			registry_id: RegistryIdOf<T>,
+			/// The sponsor organization for which the id is reserved, if any.
+			reserved_for: Option<T::AccountId>,
+		},
 	}
 
 	#[pallet::error]
@@ -517,7 +646,7 @@ pub mod pallet {
 		/// The signer's organization is not the trial's sponsor (or, to register a trial,
 		/// does not hold the TrialSponsor role).
 		NotSponsor,
-		/// The signer's organization is not a site of the trial.
+		/// The signer's organization is not a (current) site of the trial.
 		NotASite,
 		/// The signer's organization is neither a site nor the sponsor of the trial.
 		NotSiteOrSponsor,
@@ -544,17 +673,19 @@ pub mod pallet {
 		TooManyAmendments,
 		/// The trial's database is locked: no amendment, site, enrollment or data any more.
 		DatabaseLocked,
-		/// The site is not an active organization holding the Provider role.
+		/// The site is not an active organization holding the Provider role (to be added, or
+		/// to act as a site).
 		SiteNotProvider,
 		/// The organization is already a site of the trial.
 		AlreadySite,
-		/// The trial already has `MaxSites` sites.
+		/// The trial already has `MaxSites` current and removed sites.
 		TooManySites,
 		/// The participant is not a registered patient (or deregistered).
 		NotRegisteredPatient,
 		/// This participant commitment is already enrolled in the trial.
 		DuplicateParticipant,
-		/// This patient is already enrolled in the trial (under another commitment).
+		/// This patient is (or was, before withdrawing: withdrawal is final) enrolled in the
+		/// trial, under this or another commitment.
 		PatientAlreadyEnrolled,
 		/// The trial already has `MaxParticipants` participants (the hard bound).
 		TooManyParticipants,
@@ -570,6 +701,33 @@ pub mod pallet {
 		AlreadyPublished,
 		/// The trial already has `MaxFlags` flags.
 		TooManyFlags,
+		/// The organization is not a current site of the trial.
+		UnknownSite,
+		/// No participant of the trial has this commitment.
+		UnknownParticipant,
+		/// The participant has already withdrawn (withdrawal is final).
+		AlreadyWithdrawn,
+		/// The signer is neither the participant, nor staff of the active site that enrolled
+		/// them, nor staff of the trial's sponsor.
+		NotParticipantSiteOrSponsor,
+		/// The database cannot be locked before at least one data commit.
+		NoDataCommitted,
+		/// Governance already released this trial's registry id.
+		RegistryIdAlreadyReleased,
+		/// Governance reserved this registry id for another sponsor organization.
+		RegistryIdReserved,
+		/// A registry id can only be reserved for an active organization (its admin account)
+		/// holding the TrialSponsor role.
+		ReserveeNotSponsor,
+	}
+
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// The most trial ids one call of [`Pallet::trials_with_outcome_switch`] returns.
+		#[allow(non_snake_case)]
+		pub fn MaxOutcomeSwitchPage() -> u32 {
+			MAX_OUTCOME_SWITCH_PAGE
+		}
 	}
 
 	#[pallet::hooks]
@@ -597,7 +755,9 @@ pub mod pallet {
 		/// - `origin`: signed by staff (or the admin) of an active TrialSponsor organization,
 		///   which becomes the trial's sponsor.
 		/// - `registry_id`: the public registry's id (e.g. `NCT01234567`): 1 to
-		///   `MaxRegistryIdLen` printable ASCII bytes, unique.
+		///   `MaxRegistryIdLen` printable ASCII bytes, held by no trial, and not reserved by
+		///   governance for another sponsor (registering a reserved id consumes the
+		///   reservation).
 		/// - `protocol_hash`: the hash of the protocol document, non-zero.
 		/// - `outcomes`: one non-zero hash per pre-specified outcome, at least one, no
 		///   duplicate.
@@ -605,8 +765,8 @@ pub mod pallet {
 		///
 		/// Emits `TrialRegistered`. Errors, in the order checked: `NoOrganization`,
 		/// `OrganizationInactive`, `NotSponsor`, `InvalidRegistryId`, `DuplicateRegistryId`,
-		/// `ZeroHash`, `NoOutcomes`, `DuplicateOutcome`, `InvalidPlannedEnrollment`,
-		/// `TrialIdOverflow`.
+		/// `RegistryIdReserved`, `ZeroHash`, `NoOutcomes`, `DuplicateOutcome`,
+		/// `InvalidPlannedEnrollment`, `TrialIdOverflow`.
 		///
 		/// ## Complexity
 		/// O(`MaxOutcomes²`) hash comparisons (duplicate check), O(1) storage accesses.
@@ -629,6 +789,11 @@ pub mod pallet {
 			ensure!(
 				!TrialByRegistryId::<T>::contains_key(&registry_id),
 				Error::<T>::DuplicateRegistryId
+			);
+			let reserved = RegistryIdReservations::<T>::get(&registry_id);
+			ensure!(
+				reserved.as_ref().is_none_or(|reservee| *reservee == sponsor),
+				Error::<T>::RegistryIdReserved
 			);
 			ensure!(!protocol_hash.is_zero(), Error::<T>::ZeroHash);
 			ensure!(!outcomes.is_empty(), Error::<T>::NoOutcomes);
@@ -659,8 +824,10 @@ pub mod pallet {
 				outcomes: outcomes.clone(),
 				planned_enrollment,
 				enrolled: 0,
+				withdrawn: 0,
 				over_enrollment: false,
 				registered_at: now,
+				registry_id_released_at: None,
 				first_enrollment: None,
 				amendments_after_enrollment: 0,
 				outcomes_amended_after_enrollment: false,
@@ -669,6 +836,9 @@ pub mod pallet {
 				locked_at: None,
 				results: None,
 			};
+			if reserved.is_some() {
+				RegistryIdReservations::<T>::remove(&registry_id);
+			}
 			Trials::<T>::insert(trial_id, trial);
 			TrialByRegistryId::<T>::insert(&registry_id, trial_id);
 			ProtocolVersions::<T>::insert(trial_id, history);
@@ -773,14 +943,18 @@ pub mod pallet {
 		/// - `origin`: signed by staff (or the admin) of the trial's sponsor.
 		/// - `trial_id`: the trial, not locked.
 		/// - `site`: an active organization (its admin account) holding the Provider role,
-		///   not yet a site of the trial.
+		///   not a current site of the trial. A site the sponsor removed may be added again:
+		///   it leaves [`RemovedSites`].
+		///
+		/// A trial's current and removed sites together are at most `MaxSites` (a removed
+		/// site keeps its place, for the record).
 		///
 		/// Emits `SiteAdded`. Errors, in the order checked: `NoOrganization`,
 		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `DatabaseLocked`,
 		/// `SiteNotProvider`, `AlreadySite`, `TooManySites`.
 		///
 		/// ## Complexity
-		/// O(`MaxSites`) (the membership check).
+		/// O(`MaxSites`) (the membership checks).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::add_site())]
 		pub fn add_site(
@@ -794,32 +968,51 @@ pub mod pallet {
 			ensure!(T::Roles::has_role(&site, Role::Provider), Error::<T>::SiteNotProvider);
 			let mut sites = Sites::<T>::get(trial_id);
 			ensure!(!sites.contains(&site), Error::<T>::AlreadySite);
+			let mut removed = RemovedSites::<T>::get(trial_id);
+			let was_removed = removed.iter().position(|s| *s == site);
+			match was_removed {
+				Some(position) => {
+					removed.remove(position);
+				}
+				None => ensure!(
+					sites.len().saturating_add(removed.len()) < T::MaxSites::get() as usize,
+					Error::<T>::TooManySites
+				),
+			}
 			sites.try_push(site.clone()).map_err(|_| Error::<T>::TooManySites)?;
 
 			Sites::<T>::insert(trial_id, sites);
+			if was_removed.is_some() {
+				RemovedSites::<T>::insert(trial_id, removed);
+			}
 			Self::deposit_event(Event::SiteAdded { trial_id, site });
 			Ok(())
 		}
 
 		/// Enroll a participant under their commitment (see the crate docs for the scheme).
 		///
-		/// - `origin`: signed by staff (or the admin) of an active site of the trial.
+		/// - `origin`: signed by staff (or the admin) of an active site of the trial that still
+		///   holds the Provider role.
 		/// - `trial_id`: the trial, not locked.
 		/// - `patient`: the participant's patient account: a registered patient holding an
-		///   active Research consent toward the trial's sponsor.
+		///   active Research consent toward the trial's sponsor, never enrolled in this trial
+		///   before (a withdrawn patient cannot be re-enrolled).
 		/// - `participant_commitment`: `blake2_256(SCALE((b"medchain/trial-participant",
 		///   trial_id, patient, salt)))`, non-zero, not yet enrolled in the trial.
 		///
 		/// The first enrollment records the protocol version in force and moves the trial to
 		/// `Enrolling`. Enrolling beyond `planned_enrollment` succeeds but is flagged
-		/// (`over_enrollment`, the event's `over_planned`).
+		/// (`over_enrollment`, the event's `over_planned`). The participant record keeps the
+		/// patient account, the site and the id of the consent that authorized the
+		/// enrollment.
 		///
 		/// Emits `ParticipantEnrolled`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotASite`, `DatabaseLocked`, `ZeroHash`,
-		/// `NotRegisteredPatient`; the consent pallet's `NoConsent`, `ConsentRevoked`,
-		/// `ConsentExpired`, `ReadNotGranted`, `PatientDeregistered` (and the consortium's
-		/// `OrganizationSuspended` if the sponsor is suspended); `DuplicateParticipant`,
-		/// `PatientAlreadyEnrolled`, `TooManyParticipants`.
+		/// `OrganizationInactive`, `UnknownTrial`, `NotASite`, `SiteNotProvider`,
+		/// `DatabaseLocked`, `ZeroHash`, `NotRegisteredPatient`; the consent pallet's
+		/// `NoConsent`, `ConsentRevoked`, `ConsentExpired`, `ReadNotGranted`,
+		/// `PatientDeregistered` (and the consortium's `OrganizationSuspended` if the sponsor
+		/// is suspended); `DuplicateParticipant`, `PatientAlreadyEnrolled`,
+		/// `TooManyParticipants`.
 		///
 		/// ## Complexity
 		/// O(`MaxSites`) plus the consent check's O(`MaxConsentsPerPatient`) consent reads.
@@ -835,6 +1028,7 @@ pub mod pallet {
 			let site = Self::acting_organization(&who)?;
 			let mut trial = Self::trial_record(trial_id)?;
 			ensure!(Sites::<T>::get(trial_id).contains(&site), Error::<T>::NotASite);
+			ensure!(T::Roles::has_role(&site, Role::Provider), Error::<T>::SiteNotProvider);
 			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
 			ensure!(!participant_commitment.is_zero(), Error::<T>::ZeroHash);
 			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotRegisteredPatient);
@@ -865,9 +1059,12 @@ pub mod pallet {
 				trial_id,
 				participant_commitment,
 				Participant {
+					patient,
 					site: site.clone(),
 					enrolled_at: now,
 					protocol_version: trial.protocol_version,
+					consent_id,
+					withdrawal: None,
 				},
 			);
 			EnrolledPatients::<T>::insert(trial_id, key, ());
@@ -885,7 +1082,8 @@ pub mod pallet {
 
 		/// Commit a batch of trial data: the next link of the trial's data chain.
 		///
-		/// - `origin`: signed by staff (or the admin) of an active site or of the sponsor.
+		/// - `origin`: signed by staff (or the admin) of the active sponsor or of an active
+		///   current site that still holds the Provider role.
 		/// - `trial_id`: the trial, not locked.
 		/// - `batch_root`: the root (or hash) of the batch, built off chain; non-zero.
 		/// - `record_count`: how many records the batch holds, at least 1.
@@ -895,8 +1093,8 @@ pub mod pallet {
 		/// trial's head.
 		///
 		/// Emits `DataCommitted`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSiteOrSponsor`, `DatabaseLocked`,
-		/// `EmptyCommit`, `ZeroHash`, `TooManyCommits`.
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSiteOrSponsor`, `SiteNotProvider`,
+		/// `DatabaseLocked`, `EmptyCommit`, `ZeroHash`, `TooManyCommits`.
 		///
 		/// ## Complexity
 		/// O(`MaxSites`) (the site check), one hash.
@@ -911,10 +1109,16 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let submitter = Self::acting_organization(&who)?;
 			let mut trial = Self::trial_record(trial_id)?;
-			ensure!(
-				submitter == trial.sponsor || Sites::<T>::get(trial_id).contains(&submitter),
-				Error::<T>::NotSiteOrSponsor
-			);
+			if submitter != trial.sponsor {
+				ensure!(
+					Sites::<T>::get(trial_id).contains(&submitter),
+					Error::<T>::NotSiteOrSponsor
+				);
+				ensure!(
+					T::Roles::has_role(&submitter, Role::Provider),
+					Error::<T>::SiteNotProvider
+				);
+			}
 			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
 			ensure!(record_count > 0, Error::<T>::EmptyCommit);
 			ensure!(!batch_root.is_zero(), Error::<T>::ZeroHash);
@@ -948,14 +1152,22 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Lock the trial's database: the data chain head is frozen, and no amendment, site,
-		/// enrollment or data commit is accepted any more.
+		/// Lock the trial's database: the data chain head is frozen, and no amendment, new
+		/// site, enrollment or data commit is accepted any more.
 		///
 		/// - `origin`: signed by staff (or the admin) of the trial's sponsor.
-		/// - `trial_id`: the trial, not yet locked.
+		/// - `trial_id`: the trial, not yet locked, with at least one data commit.
+		///
+		/// A trial without data cannot be locked, hence never published: results with
+		/// nothing behind them would read `Complete`. Participants are not required (the
+		/// record shows `enrolled` and `first_enrollment: None`, and the results'
+		/// `status_vs_first_enrollment` is then `None`), because data may precede enrollment
+		/// (e.g. screening). A sponsor could still commit a token batch: it stays attributable
+		/// and visible in the data chain.
 		///
 		/// Emits `DatabaseLocked`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `AlreadyLocked`.
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `AlreadyLocked`,
+		/// `NoDataCommitted`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -965,6 +1177,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
 			ensure!(!trial.status.is_locked(), Error::<T>::AlreadyLocked);
+			ensure!(trial.commit_count > 0, Error::<T>::NoDataCommitted);
 
 			let (data_head, commit_count) = (trial.data_head, trial.commit_count);
 			trial.status = TrialStatus::Locked;
@@ -1028,7 +1241,7 @@ pub mod pallet {
 				published_at: Self::now(),
 			});
 			if status.is_switched() {
-				OutcomeSwitchedTrials::<T>::insert(trial_id, ());
+				OutcomeSwitchedTrials::<T>::insert(outcome_switch_key(trial_id), ());
 			}
 			Trials::<T>::insert(trial_id, trial);
 			Self::deposit_event(Event::ResultsPublished {
@@ -1071,6 +1284,177 @@ pub mod pallet {
 			Self::deposit_event(Event::TrialFlagged { trial_id, regulator, reason_code });
 			Ok(())
 		}
+
+		/// Remove a site from the trial. The removed site can no longer enroll participants,
+		/// commit data or record withdrawals in this trial; what it did while it was a site
+		/// stays (its participants, its commits), and it is listed in [`RemovedSites`] (and
+		/// the runtime API's `removed_sites`). The sponsor may add it again with `add_site`.
+		///
+		/// Allowed in any status, also after the lock: a removal adds no data and only takes
+		/// powers away (e.g. from a site recording withdrawals it should not).
+		///
+		/// - `origin`: signed by staff (or the admin) of the trial's sponsor.
+		/// - `trial_id`: the trial.
+		/// - `site`: a current site of the trial (its admin account).
+		///
+		/// Emits `SiteRemoved`. Errors, in the order checked: `NoOrganization`,
+		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `UnknownSite`.
+		///
+		/// ## Complexity
+		/// O(`MaxSites`): reads and writes the trial's current and removed sites.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::remove_site())]
+		pub fn remove_site(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			site: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_sponsor(&who, trial_id)?;
+			let mut sites = Sites::<T>::get(trial_id);
+			let position = sites.iter().position(|s| *s == site).ok_or(Error::<T>::UnknownSite)?;
+			sites.remove(position);
+			let mut removed = RemovedSites::<T>::get(trial_id);
+			// Current and removed sites together are at most `MaxSites`, and one just left the
+			// current list.
+			removed
+				.try_push(site.clone())
+				.defensive_proof("current and removed sites together are at most MaxSites")
+				.map_err(|_| Error::<T>::TooManySites)?;
+
+			Sites::<T>::insert(trial_id, sites);
+			RemovedSites::<T>::insert(trial_id, removed);
+			Self::deposit_event(Event::SiteRemoved { trial_id, site });
+			Ok(())
+		}
+
+		/// Record that a participant withdrew from the trial. Withdrawal is final: the
+		/// participant keeps their place in the trial's data (and in `enrolled`), is marked
+		/// with the time and who recorded it, counts in the trial's `withdrawn` and no longer
+		/// as active; `participant_enrolled` answers `false` and `participant_status`
+		/// `Withdrawn`. The same patient cannot be enrolled again in this trial
+		/// (`PatientAlreadyEnrolled`): a withdrawn participant is not re-randomized, and their
+		/// pseudonym stays tied to the data committed while they took part.
+		///
+		/// Allowed in any status, also after the lock and publication: a patient may always
+		/// withdraw; the time shows which data came before.
+		///
+		/// - `origin`: signed by the participant's patient account (registered or
+		///   deregistered), or by staff (or the admin) of the trial's active sponsor, or of the
+		///   active site that enrolled them while it is still a site holding the Provider role.
+		/// - `trial_id`: the trial.
+		/// - `participant_commitment`: the participant's commitment in the trial.
+		///
+		/// Fee-less when the participant themself withdraws with free quota and the call
+		/// succeeds (counts one free call, like `Consent::revoke_consent`).
+		///
+		/// Emits `ParticipantWithdrawn`. Errors, in the order checked: `UnknownTrial`,
+		/// `UnknownParticipant`, `NotParticipantSiteOrSponsor`, `OrganizationInactive`,
+		/// `AlreadyWithdrawn`.
+		///
+		/// ## Complexity
+		/// O(1) for the participant; O(`MaxSites`) for a site (the site check).
+		#[pallet::call_index(9)]
+		#[pallet::weight(
+			T::WeightInfo::withdraw_participant_by_patient()
+				.max(T::WeightInfo::withdraw_participant_by_site())
+		)]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, trial_id: &TrialId,
+			participant_commitment: &H256| -> bool {
+			frame_system::ensure_signed(origin.clone()).is_ok_and(|who| {
+				T::Patients::has_free_quota(&who) &&
+					Pallet::<T>::check_withdraw(&who, *trial_id, *participant_commitment)
+						.is_ok_and(|(_, _, by)| by == Withdrawer::Participant)
+			})
+		})]
+		pub fn withdraw_participant(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			participant_commitment: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (mut trial, mut participant, by) =
+				Self::check_withdraw(&who, trial_id, participant_commitment)?;
+
+			if by == Withdrawer::Participant && T::Patients::has_free_quota(&who) {
+				T::Patients::note_free_call(&who);
+			}
+			let withdrawn = trial.withdrawn.defensive_saturating_add(1);
+			trial.withdrawn = withdrawn;
+			participant.withdrawal = Some(Withdrawal { at: Self::now(), by: by.clone() });
+			Participants::<T>::insert(trial_id, participant_commitment, participant);
+			Trials::<T>::insert(trial_id, trial);
+			Self::deposit_event(Event::ParticipantWithdrawn {
+				trial_id,
+				participant_commitment,
+				by,
+				withdrawn,
+			});
+			Ok(())
+		}
+
+		/// Take a public registry id away from the trial that holds it, for governance to
+		/// correct squatting (a sponsor registering another sponsor's NCT/EudraCT number
+		/// first), and optionally reserve it for the rightful sponsor.
+		///
+		/// Semantics, and why:
+		/// - The trial keeps its record, history, participants, data and results, and can go
+		///   on (its sponsor's other powers are for governance to judge, e.g. by suspending
+		///   the organization in the consortium); its `registry_id` stays as what it claimed,
+		///   and `registry_id_released_at` marks, for everyone, that governance took the id
+		///   away. Deleting the trial would erase evidence; renaming it would rewrite it.
+		/// - The id leaves the uniqueness index, so `trial_by_registry_id` no longer names
+		///   the trial and the id can be registered again.
+		/// - With `reserved_for`, only that sponsor can register it (its registration
+		///   consumes the reservation): otherwise the squatter, or anyone watching the event,
+		///   could register it again before the rightful sponsor does. Without it, the id is
+		///   free for the first TrialSponsor (e.g. an id registered by mistake). A reservation
+		///   lasts until the reservee registers the id (there is no call to cancel one).
+		///
+		/// - `origin`: `GovernanceOrigin`.
+		/// - `trial_id`: the trial holding the id (in any status).
+		/// - `reserved_for`: the sponsor organization (its admin account, active, holding the
+		///   TrialSponsor role) for which to reserve the id, or `None`.
+		///
+		/// Emits `RegistryIdReleased`. Errors, in the order checked: `BadOrigin`,
+		/// `UnknownTrial`, `RegistryIdAlreadyReleased`, `ReserveeNotSponsor`.
+		///
+		/// ## Complexity
+		/// O(1).
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::release_registry_id())]
+		pub fn release_registry_id(
+			origin: OriginFor<T>,
+			trial_id: TrialId,
+			reserved_for: Option<T::AccountId>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let mut trial = Self::trial_record(trial_id)?;
+			ensure!(trial.registry_id_released_at.is_none(), Error::<T>::RegistryIdAlreadyReleased);
+			if let Some(reservee) = &reserved_for {
+				ensure!(
+					T::Roles::organization_of(reservee).as_ref() == Some(reservee)
+						&& T::Roles::has_role(reservee, Role::TrialSponsor),
+					Error::<T>::ReserveeNotSponsor
+				);
+			}
+
+			let registry_id = trial.registry_id.clone();
+			let sponsor = trial.sponsor.clone();
+			trial.registry_id_released_at = Some(Self::now());
+			TrialByRegistryId::<T>::remove(&registry_id);
+			if let Some(reservee) = &reserved_for {
+				RegistryIdReservations::<T>::insert(&registry_id, reservee);
+			}
+			Trials::<T>::insert(trial_id, trial);
+			Self::deposit_event(Event::RegistryIdReleased {
+				trial_id,
+				sponsor,
+				registry_id,
+				reserved_for,
+			});
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -1101,6 +1485,38 @@ pub mod pallet {
 			let trial = Self::trial_record(trial_id)?;
 			ensure!(trial.sponsor == organization, Error::<T>::NotSponsor);
 			Ok((organization, trial))
+		}
+
+		/// Every check of `withdraw_participant`, without writing anything: the trial, the
+		/// participant and who may record the withdrawal (see the call).
+		pub(crate) fn check_withdraw(
+			who: &T::AccountId,
+			trial_id: TrialId,
+			participant_commitment: H256,
+		) -> Result<WithdrawalCheckOf<T>, DispatchError> {
+			let trial = Self::trial_record(trial_id)?;
+			let participant = Participants::<T>::get(trial_id, participant_commitment)
+				.ok_or(Error::<T>::UnknownParticipant)?;
+			let by = if participant.patient == *who {
+				Withdrawer::Participant
+			} else {
+				let organization = T::Roles::organization_of(who)
+					.ok_or(Error::<T>::NotParticipantSiteOrSponsor)?;
+				ensure!(T::Roles::is_active(&organization), Error::<T>::OrganizationInactive);
+				if organization == trial.sponsor {
+					Withdrawer::Sponsor
+				} else {
+					ensure!(
+						organization == participant.site
+							&& Sites::<T>::get(trial_id).contains(&organization)
+							&& T::Roles::has_role(&organization, Role::Provider),
+						Error::<T>::NotParticipantSiteOrSponsor
+					);
+					Withdrawer::Site(organization)
+				}
+			};
+			ensure!(participant.withdrawal.is_none(), Error::<T>::AlreadyWithdrawn);
+			Ok((trial, participant, by))
 		}
 
 		/// Fails with `ZeroHash` or `DuplicateOutcome` unless every outcome is non-zero and
@@ -1135,7 +1551,7 @@ pub mod pallet {
 		/// Everything the chain knows about a trial, flat (for the runtime API).
 		///
 		/// ## Complexity
-		/// Four reads: the trial, its history, sites and flags.
+		/// Five reads: the trial, its history, current and removed sites, flags.
 		pub fn trial(trial_id: TrialId) -> Option<TrialInfoOf<T>> {
 			let trial = Trials::<T>::get(trial_id)?;
 			Some(TrialInfo {
@@ -1148,8 +1564,10 @@ pub mod pallet {
 				outcomes: trial.outcomes.into_inner(),
 				planned_enrollment: trial.planned_enrollment,
 				enrolled: trial.enrolled,
+				withdrawn: trial.withdrawn,
 				over_enrollment: trial.over_enrollment,
 				registered_at: trial.registered_at,
+				registry_id_released_at: trial.registry_id_released_at,
 				first_enrollment: trial.first_enrollment,
 				amendments_after_enrollment: trial.amendments_after_enrollment,
 				outcomes_amended_after_enrollment: trial.outcomes_amended_after_enrollment,
@@ -1162,6 +1580,7 @@ pub mod pallet {
 					.map(|v| v.map_outcomes(|o| o.into_inner()))
 					.collect(),
 				sites: Sites::<T>::get(trial_id).into_inner(),
+				removed_sites: RemovedSites::<T>::get(trial_id).into_inner(),
 				flags: Flags::<T>::get(trial_id).into_inner(),
 			})
 		}
@@ -1200,48 +1619,110 @@ pub mod pallet {
 			head == trial.data_head
 		}
 
-		/// The trials whose published results switched outcomes, in id order.
+		/// One page of the trials whose published results switched outcomes, in increasing
+		/// id order: the first `min(limit, MAX_OUTCOME_SWITCH_PAGE)` such ids greater than
+		/// `after` (from the first one if `None`). To read them all, call again with
+		/// `after = Some(last id returned)` until a page comes back shorter than the limit.
 		///
 		/// ## Complexity
-		/// O(number of such trials): unbounded, for off-chain queries only.
-		pub fn trials_with_outcome_switch() -> Vec<TrialId> {
-			let mut ids: Vec<TrialId> = OutcomeSwitchedTrials::<T>::iter_keys().collect();
-			ids.sort_unstable();
-			ids
+		/// O(`min(limit, MAX_OUTCOME_SWITCH_PAGE)`) storage reads, whatever the chain holds.
+		pub fn trials_with_outcome_switch(after: Option<TrialId>, limit: u32) -> Vec<TrialId> {
+			let limit = limit.min(MAX_OUTCOME_SWITCH_PAGE) as usize;
+			let keys = match after {
+				Some(after) => OutcomeSwitchedTrials::<T>::iter_keys_from(
+					OutcomeSwitchedTrials::<T>::hashed_key_for(outcome_switch_key(after)),
+				),
+				None => OutcomeSwitchedTrials::<T>::iter_keys(),
+			};
+			keys.take(limit).map(TrialId::from_be_bytes).collect()
 		}
 
-		/// The trial registered under `registry_id`, if any.
+		/// The trial holding `registry_id`, if any (not a trial whose id governance
+		/// released).
 		pub fn trial_by_registry_id(registry_id: Vec<u8>) -> Option<TrialId> {
 			let registry_id = RegistryIdOf::<T>::try_from(registry_id).ok()?;
 			TrialByRegistryId::<T>::get(registry_id)
 		}
 
-		/// Whether `participant_commitment` is enrolled in the trial.
+		/// Whether `participant_commitment` is enrolled in the trial and has not withdrawn
+		/// (whatever their consent says now: see [`Self::participant_status`]).
 		pub fn is_enrolled(trial_id: TrialId, participant_commitment: H256) -> bool {
-			Participants::<T>::contains_key(trial_id, participant_commitment)
+			Participants::<T>::get(trial_id, participant_commitment)
+				.is_some_and(|p| p.withdrawal.is_none())
+		}
+
+		/// Everything the chain says about a participant, with their status now: `Withdrawn`
+		/// if they withdrew; otherwise the Research consent toward the sponsor is checked
+		/// again ([`ConsentChecker::ensure_purpose`], as at enrollment): `Active` with the
+		/// consent that would authorize them now, or `ConsentLapsed`. `None` if the trial has
+		/// no participant with this commitment.
+		///
+		/// ## Complexity
+		/// Two reads plus the consent check's O(`MaxConsentsPerPatient`) consent reads.
+		pub fn participant_status(
+			trial_id: TrialId,
+			participant_commitment: H256,
+		) -> Option<ParticipantInfoOf<T>> {
+			let participant = Participants::<T>::get(trial_id, participant_commitment)?;
+			let sponsor = Trials::<T>::get(trial_id)?.sponsor;
+			let status = if participant.withdrawal.is_some() {
+				ParticipantStatus::Withdrawn
+			} else {
+				match T::Consents::ensure_purpose(&participant.patient, &sponsor, Purpose::Research)
+				{
+					Ok(consent_id) => ParticipantStatus::Active { consent_id },
+					Err(_) => ParticipantStatus::ConsentLapsed,
+				}
+			};
+			Some(ParticipantInfo {
+				site: participant.site,
+				enrolled_at: participant.enrolled_at,
+				protocol_version: participant.protocol_version,
+				enrollment_consent_id: participant.consent_id,
+				withdrawal: participant.withdrawal,
+				status,
+			})
 		}
 
 		/// Check the pallet's invariants, for every trial:
-		/// - its id is below `NextTrialId` and the registry index maps its registry id back to
-		///   it (and every index entry names a trial with that registry id);
+		/// - its id is below `NextTrialId`; unless governance released its registry id, the
+		///   registry index maps that id back to it and no reservation names it; if released,
+		///   the index does not name the trial (every index entry names an unreleased trial
+		///   with that registry id, and no reserved id is in the index);
 		/// - its history holds versions `1 ..= protocol_version` in order, version 1 sets the
 		///   outcomes, and the outcomes of the latest version are the ones in force;
 		/// - `enrolled` equals its stored participants and enrolled-patient keys (at most
-		///   `MaxParticipants`), and `first_enrollment` is set iff someone was enrolled;
+		///   `MaxParticipants`), each participant's patient key is stored, `withdrawn` equals
+		///   the participants with a withdrawal (none before its enrollment), each
+		///   participant's site is a current or removed site, and `first_enrollment` is set
+		///   iff someone was enrolled;
 		/// - its data commits are exactly positions `0 .. commit_count` (at most
 		///   `MaxCommits`), the chain recomputes ([`Self::verify_data_chain`]) and the head is
 		///   the last hash (zero without commits);
-		/// - its sites are distinct; its status agrees with `locked_at` and `results`;
+		/// - its current and removed sites are distinct, disjoint and together at most
+		///   `MaxSites`; its status agrees with `locked_at` and `results`, and a locked trial
+		///   has data commits;
 		/// - it is in `OutcomeSwitchedTrials` iff its results switched outcomes.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let next_id = NextTrialId::<T>::get();
 			for (id, trial) in Trials::<T>::iter() {
 				ensure!(id < next_id, "trial id not below NextTrialId");
-				ensure!(
-					TrialByRegistryId::<T>::get(&trial.registry_id) == Some(id),
-					"registry index does not map back to the trial"
-				);
+				if trial.registry_id_released_at.is_none() {
+					ensure!(
+						TrialByRegistryId::<T>::get(&trial.registry_id) == Some(id),
+						"registry index does not map back to the trial"
+					);
+					ensure!(
+						!RegistryIdReservations::<T>::contains_key(&trial.registry_id),
+						"a held registry id is reserved"
+					);
+				} else {
+					ensure!(
+						TrialByRegistryId::<T>::get(&trial.registry_id) != Some(id),
+						"registry index names a trial whose id was released"
+					);
+				}
 				let history = ProtocolVersions::<T>::get(id);
 				ensure!(
 					history.len() == trial.protocol_version as usize,
@@ -1266,10 +1747,36 @@ pub mod pallet {
 						== Some(trial.outcomes.as_slice()),
 					"outcomes in force differ from the latest version's"
 				);
-				let participants = Participants::<T>::iter_prefix(id).count();
+				let sites = Sites::<T>::get(id);
+				let removed_sites = RemovedSites::<T>::get(id);
+				let mut participants = 0usize;
+				let mut withdrawn = 0usize;
+				for (_, participant) in Participants::<T>::iter_prefix(id) {
+					participants = participants.saturating_add(1);
+					ensure!(
+						EnrolledPatients::<T>::contains_key(
+							id,
+							patient_key(id, &participant.patient)
+						),
+						"participant's patient key not stored"
+					);
+					ensure!(
+						sites.contains(&participant.site)
+							|| removed_sites.contains(&participant.site),
+						"participant's site was never a site"
+					);
+					if let Some(withdrawal) = &participant.withdrawal {
+						withdrawn = withdrawn.saturating_add(1);
+						ensure!(
+							withdrawal.at >= participant.enrolled_at,
+							"withdrawal before enrollment"
+						);
+					}
+				}
 				let patients = EnrolledPatients::<T>::iter_prefix(id).count();
 				ensure!(participants == trial.enrolled as usize, "enrolled count differs");
 				ensure!(patients == trial.enrolled as usize, "enrolled patient keys differ");
+				ensure!(withdrawn == trial.withdrawn as usize, "withdrawn count differs");
 				ensure!(
 					trial.enrolled <= T::MaxParticipants::get(),
 					"more participants than MaxParticipants"
@@ -1287,35 +1794,60 @@ pub mod pallet {
 				};
 				ensure!(last_hash == Some(trial.data_head), "head is not the last commit's hash");
 				ensure!(Self::verify_data_chain(id), "data chain does not recompute");
-				let sites = Sites::<T>::get(id);
 				for (i, site) in sites.iter().enumerate() {
 					ensure!(
 						!sites.iter().skip(i.saturating_add(1)).any(|s| s == site),
 						"duplicate site"
 					);
+					ensure!(!removed_sites.contains(site), "a current site is also removed");
 				}
+				for (i, site) in removed_sites.iter().enumerate() {
+					ensure!(
+						!removed_sites.iter().skip(i.saturating_add(1)).any(|s| s == site),
+						"duplicate removed site"
+					);
+				}
+				ensure!(
+					sites.len().saturating_add(removed_sites.len()) <= T::MaxSites::get() as usize,
+					"more current and removed sites than MaxSites"
+				);
 				ensure!(
 					trial.status.is_locked() == trial.locked_at.is_some(),
 					"status and locked_at disagree"
+				);
+				ensure!(
+					!trial.status.is_locked() || trial.commit_count > 0,
+					"locked without data commits"
 				);
 				ensure!(
 					(trial.status == TrialStatus::Published) == trial.results.is_some(),
 					"status and results disagree"
 				);
 				ensure!(
-					OutcomeSwitchedTrials::<T>::contains_key(id)
+					OutcomeSwitchedTrials::<T>::contains_key(outcome_switch_key(id))
 						== trial.results.as_ref().is_some_and(|r| r.status.is_switched()),
 					"outcome-switch index disagrees with the results"
 				);
 			}
 			for (registry_id, id) in TrialByRegistryId::<T>::iter() {
 				ensure!(
-					Trials::<T>::get(id).is_some_and(|t| t.registry_id == registry_id),
-					"registry index names a trial with another registry id"
+					Trials::<T>::get(id).is_some_and(
+						|t| t.registry_id == registry_id && t.registry_id_released_at.is_none()
+					),
+					"registry index names a trial with another or a released registry id"
 				);
 			}
-			for id in OutcomeSwitchedTrials::<T>::iter_keys() {
-				ensure!(Trials::<T>::contains_key(id), "outcome-switch index names no trial");
+			for registry_id in RegistryIdReservations::<T>::iter_keys() {
+				ensure!(
+					!TrialByRegistryId::<T>::contains_key(&registry_id),
+					"a reserved registry id is held by a trial"
+				);
+			}
+			for key in OutcomeSwitchedTrials::<T>::iter_keys() {
+				ensure!(
+					Trials::<T>::contains_key(TrialId::from_be_bytes(key)),
+					"outcome-switch index names no trial"
+				);
 			}
 			Ok(())
 		}

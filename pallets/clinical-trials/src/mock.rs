@@ -66,13 +66,22 @@ impl pallet_consortium::Config for Test {
 /// The maximum consents per patient in tests.
 pub const MAX_CONSENTS: u32 = 8;
 
+/// Break-glass duration in tests: 24 h in ms.
+const BREAK_GLASS_DURATION: Moment = 24 * 60 * 60 * 1000;
+
 impl pallet_consent::Config for Test {
 	type Roles = Consortium;
 	type Patients = MockPatients;
+	type Records = MockRecords;
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<4>;
-	type BreakGlassDuration = ConstU64<{ 24 * 60 * 60 * 1000 }>;
+	type BreakGlassDuration = ConstU64<BREAK_GLASS_DURATION>;
+	// Seven days of retention; `ceil(7 days / 24 h) + 1 = 8` emergency consents kept.
+	type AuditRetention = ConstU64<{ 7 * BREAK_GLASS_DURATION }>;
+	type MaxEmergencyConsentsKept = ConstU32<8>;
+	type MaxEmergencyAccessesPerWindow = ConstU32<3>;
+	type EmergencyWindow = ConstU64<10>;
 	type WeightInfo = ();
 }
 
@@ -96,6 +105,7 @@ impl pallet_clinical_trials::Config for Test {
 	type Patients = MockPatients;
 	type Consents = Consent;
 	type Time = Timestamp;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type MaxRegistryIdLen = ConstU32<MAX_REGISTRY_ID>;
 	type MaxOutcomes = ConstU32<MAX_OUTCOMES>;
 	type MaxAmendments = ConstU32<MAX_AMENDMENTS>;
@@ -140,7 +150,7 @@ impl crate::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
 	}
 }
 
-pub use medchain_primitives::mock::MockPatients;
+pub use medchain_primitives::mock::{MockPatients, MockRecords};
 
 /// A trial sponsor (TrialSponsor role only).
 pub const SPONSOR: AccountId = 40;

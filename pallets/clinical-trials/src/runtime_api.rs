@@ -1,7 +1,7 @@
 //! `ClinicalTrialsApi`: what patients, sponsors, regulators, journals and auditors can ask
 //! about trials, by metadata alone (`api.call.clinicalTrialsApi.*` in polkadot.js).
 
-use crate::{DataCommit, TrialId, TrialInfo};
+use crate::{DataCommit, ParticipantInfo, TrialId, TrialInfo};
 use alloc::vec::Vec;
 use codec::Codec;
 use sp_core::H256;
@@ -21,11 +21,22 @@ sp_api::decl_runtime_apis! {
 		/// Whether the trial's data chain recomputes from zero to its stored head (`false`
 		/// for an unknown trial or any mismatch).
 		fn verify_data_chain(trial_id: TrialId) -> bool;
-		/// The trials whose published results switched outcomes, in id order.
-		fn trials_with_outcome_switch() -> Vec<TrialId>;
-		/// The trial registered under a public registry id (e.g. `b"NCT01234567"`), if any.
+		/// One page of the trials whose published results switched outcomes, in increasing
+		/// id order: at most `min(limit, MaxOutcomeSwitchPage)` (1,000) ids greater than
+		/// `after` (from the first if `None`). Page on with `after = Some(last id returned)`
+		/// until a page is shorter than the limit.
+		fn trials_with_outcome_switch(after: Option<TrialId>, limit: u32) -> Vec<TrialId>;
+		/// The trial holding a public registry id (e.g. `b"NCT01234567"`), if any (not a
+		/// trial whose id governance released).
 		fn trial_by_registry_id(registry_id: Vec<u8>) -> Option<TrialId>;
-		/// Whether a participant commitment is enrolled in the trial.
+		/// Whether a participant commitment is enrolled in the trial and has not withdrawn.
 		fn participant_enrolled(trial_id: TrialId, participant_commitment: H256) -> bool;
+		/// A participant's site, enrollment, enrolling consent, withdrawal and status now
+		/// (`Active` with the Research consent in force, `ConsentLapsed` or `Withdrawn`).
+		/// `None` if the trial has no participant with this commitment.
+		fn participant_status(
+			trial_id: TrialId,
+			participant_commitment: H256,
+		) -> Option<ParticipantInfo<AccountId>>;
 	}
 }

@@ -3,14 +3,16 @@
 //! runtime-API queries.
 
 use crate::{
-	data_commit_hash, mock::*, participant_commitment, patient_key, DataCommit, DataCommits,
-	EnrolledPatients, Error, Event, FirstEnrollment, Flag, Flags, NextTrialId, OutcomeStatus,
-	OutcomeSwitchedTrials, OutcomesOf, Participant, Participants, ProtocolVersion,
-	ProtocolVersions, RegistryIdOf, Results, Sites, TrialByRegistryId, TrialId, TrialOf,
-	TrialStatus, Trials, PARTICIPANT_DOMAIN, PATIENT_KEY_DOMAIN,
+	data_commit_hash, mock::*, outcome_switch_key, participant_commitment, patient_key, DataCommit,
+	DataCommits, EnrolledPatients, Error, Event, FirstEnrollment, Flag, Flags, NextTrialId,
+	OutcomeStatus, OutcomeSwitchedTrials, OutcomesOf, Participant, ParticipantInfo,
+	ParticipantStatus, Participants, ProtocolVersion, ProtocolVersions, RegistryIdOf,
+	RegistryIdReservations, RemovedSites, Results, Sites, TrialByRegistryId, TrialId, TrialOf,
+	TrialStatus, Trials, Withdrawal, Withdrawer, MAX_OUTCOME_SWITCH_PAGE, PARTICIPANT_DOMAIN,
+	PATIENT_KEY_DOMAIN,
 };
 use codec::{Decode, Encode};
-use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless, traits::Hooks};
 use medchain_primitives::{Categories, ConsentId, Moment, Purpose};
 use pallet_consent::{Access, Scope};
 use sp_core::H256;
@@ -124,6 +126,12 @@ fn lock(trial_id: TrialId) {
 	assert_ok!(ClinicalTrials::lock_database(signed(SPONSOR_STAFF), trial_id));
 }
 
+/// The sponsor commits one batch (`h(0xdd)`, one record) and locks: locking needs data.
+fn commit_and_lock(trial_id: TrialId) {
+	commit(SPONSOR_STAFF, trial_id, 0xdd, 1);
+	lock(trial_id);
+}
+
 fn suspend(org: AccountId) {
 	assert_ok!(Consortium::suspend_organization(RuntimeOrigin::root(), org));
 }
@@ -155,10 +163,10 @@ mod mock_setup {
 	}
 
 	#[test]
-	fn storage_version_is_one() {
+	fn storage_version_is_two() {
 		use frame_support::traits::{GetStorageVersion, StorageVersion};
 		ExtBuilder::empty().build_and_execute(|| {
-			assert_eq!(ClinicalTrials::in_code_storage_version(), StorageVersion::new(1));
+			assert_eq!(ClinicalTrials::in_code_storage_version(), StorageVersion::new(2));
 		});
 	}
 }
@@ -241,8 +249,10 @@ mod register_trial {
 					outcomes: outs(&[1, 2, 3]),
 					planned_enrollment: 2,
 					enrolled: 0,
+					withdrawn: 0,
 					over_enrollment: false,
 					registered_at: START,
+					registry_id_released_at: None,
 					first_enrollment: None,
 					amendments_after_enrollment: 0,
 					outcomes_amended_after_enrollment: false,
@@ -629,7 +639,7 @@ mod amend_protocol {
 	fn fails_after_lock() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = register();
-			lock(id);
+			commit_and_lock(id);
 			assert_noop!(
 				ClinicalTrials::amend_protocol(signed(SPONSOR_STAFF), id, h(1), h(2), None),
 				Error::<Test>::DatabaseLocked
@@ -727,7 +737,7 @@ mod add_site {
 	fn fails_after_lock() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = register();
-			lock(id);
+			commit_and_lock(id);
 			assert_noop!(
 				ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
 				Error::<Test>::DatabaseLocked
@@ -809,7 +819,14 @@ mod enroll_participant {
 			);
 			assert_eq!(
 				Participants::<Test>::get(id, c),
-				Some(Participant { site: HOSPITAL_A, enrolled_at: START, protocol_version: 1 })
+				Some(Participant {
+					patient: ALICE,
+					site: HOSPITAL_A,
+					enrolled_at: START,
+					protocol_version: 1,
+					consent_id,
+					withdrawal: None,
+				})
 			);
 			assert!(EnrolledPatients::<Test>::contains_key(id, patient_key(id, &ALICE)));
 			// The patient's account is not a key of the trial's participants.
@@ -946,7 +963,7 @@ mod enroll_participant {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = trial_with_sites();
 			grant_research(ALICE, SPONSOR);
-			lock(id);
+			commit_and_lock(id);
 			assert_noop!(
 				ClinicalTrials::enroll_participant(
 					signed(DOCTOR_A),
@@ -1323,7 +1340,7 @@ mod lock_database {
 	fn fails_twice_and_after_publication() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = register();
-			lock(id);
+			commit_and_lock(id);
 			assert_noop!(
 				ClinicalTrials::lock_database(signed(SPONSOR_STAFF), id),
 				Error::<Test>::AlreadyLocked
@@ -1383,8 +1400,8 @@ mod publish_results {
 					published_at: START + 1_000,
 				})
 			);
-			assert!(!OutcomeSwitchedTrials::<Test>::contains_key(id));
-			assert!(ClinicalTrials::trials_with_outcome_switch().is_empty());
+			assert!(!OutcomeSwitchedTrials::<Test>::contains_key(outcome_switch_key(id)));
+			assert!(ClinicalTrials::trials_with_outcome_switch(None, 10).is_empty());
 		});
 	}
 
@@ -1393,7 +1410,7 @@ mod publish_results {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = trial_with_sites();
 			enroll(DOCTOR_A, id, ALICE);
-			lock(id);
+			commit_and_lock(id);
 			// Outcome 2 silently dropped, 7 and 8 never pre-specified.
 			assert_ok!(ClinicalTrials::publish_results(
 				signed(SPONSOR_STAFF),
@@ -1416,8 +1433,8 @@ mod publish_results {
 			assert_eq!(results.missing, outs(&[2]));
 			assert_eq!(results.added, outs(&[7, 8]));
 			assert_eq!(results.status_vs_first_enrollment, Some(status));
-			assert!(OutcomeSwitchedTrials::<Test>::contains_key(id));
-			assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![id]);
+			assert!(OutcomeSwitchedTrials::<Test>::contains_key(outcome_switch_key(id)));
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(None, 10), vec![id]);
 		});
 	}
 
@@ -1425,7 +1442,7 @@ mod publish_results {
 	fn reporting_nothing_leaves_every_outcome_missing() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = register();
-			lock(id);
+			commit_and_lock(id);
 			assert_ok!(ClinicalTrials::publish_results(
 				signed(SPONSOR_STAFF),
 				id,
@@ -1451,7 +1468,7 @@ mod publish_results {
 				Some(outs(&[1, 4]))
 			));
 			enroll(DOCTOR_A, id, ALICE);
-			lock(id);
+			commit_and_lock(id);
 			assert_ok!(ClinicalTrials::publish_results(
 				signed(SPONSOR_STAFF),
 				id,
@@ -1478,7 +1495,7 @@ mod publish_results {
 				h(0xb1),
 				Some(outs(&[1, 2, 4]))
 			));
-			lock(id);
+			commit_and_lock(id);
 			assert_ok!(ClinicalTrials::publish_results(
 				signed(SPONSOR_STAFF),
 				id,
@@ -1502,7 +1519,7 @@ mod publish_results {
 				results.status_vs_first_enrollment,
 				Some(OutcomeStatus::OutcomeSwitched { missing: 1, added: 1 })
 			);
-			assert!(!OutcomeSwitchedTrials::<Test>::contains_key(id));
+			assert!(!OutcomeSwitchedTrials::<Test>::contains_key(outcome_switch_key(id)));
 		});
 	}
 
@@ -1526,7 +1543,7 @@ mod publish_results {
 	fn fails_twice() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = register();
-			lock(id);
+			commit_and_lock(id);
 			assert_ok!(ClinicalTrials::publish_results(
 				signed(SPONSOR_STAFF),
 				id,
@@ -1548,7 +1565,7 @@ mod publish_results {
 				Error::<Test>::UnknownTrial
 			);
 			let id = trial_with_sites();
-			lock(id);
+			commit_and_lock(id);
 			for who in [DOCTOR_A, OTHER_SPONSOR_STAFF, INSPECTOR] {
 				assert_noop!(
 					ClinicalTrials::publish_results(signed(who), id, h(0xcc), outs(&[1])),
@@ -1566,7 +1583,7 @@ mod publish_results {
 	fn fails_for_bad_hashes() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = register();
-			lock(id);
+			commit_and_lock(id);
 			let call = |results, reported| {
 				ClinicalTrials::publish_results(signed(SPONSOR_STAFF), id, results, reported)
 			};
@@ -1588,7 +1605,7 @@ mod flag_trial {
 			System::assert_last_event(
 				Event::TrialFlagged { trial_id: id, regulator: REGULATOR, reason_code: 42 }.into(),
 			);
-			lock(id);
+			commit_and_lock(id);
 			assert_ok!(ClinicalTrials::publish_results(
 				signed(SPONSOR_STAFF),
 				id,
@@ -1790,6 +1807,9 @@ mod queries {
 			assert_eq!(info.protocol_history[0].outcomes, Some(vec![h(1), h(2), h(3)]));
 			assert!(info.protocol_history[1].after_enrollment);
 			assert_eq!(info.sites, vec![HOSPITAL_A, HOSPITAL_B]);
+			assert!(info.removed_sites.is_empty());
+			assert_eq!(info.withdrawn, 0);
+			assert_eq!(info.registry_id_released_at, None);
 			assert_eq!(info.flags, vec![Flag { regulator: REGULATOR, reason_code: 3, at: START }]);
 		});
 	}
@@ -1818,7 +1838,7 @@ mod queries {
 				.map(|r| register_as(SPONSOR_STAFF, r))
 				.collect();
 			for (id, reported) in ids.iter().zip([&[1u8, 2, 3][..], &[1], &[1, 2, 3], &[9]]) {
-				lock(*id);
+				commit_and_lock(*id);
 				assert_ok!(ClinicalTrials::publish_results(
 					signed(SPONSOR_STAFF),
 					*id,
@@ -1826,7 +1846,7 @@ mod queries {
 					outs(reported)
 				));
 			}
-			assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![ids[1], ids[3]]);
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(None, 10), vec![ids[1], ids[3]]);
 		});
 	}
 
@@ -1888,7 +1908,7 @@ mod try_state {
 			},
 			|id| EnrolledPatients::<Test>::remove(id, patient_key(id, &ALICE)),
 			|_| TrialByRegistryId::<Test>::remove(rid(NCT)),
-			|id| OutcomeSwitchedTrials::<Test>::insert(id, ()),
+			|id| OutcomeSwitchedTrials::<Test>::insert(outcome_switch_key(id), ()),
 		];
 		for breakage in breakages {
 			ExtBuilder::default().build().execute_with(|| {
@@ -1896,6 +1916,829 @@ mod try_state {
 				enroll(DOCTOR_A, id, ALICE);
 				assert_ok!(ClinicalTrials::do_try_state());
 				breakage(id);
+				assert!(ClinicalTrials::do_try_state().is_err());
+			});
+		}
+	}
+}
+
+/// I7: a trial without data cannot be locked (hence never published).
+mod lock_requires_data {
+	use super::*;
+
+	#[test]
+	fn fails_without_data_commits() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			assert_noop!(
+				ClinicalTrials::lock_database(signed(SPONSOR_STAFF), id),
+				Error::<Test>::NoDataCommitted
+			);
+			// Hence no publication either.
+			assert_noop!(
+				ClinicalTrials::publish_results(signed(SPONSOR_STAFF), id, h(0xcc), outs(&[1])),
+				Error::<Test>::NotLocked
+			);
+		});
+	}
+
+	#[test]
+	fn data_without_participants_is_enough_and_stays_visible() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			commit(SPONSOR_STAFF, id, 0x11, 1);
+			lock(id);
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 2, 3])
+			));
+			let info = ClinicalTrials::trial(id).expect("known");
+			assert_eq!((info.enrolled, info.commit_count), (0, 1));
+			assert_eq!(info.first_enrollment, None);
+			assert_eq!(info.results.expect("published").status_vs_first_enrollment, None);
+		});
+	}
+}
+
+/// I10: the sponsor removes sites; a removed site can no longer act.
+mod remove_site {
+	use super::*;
+
+	#[test]
+	fn works_for_the_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+			System::assert_last_event(Event::SiteRemoved { trial_id: id, site: HOSPITAL_A }.into());
+			assert_eq!(Sites::<Test>::get(id).into_inner(), vec![HOSPITAL_B]);
+			assert_eq!(RemovedSites::<Test>::get(id).into_inner(), vec![HOSPITAL_A]);
+			let info = ClinicalTrials::trial(id).expect("known");
+			assert_eq!(info.sites, vec![HOSPITAL_B]);
+			assert_eq!(info.removed_sites, vec![HOSPITAL_A]);
+			// The admin may remove the other one.
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR), id, HOSPITAL_B));
+			assert!(Sites::<Test>::get(id).is_empty());
+			assert_eq!(RemovedSites::<Test>::get(id).into_inner(), vec![HOSPITAL_A, HOSPITAL_B]);
+		});
+	}
+
+	#[test]
+	fn a_removed_site_can_no_longer_enroll_commit_or_withdraw() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			commit(DOCTOR_A, id, 0x11, 1);
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+			grant_research(BOB, SPONSOR);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					BOB,
+					commitment(id, BOB, 2)
+				),
+				Error::<Test>::NotASite
+			);
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(NURSE_A), id, h(0x12), 1),
+				Error::<Test>::NotSiteOrSponsor
+			);
+			assert_noop!(
+				ClinicalTrials::withdraw_participant(signed(DOCTOR_A), id, alice),
+				Error::<Test>::NotParticipantSiteOrSponsor
+			);
+			// What it did while it was a site stays.
+			assert!(ClinicalTrials::is_enrolled(id, alice));
+			assert_eq!(ClinicalTrials::data_commits(id)[0].submitter, HOSPITAL_A);
+			// The remaining site and the sponsor go on.
+			assert_ok!(ClinicalTrials::enroll_participant(
+				signed(DOCTOR_B),
+				id,
+				BOB,
+				commitment(id, BOB, 2)
+			));
+			commit(SPONSOR_STAFF, id, 0x13, 1);
+		});
+	}
+
+	#[test]
+	fn works_after_lock() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			commit_and_lock(id);
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_B));
+			assert_eq!(RemovedSites::<Test>::get(id).into_inner(), vec![HOSPITAL_B]);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::remove_site(signed(SPONSOR_STAFF), 0, HOSPITAL_A),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_anyone_but_the_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			for who in [DOCTOR_A, HOSPITAL_B, OTHER_SPONSOR_STAFF, INSPECTOR] {
+				assert_noop!(
+					ClinicalTrials::remove_site(signed(who), id, HOSPITAL_A),
+					Error::<Test>::NotSponsor
+				);
+			}
+			assert_noop!(
+				ClinicalTrials::remove_site(signed(OUTSIDER), id, HOSPITAL_A),
+				Error::<Test>::NoOrganization
+			);
+			assert_noop!(
+				ClinicalTrials::remove_site(RuntimeOrigin::none(), id, HOSPITAL_A),
+				BadOrigin
+			);
+			suspend(SPONSOR);
+			assert_noop!(
+				ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
+				Error::<Test>::OrganizationInactive
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_organization_that_is_not_a_current_site() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_noop!(
+				ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_C),
+				Error::<Test>::UnknownSite
+			);
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+			assert_noop!(
+				ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
+				Error::<Test>::UnknownSite
+			);
+		});
+	}
+
+	#[test]
+	fn a_removed_site_can_be_added_back() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+			System::assert_last_event(Event::SiteAdded { trial_id: id, site: HOSPITAL_A }.into());
+			assert_eq!(Sites::<Test>::get(id).into_inner(), vec![HOSPITAL_B, HOSPITAL_A]);
+			assert!(RemovedSites::<Test>::get(id).is_empty());
+			enroll(DOCTOR_A, id, ALICE);
+		});
+	}
+
+	#[test]
+	fn removed_sites_keep_their_place_under_the_bound() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_C));
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_C));
+			// Two current and one removed site: `MAX_SITES` (3) are taken.
+			assert_noop!(
+				ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_D),
+				Error::<Test>::TooManySites
+			);
+			// Adding the removed one back takes no new place.
+			assert_ok!(ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_C));
+		});
+	}
+}
+
+/// I10: a site acts only while it holds the Provider role.
+mod site_role {
+	use super::*;
+	use pallet_consortium::{Role, Roles};
+
+	#[test]
+	fn a_site_that_lost_the_provider_role_can_no_longer_enroll_commit_or_withdraw() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			assert_ok!(Consortium::set_roles(
+				RuntimeOrigin::root(),
+				HOSPITAL_A,
+				Roles::only(Role::Pharmacy)
+			));
+			grant_research(BOB, SPONSOR);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_A),
+					id,
+					BOB,
+					commitment(id, BOB, 2)
+				),
+				Error::<Test>::SiteNotProvider
+			);
+			assert_noop!(
+				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(0x11), 1),
+				Error::<Test>::SiteNotProvider
+			);
+			assert_noop!(
+				ClinicalTrials::withdraw_participant(signed(DOCTOR_A), id, alice),
+				Error::<Test>::NotParticipantSiteOrSponsor
+			);
+			// The sponsor can remove it.
+			assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+		});
+	}
+}
+
+/// L9: participants withdraw (or a site / the sponsor records it).
+mod withdraw_participant {
+	use super::*;
+	use medchain_primitives::PatientRegistry;
+
+	fn withdraw_call(trial_id: TrialId, participant_commitment: H256) -> RuntimeCall {
+		RuntimeCall::ClinicalTrials(crate::Call::withdraw_participant {
+			trial_id,
+			participant_commitment,
+		})
+	}
+
+	#[test]
+	fn the_participant_withdraws_themself() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			let bob = enroll(DOCTOR_B, id, BOB);
+			let free_calls = MockPatients::free_calls(ALICE);
+			advance_time(5_000);
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
+			System::assert_last_event(
+				Event::ParticipantWithdrawn {
+					trial_id: id,
+					participant_commitment: alice,
+					by: Withdrawer::Participant,
+					withdrawn: 1,
+				}
+				.into(),
+			);
+			// One fee-less call counted.
+			assert_eq!(MockPatients::free_calls(ALICE), free_calls - 1);
+			let t = trial(id);
+			assert_eq!((t.enrolled, t.withdrawn, t.active_participants()), (2, 1, 1));
+			assert_eq!(t.status, TrialStatus::Enrolling);
+			assert_eq!(
+				Participants::<Test>::get(id, alice).and_then(|p| p.withdrawal),
+				Some(Withdrawal { at: START + 5_000, by: Withdrawer::Participant })
+			);
+			assert!(!ClinicalTrials::is_enrolled(id, alice));
+			assert!(ClinicalTrials::is_enrolled(id, bob));
+			assert_eq!(
+				ClinicalTrials::participant_status(id, alice).map(|p| p.status),
+				Some(ParticipantStatus::Withdrawn)
+			);
+			let info = ClinicalTrials::trial(id).expect("known");
+			assert_eq!((info.enrolled, info.withdrawn), (2, 1));
+		});
+	}
+
+	#[test]
+	fn the_enrolling_site_or_the_sponsor_may_record_it() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			let bob = enroll(DOCTOR_B, id, BOB);
+			// Any staff of the enrolling site.
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(NURSE_A), id, alice));
+			System::assert_last_event(
+				Event::ParticipantWithdrawn {
+					trial_id: id,
+					participant_commitment: alice,
+					by: Withdrawer::Site(HOSPITAL_A),
+					withdrawn: 1,
+				}
+				.into(),
+			);
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(SPONSOR_STAFF), id, bob));
+			System::assert_last_event(
+				Event::ParticipantWithdrawn {
+					trial_id: id,
+					participant_commitment: bob,
+					by: Withdrawer::Sponsor,
+					withdrawn: 2,
+				}
+				.into(),
+			);
+			assert_eq!(trial(id).active_participants(), 0);
+		});
+	}
+
+	#[test]
+	fn works_after_lock_and_publication() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			let bob = enroll(DOCTOR_A, id, BOB);
+			commit_and_lock(id);
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				outs(&[1, 2, 3])
+			));
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(BOB), id, bob));
+			assert_eq!(trial(id).withdrawn, 2);
+		});
+	}
+
+	#[test]
+	fn a_deregistered_patient_can_still_withdraw_paying_the_fee() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			MockPatients::deregister(ALICE);
+			assert!(!withdraw_call(id, alice).is_feeless(&signed(ALICE)));
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
+			assert_eq!(trial(id).withdrawn, 1);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial_or_participant() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			assert_noop!(
+				ClinicalTrials::withdraw_participant(signed(ALICE), id + 1, alice),
+				Error::<Test>::UnknownTrial
+			);
+			assert_noop!(
+				ClinicalTrials::withdraw_participant(signed(ALICE), id, commitment(id, ALICE, 9)),
+				Error::<Test>::UnknownParticipant
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_anyone_else() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			// Another patient, another site of the trial, a site of no trial, another
+			// sponsor, a regulator, an outsider.
+			for who in [BOB, DOCTOR_B, DOCTOR_C, OTHER_SPONSOR_STAFF, INSPECTOR, OUTSIDER] {
+				assert_noop!(
+					ClinicalTrials::withdraw_participant(signed(who), id, alice),
+					Error::<Test>::NotParticipantSiteOrSponsor
+				);
+			}
+			assert_noop!(
+				ClinicalTrials::withdraw_participant(RuntimeOrigin::none(), id, alice),
+				BadOrigin
+			);
+			suspend(SPONSOR);
+			assert_noop!(
+				ClinicalTrials::withdraw_participant(signed(SPONSOR_STAFF), id, alice),
+				Error::<Test>::OrganizationInactive
+			);
+			// The participant themself does not depend on the sponsor.
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
+		});
+	}
+
+	#[test]
+	fn fails_twice() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
+			for who in [ALICE, DOCTOR_A, SPONSOR_STAFF] {
+				assert_noop!(
+					ClinicalTrials::withdraw_participant(signed(who), id, alice),
+					Error::<Test>::AlreadyWithdrawn
+				);
+			}
+		});
+	}
+
+	#[test]
+	fn a_withdrawn_patient_cannot_be_enrolled_again() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
+			assert_noop!(
+				ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, ALICE, alice),
+				Error::<Test>::DuplicateParticipant
+			);
+			assert_noop!(
+				ClinicalTrials::enroll_participant(
+					signed(DOCTOR_B),
+					id,
+					ALICE,
+					commitment(id, ALICE, 0x77)
+				),
+				Error::<Test>::PatientAlreadyEnrolled
+			);
+		});
+	}
+
+	#[test]
+	fn feeless_only_for_the_participant_with_quota_when_it_succeeds() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			assert!(withdraw_call(id, alice).is_feeless(&signed(ALICE)));
+			// A site or the sponsor pays.
+			assert!(!withdraw_call(id, alice).is_feeless(&signed(DOCTOR_A)));
+			assert!(!withdraw_call(id, alice).is_feeless(&signed(SPONSOR_STAFF)));
+			// A patient with quota whose call would fail pays.
+			assert!(MockPatients::has_free_quota(&BOB));
+			assert!(!withdraw_call(id, alice).is_feeless(&signed(BOB)));
+			assert!(!withdraw_call(id + 1, alice).is_feeless(&signed(ALICE)));
+			assert!(!withdraw_call(id, h(9)).is_feeless(&signed(ALICE)));
+			assert!(!withdraw_call(id, alice).is_feeless(&RuntimeOrigin::none()));
+			assert!(!withdraw_call(id, alice).is_feeless(&RuntimeOrigin::root()));
+			// No quota left: the participant pays, and nothing is counted.
+			MockPatients::register(ALICE, 0);
+			assert!(!withdraw_call(id, alice).is_feeless(&signed(ALICE)));
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
+			assert_eq!(MockPatients::free_calls(ALICE), 0);
+			// Once withdrawn, a second withdrawal would fail: never fee-less.
+			MockPatients::register(ALICE, 5);
+			assert!(!withdraw_call(id, alice).is_feeless(&signed(ALICE)));
+		});
+	}
+}
+
+/// L9: the status query checks the Research consent again.
+mod participant_status {
+	use super::*;
+	use medchain_primitives::PatientRegistry;
+
+	#[test]
+	fn reports_the_enrolling_consent_and_the_consent_in_force() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let first = grant_research(ALICE, SPONSOR);
+			let alice = commitment(id, ALICE, 1);
+			assert_ok!(ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, ALICE, alice));
+			assert_eq!(Participants::<Test>::get(id, alice).map(|p| p.consent_id), Some(first));
+			let info = |status| ParticipantInfo {
+				site: HOSPITAL_A,
+				enrolled_at: START,
+				protocol_version: 1,
+				enrollment_consent_id: first,
+				withdrawal: None,
+				status,
+			};
+			assert_eq!(
+				ClinicalTrials::participant_status(id, alice),
+				Some(info(ParticipantStatus::Active { consent_id: first }))
+			);
+			// Revoked: still enrolled, but reported.
+			assert_ok!(Consent::revoke_consent(signed(ALICE), first));
+			assert_eq!(
+				ClinicalTrials::participant_status(id, alice),
+				Some(info(ParticipantStatus::ConsentLapsed))
+			);
+			assert!(ClinicalTrials::is_enrolled(id, alice));
+			// A new consent makes the participant active again; the enrolling one stays.
+			let second = grant_research(ALICE, SPONSOR);
+			assert_eq!(
+				ClinicalTrials::participant_status(id, alice),
+				Some(info(ParticipantStatus::Active { consent_id: second }))
+			);
+			// Unknown participant or trial.
+			assert_eq!(ClinicalTrials::participant_status(id, h(9)), None);
+			assert_eq!(ClinicalTrials::participant_status(id + 1, alice), None);
+		});
+	}
+
+	#[test]
+	fn an_expired_consent_a_deregistered_patient_or_a_suspended_sponsor_lapse() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			grant_with(ALICE, SPONSOR, Purpose::Research, Access::READ, Some(START + 1_000));
+			let alice = commitment(id, ALICE, 1);
+			assert_ok!(ClinicalTrials::enroll_participant(signed(DOCTOR_A), id, ALICE, alice));
+			let bob = enroll(DOCTOR_A, id, BOB);
+			let carol = enroll(DOCTOR_B, id, CAROL);
+			let status = |c| ClinicalTrials::participant_status(id, c).map(|p| p.status);
+			assert!(matches!(status(alice), Some(ParticipantStatus::Active { .. })));
+			advance_time(1_000);
+			assert_eq!(status(alice), Some(ParticipantStatus::ConsentLapsed));
+			MockPatients::deregister(BOB);
+			assert!(!MockPatients::is_registered(&BOB));
+			assert_eq!(status(bob), Some(ParticipantStatus::ConsentLapsed));
+			assert!(matches!(status(carol), Some(ParticipantStatus::Active { .. })));
+			suspend(SPONSOR);
+			assert_eq!(status(carol), Some(ParticipantStatus::ConsentLapsed));
+		});
+	}
+
+	#[test]
+	fn a_withdrawal_is_reported_with_its_time_and_author() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			let alice = enroll(DOCTOR_A, id, ALICE);
+			advance_time(7);
+			assert_ok!(ClinicalTrials::withdraw_participant(signed(SPONSOR_STAFF), id, alice));
+			let info = ClinicalTrials::participant_status(id, alice).expect("participant");
+			assert_eq!(info.status, ParticipantStatus::Withdrawn);
+			assert_eq!(
+				info.withdrawal,
+				Some(Withdrawal { at: START + 7, by: Withdrawer::Sponsor })
+			);
+		});
+	}
+}
+
+/// L8: governance corrects registry-id squatting.
+mod release_registry_id {
+	use super::*;
+
+	fn root() -> RuntimeOrigin {
+		RuntimeOrigin::root()
+	}
+
+	#[test]
+	fn the_rightful_sponsor_registers_a_released_and_reserved_id() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Another sponsor squats the sponsor's NCT number.
+			let squatted = register_as(OTHER_SPONSOR_STAFF, NCT);
+			assert_noop!(
+				ClinicalTrials::register_trial(
+					signed(SPONSOR_STAFF),
+					rid(NCT),
+					h(PROTOCOL),
+					outs(&[1]),
+					1
+				),
+				Error::<Test>::DuplicateRegistryId
+			);
+			advance_time(1_000);
+			assert_ok!(ClinicalTrials::release_registry_id(root(), squatted, Some(SPONSOR)));
+			System::assert_last_event(
+				Event::RegistryIdReleased {
+					trial_id: squatted,
+					sponsor: OTHER_SPONSOR,
+					registry_id: rid(NCT),
+					reserved_for: Some(SPONSOR),
+				}
+				.into(),
+			);
+			// The squatting trial stays, marked; the index no longer names it.
+			let t = trial(squatted);
+			assert_eq!(t.registry_id, rid(NCT));
+			assert_eq!(t.registry_id_released_at, Some(START + 1_000));
+			assert_eq!(ClinicalTrials::trial_by_registry_id(NCT.to_vec()), None);
+			assert_eq!(
+				ClinicalTrials::trial(squatted).and_then(|i| i.registry_id_released_at),
+				Some(START + 1_000)
+			);
+			assert_eq!(RegistryIdReservations::<Test>::get(rid(NCT)), Some(SPONSOR));
+			// The squatter cannot take it again; the rightful sponsor can.
+			assert_noop!(
+				ClinicalTrials::register_trial(
+					signed(OTHER_SPONSOR_STAFF),
+					rid(NCT),
+					h(PROTOCOL),
+					outs(&[1]),
+					1
+				),
+				Error::<Test>::RegistryIdReserved
+			);
+			let rightful = register_as(SPONSOR_STAFF, NCT);
+			assert_eq!(ClinicalTrials::trial_by_registry_id(NCT.to_vec()), Some(rightful));
+			assert_eq!(RegistryIdReservations::<Test>::get(rid(NCT)), None);
+			assert_eq!(trial(rightful).registry_id_released_at, None);
+		});
+	}
+
+	#[test]
+	fn without_a_reservation_the_id_is_free_for_any_sponsor() {
+		ExtBuilder::default().build_and_execute(|| {
+			let first = register();
+			assert_ok!(ClinicalTrials::release_registry_id(root(), first, None));
+			System::assert_last_event(
+				Event::RegistryIdReleased {
+					trial_id: first,
+					sponsor: SPONSOR,
+					registry_id: rid(NCT),
+					reserved_for: None,
+				}
+				.into(),
+			);
+			assert_eq!(RegistryIdReservations::<Test>::get(rid(NCT)), None);
+			let second = register_as(OTHER_SPONSOR_STAFF, NCT);
+			assert_eq!(ClinicalTrials::trial_by_registry_id(NCT.to_vec()), Some(second));
+		});
+	}
+
+	#[test]
+	fn the_released_trial_keeps_its_history_and_goes_on() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = trial_with_sites();
+			enroll(DOCTOR_A, id, ALICE);
+			commit(DOCTOR_A, id, 0x11, 1);
+			let before = trial(id);
+			assert_ok!(ClinicalTrials::release_registry_id(root(), id, Some(OTHER_SPONSOR)));
+			let after = trial(id);
+			assert_eq!(after, TrialOf::<Test> { registry_id_released_at: Some(START), ..before });
+			commit(DOCTOR_B, id, 0x12, 1);
+			lock(id);
+			assert!(ClinicalTrials::verify_data_chain(id));
+		});
+	}
+
+	#[test]
+	fn requires_the_governance_origin() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			for origin in [signed(SPONSOR_STAFF), signed(OTHER_SPONSOR), signed(INSPECTOR)] {
+				assert_noop!(ClinicalTrials::release_registry_id(origin, id, None), BadOrigin);
+			}
+			assert_noop!(
+				ClinicalTrials::release_registry_id(RuntimeOrigin::none(), id, None),
+				BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_an_unknown_trial() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				ClinicalTrials::release_registry_id(root(), 0, None),
+				Error::<Test>::UnknownTrial
+			);
+		});
+	}
+
+	#[test]
+	fn fails_twice() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			assert_ok!(ClinicalTrials::release_registry_id(root(), id, None));
+			assert_noop!(
+				ClinicalTrials::release_registry_id(root(), id, Some(OTHER_SPONSOR)),
+				Error::<Test>::RegistryIdAlreadyReleased
+			);
+			// Even once another trial holds the id.
+			register_as(OTHER_SPONSOR_STAFF, NCT);
+			assert_noop!(
+				ClinicalTrials::release_registry_id(root(), id, None),
+				Error::<Test>::RegistryIdAlreadyReleased
+			);
+		});
+	}
+
+	#[test]
+	fn reserves_only_for_an_active_trial_sponsor_organization() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = register();
+			// A Provider, a sponsor's staff account (not the organization), an outsider.
+			for reservee in [HOSPITAL_A, OTHER_SPONSOR_STAFF, OUTSIDER] {
+				assert_noop!(
+					ClinicalTrials::release_registry_id(root(), id, Some(reservee)),
+					Error::<Test>::ReserveeNotSponsor
+				);
+			}
+			suspend(OTHER_SPONSOR);
+			assert_noop!(
+				ClinicalTrials::release_registry_id(root(), id, Some(OTHER_SPONSOR)),
+				Error::<Test>::ReserveeNotSponsor
+			);
+		});
+	}
+}
+
+/// L12: the outcome-switch list is paged, in id order.
+mod outcome_switch_paging {
+	use super::*;
+
+	/// Register and publish `n` trials, alternately switched and complete; returns the
+	/// switched ones.
+	fn publish_alternating(n: u8) -> Vec<TrialId> {
+		let mut switched = Vec::new();
+		for i in 0..n {
+			let id = register_as(SPONSOR_STAFF, format!("NCT{i}").as_bytes());
+			commit_and_lock(id);
+			let reported = if i % 2 == 0 { outs(&[1]) } else { outs(&[1, 2, 3]) };
+			assert_ok!(ClinicalTrials::publish_results(
+				signed(SPONSOR_STAFF),
+				id,
+				h(0xcc),
+				reported
+			));
+			if i % 2 == 0 {
+				switched.push(id);
+			}
+		}
+		switched
+	}
+
+	#[test]
+	fn pages_follow_id_order() {
+		ExtBuilder::default().build_and_execute(|| {
+			let switched = publish_alternating(10);
+			assert_eq!(switched.len(), 5);
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(None, 100), switched);
+			let first = ClinicalTrials::trials_with_outcome_switch(None, 2);
+			assert_eq!(first, switched[..2]);
+			let second = ClinicalTrials::trials_with_outcome_switch(first.last().copied(), 2);
+			assert_eq!(second, switched[2..4]);
+			let third = ClinicalTrials::trials_with_outcome_switch(second.last().copied(), 2);
+			assert_eq!(third, switched[4..]);
+			assert!(ClinicalTrials::trials_with_outcome_switch(third.last().copied(), 2).is_empty());
+			// `after` need not be a switched trial; `limit` 0 is an empty page.
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(Some(1), 1), vec![switched[1]]);
+			assert!(ClinicalTrials::trials_with_outcome_switch(None, 0).is_empty());
+		});
+	}
+
+	#[test]
+	fn numeric_order_across_byte_boundaries_and_the_page_cap() {
+		// Storage-level: the index alone (no trials), so the invariants are not checked.
+		ExtBuilder::empty().build().execute_with(|| {
+			let ids: Vec<TrialId> = vec![65_536, 256, 1, 300, 2, 255, u32::MAX];
+			for id in &ids {
+				OutcomeSwitchedTrials::<Test>::insert(outcome_switch_key(*id), ());
+			}
+			let mut sorted = ids.clone();
+			sorted.sort_unstable();
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(None, 100), sorted);
+			assert_eq!(
+				ClinicalTrials::trials_with_outcome_switch(Some(255), 3),
+				vec![256, 300, 65_536]
+			);
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(Some(65_536), 3), vec![u32::MAX]);
+
+			for id in 1_000..1_000 + MAX_OUTCOME_SWITCH_PAGE + 5 {
+				OutcomeSwitchedTrials::<Test>::insert(outcome_switch_key(id), ());
+			}
+			let page = ClinicalTrials::trials_with_outcome_switch(None, u32::MAX);
+			assert_eq!(page.len(), MAX_OUTCOME_SWITCH_PAGE as usize);
+			assert!(page.windows(2).all(|w| w[0] < w[1]));
+			assert_eq!(ClinicalTrials::MaxOutcomeSwitchPage(), MAX_OUTCOME_SWITCH_PAGE);
+		});
+	}
+}
+
+mod try_state_v2 {
+	use super::*;
+
+	#[test]
+	fn detects_broken_withdrawal_site_lock_and_registry_invariants() {
+		let breakages: [fn(TrialId, H256); 6] = [
+			|id, _| {
+				Trials::<Test>::mutate(id, |t| {
+					if let Some(t) = t {
+						t.withdrawn += 1;
+					}
+				})
+			},
+			|id, c| {
+				Participants::<Test>::mutate(id, c, |p| {
+					if let Some(p) = p {
+						p.site = HOSPITAL_C;
+					}
+				})
+			},
+			|id, _| {
+				RemovedSites::<Test>::mutate(id, |r| {
+					r.try_push(HOSPITAL_B).expect("room");
+				})
+			},
+			|id, _| {
+				Trials::<Test>::mutate(id, |t| {
+					if let Some(t) = t {
+						t.status = TrialStatus::Locked;
+						t.locked_at = Some(START);
+					}
+				})
+			},
+			|_, _| RegistryIdReservations::<Test>::insert(rid(NCT), SPONSOR),
+			|id, _| {
+				Trials::<Test>::mutate(id, |t| {
+					if let Some(t) = t {
+						t.registry_id_released_at = Some(START);
+					}
+				})
+			},
+		];
+		for breakage in breakages {
+			ExtBuilder::default().build().execute_with(|| {
+				let id = trial_with_sites();
+				let c = enroll(DOCTOR_A, id, ALICE);
+				assert_ok!(ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A));
+				assert_ok!(ClinicalTrials::do_try_state());
+				breakage(id, c);
 				assert!(ClinicalTrials::do_try_state().is_err());
 			});
 		}
@@ -1963,7 +2806,7 @@ mod story {
 			let results = info.results.expect("published");
 			assert_eq!(results.status, status);
 			assert_eq!((results.missing, results.added), (vec![h(2)], vec![h(9)]));
-			assert_eq!(ClinicalTrials::trials_with_outcome_switch(), vec![id]);
+			assert_eq!(ClinicalTrials::trials_with_outcome_switch(None, 10), vec![id]);
 			// The data chain verifies, and every invariant holds.
 			assert!(ClinicalTrials::verify_data_chain(id));
 			assert_ok!(ClinicalTrials::do_try_state());

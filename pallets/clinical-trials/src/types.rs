@@ -1,9 +1,10 @@
-//! Types of the clinical-trials pallet: trials, protocol versions, data commits, results and
-//! regulators' flags, plus the flat [`TrialInfo`] the runtime API returns.
+//! Types of the clinical-trials pallet: trials, protocol versions, data commits, results,
+//! regulators' flags, participants and their withdrawals, plus the flat [`TrialInfo`] and
+//! [`ParticipantInfo`] the runtime API returns.
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use medchain_primitives::Moment;
+use medchain_primitives::{ConsentId, Moment};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
@@ -15,8 +16,8 @@ pub const PARTICIPANT_DOMAIN: &[u8] = b"medchain/trial-participant";
 
 /// Where a trial is in its life. Transitions only move forward:
 /// `Registered → Enrolling` (first participant) `→ Locked` (`lock_database`) `→ Published`
-/// (`publish_results`); a trial with no participant goes straight from `Registered` to
-/// `Locked`.
+/// (`publish_results`); a trial with data commits but no participant goes straight from
+/// `Registered` to `Locked` (locking needs at least one data commit).
 #[derive(
 	Clone,
 	Copy,
@@ -205,7 +206,8 @@ pub struct Trial<AccountId, RegistryId, Outcomes> {
 	/// The TrialSponsor organization (its admin account) that registered the trial; any of
 	/// its staff acts for it.
 	pub sponsor: AccountId,
-	/// The public registry's id (e.g. an NCT number), unique on chain.
+	/// The public registry's id (e.g. an NCT number), held by one trial at a time (see
+	/// `registry_id_released_at`).
 	pub registry_id: RegistryId,
 	/// Where the trial is in its life.
 	pub status: TrialStatus,
@@ -217,12 +219,18 @@ pub struct Trial<AccountId, RegistryId, Outcomes> {
 	pub outcomes: Outcomes,
 	/// How many participants the protocol plans to enroll (a soft limit).
 	pub planned_enrollment: u32,
-	/// How many participants are enrolled.
+	/// How many participants were ever enrolled (withdrawn ones included: they keep their
+	/// place in the trial's data and count against `MaxParticipants`).
 	pub enrolled: u32,
+	/// How many of them withdrew; `enrolled - withdrawn` are active.
+	pub withdrawn: u32,
 	/// Whether enrollment went beyond `planned_enrollment`.
 	pub over_enrollment: bool,
 	/// When the trial was registered (ms since the Unix epoch).
 	pub registered_at: Moment,
+	/// When governance took the registry id away from this trial (`release_registry_id`):
+	/// `registry_id` then records what the trial claimed, no longer what it holds.
+	pub registry_id_released_at: Option<Moment>,
 	/// When the first participant was enrolled, under which protocol version.
 	pub first_enrollment: Option<FirstEnrollment>,
 	/// How many amendments were recorded after the first enrollment.
@@ -237,6 +245,13 @@ pub struct Trial<AccountId, RegistryId, Outcomes> {
 	pub locked_at: Option<Moment>,
 	/// The published results and their outcome-reporting status.
 	pub results: Option<Results<Outcomes>>,
+}
+
+impl<AccountId, RegistryId, Outcomes> Trial<AccountId, RegistryId, Outcomes> {
+	/// How many participants are enrolled and have not withdrawn.
+	pub const fn active_participants(&self) -> u32 {
+		self.enrolled.saturating_sub(self.withdrawn)
+	}
 }
 
 /// One link of a trial's data chain.
@@ -269,17 +284,88 @@ pub struct Flag<AccountId> {
 	pub at: Moment,
 }
 
+/// Who recorded a participant's withdrawal.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Withdrawer<AccountId> {
+	/// The participant themself (their patient account signed).
+	Participant,
+	/// The site that enrolled them (the organization, its admin account).
+	Site(AccountId),
+	/// The trial's sponsor.
+	Sponsor,
+}
+
+/// A participant's withdrawal from a trial: final, never undone.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Withdrawal<AccountId> {
+	/// When it was recorded (ms since the Unix epoch).
+	pub at: Moment,
+	/// Who recorded it.
+	pub by: Withdrawer<AccountId>,
+}
+
 /// An enrolled participant, stored under its commitment.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct Participant<AccountId> {
+	/// The participant's patient account, as the enrollment extrinsic named it (public in
+	/// that extrinsic already; kept so that the patient can withdraw and the consent can be
+	/// checked again at query time).
+	pub patient: AccountId,
 	/// The site (a Provider organization, its admin account) that enrolled them.
 	pub site: AccountId,
 	/// When (ms since the Unix epoch).
 	pub enrolled_at: Moment,
 	/// The protocol version in force at enrollment.
 	pub protocol_version: u32,
+	/// The Research consent toward the sponsor that authorized the enrollment.
+	pub consent_id: ConsentId,
+	/// The withdrawal, if the participant withdrew.
+	pub withdrawal: Option<Withdrawal<AccountId>>,
+}
+
+/// Where a participant stands now, as the runtime API reports it.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum ParticipantStatus {
+	/// Enrolled, not withdrawn, and the patient holds an active Research consent toward the
+	/// sponsor now.
+	Active {
+		/// The consent that would authorize the enrollment now (it may differ from the one
+		/// that authorized it, e.g. after a revocation and a new grant).
+		consent_id: ConsentId,
+	},
+	/// Enrolled and not withdrawn, but no Research consent toward the sponsor is active now
+	/// (revoked or expired, the patient deregistered or the sponsor suspended): the site or
+	/// sponsor should record the withdrawal, and no new data of the participant should be
+	/// committed.
+	ConsentLapsed,
+	/// The participant withdrew (see the participant's `withdrawal`).
+	Withdrawn,
+}
+
+/// Everything the chain says about a participant, as the runtime API returns it (without the
+/// patient account: the API answers by pseudonym).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct ParticipantInfo<AccountId> {
+	/// The site that enrolled them.
+	pub site: AccountId,
+	/// When they were enrolled.
+	pub enrolled_at: Moment,
+	/// The protocol version in force at enrollment.
+	pub protocol_version: u32,
+	/// The Research consent that authorized the enrollment.
+	pub enrollment_consent_id: ConsentId,
+	/// The withdrawal, if any.
+	pub withdrawal: Option<Withdrawal<AccountId>>,
+	/// Where the participant stands now (the consent is checked at query time).
+	pub status: ParticipantStatus,
 }
 
 /// Everything the chain knows about a trial, flat, as the runtime API returns it.
@@ -301,12 +387,17 @@ pub struct TrialInfo<AccountId> {
 	pub outcomes: Vec<H256>,
 	/// The planned enrollment (soft limit).
 	pub planned_enrollment: u32,
-	/// How many participants are enrolled.
+	/// How many participants were ever enrolled (withdrawn ones included).
 	pub enrolled: u32,
+	/// How many of them withdrew (`enrolled - withdrawn` are active).
+	pub withdrawn: u32,
 	/// Whether enrollment went beyond the plan.
 	pub over_enrollment: bool,
 	/// When the trial was registered.
 	pub registered_at: Moment,
+	/// When governance took the registry id away from this trial; `registry_id` is then
+	/// what the trial claimed, and [`crate::Pallet::trial_by_registry_id`] no longer names it.
+	pub registry_id_released_at: Option<Moment>,
 	/// When the first participant was enrolled, under which protocol version.
 	pub first_enrollment: Option<FirstEnrollment>,
 	/// How many amendments came after the first enrollment.
@@ -323,8 +414,11 @@ pub struct TrialInfo<AccountId> {
 	pub results: Option<Results<Vec<H256>>>,
 	/// Every protocol version, oldest (version 1) first.
 	pub protocol_history: Vec<ProtocolVersion<Vec<H256>>>,
-	/// The site organizations, in the order they were added.
+	/// The current site organizations, in the order they were added.
 	pub sites: Vec<AccountId>,
+	/// The organizations the sponsor removed as sites, in the order they were removed: they
+	/// may have enrolled participants or committed data while they were sites.
+	pub removed_sites: Vec<AccountId>,
 	/// Regulators' flags, oldest first.
 	pub flags: Vec<Flag<AccountId>>,
 }

@@ -1,6 +1,7 @@
 //! Benchmarks of the drug-provenance pallet (v2 syntax), each set up in its worst case.
 //!
-//! - `register_product`: signed by Manufacturer staff, the manufacturer's product list one
+//! - `register_product`: signed by Manufacturer staff, the GTIN's company prefix the longest
+//!   one (12 digits: all 7 prefix lengths are looked up), the manufacturer's product list one
 //!   below `MaxProductsPerManufacturer`.
 //! - `commission_batch`: a lot of `MaxLotLen` characters and `MaxQuantity` units (the
 //!   weight does not depend on the quantity: the tree is never built on chain).
@@ -11,9 +12,18 @@
 //! - `dispense`: a batch of `MaxQuantity` units and its longest proof (leaf 0:
 //!   `ceil(log2(MaxQuantity))` siblings), the pharmacy's custody becoming empty in a full
 //!   holder list, the history full and its last entry not a run of this pharmacy.
-//! - `report_suspect`: a `DoubleDispense` claim (the dispensed serial is read) on a batch
-//!   whose report list is full (the oldest is dropped and the rest shifted).
+//! - `report_suspect`: a `DoubleDispense` claim (the dispensed serial is read) by the
+//!   product's owner after a reassignment (not a custody party: both relation lookups read),
+//!   on a batch whose report list is full with Regulators' reports but for its last entry
+//!   (the whole list is scanned for the droppable report, which is dropped).
 //! - `recall_batch`: `MaxHoldersPerBatch` holders listed in the event, the history full.
+//! - `assign_company_prefix`, `revoke_company_prefix`: a 12-digit prefix (6 shorter
+//!   prefixes read and their counters written).
+//! - `reassign_product`: the previous owner's product list full, the new owner's one below
+//!   `MaxProductsPerManufacturer`.
+//! - `reject_shipment`: as `cancel_shipment`, signed by the recipient.
+//! - `destroy_units`: a recalled batch; the holder's custody becomes empty (removed from a
+//!   full holder list), the history full.
 
 use super::*;
 use crate::Pallet as DrugProvenance;
@@ -24,6 +34,45 @@ use pallet_consortium::Roles;
 
 /// A GS1 example GTIN with a valid check digit.
 const GTIN: &[u8; 14] = b"09506000134352";
+
+/// The 6-digit company prefix of [`GTIN`].
+const PREFIX: &[u8] = b"950600";
+
+/// The 12-digit company prefix of [`GTIN`] (the longest possible).
+const LONGEST_PREFIX: &[u8] = b"950600013435";
+
+/// Assign the company prefix `digits` to `manufacturer`.
+fn assign_prefix<T: Config>(digits: &[u8], manufacturer: &T::AccountId) {
+	let prefix = CompanyPrefix::parse(digits).expect("valid prefix");
+	DrugProvenance::<T>::do_assign_company_prefix(&prefix, manufacturer).expect("assigned");
+}
+
+/// Store `count` products `numbered_gtin(first..)` of `manufacturer` directly (no prefix
+/// needed); returns their GTINs.
+fn store_products<T: Config>(manufacturer: &T::AccountId, first: u64, count: u32) -> Vec<Gtin> {
+	let gtins: Vec<Gtin> = (0..u64::from(count))
+		.map(|i| Gtin::parse(&numbered_gtin(first.saturating_add(i))).expect("valid GTIN"))
+		.collect();
+	let mut list = ProductsOf::<T>::get(manufacturer);
+	for gtin in &gtins {
+		Products::<T>::insert(
+			gtin,
+			Product {
+				manufacturer: manufacturer.clone(),
+				metadata_hash: H256::repeat_byte(1),
+				registered_at: 0,
+			},
+		);
+		list.try_push(*gtin).expect("within MaxProductsPerManufacturer");
+	}
+	ProductsOf::<T>::insert(manufacturer, list);
+	gtins
+}
+
+/// The governance origin, or `Weightless` if the runtime has none for benchmarks.
+fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+	T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
+}
 
 /// An active organization holding `role`, with one staff account.
 fn organization<T: Config>(
@@ -71,6 +120,7 @@ fn longest_serial<T: Config>() -> SerialOf<T> {
 /// commissioned with `serials_root`; returns (manufacturer, its staff, batch id).
 fn batch<T: Config>(quantity: u32, serials_root: H256) -> (T::AccountId, T::AccountId, BatchId) {
 	let (maker, staff) = organization::<T>("maker", 0, Role::Manufacturer);
+	assign_prefix::<T>(PREFIX, &maker);
 	let gtin: GtinInput = BoundedVec::truncate_from(GTIN.to_vec());
 	DrugProvenance::<T>::register_product(
 		RawOrigin::Signed(staff.clone()).into(),
@@ -162,15 +212,9 @@ mod benchmarks {
 	#[benchmark]
 	fn register_product() {
 		let (maker, staff) = organization::<T>("maker", 0, Role::Manufacturer);
-		for n in 1..T::MaxProductsPerManufacturer::get() {
-			DrugProvenance::<T>::register_product(
-				RawOrigin::Signed(staff.clone()).into(),
-				numbered_gtin(u64::from(n)),
-				H256::repeat_byte(1),
-			)
-			.expect("product registered");
-		}
-		let gtin = numbered_gtin(0);
+		store_products::<T>(&maker, 1, T::MaxProductsPerManufacturer::get().saturating_sub(1));
+		assign_prefix::<T>(LONGEST_PREFIX, &maker);
+		let gtin: GtinInput = BoundedVec::truncate_from(GTIN.to_vec());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(staff), gtin, H256::repeat_byte(2));
@@ -180,7 +224,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn commission_batch() {
-		let (_, staff) = organization::<T>("maker", 0, Role::Manufacturer);
+		let (maker, staff) = organization::<T>("maker", 0, Role::Manufacturer);
+		assign_prefix::<T>(PREFIX, &maker);
 		let gtin: GtinInput = BoundedVec::truncate_from(GTIN.to_vec());
 		DrugProvenance::<T>::register_product(
 			RawOrigin::Signed(staff.clone()).into(),
@@ -276,7 +321,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn report_suspect() {
+	fn report_suspect() -> Result<(), BenchmarkError> {
 		let serial = longest_serial::<T>();
 		let (_, staff, batch_id) = batch::<T>(1, serial_hash(&serial));
 		let (pharmacy, pharmacist) = organization::<T>("pharmacy", 0, Role::Pharmacy);
@@ -289,23 +334,43 @@ mod benchmarks {
 			proof,
 		)
 		.expect("dispensed");
-		for _ in 0..T::MaxSuspectReportsPerBatch::get() {
-			DrugProvenance::<T>::report_suspect(
-				RawOrigin::Signed(pharmacist.clone()).into(),
-				batch_id,
-				serial.clone(),
-				SuspectReason::DamagedOrTampered,
-			)
-			.expect("reported");
+		// Regulators fill the list but for its last slot, which the manufacturer takes.
+		let per_reporter = T::MaxReportsPerReporter::get().max(1);
+		let mut left = T::MaxSuspectReportsPerBatch::get().saturating_sub(1);
+		let mut regulator_index = 0;
+		while left > 0 {
+			let (_, inspector) = organization::<T>("regulator", regulator_index, Role::Regulator);
+			for _ in 0..per_reporter.min(left) {
+				DrugProvenance::<T>::report_suspect(
+					RawOrigin::Signed(inspector.clone()).into(),
+					batch_id,
+					serial.clone(),
+					SuspectReason::DamagedOrTampered,
+				)
+				.expect("reported");
+			}
+			left = left.saturating_sub(per_reporter);
+			regulator_index = regulator_index.saturating_add(1);
 		}
+		DrugProvenance::<T>::report_suspect(
+			RawOrigin::Signed(staff).into(),
+			batch_id,
+			serial.clone(),
+			SuspectReason::Other,
+		)
+		.expect("reported");
+		// The product's new owner is not a custody party of the batch.
+		let (owner, owner_staff) = organization::<T>("owner", 0, Role::Manufacturer);
+		let gtin: GtinInput = BoundedVec::truncate_from(GTIN.to_vec());
+		DrugProvenance::<T>::reassign_product(governance::<T>()?, gtin, owner).expect("reassigned");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(pharmacist), batch_id, serial, SuspectReason::DoubleDispense);
+		_(RawOrigin::Signed(owner_staff), batch_id, serial, SuspectReason::DoubleDispense);
 
-		assert_eq!(
-			SuspectReports::<T>::get(batch_id).last().map(|r| r.reason),
-			Some(SuspectReason::DoubleDispense)
-		);
+		let reports = SuspectReports::<T>::get(batch_id);
+		assert_eq!(reports.last().map(|r| r.reason), Some(SuspectReason::DoubleDispense));
+		assert_eq!(reports.len() as u32, T::MaxSuspectReportsPerBatch::get());
+		Ok(())
 	}
 
 	#[benchmark]
@@ -320,6 +385,88 @@ mod benchmarks {
 
 		assert!(Batches::<T>::get(batch_id).is_some_and(|b| b.is_recalled()));
 		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, T::MaxHoldersPerBatch::get());
+	}
+
+	#[benchmark]
+	fn assign_company_prefix() -> Result<(), BenchmarkError> {
+		let (maker, _) = organization::<T>("maker", 0, Role::Manufacturer);
+		let origin = governance::<T>()?;
+		let prefix: CompanyPrefixInput = BoundedVec::truncate_from(LONGEST_PREFIX.to_vec());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, prefix, maker.clone());
+
+		let prefix = CompanyPrefix::parse(LONGEST_PREFIX).expect("valid prefix");
+		assert_eq!(CompanyPrefixes::<T>::get(&prefix), Some(maker));
+		assert_eq!(LongerPrefixes::<T>::iter().count(), 6);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_company_prefix() -> Result<(), BenchmarkError> {
+		let (maker, _) = organization::<T>("maker", 0, Role::Manufacturer);
+		assign_prefix::<T>(LONGEST_PREFIX, &maker);
+		let origin = governance::<T>()?;
+		let prefix: CompanyPrefixInput = BoundedVec::truncate_from(LONGEST_PREFIX.to_vec());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, prefix);
+
+		assert_eq!(CompanyPrefixes::<T>::iter().count(), 0);
+		assert_eq!(LongerPrefixes::<T>::iter().count(), 0);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn reassign_product() -> Result<(), BenchmarkError> {
+		let max = T::MaxProductsPerManufacturer::get();
+		let (from, _) = organization::<T>("maker", 0, Role::Manufacturer);
+		let (to, _) = organization::<T>("maker", 1, Role::Manufacturer);
+		let gtins = store_products::<T>(&from, 0, max);
+		store_products::<T>(&to, u64::from(max), max.saturating_sub(1));
+		let gtin = *gtins.first().expect("at least one product");
+		let origin = governance::<T>()?;
+		let input: GtinInput = BoundedVec::truncate_from(gtin.as_bytes().to_vec());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, input, to.clone());
+
+		assert_eq!(Products::<T>::get(gtin).map(|p| p.manufacturer), Some(to.clone()));
+		assert_eq!(ProductsOf::<T>::get(&to).len() as u32, max);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn reject_shipment() {
+		let (_, staff, batch_id) = batch::<T>(T::MaxQuantity::get(), H256::repeat_byte(3));
+		fill_history::<T>(&staff, batch_id);
+		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(2));
+		let (to, to_staff) = organization::<T>("recipient", 0, Role::Distributor);
+		// The new recipient fills the holder list; the rejection empties its custody.
+		let shipment_id = ship_to::<T>(&staff, batch_id, &to, 1);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(to_staff), shipment_id);
+
+		assert!(!Holdings::<T>::contains_key(batch_id, &to));
+		assert!(!Shipments::<T>::contains_key(shipment_id));
+	}
+
+	#[benchmark]
+	fn destroy_units() {
+		let (_, staff, batch_id) = batch::<T>(T::MaxQuantity::get(), H256::repeat_byte(3));
+		let (pharmacy, pharmacist) = organization::<T>("pharmacy", 0, Role::Pharmacy);
+		hand_over::<T>(&staff, batch_id, &pharmacy, &pharmacist, 1);
+		fill_history::<T>(&staff, batch_id);
+		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(2));
+		DrugProvenance::<T>::recall_batch(RawOrigin::Signed(staff).into(), batch_id, 1)
+			.expect("recalled");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(pharmacist), batch_id, 1, DestructionReason::Recalled);
+
+		assert!(!Holdings::<T>::contains_key(batch_id, &pharmacy));
+		assert!(Batches::<T>::get(batch_id).is_some_and(|b| b.destroyed == 1));
 	}
 
 	impl_benchmark_test_suite!(

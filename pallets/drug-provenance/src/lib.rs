@@ -7,22 +7,29 @@
 //!
 //! ## Overview
 //!
+//! - [`Pallet::assign_company_prefix`], [`Pallet::revoke_company_prefix`]: governance binds
+//!   GS1 Company Prefixes to Manufacturer organizations (as GS1 licenses them to companies).
 //! - [`Pallet::register_product`]: a Manufacturer registers a GTIN-14 (check digit verified)
-//!   and a hash of the product's master data. The GTIN belongs to that manufacturer.
+//!   whose company prefix is assigned to it, and a hash of the product's master data. The
+//!   GTIN belongs to that manufacturer; [`Pallet::reassign_product`] (governance) moves it.
 //! - [`Pallet::commission_batch`]: the GTIN's owner commissions a batch: lot, expiry date,
 //!   quantity and the Merkle root of the batch's serial numbers. It then holds every unit.
 //! - [`Pallet::ship`] then [`Pallet::receive`]: two-step custody hand-over between active
-//!   Manufacturer / Distributor / Pharmacy organizations; [`Pallet::cancel_shipment`] takes
-//!   back a shipment not yet received.
+//!   Manufacturer / Distributor / Pharmacy organizations; [`Pallet::cancel_shipment`] (the
+//!   sender) takes back a shipment not yet received, [`Pallet::reject_shipment`] (the
+//!   recipient) refuses it.
 //! - [`Pallet::dispense`]: a Pharmacy holding units of the batch dispenses one serial, proven
 //!   a member of the batch by a Merkle proof. Each serial is dispensed once.
-//! - [`Pallet::report_suspect`]: any supply-chain member or Regulator leaves a durable trace
-//!   of a suspect unit (a double dispense, an unknown serial...).
-//! - [`Pallet::recall_batch`]: the manufacturer or a Regulator recalls a batch; it stops
-//!   moving and cannot be dispensed.
+//! - [`Pallet::destroy_units`]: a holder takes units out of the supply chain for good
+//!   (recalled, expired, damaged stock).
+//! - [`Pallet::report_suspect`]: a Regulator, or an organization related to the batch, leaves
+//!   a durable trace of a suspect unit (a double dispense, an unknown serial...).
+//! - [`Pallet::recall_batch`]: the manufacturer or a Regulator recalls a batch; it can then
+//!   only move back to its manufacturer or be destroyed, and cannot be dispensed.
 //! - Queries for the runtime API ([`runtime_api::DrugProvenanceApi`]): [`Pallet::verify_unit`],
 //!   [`Pallet::batch`], [`Pallet::batch_of`], [`Pallet::batch_history`], [`Pallet::holders`],
-//!   [`Pallet::suspect_reports`], [`Pallet::products_of`], [`Pallet::shipment`].
+//!   [`Pallet::suspect_reports`], [`Pallet::products_of`], [`Pallet::shipment`]; also
+//!   [`Pallet::company_prefix_owner`].
 //!
 //! ## Terminology
 //!
@@ -30,6 +37,10 @@
 //!   last is the GS1 mod-10 check digit ([`Gtin::parse`]). Shorter GTINs are padded with
 //!   leading zeros, as in AI(01). Call arguments take the digits as bytes (a plain string
 //!   from polkadot.js); storage keeps a [`Gtin`] (`[u8; 14]`).
+//! - **Company prefix** ([`CompanyPrefix`]): a GS1 Company Prefix, 6..=12 ASCII digits. In a
+//!   GTIN-14 it is the digits right after the indicator digit (digit 1): GTIN
+//!   `0 950600 013435 2` has the candidate prefixes `950600`, `9506000`, ...,
+//!   `950600013435`. A U.P.C. Company Prefix is written with a leading `0`.
 //! - **Lot**: GS1 AI(10), 1..=`MaxLotLen` (20) characters of GS1 character set 82.
 //! - **Expiry**: GS1 AI(17), `YYMMDD` as 6 ASCII digits ([`ExpiryDate::parse`]): month
 //!   01..=12, day 01..=the month's length (leap years counted) or `00` meaning the month's
@@ -41,10 +52,13 @@
 //! - **Organization**: a consortium member, identified by its admin account. Staff keys act
 //!   for their organization: products, batches and custody belong to the **organization**,
 //!   never to a staff key, and every role check is on the organization.
-//! - **Custody** ([`Custody`]): per (batch, organization): units `held` (can be shipped or
-//!   dispensed), `incoming` (shipped to it, not received) and `outgoing` (shipped by it, not
-//!   received; it may still cancel). The batch's **holders** are the organizations with any
-//!   non-zero custody.
+//! - **Custody** ([`Custody`]): per (batch, organization): units `held` (can be shipped,
+//!   dispensed or destroyed), `incoming` (shipped to it, not received) and `outgoing`
+//!   (shipped by it, not received; it may still cancel). The batch's **holders** are the
+//!   organizations with any non-zero custody.
+//! - **Custody party** ([`CustodyParties`]): an organization that is or was part of a batch's
+//!   custody: its manufacturer, and every organization a unit of it was ever shipped to
+//!   (received, rejected or cancelled alike). Never removed.
 //!
 //! ## Serials: exact Merkle tree rules (for client implementations)
 //!
@@ -72,19 +86,44 @@
 //!
 //! - **Who may do what** (the signer's organization must be registered — `NotAMember` — and
 //!   active — `OrganizationSuspended`; a missing role is `MissingRole`):
-//!   `register_product`, `commission_batch`: Manufacturer (and, for a batch, the GTIN's
-//!   owner: `NotProductOwner`); `ship`, `receive`, `cancel_shipment`: Manufacturer,
-//!   Distributor or Pharmacy; `dispense`: Pharmacy; `report_suspect`: Manufacturer,
-//!   Distributor, Pharmacy or Regulator; `recall_batch`: the batch's manufacturer (still a
+//!   `assign_company_prefix`, `revoke_company_prefix`, `reassign_product`:
+//!   `T::GovernanceOrigin` only; `register_product`, `commission_batch`: Manufacturer (and,
+//!   for a product, the owner of the GTIN's company prefix: `CompanyPrefixNotAssigned`; for a
+//!   batch, the GTIN's owner: `NotProductOwner`); `ship`, `receive`, `cancel_shipment`,
+//!   `reject_shipment`, `destroy_units`: Manufacturer, Distributor or Pharmacy; `dispense`:
+//!   Pharmacy; `report_suspect`: Manufacturer, Distributor, Pharmacy or Regulator, and
+//!   related to the batch (below); `recall_batch`: the batch's manufacturer (still a
 //!   Manufacturer) or any Regulator (`NotManufacturerOrRegulator`).
+//! - **Company prefixes and GTIN ownership** (against GTIN squatting): governance assigns
+//!   each prefix to one active Manufacturer organization (`NotAManufacturer` otherwise) once
+//!   (`CompanyPrefixAlreadyAssigned`); a prefix that is a leading part of an assigned one, or
+//!   has one as its leading part, is refused (`CompanyPrefixOverlaps`), as GS1 allocates
+//!   them, so at most one assigned prefix matches any GTIN. A malformed prefix is
+//!   `InvalidCompanyPrefix` (a non-digit) or `InvalidCompanyPrefixLength` (not 6..=12
+//!   digits); revoking an unassigned one is `UnknownCompanyPrefix`. `register_product` looks
+//!   up the GTIN's candidate prefixes of every length 6..=12 and requires the matching one to
+//!   be assigned to the signer's organization (`CompanyPrefixNotAssigned`). Revoking a prefix
+//!   only stops new registrations under it: products already registered keep their owner
+//!   until governance moves them with `reassign_product` (to an active Manufacturer, not
+//!   the current owner — `AlreadyProductOwner` — and within its `MaxProductsPerManufacturer`
+//!   — `TooManyProducts`). A reassignment moves the product and the right to commission its
+//!   batches; batches already commissioned keep the manufacturer that made them (and with it
+//!   the right to recall them and to receive returns of them). `verify_unit` shows both the
+//!   product's current `manufacturer` and the `batch_manufacturer`: a squatter's batches
+//!   still name the squatter after the GTIN is given to its rightful owner (a Regulator can
+//!   recall them).
 //! - **Shipping**: the recipient `to` must be an organization account (not a staff key:
 //!   `RecipientNotMember`), active (`RecipientSuspended`), with the Manufacturer, Distributor
 //!   or Pharmacy role (`RecipientMissingRole`), and not the sender (`ShipToSelf`). Nobody
 //!   ships more than they hold (`InsufficientCustody`). Only the recipient's organization
-//!   receives (`NotShipmentRecipient`); only the sender's cancels (`NotShipmentSender`).
-//!   An expired batch can still be shipped and received (e.g. back to the manufacturer for
+//!   receives (`NotShipmentRecipient`) or rejects (`NotShipmentRecipient`); only the
+//!   sender's cancels (`NotShipmentSender`). A rejected or cancelled shipment's units go back
+//!   to the sender's `held`; either frees the recipient's holder slot if it has nothing else
+//!   of the batch, so a recipient flooded with unwanted shipments can clear them itself. An
+//!   expired batch can still be shipped and received (e.g. back to the manufacturer for
 //!   destruction); it cannot be dispensed.
-//! - **Conservation**: for every batch, `sum(held) + in_transit + dispensed == quantity`,
+//! - **Conservation**: for every batch,
+//!   `sum(held) + in_transit + dispensed + destroyed == quantity`,
 //!   `sum(incoming) == sum(outgoing) == in_transit ==` the units of its pending shipments,
 //!   and `dispensed` equals the number of dispensed serials. [`Pallet::do_try_state`]
 //!   checks it (every unit test ends with it).
@@ -93,42 +132,89 @@
 //!   the batch (`InvalidProof`: wrong `leaf_count`, index out of range, wrong number of
 //!   siblings) and lead to its root (`SerialNotInBatch`); the serial must not be dispensed
 //!   yet (`SerialAlreadyDispensed`). Dispensing takes one unit from the pharmacy's `held`.
+//! - **Destruction**: `destroy_units(batch_id, quantity, reason)` moves units from the
+//!   holder's `held` to the batch's `destroyed` count (`InsufficientCustody` beyond what it
+//!   holds, `ZeroQuantity`). `reason` `Recalled` needs a recalled batch and `Expired` an
+//!   expired one (`ClaimNotSupported`). Stock that is neither recalled nor expired **may** be
+//!   destroyed (`DamagedOrTampered`, `Other`): pharmacies and wholesalers destroy damaged,
+//!   opened or suspect packs every day, and refusing it would leave phantom `held` units on
+//!   chain — which, custody being per quantity, would let the holder dispense serials it
+//!   does not have. A destruction can only lower the caller's own custody, and it is an
+//!   event and a history entry with its reason, so regulators see every one.
 //! - **Counterfeit trace**: a failed extrinsic rolls back its own writes, so a refused
 //!   `dispense` cannot record anything itself. The pharmacy (its software, on the named
-//!   error) files [`Pallet::report_suspect`], a separate extrinsic whose record stays. Where
-//!   the runtime can check the claim it does (`ClaimNotSupported` otherwise):
-//!   `DoubleDispense` needs the serial to be dispensed already, `Recalled` a recalled batch,
-//!   `Expired` an expired batch. The batch must exist (`UnknownBatch`): a pack whose GTIN/lot
-//!   names no batch is wholly unknown to the chain and is reported to the regulator off
-//!   chain. Each batch counts its reports (`Batch::suspect_reports`, shown by `verify_unit`).
+//!   error) files [`Pallet::report_suspect`], a separate extrinsic whose record stays.
+//!   Who may report on a batch: any Regulator, the batch's manufacturer, the product's
+//!   current owner, and any custody party of the batch (`NotBatchParty` otherwise) — an
+//!   organization with no relation to a batch cannot report on it. Where the runtime can
+//!   check the claim it does (`ClaimNotSupported` otherwise): `DoubleDispense` needs the
+//!   serial to be dispensed already, `Recalled` a recalled batch, `Expired` an expired
+//!   batch. The batch must exist (`UnknownBatch`): a pack whose GTIN/lot names no batch is
+//!   wholly unknown to the chain and is reported to the regulator off chain. Each batch
+//!   counts its reports (`Batch::suspect_reports`, shown by `verify_unit`).
 //! - **Recall**: recalling twice fails (`AlreadyRecalled`). A recalled batch cannot be
-//!   shipped, received or dispensed (`BatchRecalled`); a pending shipment of it **can** be
-//!   cancelled by its sender, so that the units are back in the custody of the party that
-//!   physically returns them. The `BatchRecalled` event lists every holder with its custody
-//!   (held, incoming, outgoing), so each holder and each party of a pending shipment can act.
+//!   dispensed, and can be shipped and received only **to its manufacturer** (returns); any
+//!   other destination is refused (`BatchRecalled`), at `ship` and at `receive` (a shipment
+//!   sent before the recall to anyone else cannot be received). A pending shipment of it
+//!   can be cancelled by its sender or rejected by its recipient, and held units of it can
+//!   be destroyed (`destroy_units` with `Recalled`), by the manufacturer after the returns
+//!   or by any holder. The `BatchRecalled` event lists every holder with its custody (held,
+//!   incoming, outgoing), so each holder and each party of a pending shipment can act.
 //!
 //! ## Bounds and what happens at them
 //!
-//! - `MaxProductsPerManufacturer`: `register_product` fails with `TooManyProducts`.
+//! - `MaxProductsPerManufacturer`: `register_product` and `reassign_product` fail with
+//!   `TooManyProducts`.
 //! - `MaxQuantity`: `commission_batch` fails with `QuantityTooLarge`. `MaxProofLen` must
 //!   cover a tree of `MaxQuantity` leaves (checked by `integrity_test`).
 //! - `MaxHoldersPerBatch`: a shipment to an organization that is not yet a holder fails with
 //!   `TooManyHolders` when the list is full. A sender stays a holder while it has outgoing
-//!   units, so `receive` and `cancel_shipment` never need a new slot and never fail on the
-//!   bound.
+//!   units, so `receive`, `cancel_shipment` and `reject_shipment` never need a new slot and
+//!   never fail on the bound. A recipient frees its own slot by rejecting what it does not
+//!   want. A return of a recalled batch to a manufacturer that no longer holds any of it
+//!   needs a slot too; after a recall no other organization can join the list, and every
+//!   destruction, cancellation or rejection that empties a holder frees one.
 //! - `MaxHistoryPerBatch` (at least 2): the `Commissioned` entry is always kept; when the
 //!   history is full the oldest *later* entry is dropped to make room for the new one, and
 //!   `Batch::history_pruned` counts the dropped entries. Every entry is also an event, so an
 //!   indexer has the full history. Dispenses do not grow the history per unit (see
 //!   [`CustodyEvent::Dispensed`]).
-//! - `MaxSuspectReportsPerBatch`: the newest reports are kept; at the bound the oldest is
-//!   dropped (so a report is never refused and the newest evidence is on chain);
-//!   `Batch::suspect_reports` counts all of them and every report is an event.
+//! - `MaxReportsPerReporter`: an organization keeps at most this many reports in a batch's
+//!   list; one more fails with `TooManyReports` (once one of its reports is dropped from the
+//!   list it may report again).
+//! - `MaxSuspectReportsPerBatch`: the newest reports are kept. At the bound, the oldest
+//!   report **not filed by a Regulator** ([`SuspectReport::by_regulator`]) is dropped: a
+//!   Regulator's report is never pushed out by another organization's. If every kept report
+//!   is a Regulator's, a Regulator's new report drops the oldest of them and anyone else's
+//!   fails with `SuspectReportsFull`. `Batch::suspect_reports` counts every accepted report
+//!   and every report is an event. With these two bounds, pushing a report out takes
+//!   `MaxSuspectReportsPerBatch / MaxReportsPerReporter` distinct related organizations.
+//! - [`CustodyParties`] has at most one entry per (batch, organization): it grows only when a
+//!   `ship` names a new recipient, so per batch it is bounded by the consortium's size.
+//!
+//! ## Known limitation: custody is per quantity, not per serial
+//!
+//! The chain tracks how many units of a batch each organization holds, not *which* serials.
+//! `dispense` checks that the pharmacy holds at least one unit of the batch and that the
+//! serial is in the batch's tree and not yet dispensed — not that this pharmacy holds that
+//! very pack. So a pharmacy holding one unit that learns another pack's serial and proof
+//! (printed on the pack, or from a verification service) can dispense it first; the pharmacy
+//! that physically holds the pack then gets `SerialAlreadyDispensed` and files a
+//! `DoubleDispense` report against a pack that is genuine. Conservation still holds (the
+//! first pharmacy's `held` dropped) and the first dispense is on chain with its pharmacy
+//! (`verify_unit` → `dispensed.pharmacy`), so an investigation can tell the two apart,
+//! but the chain alone cannot. Likewise `destroy_units` and shipments move quantities, and
+//! destroyed serials stay "not dispensed". Serial-level custody would need the shipped
+//! serials (or a Merkle root of them per shipment) on every hand-over — aggregation data that
+//! GS1 EPCIS exchanges off chain; it is left to a later version.
 //!
 //! ## Assumptions
 //!
 //! - The consortium ([`pallet_consortium::RoleProvider`]) says who acts for which
 //!   organization, whether it is active and which roles it holds.
+//! - Governance (`T::GovernanceOrigin`: Root on dev chains, a council on a consortium chain)
+//!   assigns company prefixes as GS1 licensed them; the chain checks their form and that
+//!   they do not overlap, not GS1's records.
 //! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
 //! - The manufacturer's serials list is trusted to hold `quantity` distinct serials; the
 //!   chain sees only the root.
@@ -141,6 +227,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -153,7 +240,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use frame_support::traits::{Get, UnixTime};
+use frame_support::traits::{EnsureOrigin, Get, UnixTime};
 use medchain_primitives::Moment;
 use pallet_consortium::{Role, RoleProvider};
 use sp_core::H256;
@@ -162,11 +249,21 @@ use sp_runtime::{traits::BlakeTwo256, ArithmeticError, DispatchError};
 /// The roles that take part in custody: they may ship, receive and be shipped to.
 pub const CUSTODY_ROLES: [Role; 3] = [Role::Manufacturer, Role::Distributor, Role::Pharmacy];
 
-/// The roles that may file a suspect report.
+/// The roles that may file a suspect report (on a batch they are related to, unless a
+/// Regulator).
 pub const REPORTER_ROLES: [Role; 4] =
 	[Role::Manufacturer, Role::Distributor, Role::Pharmacy, Role::Regulator];
 
 pub use medchain_primitives::expected_proof_len;
+
+/// How a pending shipment ends without being received.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ShipmentReturn {
+	/// Its sender cancelled it.
+	Cancelled,
+	/// Its recipient rejected it.
+	Rejected,
+}
 
 /// The Merkle root of `serials` (their raw bytes) by the rules of the crate docs; the
 /// all-zero hash for no serials. For tests and off-chain tooling written in Rust.
@@ -180,8 +277,9 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
-	/// The storage layout version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The storage layout version. 2: `Batch::destroyed`, `SuspectReport::by_regulator`,
+	/// `CustodyParties`, company prefixes ([`migrations::v2`] migrates from 1).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -189,6 +287,10 @@ pub mod pallet {
 
 	/// A GTIN as a call argument: its 14 ASCII digits (a plain string from polkadot.js).
 	pub type GtinInput = BoundedVec<u8, ConstU32<GTIN_LEN>>;
+
+	/// A GS1 Company Prefix as a call argument: its ASCII digits (6..=12 are valid; up to 14
+	/// are accepted so that a wrong length is a named error).
+	pub type CompanyPrefixInput = BoundedVec<u8, ConstU32<GTIN_LEN>>;
 
 	/// An expiry date as a call argument: `YYMMDD`, 6 ASCII digits.
 	pub type ExpiryInput = BoundedVec<u8, ConstU32<EXPIRY_LEN>>;
@@ -236,6 +338,10 @@ pub mod pallet {
 		/// which roles it holds.
 		type Roles: RoleProvider<Self::AccountId>;
 
+		/// Who assigns and revokes GS1 company prefixes and reassigns products: Root on dev
+		/// chains, a council supermajority on a consortium chain.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
 		/// The current time (the block's timestamp); read in milliseconds, for expiry.
 		type Time: UnixTime;
 
@@ -272,13 +378,33 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxProductsPerManufacturer: Get<u32>;
 
-		/// The most suspect reports kept per batch. At the bound, the oldest is dropped.
+		/// The most suspect reports kept per batch. At the bound, the oldest report not filed
+		/// by a Regulator is dropped (see the crate docs).
 		#[pallet::constant]
 		type MaxSuspectReportsPerBatch: Get<u32>;
+
+		/// The most reports one organization may have in a batch's list of kept reports
+		/// (1..=`MaxSuspectReportsPerBatch`, e.g. 4). Beyond, `report_suspect` fails with
+		/// `TooManyReports`.
+		#[pallet::constant]
+		type MaxReportsPerReporter: Get<u32>;
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
+
+	/// The Manufacturer organization each GS1 Company Prefix is assigned to, by governance.
+	/// No assigned prefix is a leading part of another.
+	#[pallet::storage]
+	pub type CompanyPrefixes<T: Config> =
+		StorageMap<_, Blake2_128Concat, CompanyPrefix, T::AccountId, OptionQuery>;
+
+	/// For a digit string of 6..=11 digits, how many assigned company prefixes extend it
+	/// (are longer and start with it); no entry for zero. Lets `assign_company_prefix` refuse
+	/// an overlapping prefix with one read per length.
+	#[pallet::storage]
+	pub type LongerPrefixes<T: Config> =
+		StorageMap<_, Blake2_128Concat, CompanyPrefix, u32, ValueQuery>;
 
 	/// Every registered product, by GTIN.
 	#[pallet::storage]
@@ -328,6 +454,20 @@ pub mod pallet {
 	pub type BatchHolders<T: Config> =
 		StorageMap<_, Blake2_128Concat, BatchId, HoldersOf<T>, ValueQuery>;
 
+	/// The custody parties of each batch: its manufacturer and every organization a unit of
+	/// it was ever shipped to. Never removed; at most one entry per (batch, organization).
+	/// Decides who may report on the batch.
+	#[pallet::storage]
+	pub type CustodyParties<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		BatchId,
+		Blake2_128Concat,
+		T::AccountId,
+		(),
+		OptionQuery,
+	>;
+
 	/// The id the next shipment will get. Ids are never reused.
 	#[pallet::storage]
 	pub type NextShipmentId<T: Config> = StorageValue<_, ShipmentId, ValueQuery>;
@@ -357,14 +497,63 @@ pub mod pallet {
 		StorageMap<_, Blake2_128Concat, BatchId, HistoryOf<T>, ValueQuery>;
 
 	/// Each batch's newest suspect reports, oldest first (at most
-	/// `MaxSuspectReportsPerBatch`).
+	/// `MaxSuspectReportsPerBatch`, at most `MaxReportsPerReporter` per reporter; Regulators'
+	/// reports are kept before others').
 	#[pallet::storage]
 	pub type SuspectReports<T: Config> =
 		StorageMap<_, Blake2_128Concat, BatchId, ReportsOf<T>, ValueQuery>;
 
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// GS1 Company Prefixes assigned at genesis: `(prefix digits, manufacturer
+		/// organization)`, e.g. `(b"0950600".to_vec(), acme)`. Each must be 6..=12 ASCII
+		/// digits, assigned once, and not overlap another. The manufacturer's role is not
+		/// checked here (the consortium's genesis may be built later).
+		pub company_prefixes: Vec<(Vec<u8>, T::AccountId)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (prefix, manufacturer) in &self.company_prefixes {
+				// Genesis is built by the node operator: a bad preset must stop the chain from
+				// starting rather than start it with a silently altered prefix table.
+				let prefix = Pallet::<T>::parse_company_prefix(prefix)
+					.expect("invalid genesis company prefix");
+				Pallet::<T>::do_assign_company_prefix(&prefix, manufacturer)
+					.expect("duplicate or overlapping genesis company prefix");
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// Governance assigned a GS1 Company Prefix to a Manufacturer organization.
+		CompanyPrefixAssigned {
+			/// The prefix's digits.
+			prefix: CompanyPrefix,
+			/// The Manufacturer organization that may now register GTINs under it.
+			manufacturer: T::AccountId,
+		},
+		/// Governance revoked a GS1 Company Prefix; products registered under it keep their
+		/// owner.
+		CompanyPrefixRevoked {
+			/// The prefix's digits.
+			prefix: CompanyPrefix,
+			/// The organization it was assigned to.
+			manufacturer: T::AccountId,
+		},
+		/// Governance moved a product (GTIN) to another Manufacturer organization.
+		ProductReassigned {
+			/// The GTIN-14.
+			gtin: Gtin,
+			/// The previous owner.
+			from: T::AccountId,
+			/// The new owner, who alone commissions its batches from now on.
+			to: T::AccountId,
+		},
 		/// A product (GTIN) was registered.
 		ProductRegistered {
 			/// The GTIN-14.
@@ -429,6 +618,30 @@ pub mod pallet {
 			to: T::AccountId,
 			/// Units returned.
 			quantity: u32,
+		},
+		/// The recipient rejected a shipment: its units are back in the sender's custody.
+		ShipmentRejected {
+			/// The shipment.
+			shipment_id: ShipmentId,
+			/// The batch.
+			batch_id: BatchId,
+			/// The sending organization, which holds the units again.
+			from: T::AccountId,
+			/// The receiving organization that refused them.
+			to: T::AccountId,
+			/// Units returned.
+			quantity: u32,
+		},
+		/// A holder destroyed units of a batch; they left the supply chain for good.
+		UnitsDestroyed {
+			/// The batch.
+			batch_id: BatchId,
+			/// The holder organization.
+			holder: T::AccountId,
+			/// Units destroyed.
+			quantity: u32,
+			/// Why.
+			reason: DestructionReason,
 		},
 		/// A unit was dispensed to a patient.
 		UnitDispensed {
@@ -506,7 +719,7 @@ pub mod pallet {
 		BatchIdOverflow,
 		/// No batch has this id.
 		UnknownBatch,
-		/// The batch is recalled.
+		/// The batch is recalled (it may only be shipped to, and received by, its manufacturer).
 		BatchRecalled,
 		/// The sender cannot ship to itself.
 		ShipToSelf,
@@ -540,14 +753,40 @@ pub mod pallet {
 		SerialNotInBatch,
 		/// The serial was already dispensed.
 		SerialAlreadyDispensed,
-		/// The chain's state contradicts the report's reason (a `DoubleDispense` of a serial
-		/// never dispensed, `Recalled` for a batch not recalled, `Expired` for one not
-		/// expired).
+		/// The chain's state contradicts the reason given (a `DoubleDispense` report of a
+		/// serial never dispensed; a `Recalled` report or destruction for a batch not
+		/// recalled; an `Expired` one for a batch not expired).
 		ClaimNotSupported,
 		/// Only the batch's manufacturer or a Regulator can recall it.
 		NotManufacturerOrRegulator,
 		/// The batch is already recalled.
 		AlreadyRecalled,
+		/// The company prefix has a character that is not an ASCII digit.
+		InvalidCompanyPrefix,
+		/// The company prefix is not 6..=12 digits long.
+		InvalidCompanyPrefixLength,
+		/// The company prefix is already assigned (revoke it first to move it).
+		CompanyPrefixAlreadyAssigned,
+		/// The company prefix is a leading part of an assigned prefix, or an assigned prefix
+		/// is a leading part of it.
+		CompanyPrefixOverlaps,
+		/// No organization is assigned this company prefix.
+		UnknownCompanyPrefix,
+		/// The GTIN's company prefix is not assigned to the signer's organization (or to
+		/// anyone).
+		CompanyPrefixNotAssigned,
+		/// The account is not an active organization with the Manufacturer role.
+		NotAManufacturer,
+		/// The product already belongs to this manufacturer.
+		AlreadyProductOwner,
+		/// Only a Regulator, the batch's manufacturer, the product's owner or a custody party
+		/// of the batch may report on it.
+		NotBatchParty,
+		/// The reporter already has `MaxReportsPerReporter` reports kept for this batch.
+		TooManyReports,
+		/// The batch's report list is full of Regulators' reports; only a Regulator's report
+		/// can replace one.
+		SuspectReportsFull,
 	}
 
 	#[pallet::hooks]
@@ -564,6 +803,11 @@ pub mod pallet {
 			assert!(T::MaxHistoryPerBatch::get() >= 2, "MaxHistoryPerBatch must be >= 2");
 			assert!(T::MaxProductsPerManufacturer::get() > 0, "MaxProducts must be > 0");
 			assert!(T::MaxSuspectReportsPerBatch::get() > 0, "MaxSuspectReports must be > 0");
+			assert!(
+				T::MaxReportsPerReporter::get() > 0
+					&& T::MaxReportsPerReporter::get() <= T::MaxSuspectReportsPerBatch::get(),
+				"MaxReportsPerReporter must be in 1..=MaxSuspectReportsPerBatch"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -577,17 +821,20 @@ pub mod pallet {
 		/// Register a product: a GTIN-14 and the hash of its master data. The GTIN then
 		/// belongs to the signer's organization.
 		///
-		/// - `origin`: signed by staff (or the admin) of an active Manufacturer.
+		/// - `origin`: signed by staff (or the admin) of an active Manufacturer to which
+		///   governance assigned the GTIN's GS1 Company Prefix.
 		/// - `gtin`: the 14 ASCII digits, the last one the GS1 check digit.
 		/// - `metadata_hash`: a non-zero hash of the product's master data kept off chain.
 		///
 		/// Emits `ProductRegistered`. Errors, in the order checked: `NotAMember`,
 		/// `OrganizationSuspended`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
-		/// `ZeroMetadataHash`, `GtinAlreadyRegistered`, `TooManyProducts`.
+		/// `CompanyPrefixNotAssigned`, `ZeroMetadataHash`, `GtinAlreadyRegistered`,
+		/// `TooManyProducts`.
 		///
 		/// ## Complexity
-		/// O(1) reads and writes; the manufacturer's product list (at most
-		/// `MaxProductsPerManufacturer` GTINs) is decoded and re-encoded.
+		/// O(1) reads and writes: at most 7 company-prefix reads (lengths 6..=12); the
+		/// manufacturer's product list (at most `MaxProductsPerManufacturer` GTINs) is decoded
+		/// and re-encoded.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_product())]
 		pub fn register_product(
@@ -598,6 +845,10 @@ pub mod pallet {
 			let signer = ensure_signed(origin)?;
 			let manufacturer = Self::ensure_any_role(&signer, &[Role::Manufacturer])?;
 			let gtin = Self::parse_gtin(&gtin)?;
+			ensure!(
+				Self::company_prefix_owner(&gtin).is_some_and(|(_, owner)| owner == manufacturer),
+				Error::<T>::CompanyPrefixNotAssigned
+			);
 			ensure!(!metadata_hash.is_zero(), Error::<T>::ZeroMetadataHash);
 			ensure!(!Products::<T>::contains_key(gtin), Error::<T>::GtinAlreadyRegistered);
 			let mut products = ProductsOf::<T>::get(&manufacturer);
@@ -679,12 +930,14 @@ pub mod pallet {
 					commissioned_at: now,
 					in_transit: 0,
 					dispensed: 0,
+					destroyed: 0,
 					suspect_reports: 0,
 					history_pruned: 0,
 					recalled: None,
 				},
 			);
 			BatchOf::<T>::insert(gtin, &lot, batch_id);
+			CustodyParties::<T>::insert(batch_id, &manufacturer, ());
 			Holdings::<T>::insert(
 				batch_id,
 				&manufacturer,
@@ -711,9 +964,11 @@ pub mod pallet {
 		///
 		/// - `origin`: signed by staff (or the admin) of an active Manufacturer, Distributor
 		///   or Pharmacy holding at least `quantity` units of the batch.
-		/// - `batch_id`: the batch (not recalled).
+		/// - `batch_id`: the batch. A recalled batch may only be shipped to its manufacturer
+		///   (a return).
 		/// - `to`: the recipient organization's account: active, with the Manufacturer,
-		///   Distributor or Pharmacy role, not the sender.
+		///   Distributor or Pharmacy role, not the sender. It becomes a custody party of the
+		///   batch.
 		/// - `quantity`: units, at least 1.
 		///
 		/// Emits `ShipmentSent`. Errors, in the order checked: `NotAMember`,
@@ -737,7 +992,7 @@ pub mod pallet {
 			let from = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
 			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled(), Error::<T>::BatchRecalled);
+			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::BatchRecalled);
 			ensure!(from != to, Error::<T>::ShipToSelf);
 			let recipient_org = T::Roles::organization_of(&to);
 			ensure!(recipient_org.as_ref() == Some(&to), Error::<T>::RecipientNotMember);
@@ -767,6 +1022,7 @@ pub mod pallet {
 			Holdings::<T>::insert(batch_id, &from, sender);
 			Holdings::<T>::insert(batch_id, &to, recipient);
 			BatchHolders::<T>::insert(batch_id, holders);
+			CustodyParties::<T>::insert(batch_id, &to, ());
 			Shipments::<T>::insert(
 				shipment_id,
 				Shipment { batch_id, from: from.clone(), to: to.clone(), quantity, sent_at: now },
@@ -793,7 +1049,8 @@ pub mod pallet {
 		///
 		/// - `origin`: signed by staff (or the admin) of the shipment's recipient, an active
 		///   Manufacturer, Distributor or Pharmacy.
-		/// - `shipment_id`: a pending shipment of a batch that is not recalled.
+		/// - `shipment_id`: a pending shipment of a batch that is not recalled, or of a
+		///   recalled batch to its manufacturer (a return).
 		///
 		/// Emits `ShipmentReceived`. Errors, in the order checked: `NotAMember`,
 		/// `OrganizationSuspended`, `MissingRole`; `UnknownShipment`,
@@ -810,7 +1067,7 @@ pub mod pallet {
 			ensure!(shipment.to == org, Error::<T>::NotShipmentRecipient);
 			let Shipment { batch_id, from, to, quantity, .. } = shipment;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled(), Error::<T>::BatchRecalled);
+			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::BatchRecalled);
 			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
 			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
 			sender.outgoing =
@@ -867,41 +1124,7 @@ pub mod pallet {
 			let org = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
 			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
 			ensure!(shipment.from == org, Error::<T>::NotShipmentSender);
-			let Shipment { batch_id, from, to, quantity, .. } = shipment;
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
-			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
-			sender.outgoing =
-				sender.outgoing.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			sender.held = sender.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
-			recipient.incoming =
-				recipient.incoming.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			batch.in_transit =
-				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-
-			Shipments::<T>::remove(shipment_id);
-			Self::set_custody(batch_id, &from, sender);
-			Self::set_custody(batch_id, &to, recipient);
-			Self::note_history(
-				batch_id,
-				&mut batch,
-				CustodyEvent::Cancelled {
-					shipment_id,
-					from: from.clone(),
-					to: to.clone(),
-					quantity,
-					at: Self::now(),
-				},
-			);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(Event::ShipmentCancelled {
-				shipment_id,
-				batch_id,
-				from,
-				to,
-				quantity,
-			});
-			Ok(())
+			Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Cancelled)
 		}
 
 		/// Dispense one unit to a patient: the serial is proven a member of the batch and
@@ -973,8 +1196,10 @@ pub mod pallet {
 		/// Report a suspect unit: a durable trace for regulators that a failed `dispense`
 		/// cannot leave itself.
 		///
-		/// - `origin`: signed by staff (or the admin) of an active Manufacturer,
-		///   Distributor, Pharmacy or Regulator.
+		/// - `origin`: signed by staff (or the admin) of an active Regulator, or of an active
+		///   Manufacturer, Distributor or Pharmacy related to the batch: its manufacturer,
+		///   the product's current owner, or a custody party of the batch (see the crate
+		///   docs).
 		/// - `batch_id`: the batch the pack claims to belong to (must exist).
 		/// - `serial`: the pack's serial, 1..=`MaxSerialLen` characters of GS1 character set
 		///   82 (stored as its hash).
@@ -982,15 +1207,19 @@ pub mod pallet {
 		///   already, `Recalled` only for a recalled batch, `Expired` only for an expired
 		///   batch; the other reasons cannot be checked by the chain.
 		///
-		/// The report is kept in the batch's bounded list (the oldest is dropped at the
-		/// bound) and counted in `Batch::suspect_reports`.
+		/// The report is kept in the batch's bounded list and counted in
+		/// `Batch::suspect_reports`. The reporter may have at most `MaxReportsPerReporter`
+		/// reports in the list. At the bound the oldest report not filed by a Regulator is
+		/// dropped; if every kept report is a Regulator's, a Regulator's report drops the
+		/// oldest and anyone else's is refused.
 		///
 		/// Emits `SuspectReported`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `UnknownBatch`, `InvalidSerial`,
-		/// `ClaimNotSupported`.
+		/// `OrganizationSuspended`, `MissingRole`; `UnknownBatch`, `NotBatchParty`,
+		/// `InvalidSerial`, `ClaimNotSupported`, `TooManyReports`, `SuspectReportsFull`.
 		///
 		/// ## Complexity
-		/// O(`MaxSuspectReportsPerBatch`) (the list is decoded, shifted, re-encoded).
+		/// O(`MaxSuspectReportsPerBatch`) (the list is decoded, scanned, shifted,
+		/// re-encoded).
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::report_suspect())]
 		pub fn report_suspect(
@@ -1002,6 +1231,11 @@ pub mod pallet {
 			let signer = ensure_signed(origin)?;
 			let reporter = Self::ensure_any_role(&signer, &REPORTER_ROLES)?;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			let by_regulator = T::Roles::has_role(&reporter, Role::Regulator);
+			ensure!(
+				by_regulator || Self::is_related_to_batch(batch_id, &batch, &reporter),
+				Error::<T>::NotBatchParty
+			);
 			ensure!(is_gs1_value(&serial), Error::<T>::InvalidSerial);
 			let serial_hash = serial_hash(&serial);
 			let now = Self::now();
@@ -1016,18 +1250,31 @@ pub mod pallet {
 				| SuspectReason::Other => true,
 			};
 			ensure!(supported, Error::<T>::ClaimNotSupported);
-			batch.suspect_reports = batch.suspect_reports.saturating_add(1);
 			let mut reports = SuspectReports::<T>::get(batch_id);
-			if reports.is_full() && !reports.is_empty() {
-				reports.remove(0);
+			let kept = reports.iter().filter(|r| r.reporter == reporter).count();
+			ensure!(kept < T::MaxReportsPerReporter::get() as usize, Error::<T>::TooManyReports);
+			if reports.is_full() {
+				// The oldest report not filed by a Regulator; if there is none, only a
+				// Regulator's report may replace the oldest (a Regulator's) report.
+				let dropped = match reports.iter().position(|r| !r.by_regulator) {
+					Some(index) => index,
+					None if by_regulator => 0,
+					None => return Err(Error::<T>::SuspectReportsFull.into()),
+				};
+				if dropped < reports.len() {
+					reports.remove(dropped);
+				}
 			}
-			// Cannot fail: a slot was freed above if the list was full.
-			let _ = reports.try_push(SuspectReport {
-				reporter: reporter.clone(),
-				serial_hash,
-				reason,
-				at: now,
-			});
+			reports
+				.try_push(SuspectReport {
+					reporter: reporter.clone(),
+					serial_hash,
+					reason,
+					at: now,
+					by_regulator,
+				})
+				.map_err(|_| Error::<T>::SuspectReportsFull)?;
+			batch.suspect_reports = batch.suspect_reports.saturating_add(1);
 
 			SuspectReports::<T>::insert(batch_id, reports);
 			Batches::<T>::insert(batch_id, batch);
@@ -1035,8 +1282,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Recall a batch: it can no longer be shipped, received or dispensed. Pending
-		/// shipments can still be cancelled by their senders.
+		/// Recall a batch: it can no longer be dispensed, and can only be shipped to (and
+		/// received by) its manufacturer, as returns. Pending shipments can still be cancelled
+		/// by their senders or rejected by their recipients, and holders may destroy their
+		/// units (`destroy_units` with `Recalled`).
 		///
 		/// - `origin`: signed by staff (or the admin) of the batch's manufacturer (still an
 		///   active Manufacturer) or of an active Regulator.
@@ -1085,6 +1334,202 @@ pub mod pallet {
 			});
 			Ok(())
 		}
+
+		/// Assign a GS1 Company Prefix to a Manufacturer organization: from then on only that
+		/// organization registers GTINs whose company prefix it is.
+		///
+		/// - `origin`: `T::GovernanceOrigin`.
+		/// - `prefix`: 6..=12 ASCII digits, not assigned yet, neither a leading part of an
+		///   assigned prefix nor having one as its leading part.
+		/// - `manufacturer`: an active organization (its admin account) with the Manufacturer
+		///   role.
+		///
+		/// Emits `CompanyPrefixAssigned`. Errors, in the order checked: `BadOrigin`;
+		/// `InvalidCompanyPrefix`, `InvalidCompanyPrefixLength`, `NotAManufacturer`,
+		/// `CompanyPrefixAlreadyAssigned`, `CompanyPrefixOverlaps`.
+		///
+		/// ## Complexity
+		/// O(1): at most 6 shorter prefixes are read and their counters written.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::assign_company_prefix())]
+		pub fn assign_company_prefix(
+			origin: OriginFor<T>,
+			prefix: CompanyPrefixInput,
+			manufacturer: T::AccountId,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let prefix = Self::parse_company_prefix(&prefix)?;
+			ensure!(
+				Self::is_manufacturer_organization(&manufacturer),
+				Error::<T>::NotAManufacturer
+			);
+			Self::do_assign_company_prefix(&prefix, &manufacturer)?;
+			Self::deposit_event(Event::CompanyPrefixAssigned { prefix, manufacturer });
+			Ok(())
+		}
+
+		/// Revoke a GS1 Company Prefix: nobody registers new GTINs under it until it is
+		/// assigned again. Products already registered under it keep their owner (move them
+		/// with `reassign_product`).
+		///
+		/// - `origin`: `T::GovernanceOrigin`.
+		/// - `prefix`: an assigned prefix's digits.
+		///
+		/// Emits `CompanyPrefixRevoked`. Errors, in the order checked: `BadOrigin`;
+		/// `InvalidCompanyPrefix`, `InvalidCompanyPrefixLength`, `UnknownCompanyPrefix`.
+		///
+		/// ## Complexity
+		/// O(1): at most 6 shorter prefixes' counters are written.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::revoke_company_prefix())]
+		pub fn revoke_company_prefix(
+			origin: OriginFor<T>,
+			prefix: CompanyPrefixInput,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let prefix = Self::parse_company_prefix(&prefix)?;
+			let manufacturer =
+				CompanyPrefixes::<T>::get(&prefix).ok_or(Error::<T>::UnknownCompanyPrefix)?;
+
+			CompanyPrefixes::<T>::remove(&prefix);
+			for shorter in prefix.shorter_prefixes() {
+				LongerPrefixes::<T>::mutate_exists(shorter, |count| {
+					*count = count.map(|n| n.saturating_sub(1)).filter(|n| *n > 0);
+				});
+			}
+			Self::deposit_event(Event::CompanyPrefixRevoked { prefix, manufacturer });
+			Ok(())
+		}
+
+		/// Move a product (GTIN) to another Manufacturer organization, e.g. to undo GTIN
+		/// squatting or after an acquisition. The new owner alone commissions its batches
+		/// from now on; batches already commissioned keep their manufacturer.
+		///
+		/// - `origin`: `T::GovernanceOrigin`.
+		/// - `gtin`: a registered product's 14 ASCII digits.
+		/// - `manufacturer`: an active organization (its admin account) with the Manufacturer
+		///   role, not the current owner, with fewer than `MaxProductsPerManufacturer`
+		///   products.
+		///
+		/// The company prefix is not checked: governance may move a product whatever its
+		/// prefix's assignment.
+		///
+		/// Emits `ProductReassigned`. Errors, in the order checked: `BadOrigin`;
+		/// `InvalidGtin`, `InvalidGtinCheckDigit`, `UnknownProduct`, `NotAManufacturer`,
+		/// `AlreadyProductOwner`, `TooManyProducts`.
+		///
+		/// ## Complexity
+		/// O(`MaxProductsPerManufacturer`): both product lists are decoded, searched and
+		/// re-encoded.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::reassign_product())]
+		pub fn reassign_product(
+			origin: OriginFor<T>,
+			gtin: GtinInput,
+			manufacturer: T::AccountId,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let gtin = Self::parse_gtin(&gtin)?;
+			let mut product = Products::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(
+				Self::is_manufacturer_organization(&manufacturer),
+				Error::<T>::NotAManufacturer
+			);
+			ensure!(product.manufacturer != manufacturer, Error::<T>::AlreadyProductOwner);
+			let mut to_list = ProductsOf::<T>::get(&manufacturer);
+			to_list.try_push(gtin).map_err(|_| Error::<T>::TooManyProducts)?;
+			let from = core::mem::replace(&mut product.manufacturer, manufacturer.clone());
+			let mut from_list = ProductsOf::<T>::get(&from);
+			from_list.retain(|g| *g != gtin);
+
+			if from_list.is_empty() {
+				ProductsOf::<T>::remove(&from);
+			} else {
+				ProductsOf::<T>::insert(&from, from_list);
+			}
+			ProductsOf::<T>::insert(&manufacturer, to_list);
+			Products::<T>::insert(gtin, product);
+			Self::deposit_event(Event::ProductReassigned { gtin, from, to: manufacturer });
+			Ok(())
+		}
+
+		/// Reject a shipment not yet received: its units return to the sender's `held`, as
+		/// with `cancel_shipment`. Lets a recipient refuse goods it does not want (and free
+		/// the holder slot an unwanted shipment takes). Allowed for a recalled batch.
+		///
+		/// - `origin`: signed by staff (or the admin) of the shipment's recipient, an active
+		///   Manufacturer, Distributor or Pharmacy.
+		/// - `shipment_id`: a pending shipment.
+		///
+		/// Emits `ShipmentRejected`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `UnknownShipment`,
+		/// `NotShipmentRecipient`, `UnknownBatch`.
+		///
+		/// ## Complexity
+		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::reject_shipment())]
+		pub fn reject_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let org = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
+			ensure!(shipment.to == org, Error::<T>::NotShipmentRecipient);
+			Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Rejected)
+		}
+
+		/// Destroy units the signer's organization holds: they leave its `held` for the
+		/// batch's `destroyed` count, for good. Meant for recalled, expired, damaged or
+		/// tampered stock; stock that is neither recalled nor expired may be destroyed too
+		/// (see the crate docs).
+		///
+		/// - `origin`: signed by staff (or the admin) of an active Manufacturer, Distributor
+		///   or Pharmacy holding at least `quantity` units of the batch.
+		/// - `batch_id`: the batch (recalled or not).
+		/// - `quantity`: units, at least 1.
+		/// - `reason`: `Recalled` only for a recalled batch, `Expired` only for an expired
+		///   one; `DamagedOrTampered` and `Other` are not checked.
+		///
+		/// Emits `UnitsDestroyed`. Errors, in the order checked: `NotAMember`,
+		/// `OrganizationSuspended`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
+		/// `ClaimNotSupported`, `InsufficientCustody`.
+		///
+		/// ## Complexity
+		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::destroy_units())]
+		pub fn destroy_units(
+			origin: OriginFor<T>,
+			batch_id: BatchId,
+			quantity: u32,
+			reason: DestructionReason,
+		) -> DispatchResult {
+			let signer = ensure_signed(origin)?;
+			let holder = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			let now = Self::now();
+			let supported = match reason {
+				DestructionReason::Recalled => batch.is_recalled(),
+				DestructionReason::Expired => batch.is_expired_at(now),
+				DestructionReason::DamagedOrTampered | DestructionReason::Other => true,
+			};
+			ensure!(supported, Error::<T>::ClaimNotSupported);
+			let mut custody = Holdings::<T>::get(batch_id, &holder).unwrap_or_default();
+			ensure!(custody.held >= quantity, Error::<T>::InsufficientCustody);
+			custody.held = custody.held.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			batch.destroyed =
+				batch.destroyed.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+
+			Self::set_custody(batch_id, &holder, custody);
+			Self::note_history(
+				batch_id,
+				&mut batch,
+				CustodyEvent::Destroyed { by: holder.clone(), quantity, reason, at: now },
+			);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(Event::UnitsDestroyed { batch_id, holder, quantity, reason });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -1110,6 +1555,124 @@ pub mod pallet {
 			let has_any = roles.iter().any(|role| T::Roles::has_role(&org, *role));
 			ensure!(has_any, Error::<T>::MissingRole);
 			Ok(org)
+		}
+
+		/// Parse a company prefix argument into a [`CompanyPrefix`], with this pallet's named
+		/// errors.
+		fn parse_company_prefix(input: &[u8]) -> Result<CompanyPrefix, DispatchError> {
+			CompanyPrefix::parse(input).map_err(|e| match e {
+				CompanyPrefixError::NotDigits => Error::<T>::InvalidCompanyPrefix.into(),
+				CompanyPrefixError::Length => Error::<T>::InvalidCompanyPrefixLength.into(),
+			})
+		}
+
+		/// Whether `who` is an organization account (not a staff key), active, with the
+		/// Manufacturer role.
+		fn is_manufacturer_organization(who: &T::AccountId) -> bool {
+			T::Roles::organization_of(who).as_ref() == Some(who)
+				&& T::Roles::has_role(who, Role::Manufacturer)
+		}
+
+		/// Assign `prefix` to `manufacturer` (no origin or role check): fails with
+		/// `CompanyPrefixAlreadyAssigned` or `CompanyPrefixOverlaps`, writes nothing then.
+		///
+		/// ## Complexity
+		/// At most 6 shorter prefixes read and their counters written, plus 2 reads.
+		pub(crate) fn do_assign_company_prefix(
+			prefix: &CompanyPrefix,
+			manufacturer: &T::AccountId,
+		) -> DispatchResult {
+			ensure!(
+				!CompanyPrefixes::<T>::contains_key(prefix),
+				Error::<T>::CompanyPrefixAlreadyAssigned
+			);
+			ensure!(
+				!LongerPrefixes::<T>::contains_key(prefix)
+					&& !prefix.shorter_prefixes().any(CompanyPrefixes::<T>::contains_key),
+				Error::<T>::CompanyPrefixOverlaps
+			);
+
+			CompanyPrefixes::<T>::insert(prefix, manufacturer);
+			for shorter in prefix.shorter_prefixes() {
+				LongerPrefixes::<T>::mutate(shorter, |n| *n = n.saturating_add(1));
+			}
+			Ok(())
+		}
+
+		/// The assigned company prefix that `gtin` starts with (after its indicator digit)
+		/// and the organization it is assigned to, if any. Assigned prefixes never overlap,
+		/// so at most one matches.
+		///
+		/// ## Complexity
+		/// At most 7 reads (prefix lengths 6..=12).
+		pub fn company_prefix_owner(gtin: &Gtin) -> Option<(CompanyPrefix, T::AccountId)> {
+			gtin.company_prefixes()
+				.find_map(|prefix| CompanyPrefixes::<T>::get(&prefix).map(|owner| (prefix, owner)))
+		}
+
+		/// Whether `org` is related to the batch: its manufacturer, a custody party, or the
+		/// current owner of its product.
+		fn is_related_to_batch(
+			batch_id: BatchId,
+			batch: &BatchRecordOf<T>,
+			org: &T::AccountId,
+		) -> bool {
+			*org == batch.manufacturer
+				|| CustodyParties::<T>::contains_key(batch_id, org)
+				|| Products::<T>::get(batch.gtin).is_some_and(|p| p.manufacturer == *org)
+		}
+
+		/// End a pending shipment without receiving it (`cancel_shipment`,
+		/// `reject_shipment`; the caller checked who may): its units go back to the sender's
+		/// `held`, the parties' empty custody entries are removed, the history and an event
+		/// record it. Fails with `UnknownBatch` (writing nothing) if the batch is gone.
+		fn do_return_shipment(
+			shipment_id: ShipmentId,
+			shipment: Shipment<T::AccountId>,
+			how: ShipmentReturn,
+		) -> DispatchResult {
+			let Shipment { batch_id, from, to, quantity, .. } = shipment;
+			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
+			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
+			sender.outgoing =
+				sender.outgoing.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			sender.held = sender.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
+			recipient.incoming =
+				recipient.incoming.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			batch.in_transit =
+				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
+			let at = Self::now();
+
+			Shipments::<T>::remove(shipment_id);
+			Self::set_custody(batch_id, &from, sender);
+			Self::set_custody(batch_id, &to, recipient);
+			let (entry, event) = match how {
+				ShipmentReturn::Cancelled => (
+					CustodyEvent::Cancelled {
+						shipment_id,
+						from: from.clone(),
+						to: to.clone(),
+						quantity,
+						at,
+					},
+					Event::ShipmentCancelled { shipment_id, batch_id, from, to, quantity },
+				),
+				ShipmentReturn::Rejected => (
+					CustodyEvent::Rejected {
+						shipment_id,
+						from: from.clone(),
+						to: to.clone(),
+						quantity,
+						at,
+					},
+					Event::ShipmentRejected { shipment_id, batch_id, from, to, quantity },
+				),
+			};
+			Self::note_history(batch_id, &mut batch, entry);
+			Batches::<T>::insert(batch_id, batch);
+			Self::deposit_event(event);
+			Ok(())
 		}
 
 		/// Parse a GTIN-14 argument into a [`Gtin`], with this pallet's named errors.
@@ -1214,9 +1777,10 @@ pub mod pallet {
 		}
 
 		/// What the chain knows about one pack, identified by its GS1 data (GTIN, lot, serial)
-		/// and the serial's Merkle proof (see [`UnitStatus`]). An invalid GTIN, an unknown
-		/// lot or an over-long lot gives [`UnitStatus::unknown`]; an invalid serial or proof
-		/// gives `authentic: false`.
+		/// and the serial's Merkle proof (see [`UnitStatus`]), including the product's
+		/// current manufacturer and the batch's. An invalid GTIN, an unknown lot or an
+		/// over-long lot gives [`UnitStatus::unknown`]; an invalid serial or proof gives
+		/// `authentic: false`.
 		///
 		/// ## Complexity
 		/// At most `MaxProofLen` + 1 hashes and O(`MaxHoldersPerBatch`) reads.
@@ -1243,6 +1807,8 @@ pub mod pallet {
 				.is_ok();
 			UnitStatus {
 				batch_id: Some(batch_id),
+				manufacturer: Products::<T>::get(batch.gtin).map(|p| p.manufacturer),
+				batch_manufacturer: Some(batch.manufacturer.clone()),
 				authentic,
 				dispensed: Dispensed::<T>::get(batch_id, serial_hash(&serial)),
 				recalled: batch.is_recalled(),
@@ -1307,17 +1873,25 @@ pub mod pallet {
 		}
 
 		/// Check the pallet's invariants:
-		/// - **conservation**, per batch: `sum(held) + in_transit + dispensed == quantity`;
+		/// - **conservation**, per batch:
+		///   `sum(held) + in_transit + dispensed + destroyed == quantity`;
 		///   `sum(incoming) == sum(outgoing) == in_transit ==` the units of the batch's
 		///   pending shipments; `dispensed` equals the number of dispensed serials;
 		/// - the holder list of a batch has no duplicates and is exactly the set of
 		///   organizations with a (non-empty) custody entry;
+		/// - every holder of a batch, and its manufacturer, is a custody party of it, and every
+		///   custody party entry is of an existing batch;
 		/// - every pending shipment has a positive quantity, an existing batch, an id below
 		///   `NextShipmentId`, and is counted in its parties' custody;
 		/// - every batch has an id below `NextBatchId`, a quantity in `1..=MaxQuantity`, a
-		///   registered product of its manufacturer, its (GTIN, lot) indexed to it, and a
-		///   history starting with `Commissioned`;
-		/// - products and the manufacturers' product lists agree.
+		///   registered product, its (GTIN, lot) indexed to it, and a history starting with
+		///   `Commissioned`;
+		/// - every batch's kept suspect reports are of an existing batch, at most
+		///   `Batch::suspect_reports` of them, at most `MaxReportsPerReporter` per reporter;
+		/// - products and the manufacturers' product lists agree;
+		/// - every assigned company prefix is 6..=12 digits, none is a leading part of
+		///   another, and `LongerPrefixes` counts exactly the assigned prefixes extending
+		///   each digit string.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
@@ -1370,9 +1944,12 @@ pub mod pallet {
 				let t = totals.remove(&batch_id).unwrap_or_default();
 				let in_transit = u64::from(batch.in_transit);
 				ensure!(
-					t.held.saturating_add(in_transit).saturating_add(batch.dispensed.into())
+					t.held
+						.saturating_add(in_transit)
+						.saturating_add(batch.dispensed.into())
+						.saturating_add(batch.destroyed.into())
 						== u64::from(batch.quantity),
-					"conservation: held + in transit + dispensed != quantity"
+					"conservation: held + in transit + dispensed + destroyed != quantity"
 				);
 				ensure!(t.incoming == in_transit, "incoming units != in transit");
 				ensure!(t.outgoing == in_transit, "outgoing units != in transit");
@@ -1389,9 +1966,30 @@ pub mod pallet {
 						!holders.iter().skip(i.saturating_add(1)).any(|h| h == holder),
 						"holder listed twice"
 					);
+					ensure!(
+						CustodyParties::<T>::contains_key(batch_id, holder),
+						"holder is not a custody party"
+					);
 				}
-				let product = Products::<T>::get(batch.gtin).ok_or("batch of unknown product")?;
-				ensure!(product.manufacturer == batch.manufacturer, "batch of a foreign GTIN");
+				ensure!(
+					CustodyParties::<T>::contains_key(batch_id, &batch.manufacturer),
+					"manufacturer is not a custody party"
+				);
+				// The product's owner may differ from the batch's manufacturer after
+				// `reassign_product`; the product must exist.
+				ensure!(Products::<T>::contains_key(batch.gtin), "batch of unknown product");
+				let reports = SuspectReports::<T>::get(batch_id);
+				ensure!(
+					reports.len() as u64 <= u64::from(batch.suspect_reports),
+					"more kept reports than reports filed"
+				);
+				for report in reports.iter() {
+					ensure!(
+						reports.iter().filter(|r| r.reporter == report.reporter).count()
+							<= T::MaxReportsPerReporter::get() as usize,
+						"more than MaxReportsPerReporter reports of one reporter"
+					);
+				}
 				ensure!(
 					BatchOf::<T>::get(batch.gtin, &batch.lot) == Some(batch_id),
 					"(gtin, lot) not indexed to its batch"
@@ -1410,6 +2008,15 @@ pub mod pallet {
 				BatchHolders::<T>::iter_keys().all(Batches::<T>::contains_key),
 				"holder list of no batch"
 			);
+			ensure!(
+				CustodyParties::<T>::iter_keys()
+					.all(|(batch_id, _)| Batches::<T>::contains_key(batch_id)),
+				"custody party of no batch"
+			);
+			ensure!(
+				SuspectReports::<T>::iter_keys().all(Batches::<T>::contains_key),
+				"suspect reports of no batch"
+			);
 			let mut listed: usize = 0;
 			for (manufacturer, gtins) in ProductsOf::<T>::iter() {
 				for gtin in gtins.iter() {
@@ -1419,6 +2026,26 @@ pub mod pallet {
 				}
 			}
 			ensure!(Products::<T>::iter().count() == listed, "products != product lists");
+
+			let mut extensions: BTreeMap<CompanyPrefix, u32> = BTreeMap::new();
+			for (prefix, _) in CompanyPrefixes::<T>::iter() {
+				ensure!(prefix.is_valid(), "malformed company prefix assigned");
+				for shorter in prefix.shorter_prefixes() {
+					ensure!(
+						!CompanyPrefixes::<T>::contains_key(&shorter),
+						"overlapping company prefixes assigned"
+					);
+					let n = extensions.entry(shorter).or_default();
+					*n = n.saturating_add(1);
+				}
+			}
+			for (prefix, count) in LongerPrefixes::<T>::iter() {
+				ensure!(
+					extensions.remove(&prefix) == Some(count),
+					"LongerPrefixes count != assigned extensions"
+				);
+			}
+			ensure!(extensions.is_empty(), "assigned extensions not counted in LongerPrefixes");
 			Ok(())
 		}
 	}

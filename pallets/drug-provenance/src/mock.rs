@@ -1,6 +1,7 @@
 //! A minimal runtime for the drug-provenance pallet's tests: System, Timestamp, the real
 //! Consortium pallet and this pallet, with manufacturers, distributors, pharmacies, a
-//! regulator and a hospital registered at genesis.
+//! regulator and a hospital registered at genesis, and the GS1 company prefixes of the test
+//! GTINs assigned to the manufacturers (see [`ExtBuilder`]). Governance is Root.
 
 use crate as pallet_drug_provenance;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
@@ -68,9 +69,12 @@ pub const MAX_HISTORY: u32 = 8;
 pub const MAX_PRODUCTS: u32 = 3;
 /// The most suspect reports kept per batch in tests.
 pub const MAX_REPORTS: u32 = 3;
+/// The most reports one organization keeps per batch in tests.
+pub const MAX_REPORTS_PER_REPORTER: u32 = 2;
 
 impl pallet_drug_provenance::Config for Test {
 	type Roles = Consortium;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Time = Timestamp;
 	type MaxLotLen = ConstU32<20>;
 	type MaxSerialLen = ConstU32<20>;
@@ -80,6 +84,7 @@ impl pallet_drug_provenance::Config for Test {
 	type MaxHistoryPerBatch = ConstU32<MAX_HISTORY>;
 	type MaxProductsPerManufacturer = ConstU32<MAX_PRODUCTS>;
 	type MaxSuspectReportsPerBatch = ConstU32<MAX_REPORTS>;
+	type MaxReportsPerReporter = ConstU32<MAX_REPORTS_PER_REPORTER>;
 	type WeightInfo = ();
 }
 
@@ -119,9 +124,19 @@ pub const OUTSIDER: AccountId = 99;
 /// The time at which every test starts: 2026-01-15T00:00:00Z (ms since the Unix epoch).
 pub const START: Moment = 1_768_435_200_000;
 
-/// Builds test externalities with organizations registered at genesis.
+/// The GS1 Company Prefix of the GS1 example GTIN `0 950600 013435 2`, [`MAKER_A`]'s.
+pub const PREFIX_A: &[u8] = b"950600";
+/// A second prefix of [`MAKER_A`]: GTINs `0 001234 ...` and `1 001234 ...`.
+pub const PREFIX_A2: &[u8] = b"001234";
+/// [`MAKER_B`]'s prefix: GTIN `0 400638 133393 1`.
+pub const PREFIX_B: &[u8] = b"400638";
+
+/// Builds test externalities with organizations registered at genesis and company
+/// prefixes assigned at genesis: by default [`PREFIX_A`] and [`PREFIX_A2`] to [`MAKER_A`],
+/// [`PREFIX_B`] to [`MAKER_B`].
 pub struct ExtBuilder {
 	organizations: Vec<(AccountId, Vec<u8>, u16, Vec<AccountId>)>,
+	company_prefixes: Vec<(Vec<u8>, AccountId)>,
 	time: Moment,
 }
 
@@ -141,15 +156,32 @@ impl Default for ExtBuilder {
 				org(REGULATOR, b"Regulator", Role::Regulator.bit(), vec![INSPECTOR]),
 				org(HOSPITAL, b"Hospital", Role::Provider.bit(), vec![DOCTOR]),
 			],
+			company_prefixes: vec![
+				(PREFIX_A.to_vec(), MAKER_A),
+				(PREFIX_A2.to_vec(), MAKER_A),
+				(PREFIX_B.to_vec(), MAKER_B),
+			],
 			time: START,
 		}
 	}
 }
 
 impl ExtBuilder {
-	/// Start with no organization.
+	/// Start with no organization and no company prefix.
 	pub fn empty() -> Self {
-		Self { organizations: vec![], time: START }
+		Self { organizations: vec![], company_prefixes: vec![], time: START }
+	}
+
+	/// Assign the company prefix `prefix` (ASCII digits) to `manufacturer` at genesis.
+	pub fn with_company_prefix(mut self, prefix: &[u8], manufacturer: AccountId) -> Self {
+		self.company_prefixes.push((prefix.to_vec(), manufacturer));
+		self
+	}
+
+	/// Assign no company prefix at genesis.
+	pub fn without_company_prefixes(mut self) -> Self {
+		self.company_prefixes.clear();
+		self
 	}
 
 	/// Add an organization with `roles` (a [`pallet_consortium::Roles`] bit set) and staff.
@@ -167,6 +199,9 @@ impl ExtBuilder {
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_consortium::GenesisConfig::<Test> { organizations: self.organizations }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		pallet_drug_provenance::GenesisConfig::<Test> { company_prefixes: self.company_prefixes }
 			.assimilate_storage(&mut storage)
 			.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);

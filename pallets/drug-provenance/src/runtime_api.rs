@@ -19,17 +19,19 @@ sp_api::decl_runtime_apis! {
 	where
 		AccountId: Codec,
 	{
-		/// What the chain knows about one pack: its batch (by GTIN-14 digits and lot), whether
-		/// the serial is proven a member of the batch by `proof` (authentic), whether it was
-		/// dispensed (by whom, when), whether the batch is recalled or expired, its expiry,
-		/// every current holder with its custody, and the batch's suspect-report count.
+		/// What the chain knows about one pack: its batch (by GTIN-14 digits and lot), the
+		/// product's current manufacturer and the batch's manufacturer, whether the serial is
+		/// proven a member of the batch by `proof` (authentic), whether it was dispensed (by
+		/// whom, when), whether the batch is recalled or expired, its expiry, every current
+		/// holder with its custody, and the batch's suspect-report count.
 		fn verify_unit(gtin: Vec<u8>, lot: Vec<u8>, serial: Vec<u8>, proof: SerialProof<Vec<H256>>) -> UnitStatus<AccountId>;
 		/// The batch commissioned for this GTIN (14 ASCII digits) and lot, if any.
 		fn batch_of(gtin: Vec<u8>, lot: Vec<u8>) -> Option<BatchId>;
 		/// The batch with this id, if any.
 		fn batch(batch_id: BatchId) -> Option<BatchInfo<AccountId>>;
 		/// The batch's custody history, oldest first: commissioned, shipped, received,
-		/// cancelled, dispensed counts per pharmacy, recalled. Empty if unknown.
+		/// cancelled, rejected, dispensed counts per pharmacy, destroyed, recalled. Empty if
+		/// unknown.
 		fn batch_history(batch_id: BatchId) -> Vec<CustodyEvent<AccountId>>;
 		/// Every organization with custody of the batch and its held, incoming and outgoing
 		/// units.

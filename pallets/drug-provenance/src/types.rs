@@ -1,9 +1,10 @@
-//! Types of the drug-provenance pallet: GS1 identifiers (GTIN-14, lot, expiry date, serial),
-//! products, batches, custody, shipments, dispenses, suspect reports, the custody history and
-//! the answer of `verify_unit`.
+//! Types of the drug-provenance pallet: GS1 identifiers (GTIN-14, company prefix, lot, expiry
+//! date, serial), products, batches, custody, shipments, dispenses, destructions, suspect
+//! reports, the custody history and the answer of `verify_unit`.
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
 use medchain_primitives::Moment;
 use scale_info::TypeInfo;
 use sp_core::H256;
@@ -22,6 +23,13 @@ pub const EXPIRY_LEN: u32 = 6;
 
 /// Milliseconds in one day.
 pub const MS_PER_DAY: u64 = 86_400_000;
+
+/// The fewest digits of a GS1 Company Prefix.
+pub const MIN_COMPANY_PREFIX_LEN: u32 = 6;
+
+/// The most digits of a GS1 Company Prefix (a GTIN-13 body holds the prefix and the item
+/// reference: 12 digits before the check digit).
+pub const MAX_COMPANY_PREFIX_LEN: u32 = 12;
 
 /// Whether `byte` belongs to GS1 AI encodable character set 82 (General Specifications
 /// 7.11, figure 7.11-1), the characters allowed in a lot (AI 10) or serial (AI 21):
@@ -105,6 +113,82 @@ impl Gtin {
 	/// The 14 ASCII digits.
 	pub const fn as_bytes(&self) -> &[u8; 14] {
 		&self.0
+	}
+
+	/// The GTIN's candidate GS1 Company Prefix of `len` digits: the `len` digits after the
+	/// indicator digit (GTIN-14 digit 1). `None` unless `len` is
+	/// `MIN_COMPANY_PREFIX_LEN..=MAX_COMPANY_PREFIX_LEN`.
+	pub fn company_prefix(&self, len: u32) -> Option<CompanyPrefix> {
+		if !(MIN_COMPANY_PREFIX_LEN..=MAX_COMPANY_PREFIX_LEN).contains(&len) {
+			return None;
+		}
+		let end = (len as usize).checked_add(1)?;
+		CompanyPrefix::parse(self.0.get(1..end)?).ok()
+	}
+
+	/// Every candidate GS1 Company Prefix of the GTIN, shortest (6 digits) first.
+	pub fn company_prefixes(&self) -> impl Iterator<Item = CompanyPrefix> + '_ {
+		(MIN_COMPANY_PREFIX_LEN..=MAX_COMPANY_PREFIX_LEN).filter_map(|len| self.company_prefix(len))
+	}
+}
+
+/// Why a company prefix was refused by [`CompanyPrefix::parse`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CompanyPrefixError {
+	/// A character is not an ASCII digit.
+	NotDigits,
+	/// Not `MIN_COMPANY_PREFIX_LEN..=MAX_COMPANY_PREFIX_LEN` (6..=12) digits.
+	Length,
+}
+
+/// A GS1 Company Prefix: 6..=12 ASCII digits that GS1 licenses to one company. In a GTIN-14
+/// it follows the indicator digit; a U.P.C. Company Prefix is written with a leading `0`
+/// (e.g. UPC-A `036000 29145 2` is GTIN-14 `0 0036000 29145 2`, prefix `0036000`).
+///
+/// On chain, governance assigns prefixes to Manufacturer organizations; no assigned prefix
+/// is a leading part of another, so at most one assigned prefix matches a GTIN.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct CompanyPrefix(pub BoundedVec<u8, ConstU32<MAX_COMPANY_PREFIX_LEN>>);
+
+impl CompanyPrefix {
+	/// Parse 6..=12 ASCII digits.
+	pub fn parse(input: &[u8]) -> Result<Self, CompanyPrefixError> {
+		if !input.iter().all(u8::is_ascii_digit) {
+			return Err(CompanyPrefixError::NotDigits);
+		}
+		if input.len() < MIN_COMPANY_PREFIX_LEN as usize {
+			return Err(CompanyPrefixError::Length);
+		}
+		BoundedVec::try_from(input.to_vec()).map(Self).map_err(|_| CompanyPrefixError::Length)
+	}
+
+	/// The ASCII digits.
+	pub fn as_bytes(&self) -> &[u8] {
+		&self.0
+	}
+
+	/// Whether the prefix is well formed: 6..=12 ASCII digits (always true of a parsed one).
+	pub fn is_valid(&self) -> bool {
+		Self::parse(&self.0).is_ok()
+	}
+
+	/// The shorter prefixes this one extends: its leading 6, 7, ... `len - 1` digits (none for
+	/// a 6-digit prefix).
+	pub fn shorter_prefixes(&self) -> impl Iterator<Item = CompanyPrefix> + '_ {
+		(MIN_COMPANY_PREFIX_LEN as usize..self.0.len())
+			.filter_map(|len| self.0.get(..len).and_then(|digits| Self::parse(digits).ok()))
 	}
 }
 
@@ -252,8 +336,9 @@ impl ExpiryDate {
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct Product<AccountId> {
-	/// The Manufacturer organization that registered the GTIN and alone commissions its
-	/// batches.
+	/// The Manufacturer organization that owns the GTIN (registered it under its company
+	/// prefix, or received it from governance by `reassign_product`) and alone commissions
+	/// its batches.
 	pub manufacturer: AccountId,
 	/// A hash of the product's master data kept off chain (name, strength, dosage form, NDC,
 	/// package size...), e.g. `blake2_256` of a canonical JSON document.
@@ -279,7 +364,8 @@ pub struct Recall<AccountId> {
 ///
 /// `Lot` is `BoundedVec<u8, MaxLotLen>` in storage and `Vec<u8>` in the runtime API.
 ///
-/// Conservation: `sum of holders' held + in_transit + dispensed == quantity`, always.
+/// Conservation: `sum of holders' held + in_transit + dispensed + destroyed == quantity`,
+/// always.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
@@ -294,7 +380,8 @@ pub struct Batch<AccountId, Lot> {
 	pub quantity: u32,
 	/// The Merkle root of the batch's serial numbers (see the crate docs).
 	pub serials_root: H256,
-	/// The Manufacturer organization that commissioned the batch (the GTIN's owner).
+	/// The Manufacturer organization that commissioned the batch (the GTIN's owner at the
+	/// time; governance may later reassign the product, never the batch).
 	pub manufacturer: AccountId,
 	/// When the batch was commissioned (ms since the Unix epoch).
 	pub commissioned_at: Moment,
@@ -302,6 +389,9 @@ pub struct Batch<AccountId, Lot> {
 	pub in_transit: u32,
 	/// Units dispensed to patients.
 	pub dispensed: u32,
+	/// Units destroyed by their holders (`destroy_units`), e.g. recalled, expired or damaged
+	/// stock.
+	pub destroyed: u32,
 	/// Suspect reports filed on the batch, ever (including those dropped from the bounded
 	/// list of reports).
 	pub suspect_reports: u32,
@@ -334,6 +424,7 @@ impl<AccountId, Lot> Batch<AccountId, Lot> {
 			commissioned_at: self.commissioned_at,
 			in_transit: self.in_transit,
 			dispensed: self.dispensed,
+			destroyed: self.destroyed,
 			suspect_reports: self.suspect_reports,
 			history_pruned: self.history_pruned,
 			recalled: self.recalled,
@@ -444,6 +535,34 @@ pub struct SuspectReport<AccountId> {
 	pub reason: SuspectReason,
 	/// When it was reported (ms since the Unix epoch).
 	pub at: Moment,
+	/// The reporter held the Regulator role when it reported. A Regulator's report is never
+	/// dropped to make room for another organization's report.
+	pub by_regulator: bool,
+}
+
+/// Why a holder destroys units (`destroy_units`). `Recalled` and `Expired` are checked
+/// against the batch; the others cannot be checked by the chain.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum DestructionReason {
+	/// The batch is recalled. The runtime checks it is.
+	Recalled,
+	/// The batch is expired. The runtime checks it is.
+	Expired,
+	/// Damaged, opened or tampered packages (e.g. after a suspect report).
+	DamagedOrTampered,
+	/// Any other reason (explained off chain).
+	Other,
 }
 
 /// One entry of a batch's custody history, in the order things happened.
@@ -518,6 +637,30 @@ pub enum CustodyEvent<AccountId> {
 		/// When.
 		at: Moment,
 	},
+	/// The recipient refused a shipment; the units are back in the sender's custody.
+	Rejected {
+		/// The shipment.
+		shipment_id: ShipmentId,
+		/// The sender, who holds the units again.
+		from: AccountId,
+		/// The recipient that refused it.
+		to: AccountId,
+		/// Units returned to the sender.
+		quantity: u32,
+		/// When.
+		at: Moment,
+	},
+	/// A holder destroyed units it held; they leave the supply chain for good.
+	Destroyed {
+		/// The holder organization.
+		by: AccountId,
+		/// Units destroyed.
+		quantity: u32,
+		/// Why.
+		reason: DestructionReason,
+		/// When.
+		at: Moment,
+	},
 }
 
 /// A Merkle inclusion proof of one serial in a batch's tree (see the crate docs).
@@ -540,7 +683,11 @@ pub struct SerialProof<Siblings> {
 /// What `verify_unit(gtin, lot, serial, proof)` found about one pack.
 ///
 /// Read it as: `batch_id` — a batch with this GTIN and lot is commissioned (`None`: the
-/// GTIN/lot is unknown, every other field is `false` / empty); `authentic` — the serial is
+/// GTIN/lot is unknown, every other field is `false` / `None` / empty); `manufacturer` — the
+/// Manufacturer organization that owns the product (GTIN) now; `batch_manufacturer` — the one
+/// that commissioned the batch and vouches for its serials (the same, unless governance
+/// reassigned the product after the batch was made: a pack whose two differ deserves a look,
+/// e.g. a batch made by a GTIN squatter); `authentic` — the serial is
 /// proven a member of that batch by the proof; `dispensed` — the serial was already dispensed
 /// (by whom, when): a pack presented again is suspect; `recalled`, `expired` — the batch's
 /// state now; `holders` — every organization with custody of the batch and its
@@ -551,6 +698,10 @@ pub struct SerialProof<Siblings> {
 pub struct UnitStatus<AccountId> {
 	/// The batch the GTIN and lot name, if commissioned.
 	pub batch_id: Option<BatchId>,
+	/// The Manufacturer organization that owns the product (GTIN) now.
+	pub manufacturer: Option<AccountId>,
+	/// The Manufacturer organization that commissioned the batch.
+	pub batch_manufacturer: Option<AccountId>,
 	/// The serial is proven a member of the batch's serials.
 	pub authentic: bool,
 	/// The serial's dispense, if it was dispensed.
@@ -572,6 +723,8 @@ impl<AccountId> UnitStatus<AccountId> {
 	pub const fn unknown() -> Self {
 		Self {
 			batch_id: None,
+			manufacturer: None,
+			batch_manufacturer: None,
 			authentic: false,
 			dispensed: None,
 			recalled: false,

@@ -7,6 +7,13 @@
 //!
 //! Measured on a 2-core development machine: a consortium should re-run
 //! `scripts/benchmark.sh` on its reference validator hardware before launch.
+//!
+//! PROVISIONAL (not generated): `assign_company_prefix`, `revoke_company_prefix`,
+//! `reassign_product`, `reject_shipment`, `destroy_units` are estimates from the closest
+//! measured weight, and `register_product`, `commission_batch`, `ship`, `report_suspect`
+//! have their measured weight plus the storage accesses the company prefixes, custody
+//! parties and report rules added. Each is marked `// provisional: regenerate with
+//! scripts/benchmark.sh`.
 
 // Executed Command:
 // /root/.cache/medchain/target/release/medchain-node
@@ -48,6 +55,11 @@ pub trait WeightInfo {
 	fn dispense() -> Weight;
 	fn report_suspect() -> Weight;
 	fn recall_batch() -> Weight;
+	fn assign_company_prefix() -> Weight;
+	fn revoke_company_prefix() -> Weight;
+	fn reassign_product() -> Weight;
+	fn reject_shipment() -> Weight;
+	fn destroy_units() -> Weight;
 }
 
 /// Weights for `pallet_drug_provenance` using the runtime's database weights.
@@ -63,13 +75,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::ProductsOf` (`max_values`: None, `max_size`: Some(14386), added: 16861, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `DrugProvenance::CompanyPrefixes` (r:7 w:0)
 	fn register_product() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh (measured weight + 7 prefix reads)
 		// Proof Size summary in bytes:
 		//  Measured:  `16236`
 		//  Estimated: `17851`
 		// Minimum execution time: 209_533_000 picoseconds.
 		Weight::from_parts(292_710_000, 17851)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -97,9 +111,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `843`
 		//  Estimated: `6318`
 		// Minimum execution time: 79_088_000 picoseconds.
+		// provisional: regenerate with scripts/benchmark.sh (+1 write: CustodyParties)
 		Weight::from_parts(133_120_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:3 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -124,9 +139,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `26755`
 		//  Estimated: `25251`
 		// Minimum execution time: 207_960_000 picoseconds.
+		// provisional: regenerate with scripts/benchmark.sh (+1 write: CustodyParties)
 		Weight::from_parts(349_687_000, 25251)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -220,8 +236,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `10718`
 		//  Estimated: `12835`
 		// Minimum execution time: 146_134_000 picoseconds.
+		// provisional: regenerate with scripts/benchmark.sh (+2 reads: CustodyParties,
+		// Products; +1 Consortium read for the Regulator check)
 		Weight::from_parts(225_343_000, 12835)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -247,24 +265,76 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(71_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Consortium::Organizations` (r:2 w:0)
+	/// Storage: `Consortium::StaffOf` (r:1 w:0)
+	/// Storage: `DrugProvenance::CompanyPrefixes` (r:7 w:1)
+	/// Storage: `DrugProvenance::LongerPrefixes` (r:7 w:6)
+	fn assign_company_prefix() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh (from register_product)
+		Weight::from_parts(292_710_000, 17851)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `DrugProvenance::CompanyPrefixes` (r:1 w:1)
+	/// Storage: `DrugProvenance::LongerPrefixes` (r:6 w:6)
+	fn revoke_company_prefix() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh (from register_product)
+		Weight::from_parts(292_710_000, 17851)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Consortium::Organizations` (r:2 w:0)
+	/// Storage: `Consortium::StaffOf` (r:1 w:0)
+	/// Storage: `DrugProvenance::Products` (r:1 w:1)
+	/// Storage: `DrugProvenance::ProductsOf` (r:2 w:2)
+	fn reassign_product() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh (register_product, two lists)
+		Weight::from_parts(585_420_000, 34712)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// The same accesses as `cancel_shipment`.
+	fn reject_shipment() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh (from cancel_shipment)
+		Weight::from_parts(347_312_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Consortium::Organizations` (r:2 w:0)
+	/// Storage: `Consortium::StaffOf` (r:1 w:0)
+	/// Storage: `DrugProvenance::Batches` (r:1 w:1)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Storage: `DrugProvenance::Holdings` (r:1 w:1)
+	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
+	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
+	fn destroy_units() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh (from dispense, no proof, no
+		// Dispensed entry)
+		Weight::from_parts(311_013_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
 		Weight::from_parts(292_710_000, 17851)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commission_batch() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
 		Weight::from_parts(133_120_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn ship() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
 		Weight::from_parts(349_687_000, 25251)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn receive() -> Weight {
 		Weight::from_parts(394_049_000, 25251)
@@ -282,13 +352,44 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn report_suspect() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
 		Weight::from_parts(225_343_000, 12835)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn recall_batch() -> Weight {
 		Weight::from_parts(1_013_963_000, 164766)
 			.saturating_add(RocksDbWeight::get().reads(71_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn assign_company_prefix() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
+		Weight::from_parts(292_710_000, 17851)
+			.saturating_add(RocksDbWeight::get().reads(17_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn revoke_company_prefix() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
+		Weight::from_parts(292_710_000, 17851)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn reassign_product() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
+		Weight::from_parts(585_420_000, 34712)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn reject_shipment() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
+		Weight::from_parts(347_312_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn destroy_units() -> Weight {
+		// provisional: regenerate with scripts/benchmark.sh
+		Weight::from_parts(311_013_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }

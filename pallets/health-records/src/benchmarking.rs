@@ -9,6 +9,8 @@
 //! - `anchor_batch`: a single-patient batch (the consent check runs) of `MaxBatchLeaves`
 //!   leaves (the weight does not depend on the leaf count: the tree is never built on chain).
 //! - `seal_record`: the patient seals a record with a locator of `MaxLocatorLen` bytes.
+//! - `erase_records(n)`: an erasure step over `n` unsealed records of a deregistered patient
+//!   (each read and rewritten), signed by someone else than the patient.
 
 use super::*;
 use crate::Pallet as HealthRecordsPallet;
@@ -70,7 +72,7 @@ mod benchmarks {
 		let category = RecordCategory::MentalHealth;
 		T::BenchmarkHelper::grant_write_consent(&patient, &org, category);
 		// The patient's index one below the bound once the first version is anchored.
-		fill_records::<T>(&patient, T::MaxRecordsPerPatient::get().saturating_sub(2));
+		fill_records::<T>(&patient, 8u32.min(T::MaxRecordsPerAuthor::get()));
 		HealthRecordsPallet::<T>::anchor_record(
 			RawOrigin::Signed(staff.clone()).into(),
 			patient.clone(),
@@ -127,6 +129,19 @@ mod benchmarks {
 		_(RawOrigin::Signed(patient), record_id);
 
 		assert!(Records::<T>::get(record_id).is_some_and(|r| r.is_sealed()));
+	}
+
+	#[benchmark]
+	fn erase_records(n: Linear<1, { T::MaxErasedPerCall::get() }>) {
+		let patient = patient::<T>();
+		fill_records::<T>(&patient, n);
+		T::Patients::deregister_for_benchmarks(&patient);
+		let caller: T::AccountId = account("caller", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), patient.clone());
+
+		assert_eq!(ErasedUpTo::<T>::get(&patient), n);
 	}
 
 	impl_benchmark_test_suite!(

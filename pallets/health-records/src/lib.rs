@@ -16,6 +16,16 @@
 //! - [`Pallet::seal_record`]: the patient erases a record's locator (crypto-shredding: the
 //!   off-chain copy is encrypted, its key is destroyed off chain, and the chain forgets where
 //!   it lived). The hash, author and timestamps stay verifiable.
+//! - **Erasure on deregistration**: when a patient deregisters (right to erasure),
+//!   `pallet-patient-identity` calls this pallet's [`medchain_primitives::PatientErasure`]
+//!   handler *inside the same call*: up to `MaxErasedPerCall` of the patient's records are
+//!   sealed at once, and every query ([`Pallet::records_of`], [`Pallet::verify_record`],
+//!   [`Pallet::record_history`]) stops returning any locator of a deregistered patient from
+//!   that block on. A patient with more records than that is finished by
+//!   [`Pallet::erase_records`] (anyone may call it; fee-less for the erased patient, whose key
+//!   stays usable: the identity pallet keeps the account alive).
+//!   Sealing and erasure remove locators from *state*; the extrinsics that anchored them
+//!   stay in the block bodies archive nodes keep, which is why locators must be opaque.
 //! - Queries for the runtime API ([`runtime_api::HealthRecordsApi`]):
 //!   [`Pallet::verify_record`], [`Pallet::verify_inclusion`], [`Pallet::records_of`],
 //!   [`Pallet::record_history`], [`Pallet::batch`].
@@ -106,9 +116,13 @@
 //!   `blake2_256(SCALE(("medchain/record", patient, content_hash, nonce)))` where `nonce` is
 //!   a global counter ([`RecordNonce`]). The same document anchored twice gets two ids. A
 //!   collision with an existing id is refused (`RecordIdCollision`), never overwritten.
-//! - **Record bound**: a patient has at most `MaxRecordsPerPatient` records (every version
-//!   and sealed record counts; nothing is ever removed). At the bound `anchor_record` fails
-//!   with `TooManyRecords`; documents can still be anchored in batches.
+//! - **Record bound, per author**: each author (an organization, or the patient for their own
+//!   uploads) has at most `MaxRecordsPerAuthor` records of one patient (every version and
+//!   sealed record counts; nothing is ever removed). At the bound that author's
+//!   `anchor_record` fails with `TooManyRecords`; other authors are not affected, so one
+//!   hospital holding a write consent cannot lock every other writer out of a patient's
+//!   records. A patient's index itself is unbounded; [`Pallet::records_of`] reads it in pages
+//!   of at most [`MAX_RECORDS_PAGE`].
 //! - **Batches**: `leaf_count` must be in `1..=MaxBatchLeaves` (`ZeroLeafCount`,
 //!   `TooManyLeaves`) and the root non-zero (`ZeroMerkleRoot`). A single-patient batch
 //!   (`patient: Some`) needs the same write consent as a record; a multi-patient export
@@ -150,7 +164,10 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::{Get, UnixTime};
-use medchain_primitives::{ConsentChecker, Moment, PatientRegistry, Purpose, RecordCategory};
+use medchain_primitives::{
+	ConsentChecker, Moment, PatientErasure, PatientRegistry, Purpose, RecordCategory,
+	RecordRegistry,
+};
 use pallet_consortium::{Role, RoleProvider};
 use sp_core::H256;
 use sp_runtime::{traits::BlakeTwo256, DispatchError};
@@ -221,10 +238,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxLocatorLen: Get<u32>;
 
-		/// The most records (all versions, sealed or not) a patient can have. At the bound,
-		/// `anchor_record` fails with `TooManyRecords`.
+		/// The most records (all versions, sealed or not) one author (an organization, or the
+		/// patient for their own uploads) can anchor for one patient. At the bound, that
+		/// author's `anchor_record` fails with `TooManyRecords`.
 		#[pallet::constant]
-		type MaxRecordsPerPatient: Get<u32>;
+		type MaxRecordsPerAuthor: Get<u32>;
+
+		/// The most records one erasure step seals: `deregister` (through
+		/// [`medchain_primitives::PatientErasure`]) and each [`Pallet::erase_records`].
+		#[pallet::constant]
+		type MaxErasedPerCall: Get<u32>;
 
 		/// The most leaves a batch may commit to (e.g. 1_000_000).
 		#[pallet::constant]
@@ -248,10 +271,29 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Records<T: Config> = StorageMap<_, Identity, RecordId, RecordOf<T>, OptionQuery>;
 
-	/// How many records each patient has (the length of their [`PatientRecords`] index), at
-	/// most `MaxRecordsPerPatient`.
+	/// How many records each patient has (the length of their [`PatientRecords`] index).
 	#[pallet::storage]
 	pub type RecordCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// How many records each author (`Some(organization)`, or `None` for the patient's own
+	/// uploads) anchored for each patient, at most `MaxRecordsPerAuthor`.
+	#[pallet::storage]
+	pub type AuthorRecordCount<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		Option<T::AccountId>,
+		u32,
+		ValueQuery,
+	>;
+
+	/// For each deregistered patient, how far erasure got: every position of their
+	/// [`PatientRecords`] index below this one is sealed. Erasure is complete when it equals
+	/// [`RecordCount`].
+	#[pallet::storage]
+	pub type ErasedUpTo<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// For each patient, their record ids by position `0 .. RecordCount`, in anchoring order.
@@ -314,6 +356,15 @@ pub mod pallet {
 			/// The patient.
 			patient: T::AccountId,
 		},
+		/// An erasure step sealed records of a deregistered patient.
+		RecordsErased {
+			/// The deregistered patient.
+			patient: T::AccountId,
+			/// Records sealed by this step (records already sealed are not counted).
+			sealed: u32,
+			/// Records still to visit: zero when the erasure is complete.
+			remaining: u32,
+		},
 	}
 
 	#[pallet::error]
@@ -343,8 +394,12 @@ pub mod pallet {
 		RecordIdCollision,
 		/// The record nonce counter is exhausted.
 		RecordNonceOverflow,
-		/// The patient already has `MaxRecordsPerPatient` records.
+		/// The author already anchored `MaxRecordsPerAuthor` records for this patient.
 		TooManyRecords,
+		/// The patient has not deregistered: only a deregistered patient's records are erased.
+		PatientNotDeregistered,
+		/// Every record of the deregistered patient is already erased.
+		ErasureComplete,
 		/// The signer is not the record's patient.
 		NotRecordPatient,
 		/// The record is already sealed.
@@ -363,7 +418,8 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxLocatorLen::get() > 0, "MaxLocatorLen must be > 0");
-			assert!(T::MaxRecordsPerPatient::get() > 0, "MaxRecordsPerPatient must be > 0");
+			assert!(T::MaxRecordsPerAuthor::get() > 0, "MaxRecordsPerAuthor must be > 0");
+			assert!(T::MaxErasedPerCall::get() > 0, "MaxErasedPerCall must be > 0");
 			assert!(T::MaxBatchLeaves::get() > 0, "MaxBatchLeaves must be > 0");
 		}
 
@@ -393,8 +449,8 @@ pub mod pallet {
 		/// `MissingRole`; `PatientDeregistered`, `NotAPatient`; the consent pallet's
 		/// `NoConsent`, `CategoryNotCovered`, `WriteNotGranted`, `ConsentRevoked`,
 		/// `ConsentExpired`; `UnknownRecord`, `NotPatientsRecord`, `AlreadySuperseded`,
-		/// `RecordSealed`, `CategoryMismatch`, `NotRecordAuthor`; `TooManyRecords`,
-		/// `RecordNonceOverflow`, `RecordIdCollision`.
+		/// `RecordSealed`, `CategoryMismatch`, `NotRecordAuthor`; `TooManyRecords` (the
+		/// author's per-patient bound), `RecordNonceOverflow`, `RecordIdCollision`.
 		///
 		/// ## Complexity
 		/// O(1) storage accesses here, plus the consent check's
@@ -434,8 +490,10 @@ pub mod pallet {
 				)),
 				None => None,
 			};
+			let authored = AuthorRecordCount::<T>::get(&patient, &author);
+			ensure!(authored < T::MaxRecordsPerAuthor::get(), Error::<T>::TooManyRecords);
+			let next_authored = authored.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
 			let index = RecordCount::<T>::get(&patient);
-			ensure!(index < T::MaxRecordsPerPatient::get(), Error::<T>::TooManyRecords);
 			let next_count = index.checked_add(1).ok_or(Error::<T>::TooManyRecords)?;
 			let nonce = RecordNonce::<T>::get();
 			let next_nonce = nonce.checked_add(1).ok_or(Error::<T>::RecordNonceOverflow)?;
@@ -464,6 +522,7 @@ pub mod pallet {
 			Records::<T>::insert(record_id, record);
 			PatientRecords::<T>::insert(&patient, index, record_id);
 			RecordCount::<T>::insert(&patient, next_count);
+			AuthorRecordCount::<T>::insert(&patient, &author, next_authored);
 			RecordNonce::<T>::put(next_nonce);
 			Self::deposit_event(Event::RecordAnchored {
 				record_id,
@@ -575,6 +634,34 @@ pub mod pallet {
 			Self::deposit_event(Event::RecordSealed { record_id, patient });
 			Ok(())
 		}
+
+		/// Continue the erasure of a deregistered patient's records: seal the next
+		/// `MaxErasedPerCall` of them (in anchoring order). `deregister` already did the first
+		/// step; this finishes the erasure of a patient with more records than one step seals.
+		///
+		/// - `origin`: signed by anyone (it only completes what the patient asked for):
+		///   fee-less for the deregistered patient themself while records remain.
+		/// - `patient`: a deregistered patient.
+		///
+		/// Emits `RecordsErased`. Errors: `PatientNotDeregistered`, `ErasureComplete`.
+		///
+		/// ## Complexity
+		/// O(`MaxErasedPerCall`) record reads and writes.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::erase_records(T::MaxErasedPerCall::get()))]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, patient: &T::AccountId| -> bool {
+			frame_system::ensure_signed(origin.clone())
+				.is_ok_and(|who| who == *patient && Pallet::<T>::check_erase(patient).is_ok())
+		})]
+		pub fn erase_records(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			Self::check_erase(&patient)?;
+			let visited = Self::do_erase(&patient);
+			Ok(Some(T::WeightInfo::erase_records(visited)).into())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -628,6 +715,43 @@ pub mod pallet {
 			Ok(previous)
 		}
 
+		/// Every check of `erase_records`, without writing anything.
+		pub(crate) fn check_erase(patient: &T::AccountId) -> DispatchResult {
+			ensure!(T::Patients::is_deregistered(patient), Error::<T>::PatientNotDeregistered);
+			ensure!(
+				ErasedUpTo::<T>::get(patient) < RecordCount::<T>::get(patient),
+				Error::<T>::ErasureComplete
+			);
+			Ok(())
+		}
+
+		/// One erasure step for `patient`: seal up to `MaxErasedPerCall` records from where the
+		/// last step stopped. Emits `RecordsErased`; returns how many index positions it
+		/// visited (what its weight depends on).
+		pub(crate) fn do_erase(patient: &T::AccountId) -> u32 {
+			let count = RecordCount::<T>::get(patient);
+			let from = ErasedUpTo::<T>::get(patient);
+			let to = from.saturating_add(T::MaxErasedPerCall::get()).min(count);
+			let now = Self::now();
+			let mut sealed: u32 = 0;
+			for index in from..to {
+				let Some(id) = PatientRecords::<T>::get(patient, index) else { continue };
+				let Some(record) = Records::<T>::get(id) else { continue };
+				if record.is_sealed() {
+					continue;
+				}
+				Records::<T>::insert(id, Record { locator: None, sealed_at: Some(now), ..record });
+				sealed = sealed.saturating_add(1);
+			}
+			ErasedUpTo::<T>::insert(patient, to);
+			Self::deposit_event(Event::RecordsErased {
+				patient: patient.clone(),
+				sealed,
+				remaining: count.saturating_sub(to),
+			});
+			to.saturating_sub(from)
+		}
+
 		/// Every check of `seal_record`, without writing anything; returns the record.
 		pub(crate) fn check_seal(
 			who: &T::AccountId,
@@ -643,7 +767,7 @@ pub mod pallet {
 		/// [`RecordVerification`]). A sealed record still reports whether the hash matches.
 		///
 		/// ## Complexity
-		/// O(length of the version chain after the record), at most `MaxRecordsPerPatient`.
+		/// O(length of the version chain after the record), at most `MaxRecordsPerAuthor`.
 		pub fn verify_record(
 			record_id: RecordId,
 			content_hash: H256,
@@ -658,7 +782,9 @@ pub mod pallet {
 			RecordVerification {
 				known: true,
 				hash_matches: record.content_hash == content_hash,
-				sealed: record.is_sealed(),
+				// A deregistered patient's records count as sealed at once, even before every
+				// erasure step has run.
+				sealed: record.is_sealed() || T::Patients::is_deregistered(&record.patient),
 				superseded_by: record.superseded_by,
 				latest: Some(latest),
 				category: Some(record.category),
@@ -669,7 +795,8 @@ pub mod pallet {
 		}
 
 		/// The records reached from `from` by following `next` from `first`, in walk order,
-		/// at most `MaxRecordsPerPatient` of them (a chain holds records of one patient only).
+		/// at most `MaxRecordsPerAuthor` of them (a chain holds records of one patient and one
+		/// author only).
 		/// Stops at a missing record or when the walk comes back to `from`.
 		fn walk(
 			from: RecordId,
@@ -678,7 +805,7 @@ pub mod pallet {
 		) -> Vec<(RecordId, RecordOf<T>)> {
 			let mut out = Vec::new();
 			let mut cursor = first;
-			let limit = T::MaxRecordsPerPatient::get() as usize;
+			let limit = T::MaxRecordsPerAuthor::get() as usize;
 			while let Some(id) = cursor {
 				if id == from || out.len() >= limit {
 					break;
@@ -733,12 +860,21 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The patient's records with their ids, in anchoring order (for the runtime API).
+		/// One page of the patient's records with their ids, in anchoring order (for the
+		/// runtime API): positions `start ..` of the patient's index, at most `limit` of them
+		/// and never more than [`MAX_RECORDS_PAGE`]. A page shorter than asked is the last.
 		///
 		/// ## Complexity
-		/// O(`MaxRecordsPerPatient`).
-		pub fn records_of(patient: &T::AccountId) -> Vec<(RecordId, RecordInfoOf<T>)> {
-			(0..RecordCount::<T>::get(patient))
+		/// O(min(`limit`, [`MAX_RECORDS_PAGE`])).
+		pub fn records_of(
+			patient: &T::AccountId,
+			start: u32,
+			limit: u32,
+		) -> Vec<(RecordId, RecordInfoOf<T>)> {
+			let end = start
+				.saturating_add(limit.min(MAX_RECORDS_PAGE))
+				.min(RecordCount::<T>::get(patient));
+			(start..end)
 				.filter_map(|index| PatientRecords::<T>::get(patient, index))
 				.filter_map(|id| Records::<T>::get(id).map(|r| (id, Self::info(r))))
 				.collect()
@@ -748,7 +884,7 @@ pub mod pallet {
 		/// empty for an unknown record (for the runtime API).
 		///
 		/// ## Complexity
-		/// O(chain length), at most 2 × `MaxRecordsPerPatient` reads.
+		/// O(chain length), at most 2 × `MaxRecordsPerAuthor` reads.
 		pub fn record_history(record_id: RecordId) -> Vec<(RecordId, RecordInfoOf<T>)> {
 			let Some(record) = Records::<T>::get(record_id) else { return Vec::new() };
 			let older = Self::walk(record_id, record.supersedes, |r| r.supersedes);
@@ -767,14 +903,21 @@ pub mod pallet {
 			Batches::<T>::get(batch_id)
 		}
 
-		/// A stored record as the runtime API returns it.
+		/// A stored record as the runtime API returns it: without a locator if the patient
+		/// deregistered (whether or not the erasure steps have reached this record yet).
 		fn info(record: RecordOf<T>) -> RecordInfoOf<T> {
-			record.map_locator(|locator| locator.into_inner())
+			let erased = T::Patients::is_deregistered(&record.patient);
+			let mut info = record.map_locator(|locator| locator.into_inner());
+			if erased {
+				info.locator = None;
+			}
+			info
 		}
 
 		/// Check the pallet's invariants:
 		/// - each patient's index holds exactly positions `0 .. RecordCount` (within
-		///   `MaxRecordsPerPatient`), each naming a stored record of that patient, and every
+		///   `MaxRecordsPerAuthor` per author, the per-author counts adding up), each naming a
+		///   stored record of that patient (sealed below the erasure cursor), and every
 		///   stored record is indexed exactly once (no orphans);
 		/// - there are at most `RecordNonce` records;
 		/// - a record is sealed exactly when its locator is gone; a stored locator is
@@ -786,15 +929,26 @@ pub mod pallet {
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let mut indexed: u64 = 0;
 			for (patient, count) in RecordCount::<T>::iter() {
-				ensure!(
-					count <= T::MaxRecordsPerPatient::get(),
-					"more records than MaxRecordsPerPatient"
-				);
+				let mut by_authors: u32 = 0;
+				for (_, authored) in AuthorRecordCount::<T>::iter_prefix(&patient) {
+					ensure!(
+						authored <= T::MaxRecordsPerAuthor::get(),
+						"more records than MaxRecordsPerAuthor"
+					);
+					by_authors = by_authors.saturating_add(authored);
+				}
+				ensure!(by_authors == count, "per-author counts do not add up to RecordCount");
+				let erased_up_to = ErasedUpTo::<T>::get(&patient);
+				ensure!(erased_up_to <= count, "erasure beyond the index");
 				for index in 0..count {
 					let id = PatientRecords::<T>::get(&patient, index)
 						.ok_or("index position below RecordCount is empty")?;
 					let record = Records::<T>::get(id).ok_or("indexed record not stored")?;
 					ensure!(record.patient == patient, "record indexed for another patient");
+					ensure!(
+						index >= erased_up_to || record.is_sealed(),
+						"a record below the erasure cursor is not sealed"
+					);
 					indexed = indexed.saturating_add(1);
 				}
 			}
@@ -846,5 +1000,54 @@ pub mod pallet {
 			}
 			Ok(())
 		}
+	}
+}
+
+impl<T: Config> PatientErasure<T::AccountId> for Pallet<T> {
+	/// The first erasure step, run inside `deregister`: seal up to `MaxErasedPerCall` of the
+	/// patient's records.
+	fn on_patient_deregistered(patient: &T::AccountId) -> sp_runtime::Weight {
+		T::WeightInfo::erase_records(Self::do_erase(patient))
+	}
+
+	fn max_erasure_weight() -> sp_runtime::Weight {
+		T::WeightInfo::erase_records(T::MaxErasedPerCall::get())
+	}
+}
+
+impl<T: Config> RecordRegistry<T::AccountId, RecordId> for Pallet<T> {
+	fn record_subject(record_id: &RecordId) -> Option<(T::AccountId, RecordCategory)> {
+		Records::<T>::get(record_id).map(|record| (record.patient, record.category))
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn anchor_for_benchmarks(patient: &T::AccountId, category: RecordCategory) -> RecordId {
+		let nonce = RecordNonce::<T>::get();
+		let content_hash = H256::repeat_byte(0xbe);
+		let record_id = Self::derive_record_id(patient, &content_hash, nonce);
+		let index = RecordCount::<T>::get(patient);
+		Records::<T>::insert(
+			record_id,
+			Record {
+				patient: patient.clone(),
+				category,
+				content_hash,
+				locator: Some(frame_support::BoundedVec::truncate_from(alloc::vec![b'l'; 1])),
+				author: None,
+				anchored_by: patient.clone(),
+				anchored_at: Self::now(),
+				block: frame_system::Pallet::<T>::block_number(),
+				supersedes: None,
+				superseded_by: None,
+				sealed_at: None,
+			},
+		);
+		PatientRecords::<T>::insert(patient, index, record_id);
+		RecordCount::<T>::insert(patient, index.saturating_add(1));
+		AuthorRecordCount::<T>::mutate(patient, None::<T::AccountId>, |n| {
+			*n = n.saturating_add(1)
+		});
+		RecordNonce::<T>::put(nonce.saturating_add(1));
+		record_id
 	}
 }

@@ -69,17 +69,25 @@ pub const MAX_CONSENTS: u32 = 8;
 impl pallet_consent::Config for Test {
 	type Roles = Consortium;
 	type Patients = MockPatients;
+	// The real record registry: logged reads must name this pallet's records.
+	type Records = HealthRecords;
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<4>;
 	type BreakGlassDuration = ConstU64<{ 24 * 60 * 60 * 1000 }>;
+	type AuditRetention = ConstU64<{ 7 * 24 * 60 * 60 * 1000 }>;
+	type MaxEmergencyConsentsKept = ConstU32<8>;
+	type MaxEmergencyAccessesPerWindow = ConstU32<3>;
+	type EmergencyWindow = ConstU64<10>;
 	type WeightInfo = ();
 }
 
 /// The longest locator in tests.
 pub const MAX_LOCATOR: u32 = 16;
-/// The most records per patient in tests.
+/// The most records per patient and author in tests.
 pub const MAX_RECORDS: u32 = 5;
+/// The most records one erasure step seals in tests.
+pub const MAX_ERASED: u32 = 3;
 /// The most leaves per batch in tests.
 pub const MAX_LEAVES: u32 = 1_000_000;
 
@@ -89,7 +97,8 @@ impl pallet_health_records::Config for Test {
 	type Consents = Consent;
 	type Time = Timestamp;
 	type MaxLocatorLen = ConstU32<MAX_LOCATOR>;
-	type MaxRecordsPerPatient = ConstU32<MAX_RECORDS>;
+	type MaxRecordsPerAuthor = ConstU32<MAX_RECORDS>;
+	type MaxErasedPerCall = ConstU32<MAX_ERASED>;
 	type MaxBatchLeaves = ConstU32<MAX_LEAVES>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -23,8 +23,10 @@ sp_api::decl_runtime_apis! {
 		/// Whether `leaf_hash` (a document's content hash) is leaf `leaf_index` of batch
 		/// `batch_id` by `proof` (sibling hashes, bottom up; exact rules in the pallet docs).
 		fn verify_inclusion(batch_id: BatchId, leaf_hash: H256, proof: Vec<H256>, leaf_index: u32) -> bool;
-		/// The patient's records, in anchoring order (a sealed record has no locator).
-		fn records_of(patient: AccountId) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)>;
+		/// One page of the patient's records, in anchoring order: positions `start ..`, at
+		/// most `limit` and never more than 256 (`MAX_RECORDS_PAGE`); a shorter page is the
+		/// last. A sealed record, and every record of a deregistered patient, has no locator.
+		fn records_of(patient: AccountId, start: u32, limit: u32) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)>;
 		/// The version chain `record_id` belongs to, oldest first; empty if unknown.
 		fn record_history(record_id: RecordId) -> Vec<(RecordId, RecordInfo<AccountId, BlockNumber>)>;
 		/// The batch with this id, if any.

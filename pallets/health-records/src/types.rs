@@ -20,6 +20,10 @@ pub const RECORD_ID_DOMAIN: &[u8] = b"medchain/record";
 /// 32 levels deep, so no valid proof is longer; longer proofs are rejected before any hashing.
 pub const MAX_PROOF_ITEMS: u32 = 32;
 
+/// The most records one page of [`crate::Pallet::records_of`] returns (a record is at most
+/// ~0.5 KB encoded, so a page stays under ~130 KB).
+pub const MAX_RECORDS_PAGE: u32 = 256;
+
 /// One anchored document: its hash, where it lives off chain (until sealed), who wrote it
 /// and when, and its place in a version chain.
 ///

@@ -43,6 +43,7 @@ pub trait WeightInfo {
 	fn anchor_record() -> Weight;
 	fn anchor_batch() -> Weight;
 	fn seal_record() -> Weight;
+	fn erase_records(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_health_records` using the runtime's database weights.
@@ -125,6 +126,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Provisional: regenerate with `scripts/benchmark.sh` (it benchmarks `erase_records`).
+	/// Per record: the index entry and the record read, the record written (`seal_record`'s
+	/// measured execution time each), plus the identity check and the cursor.
+	/// Storage: `PatientIdentity::Tombstones` (r:1 w:0)
+	/// Storage: `HealthRecords::RecordCount` (r:1 w:0)
+	/// Storage: `HealthRecords::ErasedUpTo` (r:1 w:1)
+	/// Storage: `HealthRecords::PatientRecords` (r:n w:0)
+	/// Storage: `HealthRecords::Records` (r:n w:n)
+	/// The range of component `n` is `[0, 512]`.
+	fn erase_records(n: u32, ) -> Weight {
+		Weight::from_parts(20_000_000, 3_593)
+			.saturating_add(Weight::from_parts(25_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 5_550).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -143,5 +162,23 @@ impl WeightInfo for () {
 		Weight::from_parts(100_819_000, 4095)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// Provisional: regenerate with `scripts/benchmark.sh` (it benchmarks `erase_records`).
+	/// Per record: the index entry and the record read, the record written (`seal_record`'s
+	/// measured execution time each), plus the identity check and the cursor.
+	/// Storage: `PatientIdentity::Tombstones` (r:1 w:0)
+	/// Storage: `HealthRecords::RecordCount` (r:1 w:0)
+	/// Storage: `HealthRecords::ErasedUpTo` (r:1 w:1)
+	/// Storage: `HealthRecords::PatientRecords` (r:n w:0)
+	/// Storage: `HealthRecords::Records` (r:n w:n)
+	/// The range of component `n` is `[0, 512]`.
+	fn erase_records(n: u32, ) -> Weight {
+		Weight::from_parts(20_000_000, 3_593)
+			.saturating_add(Weight::from_parts(25_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 5_550).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 }

@@ -28,26 +28,37 @@
 //!   patient, one per organization. Rotating the commitment clears them, since they vouched
 //!   for the old one.
 //! - **Tombstone**: what is left after `deregister`: the block number of the erasure, under
-//!   the account. The commitment, attestations and fee-less call counter are deleted. A
-//!   tombstoned account can never register again (it would otherwise silently become someone
-//!   else while old consents and record anchors still name it), and other pallets refuse new
-//!   data for it ([`medchain_primitives::PatientRegistry::is_deregistered`]).
-//! - **Fee-less call**: `rotate_commitment` and `deregister` are free for a registered
+//!   the account. The commitment, attestations and fee-less call counter are deleted, and
+//!   the runtime's erasure handlers ([`Config::Erasure`]: the health-records pallet seals the
+//!   patient's records) run inside the same call. A tombstoned account can never register
+//!   again (it would otherwise silently become someone else while old consents and record
+//!   anchors still name it), and other pallets refuse new data for it
+//!   ([`medchain_primitives::PatientRegistry::is_deregistered`]). The account keeps its
+//!   sufficient reference for ever: it is never reaped, so its nonce never restarts at 0
+//!   (which would let old immortal transactions be replayed) and the patient's key can still
+//!   sign what erasure may still need (e.g. `HealthRecords::erase_records`, fee-less).
+//! - **Fee-less call**: `rotate_commitment` and `deregister` are free for an *attested*
 //!   patient (`#[pallet::feeless_if]`, honoured by the runtime's
 //!   `pallet_skip_feeless_payment::SkipCheckIfFeeless` wrapped around
 //!   `ChargeTransactionPayment`), so a patient never needs tokens. Other pallets (consent)
 //!   mark their patient calls the same way.
+//! - **Attested patient**: a registered patient whom a Provider onboarded or attested (for
+//!   the current commitment). Only attested patients get fee-less calls: a patient who
+//!   registered with their own key and was never seen by a Provider pays fees like anyone
+//!   else, so a holder of tokens cannot mint free service by registering many accounts
+//!   (each sybil would need a Provider to vouch for it, and Providers are accountable
+//!   members).
 //!
 //! ## Rate limit of fee-less calls
 //!
 //! Blocks are cut into windows of `RateLimitWindow` blocks (window = `block_number /
-//! RateLimitWindow`). In each window a registered patient has `FreeCallsPerWindow` fee-less
+//! RateLimitWindow`). In each window an attested patient has `FreeCallsPerWindow` fee-less
 //! calls, across every pallet that uses [`medchain_primitives::PatientRegistry`]:
 //! `has_free_quota` says whether one is left, `note_free_call` uses one. The counter resets
 //! when a new window starts. A patient over the limit is not refused: their call is simply
 //! charged like anyone else's, so a key without balance cannot submit more until the next
-//! window. Unregistered accounts get no fee-less calls; `register_patient` itself always
-//! pays (a patient without tokens is onboarded by a Provider instead).
+//! window. Unregistered and unattested accounts get no fee-less calls; `register_patient`
+//! itself always pays (a patient without tokens is onboarded by a Provider instead).
 //!
 //! Each pallet's `feeless_if` closure only returns `true` when the call will also succeed
 //! (quota left *and* the call's own checks pass, e.g. a new commitment that differs from the
@@ -58,10 +69,17 @@
 //!
 //! - A registered patient's account is kept alive by a *sufficient* reference
 //!   (`frame_system::inc_sufficients`) so that a patient with zero balance still passes
-//!   `CheckNonce` and can send fee-less calls. Deregistering drops it again.
+//!   `CheckNonce` and can send fee-less calls. Deregistering keeps it (see Tombstone).
 //! - Provider organizations are trusted to onboard and attest only patients they have seen:
 //!   the consortium can suspend a Provider that does not, and a suspended Provider can
-//!   neither onboard nor attest.
+//!   neither onboard nor attest. `onboard_patient` does not need the patient key's
+//!   signature: the front desk registers the account the patient shows (a QR code of the
+//!   wallet's address). A Provider could therefore register an account its owner did not
+//!   mean to register; the owner can then rotate the commitment or deregister, and the
+//!   `onboarded_by` field names the Provider to the consortium.
+//! - Guardian proxies and recovery friend groups need deposits (`pallet-proxy`,
+//!   `pallet-recovery`): a zero-balance patient must be given the deposit (e.g. by the
+//!   onboarding hospital's patient office) before appointing a guardian or friends.
 //! - Guardians act for a patient through `pallet-proxy`; lost keys are recovered with
 //!   `pallet-recovery`. Neither needs anything from this pallet.
 //!
@@ -91,7 +109,7 @@ pub use weights::WeightInfo;
 
 use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
-use medchain_primitives::PatientRegistry;
+use medchain_primitives::{PatientErasure, PatientRegistry};
 use sp_core::H256;
 use sp_runtime::traits::{BlakeTwo256, CheckedDiv, Hash, Zero};
 
@@ -195,6 +213,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type RateLimitWindow: Get<BlockNumberFor<Self>>;
 
+		/// What other pallets erase when a patient deregisters (the health-records pallet
+		/// seals the patient's records); run inside `deregister`, its worst-case weight
+		/// charged there.
+		type Erasure: PatientErasure<Self::AccountId>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -227,17 +250,19 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Patients registered from genesis (dev and test chains): `(account, commitment)`.
-		pub patients: Vec<(T::AccountId, H256)>,
+		/// Patients registered from genesis (dev and test chains): `(account, commitment,
+		/// onboarding Provider)`. A patient onboarded by a Provider is attested (fee-less
+		/// calls); `None` is a self-registered, unattested patient.
+		pub patients: Vec<(T::AccountId, H256, Option<T::AccountId>)>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			for (patient, commitment) in &self.patients {
+			for (patient, commitment, onboarded_by) in &self.patients {
 				// Genesis is built by the node operator: a bad preset must stop the chain
 				// from starting rather than start it without the patient.
-				Pallet::<T>::do_register(patient, *commitment, None)
+				Pallet::<T>::do_register(patient, *commitment, onboarded_by.clone())
 					.expect("invalid genesis patient");
 			}
 		}
@@ -414,32 +439,39 @@ pub mod pallet {
 		/// Deregister the signer (right to erasure): the commitment, the attestations and
 		/// the fee-less call counter are deleted; a tombstone with the current block number
 		/// remains, so the account can never register again and other pallets refuse new
-		/// data for it. Record hashes anchored before stay verifiable.
+		/// data for it. In the same call the runtime's erasure handlers run
+		/// ([`Config::Erasure`]: the patient's records are sealed, up to the handler's bound
+		/// per call; every query hides their locators at once). Record hashes anchored before
+		/// stay verifiable. The account is never reaped (see the crate docs).
 		///
-		/// Fee-less for a registered patient with free calls left in the current window;
+		/// Fee-less for an attested patient with free calls left in the current window;
 		/// charged otherwise. (The call counter is erased with the rest, so nothing is noted.)
 		///
-		/// - `origin`: signed by the patient.
+		/// - `origin`: signed by the patient's own key (a guardian proxy may not deregister).
 		///
-		/// Emits `PatientDeregistered`. Errors: `PatientDeregistered`, `NotRegistered`.
+		/// Emits `PatientDeregistered` (after the handlers' events). Errors:
+		/// `PatientDeregistered`, `NotRegistered`.
 		///
 		/// ## Complexity
-		/// O(1).
+		/// O(1) here plus the erasure handlers' bounded work.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::deregister())]
+		#[pallet::weight(
+			T::WeightInfo::deregister().saturating_add(T::Erasure::max_erasure_weight())
+		)]
 		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool {
 			origin.as_signer().is_some_and(Pallet::<T>::has_free_quota)
 		})]
-		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
+		pub fn deregister(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let patient = ensure_signed(origin)?;
 			Self::ensure_registered(&patient)?;
 			Patients::<T>::remove(&patient);
 			FreeCalls::<T>::remove(&patient);
 			Tombstones::<T>::insert(&patient, frame_system::Pallet::<T>::block_number());
 			PatientCount::<T>::mutate(|count| *count = count.saturating_sub(1));
-			frame_system::Pallet::<T>::dec_sufficients(&patient);
+			// The sufficient reference taken at registration stays: see the crate docs.
+			let erasure = T::Erasure::on_patient_deregistered(&patient);
 			Self::deposit_event(Event::PatientDeregistered { patient });
-			Ok(())
+			Ok(Some(T::WeightInfo::deregister().saturating_add(erasure)).into())
 		}
 	}
 
@@ -493,7 +525,7 @@ pub mod pallet {
 		/// Check the pallet's invariants:
 		/// - no account is both a registered patient and tombstoned;
 		/// - every commitment is non-zero and every attestation list is free of duplicates;
-		/// - every registered patient's account holds a sufficient reference;
+		/// - every registered or tombstoned patient's account holds a sufficient reference;
 		/// - fee-less call counters exist only for registered patients;
 		/// - `PatientCount` equals the number of registered patients.
 		///
@@ -517,6 +549,12 @@ pub mod pallet {
 					"a patient account has no sufficient reference"
 				);
 			}
+			for (who, _) in Tombstones::<T>::iter() {
+				ensure!(
+					frame_system::Pallet::<T>::sufficients(&who) > 0,
+					"a tombstoned account has no sufficient reference"
+				);
+			}
 			for (who, _) in FreeCalls::<T>::iter() {
 				ensure!(Patients::<T>::contains_key(&who), "free-call counter of a non-patient");
 			}
@@ -535,8 +573,10 @@ impl<T: Config> PatientRegistry<T::AccountId> for Pallet<T> {
 		Tombstones::<T>::contains_key(who)
 	}
 
+	/// Only attested patients (onboarded by a Provider, or attested by one for their current
+	/// commitment) get fee-less calls.
 	fn has_free_quota(who: &T::AccountId) -> bool {
-		Patients::<T>::contains_key(who)
+		Patients::<T>::get(who).is_some_and(|record| record.is_attested())
 			&& !Tombstones::<T>::contains_key(who)
 			&& Self::free_calls_used(who) < T::FreeCallsPerWindow::get()
 	}
@@ -557,8 +597,20 @@ impl<T: Config> PatientRegistry<T::AccountId> for Pallet<T> {
 		});
 	}
 
+	/// Registered as if onboarded (an attested patient, with fee-less calls), by the
+	/// benchmark account `onboarding provider`.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_for_benchmarks(who: &T::AccountId) {
-		let _ = Self::do_register(who, H256::repeat_byte(0xbe), None);
+		let provider = frame_benchmarking::account("onboarding provider", 0, 0);
+		let _ = Self::do_register(who, H256::repeat_byte(0xbe), Some(provider));
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn deregister_for_benchmarks(who: &T::AccountId) {
+		if Patients::<T>::take(who).is_some() {
+			FreeCalls::<T>::remove(who);
+			Tombstones::<T>::insert(who, frame_system::Pallet::<T>::block_number());
+			PatientCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+		}
 	}
 }

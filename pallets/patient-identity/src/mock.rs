@@ -67,6 +67,7 @@ impl pallet_patient_identity::Config for Test {
 	type MaxAttestations = ConstU32<MAX_ATTESTATIONS>;
 	type FreeCallsPerWindow = ConstU32<FREE_CALLS>;
 	type RateLimitWindow = ConstU64<WINDOW>;
+	type Erasure = ();
 	type WeightInfo = ();
 }
 
@@ -105,7 +106,7 @@ pub fn alice_commitment() -> H256 {
 /// Builds test externalities with organizations and patients registered at genesis.
 pub struct ExtBuilder {
 	organizations: Vec<(AccountId, Vec<u8>, u16, Vec<AccountId>)>,
-	patients: Vec<(AccountId, H256)>,
+	patients: Vec<(AccountId, H256, Option<AccountId>)>,
 }
 
 impl Default for ExtBuilder {
@@ -117,7 +118,8 @@ impl Default for ExtBuilder {
 				(LAB, b"City Lab".to_vec(), Role::Provider.bit(), vec![]),
 				(PHARMACY, b"Riverside Pharmacy".to_vec(), Role::Pharmacy.bit(), vec![PHARMACIST]),
 			],
-			patients: vec![(ALICE, alice_commitment())],
+			// Onboarded by the hospital: an attested patient with fee-less calls.
+			patients: vec![(ALICE, alice_commitment(), Some(HOSPITAL))],
 		}
 	}
 }
@@ -128,9 +130,14 @@ impl ExtBuilder {
 		Self { organizations: vec![], patients: vec![] }
 	}
 
-	/// Register a patient at genesis.
-	pub fn with_patient(mut self, patient: AccountId, commitment: H256) -> Self {
-		self.patients.push((patient, commitment));
+	/// Register a patient at genesis, onboarded by `onboarded_by` (or self-registered).
+	pub fn with_patient(
+		mut self,
+		patient: AccountId,
+		commitment: H256,
+		onboarded_by: Option<AccountId>,
+	) -> Self {
+		self.patients.push((patient, commitment, onboarded_by));
 		self
 	}
 

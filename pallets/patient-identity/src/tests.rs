@@ -66,7 +66,7 @@ mod genesis {
 				Some(PatientRecord {
 					commitment: alice_commitment(),
 					registered_at: 0,
-					onboarded_by: None,
+					onboarded_by: Some(HOSPITAL),
 					attestations: BoundedVec::new(),
 				})
 			);
@@ -78,13 +78,13 @@ mod genesis {
 	#[test]
 	#[should_panic(expected = "invalid genesis patient")]
 	fn rejects_a_duplicate_patient() {
-		ExtBuilder::default().with_patient(ALICE, bob_commitment()).build();
+		ExtBuilder::default().with_patient(ALICE, bob_commitment(), None).build();
 	}
 
 	#[test]
 	#[should_panic(expected = "invalid genesis patient")]
 	fn rejects_a_zero_commitment() {
-		ExtBuilder::empty().with_patient(BOB, H256::zero()).build();
+		ExtBuilder::empty().with_patient(BOB, H256::zero(), None).build();
 	}
 
 	#[test]
@@ -470,7 +470,7 @@ mod rotate_commitment {
 				Some(PatientRecord {
 					commitment: new_alice_commitment(),
 					registered_at: 0,
-					onboarded_by: None,
+					onboarded_by: Some(HOSPITAL),
 					attestations: BoundedVec::new(),
 				})
 			);
@@ -559,8 +559,9 @@ mod deregister {
 			assert!(!FreeCalls::<Test>::contains_key(ALICE));
 			assert_eq!(Tombstones::<Test>::get(ALICE), Some(42));
 			assert_eq!(PatientCount::<Test>::get(), 0);
-			// The sufficient reference taken at registration is dropped again.
-			assert_eq!(System::sufficients(&ALICE), 0);
+			// The sufficient reference taken at registration stays: the account is never
+			// reaped, so its nonce is kept and its key can still sign erasure calls.
+			assert_eq!(System::sufficients(&ALICE), 1);
 			assert!(!PatientIdentity::is_registered(&ALICE));
 			assert!(PatientIdentity::is_deregistered(&ALICE));
 			assert!(!PatientIdentity::verify_commitment(&ALICE, new_alice_commitment()));
@@ -607,6 +608,39 @@ mod deregister {
 
 mod rate_limit {
 	use super::*;
+
+	#[test]
+	fn only_attested_patients_get_free_calls() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Self-registered: a patient, but nobody vouched for them.
+			register_bob();
+			assert!(PatientIdentity::is_registered(&BOB));
+			assert!(!PatientIdentity::has_free_quota(&BOB));
+			assert!(!deregister_call().is_feeless(&signed(BOB)));
+			assert!(!rotate_call(new_alice_commitment()).is_feeless(&signed(BOB)));
+			// A Provider's attestation makes them an attested patient ...
+			assert_ok!(PatientIdentity::attest_patient(signed(NURSE), BOB));
+			assert!(PatientIdentity::has_free_quota(&BOB));
+			assert!(deregister_call().is_feeless(&signed(BOB)));
+			// ... for the commitment it vouched for: rotating clears the attestation.
+			assert_ok!(PatientIdentity::rotate_commitment(signed(BOB), new_alice_commitment()));
+			assert!(!PatientIdentity::has_free_quota(&BOB));
+			// An onboarded patient stays attested across rotations.
+			assert_ok!(PatientIdentity::rotate_commitment(signed(ALICE), new_alice_commitment()));
+			assert!(PatientIdentity::has_free_quota(&ALICE));
+		});
+	}
+
+	#[test]
+	fn a_deregistered_account_is_never_reaped() {
+		ExtBuilder::default().build_and_execute(|| {
+			// The mock has no balances: only the sufficient reference keeps ALICE's account.
+			frame_system::Pallet::<Test>::inc_account_nonce(ALICE);
+			erase_alice();
+			assert!(frame_system::Account::<Test>::contains_key(ALICE));
+			assert_eq!(System::account_nonce(ALICE), 1);
+		});
+	}
 
 	#[test]
 	fn unregistered_accounts_have_no_free_calls() {

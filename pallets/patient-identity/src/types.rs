@@ -26,6 +26,16 @@ pub struct PatientRecord<AccountId, BlockNumber, Attestations> {
 	pub attestations: Attestations,
 }
 
+impl<AccountId, BlockNumber, Bound>
+	PatientRecord<AccountId, BlockNumber, frame_support::BoundedVec<AccountId, Bound>>
+{
+	/// Whether a Provider vouched for this patient: onboarded them, or attested the identity
+	/// behind the current commitment. Only attested patients get fee-less calls.
+	pub fn is_attested(&self) -> bool {
+		self.onboarded_by.is_some() || !self.attestations.is_empty()
+	}
+}
+
 /// How many fee-less calls a patient made in one rate-limit window.
 #[derive(
 	Clone,

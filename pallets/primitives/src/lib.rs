@@ -8,7 +8,9 @@
 //! - [`PatientRegistry`]: is this account a registered (or erased) patient? Implemented by
 //!   `pallet-patient-identity`;
 //! - [`ConsentChecker`]: may this organization read or write this patient's data of this
-//!   category for this purpose now? Implemented by `pallet-consent`.
+//!   category for this purpose now? Implemented by `pallet-consent`;
+//! - [`RecordRegistry`]: which patient and category does this anchored record belong to?
+//!   Implemented by `pallet-health-records`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -177,6 +179,11 @@ pub trait PatientRegistry<AccountId> {
 	/// Make `who` a registered patient. Only for benchmarks and tests of other pallets.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_for_benchmarks(who: &AccountId);
+
+	/// Tombstone the registered patient `who` (without running any erasure handler). Only
+	/// for benchmarks of other pallets.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn deregister_for_benchmarks(who: &AccountId);
 }
 
 /// The consent checks other pallets ask, as `pallet-consent` answers them.
@@ -211,6 +218,41 @@ pub trait ConsentChecker<AccountId> {
 		grantee: &AccountId,
 		purpose: Purpose,
 	) -> Result<ConsentId, DispatchError>;
+}
+
+/// What a pallet that holds data about patients does when a patient deregisters (right to
+/// erasure). `pallet-patient-identity` calls it from `deregister`, inside the same call, and
+/// charges its worst-case weight; `pallet-health-records` erases the patient's locators.
+pub trait PatientErasure<AccountId> {
+	/// Erase what this pallet holds about `patient`, who has just deregistered, up to the
+	/// handler's own bound per call; returns the weight actually used.
+	fn on_patient_deregistered(patient: &AccountId) -> sp_runtime::Weight;
+
+	/// The most weight [`Self::on_patient_deregistered`] can use in one call.
+	fn max_erasure_weight() -> sp_runtime::Weight;
+}
+
+impl<AccountId> PatientErasure<AccountId> for () {
+	fn on_patient_deregistered(_: &AccountId) -> sp_runtime::Weight {
+		sp_runtime::Weight::zero()
+	}
+
+	fn max_erasure_weight() -> sp_runtime::Weight {
+		sp_runtime::Weight::zero()
+	}
+}
+
+/// What other pallets may ask about an anchored health record, as `pallet-health-records`
+/// answers it (e.g. `pallet-consent` checks that a logged read names a real record of that
+/// patient and category, rather than taking both on trust).
+pub trait RecordRegistry<AccountId, RecordId> {
+	/// The patient and category of record `record_id`, if such a record is anchored.
+	fn record_subject(record_id: &RecordId) -> Option<(AccountId, RecordCategory)>;
+
+	/// Anchor a record of `patient` in `category` and return its id. Only for benchmarks of
+	/// other pallets.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn anchor_for_benchmarks(patient: &AccountId, category: RecordCategory) -> RecordId;
 }
 
 /// How many sibling hashes a `binary-merkle-tree` inclusion proof for leaf `leaf_index` of a

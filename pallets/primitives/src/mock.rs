@@ -78,4 +78,44 @@ impl PatientRegistry<AccountId> for MockPatients {
 	fn register_for_benchmarks(who: &AccountId) {
 		MockPatients::register(*who, 100);
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn deregister_for_benchmarks(who: &AccountId) {
+		MockPatients::deregister(*who);
+	}
+}
+
+/// The record id type of the mock runtimes (as `pallet-health-records`' `RecordId`).
+pub type MockRecordId = sp_runtime::testing::H256;
+
+/// The mock record registry's state: record id → (patient, category).
+#[frame_support::storage_alias]
+pub type RecordSubjects = StorageMap<
+	MockHealthRecords,
+	Blake2_128Concat,
+	MockRecordId,
+	(AccountId, crate::RecordCategory),
+>;
+
+/// A storage-backed [`crate::RecordRegistry`] for tests: records exist once `anchor`ed.
+pub struct MockRecords;
+
+impl MockRecords {
+	/// Pretend record `id` of `patient` in `category` was anchored.
+	pub fn anchor(id: MockRecordId, patient: AccountId, category: crate::RecordCategory) {
+		RecordSubjects::insert(id, (patient, category));
+	}
+}
+
+impl crate::RecordRegistry<AccountId, MockRecordId> for MockRecords {
+	fn record_subject(record_id: &MockRecordId) -> Option<(AccountId, crate::RecordCategory)> {
+		RecordSubjects::get(record_id)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn anchor_for_benchmarks(patient: &AccountId, category: crate::RecordCategory) -> MockRecordId {
+		let id = MockRecordId::repeat_byte(0xbe);
+		MockRecords::anchor(id, *patient, category);
+		id
+	}
 }

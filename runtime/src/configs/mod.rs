@@ -9,21 +9,23 @@ use frame_support::{
 		LinearStoragePrice, VariantCountOf,
 	},
 	weights::{
-		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
+		constants::{ExtrinsicBaseWeight, RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		ConstantMultiplier, Weight, WeightToFeeCoefficient, WeightToFeeCoefficients,
+		WeightToFeePolynomial,
 	},
 };
 use frame_system::{limits::BlockWeights, EnsureRoot};
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
 	traits::{BlakeTwo256, One},
-	Perbill,
+	FixedPointNumber, Perbill, Perquintill,
 };
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Consent, Consortium, Hash, Nonce,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Consent, Consortium, Hash,
+	HealthRecords, Nonce,
 	OriginCaller, PalletInfo, PatientIdentity, ProxyType, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, Timestamp,
 	EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
@@ -46,7 +48,10 @@ parameter_types! {
 		.max_length(5 * 1024 * 1024)
 		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
 		.build();
-	pub const SS58Prefix: u8 = 42;
+	/// MedChain's own address format (addresses start with a prefix of their own, so a
+	/// MedChain address is never mistaken for one on another Substrate chain); the node's
+	/// chain specs announce the same `ss58Format` to wallets.
+	pub const SS58Prefix: u16 = MEDCHAIN_SS58_PREFIX;
 }
 
 /// Defaults from `SolochainDefaultConfig`, overridden where MedChain differs.
@@ -109,17 +114,60 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
-parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+/// MedChain's SS58 address prefix (see `SS58Prefix`).
+pub const MEDCHAIN_SS58_PREFIX: u16 = 4242;
+
+/// The fee for weight: one `ExtrinsicBaseWeight` (the cost of an empty extrinsic, ~125 µs)
+/// costs 0.1 milli-MED, linearly in the call's weight. The fee multiplier (below) scales it
+/// with congestion.
+pub struct WeightToFee;
+impl WeightToFeePolynomial for WeightToFee {
+	type Balance = Balance;
+	fn polynomial() -> WeightToFeeCoefficients<Self::Balance> {
+		let fee_per_base_extrinsic: Balance = MILLI_UNIT / 10;
+		let base = Balance::from(ExtrinsicBaseWeight::get().ref_time()).max(1);
+		let mut coefficients = WeightToFeeCoefficients::new();
+		coefficients.push(WeightToFeeCoefficient {
+			degree: 1,
+			negative: false,
+			coeff_frac: Perbill::from_rational(fee_per_base_extrinsic % base, base),
+			coeff_integer: fee_per_base_extrinsic / base,
+		});
+		coefficients
+	}
 }
 
+parameter_types! {
+	/// The fee per byte of an extrinsic: 1 micro-MED, so a 200-byte call pays 0.2 milli-MED
+	/// and filling a block's 3.75 MiB of normal-class length costs ~3.9 MED (not 0.04 MED as
+	/// with one planck per byte), before the congestion multiplier.
+	pub const TransactionByteFee: Balance = MICRO_UNIT;
+	/// Congestion pricing (`TargetedFeeAdjustment`, as on Polkadot): blocks fuller than 25 %
+	/// of their normal-class weight raise the fee multiplier, emptier blocks lower it ...
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// ... by up to ~0.0075 % per block per percent of deviation (Polkadot's variable) ...
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(75, 1_000_000);
+	/// ... never below the base fee ...
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	/// ... and at most 100,000 × the base fee.
+	pub MaximumMultiplier: Multiplier = Multiplier::saturating_from_integer(100_000);
+}
+
+/// Fees: `WeightToFee` + `TransactionByteFee` × length, times the congestion multiplier, plus
+/// the tip. Fee-less patient calls pay none of it (see `crate::feeless`).
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightToFee = WeightToFee;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate = TargetedFeeAdjustment<
+		Self,
+		TargetBlockFullness,
+		AdjustmentVariable,
+		MinimumMultiplier,
+		MaximumMultiplier,
+	>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
@@ -239,6 +287,8 @@ impl pallet_patient_identity::Config for Runtime {
 	type MaxAttestations = MaxAttestations;
 	type FreeCallsPerWindow = FreeCallsPerWindow;
 	type RateLimitWindow = RateLimitWindow;
+	/// Deregistration seals the patient's records in the same call.
+	type Erasure = HealthRecords;
 	type WeightInfo = pallet_patient_identity::weights::SubstrateWeight<Runtime>;
 }
 
@@ -263,11 +313,17 @@ impl pallet_consent::Config for Runtime {
 }
 
 parameter_types! {
-	/// The longest record locator: an opaque reference into the author's document store
-	/// (e.g. a FHIR server URL path or an object-store key), never the document itself.
+	/// The longest record locator: an *opaque* reference into the author's document store
+	/// (a keyed hash or an encrypted reference, as `medchain-client locator` makes them),
+	/// never a readable URL or path: a locator stays in the block that anchored it even after
+	/// the record is sealed.
 	pub const MaxLocatorLen: u32 = 256;
-	/// Records (every version, sealed or not) one patient may have.
-	pub const MaxRecordsPerPatient: u32 = 4096;
+	/// Records (every version, sealed or not) one author may anchor for one patient: a
+	/// record a day for over eleven years. Other authors are not affected by one author's
+	/// bound.
+	pub const MaxRecordsPerAuthor: u32 = 4096;
+	/// Records one erasure step seals (in `deregister`, then per `erase_records`).
+	pub const MaxErasedPerCall: u32 = 512;
 	/// Documents one batch may commit to: a proof then holds at most 20 sibling hashes.
 	pub const MaxBatchLeaves: u32 = 1 << 20;
 }
@@ -278,7 +334,8 @@ impl pallet_health_records::Config for Runtime {
 	type Consents = Consent;
 	type Time = Timestamp;
 	type MaxLocatorLen = MaxLocatorLen;
-	type MaxRecordsPerPatient = MaxRecordsPerPatient;
+	type MaxRecordsPerAuthor = MaxRecordsPerAuthor;
+	type MaxErasedPerCall = MaxErasedPerCall;
 	type MaxBatchLeaves = MaxBatchLeaves;
 	type WeightInfo = pallet_health_records::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -335,9 +392,15 @@ parameter_types! {
 	pub const MaxProductsPerManufacturer: u32 = 1024;
 	/// Suspect reports kept per batch (the newest; all are counted and emitted as events).
 	pub const MaxSuspectReportsPerBatch: u32 = 128;
+	/// Stored suspect reports per reporter and batch: pushing a report out of a full list
+	/// takes 32 different organizations related to the batch.
+	pub const MaxReportsPerReporter: u32 = 4;
 }
 
 impl pallet_drug_provenance::Config for Runtime {
+	/// Binds GS1 company prefixes and reassigns products: root (sudo) on dev chains, the
+	/// members' council once governance lands.
+	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Roles = Consortium;
 	type Time = Timestamp;
 	type MaxLotLen = MaxLotLen;
@@ -348,6 +411,7 @@ impl pallet_drug_provenance::Config for Runtime {
 	type MaxHistoryPerBatch = MaxHistoryPerBatch;
 	type MaxProductsPerManufacturer = MaxProductsPerManufacturer;
 	type MaxSuspectReportsPerBatch = MaxSuspectReportsPerBatch;
+	type MaxReportsPerReporter = MaxReportsPerReporter;
 	type WeightInfo = pallet_drug_provenance::weights::SubstrateWeight<Runtime>;
 }
 
@@ -369,6 +433,9 @@ parameter_types! {
 }
 
 impl pallet_clinical_trials::Config for Runtime {
+	/// Corrects squatted registry ids: root (sudo) on dev chains, the members' council once
+	/// governance lands.
+	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Roles = Consortium;
 	type Patients = PatientIdentity;
 	type Consents = Consent;

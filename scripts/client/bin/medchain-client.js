@@ -3,6 +3,7 @@
 //
 //   medchain-client hash <fhir.json> [--salt 0x..]
 //   medchain-client commitment [--salt 0x..] <identity-document>
+//   medchain-client locator <reference> [--key 0x..]
 //   medchain-client batch <dir | hashes-file> [--out hashes.txt]
 //   medchain-client prove <hashes-file> <index>
 //   medchain-client verify <proof.json>
@@ -18,6 +19,7 @@ import {
   canonicalBytes,
   contentHash,
   identityCommitment,
+  opaqueLocator,
   parseElementString,
   randomSalt,
   serialsTree,
@@ -30,6 +32,10 @@ const USAGE = `usage:
       (a random salt is drawn when none is given: store it with the document)
   medchain-client commitment [--salt 0x<32 bytes>] <identity-document>
       print {salt, commitment} with commitment = blake2_256(salt ++ file bytes)
+  medchain-client locator <reference> [--key 0x<32 bytes>]
+      the opaque locator to anchor for a document whose internal reference (FHIR URL,
+      object-store key) is <reference>: {locator} = mc1: + keyed blake2-256; the key is
+      --key or the environment's MEDCHAIN_LOCATOR_KEY (the holder's secret, 32 bytes)
   medchain-client batch <dir | hashes-file> [--out <hashes-file>]
       build the Merkle tree of a batch and print {root, leaf_count}
       dir: one leaf per *.json (sorted by file name), content hashes with salts kept in
@@ -129,6 +135,14 @@ function cmdCommitment(positional, options) {
   print({ salt, commitment });
 }
 
+function cmdLocator(positional, options) {
+  checkOptions(options, ['key']);
+  if (positional.length !== 1) throw new UsageError('locator takes exactly one reference');
+  const key = options.key ?? process.env.MEDCHAIN_LOCATOR_KEY;
+  if (!key) throw new UsageError('locator needs --key 0x<32 bytes> or MEDCHAIN_LOCATOR_KEY');
+  print({ locator: opaqueLocator(positional[0], key) });
+}
+
 function batchFromDir(dir) {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'salts.json' && statSync(join(dir, f)).isFile())
@@ -212,6 +226,7 @@ function cmdSerials(positional, options) {
 const COMMANDS = {
   hash: cmdHash,
   commitment: cmdCommitment,
+  locator: cmdLocator,
   batch: cmdBatch,
   prove: cmdProve,
   verify: cmdVerify,

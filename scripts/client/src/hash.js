@@ -101,3 +101,32 @@ export function identityCommitment(salt, documentBytes) {
   }
   return u8aToHex(blake2_256(u8aConcat(s, documentBytes)));
 }
+
+/** Prefix (and version) of the opaque locators `opaqueLocator` makes. */
+export const LOCATOR_PREFIX = 'mc1:';
+
+/**
+ * An opaque record locator for `HealthRecords.anchor_record`: `mc1:` followed by the hex of
+ * blake2b-256 keyed with a 32-byte secret of the document's holder (its gateway) over the
+ * UTF-8 bytes of its internal reference (a FHIR URL, an object-store key).
+ *
+ * WHY: a locator is public to every node and stays in the anchoring block for ever, even
+ * after the record is sealed. A readable reference such as
+ * `https://fhir.stmarys.example/DiagnosticReport/cbc-2026-11-26` tells everyone the hospital,
+ * the test and the day. The keyed hash tells nothing; the holder maps it back to the
+ * document (it knows the key and keeps the map), and nobody without the key can test
+ * guesses of references against it.
+ *
+ * @param {string} reference the holder's internal reference of the document
+ * @param {string|Uint8Array} key the holder's 32-byte locator key (0x-hex or bytes); keep it
+ *   secret, one per organization or gateway
+ * @returns {string} `mc1:` + 64 hex digits (68 bytes, within the runtime's 256)
+ */
+export function opaqueLocator(reference, key) {
+  if (typeof reference !== 'string' || reference.length === 0) {
+    throw new TypeError('opaqueLocator expects the internal reference as a non-empty string');
+  }
+  const k = toBytes(key, 'locator key');
+  if (k.length !== 32) throw new RangeError(`locator key must be 32 bytes, got ${k.length}`);
+  return LOCATOR_PREFIX + u8aToHex(blake2AsU8a(stringToU8a(reference), 256, k)).slice(2);
+}

@@ -8,6 +8,8 @@ export {
   canonicalBytes,
   contentHash,
   identityCommitment,
+  LOCATOR_PREFIX,
+  opaqueLocator,
 } from './hash.js';
 export {
   MAX_PROOF_ITEMS,

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTree, contentHash, identityCommitment, serialLeaf, verifyProof } from '../src/index.js';
+import { buildTree, contentHash, identityCommitment, opaqueLocator, serialLeaf, verifyProof } from '../src/index.js';
 
 const BIN = fileURLToPath(new URL('../bin/medchain-client.js', import.meta.url));
 const run = (...args) => JSON.parse(execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' }));
@@ -31,6 +31,26 @@ describe('medchain-client CLI', () => {
     const random = run('hash', file);
     assert.match(random.salt, /^0x[0-9a-f]{64}$/);
     assert.equal(random.content_hash, contentHash(resource, random.salt));
+  });
+
+  it('locator: an opaque keyed hash of the internal reference, never the reference', () => {
+    const key = '0x' + '42'.repeat(32);
+    const reference = 'https://fhir.stmarys.example/DiagnosticReport/cbc-2026-11-26/_history/1';
+    const out = run('locator', reference, '--key', key);
+    assert.deepEqual(out, { locator: opaqueLocator(reference, key) });
+    assert.match(out.locator, /^mc1:[0-9a-f]{64}$/);
+    for (const leak of ['fhir', 'stmarys', 'Diagnostic', '2026']) assert.ok(!out.locator.includes(leak));
+    // Another key gives another locator: without the key, guesses cannot be tested.
+    assert.notEqual(run('locator', reference, '--key', '0x' + '43'.repeat(32)).locator, out.locator);
+    const fromEnv = JSON.parse(execFileSync(process.execPath, [BIN, 'locator', reference], {
+      encoding: 'utf8', env: { ...process.env, MEDCHAIN_LOCATOR_KEY: key },
+    }));
+    assert.equal(fromEnv.locator, out.locator);
+    const noKey = spawnSync(process.execPath, [BIN, 'locator', reference], {
+      encoding: 'utf8', env: { ...process.env, MEDCHAIN_LOCATOR_KEY: '' },
+    });
+    assert.equal(noKey.status, 2);
+    assert.match(noKey.stderr, /--key/);
   });
 
   it('commitment: blake2_256(salt ++ file bytes)', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { blake2_256, canonicalBytes, contentHash, identityCommitment, randomSalt, SALT_LENGTH } from '../src/hash.js';
+import { blake2_256, canonicalBytes, contentHash, identityCommitment, opaqueLocator, randomSalt, SALT_LENGTH } from '../src/hash.js';
 import { u8aToHex, hexToU8a, u8aConcat } from '@polkadot/util';
 
 const SALT = '0x' + '11'.repeat(32);
@@ -76,5 +76,26 @@ describe('identityCommitment', () => {
   it('rejects strings (ambiguous hex/utf8) and bad salts', () => {
     assert.throws(() => identityCommitment(SALT, 'doc'), /Uint8Array/);
     assert.throws(() => identityCommitment('0x00', enc('doc')), /32 bytes/);
+  });
+});
+
+describe('opaqueLocator', () => {
+  const KEY = '0x' + '42'.repeat(32);
+  it('is mc1: + keyed blake2b-256 (RFC 7693 keyed mode, as Python hashlib.blake2b(key=))', () => {
+    assert.equal(
+      opaqueLocator('fhir/Observation/3', KEY),
+      'mc1:16a11c09928b14844dfb6ce56bbeaf1dd60f9f2802ad462dc589c0b0ef5c4911',
+    );
+  });
+  it('depends on the key and the reference, and reveals neither', () => {
+    const a = opaqueLocator('https://fhir.stmarys.example/Observation/3', KEY);
+    assert.notEqual(a, opaqueLocator('https://fhir.stmarys.example/Observation/4', KEY));
+    assert.notEqual(a, opaqueLocator('https://fhir.stmarys.example/Observation/3', '0x' + '00'.repeat(32)));
+    assert.ok(!/fhir|stmarys|Observation/.test(a));
+  });
+  it('refuses a missing or short key and an empty reference', () => {
+    assert.throws(() => opaqueLocator('x'), TypeError);
+    assert.throws(() => opaqueLocator('x', '0x1234'), RangeError);
+    assert.throws(() => opaqueLocator('', KEY), TypeError);
   });
 });

@@ -364,7 +364,7 @@ describe('clinical trials: register, two sites, Research consent, enroll, data c
   it('results leaving one outcome out and adding one are recorded as OutcomeSwitched { missing: 1, added: 1 }', TX_TIMEOUT, async (t) => {
     if (!locked) return t.skip('needs the database locked by the previous step');
 
-    const earlier = [...(await api.call.clinicalTrialsApi.trialsWithOutcomeSwitch())].map(toNumber);
+    const earlier = [...(await api.call.clinicalTrialsApi.trialsWithOutcomeSwitch(null, 1000))].map(toNumber);
     assert.ok(!earlier.includes(trial.id), `trialsWithOutcomeSwitch lists trial ${trial.id} before publication`);
 
     // The report drops the safety outcome and reports a post-hoc one instead.
@@ -389,7 +389,7 @@ describe('clinical trials: register, two sites, Research consent, enroll, data c
     assert.equal(field(results, 'resultsHash').toHex(), resultsHash);
 
     const call = (await api.at(done.blockHash)).call;
-    const switched = [...(await call.clinicalTrialsApi.trialsWithOutcomeSwitch())].map(toNumber);
+    const switched = [...(await call.clinicalTrialsApi.trialsWithOutcomeSwitch(null, 1000))].map(toNumber);
     assert.ok(switched.includes(trial.id), `trialsWithOutcomeSwitch is [${switched}], lacks trial ${trial.id}`);
     // Publication touches no data: the frozen chain still verifies.
     assert.equal(toBool(await call.clinicalTrialsApi.verifyDataChain(trial.id)), true, 'verifyDataChain is false after publication');

@@ -28,6 +28,8 @@ import { bytesToUtf8, eventNames, field, findEvent, sameAccount, toBool, toNumbe
 const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
 const TX_TIMEOUT = { timeout: 180_000 };
 const BATCH_SIZE = 10_000;
+/** St. Mary's secret locator key (a gateway's configuration in production). */
+const LOCATOR_KEY = `0x${'5a'.repeat(32)}`;
 const CLIENT = fileURLToPath(new URL('../../../scripts/client/bin/medchain-client.js', import.meta.url));
 
 /** Run the client tool's CLI; its JSON output. */
@@ -128,7 +130,11 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
     // The hospital's system hashes the report with a fresh salt (kept with the document).
     const resource = diagnosticReport('final');
     const { salt, content_hash: hash } = hashFile('report.json', resource);
-    const locator = 'https://fhir.stmarys.example/DiagnosticReport/cbc-2026-11-26/_history/1';
+    // The chain gets an opaque locator (a keyed hash of the hospital's own reference), never
+    // the readable URL: a locator stays in the block for ever, even after sealing.
+    const reference = 'https://fhir.stmarys.example/DiagnosticReport/cbc-2026-11-26/_history/1';
+    const { locator } = client('locator', reference, '--key', LOCATOR_KEY);
+    assert.match(locator, /^mc1:[0-9a-f]{64}$/);
 
     // A pharmacy is no Provider: it cannot anchor.
     await assert.rejects(
@@ -179,10 +185,14 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
     const unknown = await api.call.healthRecordsApi.verifyRecord(randomAsHex(32), hash);
     assert.equal(toBool(field(unknown, 'known')), false);
 
-    const records = await api.call.healthRecordsApi.recordsOf(patient.address);
+    const records = await api.call.healthRecordsApi.recordsOf(patient.address, 0, 256);
     assert.equal(records.length, 1);
     assert.equal(records[0][0].toHex(), recordId);
-    assert.equal(bytesToUtf8(unwrapOption(field(records[0][1], 'locator'))), locator);
+    const stored = bytesToUtf8(unwrapOption(field(records[0][1], 'locator')));
+    assert.equal(stored, locator);
+    for (const leak of ['fhir', 'stmarys', 'DiagnosticReport', '2026']) {
+      assert.ok(!stored.includes(leak), `the on-chain locator ${stored} reveals ${leak}`);
+    }
   });
 
   it(`a nightly export of ${BATCH_SIZE.toLocaleString('en')} documents is anchored in one extrinsic; three random members are proven`, TX_TIMEOUT, async (t) => {
@@ -249,7 +259,7 @@ describe('health records: anchor a FHIR document, verify it, prove members of a 
     const check = await api.call.healthRecordsApi.verifyRecord(anchored.recordId, rehashed);
     assert.equal(toBool(field(check, 'hashMatches')), true, 'the sealed record no longer verifies');
     assert.equal(toBool(field(check, 'sealed')), true);
-    const [[, record]] = await api.call.healthRecordsApi.recordsOf(patient.address);
+    const [[, record]] = await api.call.healthRecordsApi.recordsOf(patient.address, 0, 256);
     assert.equal(unwrapOption(field(record, 'locator')), null, 'the locator survived sealing');
 
     // Nobody else can seal it: a funded pharmacy key gets the named error.

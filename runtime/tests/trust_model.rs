@@ -1,0 +1,493 @@
+//! The trust model under abuse, through the real transaction pipeline: every call here is a
+//! signed extrinsic applied with the runtime's `TxExtension` (nonce, weight, fees, the
+//! fee-less path), as in a block. Each test is the regression test of one finding of the
+//! security review of d1ba615 (`docs/SECURITY.md` lists them).
+
+mod common;
+
+use common::*;
+use frame_support::{
+	dispatch::GetDispatchInfo,
+	traits::{fungible::Inspect, Hooks},
+};
+use medchain_primitives::{Categories, ConsentChecker, Purpose, RecordCategory};
+use medchain_runtime::{
+	AccountId, Balances, Consent, HealthRecords, PatientIdentity, ProxyType, Runtime,
+	RuntimeCall, RuntimeEvent, System, TransactionPayment, UNIT,
+};
+use pallet_consent::{Access, Scope};
+use pallet_health_records::RecordId;
+use sp_core::H256;
+use sp_keyring::Sr25519Keyring::*;
+use sp_runtime::transaction_validity::{
+	InvalidTransaction, TransactionSource, TransactionValidityError,
+};
+
+type ConsentCall = pallet_consent::Call<Runtime>;
+type IdentityCall = pallet_patient_identity::Call<Runtime>;
+type RecordsCall = pallet_health_records::Call<Runtime>;
+type RecordsError = pallet_health_records::Error<Runtime>;
+
+const LABS: RecordCategory = RecordCategory::LabResults;
+
+fn onboard(patient: &AccountId) {
+	submit_ok(
+		&account(Alice),
+		RuntimeCall::PatientIdentity(IdentityCall::onboard_patient {
+			patient: patient.clone(),
+			identity_commitment: pallet_patient_identity::identity_commitment(
+				b"front-desk salt",
+				b"passport 4711",
+			),
+		}),
+	);
+}
+
+fn grant_call(grantee: &AccountId, access: Access) -> RuntimeCall {
+	RuntimeCall::Consent(ConsentCall::grant_consent {
+		grantee: grantee.clone(),
+		scope: Scope { categories: Categories::only(LABS), access },
+		purpose: Purpose::Treatment,
+		expires_at: None,
+	})
+}
+
+fn transfer(to: &AccountId, value: u128) {
+	submit_ok(
+		&account(Alice),
+		RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: to.clone().into(),
+			value,
+		}),
+	);
+}
+
+/// An opaque locator, as `medchain-client locator` makes them (a keyed hash).
+fn opaque_locator(n: u32) -> Vec<u8> {
+	format!("mc1:{}", hex(&sp_io::hashing::blake2_256(&n.to_le_bytes()))).into_bytes()
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hospital A (Alice's organization) anchors `n` lab records for `patient`: set-up by the
+/// hospital, dispatched directly to keep the test fast.
+fn anchor_many(patient: &AccountId, n: u32) -> Vec<RecordId> {
+	(0..n)
+		.map(|i| {
+			frame_support::assert_ok!(dispatch(
+				&account(Alice),
+				RuntimeCall::HealthRecords(RecordsCall::anchor_record {
+					patient: patient.clone(),
+					category: LABS,
+					content_hash: H256(sp_io::hashing::blake2_256(&i.to_le_bytes())),
+					locator: opaque_locator(i).try_into().expect("short locator"),
+					supersedes: None,
+				})
+			));
+			match last_event() {
+				RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordAnchored {
+					record_id,
+					..
+				}) => record_id,
+				other => panic!("expected RecordAnchored, got {other:?}"),
+			}
+		})
+		.collect()
+}
+
+fn locators_of(patient: &AccountId) -> Vec<Option<Vec<u8>>> {
+	let mut out = vec![];
+	loop {
+		let page = HealthRecords::records_of(patient, out.len() as u32, 256);
+		let last = page.len() < 256;
+		out.extend(page.into_iter().map(|(_, r)| r.locator));
+		if last {
+			return out;
+		}
+	}
+}
+
+fn stored_locators(ids: &[RecordId]) -> usize {
+	ids.iter()
+		.filter(|id| {
+			pallet_health_records::Records::<Runtime>::get(id).is_some_and(|r| r.locator.is_some())
+		})
+		.count()
+}
+
+/// H1: a zero-balance patient's `deregister` erases every locator, and the key still works
+/// afterwards (nonce kept, fee-less `erase_records` for what one step did not reach).
+#[test]
+fn erasure_is_complete_for_a_zero_balance_patient() {
+	new_test_ext().execute_with(|| {
+		let (_, patient) = fresh_pair("ErasedPatient");
+		onboard(&patient);
+		submit_ok(&patient, grant_call(&account(Alice), Access::WRITE));
+		let max_step = <Runtime as pallet_health_records::Config>::MaxErasedPerCall::get();
+		let ids = anchor_many(&patient, max_step + 3);
+		assert_eq!(Balances::balance(&patient), 0);
+		let nonce = System::account_nonce(&patient);
+		next_block();
+
+		// One fee-less extrinsic: the patient is erased; no query shows a locator any more.
+		submit_ok(&patient, RuntimeCall::PatientIdentity(IdentityCall::deregister {}));
+		assert!(locators_of(&patient).iter().all(Option::is_none));
+		assert_eq!(locators_of(&patient).len(), ids.len());
+		assert_eq!(stored_locators(&ids), 3, "one step sealed MaxErasedPerCall records");
+		assert!(HealthRecords::verify_record(ids[ids.len() - 1], H256::zero()).sealed);
+		// The account was not reaped: its nonce went on, it has no balance.
+		assert!(frame_system::Account::<Runtime>::contains_key(&patient));
+		assert_eq!(System::account_nonce(&patient), nonce + 1);
+		assert_eq!(Balances::balance(&patient), 0);
+
+		// The erased patient's key finishes the erasure, fee-less.
+		next_block();
+		submit_ok(&patient, RuntimeCall::HealthRecords(RecordsCall::erase_records {
+			patient: patient.clone(),
+		}));
+		assert_eq!(stored_locators(&ids), 0);
+		assert_eq!(Balances::balance(&patient), 0);
+		// Nothing left: a further erasure is not fee-less, so a zero-balance key cannot
+		// spam it.
+		assert_eq!(
+			submit(
+				&patient,
+				RuntimeCall::HealthRecords(RecordsCall::erase_records { patient: patient.clone() })
+			),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
+		);
+		// Hashes stay verifiable; no hospital can anchor for the erased patient.
+		let check = HealthRecords::verify_record(ids[0], H256(sp_io::hashing::blake2_256(
+			&0u32.to_le_bytes(),
+		)));
+		assert!(check.known && check.hash_matches && check.sealed);
+		assert_eq!(
+			dispatch(
+				&account(Alice),
+				RuntimeCall::HealthRecords(RecordsCall::anchor_record {
+					patient: patient.clone(),
+					category: LABS,
+					content_hash: H256::repeat_byte(9),
+					locator: opaque_locator(9).try_into().unwrap(),
+					supersedes: None,
+				})
+			)
+			.map_err(|e| e.error),
+			Err(RecordsError::PatientDeregistered.into())
+		);
+	});
+}
+
+/// M1: one writer with one write consent fills its own quota, not the patient's.
+#[test]
+fn one_writer_cannot_lock_out_the_others() {
+	new_test_ext().execute_with(|| {
+		let patient = fresh("ChronicPatient");
+		onboard(&patient);
+		submit_ok(&patient, grant_call(&account(Alice), Access::WRITE));
+		let northside = second_hospital();
+		submit_ok(&patient, grant_call(&northside, Access::WRITE));
+		let bound = <Runtime as pallet_health_records::Config>::MaxRecordsPerAuthor::get();
+		pallet_health_records::AuthorRecordCount::<Runtime>::insert(
+			&patient,
+			Some(account(Alice)),
+			bound,
+		);
+		pallet_health_records::RecordCount::<Runtime>::insert(&patient, bound);
+		let anchor = |who: &AccountId| {
+			dispatch(
+				who,
+				RuntimeCall::HealthRecords(RecordsCall::anchor_record {
+					patient: patient.clone(),
+					category: LABS,
+					content_hash: H256::repeat_byte(7),
+					locator: opaque_locator(7).try_into().unwrap(),
+					supersedes: None,
+				}),
+			)
+			.map(|_| ())
+			.map_err(|e| e.error)
+		};
+		assert_eq!(anchor(&account(Alice)), Err(RecordsError::TooManyRecords.into()));
+		assert_eq!(anchor(&northside), Ok(()));
+	});
+}
+
+fn second_hospital() -> AccountId {
+	let northside = fresh("Northside");
+	frame_support::assert_ok!(dispatch_root(RuntimeCall::Consortium(
+		pallet_consortium::Call::register_organization {
+			admin: northside.clone(),
+			name: b"Northside Hospital".to_vec(),
+			roles: pallet_consortium::Roles::only(pallet_consortium::Role::Provider),
+		}
+	)));
+	northside
+}
+
+/// M2: registering your own key buys no fee-less service; a Provider's attestation does.
+#[test]
+fn a_self_registered_patient_pays_until_a_provider_attests() {
+	new_test_ext().execute_with(|| {
+		let sybil = fresh("Sybil");
+		transfer(&sybil, UNIT);
+		submit_ok(
+			&sybil,
+			RuntimeCall::PatientIdentity(IdentityCall::register_patient {
+				identity_commitment: H256::repeat_byte(1),
+			}),
+		);
+		let before = Balances::balance(&sybil);
+		submit_ok(&sybil, grant_call(&account(Alice), Access::READ));
+		assert!(Balances::balance(&sybil) < before, "an unattested patient's grant is charged");
+
+		submit_ok(
+			&account(Alice),
+			RuntimeCall::PatientIdentity(IdentityCall::attest_patient { patient: sybil.clone() }),
+		);
+		let before = Balances::balance(&sybil);
+		submit_ok(&sybil, grant_call(&account(Alice), Access::READ));
+		assert_eq!(Balances::balance(&sybil), before, "an attested patient's grant is fee-less");
+	});
+}
+
+fn validate(who: &AccountId, call: RuntimeCall) -> u64 {
+	use codec::Encode;
+	let xt = signed_extrinsic(&key_of(who), call);
+	let len = xt.encoded_size();
+	let _ = len;
+	medchain_runtime::Executive::validate_transaction(
+		TransactionSource::External,
+		xt,
+		System::parent_hash(),
+	)
+	.expect("valid transaction")
+	.priority
+}
+
+/// M3: a fee-less revocation queues like an untipped paid call of its size, not last.
+#[test]
+fn fee_less_patient_calls_get_fair_priority() {
+	new_test_ext().execute_with(|| {
+		let patient = fresh("QueuedPatient");
+		onboard(&patient);
+		submit_ok(&patient, grant_call(&account(Alice), Access::READ));
+		let consent_id = pallet_consent::NextConsentId::<Runtime>::get() - 1;
+		let revoke = RuntimeCall::Consent(ConsentCall::revoke_consent { consent_id });
+		let feeless = validate(&patient, revoke.clone());
+		assert!(feeless > 0, "fee-less calls are not starved at priority 0");
+
+		// The same call by a paying account (it fails later, but validates and pays).
+		let payer = account(Bob);
+		let paid = validate(&payer, revoke.clone());
+		assert_eq!(feeless, paid);
+		// A tip still goes ahead.
+		let info = revoke.get_dispatch_info();
+		let tipped = pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::get_priority(
+			&info, 150, 10, 0,
+		);
+		assert!(tipped > feeless);
+	});
+}
+
+/// M3: fees follow congestion (TargetedFeeAdjustment) and length is priced.
+#[test]
+fn full_blocks_raise_the_fee_multiplier_and_empty_ones_lower_it() {
+	new_test_ext().execute_with(|| {
+		use sp_runtime::FixedPointNumber;
+		let start = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
+		let max = <Runtime as frame_system::Config>::BlockWeights::get()
+			.get(frame_support::dispatch::DispatchClass::Normal)
+			.max_total
+			.unwrap();
+		for _ in 0..10 {
+			System::register_extra_weight_unchecked(
+				max,
+				frame_support::dispatch::DispatchClass::Normal,
+			);
+			TransactionPayment::on_finalize(System::block_number());
+			next_block();
+		}
+		let raised = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
+		assert!(raised > start, "{raised:?} after full blocks, {start:?} before");
+		for _ in 0..100_000 {
+			TransactionPayment::on_finalize(System::block_number());
+			frame_system::BlockWeight::<Runtime>::kill();
+		}
+		let lowered = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
+		assert_eq!(lowered, sp_runtime::FixedU128::one(), "never below the base fee");
+
+		// A 100 KiB remark pays ~0.1 MED for its length alone.
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 100 * 1024] });
+		let fee = TransactionPayment::compute_fee(
+			100 * 1024 + 100,
+			&remark.get_dispatch_info(),
+			0,
+		);
+		assert!(fee >= UNIT / 10, "fee {fee}");
+	});
+}
+
+fn as_proxy(real: &AccountId, call: RuntimeCall) -> RuntimeCall {
+	RuntimeCall::Proxy(pallet_proxy::Call::proxy {
+		real: real.clone().into(),
+		force_proxy_type: None,
+		call: Box::new(call),
+	})
+}
+
+/// The result of the last `ProxyExecuted` event.
+fn proxy_result() -> Result<(), sp_runtime::DispatchError> {
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result }) => Some(result),
+			_ => None,
+		})
+		.expect("a proxied call ran")
+}
+
+fn filtered() -> Result<(), sp_runtime::DispatchError> {
+	Err(frame_system::Error::<Runtime>::CallFiltered.into())
+}
+
+/// M4: a NonTransfer proxy cannot reach funds through recovery (nor otherwise).
+#[test]
+fn a_non_transfer_proxy_cannot_take_over_through_recovery() {
+	new_test_ext().execute_with(|| {
+		let owner = fresh("Owner");
+		let proxy = fresh("Assistant");
+		transfer(&owner, 100 * UNIT);
+		transfer(&proxy, 10 * UNIT);
+		submit_ok(
+			&owner,
+			RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+				delegate: proxy.clone().into(),
+				proxy_type: ProxyType::NonTransfer,
+				delay: 0,
+			}),
+		);
+		let group = pallet_recovery::FriendGroup {
+			friends: vec![proxy.clone()].try_into().unwrap(),
+			friends_needed: 1,
+			inheritor: proxy.clone(),
+			inheritance_delay: 0,
+			inheritance_priority: 0,
+			cancel_delay: 0,
+		};
+		let attacks = [
+			RuntimeCall::Recovery(pallet_recovery::Call::set_friend_groups {
+				friend_groups: vec![group],
+			}),
+			RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+				dest: proxy.clone().into(),
+				keep_alive: false,
+			}),
+			RuntimeCall::Utility(pallet_utility::Call::as_derivative {
+				index: 0,
+				call: Box::new(RuntimeCall::System(frame_system::Call::remark {
+					remark: vec![],
+				})),
+			}),
+			RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+				delegate: proxy.clone().into(),
+				proxy_type: ProxyType::Any,
+				delay: 0,
+			}),
+		];
+		for attack in attacks {
+			submit_ok(&proxy, as_proxy(&owner, attack.clone()));
+			assert!(proxy_result().is_err(), "{attack:?} went through");
+		}
+		// A batch does not smuggle a transfer past the filter.
+		submit_ok(
+			&proxy,
+			as_proxy(
+				&owner,
+				RuntimeCall::Utility(pallet_utility::Call::batch_all {
+					calls: vec![RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+						dest: proxy.clone().into(),
+						keep_alive: false,
+					})],
+				}),
+			),
+		);
+		assert!(proxy_result().is_err());
+		assert!(pallet_recovery::FriendGroups::<Runtime>::get(&owner).is_none());
+		assert!(Balances::balance(&owner) > 90 * UNIT);
+		// What it is for still works.
+		submit_ok(
+			&proxy,
+			as_proxy(&owner, RuntimeCall::System(frame_system::Call::remark { remark: vec![1] })),
+		);
+		assert_eq!(proxy_result(), Ok(()));
+	});
+}
+
+/// L2: a guardian manages consents and seals records, but cannot erase the ward nor use
+/// the ward's organization powers.
+#[test]
+fn a_guardian_is_limited_to_consents_and_sealing() {
+	new_test_ext().execute_with(|| {
+		// The ward's key is also staff of St. Mary's (a nurse who is a patient there).
+		let ward = fresh("NurseWard");
+		let guardian = fresh("Guardian");
+		transfer(&ward, 10 * UNIT);
+		transfer(&guardian, 10 * UNIT);
+		onboard(&ward);
+		frame_support::assert_ok!(dispatch(
+			&account(Alice),
+			RuntimeCall::Consortium(pallet_consortium::Call::add_staff { staff: ward.clone() })
+		));
+		submit_ok(
+			&ward,
+			RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+				delegate: guardian.clone().into(),
+				proxy_type: ProxyType::Guardian,
+				delay: 0,
+			}),
+		);
+		let other_patient = fresh("SomeoneElse");
+		onboard(&other_patient);
+
+		submit_ok(&guardian, as_proxy(&ward, grant_call(&account(Alice), Access::READ)));
+		assert_eq!(proxy_result(), Ok(()));
+		for refused in [
+			RuntimeCall::PatientIdentity(IdentityCall::deregister {}),
+			RuntimeCall::Consent(ConsentCall::break_glass {
+				patient: other_patient.clone(),
+				reason_code: 1,
+			}),
+			RuntimeCall::PatientIdentity(IdentityCall::attest_patient {
+				patient: other_patient.clone(),
+			}),
+			RuntimeCall::Recovery(pallet_recovery::Call::set_friend_groups {
+				friend_groups: vec![],
+			}),
+		] {
+			submit_ok(&guardian, as_proxy(&ward, refused.clone()));
+			assert_eq!(proxy_result(), filtered(), "{refused:?}");
+		}
+		assert!(PatientIdentity::patient(&ward).is_some_and(|p| matches!(
+			p,
+			pallet_patient_identity::PatientInfo::Registered { .. }
+		)));
+		assert!(!<Consent as ConsentChecker<_>>::has_access(
+			&other_patient,
+			&account(Alice),
+			LABS,
+			Purpose::Treatment,
+			false
+		));
+	});
+}
+
+/// MedChain addresses have their own SS58 prefix.
+#[test]
+fn the_ss58_prefix_is_medchains_own() {
+	use frame_support::traits::Get;
+	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 4242);
+}
