@@ -252,6 +252,10 @@ impl_runtime_apis! {
 		) -> bool {
 			Consent::was_permitted(&patient, &grantee, category, purpose, at)
 		}
+
+		fn emergency_uses(organization: AccountId) -> (u32, u32) {
+			Consent::emergency_uses(&organization)
+		}
 	}
 
 	impl pallet_health_records::runtime_api::HealthRecordsApi<Block, AccountId, BlockNumber> for Runtime {

@@ -162,9 +162,13 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Runtime migrations beyond the pallets' own.
+/// Runtime migrations beyond the pallets' own. Both are versioned (they run once, and do
+/// nothing on a chain whose genesis already has storage version 2).
 #[allow(unused_parens)]
-type Migrations = ();
+type Migrations = (
+	pallet_consent::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_drug_provenance::migrations::v2::MigrateV1ToV2<Runtime>,
+);
 
 /// Dispatches extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -54,7 +54,7 @@ fn last_consent_id() -> u64 {
 		.rev()
 		.find_map(|r| match r.event {
 			RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted { consent_id, .. })
-			| RuntimeEvent::Consent(pallet_consent::Event::EmergencyAccess {
+			| RuntimeEvent::Consent(pallet_consent::Event::EmergencyAccessGranted {
 				consent_id, ..
 			}) => Some(consent_id),
 			_ => None,

@@ -296,7 +296,6 @@ fn fee_less_patient_calls_get_fair_priority() {
 #[test]
 fn full_blocks_raise_the_fee_multiplier_and_empty_ones_lower_it() {
 	new_test_ext().execute_with(|| {
-		use sp_runtime::FixedPointNumber;
 		let start = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
 		let max = <Runtime as frame_system::Config>::BlockWeights::get()
 			.get(frame_support::dispatch::DispatchClass::Normal)
@@ -317,7 +316,7 @@ fn full_blocks_raise_the_fee_multiplier_and_empty_ones_lower_it() {
 			frame_system::BlockWeight::<Runtime>::kill();
 		}
 		let lowered = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
-		assert_eq!(lowered, sp_runtime::FixedU128::one(), "never below the base fee");
+		assert_eq!(lowered, sp_runtime::FixedU128::from_u32(1), "never below the base fee");
 
 		// A 100 KiB remark pays ~0.1 MED for its length alone.
 		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 100 * 1024] });
@@ -440,7 +439,7 @@ fn a_guardian_is_limited_to_consents_and_sealing() {
 		onboard(&ward);
 		frame_support::assert_ok!(dispatch(
 			&account(Alice),
-			RuntimeCall::Consortium(pallet_consortium::Call::add_staff { staff: ward.clone() })
+			RuntimeCall::Consortium(pallet_consortium::Call::add_staff { account: ward.clone() })
 		));
 		submit_ok(
 			&ward,
@@ -488,6 +487,5 @@ fn a_guardian_is_limited_to_consents_and_sealing() {
 /// MedChain addresses have their own SS58 prefix.
 #[test]
 fn the_ss58_prefix_is_medchains_own() {
-	use frame_support::traits::Get;
 	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 4242);
 }

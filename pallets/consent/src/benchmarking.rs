@@ -1,6 +1,11 @@
 //! Benchmarks of the consent pallet (v2 syntax), each set up in its worst case: a full
 //! consent list whose only prunable consent is the newest (so pruning reads every consent),
-//! and a full access-log ring buffer.
+//! a full emergency history whose oldest consent is pruned, and a full access-log ring
+//! buffer.
+//!
+//! Pruning needs consents that ended `AuditRetention` ago, so the benchmarks move the
+//! clock: they require `T::Time` to be `pallet-timestamp` (as in the MedChain runtime) and
+//! write its `Now` directly (not `set_timestamp`, which would ask Aura to check the slot).
 
 use super::*;
 use crate::Pallet as ConsentPallet;
@@ -9,6 +14,14 @@ use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use pallet_consortium::Roles;
 use sp_core::H256;
+
+/// The time the benchmarks start at (ms since the Unix epoch; any realistic value).
+const BASE: Moment = 1_700_000_000_000;
+
+/// Set the block's timestamp, as `T::Time` reads it.
+fn set_now<T: pallet_timestamp::Config<Moment = u64>>(ms: Moment) {
+	pallet_timestamp::Now::<T>::put(ms);
+}
 
 /// An active Provider organization with one staff account.
 fn provider<T: Config>() -> (T::AccountId, T::AccountId) {
@@ -30,14 +43,9 @@ fn patient<T: Config>() -> T::AccountId {
 }
 
 /// Fill `patient`'s consent list to `MaxConsentsPerPatient` with active read/write consents
-/// to `org` over every category (break-glass kind: the largest encoding). If
-/// `newest_prunable`, the newest one is revoked, so that pruning scans the whole list.
-fn fill_consents<T: Config>(
-	patient: &T::AccountId,
-	org: &T::AccountId,
-	staff: &T::AccountId,
-	newest_prunable: bool,
-) {
+/// to `org` over every category, granted now. If `newest_prunable`, the newest one is
+/// revoked now, so that pruning it `AuditRetention` later scans the whole list.
+fn fill_consents<T: Config>(patient: &T::AccountId, org: &T::AccountId, newest_prunable: bool) {
 	let now = ConsentPallet::<T>::now();
 	let max = T::MaxConsentsPerPatient::get();
 	for i in 0..max {
@@ -50,23 +58,55 @@ fn fill_consents<T: Config>(
 			granted_at: now,
 			expires_at: Some(Moment::MAX),
 			revoked_at: (newest_prunable && i + 1 == max).then_some(now),
-			kind: ConsentKind::BreakGlass { staff: staff.clone(), reason_code: u16::MAX },
+			kind: ConsentKind::Standard,
 		};
 		ConsentPallet::<T>::insert_consent(patient, plan, consent);
 	}
 }
 
-#[benchmarks]
+/// Fill `org`'s emergency history for `patient` to `MaxEmergencyConsentsKept` break-glass
+/// consents, each revoked by the patient right away (so none is live).
+fn fill_emergency_history<T: Config>(
+	patient: &T::AccountId,
+	org: &T::AccountId,
+	staff: &T::AccountId,
+) {
+	let now = ConsentPallet::<T>::now();
+	for _ in 0..T::MaxEmergencyConsentsKept::get() {
+		let EmergencyPlan::New(plan) =
+			ConsentPallet::<T>::plan_emergency_consent(patient, org, now)
+				.expect("history has room")
+		else {
+			panic!("no live emergency consent to renew");
+		};
+		let consent = Consent {
+			patient: patient.clone(),
+			grantee: org.clone(),
+			scope: Scope { categories: Categories::all(), access: Access::READ },
+			purpose: Purpose::Treatment,
+			granted_at: now,
+			expires_at: Some(now.saturating_add(T::BreakGlassDuration::get())),
+			revoked_at: Some(now),
+			kind: ConsentKind::BreakGlass { staff: staff.clone(), reason_code: u16::MAX },
+		};
+		ConsentPallet::<T>::insert_emergency_consent(patient, org, plan, consent);
+	}
+}
+
+#[benchmarks(where T: pallet_timestamp::Config<Moment = u64>)]
 mod benchmarks {
 	use super::*;
 
 	#[benchmark]
 	fn grant_consent() {
-		let (org, staff) = provider::<T>();
+		let (org, _staff) = provider::<T>();
 		let patient = patient::<T>();
-		fill_consents::<T>(&patient, &org, &staff, true);
+		set_now::<T>(BASE);
+		fill_consents::<T>(&patient, &org, true);
+		set_now::<T>(BASE.saturating_add(T::AuditRetention::get()));
 		let scope = Scope { categories: Categories::all(), access: Access::READ_WRITE };
 		let new_id = NextConsentId::<T>::get();
+		let pruned = new_id.saturating_sub(1);
 
 		#[extrinsic_call]
 		_(
@@ -78,14 +118,16 @@ mod benchmarks {
 		);
 
 		assert!(Consents::<T>::contains_key(new_id));
+		assert!(!Consents::<T>::contains_key(pruned));
 		assert_eq!(ConsentsOf::<T>::get(&patient).len() as u32, T::MaxConsentsPerPatient::get());
 	}
 
 	#[benchmark]
 	fn revoke_consent() {
-		let (org, staff) = provider::<T>();
+		let (org, _staff) = provider::<T>();
 		let patient = patient::<T>();
-		fill_consents::<T>(&patient, &org, &staff, false);
+		set_now::<T>(BASE);
+		fill_consents::<T>(&patient, &org, false);
 		let id = NextConsentId::<T>::get().saturating_sub(1);
 
 		#[extrinsic_call]
@@ -94,28 +136,42 @@ mod benchmarks {
 		assert!(Consents::<T>::get(id).is_some_and(|c| c.revoked_at.is_some()));
 	}
 
+	/// The worst case is a new emergency consent (not a renewal) in a full history, pruning
+	/// its oldest consent, with uses already counted in the current window.
 	#[benchmark]
 	fn break_glass() {
 		let (org, staff) = provider::<T>();
 		let patient = patient::<T>();
-		fill_consents::<T>(&patient, &org, &staff, true);
+		set_now::<T>(BASE);
+		fill_emergency_history::<T>(&patient, &org, &staff);
+		set_now::<T>(BASE.saturating_add(T::AuditRetention::get()));
+		let used = T::MaxEmergencyAccessesPerWindow::get().saturating_sub(1);
+		BreakGlassWindowUses::<T>::insert(
+			&org,
+			WindowUsage { window: ConsentPallet::<T>::current_emergency_window(), used },
+		);
+		let oldest = EmergencyConsents::<T>::get(&patient, &org).first().copied();
 		let new_id = NextConsentId::<T>::get();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(staff), patient.clone(), u16::MAX);
 
 		assert!(Consents::<T>::contains_key(new_id));
-		assert_eq!(BreakGlassUses::<T>::get(&org), 1);
+		assert!(oldest.is_some_and(|id| !Consents::<T>::contains_key(id)));
+		assert_eq!(EmergencyConsents::<T>::get(&patient, &org).last().copied(), Some(new_id));
+		assert_eq!(ConsentPallet::<T>::emergency_uses(&org), (1, used.saturating_add(1)));
 	}
 
 	#[benchmark]
 	fn log_access() {
 		let (org, staff) = provider::<T>();
 		let patient = patient::<T>();
-		fill_consents::<T>(&patient, &org, &staff, false);
+		set_now::<T>(BASE);
+		let consent_id = NextConsentId::<T>::get();
+		fill_consents::<T>(&patient, &org, false);
 		let now = ConsentPallet::<T>::now();
 		let entry = AccessEntry {
-			consent_id: 0,
+			consent_id,
 			organization: org.clone(),
 			accessor: staff.clone(),
 			record_id: H256::repeat_byte(1),
@@ -126,13 +182,19 @@ mod benchmarks {
 			alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]
 				.try_into()
 				.expect("exactly the bound");
-		AccessLog::<T>::insert(&patient, full);
-		let record_id = H256::repeat_byte(2);
+		AccessLogs::<T>::insert(&patient, &org, full);
+		let record_id = T::Records::anchor_for_benchmarks(&patient, RecordCategory::Genomics);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(staff), patient.clone(), 0, record_id, RecordCategory::Genomics);
+		_(
+			RawOrigin::Signed(staff),
+			patient.clone(),
+			consent_id,
+			record_id,
+			RecordCategory::Genomics,
+		);
 
-		let log = AccessLog::<T>::get(&patient);
+		let log = AccessLogs::<T>::get(&patient, &org);
 		assert_eq!(log.len() as u32, T::MaxAccessLogEntries::get());
 		assert_eq!(log.last().map(|e| e.record_id), Some(record_id));
 	}

@@ -15,11 +15,12 @@
 //!   the same block. Revoked and expired consents stay in storage as history.
 //! - In an emergency, staff of an active Provider can *break the glass*
 //!   ([`Pallet::break_glass`]): a read consent over every category, for Treatment, that
-//!   expires after `BreakGlassDuration`. It always emits [`Event::EmergencyAccess`], so the
-//!   patient's wallet sees it, and each use is counted per organization
-//!   ([`BreakGlassUses`]) for audits.
-//! - A grantee logs each read of off-chain data ([`Pallet::log_access`]); the call fails
-//!   unless the consent is active and covers the record's category.
+//!   expires after `BreakGlassDuration`. It always emits [`Event::EmergencyAccessGranted`],
+//!   so the patient's wallet sees it, and each use is counted per organization
+//!   ([`BreakGlassUses`], [`Pallet::emergency_uses`]) for audits.
+//! - A grantee logs each read of an anchored record ([`Pallet::log_access`]); the call fails
+//!   unless the record is the patient's, of the stated category, and the consent is active
+//!   and covers that category.
 //!
 //! ## Terminology
 //!
@@ -29,7 +30,9 @@
 //!   access ([`Access`]: read and/or write).
 //! - **Active consent**: granted, not revoked, not expired. Access also needs the grantee to
 //!   be *active* in the consortium at the time of the check.
-//! - **Break-glass consent**: an emergency consent a Provider takes without the patient.
+//! - **Break-glass (emergency) consent**: an emergency consent a Provider takes without the
+//!   patient. It is *live* while neither expired nor revoked.
+//! - **Ended consent**: revoked or expired; it ended at the earlier of the two moments.
 //!
 //! ## Rules worth knowing
 //!
@@ -41,23 +44,55 @@
 //!   be used would be a silent no-op.
 //! - **Deregistered patients** (right to erasure) grant nothing new, and every access to
 //!   their data fails with `PatientDeregistered`; they can still revoke consents.
-//! - **Consent list bound**: a patient holds at most `MaxConsentsPerPatient` consents
-//!   (active or not). When the list is full, a new consent (granted or break-glass) replaces
-//!   the *oldest revoked or expired* one, which is removed from storage
-//!   ([`Event::ConsentPruned`]); if every stored consent is still active, the call fails with
-//!   `TooManyConsents` and the patient must revoke one first.
-//! - **Access log bound**: the per-patient [`AccessLog`] is a ring buffer of
-//!   `MaxAccessLogEntries` entries: when it is full, logging a new access drops the oldest
-//!   entry. Every access also emits [`Event::AccessLogged`], so the full history stays in
-//!   the chain's event history.
+//! - **Consent list bound**: a patient's list ([`ConsentsOf`]) holds at most
+//!   `MaxConsentsPerPatient` patient-granted consents (active or not); break-glass consents
+//!   never take a place in it. When the list is full, a new grant replaces the *oldest
+//!   consent that ended at least `AuditRetention` ago*, which is removed from storage
+//!   ([`Event::ConsentPruned`]); if there is none, the call fails with `TooManyConsents` and
+//!   the patient must wait or revoke one (which becomes prunable `AuditRetention` later).
+//! - **Audit retention**: no consent (granted or break-glass) is ever pruned before it ended
+//!   `AuditRetention` ago, so nobody can make [`Pallet::was_permitted`] forget a recent
+//!   consent by filling a list.
+//! - **One live emergency consent per (organization, patient)**: breaking the glass while
+//!   the organization's emergency consent for that patient is live *renews* it in place (same
+//!   id, expiry `now + BreakGlassDuration`, the new `staff` and `reason_code`); once it has
+//!   ended (expired, or revoked by the patient), breaking the glass creates a new one. Each
+//!   organization's emergency consents for a patient are kept apart, in
+//!   [`EmergencyConsents`] (at most `MaxEmergencyConsentsKept`, the oldest pruned when it
+//!   ended `AuditRetention` ago), so a full consent list never blocks an emergency, and one
+//!   organization's emergencies never block the patient's grants or another organization's
+//!   emergency. Only a patient who revoked the same organization's emergency access
+//!   `MaxEmergencyConsentsKept` times within `AuditRetention` makes its next break-glass fail
+//!   (`TooManyEmergencyConsents`); expiry alone never does (`integrity_test`). Access checks
+//!   see the organization's live emergency consent like any other consent, and the patient
+//!   revokes it with `revoke_consent`.
+//! - **Break-glass rate limit**: blocks are cut into windows of `EmergencyWindow` blocks
+//!   (window = `block_number / EmergencyWindow`); an organization may break the glass
+//!   (renewals included) at most `MaxEmergencyAccessesPerWindow` times per window, over all
+//!   patients; beyond, `EmergencyAccessLimitReached` until the next window. Lifetime and
+//!   current-window counts are public ([`Pallet::emergency_uses`]).
+//! - **Logged reads are checked**: `log_access` asks the record registry
+//!   ([`RecordRegistry`], the health-records pallet) for the record's patient and category:
+//!   an unknown record (`UnknownRecord`), another patient's record
+//!   (`RecordPatientMismatch`) or a wrong category (`RecordCategoryMismatch`) is refused, so
+//!   a grantee cannot log a MentalHealth record as LabResults.
+//! - **Access log bound**: each organization's reads of a patient go to their own ring
+//!   buffer ([`AccessLogs`], keyed by patient and organization) of `MaxAccessLogEntries`
+//!   entries: when it is full, logging a new access drops *that organization's* oldest entry
+//!   for the patient, so a grantee can never push another grantee's entries out.
+//!   [`Pallet::access_log`] merges a patient's buffers, oldest first. Every access also emits
+//!   [`Event::AccessLogged`], so the full history stays in the chain's event history.
 //! - **Fees**: `grant_consent` and `revoke_consent` are fee-less for a registered patient
 //!   who still has free calls in the identity pallet's rate-limit window
 //!   ([`PatientRegistry::has_free_quota`]) *and* whose call would succeed; a call that would
 //!   fail is charged like any other, so failing calls cannot be spammed for free. Each
-//!   fee-less call is counted with [`PatientRegistry::note_free_call`].
-//! - **Audits of the past** ([`Pallet::was_permitted`]) look at the consents still stored:
-//!   they cannot see pruned consents, and they cannot see the grantee's suspension history
-//!   or the patient's deregistration (both are checked only for the present).
+//!   fee-less call is counted with [`PatientRegistry::note_free_call`]. Known limit: the
+//!   count mirrors `has_free_quota`, so a grant or revocation wrapped in `Proxy` or
+//!   `Utility` (paid by the outer signer) also uses the patient's quota.
+//! - **Audits of the past** ([`Pallet::was_permitted`]) look at the consents still stored
+//!   (every consent that ended less than `AuditRetention` ago is): they cannot see consents
+//!   pruned after that, and they cannot see the grantee's suspension history or the
+//!   patient's deregistration (both are checked only for the present).
 //!
 //! ## Assumptions
 //!
@@ -65,6 +100,8 @@
 //!   for which organization; an organization is identified by its admin account.
 //! - The identity pallet ([`PatientRegistry`]) says who is a registered patient and meters
 //!   fee-less calls.
+//! - The health-records pallet ([`RecordRegistry`]) says which patient and category an
+//!   anchored record belongs to.
 //! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch): every
 //!   check within one block sees the same time.
 //!
@@ -83,6 +120,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -95,12 +133,16 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use frame_support::traits::{Get, UnixTime};
+use frame_support::traits::{Defensive, Get, UnixTime};
 use medchain_primitives::{
 	Categories, ConsentChecker, ConsentId, Moment, PatientRegistry, Purpose, RecordCategory,
+	RecordRegistry,
 };
 use pallet_consortium::{Role, RoleProvider};
-use sp_runtime::DispatchError;
+use sp_runtime::{
+	traits::{CheckedDiv, Zero},
+	DispatchError,
+};
 
 /// Why a consent does not grant a requested access, from the least to the most specific.
 ///
@@ -121,8 +163,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
 
-	/// The storage layout version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The storage layout version. v2: break-glass consents in [`EmergencyConsents`], access
+	/// logs per (patient, organization) in [`AccessLogs`] ([`crate::migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -134,6 +177,9 @@ pub mod pallet {
 	/// An access-log entry as stored.
 	pub type AccessEntryOf<T> = AccessEntry<<T as frame_system::Config>::AccountId>;
 
+	/// An organization's break-glass count in one rate-limit window, as stored.
+	pub type WindowUsageOf<T> = WindowUsage<BlockNumberFor<T>>;
+
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The consortium: which organization an account acts for, whether it is active,
@@ -144,22 +190,54 @@ pub mod pallet {
 		/// rate limit of fee-less calls.
 		type Patients: PatientRegistry<Self::AccountId>;
 
+		/// The registry of anchored health records (the health-records pallet): `log_access`
+		/// checks that the record read is the patient's, of the stated category.
+		type Records: RecordRegistry<Self::AccountId, H256>;
+
 		/// The current time (the block's timestamp); read in milliseconds.
 		type Time: UnixTime;
 
-		/// The most consents (active, revoked or expired) stored per patient. At the bound,
-		/// a new consent replaces the oldest revoked or expired one.
+		/// The most patient-granted consents (active, revoked or expired) stored per patient.
+		/// At the bound, a new consent replaces the oldest one that ended at least
+		/// `AuditRetention` ago. Break-glass consents are not counted here (see
+		/// `MaxEmergencyConsentsKept`).
 		#[pallet::constant]
 		type MaxConsentsPerPatient: Get<u32>;
 
-		/// The most access-log entries kept per patient. At the bound, the oldest entry is
-		/// dropped (ring buffer).
+		/// The most access-log entries kept per patient *and organization*. At the bound, the
+		/// organization's oldest entry for that patient is dropped (ring buffer), never
+		/// another organization's.
 		#[pallet::constant]
 		type MaxAccessLogEntries: Get<u32>;
 
-		/// How long a break-glass consent lasts, in milliseconds (e.g. 24 h).
+		/// How long a break-glass consent lasts, in milliseconds (e.g. 24 h), from the last
+		/// time it was taken or renewed.
 		#[pallet::constant]
 		type BreakGlassDuration: Get<Moment>;
+
+		/// How long an ended (revoked or expired) consent is kept for audits, in
+		/// milliseconds (e.g. 30 days): no consent is pruned before it ended this long ago,
+		/// so [`Pallet::was_permitted`] keeps seeing it.
+		#[pallet::constant]
+		type AuditRetention: Get<Moment>;
+
+		/// The most break-glass consents kept per (patient, organization): the live one, if
+		/// any, and ended ones. At the bound, a new one replaces the oldest if it ended at
+		/// least `AuditRetention` ago. Must be at least `ceil(AuditRetention /
+		/// BreakGlassDuration) + 1` (checked by `integrity_test`), so that only a patient's
+		/// repeated revocations, never expiry alone, can fill it.
+		#[pallet::constant]
+		type MaxEmergencyConsentsKept: Get<u32>;
+
+		/// The most break-glass uses (new emergency consents and renewals) one organization
+		/// may make per `EmergencyWindow`, over all patients.
+		#[pallet::constant]
+		type MaxEmergencyAccessesPerWindow: Get<u32>;
+
+		/// The length of a break-glass rate-limit window, in blocks (window = `block_number /
+		/// EmergencyWindow`). Must not be zero.
+		#[pallet::constant]
+		type EmergencyWindow: Get<BlockNumberFor<Self>>;
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -170,14 +248,16 @@ pub mod pallet {
 	pub type NextConsentId<T: Config> = StorageValue<_, ConsentId, ValueQuery>;
 
 	/// Every stored consent, by id: active, revoked and expired ones (history), until pruned
-	/// to make room in the patient's list.
+	/// to make room in the patient's list (patient-granted ones, listed in [`ConsentsOf`]) or
+	/// in the organization's emergency history (break-glass ones, listed in
+	/// [`EmergencyConsents`]).
 	#[pallet::storage]
 	pub type Consents<T: Config> =
 		StorageMap<_, Blake2_128Concat, ConsentId, ConsentOf<T>, OptionQuery>;
 
-	/// For each patient, the ids of their stored consents, oldest first (ascending ids).
-	/// At most `MaxConsentsPerPatient`; see [`Config::MaxConsentsPerPatient`] for what happens
-	/// at the bound.
+	/// For each patient, the ids of their stored patient-granted (`Standard`) consents, oldest
+	/// first (ascending ids). At most `MaxConsentsPerPatient`; see
+	/// [`Config::MaxConsentsPerPatient`] for what happens at the bound.
 	#[pallet::storage]
 	pub type ConsentsOf<T: Config> = StorageMap<
 		_,
@@ -187,24 +267,51 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// For each patient, the most recent reads of their data, oldest first.
+	/// For each patient and Provider organization, the organization's break-glass consents
+	/// for the patient still stored, oldest first (ascending ids): every one but the last has
+	/// ended, the last may be live, so there is at most one live emergency consent per pair.
+	/// At most `MaxEmergencyConsentsKept`. These consents never take a place in the
+	/// patient's [`ConsentsOf`] list.
+	#[pallet::storage]
+	pub type EmergencyConsents<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<ConsentId, T::MaxEmergencyConsentsKept>,
+		ValueQuery,
+	>;
+
+	/// For each patient and organization, the organization's most recent reads of the
+	/// patient's data, oldest first.
 	///
 	/// A ring buffer of at most `MaxAccessLogEntries` entries: when it is full, logging a new
-	/// access drops the oldest entry. The complete history is in the `AccessLogged` events.
+	/// access drops the organization's oldest entry for that patient, so no grantee can push
+	/// another grantee's entries out. The complete history is in the `AccessLogged` events;
+	/// [`Pallet::access_log`] merges the patient's logs.
 	#[pallet::storage]
-	pub type AccessLog<T: Config> = StorageMap<
+	pub type AccessLogs<T: Config> = StorageDoubleMap<
 		_,
+		Blake2_128Concat,
+		T::AccountId,
 		Blake2_128Concat,
 		T::AccountId,
 		BoundedVec<AccessEntryOf<T>, T::MaxAccessLogEntries>,
 		ValueQuery,
 	>;
 
-	/// For each organization, how many times its staff broke the glass (saturating), so that
-	/// abuse of emergency access is auditable.
+	/// For each organization, how many times its staff broke the glass (new emergency
+	/// consents and renewals; saturating), so that abuse of emergency access is auditable.
 	#[pallet::storage]
 	pub type BreakGlassUses<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// For each organization, its break-glass uses in its latest rate-limit window (at most
+	/// `MaxEmergencyAccessesPerWindow` per window).
+	#[pallet::storage]
+	pub type BreakGlassWindowUses<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, WindowUsageOf<T>, OptionQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -233,8 +340,9 @@ pub mod pallet {
 			/// The revoked consent.
 			consent_id: ConsentId,
 		},
-		/// A revoked or expired consent was removed from storage to make room for a new one in
-		/// the patient's full list.
+		/// A consent that ended (revoked or expired) at least `AuditRetention` ago was removed
+		/// from storage to make room for a new one in the patient's full list, or in the
+		/// organization's full emergency history for the patient.
 		ConsentPruned {
 			/// The patient.
 			patient: T::AccountId,
@@ -242,15 +350,16 @@ pub mod pallet {
 			consent_id: ConsentId,
 		},
 		/// A Provider broke the glass: emergency read access to every category of the
-		/// patient's data, for Treatment, until `expires_at`.
-		EmergencyAccess {
+		/// patient's data, for Treatment, until `expires_at`. Emitted for a new emergency
+		/// consent and for the renewal of a live one (same `consent_id`, later `expires_at`).
+		EmergencyAccessGranted {
 			/// The patient.
 			patient: T::AccountId,
 			/// The Provider organization that now has access.
 			organization: T::AccountId,
 			/// The staff member (or admin) who broke the glass.
 			staff: T::AccountId,
-			/// The emergency consent's id.
+			/// The emergency consent's id (the live one's, when renewed).
 			consent_id: ConsentId,
 			/// Why, as a code agreed off chain.
 			reason_code: u16,
@@ -267,7 +376,7 @@ pub mod pallet {
 			organization: T::AccountId,
 			/// The account that read it.
 			accessor: T::AccountId,
-			/// The record read (an opaque id).
+			/// The record read (an anchored record of the patient).
 			record_id: H256,
 			/// The record's category.
 			category: RecordCategory,
@@ -292,7 +401,8 @@ pub mod pallet {
 		NoAccessGranted,
 		/// The expiry is not in the future.
 		ExpiryInPast,
-		/// The patient's consent list is full and none of its consents is revoked or expired.
+		/// The patient's consent list is full and none of its consents ended (was revoked or
+		/// expired) at least `AuditRetention` ago.
 		TooManyConsents,
 		/// The consent id counter is exhausted.
 		ConsentIdOverflow,
@@ -318,6 +428,19 @@ pub mod pallet {
 		WriteNotGranted,
 		/// The grantee holds no consent from the patient for this purpose.
 		NoConsent,
+		/// The organization broke the glass `MaxEmergencyAccessesPerWindow` times in the
+		/// current window; it may again in the next one.
+		EmergencyAccessLimitReached,
+		/// The organization's emergency history for this patient is full
+		/// (`MaxEmergencyConsentsKept`) and its oldest emergency consent ended less than
+		/// `AuditRetention` ago: the patient revoked its emergency access repeatedly.
+		TooManyEmergencyConsents,
+		/// No anchored record has this id.
+		UnknownRecord,
+		/// The record belongs to another patient.
+		RecordPatientMismatch,
+		/// The record's category is not the one given.
+		RecordCategoryMismatch,
 	}
 
 	#[pallet::hooks]
@@ -326,6 +449,17 @@ pub mod pallet {
 			assert!(T::MaxConsentsPerPatient::get() > 0, "MaxConsentsPerPatient must be > 0");
 			assert!(T::MaxAccessLogEntries::get() > 0, "MaxAccessLogEntries must be > 0");
 			assert!(T::BreakGlassDuration::get() > 0, "BreakGlassDuration must be > 0");
+			assert!(
+				T::MaxEmergencyAccessesPerWindow::get() > 0,
+				"MaxEmergencyAccessesPerWindow must be > 0"
+			);
+			assert!(!T::EmergencyWindow::get().is_zero(), "EmergencyWindow must not be zero");
+			let expiries_in_retention =
+				T::AuditRetention::get().div_ceil(T::BreakGlassDuration::get());
+			assert!(
+				u64::from(T::MaxEmergencyConsentsKept::get()) > expiries_in_retention,
+				"MaxEmergencyConsentsKept must be at least ceil(AuditRetention / BreakGlassDuration) + 1"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -346,7 +480,8 @@ pub mod pallet {
 		///   `None` for a consent that lasts until revoked.
 		///
 		/// Fee-less for a patient with free quota whose call succeeds. If the patient's list
-		/// is full, the oldest revoked or expired consent is pruned first.
+		/// is full, the oldest consent that ended (was revoked or expired) at least
+		/// `AuditRetention` ago is pruned first.
 		///
 		/// Emits `ConsentGranted` (after `ConsentPruned` if one was pruned). Errors:
 		/// `NotAPatient`, `PatientDeregistered`, `GranteeNotAnOrganization`,
@@ -435,15 +570,24 @@ pub mod pallet {
 		/// - `reason_code`: why, as a code agreed off chain (never free text: no health data
 		///   on chain).
 		///
-		/// Counts one use in `BreakGlassUses` for the organization. If the patient's list is
-		/// full, the oldest revoked or expired consent is pruned first.
+		/// An organization holds at most one live emergency consent per patient: while it is
+		/// live (not expired, not revoked by the patient), breaking the glass again *renews*
+		/// it in place (same id, expiry `now + BreakGlassDuration`, `staff` and `reason_code`
+		/// replaced). Otherwise a new consent is created in the organization's emergency
+		/// history for the patient ([`EmergencyConsents`]), never in the patient's consent
+		/// list; if that history is full, its oldest consent is pruned if it ended at least
+		/// `AuditRetention` ago. Either way one use is counted in `BreakGlassUses` and in the
+		/// organization's rate-limit window (at most `MaxEmergencyAccessesPerWindow` per
+		/// `EmergencyWindow` blocks).
 		///
-		/// Emits `EmergencyAccess` (after `ConsentPruned` if one was pruned). Errors: the
-		/// consortium's `NotAMember`, `OrganizationSuspended`, `MissingRole`; `NotAPatient`,
-		/// `PatientDeregistered`, `TooManyConsents`, `ConsentIdOverflow`.
+		/// Emits `EmergencyAccessGranted` (after `ConsentPruned` if one was pruned). Errors, in
+		/// the order checked: the consortium's `NotAMember`, `OrganizationSuspended`,
+		/// `MissingRole`; `PatientDeregistered`, `NotAPatient`, `EmergencyAccessLimitReached`,
+		/// `ConsentIdOverflow`, `TooManyEmergencyConsents`.
 		///
 		/// ## Complexity
-		/// O(`MaxConsentsPerPatient`) consent reads in the worst case (a full list to prune).
+		/// O(1): the organization's emergency history for the patient and at most two of its
+		/// consents are read.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::break_glass())]
 		pub fn break_glass(
@@ -454,22 +598,36 @@ pub mod pallet {
 			let staff = ensure_signed(origin)?;
 			let organization = T::Roles::ensure_role(&staff, Role::Provider)?;
 			Self::ensure_patient(&patient)?;
+			let usage = Self::next_emergency_window_usage(&organization)?;
 			let now = Self::now();
+			let plan = Self::plan_emergency_consent(&patient, &organization, now)?;
 			let expires_at = now.saturating_add(T::BreakGlassDuration::get());
-			let plan = Self::plan_new_consent(&patient, now)?;
-			let consent = Consent {
-				patient: patient.clone(),
-				grantee: organization.clone(),
-				scope: Scope { categories: Categories::all(), access: Access::READ },
-				purpose: Purpose::Treatment,
-				granted_at: now,
-				expires_at: Some(expires_at),
-				revoked_at: None,
-				kind: ConsentKind::BreakGlass { staff: staff.clone(), reason_code },
+			let kind = ConsentKind::BreakGlass { staff: staff.clone(), reason_code };
+			let consent_id = match plan {
+				EmergencyPlan::Renew { id, consent } => {
+					Consents::<T>::insert(
+						id,
+						Consent { expires_at: Some(expires_at), kind, ..consent },
+					);
+					id
+				}
+				EmergencyPlan::New(plan) => {
+					let consent = Consent {
+						patient: patient.clone(),
+						grantee: organization.clone(),
+						scope: Scope { categories: Categories::all(), access: Access::READ },
+						purpose: Purpose::Treatment,
+						granted_at: now,
+						expires_at: Some(expires_at),
+						revoked_at: None,
+						kind,
+					};
+					Self::insert_emergency_consent(&patient, &organization, plan, consent)
+				}
 			};
-			let consent_id = Self::insert_consent(&patient, plan, consent);
+			BreakGlassWindowUses::<T>::insert(&organization, usage);
 			BreakGlassUses::<T>::mutate(&organization, |uses| *uses = uses.saturating_add(1));
-			Self::deposit_event(Event::EmergencyAccess {
+			Self::deposit_event(Event::EmergencyAccessGranted {
 				patient,
 				organization,
 				staff,
@@ -485,15 +643,16 @@ pub mod pallet {
 		/// - `origin`: signed by staff (or the admin) of the consent's grantee.
 		/// - `patient`: the patient whose record was read.
 		/// - `consent_id`: the consent that allows the read.
-		/// - `record_id`: the record read (an opaque id, never the data).
-		/// - `category`: the record's category.
+		/// - `record_id`: the record read: an anchored record (`T::Records`) of `patient`.
+		/// - `category`: the record's category, as anchored.
 		///
-		/// The entry goes into the patient's `AccessLog` ring buffer (dropping the oldest
-		/// entry when it is full).
+		/// The entry goes into the (patient, organization) [`AccessLogs`] ring buffer
+		/// (dropping that organization's oldest entry for the patient when it is full).
 		///
 		/// Emits `AccessLogged`. Errors, in the order checked: `ConsentNotFound`,
 		/// `ConsentPatientMismatch`, `NotGrantee`, the consortium's `OrganizationSuspended`,
-		/// `PatientDeregistered`, `ConsentRevoked`, `ConsentExpired`, `CategoryNotCovered`,
+		/// `PatientDeregistered`, `UnknownRecord`, `RecordPatientMismatch`,
+		/// `RecordCategoryMismatch`, `ConsentRevoked`, `ConsentExpired`, `CategoryNotCovered`,
 		/// `ReadNotGranted`.
 		///
 		/// ## Complexity
@@ -515,6 +674,10 @@ pub mod pallet {
 				.ok_or(Error::<T>::NotGrantee)?;
 			Self::ensure_organization_active(&organization)?;
 			ensure!(!T::Patients::is_deregistered(&patient), Error::<T>::PatientDeregistered);
+			let (subject, anchored_category) =
+				T::Records::record_subject(&record_id).ok_or(Error::<T>::UnknownRecord)?;
+			ensure!(subject == patient, Error::<T>::RecordPatientMismatch);
+			ensure!(anchored_category == category, Error::<T>::RecordCategoryMismatch);
 			let now = Self::now();
 			if let Some(denial) = Self::status_denial(&consent, now)
 				.or_else(|| Self::coverage_denial(&consent, Some(category), false))
@@ -529,12 +692,14 @@ pub mod pallet {
 				category,
 				at: now,
 			};
-			let mut log = AccessLog::<T>::get(&patient);
-			let len = log.len();
-			// Appends; when full, drops the oldest entry. It only fails for a zero bound,
-			// which `integrity_test` rules out: then nothing is stored, the event still is.
-			let _ = log.force_insert_keep_right(len, entry);
-			AccessLog::<T>::insert(&patient, log);
+			AccessLogs::<T>::mutate(&patient, &organization, |log| {
+				let len = log.len();
+				// Appends; when full, drops the organization's oldest entry. It only fails for
+				// a zero bound, which `integrity_test` rules out.
+				let _evicted = log
+					.force_insert_keep_right(len, entry)
+					.defensive_proof("MaxAccessLogEntries > 0, checked by integrity_test");
+			});
 			Self::deposit_event(Event::AccessLogged {
 				patient,
 				consent_id,
@@ -547,16 +712,26 @@ pub mod pallet {
 		}
 	}
 
-	/// What `insert_consent` will do, computed (read-only) by `plan_new_consent`.
-	pub(crate) struct NewConsentPlan<T: Config> {
+	/// What `insert_consent` (or `insert_emergency_consent`) will do, computed (read-only) by
+	/// `plan_new_consent` (or `plan_emergency_consent`).
+	pub(crate) struct NewConsentPlan<Bound: Get<u32>> {
 		/// The new consent's id.
 		id: ConsentId,
 		/// The value of `NextConsentId` afterwards.
 		next_id: ConsentId,
-		/// The patient's new consent list (pruned if needed, with `id` appended).
-		ids: BoundedVec<ConsentId, T::MaxConsentsPerPatient>,
+		/// The new index (the patient's list, or the organization's emergency history for
+		/// the patient), pruned if needed, with `id` appended.
+		ids: BoundedVec<ConsentId, Bound>,
 		/// The consent removed to make room, if any.
 		pruned: Option<ConsentId>,
+	}
+
+	/// What `break_glass` will do, computed (read-only) by `plan_emergency_consent`.
+	pub(crate) enum EmergencyPlan<T: Config> {
+		/// Renew the organization's live emergency consent `id` (currently `consent`).
+		Renew { id: ConsentId, consent: ConsentOf<T> },
+		/// Create a new emergency consent.
+		New(NewConsentPlan<T::MaxEmergencyConsentsKept>),
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -566,6 +741,10 @@ pub mod pallet {
 		}
 
 		/// Count a fee-less call by `who` if it was fee-less (mirrors `feeless_if`).
+		///
+		/// Known limit: a call wrapped in `Proxy` or `Utility` is not fee-less (only top-level
+		/// calls are), yet it is counted here; the dispatchable cannot tell. Counting belongs
+		/// in a transaction extension that sees the fee-less decision.
 		fn note_free_call(who: &T::AccountId) {
 			if T::Patients::has_free_quota(who) {
 				T::Patients::note_free_call(who);
@@ -600,7 +779,7 @@ pub mod pallet {
 			grantee: &T::AccountId,
 			scope: Scope,
 			expires_at: Option<Moment>,
-		) -> Result<(NewConsentPlan<T>, Moment), DispatchError> {
+		) -> Result<(NewConsentPlan<T::MaxConsentsPerPatient>, Moment), DispatchError> {
 			Self::ensure_patient(patient)?;
 			ensure!(
 				T::Roles::organization_of(grantee).as_ref() == Some(grantee),
@@ -629,12 +808,12 @@ pub mod pallet {
 			Ok(consent)
 		}
 
-		/// Find room for a new consent of `patient`: the next id, and the oldest revoked or
-		/// expired consent to prune if the list is full. Reads only.
+		/// Find room for a new consent of `patient`: the next id, and the oldest consent that
+		/// ended at least `AuditRetention` ago to prune if the list is full. Reads only.
 		pub(crate) fn plan_new_consent(
 			patient: &T::AccountId,
 			now: Moment,
-		) -> Result<NewConsentPlan<T>, DispatchError> {
+		) -> Result<NewConsentPlan<T::MaxConsentsPerPatient>, DispatchError> {
 			let id = NextConsentId::<T>::get();
 			let next_id = id.checked_add(1).ok_or(Error::<T>::ConsentIdOverflow)?;
 			let mut ids = ConsentsOf::<T>::get(patient);
@@ -642,10 +821,13 @@ pub mod pallet {
 			if ids.is_full() {
 				// A listed id without a stored consent cannot happen (see `do_try_state`);
 				// should it, the dangling id is the first thing to drop.
+				let retention = T::AuditRetention::get();
 				let oldest = ids
 					.iter()
 					.copied()
-					.find(|id| Consents::<T>::get(id).is_none_or(|c| c.is_prunable_at(now)))
+					.find(|id| {
+						Consents::<T>::get(id).is_none_or(|c| c.is_prunable_at(now, retention))
+					})
 					.ok_or(Error::<T>::TooManyConsents)?;
 				ids.retain(|id| *id != oldest);
 				pruned = Some(oldest);
@@ -654,24 +836,123 @@ pub mod pallet {
 			Ok(NewConsentPlan { id, next_id, ids, pruned })
 		}
 
-		/// Store `consent` as planned; emits `ConsentPruned` if a consent was pruned. Returns
-		/// the new consent's id.
+		/// What breaking the glass for `patient` means for `organization` at `now`: renew its
+		/// live emergency consent, or create a new one (pruning the oldest of a full history
+		/// if it ended at least `AuditRetention` ago). Reads only.
+		pub(crate) fn plan_emergency_consent(
+			patient: &T::AccountId,
+			organization: &T::AccountId,
+			now: Moment,
+		) -> Result<EmergencyPlan<T>, DispatchError> {
+			let mut ids = EmergencyConsents::<T>::get(patient, organization);
+			// Only the newest can be live: a new one is created only once it has ended.
+			if let Some(id) = ids.last().copied() {
+				if let Some(consent) = Consents::<T>::get(id).filter(|c| c.is_live_at(now)) {
+					return Ok(EmergencyPlan::Renew { id, consent });
+				}
+			}
+			let id = NextConsentId::<T>::get();
+			let next_id = id.checked_add(1).ok_or(Error::<T>::ConsentIdOverflow)?;
+			let mut pruned = None;
+			if ids.is_full() {
+				// Each consent of the history was created after the previous one ended, so
+				// they ended in id order: if the oldest may not be pruned, none may. (A
+				// dangling id cannot happen; should it, it is dropped.)
+				let retention = T::AuditRetention::get();
+				let oldest = ids
+					.first()
+					.copied()
+					.filter(|id| {
+						Consents::<T>::get(id).is_none_or(|c| c.is_prunable_at(now, retention))
+					})
+					.ok_or(Error::<T>::TooManyEmergencyConsents)?;
+				ids.retain(|id| *id != oldest);
+				pruned = Some(oldest);
+			}
+			ids.try_push(id).map_err(|_| Error::<T>::TooManyEmergencyConsents)?;
+			Ok(EmergencyPlan::New(NewConsentPlan { id, next_id, ids, pruned }))
+		}
+
+		/// Store `consent` as planned in the patient's list; emits `ConsentPruned` if a
+		/// consent was pruned. Returns the new consent's id.
 		pub(crate) fn insert_consent(
 			patient: &T::AccountId,
-			plan: NewConsentPlan<T>,
+			plan: NewConsentPlan<T::MaxConsentsPerPatient>,
 			consent: ConsentOf<T>,
 		) -> ConsentId {
 			let NewConsentPlan { id, next_id, ids, pruned } = plan;
+			ConsentsOf::<T>::insert(patient, ids);
+			Self::store_new_consent(patient, id, next_id, pruned, consent)
+		}
+
+		/// Store emergency `consent` as planned in `organization`'s emergency history for
+		/// `patient`; emits `ConsentPruned` if a consent was pruned. Returns its id.
+		pub(crate) fn insert_emergency_consent(
+			patient: &T::AccountId,
+			organization: &T::AccountId,
+			plan: NewConsentPlan<T::MaxEmergencyConsentsKept>,
+			consent: ConsentOf<T>,
+		) -> ConsentId {
+			let NewConsentPlan { id, next_id, ids, pruned } = plan;
+			EmergencyConsents::<T>::insert(patient, organization, ids);
+			Self::store_new_consent(patient, id, next_id, pruned, consent)
+		}
+
+		/// The writes both kinds of new consent share, after their index was written.
+		fn store_new_consent(
+			patient: &T::AccountId,
+			id: ConsentId,
+			next_id: ConsentId,
+			pruned: Option<ConsentId>,
+			consent: ConsentOf<T>,
+		) -> ConsentId {
 			if let Some(pruned) = pruned {
 				Consents::<T>::remove(pruned);
 			}
 			Consents::<T>::insert(id, consent);
-			ConsentsOf::<T>::insert(patient, ids);
 			NextConsentId::<T>::put(next_id);
 			if let Some(consent_id) = pruned {
 				Self::deposit_event(Event::ConsentPruned { patient: patient.clone(), consent_id });
 			}
 			id
+		}
+
+		/// The current break-glass rate-limit window: `block_number / EmergencyWindow`
+		/// (window 0 for ever if `EmergencyWindow` were 0, which `integrity_test` forbids).
+		pub fn current_emergency_window() -> BlockNumberFor<T> {
+			frame_system::Pallet::<T>::block_number()
+				.checked_div(&T::EmergencyWindow::get())
+				.unwrap_or_else(Zero::zero)
+		}
+
+		/// Break-glass uses of `organization` in the current window.
+		fn emergency_uses_in_window(organization: &T::AccountId) -> u32 {
+			BreakGlassWindowUses::<T>::get(organization)
+				.filter(|usage| usage.window == Self::current_emergency_window())
+				.map_or(0, |usage| usage.used)
+		}
+
+		/// The organization's window usage after one more break-glass use, or
+		/// `EmergencyAccessLimitReached` if the window's limit is reached. Reads only.
+		fn next_emergency_window_usage(
+			organization: &T::AccountId,
+		) -> Result<WindowUsageOf<T>, DispatchError> {
+			let used = Self::emergency_uses_in_window(organization);
+			ensure!(
+				used < T::MaxEmergencyAccessesPerWindow::get(),
+				Error::<T>::EmergencyAccessLimitReached
+			);
+			Ok(WindowUsage {
+				window: Self::current_emergency_window(),
+				used: used.saturating_add(1),
+			})
+		}
+
+		/// How often `organization` broke the glass: `(lifetime uses, uses in the current
+		/// window)`, renewals included (for the runtime API and governance dashboards). The
+		/// second number is at most `MaxEmergencyAccessesPerWindow`.
+		pub fn emergency_uses(organization: &T::AccountId) -> (u32, u32) {
+			(BreakGlassUses::<T>::get(organization), Self::emergency_uses_in_window(organization))
 		}
 
 		/// Why `consent` is not in force at `now`, if it is not.
@@ -718,12 +999,13 @@ pub mod pallet {
 		/// Order: the grantee must be an organization (`NoConsent`) and active (the
 		/// consortium's `OrganizationSuspended`), the patient not deregistered
 		/// (`PatientDeregistered`); then, among the patient's consents to `grantee` for
-		/// `purpose`, the first that grants the access wins; if none does, the most specific
-		/// failure is reported: `ConsentExpired` > `ConsentRevoked` > `ReadNotGranted` /
+		/// `purpose` (the patient-granted ones, then `grantee`'s newest emergency consent),
+		/// the first that grants the access wins; if none does, the most specific failure is
+		/// reported: `ConsentExpired` > `ConsentRevoked` > `ReadNotGranted` /
 		/// `WriteNotGranted` > `CategoryNotCovered` > `NoConsent`.
 		///
 		/// ## Complexity
-		/// O(`MaxConsentsPerPatient`) consent reads.
+		/// O(`MaxConsentsPerPatient`) consent reads, plus two for the emergency consent.
 		pub fn do_ensure_access(
 			patient: &T::AccountId,
 			grantee: &T::AccountId,
@@ -739,7 +1021,7 @@ pub mod pallet {
 		/// a Research consent toward a trial sponsor).
 		///
 		/// ## Complexity
-		/// O(`MaxConsentsPerPatient`) consent reads.
+		/// O(`MaxConsentsPerPatient`) consent reads, plus two for the emergency consent.
 		pub fn do_ensure_purpose(
 			patient: &T::AccountId,
 			grantee: &T::AccountId,
@@ -764,7 +1046,10 @@ pub mod pallet {
 			ensure!(!T::Patients::is_deregistered(patient), Error::<T>::PatientDeregistered);
 			let now = Self::now();
 			let mut closest: Option<Denial> = None;
-			for id in ConsentsOf::<T>::get(patient) {
+			// Only the newest emergency consent of the pair can be live (see
+			// `EmergencyConsents`); it tells as much as the older ones when it is not.
+			let emergency = EmergencyConsents::<T>::get(patient, grantee).last().copied();
+			for id in ConsentsOf::<T>::get(patient).into_iter().chain(emergency) {
 				let Some(consent) = Consents::<T>::get(id) else { continue };
 				if consent.grantee != *grantee || consent.purpose != purpose {
 					continue;
@@ -781,26 +1066,45 @@ pub mod pallet {
 				.unwrap_or_else(|| Error::<T>::NoConsent.into()))
 		}
 
-		/// The patient's stored consents with their ids, oldest first (for the runtime API).
+		/// The patient's stored consents with their ids, oldest first (ascending ids): the
+		/// patient-granted ones and every organization's emergency ones (for the runtime API).
+		///
+		/// ## Complexity
+		/// O(`MaxConsentsPerPatient` + Provider organizations × `MaxEmergencyConsentsKept`).
 		pub fn consents_of(patient: &T::AccountId) -> Vec<(ConsentId, ConsentOf<T>)> {
-			ConsentsOf::<T>::get(patient)
-				.into_iter()
+			let mut ids = ConsentsOf::<T>::get(patient).into_inner();
+			for emergency in EmergencyConsents::<T>::iter_prefix_values(patient) {
+				ids.extend(emergency);
+			}
+			ids.sort_unstable();
+			ids.into_iter()
 				.filter_map(|id| Consents::<T>::get(id).map(|consent| (id, consent)))
 				.collect()
 		}
 
-		/// The patient's access log, oldest first (for the runtime API).
+		/// The patient's access log across organizations, oldest first (merged by `at`; the
+		/// entries of one organization keep their order), for the runtime API. Each
+		/// organization's part holds its latest `MaxAccessLogEntries` reads.
+		///
+		/// ## Complexity
+		/// O(organizations that read × `MaxAccessLogEntries`).
 		pub fn access_log(patient: &T::AccountId) -> Vec<AccessEntryOf<T>> {
-			AccessLog::<T>::get(patient).into_inner()
+			let mut log: Vec<AccessEntryOf<T>> = AccessLogs::<T>::iter_prefix_values(patient)
+				.flat_map(|entries| entries.into_inner())
+				.collect();
+			// Stable: equal times keep each organization's own order.
+			log.sort_by_key(|entry| entry.at);
+			log
 		}
 
 		/// For audits: whether some consent still stored for `patient` let `grantee` read
 		/// `category` for `purpose` at time `at` (granted at or before `at`, not revoked at or
 		/// before `at`, not expired at `at`).
 		///
-		/// Limits: it sees only consents still stored (pruned ones are gone; their events
-		/// remain), and it cannot see whether the grantee was suspended, or the patient
-		/// deregistered, at `at`: the consortium and identity pallets keep no history.
+		/// Limits: it sees only consents still stored (a consent is pruned at the earliest
+		/// `AuditRetention` after it ended, and only to make room; its events remain), and it
+		/// cannot see whether the grantee was suspended, or the patient deregistered, at `at`:
+		/// the consortium and identity pallets keep no history.
 		/// Within one block every call sees the same timestamp, so a consent granted and
 		/// revoked in the same block was never in force.
 		pub fn was_permitted(
@@ -810,7 +1114,8 @@ pub mod pallet {
 			purpose: Purpose,
 			at: Moment,
 		) -> bool {
-			ConsentsOf::<T>::get(patient).into_iter().any(|id| {
+			let emergency = EmergencyConsents::<T>::get(patient, grantee);
+			ConsentsOf::<T>::get(patient).into_iter().chain(emergency).any(|id| {
 				Consents::<T>::get(id).is_some_and(|consent| {
 					consent.grantee == *grantee
 						&& consent.purpose == purpose
@@ -821,14 +1126,22 @@ pub mod pallet {
 		}
 
 		/// Check the pallet's invariants:
-		/// - every id listed in `ConsentsOf` names a stored consent of that patient, lists
-		///   are strictly ascending and within `MaxConsentsPerPatient`;
-		/// - every stored consent is listed for its patient (no orphans), has an id below
+		/// - every id listed in `ConsentsOf` names a stored patient-granted (`Standard`)
+		///   consent of that patient; lists are strictly ascending and within
+		///   `MaxConsentsPerPatient`;
+		/// - every id listed in `EmergencyConsents` for (patient, organization) names a stored
+		///   break-glass consent of that patient to that organization; histories are
+		///   non-empty, strictly ascending, within `MaxEmergencyConsentsKept`, and every
+		///   consent but the newest has ended (at most one live per pair);
+		/// - every stored consent is listed exactly once (no orphans), has an id below
 		///   `NextConsentId`, a valid non-empty scope, and `revoked_at >= granted_at`;
-		/// - access logs are within `MaxAccessLogEntries`, in time order.
+		/// - window counters are within `MaxEmergencyAccessesPerWindow` and not in the future;
+		/// - access logs are within `MaxAccessLogEntries`, in time order, and hold only their
+		///   organization's entries.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let next_id = NextConsentId::<T>::get();
+			let now = Self::now();
 			let mut listed: u64 = 0;
 			for (patient, ids) in ConsentsOf::<T>::iter() {
 				ensure!(
@@ -839,6 +1152,38 @@ pub mod pallet {
 				for id in ids.iter() {
 					let consent = Consents::<T>::get(id).ok_or("listed consent not stored")?;
 					ensure!(consent.patient == patient, "listed consent of another patient");
+					ensure!(
+						consent.kind == ConsentKind::Standard,
+						"break-glass consent in a patient's consent list"
+					);
+					listed = listed.saturating_add(1);
+				}
+			}
+			for (patient, organization, ids) in EmergencyConsents::<T>::iter() {
+				ensure!(!ids.is_empty(), "empty emergency history stored");
+				ensure!(
+					ids.len() <= T::MaxEmergencyConsentsKept::get() as usize,
+					"emergency history longer than MaxEmergencyConsentsKept"
+				);
+				ensure!(
+					ids.windows(2).all(|w| w.first() < w.get(1)),
+					"emergency history not ascending"
+				);
+				for (position, id) in ids.iter().enumerate() {
+					let consent = Consents::<T>::get(id).ok_or("emergency consent not stored")?;
+					ensure!(consent.patient == patient, "emergency consent of another patient");
+					ensure!(
+						consent.grantee == organization,
+						"emergency consent of another organization"
+					);
+					ensure!(
+						matches!(consent.kind, ConsentKind::BreakGlass { .. }),
+						"patient-granted consent in an emergency history"
+					);
+					ensure!(
+						position.saturating_add(1) == ids.len() || !consent.is_live_at(now),
+						"more than one live emergency consent per organization and patient"
+					);
 					listed = listed.saturating_add(1);
 				}
 			}
@@ -846,10 +1191,14 @@ pub mod pallet {
 			for (id, consent) in Consents::<T>::iter() {
 				stored = stored.saturating_add(1);
 				ensure!(id < next_id, "consent id not below NextConsentId");
-				ensure!(
-					ConsentsOf::<T>::get(&consent.patient).contains(&id),
-					"stored consent not listed for its patient"
-				);
+				let indexed = match consent.kind {
+					ConsentKind::Standard => ConsentsOf::<T>::get(&consent.patient).contains(&id),
+					ConsentKind::BreakGlass { .. } => {
+						EmergencyConsents::<T>::get(&consent.patient, &consent.grantee)
+							.contains(&id)
+					}
+				};
+				ensure!(indexed, "stored consent not listed for its patient");
 				ensure!(
 					!consent.scope.categories.is_empty()
 						&& consent.scope.categories.is_valid()
@@ -861,8 +1210,16 @@ pub mod pallet {
 					"consent revoked before it was granted"
 				);
 			}
-			ensure!(listed == stored, "ConsentsOf and Consents disagree");
-			for (_patient, log) in AccessLog::<T>::iter() {
+			ensure!(listed == stored, "consent indexes and Consents disagree");
+			let window = Self::current_emergency_window();
+			for (_organization, usage) in BreakGlassWindowUses::<T>::iter() {
+				ensure!(
+					usage.used <= T::MaxEmergencyAccessesPerWindow::get(),
+					"more break-glass uses in a window than MaxEmergencyAccessesPerWindow"
+				);
+				ensure!(usage.window <= window, "break-glass window in the future");
+			}
+			for (_patient, organization, log) in AccessLogs::<T>::iter() {
 				ensure!(
 					log.len() <= T::MaxAccessLogEntries::get() as usize,
 					"access log longer than MaxAccessLogEntries"
@@ -870,6 +1227,10 @@ pub mod pallet {
 				ensure!(
 					log.windows(2).all(|w| w.first().map(|e| e.at) <= w.get(1).map(|e| e.at)),
 					"access log not in time order"
+				);
+				ensure!(
+					log.iter().all(|entry| entry.organization == organization),
+					"access log holds another organization's entry"
 				);
 			}
 			Ok(())

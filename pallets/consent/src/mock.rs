@@ -1,5 +1,5 @@
 //! A minimal runtime for the consent pallet's tests: System, Timestamp, the real Consortium,
-//! this pallet, and a storage-backed mock of the patient registry.
+//! this pallet, and storage-backed mocks of the patient and record registries.
 
 use crate as pallet_consent;
 use frame_support::{
@@ -66,18 +66,32 @@ pub const MAX_CONSENTS: u32 = 4;
 pub const MAX_LOG: u32 = 3;
 /// Break-glass duration in tests: 24 h in ms.
 pub const BREAK_GLASS_DURATION: Moment = 24 * 60 * 60 * 1000;
+/// How long ended consents are kept in tests: 7 days in ms.
+pub const AUDIT_RETENTION: Moment = 7 * BREAK_GLASS_DURATION;
+/// Emergency consents kept per (patient, organization) in tests: the least that
+/// `integrity_test` accepts for 7 days of retention and 24-hour emergencies.
+pub const MAX_EMERGENCY_KEPT: u32 = 8;
+/// Break-glass uses per organization per window in tests.
+pub const MAX_EMERGENCY_PER_WINDOW: u32 = 3;
+/// The break-glass rate-limit window in tests, in blocks.
+pub const EMERGENCY_WINDOW: u64 = 10;
 
 impl pallet_consent::Config for Test {
 	type Roles = Consortium;
 	type Patients = MockPatients;
+	type Records = MockRecords;
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<MAX_LOG>;
 	type BreakGlassDuration = ConstU64<BREAK_GLASS_DURATION>;
+	type AuditRetention = ConstU64<AUDIT_RETENTION>;
+	type MaxEmergencyConsentsKept = ConstU32<MAX_EMERGENCY_KEPT>;
+	type MaxEmergencyAccessesPerWindow = ConstU32<MAX_EMERGENCY_PER_WINDOW>;
+	type EmergencyWindow = ConstU64<EMERGENCY_WINDOW>;
 	type WeightInfo = ();
 }
 
-pub use medchain_primitives::mock::MockPatients;
+pub use medchain_primitives::mock::{MockPatients, MockRecords};
 
 /// A Provider (hospital) of the default test consortium.
 pub const HOSPITAL: AccountId = 10;
@@ -186,5 +200,13 @@ impl ExtBuilder {
 /// Move to the next block, `ms` milliseconds later.
 pub fn advance_time(ms: Moment) {
 	System::set_block_number(System::block_number() + 1);
+	Timestamp::set_timestamp(Timestamp::get() + ms);
+}
+
+/// Move to the first block of the next break-glass rate-limit window, `ms` milliseconds
+/// later.
+pub fn next_emergency_window(ms: Moment) {
+	let block = System::block_number();
+	System::set_block_number((block / EMERGENCY_WINDOW + 1) * EMERGENCY_WINDOW);
 	Timestamp::set_timestamp(Timestamp::get() + ms);
 }

@@ -22,14 +22,16 @@ sp_api::decl_runtime_apis! {
 			purpose: Purpose,
 			write: bool,
 		) -> bool;
-		/// The patient's stored consents (active, revoked and expired), oldest first.
+		/// The patient's stored consents (active, revoked and expired; patient-granted and
+		/// break-glass), oldest first.
 		fn consents_of(patient: AccountId) -> Vec<(ConsentId, Consent<AccountId>)>;
-		/// The patient's access log (the most recent `MaxAccessLogEntries` reads), oldest
-		/// first.
+		/// The patient's access log across organizations (each organization's most recent
+		/// `MaxAccessLogEntries` reads of this patient), oldest first.
 		fn access_log(patient: AccountId) -> Vec<AccessEntry<AccountId>>;
 		/// For audits: whether a consent still stored for `patient` let `grantee` read
-		/// `category` for `purpose` at time `at` (ms since the Unix epoch). Cannot see pruned
-		/// consents, nor whether the grantee was suspended at `at`.
+		/// `category` for `purpose` at time `at` (ms since the Unix epoch). Sees every consent
+		/// that ended less than `AuditRetention` ago; cannot see pruned consents, nor whether
+		/// the grantee was suspended at `at`.
 		fn was_permitted(
 			patient: AccountId,
 			grantee: AccountId,
@@ -37,5 +39,8 @@ sp_api::decl_runtime_apis! {
 			purpose: Purpose,
 			at: Moment,
 		) -> bool;
+		/// How often `organization`'s staff broke the glass: `(since genesis, in the current
+		/// rate-limit window)`. For regulators watching for mass emergency access.
+		fn emergency_uses(organization: AccountId) -> (u32, u32);
 	}
 }

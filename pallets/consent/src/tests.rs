@@ -2,8 +2,9 @@
 //! other pallets use, the runtime-API queries and the fee-less wiring.
 
 use crate::{
-	mock::*, Access, AccessEntry, AccessLog, BreakGlassUses, Consent as ConsentRecord, ConsentKind,
-	Consents, ConsentsOf, Error, Event, NextConsentId, Scope,
+	mock::*, Access, AccessEntry, AccessLogs, BreakGlassUses, BreakGlassWindowUses,
+	Consent as ConsentRecord, ConsentKind, Consents, ConsentsOf, EmergencyConsents, Error, Event,
+	NextConsentId, Scope, WindowUsage,
 };
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless, traits::Hooks, BoundedVec};
 use medchain_primitives::{Categories, ConsentChecker, ConsentId, Moment, Purpose, RecordCategory};
@@ -28,6 +29,12 @@ fn read(categories: &[RecordCategory]) -> Scope {
 
 fn record(n: u8) -> H256 {
 	H256::repeat_byte(n)
+}
+
+/// Anchor record `n` of `patient` in `category` in the mock record registry; returns its id.
+fn anchored(n: u8, patient: AccountId, category: RecordCategory) -> H256 {
+	MockRecords::anchor(record(n), patient, category);
+	record(n)
 }
 
 /// Grant a consent and return its id.
@@ -127,7 +134,18 @@ mod types {
 		assert!(unrevoked.was_in_force_at(299));
 		assert!(!unrevoked.was_in_force_at(300));
 		assert!(unrevoked.is_expired_at(300) && !unrevoked.is_expired_at(299));
-		assert!(c.is_prunable_at(0) && !unrevoked.is_prunable_at(299));
+		assert!(c.is_prunable_at(200, 0) && !unrevoked.is_prunable_at(299, 0));
+		assert!(unrevoked.is_live_at(299) && !c.is_live_at(200));
+		// Ended at the earlier of revocation and expiry; prunable `retention` later.
+		assert_eq!(c.ended_at(199), None);
+		assert_eq!(c.ended_at(250), Some(200));
+		assert_eq!(ConsentRecord { revoked_at: Some(400), ..c.clone() }.ended_at(500), Some(300));
+		assert_eq!(unrevoked.ended_at(300), Some(300));
+		assert!(!c.is_prunable_at(249, 50) && c.is_prunable_at(250, 50));
+		assert!(!unrevoked.is_prunable_at(349, 50) && unrevoked.is_prunable_at(350, 50));
+		let open_ended = ConsentRecord { expires_at: None, revoked_at: None, ..c.clone() };
+		assert_eq!(open_ended.ended_at(Moment::MAX), None);
+		assert!(!open_ended.is_prunable_at(Moment::MAX, 0));
 	}
 }
 
@@ -225,13 +243,8 @@ mod grant_consent {
 			.build_and_execute(|| {
 				let id = grant(ALICE, INSURER, read(&[Diagnoses]), Insurance, Some(START + 60_000));
 				assert_eq!(ensure_access(ALICE, INSURER, Diagnoses, Insurance, false), Ok(id));
-				assert_ok!(Consent::log_access(
-					signed(CLAIMS_OFFICER),
-					ALICE,
-					id,
-					record(9),
-					Diagnoses
-				));
+				let r = anchored(9, ALICE, Diagnoses);
+				assert_ok!(Consent::log_access(signed(CLAIMS_OFFICER), ALICE, id, r, Diagnoses));
 			});
 	}
 
@@ -451,6 +464,39 @@ mod grant_consent {
 	}
 
 	#[test]
+	fn keeps_recently_ended_consents_for_audits() {
+		ExtBuilder::default().build_and_execute(|| {
+			let expiring = grant(ALICE, INSTITUTE, read(&[Genomics]), Research, Some(START + 10));
+			let revoked = grant(ALICE, CLINIC, read(&[Imaging]), Treatment, None);
+			alice_to_hospital();
+			alice_to_hospital();
+			advance_time(100);
+			assert_ok!(Consent::revoke_consent(signed(ALICE), revoked));
+			// `expiring` ended at START + 10, `revoked` at START + 100: neither long enough ago.
+			advance_time(AUDIT_RETENTION - 100 + 10 - 1);
+			assert_noop!(
+				Consent::grant_consent(signed(ALICE), CLINIC, read(&[Diagnoses]), Treatment, None),
+				Error::<Test>::TooManyConsents
+			);
+			// Audits still see both.
+			assert!(Consent::was_permitted(&ALICE, &INSTITUTE, Genomics, Research, START + 9));
+			assert!(Consent::was_permitted(&ALICE, &CLINIC, Imaging, Treatment, START + 99));
+			// One millisecond later `expiring` ended `AUDIT_RETENTION` ago and makes room.
+			advance_time(1);
+			grant(ALICE, CLINIC, read(&[Diagnoses]), Treatment, None);
+			assert!(Consents::<Test>::get(expiring).is_none());
+			assert!(Consents::<Test>::get(revoked).is_some());
+			assert_noop!(
+				Consent::grant_consent(signed(ALICE), CLINIC, read(&[Diagnoses]), Treatment, None),
+				Error::<Test>::TooManyConsents
+			);
+			advance_time(90);
+			grant(ALICE, CLINIC, read(&[Diagnoses]), Treatment, None);
+			assert!(Consents::<Test>::get(revoked).is_none());
+		});
+	}
+
+	#[test]
 	fn prunes_the_oldest_revoked_or_expired_consent_when_full() {
 		ExtBuilder::default().build_and_execute(|| {
 			let active = alice_to_hospital();
@@ -458,8 +504,9 @@ mod grant_consent {
 			let revoked = alice_to_hospital();
 			let last = alice_to_hospital();
 			assert_ok!(Consent::revoke_consent(signed(ALICE), revoked));
-			advance_time(10);
-			// `expiring` is now expired and older than `revoked`: it goes first.
+			advance_time(AUDIT_RETENTION + 10);
+			// Both ended `AUDIT_RETENTION` ago; `expiring` is older than `revoked`: it goes
+			// first.
 			let new = grant(ALICE, INSTITUTE, read(&[Genomics]), Research, None);
 			assert_eq!(new, 4);
 			assert!(Consents::<Test>::get(expiring).is_none());
@@ -587,6 +634,19 @@ mod revoke_consent {
 mod break_glass {
 	use super::*;
 
+	/// Break the glass and return the emergency consent's id.
+	fn break_glass(staff: AccountId, patient: AccountId, reason_code: u16) -> ConsentId {
+		assert_ok!(Consent::break_glass(signed(staff), patient, reason_code));
+		match consent_events().last() {
+			Some(Event::EmergencyAccessGranted { consent_id, .. }) => *consent_id,
+			other => panic!("expected EmergencyAccessGranted, got {other:?}"),
+		}
+	}
+
+	fn emergency_ids(patient: AccountId, org: AccountId) -> Vec<ConsentId> {
+		EmergencyConsents::<Test>::get(patient, org).into_inner()
+	}
+
 	#[test]
 	fn works_for_provider_staff() {
 		ExtBuilder::default().build_and_execute(|| {
@@ -605,10 +665,13 @@ mod break_glass {
 					kind: ConsentKind::BreakGlass { staff: DOCTOR, reason_code: 3 },
 				}
 			);
-			assert_eq!(ConsentsOf::<Test>::get(ALICE).into_inner(), vec![0]);
+			// Kept apart from the patient's own list.
+			assert!(ConsentsOf::<Test>::get(ALICE).is_empty());
+			assert_eq!(emergency_ids(ALICE, HOSPITAL), vec![0]);
 			assert_eq!(BreakGlassUses::<Test>::get(HOSPITAL), 1);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (1, 1));
 			System::assert_last_event(
-				Event::EmergencyAccess {
+				Event::EmergencyAccessGranted {
 					patient: ALICE,
 					organization: HOSPITAL,
 					staff: DOCTOR,
@@ -622,7 +685,10 @@ mod break_glass {
 				assert_eq!(ensure_access(ALICE, HOSPITAL, category, Treatment, false), Ok(0));
 				assert!(!has_access(ALICE, HOSPITAL, category, Treatment, true));
 				assert!(!has_access(ALICE, HOSPITAL, category, Research, false));
+				assert!(Consent::was_permitted(&ALICE, &HOSPITAL, category, Treatment, START));
 			}
+			assert!(!has_access(ALICE, CLINIC, Diagnoses, Treatment, false));
+			assert_eq!(Consent::consents_of(&ALICE), vec![(0, consent(0))]);
 			// The patient's fee-less quota is untouched: the Provider pays.
 			assert_eq!(MockPatients::free_calls(ALICE), FREE_CALLS);
 		});
@@ -646,6 +712,216 @@ mod break_glass {
 			assert_eq!(BreakGlassUses::<Test>::get(HOSPITAL), 2);
 			assert_eq!(BreakGlassUses::<Test>::get(CLINIC), 1);
 			assert_eq!(BreakGlassUses::<Test>::get(INSTITUTE), 0);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (2, 2));
+			assert_eq!(Consent::emergency_uses(&INSTITUTE), (0, 0));
+		});
+	}
+
+	#[test]
+	fn renews_the_live_emergency_consent_in_place() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(break_glass(DOCTOR, ALICE, 3), 0);
+			advance_time(60_000);
+			// The admin breaks the glass again for the same patient: same consent, renewed.
+			assert_ok!(Consent::break_glass(signed(HOSPITAL), ALICE, 8));
+			let expires_at = START + 60_000 + BREAK_GLASS_DURATION;
+			assert_eq!(
+				consent(0),
+				ConsentRecord {
+					patient: ALICE,
+					grantee: HOSPITAL,
+					scope: Scope { categories: Categories::all(), access: Access::READ },
+					purpose: Treatment,
+					granted_at: START,
+					expires_at: Some(expires_at),
+					revoked_at: None,
+					kind: ConsentKind::BreakGlass { staff: HOSPITAL, reason_code: 8 },
+				}
+			);
+			System::assert_last_event(
+				Event::EmergencyAccessGranted {
+					patient: ALICE,
+					organization: HOSPITAL,
+					staff: HOSPITAL,
+					consent_id: 0,
+					reason_code: 8,
+					expires_at,
+				}
+				.into(),
+			);
+			assert_eq!(emergency_ids(ALICE, HOSPITAL), vec![0]);
+			assert_eq!(NextConsentId::<Test>::get(), 1);
+			// A renewal is a use.
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (2, 2));
+			// The renewal extends access: still there after the first expiry.
+			advance_time(BREAK_GLASS_DURATION - 1);
+			assert_eq!(ensure_access(ALICE, HOSPITAL, Imaging, Treatment, false), Ok(0));
+			advance_time(60_000);
+			assert_eq!(
+				ensure_access(ALICE, HOSPITAL, Imaging, Treatment, false),
+				Err(Error::<Test>::ConsentExpired.into())
+			);
+		});
+	}
+
+	#[test]
+	fn a_renewal_needs_no_new_id() {
+		ExtBuilder::default().build_and_execute(|| {
+			break_glass(DOCTOR, ALICE, 1);
+			NextConsentId::<Test>::put(ConsentId::MAX);
+			assert_ok!(Consent::break_glass(signed(DOCTOR), ALICE, 2));
+			assert_noop!(
+				Consent::break_glass(signed(NURSE), ALICE, 1),
+				Error::<Test>::ConsentIdOverflow
+			);
+			NextConsentId::<Test>::put(1);
+		});
+	}
+
+	#[test]
+	fn creates_a_new_consent_once_the_previous_one_ended() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Expired: a new consent; the old one stays for audits.
+			let first = break_glass(DOCTOR, ALICE, 1);
+			advance_time(BREAK_GLASS_DURATION);
+			let second = break_glass(DOCTOR, ALICE, 2);
+			assert_ne!(first, second);
+			assert_eq!(emergency_ids(ALICE, HOSPITAL), vec![first, second]);
+			assert_eq!(consent(first).expires_at, Some(START + BREAK_GLASS_DURATION));
+			assert_eq!(consent(second).granted_at, START + BREAK_GLASS_DURATION);
+			// Revoked by the patient: a new consent too.
+			advance_time(1_000);
+			assert_ok!(Consent::revoke_consent(signed(ALICE), second));
+			assert!(!has_access(ALICE, HOSPITAL, Diagnoses, Treatment, false));
+			let third = break_glass(DOCTOR, ALICE, 3);
+			assert_eq!(emergency_ids(ALICE, HOSPITAL), vec![first, second, third]);
+			assert_eq!(ensure_access(ALICE, HOSPITAL, Diagnoses, Treatment, false), Ok(third));
+			// Audits see each period.
+			let p = |at| Consent::was_permitted(&ALICE, &HOSPITAL, Diagnoses, Treatment, at);
+			assert!(p(START) && p(START + BREAK_GLASS_DURATION + 999));
+			assert!(!p(START - 1));
+			assert_eq!(
+				Consent::consents_of(&ALICE),
+				vec![(first, consent(first)), (second, consent(second)), (third, consent(third))]
+			);
+		});
+	}
+
+	#[test]
+	fn repeated_use_cannot_lock_the_patients_list_or_block_other_providers() {
+		ExtBuilder::default().build_and_execute(|| {
+			// The review's H2 attack: one staff key breaks the glass again and again.
+			let old = alice_to_hospital();
+			assert_ok!(Consent::revoke_consent(signed(ALICE), old));
+			for _ in 0..MAX_EMERGENCY_PER_WINDOW {
+				assert_ok!(Consent::break_glass(signed(DOCTOR), ALICE, 1));
+			}
+			assert_eq!(emergency_ids(ALICE, HOSPITAL).len(), 1);
+			assert_eq!(ConsentsOf::<Test>::get(ALICE).into_inner(), vec![old]);
+			// Nothing was pruned: the revoked consent is still there for audits.
+			assert!(!consent_events().iter().any(|e| matches!(e, Event::ConsentPruned { .. })));
+			assert!(Consent::was_permitted(&ALICE, &HOSPITAL, LabResults, Treatment, START));
+			// The patient still fills her own list ...
+			for _ in 1..MAX_CONSENTS {
+				grant(ALICE, CLINIC, read(&[Imaging]), Treatment, None);
+			}
+			assert_eq!(ConsentsOf::<Test>::get(ALICE).len() as u32, MAX_CONSENTS);
+			// ... and another Provider still breaks the glass, with her list full.
+			let clinic = break_glass(NURSE, ALICE, 5);
+			assert_eq!(emergency_ids(ALICE, CLINIC), vec![clinic]);
+			assert_eq!(ensure_access(ALICE, CLINIC, MentalHealth, Treatment, false), Ok(clinic));
+		});
+	}
+
+	#[test]
+	fn fails_above_the_rate_limit_until_the_next_window() {
+		ExtBuilder::default().build_and_execute(|| {
+			// Renewals and new consents, for any patient, count alike.
+			break_glass(DOCTOR, ALICE, 1);
+			break_glass(DOCTOR, ALICE, 1);
+			break_glass(DOCTOR, BOB, 1);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (3, MAX_EMERGENCY_PER_WINDOW));
+			for (who, patient) in [(DOCTOR, BOB), (HOSPITAL, ALICE)] {
+				assert_noop!(
+					Consent::break_glass(signed(who), patient, 1),
+					Error::<Test>::EmergencyAccessLimitReached
+				);
+			}
+			// Other organizations have their own limit.
+			break_glass(NURSE, ALICE, 1);
+			// Still the same window one block before its end.
+			System::set_block_number(EMERGENCY_WINDOW - 1);
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), BOB, 1),
+				Error::<Test>::EmergencyAccessLimitReached
+			);
+			next_emergency_window(1_000);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (3, 0));
+			break_glass(DOCTOR, BOB, 1);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (4, 1));
+			assert_eq!(
+				BreakGlassWindowUses::<Test>::get(HOSPITAL),
+				Some(WindowUsage { window: 1, used: 1 })
+			);
+		});
+	}
+
+	#[test]
+	fn expiry_alone_never_fills_the_history() {
+		ExtBuilder::default().build_and_execute(|| {
+			// A new emergency every day, each after the previous one expired: the oldest is
+			// pruned once it ended `AUDIT_RETENTION` ago, just when the history is full.
+			let mut ids = vec![];
+			for _ in 0..MAX_EMERGENCY_KEPT + 2 {
+				ids.push(break_glass(DOCTOR, ALICE, 1));
+				next_emergency_window(BREAK_GLASS_DURATION);
+			}
+			assert_eq!(
+				emergency_ids(ALICE, HOSPITAL),
+				ids[2..].to_vec(),
+				"the two oldest were pruned"
+			);
+			assert!(Consents::<Test>::get(ids[0]).is_none());
+			assert!(consent_events()
+				.contains(&Event::ConsentPruned { patient: ALICE, consent_id: ids[1] }));
+		});
+	}
+
+	#[test]
+	fn fails_when_the_patient_revoked_it_too_often() {
+		ExtBuilder::default().build_and_execute(|| {
+			let mut first = None;
+			for _ in 0..MAX_EMERGENCY_KEPT {
+				let id = break_glass(DOCTOR, ALICE, 1);
+				first.get_or_insert(id);
+				assert_ok!(Consent::revoke_consent(signed(ALICE), id));
+				next_emergency_window(1_000);
+			}
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), ALICE, 1),
+				Error::<Test>::TooManyEmergencyConsents
+			);
+			// Only this organization, only for this patient.
+			break_glass(NURSE, ALICE, 1);
+			break_glass(DOCTOR, BOB, 1);
+			// Once the oldest ended `AUDIT_RETENTION` ago, it makes room.
+			let first = first.expect("one consent at least");
+			let ended = consent(first).revoked_at.expect("revoked");
+			next_emergency_window(ended + AUDIT_RETENTION - Consent::now() - 1);
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), ALICE, 1),
+				Error::<Test>::TooManyEmergencyConsents
+			);
+			advance_time(1);
+			let new = break_glass(DOCTOR, ALICE, 1);
+			assert!(Consents::<Test>::get(first).is_none());
+			let events = consent_events();
+			assert_eq!(
+				events[events.len() - 2],
+				Event::ConsentPruned { patient: ALICE, consent_id: first }
+			);
+			assert_eq!(emergency_ids(ALICE, HOSPITAL).last(), Some(&new));
+			assert_eq!(emergency_ids(ALICE, HOSPITAL).len() as u32, MAX_EMERGENCY_KEPT);
 		});
 	}
 
@@ -653,9 +929,10 @@ mod break_glass {
 	fn expires_after_the_duration() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_ok!(Consent::break_glass(signed(DOCTOR), ALICE, 1));
+			let (r1, r2) = (anchored(1, ALICE, Diagnoses), anchored(2, ALICE, Diagnoses));
 			advance_time(BREAK_GLASS_DURATION - 1);
 			assert!(has_access(ALICE, HOSPITAL, Diagnoses, Treatment, false));
-			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, 0, record(1), Diagnoses));
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, 0, r1, Diagnoses));
 			advance_time(1);
 			assert!(!has_access(ALICE, HOSPITAL, Diagnoses, Treatment, false));
 			assert_eq!(
@@ -663,7 +940,7 @@ mod break_glass {
 				Err(Error::<Test>::ConsentExpired.into())
 			);
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), ALICE, 0, record(2), Diagnoses),
+				Consent::log_access(signed(DOCTOR), ALICE, 0, r2, Diagnoses),
 				Error::<Test>::ConsentExpired
 			);
 		});
@@ -736,37 +1013,30 @@ mod break_glass {
 	}
 
 	#[test]
-	fn fails_when_every_consent_is_active() {
+	fn works_when_every_consent_of_the_patient_is_active() {
 		ExtBuilder::default().build_and_execute(|| {
 			for _ in 0..MAX_CONSENTS {
 				alice_to_hospital();
 			}
-			assert_noop!(
-				Consent::break_glass(signed(NURSE), ALICE, 1),
-				Error::<Test>::TooManyConsents
-			);
+			let id = break_glass(NURSE, ALICE, 1);
+			assert_eq!(emergency_ids(ALICE, CLINIC), vec![id]);
+			assert_eq!(ConsentsOf::<Test>::get(ALICE).len() as u32, MAX_CONSENTS);
 		});
 	}
 
 	#[test]
-	fn prunes_when_full() {
+	fn never_prunes_the_patients_list() {
 		ExtBuilder::default().build_and_execute(|| {
 			for _ in 0..MAX_CONSENTS {
 				alice_to_hospital();
 			}
 			assert_ok!(Consent::revoke_consent(signed(ALICE), 2));
-			assert_ok!(Consent::break_glass(signed(NURSE), ALICE, 9));
-			assert!(Consents::<Test>::get(2).is_none());
-			assert_eq!(ConsentsOf::<Test>::get(ALICE).into_inner(), vec![0, 1, 3, 4]);
-			let events = consent_events();
-			assert_eq!(
-				events[events.len() - 2],
-				Event::ConsentPruned { patient: ALICE, consent_id: 2 }
-			);
-			assert!(matches!(
-				events[events.len() - 1],
-				Event::EmergencyAccess { consent_id: 4, .. }
-			));
+			advance_time(AUDIT_RETENTION);
+			let id = break_glass(NURSE, ALICE, 9);
+			assert_eq!(id, 4);
+			assert!(Consents::<Test>::get(2).is_some());
+			assert_eq!(ConsentsOf::<Test>::get(ALICE).into_inner(), vec![0, 1, 2, 3]);
+			assert!(!consent_events().iter().any(|e| matches!(e, Event::ConsentPruned { .. })));
 		});
 	}
 }
@@ -778,54 +1048,55 @@ mod log_access {
 	fn works_for_staff_and_admin() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let (r1, r2) = (anchored(1, ALICE, LabResults), anchored(2, ALICE, LabResults));
 			advance_time(60_000);
-			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, record(1), LabResults));
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, r1, LabResults));
 			System::assert_last_event(
 				Event::AccessLogged {
 					patient: ALICE,
 					consent_id: id,
 					organization: HOSPITAL,
 					accessor: DOCTOR,
-					record_id: record(1),
+					record_id: r1,
 					category: LabResults,
 				}
 				.into(),
 			);
-			assert_ok!(Consent::log_access(signed(HOSPITAL), ALICE, id, record(2), LabResults));
-			assert_eq!(
-				AccessLog::<Test>::get(ALICE).into_inner(),
-				vec![
-					AccessEntry {
-						consent_id: id,
-						organization: HOSPITAL,
-						accessor: DOCTOR,
-						record_id: record(1),
-						category: LabResults,
-						at: START + 60_000,
-					},
-					AccessEntry {
-						consent_id: id,
-						organization: HOSPITAL,
-						accessor: HOSPITAL,
-						record_id: record(2),
-						category: LabResults,
-						at: START + 60_000,
-					},
-				]
-			);
-			assert!(AccessLog::<Test>::get(BOB).is_empty());
+			assert_ok!(Consent::log_access(signed(HOSPITAL), ALICE, id, r2, LabResults));
+			let expected = vec![
+				AccessEntry {
+					consent_id: id,
+					organization: HOSPITAL,
+					accessor: DOCTOR,
+					record_id: r1,
+					category: LabResults,
+					at: START + 60_000,
+				},
+				AccessEntry {
+					consent_id: id,
+					organization: HOSPITAL,
+					accessor: HOSPITAL,
+					record_id: r2,
+					category: LabResults,
+					at: START + 60_000,
+				},
+			];
+			assert_eq!(AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner(), expected);
+			assert_eq!(Consent::access_log(&ALICE), expected);
+			assert!(Consent::access_log(&BOB).is_empty());
 		});
 	}
 
 	#[test]
-	fn is_a_ring_buffer_dropping_the_oldest_entry() {
+	fn is_a_ring_buffer_dropping_the_organizations_oldest_entry() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
 			for n in 0..MAX_LOG as u8 + 2 {
-				assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, record(n), LabResults));
+				let r = anchored(n, ALICE, LabResults);
+				assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults));
 				advance_time(1);
 			}
-			let log = AccessLog::<Test>::get(ALICE);
+			let log = AccessLogs::<Test>::get(ALICE, HOSPITAL);
 			assert_eq!(log.len(), MAX_LOG as usize);
 			let kept: Vec<H256> = log.iter().map(|e| e.record_id).collect();
 			assert_eq!(kept, vec![record(2), record(3), record(4)]);
@@ -845,11 +1116,60 @@ mod log_access {
 	}
 
 	#[test]
+	fn a_grantee_cannot_evict_another_grantees_entries() {
+		ExtBuilder::default().build_and_execute(|| {
+			let hospital = alice_to_hospital();
+			let clinic = grant(ALICE, CLINIC, read(&[LabResults]), Treatment, None);
+			let r = anchored(1, ALICE, LabResults);
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, hospital, r, LabResults));
+			// The clinic logs more reads than a ring buffer holds ...
+			for _ in 0..MAX_LOG + 2 {
+				advance_time(1);
+				assert_ok!(Consent::log_access(signed(NURSE), ALICE, clinic, r, LabResults));
+			}
+			// ... and only drops its own entries.
+			let log = Consent::access_log(&ALICE);
+			assert_eq!(log.len() as u32, 1 + MAX_LOG);
+			assert_eq!((log[0].organization, log[0].at), (HOSPITAL, START));
+			assert!(log[1..].iter().all(|e| e.organization == CLINIC));
+			assert_eq!(AccessLogs::<Test>::get(ALICE, CLINIC)[0].at, START + 3);
+		});
+	}
+
+	#[test]
+	fn access_log_merges_organizations_oldest_first() {
+		ExtBuilder::default().build_and_execute(|| {
+			let hospital = alice_to_hospital();
+			let clinic = grant(ALICE, CLINIC, read(&[LabResults]), Treatment, None);
+			let r = anchored(1, ALICE, LabResults);
+			let mut expected = vec![];
+			for (n, (who, id, org)) in [
+				(DOCTOR, hospital, HOSPITAL),
+				(NURSE, clinic, CLINIC),
+				(HOSPITAL, hospital, HOSPITAL),
+			]
+			.into_iter()
+			.enumerate()
+			{
+				advance_time(10);
+				assert_ok!(Consent::log_access(signed(who), ALICE, id, r, LabResults));
+				expected.push((org, who, START + 10 * (n as Moment + 1)));
+			}
+			let got: Vec<_> = Consent::access_log(&ALICE)
+				.iter()
+				.map(|e| (e.organization, e.accessor, e.at))
+				.collect();
+			assert_eq!(got, expected);
+		});
+	}
+
+	#[test]
 	fn requires_signed_origin() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, LabResults);
 			assert_noop!(
-				Consent::log_access(RuntimeOrigin::none(), ALICE, id, record(1), LabResults),
+				Consent::log_access(RuntimeOrigin::none(), ALICE, id, r, LabResults),
 				BadOrigin
 			);
 		});
@@ -858,8 +1178,9 @@ mod log_access {
 	#[test]
 	fn fails_for_unknown_consent() {
 		ExtBuilder::default().build_and_execute(|| {
+			let r = anchored(1, ALICE, LabResults);
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), ALICE, 7, record(1), LabResults),
+				Consent::log_access(signed(DOCTOR), ALICE, 7, r, LabResults),
 				Error::<Test>::ConsentNotFound
 			);
 		});
@@ -869,8 +1190,9 @@ mod log_access {
 	fn fails_for_another_patients_consent() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let r = anchored(1, BOB, LabResults);
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), BOB, id, record(1), LabResults),
+				Consent::log_access(signed(DOCTOR), BOB, id, r, LabResults),
 				Error::<Test>::ConsentPatientMismatch
 			);
 		});
@@ -880,9 +1202,10 @@ mod log_access {
 	fn fails_for_anyone_but_the_grantee() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, LabResults);
 			for who in [NURSE, CLINIC, RESEARCHER, OUTSIDER, ALICE] {
 				assert_noop!(
-					Consent::log_access(signed(who), ALICE, id, record(1), LabResults),
+					Consent::log_access(signed(who), ALICE, id, r, LabResults),
 					Error::<Test>::NotGrantee
 				);
 			}
@@ -893,17 +1216,18 @@ mod log_access {
 	fn fails_while_the_grantee_is_suspended() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, LabResults);
 			let before = consent(id);
 			suspend(HOSPITAL);
 			for who in [DOCTOR, HOSPITAL] {
 				assert_noop!(
-					Consent::log_access(signed(who), ALICE, id, record(1), LabResults),
+					Consent::log_access(signed(who), ALICE, id, r, LabResults),
 					ConsortiumError::<Test>::OrganizationSuspended
 				);
 			}
 			reinstate(HOSPITAL);
 			assert_eq!(consent(id), before);
-			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, record(1), LabResults));
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults));
 		});
 	}
 
@@ -911,10 +1235,53 @@ mod log_access {
 	fn fails_for_deregistered_patient() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, LabResults);
 			MockPatients::deregister(ALICE);
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), ALICE, id, record(1), LabResults),
+				Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults),
 				Error::<Test>::PatientDeregistered
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_unknown_record() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = alice_to_hospital();
+			assert_noop!(
+				Consent::log_access(signed(DOCTOR), ALICE, id, record(1), LabResults),
+				Error::<Test>::UnknownRecord
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_another_patients_record() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = alice_to_hospital();
+			let bobs = anchored(1, BOB, LabResults);
+			assert_noop!(
+				Consent::log_access(signed(DOCTOR), ALICE, id, bobs, LabResults),
+				Error::<Test>::RecordPatientMismatch
+			);
+		});
+	}
+
+	#[test]
+	fn fails_for_a_misstated_category() {
+		ExtBuilder::default().build_and_execute(|| {
+			// The review's L6 case: a MentalHealth record logged as LabResults under a
+			// LabResults consent.
+			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, MentalHealth);
+			assert_noop!(
+				Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults),
+				Error::<Test>::RecordCategoryMismatch
+			);
+			// Stated truthfully, the consent does not cover it.
+			assert_noop!(
+				Consent::log_access(signed(DOCTOR), ALICE, id, r, MentalHealth),
+				Error::<Test>::CategoryNotCovered
 			);
 		});
 	}
@@ -923,9 +1290,10 @@ mod log_access {
 	fn fails_for_revoked_consent() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, LabResults);
 			assert_ok!(Consent::revoke_consent(signed(ALICE), id));
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), ALICE, id, record(1), LabResults),
+				Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults),
 				Error::<Test>::ConsentRevoked
 			);
 		});
@@ -935,11 +1303,12 @@ mod log_access {
 	fn fails_for_expired_consent() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = grant(ALICE, HOSPITAL, read(&[LabResults]), Treatment, Some(START + 100));
+			let (r1, r2) = (anchored(1, ALICE, LabResults), anchored(2, ALICE, LabResults));
 			advance_time(99);
-			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, record(1), LabResults));
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, r1, LabResults));
 			advance_time(1);
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), ALICE, id, record(2), LabResults),
+				Consent::log_access(signed(DOCTOR), ALICE, id, r2, LabResults),
 				Error::<Test>::ConsentExpired
 			);
 		});
@@ -949,8 +1318,9 @@ mod log_access {
 	fn fails_for_category_not_covered() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, MentalHealth);
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), ALICE, id, record(1), MentalHealth),
+				Consent::log_access(signed(DOCTOR), ALICE, id, r, MentalHealth),
 				Error::<Test>::CategoryNotCovered
 			);
 		});
@@ -960,8 +1330,9 @@ mod log_access {
 	fn fails_without_read_access() {
 		ExtBuilder::default().build_and_execute(|| {
 			let id = grant(ALICE, HOSPITAL, scope(&[LabResults], Access::WRITE), Treatment, None);
+			let r = anchored(1, ALICE, LabResults);
 			assert_noop!(
-				Consent::log_access(signed(DOCTOR), ALICE, id, record(1), LabResults),
+				Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults),
 				Error::<Test>::ReadNotGranted
 			);
 		});
@@ -1162,9 +1533,20 @@ mod queries {
 			let b = grant(ALICE, INSTITUTE, read(&[Genomics]), Research, Some(START + 9));
 			assert_ok!(Consent::revoke_consent(signed(ALICE), a));
 			assert_eq!(Consent::consents_of(&ALICE), vec![(a, consent(a)), (b, consent(b))]);
-			assert_ok!(Consent::log_access(signed(RESEARCHER), ALICE, b, record(5), Genomics));
-			assert_eq!(Consent::access_log(&ALICE), AccessLog::<Test>::get(ALICE).into_inner());
+			let r = anchored(5, ALICE, Genomics);
+			assert_ok!(Consent::log_access(signed(RESEARCHER), ALICE, b, r, Genomics));
+			assert_eq!(
+				Consent::access_log(&ALICE),
+				AccessLogs::<Test>::get(ALICE, INSTITUTE).into_inner()
+			);
 			assert_eq!(Consent::access_log(&ALICE).len(), 1);
+			// Emergency consents are listed too, in id order.
+			assert_ok!(Consent::break_glass(signed(DOCTOR), ALICE, 1));
+			let c = grant(ALICE, CLINIC, read(&[Imaging]), Treatment, None);
+			assert_eq!(
+				Consent::consents_of(&ALICE),
+				vec![(a, consent(a)), (b, consent(b)), (2, consent(2)), (c, consent(c))]
+			);
 		});
 	}
 
@@ -1207,9 +1589,11 @@ mod queries {
 			assert!(Consent::was_permitted(&ALICE, &HOSPITAL, LabResults, Treatment, START));
 			assert!(!has_access(ALICE, HOSPITAL, LabResults, Treatment, false));
 			reinstate(HOSPITAL);
-			// Documented limit: a pruned consent leaves no trace in storage (its events stay).
+			// Documented limit: a consent pruned (at the earliest `AUDIT_RETENTION` after it
+			// ended) leaves no trace in storage (its events stay).
 			advance_time(10);
 			assert_ok!(Consent::revoke_consent(signed(ALICE), id));
+			advance_time(AUDIT_RETENTION);
 			for _ in 0..MAX_CONSENTS {
 				grant(ALICE, CLINIC, read(&[Imaging]), Treatment, None);
 			}
@@ -1346,6 +1730,141 @@ mod invariants {
 			let ids: BoundedVec<ConsentId, _> = vec![0].try_into().unwrap();
 			ConsentsOf::<Test>::insert(BOB, ids);
 			assert!(Consent::do_try_state().is_err());
+		});
+	}
+
+	#[test]
+	fn try_state_detects_an_emergency_consent_in_the_patients_list() {
+		ExtBuilder::default().build().execute_with(|| {
+			assert_ok!(Consent::break_glass(signed(DOCTOR), ALICE, 1));
+			assert!(Consent::do_try_state().is_ok());
+			let ids: BoundedVec<ConsentId, _> = vec![0].try_into().unwrap();
+			ConsentsOf::<Test>::insert(ALICE, ids);
+			EmergencyConsents::<Test>::remove(ALICE, HOSPITAL);
+			assert!(Consent::do_try_state().is_err());
+		});
+	}
+
+	#[test]
+	fn try_state_detects_two_live_emergency_consents_of_one_organization() {
+		ExtBuilder::default().build().execute_with(|| {
+			assert_ok!(Consent::break_glass(signed(DOCTOR), ALICE, 1));
+			let mut second = Consents::<Test>::get(0).unwrap();
+			second.granted_at += 1;
+			Consents::<Test>::insert(1, second);
+			NextConsentId::<Test>::put(2);
+			let ids: BoundedVec<ConsentId, _> = vec![0, 1].try_into().unwrap();
+			EmergencyConsents::<Test>::insert(ALICE, HOSPITAL, ids);
+			assert!(Consent::do_try_state().is_err());
+			// Once the older one is revoked, the history is sound.
+			Consents::<Test>::mutate(0, |c| c.as_mut().unwrap().revoked_at = Some(START));
+			assert!(Consent::do_try_state().is_ok());
+		});
+	}
+
+	#[test]
+	fn try_state_detects_an_entry_in_another_organizations_log() {
+		ExtBuilder::default().build().execute_with(|| {
+			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, LabResults);
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults));
+			assert!(Consent::do_try_state().is_ok());
+			let log = AccessLogs::<Test>::take(ALICE, HOSPITAL);
+			AccessLogs::<Test>::insert(ALICE, CLINIC, log);
+			assert!(Consent::do_try_state().is_err());
+		});
+	}
+
+	#[test]
+	fn try_state_detects_a_window_count_above_the_limit() {
+		ExtBuilder::default().build().execute_with(|| {
+			BreakGlassWindowUses::<Test>::insert(
+				HOSPITAL,
+				WindowUsage { window: 0, used: MAX_EMERGENCY_PER_WINDOW + 1 },
+			);
+			assert!(Consent::do_try_state().is_err());
+		});
+	}
+}
+
+mod migrations {
+	use super::*;
+	use crate::migrations::v2::{v1, MigrateV1ToV2};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	/// Store a live v1 break-glass consent of `org` for Alice (ids chosen by the test).
+	fn v1_break_glass(id: ConsentId, org: AccountId, staff: AccountId) -> ConsentRecord<AccountId> {
+		let consent = ConsentRecord {
+			patient: ALICE,
+			grantee: org,
+			scope: Scope { categories: Categories::all(), access: Access::READ },
+			purpose: Treatment,
+			granted_at: START,
+			expires_at: Some(START + BREAK_GLASS_DURATION),
+			revoked_at: None,
+			kind: ConsentKind::BreakGlass { staff, reason_code: 1 },
+		};
+		Consents::<Test>::insert(id, consent.clone());
+		consent
+	}
+
+	fn entry(org: AccountId, accessor: AccountId, at: Moment) -> AccessEntry<AccountId> {
+		AccessEntry {
+			consent_id: 0,
+			organization: org,
+			accessor,
+			record_id: record(1),
+			category: LabResults,
+			at,
+		}
+	}
+
+	#[test]
+	fn v1_to_v2_moves_break_glass_consents_and_splits_access_logs() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(Consent::in_code_storage_version(), 2);
+			StorageVersion::new(1).put::<Consent>();
+			// v1: Alice's list holds her grant and three emergency consents (two of the
+			// hospital, both live); her single access log is shared.
+			let standard = alice_to_hospital();
+			v1_break_glass(1, HOSPITAL, DOCTOR);
+			let newest = v1_break_glass(2, HOSPITAL, HOSPITAL);
+			let clinic = v1_break_glass(3, CLINIC, NURSE);
+			let list: BoundedVec<ConsentId, _> = vec![standard, 1, 2, 3].try_into().unwrap();
+			ConsentsOf::<Test>::insert(ALICE, list);
+			NextConsentId::<Test>::put(4);
+			let log = vec![
+				entry(HOSPITAL, DOCTOR, START),
+				entry(CLINIC, NURSE, START + 1),
+				entry(HOSPITAL, HOSPITAL, START + 2),
+			];
+			v1::AccessLog::<Test>::insert(ALICE, BoundedVec::truncate_from(log.clone()));
+			advance_time(5);
+
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+			assert_eq!(Consent::on_chain_storage_version(), 2);
+			assert_eq!(ConsentsOf::<Test>::get(ALICE).into_inner(), vec![standard]);
+			assert_eq!(EmergencyConsents::<Test>::get(ALICE, HOSPITAL).into_inner(), vec![1, 2]);
+			assert_eq!(EmergencyConsents::<Test>::get(ALICE, CLINIC).into_inner(), vec![3]);
+			// The older live one of the hospital ended now; the others are untouched.
+			assert_eq!(consent(1).expires_at, Some(START + 5));
+			assert_eq!(consent(2), newest);
+			assert_eq!(consent(3), clinic);
+			assert_eq!(ensure_access(ALICE, HOSPITAL, Imaging, Treatment, false), Ok(2));
+			// The log, split by organization, merges back to what it was.
+			assert_eq!(v1::AccessLog::<Test>::iter().count(), 0);
+			assert_eq!(
+				AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner(),
+				vec![log[0].clone(), log[2].clone()]
+			);
+			assert_eq!(AccessLogs::<Test>::get(ALICE, CLINIC).into_inner(), vec![log[1].clone()]);
+			assert_eq!(Consent::access_log(&ALICE), log);
+			// It runs once.
+			v1::AccessLog::<Test>::insert(ALICE, BoundedVec::truncate_from(log.clone()));
+			MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(v1::AccessLog::<Test>::iter().count(), 1);
+			v1::AccessLog::<Test>::remove(ALICE);
 		});
 	}
 }

@@ -1,4 +1,5 @@
-//! Types of the consent pallet: scopes, consents and access-log entries.
+//! Types of the consent pallet: scopes, consents, access-log entries and the break-glass
+//! rate-limit counter.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use medchain_primitives::{Categories, ConsentId, Moment, Purpose, RecordCategory};
@@ -141,9 +142,28 @@ impl<AccountId> Consent<AccountId> {
 		self.expires_at.is_some_and(|expiry| now >= expiry)
 	}
 
-	/// Whether the consent can be dropped to make room for a new one: revoked or expired.
-	pub fn is_prunable_at(&self, now: Moment) -> bool {
-		self.is_revoked() || self.is_expired_at(now)
+	/// Whether the consent is in force at `now`: neither revoked nor expired.
+	pub fn is_live_at(&self, now: Moment) -> bool {
+		!self.is_revoked() && !self.is_expired_at(now)
+	}
+
+	/// When the consent stopped being in force, if it has by `now`: the earlier of its
+	/// revocation and its expiry, among those reached. A consent revoked after it expired
+	/// ended at its expiry.
+	pub fn ended_at(&self, now: Moment) -> Option<Moment> {
+		let revoked = self.revoked_at.filter(|revoked| *revoked <= now);
+		let expired = self.expires_at.filter(|expiry| *expiry <= now);
+		match (revoked, expired) {
+			(Some(revoked), Some(expiry)) => Some(revoked.min(expiry)),
+			(revoked, expiry) => revoked.or(expiry),
+		}
+	}
+
+	/// Whether the consent can be dropped to make room for a new one: it ended (was revoked
+	/// or expired) at least `retention` milliseconds before `now`, so that audits
+	/// ([`was_in_force_at`](Self::was_in_force_at)) of the recent past still see it.
+	pub fn is_prunable_at(&self, now: Moment, retention: Moment) -> bool {
+		self.ended_at(now).is_some_and(|ended| now.saturating_sub(ended) >= retention)
 	}
 
 	/// Whether the consent was in force at `at`: granted at or before `at`, not revoked at or
@@ -173,4 +193,25 @@ pub struct AccessEntry<AccountId> {
 	pub category: RecordCategory,
 	/// When it was read (ms since the Unix epoch).
 	pub at: Moment,
+}
+
+/// How many times an organization broke the glass in one rate-limit window.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct WindowUsage<BlockNumber> {
+	/// The window the count belongs to: `block_number / EmergencyWindow`.
+	pub window: BlockNumber,
+	/// Break-glass uses (new emergency consents and renewals) in that window.
+	pub used: u32,
 }

@@ -300,15 +300,31 @@ parameter_types! {
 	pub const MaxAccessLogEntries: u32 = 128;
 	/// How long a break-glass emergency consent lasts: 24 hours, in milliseconds.
 	pub const BreakGlassDuration: u64 = 24 * 60 * 60 * 1000;
+	/// No consent that ended less than 30 days ago is pruned, so audits (`was_permitted`)
+	/// see every consent of the last month, whatever anyone does.
+	pub const AuditRetention: u64 = 30 * 24 * 60 * 60 * 1000;
+	/// Emergency consents kept per (organization, patient): at least
+	/// `ceil(AuditRetention / BreakGlassDuration) + 1` (31), so expiry alone never fills it.
+	pub const MaxEmergencyConsentsKept: u32 = 32;
+	/// Break-glass uses (renewals included) one organization may make per window ...
+	pub const MaxEmergencyAccessesPerWindow: u32 = 20;
+	/// ... of one hour.
+	pub const EmergencyWindow: BlockNumber = HOURS;
 }
 
 impl pallet_consent::Config for Runtime {
 	type Roles = Consortium;
 	type Patients = PatientIdentity;
+	/// `log_access` checks the record it names against the anchored records.
+	type Records = HealthRecords;
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = MaxConsentsPerPatient;
 	type MaxAccessLogEntries = MaxAccessLogEntries;
 	type BreakGlassDuration = BreakGlassDuration;
+	type AuditRetention = AuditRetention;
+	type MaxEmergencyConsentsKept = MaxEmergencyConsentsKept;
+	type MaxEmergencyAccessesPerWindow = MaxEmergencyAccessesPerWindow;
+	type EmergencyWindow = EmergencyWindow;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
 }
 

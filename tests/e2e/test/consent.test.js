@@ -249,7 +249,31 @@ describe('consent: patient identity, fee-less consent, access log, revocation, b
   it('the hospital logs a read under the consent; a pharmacy cannot', TX_TIMEOUT, async (t) => {
     if (!grant) return t.skip('needs the consent granted by the previous step');
 
-    const recordId = blake2AsHex(stringToU8a(`fhir:Observation/e2e-${patient.address}-hba1c`), 256);
+    // A read is logged against a record anchored on chain (the runtime checks that it exists,
+    // is this patient's and is of the logged category). Here the patient's own upload; its
+    // fee is paid through the dev chain's sudo key, since the patient key holds no tokens.
+    const upload = await signAndWait(
+      api,
+      api.tx.sudo.sudoAs(
+        patient.address,
+        api.tx.healthRecords.anchorRecord(
+          patient.address, 'LabResults', blake2AsHex(stringToU8a(`hba1c ${patient.address}`), 256),
+          `mc1:${'ab'.repeat(32)}`, null,
+        ),
+      ),
+      alice,
+    );
+    const anchoredEv = findEvent(upload.events, 'healthRecords', 'RecordAnchored');
+    assert.ok(anchoredEv, `no HealthRecords.RecordAnchored; events: ${eventNames(upload.events)}`);
+    const recordId = anchoredEv.recordId.toHex();
+    // A record that was never anchored cannot be logged as read.
+    await assert.rejects(
+      signAndWait(api, api.tx.consent.logAccess(patient.address, grant.consentId, blake2AsHex(stringToU8a('no such record'), 256), 'LabResults'), alice),
+      (err) => {
+        assert.equal(err.message, 'consent.UnknownRecord');
+        return true;
+      },
+    );
     const logged = await signAndWait(
       api,
       api.tx.consent.logAccess(patient.address, grant.consentId, recordId, 'LabResults'),
@@ -345,19 +369,19 @@ describe('consent: patient identity, fee-less consent, access log, revocation, b
       'hasAccess(MentalHealth) is true before breaking the glass');
 
     const broke = await signAndWait(api, api.tx.consent.breakGlass(patient.address, 7), alice);
-    const ev = findEvent(broke.events, 'consent', 'EmergencyAccess');
-    assert.ok(ev, `no Consent.EmergencyAccess event; events: ${eventNames(broke.events)}`);
-    assert.ok(sameAccount(ev.patient, patient), `EmergencyAccess.patient is ${ev.patient}`);
-    assert.ok(sameAccount(ev.organization, alice), `EmergencyAccess.organization is ${ev.organization}`);
-    assert.ok(sameAccount(ev.staff, alice), `EmergencyAccess.staff is ${ev.staff}`);
-    assert.equal(toNumber(ev.reasonCode), 7, `EmergencyAccess.reasonCode is ${ev.reasonCode}`);
+    const ev = findEvent(broke.events, 'consent', 'EmergencyAccessGranted');
+    assert.ok(ev, `no Consent.EmergencyAccessGranted event; events: ${eventNames(broke.events)}`);
+    assert.ok(sameAccount(ev.patient, patient), `EmergencyAccessGranted.patient is ${ev.patient}`);
+    assert.ok(sameAccount(ev.organization, alice), `EmergencyAccessGranted.organization is ${ev.organization}`);
+    assert.ok(sameAccount(ev.staff, alice), `EmergencyAccessGranted.staff is ${ev.staff}`);
+    assert.equal(toNumber(ev.reasonCode), 7, `EmergencyAccessGranted.reasonCode is ${ev.reasonCode}`);
     if (grant) assert.notEqual(toNumber(ev.consentId), grant.consentId, 'break glass reused the revoked consent\'s id');
 
     const timestamp = await timestampAt(broke.blockHash);
     const expiresAt = toNumber(ev.expiresAt);
     const hours = (expiresAt - timestamp) / HOUR_MS;
     console.log(`break glass at ${timestamp}, expires at ${expiresAt} (+${hours.toFixed(4)} h)`);
-    assert.ok(hours >= 23.9 && hours <= 24.1, `EmergencyAccess.expiresAt is ${hours.toFixed(4)} h after the block's timestamp, expected ~24 h`);
+    assert.ok(hours >= 23.9 && hours <= 24.1, `EmergencyAccessGranted.expiresAt is ${hours.toFixed(4)} h after the block's timestamp, expected ~24 h`);
 
     assert.equal(await hasAccess('MentalHealth', 'Treatment', false, broke.blockHash), true,
       'hasAccess(patient, alice, MentalHealth, Treatment, read) is false after break glass');

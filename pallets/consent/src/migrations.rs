@@ -1,0 +1,141 @@
+//! Storage migrations of the consent pallet. Add them to the runtime's `Migrations`.
+
+/// Storage version 1 → 2: bounded break-glass and per-organization access logs.
+pub mod v2 {
+	use crate::{
+		AccessEntryOf, AccessLogs, Config, ConsentId, ConsentKind, ConsentOf, Consents, ConsentsOf,
+		EmergencyConsents, Pallet,
+	};
+	use alloc::{collections::BTreeMap, vec::Vec};
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Defensive, Get, UncheckedOnRuntimeUpgrade},
+	};
+
+	/// The layout this migration reads.
+	pub mod v1 {
+		use super::*;
+
+		/// v1: one access-log ring buffer per patient, shared by every organization.
+		#[frame_support::storage_alias]
+		pub type AccessLog<T: Config> = StorageMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			BoundedVec<AccessEntryOf<T>, <T as Config>::MaxAccessLogEntries>,
+			ValueQuery,
+		>;
+	}
+
+	/// Moves v1 state into the v2 layout; run it only through [`MigrateV1ToV2`].
+	///
+	/// - Break-glass consents leave the patients' `ConsentsOf` lists for the
+	///   (patient, organization) histories of `EmergencyConsents`, oldest first. Of one
+	///   organization's emergency consents for a patient, every one but the newest that is
+	///   still live is ended now (its expiry set to now: audits of the past see the same
+	///   periods, since the newest covers the same scope from its grant on), so at most one
+	///   stays live. Beyond `MaxEmergencyConsentsKept`, the oldest are removed (possible only
+	///   after the abuse this version prevents).
+	/// - Each patient's v1 `AccessLog` is split into per-organization `AccessLogs`, in order.
+	///
+	/// Weight: one pass over `ConsentsOf` (and the consents listed) and over `AccessLog`;
+	/// unbounded, like every single-block migration of a whole map: fine for the consortium
+	/// chains this runtime has run on so far (test and dev chains).
+	pub struct InnerMigrateV1ToV2<T>(PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let now = Pallet::<T>::now();
+			let mut reads: u64 = 1;
+			let mut writes: u64 = 0;
+			ConsentsOf::<T>::translate::<BoundedVec<ConsentId, T::MaxConsentsPerPatient>, _>(
+				|patient, ids| {
+					reads = reads.saturating_add(1);
+					writes = writes.saturating_add(1);
+					let mut kept = BoundedVec::<ConsentId, T::MaxConsentsPerPatient>::new();
+					let mut emergency: BTreeMap<T::AccountId, Vec<(ConsentId, ConsentOf<T>)>> =
+						BTreeMap::new();
+					for id in ids {
+						reads = reads.saturating_add(1);
+						// A dangling id (impossible in v1 too) is dropped.
+						let Some(consent) = Consents::<T>::get(id) else { continue };
+						match consent.kind {
+							ConsentKind::Standard => {
+								// `kept` is a sub-list of `ids`: it fits.
+								let _fits = kept.try_push(id).defensive_proof("sub-list fits");
+							}
+							ConsentKind::BreakGlass { .. } => emergency
+								.entry(consent.grantee.clone())
+								.or_default()
+								.push((id, consent)),
+						}
+					}
+					for (organization, consents) in emergency {
+						let newest = consents.len().saturating_sub(1);
+						let excess = consents
+							.len()
+							.saturating_sub(T::MaxEmergencyConsentsKept::get() as usize);
+						let mut history = Vec::with_capacity(consents.len());
+						for (position, (id, mut consent)) in consents.into_iter().enumerate() {
+							writes = writes.saturating_add(1);
+							if position < excess {
+								Consents::<T>::remove(id);
+								continue;
+							}
+							if position < newest && consent.is_live_at(now) {
+								consent.expires_at = Some(now);
+								Consents::<T>::insert(id, consent);
+							}
+							history.push(id);
+						}
+						writes = writes.saturating_add(1);
+						EmergencyConsents::<T>::insert(
+							&patient,
+							&organization,
+							BoundedVec::truncate_from(history),
+						);
+					}
+					(!kept.is_empty()).then_some(kept)
+				},
+			);
+			for (patient, log) in v1::AccessLog::<T>::drain() {
+				reads = reads.saturating_add(1);
+				writes = writes.saturating_add(1);
+				let mut logs: BTreeMap<
+					T::AccountId,
+					BoundedVec<AccessEntryOf<T>, T::MaxAccessLogEntries>,
+				> = BTreeMap::new();
+				for entry in log {
+					let organization_log = logs.entry(entry.organization.clone()).or_default();
+					let len = organization_log.len();
+					// A sub-list of a log of the same bound: it fits.
+					let _evicted = organization_log
+						.force_insert_keep_right(len, entry)
+						.defensive_proof("sub-list fits");
+				}
+				for (organization, organization_log) in logs {
+					writes = writes.saturating_add(1);
+					AccessLogs::<T>::insert(&patient, &organization, organization_log);
+				}
+			}
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			ensure!(v1::AccessLog::<T>::iter().next().is_none(), "v1 access log left");
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`InnerMigrateV1ToV2`], run once when the on-chain storage version is 1; sets it to 2.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		InnerMigrateV1ToV2<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
