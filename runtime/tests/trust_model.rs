@@ -489,3 +489,109 @@ fn a_guardian_is_limited_to_consents_and_sealing() {
 fn the_ss58_prefix_is_medchains_own() {
 	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 4242);
 }
+
+fn break_glass_call(patient: &AccountId) -> RuntimeCall {
+	RuntimeCall::Consent(ConsentCall::break_glass { patient: patient.clone(), reason_code: 3 })
+}
+
+fn emergency_consents(patient: &AccountId) -> Vec<(u64, AccountId)> {
+	Consent::consents_of(patient)
+		.into_iter()
+		.filter(|(_, c)| matches!(c.kind, pallet_consent::ConsentKind::BreakGlass { .. }))
+		.map(|(id, c)| (id, c.grantee))
+		.collect()
+}
+
+/// H2: one staff key breaking the glass 64 times for one patient gets one renewed emergency
+/// consent, hits the hourly limit, and blocks neither the patient nor another hospital.
+#[test]
+fn one_staff_key_breaking_the_glass_64_times_blocks_nobody() {
+	new_test_ext().execute_with(|| {
+		let patient = fresh("EmergencyPatient");
+		onboard(&patient);
+		// The patient's list is full of her own active consents.
+		let max = <Runtime as pallet_consent::Config>::MaxConsentsPerPatient::get();
+		for _ in 0..max - 1 {
+			frame_support::assert_ok!(dispatch(&patient, grant_call(&account(Alice), Access::READ)));
+		}
+		let limit = <Runtime as pallet_consent::Config>::MaxEmergencyAccessesPerWindow::get();
+		let mut refused = 0;
+		for _ in 0..64 {
+			match submit(&account(Alice), break_glass_call(&patient)) {
+				Ok(Ok(())) => {},
+				Ok(Err(e)) => {
+					assert_eq!(
+						e,
+						pallet_consent::Error::<Runtime>::EmergencyAccessLimitReached.into()
+					);
+					refused += 1;
+				},
+				Err(e) => panic!("break_glass was not even valid: {e:?}"),
+			}
+		}
+		assert_eq!(refused, 64 - limit);
+		// One emergency consent, renewed in place; every use is visible to regulators.
+		assert_eq!(emergency_consents(&patient).len(), 1);
+		assert_eq!(Consent::emergency_uses(&account(Alice)), (limit, limit));
+
+		// Another hospital's genuine emergency access works at once.
+		let northside = second_hospital();
+		transfer(&northside, UNIT);
+		submit_ok(&northside, break_glass_call(&patient));
+		assert!(<Consent as ConsentChecker<_>>::has_access(
+			&patient,
+			&northside,
+			RecordCategory::MentalHealth,
+			Purpose::Treatment,
+			false
+		));
+		assert_eq!(emergency_consents(&patient).len(), 2);
+		// An hour later (the set-up above used the patient's fee-less quota of this hour)
+		// the patient still grants into her last free slot, fee-less: the emergency
+		// consents took none of it. And Alice's limit has reset.
+		for _ in 0..<Runtime as pallet_consent::Config>::EmergencyWindow::get() {
+			next_block();
+		}
+		submit_ok(&patient, grant_call(&account(Alice), Access::READ));
+		assert_eq!(Balances::balance(&patient), 0);
+		submit_ok(&account(Alice), break_glass_call(&patient));
+		assert_eq!(emergency_consents(&patient).len(), 2);
+	});
+}
+
+/// L6: a read can only be logged for a real record of that patient, in its own category.
+#[test]
+fn a_logged_read_must_name_a_real_record_of_the_patient() {
+	new_test_ext().execute_with(|| {
+		let patient = fresh("ReadPatient");
+		let other = fresh("OtherPatient");
+		onboard(&patient);
+		onboard(&other);
+		let read_write = Access { read: true, write: true };
+		submit_ok(&patient, grant_call(&account(Alice), read_write));
+		submit_ok(&other, grant_call(&account(Alice), read_write));
+		let mine = anchor_many(&patient, 1)[0];
+		let theirs = anchor_many(&other, 1)[0];
+		let consent_id = Consent::consents_of(&patient)[0].0;
+		let log = |record_id, category| {
+			submit(
+				&account(Alice),
+				RuntimeCall::Consent(ConsentCall::log_access {
+					patient: patient.clone(),
+					consent_id,
+					record_id,
+					category,
+				}),
+			)
+		};
+		type E = pallet_consent::Error<Runtime>;
+		assert_eq!(log(H256::repeat_byte(1), LABS), Ok(Err(E::UnknownRecord.into())));
+		assert_eq!(log(theirs, LABS), Ok(Err(E::RecordPatientMismatch.into())));
+		assert_eq!(
+			log(mine, RecordCategory::Imaging),
+			Ok(Err(E::RecordCategoryMismatch.into()))
+		);
+		assert_eq!(log(mine, LABS), Ok(Ok(())));
+		assert_eq!(Consent::access_log(&patient).len(), 1);
+	});
+}
