@@ -11,7 +11,7 @@ fn properties() -> sc_service::Properties {
 	let mut properties = sc_service::Properties::new();
 	properties.insert("tokenSymbol".into(), "MED".into());
 	properties.insert("tokenDecimals".into(), 12.into());
-	properties.insert("ss58Format".into(), 42.into());
+	properties.insert("ss58Format".into(), medchain_runtime::configs::MEDCHAIN_SS58_PREFIX.into());
 	properties
 }
 
