@@ -266,6 +266,7 @@ describe('consent: patient identity, fee-less consent, access log, revocation, b
     const anchoredEv = findEvent(upload.events, 'healthRecords', 'RecordAnchored');
     assert.ok(anchoredEv, `no HealthRecords.RecordAnchored; events: ${eventNames(upload.events)}`);
     const recordId = anchoredEv.recordId.toHex();
+    grant.recordId = recordId; // read again after the revocation, below
     // A record that was never anchored cannot be logged as read.
     await assert.rejects(
       signAndWait(api, api.tx.consent.logAccess(patient.address, grant.consentId, blake2AsHex(stringToU8a('no such record'), 256), 'LabResults'), alice),
@@ -333,7 +334,7 @@ describe('consent: patient identity, fee-less consent, access log, revocation, b
     await assert.rejects(
       signAndWait(
         api,
-        api.tx.consent.logAccess(patient.address, grant.consentId, blake2AsHex(stringToU8a('after-revoke'), 256), 'LabResults'),
+        api.tx.consent.logAccess(patient.address, grant.consentId, grant.recordId, 'LabResults'),
         alice,
       ),
       (err) => {
