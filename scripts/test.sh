@@ -24,6 +24,25 @@ echo "[test] client tooling (scripts/client): canonical JSON, content hashes, Me
 npm_install scripts/client
 npm --prefix scripts/client test
 
+# The end-to-end tests must run the node these sources build, not a stale binary left in the
+# shared target directory by another checkout or an older commit: refuse a binary older than
+# any source file compiled into it (tests, mocks and benchmarks are not).
+if [ ! -x "$MEDCHAIN_NODE" ]; then
+	echo "[test] no node binary at $MEDCHAIN_NODE" >&2
+	exit 1
+fi
+newer=$(find node/src runtime/src runtime/build.rs pallets/*/src Cargo.lock Cargo.toml node/Cargo.toml \
+	runtime/Cargo.toml pallets/*/Cargo.toml -type f \( -name '*.rs' -o -name '*.toml' -o -name Cargo.lock \) \
+	! -name 'tests.rs' ! -name 'mock.rs' ! -name 'benchmarking.rs' ! -path '*/tests/*' \
+	-newer "$MEDCHAIN_NODE" -print 2>/dev/null | head -3)
+if [ -n "$newer" ]; then
+	echo "[test] $MEDCHAIN_NODE is older than these sources, so it is not what they build:" >&2
+	echo "$newer" >&2
+	echo "[test] rebuild it (cargo build --release -p medchain-node) or point MEDCHAIN_NODE at a fresh one" >&2
+	exit 1
+fi
+echo "[test] node under test: $MEDCHAIN_NODE ($("$MEDCHAIN_NODE" --version), built $(date -u -r "$MEDCHAIN_NODE" '+%Y-%m-%d %H:%M:%S UTC'))"
+
 echo "[test] end-to-end: polkadot.js against $MEDCHAIN_NODE"
 npm_install tests/e2e
 npm --prefix tests/e2e test
