@@ -133,7 +133,9 @@ impl<S: TransactionExtension<RuntimeCall>> TransactionExtension<RuntimeCall>
 		len: usize,
 	) -> Result<Self::Pre, TransactionValidityError> {
 		match val {
-			Decision::Apply(val) => self.0.prepare(val, origin, call, info, len).map(Decision::Apply),
+			Decision::Apply(val) => {
+				self.0.prepare(val, origin, call, info, len).map(Decision::Apply)
+			}
 			Decision::Skip(origin) => Ok(Decision::Skip(origin)),
 		}
 	}
@@ -153,7 +155,7 @@ impl<S: TransactionExtension<RuntimeCall>> TransactionExtension<RuntimeCall>
 					pallet_skip_feeless_payment::Event::FeeSkipped { origin },
 				));
 				Ok(Weight::zero())
-			},
+			}
 		}
 	}
 }

@@ -74,10 +74,7 @@ fn testnet_genesis(
 		consortium: ConsortiumConfig { organizations },
 		drug_provenance: DrugProvenanceConfig {
 			// Acme owns the GS1 company prefix of the GS1 example GTINs (095060001343xx).
-			company_prefixes: vec![(
-				b"9506000".to_vec(),
-				Sr25519Keyring::Charlie.to_account_id()
-			)],
+			company_prefixes: vec![(b"9506000".to_vec(), Sr25519Keyring::Charlie.to_account_id())],
 		},
 	})
 }

@@ -181,10 +181,7 @@ fn the_story_of_one_lab_report() {
 
 		// The patient seals v2: the locator is gone, the hash still proves B's copy.
 		next_block();
-		submit_ok(
-			&patient,
-			RuntimeCall::HealthRecords(RecordsCall::seal_record { record_id: v2 })
-		);
+		submit_ok(&patient, RuntimeCall::HealthRecords(RecordsCall::seal_record { record_id: v2 }));
 		let sealed = HealthRecords::verify_record(v2, v2_hash);
 		assert!(sealed.known && sealed.hash_matches && sealed.sealed);
 		assert_eq!(sealed.author, Some(hospital_a.clone()));
@@ -227,7 +224,7 @@ fn a_guardian_can_seal_a_record_but_not_anchor_in_the_patients_name() {
 				delegate: parent.clone().into(),
 				proxy_type: ProxyType::Guardian,
 				delay: 0,
-			})
+			}),
 		);
 		let as_minor = |call: RuntimeCall| {
 			RuntimeCall::Proxy(pallet_proxy::Call::proxy {
@@ -246,7 +243,7 @@ fn a_guardian_can_seal_a_record_but_not_anchor_in_the_patients_name() {
 
 		submit_ok(
 			&parent,
-			as_minor(RuntimeCall::HealthRecords(RecordsCall::seal_record { record_id: record }))
+			as_minor(RuntimeCall::HealthRecords(RecordsCall::seal_record { record_id: record })),
 		);
 		assert_eq!(proxy_result(), Ok(()));
 		assert!(HealthRecords::verify_record(record, hash).sealed);

@@ -55,7 +55,8 @@ fn last_consent_id() -> u64 {
 		.find_map(|r| match r.event {
 			RuntimeEvent::Consent(pallet_consent::Event::ConsentGranted { consent_id, .. })
 			| RuntimeEvent::Consent(pallet_consent::Event::EmergencyAccessGranted {
-				consent_id, ..
+				consent_id,
+				..
 			}) => Some(consent_id),
 			_ => None,
 		})
@@ -79,18 +80,12 @@ fn onboard_grant_revoke_in_one_block() {
 		onboard(&patient);
 		assert!(!has_access(&patient, RecordCategory::LabResults));
 
-		submit_ok(
-			&patient,
-			grant_call(&account(Alice), read(&[RecordCategory::LabResults]))
-		);
+		submit_ok(&patient, grant_call(&account(Alice), read(&[RecordCategory::LabResults])));
 		let id = last_consent_id();
 		assert!(has_access(&patient, RecordCategory::LabResults));
 		assert!(!has_access(&patient, RecordCategory::Genomics));
 
-		submit_ok(
-			&patient,
-			RuntimeCall::Consent(ConsentCall::revoke_consent { consent_id: id })
-		);
+		submit_ok(&patient, RuntimeCall::Consent(ConsentCall::revoke_consent { consent_id: id }));
 		// Same block: no access any more.
 		assert!(!has_access(&patient, RecordCategory::LabResults));
 	});
@@ -124,10 +119,7 @@ fn a_suspended_hospital_loses_access_at_once() {
 	new_test_ext().execute_with(|| {
 		let patient = fresh("Patient");
 		onboard(&patient);
-		submit_ok(
-			&patient,
-			grant_call(&account(Alice), read(&[RecordCategory::Imaging]))
-		);
+		submit_ok(&patient, grant_call(&account(Alice), read(&[RecordCategory::Imaging])));
 		assert!(has_access(&patient, RecordCategory::Imaging));
 		assert_ok!(dispatch_root(RuntimeCall::Consortium(
 			pallet_consortium::Call::suspend_organization { organization: account(Alice) }
@@ -162,7 +154,7 @@ fn a_guardian_proxy_can_grant_consent_but_cannot_move_funds() {
 				delegate: parent.clone().into(),
 				proxy_type: ProxyType::Guardian,
 				delay: 0,
-			})
+			}),
 		);
 
 		let as_minor = |call: RuntimeCall| {
@@ -174,7 +166,7 @@ fn a_guardian_proxy_can_grant_consent_but_cannot_move_funds() {
 		};
 		submit_ok(
 			&parent,
-			as_minor(grant_call(&account(Alice), read(&[RecordCategory::Encounters])))
+			as_minor(grant_call(&account(Alice), read(&[RecordCategory::Encounters]))),
 		);
 		assert_eq!(proxy_result(), Ok(()));
 		assert!(has_access(&minor, RecordCategory::Encounters));
@@ -185,7 +177,7 @@ fn a_guardian_proxy_can_grant_consent_but_cannot_move_funds() {
 			as_minor(RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
 				dest: parent.clone().into(),
 				value: UNIT,
-			}))
+			})),
 		);
 		assert_eq!(proxy_result(), Err(frame_system::Error::<Runtime>::CallFiltered.into()));
 		assert_eq!(Balances::balance(&minor), before);
@@ -205,10 +197,7 @@ fn friends_recover_a_lost_patient_key() {
 			})
 		));
 		onboard(&patient);
-		submit_ok(
-			&patient,
-			grant_call(&account(Alice), read(&[RecordCategory::Diagnoses]))
-		);
+		submit_ok(&patient, grant_call(&account(Alice), read(&[RecordCategory::Diagnoses])));
 		let consent_id = last_consent_id();
 
 		let mut friends = vec![account(Dave), account(Eve)];
@@ -224,8 +213,8 @@ fn friends_recover_a_lost_patient_key() {
 		submit_ok(
 			&patient,
 			RuntimeCall::Recovery(pallet_recovery::Call::set_friend_groups {
-				friend_groups: vec![group]
-			})
+				friend_groups: vec![group],
+			}),
 		);
 		// The key is lost: the friends recover it for the patient's new key.
 		submit_ok(
@@ -233,14 +222,14 @@ fn friends_recover_a_lost_patient_key() {
 			RuntimeCall::Recovery(pallet_recovery::Call::initiate_attempt {
 				lost: patient.clone().into(),
 				friend_group_index: 0,
-			})
+			}),
 		);
 		submit_ok(
 			&friends[1],
 			RuntimeCall::Recovery(pallet_recovery::Call::approve_attempt {
 				lost: patient.clone().into(),
 				friend_group_index: 0,
-			})
+			}),
 		);
 		for _ in 0..10 {
 			next_block();
@@ -250,7 +239,7 @@ fn friends_recover_a_lost_patient_key() {
 			RuntimeCall::Recovery(pallet_recovery::Call::finish_attempt {
 				lost: patient.clone().into(),
 				friend_group_index: 0,
-			})
+			}),
 		);
 		// The new key now acts for the patient: it revokes the consent.
 		submit_ok(
@@ -258,7 +247,7 @@ fn friends_recover_a_lost_patient_key() {
 			RuntimeCall::Recovery(pallet_recovery::Call::control_inherited_account {
 				recovered: patient.clone().into(),
 				call: Box::new(RuntimeCall::Consent(ConsentCall::revoke_consent { consent_id })),
-			})
+			}),
 		);
 		assert!(!has_access(&patient, RecordCategory::Diagnoses));
 	});

@@ -12,8 +12,8 @@ use frame_support::{
 };
 use medchain_primitives::{Categories, ConsentChecker, Purpose, RecordCategory};
 use medchain_runtime::{
-	AccountId, Balances, Consent, HealthRecords, PatientIdentity, ProxyType, Runtime,
-	RuntimeCall, RuntimeEvent, System, TransactionPayment, UNIT,
+	AccountId, Balances, Consent, HealthRecords, PatientIdentity, ProxyType, Runtime, RuntimeCall,
+	RuntimeEvent, System, TransactionPayment, UNIT,
 };
 use pallet_consent::{Access, Scope};
 use pallet_health_records::RecordId;
@@ -144,9 +144,10 @@ fn erasure_is_complete_for_a_zero_balance_patient() {
 
 		// The erased patient's key finishes the erasure, fee-less.
 		next_block();
-		submit_ok(&patient, RuntimeCall::HealthRecords(RecordsCall::erase_records {
-			patient: patient.clone(),
-		}));
+		submit_ok(
+			&patient,
+			RuntimeCall::HealthRecords(RecordsCall::erase_records { patient: patient.clone() }),
+		);
 		assert_eq!(stored_locators(&ids), 0);
 		assert_eq!(Balances::balance(&patient), 0);
 		// Nothing left: a further erasure is not fee-less, so a zero-balance key cannot
@@ -159,9 +160,10 @@ fn erasure_is_complete_for_a_zero_balance_patient() {
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Payment))
 		);
 		// Hashes stay verifiable; no hospital can anchor for the erased patient.
-		let check = HealthRecords::verify_record(ids[0], H256(sp_io::hashing::blake2_256(
-			&0u32.to_le_bytes(),
-		)));
+		let check = HealthRecords::verify_record(
+			ids[0],
+			H256(sp_io::hashing::blake2_256(&0u32.to_le_bytes())),
+		);
 		assert!(check.known && check.hash_matches && check.sealed);
 		assert_eq!(
 			dispatch(
@@ -319,12 +321,9 @@ fn full_blocks_raise_the_fee_multiplier_and_empty_ones_lower_it() {
 		assert_eq!(lowered, sp_runtime::FixedU128::from_u32(1), "never below the base fee");
 
 		// A 100 KiB remark pays ~0.1 MED for its length alone.
-		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 100 * 1024] });
-		let fee = TransactionPayment::compute_fee(
-			100 * 1024 + 100,
-			&remark.get_dispatch_info(),
-			0,
-		);
+		let remark =
+			RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 100 * 1024] });
+		let fee = TransactionPayment::compute_fee(100 * 1024 + 100, &remark.get_dispatch_info(), 0);
 		assert!(fee >= UNIT / 10, "fee {fee}");
 	});
 }
@@ -387,9 +386,7 @@ fn a_non_transfer_proxy_cannot_take_over_through_recovery() {
 			}),
 			RuntimeCall::Utility(pallet_utility::Call::as_derivative {
 				index: 0,
-				call: Box::new(RuntimeCall::System(frame_system::Call::remark {
-					remark: vec![],
-				})),
+				call: Box::new(RuntimeCall::System(frame_system::Call::remark { remark: vec![] })),
 			}),
 			RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
 				delegate: proxy.clone().into(),
@@ -470,10 +467,8 @@ fn a_guardian_is_limited_to_consents_and_sealing() {
 			submit_ok(&guardian, as_proxy(&ward, refused.clone()));
 			assert_eq!(proxy_result(), filtered(), "{refused:?}");
 		}
-		assert!(PatientIdentity::patient(&ward).is_some_and(|p| matches!(
-			p,
-			pallet_patient_identity::PatientInfo::Registered { .. }
-		)));
+		assert!(PatientIdentity::patient(&ward)
+			.is_some_and(|p| matches!(p, pallet_patient_identity::PatientInfo::Registered { .. })));
 		assert!(!<Consent as ConsentChecker<_>>::has_access(
 			&other_patient,
 			&account(Alice),
@@ -512,20 +507,23 @@ fn one_staff_key_breaking_the_glass_64_times_blocks_nobody() {
 		// The patient's list is full of her own active consents.
 		let max = <Runtime as pallet_consent::Config>::MaxConsentsPerPatient::get();
 		for _ in 0..max - 1 {
-			frame_support::assert_ok!(dispatch(&patient, grant_call(&account(Alice), Access::READ)));
+			frame_support::assert_ok!(dispatch(
+				&patient,
+				grant_call(&account(Alice), Access::READ)
+			));
 		}
 		let limit = <Runtime as pallet_consent::Config>::MaxEmergencyAccessesPerWindow::get();
 		let mut refused = 0;
 		for _ in 0..64 {
 			match submit(&account(Alice), break_glass_call(&patient)) {
-				Ok(Ok(())) => {},
+				Ok(Ok(())) => {}
 				Ok(Err(e)) => {
 					assert_eq!(
 						e,
 						pallet_consent::Error::<Runtime>::EmergencyAccessLimitReached.into()
 					);
 					refused += 1;
-				},
+				}
 				Err(e) => panic!("break_glass was not even valid: {e:?}"),
 			}
 		}
@@ -587,10 +585,7 @@ fn a_logged_read_must_name_a_real_record_of_the_patient() {
 		type E = pallet_consent::Error<Runtime>;
 		assert_eq!(log(H256::repeat_byte(1), LABS), Ok(Err(E::UnknownRecord.into())));
 		assert_eq!(log(theirs, LABS), Ok(Err(E::RecordPatientMismatch.into())));
-		assert_eq!(
-			log(mine, RecordCategory::Imaging),
-			Ok(Err(E::RecordCategoryMismatch.into()))
-		);
+		assert_eq!(log(mine, RecordCategory::Imaging), Ok(Err(E::RecordCategoryMismatch.into())));
 		assert_eq!(log(mine, LABS), Ok(Ok(())));
 		assert_eq!(Consent::access_log(&patient).len(), 1);
 	});

@@ -293,8 +293,7 @@ pub mod pallet {
 	/// [`PatientRecords`] index below this one is sealed. Erasure is complete when it equals
 	/// [`RecordCount`].
 	#[pallet::storage]
-	pub type ErasedUpTo<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type ErasedUpTo<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// For each patient, their record ids by position `0 .. RecordCount`, in anchoring order.
 	#[pallet::storage]
@@ -1044,9 +1043,7 @@ impl<T: Config> RecordRegistry<T::AccountId, RecordId> for Pallet<T> {
 		);
 		PatientRecords::<T>::insert(patient, index, record_id);
 		RecordCount::<T>::insert(patient, index.saturating_add(1));
-		AuthorRecordCount::<T>::mutate(patient, None::<T::AccountId>, |n| {
-			*n = n.saturating_add(1)
-		});
+		AuthorRecordCount::<T>::mutate(patient, None::<T::AccountId>, |n| *n = n.saturating_add(1));
 		RecordNonce::<T>::put(nonce.saturating_add(1));
 		record_id
 	}

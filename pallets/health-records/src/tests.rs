@@ -3,9 +3,9 @@
 //! vectors), the runtime-API queries and the fee-less wiring.
 
 use crate::{
-	expected_proof_len, mock::*, AuthorRecordCount, Batch, Batches, Error, Event, ErasedUpTo, InclusionError, LocatorOf,
-	NextBatchId, PatientRecords, Record, RecordCount, RecordId, RecordNonce, RecordVerification,
-	Records, MAX_PROOF_ITEMS, RECORD_ID_DOMAIN,
+	expected_proof_len, mock::*, AuthorRecordCount, Batch, Batches, ErasedUpTo, Error, Event,
+	InclusionError, LocatorOf, NextBatchId, PatientRecords, Record, RecordCount, RecordId,
+	RecordNonce, RecordVerification, Records, MAX_PROOF_ITEMS, RECORD_ID_DOMAIN,
 };
 use codec::{Decode, Encode};
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless, traits::Hooks};
@@ -1274,7 +1274,9 @@ mod erasure {
 			assert!(locators(ALICE).iter().all(Option::is_none));
 			for id in &ids {
 				assert!(HealthRecords::verify_record(*id, hash(1)).sealed);
-				assert!(HealthRecords::record_history(*id).iter().all(|(_, r)| r.locator.is_none()));
+				assert!(HealthRecords::record_history(*id)
+					.iter()
+					.all(|(_, r)| r.locator.is_none()));
 			}
 			// Hashes still verify; other patients are untouched.
 			assert!(HealthRecords::verify_record(ids[0], hash(1)).hash_matches);
@@ -1298,8 +1300,12 @@ mod erasure {
 			// A second step by anyone seals the rest; an already-sealed record is not counted.
 			assert_ok!(HealthRecords::erase_records(signed(OUTSIDER), ALICE));
 			System::assert_last_event(
-				Event::RecordsErased { patient: ALICE, sealed: MAX_RECORDS - MAX_ERASED, remaining: 0 }
-					.into(),
+				Event::RecordsErased {
+					patient: ALICE,
+					sealed: MAX_RECORDS - MAX_ERASED,
+					remaining: 0,
+				}
+				.into(),
 			);
 			assert_eq!(ErasedUpTo::<Test>::get(ALICE), MAX_RECORDS + 1);
 			assert!(HealthRecords::records_of(&ALICE, 0, 100)

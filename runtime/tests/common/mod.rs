@@ -198,7 +198,9 @@ pub fn proxy_result() -> Result<(), sp_runtime::DispatchError> {
 /// client tooling makes them: `mc1:` and the hex of a keyed blake2-256 hash, so the chain
 /// never sees a readable URL (hospital, resource type, date).
 pub fn opaque_locator(reference: &str) -> Vec<u8> {
-	let digest = sp_io::hashing::blake2_256(&[b"test gateway key".as_slice(), reference.as_bytes()].concat());
+	let digest = sp_io::hashing::blake2_256(
+		&[b"test gateway key".as_slice(), reference.as_bytes()].concat(),
+	);
 	let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
 	format!("mc1:{hex}").into_bytes()
 }
