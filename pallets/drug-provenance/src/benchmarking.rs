@@ -32,14 +32,16 @@ use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use pallet_consortium::Roles;
 
-/// A GS1 example GTIN with a valid check digit.
-const GTIN: &[u8; 14] = b"09506000134352";
+/// A GTIN with a valid check digit under a company prefix (`812345…`) that no genesis
+/// preset assigns: the benchmarks run on the dev chain, whose genesis binds the GS1 example
+/// prefix `9506000` to Acme, and prefixes never overlap.
+const GTIN: &[u8; 14] = b"08123456789014";
 
 /// The 6-digit company prefix of [`GTIN`].
-const PREFIX: &[u8] = b"950600";
+const PREFIX: &[u8] = b"812345";
 
 /// The 12-digit company prefix of [`GTIN`] (the longest possible).
-const LONGEST_PREFIX: &[u8] = b"950600013435";
+const LONGEST_PREFIX: &[u8] = b"812345678901";
 
 /// Assign the company prefix `digits` to `manufacturer`.
 fn assign_prefix<T: Config>(digits: &[u8], manufacturer: &T::AccountId) {
@@ -392,19 +394,23 @@ mod benchmarks {
 		let (maker, _) = organization::<T>("maker", 0, Role::Manufacturer);
 		let origin = governance::<T>()?;
 		let prefix: CompanyPrefixInput = BoundedVec::truncate_from(LONGEST_PREFIX.to_vec());
+		// Genesis may hold other prefixes (the dev chain's): count only what this one adds.
+		let counters_before = LongerPrefixes::<T>::iter().count();
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, prefix, maker.clone());
 
 		let prefix = CompanyPrefix::parse(LONGEST_PREFIX).expect("valid prefix");
 		assert_eq!(CompanyPrefixes::<T>::get(&prefix), Some(maker));
-		assert_eq!(LongerPrefixes::<T>::iter().count(), 6);
+		assert_eq!(LongerPrefixes::<T>::iter().count(), counters_before + 6);
 		Ok(())
 	}
 
 	#[benchmark]
 	fn revoke_company_prefix() -> Result<(), BenchmarkError> {
 		let (maker, _) = organization::<T>("maker", 0, Role::Manufacturer);
+		let prefixes_before = CompanyPrefixes::<T>::iter().count();
+		let counters_before = LongerPrefixes::<T>::iter().count();
 		assign_prefix::<T>(LONGEST_PREFIX, &maker);
 		let origin = governance::<T>()?;
 		let prefix: CompanyPrefixInput = BoundedVec::truncate_from(LONGEST_PREFIX.to_vec());
@@ -412,8 +418,8 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, prefix);
 
-		assert_eq!(CompanyPrefixes::<T>::iter().count(), 0);
-		assert_eq!(LongerPrefixes::<T>::iter().count(), 0);
+		assert_eq!(CompanyPrefixes::<T>::iter().count(), prefixes_before);
+		assert_eq!(LongerPrefixes::<T>::iter().count(), counters_before);
 		Ok(())
 	}
 
@@ -469,9 +475,10 @@ mod benchmarks {
 		assert!(Batches::<T>::get(batch_id).is_some_and(|b| b.destroyed == 1));
 	}
 
+	// As on the dev chain: the GS1 example prefix is already someone's.
 	impl_benchmark_test_suite!(
 		DrugProvenance,
-		crate::mock::ExtBuilder::empty().build(),
+		crate::mock::ExtBuilder::empty().with_company_prefix(b"9506000", 999).build(),
 		crate::mock::Test
 	);
 }
