@@ -125,8 +125,8 @@
 //! - **Conservation**: for every batch,
 //!   `sum(held) + in_transit + dispensed + destroyed == quantity`,
 //!   `sum(incoming) == sum(outgoing) == in_transit ==` the units of its pending shipments,
-//!   and `dispensed` equals the number of dispensed serials. [`Pallet::do_try_state`]
-//!   checks it (every unit test ends with it).
+//!   and `dispensed` equals the number of dispensed serials. `Pallet::do_try_state`
+//!   (try-runtime and tests) checks it (every unit test ends with it).
 //! - **Dispensing**: the pharmacy must hold units of the batch (`NoCustody`); the batch must
 //!   be neither recalled (`BatchRecalled`) nor expired (`BatchExpired`); the proof must fit
 //!   the batch (`InvalidProof`: wrong `leaf_count`, index out of range, wrong number of
