@@ -111,19 +111,6 @@ fn grant(patient: &AccountId, grantee: &AccountId, purpose: Purpose) -> u64 {
 		.expect("a consent was granted")
 }
 
-/// Register a second Provider, "Northside Hospital", administered by a fresh account.
-fn second_hospital() -> AccountId {
-	let northside = fresh("Northside");
-	assert_ok!(dispatch_root(RuntimeCall::Consortium(
-		pallet_consortium::Call::register_organization {
-			admin: northside.clone(),
-			name: b"Northside Hospital".to_vec(),
-			roles: pallet_consortium::Roles::only(pallet_consortium::Role::Provider),
-		}
-	)));
-	northside
-}
-
 fn register_call(registry_id: &str, expected: &[H256], planned: u32) -> RuntimeCall {
 	RuntimeCall::ClinicalTrials(TrialsCall::register_trial {
 		registry_id: registry_id.as_bytes().to_vec().try_into().expect("short registry id"),

@@ -98,19 +98,6 @@ fn anchor(
 	}
 }
 
-/// Register a second hospital, "Northside", administered by a fresh account.
-fn second_hospital() -> AccountId {
-	let northside = fresh("Northside");
-	assert_ok!(dispatch_root(RuntimeCall::Consortium(
-		pallet_consortium::Call::register_organization {
-			admin: northside.clone(),
-			name: b"Northside Hospital".to_vec(),
-			roles: pallet_consortium::Roles::only(pallet_consortium::Role::Provider),
-		}
-	)));
-	northside
-}
-
 #[test]
 fn the_story_of_one_lab_report() {
 	new_test_ext().execute_with(|| {

@@ -62,15 +62,6 @@ fn transfer(to: &AccountId, value: u128) {
 	);
 }
 
-/// An opaque locator, as `medchain-client locator` makes them (a keyed hash).
-fn opaque_locator(n: u32) -> Vec<u8> {
-	format!("mc1:{}", hex(&sp_io::hashing::blake2_256(&n.to_le_bytes()))).into_bytes()
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Hospital A (Alice's organization) anchors `n` lab records for `patient`: set-up by the
 /// hospital, dispatched directly to keep the test fast.
 fn anchor_many(patient: &AccountId, n: u32) -> Vec<RecordId> {
@@ -82,7 +73,7 @@ fn anchor_many(patient: &AccountId, n: u32) -> Vec<RecordId> {
 					patient: patient.clone(),
 					category: LABS,
 					content_hash: H256(sp_io::hashing::blake2_256(&i.to_le_bytes())),
-					locator: opaque_locator(i).try_into().expect("short locator"),
+					locator: opaque_locator(&i.to_string()).try_into().expect("short locator"),
 					supersedes: None,
 				})
 			));
@@ -172,7 +163,7 @@ fn erasure_is_complete_for_a_zero_balance_patient() {
 					patient: patient.clone(),
 					category: LABS,
 					content_hash: H256::repeat_byte(9),
-					locator: opaque_locator(9).try_into().unwrap(),
+					locator: opaque_locator("9").try_into().unwrap(),
 					supersedes: None,
 				})
 			)
@@ -205,7 +196,7 @@ fn one_writer_cannot_lock_out_the_others() {
 					patient: patient.clone(),
 					category: LABS,
 					content_hash: H256::repeat_byte(7),
-					locator: opaque_locator(7).try_into().unwrap(),
+					locator: opaque_locator("7").try_into().unwrap(),
 					supersedes: None,
 				}),
 			)
@@ -215,18 +206,6 @@ fn one_writer_cannot_lock_out_the_others() {
 		assert_eq!(anchor(&account(Alice)), Err(RecordsError::TooManyRecords.into()));
 		assert_eq!(anchor(&northside), Ok(()));
 	});
-}
-
-fn second_hospital() -> AccountId {
-	let northside = fresh("Northside");
-	frame_support::assert_ok!(dispatch_root(RuntimeCall::Consortium(
-		pallet_consortium::Call::register_organization {
-			admin: northside.clone(),
-			name: b"Northside Hospital".to_vec(),
-			roles: pallet_consortium::Roles::only(pallet_consortium::Role::Provider),
-		}
-	)));
-	northside
 }
 
 /// M2: registering your own key buys no fee-less service; a Provider's attestation does.
@@ -256,10 +235,7 @@ fn a_self_registered_patient_pays_until_a_provider_attests() {
 }
 
 fn validate(who: &AccountId, call: RuntimeCall) -> u64 {
-	use codec::Encode;
 	let xt = signed_extrinsic(&key_of(who), call);
-	let len = xt.encoded_size();
-	let _ = len;
 	medchain_runtime::Executive::validate_transaction(
 		TransactionSource::External,
 		xt,
@@ -334,18 +310,6 @@ fn as_proxy(real: &AccountId, call: RuntimeCall) -> RuntimeCall {
 		force_proxy_type: None,
 		call: Box::new(call),
 	})
-}
-
-/// The result of the last `ProxyExecuted` event.
-fn proxy_result() -> Result<(), sp_runtime::DispatchError> {
-	System::events()
-		.into_iter()
-		.rev()
-		.find_map(|r| match r.event {
-			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result }) => Some(result),
-			_ => None,
-		})
-		.expect("a proxied call ran")
 }
 
 fn filtered() -> Result<(), sp_runtime::DispatchError> {

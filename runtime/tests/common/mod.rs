@@ -204,3 +204,17 @@ pub fn opaque_locator(reference: &str) -> Vec<u8> {
 	let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
 	format!("mc1:{hex}").into_bytes()
 }
+
+/// Register a second Provider, "Northside Hospital", administered by a fresh account (by
+/// root, as governance would).
+pub fn second_hospital() -> AccountId {
+	let northside = fresh("Northside");
+	frame_support::assert_ok!(dispatch_root(RuntimeCall::Consortium(
+		pallet_consortium::Call::register_organization {
+			admin: northside.clone(),
+			name: b"Northside Hospital".to_vec(),
+			roles: pallet_consortium::Roles::only(pallet_consortium::Role::Provider),
+		}
+	)));
+	northside
+}
