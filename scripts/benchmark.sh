@@ -3,11 +3,18 @@
 #
 #   scripts/benchmark.sh                    # every MedChain pallet
 #   scripts/benchmark.sh pallet_consent     # one pallet
+#   scripts/benchmark.sh storage            # the database weights (DbWeight), see below
 #
 # Builds the node with `--features runtime-benchmarks` (the benchmark CLI is behind that
 # feature), then runs `medchain-node benchmark pallet` on the `dev` chain for each pallet
 # and writes `pallets/<dir>/src/weights.rs` from scripts/benchmark/weight-template.hbs
 # (trait + SubstrateWeight<T> + () impl, the layout the pallets use).
+#
+# `storage` measures ParityDB's read and write cost on this machine with `medchain-node
+# benchmark storage` and writes runtime/src/weights/paritydb_weights.rs (the runtime's
+# DbWeight). It runs on the dev genesis grown by STORAGE_ACCOUNTS (default 250,000) endowed
+# accounts (scripts/benchmark/storage-spec.py), so the trie is as deep as a consortium
+# chain's, not the dev chain's few hundred keys; the database lives in a temporary folder.
 #
 # STEPS / REPEAT default to 20 / 10; lower them for a quick look (STEPS=2 REPEAT=1).
 # Weights depend on the machine: run this on the consortium's reference validator
@@ -40,6 +47,25 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 	cargo build --release -p medchain-node --features runtime-benchmarks
 fi
 NODE="$CARGO_TARGET_DIR/release/medchain-node"
+
+if [ "${PALLETS[0]}" = storage ]; then
+	accounts="${STORAGE_ACCOUNTS:-250000}"
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	echo "==> benchmark storage: dev genesis + $accounts accounts, ParityDB in $work"
+	"$NODE" export-chain-spec --chain dev >"$work/dev.json"
+	python3 scripts/benchmark/storage-spec.py "$work/dev.json" "$accounts" >"$work/spec.json"
+	"$NODE" benchmark storage \
+		--chain "$work/spec.json" \
+		--base-path "$work/db" \
+		--state-version 1 \
+		--random-seed 4242 \
+		--header scripts/benchmark/storage-header.txt \
+		--template-path scripts/benchmark/storage-template.hbs \
+		--mul 1.1 \
+		--weight-path runtime/src/weights/
+	exit 0
+fi
 
 for pallet in "${PALLETS[@]}"; do
 	dir="${DIRS[$pallet]:-}"

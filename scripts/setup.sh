@@ -1,16 +1,104 @@
 #!/usr/bin/env bash
-# Installs what building and testing MedChain needs, idempotently: the Rust wasm target and
-# rust-src (for the runtime), protoc (libp2p's protobuf build), mold (fast linking, used by
-# .cargo/config.toml), and checks for Node.js + npm (the end-to-end tests).
+# Installs what building and testing MedChain needs, idempotently, and says plainly what is
+# missing where it cannot install it:
+#
+#   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm targets and rust-src
+#     (the runtime is compiled to wasm);
+#   - a C toolchain: cc/c++, make and perl build the C parts of some crates (e.g. zstd,
+#     secp256k1, ring's assembly);
+#   - protoc (libp2p's protobuf build) and mold (fast host linking, .cargo/config.toml);
+#   - Node.js >= 20 with npm (the JS client tooling and the end-to-end tests).
+#
+# Supported platforms (tested: Debian 12): Debian 12/13 and Ubuntu 22.04/24.04 on x86_64,
+# where missing packages come from apt (as root, or with sudo). Elsewhere it checks and
+# lists what to install by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '[setup] %s\n' "$*"; }
-
-# Rust: the toolchain named by rust-toolchain.toml, with the wasm target and rust-src.
-if ! command -v rustup >/dev/null 2>&1; then
-	log "rustup is required (https://rustup.rs); install it and run again." >&2
+die() {
+	printf '[setup] %s\n' "$@" >&2
 	exit 1
+}
+
+# --- Platform ---------------------------------------------------------------------------
+os_id=unknown os_version=unknown
+if [ -r /etc/os-release ]; then
+	# shellcheck disable=SC1091
+	os_id=$(. /etc/os-release && echo "${ID:-unknown}")
+	os_version=$(. /etc/os-release && echo "${VERSION_ID:-unknown}")
+fi
+case "$os_id $os_version" in
+"debian 12" | "debian 13" | "ubuntu 22.04" | "ubuntu 24.04") supported=1 ;;
+*) supported=0 ;;
+esac
+arch=$(uname -m)
+if [ "$supported" = 0 ] || [ "$arch" != x86_64 ]; then
+	log "note: $os_id $os_version on $arch is not a tested platform (tested: Debian 12/13," \
+		"Ubuntu 22.04/24.04 on x86_64); continuing, but packages may differ."
+fi
+
+# Debian/Ubuntu package that provides each missing command.
+declare -A PKG=(
+	[cc]=build-essential [c++]=build-essential [make]=build-essential [perl]=perl
+	[protoc]=protobuf-compiler [mold]=mold [node]=nodejs [npm]=npm
+)
+missing=()
+for cmd in cc c++ make perl protoc mold node npm; do
+	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+done
+if ((${#missing[@]})); then
+	pkgs=()
+	for cmd in "${missing[@]}"; do
+		pkg=${PKG[$cmd]}
+		[[ " ${pkgs[*]} " == *" $pkg "* ]] || pkgs+=("$pkg")
+	done
+	SUDO=""
+	if [ "$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+			SUDO="sudo"
+		else
+			SUDO="none"
+		fi
+	fi
+	if ! command -v apt-get >/dev/null 2>&1 || [ "$SUDO" = none ]; then
+		die "missing: ${missing[*]}." \
+			"Install by hand (Debian/Ubuntu package names: ${pkgs[*]}; on other systems: a C" \
+			"compiler with make, perl, protobuf's protoc, mold, Node.js >= 20 with npm)," \
+			"then run this again."
+	fi
+	log "installing ${pkgs[*]} (apt)"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null
+fi
+
+# mold must also work with this cc (env.sh picks `-fuse-ld=mold`, or mold's own `ld` for
+# GCC < 12.1 as on Ubuntu 22.04).
+# shellcheck source=env.sh
+source scripts/env.sh
+[ -n "${MEDCHAIN_LINKER:-}" ] ||
+	die "cc cannot link with mold (neither -fuse-ld=mold nor -B/usr/libexec/mold works): install" \
+		"GCC >= 12.1 or clang, or mold's package with /usr/libexec/mold/ld."
+
+# --- Rust -------------------------------------------------------------------------------
+# The pinned toolchain is the version every test ran with. rustup installs it on first use;
+# a machine that cannot download it but whose `stable` toolchain is that very version links
+# `stable` under the pinned name instead of failing.
+command -v rustup >/dev/null 2>&1 ||
+	die "rustup is required (https://rustup.rs): install it and run this again."
+pinned=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+if ! rustup toolchain list | grep -q "^$pinned-"; then
+	log "installing Rust $pinned (rust-toolchain.toml)"
+	if ! rustup toolchain install "$pinned" --profile minimal 2>/dev/null; then
+		stable_version=$(rustc +stable --version 2>/dev/null | cut -d' ' -f2 || true)
+		if [ "$stable_version" = "$pinned" ]; then
+			log "no download possible; the installed stable toolchain is $pinned: linking it"
+			rustup toolchain link "$pinned" "$(rustc +stable --print sysroot)"
+		else
+			die "cannot install Rust $pinned (rust-toolchain.toml), and the installed stable is" \
+				"${stable_version:-absent}. Install it: rustup toolchain install $pinned"
+		fi
+	fi
 fi
 installed_targets=$(rustup target list --installed)
 # wasm32v1-none is what substrate-wasm-builder prefers (no build-std, so a faster runtime
@@ -25,28 +113,17 @@ if ! rustup component list --installed | grep -q '^rust-src'; then
 	log "installing rust-src"
 	rustup component add rust-src
 fi
+rust_version=$(rustc --version | cut -d' ' -f2)
+[ "$rust_version" = "$pinned" ] ||
+	die "rustc here is $rust_version, rust-toolchain.toml pins $pinned (is RUSTUP_TOOLCHAIN set?)"
 
-# System packages from Debian/Ubuntu.
-need_pkgs=()
-command -v protoc >/dev/null 2>&1 || need_pkgs+=(protobuf-compiler)
-command -v mold >/dev/null 2>&1 || need_pkgs+=(mold)
-command -v node >/dev/null 2>&1 || need_pkgs+=(nodejs)
-command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
-if ((${#need_pkgs[@]})); then
-	if ! command -v apt-get >/dev/null 2>&1; then
-		log "missing ${need_pkgs[*]} and no apt-get here: install them by hand." >&2
-		exit 1
-	fi
-	SUDO=""
-	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-	log "installing ${need_pkgs[*]}"
-	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
-fi
-
+# --- Node.js ----------------------------------------------------------------------------
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
-	log "Node.js >= 20 is needed (the client tooling uses the global Web Crypto API; the suites use node:test) (found $(node --version))." >&2
-	exit 1
+	die "Node.js >= 20 is needed (found $(node --version)): the client uses the global Web" \
+		"Crypto API and the suites node:test with glob patterns. Tested: Node 20 and 22."
 fi
-log "ready: $(rustc --version), protoc $(protoc --version | cut -d' ' -f2), node $(node --version)"
+
+log "ready: $os_id $os_version $arch, rustc $rust_version, $(cc --version | head -1)," \
+	"protoc $(protoc --version | cut -d' ' -f2), mold $(mold --version | cut -d' ' -f2) ($MEDCHAIN_LINKER)," \
+	"node $(node --version)"

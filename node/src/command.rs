@@ -113,7 +113,19 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Pallet(cmd) => cmd.run_with_spec::<sp_runtime::traits::HashingFor<
 					medchain_runtime::Block,
 				>, ()>(Some(config.chain_spec)),
-				_ => Err("MedChain's node supports `benchmark pallet` only.".into()),
+				// The database weights (`DbWeight`) come from this: `benchmark storage` reads
+				// and writes the chain's real state through ParityDB, the only backend the
+				// node has (scripts/benchmark.sh --storage).
+				BenchmarkCmd::Storage(cmd) => {
+					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+					let db = backend.expose_db();
+					let storage = backend.expose_storage();
+					let shared_trie_cache = backend.expose_shared_trie_cache();
+					cmd.run(config, client, db, storage, shared_trie_cache)
+				},
+				_ => Err(
+					"MedChain's node supports `benchmark pallet` and `benchmark storage` only.".into()
+				),
 			})
 		}
 		Some(Subcommand::ChainInfo(cmd)) => {

@@ -25,6 +25,7 @@ pub mod configs;
 mod feeless;
 pub mod genesis_config_presets;
 mod proxy;
+pub mod weights;
 
 pub use feeless::FeelessWithPriority;
 pub use proxy::ProxyType;
