@@ -45,34 +45,34 @@ pub mod constants {
 		/// Measured by `scripts/benchmark.sh storage` on a grown dev genesis; re-run it on the
 		/// consortium's reference validator hardware and on a real chain's state.
 		pub const ParityDbWeight: RuntimeDbWeight = RuntimeDbWeight {
-			/// Time to read one storage item.
-			/// Calculated by multiplying the *Average* of all values with `1.1` and adding `0`.
-			///
-			/// Stats nanoseconds:
-			///   Min, Max: 2_074, 26_875_885
-			///   Average:  15_510
-			///   Median:   10_213
-			///   Std-Dev:  137855.56
-			///
-			/// Percentiles nanoseconds:
-			///   99th: 59_663
-			///   95th: 18_190
-			///   75th: 12_561
+			// Time to read one storage item.
+			// Calculated by multiplying the *Average* of all values with `1.1` and adding `0`.
+			//
+			// Stats nanoseconds:
+			//   Min, Max: 2_074, 26_875_885
+			//   Average:  15_510
+			//   Median:   10_213
+			//   Std-Dev:  137855.56
+			//
+			// Percentiles nanoseconds:
+			//   99th: 59_663
+			//   95th: 18_190
+			//   75th: 12_561
 			read: 17_061 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
-			/// Time to write one storage item.
-			/// Calculated by multiplying the *Average* of all values with `1.1` and adding `0`.
-			///
-			/// Stats nanoseconds:
-			///   Min, Max: 30_609, 37_655
-			///   Average:  34_132
-			///   Median:   30_609
-			///   Std-Dev:  3523.0
-			///
-			/// Percentiles nanoseconds:
-			///   99th: 37_655
-			///   95th: 37_655
-			///   75th: 37_655
+			// Time to write one storage item.
+			// Calculated by multiplying the *Average* of all values with `1.1` and adding `0`.
+			//
+			// Stats nanoseconds:
+			//   Min, Max: 30_609, 37_655
+			//   Average:  34_132
+			//   Median:   30_609
+			//   Std-Dev:  3523.0
+			//
+			// Percentiles nanoseconds:
+			//   99th: 37_655
+			//   95th: 37_655
+			//   75th: 37_655
 			write: 37_546 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		};
 	}
