@@ -20,20 +20,20 @@ npm_install() { # folder
 	npm --prefix "$1" ci --no-audit --no-fund --loglevel=error
 }
 
-echo "[test] client tooling (scripts/client): canonical JSON, content hashes, Merkle proofs"
-npm_install scripts/client
-npm --prefix scripts/client test
+echo "[test] client tooling (clients/js): canonical JSON, content hashes, Merkle proofs, GS1"
+npm_install clients/js
+npm --prefix clients/js test
 
 # The end-to-end tests must run the node these sources build, not a stale binary left in the
 # shared target directory by another checkout or an older commit: refuse a binary older than
-# any source file compiled into it (tests, mocks and benchmarks are not).
+# any source file compiled into it (tests, mocks, benchmarks and test vectors are not).
 if [ ! -x "$MEDCHAIN_NODE" ]; then
 	echo "[test] no node binary at $MEDCHAIN_NODE" >&2
 	exit 1
 fi
 newer=$(find node/src runtime/src runtime/build.rs pallets/*/src Cargo.lock Cargo.toml node/Cargo.toml \
 	runtime/Cargo.toml pallets/*/Cargo.toml -type f \( -name '*.rs' -o -name '*.toml' -o -name Cargo.lock \) \
-	! -name 'tests.rs' ! -name 'mock.rs' ! -name 'benchmarking.rs' ! -path '*/tests/*' \
+	! -name 'tests.rs' ! -name 'mock.rs' ! -name 'benchmarking.rs' ! -name 'gs1_vectors.rs' ! -path '*/tests/*' \
 	-newer "$MEDCHAIN_NODE" -print 2>/dev/null | head -3)
 if [ -n "$newer" ]; then
 	echo "[test] $MEDCHAIN_NODE is older than these sources, so it is not what they build:" >&2

@@ -252,17 +252,61 @@ function openProvider(url, timeoutMs) {
   });
 }
 
+/** Try one TCP connection to 127.0.0.1:`port`; resolve true if it was accepted, false otherwise. */
+function tcpProbe(port, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (ok) => {
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.on('error', () => {}); // a late error on a destroyed socket must not throw
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 /**
- * Retry connecting an ApiPromise to `url` until it is ready (metadata loaded)
- * or `deadline` (ms since epoch) passes. `isDead()` aborts early.
+ * Wait until 127.0.0.1:`port` accepts TCP connections, or throw when
+ * `deadline` passes or `isDead()` reports that the node has gone.
  */
-async function connectApi(url, deadline, isDead) {
+async function waitForPort(port, deadline, isDead) {
+  while (Date.now() < deadline) {
+    const dead = isDead();
+    if (dead) throw new Error(dead);
+    if (await tcpProbe(port, Math.min(2000, Math.max(100, deadline - Date.now())))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listening on 127.0.0.1:${port}`);
+}
+
+/**
+ * Connect an ApiPromise to `url` (RPC port `port`) once it is ready (metadata
+ * loaded), retrying until `deadline` (ms since epoch) passes. `isDead()` aborts early.
+ *
+ * The port is polled with plain TCP connections first and a WebSocket is only
+ * opened once something listens there. Do not replace this with WebSocket
+ * retries against a closed port: polkadot.js' WsProvider starts a 5 s
+ * setInterval in connect() and clears it only in the socket's `close` event,
+ * and Node 22's built-in WebSocket (undici 6, which @polkadot/x-ws prefers to
+ * the `ws` package when globalThis.WebSocket exists) fires `error` but never
+ * `close` when the connection is refused (nodejs/undici#3546; so in Node
+ * 22.23's undici 6.29). Every refused attempt then leaks an interval that keeps
+ * the test process alive after its last test, and `node --test` waits for it
+ * forever. Node 20 has no global WebSocket, so there polkadot.js uses `ws`,
+ * which does emit `close`.
+ */
+async function connectApi(url, port, deadline, isDead) {
   let lastError;
   while (Date.now() < deadline) {
     const dead = isDead();
     if (dead) throw new Error(dead);
     let provider;
     try {
+      await waitForPort(port, deadline, isDead);
       const left = Math.max(1000, deadline - Date.now());
       provider = await openProvider(url, Math.min(5000, left));
       const api = await withTimeout(
@@ -363,7 +407,7 @@ export async function startNode(opts = {}) {
   };
 
   try {
-    api = await connectApi(wsUrl, startedAt + startupTimeoutMs, isDead);
+    api = await connectApi(wsUrl, rpc, startedAt + startupTimeoutMs, isDead);
   } catch (e) {
     await stop();
     printLogTail(logPath, 50, 'startup failed');
@@ -464,7 +508,7 @@ export function sudoResult(api, events) {
   return { ok: false, error: dispatchErrorName(api, result.asErr), dispatchError: result.asErr };
 }
 
-/** Name of sudo's inner error (e.g. 'consortium.OrganizationAlreadyExists'), or null if none/ok. */
+/** Name of sudo's inner error (e.g. 'consortium.AlreadyRegistered'), or null if none/ok. */
 export function sudoErrorName(api, events) {
   const r = sudoResult(api, events);
   return r && !r.ok ? r.error : null;

@@ -63,6 +63,74 @@ export function isValidGtin14(gtin) {
 }
 
 /**
+ * A GTIN-8, -12, -13 or -14 as the GTIN-14 of AI (01) and of the chain: zeros padded on the
+ * left (which leaves the check digit unchanged). Throws Gs1Error unless `gtin` is 8, 12, 13
+ * or 14 digits with a correct check digit.
+ */
+export function toGtin14(gtin) {
+  if (typeof gtin !== 'string' || !/^(\d{8}|\d{12,14})$/.test(gtin)) {
+    throw new Gs1Error(`a GTIN is 8, 12, 13 or 14 digits, got ${JSON.stringify(gtin)}`);
+  }
+  const padded = gtin.padStart(14, '0');
+  if (!isValidGtin14(padded)) throw new Gs1Error(`GTIN ${gtin} has a wrong check digit`);
+  return padded;
+}
+
+/** The fewest and the most digits of a GS1 Company Prefix. */
+export const MIN_COMPANY_PREFIX_LEN = 6;
+export const MAX_COMPANY_PREFIX_LEN = 12;
+
+/** Whether `prefix` is a well-formed GS1 Company Prefix: 6 to 12 digits. */
+export function isValidCompanyPrefix(prefix) {
+  return (
+    typeof prefix === 'string' &&
+    /^\d+$/.test(prefix) &&
+    prefix.length >= MIN_COMPANY_PREFIX_LEN &&
+    prefix.length <= MAX_COMPANY_PREFIX_LEN
+  );
+}
+
+/**
+ * The candidate GS1 Company Prefixes of a GTIN-14, shortest first: its digits 2..7,
+ * 2..8, ..., 2..13 (the company prefix follows the indicator digit; the pallet's
+ * `Gtin::company_prefixes`). Throws Gs1Error on an invalid GTIN-14.
+ */
+export function companyPrefixCandidates(gtin) {
+  if (!isValidGtin14(gtin)) throw new Gs1Error(`not a valid GTIN-14: ${JSON.stringify(gtin)}`);
+  const out = [];
+  for (let len = MIN_COMPANY_PREFIX_LEN; len <= MAX_COMPANY_PREFIX_LEN; len++) out.push(gtin.slice(1, 1 + len));
+  return out;
+}
+
+/**
+ * Whether the GTIN-14 `gtin` lies under the GS1 Company Prefix `prefix`: `prefix` is a
+ * well-formed company prefix and the GTIN's digits after the indicator digit start with it.
+ * On chain, only the Manufacturer that governance assigned the prefix may register it.
+ */
+export function gtinHasCompanyPrefix(gtin, prefix) {
+  return isValidGtin14(gtin) && isValidCompanyPrefix(prefix) && gtin.startsWith(prefix, 1);
+}
+
+/** The most characters of a lot (AI 10) or serial (AI 21) value. */
+export const MAX_LOT_LEN = 20;
+export const MAX_SERIAL_LEN = 20;
+
+/** Whether `value` is 1 to `max` characters of GS1 character set 82 (an AI 10/21 value). */
+function isCset82Value(value, max) {
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && CSET82.test(value);
+}
+
+/** Whether `lot` is a valid GS1 AI (10) lot: 1 to 20 characters of GS1 character set 82. */
+export function isValidLot(lot) {
+  return isCset82Value(lot, MAX_LOT_LEN);
+}
+
+/** Whether `serial` is a valid GS1 AI (21) serial: 1 to 20 characters of GS1 character set 82. */
+export function isValidSerial(serial) {
+  return isCset82Value(serial, MAX_SERIAL_LEN);
+}
+
+/**
  * The full year of a GS1 two-digit year YY by the GS1 General Specifications' sliding
  * window (section 7.12), relative to `currentYear`: YY more than 50 years ahead is in the
  * previous century, YY 50 or more years back is in the next one. In 2026: 00-76 -> 2000-2076,
@@ -157,13 +225,14 @@ function parseRaw(data) {
  * Parse a GS1 element string as scanned from a DataMatrix (']d2' prefix optional, FNC1
  * as GS) or in human-readable form ('(01)...(17)...'). Returns the pack's product
  * identifier { gtin, expiry, lot, serial } (each a string, or undefined when absent) and
- * every AI read in `ais`. Throws Gs1Error on an unknown AI, a wrong length, a repeated
- * AI or a GTIN whose check digit is wrong.
+ * every AI read in `ais`. Throws Gs1Error on an empty element string, an unknown AI, a
+ * wrong length, a repeated AI or a GTIN whose check digit is wrong.
  */
 export function parseElementString(input) {
   if (typeof input !== 'string') throw new TypeError('element string must be a string');
   let data = input.startsWith(']d2') || input.startsWith(']C1') || input.startsWith(']Q3') ? input.slice(3) : input;
   data = data.replace(/^\x1d+/, '');
+  if (data === '') throw new Gs1Error('empty element string');
   const pairs = data.startsWith('(') ? parseBracketed(data) : parseRaw(data);
   const ais = {};
   for (const [ai, value] of pairs) {

@@ -1,14 +1,30 @@
 #!/usr/bin/env node
 // Writes the shared test vectors in tests/vectors/ (read by the JS tests here and by the
-// Rust health-records pallet tests). Never overwrites an existing file unless --force:
-// once a vector file exists (possibly written from the Rust side), it is the reference.
+// Rust tests of the health-records and drug-provenance pallets). Never overwrites an
+// existing file unless --force: once a vector file exists (possibly written from the Rust
+// side), it is the reference.
 //
-//   node tools/gen-vectors.js [--force] [--only merkle.json|content-hash.json]
+//   node tools/gen-vectors.js [--force] [--only merkle.json|content-hash.json|gs1.json]
+//
+// merkle.json and content-hash.json are computed here (and checked by the Rust tests);
+// gs1.json is the hand-written table of tools/gs1-cases.js, written out as it is.
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { u8aToHex } from '@polkadot/util';
 import { blake2_256, buildTree, canonicalize, contentHash } from '../src/index.js';
+import {
+  CHECK_DIGITS,
+  COMPANY_PREFIXES,
+  ELEMENT_STRINGS,
+  EXPIRY,
+  GS1_DESCRIPTION,
+  GTIN14,
+  LOT_SERIAL,
+  PREFIX_CANDIDATES,
+  PREFIX_CONTAINMENT,
+  SHORT_GTINS,
+} from './gs1-cases.js';
 import { CONTENT_HASH_RESOURCES } from './resources.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,7 +74,7 @@ const contentHashes = {
   hasher: 'blake2-256',
   description:
     'content_hash = blake2_256(salt ++ utf8(canonical)), canonical = canonicalize(resource) ' +
-    '(scripts/client/src/canonical.js: JCS-style, keys sorted by UTF-16 code units, no whitespace, ' +
+    '(clients/js/src/canonical.js: JCS-style, keys sorted by UTF-16 code units, no whitespace, ' +
     'JSON.stringify string escaping and number rendering). salt of case i = blake2_256(utf8("medchain-test-salt-" + i)).',
   cases: CONTENT_HASH_RESOURCES.map(({ name, resource }, i) => {
     const salt = u8aToHex(blake2_256(utf8(`medchain-test-salt-${i}`)));
@@ -66,5 +82,20 @@ const contentHashes = {
   }),
 };
 
+// gs1.json: hand-written expectations, nothing computed.
+const gs1 = {
+  description: GS1_DESCRIPTION,
+  check_digits: CHECK_DIGITS,
+  gtin14: GTIN14,
+  short_gtins: SHORT_GTINS,
+  company_prefixes: COMPANY_PREFIXES,
+  prefix_candidates: PREFIX_CANDIDATES,
+  prefix_containment: PREFIX_CONTAINMENT,
+  lot_serial: LOT_SERIAL,
+  expiry: EXPIRY,
+  element_strings: ELEMENT_STRINGS,
+};
+
 write('merkle.json', merkle);
 write('content-hash.json', contentHashes);
+write('gs1.json', gs1);
