@@ -89,7 +89,8 @@ command -v rustup >/dev/null 2>&1 ||
 pinned=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 if ! rustup toolchain list | grep -q "^$pinned-"; then
 	log "installing Rust $pinned (rust-toolchain.toml)"
-	if ! rustup toolchain install "$pinned" --profile minimal 2>/dev/null; then
+	if ! rustup toolchain install "$pinned" --profile minimal \
+		--component rustfmt,clippy,rust-src --target wasm32v1-none,wasm32-unknown-unknown 2>/dev/null; then
 		stable_version=$(rustc +stable --version 2>/dev/null | cut -d' ' -f2 || true)
 		if [ "$stable_version" = "$pinned" ]; then
 			log "no download possible; the installed stable toolchain is $pinned: linking it"
@@ -109,10 +110,13 @@ for target in wasm32v1-none wasm32-unknown-unknown; do
 		rustup target add "$target"
 	fi
 done
-if ! rustup component list --installed | grep -q '^rust-src'; then
-	log "installing rust-src"
-	rustup component add rust-src
-fi
+installed_components=$(rustup component list --installed)
+for component in rust-src rustfmt clippy; do
+	if ! grep -q "^$component" <<<"$installed_components"; then
+		log "installing $component"
+		rustup component add "$component"
+	fi
+done
 rust_version=$(rustc --version | cut -d' ' -f2)
 [ "$rust_version" = "$pinned" ] ||
 	die "rustc here is $rust_version, rust-toolchain.toml pins $pinned (is RUSTUP_TOOLCHAIN set?)"

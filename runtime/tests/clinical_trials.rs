@@ -19,6 +19,7 @@ use sp_keyring::Sr25519Keyring::*;
 
 type TrialsCall = pallet_clinical_trials::Call<Runtime>;
 type TrialsError = pallet_clinical_trials::Error<Runtime>;
+type ConsortiumError = pallet_consortium::Error<Runtime>;
 type TrialsEvent = pallet_clinical_trials::Event<Runtime>;
 type ConsentCall = pallet_consent::Call<Runtime>;
 type ConsentError = pallet_consent::Error<Runtime>;
@@ -239,7 +240,7 @@ fn the_story_of_one_trial_with_a_switched_outcome() {
 		// Only a TrialSponsor registers trials.
 		assert_noop!(
 			dispatch(&hospital_a, register_call("NCT05550001", &expected, 120)),
-			TrialsError::NotSponsor
+			ConsortiumError::MissingRole
 		);
 		let trial = register("NCT05550001", &expected, 120);
 		assert_eq!(ClinicalTrials::trial_by_registry_id(b"NCT05550001".to_vec()), Some(trial));
@@ -316,10 +317,10 @@ fn the_story_of_one_trial_with_a_switched_outcome() {
 			dispatch(&coordinator, enroll_call(trial, &patient, commitment)),
 			ConsentError::NoConsent
 		);
-		// A pharmacy (an organization, not a site of this trial) cannot enroll.
+		// A pharmacy (an organization without the Provider role) cannot enroll.
 		assert_noop!(
 			dispatch(&account(Bob), enroll_call(trial, &patient, commitment)),
-			TrialsError::NotASite
+			ConsortiumError::MissingRole
 		);
 
 		// The patient gives the sponsor a Research consent; Northside's coordinator enrolls.
@@ -406,11 +407,11 @@ fn the_story_of_one_trial_with_a_switched_outcome() {
 		);
 		assert_noop!(
 			dispatch(&hospital_a, commit_call(trial, "late batch", 3)),
-			TrialsError::DatabaseLocked
+			TrialsError::LockedDatabase
 		);
 		assert_noop!(
 			dispatch(&sponsor, commit_call(trial, "late batch", 3)),
-			TrialsError::DatabaseLocked
+			TrialsError::LockedDatabase
 		);
 		let late = fresh("Late participant");
 		onboard(&late);
@@ -420,7 +421,7 @@ fn the_story_of_one_trial_with_a_switched_outcome() {
 				&coordinator,
 				enroll_call(trial, &late, commitment_by_hand(trial, &late, &salt))
 			),
-			TrialsError::DatabaseLocked
+			TrialsError::LockedDatabase
 		);
 		assert_eq!(ClinicalTrials::trial(trial).unwrap().status, TrialStatus::Locked);
 		assert!(ClinicalTrials::verify_data_chain(trial));
@@ -468,7 +469,7 @@ fn the_story_of_one_trial_with_a_switched_outcome() {
 					reason_code: 3
 				})
 			),
-			TrialsError::NotRegulator
+			ConsortiumError::MissingRole
 		);
 		assert_ok!(dispatch(
 			&account(Eve),

@@ -89,7 +89,7 @@ fn a_suspended_organization_fails_every_role_check() {
 		assert!(!Consortium::is_active(&pharmacy));
 		assert_eq!(
 			Consortium::ensure_role(&pharmacy, Role::Pharmacy),
-			Err(pallet_consortium::Error::<medchain_runtime::Runtime>::OrganizationSuspended.into())
+			Err(pallet_consortium::Error::<medchain_runtime::Runtime>::SuspendedOrganization.into())
 		);
 		assert_ok!(dispatch_root(RuntimeCall::Consortium(
 			pallet_consortium::Call::reinstate_organization { organization: pharmacy.clone() }

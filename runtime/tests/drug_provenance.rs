@@ -25,6 +25,7 @@ use sp_runtime::{traits::BlakeTwo256, BoundedVec};
 
 type DrugCall = pallet_drug_provenance::Call<Runtime>;
 type DrugError = pallet_drug_provenance::Error<Runtime>;
+type ConsortiumError = pallet_consortium::Error<Runtime>;
 type DrugEvent = pallet_drug_provenance::Event<Runtime>;
 
 /// A valid GTIN-14 (the GS1 example GTIN, check digit 2).
@@ -312,7 +313,7 @@ fn one_batch_of_1000_serials_from_manufacturer_to_two_pharmacies() {
 		register_product();
 		assert_noop!(
 			dispatch(&riverside, commission_call(LOT, EXPIRY, &serials)),
-			DrugError::MissingRole
+			ConsortiumError::MissingRole
 		);
 		let batch_id = commission(LOT, EXPIRY, &serials);
 		let batch = DrugProvenance::batch(batch_id).expect("commissioned");
@@ -568,18 +569,18 @@ fn one_batch_of_1000_serials_from_manufacturer_to_two_pharmacies() {
 		assert!(!recalled_pack.is_dispensable());
 		assert_noop!(
 			dispatch(&riverside, dispense_call(batch_id, &serials, 2)),
-			DrugError::BatchRecalled
+			DrugError::RecalledBatch
 		);
 		assert_noop!(
 			dispatch(&lakeside, dispense_call(batch_id, &serials, 700)),
-			DrugError::BatchRecalled
+			DrugError::RecalledBatch
 		);
 		assert_noop!(
 			dispatch(&riverside, ship_call(batch_id, &medlogistics, 1)),
-			DrugError::BatchRecalled
+			DrugError::RecalledBatch
 		);
 		// (Recalled units may only go back to their manufacturer: see the end of the story.)
-		assert_noop!(dispatch(&lakeside, receive_call(pending)), DrugError::BatchRecalled);
+		assert_noop!(dispatch(&lakeside, receive_call(pending)), DrugError::RecalledBatch);
 		assert_eq!(DrugProvenance::holders(batch_id), holders_before);
 		assert_conserved(batch_id, dispensed);
 		// A unit of the recalled batch found on a shelf can be reported as such.
@@ -643,7 +644,7 @@ fn one_batch_of_1000_serials_from_manufacturer_to_two_pharmacies() {
 		// Anywhere else, a recalled batch still cannot move.
 		assert_noop!(
 			dispatch(&riverside, ship_call(batch_id, &lakeside, 1)),
-			DrugError::BatchRecalled
+			DrugError::RecalledBatch
 		);
 	});
 }
@@ -686,14 +687,14 @@ fn an_expired_batch_cannot_be_dispensed() {
 		assert!(!pack.is_dispensable());
 		assert_noop!(
 			dispatch(&riverside, dispense_call(batch_id, &serials, 12)),
-			DrugError::BatchExpired
+			DrugError::ExpiredBatch
 		);
 		// Months later, still refused.
 		next_block();
 		pallet_timestamp::Now::<Runtime>::put(START_OF_2029 + 90 * 86_400_000);
 		assert_noop!(
 			dispatch(&riverside, dispense_call(batch_id, &serials, 12)),
-			DrugError::BatchExpired
+			DrugError::ExpiredBatch
 		);
 		assert_conserved(batch_id, 2);
 
@@ -713,7 +714,7 @@ fn an_expired_batch_cannot_be_dispensed() {
 		// A batch cannot be commissioned already expired.
 		assert_noop!(
 			dispatch(&acme, commission_call("AMX-2028-Y", "281231", &serials)),
-			DrugError::BatchExpired
+			DrugError::ExpiredBatch
 		);
 	});
 }
@@ -747,12 +748,12 @@ fn a_suspended_pharmacy_can_neither_receive_nor_dispense() {
 		suspend(&lakeside);
 		assert_noop!(
 			dispatch(&lakeside, receive_call(to_lakeside)),
-			DrugError::OrganizationSuspended
+			ConsortiumError::SuspendedOrganization
 		);
 		// Nobody ships to a suspended pharmacy.
 		assert_noop!(
 			dispatch(&medlogistics, ship_call(batch_id, &lakeside, 10)),
-			DrugError::RecipientSuspended
+			DrugError::SuspendedRecipient
 		);
 		// The distributor takes its shipment back.
 		assert_ok!(dispatch(
@@ -777,18 +778,18 @@ fn a_suspended_pharmacy_can_neither_receive_nor_dispense() {
 		suspend(&lakeside);
 		assert_noop!(
 			dispatch(&lakeside, dispense_call(batch_id, &serials, 4)),
-			DrugError::OrganizationSuspended
+			ConsortiumError::SuspendedOrganization
 		);
 		assert_noop!(
 			dispatch(&lakeside, ship_call(batch_id, &medlogistics, 49)),
-			DrugError::OrganizationSuspended
+			ConsortiumError::SuspendedOrganization
 		);
 		assert_noop!(
 			dispatch(
 				&lakeside,
 				report_call(batch_id, serials.serial(3), SuspectReason::DoubleDispense)
 			),
-			DrugError::OrganizationSuspended
+			ConsortiumError::SuspendedOrganization
 		);
 		let pack = scan(LOT, &serials, 4);
 		assert!(pack.is_dispensable(), "the pack itself is fine: {pack:?}");

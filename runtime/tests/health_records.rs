@@ -320,7 +320,7 @@ fn a_deregistered_patient_gets_no_new_anchors_and_every_locator_is_erased() {
 		submit_ok(&patient, RuntimeCall::PatientIdentity(IdentityCall::deregister {}));
 		assert_noop!(
 			dispatch(&account(Alice), anchor_call(&patient, hash, "fhir/Observation/4", None)),
-			RecordsError::PatientDeregistered
+			RecordsError::DeregisteredPatient
 		);
 		// Deregistering sealed what was anchored before; the hash still verifies.
 		let check = HealthRecords::verify_record(record, hash);

@@ -168,7 +168,7 @@ fn erasure_is_complete_for_a_zero_balance_patient() {
 				})
 			)
 			.map_err(|e| e.error),
-			Err(RecordsError::PatientDeregistered.into())
+			Err(RecordsError::DeregisteredPatient.into())
 		);
 	});
 }

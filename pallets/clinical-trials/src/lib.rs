@@ -134,7 +134,7 @@
 //!   `RegistryIdReserved`, and the reservee's registration consumes the reservation.
 //! - **Outcomes** (at registration, amendment and publication) have no zero hash
 //!   (`ZeroHash`) and no duplicate (`DuplicateOutcome`); registered and amended sets are
-//!   non-empty (`NoOutcomes`), a report may be empty (every outcome is then missing).
+//!   non-empty (`EmptyOutcomes`), a report may be empty (every outcome is then missing).
 //! - **Planned enrollment** is `1..=MaxParticipants` (`InvalidPlannedEnrollment`). It is a
 //!   soft limit: enrolling beyond it succeeds, sets `over_enrollment` and the event's
 //!   `over_planned`. `MaxParticipants` is the hard bound (`TooManyParticipants`).
@@ -143,14 +143,14 @@
 //!   are not required (data may precede enrollment); a trial locked without any is visible
 //!   as such (`enrolled == 0`, `first_enrollment` and `status_vs_first_enrollment` `None`).
 //!   After `lock_database`, amendments, new sites, enrollments and data commits fail with
-//!   `DatabaseLocked`; publication, flags, site removals and withdrawals go on (they add no
+//!   `LockedDatabase`; publication, flags, site removals and withdrawals go on (they add no
 //!   data).
 //! - **Data** may be committed from registration on (e.g. baseline or screening data), by
 //!   the sponsor or a site.
 //! - **Sites** must be active organizations holding the Provider role when added
 //!   (`SiteNotProvider`), and act (enroll, commit data, record withdrawals) only while they
-//!   are active (`OrganizationInactive`) and still hold the Provider role
-//!   (`SiteNotProvider`). The sponsor removes a site with `remove_site` (in any status): it
+//!   are active and still hold the Provider role (the consortium's `SuspendedOrganization`,
+//!   `MissingRole`). The sponsor removes a site with `remove_site` (in any status): it
 //!   can no longer act in the trial (`NotASite`, `NotSiteOrSponsor`), and stays listed in
 //!   [`RemovedSites`] for the record; it may be added again. Current and removed sites
 //!   together are at most `MaxSites` (`TooManySites`).
@@ -173,8 +173,8 @@
 //! - **Sponsors** act while their organization is active; the TrialSponsor role is checked
 //!   at registration only, so a sponsor whose role is withdrawn can still lock and publish
 //!   (governance suspends an organization to stop it).
-//! - **Flags** are for Regulators (`NotRegulator`), on a trial in any status, at most
-//!   `MaxFlags` per trial (`TooManyFlags`).
+//! - **Flags** are for Regulators (the consortium's `MissingRole`), on a trial in any
+//!   status, at most `MaxFlags` per trial (`TooManyFlags`).
 //!
 //! - **Queries** are bounded: [`Pallet::trials_with_outcome_switch`] returns one page of at
 //!   most [`MAX_OUTCOME_SWITCH_PAGE`] ids in id order.
@@ -639,19 +639,12 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The signer acts for no organization of the consortium.
-		NoOrganization,
-		/// The signer's organization is suspended.
-		OrganizationInactive,
-		/// The signer's organization is not the trial's sponsor (or, to register a trial,
-		/// does not hold the TrialSponsor role).
+		/// The signer's organization is not the trial's sponsor.
 		NotSponsor,
 		/// The signer's organization is not a (current) site of the trial.
 		NotASite,
 		/// The signer's organization is neither a site nor the sponsor of the trial.
 		NotSiteOrSponsor,
-		/// The signer's organization does not hold the Regulator role.
-		NotRegulator,
 		/// No trial has this id.
 		UnknownTrial,
 		/// The registry id is empty or holds a byte outside printable ASCII (`0x21..=0x7E`).
@@ -659,7 +652,7 @@ pub mod pallet {
 		/// A trial is already registered under this registry id.
 		DuplicateRegistryId,
 		/// A protocol must pre-specify at least one outcome.
-		NoOutcomes,
+		EmptyOutcomes,
 		/// The same outcome hash is listed twice.
 		DuplicateOutcome,
 		/// A hash argument (protocol, reason, outcome, participant commitment, batch root or
@@ -672,16 +665,16 @@ pub mod pallet {
 		/// The trial already has `MaxAmendments` amendments.
 		TooManyAmendments,
 		/// The trial's database is locked: no amendment, site, enrollment or data any more.
-		DatabaseLocked,
-		/// The site is not an active organization holding the Provider role (to be added, or
-		/// to act as a site).
+		LockedDatabase,
+		/// The organization to add as a site is not an active organization holding the
+		/// Provider role.
 		SiteNotProvider,
 		/// The organization is already a site of the trial.
 		AlreadySite,
 		/// The trial already has `MaxSites` current and removed sites.
 		TooManySites,
 		/// The participant is not a registered patient (or deregistered).
-		NotRegisteredPatient,
+		NotAPatient,
 		/// This participant commitment is already enrolled in the trial.
 		DuplicateParticipant,
 		/// This patient is (or was, before withdrawing: withdrawal is final) enrolled in the
@@ -763,10 +756,10 @@ pub mod pallet {
 		///   duplicate.
 		/// - `planned_enrollment`: `1..=MaxParticipants` (a soft limit).
 		///
-		/// Emits `TrialRegistered`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `NotSponsor`, `InvalidRegistryId`, `DuplicateRegistryId`,
-		/// `RegistryIdReserved`, `ZeroHash`, `NoOutcomes`, `DuplicateOutcome`,
-		/// `InvalidPlannedEnrollment`, `TrialIdOverflow`.
+		/// Emits `TrialRegistered`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`, `MissingRole`; `InvalidRegistryId`,
+		/// `DuplicateRegistryId`, `RegistryIdReserved`, `ZeroHash`, `EmptyOutcomes`,
+		/// `DuplicateOutcome`, `InvalidPlannedEnrollment`, `TrialIdOverflow`.
 		///
 		/// ## Complexity
 		/// O(`MaxOutcomes²`) hash comparisons (duplicate check), O(1) storage accesses.
@@ -780,8 +773,7 @@ pub mod pallet {
 			planned_enrollment: u32,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let sponsor = Self::acting_organization(&who)?;
-			ensure!(T::Roles::has_role(&sponsor, Role::TrialSponsor), Error::<T>::NotSponsor);
+			let sponsor = T::Roles::ensure_role(&who, Role::TrialSponsor)?;
 			ensure!(
 				!registry_id.is_empty() && registry_id.iter().all(|b| (0x21..=0x7e).contains(b)),
 				Error::<T>::InvalidRegistryId
@@ -796,7 +788,7 @@ pub mod pallet {
 				Error::<T>::RegistryIdReserved
 			);
 			ensure!(!protocol_hash.is_zero(), Error::<T>::ZeroHash);
-			ensure!(!outcomes.is_empty(), Error::<T>::NoOutcomes);
+			ensure!(!outcomes.is_empty(), Error::<T>::EmptyOutcomes);
 			Self::ensure_distinct_outcomes(&outcomes)?;
 			ensure!(
 				planned_enrollment > 0 && planned_enrollment <= T::MaxParticipants::get(),
@@ -869,9 +861,9 @@ pub mod pallet {
 		/// `amendments_after_enrollment` (and `outcomes_amended_after_enrollment` if the
 		/// outcomes changed).
 		///
-		/// Emits `ProtocolAmended`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `DatabaseLocked`, `ZeroHash`,
-		/// `NoOutcomes`, `DuplicateOutcome`, `TooManyAmendments`.
+		/// Emits `ProtocolAmended`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `LockedDatabase`,
+		/// `ZeroHash`, `EmptyOutcomes`, `DuplicateOutcome`, `TooManyAmendments`.
 		///
 		/// ## Complexity
 		/// O(`MaxOutcomes²`) comparisons; reads and writes the history (at most
@@ -887,10 +879,10 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
-			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
 			ensure!(!protocol_hash.is_zero() && !reason_hash.is_zero(), Error::<T>::ZeroHash);
 			if let Some(outcomes) = &new_outcomes {
-				ensure!(!outcomes.is_empty(), Error::<T>::NoOutcomes);
+				ensure!(!outcomes.is_empty(), Error::<T>::EmptyOutcomes);
 				Self::ensure_distinct_outcomes(outcomes)?;
 			}
 			ensure!(
@@ -949,8 +941,8 @@ pub mod pallet {
 		/// A trial's current and removed sites together are at most `MaxSites` (a removed
 		/// site keeps its place, for the record).
 		///
-		/// Emits `SiteAdded`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `DatabaseLocked`,
+		/// Emits `SiteAdded`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `LockedDatabase`,
 		/// `SiteNotProvider`, `AlreadySite`, `TooManySites`.
 		///
 		/// ## Complexity
@@ -964,7 +956,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (_, trial) = Self::ensure_sponsor(&who, trial_id)?;
-			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
 			ensure!(T::Roles::has_role(&site, Role::Provider), Error::<T>::SiteNotProvider);
 			let mut sites = Sites::<T>::get(trial_id);
 			ensure!(!sites.contains(&site), Error::<T>::AlreadySite);
@@ -1006,11 +998,11 @@ pub mod pallet {
 		/// patient account, the site and the id of the consent that authorized the
 		/// enrollment.
 		///
-		/// Emits `ParticipantEnrolled`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotASite`, `SiteNotProvider`,
-		/// `DatabaseLocked`, `ZeroHash`, `NotRegisteredPatient`; the consent pallet's
-		/// `NoConsent`, `ConsentRevoked`, `ConsentExpired`, `ReadNotGranted`,
-		/// `PatientDeregistered` (and the consortium's `OrganizationSuspended` if the sponsor
+		/// Emits `ParticipantEnrolled`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`, `MissingRole`; `UnknownTrial`, `NotASite`,
+		/// `LockedDatabase`, `ZeroHash`, `NotAPatient`; the consent pallet's
+		/// `NoConsent`, `RevokedConsent`, `ExpiredConsent`, `ReadNotGranted`,
+		/// `DeregisteredPatient` (and the consortium's `SuspendedOrganization` if the sponsor
 		/// is suspended); `DuplicateParticipant`, `PatientAlreadyEnrolled`,
 		/// `TooManyParticipants`.
 		///
@@ -1025,13 +1017,12 @@ pub mod pallet {
 			participant_commitment: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let site = Self::acting_organization(&who)?;
+			let site = T::Roles::ensure_role(&who, Role::Provider)?;
 			let mut trial = Self::trial_record(trial_id)?;
 			ensure!(Sites::<T>::get(trial_id).contains(&site), Error::<T>::NotASite);
-			ensure!(T::Roles::has_role(&site, Role::Provider), Error::<T>::SiteNotProvider);
-			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
 			ensure!(!participant_commitment.is_zero(), Error::<T>::ZeroHash);
-			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotRegisteredPatient);
+			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotAPatient);
 			let consent_id =
 				T::Consents::ensure_purpose(&patient, &trial.sponsor, Purpose::Research)?;
 			ensure!(
@@ -1092,9 +1083,10 @@ pub mod pallet {
 		/// SCALE(submitter organization))` at position `commit_count`; the hash becomes the
 		/// trial's head.
 		///
-		/// Emits `DataCommitted`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSiteOrSponsor`, `SiteNotProvider`,
-		/// `DatabaseLocked`, `EmptyCommit`, `ZeroHash`, `TooManyCommits`.
+		/// Emits `DataCommitted`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSiteOrSponsor`, the
+		/// consortium's `MissingRole` (a site no longer a Provider), `LockedDatabase`,
+		/// `EmptyCommit`, `ZeroHash`, `TooManyCommits`.
 		///
 		/// ## Complexity
 		/// O(`MaxSites`) (the site check), one hash.
@@ -1107,19 +1099,16 @@ pub mod pallet {
 			record_count: u32,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let submitter = Self::acting_organization(&who)?;
+			let submitter = T::Roles::ensure_organization(&who)?;
 			let mut trial = Self::trial_record(trial_id)?;
 			if submitter != trial.sponsor {
 				ensure!(
 					Sites::<T>::get(trial_id).contains(&submitter),
 					Error::<T>::NotSiteOrSponsor
 				);
-				ensure!(
-					T::Roles::has_role(&submitter, Role::Provider),
-					Error::<T>::SiteNotProvider
-				);
+				T::Roles::ensure_role(&who, Role::Provider)?;
 			}
-			ensure!(!trial.status.is_locked(), Error::<T>::DatabaseLocked);
+			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
 			ensure!(record_count > 0, Error::<T>::EmptyCommit);
 			ensure!(!batch_root.is_zero(), Error::<T>::ZeroHash);
 			let index = trial.commit_count;
@@ -1165,8 +1154,8 @@ pub mod pallet {
 		/// (e.g. screening). A sponsor could still commit a token batch: it stays attributable
 		/// and visible in the data chain.
 		///
-		/// Emits `DatabaseLocked`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `AlreadyLocked`,
+		/// Emits `DatabaseLocked`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `AlreadyLocked`,
 		/// `NoDataCommitted`.
 		///
 		/// ## Complexity
@@ -1198,8 +1187,8 @@ pub mod pallet {
 		/// - `reported_outcomes`: the hashes of the outcomes the results report (non-zero, no
 		///   duplicate; may be empty).
 		///
-		/// Emits `ResultsPublished`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `AlreadyPublished`,
+		/// Emits `ResultsPublished`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `AlreadyPublished`,
 		/// `NotLocked`, `ZeroHash`, `DuplicateOutcome`.
 		///
 		/// ## Complexity
@@ -1259,8 +1248,8 @@ pub mod pallet {
 		/// - `trial_id`: the trial.
 		/// - `reason_code`: why, as a code agreed off chain (never free text).
 		///
-		/// Emits `TrialFlagged`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `NotRegulator`, `UnknownTrial`, `TooManyFlags`.
+		/// Emits `TrialFlagged`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`, `MissingRole`; `UnknownTrial`, `TooManyFlags`.
 		///
 		/// ## Complexity
 		/// O(1) (reads and writes at most `MaxFlags` flags).
@@ -1272,8 +1261,7 @@ pub mod pallet {
 			reason_code: u16,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let regulator = Self::acting_organization(&who)?;
-			ensure!(T::Roles::has_role(&regulator, Role::Regulator), Error::<T>::NotRegulator);
+			let regulator = T::Roles::ensure_role(&who, Role::Regulator)?;
 			ensure!(Trials::<T>::contains_key(trial_id), Error::<T>::UnknownTrial);
 			let mut flags = Flags::<T>::get(trial_id);
 			flags
@@ -1297,8 +1285,8 @@ pub mod pallet {
 		/// - `trial_id`: the trial.
 		/// - `site`: a current site of the trial (its admin account).
 		///
-		/// Emits `SiteRemoved`. Errors, in the order checked: `NoOrganization`,
-		/// `OrganizationInactive`, `UnknownTrial`, `NotSponsor`, `UnknownSite`.
+		/// Emits `SiteRemoved`. Errors, in the order checked: the consortium's
+		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `UnknownSite`.
 		///
 		/// ## Complexity
 		/// O(`MaxSites`): reads and writes the trial's current and removed sites.
@@ -1349,7 +1337,8 @@ pub mod pallet {
 		/// succeeds (counts one free call, like `Consent::revoke_consent`).
 		///
 		/// Emits `ParticipantWithdrawn`. Errors, in the order checked: `UnknownTrial`,
-		/// `UnknownParticipant`, `NotParticipantSiteOrSponsor`, `OrganizationInactive`,
+		/// `UnknownParticipant`, `NotParticipantSiteOrSponsor` (also for an account outside the
+		/// consortium), the consortium's `SuspendedOrganization`, `NotParticipantSiteOrSponsor`,
 		/// `AlreadyWithdrawn`.
 		///
 		/// ## Complexity
@@ -1433,8 +1422,7 @@ pub mod pallet {
 			ensure!(trial.registry_id_released_at.is_none(), Error::<T>::RegistryIdAlreadyReleased);
 			if let Some(reservee) = &reserved_for {
 				ensure!(
-					T::Roles::organization_of(reservee).as_ref() == Some(reservee)
-						&& T::Roles::has_role(reservee, Role::TrialSponsor),
+					T::Roles::has_role(reservee, Role::TrialSponsor),
 					Error::<T>::ReserveeNotSponsor
 				);
 			}
@@ -1463,13 +1451,6 @@ pub mod pallet {
 			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
 		}
 
-		/// The active organization `who` acts for (itself if `who` is an admin).
-		fn acting_organization(who: &T::AccountId) -> Result<T::AccountId, DispatchError> {
-			let organization = T::Roles::organization_of(who).ok_or(Error::<T>::NoOrganization)?;
-			ensure!(T::Roles::is_active(&organization), Error::<T>::OrganizationInactive);
-			Ok(organization)
-		}
-
 		/// The trial with this id.
 		fn trial_record(trial_id: TrialId) -> Result<TrialOf<T>, DispatchError> {
 			Ok(Trials::<T>::get(trial_id).ok_or(Error::<T>::UnknownTrial)?)
@@ -1481,7 +1462,7 @@ pub mod pallet {
 			who: &T::AccountId,
 			trial_id: TrialId,
 		) -> Result<(T::AccountId, TrialOf<T>), DispatchError> {
-			let organization = Self::acting_organization(who)?;
+			let organization = T::Roles::ensure_organization(who)?;
 			let trial = Self::trial_record(trial_id)?;
 			ensure!(trial.sponsor == organization, Error::<T>::NotSponsor);
 			Ok((organization, trial))
@@ -1502,7 +1483,7 @@ pub mod pallet {
 			} else {
 				let organization = T::Roles::organization_of(who)
 					.ok_or(Error::<T>::NotParticipantSiteOrSponsor)?;
-				ensure!(T::Roles::is_active(&organization), Error::<T>::OrganizationInactive);
+				T::Roles::ensure_active_organization(&organization)?;
 				if organization == trial.sponsor {
 					Withdrawer::Sponsor
 				} else {

@@ -15,6 +15,7 @@ use codec::{Decode, Encode};
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless, traits::Hooks};
 use medchain_primitives::{Categories, ConsentId, Moment, Purpose};
 use pallet_consent::{Access, Scope};
+use pallet_consortium::Error as ConsortiumError;
 use sp_core::H256;
 use sp_io::hashing::blake2_256;
 use sp_runtime::traits::BadOrigin;
@@ -320,13 +321,13 @@ mod register_trial {
 			let call = |who| {
 				ClinicalTrials::register_trial(signed(who), rid(NCT), h(PROTOCOL), outs(&[1]), 1)
 			};
-			assert_noop!(call(OUTSIDER), Error::<Test>::NoOrganization);
-			assert_noop!(call(ALICE), Error::<Test>::NoOrganization);
-			assert_noop!(call(DOCTOR_A), Error::<Test>::NotSponsor);
-			assert_noop!(call(HOSPITAL_A), Error::<Test>::NotSponsor);
-			assert_noop!(call(INSPECTOR), Error::<Test>::NotSponsor);
+			assert_noop!(call(OUTSIDER), ConsortiumError::<Test>::NotAMember);
+			assert_noop!(call(ALICE), ConsortiumError::<Test>::NotAMember);
+			assert_noop!(call(DOCTOR_A), ConsortiumError::<Test>::MissingRole);
+			assert_noop!(call(HOSPITAL_A), ConsortiumError::<Test>::MissingRole);
+			assert_noop!(call(INSPECTOR), ConsortiumError::<Test>::MissingRole);
 			suspend(SPONSOR);
-			assert_noop!(call(SPONSOR_STAFF), Error::<Test>::OrganizationInactive);
+			assert_noop!(call(SPONSOR_STAFF), ConsortiumError::<Test>::SuspendedOrganization);
 		});
 	}
 
@@ -402,7 +403,7 @@ mod register_trial {
 					1,
 				)
 			};
-			assert_noop!(call(outs(&[])), Error::<Test>::NoOutcomes);
+			assert_noop!(call(outs(&[])), Error::<Test>::EmptyOutcomes);
 			assert_noop!(call(outs(&[1, 0])), Error::<Test>::ZeroHash);
 			assert_noop!(call(outs(&[1, 2, 1])), Error::<Test>::DuplicateOutcome);
 			// The bound itself is fine; beyond it the list cannot be built.
@@ -625,13 +626,13 @@ mod amend_protocol {
 			assert_noop!(call(OTHER_SPONSOR_STAFF), Error::<Test>::NotSponsor);
 			assert_noop!(call(DOCTOR_A), Error::<Test>::NotSponsor);
 			assert_noop!(call(INSPECTOR), Error::<Test>::NotSponsor);
-			assert_noop!(call(OUTSIDER), Error::<Test>::NoOrganization);
+			assert_noop!(call(OUTSIDER), ConsortiumError::<Test>::NotAMember);
 			assert_noop!(
 				ClinicalTrials::amend_protocol(RuntimeOrigin::none(), id, h(1), h(2), None),
 				BadOrigin
 			);
 			suspend(SPONSOR);
-			assert_noop!(call(SPONSOR_STAFF), Error::<Test>::OrganizationInactive);
+			assert_noop!(call(SPONSOR_STAFF), ConsortiumError::<Test>::SuspendedOrganization);
 		});
 	}
 
@@ -642,7 +643,7 @@ mod amend_protocol {
 			commit_and_lock(id);
 			assert_noop!(
 				ClinicalTrials::amend_protocol(signed(SPONSOR_STAFF), id, h(1), h(2), None),
-				Error::<Test>::DatabaseLocked
+				Error::<Test>::LockedDatabase
 			);
 		});
 	}
@@ -662,7 +663,7 @@ mod amend_protocol {
 			};
 			assert_noop!(call(H256::zero(), h(2), None), Error::<Test>::ZeroHash);
 			assert_noop!(call(h(1), H256::zero(), None), Error::<Test>::ZeroHash);
-			assert_noop!(call(h(1), h(2), Some(outs(&[]))), Error::<Test>::NoOutcomes);
+			assert_noop!(call(h(1), h(2), Some(outs(&[]))), Error::<Test>::EmptyOutcomes);
 			assert_noop!(call(h(1), h(2), Some(outs(&[0]))), Error::<Test>::ZeroHash);
 			assert_noop!(call(h(1), h(2), Some(outs(&[5, 5]))), Error::<Test>::DuplicateOutcome);
 		});
@@ -728,7 +729,7 @@ mod add_site {
 			);
 			assert_noop!(
 				ClinicalTrials::add_site(signed(OUTSIDER), id, HOSPITAL_A),
-				Error::<Test>::NoOrganization
+				ConsortiumError::<Test>::NotAMember
 			);
 		});
 	}
@@ -740,7 +741,7 @@ mod add_site {
 			commit_and_lock(id);
 			assert_noop!(
 				ClinicalTrials::add_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
-				Error::<Test>::DatabaseLocked
+				Error::<Test>::LockedDatabase
 			);
 		});
 	}
@@ -923,15 +924,22 @@ mod enroll_participant {
 			let id = trial_with_sites();
 			grant_research(ALICE, SPONSOR);
 			let c = commitment(id, ALICE, 1);
-			for not_site in [DOCTOR_C, HOSPITAL_C, SPONSOR_STAFF, PHARMACIST, INSPECTOR] {
+			for not_site in [DOCTOR_C, HOSPITAL_C] {
 				assert_noop!(
 					ClinicalTrials::enroll_participant(signed(not_site), id, ALICE, c),
 					Error::<Test>::NotASite
 				);
 			}
+			// Not a Provider at all: no site of any trial.
+			for not_provider in [SPONSOR_STAFF, PHARMACIST, INSPECTOR] {
+				assert_noop!(
+					ClinicalTrials::enroll_participant(signed(not_provider), id, ALICE, c),
+					ConsortiumError::<Test>::MissingRole
+				);
+			}
 			assert_noop!(
 				ClinicalTrials::enroll_participant(signed(OUTSIDER), id, ALICE, c),
-				Error::<Test>::NoOrganization
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(
 				ClinicalTrials::enroll_participant(RuntimeOrigin::none(), id, ALICE, c),
@@ -953,7 +961,7 @@ mod enroll_participant {
 					ALICE,
 					commitment(id, ALICE, 1)
 				),
-				Error::<Test>::OrganizationInactive
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 		});
 	}
@@ -971,7 +979,7 @@ mod enroll_participant {
 					ALICE,
 					commitment(id, ALICE, 1)
 				),
-				Error::<Test>::DatabaseLocked
+				Error::<Test>::LockedDatabase
 			);
 		});
 	}
@@ -1000,7 +1008,7 @@ mod enroll_participant {
 						who,
 						commitment(id, who, 1)
 					),
-					Error::<Test>::NotRegisteredPatient
+					Error::<Test>::NotAPatient
 				);
 			}
 		});
@@ -1045,7 +1053,7 @@ mod enroll_participant {
 					ALICE,
 					commitment(id, ALICE, 1)
 				),
-				ConsentError::ConsentRevoked
+				ConsentError::RevokedConsent
 			);
 		});
 	}
@@ -1063,7 +1071,7 @@ mod enroll_participant {
 					ALICE,
 					commitment(id, ALICE, 1)
 				),
-				ConsentError::ConsentExpired
+				ConsentError::ExpiredConsent
 			);
 		});
 	}
@@ -1081,7 +1089,7 @@ mod enroll_participant {
 					ALICE,
 					commitment(id, ALICE, 1)
 				),
-				pallet_consortium::Error::<Test>::OrganizationSuspended
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 		});
 	}
@@ -1225,7 +1233,7 @@ mod commit_data {
 			}
 			assert_noop!(
 				ClinicalTrials::commit_data(signed(OUTSIDER), id, h(1), 1),
-				Error::<Test>::NoOrganization
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(
 				ClinicalTrials::commit_data(RuntimeOrigin::none(), id, h(1), 1),
@@ -1234,7 +1242,7 @@ mod commit_data {
 			suspend(HOSPITAL_B);
 			assert_noop!(
 				ClinicalTrials::commit_data(signed(DOCTOR_B), id, h(1), 1),
-				Error::<Test>::OrganizationInactive
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 		});
 	}
@@ -1247,11 +1255,11 @@ mod commit_data {
 			lock(id);
 			assert_noop!(
 				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(0x12), 1),
-				Error::<Test>::DatabaseLocked
+				Error::<Test>::LockedDatabase
 			);
 			assert_noop!(
 				ClinicalTrials::commit_data(signed(SPONSOR_STAFF), id, h(0x12), 1),
-				Error::<Test>::DatabaseLocked
+				Error::<Test>::LockedDatabase
 			);
 		});
 	}
@@ -1330,7 +1338,7 @@ mod lock_database {
 			}
 			assert_noop!(
 				ClinicalTrials::lock_database(signed(OUTSIDER), id),
-				Error::<Test>::NoOrganization
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(ClinicalTrials::lock_database(RuntimeOrigin::none(), id), BadOrigin);
 		});
@@ -1631,18 +1639,18 @@ mod flag_trial {
 			for who in [SPONSOR_STAFF, DOCTOR_A, PHARMACIST] {
 				assert_noop!(
 					ClinicalTrials::flag_trial(signed(who), id, 1),
-					Error::<Test>::NotRegulator
+					ConsortiumError::<Test>::MissingRole
 				);
 			}
 			assert_noop!(
 				ClinicalTrials::flag_trial(signed(OUTSIDER), id, 1),
-				Error::<Test>::NoOrganization
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(ClinicalTrials::flag_trial(RuntimeOrigin::none(), id, 1), BadOrigin);
 			suspend(REGULATOR);
 			assert_noop!(
 				ClinicalTrials::flag_trial(signed(INSPECTOR), id, 1),
-				Error::<Test>::OrganizationInactive
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 		});
 	}
@@ -2056,7 +2064,7 @@ mod remove_site {
 			}
 			assert_noop!(
 				ClinicalTrials::remove_site(signed(OUTSIDER), id, HOSPITAL_A),
-				Error::<Test>::NoOrganization
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(
 				ClinicalTrials::remove_site(RuntimeOrigin::none(), id, HOSPITAL_A),
@@ -2065,7 +2073,7 @@ mod remove_site {
 			suspend(SPONSOR);
 			assert_noop!(
 				ClinicalTrials::remove_site(signed(SPONSOR_STAFF), id, HOSPITAL_A),
-				Error::<Test>::OrganizationInactive
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 		});
 	}
@@ -2139,11 +2147,11 @@ mod site_role {
 					BOB,
 					commitment(id, BOB, 2)
 				),
-				Error::<Test>::SiteNotProvider
+				ConsortiumError::<Test>::MissingRole
 			);
 			assert_noop!(
 				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(0x11), 1),
-				Error::<Test>::SiteNotProvider
+				ConsortiumError::<Test>::MissingRole
 			);
 			assert_noop!(
 				ClinicalTrials::withdraw_participant(signed(DOCTOR_A), id, alice),
@@ -2303,7 +2311,7 @@ mod withdraw_participant {
 			suspend(SPONSOR);
 			assert_noop!(
 				ClinicalTrials::withdraw_participant(signed(SPONSOR_STAFF), id, alice),
-				Error::<Test>::OrganizationInactive
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 			// The participant themself does not depend on the sponsor.
 			assert_ok!(ClinicalTrials::withdraw_participant(signed(ALICE), id, alice));
@@ -2783,7 +2791,7 @@ mod story {
 			lock(id);
 			assert_noop!(
 				ClinicalTrials::commit_data(signed(DOCTOR_A), id, h(0x14), 1),
-				Error::<Test>::DatabaseLocked
+				Error::<Test>::LockedDatabase
 			);
 			assert_ok!(ClinicalTrials::publish_results(
 				signed(SPONSOR_STAFF),

@@ -40,10 +40,10 @@
 //!   ([`ConsentChecker::has_access`], [`ConsentChecker::ensure_access`], `log_access`) asks
 //!   the consortium whether the grantee is active *at the time of the check*. Suspension
 //!   touches no consent, so reinstatement restores access as it was. A patient cannot grant a
-//!   *new* consent to a suspended organization (`GranteeSuspended`): a grant that could not
-//!   be used would be a silent no-op.
+//!   *new* consent to a suspended organization (the consortium's `SuspendedOrganization`): a
+//!   grant that could not be used would be a silent no-op.
 //! - **Deregistered patients** (right to erasure) grant nothing new, and every access to
-//!   their data fails with `PatientDeregistered`; they can still revoke consents.
+//!   their data fails with `DeregisteredPatient`; they can still revoke consents.
 //! - **Consent list bound**: a patient's list ([`ConsentsOf`]) holds at most
 //!   `MaxConsentsPerPatient` patient-granted consents (active or not); break-glass consents
 //!   never take a place in it. When the list is full, a new grant replaces the *oldest
@@ -388,17 +388,13 @@ pub mod pallet {
 		/// The account is not a registered patient.
 		NotAPatient,
 		/// The patient deregistered (right to erasure): no new consent, no access.
-		PatientDeregistered,
-		/// The grantee is not an organization of the consortium (an admin account).
-		GranteeNotAnOrganization,
-		/// The grantee organization is suspended: a new consent could not be used.
-		GranteeSuspended,
+		DeregisteredPatient,
 		/// The scope covers no category.
 		EmptyCategories,
 		/// The scope has category bits that name no known category.
-		UnknownCategories,
+		InvalidCategories,
 		/// The scope grants neither read nor write access.
-		NoAccessGranted,
+		EmptyAccess,
 		/// The expiry is not in the future.
 		ExpiryInPast,
 		/// The patient's consent list is full and none of its consents ended (was revoked or
@@ -407,7 +403,7 @@ pub mod pallet {
 		/// The consent id counter is exhausted.
 		ConsentIdOverflow,
 		/// No consent has this id (never granted, or pruned).
-		ConsentNotFound,
+		UnknownConsent,
 		/// The signer is not the patient of this consent.
 		NotConsentOwner,
 		/// The consent is already revoked.
@@ -417,9 +413,9 @@ pub mod pallet {
 		/// The signer does not act for the consent's grantee.
 		NotGrantee,
 		/// The consent is revoked.
-		ConsentRevoked,
+		RevokedConsent,
 		/// The consent has expired.
-		ConsentExpired,
+		ExpiredConsent,
 		/// The consent does not cover this record category.
 		CategoryNotCovered,
 		/// The consent does not grant read access.
@@ -484,8 +480,9 @@ pub mod pallet {
 		/// `AuditRetention` ago is pruned first.
 		///
 		/// Emits `ConsentGranted` (after `ConsentPruned` if one was pruned). Errors:
-		/// `NotAPatient`, `PatientDeregistered`, `GranteeNotAnOrganization`,
-		/// `GranteeSuspended`, `EmptyCategories`, `UnknownCategories`, `NoAccessGranted`,
+		/// `NotAPatient`, `DeregisteredPatient`; the consortium's `UnknownOrganization` (the
+		/// grantee is not an organization's own account), `SuspendedOrganization`;
+		/// `EmptyCategories`, `InvalidCategories`, `EmptyAccess`,
 		/// `ExpiryInPast`, `TooManyConsents`, `ConsentIdOverflow`.
 		///
 		/// ## Complexity
@@ -539,7 +536,7 @@ pub mod pallet {
 		///
 		/// Fee-less for a patient with free quota whose call succeeds.
 		///
-		/// Emits `ConsentRevoked`. Errors: `ConsentNotFound`, `NotConsentOwner`,
+		/// Emits `ConsentRevoked`. Errors: `UnknownConsent`, `NotConsentOwner`,
 		/// `AlreadyRevoked`.
 		///
 		/// ## Complexity
@@ -581,8 +578,8 @@ pub mod pallet {
 		/// `EmergencyWindow` blocks).
 		///
 		/// Emits `EmergencyAccessGranted` (after `ConsentPruned` if one was pruned). Errors, in
-		/// the order checked: the consortium's `NotAMember`, `OrganizationSuspended`,
-		/// `MissingRole`; `PatientDeregistered`, `NotAPatient`, `EmergencyAccessLimitReached`,
+		/// the order checked: the consortium's `NotAMember`, `SuspendedOrganization`,
+		/// `MissingRole`; `DeregisteredPatient`, `NotAPatient`, `EmergencyAccessLimitReached`,
 		/// `ConsentIdOverflow`, `TooManyEmergencyConsents`.
 		///
 		/// ## Complexity
@@ -649,10 +646,10 @@ pub mod pallet {
 		/// The entry goes into the (patient, organization) [`AccessLogs`] ring buffer
 		/// (dropping that organization's oldest entry for the patient when it is full).
 		///
-		/// Emits `AccessLogged`. Errors, in the order checked: `ConsentNotFound`,
-		/// `ConsentPatientMismatch`, `NotGrantee`, the consortium's `OrganizationSuspended`,
-		/// `PatientDeregistered`, `UnknownRecord`, `RecordPatientMismatch`,
-		/// `RecordCategoryMismatch`, `ConsentRevoked`, `ConsentExpired`, `CategoryNotCovered`,
+		/// Emits `AccessLogged`. Errors, in the order checked: `UnknownConsent`,
+		/// `ConsentPatientMismatch`, `NotGrantee`, the consortium's `SuspendedOrganization`,
+		/// `DeregisteredPatient`, `UnknownRecord`, `RecordPatientMismatch`,
+		/// `RecordCategoryMismatch`, `RevokedConsent`, `ExpiredConsent`, `CategoryNotCovered`,
 		/// `ReadNotGranted`.
 		///
 		/// ## Complexity
@@ -667,13 +664,13 @@ pub mod pallet {
 			category: RecordCategory,
 		) -> DispatchResult {
 			let accessor = ensure_signed(origin)?;
-			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::ConsentNotFound)?;
+			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::UnknownConsent)?;
 			ensure!(consent.patient == patient, Error::<T>::ConsentPatientMismatch);
 			let organization = T::Roles::organization_of(&accessor)
 				.filter(|org| *org == consent.grantee)
 				.ok_or(Error::<T>::NotGrantee)?;
-			Self::ensure_organization_active(&organization)?;
-			ensure!(!T::Patients::is_deregistered(&patient), Error::<T>::PatientDeregistered);
+			T::Roles::ensure_active_organization(&organization)?;
+			ensure!(!T::Patients::is_deregistered(&patient), Error::<T>::DeregisteredPatient);
 			let (subject, anchored_category) =
 				T::Records::record_subject(&record_id).ok_or(Error::<T>::UnknownRecord)?;
 			ensure!(subject == patient, Error::<T>::RecordPatientMismatch);
@@ -753,24 +750,9 @@ pub mod pallet {
 
 		/// Fails unless `who` is a registered patient.
 		fn ensure_patient(who: &T::AccountId) -> DispatchResult {
-			ensure!(!T::Patients::is_deregistered(who), Error::<T>::PatientDeregistered);
+			ensure!(!T::Patients::is_deregistered(who), Error::<T>::DeregisteredPatient);
 			ensure!(T::Patients::is_registered(who), Error::<T>::NotAPatient);
 			Ok(())
-		}
-
-		/// Fails with the consortium's own named error (`OrganizationSuspended`) unless
-		/// `organization` is active.
-		fn ensure_organization_active(organization: &T::AccountId) -> DispatchResult {
-			if T::Roles::is_active(organization) {
-				return Ok(());
-			}
-			// `RoleProvider` has no "ensure active" check returning the consortium's error; for
-			// an existing organization that is not active, `ensure_role` fails with
-			// `OrganizationSuspended` before it looks at roles.
-			match T::Roles::ensure_role(organization, Role::Provider) {
-				Err(error) => Err(error),
-				Ok(_) => Err(Error::<T>::GranteeSuspended.into()),
-			}
 		}
 
 		/// Every check of `grant_consent`, without writing anything.
@@ -781,14 +763,10 @@ pub mod pallet {
 			expires_at: Option<Moment>,
 		) -> Result<(NewConsentPlan<T::MaxConsentsPerPatient>, Moment), DispatchError> {
 			Self::ensure_patient(patient)?;
-			ensure!(
-				T::Roles::organization_of(grantee).as_ref() == Some(grantee),
-				Error::<T>::GranteeNotAnOrganization
-			);
-			ensure!(T::Roles::is_active(grantee), Error::<T>::GranteeSuspended);
+			T::Roles::ensure_active_organization(grantee)?;
 			ensure!(!scope.categories.is_empty(), Error::<T>::EmptyCategories);
-			ensure!(scope.categories.is_valid(), Error::<T>::UnknownCategories);
-			ensure!(!scope.access.is_empty(), Error::<T>::NoAccessGranted);
+			ensure!(scope.categories.is_valid(), Error::<T>::InvalidCategories);
+			ensure!(!scope.access.is_empty(), Error::<T>::EmptyAccess);
 			let now = Self::now();
 			if let Some(expiry) = expires_at {
 				ensure!(expiry > now, Error::<T>::ExpiryInPast);
@@ -802,7 +780,7 @@ pub mod pallet {
 			patient: &T::AccountId,
 			consent_id: ConsentId,
 		) -> Result<ConsentOf<T>, DispatchError> {
-			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::ConsentNotFound)?;
+			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::UnknownConsent)?;
 			ensure!(consent.patient == *patient, Error::<T>::NotConsentOwner);
 			ensure!(!consent.is_revoked(), Error::<T>::AlreadyRevoked);
 			Ok(consent)
@@ -986,8 +964,8 @@ pub mod pallet {
 				Denial::CategoryNotCovered => Error::<T>::CategoryNotCovered,
 				Denial::AccessNotGranted if write => Error::<T>::WriteNotGranted,
 				Denial::AccessNotGranted => Error::<T>::ReadNotGranted,
-				Denial::Revoked => Error::<T>::ConsentRevoked,
-				Denial::Expired => Error::<T>::ConsentExpired,
+				Denial::Revoked => Error::<T>::RevokedConsent,
+				Denial::Expired => Error::<T>::ExpiredConsent,
 			}
 			.into()
 		}
@@ -997,11 +975,11 @@ pub mod pallet {
 		/// read access otherwise), or the most specific reason there is none.
 		///
 		/// Order: the grantee must be an organization (`NoConsent`) and active (the
-		/// consortium's `OrganizationSuspended`), the patient not deregistered
-		/// (`PatientDeregistered`); then, among the patient's consents to `grantee` for
+		/// consortium's `SuspendedOrganization`), the patient not deregistered
+		/// (`DeregisteredPatient`); then, among the patient's consents to `grantee` for
 		/// `purpose` (the patient-granted ones, then `grantee`'s newest emergency consent),
 		/// the first that grants the access wins; if none does, the most specific failure is
-		/// reported: `ConsentExpired` > `ConsentRevoked` > `ReadNotGranted` /
+		/// reported: `ExpiredConsent` > `RevokedConsent` > `ReadNotGranted` /
 		/// `WriteNotGranted` > `CategoryNotCovered` > `NoConsent`.
 		///
 		/// ## Complexity
@@ -1038,12 +1016,9 @@ pub mod pallet {
 			purpose: Purpose,
 			write: bool,
 		) -> Result<ConsentId, DispatchError> {
-			ensure!(
-				T::Roles::organization_of(grantee).as_ref() == Some(grantee),
-				Error::<T>::NoConsent
-			);
-			Self::ensure_organization_active(grantee)?;
-			ensure!(!T::Patients::is_deregistered(patient), Error::<T>::PatientDeregistered);
+			ensure!(T::Roles::is_organization(grantee), Error::<T>::NoConsent);
+			T::Roles::ensure_active_organization(grantee)?;
+			ensure!(!T::Patients::is_deregistered(patient), Error::<T>::DeregisteredPatient);
 			let now = Self::now();
 			let mut closest: Option<Denial> = None;
 			// Only the newest emergency consent of the pair can be live (see

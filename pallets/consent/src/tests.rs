@@ -341,7 +341,7 @@ mod grant_consent {
 					Treatment,
 					None
 				),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -358,7 +358,7 @@ mod grant_consent {
 						Treatment,
 						None
 					),
-					Error::<Test>::GranteeNotAnOrganization
+					ConsortiumError::<Test>::UnknownOrganization
 				);
 			}
 		});
@@ -376,7 +376,7 @@ mod grant_consent {
 					Treatment,
 					None
 				),
-				Error::<Test>::GranteeSuspended
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 			reinstate(HOSPITAL);
 			alice_to_hospital();
@@ -399,7 +399,7 @@ mod grant_consent {
 			let s = Scope { categories: Categories((1 << 9) | 1), access: Access::READ };
 			assert_noop!(
 				Consent::grant_consent(signed(ALICE), HOSPITAL, s, Treatment, None),
-				Error::<Test>::UnknownCategories
+				Error::<Test>::InvalidCategories
 			);
 		});
 	}
@@ -415,7 +415,7 @@ mod grant_consent {
 					Treatment,
 					None
 				),
-				Error::<Test>::NoAccessGranted
+				Error::<Test>::EmptyAccess
 			);
 		});
 	}
@@ -601,10 +601,7 @@ mod revoke_consent {
 	#[test]
 	fn fails_for_unknown_consent() {
 		ExtBuilder::default().build_and_execute(|| {
-			assert_noop!(
-				Consent::revoke_consent(signed(ALICE), 42),
-				Error::<Test>::ConsentNotFound
-			);
+			assert_noop!(Consent::revoke_consent(signed(ALICE), 42), Error::<Test>::UnknownConsent);
 		});
 	}
 
@@ -759,7 +756,7 @@ mod break_glass {
 			advance_time(60_000);
 			assert_eq!(
 				ensure_access(ALICE, HOSPITAL, Imaging, Treatment, false),
-				Err(Error::<Test>::ConsentExpired.into())
+				Err(Error::<Test>::ExpiredConsent.into())
 			);
 		});
 	}
@@ -937,11 +934,11 @@ mod break_glass {
 			assert!(!has_access(ALICE, HOSPITAL, Diagnoses, Treatment, false));
 			assert_eq!(
 				ensure_access(ALICE, HOSPITAL, Diagnoses, Treatment, false),
-				Err(Error::<Test>::ConsentExpired.into())
+				Err(Error::<Test>::ExpiredConsent.into())
 			);
 			assert_noop!(
 				Consent::log_access(signed(DOCTOR), ALICE, 0, r2, Diagnoses),
-				Error::<Test>::ConsentExpired
+				Error::<Test>::ExpiredConsent
 			);
 		});
 	}
@@ -986,7 +983,7 @@ mod break_glass {
 			for who in [HOSPITAL, DOCTOR] {
 				assert_noop!(
 					Consent::break_glass(signed(who), ALICE, 1),
-					ConsortiumError::<Test>::OrganizationSuspended
+					ConsortiumError::<Test>::SuspendedOrganization
 				);
 			}
 		});
@@ -1007,7 +1004,7 @@ mod break_glass {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				Consent::break_glass(signed(DOCTOR), ERASED, 1),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -1181,7 +1178,7 @@ mod log_access {
 			let r = anchored(1, ALICE, LabResults);
 			assert_noop!(
 				Consent::log_access(signed(DOCTOR), ALICE, 7, r, LabResults),
-				Error::<Test>::ConsentNotFound
+				Error::<Test>::UnknownConsent
 			);
 		});
 	}
@@ -1222,7 +1219,7 @@ mod log_access {
 			for who in [DOCTOR, HOSPITAL] {
 				assert_noop!(
 					Consent::log_access(signed(who), ALICE, id, r, LabResults),
-					ConsortiumError::<Test>::OrganizationSuspended
+					ConsortiumError::<Test>::SuspendedOrganization
 				);
 			}
 			reinstate(HOSPITAL);
@@ -1239,7 +1236,7 @@ mod log_access {
 			MockPatients::deregister(ALICE);
 			assert_noop!(
 				Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -1294,7 +1291,7 @@ mod log_access {
 			assert_ok!(Consent::revoke_consent(signed(ALICE), id));
 			assert_noop!(
 				Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults),
-				Error::<Test>::ConsentRevoked
+				Error::<Test>::RevokedConsent
 			);
 		});
 	}
@@ -1309,7 +1306,7 @@ mod log_access {
 			advance_time(1);
 			assert_noop!(
 				Consent::log_access(signed(DOCTOR), ALICE, id, r2, LabResults),
-				Error::<Test>::ConsentExpired
+				Error::<Test>::ExpiredConsent
 			);
 		});
 	}
@@ -1373,7 +1370,7 @@ mod access_checks {
 			assert_ok!(Consent::revoke_consent(signed(ALICE), research));
 			assert_eq!(
 				ensure_purpose(ALICE, CLINIC, Research),
-				Err(Error::<Test>::ConsentRevoked.into())
+				Err(Error::<Test>::RevokedConsent.into())
 			);
 			// A write-only consent does not let the grantee read; Bob has only that one.
 			grant(BOB, CLINIC, scope(&[Imaging], Access::WRITE), Research, None);
@@ -1444,13 +1441,13 @@ mod access_checks {
 			assert_ok!(Consent::revoke_consent(signed(ALICE), w));
 			assert_eq!(
 				e(CLINIC, Imaging, Treatment, true),
-				Err(Error::<Test>::ConsentRevoked.into())
+				Err(Error::<Test>::RevokedConsent.into())
 			);
 			grant(ALICE, INSTITUTE, read(&[Genomics]), Research, Some(START + 5));
 			advance_time(5);
 			assert_eq!(
 				e(INSTITUTE, Genomics, Research, false),
-				Err(Error::<Test>::ConsentExpired.into())
+				Err(Error::<Test>::ExpiredConsent.into())
 			);
 		});
 	}
@@ -1465,7 +1462,7 @@ mod access_checks {
 			// more than "category not covered".
 			assert_eq!(
 				ensure_access(ALICE, HOSPITAL, Diagnoses, Treatment, false),
-				Err(Error::<Test>::ConsentRevoked.into())
+				Err(Error::<Test>::RevokedConsent.into())
 			);
 			// Any consent that grants the access wins over failing ones.
 			let again = grant(ALICE, HOSPITAL, read(&[Diagnoses]), Treatment, None);
@@ -1498,7 +1495,7 @@ mod access_checks {
 			assert!(!has_access(ALICE, HOSPITAL, LabResults, Treatment, false));
 			assert_eq!(
 				ensure_access(ALICE, HOSPITAL, LabResults, Treatment, false),
-				Err(ConsortiumError::<Test>::OrganizationSuspended.into())
+				Err(ConsortiumError::<Test>::SuspendedOrganization.into())
 			);
 			// Other grantees are not affected, and no consent was touched.
 			assert_eq!(ensure_access(ALICE, CLINIC, LabResults, Treatment, false), Ok(clinic));
@@ -1515,7 +1512,7 @@ mod access_checks {
 			MockPatients::deregister(ALICE);
 			assert_eq!(
 				ensure_access(ALICE, HOSPITAL, LabResults, Treatment, false),
-				Err(Error::<Test>::PatientDeregistered.into())
+				Err(Error::<Test>::DeregisteredPatient.into())
 			);
 		});
 	}

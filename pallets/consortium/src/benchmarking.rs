@@ -12,7 +12,7 @@ fn governance<T: Config>() -> T::RuntimeOrigin {
 }
 
 fn register<T: Config>(admin: &T::AccountId) {
-	let name = vec![b'o'; T::MaxNameLength::get() as usize].try_into().unwrap();
+	let name = vec![b'o'; T::MaxNameLen::get() as usize].try_into().unwrap();
 	Consortium::<T>::do_register(admin, name, Roles::from_roles(&Role::ALL)).unwrap();
 }
 
@@ -21,7 +21,7 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn register_organization(n: Linear<1, { T::MaxNameLength::get() }>) {
+	fn register_organization(n: Linear<1, { T::MaxNameLen::get() }>) {
 		let admin: T::AccountId = account("admin", 0, 0);
 		let name = vec![b'n'; n as usize];
 		let roles = Roles::from_roles(&Role::ALL);

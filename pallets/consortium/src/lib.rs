@@ -63,21 +63,59 @@ use sp_runtime::DispatchError;
 ///
 /// Implemented by this pallet's [`Pallet`]; pallets take it as an associated type in
 /// their `Config` (e.g. `type Roles: RoleProvider<Self::AccountId>`).
+///
+/// Every access decision about organizations is made here, and every failure is one of this
+/// pallet's errors, so a client sees the same error for the same fact in every pallet:
+///
+/// | fact | error |
+/// |---|---|
+/// | the signer acts for no organization | `NotAMember` |
+/// | the account is not an organization's own (admin) account | `UnknownOrganization` |
+/// | the organization is suspended | `SuspendedOrganization` |
+/// | the organization lacks the role the call needs | `MissingRole` |
+///
+/// The `ensure_*` methods taking `who` are about the signer (an admin or staff account; the
+/// organization it acts for is returned); [`ensure_active_organization`] is about another
+/// account named in the call (a consent's grantee, say). A pallet keeps an error of its own
+/// only for a relationship the consortium cannot know (not *this* trial's sponsor, not the
+/// shipment's recipient), or where a call checks two organizations and must say which one
+/// failed (`ship`'s `Recipient*` errors).
+///
+/// [`ensure_active_organization`]: RoleProvider::ensure_active_organization
 pub trait RoleProvider<AccountId> {
 	/// The organization `who` acts for: the organization itself if `who` is an admin, its
 	/// employer if `who` is staff. Returned whether or not the organization is active.
 	fn organization_of(who: &AccountId) -> Option<AccountId>;
 
+	/// Whether `account` is an organization's own (admin) account, active or not; `false`
+	/// for staff keys and for accounts outside the consortium.
+	fn is_organization(account: &AccountId) -> bool;
+
 	/// Whether `org` is a registered, active (not suspended) organization.
 	fn is_active(org: &AccountId) -> bool;
 
-	/// Whether `org` is active and holds `role`.
+	/// Whether `org` is active and holds `role`. Only organization accounts hold roles:
+	/// `false` for a staff key.
 	fn has_role(org: &AccountId, role: Role) -> bool;
 
+	/// Succeeds with the organization `who` acts for if that organization is active; fails
+	/// with `NotAMember` or `SuspendedOrganization` otherwise.
+	fn ensure_organization(who: &AccountId) -> Result<AccountId, DispatchError>;
+
 	/// Succeeds with the organization `who` acts for if that organization is active and
-	/// holds `role`; fails with the consortium's named error otherwise
-	/// (`NotAMember`, `OrganizationSuspended`, `MissingRole`).
+	/// holds `role`; fails with `NotAMember`, `SuspendedOrganization` or `MissingRole`.
 	fn ensure_role(who: &AccountId, role: Role) -> Result<AccountId, DispatchError>;
+
+	/// Succeeds with the organization `who` acts for and the roles of `any_of` it holds
+	/// (never empty) if that organization is active and holds at least one of `any_of`;
+	/// fails with `NotAMember`, `SuspendedOrganization` or `MissingRole`.
+	fn ensure_any_role(who: &AccountId, any_of: Roles)
+		-> Result<(AccountId, Roles), DispatchError>;
+
+	/// Succeeds with `account`'s roles if it is an active organization's own (admin) account;
+	/// fails with `UnknownOrganization` (a staff key or an outsider) or
+	/// `SuspendedOrganization`.
+	fn ensure_active_organization(account: &AccountId) -> Result<Roles, DispatchError>;
 
 	/// Make `org` an active organization holding `roles`, with `staff` acting for it.
 	/// Only for benchmarks and tests of other pallets.
@@ -86,6 +124,19 @@ pub trait RoleProvider<AccountId> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The active organization `who` acts for and its roles; fails with `NotAMember` or
+	/// `SuspendedOrganization`.
+	fn acting_organization(who: &T::AccountId) -> Result<(T::AccountId, Roles), DispatchError> {
+		let org_id = <Self as RoleProvider<T::AccountId>>::organization_of(who)
+			.ok_or(Error::<T>::NotAMember)?;
+		let org = Organizations::<T>::get(&org_id).ok_or(Error::<T>::NotAMember)?;
+		frame_support::ensure!(
+			org.status == OrganizationStatus::Active,
+			Error::<T>::SuspendedOrganization
+		);
+		Ok((org_id, org.roles))
+	}
+
 	/// The organization registered under `admin`, with its name as plain bytes
 	/// (for the runtime API).
 	pub fn organization(
@@ -118,17 +169,40 @@ pub mod pallet {
 
 	/// The organization record as stored.
 	pub type OrganizationOf<T> =
-		Organization<BoundedVec<u8, <T as Config>::MaxNameLength>, BlockNumberFor<T>>;
+		Organization<BoundedVec<u8, <T as Config>::MaxNameLen>, BlockNumberFor<T>>;
 
-	#[pallet::config]
+	/// Default `Config` items for mocks: `#[derive_impl(TestDefaultConfig)]` on
+	/// `impl pallet_consortium::Config for Test {}` gives Root governance, 32-byte names,
+	/// 3 staff per organization and unit weights.
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::{derive_impl, traits::ConstU32};
+
+		/// The consortium of a pallet's unit tests.
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			type GovernanceOrigin = frame_system::EnsureRoot<Self::AccountId>;
+			type MaxNameLen = ConstU32<32>;
+			type MaxStaff = ConstU32<3>;
+			type WeightInfo = ();
+		}
+	}
+
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// Who admits organizations and changes their roles or status: Root on dev chains,
 		/// a council supermajority on a consortium chain.
+		#[pallet::no_default_bounds]
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The longest organization name, in bytes.
 		#[pallet::constant]
-		type MaxNameLength: Get<u32>;
+		type MaxNameLen: Get<u32>;
 
 		/// The most staff accounts one organization may have.
 		#[pallet::constant]
@@ -169,7 +243,7 @@ pub mod pallet {
 			for (admin, name, roles, staff) in &self.organizations {
 				// Genesis is built by the node operator: a bad preset must stop the chain
 				// from starting rather than start it with a silently altered membership.
-				let name: BoundedVec<u8, T::MaxNameLength> =
+				let name: BoundedVec<u8, T::MaxNameLen> =
 					name.clone().try_into().expect("genesis organization name too long");
 				Pallet::<T>::do_register(admin, name, Roles(*roles))
 					.expect("invalid genesis organization");
@@ -188,7 +262,7 @@ pub mod pallet {
 			/// The organization's admin account, which identifies it.
 			admin: T::AccountId,
 			/// Its name.
-			name: BoundedVec<u8, T::MaxNameLength>,
+			name: BoundedVec<u8, T::MaxNameLen>,
 			/// Its roles.
 			roles: Roles,
 		},
@@ -228,23 +302,23 @@ pub mod pallet {
 	#[pallet::error]
 	pub enum Error<T> {
 		/// No organization is registered under this account.
-		OrganizationNotFound,
+		UnknownOrganization,
 		/// An organization is already registered under this admin account.
-		OrganizationAlreadyExists,
+		AlreadyRegistered,
 		/// The organization name is empty.
 		EmptyName,
-		/// The organization name is longer than `MaxNameLength`.
+		/// The organization name is longer than `MaxNameLen`.
 		NameTooLong,
 		/// The role set is empty: an organization must hold at least one role.
-		NoRoles,
+		EmptyRoles,
 		/// The role set has bits that name no known role.
-		UnknownRoles,
+		InvalidRoles,
 		/// The organization is suspended.
-		OrganizationSuspended,
+		SuspendedOrganization,
 		/// The organization is already suspended.
-		OrganizationAlreadySuspended,
+		AlreadySuspended,
 		/// The organization is not suspended, so it cannot be reinstated.
-		OrganizationNotSuspended,
+		NotSuspended,
 		/// The signer is not the admin of an organization.
 		NotOrganizationAdmin,
 		/// The account already acts for an organization as staff.
@@ -254,9 +328,9 @@ pub mod pallet {
 		/// The account is staff of an organization, so it cannot be an organization's admin.
 		AccountIsStaff,
 		/// The account is not staff of the signer's organization.
-		StaffNotFound,
+		NotStaff,
 		/// The organization already has `MaxStaff` staff accounts.
-		MaxStaffExceeded,
+		TooManyStaff,
 		/// The account is neither an organization's admin nor its staff.
 		NotAMember,
 		/// The organization does not hold the role this call needs.
@@ -269,11 +343,11 @@ pub mod pallet {
 		///
 		/// - `origin`: `GovernanceOrigin`.
 		/// - `admin`: the account that identifies and manages the organization.
-		/// - `name`: UTF-8 name, 1..=`MaxNameLength` bytes.
+		/// - `name`: UTF-8 name, 1..=`MaxNameLen` bytes.
 		/// - `roles`: the roles it holds (non-empty, known bits only).
 		///
-		/// Emits `OrganizationRegistered`. Errors: `OrganizationAlreadyExists`,
-		/// `AccountIsStaff`, `EmptyName`, `NameTooLong`, `NoRoles`, `UnknownRoles`.
+		/// Emits `OrganizationRegistered`. Errors: `AlreadyRegistered`,
+		/// `AccountIsStaff`, `EmptyName`, `NameTooLong`, `EmptyRoles`, `InvalidRoles`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -286,7 +360,7 @@ pub mod pallet {
 			roles: Roles,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			let name: BoundedVec<u8, T::MaxNameLength> =
+			let name: BoundedVec<u8, T::MaxNameLen> =
 				name.try_into().map_err(|_| Error::<T>::NameTooLong)?;
 			Self::do_register(&admin, name.clone(), roles)?;
 			Self::deposit_event(Event::OrganizationRegistered { admin, name, roles });
@@ -299,7 +373,7 @@ pub mod pallet {
 		/// - `organization`: the organization's admin account.
 		/// - `roles`: its new roles (non-empty, known bits only).
 		///
-		/// Emits `RolesSet`. Errors: `OrganizationNotFound`, `NoRoles`, `UnknownRoles`.
+		/// Emits `RolesSet`. Errors: `UnknownOrganization`, `EmptyRoles`, `InvalidRoles`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -313,7 +387,7 @@ pub mod pallet {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::ensure_valid_roles(roles)?;
 			Organizations::<T>::try_mutate(&organization, |maybe_org| -> DispatchResult {
-				let org = maybe_org.as_mut().ok_or(Error::<T>::OrganizationNotFound)?;
+				let org = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganization)?;
 				org.roles = roles;
 				Ok(())
 			})?;
@@ -327,8 +401,8 @@ pub mod pallet {
 		/// - `origin`: `GovernanceOrigin`.
 		/// - `organization`: the organization's admin account.
 		///
-		/// Emits `OrganizationSuspended`. Errors: `OrganizationNotFound`,
-		/// `OrganizationAlreadySuspended`.
+		/// Emits `OrganizationSuspended`. Errors: `UnknownOrganization`,
+		/// `AlreadySuspended`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -340,11 +414,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Organizations::<T>::try_mutate(&organization, |maybe_org| -> DispatchResult {
-				let org = maybe_org.as_mut().ok_or(Error::<T>::OrganizationNotFound)?;
-				ensure!(
-					org.status == OrganizationStatus::Active,
-					Error::<T>::OrganizationAlreadySuspended
-				);
+				let org = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganization)?;
+				ensure!(org.status == OrganizationStatus::Active, Error::<T>::AlreadySuspended);
 				org.status = OrganizationStatus::Suspended;
 				Ok(())
 			})?;
@@ -357,8 +428,8 @@ pub mod pallet {
 		/// - `origin`: `GovernanceOrigin`.
 		/// - `organization`: the organization's admin account.
 		///
-		/// Emits `OrganizationReinstated`. Errors: `OrganizationNotFound`,
-		/// `OrganizationNotSuspended`.
+		/// Emits `OrganizationReinstated`. Errors: `UnknownOrganization`,
+		/// `NotSuspended`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -370,11 +441,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Organizations::<T>::try_mutate(&organization, |maybe_org| -> DispatchResult {
-				let org = maybe_org.as_mut().ok_or(Error::<T>::OrganizationNotFound)?;
-				ensure!(
-					org.status == OrganizationStatus::Suspended,
-					Error::<T>::OrganizationNotSuspended
-				);
+				let org = maybe_org.as_mut().ok_or(Error::<T>::UnknownOrganization)?;
+				ensure!(org.status == OrganizationStatus::Suspended, Error::<T>::NotSuspended);
 				org.status = OrganizationStatus::Active;
 				Ok(())
 			})?;
@@ -388,8 +456,8 @@ pub mod pallet {
 		/// - `account`: the staff member's own key; it must not already act for any
 		///   organization, as staff or as admin.
 		///
-		/// Emits `StaffAdded`. Errors: `NotOrganizationAdmin`, `OrganizationSuspended`,
-		/// `AlreadyStaff`, `AccountIsOrganization`, `MaxStaffExceeded`.
+		/// Emits `StaffAdded`. Errors: `NotOrganizationAdmin`, `SuspendedOrganization`,
+		/// `AlreadyStaff`, `AccountIsOrganization`, `TooManyStaff`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -408,7 +476,7 @@ pub mod pallet {
 		/// - `origin`: signed by an organization's admin.
 		/// - `account`: a staff account of that organization.
 		///
-		/// Emits `StaffRemoved`. Errors: `NotOrganizationAdmin`, `StaffNotFound`.
+		/// Emits `StaffRemoved`. Errors: `NotOrganizationAdmin`, `NotStaff`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -417,7 +485,7 @@ pub mod pallet {
 		pub fn remove_staff(origin: OriginFor<T>, account: T::AccountId) -> DispatchResult {
 			let admin = ensure_signed(origin)?;
 			let org = Organizations::<T>::get(&admin).ok_or(Error::<T>::NotOrganizationAdmin)?;
-			ensure!(StaffOf::<T>::get(&account) == Some(admin.clone()), Error::<T>::StaffNotFound);
+			ensure!(StaffOf::<T>::get(&account) == Some(admin.clone()), Error::<T>::NotStaff);
 			StaffOf::<T>::remove(&account);
 			Organizations::<T>::insert(
 				&admin,
@@ -438,21 +506,18 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		fn ensure_valid_roles(roles: Roles) -> DispatchResult {
-			ensure!(!roles.is_empty(), Error::<T>::NoRoles);
-			ensure!(roles.is_valid(), Error::<T>::UnknownRoles);
+			ensure!(!roles.is_empty(), Error::<T>::EmptyRoles);
+			ensure!(roles.is_valid(), Error::<T>::InvalidRoles);
 			Ok(())
 		}
 
 		/// Register `admin` as an active organization. Checks everything, writes only after.
 		pub(crate) fn do_register(
 			admin: &T::AccountId,
-			name: BoundedVec<u8, T::MaxNameLength>,
+			name: BoundedVec<u8, T::MaxNameLen>,
 			roles: Roles,
 		) -> DispatchResult {
-			ensure!(
-				!Organizations::<T>::contains_key(admin),
-				Error::<T>::OrganizationAlreadyExists
-			);
+			ensure!(!Organizations::<T>::contains_key(admin), Error::<T>::AlreadyRegistered);
 			ensure!(!StaffOf::<T>::contains_key(admin), Error::<T>::AccountIsStaff);
 			ensure!(!name.is_empty(), Error::<T>::EmptyName);
 			Self::ensure_valid_roles(roles)?;
@@ -474,10 +539,10 @@ pub mod pallet {
 		/// Add `account` as staff of `admin`'s organization. Checks everything, writes after.
 		pub(crate) fn do_add_staff(admin: &T::AccountId, account: &T::AccountId) -> DispatchResult {
 			let org = Organizations::<T>::get(admin).ok_or(Error::<T>::NotOrganizationAdmin)?;
-			ensure!(org.status == OrganizationStatus::Active, Error::<T>::OrganizationSuspended);
+			ensure!(org.status == OrganizationStatus::Active, Error::<T>::SuspendedOrganization);
 			ensure!(!StaffOf::<T>::contains_key(account), Error::<T>::AlreadyStaff);
 			ensure!(!Organizations::<T>::contains_key(account), Error::<T>::AccountIsOrganization);
-			ensure!(org.staff_count < T::MaxStaff::get(), Error::<T>::MaxStaffExceeded);
+			ensure!(org.staff_count < T::MaxStaff::get(), Error::<T>::TooManyStaff);
 			let staff_count = org.staff_count.saturating_add(1);
 			StaffOf::<T>::insert(account, admin);
 			Organizations::<T>::insert(admin, Organization { staff_count, ..org });
@@ -534,23 +599,41 @@ impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
 			.is_some_and(|o| o.status == OrganizationStatus::Active && o.roles.contains(role))
 	}
 
+	fn is_organization(account: &T::AccountId) -> bool {
+		Organizations::<T>::contains_key(account)
+	}
+
+	fn ensure_organization(who: &T::AccountId) -> Result<T::AccountId, DispatchError> {
+		Self::acting_organization(who).map(|(org_id, _)| org_id)
+	}
+
 	fn ensure_role(who: &T::AccountId, role: Role) -> Result<T::AccountId, DispatchError> {
-		let org_id = Self::organization_of(who).ok_or(Error::<T>::NotAMember)?;
-		let org = Organizations::<T>::get(&org_id).ok_or(Error::<T>::NotAMember)?;
+		Self::ensure_any_role(who, Roles::only(role)).map(|(org_id, _)| org_id)
+	}
+
+	fn ensure_any_role(
+		who: &T::AccountId,
+		any_of: Roles,
+	) -> Result<(T::AccountId, Roles), DispatchError> {
+		let (org_id, roles) = Self::acting_organization(who)?;
+		let held = roles.intersection(any_of);
+		frame_support::ensure!(!held.is_empty(), Error::<T>::MissingRole);
+		Ok((org_id, held))
+	}
+
+	fn ensure_active_organization(account: &T::AccountId) -> Result<Roles, DispatchError> {
+		let org = Organizations::<T>::get(account).ok_or(Error::<T>::UnknownOrganization)?;
 		frame_support::ensure!(
 			org.status == OrganizationStatus::Active,
-			Error::<T>::OrganizationSuspended
+			Error::<T>::SuspendedOrganization
 		);
-		frame_support::ensure!(org.roles.contains(role), Error::<T>::MissingRole);
-		Ok(org_id)
+		Ok(org.roles)
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_for_benchmarks(org: &T::AccountId, roles: Roles, staff: &[T::AccountId]) {
-		let name: frame_support::BoundedVec<u8, T::MaxNameLength> =
-			alloc::vec![b'b'; T::MaxNameLength::get().min(8) as usize]
-				.try_into()
-				.unwrap_or_default();
+		let name: frame_support::BoundedVec<u8, T::MaxNameLen> =
+			alloc::vec![b'b'; T::MaxNameLen::get().min(8) as usize].try_into().unwrap_or_default();
 		if Organizations::<T>::contains_key(org) {
 			Organizations::<T>::mutate(org, |o| {
 				if let Some(o) = o {

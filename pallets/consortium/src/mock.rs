@@ -2,8 +2,7 @@
 
 use crate as pallet_consortium;
 use crate::{Role, Roles};
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
-use frame_system::EnsureRoot;
+use frame_support::derive_impl;
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -37,16 +36,8 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
-parameter_types! {
-	pub const MaxNameLength: u32 = 32;
-}
-
-impl pallet_consortium::Config for Test {
-	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type MaxNameLength = MaxNameLength;
-	type MaxStaff = ConstU32<3>;
-	type WeightInfo = ();
-}
+#[derive_impl(pallet_consortium::config_preludes::TestDefaultConfig)]
+impl pallet_consortium::Config for Test {}
 
 /// The hospital of the default test consortium.
 pub const HOSPITAL: AccountId = 10;
@@ -54,6 +45,8 @@ pub const HOSPITAL: AccountId = 10;
 pub const DOCTOR: AccountId = 11;
 /// The pharmacy of the default test consortium.
 pub const PHARMACY: AccountId = 20;
+/// An organization that may be added with several roles.
+pub const MULTI: AccountId = 40;
 /// An account that belongs to no organization.
 pub const OUTSIDER: AccountId = 99;
 

@@ -138,7 +138,7 @@ mod register_organization {
 					b"Again".to_vec(),
 					Roles::only(Role::Provider)
 				),
-				Error::<Test>::OrganizationAlreadyExists
+				Error::<Test>::AlreadyRegistered
 			);
 		});
 	}
@@ -205,7 +205,7 @@ mod register_organization {
 					b"Clinic".to_vec(),
 					Roles::none()
 				),
-				Error::<Test>::NoRoles
+				Error::<Test>::EmptyRoles
 			);
 		});
 	}
@@ -215,7 +215,7 @@ mod register_organization {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				Consortium::register_organization(root(), CLINIC, b"Clinic".to_vec(), Roles(0x101)),
-				Error::<Test>::UnknownRoles
+				Error::<Test>::InvalidRoles
 			);
 		});
 	}
@@ -250,7 +250,7 @@ mod set_roles {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				Consortium::set_roles(root(), OUTSIDER, Roles::only(Role::Provider)),
-				Error::<Test>::OrganizationNotFound
+				Error::<Test>::UnknownOrganization
 			);
 		});
 	}
@@ -260,11 +260,11 @@ mod set_roles {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				Consortium::set_roles(root(), HOSPITAL, Roles::none()),
-				Error::<Test>::NoRoles
+				Error::<Test>::EmptyRoles
 			);
 			assert_noop!(
 				Consortium::set_roles(root(), HOSPITAL, Roles(0x8000)),
-				Error::<Test>::UnknownRoles
+				Error::<Test>::InvalidRoles
 			);
 		});
 	}
@@ -287,7 +287,7 @@ mod suspend_and_reinstate {
 			for who in [HOSPITAL, DOCTOR] {
 				assert_eq!(
 					Consortium::ensure_role(&who, Role::Provider),
-					Err(Error::<Test>::OrganizationSuspended.into())
+					Err(Error::<Test>::SuspendedOrganization.into())
 				);
 			}
 			// Staff stay recorded; nothing but the status changed.
@@ -315,11 +315,11 @@ mod suspend_and_reinstate {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				Consortium::suspend_organization(root(), OUTSIDER),
-				Error::<Test>::OrganizationNotFound
+				Error::<Test>::UnknownOrganization
 			);
 			assert_noop!(
 				Consortium::reinstate_organization(root(), OUTSIDER),
-				Error::<Test>::OrganizationNotFound
+				Error::<Test>::UnknownOrganization
 			);
 		});
 	}
@@ -330,7 +330,7 @@ mod suspend_and_reinstate {
 			assert_ok!(Consortium::suspend_organization(root(), HOSPITAL));
 			assert_noop!(
 				Consortium::suspend_organization(root(), HOSPITAL),
-				Error::<Test>::OrganizationAlreadySuspended
+				Error::<Test>::AlreadySuspended
 			);
 		});
 	}
@@ -340,7 +340,7 @@ mod suspend_and_reinstate {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				Consortium::reinstate_organization(root(), HOSPITAL),
-				Error::<Test>::OrganizationNotSuspended
+				Error::<Test>::NotSuspended
 			);
 		});
 	}
@@ -390,7 +390,7 @@ mod add_staff {
 			assert_ok!(Consortium::suspend_organization(root(), HOSPITAL));
 			assert_noop!(
 				Consortium::add_staff(signed(HOSPITAL), NURSE),
-				Error::<Test>::OrganizationSuspended
+				Error::<Test>::SuspendedOrganization
 			);
 		});
 	}
@@ -429,10 +429,7 @@ mod add_staff {
 			// MaxStaff is 3 and the hospital has one doctor.
 			assert_ok!(Consortium::add_staff(signed(HOSPITAL), 12));
 			assert_ok!(Consortium::add_staff(signed(HOSPITAL), 13));
-			assert_noop!(
-				Consortium::add_staff(signed(HOSPITAL), 14),
-				Error::<Test>::MaxStaffExceeded
-			);
+			assert_noop!(Consortium::add_staff(signed(HOSPITAL), 14), Error::<Test>::TooManyStaff);
 			// Removing one frees a place.
 			assert_ok!(Consortium::remove_staff(signed(HOSPITAL), 12));
 			assert_ok!(Consortium::add_staff(signed(HOSPITAL), 14));
@@ -491,11 +488,11 @@ mod remove_staff {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				Consortium::remove_staff(signed(PHARMACY), DOCTOR),
-				Error::<Test>::StaffNotFound
+				Error::<Test>::NotStaff
 			);
 			assert_noop!(
 				Consortium::remove_staff(signed(HOSPITAL), OUTSIDER),
-				Error::<Test>::StaffNotFound
+				Error::<Test>::NotStaff
 			);
 		});
 	}
@@ -524,6 +521,80 @@ mod role_checks {
 			);
 			assert_eq!(Consortium::organization_of(&OUTSIDER), None);
 			assert!(!Consortium::is_active(&OUTSIDER));
+		});
+	}
+
+	#[test]
+	fn ensure_organization_names_each_failure() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(Consortium::ensure_organization(&HOSPITAL), Ok(HOSPITAL));
+			assert_eq!(Consortium::ensure_organization(&DOCTOR), Ok(HOSPITAL));
+			assert_eq!(
+				Consortium::ensure_organization(&OUTSIDER),
+				Err(Error::<Test>::NotAMember.into())
+			);
+			assert_ok!(Consortium::suspend_organization(root(), HOSPITAL));
+			assert_eq!(
+				Consortium::ensure_organization(&DOCTOR),
+				Err(Error::<Test>::SuspendedOrganization.into())
+			);
+			assert_eq!(
+				Consortium::ensure_role(&DOCTOR, Role::Provider),
+				Err(Error::<Test>::SuspendedOrganization.into())
+			);
+		});
+	}
+
+	#[test]
+	fn ensure_any_role_returns_the_roles_held_among_those_asked() {
+		ExtBuilder::default()
+			.with_organization(
+				MULTI,
+				b"Clinic and pharmacy",
+				Roles::from_roles(&[Role::Provider, Role::Pharmacy]),
+				vec![],
+			)
+			.build_and_execute(|| {
+				let asked = Roles::from_roles(&[Role::Pharmacy, Role::Regulator]);
+				assert_eq!(
+					Consortium::ensure_any_role(&MULTI, asked),
+					Ok((MULTI, Roles::only(Role::Pharmacy)))
+				);
+				assert_eq!(
+					Consortium::ensure_any_role(&DOCTOR, asked),
+					Err(Error::<Test>::MissingRole.into())
+				);
+				assert_eq!(
+					Consortium::ensure_any_role(&OUTSIDER, asked),
+					Err(Error::<Test>::NotAMember.into())
+				);
+			});
+	}
+
+	#[test]
+	fn ensure_active_organization_only_accepts_an_active_organization_account() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_eq!(
+				Consortium::ensure_active_organization(&HOSPITAL),
+				Ok(Roles::only(Role::Provider))
+			);
+			assert!(Consortium::is_organization(&HOSPITAL));
+			// A staff key acts for an organization but is not one.
+			assert!(!Consortium::is_organization(&DOCTOR));
+			assert_eq!(
+				Consortium::ensure_active_organization(&DOCTOR),
+				Err(Error::<Test>::UnknownOrganization.into())
+			);
+			assert_eq!(
+				Consortium::ensure_active_organization(&OUTSIDER),
+				Err(Error::<Test>::UnknownOrganization.into())
+			);
+			assert_ok!(Consortium::suspend_organization(root(), HOSPITAL));
+			assert!(Consortium::is_organization(&HOSPITAL));
+			assert_eq!(
+				Consortium::ensure_active_organization(&HOSPITAL),
+				Err(Error::<Test>::SuspendedOrganization.into())
+			);
 		});
 	}
 

@@ -90,6 +90,11 @@ impl Roles {
 		Roles(role.bit())
 	}
 
+	/// This set with `role` added (for building sets in `const` context).
+	pub const fn with(self, role: Role) -> Self {
+		Roles(self.0 | role.bit())
+	}
+
 	/// A set holding the given roles.
 	pub fn from_roles(roles: &[Role]) -> Self {
 		Roles(roles.iter().fold(0, |acc, r| acc | r.bit()))
@@ -98,6 +103,11 @@ impl Roles {
 	/// Whether the set holds `role`.
 	pub const fn contains(self, role: Role) -> bool {
 		self.0 & role.bit() != 0
+	}
+
+	/// The roles held by both sets.
+	pub const fn intersection(self, other: Roles) -> Self {
+		Roles(self.0 & other.0)
 	}
 
 	/// Whether the set is empty.

@@ -3,7 +3,7 @@
 //! - `register_product`: signed by Manufacturer staff, the GTIN's company prefix the longest
 //!   one (12 digits: all 7 prefix lengths are looked up), the manufacturer's product list one
 //!   below `MaxProductsPerManufacturer`.
-//! - `commission_batch`: a lot of `MaxLotLen` characters and `MaxQuantity` units (the
+//! - `commission_batch`: a lot of `MAX_LOT_LEN` characters and `MaxQuantity` units (the
 //!   weight does not depend on the quantity: the tree is never built on chain).
 //! - `ship`: to a new holder, the holder list one below `MaxHoldersPerBatch` (the push fills
 //!   it), the history full (an entry is dropped and the rest shifted).
@@ -108,14 +108,14 @@ fn future_expiry<T: Config>() -> ExpiryInput {
 	BoundedVec::truncate_from(date.to_yymmdd().to_vec())
 }
 
-/// A lot of `MaxLotLen` characters.
-fn longest_lot<T: Config>() -> LotOf<T> {
-	BoundedVec::truncate_from(alloc::vec![b'L'; T::MaxLotLen::get() as usize])
+/// A lot of `MAX_LOT_LEN` characters.
+fn longest_lot<T: Config>() -> BoundedLot {
+	BoundedVec::truncate_from(alloc::vec![b'L'; MAX_LOT_LEN as usize])
 }
 
-/// A serial of `MaxSerialLen` characters.
-fn longest_serial<T: Config>() -> SerialOf<T> {
-	BoundedVec::truncate_from(alloc::vec![b'S'; T::MaxSerialLen::get() as usize])
+/// A serial of `MAX_SERIAL_LEN` characters.
+fn longest_serial<T: Config>() -> BoundedSerial {
+	BoundedVec::truncate_from(alloc::vec![b'S'; MAX_SERIAL_LEN as usize])
 }
 
 /// A Manufacturer with the benchmark product registered and a batch of `quantity` units

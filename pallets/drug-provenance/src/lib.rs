@@ -41,13 +41,13 @@
 //!   GTIN-14 it is the digits right after the indicator digit (digit 1): GTIN
 //!   `0 950600 013435 2` has the candidate prefixes `950600`, `9506000`, ...,
 //!   `950600013435`. A U.P.C. Company Prefix is written with a leading `0`.
-//! - **Lot**: GS1 AI(10), 1..=`MaxLotLen` (20) characters of GS1 character set 82.
+//! - **Lot**: GS1 AI(10), 1..=[`MAX_LOT_LEN`] (20) characters of GS1 character set 82.
 //! - **Expiry**: GS1 AI(17), `YYMMDD` as 6 ASCII digits ([`ExpiryDate::parse`]): month
 //!   01..=12, day 01..=the month's length (leap years counted) or `00` meaning the month's
 //!   last day; the century by the GS1 sliding window (General Specifications 7.12) against
 //!   the current block time. A batch is **expired** once the block time is after the end of
 //!   its expiry day (UTC): a unit may be dispensed on its expiry day.
-//! - **Serial**: GS1 AI(21), 1..=`MaxSerialLen` (20) characters of GS1 character set 82. On
+//! - **Serial**: GS1 AI(21), 1..=[`MAX_SERIAL_LEN`] (20) characters of GS1 character set 82. On
 //!   chain a serial is known by its hash `blake2_256(serial bytes)` ([`serial_hash`]).
 //! - **Organization**: a consortium member, identified by its admin account. Staff keys act
 //!   for their organization: products, batches and custody belong to the **organization**,
@@ -60,24 +60,19 @@
 //!   custody: its manufacturer, and every organization a unit of it was ever shipped to
 //!   (received, rejected or cancelled alike). Never removed.
 //!
-//! ## Serials: exact Merkle tree rules (for client implementations)
+//! ## Serials: the Merkle tree (for client implementations)
 //!
-//! A batch's `serials_root` is built with the [`binary_merkle_tree`] crate (16.1.2) and
-//! [`BlakeTwo256`] (blake2b-256), exactly as
-//! `binary_merkle_tree::merkle_root::<BlakeTwo256, _>(serials)` where `serials` are the
-//! serials' raw ASCII bytes in the manufacturer's order (`n = quantity` leaves):
+//! A batch's `serials_root` is MedChain's one Merkle tree, specified in
+//! [`medchain_primitives`' crate docs](medchain_primitives#merkle-trees)
+//! (`binary-merkle-tree` with `BlakeTwo256`, leaves hashed once, odd nodes promoted, proofs
+//! of exactly [`expected_proof_len`] siblings). In this pallet:
 //!
-//! 1. **Leaves**: leaf node `L_i = blake2_256(serial_i bytes)` (no length prefix), which is
-//!    also the serial's on-chain hash.
-//! 2. **Inner nodes**: `parent = blake2_256(left ++ right)`, never sorted.
-//! 3. **Odd rows**: the last node of an odd row is promoted unchanged.
-//! 4. **Proof** ([`SerialProof`]): `leaf_index` (the serial's position), `leaf_count` (must
-//!    equal the batch's quantity) and the sibling hashes from the bottom row up, one per
-//!    level at which the node has a sibling — exactly [`expected_proof_len`] of them
-//!    (a shortened or padded proof is refused before hashing), at most `MaxProofLen`; checked
-//!    with `binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(root, siblings,
-//!    leaf_count, leaf_index, Leaf::Value(serial))`. `binary_merkle_tree::merkle_proof` on
-//!    the same serials produces it.
+//! - the **leaf values** are the serials' raw ASCII bytes in the manufacturer's order
+//!   (`n = quantity` leaves), so a leaf node is `blake2_256(serial bytes)`, which is also
+//!   the serial's on-chain hash ([`serial_hash`]); the root is [`serials_root`];
+//! - a proof ([`SerialProof`]) carries `leaf_index` (the serial's position), `leaf_count`
+//!   (must equal the batch's quantity) and the siblings, at most [`MaxProofLen`]
+//!   (`ceil(log2(MaxQuantity))`).
 //!
 //! The root never needs to be built on chain; the manufacturer keeps the serial list and
 //! hands out proofs (with the packs' data, or through a verification service).
@@ -85,7 +80,8 @@
 //! ## Rules worth knowing
 //!
 //! - **Who may do what** (the signer's organization must be registered — `NotAMember` — and
-//!   active — `OrganizationSuspended`; a missing role is `MissingRole`):
+//!   active — `SuspendedOrganization`; a missing role is `MissingRole`: these are the
+//!   consortium's errors, [`pallet_consortium::Error`], the same in every pallet):
 //!   `assign_company_prefix`, `revoke_company_prefix`, `reassign_product`:
 //!   `T::GovernanceOrigin` only; `register_product`, `commission_batch`: Manufacturer (and,
 //!   for a product, the owner of the GTIN's company prefix: `CompanyPrefixNotAssigned`; for a
@@ -113,7 +109,7 @@
 //!   still name the squatter after the GTIN is given to its rightful owner (a Regulator can
 //!   recall them).
 //! - **Shipping**: the recipient `to` must be an organization account (not a staff key:
-//!   `RecipientNotMember`), active (`RecipientSuspended`), with the Manufacturer, Distributor
+//!   `RecipientNotOrganization`), active (`SuspendedRecipient`), with the Manufacturer, Distributor
 //!   or Pharmacy role (`RecipientMissingRole`), and not the sender (`ShipToSelf`). Nobody
 //!   ships more than they hold (`InsufficientCustody`). Only the recipient's organization
 //!   receives (`NotShipmentRecipient`) or rejects (`NotShipmentRecipient`); only the
@@ -128,7 +124,7 @@
 //!   and `dispensed` equals the number of dispensed serials. `Pallet::do_try_state`
 //!   (try-runtime and tests) checks it (every unit test ends with it).
 //! - **Dispensing**: the pharmacy must hold units of the batch (`NoCustody`); the batch must
-//!   be neither recalled (`BatchRecalled`) nor expired (`BatchExpired`); the proof must fit
+//!   be neither recalled (`RecalledBatch`) nor expired (`ExpiredBatch`); the proof must fit
 //!   the batch (`InvalidProof`: wrong `leaf_count`, index out of range, wrong number of
 //!   siblings) and lead to its root (`SerialNotInBatch`); the serial must not be dispensed
 //!   yet (`SerialAlreadyDispensed`). Dispensing takes one unit from the pharmacy's `held`.
@@ -154,7 +150,7 @@
 //!   counts its reports (`Batch::suspect_reports`, shown by `verify_unit`).
 //! - **Recall**: recalling twice fails (`AlreadyRecalled`). A recalled batch cannot be
 //!   dispensed, and can be shipped and received only **to its manufacturer** (returns); any
-//!   other destination is refused (`BatchRecalled`), at `ship` and at `receive` (a shipment
+//!   other destination is refused (`RecalledBatch`), at `ship` and at `receive` (a shipment
 //!   sent before the recall to anyone else cannot be received). A pending shipment of it
 //!   can be cancelled by its sender or rejected by its recipient, and held units of it can
 //!   be destroyed (`destroy_units` with `Recalled`), by the manufacturer after the returns
@@ -165,8 +161,9 @@
 //!
 //! - `MaxProductsPerManufacturer`: `register_product` and `reassign_product` fail with
 //!   `TooManyProducts`.
-//! - `MaxQuantity`: `commission_batch` fails with `QuantityTooLarge`. `MaxProofLen` must
-//!   cover a tree of `MaxQuantity` leaves (checked by `integrity_test`).
+//! - `MaxQuantity`: `commission_batch` fails with `QuantityTooLarge`. [`MaxProofLen`] follows
+//!   from it: `ceil(log2(MaxQuantity))` sibling hashes, the longest proof in a tree of
+//!   `MaxQuantity` leaves.
 //! - `MaxHoldersPerBatch`: a shipment to an organization that is not yet a holder fails with
 //!   `TooManyHolders` when the list is full. A sender stays a holder while it has outgoing
 //!   units, so `receive`, `cancel_shipment` and `reject_shipment` never need a new slot and
@@ -227,6 +224,8 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod gs1_vectors;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
@@ -242,19 +241,38 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use frame_support::traits::{EnsureOrigin, Get, UnixTime};
 use medchain_primitives::Moment;
-use pallet_consortium::{Role, RoleProvider};
+use pallet_consortium::{Role, RoleProvider, Roles};
 use sp_core::H256;
 use sp_runtime::{traits::BlakeTwo256, ArithmeticError, DispatchError};
 
 /// The roles that take part in custody: they may ship, receive and be shipped to.
-pub const CUSTODY_ROLES: [Role; 3] = [Role::Manufacturer, Role::Distributor, Role::Pharmacy];
+pub const CUSTODY_ROLES: Roles =
+	Roles::only(Role::Manufacturer).with(Role::Distributor).with(Role::Pharmacy);
 
 /// The roles that may file a suspect report (on a batch they are related to, unless a
 /// Regulator).
-pub const REPORTER_ROLES: [Role; 4] =
-	[Role::Manufacturer, Role::Distributor, Role::Pharmacy, Role::Regulator];
+pub const REPORTER_ROLES: Roles = CUSTODY_ROLES.with(Role::Regulator);
 
-pub use medchain_primitives::expected_proof_len;
+pub use medchain_primitives::{expected_proof_len, max_proof_len, MaxProofLenOf};
+
+/// The longest lot: GS1 fixes AI(10) at up to 20 characters (General Specifications,
+/// section 3.2), so it is a fact, not a configuration item. In metadata as `MaxLotLen`.
+pub const MAX_LOT_LEN: u32 = 20;
+
+/// The longest serial: GS1 fixes AI(21) at up to 20 characters. In metadata as
+/// `MaxSerialLen`.
+pub const MAX_SERIAL_LEN: u32 = 20;
+
+/// [`MAX_LOT_LEN`] as a `Get<u32>` bound.
+pub type MaxLotLen = frame_support::traits::ConstU32<MAX_LOT_LEN>;
+
+/// [`MAX_SERIAL_LEN`] as a `Get<u32>` bound.
+pub type MaxSerialLen = frame_support::traits::ConstU32<MAX_SERIAL_LEN>;
+
+/// The most sibling hashes a serial's proof may hold: `ceil(log2(MaxQuantity))`
+/// ([`max_proof_len`]), derived from `T::MaxQuantity` rather than configured. In metadata as
+/// `MaxProofLen`.
+pub type MaxProofLen<T> = MaxProofLenOf<<T as Config>::MaxQuantity>;
 
 /// How a pending shipment ends without being received.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -296,16 +314,16 @@ pub mod pallet {
 	pub type ExpiryInput = BoundedVec<u8, ConstU32<EXPIRY_LEN>>;
 
 	/// A lot (GS1 AI 10) as stored.
-	pub type LotOf<T> = BoundedVec<u8, <T as Config>::MaxLotLen>;
+	pub type BoundedLot = BoundedVec<u8, MaxLotLen>;
 
 	/// A serial (GS1 AI 21) as a call argument.
-	pub type SerialOf<T> = BoundedVec<u8, <T as Config>::MaxSerialLen>;
+	pub type BoundedSerial = BoundedVec<u8, MaxSerialLen>;
 
 	/// A serial's Merkle proof as a call argument.
-	pub type SerialProofOf<T> = SerialProof<BoundedVec<H256, <T as Config>::MaxProofLen>>;
+	pub type SerialProofOf<T> = SerialProof<BoundedVec<H256, MaxProofLen<T>>>;
 
 	/// A batch as stored.
-	pub type BatchRecordOf<T> = Batch<<T as frame_system::Config>::AccountId, LotOf<T>>;
+	pub type BatchRecordOf<T> = Batch<<T as frame_system::Config>::AccountId, BoundedLot>;
 
 	/// A batch as the runtime API returns it (the lot as plain bytes).
 	pub type BatchInfoOf<T> = Batch<<T as frame_system::Config>::AccountId, Vec<u8>>;
@@ -345,21 +363,9 @@ pub mod pallet {
 		/// The current time (the block's timestamp); read in milliseconds, for expiry.
 		type Time: UnixTime;
 
-		/// The longest lot (GS1 AI 10 allows 20 characters).
-		#[pallet::constant]
-		type MaxLotLen: Get<u32>;
-
-		/// The longest serial (GS1 AI 21 allows 20 characters).
-		#[pallet::constant]
-		type MaxSerialLen: Get<u32>;
-
-		/// The most sibling hashes a serial's proof may hold (32 covers any `u32` quantity).
-		/// Must be at least `ceil(log2(MaxQuantity))`.
-		#[pallet::constant]
-		type MaxProofLen: Get<u32>;
-
 		/// The most units a batch may have (e.g. 1_000_000). At the bound,
-		/// `commission_batch` fails with `QuantityTooLarge`.
+		/// `commission_batch` fails with `QuantityTooLarge`. It also bounds serial proofs:
+		/// [`MaxProofLen`] is `ceil(log2(MaxQuantity))`.
 		#[pallet::constant]
 		type MaxQuantity: Get<u32>;
 
@@ -434,7 +440,7 @@ pub mod pallet {
 	/// The batch commissioned for each (GTIN, lot): each pair is commissioned once.
 	#[pallet::storage]
 	pub type BatchOf<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, Gtin, Blake2_128Concat, LotOf<T>, BatchId>;
+		StorageDoubleMap<_, Blake2_128Concat, Gtin, Blake2_128Concat, BoundedLot, BatchId>;
 
 	/// Each organization's custody of each batch; no entry when all of it is zero.
 	#[pallet::storage]
@@ -570,7 +576,7 @@ pub mod pallet {
 			/// The product.
 			gtin: Gtin,
 			/// The lot.
-			lot: LotOf<T>,
+			lot: BoundedLot,
 			/// The expiry date.
 			expiry: ExpiryDate,
 			/// Units commissioned.
@@ -681,12 +687,6 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The signer acts for no organization.
-		NotAMember,
-		/// The signer's organization is suspended.
-		OrganizationSuspended,
-		/// The signer's organization lacks the role this call needs.
-		MissingRole,
 		/// The GTIN is not 14 ASCII digits.
 		InvalidGtin,
 		/// The GTIN's last digit is not its GS1 check digit.
@@ -706,7 +706,7 @@ pub mod pallet {
 		/// The expiry is not a valid GS1 `YYMMDD` date.
 		InvalidExpiry,
 		/// The batch is expired (or, when commissioning, its expiry date has passed).
-		BatchExpired,
+		ExpiredBatch,
 		/// The quantity is zero.
 		ZeroQuantity,
 		/// The quantity exceeds `MaxQuantity`.
@@ -720,13 +720,13 @@ pub mod pallet {
 		/// No batch has this id.
 		UnknownBatch,
 		/// The batch is recalled (it may only be shipped to, and received by, its manufacturer).
-		BatchRecalled,
+		RecalledBatch,
 		/// The sender cannot ship to itself.
 		ShipToSelf,
 		/// The recipient is not an organization of the consortium (a staff key is not one).
-		RecipientNotMember,
+		RecipientNotOrganization,
 		/// The recipient organization is suspended.
-		RecipientSuspended,
+		SuspendedRecipient,
 		/// The recipient has none of the Manufacturer, Distributor, Pharmacy roles.
 		RecipientMissingRole,
 		/// The sender holds fewer units of the batch than it ships.
@@ -792,13 +792,7 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(T::MaxLotLen::get() > 0, "MaxLotLen must be > 0");
-			assert!(T::MaxSerialLen::get() > 0, "MaxSerialLen must be > 0");
 			assert!(T::MaxQuantity::get() > 0, "MaxQuantity must be > 0");
-			assert!(
-				T::MaxProofLen::get() >= expected_proof_len(T::MaxQuantity::get(), 0),
-				"MaxProofLen must cover a tree of MaxQuantity leaves"
-			);
 			assert!(T::MaxHoldersPerBatch::get() >= 2, "MaxHoldersPerBatch must be >= 2");
 			assert!(T::MaxHistoryPerBatch::get() >= 2, "MaxHistoryPerBatch must be >= 2");
 			assert!(T::MaxProductsPerManufacturer::get() > 0, "MaxProducts must be > 0");
@@ -816,6 +810,27 @@ pub mod pallet {
 		}
 	}
 
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// The longest lot (GS1 AI 10): 20 characters, [`MAX_LOT_LEN`].
+		#[pallet::constant_name(MaxLotLen)]
+		fn max_lot_len() -> u32 {
+			MAX_LOT_LEN
+		}
+
+		/// The longest serial (GS1 AI 21): 20 characters, [`MAX_SERIAL_LEN`].
+		#[pallet::constant_name(MaxSerialLen)]
+		fn max_serial_len() -> u32 {
+			MAX_SERIAL_LEN
+		}
+
+		/// The most sibling hashes a serial's proof may hold: `ceil(log2(MaxQuantity))`.
+		#[pallet::constant_name(MaxProofLen)]
+		fn max_proof_len() -> u32 {
+			MaxProofLen::<T>::get()
+		}
+	}
+
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Register a product: a GTIN-14 and the hash of its master data. The GTIN then
@@ -826,8 +841,8 @@ pub mod pallet {
 		/// - `gtin`: the 14 ASCII digits, the last one the GS1 check digit.
 		/// - `metadata_hash`: a non-zero hash of the product's master data kept off chain.
 		///
-		/// Emits `ProductRegistered`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
+		/// Emits `ProductRegistered`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
 		/// `CompanyPrefixNotAssigned`, `ZeroMetadataHash`, `GtinAlreadyRegistered`,
 		/// `TooManyProducts`.
 		///
@@ -843,7 +858,7 @@ pub mod pallet {
 			metadata_hash: H256,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let manufacturer = Self::ensure_any_role(&signer, &[Role::Manufacturer])?;
+			let manufacturer = T::Roles::ensure_role(&signer, Role::Manufacturer)?;
 			let gtin = Self::parse_gtin(&gtin)?;
 			ensure!(
 				Self::company_prefix_owner(&gtin).is_some_and(|(_, owner)| owner == manufacturer),
@@ -872,16 +887,16 @@ pub mod pallet {
 		/// - `origin`: signed by staff (or the admin) of the active Manufacturer that owns
 		///   the GTIN.
 		/// - `gtin`: the product's 14 ASCII digits.
-		/// - `lot`: GS1 AI(10), 1..=`MaxLotLen` characters of GS1 character set 82; a
+		/// - `lot`: GS1 AI(10), 1..=[`MAX_LOT_LEN`] characters of GS1 character set 82; a
 		///   (GTIN, lot) pair is commissioned once.
 		/// - `expiry`: GS1 AI(17) `YYMMDD` (see the crate docs), not already passed.
 		/// - `quantity`: units, `1..=MaxQuantity`: the number of serials in the tree.
 		/// - `serials_root`: the non-zero Merkle root of the batch's serials.
 		///
-		/// Emits `BatchCommissioned`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
+		/// Emits `BatchCommissioned`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
 		/// `UnknownProduct`, `NotProductOwner`; `InvalidLot`, `InvalidExpiry`,
-		/// `BatchExpired`, `ZeroQuantity`, `QuantityTooLarge`, `ZeroSerialsRoot`,
+		/// `ExpiredBatch`, `ZeroQuantity`, `QuantityTooLarge`, `ZeroSerialsRoot`,
 		/// `LotAlreadyCommissioned`, `BatchIdOverflow`.
 		///
 		/// ## Complexity
@@ -891,20 +906,20 @@ pub mod pallet {
 		pub fn commission_batch(
 			origin: OriginFor<T>,
 			gtin: GtinInput,
-			lot: LotOf<T>,
+			lot: BoundedLot,
 			expiry: ExpiryInput,
 			quantity: u32,
 			serials_root: H256,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let manufacturer = Self::ensure_any_role(&signer, &[Role::Manufacturer])?;
+			let manufacturer = T::Roles::ensure_role(&signer, Role::Manufacturer)?;
 			let gtin = Self::parse_gtin(&gtin)?;
 			let product = Products::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
 			ensure!(product.manufacturer == manufacturer, Error::<T>::NotProductOwner);
 			ensure!(is_gs1_value(&lot), Error::<T>::InvalidLot);
 			let now = Self::now();
 			let expiry = ExpiryDate::parse(&expiry, now).ok_or(Error::<T>::InvalidExpiry)?;
-			ensure!(!expiry.is_expired_at(now), Error::<T>::BatchExpired);
+			ensure!(!expiry.is_expired_at(now), Error::<T>::ExpiredBatch);
 			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
 			ensure!(quantity <= T::MaxQuantity::get(), Error::<T>::QuantityTooLarge);
 			ensure!(!serials_root.is_zero(), Error::<T>::ZeroSerialsRoot);
@@ -971,9 +986,9 @@ pub mod pallet {
 		///   batch.
 		/// - `quantity`: units, at least 1.
 		///
-		/// Emits `ShipmentSent`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
-		/// `BatchRecalled`, `ShipToSelf`, `RecipientNotMember`, `RecipientSuspended`,
+		/// Emits `ShipmentSent`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
+		/// `RecalledBatch`, `ShipToSelf`, `RecipientNotOrganization`, `SuspendedRecipient`,
 		/// `RecipientMissingRole`, `InsufficientCustody`, `TooManyHolders`,
 		/// `ShipmentIdOverflow`.
 		///
@@ -989,16 +1004,16 @@ pub mod pallet {
 			quantity: u32,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let from = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let from = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::BatchRecalled);
+			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::RecalledBatch);
 			ensure!(from != to, Error::<T>::ShipToSelf);
-			let recipient_org = T::Roles::organization_of(&to);
-			ensure!(recipient_org.as_ref() == Some(&to), Error::<T>::RecipientNotMember);
-			ensure!(T::Roles::is_active(&to), Error::<T>::RecipientSuspended);
+			ensure!(T::Roles::is_organization(&to), Error::<T>::RecipientNotOrganization);
+			let recipient_roles = T::Roles::ensure_active_organization(&to)
+				.map_err(|_| Error::<T>::SuspendedRecipient)?;
 			ensure!(
-				CUSTODY_ROLES.iter().any(|role| T::Roles::has_role(&to, *role)),
+				!recipient_roles.intersection(CUSTODY_ROLES).is_empty(),
 				Error::<T>::RecipientMissingRole
 			);
 			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
@@ -1052,9 +1067,9 @@ pub mod pallet {
 		/// - `shipment_id`: a pending shipment of a batch that is not recalled, or of a
 		///   recalled batch to its manufacturer (a return).
 		///
-		/// Emits `ShipmentReceived`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `UnknownShipment`,
-		/// `NotShipmentRecipient`, `UnknownBatch`, `BatchRecalled`.
+		/// Emits `ShipmentReceived`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `UnknownShipment`,
+		/// `NotShipmentRecipient`, `UnknownBatch`, `RecalledBatch`.
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
@@ -1062,12 +1077,12 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::receive())]
 		pub fn receive(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let org = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let org = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
 			ensure!(shipment.to == org, Error::<T>::NotShipmentRecipient);
 			let Shipment { batch_id, from, to, quantity, .. } = shipment;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::BatchRecalled);
+			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::RecalledBatch);
 			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
 			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
 			sender.outgoing =
@@ -1111,8 +1126,8 @@ pub mod pallet {
 		///   Manufacturer, Distributor or Pharmacy.
 		/// - `shipment_id`: a pending shipment.
 		///
-		/// Emits `ShipmentCancelled`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `UnknownShipment`, `NotShipmentSender`,
+		/// Emits `ShipmentCancelled`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `UnknownShipment`, `NotShipmentSender`,
 		/// `UnknownBatch`.
 		///
 		/// ## Complexity
@@ -1121,7 +1136,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_shipment())]
 		pub fn cancel_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let org = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let org = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
 			ensure!(shipment.from == org, Error::<T>::NotShipmentSender);
 			Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Cancelled)
@@ -1137,13 +1152,13 @@ pub mod pallet {
 		/// - `origin`: signed by staff (or the admin) of an active Pharmacy holding units of
 		///   the batch.
 		/// - `batch_id`: the batch (not recalled, not expired).
-		/// - `serial`: the unit's serial (GS1 AI 21), 1..=`MaxSerialLen` characters of GS1
+		/// - `serial`: the unit's serial (GS1 AI 21), 1..=[`MAX_SERIAL_LEN`] characters of GS1
 		///   character set 82.
 		/// - `proof`: the serial's Merkle proof (see the crate docs).
 		///
-		/// Emits `UnitDispensed`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `UnknownBatch`, `BatchRecalled`,
-		/// `BatchExpired`, `NoCustody`, `InvalidSerial`, `InvalidProof`,
+		/// Emits `UnitDispensed`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `UnknownBatch`, `RecalledBatch`,
+		/// `ExpiredBatch`, `NoCustody`, `InvalidSerial`, `InvalidProof`,
 		/// `SerialNotInBatch`, `SerialAlreadyDispensed`.
 		///
 		/// ## Complexity
@@ -1154,15 +1169,15 @@ pub mod pallet {
 		pub fn dispense(
 			origin: OriginFor<T>,
 			batch_id: BatchId,
-			serial: SerialOf<T>,
+			serial: BoundedSerial,
 			proof: SerialProofOf<T>,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let pharmacy = Self::ensure_any_role(&signer, &[Role::Pharmacy])?;
+			let pharmacy = T::Roles::ensure_role(&signer, Role::Pharmacy)?;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled(), Error::<T>::BatchRecalled);
+			ensure!(!batch.is_recalled(), Error::<T>::RecalledBatch);
 			let now = Self::now();
-			ensure!(!batch.is_expired_at(now), Error::<T>::BatchExpired);
+			ensure!(!batch.is_expired_at(now), Error::<T>::ExpiredBatch);
 			let mut custody = Holdings::<T>::get(batch_id, &pharmacy).unwrap_or_default();
 			ensure!(custody.held > 0, Error::<T>::NoCustody);
 			ensure!(is_gs1_value(&serial), Error::<T>::InvalidSerial);
@@ -1201,7 +1216,7 @@ pub mod pallet {
 		///   the product's current owner, or a custody party of the batch (see the crate
 		///   docs).
 		/// - `batch_id`: the batch the pack claims to belong to (must exist).
-		/// - `serial`: the pack's serial, 1..=`MaxSerialLen` characters of GS1 character set
+		/// - `serial`: the pack's serial, 1..=[`MAX_SERIAL_LEN`] characters of GS1 character set
 		///   82 (stored as its hash).
 		/// - `reason`: why. `DoubleDispense` is accepted only if the serial is dispensed
 		///   already, `Recalled` only for a recalled batch, `Expired` only for an expired
@@ -1213,8 +1228,8 @@ pub mod pallet {
 		/// dropped; if every kept report is a Regulator's, a Regulator's report drops the
 		/// oldest and anyone else's is refused.
 		///
-		/// Emits `SuspectReported`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `UnknownBatch`, `NotBatchParty`,
+		/// Emits `SuspectReported`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `UnknownBatch`, `NotBatchParty`,
 		/// `InvalidSerial`, `ClaimNotSupported`, `TooManyReports`, `SuspectReportsFull`.
 		///
 		/// ## Complexity
@@ -1225,13 +1240,13 @@ pub mod pallet {
 		pub fn report_suspect(
 			origin: OriginFor<T>,
 			batch_id: BatchId,
-			serial: SerialOf<T>,
+			serial: BoundedSerial,
 			reason: SuspectReason,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let reporter = Self::ensure_any_role(&signer, &REPORTER_ROLES)?;
+			let (reporter, roles) = T::Roles::ensure_any_role(&signer, REPORTER_ROLES)?;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			let by_regulator = T::Roles::has_role(&reporter, Role::Regulator);
+			let by_regulator = roles.contains(Role::Regulator);
 			ensure!(
 				by_regulator || Self::is_related_to_batch(batch_id, &batch, &reporter),
 				Error::<T>::NotBatchParty
@@ -1293,7 +1308,7 @@ pub mod pallet {
 		/// - `reason_code`: the recall's reason, a code agreed off chain.
 		///
 		/// Emits `BatchRecalled` with every holder and its custody. Errors, in the order
-		/// checked: `NotAMember`, `OrganizationSuspended`; `UnknownBatch`,
+		/// checked: the consortium's `NotAMember`, `SuspendedOrganization`; `UnknownBatch`,
 		/// `NotManufacturerOrRegulator`, `AlreadyRecalled`.
 		///
 		/// ## Complexity
@@ -1306,7 +1321,7 @@ pub mod pallet {
 			reason_code: u16,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let org = Self::acting_organization(&signer)?;
+			let org = T::Roles::ensure_organization(&signer)?;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
 			ensure!(
 				(org == batch.manufacturer && T::Roles::has_role(&org, Role::Manufacturer))
@@ -1461,8 +1476,8 @@ pub mod pallet {
 		///   Manufacturer, Distributor or Pharmacy.
 		/// - `shipment_id`: a pending shipment.
 		///
-		/// Emits `ShipmentRejected`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `UnknownShipment`,
+		/// Emits `ShipmentRejected`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `UnknownShipment`,
 		/// `NotShipmentRecipient`, `UnknownBatch`.
 		///
 		/// ## Complexity
@@ -1471,7 +1486,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::reject_shipment())]
 		pub fn reject_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let org = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let org = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
 			ensure!(shipment.to == org, Error::<T>::NotShipmentRecipient);
 			Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Rejected)
@@ -1489,8 +1504,8 @@ pub mod pallet {
 		/// - `reason`: `Recalled` only for a recalled batch, `Expired` only for an expired
 		///   one; `DamagedOrTampered` and `Other` are not checked.
 		///
-		/// Emits `UnitsDestroyed`. Errors, in the order checked: `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
+		/// Emits `UnitsDestroyed`. Errors, in the order checked: the consortium's `NotAMember`,
+		/// `SuspendedOrganization`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
 		/// `ClaimNotSupported`, `InsufficientCustody`.
 		///
 		/// ## Complexity
@@ -1504,7 +1519,7 @@ pub mod pallet {
 			reason: DestructionReason,
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
-			let holder = Self::ensure_any_role(&signer, &CUSTODY_ROLES)?;
+			let holder = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
 			let now = Self::now();
@@ -1538,25 +1553,6 @@ pub mod pallet {
 			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
 		}
 
-		/// The organization `who` acts for, if it is registered and active.
-		fn acting_organization(who: &T::AccountId) -> Result<T::AccountId, DispatchError> {
-			let org = T::Roles::organization_of(who).ok_or(Error::<T>::NotAMember)?;
-			ensure!(T::Roles::is_active(&org), Error::<T>::OrganizationSuspended);
-			Ok(org)
-		}
-
-		/// The organization `who` acts for, if it is registered, active and holds at least
-		/// one of `roles`.
-		fn ensure_any_role(
-			who: &T::AccountId,
-			roles: &[Role],
-		) -> Result<T::AccountId, DispatchError> {
-			let org = Self::acting_organization(who)?;
-			let has_any = roles.iter().any(|role| T::Roles::has_role(&org, *role));
-			ensure!(has_any, Error::<T>::MissingRole);
-			Ok(org)
-		}
-
 		/// Parse a company prefix argument into a [`CompanyPrefix`], with this pallet's named
 		/// errors.
 		fn parse_company_prefix(input: &[u8]) -> Result<CompanyPrefix, DispatchError> {
@@ -1569,8 +1565,7 @@ pub mod pallet {
 		/// Whether `who` is an organization account (not a staff key), active, with the
 		/// Manufacturer role.
 		fn is_manufacturer_organization(who: &T::AccountId) -> bool {
-			T::Roles::organization_of(who).as_ref() == Some(who)
-				&& T::Roles::has_role(who, Role::Manufacturer)
+			T::Roles::has_role(who, Role::Manufacturer)
 		}
 
 		/// Assign `prefix` to `manufacturer` (no origin or role check): fails with
@@ -1698,7 +1693,7 @@ pub mod pallet {
 		) -> Result<(), DispatchError> {
 			ensure!(leaf_count == batch.quantity, Error::<T>::InvalidProof);
 			ensure!(leaf_index < leaf_count, Error::<T>::InvalidProof);
-			ensure!(siblings.len() <= T::MaxProofLen::get() as usize, Error::<T>::InvalidProof);
+			ensure!(siblings.len() <= MaxProofLen::<T>::get() as usize, Error::<T>::InvalidProof);
 			ensure!(
 				siblings.len() == expected_proof_len(leaf_count, leaf_index) as usize,
 				Error::<T>::InvalidProof
@@ -1794,8 +1789,7 @@ pub mod pallet {
 				return UnitStatus::unknown();
 			};
 			let Some(batch) = Batches::<T>::get(batch_id) else { return UnitStatus::unknown() };
-			let valid_serial =
-				serial.len() <= T::MaxSerialLen::get() as usize && is_gs1_value(&serial);
+			let valid_serial = serial.len() <= MAX_SERIAL_LEN as usize && is_gs1_value(&serial);
 			let authentic = valid_serial
 				&& Self::check_serial(
 					&batch,
@@ -1822,7 +1816,7 @@ pub mod pallet {
 		/// The batch commissioned for this GTIN (14 ASCII digits) and lot, if any.
 		pub fn batch_of(gtin: Vec<u8>, lot: Vec<u8>) -> Option<BatchId> {
 			let gtin = Gtin::parse(&gtin).ok()?;
-			let lot = LotOf::<T>::try_from(lot).ok()?;
+			let lot = BoundedLot::try_from(lot).ok()?;
 			BatchOf::<T>::get(gtin, lot)
 		}
 

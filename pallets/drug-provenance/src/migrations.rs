@@ -9,7 +9,8 @@
 pub mod v2 {
 	use crate::{
 		pallet::{
-			BatchHolders, Batches, Config, CustodyParties, LotOf, Pallet, ReportsOf, SuspectReports,
+			BatchHolders, Batches, BoundedLot, Config, CustodyParties, Pallet, ReportsOf,
+			SuspectReports,
 		},
 		Batch, BatchId, ExpiryDate, Gtin, Recall, SuspectReason, SuspectReport,
 	};
@@ -82,7 +83,7 @@ pub mod v2 {
 		fn on_runtime_upgrade() -> Weight {
 			let mut reads: u64 = 0;
 			let mut writes: u64 = 0;
-			Batches::<T>::translate::<BatchV1<T::AccountId, LotOf<T>>, _>(|batch_id, old| {
+			Batches::<T>::translate::<BatchV1<T::AccountId, BoundedLot>, _>(|batch_id, old| {
 				reads = reads.saturating_add(1);
 				writes = writes.saturating_add(2);
 				CustodyParties::<T>::insert(batch_id, &old.manufacturer, ());

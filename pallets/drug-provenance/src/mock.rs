@@ -4,7 +4,7 @@
 //! GTINs assigned to the manufacturers (see [`ExtBuilder`]). Governance is Root.
 
 use crate as pallet_drug_provenance;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{derive_impl, traits::ConstU32};
 use frame_system::EnsureRoot;
 use medchain_primitives::Moment;
 use pallet_consortium::Role;
@@ -48,16 +48,8 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
 impl pallet_timestamp::Config for Test {}
 
-parameter_types! {
-	pub const MaxNameLength: u32 = 32;
-}
-
-impl pallet_consortium::Config for Test {
-	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type MaxNameLength = MaxNameLength;
-	type MaxStaff = ConstU32<3>;
-	type WeightInfo = ();
-}
+#[derive_impl(pallet_consortium::config_preludes::TestDefaultConfig)]
+impl pallet_consortium::Config for Test {}
 
 /// The most units per batch in tests.
 pub const MAX_QUANTITY: u32 = 1_000_000;
@@ -76,9 +68,6 @@ impl pallet_drug_provenance::Config for Test {
 	type Roles = Consortium;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Time = Timestamp;
-	type MaxLotLen = ConstU32<20>;
-	type MaxSerialLen = ConstU32<20>;
-	type MaxProofLen = ConstU32<32>;
 	type MaxQuantity = ConstU32<MAX_QUANTITY>;
 	type MaxHoldersPerBatch = ConstU32<MAX_HOLDERS>;
 	type MaxHistoryPerBatch = ConstU32<MAX_HISTORY>;

@@ -7,15 +7,16 @@
 
 use crate::{
 	expected_proof_len, mock::*, serial_hash, serials_root, Batch, BatchHistory, BatchHolders,
-	BatchId, BatchOf, Batches, CompanyPrefix, CompanyPrefixError, CompanyPrefixInput,
-	CompanyPrefixes, Custody, CustodyEvent, CustodyParties, DestructionReason, DispenseInfo,
-	Dispensed, Error, Event, ExpiryDate, ExpiryInput, Gtin, GtinError, GtinInput, Holdings,
-	LongerPrefixes, LotOf, NextBatchId, NextShipmentId, Product, Products, ProductsOf, Recall,
-	SerialOf, SerialProof, SerialProofOf, Shipment, ShipmentId, Shipments, SuspectReason,
-	SuspectReport, SuspectReports, UnitStatus,
+	BatchId, BatchOf, Batches, BoundedLot, BoundedSerial, CompanyPrefix, CompanyPrefixError,
+	CompanyPrefixInput, CompanyPrefixes, Custody, CustodyEvent, CustodyParties, DestructionReason,
+	DispenseInfo, Dispensed, Error, Event, ExpiryDate, ExpiryInput, Gtin, GtinError, GtinInput,
+	Holdings, LongerPrefixes, NextBatchId, NextShipmentId, Product, Products, ProductsOf, Recall,
+	SerialProof, SerialProofOf, Shipment, ShipmentId, Shipments, SuspectReason, SuspectReport,
+	SuspectReports, UnitStatus,
 };
 use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
 use medchain_primitives::Moment;
+use pallet_consortium::Error as ConsortiumError;
 use sp_core::H256;
 use sp_runtime::traits::{BadOrigin, BlakeTwo256};
 
@@ -52,16 +53,16 @@ fn gtin(digits: &[u8]) -> Gtin {
 	Gtin::parse(digits).expect("valid GTIN")
 }
 
-fn lot(value: &[u8]) -> LotOf<Test> {
-	LotOf::<Test>::try_from(value.to_vec()).expect("lot within bound")
+fn lot(value: &[u8]) -> BoundedLot {
+	BoundedLot::try_from(value.to_vec()).expect("lot within bound")
 }
 
 fn expiry(yymmdd: &[u8]) -> ExpiryInput {
 	ExpiryInput::try_from(yymmdd.to_vec()).expect("6 bytes")
 }
 
-fn serial(value: &[u8]) -> SerialOf<Test> {
-	SerialOf::<Test>::try_from(value.to_vec()).expect("serial within bound")
+fn serial(value: &[u8]) -> BoundedSerial {
+	BoundedSerial::try_from(value.to_vec()).expect("serial within bound")
 }
 
 /// Serials `SN00000000 .. SN{n-1}` (GS1 AI 21 values).
@@ -322,6 +323,32 @@ mod gs1 {
 	}
 
 	#[test]
+	fn max_proof_len_follows_from_max_quantity() {
+		use frame_support::traits::Get;
+		// ceil(log2(1_000_000)) = 20: the longest proof in a batch of MAX_QUANTITY units.
+		assert_eq!(crate::MaxProofLen::<Test>::get(), 20);
+		let longest = (0..MAX_QUANTITY)
+			.step_by(997)
+			.chain([MAX_QUANTITY - 1])
+			.map(|i| expected_proof_len(MAX_QUANTITY, i))
+			.max();
+		assert_eq!(longest, Some(crate::MaxProofLen::<Test>::get()));
+	}
+
+	#[test]
+	fn fixed_and_derived_bounds_are_in_metadata() {
+		let constants = DrugProvenance::pallet_constants_metadata();
+		let value = |name: &str| {
+			let c = constants.iter().find(|c| c.name == name).expect("constant in metadata");
+			<u32 as codec::Decode>::decode(&mut &c.value[..]).expect("a u32")
+		};
+		assert_eq!(value("MaxLotLen"), crate::MAX_LOT_LEN);
+		assert_eq!(value("MaxSerialLen"), crate::MAX_SERIAL_LEN);
+		assert_eq!(value("MaxProofLen"), 20);
+		assert_eq!(value("MaxQuantity"), MAX_QUANTITY);
+	}
+
+	#[test]
 	fn integrity_test_passes() {
 		ExtBuilder::default().build_and_execute(|| {
 			<DrugProvenance as Hooks<u64>>::integrity_test();
@@ -381,11 +408,11 @@ mod register_product {
 				DrugProvenance::register_product(RuntimeOrigin::none(), gtin_in(GTIN), metadata()),
 				BadOrigin
 			);
-			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
-			assert_noop!(call(PHARMACIST_A), Error::<Test>::MissingRole);
-			assert_noop!(call(INSPECTOR), Error::<Test>::MissingRole);
+			assert_noop!(call(OUTSIDER), ConsortiumError::<Test>::NotAMember);
+			assert_noop!(call(PHARMACIST_A), ConsortiumError::<Test>::MissingRole);
+			assert_noop!(call(INSPECTOR), ConsortiumError::<Test>::MissingRole);
 			suspend(MAKER_A);
-			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::OrganizationSuspended);
+			assert_noop!(call(MAKER_A_STAFF), ConsortiumError::<Test>::SuspendedOrganization);
 		});
 	}
 
@@ -587,10 +614,10 @@ mod commission_batch {
 					H256::repeat_byte(1),
 				)
 			};
-			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
-			assert_noop!(call(CLERK), Error::<Test>::MissingRole);
+			assert_noop!(call(OUTSIDER), ConsortiumError::<Test>::NotAMember);
+			assert_noop!(call(CLERK), ConsortiumError::<Test>::MissingRole);
 			suspend(MAKER_A);
-			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::OrganizationSuspended);
+			assert_noop!(call(MAKER_A_STAFF), ConsortiumError::<Test>::SuspendedOrganization);
 		});
 	}
 
@@ -659,11 +686,11 @@ mod commission_batch {
 			// Yesterday (2026-01-14) and a 1999 date (YY = 99 in 2026) have passed.
 			assert_noop!(
 				commission(MAKER_A_STAFF, GTIN, LOT, b"260114", 10, root),
-				Error::<Test>::BatchExpired
+				Error::<Test>::ExpiredBatch
 			);
 			assert_noop!(
 				commission(MAKER_A_STAFF, GTIN, LOT, b"991231", 10, root),
-				Error::<Test>::BatchExpired
+				Error::<Test>::ExpiredBatch
 			);
 			// Today is still fine; so is DD = 00 of this month.
 			assert_ok!(commission(MAKER_A_STAFF, GTIN, b"L1", b"260115", 10, root));
@@ -837,20 +864,20 @@ mod ship_and_receive {
 			let (id, _) = setup(10);
 			assert_noop!(
 				DrugProvenance::ship(signed(OUTSIDER), id, DISTRIBUTOR, 1),
-				Error::<Test>::NotAMember
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(
 				DrugProvenance::ship(signed(DOCTOR), id, DISTRIBUTOR, 1),
-				Error::<Test>::MissingRole
+				ConsortiumError::<Test>::MissingRole
 			);
 			assert_noop!(
 				DrugProvenance::ship(signed(INSPECTOR), id, DISTRIBUTOR, 1),
-				Error::<Test>::MissingRole
+				ConsortiumError::<Test>::MissingRole
 			);
 			suspend(MAKER_A);
 			assert_noop!(
 				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 1),
-				Error::<Test>::OrganizationSuspended
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 		});
 	}
@@ -879,13 +906,13 @@ mod ship_and_receive {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, _) = setup(10);
 			let to = |to| DrugProvenance::ship(signed(MAKER_A_STAFF), id, to, 1);
-			assert_noop!(to(OUTSIDER), Error::<Test>::RecipientNotMember);
+			assert_noop!(to(OUTSIDER), Error::<Test>::RecipientNotOrganization);
 			// A staff key is not an organization: ship to its organization instead.
-			assert_noop!(to(CLERK), Error::<Test>::RecipientNotMember);
+			assert_noop!(to(CLERK), Error::<Test>::RecipientNotOrganization);
 			assert_noop!(to(HOSPITAL), Error::<Test>::RecipientMissingRole);
 			assert_noop!(to(REGULATOR), Error::<Test>::RecipientMissingRole);
 			suspend(PHARMACY_A);
-			assert_noop!(to(PHARMACY_A), Error::<Test>::RecipientSuspended);
+			assert_noop!(to(PHARMACY_A), Error::<Test>::SuspendedRecipient);
 			// Manufacturers can receive (e.g. returns, contract manufacturing).
 			assert_ok!(to(MAKER_B));
 		});
@@ -960,11 +987,11 @@ mod ship_and_receive {
 			);
 			assert_noop!(
 				DrugProvenance::receive(signed(OUTSIDER), shipment),
-				Error::<Test>::NotAMember
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(
 				DrugProvenance::receive(signed(DOCTOR), shipment),
-				Error::<Test>::MissingRole
+				ConsortiumError::<Test>::MissingRole
 			);
 			assert_noop!(
 				DrugProvenance::receive(signed(CLERK), shipment + 1),
@@ -987,7 +1014,7 @@ mod ship_and_receive {
 			suspend(DISTRIBUTOR);
 			assert_noop!(
 				DrugProvenance::receive(signed(CLERK), shipment),
-				Error::<Test>::OrganizationSuspended
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 			// The sender takes the goods back.
 			assert_ok!(DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), shipment));
@@ -1042,7 +1069,7 @@ mod cancel_shipment {
 			);
 			assert_noop!(
 				DrugProvenance::cancel_shipment(signed(OUTSIDER), shipment),
-				Error::<Test>::NotAMember
+				ConsortiumError::<Test>::NotAMember
 			);
 			assert_noop!(
 				DrugProvenance::cancel_shipment(signed(MAKER_A_STAFF), shipment + 1),
@@ -1135,13 +1162,13 @@ mod dispense {
 					proof_of(&serials, 0),
 				)
 			};
-			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
+			assert_noop!(call(OUTSIDER), ConsortiumError::<Test>::NotAMember);
 			// The manufacturer and the distributor hold units but are not pharmacies.
-			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::MissingRole);
-			assert_noop!(call(DOCTOR), Error::<Test>::MissingRole);
+			assert_noop!(call(MAKER_A_STAFF), ConsortiumError::<Test>::MissingRole);
+			assert_noop!(call(DOCTOR), ConsortiumError::<Test>::MissingRole);
 			to_pharmacy(id, 1);
 			suspend(PHARMACY_A);
-			assert_noop!(call(PHARMACIST_A), Error::<Test>::OrganizationSuspended);
+			assert_noop!(call(PHARMACIST_A), ConsortiumError::<Test>::SuspendedOrganization);
 		});
 	}
 
@@ -1293,7 +1320,7 @@ mod dispense {
 					serial(&serials[1]),
 					proof_of(&serials, 1)
 				),
-				Error::<Test>::BatchExpired
+				Error::<Test>::ExpiredBatch
 			);
 			// Expired units can still move (e.g. back to the manufacturer for destruction).
 			hand_over(PHARMACIST_A, id, MAKER_A, MAKER_A_STAFF, 4);
@@ -1314,7 +1341,7 @@ mod dispense {
 					serial(&serials[1]),
 					proof_of(&serials, 1)
 				),
-				Error::<Test>::BatchRecalled
+				Error::<Test>::RecalledBatch
 			);
 		});
 	}
@@ -1431,12 +1458,12 @@ mod report_suspect {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, _) = setup(10);
 			let other = SuspectReason::Other;
-			assert_noop!(report(OUTSIDER, id, b"S1", other), Error::<Test>::NotAMember);
-			assert_noop!(report(DOCTOR, id, b"S1", other), Error::<Test>::MissingRole);
+			assert_noop!(report(OUTSIDER, id, b"S1", other), ConsortiumError::<Test>::NotAMember);
+			assert_noop!(report(DOCTOR, id, b"S1", other), ConsortiumError::<Test>::MissingRole);
 			suspend(PHARMACY_B);
 			assert_noop!(
 				report(PHARMACIST_B, id, b"S1", other),
-				Error::<Test>::OrganizationSuspended
+				ConsortiumError::<Test>::SuspendedOrganization
 			);
 			assert_noop!(report(PHARMACIST_A, id + 1, b"S1", other), Error::<Test>::UnknownBatch);
 			assert_noop!(report(MAKER_A_STAFF, id, b"S 1", other), Error::<Test>::InvalidSerial);
@@ -1646,7 +1673,7 @@ mod recall_batch {
 		ExtBuilder::default().build_and_execute(|| {
 			let (id, _) = setup(10);
 			let call = |who| DrugProvenance::recall_batch(signed(who), id, 1);
-			assert_noop!(call(OUTSIDER), Error::<Test>::NotAMember);
+			assert_noop!(call(OUTSIDER), ConsortiumError::<Test>::NotAMember);
 			assert_noop!(call(MAKER_B_STAFF), Error::<Test>::NotManufacturerOrRegulator);
 			assert_noop!(call(CLERK), Error::<Test>::NotManufacturerOrRegulator);
 			assert_noop!(call(PHARMACIST_A), Error::<Test>::NotManufacturerOrRegulator);
@@ -1655,9 +1682,9 @@ mod recall_batch {
 				Error::<Test>::UnknownBatch
 			);
 			suspend(MAKER_A);
-			assert_noop!(call(MAKER_A_STAFF), Error::<Test>::OrganizationSuspended);
+			assert_noop!(call(MAKER_A_STAFF), ConsortiumError::<Test>::SuspendedOrganization);
 			suspend(REGULATOR);
-			assert_noop!(call(INSPECTOR), Error::<Test>::OrganizationSuspended);
+			assert_noop!(call(INSPECTOR), ConsortiumError::<Test>::SuspendedOrganization);
 		});
 	}
 
@@ -1698,15 +1725,15 @@ mod recall_batch {
 			assert_ok!(DrugProvenance::recall_batch(signed(INSPECTOR), id, 1));
 			assert_noop!(
 				DrugProvenance::ship(signed(CLERK), id, PHARMACY_B, 1),
-				Error::<Test>::BatchRecalled
+				Error::<Test>::RecalledBatch
 			);
 			assert_noop!(
 				DrugProvenance::ship(signed(MAKER_A_STAFF), id, DISTRIBUTOR, 1),
-				Error::<Test>::BatchRecalled
+				Error::<Test>::RecalledBatch
 			);
 			assert_noop!(
 				DrugProvenance::receive(signed(PHARMACIST_A), pending),
-				Error::<Test>::BatchRecalled
+				Error::<Test>::RecalledBatch
 			);
 			assert_ok!(DrugProvenance::cancel_shipment(signed(CLERK), pending));
 			assert_eq!(custody(id, DISTRIBUTOR), c(6, 0, 0));
@@ -2037,7 +2064,7 @@ mod mock_setup {
 		ExtBuilder::empty().build_and_execute(|| {
 			assert_noop!(
 				DrugProvenance::register_product(signed(MAKER_A_STAFF), gtin_in(GTIN), metadata()),
-				Error::<Test>::NotAMember
+				ConsortiumError::<Test>::NotAMember
 			);
 		});
 	}
@@ -2068,7 +2095,7 @@ mod mock_setup {
 						serial(&serials[1]),
 						proof_of(&serials, 1)
 					),
-					Error::<Test>::BatchExpired
+					Error::<Test>::ExpiredBatch
 				);
 			});
 	}
@@ -2478,11 +2505,11 @@ mod reject_shipment {
 			let reject = |who, s| DrugProvenance::reject_shipment(signed(who), s);
 			assert_noop!(reject(MAKER_A_STAFF, shipment), Error::<Test>::NotShipmentRecipient);
 			assert_noop!(reject(PHARMACIST_A, shipment), Error::<Test>::NotShipmentRecipient);
-			assert_noop!(reject(OUTSIDER, shipment), Error::<Test>::NotAMember);
-			assert_noop!(reject(DOCTOR, shipment), Error::<Test>::MissingRole);
+			assert_noop!(reject(OUTSIDER, shipment), ConsortiumError::<Test>::NotAMember);
+			assert_noop!(reject(DOCTOR, shipment), ConsortiumError::<Test>::MissingRole);
 			assert_noop!(reject(CLERK, shipment + 1), Error::<Test>::UnknownShipment);
 			suspend(DISTRIBUTOR);
-			assert_noop!(reject(CLERK, shipment), Error::<Test>::OrganizationSuspended);
+			assert_noop!(reject(CLERK, shipment), ConsortiumError::<Test>::SuspendedOrganization);
 			assert_ok!(ConsortiumCall::reinstate_organization(root(), DISTRIBUTOR));
 			// The admin may reject as well as its staff.
 			assert_ok!(reject(DISTRIBUTOR, shipment));
@@ -2539,12 +2566,12 @@ mod recalled_returns {
 			for to in [PHARMACY_B, DISTRIBUTOR_B, MAKER_B] {
 				assert_noop!(
 					DrugProvenance::ship(signed(PHARMACIST_A), id, to, 1),
-					Error::<Test>::BatchRecalled
+					Error::<Test>::RecalledBatch
 				);
 			}
 			assert_noop!(
 				DrugProvenance::receive(signed(PHARMACIST_B), before_recall),
-				Error::<Test>::BatchRecalled
+				Error::<Test>::RecalledBatch
 			);
 			// The pharmacy returns its units to the manufacturer directly; the distributor too.
 			let back_a = ship(PHARMACIST_A, id, MAKER_A, 3);
@@ -2596,7 +2623,7 @@ mod recalled_returns {
 			suspend(MAKER_A);
 			assert_noop!(
 				DrugProvenance::ship(signed(CLERK), id, MAKER_A, 1),
-				Error::<Test>::RecipientSuspended
+				Error::<Test>::SuspendedRecipient
 			);
 			// The holder destroys the units itself.
 			assert_ok!(DrugProvenance::destroy_units(
@@ -2719,11 +2746,11 @@ mod destroy_units {
 			assert_noop!(destroy(MAKER_A_STAFF, id, 7), Error::<Test>::InsufficientCustody);
 			assert_ok!(DrugProvenance::receive(signed(CLERK), shipment));
 			assert_noop!(destroy(PHARMACIST_A, id, 1), Error::<Test>::InsufficientCustody);
-			assert_noop!(destroy(OUTSIDER, id, 1), Error::<Test>::NotAMember);
-			assert_noop!(destroy(INSPECTOR, id, 1), Error::<Test>::MissingRole);
-			assert_noop!(destroy(DOCTOR, id, 1), Error::<Test>::MissingRole);
+			assert_noop!(destroy(OUTSIDER, id, 1), ConsortiumError::<Test>::NotAMember);
+			assert_noop!(destroy(INSPECTOR, id, 1), ConsortiumError::<Test>::MissingRole);
+			assert_noop!(destroy(DOCTOR, id, 1), ConsortiumError::<Test>::MissingRole);
 			suspend(DISTRIBUTOR);
-			assert_noop!(destroy(CLERK, id, 1), Error::<Test>::OrganizationSuspended);
+			assert_noop!(destroy(CLERK, id, 1), ConsortiumError::<Test>::SuspendedOrganization);
 		});
 	}
 

@@ -56,37 +56,17 @@
 //!
 //! The shared test vectors (`tests/vectors/content-hash.json`) pin this down for clients.
 //!
-//! ## Merkle batches: exact tree rules (for client implementations)
+//! ## Merkle batches (for client implementations)
 //!
-//! Batches use the [`binary_merkle_tree`] crate (16.1.2) with [`BlakeTwo256`] (blake2b-256)
-//! as the hasher for leaves and inner nodes. Write `H(x)` for blake2b-256 of the bytes `x`.
+//! A batch's tree is MedChain's one Merkle tree, specified in
+//! [`medchain_primitives`' crate docs](medchain_primitives#merkle-trees)
+//! (`binary-merkle-tree` with `BlakeTwo256`, leaves hashed once, odd nodes promoted, proofs
+//! of exactly [`expected_proof_len`] siblings). In this pallet:
 //!
-//! 1. **Leaves.** The inputs are the documents' 32-byte content hashes `d_0 .. d_{n-1}`, in
-//!    the batch's order (`n = leaf_count`, `1 <= n <= MaxBatchLeaves`). Each leaf value is
-//!    **hashed once before entering the tree**: the leaf node is `L_i = H(d_i)` (32 bytes
-//!    in, 32 out). This is `binary_merkle_tree::merkle_root::<BlakeTwo256, _>(d)`; a client
-//!    must not put `d_i` itself in the bottom row. Because leaf preimages are 32 bytes and
-//!    inner-node preimages 64 bytes, a leaf can never be confused with an inner node.
-//! 2. **Inner nodes.** `parent = H(left ++ right)`: the two 32-byte children concatenated
-//!    (64 bytes) in position order. Pairs are **never sorted**.
-//! 3. **Odd rows.** If a row has an odd number of nodes, its last node is **promoted
-//!    unchanged** to the next row: it is not duplicated, not hashed with itself, not hashed
-//!    alone.
-//! 4. **Root.** Rows are reduced until one node remains: the root. For `n = 1` the root is
-//!    `L_0 = H(d_0)` and the proof is empty. (An empty tree would have an all-zero root;
-//!    batches with zero leaves or a zero root are refused.)
-//! 5. **Proof.** The sibling hashes from the bottom row upwards, one per level at which the
-//!    node has a sibling; nothing is added at a level where the node is promoted. Neither the
-//!    leaf nor the root is included. Walk: `pos = leaf_index, width = n, acc = H(d)`;
-//!    while `width > 1`: if `pos` is odd, `acc = H(proof[k] ++ acc)` and `k += 1`; else if
-//!    `pos + 1 < width`, `acc = H(acc ++ proof[k])` and `k += 1`; else (the last node of an
-//!    odd row) nothing; then `pos = pos / 2`, `width = ceil(width / 2)`. The proof is valid
-//!    iff `acc == root` and every item was used exactly once.
-//! 6. **Strictness.** The runtime accepts a proof only if it has **exactly** the number of
-//!    items step 5 uses ([`expected_proof_len`]) and at most [`MAX_PROOF_ITEMS`] (32) items,
-//!    and `leaf_index < leaf_count`; it then checks it with
-//!    `binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(root, proof, leaf_count,
-//!    leaf_index, Leaf::Value(d))`, which hashes the leaf value as in step 1.
+//! - the **leaf values** are the documents' 32-byte content hashes `d_0 .. d_{n-1}`, in the
+//!   batch's order (`n = leaf_count`, `1 <= n <= MaxBatchLeaves`), so the bottom row is
+//!   `blake2b-256(d_i)`;
+//! - a proof ([`Pallet::verify_inclusion`]) holds at most [`MAX_PROOF_ITEMS`] (32) items.
 //!
 //! The shared test vectors (`tests/vectors/merkle.json`) are checked by this crate's tests.
 //!
@@ -95,20 +75,20 @@
 //! - **Who may anchor a record**: staff or the admin of an *active* Provider organization
 //!   whose organization holds the patient's active *write* consent for the record's category
 //!   and purpose Treatment (`T::Consents::ensure_access`; the consent pallet's named errors
-//!   — `NoConsent`, `WriteNotGranted`, `CategoryNotCovered`, `ConsentRevoked`,
-//!   `ConsentExpired`, `OrganizationSuspended` — propagate), or the patient themself
+//!   — `NoConsent`, `WriteNotGranted`, `CategoryNotCovered`, `RevokedConsent`,
+//!   `ExpiredConsent`, `SuspendedOrganization` — propagate), or the patient themself
 //!   (author `None`). If the signer *is* the patient, the record is always a patient upload,
 //!   even if the signer also works for a Provider: a clinician cannot author their own
 //!   clinical record as their hospital.
 //! - **Patients**: the patient must be registered; a deregistered patient (right to erasure)
-//!   gets no new anchors (`PatientDeregistered`), by anyone, but can still seal records.
+//!   gets no new anchors (`DeregisteredPatient`), by anyone, but can still seal records.
 //! - **Versions**: `supersedes` must name an existing record (`UnknownRecord`) of the same
-//!   patient (`NotPatientsRecord`) that is the head of its chain (`AlreadySuperseded`: chains
-//!   never fork), of the same category (`CategoryMismatch`), by the same author
+//!   patient (`RecordPatientMismatch`) that is the head of its chain (`AlreadySuperseded`: chains
+//!   never fork), of the same category (`RecordCategoryMismatch`), by the same author
 //!   (`NotRecordAuthor`: only the organization that wrote a record — or the patient, for
 //!   their own uploads — can mark it outdated; otherwise anyone with write consent could make
 //!   `verify_record` report another author's record as superseded), and **not sealed**
-//!   (`RecordSealed`): sealing is the patient's erasure of that document, and a new version
+//!   (`SealedRecord`): sealing is the patient's erasure of that document, and a new version
 //!   on top of it would revive what the patient closed. A new, unlinked record can always be
 //!   anchored instead. Sealing a record that is already superseded (an old version) is
 //!   allowed.
@@ -371,7 +351,7 @@ pub mod pallet {
 		/// The patient is not a registered patient.
 		NotAPatient,
 		/// The patient deregistered (right to erasure): no new anchors.
-		PatientDeregistered,
+		DeregisteredPatient,
 		/// The content hash is all zeros (a client bug, never a document's salted hash).
 		ZeroContentHash,
 		/// The locator is empty: a record must say where its document lives.
@@ -379,13 +359,13 @@ pub mod pallet {
 		/// No record has this id.
 		UnknownRecord,
 		/// The superseded record belongs to another patient.
-		NotPatientsRecord,
+		RecordPatientMismatch,
 		/// The superseded record already has a newer version (version chains never fork).
 		AlreadySuperseded,
 		/// The superseded record is sealed: the patient erased it, it gets no new version.
-		RecordSealed,
+		SealedRecord,
 		/// The new version's category differs from the superseded record's.
-		CategoryMismatch,
+		RecordCategoryMismatch,
 		/// Only a record's author (its organization, or the patient for their own uploads)
 		/// may supersede it.
 		NotRecordAuthor,
@@ -444,11 +424,11 @@ pub mod pallet {
 		///   category, same author, not sealed), or `None`.
 		///
 		/// Emits `RecordAnchored`. Errors, in the order checked: `ZeroContentHash`,
-		/// `EmptyLocator`; the consortium's `NotAMember`, `OrganizationSuspended`,
-		/// `MissingRole`; `PatientDeregistered`, `NotAPatient`; the consent pallet's
-		/// `NoConsent`, `CategoryNotCovered`, `WriteNotGranted`, `ConsentRevoked`,
-		/// `ConsentExpired`; `UnknownRecord`, `NotPatientsRecord`, `AlreadySuperseded`,
-		/// `RecordSealed`, `CategoryMismatch`, `NotRecordAuthor`; `TooManyRecords` (the
+		/// `EmptyLocator`; the consortium's `NotAMember`, `SuspendedOrganization`,
+		/// `MissingRole`; `DeregisteredPatient`, `NotAPatient`; the consent pallet's
+		/// `NoConsent`, `CategoryNotCovered`, `WriteNotGranted`, `RevokedConsent`,
+		/// `ExpiredConsent`; `UnknownRecord`, `RecordPatientMismatch`, `AlreadySuperseded`,
+		/// `SealedRecord`, `RecordCategoryMismatch`, `NotRecordAuthor`; `TooManyRecords` (the
 		/// author's per-patient bound), `RecordNonceOverflow`, `RecordIdCollision`.
 		///
 		/// ## Complexity
@@ -547,8 +527,8 @@ pub mod pallet {
 		///
 		/// Emits `BatchAnchored`. Errors, in the order checked: `ZeroLeafCount`,
 		/// `TooManyLeaves`, `ZeroMerkleRoot`; the consortium's `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; for a single-patient batch
-		/// `PatientDeregistered`, `NotAPatient` and the consent pallet's errors;
+		/// `SuspendedOrganization`, `MissingRole`; for a single-patient batch
+		/// `DeregisteredPatient`, `NotAPatient` and the consent pallet's errors;
 		/// `BatchIdOverflow`.
 		///
 		/// ## Complexity
@@ -692,7 +672,7 @@ pub mod pallet {
 
 		/// Fails unless `who` is a registered patient who has not deregistered.
 		fn ensure_patient(who: &T::AccountId) -> DispatchResult {
-			ensure!(!T::Patients::is_deregistered(who), Error::<T>::PatientDeregistered);
+			ensure!(!T::Patients::is_deregistered(who), Error::<T>::DeregisteredPatient);
 			ensure!(T::Patients::is_registered(who), Error::<T>::NotAPatient);
 			Ok(())
 		}
@@ -706,10 +686,10 @@ pub mod pallet {
 			previous_id: RecordId,
 		) -> Result<RecordOf<T>, DispatchError> {
 			let previous = Records::<T>::get(previous_id).ok_or(Error::<T>::UnknownRecord)?;
-			ensure!(previous.patient == *patient, Error::<T>::NotPatientsRecord);
+			ensure!(previous.patient == *patient, Error::<T>::RecordPatientMismatch);
 			ensure!(!previous.is_superseded(), Error::<T>::AlreadySuperseded);
-			ensure!(!previous.is_sealed(), Error::<T>::RecordSealed);
-			ensure!(previous.category == category, Error::<T>::CategoryMismatch);
+			ensure!(!previous.is_sealed(), Error::<T>::SealedRecord);
+			ensure!(previous.category == category, Error::<T>::RecordCategoryMismatch);
 			ensure!(previous.author == *author, Error::<T>::NotRecordAuthor);
 			Ok(previous)
 		}

@@ -4,10 +4,9 @@
 
 use crate as pallet_health_records;
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
 	traits::{ConstU32, ConstU64},
 };
-use frame_system::EnsureRoot;
 use medchain_primitives::Moment;
 use pallet_consortium::Role;
 use sp_runtime::BuildStorage;
@@ -52,16 +51,8 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
 impl pallet_timestamp::Config for Test {}
 
-parameter_types! {
-	pub const MaxNameLength: u32 = 32;
-}
-
-impl pallet_consortium::Config for Test {
-	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type MaxNameLength = MaxNameLength;
-	type MaxStaff = ConstU32<3>;
-	type WeightInfo = ();
-}
+#[derive_impl(pallet_consortium::config_preludes::TestDefaultConfig)]
+impl pallet_consortium::Config for Test {}
 
 /// The maximum consents per patient in tests.
 pub const MAX_CONSENTS: u32 = 8;

@@ -392,7 +392,7 @@ mod anchor_record {
 					loc(b"x"),
 					None
 				),
-				ConsentError::ConsentRevoked
+				ConsentError::RevokedConsent
 			);
 		});
 	}
@@ -418,7 +418,7 @@ mod anchor_record {
 					loc(b"x"),
 					None
 				),
-				ConsentError::ConsentExpired
+				ConsentError::ExpiredConsent
 			);
 		});
 	}
@@ -479,7 +479,7 @@ mod anchor_record {
 						loc(b"x"),
 						None
 					),
-					ConsortiumError::OrganizationSuspended
+					ConsortiumError::SuspendedOrganization
 				);
 			}
 		});
@@ -500,11 +500,11 @@ mod anchor_record {
 					loc(b"x"),
 					None
 				),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 			assert_noop!(
 				HealthRecords::anchor_record(signed(ALICE), ALICE, Other, hash(2), loc(b"x"), None),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 			assert_noop!(
 				HealthRecords::anchor_record(
@@ -515,7 +515,7 @@ mod anchor_record {
 					loc(b"x"),
 					None
 				),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -790,7 +790,7 @@ mod supersede {
 					loc(b"x"),
 					Some(bobs)
 				),
-				Error::<Test>::NotPatientsRecord
+				Error::<Test>::RecordPatientMismatch
 			);
 		});
 	}
@@ -829,7 +829,7 @@ mod supersede {
 					loc(b"x"),
 					Some(v1)
 				),
-				Error::<Test>::RecordSealed
+				Error::<Test>::SealedRecord
 			);
 			// A new, unlinked record is fine.
 			anchor(DOCTOR_A, ALICE, LabResults, hash(2), None);
@@ -850,7 +850,7 @@ mod supersede {
 					loc(b"x"),
 					Some(v1)
 				),
-				Error::<Test>::CategoryMismatch
+				Error::<Test>::RecordCategoryMismatch
 			);
 		});
 	}
@@ -916,7 +916,7 @@ mod supersede {
 					loc(b"x"),
 					Some(v1)
 				),
-				ConsentError::ConsentRevoked
+				ConsentError::RevokedConsent
 			);
 		});
 	}
@@ -1054,7 +1054,7 @@ mod anchor_batch {
 			suspend(HOSPITAL_A);
 			assert_noop!(
 				HealthRecords::anchor_batch(signed(DOCTOR_A), Other, hash(1), 1, None),
-				ConsortiumError::OrganizationSuspended
+				ConsortiumError::SuspendedOrganization
 			);
 		});
 	}
@@ -1072,7 +1072,7 @@ mod anchor_batch {
 			assert_noop!(batch(Other), ConsentError::CategoryNotCovered);
 			assert_ok!(batch(Imaging));
 			assert_ok!(Consent::revoke_consent(signed(ALICE), consent));
-			assert_noop!(batch(Imaging), ConsentError::ConsentRevoked);
+			assert_noop!(batch(Imaging), ConsentError::RevokedConsent);
 		});
 	}
 
@@ -1081,7 +1081,7 @@ mod anchor_batch {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				HealthRecords::anchor_batch(signed(DOCTOR_A), Other, hash(1), 1, Some(ERASED)),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 			assert_noop!(
 				HealthRecords::anchor_batch(signed(DOCTOR_A), Other, hash(1), 1, Some(NOBODY)),

@@ -304,9 +304,9 @@ pub mod pallet {
 		/// The account is already a registered patient.
 		AlreadyRegistered,
 		/// The account is not a registered patient.
-		NotRegistered,
+		NotAPatient,
 		/// The account deregistered (right to erasure); it can never be a patient again.
-		PatientDeregistered,
+		DeregisteredPatient,
 		/// The commitment is all zeroes: the client did not hash the identity.
 		EmptyCommitment,
 		/// The new commitment equals the current one.
@@ -325,7 +325,7 @@ pub mod pallet {
 		/// - `origin`: signed by the patient's own key.
 		/// - `identity_commitment`: `blake2_256(salt ++ identity document)`, non-zero.
 		///
-		/// Emits `PatientRegistered` (`onboarded_by: None`). Errors: `PatientDeregistered`,
+		/// Emits `PatientRegistered` (`onboarded_by: None`). Errors: `DeregisteredPatient`,
 		/// `AlreadyRegistered`, `EmptyCommitment`.
 		///
 		/// ## Complexity
@@ -346,8 +346,8 @@ pub mod pallet {
 		/// - `identity_commitment`: `blake2_256(salt ++ identity document)`, non-zero.
 		///
 		/// Emits `PatientRegistered` (`onboarded_by: Some(organization)`). Errors: the
-		/// consortium's `NotAMember`, `OrganizationSuspended`, `MissingRole`; then
-		/// `PatientDeregistered`, `AlreadyRegistered`, `EmptyCommitment`.
+		/// consortium's `NotAMember`, `SuspendedOrganization`, `MissingRole`; then
+		/// `DeregisteredPatient`, `AlreadyRegistered`, `EmptyCommitment`.
 		///
 		/// ## Complexity
 		/// O(1).
@@ -375,8 +375,8 @@ pub mod pallet {
 		/// - `patient`: a registered patient.
 		///
 		/// Emits `PatientAttested`. Errors: the consortium's `NotAMember`,
-		/// `OrganizationSuspended`, `MissingRole`; then `PatientDeregistered`,
-		/// `NotRegistered`, `AlreadyAttested`, `TooManyAttestations`.
+		/// `SuspendedOrganization`, `MissingRole`; then `DeregisteredPatient`,
+		/// `NotAPatient`, `AlreadyAttested`, `TooManyAttestations`.
 		///
 		/// ## Complexity
 		/// O(`MaxAttestations`) to look for a duplicate.
@@ -406,7 +406,7 @@ pub mod pallet {
 		/// - `new_commitment`: `blake2_256(new salt ++ identity document)`, non-zero and
 		///   different from the current one.
 		///
-		/// Emits `CommitmentRotated`. Errors: `PatientDeregistered`, `NotRegistered`,
+		/// Emits `CommitmentRotated`. Errors: `DeregisteredPatient`, `NotAPatient`,
 		/// `EmptyCommitment`, `SameCommitment`.
 		///
 		/// ## Complexity
@@ -450,7 +450,7 @@ pub mod pallet {
 		/// - `origin`: signed by the patient's own key (a guardian proxy may not deregister).
 		///
 		/// Emits `PatientDeregistered` (after the handlers' events). Errors:
-		/// `PatientDeregistered`, `NotRegistered`.
+		/// `DeregisteredPatient`, `NotAPatient`.
 		///
 		/// ## Complexity
 		/// O(1) here plus the erasure handlers' bounded work.
@@ -489,12 +489,12 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// `who`'s patient record, or `PatientDeregistered` / `NotRegistered`.
+		/// `who`'s patient record, or `DeregisteredPatient` / `NotAPatient`.
 		pub(crate) fn ensure_registered(
 			who: &T::AccountId,
 		) -> Result<PatientRecordOf<T>, DispatchError> {
-			ensure!(!Tombstones::<T>::contains_key(who), Error::<T>::PatientDeregistered);
-			Patients::<T>::get(who).ok_or_else(|| Error::<T>::NotRegistered.into())
+			ensure!(!Tombstones::<T>::contains_key(who), Error::<T>::DeregisteredPatient);
+			Patients::<T>::get(who).ok_or_else(|| Error::<T>::NotAPatient.into())
 		}
 
 		/// Register `patient` with `commitment`. Checks everything, writes only after.
@@ -503,7 +503,7 @@ pub mod pallet {
 			commitment: H256,
 			onboarded_by: Option<T::AccountId>,
 		) -> DispatchResult {
-			ensure!(!Tombstones::<T>::contains_key(patient), Error::<T>::PatientDeregistered);
+			ensure!(!Tombstones::<T>::contains_key(patient), Error::<T>::DeregisteredPatient);
 			ensure!(!Patients::<T>::contains_key(patient), Error::<T>::AlreadyRegistered);
 			ensure!(!commitment.is_zero(), Error::<T>::EmptyCommitment);
 			let count = PatientCount::<T>::get().saturating_add(1);

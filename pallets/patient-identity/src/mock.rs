@@ -3,10 +3,9 @@
 
 use crate as pallet_patient_identity;
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
 	traits::{ConstU32, ConstU64},
 };
-use frame_system::EnsureRoot;
 use pallet_consortium::Role;
 use sp_core::H256;
 use sp_runtime::BuildStorage;
@@ -44,16 +43,8 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
-parameter_types! {
-	pub const MaxNameLength: u32 = 32;
-}
-
-impl pallet_consortium::Config for Test {
-	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type MaxNameLength = MaxNameLength;
-	type MaxStaff = ConstU32<3>;
-	type WeightInfo = ();
-}
+#[derive_impl(pallet_consortium::config_preludes::TestDefaultConfig)]
+impl pallet_consortium::Config for Test {}
 
 /// Fee-less calls per window in tests.
 pub const FREE_CALLS: u32 = 3;

@@ -185,12 +185,12 @@ mod register_patient {
 			erase_alice();
 			assert_noop!(
 				PatientIdentity::register_patient(signed(ALICE), new_alice_commitment()),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 			// Not even under the same identity as before.
 			assert_noop!(
 				PatientIdentity::register_patient(signed(ALICE), alice_commitment()),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -292,11 +292,11 @@ mod onboard_patient {
 			suspend(HOSPITAL);
 			assert_noop!(
 				PatientIdentity::onboard_patient(signed(DOCTOR), BOB, bob_commitment()),
-				ConsortiumError::OrganizationSuspended
+				ConsortiumError::SuspendedOrganization
 			);
 			assert_noop!(
 				PatientIdentity::onboard_patient(signed(HOSPITAL), BOB, bob_commitment()),
-				ConsortiumError::OrganizationSuspended
+				ConsortiumError::SuspendedOrganization
 			);
 		});
 	}
@@ -327,7 +327,7 @@ mod onboard_patient {
 			erase_alice();
 			assert_noop!(
 				PatientIdentity::onboard_patient(signed(DOCTOR), ALICE, new_alice_commitment()),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -401,7 +401,7 @@ mod attest_patient {
 			suspend(CLINIC);
 			assert_noop!(
 				PatientIdentity::attest_patient(signed(NURSE), ALICE),
-				ConsortiumError::OrganizationSuspended
+				ConsortiumError::SuspendedOrganization
 			);
 		});
 	}
@@ -411,7 +411,7 @@ mod attest_patient {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				PatientIdentity::attest_patient(signed(DOCTOR), BOB),
-				Error::<Test>::NotRegistered
+				Error::<Test>::NotAPatient
 			);
 		});
 	}
@@ -422,7 +422,7 @@ mod attest_patient {
 			erase_alice();
 			assert_noop!(
 				PatientIdentity::attest_patient(signed(DOCTOR), ALICE),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -507,7 +507,7 @@ mod rotate_commitment {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_noop!(
 				PatientIdentity::rotate_commitment(signed(BOB), bob_commitment()),
-				Error::<Test>::NotRegistered
+				Error::<Test>::NotAPatient
 			);
 		});
 	}
@@ -518,7 +518,7 @@ mod rotate_commitment {
 			erase_alice();
 			assert_noop!(
 				PatientIdentity::rotate_commitment(signed(ALICE), new_alice_commitment()),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}
@@ -579,7 +579,7 @@ mod deregister {
 	#[test]
 	fn fails_for_an_unregistered_account() {
 		ExtBuilder::default().build_and_execute(|| {
-			assert_noop!(PatientIdentity::deregister(signed(BOB)), Error::<Test>::NotRegistered);
+			assert_noop!(PatientIdentity::deregister(signed(BOB)), Error::<Test>::NotAPatient);
 		});
 	}
 
@@ -589,7 +589,7 @@ mod deregister {
 			erase_alice();
 			assert_noop!(
 				PatientIdentity::deregister(signed(ALICE)),
-				Error::<Test>::PatientDeregistered
+				Error::<Test>::DeregisteredPatient
 			);
 		});
 	}

@@ -10,7 +10,54 @@
 //! - [`ConsentChecker`]: may this organization read or write this patient's data of this
 //!   category for this purpose now? Implemented by `pallet-consent`;
 //! - [`RecordRegistry`]: which patient and category does this anchored record belong to?
-//!   Implemented by `pallet-health-records`.
+//!   Implemented by `pallet-health-records`;
+//! - [`expected_proof_len`] / [`max_proof_len`] / [`MaxProofLenOf`]: proof lengths in the
+//!   Merkle trees below.
+//!
+//! ## Merkle trees
+//!
+//! MedChain has two Merkle trees: a batch of health records (`pallet-health-records`,
+//! `anchor_batch`) and the serials of a drug batch (`pallet-drug-provenance`,
+//! `serials_root`). Both follow this one specification, which clients must reproduce bit for
+//! bit; the pallets only say what a leaf value is. Both are built and checked with the
+//! [`binary-merkle-tree`](https://docs.rs/binary-merkle-tree/16.1.2) crate (16.1.2) and
+//! `BlakeTwo256` as the hasher. Write `H(x)` for blake2b-256 (32 bytes) of the bytes `x`
+//! and `++` for plain byte concatenation (no length prefix).
+//!
+//! 1. **Leaves.** A tree has `n >= 1` leaf values `v_0 .. v_{n-1}` (byte strings) in the
+//!    submitter's order. Each is **hashed once** before entering the tree: the bottom row is
+//!    `L_i = H(v_i)`, which is what `binary_merkle_tree::merkle_root::<BlakeTwo256, _>(v)`
+//!    does (a client must not put `v_i` itself in the bottom row). The leaf values are a
+//!    document's 32-byte content hash (health records) and a serial's ASCII bytes, at most 20
+//!    (drug provenance): both shorter than the 64-byte preimage of an inner node, so a leaf
+//!    can never be passed off as an inner node.
+//! 2. **Inner nodes.** `parent = H(left ++ right)`: the two 32-byte children in position
+//!    order (64 bytes). Pairs are **never sorted**.
+//! 3. **Odd rows.** If a row has an odd number of nodes, its last node is **promoted
+//!    unchanged** to the next row: not duplicated, not hashed with itself, not hashed alone.
+//! 4. **Root.** Rows are reduced until one node remains: the root. For `n = 1` the root is
+//!    `L_0 = H(v_0)` and the proof is empty. The crate returns an all-zero root for `n = 0`;
+//!    the pallets refuse empty trees and all-zero roots.
+//! 5. **Proof.** The sibling hashes from the bottom row upwards, one per level at which the
+//!    node has a sibling; nothing at a level where the node is promoted. Neither the leaf
+//!    nor the root is included. A proof for leaf `i` therefore holds exactly
+//!    [`expected_proof_len`]`(n, i)` hashes, at most [`max_proof_len`]`(n) =
+//!    ceil(log2(n))`. `binary_merkle_tree::merkle_proof::<BlakeTwo256, _, _>(v, i)` produces
+//!    it.
+//! 6. **Verification.** `pos = i, width = n, acc = L_i`; while `width > 1`: if `pos` is odd,
+//!    `acc = H(proof[k] ++ acc)` and `k += 1`; else if `pos + 1 < width`,
+//!    `acc = H(acc ++ proof[k])` and `k += 1`; else (the last node of an odd row) nothing;
+//!    then `pos = pos / 2`, `width = ceil(width / 2)`. The proof is valid iff `acc == root`
+//!    and every item was used exactly once. The pallets check `i < n` and that the proof has
+//!    exactly [`expected_proof_len`]`(n, i)` items (a proof that stops at an inner node, or a
+//!    padded one, is refused before any hashing), then call
+//!    `binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(root, proof, n, i,
+//!    Leaf::Value(v_i))`. (That function folds over the items and puts an item on the *left*
+//!    when the node is the last of its row; a promoted node stays the last of every row up
+//!    to the level where it has a left sibling, so with exactly the expected items this is
+//!    the walk above.)
+//!
+//! The shared test vectors `tests/vectors/merkle.json` pin this down for clients.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -199,7 +246,7 @@ pub trait ConsentChecker<AccountId> {
 	) -> bool;
 
 	/// Like [`Self::has_access`], but failing with
-	/// the consent pallet's named error (`NoConsent`, `ConsentExpired`, ...), and returning the
+	/// the consent pallet's named error (`NoConsent`, `ExpiredConsent`, ...), and returning the
 	/// id of the consent that grants the access.
 	fn ensure_access(
 		patient: &AccountId,
@@ -260,6 +307,8 @@ pub trait RecordRegistry<AccountId, RecordId> {
 /// last node of an odd row is promoted without one). 0 if `leaf_index >= leaf_count`; at
 /// most `ceil(log2(leaf_count))`. Pallets that verify proofs demand exactly this length, so
 /// a shortened proof (one that stops at an inner node) is refused.
+///
+/// See [the tree specification](crate#merkle-trees) for how a proof is laid out.
 pub fn expected_proof_len(leaf_count: u32, leaf_index: u32) -> u32 {
 	if leaf_index >= leaf_count {
 		return 0;
@@ -273,4 +322,56 @@ pub fn expected_proof_len(leaf_count: u32, leaf_index: u32) -> u32 {
 		width = width.div_ceil(2);
 	}
 	len
+}
+
+/// The longest `binary-merkle-tree` inclusion proof in a tree of at most `max_leaves` leaves:
+/// `ceil(log2(max_leaves))` sibling hashes (0 for at most one leaf), the largest
+/// [`expected_proof_len`] over every tree size and leaf up to `max_leaves`.
+///
+/// A bound that follows from another is derived, not configured: a pallet bounding proofs
+/// takes [`MaxProofLenOf<MaxLeaves>`](MaxProofLenOf) as its `Get<u32>`.
+pub const fn max_proof_len(max_leaves: u32) -> u32 {
+	if max_leaves <= 1 {
+		0
+	} else {
+		u32::BITS - (max_leaves - 1).leading_zeros()
+	}
+}
+
+/// [`max_proof_len`] of `MaxLeaves` as a `Get<u32>` bound (e.g. for a `BoundedVec` of
+/// sibling hashes).
+pub struct MaxProofLenOf<MaxLeaves>(core::marker::PhantomData<MaxLeaves>);
+
+impl<MaxLeaves: sp_runtime::traits::Get<u32>> sp_runtime::traits::Get<u32>
+	for MaxProofLenOf<MaxLeaves>
+{
+	fn get() -> u32 {
+		max_proof_len(MaxLeaves::get())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn max_proof_len_is_the_longest_expected_proof() {
+		for leaves in 0..=1_100u32 {
+			let longest = (0..leaves).map(|i| expected_proof_len(leaves, i)).max().unwrap_or(0);
+			assert_eq!(max_proof_len(leaves), longest, "{leaves} leaves");
+		}
+	}
+
+	#[test]
+	fn max_proof_len_is_ceil_log2() {
+		assert_eq!(max_proof_len(0), 0);
+		assert_eq!(max_proof_len(1), 0);
+		assert_eq!(max_proof_len(2), 1);
+		assert_eq!(max_proof_len(3), 2);
+		assert_eq!(max_proof_len(1_024), 10);
+		assert_eq!(max_proof_len(1_025), 11);
+		assert_eq!(max_proof_len(1_000_000), 20);
+		assert_eq!(max_proof_len(u32::MAX), 32);
+		assert_eq!(expected_proof_len(u32::MAX, 0), 32);
+	}
 }

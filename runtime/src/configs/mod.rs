@@ -188,7 +188,7 @@ impl pallet_utility::Config for Runtime {
 
 parameter_types! {
 	/// Organization names are public labels ("St. Mary's Hospital"), not health data.
-	pub const MaxOrganizationNameLength: u32 = 128;
+	pub const MaxOrganizationNameLen: u32 = 128;
 	/// Staff accounts per organization: a large hospital's clinicians fit.
 	pub const MaxStaffPerOrganization: u32 = 10_000;
 }
@@ -196,7 +196,7 @@ parameter_types! {
 impl pallet_consortium::Config for Runtime {
 	/// Root (sudo) on dev chains; a council supermajority once governance lands.
 	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type MaxNameLength = MaxOrganizationNameLength;
+	type MaxNameLen = MaxOrganizationNameLen;
 	type MaxStaff = MaxStaffPerOrganization;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }
@@ -392,13 +392,9 @@ impl pallet_health_records::BenchmarkHelper<AccountId> for ConsentBenchmarkHelpe
 }
 
 parameter_types! {
-	/// GS1 AI(10) lot numbers are at most 20 characters ...
-	pub const MaxLotLen: u32 = 20;
-	/// ... and so are AI(21) serial numbers.
-	pub const MaxSerialLen: u32 = 20;
-	/// Sibling hashes in a serial's Merkle proof: enough for 2^32 serials.
-	pub const MaxSerialProofLen: u32 = 32;
-	/// Units in one commissioned batch.
+	/// Units in one commissioned batch (lots and serials are GS1's 20 characters, and a
+	/// serial's proof at most ceil(log2(MaxBatchQuantity)) = 20 hashes: the pallet's own
+	/// constants).
 	pub const MaxBatchQuantity: u32 = 1_000_000;
 	/// Organizations holding (or shipping or receiving) units of one batch at once; shipping
 	/// to one more fails with `TooManyHolders`.
@@ -421,9 +417,6 @@ impl pallet_drug_provenance::Config for Runtime {
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Roles = Consortium;
 	type Time = Timestamp;
-	type MaxLotLen = MaxLotLen;
-	type MaxSerialLen = MaxSerialLen;
-	type MaxProofLen = MaxSerialProofLen;
 	type MaxQuantity = MaxBatchQuantity;
 	type MaxHoldersPerBatch = MaxHoldersPerBatch;
 	type MaxHistoryPerBatch = MaxHistoryPerBatch;

@@ -166,7 +166,7 @@ describe('clinical trials: register, two sites, Research consent, enroll, data c
     await assert.rejects(
       signAndWait(api, api.tx.clinicalTrials.registerTrial(registryId, protocolHash, outcomes, 120), alice),
       (err) => {
-        assert.equal(err.message, 'clinicalTrials.NotSponsor');
+        assert.equal(err.message, 'consortium.MissingRole');
         return true;
       },
     );
@@ -351,7 +351,7 @@ describe('clinical trials: register, two sites, Research consent, enroll, data c
       await assert.rejects(
         signAndWait(api, api.tx.clinicalTrials.commitData(trial.id, docHash('a late batch'), 1), signer),
         (err) => {
-          assert.equal(err.message, 'clinicalTrials.DatabaseLocked');
+          assert.equal(err.message, 'clinicalTrials.LockedDatabase');
           return true;
         },
       );

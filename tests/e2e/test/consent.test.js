@@ -338,7 +338,7 @@ describe('consent: patient identity, fee-less consent, access log, revocation, b
         alice,
       ),
       (err) => {
-        assert.equal(err.message, 'consent.ConsentRevoked');
+        assert.equal(err.message, 'consent.RevokedConsent');
         return true;
       },
     );

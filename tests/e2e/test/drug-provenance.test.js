@@ -42,7 +42,7 @@ import {
 
 const TX_TIMEOUT = { timeout: 240_000 };
 const ROLE_PHARMACY = 2; // Roles bit set (pallet primitives)
-const CLIENT = fileURLToPath(new URL('../../../scripts/client/bin/medchain-client.js', import.meta.url));
+const CLIENT = fileURLToPath(new URL('../../../clients/js/bin/medchain-client.js', import.meta.url));
 
 const GTIN = '09506000134352'; // the GS1 example GTIN-14 (check digit 2)
 const QUANTITY = 1_000;
@@ -289,7 +289,7 @@ describe('drug provenance: 1,000 serialized packs from manufacturer to two pharm
     await assert.rejects(
       signAndWait(api, api.tx.drugProvenance.commissionBatch(GTIN, lot, EXPIRY, QUANTITY, root), riverside),
       (err) => {
-        assert.equal(err.message, 'drugProvenance.MissingRole');
+        assert.equal(err.message, 'consortium.MissingRole');
         return true;
       },
     );
@@ -504,10 +504,10 @@ describe('drug provenance: 1,000 serialized packs from manufacturer to two pharm
       });
     const { pack, proof } = await scanPack(dataMatrix(lot, serials[700]));
     await Promise.all([
-      refused(signAndWait(api, api.tx.drugProvenance.dispense(batchId, pack.serial, proof), riverside), 'drugProvenance.BatchRecalled'),
-      refused(signAndWait(api, api.tx.drugProvenance.receive(pending.shipmentId), lakeside), 'drugProvenance.BatchRecalled'),
+      refused(signAndWait(api, api.tx.drugProvenance.dispense(batchId, pack.serial, proof), riverside), 'drugProvenance.RecalledBatch'),
+      refused(signAndWait(api, api.tx.drugProvenance.receive(pending.shipmentId), lakeside), 'drugProvenance.RecalledBatch'),
     ]);
-    await refused(signAndWait(api, api.tx.drugProvenance.ship(batchId, medlogistics.address, 10), lakeside), 'drugProvenance.BatchRecalled');
+    await refused(signAndWait(api, api.tx.drugProvenance.ship(batchId, medlogistics.address, 10), lakeside), 'drugProvenance.RecalledBatch');
     // Recalling twice is refused.
     await refused(signAndWait(api, api.tx.drugProvenance.recallBatch(batchId, 8), acme), 'drugProvenance.AlreadyRecalled');
 

@@ -16,7 +16,7 @@ import { cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
 import { expectPoolRejection, signAndWait, startNode } from '../lib/node.js';
 import { eventNames, field, findEvent, toBool, toNumber, unwrapOption } from '../lib/values.js';
-import { opaqueLocator } from '../../../scripts/client/src/index.js';
+import { opaqueLocator } from '../../../clients/js/src/index.js';
 
 const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
 const TX_TIMEOUT = { timeout: 180_000 };
@@ -94,7 +94,7 @@ describe('right to erasure: one fee-less deregister by a zero-balance patient er
     await assert.rejects(
       signAndWait(api, api.tx.healthRecords.anchorRecord(patient.address, 'LabResults', randomAsHex(32), opaqueLocator('x', LOCATOR_KEY), null), alice),
       (err) => {
-        assert.equal(err.message, 'healthRecords.PatientDeregistered');
+        assert.equal(err.message, 'healthRecords.DeregisteredPatient');
         return true;
       },
     );

@@ -209,7 +209,7 @@ describe('foundation: node, metadata, genesis consortium, registration', () => {
     await assert.rejects(
       signAndWait(api, api.tx.consortium.addStaff(fresh('while-suspended').address), admin),
       (err) => {
-        assert.equal(err.message, 'consortium.OrganizationSuspended');
+        assert.equal(err.message, 'consortium.SuspendedOrganization');
         return true;
       },
     );

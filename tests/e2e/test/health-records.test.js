@@ -1,12 +1,12 @@
 // EHR anchoring end to end, as a hospital system and a verifier would drive it:
 // the hospital canonicalizes and hashes a FHIR DiagnosticReport with the client
-// tooling (scripts/client), anchors it under the patient's Write consent, and
+// tooling (clients/js), anchors it under the patient's Write consent, and
 // any holder of a copy verifies it through `api.call.healthRecordsApi`; a
 // nightly export of 10,000 documents is anchored as ONE Merkle root in one
 // extrinsic and three random members are proven by inclusion proofs; the
 // patient seals (crypto-shreds) the record and its hash still verifies.
 //
-// Hashes, trees and proofs come from the client tool's CLI (scripts/client,
+// Hashes, trees and proofs come from the client tool's CLI (clients/js,
 // `medchain-client hash | batch | prove | verify`), run as a hospital's export job
 // would run it; scripts/test.sh installs its dependencies before this suite.
 
@@ -30,7 +30,7 @@ const TX_TIMEOUT = { timeout: 180_000 };
 const BATCH_SIZE = 10_000;
 /** St. Mary's secret locator key (a gateway's configuration in production). */
 const LOCATOR_KEY = `0x${'5a'.repeat(32)}`;
-const CLIENT = fileURLToPath(new URL('../../../scripts/client/bin/medchain-client.js', import.meta.url));
+const CLIENT = fileURLToPath(new URL('../../../clients/js/bin/medchain-client.js', import.meta.url));
 
 /** Run the client tool's CLI; its JSON output. */
 function client(...args) {

@@ -1,0 +1,10 @@
+// Imported first by bench.js. The benchmark loads @polkadot/* from two or three
+// node_modules trees by design: tests/e2e's (through ../e2e/lib/node.js, whose ApiPromise
+// we use), its own, and clients/js' (the serial Merkle tree). They are the same versions;
+// polkadot.js still prints a multi-line "has multiple versions" warning per package on
+// load. Drop exactly those warnings and nothing else.
+const warn = console.warn;
+console.warn = (...args) => {
+  if (typeof args[0] === 'string' && /^@polkadot\/\S+ has multiple versions, ensure that there is only one installed\./.test(args[0])) return;
+  warn(...args);
+};
