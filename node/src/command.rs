@@ -122,10 +122,11 @@ pub fn run() -> sc_cli::Result<()> {
 					let storage = backend.expose_storage();
 					let shared_trie_cache = backend.expose_shared_trie_cache();
 					cmd.run(config, client, db, storage, shared_trie_cache)
-				},
-				_ => Err(
-					"MedChain's node supports `benchmark pallet` and `benchmark storage` only.".into()
-				),
+				}
+				_ => {
+					Err("MedChain's node supports `benchmark pallet` and `benchmark storage` only."
+						.into())
+				}
 			})
 		}
 		Some(Subcommand::ChainInfo(cmd)) => {
