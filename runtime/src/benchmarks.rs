@@ -15,4 +15,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_health_records, HealthRecords]
 	[pallet_drug_provenance, DrugProvenance]
 	[pallet_clinical_trials, ClinicalTrials]
+	[pallet_governance, Governance]
+	[pallet_collective, Council]
+	[pallet_membership, CouncilMembership]
 );

@@ -14,11 +14,13 @@
 //! | `//Alice//stash`   | Institute for Clinical Research  | Researcher   |
 //! | `//Bob//stash`     | SecureCare Insurance             | Insurer      |
 //!
-//! `//Alice` is also the sudo key. Every dev account is endowed.
+//! `//Alice` is also the sudo key, every organization's admin holds a council seat, and the
+//! validators are organizations' nodes (Alice's; Alice's, Bob's and Charlie's on `local`).
+//! Every dev account is endowed.
 
 use crate::{
-	AccountId, BalancesConfig, ConsortiumConfig, DrugProvenanceConfig, RuntimeGenesisConfig,
-	SudoConfig, UNIT,
+	AccountId, BalancesConfig, ConsortiumConfig, CouncilMembershipConfig, DrugProvenanceConfig,
+	GovernanceConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -50,8 +52,10 @@ pub fn demo_consortium() -> Vec<(AccountId, &'static str, Role)> {
 	]
 }
 
+/// `initial_authorities`: each validator's organization (admin account) and its node's
+/// session keys. Every demo organization's admin holds a council seat.
 fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	initial_authorities: Vec<(AccountId, AuraId, GrandpaId)>,
 	root_key: AccountId,
 	endowed_accounts: Vec<AccountId>,
 ) -> Value {
@@ -59,16 +63,30 @@ fn testnet_genesis(
 		.into_iter()
 		.map(|(admin, name, role)| (admin, name.as_bytes().to_vec(), role.bit(), vec![]))
 		.collect();
+	let council: Vec<AccountId> = demo_consortium().into_iter().map(|(admin, ..)| admin).collect();
 
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		// Aura's and GRANDPA's authorities come from the session keys.
+		session: SessionConfig {
+			keys: initial_authorities
+				.iter()
+				.map(|(org, aura, grandpa)| {
+					(
+						org.clone(),
+						org.clone(),
+						SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() },
+					)
+				})
+				.collect::<Vec<_>>(),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		governance: GovernanceConfig {
+			validators: initial_authorities.iter().map(|(org, ..)| org.clone()).collect::<Vec<_>>(),
+		},
+		council_membership: CouncilMembershipConfig {
+			members: council.try_into().expect("the demo consortium fits the council"),
 		},
 		sudo: SudoConfig { key: Some(root_key) },
 		consortium: ConsortiumConfig { organizations },
@@ -79,8 +97,10 @@ fn testnet_genesis(
 	})
 }
 
-fn authority(who: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(who.public().into(), grandpa.public().into())
+/// A dev validator: the organization `who` administers, with `who`'s dev keys as its node's
+/// session keys.
+fn authority(who: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AccountId, AuraId, GrandpaId) {
+	(who.to_account_id(), who.public().into(), grandpa.public().into())
 }
 
 fn endowed() -> Vec<AccountId> {

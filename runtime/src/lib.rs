@@ -231,6 +231,16 @@ mod runtime {
 	#[runtime::pallet_index(10)]
 	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
 
+	// Governance and validators: the council of members, its seats, sessions.
+	#[runtime::pallet_index(11)]
+	pub type Council = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(12)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
+
+	#[runtime::pallet_index(13)]
+	pub type Session = pallet_session;
+
 	// MedChain pallets start at 20.
 	#[runtime::pallet_index(20)]
 	pub type Consortium = pallet_consortium;
@@ -249,4 +259,7 @@ mod runtime {
 
 	#[runtime::pallet_index(25)]
 	pub type ClinicalTrials = pallet_clinical_trials;
+
+	#[runtime::pallet_index(26)]
+	pub type Governance = pallet_governance;
 }

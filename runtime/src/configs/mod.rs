@@ -1,5 +1,7 @@
 //! Each pallet's configuration.
 
+pub mod governance;
+
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -14,7 +16,7 @@ use frame_support::{
 		WeightToFeePolynomial,
 	},
 };
-use frame_system::{limits::BlockWeights, EnsureRoot};
+use frame_system::limits::BlockWeights;
 use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
@@ -194,8 +196,8 @@ parameter_types! {
 }
 
 impl pallet_consortium::Config for Runtime {
-	/// Root (sudo) on dev chains; a council supermajority once governance lands.
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// A 2/3 council majority (or Root on dev and local chains).
+	type GovernanceOrigin = governance::CouncilTwoThirds;
 	type MaxNameLen = MaxOrganizationNameLen;
 	type MaxStaff = MaxStaffPerOrganization;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
@@ -414,7 +416,7 @@ parameter_types! {
 impl pallet_drug_provenance::Config for Runtime {
 	/// Binds GS1 company prefixes and reassigns products: root (sudo) on dev chains, the
 	/// members' council once governance lands.
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type GovernanceOrigin = governance::CouncilTwoThirds;
 	type Roles = Consortium;
 	type Time = Timestamp;
 	type MaxQuantity = MaxBatchQuantity;
@@ -446,7 +448,7 @@ parameter_types! {
 impl pallet_clinical_trials::Config for Runtime {
 	/// Corrects squatted registry ids: root (sudo) on dev chains, the members' council once
 	/// governance lands.
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type GovernanceOrigin = governance::CouncilTwoThirds;
 	type Roles = Consortium;
 	type Patients = PatientIdentity;
 	type Consents = Consent;

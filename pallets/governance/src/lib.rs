@@ -1,0 +1,400 @@
+//! # Governance pallet
+//!
+//! How the consortium governs itself once there is no sudo key: the council of member
+//! organizations (a `pallet-collective` instance whose members are organizations' admin
+//! accounts) decides by a 2/3 vote, and this pallet turns such a decision into what a chain
+//! needs:
+//!
+//! - [`Call::dispatch_as_root`]: the council acts as Root, e.g. for a runtime upgrade
+//!   (`System.authorize_upgrade` / `set_code`) or a parameter change. The call's own
+//!   weight is charged on top of this pallet's.
+//! - [`Call::add_council_member`] / [`Call::remove_council_member`]: council seats follow
+//!   the consortium: only the admin of an active organization can be seated. The seats
+//!   themselves live in `pallet-membership` (through [`CouncilSeats`]), which feeds the
+//!   collective.
+//! - [`Call::add_validator`] / [`Call::remove_validator`]: which organizations' nodes
+//!   validate. An organization first registers its node's session keys
+//!   (`Session.set_keys`, signed by its admin account); the council then adds it. The change
+//!   takes effect at a session boundary: [`Pallet::new_validators`] is what the runtime's
+//!   session manager hands `pallet-session`, and a change asks for the next two boundaries
+//!   right away ([`Pallet::should_rotate`]) instead of waiting for the session period, so a
+//!   new validator authors within a few blocks.
+//!
+//! A suspended organization's node stops validating at the next session boundary without
+//! another vote: [`Pallet::new_validators`] leaves out every validator whose organization is
+//! not active (it never returns fewer than one validator, so the chain cannot halt itself).
+//!
+//! ## Config
+//! See [`Config`]: [`Config::CouncilOrigin`] is the 2/3 council origin in the runtime
+//! (`EnsureProportionAtLeast<_, Council, 2, 3>`, or Root on dev chains).
+//!
+//! ## Errors
+//! See [`Error`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+use alloc::{boxed::Box, vec::Vec};
+use frame_support::{
+	dispatch::{GetDispatchInfo, PostDispatchInfo},
+	traits::UnfilteredDispatchable,
+};
+use pallet_consortium::RoleProvider;
+use frame_support::dispatch::DispatchResult;
+use sp_runtime::traits::Dispatchable;
+
+/// The council's seats, as this pallet changes them (implemented in the runtime with
+/// `pallet-membership`).
+pub trait CouncilSeats<AccountId> {
+	/// Whether `who` holds a seat.
+	fn is_member(who: &AccountId) -> bool;
+	/// How many seats are held.
+	fn count() -> u32;
+	/// Give `who` a seat (fails with the seat keeper's error, e.g. when full).
+	fn add(who: &AccountId) -> DispatchResult;
+	/// Take `who`'s seat.
+	fn remove(who: &AccountId) -> DispatchResult;
+	/// Fill all seats but one with new accounts (the benchmarks' worst case).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fill_for_benchmarks();
+}
+
+/// Which accounts have registered their node's session keys (implemented in the runtime
+/// with `pallet-session`).
+pub trait SessionKeysRegistry<AccountId> {
+	/// Whether `who` has session keys for the next session.
+	fn has_keys(who: &AccountId) -> bool;
+	/// Register keys for `who` (the benchmarks' set-up).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_keys_for_benchmarks(who: &AccountId);
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The runtime's call, dispatched as Root by [`Call::dispatch_as_root`].
+		type RuntimeCall: Parameter
+			+ Dispatchable<RuntimeOrigin = Self::RuntimeOrigin, PostInfo = PostDispatchInfo>
+			+ UnfilteredDispatchable<RuntimeOrigin = Self::RuntimeOrigin>
+			+ GetDispatchInfo
+			+ From<frame_system::Call<Self>>;
+
+		/// The council's decision: a 2/3 majority of the council in the runtime.
+		type CouncilOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Which accounts are active organizations (admins, not staff).
+		type Organizations: RoleProvider<Self::AccountId>;
+
+		/// The council's seats.
+		type Council: CouncilSeats<Self::AccountId>;
+
+		/// Accounts that have registered session keys for their node.
+		type SessionKeys: SessionKeysRegistry<Self::AccountId>;
+
+		/// The most validators.
+		#[pallet::constant]
+		type MaxValidators: Get<u32>;
+
+		/// The fewest validators the council may leave (at least 1). With 3f+1 validators, f
+		/// may fail and GRANDPA still finalizes: 4 tolerates one failure.
+		#[pallet::constant]
+		type MinValidators: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The organizations (admin accounts) whose nodes validate, sorted. The session manager
+	/// hands the active ones to `pallet-session` at each session boundary.
+	#[pallet::storage]
+	pub type Validators<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxValidators>, ValueQuery>;
+
+	/// The validator set last handed to `pallet-session` (to tell whether it changed).
+	#[pallet::storage]
+	pub type PlannedValidators<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxValidators>, ValueQuery>;
+
+	/// Session boundaries still asked for right away after a change of validators: a set
+	/// planned at one boundary becomes active at the next, so a change asks for two.
+	#[pallet::storage]
+	pub type PendingRotations<T: Config> = StorageValue<_, u8, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The validators at genesis (their session keys go in `pallet-session`'s genesis).
+		pub validators: Vec<T::AccountId>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let mut validators = self.validators.clone();
+			validators.sort();
+			validators.dedup();
+			let validators: BoundedVec<_, T::MaxValidators> =
+				validators.try_into().expect("genesis: more validators than MaxValidators");
+			Validators::<T>::put(&validators);
+			PlannedValidators::<T>::put(validators);
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// The council dispatched a call as Root; `result` is the call's outcome.
+		DispatchedAsRoot { result: DispatchResult },
+		/// An organization's admin was seated on the council.
+		CouncilMemberAdded { organization: T::AccountId },
+		/// An organization's admin left the council.
+		CouncilMemberRemoved { organization: T::AccountId },
+		/// An organization's node joins the validators at the next session boundary.
+		ValidatorAdded { organization: T::AccountId },
+		/// An organization's node leaves the validators at the next session boundary.
+		ValidatorRemoved { organization: T::AccountId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is not the admin account of a registered organization.
+		UnknownOrganization,
+		/// The organization is suspended.
+		SuspendedOrganization,
+		/// The organization already holds a council seat.
+		AlreadyCouncilMember,
+		/// The organization holds no council seat.
+		NotCouncilMember,
+		/// The last council seat cannot be emptied: nobody could decide anything any more.
+		LastCouncilMember,
+		/// The organization has not registered its node's session keys (`Session.set_keys`).
+		NoSessionKeys,
+		/// The organization's node already validates.
+		AlreadyValidator,
+		/// The organization's node does not validate.
+		NotValidator,
+		/// There are `MaxValidators` validators already.
+		TooManyValidators,
+		/// Removing it would leave fewer than `MinValidators` validators.
+		TooFewValidators,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Dispatch `call` as Root, by a council decision.
+		///
+		/// The outcome of `call` is in the [`Event::DispatchedAsRoot`] event; this call
+		/// itself succeeds once the council's origin is checked.
+		///
+		/// ## Errors
+		/// - `BadOrigin`: not a 2/3 council decision.
+		#[pallet::call_index(0)]
+		#[pallet::weight({
+			let info = call.get_dispatch_info();
+			(T::WeightInfo::dispatch_as_root().saturating_add(info.call_weight), info.class)
+		})]
+		pub fn dispatch_as_root(
+			origin: OriginFor<T>,
+			call: Box<<T as Config>::RuntimeCall>,
+		) -> DispatchResultWithPostInfo {
+			T::CouncilOrigin::ensure_origin(origin)?;
+			let result = call.dispatch_bypass_filter(frame_system::RawOrigin::Root.into());
+			let actual = result
+				.map(|post| post.actual_weight)
+				.unwrap_or_else(|e| e.post_info.actual_weight);
+			Self::deposit_event(Event::DispatchedAsRoot {
+				result: result.map(|_| ()).map_err(|e| e.error),
+			});
+			Ok(actual.map(|w| w.saturating_add(T::WeightInfo::dispatch_as_root())).into())
+		}
+
+		/// Seat an active organization's admin account on the council.
+		///
+		/// ## Errors
+		/// - [`Error::UnknownOrganization`], [`Error::SuspendedOrganization`]: not an active
+		///   organization's admin account.
+		/// - [`Error::AlreadyCouncilMember`].
+		/// - The seat keeper's error when the council is full.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::add_council_member())]
+		pub fn add_council_member(origin: OriginFor<T>, organization: T::AccountId) -> DispatchResult {
+			T::CouncilOrigin::ensure_origin(origin)?;
+			Self::ensure_active_organization(&organization)?;
+			ensure!(!T::Council::is_member(&organization), Error::<T>::AlreadyCouncilMember);
+			T::Council::add(&organization)?;
+			Self::deposit_event(Event::CouncilMemberAdded { organization });
+			Ok(())
+		}
+
+		/// Take an organization's council seat (any organization, suspended or not).
+		///
+		/// ## Errors
+		/// - [`Error::NotCouncilMember`].
+		/// - [`Error::LastCouncilMember`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::remove_council_member())]
+		pub fn remove_council_member(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+		) -> DispatchResult {
+			T::CouncilOrigin::ensure_origin(origin)?;
+			ensure!(T::Council::is_member(&organization), Error::<T>::NotCouncilMember);
+			ensure!(T::Council::count() > 1, Error::<T>::LastCouncilMember);
+			T::Council::remove(&organization)?;
+			Self::deposit_event(Event::CouncilMemberRemoved { organization });
+			Ok(())
+		}
+
+		/// Make an active organization's node a validator from the next session boundary.
+		/// The organization's admin account must have registered the node's session keys.
+		///
+		/// ## Errors
+		/// - [`Error::UnknownOrganization`], [`Error::SuspendedOrganization`].
+		/// - [`Error::NoSessionKeys`].
+		/// - [`Error::AlreadyValidator`], [`Error::TooManyValidators`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::add_validator())]
+		pub fn add_validator(origin: OriginFor<T>, organization: T::AccountId) -> DispatchResult {
+			T::CouncilOrigin::ensure_origin(origin)?;
+			Self::ensure_active_organization(&organization)?;
+			ensure!(T::SessionKeys::has_keys(&organization), Error::<T>::NoSessionKeys);
+			Validators::<T>::try_mutate(|validators| -> DispatchResult {
+				let at = validators
+					.binary_search(&organization)
+					.err()
+					.ok_or(Error::<T>::AlreadyValidator)?;
+				validators
+					.try_insert(at, organization.clone())
+					.map_err(|_| Error::<T>::TooManyValidators)?;
+				Ok(())
+			})?;
+			PendingRotations::<T>::put(2);
+			Self::deposit_event(Event::ValidatorAdded { organization });
+			Ok(())
+		}
+
+		/// Stop an organization's node validating from the next session boundary.
+		///
+		/// ## Errors
+		/// - [`Error::NotValidator`].
+		/// - [`Error::TooFewValidators`]: at least `MinValidators` must remain.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::remove_validator())]
+		pub fn remove_validator(origin: OriginFor<T>, organization: T::AccountId) -> DispatchResult {
+			T::CouncilOrigin::ensure_origin(origin)?;
+			Validators::<T>::try_mutate(|validators| -> DispatchResult {
+				let at =
+					validators.binary_search(&organization).map_err(|_| Error::<T>::NotValidator)?;
+				ensure!(
+					validators.len() as u32 > T::MinValidators::get().max(1),
+					Error::<T>::TooFewValidators
+				);
+				validators.remove(at);
+				Ok(())
+			})?;
+			PendingRotations::<T>::put(2);
+			Self::deposit_event(Event::ValidatorRemoved { organization });
+			Ok(())
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	fn ensure_active_organization(who: &T::AccountId) -> DispatchResult {
+		ensure_admin::<T>(who)?;
+		frame_support::ensure!(T::Organizations::is_active(who), Error::<T>::SuspendedOrganization);
+		Ok(())
+	}
+
+	/// The validator set for the session after the next, if it differs from the one planned
+	/// last: the council's validators whose organizations are still active. `None` (keep the
+	/// current set) when nothing changed, or when every validator's organization is suspended
+	/// (the chain must not halt itself; the council can still act).
+	///
+	/// This is what the runtime's `pallet_session::SessionManager::new_session` returns.
+	pub fn new_validators() -> Option<Vec<T::AccountId>> {
+		let active: Vec<T::AccountId> = Validators::<T>::get()
+			.into_iter()
+			.filter(|v| T::Organizations::is_active(v))
+			.collect();
+		if active.is_empty() {
+			return None;
+		}
+		let planned = PlannedValidators::<T>::get();
+		if planned.as_slice() == active.as_slice() {
+			return None;
+		}
+		// `active` is a subset of `Validators`, so it fits the same bound.
+		PlannedValidators::<T>::put(frame_support::BoundedVec::truncate_from(active.clone()));
+		Some(active)
+	}
+
+	/// Whether the session should end now without waiting for the period: after a change of
+	/// validators, for the next two boundaries (plan, then activate). Counts the boundary
+	/// down when it says yes.
+	///
+	/// The runtime's `ShouldEndSession` is "period elapsed, or this".
+	pub fn should_rotate() -> bool {
+		let pending = PendingRotations::<T>::get();
+		if pending == 0 {
+			return false;
+		}
+		PendingRotations::<T>::put(pending - 1);
+		true
+	}
+
+	/// Invariants: validators sorted and unique; the planned set is a subset of them or the
+	/// set in force before a removal.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let validators = Validators::<T>::get();
+		frame_support::ensure!(
+			validators.windows(2).all(|w| w[0] < w[1]),
+			"Validators must be sorted and unique"
+		);
+		frame_support::ensure!(
+			PendingRotations::<T>::get() <= 2,
+			"at most two rotations are ever pending"
+		);
+		Ok(())
+	}
+}
+
+/// Fails unless `who` is an organization's admin account (not staff, not an outsider).
+fn ensure_admin<T: Config>(who: &T::AccountId) -> DispatchResult {
+	match T::Organizations::organization_of(who) {
+		Some(org) if &org == who => Ok(()),
+		_ => Err(Error::<T>::UnknownOrganization.into()),
+	}
+}

@@ -1,0 +1,160 @@
+//! A minimal runtime for the governance pallet's tests: the consortium, and this pallet with
+//! Root as the council's decision, a seat list and a session-key list kept in thread-locals.
+
+use crate as pallet_governance;
+use crate::CouncilSeats;
+use frame_support::{derive_impl, parameter_types};
+use frame_system::EnsureRoot;
+use pallet_consortium::{Role, Roles};
+use sp_runtime::{BuildStorage, DispatchResult};
+use std::{cell::RefCell, collections::BTreeSet};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Consortium = pallet_consortium;
+	#[runtime::pallet_index(2)]
+	pub type Governance = pallet_governance;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+parameter_types! {
+	pub const MaxNameLength: u32 = 32;
+}
+
+impl pallet_consortium::Config for Test {
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type MaxNameLength = MaxNameLength;
+	type MaxStaff = frame_support::traits::ConstU32<3>;
+	type WeightInfo = ();
+}
+
+thread_local! {
+	static SEATS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
+	static KEYS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// The council's seats in tests (at most [`MAX_SEATS`]).
+pub struct Seats;
+/// The most seats in tests.
+pub const MAX_SEATS: usize = 4;
+impl CouncilSeats<AccountId> for Seats {
+	fn is_member(who: &AccountId) -> bool {
+		SEATS.with(|s| s.borrow().contains(who))
+	}
+	fn count() -> u32 {
+		SEATS.with(|s| s.borrow().len() as u32)
+	}
+	fn add(who: &AccountId) -> DispatchResult {
+		SEATS.with(|s| {
+			let mut s = s.borrow_mut();
+			if s.len() >= MAX_SEATS {
+				return Err(sp_runtime::DispatchError::Other("council full"));
+			}
+			s.insert(*who);
+			Ok(())
+		})
+	}
+	fn remove(who: &AccountId) -> DispatchResult {
+		SEATS.with(|s| s.borrow_mut().remove(who));
+		Ok(())
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fill_for_benchmarks() {
+		SEATS.with(|s| {
+			let mut s = s.borrow_mut();
+			let mut next = 1_000;
+			while s.len() < MAX_SEATS - 1 {
+				s.insert(next);
+				next += 1;
+			}
+		});
+	}
+}
+
+/// Accounts with session keys in tests.
+pub struct Keys;
+impl crate::SessionKeysRegistry<AccountId> for Keys {
+	fn has_keys(who: &AccountId) -> bool {
+		KEYS.with(|k| k.borrow().contains(who))
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_keys_for_benchmarks(who: &AccountId) {
+		set_keys(*who);
+	}
+}
+/// Register `who`'s session keys (what `Session.set_keys` does in the runtime).
+pub fn set_keys(who: AccountId) {
+	KEYS.with(|k| k.borrow_mut().insert(who));
+}
+
+parameter_types! {
+	pub const MaxValidators: u32 = 5;
+	pub const MinValidators: u32 = 2;
+}
+
+impl pallet_governance::Config for Test {
+	type RuntimeCall = RuntimeCall;
+	type CouncilOrigin = EnsureRoot<AccountId>;
+	type Organizations = Consortium;
+	type Council = Seats;
+	type SessionKeys = Keys;
+	type MaxValidators = MaxValidators;
+	type MinValidators = MinValidators;
+	type WeightInfo = ();
+}
+
+/// Hospitals 1..=5 are Provider organizations; 11 is staff of hospital 1; 99 belongs to none.
+pub const STAFF: AccountId = 11;
+/// An account of no organization.
+pub const OUTSIDER: AccountId = 99;
+/// The genesis validators.
+pub const GENESIS_VALIDATORS: [AccountId; 2] = [1, 2];
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	SEATS.with(|s| *s.borrow_mut() = [1, 2].into_iter().collect());
+	KEYS.with(|k| *k.borrow_mut() = [1, 2].into_iter().collect());
+	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_governance::GenesisConfig::<Test> { validators: GENESIS_VALIDATORS.to_vec() }
+		.assimilate_storage(&mut t)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(t);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		for org in 1..=5u64 {
+			Consortium::register_organization(
+				RuntimeOrigin::root(),
+				org,
+				b"Hospital".to_vec(),
+				Roles::only(Role::Provider),
+			)
+			.unwrap();
+		}
+		Consortium::add_staff(RuntimeOrigin::signed(1), STAFF).unwrap();
+	});
+	ext
+}

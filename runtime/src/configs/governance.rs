@@ -1,0 +1,190 @@
+//! Governance by the consortium's members, and validators from the consortium.
+//!
+//! - **Council** (`pallet-collective`): the admin accounts of member organizations. A 2/3
+//!   majority of it is [`CouncilTwoThirds`], the governance origin of `Consortium` (admit,
+//!   re-role, suspend, reinstate organizations), `DrugProvenance`, `ClinicalTrials` and
+//!   `Governance` (which also lets the council act as Root: runtime upgrades through
+//!   `System.authorize_upgrade`). Root (sudo) stays an alternative on dev and local chains,
+//!   whose presets have a sudo key; the consortium preset has none.
+//! - **Seats** (`pallet-membership`): changed only as Root, i.e. through
+//!   `Governance.add_council_member`, which checks the account is an active organization's
+//!   admin. The membership feeds the collective.
+//! - **Validators** (`pallet-session` + `Governance`): an organization's admin registers its
+//!   node's keys with `Session.set_keys`; the council adds the organization with
+//!   `Governance.add_validator`; the change takes effect at the next session boundary, which
+//!   the change itself brings forward (two boundaries, a few blocks). Sessions otherwise last
+//!   an hour. Aura and GRANDPA take their authorities from the session.
+
+use frame_support::{
+	parameter_types,
+	traits::EitherOfDiverse,
+	weights::Weight,
+};
+use frame_system::EnsureRoot;
+use sp_runtime::{traits::ConvertInto, DispatchResult, Perbill};
+
+use super::RuntimeBlockWeights;
+use crate::{
+	AccountId, Balances, BlockNumber, Council, CouncilMembership, Governance, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeOrigin, SessionKeys, HOURS,
+};
+
+/// The council's instance of `pallet-collective` (and of `pallet-membership`).
+pub type CouncilCollective = pallet_collective::Instance1;
+/// The council's seats.
+pub type CouncilMembershipInstance = pallet_membership::Instance1;
+
+/// A 2/3 majority of the council, or Root (dev and local chains' sudo).
+pub type CouncilTwoThirds = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
+>;
+
+parameter_types! {
+	/// A motion not decided within 3 days is closed as the votes then stand.
+	pub const CouncilMotionDuration: BlockNumber = 3 * 24 * HOURS;
+	pub const CouncilMaxProposals: u32 = 32;
+	/// One seat per member organization at most; a consortium has tens, not hundreds.
+	pub const CouncilMaxMembers: u32 = 64;
+	/// No motion may take more than half a block.
+	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = CouncilMotionDuration;
+	type MaxProposals = CouncilMaxProposals;
+	type MaxMembers = CouncilMaxMembers;
+	/// Members who did not vote count as voting with the prime member, if there is one.
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	/// Seats change through `pallet-membership` (and `Governance`), never directly.
+	type SetMembersOrigin = EnsureRoot<AccountId>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = CouncilTwoThirds;
+	type KillOrigin = CouncilTwoThirds;
+	/// Members propose without a deposit: they are known organizations.
+	type Consideration = ();
+}
+
+impl pallet_membership::Config<CouncilMembershipInstance> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = EnsureRoot<AccountId>;
+	type RemoveOrigin = EnsureRoot<AccountId>;
+	type SwapOrigin = EnsureRoot<AccountId>;
+	type ResetOrigin = EnsureRoot<AccountId>;
+	type PrimeOrigin = CouncilTwoThirds;
+	type MembershipInitialized = Council;
+	type MembershipChanged = Council;
+	type MaxMembers = CouncilMaxMembers;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A session lasts an hour unless a change of validators brings its end forward.
+	pub const SessionPeriod: BlockNumber = HOURS;
+	pub const SessionOffset: BlockNumber = 0;
+	pub const MaxValidators: u32 = 32;
+	/// 4 = 3f+1 with f = 1: one validator may fail and GRANDPA still finalizes.
+	pub const MinValidators: u32 = 1;
+}
+
+/// A session ends when its period has elapsed, or right away after a change of validators.
+pub struct EndSession;
+impl pallet_session::ShouldEndSession<BlockNumber> for EndSession {
+	fn should_end_session(now: BlockNumber) -> bool {
+		let periodic =
+			<pallet_session::PeriodicSessions<SessionPeriod, SessionOffset> as pallet_session::ShouldEndSession<
+				BlockNumber,
+			>>::should_end_session(now);
+		// Always ask Governance, so that its countdown advances at a periodic boundary too.
+		Governance::should_rotate() || periodic
+	}
+}
+
+/// The validators for each new session come from `Governance`.
+pub struct ValidatorsFromGovernance;
+impl pallet_session::SessionManager<AccountId> for ValidatorsFromGovernance {
+	fn new_session(_new_index: u32) -> Option<alloc::vec::Vec<AccountId>> {
+		Governance::new_validators()
+	}
+	fn end_session(_end_index: u32) {}
+	fn start_session(_start_index: u32) {}
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// A validator is an organization's admin account.
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ConvertInto;
+	type ShouldEndSession = EndSession;
+	type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
+	type SessionManager = ValidatorsFromGovernance;
+	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	/// Registering keys holds nothing: only organizations the council adds ever validate.
+	type KeyDeposit = frame_support::traits::ConstU128<0>;
+}
+
+/// Council seats kept by `pallet-membership`, changed as Root.
+pub struct MembershipSeats;
+impl pallet_governance::CouncilSeats<AccountId> for MembershipSeats {
+	fn is_member(who: &AccountId) -> bool {
+		pallet_membership::Members::<Runtime, CouncilMembershipInstance>::get().contains(who)
+	}
+	fn count() -> u32 {
+		pallet_membership::Members::<Runtime, CouncilMembershipInstance>::decode_len().unwrap_or(0)
+			as u32
+	}
+	fn add(who: &AccountId) -> DispatchResult {
+		CouncilMembership::add_member(RuntimeOrigin::root(), who.clone().into())
+			.map(|_| ())
+			.map_err(|e| e.error)
+	}
+	fn remove(who: &AccountId) -> DispatchResult {
+		CouncilMembership::remove_member(RuntimeOrigin::root(), who.clone().into())
+			.map(|_| ())
+			.map_err(|e| e.error)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn fill_for_benchmarks() {
+		let max = <CouncilMaxMembers as frame_support::traits::Get<u32>>::get();
+		let mut i = 0;
+		while Self::count() < max - 1 {
+			let who: AccountId = frame_benchmarking::account("seat", i, 0);
+			let _ = Self::add(&who);
+			i += 1;
+		}
+	}
+}
+
+/// Session keys registered with `pallet-session`.
+pub struct SessionKeysOfSession;
+impl pallet_governance::SessionKeysRegistry<AccountId> for SessionKeysOfSession {
+	fn has_keys(who: &AccountId) -> bool {
+		pallet_session::NextKeys::<Runtime>::contains_key(who)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_keys_for_benchmarks(who: &AccountId) {
+		// `add_validator` only asks whether keys are registered: any keys will do.
+		let keys = <SessionKeys as codec::Decode>::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes())
+			.expect("session keys decode from zeroes");
+		pallet_session::NextKeys::<Runtime>::insert(who, keys);
+	}
+}
+
+impl pallet_governance::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type CouncilOrigin = CouncilTwoThirds;
+	type Organizations = crate::Consortium;
+	type Council = MembershipSeats;
+	type SessionKeys = SessionKeysOfSession;
+	type MaxValidators = MaxValidators;
+	type MinValidators = MinValidators;
+	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
+}

@@ -1,0 +1,282 @@
+//! Governance by the council of member organizations, through signed extrinsics as the chain
+//! runs them: a 2/3 council motion admits an organization, seats it on the council, makes its
+//! node a validator (effective at the next session boundary) and authorizes a runtime
+//! upgrade; a minority motion does none of these.
+
+mod common;
+
+use codec::Encode;
+use common::*;
+use frame_support::{dispatch::GetDispatchInfo, traits::Hooks};
+use medchain_runtime::{
+	AccountId, Aura, Consortium, Council, Governance, Grandpa, Role, Roles, Runtime, RuntimeCall,
+	RuntimeEvent, Session, SessionKeys, System,
+};
+use pallet_consortium::RoleProvider;
+use sp_keyring::Sr25519Keyring::*;
+use sp_runtime::{
+	traits::{BlakeTwo256, Hash},
+	DispatchError,
+};
+
+/// The first `n` seats of the demo council: every demo organization's admin (8 seats; 2/3
+/// needs 6 ayes).
+fn council(n: usize) -> Vec<AccountId> {
+	[Alice, Bob, Charlie, Dave, Eve, Ferdie, AliceStash, BobStash][..n]
+		.iter()
+		.map(|k| account(*k))
+		.collect()
+}
+
+/// Propose `call` to the council with `threshold`, let `ayes` (the first one proposes) vote
+/// for it, close it, and return the outcome of the executed proposal (`None` if it was not
+/// executed). Every step is a signed extrinsic through the runtime's transaction extensions.
+fn motion(call: RuntimeCall, threshold: u32, ayes: &[AccountId]) -> Option<Result<(), DispatchError>> {
+	let length_bound = call.encoded_size() as u32;
+	let weight_bound = call.get_dispatch_info().call_weight;
+	let hash = BlakeTwo256::hash_of(&call);
+	let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
+	let proposer = ayes[0].clone();
+	submit_ok(
+		&proposer,
+		RuntimeCall::Council(pallet_collective::Call::propose {
+			threshold,
+			proposal: Box::new(call),
+			length_bound,
+		}),
+	);
+	for voter in &ayes[1..] {
+		submit_ok(
+			voter,
+			RuntimeCall::Council(pallet_collective::Call::vote { proposal: hash, index, approve: true }),
+		);
+	}
+	System::reset_events();
+	submit_ok(
+		&proposer,
+		RuntimeCall::Council(pallet_collective::Call::close {
+			proposal_hash: hash,
+			index,
+			proposal_weight_bound: weight_bound,
+			length_bound,
+		}),
+	);
+	System::events().into_iter().find_map(|r| match r.event {
+		RuntimeEvent::Council(pallet_collective::Event::Executed { result, .. }) => {
+			Some(result)
+		},
+		_ => None,
+	})
+}
+
+fn register(admin: &AccountId, name: &str) -> RuntimeCall {
+	RuntimeCall::Consortium(pallet_consortium::Call::register_organization {
+		admin: admin.clone(),
+		name: name.as_bytes().to_vec(),
+		roles: Roles::only(Role::Provider),
+	})
+}
+
+#[test]
+fn two_thirds_of_the_council_admit_an_organization_and_a_minority_cannot() {
+	new_test_ext().execute_with(|| {
+		let clinic = fresh("NorthsideClinic");
+		// 5 of 8 is less than 2/3: the motion passes its own threshold but carries no
+		// governance power.
+		assert_eq!(
+			motion(register(&clinic, "Northside Clinic"), 5, &council(5)),
+			Some(Err(DispatchError::BadOrigin))
+		);
+		assert_eq!(Consortium::organization_of(&clinic), None);
+		// One member alone cannot either (a threshold-1 proposal executes at once).
+		let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
+		submit_ok(
+			&account(Alice),
+			RuntimeCall::Council(pallet_collective::Call::propose {
+				threshold: 1,
+				proposal: Box::new(register(&clinic, "Northside Clinic")),
+				length_bound: 1_000,
+			}),
+		);
+		assert!(System::events().iter().any(|r| matches!(
+			r.event,
+			RuntimeEvent::Council(pallet_collective::Event::Executed {
+				result: Err(DispatchError::BadOrigin),
+				..
+			})
+		)));
+		assert_eq!(
+			pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get(),
+			index + 1
+		);
+		assert_eq!(Consortium::organization_of(&clinic), None);
+		// A non-member cannot even propose.
+		submit_err(
+			&fresh("Outsider"),
+			RuntimeCall::Council(pallet_collective::Call::propose {
+				threshold: 6,
+				proposal: Box::new(register(&clinic, "Northside Clinic")),
+				length_bound: 1_000,
+			}),
+			pallet_collective::Error::<Runtime, pallet_collective::Instance1>::NotMember,
+		);
+
+		// 6 of 8: admitted.
+		assert_eq!(motion(register(&clinic, "Northside Clinic"), 6, &council(6)), Some(Ok(())));
+		assert_eq!(Consortium::ensure_role(&clinic, Role::Provider), Ok(clinic.clone()));
+		// And suspended the same way.
+		let suspend = RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
+			organization: clinic.clone(),
+		});
+		assert_eq!(motion(suspend, 6, &council(8)[2..]), Some(Ok(())));
+		assert!(!Consortium::is_active(&clinic));
+	});
+}
+
+#[test]
+fn council_seats_follow_the_consortium() {
+	new_test_ext().execute_with(|| {
+		let clinic = fresh("NorthsideClinic");
+		let seat = |who: &AccountId| {
+			RuntimeCall::Governance(pallet_governance::Call::add_council_member {
+				organization: who.clone(),
+			})
+		};
+		// Not an organization yet: refused with a named error.
+		assert_eq!(
+			motion(seat(&clinic), 6, &council(6)),
+			Some(Err(pallet_governance::Error::<Runtime>::UnknownOrganization.into()))
+		);
+		// Admitted and seated by the same motion.
+		let both = RuntimeCall::Utility(pallet_utility::Call::batch_all {
+			calls: vec![register(&clinic, "Northside Clinic"), seat(&clinic)],
+		});
+		assert_eq!(motion(both, 6, &council(6)), Some(Ok(())));
+		assert!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
+			.contains(&clinic));
+		assert_eq!(Council::members().len(), 9);
+		// The new member votes at once: with 9 seats, 6 ayes (2/3) take a seat away.
+		let remove = RuntimeCall::Governance(pallet_governance::Call::remove_council_member {
+			organization: account(BobStash),
+		});
+		let mut ayes = vec![clinic.clone()];
+		ayes.extend(council(5));
+		assert_eq!(motion(remove, 6, &ayes), Some(Ok(())));
+		assert_eq!(Council::members().len(), 8);
+		assert!(!Council::members().contains(&account(BobStash)));
+		// Seats cannot be changed around Governance by a member's own signature.
+		submit_err(
+			&account(Alice),
+			RuntimeCall::CouncilMembership(pallet_membership::Call::add_member {
+				who: fresh("Crony").into(),
+			}),
+			DispatchError::BadOrigin,
+		);
+	});
+}
+
+/// The session keys of a new node, generated in the test's keystore, with the proof
+/// `Session.set_keys` checks.
+fn new_node_keys(owner: &AccountId) -> (SessionKeys, Vec<u8>) {
+	let generated = SessionKeys::generate(&owner.encode(), None);
+	let keys = <SessionKeys as codec::Decode>::decode(&mut &generated.keys[..]).unwrap();
+	(keys, generated.proof.encode())
+}
+
+/// Run the session pallet's and GRANDPA's block hooks for the next block.
+fn next_block_with_sessions() {
+	next_block();
+	let n = System::block_number();
+	Session::on_initialize(n);
+	Grandpa::on_finalize(n);
+}
+
+#[test]
+fn a_member_node_becomes_a_validator_at_the_next_session_boundary() {
+	let mut ext = new_test_ext();
+	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext.execute_with(|| {
+		let clinic = fresh("NorthsideClinic");
+		assert_eq!(motion(register(&clinic, "Northside Clinic"), 6, &council(6)), Some(Ok(())));
+		submit_ok(
+			&account(Alice),
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: clinic.clone().into(),
+				value: 10 * medchain_runtime::UNIT,
+			}),
+		);
+		let add = RuntimeCall::Governance(pallet_governance::Call::add_validator {
+			organization: clinic.clone(),
+		});
+		// Without registered keys the council's vote is refused with a named error.
+		assert_eq!(
+			motion(add.clone(), 6, &council(6)),
+			Some(Err(pallet_governance::Error::<Runtime>::NoSessionKeys.into()))
+		);
+		// The clinic's admin registers its node's keys (with the ownership proof).
+		let (keys, proof) = new_node_keys(&clinic);
+		// A wrong proof (someone else's keys) is refused.
+		let (_, other_proof) = new_node_keys(&account(Bob));
+		submit_err(
+			&clinic,
+			RuntimeCall::Session(pallet_session::Call::set_keys { keys: keys.clone(), proof: other_proof }),
+			pallet_session::Error::<Runtime>::InvalidProof,
+		);
+		submit_ok(&clinic, RuntimeCall::Session(pallet_session::Call::set_keys { keys: keys.clone(), proof }));
+		assert_eq!(motion(add, 6, &council(6)), Some(Ok(())));
+		assert_eq!(Session::validators(), vec![account(Alice)], "not before a boundary");
+
+		// Two boundaries follow at once: the first plans the new set, the second enacts it.
+		let session = Session::current_index();
+		next_block_with_sessions();
+		assert_eq!(Session::current_index(), session + 1);
+		assert_eq!(Session::validators(), vec![account(Alice)]);
+		next_block_with_sessions();
+		assert_eq!(Session::current_index(), session + 2);
+		let mut expected = vec![account(Alice), clinic.clone()];
+		expected.sort();
+		assert_eq!(Session::validators(), expected);
+		assert!(Aura::authorities().contains(&keys.aura), "the clinic's node produces blocks");
+		assert!(
+			Grandpa::grandpa_authorities().iter().any(|(id, _)| *id == keys.grandpa),
+			"and votes in GRANDPA"
+		);
+		// Then sessions last their period again.
+		next_block_with_sessions();
+		assert_eq!(Session::current_index(), session + 2);
+
+		// A suspended member's node leaves at the next boundary without another vote.
+		let suspend = RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
+			organization: clinic.clone(),
+		});
+		assert_eq!(motion(suspend, 6, &council(6)), Some(Ok(())));
+		assert_eq!(Governance::new_validators(), Some(vec![account(Alice)]));
+	});
+}
+
+#[test]
+fn the_council_authorizes_a_runtime_upgrade_and_nothing_else_can_without_sudo() {
+	new_test_ext().execute_with(|| {
+		let code_hash = BlakeTwo256::hash(b"a new runtime");
+		let authorize = RuntimeCall::System(frame_system::Call::authorize_upgrade { code_hash });
+		// A council motion straight to a Root call has no Root origin...
+		assert_eq!(motion(authorize.clone(), 6, &council(6)), Some(Err(DispatchError::BadOrigin)));
+		assert!(System::authorized_upgrade().is_none());
+		// ...Governance.dispatch_as_root gives it one, for a 2/3 majority only.
+		let as_root = RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root {
+			call: Box::new(authorize),
+		});
+		assert_eq!(motion(as_root.clone(), 5, &council(5)), Some(Err(DispatchError::BadOrigin)));
+		assert!(System::authorized_upgrade().is_none());
+		assert_eq!(motion(as_root, 6, &council(6)), Some(Ok(())));
+		assert_eq!(System::authorized_upgrade().map(|u| u.code_hash().clone()), Some(code_hash));
+		// Members cannot reach Root one by one.
+		submit_err(
+			&account(Bob),
+			RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root {
+				call: Box::new(RuntimeCall::System(frame_system::Call::remark { remark: vec![] })),
+			}),
+			DispatchError::BadOrigin,
+		);
+	});
+}
