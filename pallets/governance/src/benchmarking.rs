@@ -1,8 +1,8 @@
 //! Benchmarks of the governance pallet's calls, each in its worst case.
 
 use super::*;
-use frame_benchmarking::v2::*;
 use alloc::boxed::Box;
+use frame_benchmarking::v2::*;
 use frame_support::traits::{EnsureOrigin, Get};
 use pallet_consortium::{Role, Roles};
 
@@ -94,4 +94,3 @@ mod benchmarks {
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
-

@@ -47,12 +47,12 @@ pub use pallet::*;
 pub use weights::WeightInfo;
 
 use alloc::{boxed::Box, vec::Vec};
+use frame_support::dispatch::DispatchResult;
 use frame_support::{
 	dispatch::{GetDispatchInfo, PostDispatchInfo},
 	traits::UnfilteredDispatchable,
 };
 use pallet_consortium::RoleProvider;
-use frame_support::dispatch::DispatchResult;
 use sp_runtime::traits::Dispatchable;
 
 /// The council's seats, as this pallet changes them (implemented in the runtime with
@@ -180,10 +180,6 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The account is not the admin account of a registered organization.
-		UnknownOrganization,
-		/// The organization is suspended.
-		SuspendedOrganization,
 		/// The organization already holds a council seat.
 		AlreadyCouncilMember,
 		/// The organization holds no council seat.
@@ -222,9 +218,8 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			T::CouncilOrigin::ensure_origin(origin)?;
 			let result = call.dispatch_bypass_filter(frame_system::RawOrigin::Root.into());
-			let actual = result
-				.map(|post| post.actual_weight)
-				.unwrap_or_else(|e| e.post_info.actual_weight);
+			let actual =
+				result.map(|post| post.actual_weight).unwrap_or_else(|e| e.post_info.actual_weight);
 			Self::deposit_event(Event::DispatchedAsRoot {
 				result: result.map(|_| ()).map_err(|e| e.error),
 			});
@@ -234,13 +229,16 @@ pub mod pallet {
 		/// Seat an active organization's admin account on the council.
 		///
 		/// ## Errors
-		/// - [`Error::UnknownOrganization`], [`Error::SuspendedOrganization`]: not an active
+		/// - `Consortium`'s `UnknownOrganization`, `SuspendedOrganization`: not an active
 		///   organization's admin account.
 		/// - [`Error::AlreadyCouncilMember`].
 		/// - The seat keeper's error when the council is full.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::add_council_member())]
-		pub fn add_council_member(origin: OriginFor<T>, organization: T::AccountId) -> DispatchResult {
+		pub fn add_council_member(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+		) -> DispatchResult {
 			T::CouncilOrigin::ensure_origin(origin)?;
 			Self::ensure_active_organization(&organization)?;
 			ensure!(!T::Council::is_member(&organization), Error::<T>::AlreadyCouncilMember);
@@ -272,7 +270,7 @@ pub mod pallet {
 		/// The organization's admin account must have registered the node's session keys.
 		///
 		/// ## Errors
-		/// - [`Error::UnknownOrganization`], [`Error::SuspendedOrganization`].
+		/// - `Consortium`'s `UnknownOrganization`, `SuspendedOrganization`.
 		/// - [`Error::NoSessionKeys`].
 		/// - [`Error::AlreadyValidator`], [`Error::TooManyValidators`].
 		#[pallet::call_index(3)]
@@ -303,11 +301,15 @@ pub mod pallet {
 		/// - [`Error::TooFewValidators`]: at least `MinValidators` must remain.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::remove_validator())]
-		pub fn remove_validator(origin: OriginFor<T>, organization: T::AccountId) -> DispatchResult {
+		pub fn remove_validator(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+		) -> DispatchResult {
 			T::CouncilOrigin::ensure_origin(origin)?;
 			Validators::<T>::try_mutate(|validators| -> DispatchResult {
-				let at =
-					validators.binary_search(&organization).map_err(|_| Error::<T>::NotValidator)?;
+				let at = validators
+					.binary_search(&organization)
+					.map_err(|_| Error::<T>::NotValidator)?;
 				ensure!(
 					validators.len() as u32 > T::MinValidators::get().max(1),
 					Error::<T>::TooFewValidators
@@ -331,10 +333,10 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The consortium's check, with its errors (`UnknownOrganization` for a staff key or an
+	/// outsider, `SuspendedOrganization`).
 	fn ensure_active_organization(who: &T::AccountId) -> DispatchResult {
-		ensure_admin::<T>(who)?;
-		frame_support::ensure!(T::Organizations::is_active(who), Error::<T>::SuspendedOrganization);
-		Ok(())
+		T::Organizations::ensure_active_organization(who).map(|_| ())
 	}
 
 	/// The validator set for the session after the next, if it differs from the one planned
@@ -344,10 +346,8 @@ impl<T: Config> Pallet<T> {
 	///
 	/// This is what the runtime's `pallet_session::SessionManager::new_session` returns.
 	pub fn new_validators() -> Option<Vec<T::AccountId>> {
-		let active: Vec<T::AccountId> = Validators::<T>::get()
-			.into_iter()
-			.filter(|v| T::Organizations::is_active(v))
-			.collect();
+		let active: Vec<T::AccountId> =
+			Validators::<T>::get().into_iter().filter(|v| T::Organizations::is_active(v)).collect();
 		if active.is_empty() {
 			return None;
 		}
@@ -388,13 +388,5 @@ impl<T: Config> Pallet<T> {
 			"at most two rotations are ever pending"
 		);
 		Ok(())
-	}
-}
-
-/// Fails unless `who` is an organization's admin account (not staff, not an outsider).
-fn ensure_admin<T: Config>(who: &T::AccountId) -> DispatchResult {
-	match T::Organizations::organization_of(who) {
-		Some(org) if &org == who => Ok(()),
-		_ => Err(Error::<T>::UnknownOrganization.into()),
 	}
 }

@@ -42,16 +42,8 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
-parameter_types! {
-	pub const MaxNameLength: u32 = 32;
-}
-
-impl pallet_consortium::Config for Test {
-	type GovernanceOrigin = EnsureRoot<AccountId>;
-	type MaxNameLength = MaxNameLength;
-	type MaxStaff = frame_support::traits::ConstU32<3>;
-	type WeightInfo = ();
-}
+#[derive_impl(pallet_consortium::config_preludes::TestDefaultConfig)]
+impl pallet_consortium::Config for Test {}
 
 thread_local! {
 	static SEATS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };

@@ -33,7 +33,10 @@ fn only_the_council_decides() {
 		let call = Box::new(RuntimeCall::System(frame_system::Call::remark { remark: vec![] }));
 		for who in [1, STAFF, OUTSIDER] {
 			let o = RuntimeOrigin::signed(who);
-			assert_noop!(Governance::dispatch_as_root(o.clone(), call.clone()), DispatchError::BadOrigin);
+			assert_noop!(
+				Governance::dispatch_as_root(o.clone(), call.clone()),
+				DispatchError::BadOrigin
+			);
 			assert_noop!(Governance::add_council_member(o.clone(), 3), DispatchError::BadOrigin);
 			assert_noop!(Governance::remove_council_member(o.clone(), 2), DispatchError::BadOrigin);
 			assert_noop!(Governance::add_validator(o.clone(), 3), DispatchError::BadOrigin);
@@ -46,16 +49,17 @@ fn only_the_council_decides() {
 fn dispatch_as_root_runs_a_root_only_call_and_reports_its_outcome() {
 	new_test_ext().execute_with(|| {
 		// A root-only call: it works through the council...
-		let call = Box::new(RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
-			organization: 3,
-		}));
+		let call =
+			Box::new(RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
+				organization: 3,
+			}));
 		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), call.clone()));
 		assert_eq!(last_event(), Event::DispatchedAsRoot { result: Ok(()) }.into());
 		assert!(!<Consortium as pallet_consortium::RoleProvider<_>>::is_active(&3));
 		// ...and a failing inner call is reported, not swallowed.
 		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), call));
 		match last_event() {
-			RuntimeEvent::Governance(Event::DispatchedAsRoot { result: Err(_) }) => {},
+			RuntimeEvent::Governance(Event::DispatchedAsRoot { result: Err(_) }) => {}
 			other => panic!("expected a failed DispatchedAsRoot, got {other:?}"),
 		}
 	});
@@ -65,11 +69,23 @@ fn dispatch_as_root_runs_a_root_only_call_and_reports_its_outcome() {
 fn council_seats_follow_the_consortium() {
 	new_test_ext().execute_with(|| {
 		let root = RuntimeOrigin::root;
-		assert_noop!(Governance::add_council_member(root(), OUTSIDER), Error::<Test>::UnknownOrganization);
-		assert_noop!(Governance::add_council_member(root(), STAFF), Error::<Test>::UnknownOrganization);
-		assert_noop!(Governance::add_council_member(root(), 1), Error::<Test>::AlreadyCouncilMember);
+		assert_noop!(
+			Governance::add_council_member(root(), OUTSIDER),
+			pallet_consortium::Error::<Test>::UnknownOrganization
+		);
+		assert_noop!(
+			Governance::add_council_member(root(), STAFF),
+			pallet_consortium::Error::<Test>::UnknownOrganization
+		);
+		assert_noop!(
+			Governance::add_council_member(root(), 1),
+			Error::<Test>::AlreadyCouncilMember
+		);
 		suspend(3);
-		assert_noop!(Governance::add_council_member(root(), 3), Error::<Test>::SuspendedOrganization);
+		assert_noop!(
+			Governance::add_council_member(root(), 3),
+			pallet_consortium::Error::<Test>::SuspendedOrganization
+		);
 
 		assert_ok!(Governance::add_council_member(root(), 4));
 		assert_eq!(last_event(), Event::CouncilMemberAdded { organization: 4 }.into());
@@ -78,30 +94,47 @@ fn council_seats_follow_the_consortium() {
 		assert_ok!(Governance::add_council_member(root(), 3));
 		assert_eq!(Seats::count(), 4);
 		// The seat keeper's own bound (4 seats in tests) surfaces as its error.
-		assert_noop!(Governance::add_council_member(root(), 5), DispatchError::Other("council full"));
+		assert_noop!(
+			Governance::add_council_member(root(), 5),
+			DispatchError::Other("council full")
+		);
 		assert_ok!(Governance::remove_council_member(root(), 3));
 		assert_ok!(Governance::add_council_member(root(), 5));
 
-		assert_noop!(Governance::remove_council_member(root(), OUTSIDER), Error::<Test>::NotCouncilMember);
+		assert_noop!(
+			Governance::remove_council_member(root(), OUTSIDER),
+			Error::<Test>::NotCouncilMember
+		);
 		for org in [1, 2, 4] {
 			assert_ok!(Governance::remove_council_member(root(), org));
 		}
 		assert_eq!(Seats::count(), 1);
-		assert_noop!(Governance::remove_council_member(root(), 5), Error::<Test>::LastCouncilMember);
+		assert_noop!(
+			Governance::remove_council_member(root(), 5),
+			Error::<Test>::LastCouncilMember
+		);
 	});
 }
-
 
 #[test]
 fn a_validator_needs_an_active_organization_with_session_keys() {
 	new_test_ext().execute_with(|| {
 		let root = RuntimeOrigin::root;
-		assert_noop!(Governance::add_validator(root(), OUTSIDER), Error::<Test>::UnknownOrganization);
-		assert_noop!(Governance::add_validator(root(), STAFF), Error::<Test>::UnknownOrganization);
+		assert_noop!(
+			Governance::add_validator(root(), OUTSIDER),
+			pallet_consortium::Error::<Test>::UnknownOrganization
+		);
+		assert_noop!(
+			Governance::add_validator(root(), STAFF),
+			pallet_consortium::Error::<Test>::UnknownOrganization
+		);
 		assert_noop!(Governance::add_validator(root(), 3), Error::<Test>::NoSessionKeys);
 		set_keys(3);
 		suspend(3);
-		assert_noop!(Governance::add_validator(root(), 3), Error::<Test>::SuspendedOrganization);
+		assert_noop!(
+			Governance::add_validator(root(), 3),
+			pallet_consortium::Error::<Test>::SuspendedOrganization
+		);
 		assert_ok!(Consortium::reinstate_organization(root(), 3));
 		assert_noop!(Governance::add_validator(root(), 1), Error::<Test>::AlreadyValidator);
 
@@ -189,8 +222,8 @@ fn weights_charge_the_inner_call() {
 			call: Box::new(inner.clone()),
 		});
 		assert!(
-			outer.get_dispatch_info().call_weight.ref_time() >
-				inner.get_dispatch_info().call_weight.ref_time()
+			outer.get_dispatch_info().call_weight.ref_time()
+				> inner.get_dispatch_info().call_weight.ref_time()
 		);
 	});
 }

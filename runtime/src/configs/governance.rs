@@ -15,11 +15,7 @@
 //!   the change itself brings forward (two boundaries, a few blocks). Sessions otherwise last
 //!   an hour. Aura and GRANDPA take their authorities from the session.
 
-use frame_support::{
-	parameter_types,
-	traits::EitherOfDiverse,
-	weights::Weight,
-};
+use frame_support::{parameter_types, traits::EitherOfDiverse, weights::Weight};
 use frame_system::EnsureRoot;
 use sp_runtime::{traits::ConvertInto, DispatchResult, Perbill};
 
@@ -172,8 +168,10 @@ impl pallet_governance::SessionKeysRegistry<AccountId> for SessionKeysOfSession 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_keys_for_benchmarks(who: &AccountId) {
 		// `add_validator` only asks whether keys are registered: any keys will do.
-		let keys = <SessionKeys as codec::Decode>::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes())
-			.expect("session keys decode from zeroes");
+		let keys = <SessionKeys as codec::Decode>::decode(
+			&mut sp_runtime::traits::TrailingZeroInput::zeroes(),
+		)
+		.expect("session keys decode from zeroes");
 		pallet_session::NextKeys::<Runtime>::insert(who, keys);
 	}
 }
