@@ -104,7 +104,7 @@ function parseOptions() {
     out: values.out,
     allowLoss: values['allow-loss'],
   };
-  if (!['nonce', 'shuffled'].includes(opts.submitOrder)) throw new Error('--submit-order is nonce or shuffled');
+  if (!['nonce', 'per-sender', 'shuffled'].includes(opts.submitOrder)) throw new Error('--submit-order is nonce, per-sender or shuffled');
   if (opts.patientConsents > 19) throw new Error('--patient-consents is at most 19 (the fee-less quota is 20 per hour)');
   if (opts.recordsPerPatient > 4096) throw new Error('--records-per-patient is at most 4096 (MaxRecordsPerAuthor)');
   return opts;
@@ -332,7 +332,7 @@ async function main() {
       weights[name] = { refTimeMs: Number(info.weight.refTime.toBigInt()) / 1e9, lengthBytes: (txs[0].hex.length - 2) / 2, partialFee: info.partialFee.toString() };
       const logOffset = fs.statSync(node.logPath).size;
       const poolBefore = await poolMetrics(node.ports.prometheus);
-      const r = await runBurst(ctx, txs, { label: name, inFlight: opts.inFlight, idleBlocks: opts.idleBlocks });
+      const r = await runBurst(ctx, txs, { label: name, inFlight: opts.inFlight, idleBlocks: opts.idleBlocks, perSender: opts.submitOrder === 'per-sender' });
       r.txpoolMetrics = diffMetrics(poolBefore, await poolMetrics(node.ports.prometheus));
       r.poolLogLines = grepLog(node.logPath, logOffset, /txpool|transaction-pool|WARN|ERROR/).slice(0, 50);
       r.weight = weights[name];

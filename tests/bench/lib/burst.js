@@ -221,7 +221,8 @@ export async function runBurst(ctx, txs, opts = {}) {
   // --- submission ---
   log(`submitting ${txs.length} extrinsics, ${inFlight} in flight`);
   const submitStart = performance.now();
-  const submitted = await runConcurrent(txs.length, inFlight, (i) => rpc.send('author_submitExtrinsic', [txs[i].hex]));
+  const submit = (i) => rpc.send('author_submitExtrinsic', [txs[i].hex]);
+  const submitted = opts.perSender ? await runPerSender(txs, inFlight, submit) : await runConcurrent(txs.length, inFlight, submit);
   submitEndedAt = performance.now();
   const rejections = new Map();
   let lastAcceptedAt = submitStart;
@@ -394,6 +395,37 @@ export async function runBurst(ctx, txs, opts = {}) {
   if (events) report.events = events;
   report.state = state;
   return report;
+}
+
+/**
+ * Submit with at most `inFlight` requests pending, but never two of one signer at once:
+ * a signer's next nonce is sent only when the previous one was answered, so the pool
+ * never sees a nonce before its predecessor (nothing waits in its future queue).
+ */
+async function runPerSender(txs, inFlight, fn) {
+  const results = new Array(txs.length);
+  const queues = new Map();
+  txs.forEach((t, i) => queues.set(t.signer, [...(queues.get(t.signer) ?? []), i]));
+  let free = inFlight;
+  const waiting = [];
+  const acquire = () => (free > 0 ? (free--, Promise.resolve()) : new Promise((r) => waiting.push(r)));
+  const release = () => (waiting.length ? waiting.shift()() : free++);
+  await Promise.all(
+    [...queues.values()].map(async (q) => {
+      for (const i of q) {
+        await acquire();
+        const startedAt = performance.now();
+        try {
+          results[i] = { ok: true, value: await fn(i), startedAt, endedAt: performance.now() };
+        } catch (error) {
+          results[i] = { ok: false, error, startedAt, endedAt: performance.now() };
+        } finally {
+          release();
+        }
+      }
+    }),
+  );
+  return results;
 }
 
 function round(x, d) {
