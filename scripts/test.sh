@@ -43,6 +43,9 @@ if [ -n "$newer" ]; then
 fi
 echo "[test] node under test: $MEDCHAIN_NODE ($("$MEDCHAIN_NODE" --version), built $(date -u -r "$MEDCHAIN_NODE" '+%Y-%m-%d %H:%M:%S UTC'))"
 
+echo "[test] consortium tooling: members file -> chain spec (scripts/consortium)"
+python3 -m unittest discover -s tests/consortium
+
 echo "[test] end-to-end: polkadot.js against $MEDCHAIN_NODE"
 npm_install tests/e2e
 npm --prefix tests/e2e test

@@ -47,6 +47,12 @@ impl SubstrateCli for Cli {
 /// Parse the command line and run it.
 pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
+	// MedChain addresses (prefix 4242) are what wallets show: the node's RPC
+	// (`system_accountNextIndex`), logs and `key` commands read and print them too. Generic
+	// Substrate addresses (prefix 42) are still accepted, e.g. in chain specs.
+	sp_core::crypto::set_default_ss58_version(
+		medchain_runtime::configs::MEDCHAIN_SS58_PREFIX.into(),
+	);
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),

@@ -191,6 +191,26 @@
 //! - Hashes are formed off chain from documents kept off chain (protocols, outcome
 //!   definitions, data batches, results): no protected health information is on chain.
 //! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
+//!
+//! ## Pallet API
+//!
+//! - [`Config`]: the runtime's choices: the consortium ([`Config::Roles`]), the identity
+//!   pallet ([`Config::Patients`]), the consent pallet ([`Config::Consents`]),
+//!   [`Config::GovernanceOrigin`], the clock and the bounds.
+//! - [`Call`]: the dispatchable functions (see the overview: [`Call::register_trial`],
+//!   [`Call::amend_protocol`], [`Call::add_site`], [`Call::remove_site`],
+//!   [`Call::enroll_participant`], [`Call::withdraw_participant`], [`Call::commit_data`],
+//!   [`Call::lock_database`], [`Call::publish_results`], [`Call::flag_trial`],
+//!   [`Call::release_registry_id`]). Each one's docs end with an `## Errors` list of the
+//!   errors it can return: this pallet's [`Error`]s, the consortium's
+//!   ([`pallet_consortium::Error`]) for the signer's organization, and for
+//!   `enroll_participant` the consent pallet's (`pallet_consent::Error`, through
+//!   [`Config::Consents`]).
+//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
+//! - Storage: [`Trials`], [`NextTrialId`], [`TrialByRegistryId`],
+//!   [`RegistryIdReservations`], [`ProtocolVersions`], [`Sites`], [`RemovedSites`],
+//!   [`Participants`], [`EnrolledPatients`], [`DataCommits`], [`Flags`],
+//!   [`OutcomeSwitchedTrials`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -756,13 +776,28 @@ pub mod pallet {
 		///   duplicate.
 		/// - `planned_enrollment`: `1..=MaxParticipants` (a soft limit).
 		///
-		/// Emits `TrialRegistered`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`, `MissingRole`; `InvalidRegistryId`,
-		/// `DuplicateRegistryId`, `RegistryIdReserved`, `ZeroHash`, `EmptyOutcomes`,
-		/// `DuplicateOutcome`, `InvalidPlannedEnrollment`, `TrialIdOverflow`.
+		/// Emits [`Event::TrialRegistered`].
 		///
 		/// ## Complexity
 		/// O(`MaxOutcomes²`) hash comparisons (duplicate check), O(1) storage accesses.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active TrialSponsor.
+		/// - [`Error::InvalidRegistryId`].
+		/// - [`Error::DuplicateRegistryId`]: a trial holds `registry_id`.
+		/// - [`Error::RegistryIdReserved`]: governance reserved `registry_id` for another
+		///   sponsor.
+		/// - [`Error::ZeroHash`]: `protocol_hash` (or an outcome) is all zeros.
+		/// - [`Error::EmptyOutcomes`].
+		/// - [`Error::DuplicateOutcome`].
+		/// - [`Error::InvalidPlannedEnrollment`]: not in `1..=MaxParticipants`.
+		/// - [`Error::TrialIdOverflow`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_trial())]
 		pub fn register_trial(
@@ -861,13 +896,27 @@ pub mod pallet {
 		/// `amendments_after_enrollment` (and `outcomes_amended_after_enrollment` if the
 		/// outcomes changed).
 		///
-		/// Emits `ProtocolAmended`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `LockedDatabase`,
-		/// `ZeroHash`, `EmptyOutcomes`, `DuplicateOutcome`, `TooManyAmendments`.
+		/// Emits [`Event::ProtocolAmended`].
 		///
 		/// ## Complexity
 		/// O(`MaxOutcomes²`) comparisons; reads and writes the history (at most
 		/// `MaxAmendments + 1` versions).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::NotSponsor`]: the signer's organization is not the trial's sponsor.
+		/// - [`Error::LockedDatabase`].
+		/// - [`Error::ZeroHash`]: `protocol_hash`, `reason_hash` or a new outcome is all
+		///   zeros.
+		/// - [`Error::EmptyOutcomes`], [`Error::DuplicateOutcome`]: a malformed
+		///   `new_outcomes`.
+		/// - [`Error::TooManyAmendments`]: the trial has `MaxAmendments` amendments.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::amend_protocol())]
 		pub fn amend_protocol(
@@ -941,12 +990,25 @@ pub mod pallet {
 		/// A trial's current and removed sites together are at most `MaxSites` (a removed
 		/// site keeps its place, for the record).
 		///
-		/// Emits `SiteAdded`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `LockedDatabase`,
-		/// `SiteNotProvider`, `AlreadySite`, `TooManySites`.
+		/// Emits [`Event::SiteAdded`].
 		///
 		/// ## Complexity
 		/// O(`MaxSites`) (the membership checks).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::NotSponsor`]: the signer's organization is not the trial's sponsor.
+		/// - [`Error::LockedDatabase`].
+		/// - [`Error::SiteNotProvider`]: `site` is not an active organization's account
+		///   holding the Provider role.
+		/// - [`Error::AlreadySite`].
+		/// - [`Error::TooManySites`]: the trial has `MaxSites` current and removed sites.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::add_site())]
 		pub fn add_site(
@@ -998,16 +1060,33 @@ pub mod pallet {
 		/// patient account, the site and the id of the consent that authorized the
 		/// enrollment.
 		///
-		/// Emits `ParticipantEnrolled`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`, `MissingRole`; `UnknownTrial`, `NotASite`,
-		/// `LockedDatabase`, `ZeroHash`, `NotAPatient`; the consent pallet's
-		/// `NoConsent`, `RevokedConsent`, `ExpiredConsent`, `ReadNotGranted`,
-		/// `DeregisteredPatient` (and the consortium's `SuspendedOrganization` if the sponsor
-		/// is suspended); `DuplicateParticipant`, `PatientAlreadyEnrolled`,
-		/// `TooManyParticipants`.
+		/// Emits [`Event::ParticipantEnrolled`].
 		///
 		/// ## Complexity
 		/// O(`MaxSites`) plus the consent check's O(`MaxConsentsPerPatient`) consent reads.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Provider.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::NotASite`]: the signer's organization is not a current site of the
+		///   trial.
+		/// - [`Error::LockedDatabase`].
+		/// - [`Error::ZeroHash`]: `participant_commitment` is all zeros.
+		/// - [`Error::NotAPatient`]: `patient` is not a registered patient (or deregistered).
+		/// - From the Research consent check ([`Config::Consents`]): the consortium's
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization) if the
+		///   sponsor is suspended; the consent pallet's `ExpiredConsent`, `RevokedConsent`,
+		///   `ReadNotGranted`, `NoConsent` (`pallet_consent::Error`): `patient` holds no
+		///   active Research consent toward the sponsor.
+		/// - [`Error::DuplicateParticipant`]: `participant_commitment` is enrolled already.
+		/// - [`Error::PatientAlreadyEnrolled`]: `patient` is (or was) enrolled in the trial.
+		/// - [`Error::TooManyParticipants`]: the trial has `MaxParticipants` participants.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::enroll_participant())]
 		pub fn enroll_participant(
@@ -1083,13 +1162,27 @@ pub mod pallet {
 		/// SCALE(submitter organization))` at position `commit_count`; the hash becomes the
 		/// trial's head.
 		///
-		/// Emits `DataCommitted`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSiteOrSponsor`, the
-		/// consortium's `MissingRole` (a site no longer a Provider), `LockedDatabase`,
-		/// `EmptyCommit`, `ZeroHash`, `TooManyCommits`.
+		/// Emits [`Event::DataCommitted`].
 		///
 		/// ## Complexity
 		/// O(`MaxSites`) (the site check), one hash.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::NotSiteOrSponsor`]: the signer's organization is neither the sponsor
+		///   nor a current site.
+		/// - The consortium's [`MissingRole`](pallet_consortium::Error::MissingRole): a site
+		///   that no longer holds the Provider role.
+		/// - [`Error::LockedDatabase`].
+		/// - [`Error::EmptyCommit`]: `record_count` is 0.
+		/// - [`Error::ZeroHash`]: `batch_root` is all zeros.
+		/// - [`Error::TooManyCommits`]: the trial has `MaxCommits` data commits.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::commit_data())]
 		pub fn commit_data(
@@ -1154,12 +1247,22 @@ pub mod pallet {
 		/// (e.g. screening). A sponsor could still commit a token batch: it stays attributable
 		/// and visible in the data chain.
 		///
-		/// Emits `DatabaseLocked`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `AlreadyLocked`,
-		/// `NoDataCommitted`.
+		/// Emits [`Event::DatabaseLocked`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::NotSponsor`]: the signer's organization is not the trial's sponsor.
+		/// - [`Error::AlreadyLocked`].
+		/// - [`Error::NoDataCommitted`]: the trial has no data commit.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::lock_database())]
 		pub fn lock_database(origin: OriginFor<T>, trial_id: TrialId) -> DispatchResult {
@@ -1187,12 +1290,24 @@ pub mod pallet {
 		/// - `reported_outcomes`: the hashes of the outcomes the results report (non-zero, no
 		///   duplicate; may be empty).
 		///
-		/// Emits `ResultsPublished`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `AlreadyPublished`,
-		/// `NotLocked`, `ZeroHash`, `DuplicateOutcome`.
+		/// Emits [`Event::ResultsPublished`].
 		///
 		/// ## Complexity
 		/// O(`MaxOutcomes²`) comparisons (twice); reads the protocol history.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::NotSponsor`]: the signer's organization is not the trial's sponsor.
+		/// - [`Error::AlreadyPublished`].
+		/// - [`Error::NotLocked`]: the database is not locked yet.
+		/// - [`Error::ZeroHash`]: `results_hash` or a reported outcome is all zeros.
+		/// - [`Error::DuplicateOutcome`]: an outcome is reported twice.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::publish_results())]
 		pub fn publish_results(
@@ -1248,11 +1363,21 @@ pub mod pallet {
 		/// - `trial_id`: the trial.
 		/// - `reason_code`: why, as a code agreed off chain (never free text).
 		///
-		/// Emits `TrialFlagged`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`, `MissingRole`; `UnknownTrial`, `TooManyFlags`.
+		/// Emits [`Event::TrialFlagged`].
 		///
 		/// ## Complexity
 		/// O(1) (reads and writes at most `MaxFlags` flags).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Regulator.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::TooManyFlags`]: the trial has `MaxFlags` flags.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::flag_trial())]
 		pub fn flag_trial(
@@ -1285,11 +1410,23 @@ pub mod pallet {
 		/// - `trial_id`: the trial.
 		/// - `site`: a current site of the trial (its admin account).
 		///
-		/// Emits `SiteRemoved`. Errors, in the order checked: the consortium's
-		/// `NotAMember`, `SuspendedOrganization`; `UnknownTrial`, `NotSponsor`, `UnknownSite`.
+		/// Emits [`Event::SiteRemoved`].
 		///
 		/// ## Complexity
 		/// O(`MaxSites`): reads and writes the trial's current and removed sites.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::NotSponsor`]: the signer's organization is not the trial's sponsor.
+		/// - [`Error::UnknownSite`]: `site` is not a current site of the trial.
+		/// - [`Error::TooManySites`]: defensive only; current and removed sites together never
+		///   exceed `MaxSites`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::remove_site())]
 		pub fn remove_site(
@@ -1336,13 +1473,25 @@ pub mod pallet {
 		/// Fee-less when the participant themself withdraws with free quota and the call
 		/// succeeds (counts one free call, like `Consent::revoke_consent`).
 		///
-		/// Emits `ParticipantWithdrawn`. Errors, in the order checked: `UnknownTrial`,
-		/// `UnknownParticipant`, `NotParticipantSiteOrSponsor` (also for an account outside the
-		/// consortium), the consortium's `SuspendedOrganization`, `NotParticipantSiteOrSponsor`,
-		/// `AlreadyWithdrawn`.
+		/// Emits [`Event::ParticipantWithdrawn`].
 		///
 		/// ## Complexity
 		/// O(1) for the participant; O(`MaxSites`) for a site (the site check).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::UnknownParticipant`]: no participant of the trial has this commitment.
+		/// - [`Error::NotParticipantSiteOrSponsor`]: the signer is not the participant and
+		///   acts for no organization.
+		/// - The consortium's
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer's organization is suspended.
+		/// - [`Error::NotParticipantSiteOrSponsor`]: the signer's organization is neither the
+		///   sponsor nor the current, Provider site that enrolled the participant.
+		/// - [`Error::AlreadyWithdrawn`].
 		#[pallet::call_index(9)]
 		#[pallet::weight(
 			T::WeightInfo::withdraw_participant_by_patient()
@@ -1405,11 +1554,19 @@ pub mod pallet {
 		/// - `reserved_for`: the sponsor organization (its admin account, active, holding the
 		///   TrialSponsor role) for which to reserve the id, or `None`.
 		///
-		/// Emits `RegistryIdReleased`. Errors, in the order checked: `BadOrigin`,
-		/// `UnknownTrial`, `RegistryIdAlreadyReleased`, `ReserveeNotSponsor`.
+		/// Emits [`Event::RegistryIdReleased`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not `GovernanceOrigin`.
+		/// - [`Error::UnknownTrial`].
+		/// - [`Error::RegistryIdAlreadyReleased`].
+		/// - [`Error::ReserveeNotSponsor`]: `reserved_for` is not an active organization's
+		///   account holding the TrialSponsor role.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::release_registry_id())]
 		pub fn release_registry_id(

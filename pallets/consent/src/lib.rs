@@ -111,6 +111,27 @@
 //! [`ConsentChecker`] (implemented by [`Pallet`]), e.g.
 //! `T::Consents::ensure_access(&patient, &org, category, Purpose::Treatment, true)?`,
 //! which returns the id of the consent that grants the access.
+//!
+//! ## Pallet API
+//!
+//! - [`Config`]: the runtime's choices: the consortium ([`Config::Roles`]), the identity
+//!   pallet ([`Config::Patients`]), the record registry ([`Config::Records`]), the clock and
+//!   the bounds.
+//! - [`Call`]: the dispatchable functions, below. Each one's docs end with an `## Errors`
+//!   list of the errors it can return: this pallet's [`Error`]s, and the consortium's
+//!   ([`pallet_consortium::Error`]) for the organization checks.
+//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
+//! - Storage: [`Consents`], [`ConsentsOf`], [`EmergencyConsents`], [`AccessLogs`],
+//!   [`BreakGlassUses`], [`BreakGlassWindowUses`], [`NextConsentId`]. Queries:
+//!   [`Pallet::consents_of`], [`Pallet::access_log`], [`Pallet::was_permitted`],
+//!   [`Pallet::emergency_uses`] (runtime API [`runtime_api::ConsentApi`]).
+//!
+//! ### Dispatchable functions
+//!
+//! - [`Call::grant_consent`]: a patient grants an organization access (fee-less with quota).
+//! - [`Call::revoke_consent`]: the patient revokes it (fee-less with quota).
+//! - [`Call::break_glass`]: a Provider takes emergency read access.
+//! - [`Call::log_access`]: a grantee logs a read of an anchored record.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -479,14 +500,28 @@ pub mod pallet {
 		/// is full, the oldest consent that ended (was revoked or expired) at least
 		/// `AuditRetention` ago is pruned first.
 		///
-		/// Emits `ConsentGranted` (after `ConsentPruned` if one was pruned). Errors:
-		/// `NotAPatient`, `DeregisteredPatient`; the consortium's `UnknownOrganization` (the
-		/// grantee is not an organization's own account), `SuspendedOrganization`;
-		/// `EmptyCategories`, `InvalidCategories`, `EmptyAccess`,
-		/// `ExpiryInPast`, `TooManyConsents`, `ConsentIdOverflow`.
+		/// Emits [`Event::ConsentGranted`] (after [`Event::ConsentPruned`] if one was
+		/// pruned).
 		///
 		/// ## Complexity
 		/// O(`MaxConsentsPerPatient`) consent reads in the worst case (a full list to prune).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::DeregisteredPatient`], [`Error::NotAPatient`]: the signer is not a
+		///   registered patient.
+		/// - The consortium's
+		///   [`UnknownOrganization`](pallet_consortium::Error::UnknownOrganization) (`grantee`
+		///   is not an organization's own account: a staff key or an outsider),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization).
+		/// - [`Error::EmptyCategories`], [`Error::InvalidCategories`], [`Error::EmptyAccess`]:
+		///   a malformed `scope`.
+		/// - [`Error::ExpiryInPast`]: `expires_at` is not in the future.
+		/// - [`Error::ConsentIdOverflow`].
+		/// - [`Error::TooManyConsents`]: the patient's list is full and no consent in it
+		///   ended at least `AuditRetention` ago.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::grant_consent())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, grantee: &T::AccountId, scope: &Scope,
@@ -536,11 +571,18 @@ pub mod pallet {
 		///
 		/// Fee-less for a patient with free quota whose call succeeds.
 		///
-		/// Emits `ConsentRevoked`. Errors: `UnknownConsent`, `NotConsentOwner`,
-		/// `AlreadyRevoked`.
+		/// Emits [`Event::ConsentRevoked`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::UnknownConsent`]: no consent has this id (never granted, or pruned).
+		/// - [`Error::NotConsentOwner`]: the signer is not the consent's patient.
+		/// - [`Error::AlreadyRevoked`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::revoke_consent())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, consent_id: &ConsentId| -> bool {
@@ -577,14 +619,28 @@ pub mod pallet {
 		/// organization's rate-limit window (at most `MaxEmergencyAccessesPerWindow` per
 		/// `EmergencyWindow` blocks).
 		///
-		/// Emits `EmergencyAccessGranted` (after `ConsentPruned` if one was pruned). Errors, in
-		/// the order checked: the consortium's `NotAMember`, `SuspendedOrganization`,
-		/// `MissingRole`; `DeregisteredPatient`, `NotAPatient`, `EmergencyAccessLimitReached`,
-		/// `ConsentIdOverflow`, `TooManyEmergencyConsents`.
+		/// Emits [`Event::EmergencyAccessGranted`] (after [`Event::ConsentPruned`] if one was
+		/// pruned).
 		///
 		/// ## Complexity
 		/// O(1): the organization's emergency history for the patient and at most two of its
 		/// consents are read.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Provider.
+		/// - [`Error::DeregisteredPatient`], [`Error::NotAPatient`]: `patient` is not a
+		///   registered patient.
+		/// - [`Error::EmergencyAccessLimitReached`]: the organization broke the glass
+		///   `MaxEmergencyAccessesPerWindow` times in the current window.
+		/// - [`Error::ConsentIdOverflow`] (only when a new consent is created, not on renewal).
+		/// - [`Error::TooManyEmergencyConsents`]: the organization's emergency history for the
+		///   patient is full and its oldest consent ended less than `AuditRetention` ago.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::break_glass())]
 		pub fn break_glass(
@@ -646,14 +702,29 @@ pub mod pallet {
 		/// The entry goes into the (patient, organization) [`AccessLogs`] ring buffer
 		/// (dropping that organization's oldest entry for the patient when it is full).
 		///
-		/// Emits `AccessLogged`. Errors, in the order checked: `UnknownConsent`,
-		/// `ConsentPatientMismatch`, `NotGrantee`, the consortium's `SuspendedOrganization`,
-		/// `DeregisteredPatient`, `UnknownRecord`, `RecordPatientMismatch`,
-		/// `RecordCategoryMismatch`, `RevokedConsent`, `ExpiredConsent`, `CategoryNotCovered`,
-		/// `ReadNotGranted`.
+		/// Emits [`Event::AccessLogged`].
 		///
 		/// ## Complexity
 		/// O(`MaxAccessLogEntries`) to shift the ring buffer.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::UnknownConsent`]: no consent has this id.
+		/// - [`Error::ConsentPatientMismatch`]: the consent is another patient's.
+		/// - [`Error::NotGrantee`]: the signer does not act for the consent's grantee (also
+		///   for an account outside the consortium).
+		/// - The consortium's
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   grantee is suspended.
+		/// - [`Error::DeregisteredPatient`]: `patient` deregistered.
+		/// - [`Error::UnknownRecord`], [`Error::RecordPatientMismatch`],
+		///   [`Error::RecordCategoryMismatch`]: `record_id` is not an anchored record of
+		///   `patient` in `category`.
+		/// - [`Error::RevokedConsent`], [`Error::ExpiredConsent`]: the consent is not in force.
+		/// - [`Error::CategoryNotCovered`], [`Error::ReadNotGranted`]: the consent does not
+		///   cover reading `category`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::log_access())]
 		pub fn log_access(

@@ -31,7 +31,27 @@
 //!
 //! Other pallets never read this pallet's storage. They ask through the [`RoleProvider`]
 //! trait (`T::Roles::ensure_role(&who, Role::Provider)?` returns the organization) or use the
-//! [`EnsureRole`] origin check.
+//! [`EnsureRole`] origin check. A failed check is one of this pallet's errors
+//! ([`Error::NotAMember`], [`Error::UnknownOrganization`], [`Error::SuspendedOrganization`],
+//! [`Error::MissingRole`]), whatever pallet the call belongs to.
+//!
+//! ## Pallet API
+//!
+//! - [`Config`]: the runtime's choices ([`Config::GovernanceOrigin`], [`Config::MaxNameLen`],
+//!   [`Config::MaxStaff`]).
+//! - [`Call`]: the dispatchable functions, below. Each one's docs end with an `## Errors`
+//!   list of the [`Error`]s it can return.
+//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
+//! - Storage: [`Organizations`], [`StaffOf`], [`OrganizationCount`]. Query:
+//!   [`Pallet::organization`] (runtime API [`runtime_api::ConsortiumApi`]).
+//!
+//! ### Dispatchable functions
+//!
+//! - [`Call::register_organization`], [`Call::set_roles`], [`Call::suspend_organization`],
+//!   [`Call::reinstate_organization`]: governance admits an organization, changes its roles,
+//!   suspends or reinstates it.
+//! - [`Call::add_staff`], [`Call::remove_staff`]: an organization's admin chooses the accounts
+//!   that act for the organization.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -69,10 +89,10 @@ use sp_runtime::DispatchError;
 ///
 /// | fact | error |
 /// |---|---|
-/// | the signer acts for no organization | `NotAMember` |
-/// | the account is not an organization's own (admin) account | `UnknownOrganization` |
-/// | the organization is suspended | `SuspendedOrganization` |
-/// | the organization lacks the role the call needs | `MissingRole` |
+/// | the signer acts for no organization | [`NotAMember`](Error::NotAMember) |
+/// | the account is not an organization's own (admin) account | [`UnknownOrganization`](Error::UnknownOrganization) |
+/// | the organization is suspended | [`SuspendedOrganization`](Error::SuspendedOrganization) |
+/// | the organization lacks the role the call needs | [`MissingRole`](Error::MissingRole) |
 ///
 /// The `ensure_*` methods taking `who` are about the signer (an admin or staff account; the
 /// organization it acts for is returned); [`ensure_active_organization`] is about another
@@ -346,11 +366,21 @@ pub mod pallet {
 		/// - `name`: UTF-8 name, 1..=`MaxNameLen` bytes.
 		/// - `roles`: the roles it holds (non-empty, known bits only).
 		///
-		/// Emits `OrganizationRegistered`. Errors: `AlreadyRegistered`,
-		/// `AccountIsStaff`, `EmptyName`, `NameTooLong`, `EmptyRoles`, `InvalidRoles`.
+		/// Emits [`Event::OrganizationRegistered`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not `GovernanceOrigin`.
+		/// - [`Error::NameTooLong`]: `name` is longer than `MaxNameLen`.
+		/// - [`Error::AlreadyRegistered`]: `admin` already identifies an organization.
+		/// - [`Error::AccountIsStaff`]: `admin` is staff of an organization.
+		/// - [`Error::EmptyName`]: `name` is empty.
+		/// - [`Error::EmptyRoles`], [`Error::InvalidRoles`]: `roles` is empty or has unknown
+		///   bits.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_organization(name.len() as u32))]
 		pub fn register_organization(
@@ -373,10 +403,19 @@ pub mod pallet {
 		/// - `organization`: the organization's admin account.
 		/// - `roles`: its new roles (non-empty, known bits only).
 		///
-		/// Emits `RolesSet`. Errors: `UnknownOrganization`, `EmptyRoles`, `InvalidRoles`.
+		/// Emits [`Event::RolesSet`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not `GovernanceOrigin`.
+		/// - [`Error::EmptyRoles`], [`Error::InvalidRoles`]: `roles` is empty or has unknown
+		///   bits.
+		/// - [`Error::UnknownOrganization`]: no organization is registered under
+		///   `organization`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::set_roles())]
 		pub fn set_roles(
@@ -401,11 +440,18 @@ pub mod pallet {
 		/// - `origin`: `GovernanceOrigin`.
 		/// - `organization`: the organization's admin account.
 		///
-		/// Emits `OrganizationSuspended`. Errors: `UnknownOrganization`,
-		/// `AlreadySuspended`.
+		/// Emits [`Event::OrganizationSuspended`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not `GovernanceOrigin`.
+		/// - [`Error::UnknownOrganization`]: no organization is registered under
+		///   `organization`.
+		/// - [`Error::AlreadySuspended`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::suspend_organization())]
 		pub fn suspend_organization(
@@ -428,11 +474,18 @@ pub mod pallet {
 		/// - `origin`: `GovernanceOrigin`.
 		/// - `organization`: the organization's admin account.
 		///
-		/// Emits `OrganizationReinstated`. Errors: `UnknownOrganization`,
-		/// `NotSuspended`.
+		/// Emits [`Event::OrganizationReinstated`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not `GovernanceOrigin`.
+		/// - [`Error::UnknownOrganization`]: no organization is registered under
+		///   `organization`.
+		/// - [`Error::NotSuspended`]: the organization is active.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::reinstate_organization())]
 		pub fn reinstate_organization(
@@ -456,11 +509,21 @@ pub mod pallet {
 		/// - `account`: the staff member's own key; it must not already act for any
 		///   organization, as staff or as admin.
 		///
-		/// Emits `StaffAdded`. Errors: `NotOrganizationAdmin`, `SuspendedOrganization`,
-		/// `AlreadyStaff`, `AccountIsOrganization`, `TooManyStaff`.
+		/// Emits [`Event::StaffAdded`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::NotOrganizationAdmin`]: the signer is not an organization's admin (a
+		///   staff key cannot add staff).
+		/// - [`Error::SuspendedOrganization`]: the signer's organization is suspended.
+		/// - [`Error::AlreadyStaff`]: `account` already acts for an organization as staff.
+		/// - [`Error::AccountIsOrganization`]: `account` is an organization's admin.
+		/// - [`Error::TooManyStaff`]: the organization already has `MaxStaff` staff.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::add_staff())]
 		pub fn add_staff(origin: OriginFor<T>, account: T::AccountId) -> DispatchResult {
@@ -476,10 +539,17 @@ pub mod pallet {
 		/// - `origin`: signed by an organization's admin.
 		/// - `account`: a staff account of that organization.
 		///
-		/// Emits `StaffRemoved`. Errors: `NotOrganizationAdmin`, `NotStaff`.
+		/// Emits [`Event::StaffRemoved`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::NotOrganizationAdmin`]: the signer is not an organization's admin.
+		/// - [`Error::NotStaff`]: `account` is not staff of the signer's organization.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove_staff())]
 		pub fn remove_staff(origin: OriginFor<T>, account: T::AccountId) -> DispatchResult {

@@ -215,6 +215,24 @@
 //! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
 //! - The manufacturer's serials list is trusted to hold `quantity` distinct serials; the
 //!   chain sees only the root.
+//!
+//! ## Pallet API
+//!
+//! - [`Config`]: the runtime's choices: the consortium ([`Config::Roles`]),
+//!   [`Config::GovernanceOrigin`], the clock and the bounds.
+//! - [`Call`]: the dispatchable functions (see the overview: [`Call::register_product`],
+//!   [`Call::commission_batch`], [`Call::ship`], [`Call::receive`],
+//!   [`Call::cancel_shipment`], [`Call::reject_shipment`], [`Call::dispense`],
+//!   [`Call::destroy_units`], [`Call::report_suspect`], [`Call::recall_batch`],
+//!   [`Call::assign_company_prefix`], [`Call::revoke_company_prefix`],
+//!   [`Call::reassign_product`]). Each one's docs end with an `## Errors` list of the errors
+//!   it can return: this pallet's [`Error`]s and the consortium's
+//!   ([`pallet_consortium::Error`]) for the signer's organization.
+//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
+//! - Storage: [`CompanyPrefixes`], [`LongerPrefixes`], [`Products`], [`ProductsOf`],
+//!   [`Batches`], [`BatchOf`], [`NextBatchId`], [`Holdings`], [`BatchHolders`],
+//!   [`CustodyParties`], [`Shipments`], [`NextShipmentId`], [`Dispensed`], [`BatchHistory`],
+//!   [`SuspectReports`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -841,15 +859,28 @@ pub mod pallet {
 		/// - `gtin`: the 14 ASCII digits, the last one the GS1 check digit.
 		/// - `metadata_hash`: a non-zero hash of the product's master data kept off chain.
 		///
-		/// Emits `ProductRegistered`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
-		/// `CompanyPrefixNotAssigned`, `ZeroMetadataHash`, `GtinAlreadyRegistered`,
-		/// `TooManyProducts`.
+		/// Emits [`Event::ProductRegistered`].
 		///
 		/// ## Complexity
 		/// O(1) reads and writes: at most 7 company-prefix reads (lengths 6..=12); the
 		/// manufacturer's product list (at most `MaxProductsPerManufacturer` GTINs) is decoded
 		/// and re-encoded.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer.
+		/// - [`Error::InvalidGtin`], [`Error::InvalidGtinCheckDigit`]: a malformed `gtin`.
+		/// - [`Error::CompanyPrefixNotAssigned`]: the GTIN's company prefix is not assigned to
+		///   the signer's organization.
+		/// - [`Error::ZeroMetadataHash`].
+		/// - [`Error::GtinAlreadyRegistered`].
+		/// - [`Error::TooManyProducts`]: the organization has `MaxProductsPerManufacturer`
+		///   products.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_product())]
 		pub fn register_product(
@@ -893,14 +924,29 @@ pub mod pallet {
 		/// - `quantity`: units, `1..=MaxQuantity`: the number of serials in the tree.
 		/// - `serials_root`: the non-zero Merkle root of the batch's serials.
 		///
-		/// Emits `BatchCommissioned`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `InvalidGtin`, `InvalidGtinCheckDigit`,
-		/// `UnknownProduct`, `NotProductOwner`; `InvalidLot`, `InvalidExpiry`,
-		/// `ExpiredBatch`, `ZeroQuantity`, `QuantityTooLarge`, `ZeroSerialsRoot`,
-		/// `LotAlreadyCommissioned`, `BatchIdOverflow`.
+		/// Emits [`Event::BatchCommissioned`].
 		///
 		/// ## Complexity
 		/// O(1). Independent of `quantity`: the tree is never built on chain.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer.
+		/// - [`Error::InvalidGtin`], [`Error::InvalidGtinCheckDigit`]: a malformed `gtin`.
+		/// - [`Error::UnknownProduct`]: no product has this GTIN.
+		/// - [`Error::NotProductOwner`]: the GTIN belongs to another manufacturer.
+		/// - [`Error::InvalidLot`].
+		/// - [`Error::InvalidExpiry`], [`Error::ExpiredBatch`]: `expiry` is not a valid date,
+		///   or has passed.
+		/// - [`Error::ZeroQuantity`], [`Error::QuantityTooLarge`].
+		/// - [`Error::ZeroSerialsRoot`].
+		/// - [`Error::LotAlreadyCommissioned`]: this (GTIN, lot) is already a batch.
+		/// - [`Error::BatchIdOverflow`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::commission_batch())]
 		pub fn commission_batch(
@@ -986,15 +1032,33 @@ pub mod pallet {
 		///   batch.
 		/// - `quantity`: units, at least 1.
 		///
-		/// Emits `ShipmentSent`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
-		/// `RecalledBatch`, `ShipToSelf`, `RecipientNotOrganization`, `SuspendedRecipient`,
-		/// `RecipientMissingRole`, `InsufficientCustody`, `TooManyHolders`,
-		/// `ShipmentIdOverflow`.
+		/// Emits [`Event::ShipmentSent`].
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`) (the holder list and the history
 		/// are decoded, searched or shifted, and re-encoded).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer, Distributor or Pharmacy.
+		/// - [`Error::ZeroQuantity`].
+		/// - [`Error::UnknownBatch`].
+		/// - [`Error::RecalledBatch`]: the batch is recalled and `to` is not its manufacturer.
+		/// - [`Error::ShipToSelf`].
+		/// - [`Error::RecipientNotOrganization`], [`Error::SuspendedRecipient`],
+		///   [`Error::RecipientMissingRole`]: `to` is not an active organization's account
+		///   with a custody role.
+		/// - [`Error::InsufficientCustody`]: the sender holds fewer than `quantity` units.
+		/// - [`Error::TooManyHolders`]: the batch has `MaxHoldersPerBatch` holders and `to` is
+		///   not one.
+		/// - [`Error::ShipmentIdOverflow`].
+		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
+		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::ship())]
 		pub fn ship(
@@ -1067,12 +1131,26 @@ pub mod pallet {
 		/// - `shipment_id`: a pending shipment of a batch that is not recalled, or of a
 		///   recalled batch to its manufacturer (a return).
 		///
-		/// Emits `ShipmentReceived`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `UnknownShipment`,
-		/// `NotShipmentRecipient`, `UnknownBatch`, `RecalledBatch`.
+		/// Emits [`Event::ShipmentReceived`].
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer, Distributor or Pharmacy.
+		/// - [`Error::UnknownShipment`]: no pending shipment has this id.
+		/// - [`Error::NotShipmentRecipient`]: the signer's organization is not the recipient.
+		/// - [`Error::UnknownBatch`].
+		/// - [`Error::RecalledBatch`]: the batch is recalled and the recipient is not its
+		///   manufacturer.
+		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
+		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::receive())]
 		pub fn receive(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
@@ -1126,12 +1204,24 @@ pub mod pallet {
 		///   Manufacturer, Distributor or Pharmacy.
 		/// - `shipment_id`: a pending shipment.
 		///
-		/// Emits `ShipmentCancelled`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `UnknownShipment`, `NotShipmentSender`,
-		/// `UnknownBatch`.
+		/// Emits [`Event::ShipmentCancelled`].
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer, Distributor or Pharmacy.
+		/// - [`Error::UnknownShipment`]: no pending shipment has this id.
+		/// - [`Error::NotShipmentSender`]: the signer's organization is not the sender.
+		/// - [`Error::UnknownBatch`].
+		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
+		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::cancel_shipment())]
 		pub fn cancel_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
@@ -1156,14 +1246,29 @@ pub mod pallet {
 		///   character set 82.
 		/// - `proof`: the serial's Merkle proof (see the crate docs).
 		///
-		/// Emits `UnitDispensed`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `UnknownBatch`, `RecalledBatch`,
-		/// `ExpiredBatch`, `NoCustody`, `InvalidSerial`, `InvalidProof`,
-		/// `SerialNotInBatch`, `SerialAlreadyDispensed`.
+		/// Emits [`Event::UnitDispensed`].
 		///
 		/// ## Complexity
 		/// At most `MaxProofLen` + 1 hashes, plus O(`MaxHoldersPerBatch` +
 		/// `MaxHistoryPerBatch`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Pharmacy.
+		/// - [`Error::UnknownBatch`].
+		/// - [`Error::RecalledBatch`], [`Error::ExpiredBatch`].
+		/// - [`Error::NoCustody`]: the pharmacy holds no unit of the batch.
+		/// - [`Error::InvalidSerial`].
+		/// - [`Error::InvalidProof`]: the proof does not fit the batch.
+		/// - [`Error::SerialNotInBatch`]: the proof does not lead to the batch's serials root.
+		/// - [`Error::SerialAlreadyDispensed`].
+		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
+		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::dispense())]
 		pub fn dispense(
@@ -1228,13 +1333,29 @@ pub mod pallet {
 		/// dropped; if every kept report is a Regulator's, a Regulator's report drops the
 		/// oldest and anyone else's is refused.
 		///
-		/// Emits `SuspectReported`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `UnknownBatch`, `NotBatchParty`,
-		/// `InvalidSerial`, `ClaimNotSupported`, `TooManyReports`, `SuspectReportsFull`.
+		/// Emits [`Event::SuspectReported`].
 		///
 		/// ## Complexity
 		/// O(`MaxSuspectReportsPerBatch`) (the list is decoded, scanned, shifted,
 		/// re-encoded).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer, Distributor, Pharmacy or Regulator.
+		/// - [`Error::UnknownBatch`].
+		/// - [`Error::NotBatchParty`]: the signer's organization is not a Regulator and not
+		///   related to the batch.
+		/// - [`Error::InvalidSerial`].
+		/// - [`Error::ClaimNotSupported`]: the chain's state contradicts `reason`.
+		/// - [`Error::TooManyReports`]: the organization has `MaxReportsPerReporter` reports
+		///   kept for the batch.
+		/// - [`Error::SuspectReportsFull`]: the batch's list is full of Regulators' reports and
+		///   the signer's organization is not a Regulator.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::report_suspect())]
 		pub fn report_suspect(
@@ -1307,12 +1428,22 @@ pub mod pallet {
 		/// - `batch_id`: the batch (not yet recalled).
 		/// - `reason_code`: the recall's reason, a code agreed off chain.
 		///
-		/// Emits `BatchRecalled` with every holder and its custody. Errors, in the order
-		/// checked: the consortium's `NotAMember`, `SuspendedOrganization`; `UnknownBatch`,
-		/// `NotManufacturerOrRegulator`, `AlreadyRecalled`.
+		/// Emits [`Event::BatchRecalled`] with every holder and its custody.
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch`) custody reads, plus O(`MaxHistoryPerBatch`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::UnknownBatch`].
+		/// - [`Error::NotManufacturerOrRegulator`]: the signer's organization is neither the
+		///   batch's manufacturer (still holding the Manufacturer role) nor a Regulator.
+		/// - [`Error::AlreadyRecalled`].
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::recall_batch())]
 		pub fn recall_batch(
@@ -1359,12 +1490,23 @@ pub mod pallet {
 		/// - `manufacturer`: an active organization (its admin account) with the Manufacturer
 		///   role.
 		///
-		/// Emits `CompanyPrefixAssigned`. Errors, in the order checked: `BadOrigin`;
-		/// `InvalidCompanyPrefix`, `InvalidCompanyPrefixLength`, `NotAManufacturer`,
-		/// `CompanyPrefixAlreadyAssigned`, `CompanyPrefixOverlaps`.
+		/// Emits [`Event::CompanyPrefixAssigned`].
 		///
 		/// ## Complexity
 		/// O(1): at most 6 shorter prefixes are read and their counters written.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not
+		///   `T::GovernanceOrigin`.
+		/// - [`Error::InvalidCompanyPrefix`], [`Error::InvalidCompanyPrefixLength`]: a
+		///   malformed `prefix`.
+		/// - [`Error::NotAManufacturer`]: `manufacturer` is not an active organization's
+		///   account with the Manufacturer role.
+		/// - [`Error::CompanyPrefixAlreadyAssigned`].
+		/// - [`Error::CompanyPrefixOverlaps`]: `prefix` is a leading part of an assigned
+		///   prefix, or has one as its leading part.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::assign_company_prefix())]
 		pub fn assign_company_prefix(
@@ -1390,11 +1532,19 @@ pub mod pallet {
 		/// - `origin`: `T::GovernanceOrigin`.
 		/// - `prefix`: an assigned prefix's digits.
 		///
-		/// Emits `CompanyPrefixRevoked`. Errors, in the order checked: `BadOrigin`;
-		/// `InvalidCompanyPrefix`, `InvalidCompanyPrefixLength`, `UnknownCompanyPrefix`.
+		/// Emits [`Event::CompanyPrefixRevoked`].
 		///
 		/// ## Complexity
 		/// O(1): at most 6 shorter prefixes' counters are written.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not
+		///   `T::GovernanceOrigin`.
+		/// - [`Error::InvalidCompanyPrefix`], [`Error::InvalidCompanyPrefixLength`]: a
+		///   malformed `prefix`.
+		/// - [`Error::UnknownCompanyPrefix`]: `prefix` is not assigned.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::revoke_company_prefix())]
 		pub fn revoke_company_prefix(
@@ -1429,13 +1579,24 @@ pub mod pallet {
 		/// The company prefix is not checked: governance may move a product whatever its
 		/// prefix's assignment.
 		///
-		/// Emits `ProductReassigned`. Errors, in the order checked: `BadOrigin`;
-		/// `InvalidGtin`, `InvalidGtinCheckDigit`, `UnknownProduct`, `NotAManufacturer`,
-		/// `AlreadyProductOwner`, `TooManyProducts`.
+		/// Emits [`Event::ProductReassigned`].
 		///
 		/// ## Complexity
 		/// O(`MaxProductsPerManufacturer`): both product lists are decoded, searched and
 		/// re-encoded.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not
+		///   `T::GovernanceOrigin`.
+		/// - [`Error::InvalidGtin`], [`Error::InvalidGtinCheckDigit`]: a malformed `gtin`.
+		/// - [`Error::UnknownProduct`]: no product has this GTIN.
+		/// - [`Error::NotAManufacturer`]: `manufacturer` is not an active organization's
+		///   account with the Manufacturer role.
+		/// - [`Error::AlreadyProductOwner`]: the product already belongs to `manufacturer`.
+		/// - [`Error::TooManyProducts`]: `manufacturer` has `MaxProductsPerManufacturer`
+		///   products.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::reassign_product())]
 		pub fn reassign_product(
@@ -1476,12 +1637,24 @@ pub mod pallet {
 		///   Manufacturer, Distributor or Pharmacy.
 		/// - `shipment_id`: a pending shipment.
 		///
-		/// Emits `ShipmentRejected`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `UnknownShipment`,
-		/// `NotShipmentRecipient`, `UnknownBatch`.
+		/// Emits [`Event::ShipmentRejected`].
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer, Distributor or Pharmacy.
+		/// - [`Error::UnknownShipment`]: no pending shipment has this id.
+		/// - [`Error::NotShipmentRecipient`]: the signer's organization is not the recipient.
+		/// - [`Error::UnknownBatch`].
+		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
+		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::reject_shipment())]
 		pub fn reject_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
@@ -1504,12 +1677,27 @@ pub mod pallet {
 		/// - `reason`: `Recalled` only for a recalled batch, `Expired` only for an expired
 		///   one; `DamagedOrTampered` and `Other` are not checked.
 		///
-		/// Emits `UnitsDestroyed`. Errors, in the order checked: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; `ZeroQuantity`, `UnknownBatch`,
-		/// `ClaimNotSupported`, `InsufficientCustody`.
+		/// Emits [`Event::UnitsDestroyed`].
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Manufacturer, Distributor or Pharmacy.
+		/// - [`Error::ZeroQuantity`].
+		/// - [`Error::UnknownBatch`].
+		/// - [`Error::ClaimNotSupported`]: `reason` is `Recalled` for a batch not recalled, or
+		///   `Expired` for a batch not expired.
+		/// - [`Error::InsufficientCustody`]: the signer's organization holds fewer than
+		///   `quantity` units.
+		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
+		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::destroy_units())]
 		pub fn destroy_units(

@@ -28,8 +28,13 @@
 //! See [`Config`]: [`Config::CouncilOrigin`] is the 2/3 council origin in the runtime
 //! (`EnsureProportionAtLeast<_, Council, 2, 3>`, or Root on dev chains).
 //!
-//! ## Errors
-//! See [`Error`].
+//! ## Calls, events, errors, storage
+//! - [`Call`]: the dispatchable functions above. Each one's docs end with an `## Errors`
+//!   list of the errors it can return: this pallet's [`Error`]s, the consortium's
+//!   ([`pallet_consortium::Error`]) for the organization checks, and `BadOrigin` when the
+//!   origin is not [`Config::CouncilOrigin`].
+//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
+//! - Storage: [`Validators`], [`PlannedValidators`], [`PendingRotations`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -207,6 +212,8 @@ pub mod pallet {
 		///
 		/// ## Errors
 		/// - `BadOrigin`: not a 2/3 council decision.
+		///   (A failure of `call` itself is not this call's error: it is reported in the
+		///   event.)
 		#[pallet::call_index(0)]
 		#[pallet::weight({
 			let info = call.get_dispatch_info();
@@ -228,11 +235,18 @@ pub mod pallet {
 
 		/// Seat an active organization's admin account on the council.
 		///
+		/// Emits [`Event::CouncilMemberAdded`].
+		///
 		/// ## Errors
-		/// - `Consortium`'s `UnknownOrganization`, `SuspendedOrganization`: not an active
-		///   organization's admin account.
+		/// In the order checked:
+		/// - `BadOrigin`: not a 2/3 council decision.
+		/// - The consortium's
+		///   [`UnknownOrganization`](pallet_consortium::Error::UnknownOrganization),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): not
+		///   an active organization's admin account.
 		/// - [`Error::AlreadyCouncilMember`].
-		/// - The seat keeper's error when the council is full.
+		/// - The seat keeper's ([`Config::Council`]) error when the council is full
+		///   (`pallet_membership`'s `TooManyMembers` in the runtime).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::add_council_member())]
 		pub fn add_council_member(
@@ -249,9 +263,15 @@ pub mod pallet {
 
 		/// Take an organization's council seat (any organization, suspended or not).
 		///
+		/// Emits [`Event::CouncilMemberRemoved`].
+		///
 		/// ## Errors
+		/// In the order checked:
+		/// - `BadOrigin`: not a 2/3 council decision.
 		/// - [`Error::NotCouncilMember`].
 		/// - [`Error::LastCouncilMember`].
+		/// - The seat keeper's ([`Config::Council`]) error, should it refuse the removal
+		///   (`pallet_membership` in the runtime refuses none that passed the checks above).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove_council_member())]
 		pub fn remove_council_member(
@@ -269,8 +289,15 @@ pub mod pallet {
 		/// Make an active organization's node a validator from the next session boundary.
 		/// The organization's admin account must have registered the node's session keys.
 		///
+		/// Emits [`Event::ValidatorAdded`].
+		///
 		/// ## Errors
-		/// - `Consortium`'s `UnknownOrganization`, `SuspendedOrganization`.
+		/// In the order checked:
+		/// - `BadOrigin`: not a 2/3 council decision.
+		/// - The consortium's
+		///   [`UnknownOrganization`](pallet_consortium::Error::UnknownOrganization),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): not
+		///   an active organization's admin account.
 		/// - [`Error::NoSessionKeys`].
 		/// - [`Error::AlreadyValidator`], [`Error::TooManyValidators`].
 		#[pallet::call_index(3)]
@@ -296,7 +323,11 @@ pub mod pallet {
 
 		/// Stop an organization's node validating from the next session boundary.
 		///
+		/// Emits [`Event::ValidatorRemoved`].
+		///
 		/// ## Errors
+		/// In the order checked:
+		/// - `BadOrigin`: not a 2/3 council decision.
 		/// - [`Error::NotValidator`].
 		/// - [`Error::TooFewValidators`]: at least `MinValidators` must remain.
 		#[pallet::call_index(4)]

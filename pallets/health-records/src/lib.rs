@@ -121,6 +121,21 @@
 //!   organization; the identity pallet ([`PatientRegistry`]) who is a patient; the consent
 //!   pallet ([`ConsentChecker`]) who may write what.
 //! - Time is the block's timestamp (`T::Time`, milliseconds since the Unix epoch).
+//!
+//! ## Pallet API
+//!
+//! - [`Config`]: the runtime's choices: the consortium ([`Config::Roles`]), the identity
+//!   pallet ([`Config::Patients`]), the consent pallet ([`Config::Consents`]), the clock and
+//!   the bounds.
+//! - [`Call`]: the dispatchable functions ([`Call::anchor_record`], [`Call::anchor_batch`],
+//!   [`Call::seal_record`], [`Call::erase_records`]; see the overview). Each one's docs end
+//!   with an `## Errors` list of the errors it can return: this pallet's [`Error`]s, the
+//!   consortium's ([`pallet_consortium::Error`]) for the Provider checks, and the consent
+//!   pallet's (`pallet_consent::Error`, through [`Config::Consents`]) for the write-consent
+//!   checks.
+//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
+//! - Storage: [`Records`], [`PatientRecords`], [`RecordCount`], [`AuthorRecordCount`],
+//!   [`ErasedUpTo`], [`RecordNonce`], [`Batches`], [`NextBatchId`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -423,17 +438,34 @@ pub mod pallet {
 		/// - `supersedes`: the previous version (the head of its chain, same patient, same
 		///   category, same author, not sealed), or `None`.
 		///
-		/// Emits `RecordAnchored`. Errors, in the order checked: `ZeroContentHash`,
-		/// `EmptyLocator`; the consortium's `NotAMember`, `SuspendedOrganization`,
-		/// `MissingRole`; `DeregisteredPatient`, `NotAPatient`; the consent pallet's
-		/// `NoConsent`, `CategoryNotCovered`, `WriteNotGranted`, `RevokedConsent`,
-		/// `ExpiredConsent`; `UnknownRecord`, `RecordPatientMismatch`, `AlreadySuperseded`,
-		/// `SealedRecord`, `RecordCategoryMismatch`, `NotRecordAuthor`; `TooManyRecords` (the
-		/// author's per-patient bound), `RecordNonceOverflow`, `RecordIdCollision`.
+		/// Emits [`Event::RecordAnchored`].
 		///
 		/// ## Complexity
 		/// O(1) storage accesses here, plus the consent check's
 		/// O(`MaxConsentsPerPatient`) consent reads.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::ZeroContentHash`], [`Error::EmptyLocator`].
+		/// - Unless the signer is `patient`: the consortium's
+		///   [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Provider.
+		/// - [`Error::DeregisteredPatient`], [`Error::NotAPatient`]: `patient` is not a
+		///   registered patient.
+		/// - Unless the signer is `patient`: the consent pallet's `NoConsent`,
+		///   `CategoryNotCovered`, `WriteNotGranted`, `RevokedConsent`, `ExpiredConsent`
+		///   (`pallet_consent::Error`, from [`Config::Consents`]): the organization holds no
+		///   active write consent for `category` and purpose Treatment.
+		/// - With `supersedes`: [`Error::UnknownRecord`], [`Error::RecordPatientMismatch`],
+		///   [`Error::AlreadySuperseded`], [`Error::SealedRecord`],
+		///   [`Error::RecordCategoryMismatch`], [`Error::NotRecordAuthor`].
+		/// - [`Error::TooManyRecords`]: the author already anchored `MaxRecordsPerAuthor`
+		///   records of `patient` (or the patient's record counter is exhausted).
+		/// - [`Error::RecordNonceOverflow`], [`Error::RecordIdCollision`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::anchor_record())]
 		pub fn anchor_record(
@@ -525,15 +557,26 @@ pub mod pallet {
 		///   needs the patient's active write consent for `category`, as for a record), or
 		///   `None` for a multi-patient export.
 		///
-		/// Emits `BatchAnchored`. Errors, in the order checked: `ZeroLeafCount`,
-		/// `TooManyLeaves`, `ZeroMerkleRoot`; the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; for a single-patient batch
-		/// `DeregisteredPatient`, `NotAPatient` and the consent pallet's errors;
-		/// `BatchIdOverflow`.
+		/// Emits [`Event::BatchAnchored`].
 		///
 		/// ## Complexity
 		/// O(1), plus the consent check's O(`MaxConsentsPerPatient`) for a single-patient
 		/// batch. Independent of `leaf_count`: the tree is never built on chain.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::ZeroLeafCount`], [`Error::TooManyLeaves`], [`Error::ZeroMerkleRoot`].
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Provider.
+		/// - For a single-patient batch: [`Error::DeregisteredPatient`],
+		///   [`Error::NotAPatient`], then the consent pallet's `NoConsent`,
+		///   `CategoryNotCovered`, `WriteNotGranted`, `RevokedConsent`, `ExpiredConsent`
+		///   (`pallet_consent::Error`, from [`Config::Consents`]).
+		/// - [`Error::BatchIdOverflow`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::anchor_batch())]
 		pub fn anchor_batch(
@@ -590,10 +633,18 @@ pub mod pallet {
 		///
 		/// Fee-less for a patient with free quota whose call succeeds.
 		///
-		/// Emits `RecordSealed`. Errors: `UnknownRecord`, `NotRecordPatient`, `AlreadySealed`.
+		/// Emits [`Event::RecordSealed`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::UnknownRecord`]: no record has this id.
+		/// - [`Error::NotRecordPatient`]: the signer is not the record's patient.
+		/// - [`Error::AlreadySealed`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::seal_record())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, record_id: &RecordId| -> bool {
@@ -622,10 +673,17 @@ pub mod pallet {
 		///   fee-less for the deregistered patient themself while records remain.
 		/// - `patient`: a deregistered patient.
 		///
-		/// Emits `RecordsErased`. Errors: `PatientNotDeregistered`, `ErasureComplete`.
+		/// Emits [`Event::RecordsErased`].
 		///
 		/// ## Complexity
 		/// O(`MaxErasedPerCall`) record reads and writes.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::PatientNotDeregistered`]: `patient` has not deregistered.
+		/// - [`Error::ErasureComplete`]: every record of `patient` is already erased.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::erase_records(T::MaxErasedPerCall::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, patient: &T::AccountId| -> bool {

@@ -14,7 +14,7 @@
 //!
 //! ## Terminology
 //!
-//! - **Identity commitment**: `blake2_256(salt ++ identity document)`, an [`H256`]. The
+//! - **Identity commitment**: `blake2_256(salt ++ identity document)`, an `H256`. The
 //!   *identity document* is a canonical byte encoding of the identity the patient proves
 //!   (e.g. a national health identifier and date of birth, or a FHIR `Patient.identifier`),
 //!   agreed off chain by the consortium; the *salt* is at least 16 (better 32) random bytes
@@ -87,6 +87,26 @@
 //!
 //! [`Pallet`] implements [`medchain_primitives::PatientRegistry`]: `is_registered`,
 //! `is_deregistered`, `has_free_quota`, `note_free_call`.
+//!
+//! ## Pallet API
+//!
+//! - [`Config`]: the runtime's choices (the consortium's [`Config::Roles`], the bounds and
+//!   rate limit, the erasure handlers [`Config::Erasure`]).
+//! - [`Call`]: the dispatchable functions, below. Each one's docs end with an `## Errors`
+//!   list of the errors it can return: this pallet's [`Error`]s, and the consortium's
+//!   ([`pallet_consortium::Error`]) for the Provider checks.
+//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
+//! - Storage: [`Patients`], [`Tombstones`], [`FreeCalls`], [`PatientCount`]. Queries:
+//!   [`Pallet::patient`], [`Pallet::verify_commitment`], [`Pallet::free_calls_left`]
+//!   (runtime API [`runtime_api::PatientIdentityApi`]).
+//!
+//! ### Dispatchable functions
+//!
+//! - [`Call::register_patient`]: a patient registers their own key (and pays).
+//! - [`Call::onboard_patient`]: a Provider registers a patient at its front desk (attested).
+//! - [`Call::attest_patient`]: a Provider attests a registered patient's commitment.
+//! - [`Call::rotate_commitment`]: the patient replaces their commitment (fee-less with quota).
+//! - [`Call::deregister`]: the patient exercises the right to erasure (fee-less with quota).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -325,11 +345,19 @@ pub mod pallet {
 		/// - `origin`: signed by the patient's own key.
 		/// - `identity_commitment`: `blake2_256(salt ++ identity document)`, non-zero.
 		///
-		/// Emits `PatientRegistered` (`onboarded_by: None`). Errors: `DeregisteredPatient`,
-		/// `AlreadyRegistered`, `EmptyCommitment`.
+		/// Emits [`Event::PatientRegistered`] (`onboarded_by: None`).
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::DeregisteredPatient`]: the signer deregistered; it can never register
+		///   again.
+		/// - [`Error::AlreadyRegistered`].
+		/// - [`Error::EmptyCommitment`]: `identity_commitment` is all zeros.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_patient())]
 		pub fn register_patient(origin: OriginFor<T>, identity_commitment: H256) -> DispatchResult {
@@ -345,12 +373,22 @@ pub mod pallet {
 		/// - `patient`: the patient's own account (its key stays with the patient).
 		/// - `identity_commitment`: `blake2_256(salt ++ identity document)`, non-zero.
 		///
-		/// Emits `PatientRegistered` (`onboarded_by: Some(organization)`). Errors: the
-		/// consortium's `NotAMember`, `SuspendedOrganization`, `MissingRole`; then
-		/// `DeregisteredPatient`, `AlreadyRegistered`, `EmptyCommitment`.
+		/// Emits [`Event::PatientRegistered`] (`onboarded_by: Some(organization)`).
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Provider.
+		/// - [`Error::DeregisteredPatient`]: `patient` deregistered.
+		/// - [`Error::AlreadyRegistered`].
+		/// - [`Error::EmptyCommitment`]: `identity_commitment` is all zeros.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::onboard_patient())]
 		pub fn onboard_patient(
@@ -374,12 +412,23 @@ pub mod pallet {
 		/// - `origin`: signed by the admin or a staff member of an active Provider.
 		/// - `patient`: a registered patient.
 		///
-		/// Emits `PatientAttested`. Errors: the consortium's `NotAMember`,
-		/// `SuspendedOrganization`, `MissingRole`; then `DeregisteredPatient`,
-		/// `NotAPatient`, `AlreadyAttested`, `TooManyAttestations`.
+		/// Emits [`Event::PatientAttested`].
 		///
 		/// ## Complexity
 		/// O(`MaxAttestations`) to look for a duplicate.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Provider.
+		/// - [`Error::DeregisteredPatient`], [`Error::NotAPatient`]: `patient` is not a
+		///   registered patient.
+		/// - [`Error::AlreadyAttested`]: the signer's organization already attested `patient`.
+		/// - [`Error::TooManyAttestations`]: `patient` holds `MaxAttestations` attestations.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::attest_patient())]
 		pub fn attest_patient(origin: OriginFor<T>, patient: T::AccountId) -> DispatchResult {
@@ -406,11 +455,19 @@ pub mod pallet {
 		/// - `new_commitment`: `blake2_256(new salt ++ identity document)`, non-zero and
 		///   different from the current one.
 		///
-		/// Emits `CommitmentRotated`. Errors: `DeregisteredPatient`, `NotAPatient`,
-		/// `EmptyCommitment`, `SameCommitment`.
+		/// Emits [`Event::CommitmentRotated`].
 		///
 		/// ## Complexity
 		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::DeregisteredPatient`], [`Error::NotAPatient`]: the signer is not a
+		///   registered patient.
+		/// - [`Error::EmptyCommitment`]: `new_commitment` is all zeros.
+		/// - [`Error::SameCommitment`]: `new_commitment` is the current one.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::rotate_commitment())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, new_commitment: &H256| -> bool {
@@ -449,11 +506,17 @@ pub mod pallet {
 		///
 		/// - `origin`: signed by the patient's own key (a guardian proxy may not deregister).
 		///
-		/// Emits `PatientDeregistered` (after the handlers' events). Errors:
-		/// `DeregisteredPatient`, `NotAPatient`.
+		/// Emits [`Event::PatientDeregistered`] (after the handlers' events).
 		///
 		/// ## Complexity
 		/// O(1) here plus the erasure handlers' bounded work.
+		///
+		/// ## Errors
+		///
+		/// In the order checked (the erasure handlers cannot fail):
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::DeregisteredPatient`]: the signer already deregistered.
+		/// - [`Error::NotAPatient`]: the signer is not a registered patient.
 		#[pallet::call_index(4)]
 		#[pallet::weight(
 			T::WeightInfo::deregister().saturating_add(T::Erasure::max_erasure_weight())

@@ -1,0 +1,110 @@
+"""scripts/consortium/chain-spec.py: a good members file gives a raw spec without sudo that the
+node accepts; a bad one is refused with every problem named and nothing written.
+
+    MEDCHAIN_NODE=<binary> python3 -m unittest discover -s tests/consortium
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+TOOL = os.path.join(ROOT, "scripts", "consortium", "chain-spec.py")
+EXAMPLE = os.path.join(ROOT, "scripts", "consortium", "members.example.toml")
+NODE = os.environ.get("MEDCHAIN_NODE")
+# twox128("Sudo") ++ twox128("Key"): the sudo key's storage key.
+SUDO_KEY = "0x5c0d1176a568c1f92944340dbfed9e9c530ebca703c85910e7164cb7d1c9e47b"
+
+
+def run(members: str, out: str, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, TOOL, members, "--out", out, "--node", NODE, *extra],
+                          capture_output=True, text=True)
+
+
+@unittest.skipUnless(NODE and os.access(NODE, os.X_OK), "set MEDCHAIN_NODE to a medchain-node binary")
+class ChainSpec(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.out = os.path.join(self.dir.name, "spec.json")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def test_example_gives_a_raw_spec_without_sudo(self):
+        r = run(EXAMPLE, self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.out) as f:
+            spec = json.load(f)
+        top = spec["genesis"]["raw"]["top"]
+        self.assertNotIn(SUDO_KEY, top, "a consortium spec has no sudo key")
+        self.assertEqual(spec["chainType"], "Live")
+        self.assertEqual(spec["id"], "medchain_consortium")
+        self.assertEqual(len(spec["bootNodes"]), 1)
+        self.assertIn("2 organizations, 2 council seats, 2 validators", r.stderr)
+        self.assertIn("tolerate no failure", r.stderr, "fewer than 4 validators are warned about")
+        # The node itself accepts it: its genesis hash can be computed.
+        info = subprocess.run([NODE, "build-spec", "--chain", self.out, "--raw"],
+                              capture_output=True, text=True)
+        self.assertEqual(info.returncode, 0, info.stderr[-2000:])
+
+    def test_plain_spec_shows_the_members(self):
+        r = run(EXAMPLE, self.out, "--plain")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.out) as f:
+            patch = json.load(f)["genesis"]["runtimeGenesis"]["patch"]
+        self.assertIsNone(patch["sudo"]["key"])
+        self.assertEqual(len(patch["consortium"]["organizations"]), 2)
+        self.assertEqual(patch["consortium"]["organizations"][1][2], 4, "Manufacturer bit")
+        self.assertEqual(len(patch["councilMembership"]["members"]), 2)
+        self.assertEqual(patch["governance"]["validators"], [k[0] for k in patch["session"]["keys"]])
+        self.assertEqual(patch["drugProvenance"]["companyPrefixes"][0][0], list(b"9506000"))
+
+    def test_a_bad_file_is_refused_with_every_problem_and_nothing_written(self):
+        bad = os.path.join(self.dir.name, "bad.toml")
+        with open(bad, "w") as f:
+            f.write('''
+[[member]]
+name = "A"
+roles = ["Provider", "Surgeon"]
+admin = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ"
+[[member]]
+name = "B"
+roles = ["Pharmacy"]
+admin = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+council = false
+[[member]]
+name = "C"
+roles = ["Insurer"]
+admin = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+bootnode = "localhost:30333"
+''')
+        r = run(bad, self.out)
+        self.assertEqual(r.returncode, 1)
+        self.assertFalse(os.path.exists(self.out))
+        for expected in ["unknown role 'Surgeon'", "not a valid SS58 address: bad checksum",
+                         "admin is the same key as member 2", "is not a multiaddress",
+                         "no member has a [member.validator]"]:
+            self.assertIn(expected, r.stderr)
+
+    def test_no_council_seat_and_not_toml(self):
+        bad = os.path.join(self.dir.name, "bad.toml")
+        with open(bad, "w") as f:
+            f.write('[[member]]\nname = "A"\nroles = ["Provider"]\ncouncil = false\n'
+                    'admin = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"\n'
+                    '[member.validator]\naura = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"\n'
+                    'grandpa = "5FA9nQDVg267DEd8m1ZypXLBnvN7SFxYwV7ndqSYGiN9TTpu"\n')
+        r = run(bad, self.out)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no member holds a council seat", r.stderr)
+        self.assertIn("validator.aura is the same key as", r.stderr, "an admin key is no session key")
+        with open(bad, "w") as f:
+            f.write("[[member]\n")
+        r = run(bad, self.out)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not valid TOML", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
