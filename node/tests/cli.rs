@@ -40,8 +40,16 @@ fn dev_spec_has_one_validator_and_the_demo_consortium() {
 	assert_eq!(spec["id"], "medchain_dev");
 	assert_eq!(spec["properties"]["tokenSymbol"], "MED");
 	let patch = genesis_patch(&spec);
-	assert_eq!(patch["aura"]["authorities"].as_array().map(Vec::len), Some(1));
-	assert_eq!(patch["grandpa"]["authorities"].as_array().map(Vec::len), Some(1));
+	// Validators are organizations' nodes: session keys, not Aura/GRANDPA genesis lists.
+	assert_eq!(patch["session"]["keys"].as_array().map(Vec::len), Some(1));
+	assert_eq!(patch["governance"]["validators"].as_array().map(Vec::len), Some(1));
+	assert!(patch["aura"].is_null() && patch["grandpa"].is_null());
+	assert!(patch["sudo"]["key"].is_string(), "the dev chain keeps a sudo key");
+	assert_eq!(
+		patch["councilMembership"]["members"].as_array().map(Vec::len),
+		Some(8),
+		"every demo organization holds a council seat"
+	);
 	let organizations =
 		patch["consortium"]["organizations"].as_array().expect("consortium organizations");
 	assert_eq!(
@@ -55,12 +63,12 @@ fn dev_spec_has_one_validator_and_the_demo_consortium() {
 }
 
 #[test]
-fn local_spec_has_three_validators() {
+fn local_spec_has_three_validators_from_session_keys() {
 	let spec = chain_spec("local");
 	assert_eq!(spec["id"], "medchain_local");
 	let patch = genesis_patch(&spec);
-	assert_eq!(patch["aura"]["authorities"].as_array().map(Vec::len), Some(3));
-	assert_eq!(patch["grandpa"]["authorities"].as_array().map(Vec::len), Some(3));
+	assert_eq!(patch["session"]["keys"].as_array().map(Vec::len), Some(3));
+	assert_eq!(patch["governance"]["validators"].as_array().map(Vec::len), Some(3));
 }
 
 #[test]

@@ -260,11 +260,12 @@ describe('clinical trials: register, two sites, Research consent, enroll, data c
       .toU8a();
     assert.equal(u8aToHex(blake2AsU8a(scale, 256)), commitment, 'hand-made encoding differs from SCALE');
 
-    // A pharmacy is not a site of the trial.
+    // A pharmacy cannot enroll: only Providers run trial sites (the consortium's role check
+    // comes before the trial's site check).
     await assert.rejects(
       signAndWait(api, api.tx.clinicalTrials.enrollParticipant(trial.id, patient.address, commitment), bob),
       (err) => {
-        assert.equal(err.message, 'clinicalTrials.NotASite');
+        assert.equal(err.message, 'consortium.MissingRole');
         return true;
       },
     );
