@@ -35,11 +35,12 @@ declare -A DIRS=(
 	[pallet_health_records]=health-records
 	[pallet_drug_provenance]=drug-provenance
 	[pallet_clinical_trials]=clinical-trials
+	[pallet_governance]=governance
 )
 PALLETS=("$@")
 if [ ${#PALLETS[@]} -eq 0 ]; then
 	PALLETS=(pallet_consortium pallet_patient_identity pallet_consent pallet_health_records
-		pallet_drug_provenance pallet_clinical_trials)
+		pallet_drug_provenance pallet_clinical_trials pallet_governance)
 fi
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
