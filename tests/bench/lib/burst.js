@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
+import { dispatchErrorName } from '../../e2e/lib/node.js';
 import { runConcurrent } from './rpc.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -120,20 +121,6 @@ export function grepLog(logPath, offset, re) {
   } catch {
     return [];
   }
-}
-
-function dispatchErrorName(api, dispatchError) {
-  if (dispatchError.isModule) {
-    try {
-      const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-      return `${section}.${name}`;
-    } catch {
-      return `Module(${dispatchError.asModule.toString()})`;
-    }
-  }
-  const inner = dispatchError.value;
-  if (inner && typeof inner.type === 'string') return `${dispatchError.type}.${inner.type}`;
-  return dispatchError.type;
 }
 
 const count = (map, key) => map.set(key, (map.get(key) || 0) + 1);
