@@ -7,7 +7,10 @@ mod common;
 
 use codec::Encode;
 use common::*;
-use frame_support::{dispatch::GetDispatchInfo, traits::Hooks};
+use frame_support::{
+	dispatch::GetDispatchInfo,
+	traits::{Get, Hooks},
+};
 use medchain_runtime::{
 	AccountId, Consortium, Governance, Grandpa, Role, Roles, Runtime, RuntimeCall, RuntimeEvent,
 	Session, SessionKeys, System,
@@ -244,6 +247,17 @@ fn a_member_node_becomes_a_validator_at_the_next_session_boundary() {
 		submit_ok(
 			&clinic,
 			RuntimeCall::Session(pallet_session::Call::set_keys { keys: keys.clone(), proof }),
+		);
+		// Registering keys holds a deposit for their storage (returned by purge_keys).
+		assert!(medchain_runtime::configs::governance::SessionKeyDeposit::get() > 0);
+		assert_eq!(
+			<pallet_balances::Pallet<Runtime> as frame_support::traits::fungible::InspectHold<
+				AccountId,
+			>>::balance_on_hold(
+				&medchain_runtime::RuntimeHoldReason::Session(pallet_session::HoldReason::Keys),
+				&clinic
+			),
+			medchain_runtime::configs::governance::SessionKeyDeposit::get()
 		);
 		assert_eq!(motion(add, 6, &council(6)), Some(Ok(())));
 		assert_eq!(Session::validators(), vec![account(Alice)], "not before a boundary");

@@ -21,8 +21,8 @@ use sp_runtime::{traits::ConvertInto, DispatchResult, Perbill};
 
 use super::RuntimeBlockWeights;
 use crate::{
-	AccountId, Balances, BlockNumber, Council, CouncilMembership, Governance, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, SessionKeys, HOURS,
+	AccountId, Balance, Balances, BlockNumber, Council, CouncilMembership, Governance, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, SessionKeys, HOURS,
 };
 
 /// The council's instance of `pallet-collective` (and of `pallet-membership`).
@@ -87,6 +87,11 @@ parameter_types! {
 	pub const MinValidators: u32 = 1;
 }
 
+parameter_types! {
+	/// 0.3 MED + 0.1 milli-MED per byte: three storage items of about 170 bytes.
+	pub const SessionKeyDeposit: Balance = super::deposit(3, 170);
+}
+
 /// A session ends when its period has elapsed, or right away after a change of validators.
 pub struct EndSession;
 impl pallet_session::ShouldEndSession<BlockNumber> for EndSession {
@@ -123,8 +128,10 @@ impl pallet_session::Config for Runtime {
 	type DisablingStrategy = ();
 	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
 	type Currency = Balances;
-	/// Registering keys holds nothing: only organizations the council adds ever validate.
-	type KeyDeposit = frame_support::traits::ConstU128<0>;
+	/// Registering keys holds a deposit for the three items it stores (the keys and two
+	/// key-owner entries), returned by `purge_keys`: anyone may register keys, but only
+	/// organizations the council adds ever validate, so others pay for their storage.
+	type KeyDeposit = SessionKeyDeposit;
 }
 
 /// Council seats kept by `pallet-membership`, changed as Root.
