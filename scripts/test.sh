@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests of every pallet, runtime tests across pallets, node CLI
 # tests, the JavaScript client tooling's tests (against the shared vectors in tests/vectors),
-# then the end-to-end polkadot.js suite against a freshly started node.
+# the end-to-end polkadot.js suite against a freshly started node, then the network suite
+# (4 validators started by zombienet: finality with one of them paused, a stall with two).
 #
 # `cargo test --release --workspace` also builds the `medchain-node` binary (the node crate
 # has integration tests), so the dependency tree compiles once, in one profile, and the
@@ -49,5 +50,8 @@ python3 -m unittest discover -s tests/consortium
 echo "[test] end-to-end: polkadot.js against $MEDCHAIN_NODE"
 npm_install tests/e2e
 npm --prefix tests/e2e test
+echo "[test] network: 4 validators under zombienet, one and two paused (tests/network)"
+npm_install tests/network
+npm --prefix tests/network test
 end=$(date +%s)
 echo "[test] done: cargo $((cargo_done - start)) s, e2e $((end - cargo_done)) s, total $((end - start)) s"
