@@ -83,7 +83,9 @@ parameter_types! {
 	pub const SessionPeriod: BlockNumber = HOURS;
 	pub const SessionOffset: BlockNumber = 0;
 	pub const MaxValidators: u32 = 32;
-	/// 4 = 3f+1 with f = 1: one validator may fail and GRANDPA still finalizes.
+	/// The council can never remove the last validator. A consortium should keep at least 4
+	/// (3f+1 with f = 1: one may fail and GRANDPA still finalizes); the chain-spec generator
+	/// warns below that, but dev chains run one.
 	pub const MinValidators: u32 = 1;
 }
 
