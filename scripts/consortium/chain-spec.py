@@ -138,7 +138,7 @@ def load_members(path: str) -> tuple[dict, list[str]]:
                 else:
                     bits |= ROLES[r]
 
-        def key(field: str, value, kind: str) -> bytes | None:
+        def key(field: str, value) -> bytes | None:
             if not isinstance(value, str):
                 errors.append(f"{who}: {field} is missing (an SS58 address)")
                 return None
@@ -154,7 +154,7 @@ def load_members(path: str) -> tuple[dict, list[str]]:
                 seen[tag] = f"{who} {field}"
             return public
 
-        admin = key("admin", m.get("admin"), "sr25519")
+        admin = key("admin", m.get("admin"))
         admin_addr = ss58_encode(admin) if admin else None
         if admin_addr and bits:
             organizations.append([admin_addr, list(org_name.encode()), bits, []])
@@ -174,8 +174,8 @@ def load_members(path: str) -> tuple[dict, list[str]]:
             if not isinstance(v, dict):
                 errors.append(f"{who}: validator must be a table with aura and grandpa keys")
             else:
-                aura = key("validator.aura", v.get("aura"), "sr25519")
-                grandpa = key("validator.grandpa", v.get("grandpa"), "ed25519")
+                aura = key("validator.aura", v.get("aura"))
+                grandpa = key("validator.grandpa", v.get("grandpa"))
                 if aura and grandpa and admin_addr:
                     session_keys.append([admin_addr, admin_addr,
                                          {"aura": ss58_encode(aura), "grandpa": ss58_encode(grandpa)}])

@@ -22,42 +22,8 @@
 //
 // Each check logs one line `[medchain] ...` with the heights it saw.
 
-const SETTLE_MS = 1000;
+const { SETTLE_MS, sleep, log, withNodes, finalized, best } = require('./lib.js');
 
-async function connect(networkInfo, name) {
-  const node = networkInfo.nodesByName[name];
-  if (!node) throw new Error(`no node named ${name}`);
-  const provider = new zombie.WsProvider(node.wsUri, 1000);
-  const api = await zombie.ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
-  return { name, api };
-}
-
-async function withNodes(networkInfo, names, fn) {
-  const nodes = await Promise.all(names.map((n) => connect(networkInfo, n)));
-  try {
-    return await fn(nodes);
-  } finally {
-    await Promise.all(nodes.map(({ api }) => api.disconnect().catch(() => {})));
-  }
-}
-
-async function finalized(api) {
-  const hash = await api.rpc.chain.getFinalizedHead();
-  const header = await api.rpc.chain.getHeader(hash);
-  return { height: header.number.toNumber(), hash: hash.toHex() };
-}
-
-async function best(api) {
-  return (await api.rpc.chain.getHeader()).number.toNumber();
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function log(msg) {
-  console.log(`\n[medchain] ${msg}`);
-}
-
-// The hash every node reports at `height`; throws unless they all agree.
 async function sameHashAt(nodes, height) {
   const hashes = await Promise.all(
     nodes.map(async ({ api }) => (await api.rpc.chain.getBlockHash(height)).toHex()),

@@ -34,51 +34,7 @@ const path = require('path');
 
 const ORG_NAME = 'Network Test Clinic';
 const ROLES = 1;
-const SETTLE_MS = 1000;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function log(msg) {
-  console.log(`\n[medchain] ${msg}`);
-}
-
-// A node just restarted may not serve RPC yet: retry the connection for up to 30 s.
-async function connect(networkInfo, name) {
-  const node = networkInfo.nodesByName[name];
-  if (!node) throw new Error(`no node named ${name}`);
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    const provider = new zombie.WsProvider(node.wsUri, false);
-    try {
-      await provider.connect();
-      const api = await zombie.ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
-      return { name, api };
-    } catch (e) {
-      await provider.disconnect().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`cannot connect to ${name} at ${node.wsUri}: ${e.message}`);
-      await sleep(SETTLE_MS);
-    }
-  }
-}
-
-async function withNodes(networkInfo, names, fn) {
-  const nodes = await Promise.all(names.map((n) => connect(networkInfo, n)));
-  try {
-    return await fn(nodes);
-  } finally {
-    await Promise.all(nodes.map(({ api }) => api.disconnect().catch(() => {})));
-  }
-}
-
-async function finalized(api) {
-  const hash = await api.rpc.chain.getFinalizedHead();
-  const header = await api.rpc.chain.getHeader(hash);
-  return { height: header.number.toNumber(), hash: hash.toHex() };
-}
-
-async function best(api) {
-  return (await api.rpc.chain.getHeader()).number.toNumber();
-}
+const { SETTLE_MS, sleep, log, withNodes, finalized, best } = require('./lib.js');
 
 function orgAccount(label) {
   const keyring = new zombie.Keyring({ type: 'sr25519' });

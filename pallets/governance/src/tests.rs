@@ -1,7 +1,7 @@
 //! Unit tests of the governance pallet.
 
 use crate::{mock::*, CouncilSeats, Error, Event, PendingRotations, PlannedValidators, Validators};
-use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use frame_support::{assert_noop, assert_ok};
 use sp_runtime::DispatchError;
 
 fn last_event() -> RuntimeEvent {
@@ -207,7 +207,6 @@ fn a_suspended_organization_stops_validating_at_the_next_boundary_without_a_vote
 			suspend(org);
 		}
 		assert_eq!(Governance::new_validators(), None);
-		Governance::on_initialize(2);
 	});
 }
 
