@@ -14,8 +14,9 @@
 #   scripts/consortium/keys.sh insert DIR --chain SPEC --base-path PATH
 #       Puts DIR's aura and grandpa keys into the node keystore under PATH, for SPEC.
 #
-# Session keys can also be made on the running node (`author_rotateKeys`) and registered
-# with `Session.set_keys`; this script is for the founding members named in the genesis.
+# Session keys can also be made on the running node (`author_rotateKeysWithOwner(<admin
+# account>)`, which also returns the ownership proof) and registered with
+# `Session.set_keys(keys, proof)`; this script is for the founding members named in the genesis.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh

@@ -1,0 +1,354 @@
+// Checks run by consortium.zndsl (a consortium chain without sudo, see consortium.toml)
+// through zombienet's `js-script` assertion; see finality.js for how zombienet calls
+// `run(nodeName, networkInfo, args)`.
+//
+// Every decision goes through the council as a member's IT team would do it from
+// polkadot.js: Council.propose by one member, Council.vote by 2/3 of the seats (the proposer
+// too), Council.close, then the outcome read from the Council.Executed event.
+//
+//   admit,<node>            the hospital //EveAdmin is admitted and its node <node> becomes
+//                           a validator: funded by a member; a motion
+//                           Consortium.register_organization(Provider); <node> makes session
+//                           keys (author_rotateKeysWithOwner) and the admin registers them
+//                           (Session.set_keys); a motion Governance.add_validator; a motion
+//                           Governance.add_council_member. Then, within 120 s, the admin is in
+//                           Session.validators, its aura key in Aura.authorities and its
+//                           grandpa key in Grandpa.authorities, and <node> authors a block
+//                           (the slot's author, from the block's Aura pre-digest, is its key).
+//                           Returns that block's number.
+//   write,<node...>         the hospital onboards a patient, the patient (no balance: the
+//                           call is fee-less) grants it Read+Write on lab results for
+//                           treatment, the hospital anchors a lab result; waits until every
+//                           node's finalized head holds all of it and saves the SCALE bytes
+//                           of the organization, patient, consent and record to
+//                           $ZOMBIENET_DIR/consortium-state.json. Returns the anchor's block.
+//   same,<node...>          at the lowest finalized height among the nodes, all report the
+//                           same hash, and the organization, patient, consent and record read
+//                           there are, byte for byte, what `write` saved. Returns the height.
+//   upgrade,<node...>       a motion Governance.dispatch_as_root(System.authorize_upgrade(
+//                           blake2_256(code))) with code = $MEDCHAIN_UPGRADE_WASM; the runtime
+//                           must be one spec_version ahead of the running one; then a member
+//                           submits System.apply_authorized_upgrade(code). Waits until every
+//                           node's finalized head runs the new spec_version. Returns it.
+//
+// Each check logs `[medchain] ...` lines with what it did and saw.
+
+const fs = require('fs');
+const path = require('path');
+const { SETTLE_MS, sleep, log, withNodes, finalized } = require('./lib.js');
+
+const FOUNDERS = ['Alice', 'Bob', 'Charlie', 'Dave']; // admins //<Name>Admin (consortium-spec.sh)
+const HOSPITAL = 'Eve General Hospital';
+const PROVIDER = 1; // Roles bit
+const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
+const MED = 10n ** 12n;
+const TX_WAIT_MS = 60000;
+
+function keyring() {
+  return new zombie.Keyring({ type: 'sr25519', ss58Format: 4242 });
+}
+
+function pair(suri) {
+  return keyring().addFromUri(suri);
+}
+
+const admins = () => FOUNDERS.map((n) => pair(`//${n}Admin`));
+const hospital = () => pair('//EveAdmin');
+const patient = () => pair('//NetworkTestPatient');
+
+function statePath(networkInfo) {
+  return path.join(networkInfo.tmpDir, 'consortium-state.json');
+}
+
+function describe(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  return dispatchError.toString();
+}
+
+// Sign and submit; resolve with { blockHash, events } once in a block, reject on an invalid
+// transaction or a failed dispatch (with the error's name).
+function submit(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    let unsub = () => {};
+    const timer = setTimeout(() => {
+      unsub();
+      reject(new Error(`${tx.method.section}.${tx.method.method} not in a block after ${TX_WAIT_MS} ms`));
+    }, TX_WAIT_MS);
+    const done = (f) => {
+      clearTimeout(timer);
+      unsub();
+      f();
+    };
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        done(() => reject(new Error(`${tx.method.section}.${tx.method.method}: ${status.type}`)));
+      } else if (status.isInBlock) {
+        if (dispatchError) {
+          done(() => reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${describe(api, dispatchError)}`)));
+        } else {
+          done(() => resolve({ blockHash: status.asInBlock.toHex(), events }));
+        }
+      }
+    })
+      .then((u) => {
+        unsub = u;
+      })
+      .catch((e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+  });
+}
+
+function event(events, section, method) {
+  const found = events.find(({ event: e }) => e.section === section && e.method === method);
+  return found ? found.event : null;
+}
+
+function names(events) {
+  return events.map(({ event: e }) => `${e.section}.${e.method}`).join(', ');
+}
+
+// A 2/3 council motion: the first voter proposes, enough members vote aye, the proposer
+// closes. Returns the close's block hash; throws unless the proposal executed with Ok.
+async function motion(api, call, voters) {
+  const seats = (await api.query.council.members()).length;
+  const threshold = Math.ceil((2 * seats) / 3);
+  if (voters.length < threshold) throw new Error(`${voters.length} voters for a ${threshold}-of-${seats} motion`);
+  const what = `${call.method.section}.${call.method.method}`;
+  const length = call.method.encodedLength;
+  const proposed = await submit(api, api.tx.council.propose(threshold, call, length), voters[0]);
+  const ev = event(proposed.events, 'council', 'Proposed');
+  if (!ev) throw new Error(`no council.Proposed for ${what}: ${names(proposed.events)}`);
+  const [, index, hash] = ev.data;
+  await Promise.all(voters.slice(0, threshold).map((v) => submit(api, api.tx.council.vote(hash, index, true), v)));
+  const info = await api.call.transactionPaymentCallApi.queryCallInfo(call, length);
+  const closed = await submit(api, api.tx.council.close(hash, index, info.weight, length), voters[0]);
+  const executed = event(closed.events, 'council', 'Executed');
+  if (!executed) throw new Error(`motion ${what} not executed: ${names(closed.events)}`);
+  const result = executed.data[1];
+  if (result.isErr) throw new Error(`motion ${what} executed with ${describe(api, result.asErr)}`);
+  log(`council motion #${index} ${what}: ${threshold} of ${seats} ayes, executed Ok in ${closed.blockHash}`);
+  return closed;
+}
+
+// Resolve once every node's finalized head satisfies `ok(api, finalizedHash)`.
+async function untilFinalizedEverywhere(nodes, what, secs, ok) {
+  const deadline = Date.now() + secs * 1000;
+  for (;;) {
+    const seen = await Promise.all(
+      nodes.map(async ({ api }) => {
+        const f = await finalized(api);
+        return (await ok(api, f.hash)) ? f.height : null;
+      }),
+    );
+    if (seen.every((h) => h !== null)) return seen;
+    if (Date.now() > deadline) {
+      throw new Error(`${what} not finalized on ${nodes.filter((_, i) => seen[i] === null).map((n) => n.name)} in ${secs} s`);
+    }
+    await sleep(SETTLE_MS);
+  }
+}
+
+// The Aura slot of a block, from its pre-runtime digest.
+function auraSlot(api, header) {
+  for (const item of header.digest.logs) {
+    if (item.isPreRuntime) {
+      const [engine, data] = item.asPreRuntime;
+      if (engine.toString() === 'aura') return api.createType('u64', data).toBigInt();
+    }
+  }
+  throw new Error(`block #${header.number} has no Aura pre-digest`);
+}
+
+async function admit(networkInfo, nodeName, api) {
+  const [founder, ...others] = admins();
+  const admin = hospital();
+  const council = [founder, ...others];
+  if ((await api.query.consortium.organizations(admin.address)).isSome) {
+    throw new Error(`${admin.address} is an organization before the test admitted it`);
+  }
+
+  // The hospital's admin needs fees and the session-key deposit: a member sends 100 MED.
+  await submit(api, api.tx.balances.transferKeepAlive(admin.address, 100n * MED), founder);
+
+  await motion(api, api.tx.consortium.registerOrganization(admin.address, HOSPITAL, PROVIDER), council);
+
+  // The hospital's IT team makes the node's session keys on the node itself, with a proof
+  // that the admin account owns them (author_rotateKeysWithOwner, which polkadot.js has no
+  // wrapper for), and registers them from the admin account.
+  const adminHex = `0x${Buffer.from(admin.publicKey).toString('hex')}`;
+  const provider = new zombie.WsProvider(networkInfo.nodesByName[nodeName].wsUri);
+  let generated;
+  try {
+    await provider.isReady;
+    generated = await provider.send('author_rotateKeysWithOwner', [adminHex]);
+  } finally {
+    await provider.disconnect().catch(() => {});
+  }
+  const { keys, proof } = generated;
+  if (!proof) throw new Error(`author_rotateKeysWithOwner gave no ownership proof: ${JSON.stringify(generated)}`);
+  await submit(api, api.tx.session.setKeys(keys, proof), admin);
+  // The runtime's SessionKeys: aura (sr25519) then grandpa (ed25519), 32 bytes each.
+  if (keys.length !== 2 + 128) throw new Error(`author_rotateKeys returned ${keys}`);
+  const aura = `0x${keys.slice(2, 66)}`;
+  const grandpa = `0x${keys.slice(66)}`;
+  log(`${nodeName} made session keys aura ${aura}, grandpa ${grandpa}; ${admin.address} registered them`);
+
+  const added = await motion(api, api.tx.governance.addValidator(admin.address), council);
+  const addedAt = (await api.rpc.chain.getHeader(added.blockHash)).number.toNumber();
+  await motion(api, api.tx.governance.addCouncilMember(admin.address), council);
+  const seats = (await api.query.council.members()).map((m) => m.toHex());
+  if (!seats.includes(adminHex)) throw new Error(`${admin.address} has no council seat: ${seats}`);
+
+  // The change takes effect at a session boundary (Governance asks for the next two at
+  // once), then eve's slots come round: one in five.
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    const header = await api.rpc.chain.getHeader();
+    const hash = header.hash.toHex();
+    const at = await api.at(hash);
+    const validators = (await at.query.session.validators()).map((v) => v.toHex());
+    const auras = (await at.query.aura.authorities()).map((k) => k.toHex());
+    const grandpas = (await at.query.grandpa.authorities()).map(([k]) => k.toHex());
+    const inSet = validators.includes(adminHex) && auras.includes(aura) && grandpas.includes(grandpa);
+    if (inSet) {
+      // The author of a block is the authority of its slot, from the parent's authority list.
+      const parentAuras = (await (await api.at(header.parentHash)).query.aura.authorities()).map((k) => k.toHex());
+      const author = parentAuras[Number(auraSlot(api, header) % BigInt(parentAuras.length))];
+      if (author === aura) {
+        const n = header.number.toNumber();
+        log(
+          `${nodeName} (${HOSPITAL}) authored #${n} (${hash}); validator set ${validators.length}: ` +
+            `${validators.join(', ')}; added by the motion in #${addedAt}`,
+        );
+        return n;
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${nodeName} authored nothing within 120 s of its admission (#${addedAt}); at #${header.number}: ` +
+          `in session validators ${validators.includes(adminHex)}, aura ${auras.includes(aura)}, grandpa ${grandpas.includes(grandpa)}`,
+      );
+    }
+    await sleep(SETTLE_MS);
+  }
+}
+
+async function read(api, hash, ids) {
+  const at = await api.at(hash);
+  const values = {
+    organization: await at.query.consortium.organizations(ids.organization),
+    patient: await at.query.patientIdentity.patients(ids.patient),
+    consent: await at.query.consent.consents(ids.consentId),
+    record: await at.query.healthRecords.records(ids.recordId),
+  };
+  const out = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v.isNone) throw new Error(`${k} ${JSON.stringify(ids)} is None at ${hash}`);
+    out[k] = v.toHex();
+  }
+  return out;
+}
+
+async function write(networkInfo, nodes) {
+  const { api } = nodes[0];
+  const admin = hospital();
+  const p = patient();
+  await submit(api, api.tx.patientIdentity.onboardPatient(p.address, `0x${'ab'.repeat(32)}`), admin);
+  const scope = { categories: LAB_RESULTS, access: { read: true, write: true } };
+  const granted = await submit(api, api.tx.consent.grantConsent(admin.address, scope, 'Treatment', null), p);
+  const consentEv = event(granted.events, 'consent', 'ConsentGranted');
+  if (!consentEv) throw new Error(`no consent.ConsentGranted: ${names(granted.events)}`);
+  const consentId = consentEv.data.consentId.toString();
+  const hash = `0x${'5e'.repeat(32)}`;
+  const locator = `mc1:${'0f'.repeat(32)}`;
+  const anchored = await submit(api, api.tx.healthRecords.anchorRecord(p.address, 'LabResults', hash, locator, null), admin);
+  const recordEv = event(anchored.events, 'healthRecords', 'RecordAnchored');
+  if (!recordEv) throw new Error(`no healthRecords.RecordAnchored: ${names(anchored.events)}`);
+  const recordId = recordEv.data.recordId.toHex();
+  const height = (await api.rpc.chain.getHeader(anchored.blockHash)).number.toNumber();
+  const ids = { organization: admin.address, patient: p.address, consentId, recordId };
+
+  await untilFinalizedEverywhere(nodes, 'the record', 90, async (a, h) =>
+    (await (await a.at(h)).query.healthRecords.records(recordId)).isSome,
+  );
+  const values = await read(api, anchored.blockHash, ids);
+  fs.writeFileSync(statePath(networkInfo), JSON.stringify({ ids, values, height }, null, 2));
+  log(`wrote in #${height}: organization ${ids.organization}, patient ${ids.patient}, consent ${consentId}, record ${recordId}; finalized on ${nodes.map((n) => n.name)}`);
+  return height;
+}
+
+async function same(networkInfo, nodes) {
+  const saved = JSON.parse(fs.readFileSync(statePath(networkInfo), 'utf8'));
+  const fin = await Promise.all(nodes.map(({ api }) => finalized(api)));
+  const low = Math.min(...fin.map((f) => f.height));
+  if (low < saved.height) throw new Error(`finalized #${low} is below the write at #${saved.height}`);
+  const hashes = await Promise.all(nodes.map(async ({ api }) => (await api.rpc.chain.getBlockHash(low)).toHex()));
+  if (new Set(hashes).size !== 1) {
+    throw new Error(`nodes disagree at #${low}: ${nodes.map(({ name }, i) => `${name}=${hashes[i]}`).join(' ')}`);
+  }
+  for (const { name, api } of nodes) {
+    const values = await read(api, hashes[0], saved.ids);
+    for (const k of Object.keys(saved.values)) {
+      if (values[k] !== saved.values[k]) {
+        throw new Error(`${name} reads ${k} at #${low} as ${values[k]}, written as ${saved.values[k]}`);
+      }
+    }
+  }
+  const spec = (await nodes[0].api.rpc.state.getRuntimeVersion(hashes[0])).specVersion.toNumber();
+  log(`at finalized #${low} (${hashes[0]}, spec_version ${spec}) ${nodes.map((n) => n.name).join(', ')} read the organization, patient, consent and record written in #${saved.height}, byte for byte`);
+  return low;
+}
+
+async function upgrade(nodes) {
+  const { api } = nodes[0];
+  const file = process.env.MEDCHAIN_UPGRADE_WASM;
+  if (!file || !fs.existsSync(file)) throw new Error(`MEDCHAIN_UPGRADE_WASM (${file}) is not a file`);
+  const code = fs.readFileSync(file);
+  const codeHash = zombie.util.blake2AsHex(code, 256);
+  const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
+
+  const authorized = await motion(
+    api,
+    api.tx.governance.dispatchAsRoot(api.tx.system.authorizeUpgrade(codeHash)),
+    admins(),
+  );
+  if (!event(authorized.events, 'system', 'UpgradeAuthorized')) {
+    throw new Error(`no system.UpgradeAuthorized: ${names(authorized.events)}`);
+  }
+  // Anyone may now submit the code itself; a member does.
+  const applied = await submit(api, api.tx.system.applyAuthorizedUpgrade(`0x${code.toString('hex')}`), admins()[1]);
+  if (!event(applied.events, 'system', 'CodeUpdated')) {
+    throw new Error(`no system.CodeUpdated: ${names(applied.events)}`);
+  }
+  const at = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
+  log(`${(code.length / 1024).toFixed(0)} KiB of code (${codeHash}) applied in #${at}, spec_version ${before} before`);
+
+  const heights = await untilFinalizedEverywhere(nodes, `spec_version ${before + 1}`, 120, async (a, h) =>
+    (await a.rpc.state.getRuntimeVersion(h)).specVersion.toNumber() === before + 1,
+  );
+  log(`spec_version ${before + 1} finalized on ${nodes.map((n, i) => `${n.name} #${heights[i]}`).join(', ')}`);
+  return before + 1;
+}
+
+async function run(_nodeName, networkInfo, args) {
+  const [check, ...rest] = args.map((a) => a.trim());
+  switch (check) {
+    case 'admit':
+      return withNodes(networkInfo, ['alice'], ([{ api }]) => admit(networkInfo, rest[0], api));
+    case 'write':
+      return withNodes(networkInfo, rest, (nodes) => write(networkInfo, nodes));
+    case 'same':
+      return withNodes(networkInfo, rest, (nodes) => same(networkInfo, nodes));
+    case 'upgrade':
+      return withNodes(networkInfo, rest, (nodes) => upgrade(nodes));
+    default:
+      throw new Error(`unknown check ${check}`);
+  }
+}
+
+module.exports = { run };

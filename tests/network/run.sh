@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs one network suite with the zombienet CLI (native provider) in a fresh directory.
+#
+#   tests/network/run.sh finality|state|consortium
+#
+# MEDCHAIN_NODE         the node binary (default: the shared target dir's release build)
+# ZOMBIENET_DIR         where zombienet puts the nodes' data and logs
+#                       (default /tmp/medchain-zombienet-<suite>; wiped first)
+# MEDCHAIN_UPGRADE_WASM consortium only: the spec_version + 1 runtime the chain is upgraded
+#                       to (default: what `cargo build --release -p
+#                       medchain-runtime-upgrade-test` writes under wbuild/)
+set -euo pipefail
+cd "$(dirname "$0")"
+suite="${1:?usage: run.sh finality|state|consortium}"
+[ -f "$suite.zndsl" ] || { echo "[network] no suite $suite.zndsl" >&2; exit 2; }
+target="${CARGO_TARGET_DIR:-$HOME/.cache/medchain/target}"
+export MEDCHAIN_NODE="${MEDCHAIN_NODE:-$target/release/medchain-node}"
+[ -x "$MEDCHAIN_NODE" ] || { echo "[network] no node binary at $MEDCHAIN_NODE" >&2; exit 1; }
+dir="${ZOMBIENET_DIR:-/tmp/medchain-zombienet-$suite}"
+rm -rf "$dir" "$dir-spec"
+if [ "$suite" = consortium ]; then
+	export MEDCHAIN_UPGRADE_WASM="${MEDCHAIN_UPGRADE_WASM:-$target/release/wbuild/medchain-runtime-upgrade-test/medchain_runtime_upgrade_test.compact.compressed.wasm}"
+	if [ ! -f "$MEDCHAIN_UPGRADE_WASM" ]; then
+		echo "[network] no upgrade runtime at $MEDCHAIN_UPGRADE_WASM" >&2
+		echo "[network] build it: cargo build --release -p medchain-runtime-upgrade-test" >&2
+		exit 1
+	fi
+	./consortium-spec.sh "$dir-spec"
+	export MEDCHAIN_CONSORTIUM_SPEC="$dir-spec/consortium.json"
+fi
+exec npx zombienet --provider native --logType text --dir "$dir" --force test "$suite.zndsl"
