@@ -4,6 +4,7 @@
 #   scripts/benchmark.sh                    # every MedChain pallet
 #   scripts/benchmark.sh pallet_consent     # one pallet
 #   scripts/benchmark.sh storage            # the database weights (DbWeight), see below
+#   scripts/benchmark.sh overhead           # block and extrinsic base weights, see below
 #
 # Builds the node with `--features runtime-benchmarks` (the benchmark CLI is behind that
 # feature), then runs `medchain-node benchmark pallet` on the `dev` chain for each pallet
@@ -15,6 +16,13 @@
 # DbWeight). It runs on the dev genesis grown by STORAGE_ACCOUNTS (default 250,000) endowed
 # accounts (scripts/benchmark/storage-spec.py), so the trie is as deep as a consortium
 # chain's, not the dev chain's few hundred keys; the database lives in a temporary folder.
+#
+# `overhead` measures the runtime's fixed costs with `medchain-node benchmark overhead` on the
+# dev chain: executing an empty block (`BlockExecutionWeight`) and, from blocks full of
+# `System.remark` signed with MedChain's own transaction extensions, one extrinsic's
+# overhead (`ExtrinsicBaseWeight`). It writes runtime/src/weights/block_weights.rs and
+# extrinsic_weights.rs from the median of OVERHEAD_REPEAT (default 100) runs, times 1.1
+# (the median, not the mean: on a shared machine a few runs are preempted).
 #
 # STEPS / REPEAT default to 20 / 10; lower them for a quick look (STEPS=2 REPEAT=1).
 # Weights depend on the machine: run this on the consortium's reference validator
@@ -64,6 +72,19 @@ if [ "${PALLETS[0]}" = storage ]; then
 		--header scripts/benchmark/storage-header.txt \
 		--template-path scripts/benchmark/storage-template.hbs \
 		--mul 1.1 \
+		--weight-path runtime/src/weights/
+	exit 0
+fi
+
+if [ "${PALLETS[0]}" = overhead ]; then
+	echo "==> benchmark overhead: dev chain, median of ${OVERHEAD_REPEAT:-100} runs x 1.1"
+	"$NODE" benchmark overhead \
+		--chain dev \
+		--warmup 10 \
+		--repeat "${OVERHEAD_REPEAT:-100}" \
+		--metric median \
+		--mul 1.1 \
+		--header scripts/benchmark/overhead-header.txt \
 		--weight-path runtime/src/weights/
 	exit 0
 fi

@@ -44,9 +44,32 @@ impl SubstrateCli for Cli {
 	}
 }
 
+/// MedChain's transaction-pool size when `--pool-limit` is not given: Substrate's default
+/// (8,192) keeps a future queue of a tenth of it, 819 transactions, fewer than one block
+/// holds (~1,000 transfers), and drops the excess of a burst after the RPC already
+/// accepted it (issue #16: accepted-then-lost transactions). 81,920 makes the future
+/// queue 8,192 transactions, several blocks' worth (see `docs/BENCHMARKS.md`); memory stays
+/// bounded by [`DEFAULT_POOL_KBYTES`].
+pub const DEFAULT_POOL_LIMIT: usize = 81_920;
+
+/// The pool's size in kilobytes when `--pool-kbytes` is not given (Substrate: 20,480):
+/// scaled with [`DEFAULT_POOL_LIMIT`], 200 MiB ready and 20 MiB future at most.
+pub const DEFAULT_POOL_KBYTES: usize = 204_800;
+
+/// Whether the command line sets `flag` (`--flag N` or `--flag=N`).
+fn has_flag(flag: &str) -> bool {
+	std::env::args().any(|arg| arg == flag || arg.starts_with(&format!("{flag}=")))
+}
+
 /// Parse the command line and run it.
 pub fn run() -> sc_cli::Result<()> {
-	let cli = Cli::from_args();
+	let mut cli = Cli::from_args();
+	if !has_flag("--pool-limit") {
+		cli.run.pool_config.pool_limit = DEFAULT_POOL_LIMIT;
+	}
+	if !has_flag("--pool-kbytes") {
+		cli.run.pool_config.pool_kbytes = DEFAULT_POOL_KBYTES;
+	}
 	// MedChain addresses (prefix 4242) are what wallets show: the node's RPC
 	// (`system_accountNextIndex`), logs and `key` commands read and print them too. Generic
 	// Substrate addresses (prefix 42) are still accepted, e.g. in chain specs.
@@ -129,10 +152,17 @@ pub fn run() -> sc_cli::Result<()> {
 					let shared_trie_cache = backend.expose_shared_trie_cache();
 					cmd.run(config, client, db, storage, shared_trie_cache)
 				}
-				_ => {
-					Err("MedChain's node supports `benchmark pallet` and `benchmark storage` only."
-						.into())
-				}
+				// The block and extrinsic base weights (`BlockExecutionWeight`,
+				// `ExtrinsicBaseWeight`): an empty block, then blocks full of `System.remark`
+				// signed by //Alice, built from the runtime's metadata (so with MedChain's own
+				// transaction extensions), on the runtime of the chain spec.
+				BenchmarkCmd::Overhead(cmd) => cmd
+					.run_with_default_builder_and_spec::<medchain_runtime::opaque::Block, ()>(
+						Some(config.chain_spec),
+					),
+				_ => Err("MedChain's node supports `benchmark pallet`, `benchmark storage` and \
+					 `benchmark overhead` only."
+					.into()),
 			})
 		}
 		Some(Subcommand::ChainInfo(cmd)) => {

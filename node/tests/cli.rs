@@ -79,3 +79,46 @@ fn unknown_chain_file_is_a_clear_error() {
 		.expect("medchain-node runs");
 	assert!(!output.status.success());
 }
+
+/// The transaction pool's limits as the starting node logs them (`ready=Limit { count: N,
+/// … } future=Limit { count: M, … }`): `(ready, future)` counts.
+fn pool_limits(extra: &[&str]) -> (usize, usize) {
+	use std::io::{BufRead, BufReader};
+	let mut child = node()
+		.args(["--dev", "--tmp", "--port", "0", "--rpc-port", "0", "--no-prometheus"])
+		.args(["--no-telemetry", "--no-mdns", "-ltxpool=debug"])
+		.args(extra)
+		.stdout(std::process::Stdio::null())
+		.stderr(std::process::Stdio::piped())
+		.spawn()
+		.expect("medchain-node starts");
+	let stderr = child.stderr.take().expect("piped");
+	let (tx, rx) = std::sync::mpsc::channel();
+	std::thread::spawn(move || {
+		for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+			if line.contains("future=Limit") {
+				let _ = tx.send(line);
+				return;
+			}
+		}
+	});
+	let line = rx.recv_timeout(std::time::Duration::from_secs(60));
+	let _ = child.kill();
+	let _ = child.wait();
+	let line = line.expect("the node logs its pool limits within 60 s");
+	let count_after = |label: &str| -> usize {
+		let rest = &line[line.find(label).expect(label) + label.len()..];
+		let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+		digits.parse().expect("a count")
+	};
+	(count_after("ready=Limit { count: "), count_after("future=Limit { count: "))
+}
+
+/// Substrate's default pool keeps 819 future transactions, less than a block's worth, and
+/// silently drops the rest of a burst: MedChain's default is ten times larger.
+#[test]
+fn the_pool_holds_a_burst_by_default_and_flags_still_win() {
+	assert_eq!(pool_limits(&[]), (81_920, 8_192));
+	assert_eq!(pool_limits(&["--pool-limit", "1000"]), (1_000, 100));
+	assert_eq!(pool_limits(&["--pool-limit=2000"]), (2_000, 200));
+}

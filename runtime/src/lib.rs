@@ -180,11 +180,13 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Runtime migrations beyond the pallets' own. Both are versioned (they run once, and do
-/// nothing on a chain whose genesis already has storage version 2).
+/// Runtime migrations beyond the pallets' own. Each is versioned: it runs once, from the
+/// storage version it names, and does nothing on a chain whose genesis already has a later
+/// one (a new chain starts at each pallet's current version).
 #[allow(unused_parens)]
 type Migrations = (
 	pallet_consent::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_consent::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_drug_provenance::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 

@@ -258,8 +258,8 @@ pub const fn outcome_switch_key(trial_id: TrialId) -> [u8; 4] {
 pub trait BenchmarkHelper<AccountId> {
 	/// Make `patient` (already a registered patient) grant `sponsor` (an active organization)
 	/// an active Research consent, in the worst case for the runtime's
-	/// [`ConsentChecker::ensure_purpose`] (e.g. the patient's consent list full and the
-	/// matching consent checked last).
+	/// [`ConsentChecker::ensure_purpose`] (e.g. the patient's consents to `sponsor` filling
+	/// the patient's list, the matching one checked last).
 	fn grant_research_consent(patient: &AccountId, sponsor: &AccountId);
 }
 
@@ -1063,7 +1063,7 @@ pub mod pallet {
 		/// Emits [`Event::ParticipantEnrolled`].
 		///
 		/// ## Complexity
-		/// O(`MaxSites`) plus the consent check's O(`MaxConsentsPerPatient`) consent reads.
+		/// O(`MaxSites`) plus the consent check (three reads, see `pallet_consent`).
 		///
 		/// ## Errors
 		///
@@ -1796,7 +1796,7 @@ pub mod pallet {
 		/// no participant with this commitment.
 		///
 		/// ## Complexity
-		/// Two reads plus the consent check's O(`MaxConsentsPerPatient`) consent reads.
+		/// Two reads plus the consent check (three reads, see `pallet_consent`).
 		pub fn participant_status(
 			trial_id: TrialId,
 			participant_commitment: H256,

@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `721`
 		//  Estimated: `6318`
-		// Minimum execution time: 52_793_000 picoseconds.
-		Weight::from_parts(77_670_000, 6318)
+		// Minimum execution time: 45_682_000 picoseconds.
+		Weight::from_parts(51_578_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -96,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `38587`
 		//  Estimated: `39918`
-		// Minimum execution time: 215_756_000 picoseconds.
-		Weight::from_parts(270_889_000, 39918)
+		// Minimum execution time: 197_271_000 picoseconds.
+		Weight::from_parts(219_691_000, 39918)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5550`
 		//  Estimated: `8982`
-		// Minimum execution time: 53_644_000 picoseconds.
-		Weight::from_parts(81_320_000, 8982)
+		// Minimum execution time: 52_457_000 picoseconds.
+		Weight::from_parts(65_040_000, 8982)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -136,21 +136,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:0)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsOf` (r:1 w:0)
-	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Consents` (r:64 w:0)
-	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::GrantsTo` (r:1 w:0)
+	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::Participants` (r:1 w:1)
 	/// Proof: `ClinicalTrials::Participants` (`max_values`: None, `max_size`: Some(194), added: 2669, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::EnrolledPatients` (r:1 w:1)
 	/// Proof: `ClinicalTrials::EnrolledPatients` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn enroll_participant() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `12243`
-		//  Estimated: `169246`
-		// Minimum execution time: 317_640_000 picoseconds.
-		Weight::from_parts(444_120_000, 169246)
-			.saturating_add(T::DbWeight::get().reads(77_u64))
+		//  Measured:  `7841`
+		//  Estimated: `8982`
+		// Minimum execution time: 114_807_000 picoseconds.
+		Weight::from_parts(136_040_000, 8982)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -169,8 +167,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4995`
 		//  Estimated: `6820`
-		// Minimum execution time: 63_278_000 picoseconds.
-		Weight::from_parts(95_843_000, 6820)
+		// Minimum execution time: 61_035_000 picoseconds.
+		Weight::from_parts(79_128_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -186,8 +184,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3311`
 		//  Estimated: `6820`
-		// Minimum execution time: 68_257_000 picoseconds.
-		Weight::from_parts(89_988_000, 6820)
+		// Minimum execution time: 56_823_000 picoseconds.
+		Weight::from_parts(73_670_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -207,8 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39732`
 		//  Estimated: `39918`
-		// Minimum execution time: 113_511_000 picoseconds.
-		Weight::from_parts(156_014_000, 39918)
+		// Minimum execution time: 104_877_000 picoseconds.
+		Weight::from_parts(128_227_000, 39918)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -226,8 +224,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1592`
 		//  Estimated: `6820`
-		// Minimum execution time: 36_775_000 picoseconds.
-		Weight::from_parts(57_100_000, 6820)
+		// Minimum execution time: 32_478_000 picoseconds.
+		Weight::from_parts(36_443_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -245,8 +243,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5258`
 		//  Estimated: `6820`
-		// Minimum execution time: 45_223_000 picoseconds.
-		Weight::from_parts(67_374_000, 6820)
+		// Minimum execution time: 45_487_000 picoseconds.
+		Weight::from_parts(55_737_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -264,10 +262,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn withdraw_participant_by_patient() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1902`
+		//  Measured:  `1901`
 		//  Estimated: `6820`
-		// Minimum execution time: 67_923_000 picoseconds.
-		Weight::from_parts(91_945_000, 6820)
+		// Minimum execution time: 60_173_000 picoseconds.
+		Weight::from_parts(75_873_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -287,8 +285,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5185`
 		//  Estimated: `6820`
-		// Minimum execution time: 86_958_000 picoseconds.
-		Weight::from_parts(114_740_000, 6820)
+		// Minimum execution time: 71_421_000 picoseconds.
+		Weight::from_parts(90_823_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -306,8 +304,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1921`
 		//  Estimated: `6820`
-		// Minimum execution time: 35_118_000 picoseconds.
-		Weight::from_parts(52_661_000, 6820)
+		// Minimum execution time: 30_992_000 picoseconds.
+		Weight::from_parts(34_546_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -316,62 +314,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_trial() -> Weight {
-		Weight::from_parts(77_670_000, 6318)
+		Weight::from_parts(51_578_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn amend_protocol() -> Weight {
-		Weight::from_parts(270_889_000, 39918)
+		Weight::from_parts(219_691_000, 39918)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn add_site() -> Weight {
-		Weight::from_parts(81_320_000, 8982)
+		Weight::from_parts(65_040_000, 8982)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn enroll_participant() -> Weight {
-		Weight::from_parts(444_120_000, 169246)
-			.saturating_add(RocksDbWeight::get().reads(77_u64))
+		Weight::from_parts(136_040_000, 8982)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_data() -> Weight {
-		Weight::from_parts(95_843_000, 6820)
+		Weight::from_parts(79_128_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn lock_database() -> Weight {
-		Weight::from_parts(89_988_000, 6820)
+		Weight::from_parts(73_670_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn publish_results() -> Weight {
-		Weight::from_parts(156_014_000, 39918)
+		Weight::from_parts(128_227_000, 39918)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn flag_trial() -> Weight {
-		Weight::from_parts(57_100_000, 6820)
+		Weight::from_parts(36_443_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_site() -> Weight {
-		Weight::from_parts(67_374_000, 6820)
+		Weight::from_parts(55_737_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_participant_by_patient() -> Weight {
-		Weight::from_parts(91_945_000, 6820)
+		Weight::from_parts(75_873_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_participant_by_site() -> Weight {
-		Weight::from_parts(114_740_000, 6820)
+		Weight::from_parts(90_823_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn release_registry_id() -> Weight {
-		Weight::from_parts(52_661_000, 6820)
+		Weight::from_parts(34_546_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

@@ -46,8 +46,18 @@ fn patient<T: Config>() -> T::AccountId {
 /// to `org` over every category, granted now. If `newest_prunable`, the newest one is
 /// revoked now, so that pruning it `AuditRetention` later scans the whole list.
 fn fill_consents<T: Config>(patient: &T::AccountId, org: &T::AccountId, newest_prunable: bool) {
+	fill_consents_to::<T>(patient, org, newest_prunable, T::MaxConsentsPerPatient::get());
+}
+
+/// [`fill_consents`] with `count` consents.
+fn fill_consents_to<T: Config>(
+	patient: &T::AccountId,
+	org: &T::AccountId,
+	newest_prunable: bool,
+	count: u32,
+) {
 	let now = ConsentPallet::<T>::now();
-	let max = T::MaxConsentsPerPatient::get();
+	let max = count;
 	for i in 0..max {
 		let plan = ConsentPallet::<T>::plan_new_consent(patient, now).expect("list has room");
 		let consent = Consent {
@@ -120,6 +130,34 @@ mod benchmarks {
 		assert!(Consents::<T>::contains_key(new_id));
 		assert!(!Consents::<T>::contains_key(pruned));
 		assert_eq!(ConsentsOf::<T>::get(&patient).len() as u32, T::MaxConsentsPerPatient::get());
+	}
+
+	/// `grant_consent` when the patient's list has room (no pruning, so no scan): what the
+	/// call is charged after dispatch unless it had to prune. The list is one short of full,
+	/// every consent to the same organization, so that organization's [`GrantsTo`] entry is as
+	/// long as it gets.
+	#[benchmark]
+	fn grant_consent_with_room() {
+		let (org, _staff) = provider::<T>();
+		let patient = patient::<T>();
+		set_now::<T>(BASE);
+		let max = T::MaxConsentsPerPatient::get();
+		fill_consents_to::<T>(&patient, &org, false, max.saturating_sub(1));
+		let scope = Scope { categories: Categories::all(), access: Access::READ_WRITE };
+		let new_id = NextConsentId::<T>::get();
+
+		#[extrinsic_call]
+		grant_consent(
+			RawOrigin::Signed(patient.clone()),
+			org.clone(),
+			scope,
+			Purpose::Research,
+			Some(Moment::MAX),
+		);
+
+		assert!(Consents::<T>::contains_key(new_id));
+		assert_eq!(ConsentsOf::<T>::get(&patient).len() as u32, max);
+		assert_eq!(GrantsTo::<T>::get(&patient, &org).len() as u32, max);
 	}
 
 	#[benchmark]

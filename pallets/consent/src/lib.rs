@@ -186,7 +186,8 @@ pub mod pallet {
 
 	/// The storage layout version. v2: break-glass consents in [`EmergencyConsents`], access
 	/// logs per (patient, organization) in [`AccessLogs`] ([`crate::migrations::v2`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// v3: the access check's index [`GrantsTo`] ([`crate::migrations::v3`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -285,6 +286,25 @@ pub mod pallet {
 		Blake2_128Concat,
 		T::AccountId,
 		BoundedVec<ConsentId, T::MaxConsentsPerPatient>,
+		ValueQuery,
+	>;
+
+	/// For each patient and grantee, the patient-granted consents to that grantee still
+	/// stored, as the access check needs them ([`Grant`]: scope, purpose, times), oldest first
+	/// (ascending ids). A copy kept in step with [`Consents`] and [`ConsentsOf`]: written when a
+	/// consent is granted, revoked or pruned; never holds break-glass consents.
+	///
+	/// It answers "may `grantee` read/write category C of `patient` for purpose U now" with
+	/// one read, whatever the number of the patient's consents to other organizations.
+	/// Empty lists are not stored.
+	#[pallet::storage]
+	pub type GrantsTo<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<Grant, T::MaxConsentsPerPatient>,
 		ValueQuery,
 	>;
 
@@ -504,7 +524,9 @@ pub mod pallet {
 		/// pruned).
 		///
 		/// ## Complexity
-		/// O(`MaxConsentsPerPatient`) consent reads in the worst case (a full list to prune).
+		/// O(`MaxConsentsPerPatient`) consent reads in the worst case (a full list to prune),
+		/// charged up front; a list with room costs a few reads and writes, and the difference
+		/// is refunded after dispatch (`grant_consent_with_room`).
 		///
 		/// ## Errors
 		///
@@ -537,9 +559,12 @@ pub mod pallet {
 			scope: Scope,
 			purpose: Purpose,
 			expires_at: Option<Moment>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let patient = ensure_signed(origin)?;
 			let (plan, now) = Self::check_grant(&patient, &grantee, scope, expires_at)?;
+			// Charged for the scan of a full list up front; refunded to the cost of a list
+			// with room when nothing had to be pruned (the common case).
+			let actual_weight = plan.pruned.is_none().then(T::WeightInfo::grant_consent_with_room);
 			Self::note_free_call(&patient);
 			let consent = Consent {
 				patient: patient.clone(),
@@ -560,7 +585,7 @@ pub mod pallet {
 				purpose,
 				expires_at,
 			});
-			Ok(())
+			Ok(actual_weight.into())
 		}
 
 		/// Revoke one of the signer's consents, with effect from this block: no access check
@@ -596,7 +621,20 @@ pub mod pallet {
 			let consent = Self::check_revoke(&patient, consent_id)?;
 			Self::note_free_call(&patient);
 			let grantee = consent.grantee.clone();
-			Consents::<T>::insert(consent_id, Consent { revoked_at: Some(Self::now()), ..consent });
+			let now = Self::now();
+			if consent.kind == ConsentKind::Standard {
+				GrantsTo::<T>::mutate(&patient, &grantee, |grants| {
+					match grants.iter_mut().find(|grant| grant.id == consent_id) {
+						Some(grant) => grant.revoked_at = Some(now),
+						None => {
+							frame_support::defensive!(
+								"a stored patient-granted consent is in GrantsTo"
+							);
+						}
+					}
+				});
+			}
+			Consents::<T>::insert(consent_id, Consent { revoked_at: Some(now), ..consent });
 			Self::deposit_event(Event::ConsentRevoked { patient, grantee, consent_id });
 			Ok(())
 		}
@@ -747,8 +785,9 @@ pub mod pallet {
 			ensure!(subject == patient, Error::<T>::RecordPatientMismatch);
 			ensure!(anchored_category == category, Error::<T>::RecordCategoryMismatch);
 			let now = Self::now();
-			if let Some(denial) = Self::status_denial(&consent, now)
-				.or_else(|| Self::coverage_denial(&consent, Some(category), false))
+			let grant = consent.grant(consent_id);
+			if let Some(denial) = Self::status_denial(&grant, now)
+				.or_else(|| Self::coverage_denial(&grant, Some(category), false))
 			{
 				return Err(Self::denial_error(denial, false));
 			}
@@ -931,6 +970,22 @@ pub mod pallet {
 		) -> ConsentId {
 			let NewConsentPlan { id, next_id, ids, pruned } = plan;
 			ConsentsOf::<T>::insert(patient, ids);
+			if let Some(pruned) = pruned {
+				if let Some(old) = Consents::<T>::get(pruned) {
+					GrantsTo::<T>::mutate_exists(patient, &old.grantee, |grants| {
+						if let Some(list) = grants {
+							list.retain(|grant| grant.id != pruned);
+							if list.is_empty() {
+								*grants = None;
+							}
+						}
+					});
+				}
+			}
+			// The pair's list is a sub-list of the patient's, which has room for `id`.
+			GrantsTo::<T>::mutate(patient, &consent.grantee, |grants| {
+				let _fits = grants.try_push(consent.grant(id)).defensive_proof("a sub-list fits");
+			});
 			Self::store_new_consent(patient, id, next_id, pruned, consent)
 		}
 
@@ -1005,7 +1060,7 @@ pub mod pallet {
 		}
 
 		/// Why `consent` is not in force at `now`, if it is not.
-		fn status_denial(consent: &ConsentOf<T>, now: Moment) -> Option<Denial> {
+		fn status_denial(consent: &Grant, now: Moment) -> Option<Denial> {
 			if consent.is_revoked() {
 				Some(Denial::Revoked)
 			} else if consent.is_expired_at(now) {
@@ -1017,7 +1072,7 @@ pub mod pallet {
 
 		/// Why `consent` does not cover `category` with the requested access, if it does not.
 		fn coverage_denial(
-			consent: &ConsentOf<T>,
+			consent: &Grant,
 			category: Option<RecordCategory>,
 			write: bool,
 		) -> Option<Denial> {
@@ -1054,7 +1109,8 @@ pub mod pallet {
 		/// `WriteNotGranted` > `CategoryNotCovered` > `NoConsent`.
 		///
 		/// ## Complexity
-		/// O(`MaxConsentsPerPatient`) consent reads, plus two for the emergency consent.
+		/// Three reads: the pair's [`GrantsTo`] list, its [`EmergencyConsents`] history and
+		/// the newest emergency consent; whatever the patient's consents to others.
 		pub fn do_ensure_access(
 			patient: &T::AccountId,
 			grantee: &T::AccountId,
@@ -1070,7 +1126,7 @@ pub mod pallet {
 		/// a Research consent toward a trial sponsor).
 		///
 		/// ## Complexity
-		/// O(`MaxConsentsPerPatient`) consent reads, plus two for the emergency consent.
+		/// Three reads, as [`Self::do_ensure_access`].
 		pub fn do_ensure_purpose(
 			patient: &T::AccountId,
 			grantee: &T::AccountId,
@@ -1094,16 +1150,17 @@ pub mod pallet {
 			let mut closest: Option<Denial> = None;
 			// Only the newest emergency consent of the pair can be live (see
 			// `EmergencyConsents`); it tells as much as the older ones when it is not.
-			let emergency = EmergencyConsents::<T>::get(patient, grantee).last().copied();
-			for id in ConsentsOf::<T>::get(patient).into_iter().chain(emergency) {
-				let Some(consent) = Consents::<T>::get(id) else { continue };
-				if consent.grantee != *grantee || consent.purpose != purpose {
+			let emergency = EmergencyConsents::<T>::get(patient, grantee)
+				.last()
+				.and_then(|id| Consents::<T>::get(id).map(|consent| consent.grant(*id)));
+			for grant in GrantsTo::<T>::get(patient, grantee).into_iter().chain(emergency) {
+				if grant.purpose != purpose {
 					continue;
 				}
-				match Self::coverage_denial(&consent, category, write)
-					.or_else(|| Self::status_denial(&consent, now))
+				match Self::coverage_denial(&grant, category, write)
+					.or_else(|| Self::status_denial(&grant, now))
 				{
-					None => return Ok(id),
+					None => return Ok(grant.id),
 					Some(denial) => closest = closest.max(Some(denial)),
 				}
 			}
@@ -1160,15 +1217,15 @@ pub mod pallet {
 			purpose: Purpose,
 			at: Moment,
 		) -> bool {
-			let emergency = EmergencyConsents::<T>::get(patient, grantee);
-			ConsentsOf::<T>::get(patient).into_iter().chain(emergency).any(|id| {
-				Consents::<T>::get(id).is_some_and(|consent| {
-					consent.grantee == *grantee
-						&& consent.purpose == purpose
-						&& consent.scope.covers(category, false)
-						&& consent.was_in_force_at(at)
+			let in_force = |grant: &Grant| {
+				grant.purpose == purpose
+					&& grant.scope.covers(category, false)
+					&& grant.was_in_force_at(at)
+			};
+			GrantsTo::<T>::get(patient, grantee).iter().any(in_force)
+				|| EmergencyConsents::<T>::get(patient, grantee).into_iter().any(|id| {
+					Consents::<T>::get(id).is_some_and(|consent| in_force(&consent.grant(id)))
 				})
-			})
 		}
 
 		/// Check the pallet's invariants:
@@ -1245,6 +1302,13 @@ pub mod pallet {
 					}
 				};
 				ensure!(indexed, "stored consent not listed for its patient");
+				if consent.kind == ConsentKind::Standard {
+					let grants = GrantsTo::<T>::get(&consent.patient, &consent.grantee);
+					ensure!(
+						grants.iter().filter(|grant| **grant == consent.grant(id)).count() == 1,
+						"patient-granted consent not in GrantsTo exactly once, as stored"
+					);
+				}
 				ensure!(
 					!consent.scope.categories.is_empty()
 						&& consent.scope.categories.is_valid()
@@ -1257,6 +1321,27 @@ pub mod pallet {
 				);
 			}
 			ensure!(listed == stored, "consent indexes and Consents disagree");
+			let mut standard: u64 = 0;
+			for (patient, grantee, grants) in GrantsTo::<T>::iter() {
+				ensure!(!grants.is_empty(), "empty GrantsTo list stored");
+				ensure!(
+					grants.windows(2).all(|w| w.first().map(|g| g.id) < w.get(1).map(|g| g.id)),
+					"GrantsTo list not ascending"
+				);
+				for grant in grants.iter() {
+					let consent =
+						Consents::<T>::get(grant.id).ok_or("GrantsTo names no consent")?;
+					ensure!(
+						consent.patient == patient && consent.grantee == grantee,
+						"GrantsTo lists a consent under another pair"
+					);
+					standard = standard.saturating_add(1);
+				}
+			}
+			let stored_standard = ConsentsOf::<T>::iter_values()
+				.map(|ids| ids.len() as u64)
+				.fold(0u64, |a, b| a.saturating_add(b));
+			ensure!(standard == stored_standard, "GrantsTo and ConsentsOf disagree");
 			let window = Self::current_emergency_window();
 			for (_organization, usage) in BreakGlassWindowUses::<T>::iter() {
 				ensure!(

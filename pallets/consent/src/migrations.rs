@@ -125,8 +125,9 @@ pub mod v2 {
 
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			// The full invariants (`do_try_state`) hold only after v3 built `GrantsTo`.
 			ensure!(v1::AccessLog::<T>::iter().next().is_none(), "v1 access log left");
-			Pallet::<T>::do_try_state()
+			Ok(())
 		}
 	}
 
@@ -135,6 +136,64 @@ pub mod v2 {
 		1,
 		2,
 		InnerMigrateV1ToV2<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Storage version 2 → 3: the access check's per-(patient, grantee) index `GrantsTo`.
+pub mod v3 {
+	use crate::{Config, ConsentKind, Consents, ConsentsOf, Grant, GrantsTo, Pallet};
+	use alloc::{collections::BTreeMap, vec::Vec};
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+	};
+
+	/// Builds [`GrantsTo`] from every patient's [`ConsentsOf`] list and the consents it names
+	/// (in id order, so every pair's list is ascending); run it only through
+	/// [`MigrateV2ToV3`].
+	///
+	/// Weight: one pass over `ConsentsOf` and the consents listed; unbounded, like the v2
+	/// migration (fine for the test and dev chains this runtime has run on).
+	pub struct InnerMigrateV2ToV3<T>(PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV2ToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut reads: u64 = 0;
+			let mut writes: u64 = 0;
+			for (patient, ids) in ConsentsOf::<T>::iter() {
+				reads = reads.saturating_add(1);
+				let mut pairs: BTreeMap<T::AccountId, Vec<Grant>> = BTreeMap::new();
+				for id in ids {
+					reads = reads.saturating_add(1);
+					let Some(consent) = Consents::<T>::get(id) else { continue };
+					if consent.kind == ConsentKind::Standard {
+						pairs.entry(consent.grantee.clone()).or_default().push(consent.grant(id));
+					}
+				}
+				for (grantee, grants) in pairs {
+					writes = writes.saturating_add(1);
+					// A sub-list of the patient's list, of the same bound: it fits.
+					GrantsTo::<T>::insert(&patient, &grantee, BoundedVec::truncate_from(grants));
+				}
+			}
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`InnerMigrateV2ToV3`], run once when the on-chain storage version is 2; sets it to 3.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		InnerMigrateV2ToV3<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -4,7 +4,7 @@
 use crate::{
 	mock::*, Access, AccessEntry, AccessLogs, BreakGlassUses, BreakGlassWindowUses,
 	Consent as ConsentRecord, ConsentKind, Consents, ConsentsOf, EmergencyConsents, Error, Event,
-	NextConsentId, Scope, WindowUsage,
+	Grant, GrantsTo, NextConsentId, Scope, WindowUsage,
 };
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless, traits::Hooks, BoundedVec};
 use medchain_primitives::{Categories, ConsentChecker, ConsentId, Moment, Purpose, RecordCategory};
@@ -1819,7 +1819,7 @@ mod migrations {
 	#[test]
 	fn v1_to_v2_moves_break_glass_consents_and_splits_access_logs() {
 		ExtBuilder::default().build_and_execute(|| {
-			assert_eq!(Consent::in_code_storage_version(), 2);
+			assert_eq!(Consent::in_code_storage_version(), 3);
 			StorageVersion::new(1).put::<Consent>();
 			// v1: Alice's list holds her grant and three emergency consents (two of the
 			// hospital, both live); her single access log is shared.
@@ -1862,6 +1862,158 @@ mod migrations {
 			MigrateV1ToV2::<Test>::on_runtime_upgrade();
 			assert_eq!(v1::AccessLog::<Test>::iter().count(), 1);
 			v1::AccessLog::<Test>::remove(ALICE);
+		});
+	}
+
+	#[test]
+	fn v2_to_v3_builds_the_access_index() {
+		ExtBuilder::default().build_and_execute(|| {
+			// v2 state: consents of Alice to two organizations (one revoked), Bob's to one,
+			// and an emergency consent, which the index never holds.
+			let first = alice_to_hospital();
+			let clinic = grant(ALICE, CLINIC, read(&[Imaging]), Research, None);
+			let second = grant(ALICE, HOSPITAL, read(&[Imaging]), Treatment, Some(START + 50));
+			assert_ok!(Consent::revoke_consent(signed(ALICE), first));
+			let bob = grant(BOB, HOSPITAL, read(&[LabResults]), Treatment, None);
+			assert_ok!(Consent::break_glass(signed(DOCTOR), BOB, 1));
+			let built: Vec<_> = GrantsTo::<Test>::iter().collect();
+			assert_eq!(built.len(), 3);
+			let _ = GrantsTo::<Test>::clear(u32::MAX, None);
+			StorageVersion::new(2).put::<Consent>();
+			assert_eq!(ensure_access(ALICE, CLINIC, Imaging, Research, false), Err(Error::<Test>::NoConsent.into()));
+
+			crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+			assert_eq!(Consent::on_chain_storage_version(), 3);
+			let mut rebuilt: Vec<_> = GrantsTo::<Test>::iter().collect();
+			let mut expected = built;
+			rebuilt.sort_by_key(|(p, g, _)| (*p, *g));
+			expected.sort_by_key(|(p, g, _)| (*p, *g));
+			assert_eq!(rebuilt, expected);
+			assert_eq!(
+				GrantsTo::<Test>::get(ALICE, HOSPITAL).iter().map(|g| g.id).collect::<Vec<_>>(),
+				vec![first, second]
+			);
+			assert_eq!(ensure_access(ALICE, CLINIC, Imaging, Research, false), Ok(clinic));
+			assert_eq!(ensure_access(BOB, HOSPITAL, LabResults, Treatment, false), Ok(bob));
+			// It runs once.
+			let _ = GrantsTo::<Test>::clear(u32::MAX, None);
+			crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+			assert_eq!(GrantsTo::<Test>::iter().count(), 0);
+			// (Rebuilt for the final invariant check.)
+			<crate::migrations::v3::InnerMigrateV2ToV3<Test> as frame_support::traits::UncheckedOnRuntimeUpgrade>::on_runtime_upgrade();
+		});
+	}
+}
+
+mod access_index {
+	use super::*;
+
+	fn grants(patient: AccountId, grantee: AccountId) -> Vec<Grant> {
+		GrantsTo::<Test>::get(patient, grantee).into_inner()
+	}
+
+	#[test]
+	fn grant_revoke_and_prune_keep_the_pair_index_in_step() {
+		ExtBuilder::default().build_and_execute(|| {
+			let hospital = alice_to_hospital();
+			let clinic = grant(ALICE, CLINIC, read(&[Imaging]), Research, Some(START + 100));
+			assert_eq!(grants(ALICE, HOSPITAL), vec![consent(hospital).grant(hospital)]);
+			assert_eq!(grants(ALICE, CLINIC), vec![consent(clinic).grant(clinic)]);
+			assert!(grants(BOB, HOSPITAL).is_empty());
+
+			// A revocation is seen by the index, from the same moment.
+			advance_time(10);
+			assert_ok!(Consent::revoke_consent(signed(ALICE), hospital));
+			assert_eq!(grants(ALICE, HOSPITAL)[0].revoked_at, Some(START + 10));
+			assert_eq!(
+				ensure_access(ALICE, HOSPITAL, LabResults, Treatment, false),
+				Err(Error::<Test>::RevokedConsent.into())
+			);
+
+			// Fill Alice's list with consents to the clinic; once the revoked one ended
+			// AUDIT_RETENTION ago, a new grant prunes it, and the hospital's pair is gone.
+			for _ in 2..MAX_CONSENTS {
+				grant(ALICE, CLINIC, read(&[LabResults]), Treatment, None);
+			}
+			advance_time(AUDIT_RETENTION);
+			let newest = grant(ALICE, CLINIC, read(&[Imaging]), Treatment, None);
+			assert!(Consents::<Test>::get(hospital).is_none());
+			assert!(!GrantsTo::<Test>::contains_key(ALICE, HOSPITAL));
+			assert_eq!(grants(ALICE, CLINIC).len() as u32, MAX_CONSENTS);
+			assert_eq!(grants(ALICE, CLINIC).last().map(|g| g.id), Some(newest));
+			assert_eq!(
+				ensure_access(ALICE, HOSPITAL, LabResults, Treatment, false),
+				Err(Error::<Test>::NoConsent.into())
+			);
+		});
+	}
+
+	#[test]
+	fn a_grant_is_charged_the_scan_only_when_it_prunes() {
+		use crate::WeightInfo;
+		ExtBuilder::default().build_and_execute(|| {
+			let with_room = <Test as crate::Config>::WeightInfo::grant_consent_with_room();
+			let first =
+				Consent::grant_consent(signed(ALICE), HOSPITAL, read(&[Imaging]), Treatment, None)
+					.expect("granted");
+			assert_eq!(first.actual_weight, Some(with_room));
+			for _ in 1..MAX_CONSENTS {
+				grant(ALICE, CLINIC, read(&[LabResults]), Treatment, None);
+			}
+			assert_ok!(Consent::revoke_consent(signed(ALICE), 0));
+			advance_time(AUDIT_RETENTION);
+			// The list is full: this grant scans it and prunes consent 0, at full charge.
+			let pruning =
+				Consent::grant_consent(signed(ALICE), CLINIC, read(&[Imaging]), Treatment, None)
+					.expect("granted");
+			assert_eq!(pruning.actual_weight, None);
+			assert!(Consents::<Test>::get(0).is_none());
+		});
+	}
+
+	#[test]
+	fn consents_to_others_do_not_change_the_answer() {
+		ExtBuilder::default().build_and_execute(|| {
+			for _ in 1..MAX_CONSENTS {
+				grant(ALICE, CLINIC, scope(&[LabResults], Access::WRITE), Treatment, None);
+			}
+			let id = grant(ALICE, HOSPITAL, read(&[Imaging]), Treatment, None);
+			assert_eq!(grants(ALICE, HOSPITAL).len(), 1);
+			assert_eq!(ensure_access(ALICE, HOSPITAL, Imaging, Treatment, false), Ok(id));
+			assert_eq!(
+				ensure_access(ALICE, HOSPITAL, Imaging, Treatment, true),
+				Err(Error::<Test>::WriteNotGranted.into())
+			);
+			assert_eq!(
+				ensure_access(ALICE, HOSPITAL, LabResults, Treatment, false),
+				Err(Error::<Test>::CategoryNotCovered.into())
+			);
+			assert_eq!(
+				ensure_access(ALICE, HOSPITAL, Imaging, Research, false),
+				Err(Error::<Test>::NoConsent.into())
+			);
+		});
+	}
+
+	#[test]
+	fn try_state_detects_an_index_out_of_step() {
+		ExtBuilder::default().build().execute_with(|| {
+			let id = alice_to_hospital();
+			assert!(Consent::do_try_state().is_ok());
+			// A revocation the index missed.
+			GrantsTo::<Test>::mutate(ALICE, HOSPITAL, |g| g[0].revoked_at = Some(START));
+			assert!(Consent::do_try_state().is_err());
+			// The consent listed under another pair.
+			let grant = consent(id).grant(id);
+			GrantsTo::<Test>::remove(ALICE, HOSPITAL);
+			GrantsTo::<Test>::insert(ALICE, CLINIC, BoundedVec::truncate_from(vec![grant]));
+			assert!(Consent::do_try_state().is_err());
+			// Missing from the index.
+			GrantsTo::<Test>::remove(ALICE, CLINIC);
+			assert!(Consent::do_try_state().is_err());
+			GrantsTo::<Test>::insert(ALICE, HOSPITAL, BoundedVec::truncate_from(vec![grant]));
+			assert!(Consent::do_try_state().is_ok());
 		});
 	}
 }

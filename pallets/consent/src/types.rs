@@ -139,7 +139,7 @@ impl<AccountId> Consent<AccountId> {
 
 	/// Whether the consent has expired at `now`.
 	pub fn is_expired_at(&self, now: Moment) -> bool {
-		self.expires_at.is_some_and(|expiry| now >= expiry)
+		expired_at(self.expires_at, now)
 	}
 
 	/// Whether the consent is in force at `now`: neither revoked nor expired.
@@ -169,9 +169,81 @@ impl<AccountId> Consent<AccountId> {
 	/// Whether the consent was in force at `at`: granted at or before `at`, not revoked at or
 	/// before `at`, and not expired at `at`.
 	pub fn was_in_force_at(&self, at: Moment) -> bool {
-		self.granted_at <= at
-			&& self.revoked_at.is_none_or(|revoked| at < revoked)
-			&& !self.is_expired_at(at)
+		in_force_at(self.granted_at, self.expires_at, self.revoked_at, at)
+	}
+
+	/// What the access check needs of this consent, kept in [`crate::GrantsTo`].
+	pub fn grant(&self, id: ConsentId) -> Grant {
+		Grant {
+			id,
+			scope: self.scope,
+			purpose: self.purpose,
+			granted_at: self.granted_at,
+			expires_at: self.expires_at,
+			revoked_at: self.revoked_at,
+		}
+	}
+}
+
+/// Expired at `now`: an expiry is exclusive.
+fn expired_at(expires_at: Option<Moment>, now: Moment) -> bool {
+	expires_at.is_some_and(|expiry| now >= expiry)
+}
+
+/// In force at `at`: granted at or before `at`, not revoked at or before `at`, not expired.
+fn in_force_at(
+	granted_at: Moment,
+	expires_at: Option<Moment>,
+	revoked_at: Option<Moment>,
+	at: Moment,
+) -> bool {
+	granted_at <= at && revoked_at.is_none_or(|revoked| at < revoked) && !expired_at(expires_at, at)
+}
+
+/// A patient-granted consent as the access check sees it: everything but the two accounts
+/// (the key of [`crate::GrantsTo`]) and the kind (always `Standard`). A copy of the
+/// consent's fields in [`crate::Consents`], written with it.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct Grant {
+	/// The consent's id in [`crate::Consents`].
+	pub id: ConsentId,
+	/// The categories and kind of access covered.
+	pub scope: Scope,
+	/// Why the grantee may access the data.
+	pub purpose: Purpose,
+	/// When the consent was granted.
+	pub granted_at: Moment,
+	/// When it stops being valid, if ever (exclusive).
+	pub expires_at: Option<Moment>,
+	/// When the patient revoked it, if they did.
+	pub revoked_at: Option<Moment>,
+}
+
+impl Grant {
+	/// Whether the consent is revoked.
+	pub const fn is_revoked(&self) -> bool {
+		self.revoked_at.is_some()
+	}
+
+	/// Whether the consent has expired at `now`.
+	pub fn is_expired_at(&self, now: Moment) -> bool {
+		expired_at(self.expires_at, now)
+	}
+
+	/// Whether the consent was in force at `at` (see [`Consent::was_in_force_at`]).
+	pub fn was_in_force_at(&self, at: Moment) -> bool {
+		in_force_at(self.granted_at, self.expires_at, self.revoked_at, at)
 	}
 }
 

@@ -41,6 +41,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_consent`.
 pub trait WeightInfo {
 	fn grant_consent() -> Weight;
+	fn grant_consent_with_room() -> Weight;
 	fn revoke_consent() -> Weight;
 	fn break_glass() -> Weight;
 	fn log_access() -> Weight;
@@ -65,13 +66,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::FreeCalls` (r:1 w:1)
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::GrantsTo` (r:1 w:1)
+	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
 	fn grant_consent() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5463`
+		//  Measured:  `7577`
 		//  Estimated: `169246`
-		// Minimum execution time: 266_023_000 picoseconds.
-		Weight::from_parts(333_102_000, 169246)
-			.saturating_add(T::DbWeight::get().reads(71_u64))
+		// Minimum execution time: 252_602_000 picoseconds.
+		Weight::from_parts(295_794_000, 169246)
+			.saturating_add(T::DbWeight::get().reads(72_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `PatientIdentity::Tombstones` (r:1 w:0)
+	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `PatientIdentity::Patients` (r:1 w:0)
+	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::Organizations` (r:1 w:0)
+	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::NextConsentId` (r:1 w:1)
+	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::ConsentsOf` (r:1 w:1)
+	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `PatientIdentity::FreeCalls` (r:1 w:1)
+	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::GrantsTo` (r:1 w:1)
+	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Consents` (r:0 w:1)
+	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	fn grant_consent_with_room() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `3539`
+		//  Estimated: `6059`
+		// Minimum execution time: 56_511_000 picoseconds.
+		Weight::from_parts(67_685_000, 6059)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
@@ -84,14 +114,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::GrantsTo` (r:1 w:1)
+	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
 	fn revoke_consent() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1060`
-		//  Estimated: `4095`
-		// Minimum execution time: 39_295_000 picoseconds.
-		Weight::from_parts(55_339_000, 4095)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		//  Measured:  `3166`
+		//  Estimated: `6059`
+		// Minimum execution time: 42_157_000 picoseconds.
+		Weight::from_parts(51_382_000, 6059)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -115,10 +147,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::BreakGlassUses` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2083`
+		//  Measured:  `2082`
 		//  Estimated: `6318`
-		// Minimum execution time: 68_008_000 picoseconds.
-		Weight::from_parts(100_921_000, 6318)
+		// Minimum execution time: 66_131_000 picoseconds.
+		Weight::from_parts(80_969_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -138,10 +170,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(14562), added: 17037, mode: `MaxEncodedLen`)
 	fn log_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `16600`
+		//  Measured:  `16666`
 		//  Estimated: `18027`
-		// Minimum execution time: 74_969_000 picoseconds.
-		Weight::from_parts(101_877_000, 18027)
+		// Minimum execution time: 68_427_000 picoseconds.
+		Weight::from_parts(86_364_000, 18027)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -150,22 +182,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn grant_consent() -> Weight {
-		Weight::from_parts(333_102_000, 169246)
-			.saturating_add(RocksDbWeight::get().reads(71_u64))
+		Weight::from_parts(295_794_000, 169246)
+			.saturating_add(RocksDbWeight::get().reads(72_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn grant_consent_with_room() -> Weight {
+		Weight::from_parts(67_685_000, 6059)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn revoke_consent() -> Weight {
-		Weight::from_parts(55_339_000, 4095)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(51_382_000, 6059)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(100_921_000, 6318)
+		Weight::from_parts(80_969_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn log_access() -> Weight {
-		Weight::from_parts(101_877_000, 18027)
+		Weight::from_parts(86_364_000, 18027)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

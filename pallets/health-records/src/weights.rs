@@ -61,10 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:0)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsOf` (r:1 w:0)
-	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Consents` (r:64 w:0)
-	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::GrantsTo` (r:1 w:0)
+	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::Records` (r:2 w:2)
 	/// Proof: `HealthRecords::Records` (`max_values`: None, `max_size`: Some(508), added: 2983, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::AuthorRecordCount` (r:1 w:1)
@@ -77,11 +75,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthRecords::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6503`
-		//  Estimated: `169246`
-		// Minimum execution time: 332_621_000 picoseconds.
-		Weight::from_parts(393_416_000, 169246)
-			.saturating_add(T::DbWeight::get().reads(77_u64))
+		//  Measured:  `3612`
+		//  Estimated: `6956`
+		// Minimum execution time: 88_876_000 picoseconds.
+		Weight::from_parts(97_604_000, 6956)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -96,21 +94,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:0)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::ConsentsOf` (r:1 w:0)
-	/// Proof: `Consent::ConsentsOf` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::Consents` (r:64 w:0)
-	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::GrantsTo` (r:1 w:0)
+	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::NextBatchId` (r:1 w:1)
 	/// Proof: `HealthRecords::NextBatchId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::Batches` (r:0 w:1)
 	/// Proof: `HealthRecords::Batches` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn anchor_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5510`
-		//  Estimated: `169246`
-		// Minimum execution time: 315_202_000 picoseconds.
-		Weight::from_parts(372_362_000, 169246)
-			.saturating_add(T::DbWeight::get().reads(73_u64))
+		//  Measured:  `2619`
+		//  Estimated: `6318`
+		// Minimum execution time: 59_410_000 picoseconds.
+		Weight::from_parts(67_014_000, 6318)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `HealthRecords::Records` (r:1 w:1)
@@ -125,10 +121,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn seal_record() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `854`
+		//  Measured:  `887`
 		//  Estimated: `4095`
-		// Minimum execution time: 40_910_000 picoseconds.
-		Weight::from_parts(55_109_000, 4095)
+		// Minimum execution time: 30_120_000 picoseconds.
+		Weight::from_parts(33_882_000, 4095)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -147,12 +143,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 512]`.
 	fn erase_records(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `375 + n * (460 ±0)`
+		//  Measured:  `408 + n * (460 ±0)`
 		//  Estimated: `3517 + n * (2983 ±0)`
-		// Minimum execution time: 53_814_000 picoseconds.
-		Weight::from_parts(61_816_000, 3517)
-			// Standard Error: 53_190
-			.saturating_add(Weight::from_parts(15_769_004, 0).saturating_mul(n.into()))
+		// Minimum execution time: 37_082_000 picoseconds.
+		Weight::from_parts(38_291_000, 3517)
+			// Standard Error: 17_731
+			.saturating_add(Weight::from_parts(10_267_296, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -164,23 +160,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn anchor_record() -> Weight {
-		Weight::from_parts(393_416_000, 169246)
-			.saturating_add(RocksDbWeight::get().reads(77_u64))
+		Weight::from_parts(97_604_000, 6956)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn anchor_batch() -> Weight {
-		Weight::from_parts(372_362_000, 169246)
-			.saturating_add(RocksDbWeight::get().reads(73_u64))
+		Weight::from_parts(67_014_000, 6318)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn seal_record() -> Weight {
-		Weight::from_parts(55_109_000, 4095)
+		Weight::from_parts(33_882_000, 4095)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn erase_records(n: u32, ) -> Weight {
-		Weight::from_parts(61_816_000, 3517)
-			.saturating_add(Weight::from_parts(15_769_004, 0).saturating_mul(n.into()))
+		Weight::from_parts(38_291_000, 3517)
+			.saturating_add(Weight::from_parts(10_267_296, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

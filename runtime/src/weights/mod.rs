@@ -2,5 +2,11 @@
 //!
 //! - [`paritydb_weights`]: the cost of one storage read and one write in ParityDB, the node's
 //!   only database, measured by `scripts/benchmark.sh storage`; the runtime's `DbWeight`.
+//! - [`block_weights`]: executing an empty block (`BlockExecutionWeight`), and
+//!   [`extrinsic_weights`]: one extrinsic's fixed cost (`ExtrinsicBaseWeight`: decoding, the
+//!   transaction extensions, the events), measured by `scripts/benchmark.sh overhead`; the
+//!   runtime's `BlockWeights` base weights.
 
+pub mod block_weights;
+pub mod extrinsic_weights;
 pub mod paritydb_weights;
