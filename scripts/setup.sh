@@ -42,9 +42,11 @@ fi
 declare -A PKG=(
 	[cc]=build-essential [c++]=build-essential [make]=build-essential [perl]=perl
 	[protoc]=protobuf-compiler [mold]=mold [node]=nodejs [npm]=npm
+	# The portal's browser tests (portal/run-tests.sh) drive Debian's chromium headless.
+	[chromium]=chromium
 )
 missing=()
-for cmd in cc c++ make perl protoc mold node npm; do
+for cmd in cc c++ make perl protoc mold node npm chromium; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
 if ((${#missing[@]})); then
@@ -64,9 +66,12 @@ if ((${#missing[@]})); then
 	if ! command -v apt-get >/dev/null 2>&1 || [ "$SUDO" = none ]; then
 		die "missing: ${missing[*]}." \
 			"Install by hand (Debian/Ubuntu package names: ${pkgs[*]}; on other systems: a C" \
-			"compiler with make, perl, protobuf's protoc, mold, Node.js >= 20 with npm)," \
+			"compiler with make, perl, protobuf's protoc, mold, Node.js >= 20 with npm," \
+			"chromium for the portal's browser tests)," \
 			"then run this again."
 	fi
+	# A CJK font, so that the portal's zh-CN pages render (and its screenshots show text).
+	[[ " ${pkgs[*]} " == *" chromium "* ]] && pkgs+=(fonts-wqy-microhei)
 	log "installing ${pkgs[*]} (apt)"
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null

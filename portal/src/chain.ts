@@ -1,0 +1,281 @@
+// Talking to a MedChain node: connection, accounts (browser extension, or the dev chain's
+// well-known keys on a dev chain only), fees, submission with progress, named errors.
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { formatBalance } from '@polkadot/util';
+import { t } from './i18n';
+
+export let api: any = null;
+export let isDevChain = false;
+export let chainName = '';
+
+export interface Account {
+  address: string;
+  label: string;
+  source: 'extension' | 'dev';
+  pair?: any; // dev keys only
+  signer?: any; // extension only
+}
+
+/** Dev chain accounts: the demo organizations' admins (README table) and two demo patients. */
+export const DEV_URIS: [string, string][] = [
+  ['//Alice', "St. Mary's Hospital (//Alice)"],
+  ['//Bob', 'Riverside Pharmacy (//Bob)'],
+  ['//Charlie', 'Acme Pharmaceuticals (//Charlie)'],
+  ['//Dave', 'MedLogistics Distribution (//Dave)'],
+  ['//Eve', 'National Health Regulator (//Eve)'],
+  ['//Ferdie', 'Helix Clinical Trials (//Ferdie)'],
+  ['//PatientDemo1', 'Demo patient 1 (//PatientDemo1)'],
+  ['//PatientDemo2', 'Demo patient 2 (//PatientDemo2)'],
+];
+
+export async function connect(url: string): Promise<void> {
+  if (api) {
+    try {
+      await api.disconnect();
+    } catch {
+      /* ignore */
+    }
+    api = null;
+  }
+  const provider = new WsProvider(url, 2500);
+  const a = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  api = a;
+  const chainType = await a.rpc.system.chainType();
+  isDevChain = chainType.isDevelopment || chainType.isLocal;
+  chainName = (await a.rpc.system.chain()).toString();
+}
+
+export async function loadAccounts(): Promise<Account[]> {
+  const out: Account[] = [];
+  await cryptoWaitReady();
+  const ss58 = api ? api.registry.chainSS58 ?? 42 : 42;
+  // The polkadot.js browser extension (or any compatible injector).
+  try {
+    const ext = await import('@polkadot/extension-dapp');
+    const injected = await ext.web3Enable('MedChain portal');
+    if (injected.length > 0) {
+      const accs = await ext.web3Accounts({ ss58Format: ss58 });
+      for (const acc of accs) {
+        const inj = await ext.web3FromSource(acc.meta.source);
+        out.push({ address: acc.address, label: `${acc.meta.name ?? acc.address} (${acc.meta.source})`, source: 'extension', signer: inj.signer });
+      }
+    }
+  } catch {
+    /* no extension */
+  }
+  if (isDevChain) {
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: ss58 });
+    for (const [uri, label] of DEV_URIS) {
+      const pair = keyring.addFromUri(uri);
+      out.push({ address: pair.address, label: `${label} [dev]`, source: 'dev', pair });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Small codec helpers
+// ---------------------------------------------------------------------------
+
+export function num(x: any): number {
+  if (x === null || x === undefined) return 0;
+  if (typeof x === 'number') return x;
+  if (typeof x === 'string') return x.startsWith('0x') ? Number(BigInt(x)) : Number(x);
+  if (typeof x.toNumber === 'function') return x.toNumber();
+  return Number(x);
+}
+
+export function bytesToText(x: any): string {
+  if (x === null || x === undefined) return '';
+  if (typeof x === 'string' && x.startsWith('0x')) {
+    const hex = x.slice(2);
+    const arr = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < arr.length; i++) arr[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    return new TextDecoder().decode(arr);
+  }
+  if (typeof x.toUtf8 === 'function') return x.toUtf8();
+  return String(x);
+}
+
+export function sameAccount(a: string, b: string): boolean {
+  if (!a || !b) return false;
+  try {
+    return api.createType('AccountId32', a).eq(api.createType('AccountId32', b));
+  } catch {
+    return a === b;
+  }
+}
+
+export interface Org {
+  address: string;
+  name: string;
+  roles: number;
+  status: string;
+}
+
+export const ROLE_BITS: [number, string][] = [
+  [1, 'Provider'],
+  [2, 'Pharmacy'],
+  [4, 'Manufacturer'],
+  [8, 'Distributor'],
+  [16, 'Regulator'],
+  [32, 'TrialSponsor'],
+  [64, 'Researcher'],
+  [128, 'Insurer'],
+];
+
+let orgCache: Org[] | null = null;
+export async function organizations(refresh = false): Promise<Org[]> {
+  if (orgCache && !refresh) return orgCache;
+  const entries = await api.query.consortium.organizations.entries();
+  orgCache = entries
+    .map(([k, v]: any) => {
+      const o = v.unwrap ? (v.isSome ? v.unwrap() : null) : v;
+      if (!o) return null;
+      return { address: k.args[0].toString(), name: o.name.toUtf8(), roles: o.roles.toNumber(), status: o.status.toString() };
+    })
+    .filter(Boolean)
+    .sort((a: Org, b: Org) => a.name.localeCompare(b.name));
+  return orgCache!;
+}
+
+export async function orgName(address: string | null | undefined): Promise<string> {
+  if (!address) return '—';
+  const orgs = await organizations();
+  const o = orgs.find((x) => sameAccount(x.address, address));
+  return o ? o.name : short(address);
+}
+
+/** The organization the account acts for (its admin account), if any. */
+export async function organizationOf(address: string): Promise<string | null> {
+  const r = await api.call.consortiumApi.organizationOf(address);
+  return r.isSome ? r.unwrap().toString() : null;
+}
+
+export function short(address: string): string {
+  return address.length > 14 ? `${address.slice(0, 6)}…${address.slice(-6)}` : address;
+}
+
+export function fmtTime(ms: number | null | undefined, lang: string): string {
+  if (!ms) return '—';
+  return new Date(ms).toLocaleString(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }) + ' UTC';
+}
+
+export function fmtBalance(value: bigint | string | number): string {
+  const decimals = api.registry.chainDecimals[0] ?? 12;
+  const unit = api.registry.chainTokens[0] ?? 'MED';
+  return formatBalance(BigInt(value), { decimals, withUnit: unit, forceUnit: '-', withSi: true });
+}
+
+// ---------------------------------------------------------------------------
+// Submitting
+// ---------------------------------------------------------------------------
+
+/** Calls a patient makes fee-lessly (within the hourly quota) once a Provider attested them. */
+const PATIENT_FEELESS = new Set([
+  'patientIdentity.registerPatient',
+  'patientIdentity.rotateCommitment',
+  'patientIdentity.deregister',
+  'consent.grantConsent',
+  'consent.revokeConsent',
+  'healthRecords.sealRecord',
+  'healthRecords.eraseRecords',
+]);
+
+export interface FeeInfo {
+  feeless: boolean;
+  fee: bigint;
+  freeLeft?: number;
+}
+
+export async function estimateFee(tx: any, account: Account): Promise<FeeInfo> {
+  const name = `${tx.method.section}.${tx.method.method}`;
+  if (PATIENT_FEELESS.has(name)) {
+    const info = await api.call.patientIdentityApi.patient(account.address);
+    const attested = info.isSome && info.unwrap().isRegistered && (info.unwrap().asRegistered.attestations.length > 0 || info.unwrap().asRegistered.onboardedBy.isSome);
+    const left = (await api.call.patientIdentityApi.freeCallsLeft(account.address)).toNumber();
+    if (attested && left > 0) return { feeless: true, fee: 0n, freeLeft: left };
+  }
+  const pi = await tx.paymentInfo(account.address);
+  return { feeless: false, fee: BigInt(pi.partialFee.toString()) };
+}
+
+export type Progress = 'signing' | 'submitted' | 'inBlock' | 'finalized' | 'failed';
+
+export class ChainError extends Error {
+  constructor(public section: string, public errorName: string, public docs: string) {
+    super(`${section}.${errorName}`);
+  }
+}
+
+/** The named error of a failed dispatch (module error → `pallet.Name`). */
+export function dispatchErrorName(dispatchError: any): ChainError {
+  if (dispatchError.isModule) {
+    const meta = api.registry.findMetaError(dispatchError.asModule);
+    return new ChainError(meta.section, meta.name, meta.docs.join(' '));
+  }
+  if (dispatchError.isToken) return new ChainError('token', dispatchError.asToken.type, '');
+  if (dispatchError.isArithmetic) return new ChainError('arithmetic', dispatchError.asArithmetic.type, '');
+  return new ChainError('system', dispatchError.type, '');
+}
+
+/**
+ * Sign and send; calls onProgress('submitted'|'inBlock'|'finalized'); resolves with the
+ * events at finalization; rejects with ChainError for a refused call or pool rejection.
+ */
+export function submit(tx: any, account: Account, onProgress: (p: Progress, blockHash?: string) => void): Promise<any[]> {
+  return new Promise((resolve, reject) => {
+    let unsub: any = null;
+    const signer = account.source === 'dev' ? account.pair : account.address;
+    const opts = account.source === 'extension' ? { signer: account.signer, nonce: -1 } : { nonce: -1 };
+    onProgress('signing');
+    tx.signAndSend(signer, opts, (result: any) => {
+      const { status, dispatchError, events } = result;
+      if (status.isReady || status.isBroadcast) onProgress('submitted');
+      if (status.isInBlock) {
+        if (dispatchError) {
+          // Included (and its fee paid) but refused: show it reached a block, then fail.
+          onProgress('inBlock', status.asInBlock.toHex());
+          onProgress('failed');
+          if (unsub) unsub();
+          reject(dispatchErrorName(dispatchError));
+          return;
+        }
+        onProgress('inBlock', status.asInBlock.toHex());
+      }
+      if (status.isFinalized) {
+        onProgress('finalized', status.asFinalized.toHex());
+        if (unsub) unsub();
+        resolve(events);
+      }
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        onProgress('failed');
+        if (unsub) unsub();
+        reject(new ChainError('pool', status.type, ''));
+      }
+    })
+      .then((u: any) => {
+        unsub = u;
+      })
+      .catch((e: any) => {
+        onProgress('failed');
+        const msg = String(e?.message ?? e);
+        // Pool rejections: "1010: Invalid Transaction: Inability to pay some fees", ...
+        if (/Inability to pay|Payment/i.test(msg)) reject(new ChainError('pool', 'Payment', msg));
+        else if (/Cancelled|Rejected by user/i.test(msg)) reject(new ChainError('pool', 'Cancelled', msg));
+        else reject(new ChainError('pool', 'Invalid', msg));
+      });
+  });
+}
+
+export function errorSentence(e: any): string {
+  if (e instanceof ChainError) {
+    const key = `err.${e.section}.${e.errorName}`;
+    const s = t(key, {}, null);
+    if (s !== null) return `${s} (${e.section}.${e.errorName})`;
+    return t('err.generic', { name: `${e.section}.${e.errorName}` });
+  }
+  return t('err.unexpected', { message: String(e?.message ?? e) });
+}

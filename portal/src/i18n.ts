@@ -1,0 +1,29 @@
+// Two catalogs with the same keys (test/catalogs.test.js checks it). t(key, params).
+import en from './locales/en.json';
+import zh from './locales/zh-CN.json';
+
+export const catalogs: Record<string, Record<string, string>> = { en, 'zh-CN': zh };
+export const LANGS: [string, string][] = [
+  ['en', 'English'],
+  ['zh-CN', '中文'],
+];
+
+let lang = localStorage.getItem('medchain.lang') || (navigator.language?.startsWith('zh') ? 'zh-CN' : 'en');
+if (!catalogs[lang]) lang = 'en';
+
+export function getLang(): string {
+  return lang;
+}
+
+export function setLang(l: string): void {
+  if (!catalogs[l]) return;
+  lang = l;
+  localStorage.setItem('medchain.lang', l);
+  document.documentElement.lang = l;
+}
+
+export function t(key: string, params: Record<string, any> = {}, fallback: string | null = undefined as any): any {
+  const s = catalogs[lang][key];
+  if (s === undefined) return fallback === undefined ? key : fallback;
+  return s.replace(/\{(\w+)\}/g, (_, p) => (params[p] === undefined ? `{${p}}` : String(params[p])));
+}

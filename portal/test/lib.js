@@ -1,0 +1,259 @@
+// Test helpers: a fresh `medchain-node --dev --tmp` on free loopback ports, a static
+// server for dist/, Debian's chromium through playwright-core, and the chain seeding.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
+import { blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
+
+export const PORTAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const SHOTS = path.join(PORTAL, 'docs', 'screenshots');
+
+export function nodeBinary() {
+  if (process.env.MEDCHAIN_NODE) return path.resolve(process.env.MEDCHAIN_NODE);
+  const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'medchain', 'target');
+  return path.join(target, 'release', 'medchain-node');
+}
+
+export async function freePorts(n) {
+  const servers = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const s = net.createServer();
+      servers.push(s);
+      await new Promise((res, rej) => {
+        s.once('error', rej);
+        s.listen(0, '127.0.0.1', res);
+      });
+    }
+    return servers.map((s) => s.address().port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r()))));
+  }
+}
+
+const children = new Set();
+function killAll() {
+  for (const c of children) {
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (killAll(), process.exit(130)));
+
+/** Start a dev node; resolves { url, api, stop() } once it answers over RPC. */
+export async function startNode() {
+  const bin = nodeBinary();
+  if (!fs.existsSync(bin)) throw new Error(`medchain-node not found at ${bin}: set MEDCHAIN_NODE`);
+  const [rpc, p2p, prom] = await freePorts(3);
+  const logPath = path.join(os.tmpdir(), `medchain-portal-node-${process.pid}-${rpc}.log`);
+  const log = fs.openSync(logPath, 'w');
+  const child = spawn(bin, ['--dev', '--tmp', '--rpc-port', String(rpc), '--port', String(p2p), '--prometheus-port', String(prom), '--no-telemetry', '--no-mdns'], {
+    stdio: ['ignore', log, log],
+  });
+  children.add(child);
+  const url = `ws://127.0.0.1:${rpc}`;
+  const deadline = Date.now() + 60_000;
+  let api;
+  while (!api) {
+    if (child.exitCode !== null) throw new Error(`medchain-node exited (${child.exitCode}); log ${logPath}`);
+    if (Date.now() > deadline) throw new Error(`node did not answer on ${url}; log ${logPath}`);
+    const ok = await new Promise((res) => {
+      const s = net.connect(rpc, '127.0.0.1', () => (s.destroy(), res(true)));
+      s.on('error', () => res(false));
+    });
+    if (ok) {
+      try {
+        const provider = new WsProvider(url, 1000);
+        await provider.isReady;
+        api = await ApiPromise.create({ provider, noInitWarn: true });
+      } catch {
+        api = undefined;
+      }
+    }
+    if (!api) await new Promise((r) => setTimeout(r, 300));
+  }
+  const stop = async () => {
+    try {
+      await api.disconnect();
+    } catch {
+      /* ignore */
+    }
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    children.delete(child);
+  };
+  return { url, api, stop, logPath };
+}
+
+/** Serve dist/ on a free loopback port. */
+export async function serveDist() {
+  const dist = path.join(PORTAL, 'dist');
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('dist/ missing: run npm run build');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
+  const server = http.createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (p === '/') p = '/index.html';
+    const file = path.join(dist, path.normalize(p));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error('chromium not found: install Debian\'s package (apt-get install -y chromium) or set CHROMIUM_PATH');
+  return found;
+}
+
+// ---------------------------------------------------------------------------
+// Chain helpers (independent of the portal's code)
+// ---------------------------------------------------------------------------
+
+export async function keys() {
+  await cryptoWaitReady();
+  const k = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+  const f = (u) => k.addFromUri(u);
+  return {
+    alice: f('//Alice'), bob: f('//Bob'), charlie: f('//Charlie'), dave: f('//Dave'), eve: f('//Eve'), ferdie: f('//Ferdie'),
+    patient: f('//PatientDemo1'), patient2: f('//PatientDemo2'),
+  };
+}
+
+/** Sign, wait for the block; throw on a dispatch error. Returns the events. */
+export function send(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, { nonce: -1 }, ({ status, dispatchError, events }) => {
+      if (dispatchError) {
+        const e = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+        reject(new Error(e ? `${e.section}.${e.name}` : dispatchError.toString()));
+      } else if (status.isInBlock) {
+        const failed = events.find(({ event }) => api.events.utility?.BatchInterrupted?.is(event));
+        if (failed) reject(new Error(`batch interrupted: ${failed.event.data.toString()}`));
+        else resolve(events);
+      }
+    }).catch(reject);
+  });
+}
+
+export function eventsOf(api, events, section, method) {
+  return events.filter(({ event }) => event.section === section && event.method === method).map(({ event }) => event);
+}
+
+/** GS1 mod-10 check digit (own implementation, not the client's). */
+export function withCheckDigit(d13) {
+  let sum = 0;
+  for (let i = 0; i < d13.length; i++) sum += Number(d13[d13.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+  return d13 + ((10 - (sum % 10)) % 10);
+}
+
+/** binary-merkle-tree root over ASCII serials (own implementation). */
+export function serialsRoot(serials) {
+  let row = serials.map((s) => blake2AsU8a(stringToU8a(s)));
+  while (row.length > 1) {
+    const next = [];
+    for (let i = 0; i + 1 < row.length; i += 2) next.push(blake2AsU8a(u8aConcat(row[i], row[i + 1])));
+    if (row.length % 2) next.push(row[row.length - 1]);
+    row = next;
+  }
+  return u8aToHex(row[0]);
+}
+
+/**
+ * Seed what the browser tests need: an attested patient with one anchored record, and two
+ * batches of Acme's product (A at Riverside Pharmacy; B split between MedLogistics and
+ * Riverside, then recalled). Returns the facts the tests assert against.
+ */
+export async function seed(api, dir) {
+  const k = await keys();
+  const GTIN = withCheckDigit('0950600013435');
+  const serialsA = Array.from({ length: 5 }, (_, i) => `SNA${String(i + 1).padStart(4, '0')}`);
+  const serialsB = Array.from({ length: 6 }, (_, i) => `SNB${String(i + 1).padStart(4, '0')}`);
+  fs.writeFileSync(path.join(dir, 'serials-LOT-A.txt'), serialsA.join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'serials-LOT-R.txt'), serialsB.join('\n') + '\n');
+
+  // Patient: onboarded by St. Mary's (so attested and fee-less); the patient lets St. Mary's
+  // write lab results, and St. Mary's anchors one synthetic document.
+  // Synthetic FHIR Observation, written in canonical form (keys sorted, no whitespace).
+  const canonical = '{"code":{"text":"synthetic test value"},"resourceType":"Observation","status":"final","valueQuantity":{"unit":"g/dL","value":13.1}}';
+  const salt = u8aToHex(blake2AsU8a(stringToU8a(`portal-test-salt-${Date.now()}`)));
+  const contentHash = u8aToHex(blake2AsU8a(u8aConcat(hexBytes(salt), stringToU8a(canonical))));
+  fs.writeFileSync(path.join(dir, 'record.json'), canonical);
+  const commitment = u8aToHex(blake2AsU8a(stringToU8a('synthetic identity document')));
+
+  const pA = send(
+    api,
+    api.tx.utility.batchAll([
+      api.tx.patientIdentity.onboardPatient(k.patient.address, commitment),
+      api.tx.patientIdentity.onboardPatient(k.patient2.address, u8aToHex(blake2AsU8a(stringToU8a('synthetic identity document 2')))),
+    ]),
+    k.alice,
+  );
+  const pC = send(
+    api,
+    api.tx.utility.batchAll([
+      api.tx.drugProvenance.registerProduct(GTIN, u8aToHex(blake2AsU8a(stringToU8a('product metadata')))),
+      api.tx.drugProvenance.commissionBatch(GTIN, 'LOT-A', '281231', serialsA.length, serialsRoot(serialsA)),
+      api.tx.drugProvenance.commissionBatch(GTIN, 'LOT-R', '281231', serialsB.length, serialsRoot(serialsB)),
+    ]),
+    k.charlie,
+  );
+  // A trial whose published outcomes differ from the registered ones (synthetic hashes).
+  const h = (x) => u8aToHex(blake2AsU8a(stringToU8a(x)));
+  const outcomes = { primary: h('outcome: primary endpoint'), secondary: h('outcome: secondary endpoint'), added: h('outcome: post-hoc endpoint') };
+  const pT = send(api, api.tx.clinicalTrials.registerTrial('NCT-PORTAL-0001', h('protocol v1'), [outcomes.primary, outcomes.secondary], 10), k.ferdie);
+  const [, evC, evT] = await Promise.all([pA, pC, pT]);
+  const trialId = eventsOf(api, evT, 'clinicalTrials', 'TrialRegistered')[0].data[0].toNumber();
+  const pT2 = send(
+    api,
+    api.tx.utility.batchAll([
+      api.tx.clinicalTrials.commitData(trialId, h('data batch 1'), 10),
+      api.tx.clinicalTrials.lockDatabase(trialId),
+      api.tx.clinicalTrials.publishResults(trialId, h('results'), [outcomes.primary, outcomes.added]),
+    ]),
+    k.ferdie,
+  );
+  const ids = eventsOf(api, evC, 'drugProvenance', 'BatchCommissioned').map((e) => e.data.batchId.toNumber());
+  const [batchA, batchR] = ids;
+
+  const evW = await send(api, api.tx.consent.grantConsent(k.alice.address, { categories: 1 << 4, access: { read: true, write: true } }, 'Treatment', null), k.patient);
+  void evW;
+  const pRec = send(api, api.tx.healthRecords.anchorRecord(k.patient.address, 'LabResults', contentHash, 'mc1:synthetic-opaque-locator', null), k.alice);
+  const evS = await send(api, api.tx.utility.batchAll([api.tx.drugProvenance.ship(batchA, k.bob.address, 5), api.tx.drugProvenance.ship(batchR, k.dave.address, 3)]), k.charlie);
+  const [shA, shR] = eventsOf(api, evS, 'drugProvenance', 'ShipmentSent').map((e) => e.data.shipmentId.toNumber());
+  const evRec = await pRec;
+  const recordId = eventsOf(api, evRec, 'healthRecords', 'RecordAnchored')[0]?.data[0]?.toHex?.() ?? null;
+  await Promise.all([send(api, api.tx.drugProvenance.receive(shA), k.bob), send(api, api.tx.drugProvenance.receive(shR), k.dave)]);
+  const evS2 = await send(api, api.tx.drugProvenance.ship(batchR, k.bob.address, 2), k.dave);
+  const shR2 = eventsOf(api, evS2, 'drugProvenance', 'ShipmentSent')[0].data.shipmentId.toNumber();
+  await send(api, api.tx.drugProvenance.receive(shR2), k.bob);
+  await send(api, api.tx.drugProvenance.recallBatch(batchR, 3), k.charlie);
+  await pT2;
+  return { trialId, outcomes, GTIN, batchA, batchR, serialsA, serialsB, salt, contentHash, recordId, keys: k };
+}
+
+function hexBytes(hex) {
+  const h = hex.slice(2);
+  return Uint8Array.from({ length: h.length / 2 }, (_, i) => parseInt(h.slice(2 * i, 2 * i + 2), 16));
+}
