@@ -77,6 +77,20 @@ if ((${#missing[@]})); then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null
 fi
 
+# The researchers' Python package (clients/python) runs in a venv: Python >= 3.11 (also for
+# scripts/consortium's tomllib) with the venv module, which Debian ships separately.
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null ||
+	die "Python >= 3.11 is needed (python3 is $(python3 --version 2>&1))"
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+	pkg="python3-venv"
+	if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; then
+		log "installing $pkg (apt)"
+		$([ "$(id -u)" -eq 0 ] || echo sudo) apt-get install -y -qq "$pkg" >/dev/null
+	else
+		die "python3's venv module is missing: install $pkg (Debian/Ubuntu) and run this again"
+	fi
+fi
+
 # mold must also work with this cc (env.sh picks `-fuse-ld=mold`, or mold's own `ld` for
 # GCC < 12.1 as on Ubuntu 22.04).
 # shellcheck source=env.sh

@@ -2,7 +2,8 @@
 # The whole test suite: unit tests of every pallet, runtime tests across pallets, node CLI
 # tests, the JavaScript client tooling's tests (against the shared vectors in tests/vectors),
 # the end-to-end polkadot.js suite against a freshly started node, the portal's browser
-# tests (headless chromium against another fresh node), then the network suites
+# tests (headless chromium against another fresh node), the researchers' Python package
+# (pytest against a seeded dev node), then the network suites
 # (validators started by zombienet: finality with one of them paused, a stall with two; a
 # crash; a consortium chain without sudo admitting a validator and upgrading its runtime
 # through council motions, to the blob runtime/upgrade-test builds).
@@ -55,6 +56,8 @@ npm_install tests/e2e
 npm --prefix tests/e2e test
 echo "[test] portal: headless chromium against a fresh dev node (portal/run-tests.sh)"
 portal/run-tests.sh
+echo "[test] researchers: Python indexer, summary, export, audits against a seeded dev node (clients/python)"
+clients/python/run-tests.sh
 echo "[test] network: validators under zombienet: failures, a crash, admission, a runtime upgrade (tests/network)"
 npm_install tests/network
 npm --prefix tests/network test

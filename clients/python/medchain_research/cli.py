@@ -1,0 +1,131 @@
+"""medchain-research: index MedChain into DuckDB and answer researchers' questions.
+
+    medchain-research index        --url ws://127.0.0.1:9944 --db medchain.duckdb [--follow]
+    medchain-research summary      --db medchain.duckdb [--json]
+    medchain-research export       --db medchain.duckdb --out export/ --salt-file my.salt
+    medchain-research trial-audit  NCT90000002 --db medchain.duckdb --url ws://127.0.0.1:9944
+    medchain-research batch-trace  09506000134352 SEEDB2 --db medchain.duckdb --png trace.png
+    medchain-research plot         --db medchain.duckdb --out plots/
+    medchain-research seed         --url ws://127.0.0.1:9944 --manifest seed-manifest.json
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+
+DEFAULT_DB = os.environ.get("MEDCHAIN_DB", "medchain.duckdb")
+DEFAULT_URL = os.environ.get("MEDCHAIN_URL", "ws://127.0.0.1:9944")
+
+
+def _salt(a) -> bytes:
+    if a.salt_file:
+        with open(a.salt_file, "rb") as f:
+            return f.read().strip()
+    if a.salt:
+        return a.salt.encode()
+    env = os.environ.get("MEDCHAIN_PSEUDONYM_SALT")
+    if env:
+        return env.encode()
+    sys.exit("export needs your secret salt: --salt-file FILE, --salt TEXT or $MEDCHAIN_PSEUDONYM_SALT (>= 16 bytes)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="medchain-research", description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("index", help="index finalized blocks into DuckDB (resumable)")
+    p.add_argument("--url", default=DEFAULT_URL)
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--follow", action="store_true", help="keep following new finalized blocks")
+    p.add_argument("--until", type=int, help="stop at this block number")
+    p.add_argument("--chunk", type=int, default=200, help="blocks per transaction")
+    p.add_argument("--pause", type=float, default=0.0, help=argparse.SUPPRESS)
+    p.add_argument("--quiet", action="store_true")
+
+    p = sub.add_parser("summary", help="organizations, patients, consents, records, batches, trials")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="de-identified Parquet + CSV")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--out", default="export")
+    p.add_argument("--salt-file")
+    p.add_argument("--salt")
+    p.add_argument("--format", choices=["parquet", "csv", "both"], default="both")
+
+    p = sub.add_parser("trial-audit", help="protocol versions, outcome switching, data-commit chain")
+    p.add_argument("registry_id")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--url", default=DEFAULT_URL, help="node to compare with (runtime API); '' to skip")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("batch-trace", help="custody history of a batch: table + PNG")
+    p.add_argument("gtin")
+    p.add_argument("lot")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--png", help="diagram path (default trace-<gtin>-<lot>.png)")
+    p.add_argument("--csv", help="also write the table as CSV")
+
+    p = sub.add_parser("plot", help="records anchored over time, recalls over time (PNG)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--out", default="plots")
+
+    p = sub.add_parser("seed", help="write the synthetic demo data set to a dev node")
+    p.add_argument("--url", default=DEFAULT_URL)
+    p.add_argument("--patients", type=int, default=300)
+    p.add_argument("--manifest", default="seed-manifest.json")
+
+    a = ap.parse_args(argv)
+    if a.cmd == "index":
+        from .indexer import index
+        log = (lambda *_: None) if a.quiet else (lambda m: print(m, flush=True))
+        st = asyncio.run(index(a.url, a.db, follow=a.follow, until=a.until, chunk=a.chunk, pause=a.pause, log=log))
+        rate = lambda n: f"{n / st['seconds']:.0f}/s" if st["seconds"] else "-"  # noqa: E731
+        print(f"indexed {st['blocks']} blocks, {st['events']} events ({st['medchain_events']} MedChain) in {st['seconds']}s "
+              f"[{rate(st['blocks'])} blocks, {rate(st['events'])} events]; last block {st['last_block']}")
+    elif a.cmd == "summary":
+        from .analysis import format_summary, summary
+        t = time.time()
+        s = summary(a.db)
+        print(json.dumps(s, indent=1) if a.json else format_summary(s))
+        if not a.json:
+            print(f"({time.time() - t:.3f}s)")
+    elif a.cmd == "export":
+        from .analysis import export
+        fm = ("parquet", "csv") if a.format == "both" else (a.format,)
+        w = export(a.db, a.out, _salt(a), fm)
+        for t, info in w.items():
+            print(f"{t:<18} {info['rows']:>8} rows")
+        print(f"written to {a.out}/")
+    elif a.cmd == "trial-audit":
+        from .analysis import format_trial_audit, trial_audit
+        r = trial_audit(a.db, a.registry_id, a.url or None)
+        print(json.dumps(r, indent=1, default=str) if a.json else format_trial_audit(r))
+    elif a.cmd == "batch-trace":
+        from .trace import batch_trace
+        png = a.png or f"trace-{a.gtin}-{a.lot}.png"
+        df = batch_trace(a.db, a.gtin, a.lot, png)
+        import pandas as pd
+        with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 500):
+            print(df.fillna("").to_string(index=False))
+        if a.csv:
+            df.to_csv(a.csv, index=False)
+        print(f"diagram: {png}")
+    elif a.cmd == "plot":
+        from .trace import plot_recalls, plot_records
+        os.makedirs(a.out, exist_ok=True)
+        print(plot_records(a.db, os.path.join(a.out, "records_over_time.png")))
+        print(plot_recalls(a.db, os.path.join(a.out, "recalls_over_time.png")))
+    elif a.cmd == "seed":
+        from .seed import main as seed_main
+        return seed_main(["--url", a.url, "--patients", str(a.patients), "--manifest", a.manifest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The analytical schema (DuckDB). One table per entity, plus every MedChain event."""
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = "1"
+
+TABLES = {
+    "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    "blocks": "number BIGINT PRIMARY KEY, hash VARCHAR, ts TIMESTAMP, events INTEGER",
+    "events": "block BIGINT, idx INTEGER, extrinsic INTEGER, pallet VARCHAR, name VARCHAR, data JSON, PRIMARY KEY (block, idx)",
+    "organizations": "account VARCHAR PRIMARY KEY, name VARCHAR, roles INTEGER, status VARCHAR, registered_block BIGINT",
+    "staff": "account VARCHAR PRIMARY KEY, organization VARCHAR, added_block BIGINT, removed_block BIGINT",
+    "patients": "account VARCHAR PRIMARY KEY, onboarded_by VARCHAR, registered_block BIGINT, registered_ts TIMESTAMP, attestations INTEGER, deregistered_block BIGINT",
+    "consents": "consent_id BIGINT PRIMARY KEY, patient VARCHAR, grantee VARCHAR, categories INTEGER, read BOOLEAN, write BOOLEAN, purpose VARCHAR, expires_at TIMESTAMP, emergency BOOLEAN, granted_block BIGINT, granted_ts TIMESTAMP, revoked_block BIGINT",
+    "access_log": "block BIGINT, idx INTEGER, patient VARCHAR, consent_id BIGINT, organization VARCHAR, accessor VARCHAR, record_id VARCHAR, category VARCHAR, ts TIMESTAMP, PRIMARY KEY (block, idx)",
+    "records": "record_id VARCHAR PRIMARY KEY, patient VARCHAR, category VARCHAR, content_hash VARCHAR, author VARCHAR, supersedes VARCHAR, block BIGINT, ts TIMESTAMP, sealed_block BIGINT",
+    "record_batches": "batch_id BIGINT PRIMARY KEY, author VARCHAR, category VARCHAR, merkle_root VARCHAR, leaf_count INTEGER, patient VARCHAR, block BIGINT, ts TIMESTAMP",
+    "products": "gtin VARCHAR PRIMARY KEY, manufacturer VARCHAR, metadata_hash VARCHAR, block BIGINT",
+    "batches": "batch_id BIGINT PRIMARY KEY, gtin VARCHAR, lot VARCHAR, expiry DATE, quantity INTEGER, serials_root VARCHAR, manufacturer VARCHAR, block BIGINT, ts TIMESTAMP, recalled_block BIGINT, recalled_ts TIMESTAMP, recalled_by VARCHAR, recall_reason INTEGER",
+    "shipments": "shipment_id BIGINT PRIMARY KEY, batch_id BIGINT, sender VARCHAR, recipient VARCHAR, quantity INTEGER, status VARCHAR, sent_block BIGINT, sent_ts TIMESTAMP, closed_block BIGINT",
+    "custody_events": "block BIGINT, idx INTEGER, batch_id BIGINT, kind VARCHAR, party VARCHAR, counterparty VARCHAR, quantity INTEGER, detail VARCHAR, ts TIMESTAMP, PRIMARY KEY (block, idx)",
+    "dispenses": "batch_id BIGINT, serial_hash VARCHAR, pharmacy VARCHAR, block BIGINT, ts TIMESTAMP, PRIMARY KEY (batch_id, serial_hash)",
+    "recalls": "batch_id BIGINT PRIMARY KEY, recalled_by VARCHAR, reason_code INTEGER, holders INTEGER, in_transit INTEGER, block BIGINT, ts TIMESTAMP",
+    "suspect_reports": "block BIGINT, idx INTEGER, batch_id BIGINT, serial_hash VARCHAR, reason VARCHAR, reporter VARCHAR, ts TIMESTAMP, PRIMARY KEY (block, idx)",
+    "trials": "trial_id BIGINT PRIMARY KEY, registry_id VARCHAR, sponsor VARCHAR, protocol_hash VARCHAR, protocol_version INTEGER, outcomes JSON, planned_enrollment INTEGER, enrolled INTEGER, withdrawn INTEGER, registered_block BIGINT, registered_ts TIMESTAMP, locked_block BIGINT, data_head VARCHAR, commit_count INTEGER, status VARCHAR, missing INTEGER, added INTEGER, results_hash VARCHAR, published_block BIGINT, flags INTEGER",
+    "protocol_versions": "trial_id BIGINT, version INTEGER, protocol_hash VARCHAR, reason_hash VARCHAR, outcomes_changed BOOLEAN, after_enrollment BOOLEAN, block BIGINT, ts TIMESTAMP, PRIMARY KEY (trial_id, version)",
+    "trial_sites": "trial_id BIGINT, site VARCHAR, added_block BIGINT, removed_block BIGINT, PRIMARY KEY (trial_id, site)",
+    "participants": "trial_id BIGINT, participant_commitment VARCHAR, site VARCHAR, consent_id BIGINT, enrolled_block BIGINT, withdrawn_block BIGINT, PRIMARY KEY (trial_id, participant_commitment)",
+    "data_commits": "trial_id BIGINT, idx INTEGER, submitter VARCHAR, batch_root VARCHAR, record_count INTEGER, chain_hash VARCHAR, block BIGINT, ts TIMESTAMP, PRIMARY KEY (trial_id, idx)",
+    "trial_flags": "block BIGINT, idx INTEGER, trial_id BIGINT, regulator VARCHAR, reason_code INTEGER, PRIMARY KEY (block, idx)",
+}
+
+# Columns holding an account (SS58) and columns holding commitments / linkable ids,
+# for the de-identified export.
+ACCOUNT_COLUMNS = {
+    "organizations": ["account"], "staff": ["account", "organization"], "patients": ["account", "onboarded_by"],
+    "consents": ["patient", "grantee"], "access_log": ["patient", "organization", "accessor"],
+    "records": ["patient", "author"], "record_batches": ["author", "patient"], "products": ["manufacturer"],
+    "batches": ["manufacturer", "recalled_by"], "shipments": ["sender", "recipient"],
+    "custody_events": ["party", "counterparty"], "dispenses": ["pharmacy"], "recalls": ["recalled_by"],
+    "suspect_reports": ["reporter"], "trials": ["sponsor"], "trial_sites": ["site"],
+    "participants": ["site"], "data_commits": ["submitter"], "trial_flags": ["regulator"],
+}
+
+
+def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=read_only)
+    if not read_only:
+        for name, cols in TABLES.items():
+            con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+    return con
+
+
+def get_meta(con, key: str, default=None):
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(con, key: str, value) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, str(value)])
