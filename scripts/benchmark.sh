@@ -44,11 +44,14 @@ declare -A DIRS=(
 	[pallet_drug_provenance]=drug-provenance
 	[pallet_clinical_trials]=clinical-trials
 	[pallet_governance]=governance
+	# The transaction extensions of frame_system (CheckNonce, CheckMortality, ...): their
+	# weight is charged on every extrinsic; FRAME's default for them is RocksDB's costs.
+	[frame_system_extensions]=runtime
 )
 PALLETS=("$@")
 if [ ${#PALLETS[@]} -eq 0 ]; then
 	PALLETS=(pallet_consortium pallet_patient_identity pallet_consent pallet_health_records
-		pallet_drug_provenance pallet_clinical_trials pallet_governance)
+		pallet_drug_provenance pallet_clinical_trials pallet_governance frame_system_extensions)
 fi
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -95,7 +98,15 @@ for pallet in "${PALLETS[@]}"; do
 		echo "unknown pallet $pallet (known: ${!DIRS[*]})" >&2
 		exit 2
 	fi
-	out="pallets/$dir/src/weights.rs"
+	if [ "$dir" = runtime ]; then
+		# A runtime-level weight file (polkadot-sdk's own template: `WeightInfo<T>`
+		# implementing the pallet's trait), included by runtime/src/weights/mod.rs.
+		out="runtime/src/weights/$pallet.rs"
+		template=(--header scripts/benchmark/runtime-header.txt)
+	else
+		out="pallets/$dir/src/weights.rs"
+		template=(--template scripts/benchmark/weight-template.hbs)
+	fi
 	echo "==> $pallet -> $out (steps $STEPS, repeat $REPEAT)"
 	"$NODE" benchmark pallet \
 		--chain dev \
@@ -104,6 +115,6 @@ for pallet in "${PALLETS[@]}"; do
 		--wasm-execution compiled \
 		--steps "$STEPS" \
 		--repeat "$REPEAT" \
-		--template scripts/benchmark/weight-template.hbs \
+		"${template[@]}" \
 		--output "$out"
 done

@@ -67,19 +67,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::RegistryIdReservations` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::NextTrialId` (r:1 w:1)
 	/// Proof: `ClinicalTrials::NextTrialId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::ProtocolVersions` (r:0 w:1)
 	/// Proof: `ClinicalTrials::ProtocolVersions` (`max_values`: None, `max_size`: Some(36453), added: 38928, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::Trials` (r:0 w:1)
 	/// Proof: `ClinicalTrials::Trials` (`max_values`: None, `max_size`: Some(3355), added: 5830, mode: `MaxEncodedLen`)
 	fn register_trial() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `721`
+		//  Measured:  `645`
 		//  Estimated: `6318`
-		// Minimum execution time: 45_682_000 picoseconds.
-		Weight::from_parts(51_578_000, 6318)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 44_777_000 picoseconds.
+		Weight::from_parts(64_059_000, 6318)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -90,15 +88,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::Trials` (`max_values`: None, `max_size`: Some(3355), added: 5830, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::ProtocolVersions` (r:1 w:1)
 	/// Proof: `ClinicalTrials::ProtocolVersions` (`max_values`: None, `max_size`: Some(36453), added: 38928, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn amend_protocol() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `38587`
+		//  Measured:  `38511`
 		//  Estimated: `39918`
-		// Minimum execution time: 197_271_000 picoseconds.
-		Weight::from_parts(219_691_000, 39918)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 210_512_000 picoseconds.
+		Weight::from_parts(250_826_000, 39918)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:3 w:0)
@@ -113,10 +109,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::RemovedSites` (`max_values`: None, `max_size`: Some(2070), added: 4545, mode: `MaxEncodedLen`)
 	fn add_site() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5550`
+		//  Measured:  `5477`
 		//  Estimated: `8982`
-		// Minimum execution time: 52_457_000 picoseconds.
-		Weight::from_parts(65_040_000, 8982)
+		// Minimum execution time: 52_599_000 picoseconds.
+		Weight::from_parts(69_430_000, 8982)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -132,8 +128,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::Tombstones` (r:1 w:0)
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:0)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::GrantsTo` (r:1 w:0)
@@ -144,11 +138,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::EnrolledPatients` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn enroll_participant() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `7841`
+		//  Measured:  `7765`
 		//  Estimated: `8982`
-		// Minimum execution time: 114_807_000 picoseconds.
-		Weight::from_parts(136_040_000, 8982)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Minimum execution time: 113_609_000 picoseconds.
+		Weight::from_parts(154_125_000, 8982)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -159,17 +153,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::Trials` (`max_values`: None, `max_size`: Some(3355), added: 5830, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::Sites` (r:1 w:0)
 	/// Proof: `ClinicalTrials::Sites` (`max_values`: None, `max_size`: Some(2070), added: 4545, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::DataCommits` (r:0 w:1)
 	/// Proof: `ClinicalTrials::DataCommits` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	fn commit_data() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4995`
+		//  Measured:  `4919`
 		//  Estimated: `6820`
-		// Minimum execution time: 61_035_000 picoseconds.
-		Weight::from_parts(79_128_000, 6820)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 63_058_000 picoseconds.
+		Weight::from_parts(85_553_000, 6820)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -178,15 +170,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::StaffOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::Trials` (r:1 w:1)
 	/// Proof: `ClinicalTrials::Trials` (`max_values`: None, `max_size`: Some(3355), added: 5830, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn lock_database() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3311`
+		//  Measured:  `3235`
 		//  Estimated: `6820`
-		// Minimum execution time: 56_823_000 picoseconds.
-		Weight::from_parts(73_670_000, 6820)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 53_391_000 picoseconds.
+		Weight::from_parts(73_597_000, 6820)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -197,17 +187,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::Trials` (`max_values`: None, `max_size`: Some(3355), added: 5830, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::ProtocolVersions` (r:1 w:0)
 	/// Proof: `ClinicalTrials::ProtocolVersions` (`max_values`: None, `max_size`: Some(36453), added: 38928, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::OutcomeSwitchedTrials` (r:0 w:1)
 	/// Proof: `ClinicalTrials::OutcomeSwitchedTrials` (`max_values`: None, `max_size`: Some(4), added: 2479, mode: `MaxEncodedLen`)
 	fn publish_results() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `39732`
+		//  Measured:  `39656`
 		//  Estimated: `39918`
-		// Minimum execution time: 104_877_000 picoseconds.
-		Weight::from_parts(128_227_000, 39918)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 111_060_000 picoseconds.
+		Weight::from_parts(149_390_000, 39918)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -218,15 +206,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::Trials` (`max_values`: None, `max_size`: Some(3355), added: 5830, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::Flags` (r:1 w:1)
 	/// Proof: `ClinicalTrials::Flags` (`max_values`: None, `max_size`: Some(693), added: 3168, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn flag_trial() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1592`
+		//  Measured:  `1516`
 		//  Estimated: `6820`
-		// Minimum execution time: 32_478_000 picoseconds.
-		Weight::from_parts(36_443_000, 6820)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 30_526_000 picoseconds.
+		Weight::from_parts(43_168_000, 6820)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -241,10 +227,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ClinicalTrials::RemovedSites` (`max_values`: None, `max_size`: Some(2070), added: 4545, mode: `MaxEncodedLen`)
 	fn remove_site() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5258`
+		//  Measured:  `5185`
 		//  Estimated: `6820`
-		// Minimum execution time: 45_487_000 picoseconds.
-		Weight::from_parts(55_737_000, 6820)
+		// Minimum execution time: 45_324_000 picoseconds.
+		Weight::from_parts(60_864_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -258,15 +244,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::FreeCalls` (r:1 w:1)
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn withdraw_participant_by_patient() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1901`
+		//  Measured:  `1825`
 		//  Estimated: `6820`
-		// Minimum execution time: 60_173_000 picoseconds.
-		Weight::from_parts(75_873_000, 6820)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 59_576_000 picoseconds.
+		Weight::from_parts(84_011_000, 6820)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ClinicalTrials::Trials` (r:1 w:1)
@@ -279,34 +263,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::StaffOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::Sites` (r:1 w:0)
 	/// Proof: `ClinicalTrials::Sites` (`max_values`: None, `max_size`: Some(2070), added: 4545, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn withdraw_participant_by_site() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5185`
+		//  Measured:  `5109`
 		//  Estimated: `6820`
-		// Minimum execution time: 71_421_000 picoseconds.
-		Weight::from_parts(90_823_000, 6820)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 76_443_000 picoseconds.
+		Weight::from_parts(107_522_000, 6820)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ClinicalTrials::Trials` (r:1 w:1)
 	/// Proof: `ClinicalTrials::Trials` (`max_values`: None, `max_size`: Some(3355), added: 5830, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organizations` (r:1 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::RegistryIdReservations` (r:0 w:1)
 	/// Proof: `ClinicalTrials::RegistryIdReservations` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
 	/// Storage: `ClinicalTrials::TrialByRegistryId` (r:0 w:1)
 	/// Proof: `ClinicalTrials::TrialByRegistryId` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn release_registry_id() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1921`
+		//  Measured:  `1845`
 		//  Estimated: `6820`
-		// Minimum execution time: 30_992_000 picoseconds.
-		Weight::from_parts(34_546_000, 6820)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 30_648_000 picoseconds.
+		Weight::from_parts(47_926_000, 6820)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
@@ -314,63 +294,63 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_trial() -> Weight {
-		Weight::from_parts(51_578_000, 6318)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(64_059_000, 6318)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn amend_protocol() -> Weight {
-		Weight::from_parts(219_691_000, 39918)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(250_826_000, 39918)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn add_site() -> Weight {
-		Weight::from_parts(65_040_000, 8982)
+		Weight::from_parts(69_430_000, 8982)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn enroll_participant() -> Weight {
-		Weight::from_parts(136_040_000, 8982)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
+		Weight::from_parts(154_125_000, 8982)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_data() -> Weight {
-		Weight::from_parts(79_128_000, 6820)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(85_553_000, 6820)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn lock_database() -> Weight {
-		Weight::from_parts(73_670_000, 6820)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(73_597_000, 6820)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn publish_results() -> Weight {
-		Weight::from_parts(128_227_000, 39918)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(149_390_000, 39918)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn flag_trial() -> Weight {
-		Weight::from_parts(36_443_000, 6820)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(43_168_000, 6820)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_site() -> Weight {
-		Weight::from_parts(55_737_000, 6820)
+		Weight::from_parts(60_864_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_participant_by_patient() -> Weight {
-		Weight::from_parts(75_873_000, 6820)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(84_011_000, 6820)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_participant_by_site() -> Weight {
-		Weight::from_parts(90_823_000, 6820)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(107_522_000, 6820)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn release_registry_id() -> Weight {
-		Weight::from_parts(34_546_000, 6820)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(47_926_000, 6820)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

@@ -56,8 +56,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organizations` (r:1 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsOf` (r:1 w:1)
@@ -70,11 +68,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
 	fn grant_consent() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `7577`
+		//  Measured:  `7469`
 		//  Estimated: `169246`
-		// Minimum execution time: 252_602_000 picoseconds.
-		Weight::from_parts(295_794_000, 169246)
-			.saturating_add(T::DbWeight::get().reads(72_u64))
+		// Minimum execution time: 248_641_000 picoseconds.
+		Weight::from_parts(310_415_000, 169246)
+			.saturating_add(T::DbWeight::get().reads(71_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `PatientIdentity::Tombstones` (r:1 w:0)
@@ -83,8 +81,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	/// Storage: `Consortium::Organizations` (r:1 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::ConsentsOf` (r:1 w:1)
@@ -97,11 +93,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
 	fn grant_consent_with_room() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3539`
+		//  Measured:  `3431`
 		//  Estimated: `6059`
-		// Minimum execution time: 56_511_000 picoseconds.
-		Weight::from_parts(67_685_000, 6059)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 54_986_000 picoseconds.
+		Weight::from_parts(73_745_000, 6059)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:1)
@@ -112,17 +108,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::FreeCalls` (r:1 w:1)
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::GrantsTo` (r:1 w:1)
 	/// Proof: `Consent::GrantsTo` (`max_values`: None, `max_size`: Some(2594), added: 5069, mode: `MaxEncodedLen`)
 	fn revoke_consent() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3166`
+		//  Measured:  `3058`
 		//  Estimated: `6059`
-		// Minimum execution time: 42_157_000 picoseconds.
-		Weight::from_parts(51_382_000, 6059)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 39_863_000 picoseconds.
+		Weight::from_parts(53_951_000, 6059)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -135,8 +129,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::BreakGlassWindowUses` (r:1 w:1)
 	/// Proof: `Consent::BreakGlassWindowUses` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:1)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:2 w:2)
@@ -147,11 +139,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::BreakGlassUses` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2082`
+		//  Measured:  `1974`
 		//  Estimated: `6318`
-		// Minimum execution time: 66_131_000 picoseconds.
-		Weight::from_parts(80_969_000, 6318)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 62_853_000 picoseconds.
+		Weight::from_parts(77_057_000, 6318)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:0)
@@ -164,17 +156,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::Records` (r:1 w:0)
 	/// Proof: `HealthRecords::Records` (`max_values`: None, `max_size`: Some(508), added: 2983, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLogs` (r:1 w:1)
 	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(14562), added: 17037, mode: `MaxEncodedLen`)
 	fn log_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `16666`
+		//  Measured:  `16558`
 		//  Estimated: `18027`
-		// Minimum execution time: 68_427_000 picoseconds.
-		Weight::from_parts(86_364_000, 18027)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 65_420_000 picoseconds.
+		Weight::from_parts(81_963_000, 18027)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -182,28 +172,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn grant_consent() -> Weight {
-		Weight::from_parts(295_794_000, 169246)
-			.saturating_add(RocksDbWeight::get().reads(72_u64))
+		Weight::from_parts(310_415_000, 169246)
+			.saturating_add(RocksDbWeight::get().reads(71_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn grant_consent_with_room() -> Weight {
-		Weight::from_parts(67_685_000, 6059)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(73_745_000, 6059)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn revoke_consent() -> Weight {
-		Weight::from_parts(51_382_000, 6059)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(53_951_000, 6059)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(80_969_000, 6318)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+		Weight::from_parts(77_057_000, 6318)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn log_access() -> Weight {
-		Weight::from_parts(86_364_000, 18027)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(81_963_000, 18027)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -68,15 +68,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::Products` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::ProductsOf` (r:1 w:1)
 	/// Proof: `DrugProvenance::ProductsOf` (`max_values`: None, `max_size`: Some(14386), added: 16861, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_product() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `16387`
+		//  Measured:  `16311`
 		//  Estimated: `18742`
-		// Minimum execution time: 139_596_000 picoseconds.
-		Weight::from_parts(185_634_000, 18742)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Minimum execution time: 137_556_000 picoseconds.
+		Weight::from_parts(189_244_000, 18742)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -85,8 +83,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::StaffOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Products` (r:1 w:0)
 	/// Proof: `DrugProvenance::Products` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchOf` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchOf` (`max_values`: None, `max_size`: Some(75), added: 2550, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::NextBatchId` (r:1 w:1)
@@ -103,11 +99,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	fn commission_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `909`
+		//  Measured:  `833`
 		//  Estimated: `6318`
-		// Minimum execution time: 46_059_000 picoseconds.
-		Weight::from_parts(76_520_000, 6318)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 39_876_000 picoseconds.
+		Weight::from_parts(56_440_000, 6318)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:3 w:0)
@@ -122,8 +118,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::NextShipmentId` (r:1 w:1)
 	/// Proof: `DrugProvenance::NextShipmentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::CustodyParties` (r:0 w:1)
@@ -132,11 +126,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::Shipments` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	fn ship() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `26830`
+		//  Measured:  `26754`
 		//  Estimated: `25251`
-		// Minimum execution time: 139_585_000 picoseconds.
-		Weight::from_parts(217_088_000, 25251)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Minimum execution time: 128_824_000 picoseconds.
+		Weight::from_parts(169_231_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -151,17 +145,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	fn receive() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `27599`
+		//  Measured:  `27523`
 		//  Estimated: `25251`
-		// Minimum execution time: 168_722_000 picoseconds.
-		Weight::from_parts(211_355_000, 25251)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Minimum execution time: 128_939_000 picoseconds.
+		Weight::from_parts(166_245_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -174,19 +166,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::Batches` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Holdings` (r:2 w:2)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	fn cancel_shipment() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `27599`
+		//  Measured:  `27523`
 		//  Estimated: `25251`
-		// Minimum execution time: 143_420_000 picoseconds.
-		Weight::from_parts(205_193_000, 25251)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Minimum execution time: 132_934_000 picoseconds.
+		Weight::from_parts(167_938_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -195,8 +185,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::StaffOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Batches` (r:1 w:1)
 	/// Proof: `DrugProvenance::Batches` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Holdings` (r:1 w:1)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Dispensed` (r:1 w:1)
@@ -207,11 +195,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	fn dispense() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `26823`
+		//  Measured:  `26747`
 		//  Estimated: `25251`
-		// Minimum execution time: 161_603_000 picoseconds.
-		Weight::from_parts(223_999_000, 25251)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 144_256_000 picoseconds.
+		Weight::from_parts(187_329_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -224,19 +212,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::CustodyParties` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Products` (r:1 w:0)
 	/// Proof: `DrugProvenance::Products` (`max_values`: None, `max_size`: Some(102), added: 2577, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Dispensed` (r:1 w:0)
 	/// Proof: `DrugProvenance::Dispensed` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::SuspectReports` (r:1 w:1)
 	/// Proof: `DrugProvenance::SuspectReports` (`max_values`: None, `max_size`: Some(9498), added: 11973, mode: `MaxEncodedLen`)
 	fn report_suspect() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11845`
+		//  Measured:  `11769`
 		//  Estimated: `12963`
-		// Minimum execution time: 96_003_000 picoseconds.
-		Weight::from_parts(138_436_000, 12963)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 83_465_000 picoseconds.
+		Weight::from_parts(106_273_000, 12963)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -245,8 +231,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::StaffOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Batches` (r:1 w:1)
 	/// Proof: `DrugProvenance::Batches` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:0)
 	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Holdings` (r:64 w:0)
@@ -255,11 +239,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	fn recall_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `30118`
+		//  Measured:  `30042`
 		//  Estimated: `164766`
-		// Minimum execution time: 396_912_000 picoseconds.
-		Weight::from_parts(498_202_000, 164766)
-			.saturating_add(T::DbWeight::get().reads(71_u64))
+		// Minimum execution time: 378_839_000 picoseconds.
+		Weight::from_parts(446_207_000, 164766)
+			.saturating_add(T::DbWeight::get().reads(70_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:1 w:0)
@@ -272,8 +256,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `664`
 		//  Estimated: `18742`
-		// Minimum execution time: 50_422_000 picoseconds.
-		Weight::from_parts(69_858_000, 18742)
+		// Minimum execution time: 43_519_000 picoseconds.
+		Weight::from_parts(55_153_000, 18742)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -285,8 +269,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `517`
 		//  Estimated: `16038`
-		// Minimum execution time: 35_863_000 picoseconds.
-		Weight::from_parts(50_198_000, 16038)
+		// Minimum execution time: 32_196_000 picoseconds.
+		Weight::from_parts(41_231_000, 16038)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -300,8 +284,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `30867`
 		//  Estimated: `34712`
-		// Minimum execution time: 114_242_000 picoseconds.
-		Weight::from_parts(146_021_000, 34712)
+		// Minimum execution time: 110_384_000 picoseconds.
+		Weight::from_parts(141_332_000, 34712)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -315,19 +299,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::Batches` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Holdings` (r:2 w:2)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	fn reject_shipment() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `27358`
+		//  Measured:  `27282`
 		//  Estimated: `25251`
-		// Minimum execution time: 167_124_000 picoseconds.
-		Weight::from_parts(205_919_000, 25251)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Minimum execution time: 143_077_000 picoseconds.
+		Weight::from_parts(169_701_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -336,8 +318,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consortium::StaffOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Batches` (r:1 w:1)
 	/// Proof: `DrugProvenance::Batches` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Holdings` (r:1 w:1)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
@@ -346,11 +326,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
 	fn destroy_units() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `26784`
+		//  Measured:  `26708`
 		//  Estimated: `25251`
-		// Minimum execution time: 134_870_000 picoseconds.
-		Weight::from_parts(181_404_000, 25251)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 121_116_000 picoseconds.
+		Weight::from_parts(151_301_000, 25251)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
@@ -358,68 +338,68 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
-		Weight::from_parts(185_634_000, 18742)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
+		Weight::from_parts(189_244_000, 18742)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commission_batch() -> Weight {
-		Weight::from_parts(76_520_000, 6318)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(56_440_000, 6318)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn ship() -> Weight {
-		Weight::from_parts(217_088_000, 25251)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(169_231_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn receive() -> Weight {
-		Weight::from_parts(211_355_000, 25251)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(166_245_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn cancel_shipment() -> Weight {
-		Weight::from_parts(205_193_000, 25251)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(167_938_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn dispense() -> Weight {
-		Weight::from_parts(223_999_000, 25251)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(187_329_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn report_suspect() -> Weight {
-		Weight::from_parts(138_436_000, 12963)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(106_273_000, 12963)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn recall_batch() -> Weight {
-		Weight::from_parts(498_202_000, 164766)
-			.saturating_add(RocksDbWeight::get().reads(71_u64))
+		Weight::from_parts(446_207_000, 164766)
+			.saturating_add(RocksDbWeight::get().reads(70_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn assign_company_prefix() -> Weight {
-		Weight::from_parts(69_858_000, 18742)
+		Weight::from_parts(55_153_000, 18742)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn revoke_company_prefix() -> Weight {
-		Weight::from_parts(50_198_000, 16038)
+		Weight::from_parts(41_231_000, 16038)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn reassign_product() -> Weight {
-		Weight::from_parts(146_021_000, 34712)
+		Weight::from_parts(141_332_000, 34712)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reject_shipment() -> Weight {
-		Weight::from_parts(205_919_000, 25251)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(169_701_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn destroy_units() -> Weight {
-		Weight::from_parts(181_404_000, 25251)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(151_301_000, 25251)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }

@@ -54,8 +54,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_986_000 picoseconds.
-		Weight::from_parts(12_662_000, 0)
+		// Minimum execution time: 6_654_000 picoseconds.
+		Weight::from_parts(10_704_000, 0)
 	}
 	/// Storage: `Consortium::Organizations` (r:1 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2659`
 		//  Estimated: `4144`
-		// Minimum execution time: 28_245_000 picoseconds.
-		Weight::from_parts(45_503_000, 4144)
+		// Minimum execution time: 26_801_000 picoseconds.
+		Weight::from_parts(33_276_000, 4144)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2196`
 		//  Estimated: `3681`
-		// Minimum execution time: 22_159_000 picoseconds.
-		Weight::from_parts(32_606_000, 3681)
+		// Minimum execution time: 21_919_000 picoseconds.
+		Weight::from_parts(31_327_000, 3681)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1796`
 		//  Estimated: `5261`
-		// Minimum execution time: 22_968_000 picoseconds.
-		Weight::from_parts(34_850_000, 5261)
+		// Minimum execution time: 21_665_000 picoseconds.
+		Weight::from_parts(30_956_000, 5261)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -120,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1091`
 		//  Estimated: `2510`
-		// Minimum execution time: 10_556_000 picoseconds.
-		Weight::from_parts(18_453_000, 2510)
+		// Minimum execution time: 9_385_000 picoseconds.
+		Weight::from_parts(14_401_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -130,25 +130,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn dispatch_as_root() -> Weight {
-		Weight::from_parts(12_662_000, 0)
+		Weight::from_parts(10_704_000, 0)
 	}
 	fn add_council_member() -> Weight {
-		Weight::from_parts(45_503_000, 4144)
+		Weight::from_parts(33_276_000, 4144)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_council_member() -> Weight {
-		Weight::from_parts(32_606_000, 3681)
+		Weight::from_parts(31_327_000, 3681)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn add_validator() -> Weight {
-		Weight::from_parts(34_850_000, 5261)
+		Weight::from_parts(30_956_000, 5261)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(18_453_000, 2510)
+		Weight::from_parts(14_401_000, 2510)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}

@@ -57,8 +57,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::Patients` (r:1 w:0)
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:0)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::GrantsTo` (r:1 w:0)
@@ -75,11 +73,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthRecords::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn anchor_record() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3612`
+		//  Measured:  `3536`
 		//  Estimated: `6956`
-		// Minimum execution time: 88_876_000 picoseconds.
-		Weight::from_parts(97_604_000, 6956)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Minimum execution time: 94_846_000 picoseconds.
+		Weight::from_parts(125_851_000, 6956)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -90,8 +88,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::Patients` (r:1 w:0)
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:0)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::GrantsTo` (r:1 w:0)
@@ -102,11 +98,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthRecords::Batches` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn anchor_batch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2619`
+		//  Measured:  `2543`
 		//  Estimated: `6318`
-		// Minimum execution time: 59_410_000 picoseconds.
-		Weight::from_parts(67_014_000, 6318)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 62_281_000 picoseconds.
+		Weight::from_parts(86_726_000, 6318)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `HealthRecords::Records` (r:1 w:1)
@@ -117,15 +113,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::FreeCalls` (r:1 w:1)
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn seal_record() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `887`
+		//  Measured:  `811`
 		//  Estimated: `4095`
-		// Minimum execution time: 30_120_000 picoseconds.
-		Weight::from_parts(33_882_000, 4095)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 28_716_000 picoseconds.
+		Weight::from_parts(43_030_000, 4095)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `PatientIdentity::Tombstones` (r:1 w:0)
@@ -134,8 +128,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthRecords::ErasedUpTo` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::RecordCount` (r:1 w:0)
 	/// Proof: `HealthRecords::RecordCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::PatientRecords` (r:512 w:0)
 	/// Proof: `HealthRecords::PatientRecords` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::Records` (r:512 w:512)
@@ -143,13 +135,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 512]`.
 	fn erase_records(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `408 + n * (460 ±0)`
+		//  Measured:  `332 + n * (460 ±0)`
 		//  Estimated: `3517 + n * (2983 ±0)`
-		// Minimum execution time: 37_082_000 picoseconds.
-		Weight::from_parts(38_291_000, 3517)
-			// Standard Error: 17_731
-			.saturating_add(Weight::from_parts(10_267_296, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 39_511_000 picoseconds.
+		Weight::from_parts(47_430_000, 3517)
+			// Standard Error: 32_048
+			.saturating_add(Weight::from_parts(12_408_541, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -160,24 +152,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn anchor_record() -> Weight {
-		Weight::from_parts(97_604_000, 6956)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
+		Weight::from_parts(125_851_000, 6956)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn anchor_batch() -> Weight {
-		Weight::from_parts(67_014_000, 6318)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(86_726_000, 6318)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn seal_record() -> Weight {
-		Weight::from_parts(33_882_000, 4095)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(43_030_000, 4095)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn erase_records(n: u32, ) -> Weight {
-		Weight::from_parts(38_291_000, 3517)
-			.saturating_add(Weight::from_parts(10_267_296, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(47_430_000, 3517)
+			.saturating_add(Weight::from_parts(12_408_541, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))

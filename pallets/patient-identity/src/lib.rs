@@ -161,9 +161,11 @@ impl<T: Config> Pallet<T> {
 		Patients::<T>::get(who).is_some_and(|record| record.commitment == commitment)
 	}
 
-	/// How many fee-less calls `who` has left in the current window (0 unless registered).
+	/// How many fee-less calls `who` has left in the current window: 0 unless `who` is a
+	/// registered patient attested by a Provider (a self-registered patient pays fees until
+	/// then; the same rule as the fee-less check itself).
 	pub fn free_calls_left(who: &T::AccountId) -> u32 {
-		if !Patients::<T>::contains_key(who) {
+		if !Patients::<T>::get(who).is_some_and(|record| record.is_attested()) {
 			return 0;
 		}
 		T::FreeCallsPerWindow::get().saturating_sub(Self::free_calls_used(who))

@@ -483,6 +483,16 @@ mod rotate_commitment {
 	}
 
 	#[test]
+	fn a_self_registered_patient_has_no_free_calls_until_attested() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_ok!(PatientIdentity::register_patient(signed(BOB), bob_commitment()));
+			assert_eq!(PatientIdentity::free_calls_left(&BOB), 0);
+			assert_ok!(PatientIdentity::attest_patient(signed(DOCTOR), BOB));
+			assert_eq!(PatientIdentity::free_calls_left(&BOB), FREE_CALLS);
+		});
+	}
+
+	#[test]
 	fn uses_one_free_call() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_eq!(PatientIdentity::free_calls_left(&ALICE), FREE_CALLS);

@@ -60,10 +60,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn register_patient() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4`
+		//  Measured:  `3`
 		//  Estimated: `4095`
-		// Minimum execution time: 21_173_000 picoseconds.
-		Weight::from_parts(31_252_000, 4095)
+		// Minimum execution time: 17_067_000 picoseconds.
+		Weight::from_parts(23_222_000, 4095)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -81,10 +81,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn onboard_patient() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `607`
+		//  Measured:  `606`
 		//  Estimated: `6318`
-		// Minimum execution time: 32_704_000 picoseconds.
-		Weight::from_parts(49_878_000, 6318)
+		// Minimum execution time: 29_036_000 picoseconds.
+		Weight::from_parts(38_331_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -98,10 +98,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	fn attest_patient() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1228`
+		//  Measured:  `1227`
 		//  Estimated: `6318`
-		// Minimum execution time: 31_271_000 picoseconds.
-		Weight::from_parts(48_200_000, 6318)
+		// Minimum execution time: 26_364_000 picoseconds.
+		Weight::from_parts(35_083_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -113,10 +113,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn rotate_commitment() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `735`
+		//  Measured:  `734`
 		//  Estimated: `4095`
-		// Minimum execution time: 26_400_000 picoseconds.
-		Weight::from_parts(38_576_000, 4095)
+		// Minimum execution time: 19_351_000 picoseconds.
+		Weight::from_parts(28_271_000, 4095)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -130,17 +130,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthRecords::RecordCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `HealthRecords::ErasedUpTo` (r:1 w:1)
 	/// Proof: `HealthRecords::ErasedUpTo` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Timestamp::Now` (r:1 w:0)
-	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::FreeCalls` (r:0 w:1)
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `809`
+		//  Measured:  `766`
 		//  Estimated: `4095`
-		// Minimum execution time: 34_057_000 picoseconds.
-		Weight::from_parts(57_683_000, 4095)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 31_324_000 picoseconds.
+		Weight::from_parts(48_887_000, 4095)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
@@ -148,28 +146,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_patient() -> Weight {
-		Weight::from_parts(31_252_000, 4095)
+		Weight::from_parts(23_222_000, 4095)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn onboard_patient() -> Weight {
-		Weight::from_parts(49_878_000, 6318)
+		Weight::from_parts(38_331_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn attest_patient() -> Weight {
-		Weight::from_parts(48_200_000, 6318)
+		Weight::from_parts(35_083_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn rotate_commitment() -> Weight {
-		Weight::from_parts(38_576_000, 4095)
+		Weight::from_parts(28_271_000, 4095)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn deregister() -> Weight {
-		Weight::from_parts(57_683_000, 4095)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(48_887_000, 4095)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

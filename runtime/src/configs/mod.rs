@@ -87,6 +87,8 @@ impl frame_system::Config for Runtime {
 	/// ParityDB's cost on this project's reference machine (`scripts/benchmark.sh storage`),
 	/// not RocksDB's: the node has no RocksDB.
 	type DbWeight = crate::weights::paritydb_weights::constants::ParityDbWeight;
+	/// Measured on this machine (`scripts/benchmark.sh frame_system_extensions`).
+	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
