@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The portal (portal/): build it and serve it against a dev node, with demo data.
+#
+#   scripts/start-portal.sh                      # a fresh dev node on free loopback ports
+#   scripts/start-portal.sh ws://127.0.0.1:9944  # a node already running (scripts/start-dev.sh)
+#
+# Builds the node first if it is missing (as start-dev.sh does). PORT= chooses the web
+# port, SEED=0 skips the demo data; Ctrl-C stops everything it started. See portal/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+if [ $# -eq 0 ] && [ ! -x "$MEDCHAIN_NODE" ]; then
+	echo "[portal] building the node (cargo build --release -p medchain-node)"
+	cargo build --release -p medchain-node
+fi
+exec portal/serve.sh "$@"
