@@ -24,6 +24,8 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use crate::weights::{block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight};
+
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Consent, Consortium, Hash,
 	HealthRecords, Nonce, OriginCaller, PalletInfo, PatientIdentity, ProxyType, Runtime,
@@ -36,8 +38,6 @@ const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
 /// A block's compute budget: 1 s of reference time; proof size unbounded (a solo chain).
 const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
-
-use crate::weights::{block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight};
 
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
