@@ -258,6 +258,22 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_consent::runtime_api::GatewayApi<Block, AccountId> for Runtime {
+		fn read_decision(
+			requester: AccountId,
+			record_id: H256,
+			max_log_age: u64,
+		) -> pallet_consent::ReadDecision<AccountId> {
+			let Some(record) = pallet_health_records::Records::<Runtime>::get(record_id) else {
+				return pallet_consent::ReadDecision::UnknownRecord;
+			};
+			if record.sealed_at.is_some() {
+				return pallet_consent::ReadDecision::Sealed;
+			}
+			Consent::read_decision(&requester, record.patient, record.category, record_id, max_log_age)
+		}
+	}
+
 	impl pallet_health_records::runtime_api::HealthRecordsApi<Block, AccountId, BlockNumber> for Runtime {
 		fn verify_record(
 			record_id: RecordId,

@@ -1200,6 +1200,70 @@ pub mod pallet {
 			log
 		}
 
+		/// A record gateway's question: may `requester` be served record `record_id` (of
+		/// `patient`, in `category`) now? The patient always may; staff (or an admin) of an
+		/// active organization may when their newest read of this record in the access log
+		/// is at most `max_log_age` ms old and the consent it was logged under still grants
+		/// read access to `category` (a live break-glass consent included). Otherwise the
+		/// decision names what is missing ([`ReadRefusal`]). The record's existence and
+		/// sealing are the records pallet's (the runtime's `GatewayApi` checks them first).
+		///
+		/// ## Complexity
+		/// Reads the organization's log of this patient (at most `MaxAccessLogEntries`
+		/// entries) and one consent.
+		pub fn read_decision(
+			requester: &T::AccountId,
+			patient: T::AccountId,
+			category: RecordCategory,
+			record_id: H256,
+			max_log_age: Moment,
+		) -> ReadDecision<T::AccountId> {
+			if T::Patients::is_deregistered(&patient) {
+				return ReadDecision::PatientErased;
+			}
+			if *requester == patient {
+				return ReadDecision::Patient { patient, category };
+			}
+			let refuse = |patient, reason| ReadDecision::Refused { patient, category, reason };
+			let Some(organization) = T::Roles::organization_of(requester) else {
+				return refuse(patient, ReadRefusal::NotStaff);
+			};
+			if T::Roles::ensure_active_organization(&organization).is_err() {
+				return refuse(patient, ReadRefusal::OrganizationInactive);
+			}
+			let now = Self::now();
+			let oldest = now.saturating_sub(max_log_age);
+			let log = AccessLogs::<T>::get(&patient, &organization);
+			let Some(entry) = log.iter().rev().find(|entry| {
+				entry.accessor == *requester && entry.record_id == record_id && entry.at >= oldest
+			}) else {
+				return refuse(patient, ReadRefusal::NotLogged);
+			};
+			let Some(consent) = Consents::<T>::get(entry.consent_id) else {
+				return refuse(patient, ReadRefusal::NoConsent);
+			};
+			let grant = consent.grant(entry.consent_id);
+			let denial = Self::status_denial(&grant, now)
+				.or_else(|| Self::coverage_denial(&grant, Some(category), false));
+			if let Some(denial) = denial {
+				let reason = match denial {
+					Denial::Revoked => ReadRefusal::RevokedConsent,
+					Denial::Expired => ReadRefusal::ExpiredConsent,
+					Denial::AccessNotGranted => ReadRefusal::ReadNotGranted,
+					Denial::CategoryNotCovered => ReadRefusal::CategoryNotCovered,
+				};
+				return refuse(patient, reason);
+			}
+			ReadDecision::Logged {
+				patient,
+				category,
+				organization,
+				consent_id: entry.consent_id,
+				logged_at: entry.at,
+				emergency: matches!(consent.kind, ConsentKind::BreakGlass { .. }),
+			}
+		}
+
 		/// For audits: whether some consent still stored for `patient` let `grantee` read
 		/// `category` for `purpose` at time `at` (granted at or before `at`, not revoked at or
 		/// before `at`, not expired at `at`).

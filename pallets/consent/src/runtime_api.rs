@@ -1,10 +1,11 @@
 //! `ConsentApi`: what patients, apps and auditors can ask about consents, by metadata alone
 //! (`api.call.consentApi.*` in polkadot.js).
 
-use crate::{AccessEntry, Consent};
+use crate::{AccessEntry, Consent, ReadDecision};
 use alloc::vec::Vec;
 use codec::Codec;
 use medchain_primitives::{ConsentId, Moment, Purpose, RecordCategory};
+use sp_core::H256;
 
 sp_api::decl_runtime_apis! {
 	/// Queries about patients' consents and access logs.
@@ -42,5 +43,20 @@ sp_api::decl_runtime_apis! {
 		/// How often `organization`'s staff broke the glass: `(since genesis, in the current
 		/// rate-limit window)`. For regulators watching for mass emergency access.
 		fn emergency_uses(organization: AccountId) -> (u32, u32);
+	}
+}
+
+sp_api::decl_runtime_apis! {
+	/// The one question a hospital's record gateway (`medchain-gateway`) asks before it
+	/// serves a document: may this requester read this record now?
+	pub trait GatewayApi<AccountId>
+	where
+		AccountId: Codec,
+	{
+		/// Whether `requester` may now be served the document of record `record_id`: unknown,
+		/// sealed, patient erased, the patient themself, a read logged (with `log_access`)
+		/// at most `max_log_age` ms ago under a consent that still grants it, or refused
+		/// with the missing piece named.
+		fn read_decision(requester: AccountId, record_id: H256, max_log_age: Moment) -> ReadDecision<AccountId>;
 	}
 }

@@ -287,3 +287,81 @@ pub struct WindowUsage<BlockNumber> {
 	/// Break-glass uses (new emergency consents and renewals) in that window.
 	pub used: u32,
 }
+
+/// Why a record gateway must not serve a record to a staff member
+/// ([`crate::Pallet::read_decision`]): what is missing, most fundamental first.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum ReadRefusal {
+	/// The requester is neither the patient nor staff (or admin) of any organization.
+	NotStaff,
+	/// The requester's organization is suspended (or no longer registered).
+	OrganizationInactive,
+	/// No read of this record by the requester is in the access log (or none recent enough):
+	/// the requester must call `log_access` first.
+	NotLogged,
+	/// The consent the read was logged under is no longer stored (pruned).
+	NoConsent,
+	/// The consent the read was logged under has been revoked by the patient.
+	RevokedConsent,
+	/// The consent the read was logged under has expired (an emergency consent included).
+	ExpiredConsent,
+	/// The consent does not grant read access.
+	ReadNotGranted,
+	/// The consent does not cover the record's category.
+	CategoryNotCovered,
+}
+
+/// What a record gateway may do with a request to read a record now (the `GatewayApi`).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum ReadDecision<AccountId> {
+	/// No such record is anchored.
+	UnknownRecord,
+	/// The record is sealed: its document must be destroyed and never served again.
+	Sealed,
+	/// The record's patient has erased their identity: every document of theirs must be
+	/// destroyed and never served again.
+	PatientErased,
+	/// Serve: the requester is the record's patient.
+	Patient {
+		/// The record's patient.
+		patient: AccountId,
+		/// The record's category.
+		category: RecordCategory,
+	},
+	/// Serve: staff of `organization` logged this read under `consent_id`, which still
+	/// permits it.
+	Logged {
+		/// The record's patient.
+		patient: AccountId,
+		/// The record's category.
+		category: RecordCategory,
+		/// The requester's organization.
+		organization: AccountId,
+		/// The consent the read was logged under (a break-glass one if `emergency`).
+		consent_id: ConsentId,
+		/// When the read was logged (ms since the Unix epoch).
+		logged_at: Moment,
+		/// Whether the consent is a break-glass (emergency) one.
+		emergency: bool,
+	},
+	/// Do not serve, and why.
+	Refused {
+		/// The record's patient.
+		patient: AccountId,
+		/// The record's category.
+		category: RecordCategory,
+		/// What is missing.
+		reason: ReadRefusal,
+	},
+}

@@ -1,0 +1,346 @@
+//! Signed requests. Every request carries the requester's account, a timestamp, a nonce and
+//! an sr25519 signature (the `substrate` signing context, as polkadot.js `pair.sign` makes
+//! it) over
+//!
+//! ```text
+//! medchain-gateway/1\n<audience>\n<METHOD>\n<path and query>\n<timestamp>\n<nonce>\n<body hash>
+//! ```
+//!
+//! where `<audience>` is the gateway's organization (`0x` + 64 hex, from `GET /v1/info`: a
+//! request signed for one hospital's gateway is worthless at another's), `<timestamp>` is
+//! ms since the Unix epoch, `<nonce>` 16..=64 characters of `[A-Za-z0-9_-]` and `<body
+//! hash>` is `0x` + hex of `blake2_256(body)` (of the empty body for a GET).
+//!
+//! A request is refused when its timestamp is more than `max_age` old or `max_skew` ahead,
+//! when its (account, nonce) was seen before, or when it was signed before the gateway
+//! started (so a restart, which forgets the nonces seen, cannot open a replay window).
+
+use sp_core::{
+	crypto::{AccountId32, Ss58Codec},
+	sr25519, Pair,
+};
+use sp_crypto_hashing::blake2_256;
+use std::{
+	collections::HashMap,
+	sync::Mutex,
+	time::{SystemTime, UNIX_EPOCH},
+};
+
+pub const HEADER_ACCOUNT: &str = "x-medchain-account";
+pub const HEADER_TIMESTAMP: &str = "x-medchain-timestamp";
+pub const HEADER_NONCE: &str = "x-medchain-nonce";
+pub const HEADER_SIGNATURE: &str = "x-medchain-signature";
+
+/// Why a request's signature is not accepted (each a 401).
+#[derive(Debug, PartialEq, Eq)]
+pub enum AuthError {
+	Missing(&'static str),
+	BadAccount,
+	BadTimestamp,
+	BadNonce,
+	BadSignatureFormat,
+	BadSignature,
+	Stale,
+	FromTheFuture,
+	SignedBeforeStart,
+	Replayed,
+	TooManyNonces,
+}
+
+impl AuthError {
+	pub fn code(&self) -> &'static str {
+		match self {
+			AuthError::Missing(_) => "MissingSignatureHeader",
+			AuthError::BadAccount => "BadAccount",
+			AuthError::BadTimestamp => "BadTimestamp",
+			AuthError::BadNonce => "BadNonce",
+			AuthError::BadSignatureFormat | AuthError::BadSignature => "BadSignature",
+			AuthError::Stale => "StaleTimestamp",
+			AuthError::FromTheFuture => "FutureTimestamp",
+			AuthError::SignedBeforeStart => "SignedBeforeRestart",
+			AuthError::Replayed => "ReplayedNonce",
+			AuthError::TooManyNonces => "Busy",
+		}
+	}
+
+	pub fn message(&self) -> String {
+		match self {
+			AuthError::Missing(h) => format!("the request is not signed: header {h} is missing"),
+			AuthError::BadAccount => "x-medchain-account is neither an SS58 address nor 0x + 32 bytes of hex".into(),
+			AuthError::BadTimestamp => "x-medchain-timestamp is not a number of milliseconds".into(),
+			AuthError::BadNonce => "x-medchain-nonce must be 16..=64 characters of [A-Za-z0-9_-]".into(),
+			AuthError::BadSignatureFormat => "x-medchain-signature is not 0x + 64 bytes of hex".into(),
+			AuthError::BadSignature => "the signature does not verify for this account, method, path, timestamp, nonce and body at this gateway".into(),
+			AuthError::Stale => "the request's timestamp is too old: sign it again".into(),
+			AuthError::FromTheFuture => "the request's timestamp is ahead of the gateway's clock".into(),
+			AuthError::SignedBeforeStart => "the request was signed before the gateway (re)started: sign it again".into(),
+			AuthError::Replayed => "this nonce was already used by this account".into(),
+			AuthError::TooManyNonces => "too many recent requests to remember: try again shortly".into(),
+		}
+	}
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Parse an account: SS58 (any network prefix) or `0x` + 32 bytes of hex.
+pub fn parse_account(text: &str) -> Option<[u8; 32]> {
+	let text = text.trim();
+	if let Some(hex_part) = text.strip_prefix("0x") {
+		return hex::decode(hex_part).ok()?.try_into().ok();
+	}
+	AccountId32::from_ss58check_with_version(text).ok().map(|(account, _)| account.into())
+}
+
+/// The bytes a requester signs.
+pub fn message(
+	audience: &[u8; 32],
+	method: &str,
+	path_and_query: &str,
+	timestamp: u64,
+	nonce: &str,
+	body: &[u8],
+) -> Vec<u8> {
+	format!(
+		"medchain-gateway/1\n0x{}\n{}\n{}\n{}\n{}\n0x{}",
+		hex::encode(audience),
+		method.to_ascii_uppercase(),
+		path_and_query,
+		timestamp,
+		nonce,
+		hex::encode(blake2_256(body)),
+	)
+	.into_bytes()
+}
+
+/// The four headers of a request signed by `pair` (for the `sign` command and tests).
+pub fn sign(
+	pair: &sr25519::Pair,
+	audience: &[u8; 32],
+	method: &str,
+	path_and_query: &str,
+	timestamp: u64,
+	nonce: &str,
+	body: &[u8],
+) -> Vec<(&'static str, String)> {
+	let signature = pair.sign(&message(audience, method, path_and_query, timestamp, nonce, body));
+	vec![
+		(HEADER_ACCOUNT, AccountId32::from(pair.public()).to_ss58check()),
+		(HEADER_TIMESTAMP, timestamp.to_string()),
+		(HEADER_NONCE, nonce.to_string()),
+		(HEADER_SIGNATURE, format!("0x{}", hex::encode(signature.0))),
+	]
+}
+
+/// A fresh random nonce.
+pub fn fresh_nonce() -> String {
+	use rand::RngCore;
+	let mut bytes = [0u8; 16];
+	rand::rngs::OsRng.fill_bytes(&mut bytes);
+	hex::encode(bytes)
+}
+
+/// The signature headers of one request, as received.
+pub struct Presented<'a> {
+	pub account: Option<&'a str>,
+	pub timestamp: Option<&'a str>,
+	pub nonce: Option<&'a str>,
+	pub signature: Option<&'a str>,
+}
+
+/// Checks signatures and remembers nonces.
+pub struct Verifier {
+	audience: [u8; 32],
+	started_at: u64,
+	max_age: u64,
+	max_skew: u64,
+	max_nonces: usize,
+	seen: Mutex<HashMap<([u8; 32], String), u64>>,
+}
+
+impl Verifier {
+	pub fn new(audience: [u8; 32], started_at: u64, max_age: u64, max_skew: u64) -> Verifier {
+		Verifier {
+			audience,
+			started_at,
+			max_age,
+			max_skew,
+			max_nonces: 2_000_000,
+			seen: Mutex::new(HashMap::new()),
+		}
+	}
+
+	/// The account that signed this request, if the signature, the timestamp and the nonce
+	/// are all acceptable at `now` (ms). A request that passes records its nonce.
+	pub fn verify(
+		&self,
+		presented: Presented<'_>,
+		method: &str,
+		path_and_query: &str,
+		body: &[u8],
+		now: u64,
+	) -> Result<[u8; 32], AuthError> {
+		let account = presented.account.ok_or(AuthError::Missing(HEADER_ACCOUNT))?;
+		let timestamp = presented.timestamp.ok_or(AuthError::Missing(HEADER_TIMESTAMP))?;
+		let nonce = presented.nonce.ok_or(AuthError::Missing(HEADER_NONCE))?;
+		let signature = presented.signature.ok_or(AuthError::Missing(HEADER_SIGNATURE))?;
+		let account = parse_account(account).ok_or(AuthError::BadAccount)?;
+		let timestamp: u64 = timestamp.trim().parse().map_err(|_| AuthError::BadTimestamp)?;
+		if !(16..=64).contains(&nonce.len())
+			|| !nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+		{
+			return Err(AuthError::BadNonce);
+		}
+		let signature: [u8; 64] = signature
+			.trim()
+			.strip_prefix("0x")
+			.and_then(|h| hex::decode(h).ok())
+			.and_then(|b| b.try_into().ok())
+			.ok_or(AuthError::BadSignatureFormat)?;
+		if timestamp > now.saturating_add(self.max_skew) {
+			return Err(AuthError::FromTheFuture);
+		}
+		if timestamp.saturating_add(self.max_age) < now {
+			return Err(AuthError::Stale);
+		}
+		if timestamp < self.started_at {
+			return Err(AuthError::SignedBeforeStart);
+		}
+		let message = message(&self.audience, method, path_and_query, timestamp, nonce, body);
+		let public = sr25519::Public::from_raw(account);
+		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), &message, &public) {
+			return Err(AuthError::BadSignature);
+		}
+		let mut seen = self.seen.lock().map_err(|_| AuthError::TooManyNonces)?;
+		if seen.len() >= self.max_nonces {
+			let oldest = now.saturating_sub(self.max_age);
+			seen.retain(|_, at| *at >= oldest);
+			if seen.len() >= self.max_nonces {
+				return Err(AuthError::TooManyNonces);
+			}
+		}
+		match seen.entry((account, nonce.to_string())) {
+			std::collections::hash_map::Entry::Occupied(_) => Err(AuthError::Replayed),
+			std::collections::hash_map::Entry::Vacant(slot) => {
+				slot.insert(timestamp);
+				Ok(account)
+			}
+		}
+	}
+
+	/// Forget nonces whose timestamps are too old to be accepted anyway.
+	pub fn prune(&self, now: u64) {
+		let oldest = now.saturating_sub(self.max_age);
+		if let Ok(mut seen) = self.seen.lock() {
+			seen.retain(|_, at| *at >= oldest);
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const AUDIENCE: [u8; 32] = [0xaa; 32];
+	const NOW: u64 = 1_800_000_000_000;
+
+	fn alice() -> sr25519::Pair {
+		sr25519::Pair::from_string("//Alice", None).expect("dev key")
+	}
+
+	fn verify_headers(
+		v: &Verifier,
+		headers: &[(&'static str, String)],
+		method: &str,
+		path: &str,
+		body: &[u8],
+	) -> Result<[u8; 32], AuthError> {
+		let get = |name: &str| headers.iter().find(|(h, _)| *h == name).map(|(_, v)| v.as_str());
+		v.verify(
+			Presented {
+				account: get(HEADER_ACCOUNT),
+				timestamp: get(HEADER_TIMESTAMP),
+				nonce: get(HEADER_NONCE),
+				signature: get(HEADER_SIGNATURE),
+			},
+			method,
+			path,
+			body,
+			NOW,
+		)
+	}
+
+	#[test]
+	fn accepts_a_good_signature_once() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
+		let h =
+			sign(&alice(), &AUDIENCE, "GET", "/v1/records/0x01", NOW - 10, "nonce-0000000001", b"");
+		let account = verify_headers(&v, &h, "GET", "/v1/records/0x01", b"").expect("verifies");
+		assert_eq!(account, <[u8; 32]>::from(alice().public()));
+		assert_eq!(
+			verify_headers(&v, &h, "GET", "/v1/records/0x01", b""),
+			Err(AuthError::Replayed)
+		);
+	}
+
+	#[test]
+	fn binds_everything_signed() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
+		let h =
+			sign(&alice(), &AUDIENCE, "POST", "/v1/records?x=1", NOW, "nonce-0000000002", b"{}");
+		for (method, path, body) in [
+			("GET", "/v1/records?x=1", &b"{}"[..]),
+			("POST", "/v1/records?x=2", b"{}"),
+			("POST", "/v1/records?x=1", b"{ }"),
+		] {
+			assert_eq!(verify_headers(&v, &h, method, path, body), Err(AuthError::BadSignature));
+		}
+		// Signed for another gateway.
+		let other = sign(&alice(), &[0xbb; 32], "GET", "/p", NOW, "nonce-0000000003", b"");
+		assert_eq!(verify_headers(&v, &other, "GET", "/p", b""), Err(AuthError::BadSignature));
+		// Bob's account with Alice's signature.
+		let mut forged = sign(&alice(), &AUDIENCE, "GET", "/p", NOW, "nonce-0000000004", b"");
+		let bob = sr25519::Pair::from_string("//Bob", None).expect("dev key");
+		forged[0].1 = AccountId32::from(bob.public()).to_ss58check();
+		assert_eq!(verify_headers(&v, &forged, "GET", "/p", b""), Err(AuthError::BadSignature));
+	}
+
+	#[test]
+	fn refuses_bad_times_and_malformed_headers() {
+		let v = Verifier::new(AUDIENCE, NOW - 30_000, 60_000, 5_000);
+		let at = |t: u64, n: &str| sign(&alice(), &AUDIENCE, "GET", "/p", t, n, b"");
+		let check = |h: &[(&'static str, String)]| verify_headers(&v, h, "GET", "/p", b"");
+		assert_eq!(check(&at(NOW - 60_001, "nonce-stale-0000001")), Err(AuthError::Stale));
+		assert_eq!(check(&at(NOW + 5_001, "nonce-future-000001")), Err(AuthError::FromTheFuture));
+		assert_eq!(
+			check(&at(NOW - 30_001, "nonce-before-000001")),
+			Err(AuthError::SignedBeforeStart)
+		);
+		let good = at(NOW, "nonce-good-00000001");
+		let with = |i: usize, value: &str| {
+			let mut h = good.clone();
+			h[i].1 = value.into();
+			h
+		};
+		assert_eq!(check(&with(0, "not-an-address")), Err(AuthError::BadAccount));
+		assert_eq!(check(&with(1, "yesterday")), Err(AuthError::BadTimestamp));
+		assert_eq!(check(&with(2, "short")), Err(AuthError::BadNonce));
+		assert_eq!(check(&with(2, "nonce with spaces!!")), Err(AuthError::BadNonce));
+		assert_eq!(check(&with(3, "0x1234")), Err(AuthError::BadSignatureFormat));
+		assert_eq!(check(&with(3, &"zz".repeat(64))), Err(AuthError::BadSignatureFormat));
+		assert_eq!(check(&good[1..]), Err(AuthError::Missing(HEADER_ACCOUNT)));
+		assert!(check(&good).is_ok());
+	}
+
+	#[test]
+	fn accounts_parse_as_ss58_or_hex() {
+		let public: [u8; 32] = alice().public().into();
+		let ss58 = AccountId32::from(public).to_ss58check();
+		assert_eq!(parse_account(&ss58), Some(public));
+		assert_eq!(parse_account(&format!("0x{}", hex::encode(public))), Some(public));
+		assert_eq!(parse_account("0x1234"), None);
+		assert_eq!(parse_account("5Grw"), None);
+	}
+}

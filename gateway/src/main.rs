@@ -1,0 +1,341 @@
+//! `medchain-gateway`: a hospital's record gateway (see README.md in this folder).
+//!
+//! - `medchain-gateway run`: serve the HTTP API beside the hospital's node.
+//! - `medchain-gateway sign`: sign a request for a gateway (prints curl arguments).
+//! - `medchain-gateway add-staff`: set-up: make a key staff of the organization (and fund it).
+
+mod auth;
+mod canonical;
+mod chain;
+mod crypto;
+mod service;
+mod store;
+mod worker;
+
+use clap::{Parser, Subcommand};
+use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+use std::{
+	io::{Read, Write},
+	net::SocketAddr,
+	path::PathBuf,
+	sync::Arc,
+	time::Duration,
+};
+
+#[derive(Parser)]
+#[command(name = "medchain-gateway", version, about = "A hospital's MedChain record gateway")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Serve the gateway's HTTP API.
+	Run(RunArgs),
+	/// Sign a request for a gateway; prints `-H name:value` arguments for curl (or, with
+	/// `--count`, one tab-separated line of header values per request for load tools).
+	Sign(SignArgs),
+	/// Set-up: the organization's admin makes `--staff-suri`'s account staff (and funds it).
+	AddStaff(AddStaffArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+	/// The hospital's node (WebSocket JSON-RPC).
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// Where the HTTP API listens.
+	#[arg(long, default_value = "127.0.0.1:8801")]
+	listen: SocketAddr,
+	/// Directory of the store (`gateway.sqlite`) and, by default, the master key.
+	#[arg(long)]
+	data_dir: PathBuf,
+	/// The gateway's staff key (secret URI). Prefer the MEDCHAIN_GATEWAY_SURI variable.
+	#[arg(long, env = "MEDCHAIN_GATEWAY_SURI", hide_env_values = true)]
+	suri: String,
+	/// The master key file (created, mode 0600, if missing). Default: <data-dir>/master.key.
+	#[arg(long)]
+	master_key: Option<PathBuf>,
+	/// Largest request body accepted, in bytes (larger: 413).
+	#[arg(long, default_value_t = 1 << 20)]
+	max_body_bytes: usize,
+	/// How recent the requester's logged read (Consent.log_access) must be, in seconds.
+	#[arg(long, default_value_t = 3600)]
+	max_log_age_secs: u64,
+	/// How long an upload waits for its anchor to be finalized before answering 202.
+	#[arg(long, default_value_t = 60)]
+	upload_wait_secs: u64,
+	/// How old a signed request may be, in seconds.
+	#[arg(long, default_value_t = 300)]
+	max_request_age_secs: u64,
+}
+
+#[derive(clap::Args)]
+struct SignArgs {
+	/// The requester's key (secret URI).
+	#[arg(long, env = "MEDCHAIN_SURI", hide_env_values = true)]
+	suri: String,
+	/// The gateway (its `/v1/info` gives the audience), e.g. http://127.0.0.1:8801.
+	#[arg(long, conflicts_with = "audience")]
+	gateway: Option<String>,
+	/// The gateway's organization (0x hex or SS58), instead of asking `--gateway`.
+	#[arg(long)]
+	audience: Option<String>,
+	/// HTTP method.
+	#[arg(long, default_value = "GET")]
+	method: String,
+	/// Path and query, e.g. /v1/records/0x...
+	#[arg(long)]
+	path: String,
+	/// File whose bytes are the request body (for POST).
+	#[arg(long)]
+	body_file: Option<PathBuf>,
+	/// Sign this many requests (fresh nonces), one tab-separated line each:
+	/// account, timestamp, nonce, signature.
+	#[arg(long)]
+	count: Option<u32>,
+}
+
+#[derive(clap::Args)]
+struct AddStaffArgs {
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The organization's admin key (secret URI).
+	#[arg(long)]
+	admin_suri: String,
+	/// The new staff key (secret URI or SS58 address).
+	#[arg(long)]
+	staff: String,
+	/// Also transfer this many MED to the staff key (it pays its anchors' fees).
+	#[arg(long)]
+	fund: Option<u64>,
+}
+
+fn pair(suri: &str) -> Result<sr25519::Pair, String> {
+	sr25519::Pair::from_string(suri, None).map_err(|e| format!("not a valid secret URI: {e:?}"))
+}
+
+#[tokio::main]
+async fn main() {
+	env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+	let cli = Cli::parse();
+	let result = match cli.command {
+		Command::Run(args) => run(args).await,
+		Command::Sign(args) => sign(args),
+		Command::AddStaff(args) => add_staff(args).await,
+	};
+	if let Err(e) = result {
+		eprintln!("medchain-gateway: {e}");
+		std::process::exit(1);
+	}
+}
+
+async fn run(args: RunArgs) -> Result<(), String> {
+	let signer = pair(&args.suri)?;
+	let signer_account: [u8; 32] = signer.public().into();
+	std::fs::create_dir_all(&args.data_dir)
+		.map_err(|e| format!("cannot create {}: {e}", args.data_dir.display()))?;
+	let master_path = args.master_key.clone().unwrap_or_else(|| args.data_dir.join("master.key"));
+	let master = crypto::MasterKey::load_or_create(&master_path).map_err(|e| e.to_string())?;
+	let store = store::SqliteStore::open(&args.data_dir.join("gateway.sqlite"))
+		.map_err(|e| e.to_string())?;
+
+	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
+	let versions = chain.versions().await.map_err(|e| e.to_string())?;
+	let built_for = medchain_runtime::VERSION.spec_version;
+	if versions.spec_version != built_for {
+		log::warn!(
+			"the node runs spec_version {} but this gateway was built for {built_for}: calls and events may not decode; rebuild the gateway",
+			versions.spec_version
+		);
+	}
+	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
+	let organization = chain
+		.organization_of(signer_account, best)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| {
+			format!(
+				"the gateway key {} is not staff (nor admin) of any organization: run `medchain-gateway add-staff` first",
+				sp_core::crypto::AccountId32::from(signer_account).to_ss58check()
+			)
+		})?;
+	let started_at = auth::now_ms();
+	let verifier =
+		auth::Verifier::new(organization, started_at, args.max_request_age_secs * 1000, 30_000);
+	let settings = service::Settings {
+		max_body: args.max_body_bytes,
+		max_log_age_ms: args.max_log_age_secs * 1000,
+		upload_wait: Duration::from_secs(args.upload_wait_secs),
+	};
+	let gateway = Arc::new(service::Gateway::new(
+		Arc::new(store),
+		master,
+		chain,
+		signer,
+		organization,
+		versions,
+		verifier,
+		settings,
+	));
+	let retried = worker::retry_failed(&gateway)?;
+	let pending = gateway.store.unfinished().map_err(|e| e.to_string())?.len();
+	log::info!(
+		"organization {}, signer {}, {pending} document(s) not yet anchored ({retried} refused before, retrying)",
+		sp_core::crypto::AccountId32::from(organization).to_ss58check(),
+		sp_core::crypto::AccountId32::from(signer_account).to_ss58check(),
+	);
+	// Catch up with finality before serving, so a record sealed while we were down is
+	// destroyed before anyone can ask for it.
+	worker::follow_finalized(&gateway).await?;
+	tokio::spawn(worker::follower(gateway.clone()));
+	tokio::spawn(worker::anchorer(gateway.clone()));
+	let pruner = gateway.clone();
+	tokio::spawn(async move {
+		loop {
+			tokio::time::sleep(Duration::from_secs(60)).await;
+			pruner.verifier.prune(auth::now_ms());
+		}
+	});
+
+	let listener = tokio::net::TcpListener::bind(args.listen)
+		.await
+		.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+	log::info!("listening on http://{}", args.listen);
+	axum::serve(listener, service::router(gateway))
+		.with_graceful_shutdown(async {
+			let _ = tokio::signal::ctrl_c().await;
+		})
+		.await
+		.map_err(|e| e.to_string())
+}
+
+/// GET `url` + `/v1/info` with a plain HTTP/1.1 request; the JSON body.
+fn gateway_info(url: &str) -> Result<serde_json::Value, String> {
+	let rest = url
+		.strip_prefix("http://")
+		.ok_or("--gateway must be an http:// URL (use --audience otherwise)")?;
+	let host = rest.split('/').next().unwrap_or(rest);
+	let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("{host}: {e}"))?;
+	stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+	write!(stream, "GET /v1/info HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+		.map_err(|e| e.to_string())?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+	let body = response.split_once("\r\n\r\n").map(|(_, b)| b).ok_or("no HTTP response")?;
+	serde_json::from_str(body).map_err(|e| format!("{url}/v1/info: {e}"))
+}
+
+fn sign(args: SignArgs) -> Result<(), String> {
+	let signer = pair(&args.suri)?;
+	let audience = match (&args.audience, &args.gateway) {
+		(Some(a), _) => auth::parse_account(a).ok_or("--audience is not an account")?,
+		(None, Some(url)) => {
+			let info = gateway_info(url)?;
+			info["audience"]
+				.as_str()
+				.and_then(auth::parse_account)
+				.ok_or("the gateway's /v1/info has no audience")?
+		}
+		(None, None) => return Err("give --gateway URL or --audience ACCOUNT".into()),
+	};
+	let body = match &args.body_file {
+		Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+		None => Vec::new(),
+	};
+	let mut out = std::io::stdout().lock();
+	match args.count {
+		None => {
+			let headers = auth::sign(
+				&signer,
+				&audience,
+				&args.method,
+				&args.path,
+				auth::now_ms(),
+				&auth::fresh_nonce(),
+				&body,
+			);
+			for (name, value) in headers {
+				writeln!(out, "-H {name}:{value}").map_err(|e| e.to_string())?;
+			}
+		}
+		Some(n) => {
+			let now = auth::now_ms();
+			for _ in 0..n {
+				let headers = auth::sign(
+					&signer,
+					&audience,
+					&args.method,
+					&args.path,
+					now,
+					&auth::fresh_nonce(),
+					&body,
+				);
+				let values: Vec<String> = headers.into_iter().map(|(_, v)| v).collect();
+				writeln!(out, "{}", values.join("\t")).map_err(|e| e.to_string())?;
+			}
+		}
+	}
+	Ok(())
+}
+
+async fn add_staff(args: AddStaffArgs) -> Result<(), String> {
+	let admin = pair(&args.admin_suri)?;
+	let staff = match auth::parse_account(&args.staff) {
+		Some(account) => account,
+		None => pair(&args.staff)?.public().into(),
+	};
+	let staff_account = sp_core::crypto::AccountId32::from(staff);
+	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
+	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
+	let admin_account: [u8; 32] = admin.public().into();
+	match chain.organization_of(staff, best).await.map_err(|e| e.to_string())? {
+		Some(org) if org == admin_account => {
+			println!("{} is already staff", staff_account.to_ss58check())
+		}
+		Some(_) => {
+			return Err(format!(
+				"{} already acts for another organization",
+				staff_account.to_ss58check()
+			))
+		}
+		None => {
+			let call =
+				medchain_runtime::RuntimeCall::Consortium(pallet_consortium::Call::add_staff {
+					account: staff_account.clone(),
+				});
+			chain
+				.submit_and_wait(&admin, call, Duration::from_secs(120))
+				.await
+				.map_err(|e| e.to_string())?;
+			println!(
+				"{} is now staff of {}",
+				staff_account.to_ss58check(),
+				sp_core::crypto::AccountId32::from(admin_account).to_ss58check()
+			);
+		}
+	}
+	if let Some(med) = args.fund {
+		let call = medchain_runtime::RuntimeCall::Balances(pallet_balances_transfer(
+			staff_account.clone(),
+			med,
+		));
+		chain
+			.submit_and_wait(&admin, call, Duration::from_secs(120))
+			.await
+			.map_err(|e| e.to_string())?;
+		println!("funded {} with {med} MED", staff_account.to_ss58check());
+	}
+	Ok(())
+}
+
+fn pallet_balances_transfer(
+	to: sp_core::crypto::AccountId32,
+	med: u64,
+) -> medchain_runtime::BalancesCall<medchain_runtime::Runtime> {
+	medchain_runtime::BalancesCall::transfer_keep_alive {
+		dest: to.into(),
+		value: u128::from(med).saturating_mul(medchain_runtime::UNIT),
+	}
+}

@@ -1,0 +1,683 @@
+//! The HTTP API (axum): upload, fetch, upload status, info and metrics. Every refusal is an
+//! explicit status with a JSON body `{"error": "<Code>", "message": "<sentence>"}`.
+
+use crate::{
+	auth::{self, Presented, Verifier},
+	canonical::{self, FhirError},
+	chain::{Chain, ChainError, Versions},
+	crypto::{MasterKey, Sealed},
+	store::{Document, DocumentStore, Inserted, NewDocument, State},
+};
+use axum::{
+	body::{Body, Bytes},
+	extract::{Path, State as AxumState},
+	http::{HeaderMap, HeaderValue, Method, StatusCode, Uri},
+	response::{IntoResponse, Response},
+	routing::{get, post},
+	Json, Router,
+};
+use medchain_primitives::RecordCategory;
+use pallet_consent::{ReadDecision, ReadRefusal};
+use rand::RngCore;
+use serde_json::json;
+use sp_core::{crypto::AccountId32, crypto::Ss58Codec, sr25519, H256};
+use sp_crypto_hashing::blake2_256;
+use std::{
+	collections::HashMap,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc, Mutex,
+	},
+	time::{Duration, Instant},
+};
+use tokio::sync::{watch, Notify};
+
+/// Settings an operator chooses.
+#[derive(Clone, Debug)]
+pub struct Settings {
+	/// Largest request body accepted (bytes).
+	pub max_body: usize,
+	/// How recent a logged read must be to be served (ms).
+	pub max_log_age_ms: u64,
+	/// How long an upload waits for its anchor to be finalized before answering 202.
+	pub upload_wait: Duration,
+}
+
+/// Where fetch time goes (sums in ns, and counts), for `/v1/metrics` and the benchmark.
+#[derive(Default)]
+pub struct Timings {
+	pub requests: AtomicU64,
+	pub served: AtomicU64,
+	pub signature_ns: AtomicU64,
+	pub best_block_ns: AtomicU64,
+	pub decision_ns: AtomicU64,
+	pub decision_queries: AtomicU64,
+	pub store_ns: AtomicU64,
+	pub decrypt_ns: AtomicU64,
+	pub hash_ns: AtomicU64,
+	pub total_ns: AtomicU64,
+}
+
+fn add(counter: &AtomicU64, since: Instant) {
+	counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+}
+
+/// Decisions are exact for one best block: the chain's state does not change between blocks.
+#[derive(Default)]
+struct DecisionCache {
+	block: H256,
+	decisions: HashMap<([u8; 32], H256), ReadDecision<AccountId32>>,
+}
+
+/// Everything the handlers and the background tasks share.
+pub struct Gateway {
+	pub store: Arc<dyn DocumentStore>,
+	pub master: MasterKey,
+	pub chain: Chain,
+	pub signer: sr25519::Pair,
+	pub organization: [u8; 32],
+	pub versions: Versions,
+	pub verifier: Verifier,
+	pub settings: Settings,
+	pub timings: Timings,
+	decisions: Mutex<DecisionCache>,
+	/// Content hashes as anchored on chain (immutable per record id), read once per run.
+	anchored: Mutex<HashMap<H256, H256>>,
+	/// Wakes the anchoring task.
+	pub wake_anchorer: Notify,
+	/// Bumped whenever a document's state changes (uploads wait on it).
+	pub changed: watch::Sender<u64>,
+}
+
+impl Gateway {
+	#[allow(clippy::too_many_arguments)]
+	pub fn new(
+		store: Arc<dyn DocumentStore>,
+		master: MasterKey,
+		chain: Chain,
+		signer: sr25519::Pair,
+		organization: [u8; 32],
+		versions: Versions,
+		verifier: Verifier,
+		settings: Settings,
+	) -> Gateway {
+		Gateway {
+			store,
+			master,
+			chain,
+			signer,
+			organization,
+			versions,
+			verifier,
+			settings,
+			timings: Timings::default(),
+			decisions: Mutex::new(DecisionCache::default()),
+			anchored: Mutex::new(HashMap::new()),
+			wake_anchorer: Notify::new(),
+			changed: watch::channel(0).0,
+		}
+	}
+
+	/// Tell waiting uploads that some document changed state.
+	pub fn notify_changed(&self) {
+		self.changed.send_modify(|n| *n = n.wrapping_add(1));
+	}
+}
+
+/// A refusal: status, code, sentence.
+pub struct ApiError {
+	status: StatusCode,
+	code: String,
+	message: String,
+}
+
+impl ApiError {
+	fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
+		ApiError { status, code: code.into(), message: message.into() }
+	}
+
+	fn chain(e: ChainError) -> ApiError {
+		ApiError::new(StatusCode::BAD_GATEWAY, "ChainUnavailable", e.to_string())
+	}
+
+	fn store(e: crate::store::StoreError) -> ApiError {
+		ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "StoreError", e.to_string())
+	}
+}
+
+impl IntoResponse for ApiError {
+	fn into_response(self) -> Response {
+		(self.status, Json(json!({ "error": self.code, "message": self.message }))).into_response()
+	}
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+/// The router.
+pub fn router(gateway: Arc<Gateway>) -> Router {
+	Router::new()
+		.route("/v1/info", get(info))
+		.route("/v1/metrics", get(metrics))
+		.route("/v1/records", post(upload))
+		.route("/v1/records/{record_id}", get(fetch))
+		.route("/v1/uploads/{locator}", get(upload_status))
+		.fallback(not_found)
+		.with_state(gateway)
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+	ApiError::new(StatusCode::NOT_FOUND, "NoSuchEndpoint", format!("no endpoint {}", uri.path()))
+}
+
+fn ss58(account: &[u8; 32]) -> String {
+	AccountId32::from(*account).to_ss58check()
+}
+
+fn hex32(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
+	let counts = g.store.counts().map_err(ApiError::store)?;
+	let documents: serde_json::Map<String, serde_json::Value> =
+		counts.into_iter().map(|(state, n)| (state, json!(n))).collect();
+	let cursor = g
+		.store
+		.meta(crate::worker::CURSOR)
+		.map_err(ApiError::store)?
+		.and_then(|v| v.try_into().ok().map(u32::from_le_bytes));
+	Ok(Json(json!({
+		"service": "medchain-gateway",
+		"version": env!("CARGO_PKG_VERSION"),
+		"organization": ss58(&g.organization),
+		"audience": hex32(&g.organization),
+		"signer": ss58(&sp_core::Pair::public(&g.signer).into()),
+		"genesis": hex32(g.versions.genesis.as_bytes()),
+		"spec_version": g.versions.spec_version,
+		"finalized_processed": cursor,
+		"documents": documents,
+		"max_body_bytes": g.settings.max_body,
+		"max_log_age_ms": g.settings.max_log_age_ms,
+		"signature": "sr25519 over medchain-gateway/1\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>",
+	}))
+	.into_response())
+}
+
+async fn metrics(AxumState(g): AxumState<Arc<Gateway>>) -> Response {
+	let t = &g.timings;
+	let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+	Json(json!({
+		"requests": load(&t.requests),
+		"served": load(&t.served),
+		"decision_queries": load(&t.decision_queries),
+		"ns": {
+			"signature": load(&t.signature_ns),
+			"best_block": load(&t.best_block_ns),
+			"decision": load(&t.decision_ns),
+			"store": load(&t.store_ns),
+			"decrypt": load(&t.decrypt_ns),
+			"hash": load(&t.hash_ns),
+			"total": load(&t.total_ns),
+		}
+	}))
+	.into_response()
+}
+
+async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
+	axum::body::to_bytes(body, max).await.map_err(|_| {
+		ApiError::new(
+			StatusCode::PAYLOAD_TOO_LARGE,
+			"TooLarge",
+			format!("the request body is larger than this gateway accepts ({max} bytes)"),
+		)
+	})
+}
+
+fn authenticate(
+	g: &Gateway,
+	headers: &HeaderMap,
+	method: &Method,
+	uri: &Uri,
+	body: &[u8],
+) -> Result<[u8; 32], ApiError> {
+	let started = Instant::now();
+	let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+	let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+	let result = g.verifier.verify(
+		Presented {
+			account: header(auth::HEADER_ACCOUNT),
+			timestamp: header(auth::HEADER_TIMESTAMP),
+			nonce: header(auth::HEADER_NONCE),
+			signature: header(auth::HEADER_SIGNATURE),
+		},
+		method.as_str(),
+		path,
+		body,
+		auth::now_ms(),
+	);
+	add(&g.timings.signature_ns, started);
+	result.map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.message()))
+}
+
+fn parse_category(name: &str) -> Option<RecordCategory> {
+	RecordCategory::ALL.into_iter().find(|c| format!("{c:?}").eq_ignore_ascii_case(name))
+}
+
+fn document_json(doc: &Document) -> serde_json::Value {
+	json!({
+		"locator": doc.locator,
+		"record_id": doc.record_id.map(|r| hex32(&r)),
+		"content_hash": hex32(&doc.content_hash),
+		"patient": ss58(&doc.patient),
+		"category": doc.category,
+		"state": doc.state.as_str(),
+		"note": doc.note,
+	})
+}
+
+/// The requester's organization must be this gateway's.
+async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiError> {
+	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
+	match g.chain.organization_of(requester, best).await.map_err(ApiError::chain)? {
+		Some(org) if org == g.organization => Ok(()),
+		_ => Err(ApiError::new(
+			StatusCode::FORBIDDEN,
+			"NotStaffOfThisOrganization",
+			format!(
+				"only staff of {} may use this endpoint; {} is not",
+				ss58(&g.organization),
+				ss58(&requester)
+			),
+		)),
+	}
+}
+
+#[derive(serde::Deserialize)]
+struct UploadQuery {
+	patient: Option<String>,
+	category: Option<String>,
+}
+
+async fn upload(
+	AxumState(g): AxumState<Arc<Gateway>>,
+	method: Method,
+	uri: Uri,
+	headers: HeaderMap,
+	body: Body,
+) -> ApiResult {
+	let body = read_body(body, g.settings.max_body).await?;
+	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
+	let query: UploadQuery = serde_urlencoded::from_str(uri.query().unwrap_or(""))
+		.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BadQuery", e.to_string()))?;
+	let patient = query.patient.as_deref().and_then(auth::parse_account).ok_or_else(|| {
+		ApiError::new(
+			StatusCode::BAD_REQUEST,
+			"BadPatient",
+			"?patient= must be the patient's account (SS58 or 0x hex)",
+		)
+	})?;
+	let category = query.category.as_deref().and_then(parse_category).ok_or_else(|| {
+		ApiError::new(
+			StatusCode::BAD_REQUEST,
+			"BadCategory",
+			format!("?category= must be one of {:?}", RecordCategory::ALL),
+		)
+	})?;
+	ensure_own_staff(&g, requester).await?;
+	let canonical = canonical::canonical_fhir(&body).map_err(|e| {
+		let code = match e {
+			FhirError::NotJson(_) => "NotJson",
+			FhirError::NotFhir(_) => "NotFhir",
+		};
+		ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+	})?;
+	let category_name = format!("{category:?}");
+	let mut dedup = Vec::with_capacity(64 + canonical.len());
+	dedup.extend_from_slice(&patient);
+	dedup.extend_from_slice(category_name.as_bytes());
+	dedup.push(0);
+	dedup.extend_from_slice(canonical.as_bytes());
+	let dedup_key = blake2_256(&dedup);
+
+	let mut salt = [0u8; 32];
+	rand::rngs::OsRng.fill_bytes(&mut salt);
+	let content_hash = canonical::content_hash(&salt, canonical.as_bytes());
+	let mut locator_bytes = [0u8; 16];
+	rand::rngs::OsRng.fill_bytes(&mut locator_bytes);
+	let locator = format!("mcg1:{}", hex::encode(locator_bytes));
+	let mut plaintext = Vec::with_capacity(32 + canonical.len());
+	plaintext.extend_from_slice(&salt);
+	plaintext.extend_from_slice(canonical.as_bytes());
+	let sealed = g.master.seal(&plaintext, locator.as_bytes());
+
+	let store = g.store.clone();
+	let new = NewDocument {
+		locator: locator.clone(),
+		dedup_key,
+		patient,
+		category: category_name,
+		content_hash,
+		ciphertext: sealed.ciphertext,
+		wrapped_key: sealed.wrapped_key,
+		uploaded_by: requester,
+		created_at: auth::now_ms(),
+	};
+	let inserted = tokio::task::spawn_blocking(move || store.insert(new))
+		.await
+		.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "StoreError", e.to_string()))?
+		.map_err(ApiError::store)?;
+	let locator = match inserted {
+		Inserted::New => {
+			log::info!("stored {locator} (patient {}), anchoring", ss58(&patient));
+			locator
+		}
+		Inserted::Existing(doc) => {
+			if doc.state == State::Failed {
+				// Uploading the same document again retries a refused anchor.
+				g.store
+					.set_state(&doc.locator, State::Stored, None, None, None)
+					.map_err(ApiError::store)?;
+			} else if matches!(doc.state, State::Anchored | State::InBlock) {
+				return Ok((StatusCode::OK, Json(document_json(&doc))).into_response());
+			}
+			doc.locator
+		}
+	};
+	g.wake_anchorer.notify_one();
+	wait_for_anchor(&g, &locator).await
+}
+
+/// Wait until the document is anchored (finalized) or refused, or the wait is over.
+async fn wait_for_anchor(g: &Gateway, locator: &str) -> ApiResult {
+	let mut changes = g.changed.subscribe();
+	let deadline = tokio::time::Instant::now() + g.settings.upload_wait;
+	loop {
+		let doc = g.store.by_locator(locator).map_err(ApiError::store)?.ok_or_else(|| {
+			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "StoreError", "document vanished")
+		})?;
+		match doc.state {
+			State::Anchored => {
+				return Ok((StatusCode::CREATED, Json(document_json(&doc))).into_response())
+			}
+			State::Failed => {
+				let reason = doc.note.clone().unwrap_or_default();
+				let status = if reason.starts_with("Consent.")
+					|| reason.starts_with("Consortium.")
+					|| reason.starts_with("HealthRecords.")
+				{
+					StatusCode::FORBIDDEN
+				} else {
+					StatusCode::BAD_GATEWAY
+				};
+				let mut body = document_json(&doc);
+				body["error"] = json!("AnchorRefused");
+				body["message"] = json!(format!(
+					"the document is stored, but the chain refused to anchor it: {reason}; \
+					 upload it again to retry once that is fixed"
+				));
+				return Ok((status, Json(body)).into_response());
+			}
+			State::Destroyed => {
+				return Err(ApiError::new(
+					StatusCode::GONE,
+					"Destroyed",
+					"the document was destroyed",
+				));
+			}
+			_ => {}
+		}
+		tokio::select! {
+			_ = changes.changed() => {},
+			_ = tokio::time::sleep_until(deadline) => {
+				return Ok((StatusCode::ACCEPTED, Json(document_json(&doc))).into_response());
+			}
+		}
+	}
+}
+
+async fn upload_status(
+	AxumState(g): AxumState<Arc<Gateway>>,
+	Path(locator): Path<String>,
+	method: Method,
+	uri: Uri,
+	headers: HeaderMap,
+	body: Body,
+) -> ApiResult {
+	let body = read_body(body, g.settings.max_body).await?;
+	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
+	ensure_own_staff(&g, requester).await?;
+	match g.store.by_locator(&locator).map_err(ApiError::store)? {
+		Some(doc) => Ok(Json(document_json(&doc)).into_response()),
+		None => Err(ApiError::new(
+			StatusCode::NOT_FOUND,
+			"UnknownLocator",
+			"no upload with this locator",
+		)),
+	}
+}
+
+fn refusal_message(reason: ReadRefusal) -> &'static str {
+	match reason {
+		ReadRefusal::NotStaff => "the requester is neither the patient nor staff of a consortium organization",
+		ReadRefusal::OrganizationInactive => "the requester's organization is suspended",
+		ReadRefusal::NotLogged => "no recent read of this record by the requester is logged on chain: call Consent.log_access first",
+		ReadRefusal::NoConsent => "the consent the read was logged under no longer exists",
+		ReadRefusal::RevokedConsent => "the patient revoked the consent the read was logged under",
+		ReadRefusal::ExpiredConsent => "the consent the read was logged under has expired",
+		ReadRefusal::ReadNotGranted => "the consent does not grant read access",
+		ReadRefusal::CategoryNotCovered => "the consent does not cover this record's category",
+	}
+}
+
+fn gone(g: &Gateway, record_id: H256, why: &str) -> ApiError {
+	// The chain says so: destroy now rather than wait for the finalized follower.
+	if let Err(e) = g.store.destroy_record(&record_id.0, why) {
+		log::error!("could not destroy {record_id:?}: {e}");
+	}
+	ApiError::new(
+		StatusCode::GONE,
+		"Gone",
+		format!("the record is {why}; its document is destroyed"),
+	)
+}
+
+async fn fetch(
+	AxumState(g): AxumState<Arc<Gateway>>,
+	Path(record_id): Path<String>,
+	method: Method,
+	uri: Uri,
+	headers: HeaderMap,
+	body: Body,
+) -> ApiResult {
+	let started = Instant::now();
+	g.timings.requests.fetch_add(1, Ordering::Relaxed);
+	let result = fetch_inner(&g, &record_id, method, uri, headers, body).await;
+	add(&g.timings.total_ns, started);
+	result
+}
+
+async fn fetch_inner(
+	g: &Gateway,
+	record_id: &str,
+	method: Method,
+	uri: Uri,
+	headers: HeaderMap,
+	body: Body,
+) -> ApiResult {
+	let body = read_body(body, g.settings.max_body).await?;
+	let requester = authenticate(g, &headers, &method, &uri, &body)?;
+	let record_id = record_id
+		.strip_prefix("0x")
+		.and_then(|h| hex::decode(h).ok())
+		.filter(|b| b.len() == 32)
+		.map(|b| H256::from_slice(&b))
+		.ok_or_else(|| {
+			ApiError::new(
+				StatusCode::BAD_REQUEST,
+				"BadRecordId",
+				"a record id is 0x + 32 bytes of hex",
+			)
+		})?;
+
+	let started = Instant::now();
+	let doc = g.store.by_record(&record_id.0).map_err(ApiError::store)?;
+	add(&g.timings.store_ns, started);
+	let Some(doc) = doc else {
+		return Err(ApiError::new(
+			StatusCode::NOT_FOUND,
+			"UnknownRecord",
+			"this gateway holds no document for this record id",
+		));
+	};
+	if doc.state == State::Destroyed {
+		return Err(ApiError::new(
+			StatusCode::GONE,
+			"Gone",
+			format!("the document was destroyed ({})", doc.note.as_deref().unwrap_or("sealed")),
+		));
+	}
+
+	let started = Instant::now();
+	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
+	add(&g.timings.best_block_ns, started);
+	let cached = {
+		let mut cache = g.decisions.lock().map_err(|_| {
+			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "cache lock")
+		})?;
+		if cache.block != best {
+			cache.block = best;
+			cache.decisions.clear();
+		}
+		cache.decisions.get(&(requester, record_id)).cloned()
+	};
+	let decision = match cached {
+		Some(d) => d,
+		None => {
+			let started = Instant::now();
+			let d = g
+				.chain
+				.read_decision(requester, record_id, g.settings.max_log_age_ms, best)
+				.await
+				.map_err(ApiError::chain)?;
+			add(&g.timings.decision_ns, started);
+			g.timings.decision_queries.fetch_add(1, Ordering::Relaxed);
+			if let Ok(mut cache) = g.decisions.lock() {
+				if cache.block == best {
+					cache.decisions.insert((requester, record_id), d.clone());
+				}
+			}
+			d
+		}
+	};
+	let (organization, emergency) = match decision {
+		ReadDecision::UnknownRecord => {
+			return Err(ApiError::new(
+				StatusCode::NOT_FOUND,
+				"UnknownRecord",
+				"the chain knows no such record",
+			))
+		}
+		ReadDecision::Sealed => return Err(gone(g, record_id, "sealed")),
+		ReadDecision::PatientErased => {
+			return Err(gone(g, record_id, "of a patient who erased their identity"))
+		}
+		ReadDecision::Refused { reason, patient, category } => {
+			return Err(ApiError::new(
+				StatusCode::FORBIDDEN,
+				format!("{reason:?}"),
+				format!(
+					"{} (patient {}, category {category:?})",
+					refusal_message(reason),
+					AccountId32::from(patient).to_ss58check()
+				),
+			));
+		}
+		ReadDecision::Patient { .. } => (None, false),
+		ReadDecision::Logged { organization, emergency, .. } => (Some(organization), emergency),
+	};
+
+	let anchored = {
+		let known = g.anchored.lock().ok().and_then(|m| m.get(&record_id).copied());
+		match known {
+			Some(hash) => hash,
+			None => {
+				let hash = g
+					.chain
+					.anchored_hash(record_id, best)
+					.await
+					.map_err(ApiError::chain)?
+					.ok_or_else(|| {
+					ApiError::new(
+						StatusCode::NOT_FOUND,
+						"UnknownRecord",
+						"the chain knows no such record",
+					)
+				})?;
+				if let Ok(mut m) = g.anchored.lock() {
+					m.insert(record_id, hash);
+				}
+				hash
+			}
+		}
+	};
+
+	let tampered = |what: &str| {
+		log::error!("TAMPERED: record {record_id:?} ({}): {what}", doc.locator);
+		ApiError::new(
+			StatusCode::INTERNAL_SERVER_ERROR,
+			"Tampered",
+			format!("refused: this gateway's stored copy was tampered with ({what}); it does not match the hash anchored on chain"),
+		)
+	};
+	let started = Instant::now();
+	let sealed = Sealed {
+		ciphertext: doc.ciphertext.clone().unwrap_or_default(),
+		wrapped_key: doc.wrapped_key.clone().unwrap_or_default(),
+	};
+	let plaintext = g
+		.master
+		.open(&sealed, doc.locator.as_bytes())
+		.map_err(|_| tampered("decryption failed"))?;
+	add(&g.timings.decrypt_ns, started);
+	if plaintext.len() < 32 {
+		return Err(tampered("too short"));
+	}
+	let (salt, canonical) = plaintext.split_at(32);
+	let started = Instant::now();
+	let mut salt_array = [0u8; 32];
+	salt_array.copy_from_slice(salt);
+	let recomputed = canonical::content_hash(&salt_array, canonical);
+	add(&g.timings.hash_ns, started);
+	if recomputed != anchored.0 {
+		return Err(tampered("content hash mismatch"));
+	}
+	g.timings.served.fetch_add(1, Ordering::Relaxed);
+	if emergency {
+		log::warn!("emergency (break-glass) read of {record_id:?} by {}", ss58(&requester));
+	}
+	let mut response = Response::new(Body::from(canonical.to_vec()));
+	let h = response.headers_mut();
+	let set = |h: &mut HeaderMap, name: &'static str, value: String| {
+		if let Ok(v) = HeaderValue::from_str(&value) {
+			h.insert(name, v);
+		}
+	};
+	set(h, "content-type", "application/fhir+json".into());
+	set(h, "x-medchain-record-id", hex32(record_id.as_bytes()));
+	set(h, "x-medchain-content-hash", hex32(anchored.as_bytes()));
+	set(h, "x-medchain-salt", hex32(salt));
+	set(h, "x-medchain-patient", ss58(&doc.patient));
+	set(h, "x-medchain-category", doc.category.clone());
+	set(
+		h,
+		"x-medchain-served-as",
+		match organization {
+			None => "patient".into(),
+			Some(org) if emergency => {
+				format!("emergency:{}", AccountId32::from(org).to_ss58check())
+			}
+			Some(org) => format!("consent:{}", AccountId32::from(org).to_ss58check()),
+		},
+	);
+	Ok(response)
+}

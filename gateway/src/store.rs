@@ -1,0 +1,433 @@
+//! Where documents live: a small storage trait and its embedded implementation (SQLite, one
+//! file under the data directory). A hospital can put another database behind the trait.
+//!
+//! A document row goes `stored` (durable, not yet on chain) → `submitted` (an anchoring
+//! transaction, mortal from block `submitted_from`, is out) → `in_block` → `anchored`
+//! (finalized); `failed` (the chain refused the anchor; retried on restart and when the same
+//! document is uploaded again); `destroyed` (sealed or erased on chain: ciphertext and wrapped
+//! key deleted, the file's freed pages zeroed by SQLite's `secure_delete`).
+
+use rusqlite::{params, Connection, OptionalExtension};
+use std::{path::Path, sync::Mutex};
+
+/// A storage failure (the database's message).
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl From<rusqlite::Error> for StoreError {
+	fn from(e: rusqlite::Error) -> Self {
+		StoreError(e.to_string())
+	}
+}
+
+impl core::fmt::Display for StoreError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		write!(f, "store: {}", self.0)
+	}
+}
+
+/// Where a document is on its way to the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+	Stored,
+	Submitted,
+	InBlock,
+	Anchored,
+	Failed,
+	Destroyed,
+}
+
+impl State {
+	pub fn as_str(self) -> &'static str {
+		match self {
+			State::Stored => "stored",
+			State::Submitted => "submitted",
+			State::InBlock => "in_block",
+			State::Anchored => "anchored",
+			State::Failed => "failed",
+			State::Destroyed => "destroyed",
+		}
+	}
+
+	fn parse(s: &str) -> State {
+		match s {
+			"submitted" => State::Submitted,
+			"in_block" => State::InBlock,
+			"anchored" => State::Anchored,
+			"failed" => State::Failed,
+			"destroyed" => State::Destroyed,
+			_ => State::Stored,
+		}
+	}
+}
+
+/// A document as the store keeps it.
+#[derive(Clone, Debug)]
+pub struct Document {
+	pub locator: String,
+	pub patient: [u8; 32],
+	pub category: String,
+	pub content_hash: [u8; 32],
+	/// `None` once destroyed.
+	pub ciphertext: Option<Vec<u8>>,
+	/// `None` once destroyed.
+	pub wrapped_key: Option<Vec<u8>>,
+	pub state: State,
+	pub record_id: Option<[u8; 32]>,
+	/// The birth block of the last anchoring transaction's mortal era.
+	pub submitted_from: Option<u32>,
+	/// The chain's reason, for `failed`; the reason it was destroyed, for `destroyed`.
+	pub note: Option<String>,
+	/// The hash of the last anchoring transaction sent.
+	pub tx_hash: Option<[u8; 32]>,
+}
+
+/// A new document (already encrypted).
+pub struct NewDocument {
+	pub locator: String,
+	/// Identifies "the same document": `blake2_256(patient ++ category ++ canonical)`.
+	pub dedup_key: [u8; 32],
+	pub patient: [u8; 32],
+	pub category: String,
+	pub content_hash: [u8; 32],
+	pub ciphertext: Vec<u8>,
+	pub wrapped_key: Vec<u8>,
+	pub uploaded_by: [u8; 32],
+	pub created_at: u64,
+}
+
+/// What `insert` did.
+pub enum Inserted {
+	/// Stored now.
+	New,
+	/// The same document was uploaded before (and not destroyed): this is it.
+	Existing(Document),
+}
+
+/// The gateway's storage.
+pub trait DocumentStore: Send + Sync {
+	/// Store `doc` durably, unless the same document (same dedup key) is already held.
+	fn insert(&self, doc: NewDocument) -> Result<Inserted, StoreError>;
+	fn by_locator(&self, locator: &str) -> Result<Option<Document>, StoreError>;
+	fn by_record(&self, record_id: &[u8; 32]) -> Result<Option<Document>, StoreError>;
+	/// Documents not yet anchored and finalized (stored, submitted, in block, failed).
+	fn unfinished(&self) -> Result<Vec<Document>, StoreError>;
+	fn set_state(
+		&self,
+		locator: &str,
+		state: State,
+		record_id: Option<[u8; 32]>,
+		submitted_from: Option<u32>,
+		note: Option<&str>,
+	) -> Result<(), StoreError>;
+	/// Record that an anchoring transaction (mortal from `birth`, hash `tx_hash`) is about
+	/// to be sent: written before it is sent, so a crash cannot lose track of it.
+	fn set_submitted(&self, locator: &str, birth: u32, tx_hash: [u8; 32])
+		-> Result<(), StoreError>;
+	/// Destroy the document of `record_id` (if held): delete its ciphertext and wrapped key.
+	/// Returns whether something was destroyed.
+	fn destroy_record(&self, record_id: &[u8; 32], reason: &str) -> Result<bool, StoreError>;
+	/// Destroy every document of `patient`; returns how many.
+	fn destroy_patient(&self, patient: &[u8; 32], reason: &str) -> Result<usize, StoreError>;
+	fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+	fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError>;
+	/// Count of documents per state, for `/v1/info`.
+	fn counts(&self) -> Result<Vec<(String, u64)>, StoreError>;
+}
+
+/// The embedded store: one SQLite file.
+pub struct SqliteStore {
+	conn: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS documents (
+	locator TEXT PRIMARY KEY,
+	dedup_key BLOB UNIQUE,
+	patient BLOB NOT NULL,
+	category TEXT NOT NULL,
+	content_hash BLOB NOT NULL,
+	ciphertext BLOB,
+	wrapped_key BLOB,
+	state TEXT NOT NULL,
+	record_id BLOB UNIQUE,
+	submitted_from INTEGER,
+	tx_hash BLOB,
+	note TEXT,
+	uploaded_by BLOB NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_patient ON documents(patient);
+CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+";
+
+const COLUMNS: &str = "locator, patient, category, content_hash, ciphertext, wrapped_key, state, \
+	record_id, submitted_from, note, tx_hash";
+
+fn array32(bytes: Vec<u8>) -> Result<[u8; 32], rusqlite::Error> {
+	bytes.try_into().map_err(|_| rusqlite::Error::InvalidQuery)
+}
+
+fn row_to_document(row: &rusqlite::Row<'_>) -> Result<Document, rusqlite::Error> {
+	let record_id: Option<Vec<u8>> = row.get(7)?;
+	Ok(Document {
+		locator: row.get(0)?,
+		patient: array32(row.get(1)?)?,
+		category: row.get(2)?,
+		content_hash: array32(row.get(3)?)?,
+		ciphertext: row.get(4)?,
+		wrapped_key: row.get(5)?,
+		state: State::parse(&row.get::<_, String>(6)?),
+		record_id: record_id.map(array32).transpose()?,
+		submitted_from: row.get(8)?,
+		note: row.get(9)?,
+		tx_hash: row.get::<_, Option<Vec<u8>>>(10)?.map(array32).transpose()?,
+	})
+}
+
+impl SqliteStore {
+	/// Open (or create) the store at `path`.
+	pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+		let conn = Connection::open(path)?;
+		// WAL: readers never wait for the writer; FULL: a committed insert survives power loss
+		// (the gateway answers an upload only after its commit); secure_delete: destroyed
+		// documents' pages are overwritten with zeros, not just unlinked.
+		conn.pragma_update(None, "journal_mode", "WAL")?;
+		conn.pragma_update(None, "synchronous", "FULL")?;
+		conn.pragma_update(None, "secure_delete", "ON")?;
+		conn.busy_timeout(std::time::Duration::from_secs(5))?;
+		conn.execute_batch(SCHEMA)?;
+		Ok(SqliteStore { conn: Mutex::new(conn) })
+	}
+
+	fn with<R>(
+		&self,
+		f: impl FnOnce(&Connection) -> Result<R, rusqlite::Error>,
+	) -> Result<R, StoreError> {
+		let conn = self.conn.lock().map_err(|_| StoreError("store lock poisoned".into()))?;
+		Ok(f(&conn)?)
+	}
+
+	fn one(&self, clause: &str, key: &dyn rusqlite::ToSql) -> Result<Option<Document>, StoreError> {
+		let sql = format!("SELECT {COLUMNS} FROM documents WHERE {clause}");
+		self.with(|c| c.query_row(&sql, [key], row_to_document).optional())
+	}
+}
+
+impl DocumentStore for SqliteStore {
+	fn insert(&self, doc: NewDocument) -> Result<Inserted, StoreError> {
+		self.with(|c| {
+			let existing = c
+				.query_row(
+					&format!("SELECT {COLUMNS} FROM documents WHERE dedup_key = ?1"),
+					[&doc.dedup_key[..]],
+					row_to_document,
+				)
+				.optional()?;
+			if let Some(existing) = existing {
+				return Ok(Inserted::Existing(existing));
+			}
+			c.execute(
+				"INSERT INTO documents (locator, dedup_key, patient, category, content_hash, \
+				 ciphertext, wrapped_key, state, uploaded_by, created_at) \
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'stored', ?8, ?9)",
+				params![
+					doc.locator,
+					&doc.dedup_key[..],
+					&doc.patient[..],
+					doc.category,
+					&doc.content_hash[..],
+					doc.ciphertext,
+					doc.wrapped_key,
+					&doc.uploaded_by[..],
+					doc.created_at as i64,
+				],
+			)?;
+			Ok(Inserted::New)
+		})
+	}
+
+	fn by_locator(&self, locator: &str) -> Result<Option<Document>, StoreError> {
+		self.one("locator = ?1", &locator)
+	}
+
+	fn by_record(&self, record_id: &[u8; 32]) -> Result<Option<Document>, StoreError> {
+		self.one("record_id = ?1", &&record_id[..])
+	}
+
+	fn unfinished(&self) -> Result<Vec<Document>, StoreError> {
+		self.with(|c| {
+			let mut stmt = c.prepare(&format!(
+				"SELECT {COLUMNS} FROM documents \
+				 WHERE state IN ('stored', 'submitted', 'in_block', 'failed') ORDER BY created_at"
+			))?;
+			let rows = stmt.query_map([], row_to_document)?;
+			rows.collect()
+		})
+	}
+
+	fn set_state(
+		&self,
+		locator: &str,
+		state: State,
+		record_id: Option<[u8; 32]>,
+		submitted_from: Option<u32>,
+		note: Option<&str>,
+	) -> Result<(), StoreError> {
+		self.with(|c| {
+			c.execute(
+				"UPDATE documents SET state = ?2, record_id = COALESCE(?3, record_id), \
+				 submitted_from = COALESCE(?4, submitted_from), note = ?5 \
+				 WHERE locator = ?1 AND state != 'destroyed'",
+				params![
+					locator,
+					state.as_str(),
+					record_id.map(|r| r.to_vec()),
+					submitted_from,
+					note
+				],
+			)
+			.map(|_| ())
+		})
+	}
+
+	fn set_submitted(
+		&self,
+		locator: &str,
+		birth: u32,
+		tx_hash: [u8; 32],
+	) -> Result<(), StoreError> {
+		self.with(|c| {
+			c.execute(
+				"UPDATE documents SET state = 'submitted', submitted_from = ?2, tx_hash = ?3, \
+				 note = NULL WHERE locator = ?1 AND state != 'destroyed'",
+				params![locator, birth, &tx_hash[..]],
+			)
+			.map(|_| ())
+		})
+	}
+
+	fn destroy_record(&self, record_id: &[u8; 32], reason: &str) -> Result<bool, StoreError> {
+		self.with(|c| {
+			c.execute(
+				"UPDATE documents SET state = 'destroyed', ciphertext = NULL, wrapped_key = NULL, \
+				 dedup_key = NULL, note = ?2 WHERE record_id = ?1 AND state != 'destroyed'",
+				params![&record_id[..], reason],
+			)
+			.map(|n| n > 0)
+		})
+	}
+
+	fn destroy_patient(&self, patient: &[u8; 32], reason: &str) -> Result<usize, StoreError> {
+		self.with(|c| {
+			c.execute(
+				"UPDATE documents SET state = 'destroyed', ciphertext = NULL, wrapped_key = NULL, \
+				 dedup_key = NULL, note = ?2 WHERE patient = ?1 AND state != 'destroyed'",
+				params![&patient[..], reason],
+			)
+		})
+	}
+
+	fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+		self.with(|c| {
+			c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
+		})
+	}
+
+	fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+		self.with(|c| {
+			c.execute(
+				"INSERT INTO meta (key, value) VALUES (?1, ?2) \
+				 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+				params![key, value],
+			)
+			.map(|_| ())
+		})
+	}
+
+	fn counts(&self) -> Result<Vec<(String, u64)>, StoreError> {
+		self.with(|c| {
+			let mut stmt =
+				c.prepare("SELECT state, COUNT(*) FROM documents GROUP BY state ORDER BY state")?;
+			let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+			rows.collect()
+		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn doc(locator: &str, dedup: u8, patient: u8) -> NewDocument {
+		NewDocument {
+			locator: locator.into(),
+			dedup_key: [dedup; 32],
+			patient: [patient; 32],
+			category: "LabResults".into(),
+			content_hash: [dedup ^ 0xff; 32],
+			ciphertext: vec![1, 2, 3],
+			wrapped_key: vec![4, 5, 6],
+			uploaded_by: [9; 32],
+			created_at: 1,
+		}
+	}
+
+	#[test]
+	fn keeps_documents_across_reopening_and_deduplicates() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("gateway.sqlite");
+		{
+			let store = SqliteStore::open(&path).expect("opens");
+			assert!(matches!(store.insert(doc("a", 1, 1)).expect("insert"), Inserted::New));
+			match store.insert(doc("b", 1, 1)).expect("insert") {
+				Inserted::Existing(d) => assert_eq!(d.locator, "a"),
+				Inserted::New => panic!("the same document twice must be one"),
+			}
+			store.set_submitted("a", 40, [3; 32]).expect("state");
+		}
+		let store = SqliteStore::open(&path).expect("reopens");
+		let a = store.by_locator("a").expect("read").expect("kept");
+		assert_eq!(
+			(a.state, a.submitted_from, a.tx_hash),
+			(State::Submitted, Some(40), Some([3; 32]))
+		);
+		assert_eq!(store.unfinished().expect("read").len(), 1);
+		store.set_state("a", State::Anchored, Some([5; 32]), None, None).expect("state");
+		assert!(store.unfinished().expect("read").is_empty());
+		assert_eq!(store.by_record(&[5; 32]).expect("read").expect("found").locator, "a");
+	}
+
+	#[test]
+	fn destroying_deletes_the_key_and_the_ciphertext() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let store = SqliteStore::open(&dir.path().join("g.sqlite")).expect("opens");
+		store.insert(doc("a", 1, 1)).expect("insert");
+		store.insert(doc("b", 2, 1)).expect("insert");
+		store.insert(doc("c", 3, 2)).expect("insert");
+		store.set_state("a", State::Anchored, Some([1; 32]), None, None).expect("state");
+		assert!(store.destroy_record(&[1; 32], "sealed").expect("destroy"));
+		assert!(!store.destroy_record(&[1; 32], "sealed").expect("destroy twice"));
+		let a = store.by_locator("a").expect("read").expect("row kept for the 410");
+		assert_eq!(a.state, State::Destroyed);
+		assert!(a.ciphertext.is_none() && a.wrapped_key.is_none());
+		assert_eq!(store.destroy_patient(&[1; 32], "erased").expect("destroy"), 1);
+		assert_eq!(store.by_locator("c").expect("read").expect("row").state, State::Stored);
+		// A destroyed document no longer counts as "the same document": it can be uploaded anew.
+		assert!(matches!(store.insert(doc("d", 1, 1)).expect("insert"), Inserted::New));
+		// State changes never resurrect a destroyed row.
+		store.set_state("a", State::Anchored, None, None, None).expect("no-op");
+		assert_eq!(store.by_locator("a").expect("read").expect("row").state, State::Destroyed);
+	}
+
+	#[test]
+	fn meta_values_are_upserted() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let store = SqliteStore::open(&dir.path().join("g.sqlite")).expect("opens");
+		assert_eq!(store.meta("cursor").expect("read"), None);
+		store.set_meta("cursor", &7u32.to_le_bytes()).expect("write");
+		store.set_meta("cursor", &8u32.to_le_bytes()).expect("write");
+		assert_eq!(store.meta("cursor").expect("read"), Some(8u32.to_le_bytes().to_vec()));
+	}
+}

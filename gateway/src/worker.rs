@@ -1,0 +1,246 @@
+//! The two background tasks.
+//!
+//! - The **anchorer** sends `HealthRecords.anchor_record` for every `stored` document, one at
+//!   a time, signed by the gateway's staff key with a mortal era. The row becomes `submitted`
+//!   (with the era's birth block and the transaction's hash) *before* the transaction is
+//!   sent, so a crash never loses track of one.
+//! - The **follower** reads every finalized block exactly once, in order (its cursor is in the
+//!   store and advances only after the block's effects are written): an anchor of one of our
+//!   documents makes it `anchored` with its record id; an anchor that failed makes it
+//!   `failed` with the chain's reason; a submitted anchor whose era ended unseen is sent again
+//!   (it can never be included any more, so this cannot duplicate the record); a sealed
+//!   record, or a patient's erasure, destroys the documents.
+
+use crate::{
+	chain::{extrinsic_outcome, ANCHOR_ERA_PERIOD},
+	service::Gateway,
+	store::{Document, State},
+};
+use medchain_primitives::RecordCategory;
+use medchain_runtime::{RuntimeCall, RuntimeEvent};
+use sp_core::{crypto::AccountId32, H256};
+use std::{sync::Arc, time::Duration};
+
+/// The store's key of the follower's cursor (last finalized block processed, u32 LE).
+pub const CURSOR: &str = "finalized_cursor";
+
+fn parse_category(name: &str) -> Option<RecordCategory> {
+	RecordCategory::ALL.into_iter().find(|c| format!("{c:?}") == name)
+}
+
+/// Send anchors for stored documents, forever.
+pub async fn anchorer(g: Arc<Gateway>) {
+	loop {
+		if let Err(e) = anchor_stored(&g).await {
+			log::warn!("anchoring: {e}");
+		}
+		tokio::select! {
+			_ = g.wake_anchorer.notified() => {},
+			_ = tokio::time::sleep(Duration::from_secs(2)) => {},
+		}
+	}
+}
+
+async fn anchor_stored(g: &Gateway) -> Result<(), String> {
+	let documents = g.store.unfinished().map_err(|e| e.to_string())?;
+	for doc in documents.into_iter().filter(|d| d.state == State::Stored) {
+		anchor_one(g, &doc).await?;
+	}
+	Ok(())
+}
+
+async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
+	let Some(category) = parse_category(&doc.category) else {
+		return mark_failed(g, doc, &format!("unknown category {}", doc.category));
+	};
+	let locator =
+		doc.locator.as_bytes().to_vec().try_into().map_err(|_| "locator too long".to_string())?;
+	let call = RuntimeCall::HealthRecords(pallet_health_records::Call::anchor_record {
+		patient: AccountId32::from(doc.patient),
+		category,
+		content_hash: H256(doc.content_hash),
+		locator,
+		supersedes: None,
+	});
+	let (bytes, birth) =
+		g.chain.sign(&g.signer, call, g.versions).await.map_err(|e| e.to_string())?;
+	let tx_hash = sp_crypto_hashing::blake2_256(&bytes);
+	// Durable first: from here on, a crash finds the row submitted and waits for the era.
+	g.store.set_submitted(&doc.locator, birth, tx_hash).map_err(|e| e.to_string())?;
+	match g.chain.submit(&bytes).await {
+		Ok(_) => {
+			log::info!("anchor of {} sent (era from #{birth})", doc.locator);
+			g.notify_changed();
+			Ok(())
+		}
+		Err(e) => {
+			// The node refused it outright (invalid: fees, nonce, bad call...): never included.
+			mark_failed(g, doc, &format!("the node refused the anchoring transaction: {}", e.0))
+		}
+	}
+}
+
+fn mark_failed(g: &Gateway, doc: &Document, reason: &str) -> Result<(), String> {
+	log::warn!("anchor of {} failed: {reason}", doc.locator);
+	g.store
+		.set_state(&doc.locator, State::Failed, None, None, Some(reason))
+		.map_err(|e| e.to_string())?;
+	g.notify_changed();
+	Ok(())
+}
+
+/// Follow finalized blocks, forever.
+pub async fn follower(g: Arc<Gateway>) {
+	loop {
+		if let Err(e) = follow_finalized(&g).await {
+			log::warn!("following finalized blocks: {e}");
+			tokio::time::sleep(Duration::from_secs(2)).await;
+		}
+		tokio::time::sleep(Duration::from_millis(300)).await;
+	}
+}
+
+fn cursor(g: &Gateway) -> Result<Option<u32>, String> {
+	Ok(g.store
+		.meta(CURSOR)
+		.map_err(|e| e.to_string())?
+		.and_then(|v| v.try_into().ok().map(u32::from_le_bytes)))
+}
+
+/// Process every finalized block after the cursor.
+pub async fn follow_finalized(g: &Gateway) -> Result<(), String> {
+	let (finalized, _) = g.chain.finalized().await.map_err(|e| e.to_string())?;
+	let mut next = match cursor(g)? {
+		Some(done) => done.saturating_add(1),
+		None => {
+			// First start: nothing of ours can be on chain yet.
+			g.store.set_meta(CURSOR, &finalized.to_le_bytes()).map_err(|e| e.to_string())?;
+			return Ok(());
+		}
+	};
+	while next <= finalized {
+		process_block(g, next).await?;
+		g.store.set_meta(CURSOR, &next.to_le_bytes()).map_err(|e| e.to_string())?;
+		next += 1;
+	}
+	Ok(())
+}
+
+async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
+	let chain = &g.chain;
+	let hash = chain
+		.block_hash(number)
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or_else(|| format!("finalized block #{number} has no hash"))?;
+	let events = chain.events(hash).await.map_err(|e| e.to_string())?;
+	let unfinished = g.store.unfinished().map_err(|e| e.to_string())?;
+	let mut changed = false;
+
+	// Our anchors' outcomes.
+	let submitted: Vec<&Document> = unfinished
+		.iter()
+		.filter(|d| matches!(d.state, State::Submitted | State::InBlock))
+		.collect();
+	if !submitted.is_empty() {
+		let extrinsics = chain.extrinsic_hashes(hash).await.map_err(|e| e.to_string())?;
+		for doc in &submitted {
+			let anchored = events.iter().find_map(|record| match &record.event {
+				RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordAnchored {
+					record_id,
+					patient,
+					content_hash,
+					..
+				}) if content_hash.0 == doc.content_hash
+					&& <[u8; 32]>::from(patient.clone()) == doc.patient =>
+				{
+					Some(*record_id)
+				}
+				_ => None,
+			});
+			if let Some(record_id) = anchored {
+				log::info!("{} anchored as {record_id:?} in finalized #{number}", doc.locator);
+				g.store
+					.set_state(&doc.locator, State::Anchored, Some(record_id.0), None, None)
+					.map_err(|e| e.to_string())?;
+				changed = true;
+				continue;
+			}
+			let ours = doc.tx_hash.and_then(|tx| extrinsics.iter().position(|h| h.0 == tx));
+			if let Some(index) = ours {
+				if let Some(Err(reason)) = extrinsic_outcome(&events, index as u32) {
+					mark_failed(g, doc, &reason)?;
+					changed = true;
+					continue;
+				}
+			}
+			// An era that ended unseen: the transaction can never be included; send it again.
+			if let Some(birth) = doc.submitted_from {
+				if u64::from(number) + 1 >= u64::from(birth) + ANCHOR_ERA_PERIOD {
+					log::warn!(
+						"anchor of {} not included within its era; sending it again",
+						doc.locator
+					);
+					g.store
+						.set_state(&doc.locator, State::Stored, None, None, None)
+						.map_err(|e| e.to_string())?;
+					g.wake_anchorer.notify_one();
+					changed = true;
+				}
+			}
+		}
+	}
+
+	// Sealed records and erased patients.
+	for record in &events {
+		match &record.event {
+			RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordSealed {
+				record_id,
+				..
+			}) => {
+				if g.store.destroy_record(&record_id.0, "sealed").map_err(|e| e.to_string())? {
+					log::info!("record {record_id:?} sealed in #{number}: document destroyed");
+					changed = true;
+				}
+			}
+			RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordsErased {
+				patient,
+				..
+			})
+			| RuntimeEvent::PatientIdentity(
+				pallet_patient_identity::Event::PatientDeregistered { patient },
+			) => {
+				let n = g
+					.store
+					.destroy_patient(&<[u8; 32]>::from(patient.clone()), "erased by the patient")
+					.map_err(|e| e.to_string())?;
+				if n > 0 {
+					log::info!("patient erased in #{number}: {n} document(s) destroyed");
+					changed = true;
+				}
+			}
+			_ => {}
+		}
+	}
+	if changed {
+		g.notify_changed();
+	}
+	Ok(())
+}
+
+/// On start: anchors the chain refused before are tried again.
+pub fn retry_failed(g: &Gateway) -> Result<usize, String> {
+	let failed: Vec<Document> = g
+		.store
+		.unfinished()
+		.map_err(|e| e.to_string())?
+		.into_iter()
+		.filter(|d| d.state == State::Failed)
+		.collect();
+	for doc in &failed {
+		g.store
+			.set_state(&doc.locator, State::Stored, None, None, None)
+			.map_err(|e| e.to_string())?;
+	}
+	Ok(failed.len())
+}
