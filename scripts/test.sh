@@ -2,7 +2,8 @@
 # The whole test suite: unit tests of every pallet, runtime tests across pallets, node CLI
 # tests, the JavaScript client tooling's tests (against the shared vectors in tests/vectors),
 # the end-to-end polkadot.js suite against a freshly started node, the portal's browser
-# tests (headless chromium against another fresh node), the researchers' Python package
+# tests (headless chromium against another fresh node), the record gateway (two hospitals'
+# gateways beside the node, in the e2e suite), the researchers' Python package
 # (pytest against a seeded dev node), then the network suites
 # (validators started by zombienet: finality with one of them paused, a stall with two; a
 # crash; a consortium chain without sudo admitting a validator and upgrading its runtime
@@ -44,6 +45,13 @@ if [ -n "$newer" ]; then
 	echo "[test] $MEDCHAIN_NODE is older than these sources, so it is not what they build:" >&2
 	echo "$newer" >&2
 	echo "[test] rebuild it (cargo build --release -p medchain-node) or point MEDCHAIN_NODE at a fresh one" >&2
+	exit 1
+fi
+# The record gateway's e2e suite starts the binary built next to the node (gateway/tests/cli.rs
+# makes `cargo test` build it); the same freshness rule.
+gateway_bin="${MEDCHAIN_GATEWAY:-$(dirname "$MEDCHAIN_NODE")/medchain-gateway}"
+if [ ! -x "$gateway_bin" ] || [ -n "$(find gateway/src gateway/Cargo.toml -newer "$gateway_bin" -print 2>/dev/null | head -1)" ]; then
+	echo "[test] $gateway_bin is missing or older than gateway/src: cargo build --release -p medchain-gateway" >&2
 	exit 1
 fi
 echo "[test] node under test: $MEDCHAIN_NODE ($("$MEDCHAIN_NODE" --version), built $(date -u -r "$MEDCHAIN_NODE" '+%Y-%m-%d %H:%M:%S UTC'))"

@@ -119,6 +119,10 @@ fn pair(suri: &str) -> Result<sr25519::Pair, String> {
 #[tokio::main]
 async fn main() {
 	env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+	// Addresses in MedChain's own SS58 format, as wallets show them.
+	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+		<medchain_runtime::Runtime as frame_system::Config>::SS58Prefix::get(),
+	));
 	let cli = Cli::parse();
 	let result = match cli.command {
 		Command::Run(args) => run(args).await,
@@ -189,6 +193,10 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	// Catch up with finality before serving, so a record sealed while we were down is
 	// destroyed before anyone can ask for it.
 	worker::follow_finalized(&gateway).await?;
+	let resent = worker::resend_submitted(&gateway).await?;
+	if resent > 0 {
+		log::info!("{resent} anchor(s) that were on their way sent again");
+	}
 	tokio::spawn(worker::follower(gateway.clone()));
 	tokio::spawn(worker::anchorer(gateway.clone()));
 	let pruner = gateway.clone();

@@ -80,6 +80,9 @@ pub struct Document {
 	pub note: Option<String>,
 	/// The hash of the last anchoring transaction sent.
 	pub tx_hash: Option<[u8; 32]>,
+	/// That transaction's bytes: sending the very same bytes again can never anchor twice
+	/// (they carry the same nonce), so a restart re-sends them.
+	pub extrinsic: Option<Vec<u8>>,
 }
 
 /// A new document (already encrypted).
@@ -122,8 +125,13 @@ pub trait DocumentStore: Send + Sync {
 	) -> Result<(), StoreError>;
 	/// Record that an anchoring transaction (mortal from `birth`, hash `tx_hash`) is about
 	/// to be sent: written before it is sent, so a crash cannot lose track of it.
-	fn set_submitted(&self, locator: &str, birth: u32, tx_hash: [u8; 32])
-		-> Result<(), StoreError>;
+	fn set_submitted(
+		&self,
+		locator: &str,
+		birth: u32,
+		tx_hash: [u8; 32],
+		extrinsic: &[u8],
+	) -> Result<(), StoreError>;
 	/// Destroy the document of `record_id` (if held): delete its ciphertext and wrapped key.
 	/// Returns whether something was destroyed.
 	fn destroy_record(&self, record_id: &[u8; 32], reason: &str) -> Result<bool, StoreError>;
@@ -153,6 +161,7 @@ CREATE TABLE IF NOT EXISTS documents (
 	record_id BLOB UNIQUE,
 	submitted_from INTEGER,
 	tx_hash BLOB,
+	extrinsic BLOB,
 	note TEXT,
 	uploaded_by BLOB NOT NULL,
 	created_at INTEGER NOT NULL
@@ -163,7 +172,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 ";
 
 const COLUMNS: &str = "locator, patient, category, content_hash, ciphertext, wrapped_key, state, \
-	record_id, submitted_from, note, tx_hash";
+	record_id, submitted_from, note, tx_hash, extrinsic";
 
 fn array32(bytes: Vec<u8>) -> Result<[u8; 32], rusqlite::Error> {
 	bytes.try_into().map_err(|_| rusqlite::Error::InvalidQuery)
@@ -183,6 +192,7 @@ fn row_to_document(row: &rusqlite::Row<'_>) -> Result<Document, rusqlite::Error>
 		submitted_from: row.get(8)?,
 		note: row.get(9)?,
 		tx_hash: row.get::<_, Option<Vec<u8>>>(10)?.map(array32).transpose()?,
+		extrinsic: row.get(11)?,
 	})
 }
 
@@ -297,12 +307,13 @@ impl DocumentStore for SqliteStore {
 		locator: &str,
 		birth: u32,
 		tx_hash: [u8; 32],
+		extrinsic: &[u8],
 	) -> Result<(), StoreError> {
 		self.with(|c| {
 			c.execute(
 				"UPDATE documents SET state = 'submitted', submitted_from = ?2, tx_hash = ?3, \
-				 note = NULL WHERE locator = ?1 AND state != 'destroyed'",
-				params![locator, birth, &tx_hash[..]],
+				 extrinsic = ?4, note = NULL WHERE locator = ?1 AND state != 'destroyed'",
+				params![locator, birth, &tx_hash[..], extrinsic],
 			)
 			.map(|_| ())
 		})
@@ -385,7 +396,7 @@ mod tests {
 				Inserted::Existing(d) => assert_eq!(d.locator, "a"),
 				Inserted::New => panic!("the same document twice must be one"),
 			}
-			store.set_submitted("a", 40, [3; 32]).expect("state");
+			store.set_submitted("a", 40, [3; 32], &[1, 2]).expect("state");
 		}
 		let store = SqliteStore::open(&path).expect("reopens");
 		let a = store.by_locator("a").expect("read").expect("kept");
@@ -393,6 +404,7 @@ mod tests {
 			(a.state, a.submitted_from, a.tx_hash),
 			(State::Submitted, Some(40), Some([3; 32]))
 		);
+		assert_eq!(a.extrinsic, Some(vec![1, 2]));
 		assert_eq!(store.unfinished().expect("read").len(), 1);
 		store.set_state("a", State::Anchored, Some([5; 32]), None, None).expect("state");
 		assert!(store.unfinished().expect("read").is_empty());

@@ -66,9 +66,11 @@ async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
 		g.chain.sign(&g.signer, call, g.versions).await.map_err(|e| e.to_string())?;
 	let tx_hash = sp_crypto_hashing::blake2_256(&bytes);
 	// Durable first: from here on, a crash finds the row submitted and waits for the era.
-	g.store.set_submitted(&doc.locator, birth, tx_hash).map_err(|e| e.to_string())?;
+	g.store.set_submitted(&doc.locator, birth, tx_hash, &bytes).map_err(|e| e.to_string())?;
+	crash_point("before-send");
 	match g.chain.submit(&bytes).await {
 		Ok(_) => {
+			crash_point("after-send");
 			log::info!("anchor of {} sent (era from #{birth})", doc.locator);
 			g.notify_changed();
 			Ok(())
@@ -77,6 +79,15 @@ async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
 			// The node refused it outright (invalid: fees, nonce, bad call...): never included.
 			mark_failed(g, doc, &format!("the node refused the anchoring transaction: {}", e.0))
 		}
+	}
+}
+
+/// Fault injection for the crash tests (tests/e2e/test/gateway.test.js): with
+/// `MEDCHAIN_GATEWAY_CRASH_AT=<point>` the process aborts there, as a power cut would.
+fn crash_point(point: &str) {
+	if std::env::var("MEDCHAIN_GATEWAY_CRASH_AT").is_ok_and(|at| at == point) {
+		log::error!("MEDCHAIN_GATEWAY_CRASH_AT={point}: aborting (crash test)");
+		std::process::abort();
 	}
 }
 
@@ -243,4 +254,34 @@ pub fn retry_failed(g: &Gateway) -> Result<usize, String> {
 			.map_err(|e| e.to_string())?;
 	}
 	Ok(failed.len())
+}
+
+/// On start: send again, byte for byte, every anchor that was on its way when the gateway
+/// stopped. The same bytes carry the same nonce, so the chain includes them at most once;
+/// when the node refuses them (already included, or their nonce was used), the follower
+/// settles the row (anchored, or sent anew once the era is over).
+pub async fn resend_submitted(g: &Gateway) -> Result<usize, String> {
+	let submitted: Vec<Document> = g
+		.store
+		.unfinished()
+		.map_err(|e| e.to_string())?
+		.into_iter()
+		.filter(|d| matches!(d.state, State::Submitted | State::InBlock))
+		.collect();
+	let mut resent = 0;
+	for doc in &submitted {
+		let Some(bytes) = &doc.extrinsic else { continue };
+		match g.chain.submit(bytes).await {
+			Ok(_) => {
+				resent += 1;
+				log::info!("anchor of {} sent again (same bytes)", doc.locator);
+			}
+			Err(e) => log::info!(
+				"anchor of {} not re-sent: {} (the follower settles it)",
+				doc.locator,
+				e.0
+			),
+		}
+	}
+	Ok(resent)
 }

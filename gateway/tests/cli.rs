@@ -1,0 +1,115 @@
+//! The `medchain-gateway` binary's commands that need no node: `sign` (what clinicians and
+//! load tools use) and the start-up refusals of `run`. Building this test also builds the
+//! binary the end-to-end suite starts (tests/e2e/test/gateway.test.js).
+
+use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_medchain-gateway");
+const AUDIENCE: &str = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+
+fn run(args: &[&str]) -> (i32, String, String) {
+	let out =
+		Command::new(BIN).args(args).env_remove("MEDCHAIN_GATEWAY_SURI").output().expect("runs");
+	(
+		out.status.code().unwrap_or(-1),
+		String::from_utf8_lossy(&out.stdout).into_owned(),
+		String::from_utf8_lossy(&out.stderr).into_owned(),
+	)
+}
+
+fn message(method: &str, path: &str, timestamp: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
+	format!(
+		"medchain-gateway/1\n{AUDIENCE}\n{method}\n{path}\n{timestamp}\n{nonce}\n0x{}",
+		hex::encode(sp_crypto_hashing::blake2_256(body))
+	)
+	.into_bytes()
+}
+
+#[test]
+fn sign_prints_curl_headers_that_verify() {
+	let path = "/v1/records/0x0101010101010101010101010101010101010101010101010101010101010101";
+	let (code, out, err) =
+		run(&["sign", "--suri", "//Bob", "--audience", AUDIENCE, "--path", path]);
+	assert_eq!(code, 0, "{err}");
+	let headers: Vec<(String, String)> = out
+		.lines()
+		.map(|line| {
+			let (name, value) =
+				line.strip_prefix("-H ").expect("-H name:value").split_once(':').expect(":");
+			(name.to_string(), value.to_string())
+		})
+		.collect();
+	let get =
+		|name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).expect(name);
+	let bob = sr25519::Pair::from_string("//Bob", None).expect("dev key");
+	let (account, _) =
+		sp_core::crypto::AccountId32::from_ss58check_with_version(&get("x-medchain-account"))
+			.expect("an SS58 address");
+	assert_eq!(<[u8; 32]>::from(account), <[u8; 32]>::from(bob.public()));
+	let signature: [u8; 64] = hex::decode(get("x-medchain-signature").trim_start_matches("0x"))
+		.expect("hex")
+		.try_into()
+		.expect("64 bytes");
+	let msg = message("GET", path, &get("x-medchain-timestamp"), &get("x-medchain-nonce"), b"");
+	assert!(sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), &msg, &bob.public()));
+	// The same signature does not verify for another path.
+	let other = message(
+		"GET",
+		"/v1/records/0x02",
+		&get("x-medchain-timestamp"),
+		&get("x-medchain-nonce"),
+		b"",
+	);
+	assert!(!sr25519::Pair::verify(
+		&sr25519::Signature::from_raw(signature),
+		&other,
+		&bob.public()
+	));
+}
+
+#[test]
+fn sign_with_count_gives_distinct_nonces_for_load_tools() {
+	let (code, out, err) = run(&[
+		"sign",
+		"--suri",
+		"//Bob",
+		"--audience",
+		AUDIENCE,
+		"--path",
+		"/v1/info",
+		"--count",
+		"50",
+	]);
+	assert_eq!(code, 0, "{err}");
+	let nonces: std::collections::BTreeSet<String> =
+		out.lines().map(|l| l.split('\t').nth(2).expect("4 fields").to_string()).collect();
+	assert_eq!(nonces.len(), 50);
+}
+
+#[test]
+fn sign_and_run_refuse_what_they_cannot_use() {
+	let (code, _, err) =
+		run(&["sign", "--suri", "not a key", "--audience", AUDIENCE, "--path", "/"]);
+	assert_eq!(code, 1);
+	assert!(err.contains("not a valid secret URI"), "{err}");
+	let (code, _, err) = run(&["sign", "--suri", "//Bob", "--path", "/"]);
+	assert_eq!(code, 1);
+	assert!(err.contains("--gateway URL or --audience"), "{err}");
+	// No secret URI: clap's usage error.
+	let dir = tempfile::tempdir().expect("tempdir");
+	let data = dir.path().to_str().expect("utf-8 path");
+	let (code, _, err) = run(&["run", "--data-dir", data]);
+	assert_eq!(code, 2, "{err}");
+	assert!(err.contains("--suri"), "{err}");
+	// Nothing listens on port 9 of loopback: a clear connection error, not a hang.
+	let (code, _, err) =
+		run(&["run", "--data-dir", data, "--suri", "//Alice", "--node", "ws://127.0.0.1:9"]);
+	assert_eq!(code, 1);
+	assert!(err.contains("connect"), "{err}");
+	// A corrupt master key is refused before anything else.
+	std::fs::write(dir.path().join("master.key"), "0x1234").expect("written");
+	let (code, _, err) = run(&["run", "--data-dir", data, "--suri", "//Alice"]);
+	assert_eq!(code, 1);
+	assert!(err.contains("master key must be 32 bytes"), "{err}");
+}

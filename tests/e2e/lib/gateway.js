@@ -1,0 +1,176 @@
+// Start `medchain-gateway run` processes for the e2e suites and talk to them with signed
+// requests, the way a hospital's EHR or a clinician's tool would.
+//
+// The binary is $MEDCHAIN_GATEWAY, else `medchain-gateway` next to the node binary
+// (both are built into $CARGO_TARGET_DIR/release).
+
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { blake2AsHex, randomAsHex } from '@polkadot/util-crypto';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
+
+import { freePort, nodeBinary } from './node.js';
+
+export function gatewayBinary() {
+  const bin = process.env.MEDCHAIN_GATEWAY || path.join(path.dirname(nodeBinary()), 'medchain-gateway');
+  if (!existsSync(bin)) {
+    throw new Error(`medchain-gateway not found at ${bin}: cargo build --release -p medchain-gateway (or set MEDCHAIN_GATEWAY)`);
+  }
+  return bin;
+}
+
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The bytes a requester signs (gateway/src/auth.rs). */
+export function requestMessage(audience, method, pathAndQuery, timestamp, nonce, body) {
+  const bodyHash = blake2AsHex(body ?? new Uint8Array(), 256);
+  return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
+}
+
+/** The four signature headers for a request by `pair`. */
+export function signRequest(pair, audience, method, pathAndQuery, body, { timestamp = Date.now(), nonce } = {}) {
+  const n = nonce ?? randomAsHex(16).slice(2);
+  const signature = pair.sign(requestMessage(audience, method, pathAndQuery, timestamp, n, body));
+  return {
+    'x-medchain-account': pair.address,
+    'x-medchain-timestamp': String(timestamp),
+    'x-medchain-nonce': n,
+    'x-medchain-signature': u8aToHex(signature),
+  };
+}
+
+/**
+ * Start a gateway beside the node at `nodeWs`, signing anchors with `suri`, storing under
+ * `dataDir`. Returns { url, audience, info, logPath, request, stop, kill, restart }.
+ */
+export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = [], env = {} }) {
+  const bin = gatewayBinary();
+  const listenPort = port ?? (await freePort());
+  mkdirSync(dataDir, { recursive: true });
+  const logPath = path.join(dataDir, `gateway-${listenPort}.log`);
+  let child = null;
+  let args = extraArgs;
+  let extraEnv = env;
+
+  const launch = async () => {
+    const log = openSync(logPath, 'a');
+    child = spawn(
+      bin,
+      ['run', '--node', nodeWs, '--listen', `127.0.0.1:${listenPort}`, '--data-dir', dataDir, ...args],
+      { env: { ...process.env, ...extraEnv, MEDCHAIN_GATEWAY_SURI: suri, RUST_LOG: 'info' }, stdio: ['ignore', log, log] },
+    );
+    closeSync(log);
+    running.add(child);
+    const me = child;
+    child.on('exit', () => running.delete(me));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}); log ${logPath}:\n${tail()}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${listenPort}/v1/info`);
+        if (res.ok) return res.json();
+      } catch {
+        /* not yet listening */
+      }
+      if (Date.now() > deadline) throw new Error(`gateway did not answer within 60 s; log ${logPath}:\n${tail()}`);
+      await sleep(200);
+    }
+  };
+
+  const tail = (n = 40) => {
+    try {
+      return readFileSync(logPath, 'utf8').split('\n').slice(-n).join('\n');
+    } catch {
+      return '';
+    }
+  };
+
+  const waitExit = (proc) =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+      else proc.once('exit', resolve);
+    });
+
+  const gw = {
+    url: `http://127.0.0.1:${listenPort}`,
+    port: listenPort,
+    logPath,
+    dataDir,
+    info: await launch(),
+    tail,
+    get pid() {
+      return child?.pid;
+    },
+    alive() {
+      return child !== null && child.exitCode === null && child.signalCode === null;
+    },
+    /** SIGINT (graceful) and wait. */
+    async stop() {
+      if (!gw.alive()) return;
+      const proc = child;
+      proc.kill('SIGINT');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await waitExit(proc);
+      clearTimeout(timer);
+    },
+    /** Wait (up to `ms`) for the process to exit by itself; whether it did. */
+    async waitForExit(ms = 60_000) {
+      if (!gw.alive()) return true;
+      const proc = child;
+      const timer = new Promise((r) => setTimeout(() => r(false), ms));
+      return Promise.race([waitExit(proc).then(() => true), timer]);
+    },
+    /** SIGKILL: a crash. */
+    async kill() {
+      if (!gw.alive()) return;
+      const proc = child;
+      proc.kill('SIGKILL');
+      await waitExit(proc);
+    },
+    /** Stop (gracefully) and start again, with other extra arguments if given. */
+    async restart(newArgs, newEnv) {
+      await gw.stop();
+      if (newArgs) args = newArgs;
+      if (newEnv) extraEnv = newEnv;
+      gw.info = await launch();
+      return gw.info;
+    },
+    /**
+     * A request to the gateway. `pair` signs it (omit for unsigned); `body` is a string or
+     * bytes; `sign` overrides signing options ({ timestamp, nonce }); `headers` are set last.
+     * Returns { status, json, text, bytes, headers, sent } (`sent`: the headers sent).
+     */
+    async request(method, pathAndQuery, { pair, body, sign = {}, headers = {} } = {}) {
+      const bytes = body === undefined ? new Uint8Array() : typeof body === 'string' ? stringToU8a(body) : body;
+      const sent = {
+        ...(pair ? signRequest(pair, gw.info.audience, method, pathAndQuery, bytes, sign) : {}),
+        ...(bytes.length ? { 'content-type': 'application/fhir+json' } : {}),
+        ...headers,
+      };
+      const res = await fetch(`${gw.url}${pathAndQuery}`, { method, headers: sent, body: bytes.length ? bytes : undefined });
+      const raw = new Uint8Array(await res.arrayBuffer());
+      const text = Buffer.from(raw).toString('utf8');
+      let json = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, json, text, bytes: raw, headers: res.headers, sent };
+    },
+  };
+  return gw;
+}

@@ -1,0 +1,431 @@
+// The record gateway end to end, with two hospitals' gateways beside one real dev node:
+// St. Mary's (A, the demo chain's hospital) uploads patient P's lab report to its gateway,
+// which stores it encrypted and anchors it; Lakeside (B, registered here by the chain's
+// governance) cannot fetch it until P consents and B logs the read on chain; the copy B
+// gets verifies against the chain; P's revocation stops B at the very next request; P's
+// seal makes A's gateway destroy the document (410); a byte flipped in A's store is
+// refused as tampered; a gateway killed and restarted keeps serving; malformed requests
+// get their error while the gateway stays up; a patient's erasure destroys their documents;
+// an upload interrupted by a crash ends as exactly one record.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+
+import { Keyring } from '@polkadot/keyring';
+import { u8aConcat, hexToU8a, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
+
+import { signAndWait, startNode, sudoAndWait } from '../lib/node.js';
+import { startGateway } from '../lib/gateway.js';
+import { findEvent, toBool, toNumber, field } from '../lib/values.js';
+
+const TX = { timeout: 240_000 };
+const PROVIDER = 1; // Roles bit set: Provider
+const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
+const IMAGING = 32; // Categories bit of RecordCategory::Imaging
+const UNIT = 10n ** 12n;
+
+const labReport = (value) => ({
+  resourceType: 'Observation',
+  id: `hb-${value}`,
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '718-7', display: 'Hemoglobin [Mass/volume] in Blood' }] },
+  valueQuantity: { value, unit: 'g/L', system: 'http://unitsofmeasure.org', code: 'g/L' },
+  effectiveDateTime: '2026-12-01T08:30:00Z',
+});
+
+/** Flip one byte of a document's ciphertext in a gateway's SQLite file (python3's sqlite3). */
+function flipStoredByte(dbPath, recordId) {
+  const script = `
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+row = c.execute("SELECT ciphertext FROM documents WHERE record_id = ?", (bytes.fromhex(sys.argv[2]),)).fetchone()
+b = bytearray(row[0]); b[len(b) // 2] ^= 0x01
+c.execute("UPDATE documents SET ciphertext = ? WHERE record_id = ?", (bytes(b), bytes.fromhex(sys.argv[2])))
+c.commit()
+`;
+  execFileSync('python3', ['-c', script, dbPath, recordId.slice(2)]);
+}
+
+/** The stored row of a record (python3's sqlite3): { state, has_ciphertext, has_key }. */
+function storedRow(dbPath, recordId) {
+  const script = `
+import sqlite3, sys, json
+c = sqlite3.connect(sys.argv[1])
+row = c.execute("SELECT state, ciphertext IS NOT NULL, wrapped_key IS NOT NULL FROM documents WHERE record_id = ?", (bytes.fromhex(sys.argv[2]),)).fetchone()
+print(json.dumps(None if row is None else {"state": row[0], "has_ciphertext": bool(row[1]), "has_key": bool(row[2])}))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', script, dbPath, recordId.slice(2)], { encoding: 'utf8' }));
+}
+
+describe('record gateway: two hospitals exchange a lab report under the patient\'s consent', () => {
+  let node;
+  let api;
+  let dir;
+  let gwA;
+  let gwB;
+  let keys = {};
+  let ready = false;
+  let recordId = null; // P's lab report, uploaded to A
+  let second = null; // a second report of P (tampered later)
+  let consentToB = null;
+
+  const label = () => randomAsHex(6).slice(2);
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'medchain-e2e-gateway-'));
+    node = await startNode();
+    api = node.api;
+    await cryptoWaitReady();
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
+    const tag = label();
+    keys = {
+      alice: keyring.addFromUri('//Alice'), // St. Mary's admin (and the dev chain's sudo key)
+      gatewayA: keyring.addFromUri(`//Alice//gateway-${tag}`), // St. Mary's gateway (staff)
+      clerkA: keyring.addFromUri(`//Alice//records-clerk-${tag}`), // St. Mary's records clerk (staff)
+      lakeside: keyring.addFromUri(`//Lakeside-${tag}`), // Lakeside admin
+      gatewayB: keyring.addFromUri(`//Lakeside-${tag}//gateway`),
+      doctorB: keyring.addFromUri(`//Lakeside-${tag}//doctor`),
+      nurseB: keyring.addFromUri(`//Lakeside-${tag}//nurse`),
+      patient: keyring.addFromUri(`//GatewayPatient-${tag}`), // never funded: fee-less calls only
+      other: keyring.addFromUri(`//GatewayOther-${tag}`), // another patient, never funded
+    };
+    const { alice, lakeside } = keys;
+    // Governance registers Lakeside as a Provider; St. Mary's funds Lakeside's admin.
+    await signAndWait(api, api.tx.balances.transferKeepAlive(lakeside.address, 1000n * UNIT), alice);
+    await sudoAndWait(api, api.tx.consortium.registerOrganization(lakeside.address, 'Lakeside Hospital', PROVIDER), alice);
+    // Staff: each gateway's key (funded: it pays its anchors' fees), a clerk, doctors.
+    for (const [admin, staff] of [
+      [alice, keys.gatewayA],
+      [alice, keys.clerkA],
+      [lakeside, keys.gatewayB],
+      [lakeside, keys.doctorB],
+      [lakeside, keys.nurseB],
+    ]) {
+      await signAndWait(api, api.tx.consortium.addStaff(staff.address), admin);
+    }
+    // Staff pay for their calls (log_access is not fee-less).
+    for (const staff of [keys.doctorB, keys.nurseB]) {
+      await signAndWait(api, api.tx.balances.transferKeepAlive(staff.address, 10n * UNIT), lakeside);
+    }
+    await signAndWait(api, api.tx.balances.transferKeepAlive(keys.gatewayA.address, 100n * UNIT), alice);
+    await signAndWait(api, api.tx.balances.transferKeepAlive(keys.gatewayB.address, 100n * UNIT), lakeside);
+    // P and Q are onboarded by St. Mary's; P lets St. Mary's write (and read) lab results.
+    for (const p of [keys.patient, keys.other]) {
+      await signAndWait(api, api.tx.patientIdentity.onboardPatient(p.address, randomAsHex(32)), alice);
+      const scope = { categories: LAB_RESULTS | IMAGING, access: { read: true, write: true } };
+      await signAndWait(api, api.tx.consent.grantConsent(alice.address, scope, 'Treatment', null), p);
+    }
+    const nodeWs = node.wsUrl;
+    gwA = await startGateway({ nodeWs, suri: `//Alice//gateway-${tag}`, dataDir: join(dir, 'a'), extraArgs: ['--upload-wait-secs', '90'] });
+    gwB = await startGateway({ nodeWs, suri: `//Lakeside-${tag}//gateway`, dataDir: join(dir, 'b') });
+    ready = true;
+  }, { timeout: 300_000 });
+
+  after(async () => {
+    if (gwA) await gwA.stop();
+    if (gwB) await gwB.stop();
+    if (node) await node.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, { timeout: 60_000 });
+
+  afterEach((t) => {
+    if (t.passed === false || t.error) {
+      if (gwA) console.log(`--- gateway A log (${gwA.logPath}) ---\n${gwA.tail(30)}`);
+      if (node) node.printLogTail(30, `after failed test "${t.name}"`);
+    }
+  });
+
+  const fetchRecord = (gw, pair, id, opts = {}) => gw.request('GET', `/v1/records/${id}`, { pair, ...opts });
+  const upload = (gw, pair, patient, resource, category = 'LabResults') =>
+    gw.request('POST', `/v1/records?patient=${patient.address}&category=${category}`, {
+      pair,
+      body: typeof resource === 'string' ? resource : JSON.stringify(resource, null, 2),
+    });
+
+  it('each gateway names its organization; the audience is what requests are signed for', (t) => {
+    if (!ready) return t.skip('set-up failed');
+    assert.equal(gwA.info.organization, keys.alice.address);
+    assert.equal(gwA.info.audience, u8aToHex(keys.alice.publicKey));
+    assert.equal(gwA.info.signer, keys.gatewayA.address);
+    assert.equal(gwB.info.organization, keys.lakeside.address);
+  });
+
+  it('A\'s clerk uploads P\'s lab report: stored, anchored by A\'s gateway key, an opaque locator; the same document twice is one record', TX, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    const res = await upload(gwA, keys.clerkA, keys.patient, labReport(131));
+    assert.equal(res.status, 201, res.text);
+    assert.match(res.json.record_id, /^0x[0-9a-f]{64}$/);
+    assert.match(res.json.locator, /^mcg1:[0-9a-f]{32}$/, 'the locator must be opaque');
+    assert.equal(res.json.state, 'anchored');
+    recordId = res.json.record_id;
+
+    const records = await api.call.healthRecordsApi.recordsOf(keys.patient.address, 0, 256);
+    assert.equal(records.length, 1);
+    const record = records[0][1];
+    assert.equal(records[0][0].toHex(), recordId);
+    assert.equal(field(record, 'contentHash').toHex(), res.json.content_hash);
+    assert.equal(field(record, 'anchoredBy').toString(), keys.gatewayA.address, 'anchored by the gateway\'s staff key');
+
+    // The same FHIR resource, keys in another order: the same record, nothing new on chain.
+    const again = await upload(gwA, keys.clerkA, keys.patient, Object.fromEntries(Object.entries(labReport(131)).reverse()));
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.record_id, recordId);
+    assert.equal((await api.call.healthRecordsApi.recordsOf(keys.patient.address, 0, 256)).length, 1);
+
+    // A second report (tampered with later).
+    const two = await upload(gwA, keys.clerkA, keys.patient, labReport(140));
+    assert.equal(two.status, 201, two.text);
+    second = two.json.record_id;
+
+    // Lakeside's doctor is no staff of St. Mary's: A's gateway refuses their upload.
+    const foreign = await upload(gwA, keys.doctorB, keys.patient, labReport(99));
+    assert.equal(foreign.status, 403, foreign.text);
+    assert.equal(foreign.json.error, 'NotStaffOfThisOrganization');
+  });
+
+  it('B\'s doctor is refused (403) before P consents; P grants B read access, B logs the read, fetches, and the copy verifies against the chain', TX, async (t) => {
+    if (!recordId) return t.skip('needs the uploaded record');
+    const refused = await fetchRecord(gwA, keys.doctorB, recordId);
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.json.error, 'NotLogged');
+    assert.match(refused.json.message, /log_access/);
+
+    const granted = await signAndWait(
+      api,
+      api.tx.consent.grantConsent(keys.lakeside.address, { categories: LAB_RESULTS, access: { read: true, write: false } }, 'Treatment', null),
+      keys.patient,
+    );
+    consentToB = toNumber(findEvent(granted.events, 'consent', 'ConsentGranted').consentId);
+    // Consent alone is not enough: the audit trail comes first.
+    const unlogged = await fetchRecord(gwA, keys.doctorB, recordId);
+    assert.equal(unlogged.status, 403);
+    assert.equal(unlogged.json.error, 'NotLogged');
+
+    await signAndWait(api, api.tx.consent.logAccess(keys.patient.address, consentToB, recordId, 'LabResults'), keys.doctorB);
+    const served = await fetchRecord(gwA, keys.doctorB, recordId);
+    assert.equal(served.status, 200, served.text);
+    assert.equal(served.headers.get('content-type'), 'application/fhir+json');
+    assert.equal(served.headers.get('x-medchain-served-as'), `consent:${keys.lakeside.address}`);
+    assert.deepEqual(JSON.parse(served.text), labReport(131));
+    // Verify: blake2_256(salt ++ body) is the anchored hash, and the chain agrees.
+    const salt = served.headers.get('x-medchain-salt');
+    const hash = blake2AsHex(u8aConcat(hexToU8a(salt), served.bytes), 256);
+    assert.equal(hash, served.headers.get('x-medchain-content-hash'));
+    const verification = await api.call.healthRecordsApi.verifyRecord(recordId, hash);
+    assert.equal(toBool(field(verification, 'hashMatches')), true);
+
+    // The log is per person: B's nurse, who logged nothing, is refused.
+    const nurse = await fetchRecord(gwA, keys.nurseB, recordId);
+    assert.equal(nurse.status, 403);
+    assert.equal(nurse.json.error, 'NotLogged');
+    // The patient may always fetch their own record, with no log.
+    const own = await fetchRecord(gwA, keys.patient, recordId);
+    assert.equal(own.status, 200, own.text);
+    assert.equal(own.headers.get('x-medchain-served-as'), 'patient');
+    // The consent covers lab results only; nobody else's key helps.
+    const stranger = await fetchRecord(gwA, keys.other, recordId);
+    assert.equal(stranger.status, 403);
+    assert.equal(stranger.json.error, 'NotStaff');
+  });
+
+  it('signatures: a replayed request, a stale one, a forged one, one signed for the other gateway are refused (401)', TX, async (t) => {
+    if (!consentToB) return t.skip('needs B\'s logged read');
+    const ok = await fetchRecord(gwA, keys.doctorB, recordId);
+    assert.equal(ok.status, 200, ok.text);
+    const replay = await gwA.request('GET', `/v1/records/${recordId}`, { headers: ok.sent });
+    assert.equal(replay.status, 401);
+    assert.equal(replay.json.error, 'ReplayedNonce');
+    const stale = await fetchRecord(gwA, keys.doctorB, recordId, { sign: { timestamp: Date.now() - 3_600_000 } });
+    assert.equal(stale.status, 401);
+    assert.equal(stale.json.error, 'StaleTimestamp');
+    const forged = await fetchRecord(gwA, keys.nurseB, recordId, { headers: { 'x-medchain-account': keys.doctorB.address } });
+    assert.equal(forged.status, 401);
+    assert.equal(forged.json.error, 'BadSignature');
+    // Signed for B's gateway, sent to A's.
+    const wrongAudience = await gwB.request('GET', `/v1/records/${recordId}`, { pair: keys.doctorB });
+    const misdirected = await gwA.request('GET', `/v1/records/${recordId}`, {
+      headers: { ...wrongAudience.sent, 'x-medchain-nonce': wrongAudience.sent['x-medchain-nonce'] },
+    });
+    assert.equal(misdirected.status, 401);
+    assert.equal(misdirected.json.error, 'BadSignature');
+    // B's own gateway holds no such document.
+    assert.equal(wrongAudience.status, 404);
+    assert.equal(wrongAudience.json.error, 'UnknownRecord');
+  });
+
+  it('a byte flipped in A\'s store is refused as tampered; other documents are still served', TX, async (t) => {
+    if (!second) return t.skip('needs the second report');
+    const before = await fetchRecord(gwA, keys.patient, second);
+    assert.equal(before.status, 200, before.text);
+    flipStoredByte(join(gwA.dataDir, 'gateway.sqlite'), second);
+    const after = await fetchRecord(gwA, keys.patient, second);
+    assert.equal(after.status, 500, after.text);
+    assert.equal(after.json.error, 'Tampered');
+    assert.match(after.json.message, /tampered/);
+    const other = await fetchRecord(gwA, keys.patient, recordId);
+    assert.equal(other.status, 200);
+  });
+
+  it('a gateway killed (SIGKILL) and restarted keeps serving what it served before', TX, async (t) => {
+    if (!consentToB) return t.skip('needs B\'s logged read');
+    await gwA.kill();
+    const info = await gwA.restart();
+    assert.ok(info.documents.anchored >= 2, JSON.stringify(info.documents));
+    const again = await fetchRecord(gwA, keys.doctorB, recordId);
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual(JSON.parse(again.text), labReport(131));
+  });
+
+  it('P revokes: B\'s very next request is refused, naming the revocation', TX, async (t) => {
+    if (!consentToB) return t.skip('needs B\'s consent');
+    await signAndWait(api, api.tx.consent.revokeConsent(consentToB), keys.patient);
+    const res = await fetchRecord(gwA, keys.doctorB, recordId);
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.json.error, 'RevokedConsent');
+    assert.match(res.json.message, /revoked/);
+  });
+
+  it('P seals the record: A\'s gateway destroys the document within a finalized block and answers 410', TX, async (t) => {
+    if (!recordId) return t.skip('needs the record');
+    const sealed = await signAndWait(api, api.tx.healthRecords.sealRecord(recordId), keys.patient, { finalized: true });
+    assert.ok(findEvent(sealed.events, 'healthRecords', 'RecordSealed'));
+    const sealedAt = toNumber((await api.rpc.chain.getHeader(sealed.blockHash)).number);
+    // The follower destroys it once the block is final; nobody has asked for it since.
+    const db = join(gwA.dataDir, 'gateway.sqlite');
+    const deadline = Date.now() + 30_000;
+    let row = storedRow(db, recordId);
+    while (row.state !== 'destroyed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      row = storedRow(db, recordId);
+    }
+    assert.deepEqual(row, { state: 'destroyed', has_ciphertext: false, has_key: false });
+    const finalized = toNumber((await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number);
+    assert.ok(finalized <= sealedAt + 1, `destroyed only at finalized #${finalized}, sealed in #${sealedAt}`);
+    const gone = await fetchRecord(gwA, keys.patient, recordId);
+    assert.equal(gone.status, 410, gone.text);
+  });
+
+  it('a patient\'s erasure destroys all their documents at the gateway', TX, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    const up = await upload(gwA, keys.clerkA, keys.other, labReport(120));
+    assert.equal(up.status, 201, up.text);
+    await signAndWait(api, api.tx.patientIdentity.deregister(), keys.other, { finalized: true });
+    const db = join(gwA.dataDir, 'gateway.sqlite');
+    const deadline = Date.now() + 30_000;
+    let row = storedRow(db, up.json.record_id);
+    while (row.state !== 'destroyed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      row = storedRow(db, up.json.record_id);
+    }
+    assert.equal(row.state, 'destroyed');
+    const gone = await fetchRecord(gwA, keys.other, up.json.record_id);
+    assert.equal(gone.status, 410, gone.text);
+  });
+
+  it('malformed requests get their error and the gateway stays up', TX, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    const notJson = await upload(gwA, keys.clerkA, keys.patient, '{"resourceType": "Observation",');
+    assert.equal(notJson.status, 422);
+    assert.equal(notJson.json.error, 'NotJson');
+    const notFhir = await upload(gwA, keys.clerkA, keys.patient, { id: 'x', status: 'final' });
+    assert.equal(notFhir.status, 422);
+    assert.equal(notFhir.json.error, 'NotFhir');
+    const huge = await upload(gwA, keys.clerkA, keys.patient, { resourceType: 'Binary', data: 'A'.repeat(2 << 20) });
+    assert.equal(huge.status, 413);
+    assert.equal(huge.json.error, 'TooLarge');
+    const badCategory = await upload(gwA, keys.clerkA, keys.patient, labReport(1), 'Horoscope');
+    assert.equal(badCategory.status, 400);
+    assert.equal(badCategory.json.error, 'BadCategory');
+    const unsigned = await gwA.request('GET', `/v1/records/${second}`);
+    assert.equal(unsigned.status, 401);
+    assert.equal(unsigned.json.error, 'MissingSignatureHeader');
+    const garbage = await gwA.request('GET', `/v1/records/${second}`, {
+      headers: {
+        'x-medchain-account': keys.patient.address,
+        'x-medchain-timestamp': String(Date.now()),
+        'x-medchain-nonce': 'abcdefabcdefabcdef',
+        'x-medchain-signature': `0x${'ab'.repeat(64)}`,
+      },
+    });
+    assert.equal(garbage.status, 401);
+    assert.equal(garbage.json.error, 'BadSignature');
+    const junkSig = await gwA.request('GET', `/v1/records/${second}`, {
+      headers: { 'x-medchain-account': '\u00ff\u00fe', 'x-medchain-timestamp': 'x', 'x-medchain-nonce': '', 'x-medchain-signature': 'zz' },
+    });
+    assert.equal(junkSig.status, 401);
+    const unknown = await fetchRecord(gwA, keys.patient, randomAsHex(32));
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.error, 'UnknownRecord');
+    const badId = await fetchRecord(gwA, keys.patient, '0x1234');
+    assert.equal(badId.status, 400);
+    assert.equal(badId.json.error, 'BadRecordId');
+    const noEndpoint = await gwA.request('GET', '/v1/nothing');
+    assert.equal(noEndpoint.status, 404);
+    // Still up, still serving.
+    assert.ok(gwA.alive());
+    const info = await gwA.request('GET', '/v1/info');
+    assert.equal(info.status, 200);
+  });
+
+  it('a refused anchor keeps the document; uploading it again once P consents anchors it', TX, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    // Genomics: P never let St. Mary's write it.
+    const first = await upload(gwA, keys.clerkA, keys.patient, labReport(77), 'Genomics');
+    assert.equal(first.status, 403, first.text);
+    assert.equal(first.json.error, 'AnchorRefused');
+    assert.match(first.json.message, /Consent\./);
+    assert.equal(first.json.state, 'failed');
+    await signAndWait(
+      api,
+      api.tx.consent.grantConsent(keys.alice.address, { categories: 64, access: { read: false, write: true } }, 'Treatment', null),
+      keys.patient,
+    );
+    const retry = await upload(gwA, keys.clerkA, keys.patient, labReport(77), 'Genomics');
+    assert.equal(retry.status, 201, retry.text);
+    assert.equal(retry.json.locator, first.json.locator, 'the same stored document');
+  });
+
+  for (const point of ['before-send', 'after-send']) {
+    it(`a crash ${point === 'before-send' ? 'after the anchor is signed and recorded, before it is sent' : 'right after the anchor is sent'} loses nothing and ends as exactly one record`, TX, async (t) => {
+      if (!ready) return t.skip('set-up failed');
+      const count = async () => (await api.call.healthRecordsApi.recordsOf(keys.patient.address, 0, 256)).length;
+      const before = await count();
+      // The gateway answers as soon as the document is durable (202), then aborts at `point`.
+      await gwA.restart(['--upload-wait-secs', '0'], { MEDCHAIN_GATEWAY_CRASH_AT: point });
+      const res = await upload(gwA, keys.clerkA, keys.patient, labReport(point === 'before-send' ? 55 : 56));
+      assert.equal(res.status, 202, res.text);
+      assert.ok(await gwA.waitForExit(60_000), 'the gateway did not reach the crash point');
+      assert.match(gwA.tail(5), new RegExp(`MEDCHAIN_GATEWAY_CRASH_AT=${point}`));
+      await gwA.restart(['--upload-wait-secs', '90'], {});
+      const deadline = Date.now() + 120_000;
+      let status = null;
+      for (;;) {
+        const s = await gwA.request('GET', `/v1/uploads/${res.json.locator}`, { pair: keys.clerkA });
+        status = s.json;
+        if (status?.state === 'anchored' || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.equal(status.state, 'anchored', JSON.stringify(status));
+      // Let a few more blocks pass: the re-sent bytes must not anchor a second copy.
+      const head = toNumber((await api.rpc.chain.getHeader()).number);
+      while (toNumber((await api.rpc.chain.getHeader()).number) < head + 3) await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await count(), before + 1, 'exactly one new record');
+      const served = await fetchRecord(gwA, keys.patient, status.record_id);
+      assert.equal(served.status, 200, served.text);
+      assert.deepEqual(JSON.parse(served.text), labReport(point === 'before-send' ? 55 : 56));
+    });
+  }
+
+  it('a gateway whose key is no organization\'s staff refuses to start, saying what to do', TX, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    await assert.rejects(
+      startGateway({ nodeWs: node.wsUrl, suri: `//NoStaff-${label()}`, dataDir: join(dir, 'nostaff') }),
+      /not staff \(nor admin\) of any organization: run `medchain-gateway add-staff`/,
+    );
+  });
+});
