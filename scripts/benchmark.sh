@@ -27,7 +27,7 @@
 # STEPS / REPEAT default to 20 / 10; lower them for a quick look (STEPS=2 REPEAT=1).
 # Weights depend on the machine: run this on the consortium's reference validator
 # hardware before launch. Note: the build replaces target/release/medchain-node with a
-# benchmarking-enabled binary; `cargo build --release -p medchain-node` restores the
+# benchmarking-enabled binary; `cargo build --release -p medchain-node -p medchain-gateway` restores the
 # normal one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,8 +55,8 @@ if [ ${#PALLETS[@]} -eq 0 ]; then
 fi
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-	echo "==> cargo build --release -p medchain-node --features runtime-benchmarks"
-	cargo build --release -p medchain-node --features runtime-benchmarks
+	echo "==> cargo build --release -p medchain-node -p medchain-gateway --features medchain-node/runtime-benchmarks"
+	cargo build --release -p medchain-node -p medchain-gateway --features medchain-node/runtime-benchmarks
 fi
 NODE="$CARGO_TARGET_DIR/release/medchain-node"
 

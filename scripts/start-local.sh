@@ -23,7 +23,7 @@ n="${1:-4}"
 [[ "$n" =~ ^[1-9][0-9]*$ ]] && [ "$n" -le 32 ] || { echo "usage: $0 [N (1..32)]" >&2; exit 2; }
 if [ ! -x "$MEDCHAIN_NODE" ]; then
 	scripts/setup.sh
-	cargo build --release --locked -p medchain-node
+	cargo build --release --locked -p medchain-node -p medchain-gateway
 fi
 
 dir="${MEDCHAIN_LOCAL_DIR:-/tmp/medchain-local}"

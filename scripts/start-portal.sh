@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 if [ $# -eq 0 ] && [ ! -x "$MEDCHAIN_NODE" ]; then
-	echo "[portal] building the node (cargo build --release -p medchain-node)"
-	cargo build --release -p medchain-node
+	echo "[portal] building the node (cargo build --release -p medchain-node -p medchain-gateway)"
+	cargo build --release -p medchain-node -p medchain-gateway
 fi
 exec portal/serve.sh "$@"

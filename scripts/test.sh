@@ -44,7 +44,7 @@ newer=$(find node/src runtime/src runtime/build.rs pallets/*/src Cargo.lock Carg
 if [ -n "$newer" ]; then
 	echo "[test] $MEDCHAIN_NODE is older than these sources, so it is not what they build:" >&2
 	echo "$newer" >&2
-	echo "[test] rebuild it (cargo build --release -p medchain-node) or point MEDCHAIN_NODE at a fresh one" >&2
+	echo "[test] rebuild it (cargo build --release -p medchain-node -p medchain-gateway) or point MEDCHAIN_NODE at a fresh one" >&2
 	exit 1
 fi
 # The record gateway's e2e suite starts the binary built next to the node (gateway/tests/cli.rs

@@ -36,8 +36,29 @@ enum Command {
 	/// Sign a request for a gateway; prints `-H name:value` arguments for curl (or, with
 	/// `--count`, one tab-separated line of header values per request for load tools).
 	Sign(SignArgs),
-	/// Set-up: the organization's admin makes `--staff-suri`'s account staff (and funds it).
+	/// Set-up: the organization's admin makes `--staff`'s account staff (and funds it).
 	AddStaff(AddStaffArgs),
+	/// Development chains only: the sudo key registers a hospital (a Provider organization)
+	/// and funds its admin. Consortium chains admit members by council motion instead.
+	DevRegisterHospital(DevRegisterArgs),
+}
+
+#[derive(clap::Args)]
+struct DevRegisterArgs {
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The chain's sudo key (`//Alice` on dev chains).
+	#[arg(long, default_value = "//Alice")]
+	sudo_suri: String,
+	/// The hospital's admin account (secret URI or SS58 address).
+	#[arg(long)]
+	admin: String,
+	/// The hospital's name.
+	#[arg(long)]
+	name: String,
+	/// MED the sudo key transfers to the admin.
+	#[arg(long, default_value_t = 1000)]
+	fund: u64,
 }
 
 #[derive(clap::Args)]
@@ -128,6 +149,7 @@ async fn main() {
 		Command::Run(args) => run(args).await,
 		Command::Sign(args) => sign(args),
 		Command::AddStaff(args) => add_staff(args).await,
+		Command::DevRegisterHospital(args) => dev_register_hospital(args).await,
 	};
 	if let Err(e) = result {
 		eprintln!("medchain-gateway: {e}");
@@ -335,6 +357,36 @@ async fn add_staff(args: AddStaffArgs) -> Result<(), String> {
 			.map_err(|e| e.to_string())?;
 		println!("funded {} with {med} MED", staff_account.to_ss58check());
 	}
+	Ok(())
+}
+
+async fn dev_register_hospital(args: DevRegisterArgs) -> Result<(), String> {
+	let sudo = pair(&args.sudo_suri)?;
+	let admin = match auth::parse_account(&args.admin) {
+		Some(account) => account,
+		None => pair(&args.admin)?.public().into(),
+	};
+	let admin_account = sp_core::crypto::AccountId32::from(admin);
+	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
+	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
+	if chain.organization_of(admin, best).await.map_err(|e| e.to_string())? == Some(admin) {
+		println!("{} is already a registered organization", admin_account.to_ss58check());
+		return Ok(());
+	}
+	let transfer = medchain_runtime::RuntimeCall::Balances(pallet_balances_transfer(admin_account.clone(), args.fund));
+	chain.submit_and_wait(&sudo, transfer, Duration::from_secs(120)).await.map_err(|e| e.to_string())?;
+	let register = medchain_runtime::RuntimeCall::Consortium(pallet_consortium::Call::register_organization {
+		admin: admin_account.clone(),
+		name: args.name.clone().into_bytes(),
+		roles: medchain_runtime::Roles::from(medchain_runtime::Role::Provider),
+	});
+	let call = medchain_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(register) });
+	chain.submit_and_wait(&sudo, call, Duration::from_secs(120)).await.map_err(|e| e.to_string())?;
+	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
+	if chain.organization_of(admin, best).await.map_err(|e| e.to_string())? != Some(admin) {
+		return Err("the sudo call did not register the hospital (is this a development chain with this sudo key?)".into());
+	}
+	println!("registered {} ({}) as a Provider", args.name, admin_account.to_ss58check());
 	Ok(())
 }
 

@@ -113,3 +113,44 @@ fn sign_and_run_refuse_what_they_cannot_use() {
 	assert_eq!(code, 1);
 	assert!(err.contains("master key must be 32 bytes"), "{err}");
 }
+
+#[test]
+fn openapi_and_readme_document_every_route_and_error_code() {
+	let dir = env!("CARGO_MANIFEST_DIR");
+	let read = |p: &str| std::fs::read_to_string(format!("{dir}/{p}")).expect(p);
+	let (service, auth) = (read("src/service.rs"), read("src/auth.rs"));
+	let (openapi, readme) = (read("openapi.yaml"), read("README.md"));
+	let routes: Vec<&str> = service
+		.lines()
+		.filter_map(|l| l.trim().strip_prefix(".route(\"")?.split('"').next())
+		.collect();
+	assert!(routes.len() >= 5, "{routes:?}");
+	for route in routes {
+		assert!(openapi.contains(&format!("  {route}:")), "openapi.yaml lacks {route}");
+		let method_path = route.split('{').next().unwrap_or(route);
+		assert!(readme.contains(method_path), "README lacks {route}");
+	}
+	// Every error code the service or the signature check can answer is in the README.
+	let mut codes = Vec::new();
+	for source in [&service, &auth] {
+		for chunk in source.split("StatusCode::").skip(1) {
+			if let Some(code) = chunk.split('"').nth(1) {
+				if code.chars().all(|c| c.is_ascii_alphanumeric()) && !code.is_empty() {
+					codes.push(code.to_string());
+				}
+			}
+		}
+		for chunk in source.split("=> \"").skip(1) {
+			let code = chunk.split('"').next().unwrap_or("");
+			if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+				codes.push(code.to_string());
+			}
+		}
+	}
+	codes.sort();
+	codes.dedup();
+	assert!(codes.len() >= 15, "{codes:?}");
+	for code in &codes {
+		assert!(readme.contains(&format!("`{code}`")), "README's error table lacks `{code}`");
+	}
+}

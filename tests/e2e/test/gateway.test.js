@@ -10,7 +10,8 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -20,7 +21,7 @@ import { u8aConcat, hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
 import { signAndWait, startNode, sudoAndWait } from '../lib/node.js';
-import { startGateway } from '../lib/gateway.js';
+import { gatewayBinary, startGateway } from '../lib/gateway.js';
 import { findEvent, toBool, toNumber, field } from '../lib/values.js';
 
 const TX = { timeout: 240_000 };
@@ -90,6 +91,7 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
       lakeside: keyring.addFromUri(`//Lakeside-${tag}`), // Lakeside admin
       gatewayB: keyring.addFromUri(`//Lakeside-${tag}//gateway`),
       doctorB: keyring.addFromUri(`//Lakeside-${tag}//doctor`),
+      doctorBUri: `//Lakeside-${tag}//doctor`,
       nurseB: keyring.addFromUri(`//Lakeside-${tag}//nurse`),
       patient: keyring.addFromUri(`//GatewayPatient-${tag}`), // never funded: fee-less calls only
       other: keyring.addFromUri(`//GatewayOther-${tag}`), // another patient, never funded
@@ -231,6 +233,19 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     const stranger = await fetchRecord(gwA, keys.other, recordId);
     assert.equal(stranger.status, 403);
     assert.equal(stranger.json.error, 'NotStaff');
+  });
+
+  it('the README\'s clinician fetch (curl + `medchain-gateway sign`) runs as written', TX, async (t) => {
+    if (!consentToB) return t.skip('needs B\'s logged read');
+    const readme = readFileSync(join(fileURLToPath(new URL('../../..', import.meta.url)), 'README.md'), 'utf8');
+    const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('sign --gateway'));
+    assert.ok(block, 'README.md has the curl fetch block');
+    const script = block
+      .replaceAll('~/.cache/medchain/target/release/medchain-gateway', gatewayBinary())
+      .replaceAll('127.0.0.1:8801', `127.0.0.1:${gwA.port}`)
+      .replaceAll('//Lakeside//doctor', keys.doctorBUri);
+    const out = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { env: { ...process.env, RECORD: recordId }, encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), labReport(131));
   });
 
   it('signatures: a replayed request, a stale one, a forged one, one signed for the other gateway are refused (401)', TX, async (t) => {

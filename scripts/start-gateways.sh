@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Record gateways for the demo hospitals of a development chain (gateway/README.md).
+#
+#   scripts/start-gateways.sh                      # a fresh dev node (temporary state) + gateways
+#   scripts/start-gateways.sh ws://127.0.0.1:9944  # a dev node already running (scripts/start-dev.sh)
+#
+# St. Mary's Hospital (the dev chain's hospital, admin //Alice) gets its gateway on
+# 127.0.0.1:8801 with the staff key //Alice//gateway. A second hospital is registered by the
+# dev chain's sudo key so records can travel between two: Lakeside General Hospital (admin
+# //Lakeside, gateway key //Lakeside//gateway) on 127.0.0.1:8802. Each gateway key is made
+# staff of its hospital and funded (it pays its anchors' fees). Stores live under
+# $MEDCHAIN_GATEWAY_DATA (default ~/.cache/medchain/gateways/<chain genesis>/<hospital>).
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+gateway_bin="$(dirname "$MEDCHAIN_NODE")/medchain-gateway"
+
+echo "[gateways] building the node and the gateway (cargo build --release)"
+cargo build --release --locked -p medchain-node -p medchain-gateway
+
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+if [ $# -ge 1 ]; then
+	node_ws="$1"
+else
+	rpc_port="${RPC_PORT:-9944}"
+	log="$(mktemp -t medchain-gateways-node-XXXX.log)"
+	echo "[gateways] starting a dev node on 127.0.0.1:$rpc_port (log: $log)"
+	"$MEDCHAIN_NODE" --dev --tmp --rpc-port "$rpc_port" --no-telemetry >"$log" 2>&1 &
+	pids+=($!)
+	node_ws="ws://127.0.0.1:$rpc_port"
+	for _ in $(seq 1 120); do
+		if curl -s -H 'Content-Type: application/json' -d '{"id":1,"jsonrpc":"2.0","method":"system_health"}' \
+			"http://127.0.0.1:$rpc_port" >/dev/null 2>&1; then break; fi
+		sleep 0.5
+	done
+fi
+genesis=$(curl -s -H 'Content-Type: application/json' \
+	-d '{"id":1,"jsonrpc":"2.0","method":"chain_getBlockHash","params":[0]}' \
+	"http://${node_ws#ws://}" | sed -n 's/.*"result":"0x\([0-9a-f]\{12\}\).*/\1/p')
+data_root="${MEDCHAIN_GATEWAY_DATA:-$HOME/.cache/medchain/gateways/${genesis:-unknown}}"
+
+"$gateway_bin" dev-register-hospital --node "$node_ws" --admin //Lakeside --name "Lakeside General Hospital"
+start_gateway() { # name admin-suri port
+	local name=$1 admin=$2 port=$3
+	"$gateway_bin" add-staff --node "$node_ws" --admin-suri "$admin" --staff "$admin//gateway" --fund 100
+	mkdir -p "$data_root/$name"
+	MEDCHAIN_GATEWAY_SURI="$admin//gateway" "$gateway_bin" run --node "$node_ws" \
+		--listen "127.0.0.1:$port" --data-dir "$data_root/$name" >"$data_root/$name/gateway.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 1 60); do
+		if curl -sf "http://127.0.0.1:$port/v1/info" >/dev/null; then
+			echo "[gateways] $name: http://127.0.0.1:$port (store $data_root/$name, log $data_root/$name/gateway.log)"
+			return 0
+		fi
+		sleep 0.5
+	done
+	echo "[gateways] $name did not start; see $data_root/$name/gateway.log" >&2
+	exit 1
+}
+start_gateway st-marys //Alice 8801
+start_gateway lakeside //Lakeside 8802
+echo "[gateways] node $node_ws; Ctrl-C stops what this script started. Try:"
+echo "  curl -s http://127.0.0.1:8801/v1/info"
+wait
