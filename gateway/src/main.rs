@@ -373,15 +373,26 @@ async fn dev_register_hospital(args: DevRegisterArgs) -> Result<(), String> {
 		println!("{} is already a registered organization", admin_account.to_ss58check());
 		return Ok(());
 	}
-	let transfer = medchain_runtime::RuntimeCall::Balances(pallet_balances_transfer(admin_account.clone(), args.fund));
-	chain.submit_and_wait(&sudo, transfer, Duration::from_secs(120)).await.map_err(|e| e.to_string())?;
-	let register = medchain_runtime::RuntimeCall::Consortium(pallet_consortium::Call::register_organization {
-		admin: admin_account.clone(),
-		name: args.name.clone().into_bytes(),
-		roles: medchain_runtime::Roles::from(medchain_runtime::Role::Provider),
-	});
-	let call = medchain_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(register) });
-	chain.submit_and_wait(&sudo, call, Duration::from_secs(120)).await.map_err(|e| e.to_string())?;
+	let transfer = medchain_runtime::RuntimeCall::Balances(pallet_balances_transfer(
+		admin_account.clone(),
+		args.fund,
+	));
+	chain
+		.submit_and_wait(&sudo, transfer, Duration::from_secs(120))
+		.await
+		.map_err(|e| e.to_string())?;
+	let register =
+		medchain_runtime::RuntimeCall::Consortium(pallet_consortium::Call::register_organization {
+			admin: admin_account.clone(),
+			name: args.name.clone().into_bytes(),
+			roles: medchain_runtime::Roles::from(medchain_runtime::Role::Provider),
+		});
+	let call =
+		medchain_runtime::RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(register) });
+	chain
+		.submit_and_wait(&sudo, call, Duration::from_secs(120))
+		.await
+		.map_err(|e| e.to_string())?;
 	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
 	if chain.organization_of(admin, best).await.map_err(|e| e.to_string())? != Some(admin) {
 		return Err("the sudo call did not register the hospital (is this a development chain with this sudo key?)".into());
