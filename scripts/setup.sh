@@ -44,9 +44,12 @@ declare -A PKG=(
 	[protoc]=protobuf-compiler [mold]=mold [node]=nodejs [npm]=npm
 	# The portal's browser tests (portal/run-tests.sh) drive Debian's chromium headless.
 	[chromium]=chromium
+	# The gateway's e2e test runs the README's curl fetch; scripts/start-gateways.sh polls with
+	# curl; the gateway's load benchmark (tests/bench/gateway-load.js) drives wrk.
+	[curl]=curl [wrk]=wrk
 )
 missing=()
-for cmd in cc c++ make perl protoc mold node npm chromium; do
+for cmd in cc c++ make perl protoc mold node npm chromium curl wrk; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
 if ((${#missing[@]})); then
@@ -67,7 +70,7 @@ if ((${#missing[@]})); then
 		die "missing: ${missing[*]}." \
 			"Install by hand (Debian/Ubuntu package names: ${pkgs[*]}; on other systems: a C" \
 			"compiler with make, perl, protobuf's protoc, mold, Node.js >= 20 with npm," \
-			"chromium for the portal's browser tests)," \
+			"chromium for the portal's browser tests, curl, wrk)," \
 			"then run this again."
 	fi
 	# A CJK font, so that the portal's zh-CN pages render (and its screenshots show text).
