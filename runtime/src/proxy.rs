@@ -29,7 +29,9 @@ pub enum ProxyType {
 	/// The account's MedChain work (organization, patient, consent, record, supply-chain and
 	/// trial calls), remarks, batches of those, and managing proxies of no greater power;
 	/// never balances, recovery configuration (which would hand the account to the proxy),
-	/// sudo or origin-changing utility calls.
+	/// sudo or origin-changing utility calls, and never a patient's `deregister` (erasure is
+	/// irreversible: only the patient's own key, or an `Any` proxy, erases the patient;
+	/// found by the permission matrix, runtime/tests/permission_matrix.rs).
 	NonTransfer,
 	/// A patient's guardian (a parent for a minor, a legal representative): granting and
 	/// revoking consents, rotating the identity commitment, sealing records and withdrawing
@@ -65,6 +67,9 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 /// What a `NonTransfer` proxy may call.
 fn non_transfer_allows(call: &RuntimeCall) -> bool {
 	use pallet_utility::Call as Utility;
+	if let RuntimeCall::PatientIdentity(call) = call {
+		return !matches!(call, pallet_patient_identity::Call::deregister { .. });
+	}
 	matches!(
 		call,
 		RuntimeCall::System(
@@ -76,7 +81,6 @@ fn non_transfer_allows(call: &RuntimeCall) -> bool {
 			// caller's own type, and `remove_proxies`/`kill_pure` to any type but `Any`.
 			| RuntimeCall::Proxy(..)
 			| RuntimeCall::Consortium(..)
-			| RuntimeCall::PatientIdentity(..)
 			| RuntimeCall::Consent(..)
 			| RuntimeCall::HealthRecords(..)
 			| RuntimeCall::DrugProvenance(..)
