@@ -20,6 +20,18 @@ source scripts/env.sh
 start=$(date +%s)
 echo "[test] cargo test --release --workspace (target dir: $CARGO_TARGET_DIR)"
 cargo test --release --locked --workspace
+# The pallets' benchmark test suites (impl_benchmark_test_suite!): every benchmark's set-up
+# and its call run once against the mock, so a benchmark that no longer matches its call fails
+# here, not when weights are next regenerated.
+echo "[test] benchmark test suites of the MedChain pallets (--features runtime-benchmarks)"
+pallets=(consortium governance patient-identity consent health-records drug-provenance clinical-trials)
+bench_packages=() bench_features=()
+for p in "${pallets[@]}"; do
+	bench_packages+=(-p "pallet-$p")
+	bench_features+=("pallet-$p/runtime-benchmarks")
+done
+features=$(IFS=,; echo "${bench_features[*]}")
+cargo test --release --locked "${bench_packages[@]}" --features "$features" benchmark
 cargo_done=$(date +%s)
 
 npm_install() { # folder
