@@ -9,7 +9,8 @@
 # dev chain's sudo key so records can travel between two: Lakeside General Hospital (admin
 # //Lakeside, gateway key //Lakeside//gateway) on 127.0.0.1:8802. Each gateway key is made
 # staff of its hospital and funded (it pays its anchors' fees). Stores live under
-# $MEDCHAIN_GATEWAY_DATA (default ~/.cache/medchain/gateways/<chain genesis>/<hospital>).
+# $MEDCHAIN_GATEWAY_DATA (default: a new temporary directory with the script's own --tmp node;
+# ~/.cache/medchain/gateways/<chain genesis>/<hospital> with a node given by URL).
 # Ctrl-C stops everything this script started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,12 @@ fi
 genesis=$(curl -s -H 'Content-Type: application/json' \
 	-d '{"id":1,"jsonrpc":"2.0","method":"chain_getBlockHash","params":[0]}' \
 	"http://${node_ws#ws://}" | sed -n 's/.*"result":"0x\([0-9a-f]\{12\}\).*/\1/p')
-data_root="${MEDCHAIN_GATEWAY_DATA:-$HOME/.cache/medchain/gateways/${genesis:-unknown}}"
+if [ $# -ge 1 ]; then
+	data_root="${MEDCHAIN_GATEWAY_DATA:-$HOME/.cache/medchain/gateways/${genesis:-unknown}}"
+else
+	# A fresh --tmp chain: fresh stores too (a gateway refuses a store of another chain).
+	data_root="${MEDCHAIN_GATEWAY_DATA:-$(mktemp -d -t medchain-gateways-XXXX)}"
+fi
 
 "$gateway_bin" dev-register-hospital --node "$node_ws" --admin //Lakeside --name "Lakeside General Hospital"
 start_gateway() { # name admin-suri port

@@ -176,6 +176,7 @@ async fn run(args: RunArgs) -> Result<(), String> {
 			versions.spec_version
 		);
 	}
+	check_store_chain(&store, &chain, versions.genesis).await?;
 	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
 	let organization = chain
 		.organization_of(signer_account, best)
@@ -239,6 +240,40 @@ async fn run(args: RunArgs) -> Result<(), String> {
 		})
 		.await
 		.map_err(|e| e.to_string())
+}
+
+/// A store belongs to one chain: refuse another chain's genesis, and a chain that is behind
+/// the blocks the store already processed (a reset development chain has the same genesis).
+async fn check_store_chain(
+	store: &store::SqliteStore,
+	chain: &chain::Chain,
+	genesis: sp_core::H256,
+) -> Result<(), String> {
+	use store::DocumentStore;
+	match store.meta("genesis").map_err(|e| e.to_string())? {
+		None => store.set_meta("genesis", genesis.as_bytes()).map_err(|e| e.to_string())?,
+		Some(stored) if stored == genesis.as_bytes() => {},
+		Some(stored) => {
+			return Err(format!(
+				"this store belongs to another chain (genesis 0x{}, the node's is {genesis:?}): use another --data-dir",
+				hex::encode(stored)
+			))
+		},
+	}
+	let cursor = store
+		.meta(worker::CURSOR)
+		.map_err(|e| e.to_string())?
+		.and_then(|v| v.try_into().ok().map(u32::from_le_bytes));
+	let (finalized, _) = chain.finalized().await.map_err(|e| e.to_string())?;
+	if let Some(done) = cursor {
+		if done > finalized {
+			return Err(format!(
+				"the store has processed finalized block #{done}, but the node's finalized head is #{finalized}: \
+				 a reset chain (e.g. a new --dev --tmp node) needs a fresh --data-dir; a node still syncing: start the gateway when it has caught up"
+			));
+		}
+	}
+	Ok(())
 }
 
 /// GET `url` + `/v1/info` with a plain HTTP/1.1 request; the JSON body.

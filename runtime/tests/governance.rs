@@ -9,7 +9,7 @@ use codec::Encode;
 use common::*;
 use frame_support::{
 	dispatch::GetDispatchInfo,
-	traits::{Get, Hooks},
+	traits::Hooks,
 };
 use medchain_runtime::{
 	AccountId, Consortium, Governance, Grandpa, Role, Roles, Runtime, RuntimeCall, RuntimeEvent,

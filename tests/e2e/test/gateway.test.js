@@ -85,6 +85,7 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
     const tag = label();
     keys = {
+      tag,
       alice: keyring.addFromUri('//Alice'), // St. Mary's admin (and the dev chain's sudo key)
       gatewayA: keyring.addFromUri(`//Alice//gateway-${tag}`), // St. Mary's gateway (staff)
       clerkA: keyring.addFromUri(`//Alice//records-clerk-${tag}`), // St. Mary's records clerk (staff)
@@ -442,5 +443,19 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
       startGateway({ nodeWs: node.wsUrl, suri: `//NoStaff-${label()}`, dataDir: join(dir, 'nostaff') }),
       /not staff \(nor admin\) of any organization: run `medchain-gateway add-staff`/,
     );
+  });
+
+  it('a store refuses a reset chain: a new dev chain (same genesis) behind the blocks the store processed', TX, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    await gwA.stop();
+    const fresh = await startNode();
+    try {
+      await assert.rejects(
+        startGateway({ nodeWs: fresh.wsUrl, suri: `//Alice//gateway-${keys.tag}`, dataDir: gwA.dataDir }),
+        /a reset chain \(e\.g\. a new --dev --tmp node\) needs a fresh --data-dir/,
+      );
+    } finally {
+      await fresh.stop();
+    }
   });
 });
