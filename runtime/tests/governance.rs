@@ -7,10 +7,7 @@ mod common;
 
 use codec::Encode;
 use common::*;
-use frame_support::{
-	dispatch::GetDispatchInfo,
-	traits::Hooks,
-};
+use frame_support::{dispatch::GetDispatchInfo, traits::Hooks};
 use medchain_runtime::{
 	AccountId, Consortium, Governance, Grandpa, Role, Roles, Runtime, RuntimeCall, RuntimeEvent,
 	Session, SessionKeys, System,
