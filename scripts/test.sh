@@ -23,6 +23,7 @@ cargo test --release --locked --workspace
 # The pallets' benchmark test suites (impl_benchmark_test_suite!): every benchmark's set-up
 # and its call run once against the mock, so a benchmark that no longer matches its call fails
 # here, not when weights are next regenerated.
+scripts/lint.sh
 echo "[test] benchmark test suites of the MedChain pallets (--features runtime-benchmarks)"
 pallets=(consortium governance patient-identity consent health-records drug-provenance clinical-trials)
 bench_packages=() bench_features=()

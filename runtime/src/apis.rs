@@ -425,7 +425,7 @@ impl_runtime_apis! {
 	impl frame_try_runtime::TryRuntime<Block> for Runtime {
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
 			// try-runtime is an off-chain tool: a failed check must stop it loudly.
-			let weight = Executive::try_runtime_upgrade(checks).unwrap();
+			let weight = Executive::try_runtime_upgrade(checks).expect("try-runtime: the upgrade checks pass");
 			(weight, super::configs::RuntimeBlockWeights::get().max_block)
 		}
 
@@ -435,7 +435,8 @@ impl_runtime_apis! {
 			signature_check: bool,
 			select: frame_try_runtime::TryStateSelect
 		) -> Weight {
-			Executive::try_execute_block(block, state_root_check, signature_check, select).unwrap()
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.expect("try-runtime: the block executes")
 		}
 	}
 

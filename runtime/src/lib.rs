@@ -12,6 +12,18 @@
 //! - `genesis_config_presets.rs`: the `development` and `local_testnet` genesis presets.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// The runtime never panics (issue #12): clippy denies what could, outside tests. `expect_used`
+// is not listed: FRAME's macros expand to `expect`s of their own, and the genesis presets'
+// and try-runtime's `expect`s are deliberate.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::panic,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects
+	)
+)]
 // `#[frame_support::runtime]` expands to large types.
 #![recursion_limit = "256"]
 
@@ -21,6 +33,9 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
+// Configuration constants computed from constants (`Perbill * Weight` saturates; fee and
+// deposit formulas over bounded inputs), checked by the runtime's integrity and weight tests.
+#[allow(clippy::arithmetic_side_effects)]
 pub mod configs;
 mod feeless;
 pub mod genesis_config_presets;

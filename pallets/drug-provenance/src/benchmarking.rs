@@ -109,12 +109,12 @@ fn future_expiry<T: Config>() -> ExpiryInput {
 }
 
 /// A lot of `MAX_LOT_LEN` characters.
-fn longest_lot<T: Config>() -> BoundedLot {
+fn longest_lot() -> BoundedLot {
 	BoundedVec::truncate_from(alloc::vec![b'L'; MAX_LOT_LEN as usize])
 }
 
 /// A serial of `MAX_SERIAL_LEN` characters.
-fn longest_serial<T: Config>() -> BoundedSerial {
+fn longest_serial() -> BoundedSerial {
 	BoundedVec::truncate_from(alloc::vec![b'S'; MAX_SERIAL_LEN as usize])
 }
 
@@ -134,7 +134,7 @@ fn batch<T: Config>(quantity: u32, serials_root: H256) -> (T::AccountId, T::Acco
 	DrugProvenance::<T>::commission_batch(
 		RawOrigin::Signed(staff.clone()).into(),
 		gtin,
-		longest_lot::<T>(),
+		longest_lot(),
 		future_expiry::<T>(),
 		quantity,
 		serials_root,
@@ -241,7 +241,7 @@ mod benchmarks {
 		_(
 			RawOrigin::Signed(staff),
 			gtin,
-			longest_lot::<T>(),
+			longest_lot(),
 			future_expiry::<T>(),
 			T::MaxQuantity::get(),
 			H256::repeat_byte(3),
@@ -299,7 +299,7 @@ mod benchmarks {
 	#[benchmark]
 	fn dispense() {
 		let quantity = T::MaxQuantity::get();
-		let serial = longest_serial::<T>();
+		let serial = longest_serial();
 		let siblings: Vec<H256> = (0..expected_proof_len(quantity, 0))
 			.map(|i| H256::repeat_byte((i % 250) as u8 + 1))
 			.collect();
@@ -324,7 +324,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn report_suspect() -> Result<(), BenchmarkError> {
-		let serial = longest_serial::<T>();
+		let serial = longest_serial();
 		let (_, staff, batch_id) = batch::<T>(1, serial_hash(&serial));
 		let (pharmacy, pharmacist) = organization::<T>("pharmacy", 0, Role::Pharmacy);
 		hand_over::<T>(&staff, batch_id, &pharmacy, &pharmacist, 1);

@@ -93,7 +93,7 @@ impl Gtin {
 			let weight = if position_from_right % 2 == 0 { 3 } else { 1 };
 			sum = sum.saturating_add(digit.saturating_mul(weight));
 		}
-		Some(((10 - sum % 10) % 10) as u8)
+		Some((10u32.saturating_sub(sum % 10) % 10) as u8)
 	}
 
 	/// Parse 14 ASCII digits whose last digit is the GS1 check digit of the first 13.
@@ -200,22 +200,29 @@ pub const fn days_from_civil(year: u16, month: u8, day: u8) -> u64 {
 	// March-based year: January and February count to the previous year.
 	let y = if month <= 2 { year.saturating_sub(1) } else { year };
 	let era = y / 400;
-	let yoe = y - era * 400;
-	let mp = (month + 9) % 12;
-	let doy = (153 * mp + 2) / 5 + day.saturating_sub(1);
-	let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	(era * 146_097 + doe).saturating_sub(719_468)
+	let yoe = y % 400;
+	let mp = month.saturating_add(9) % 12;
+	let doy = (mp.saturating_mul(153).saturating_add(2) / 5).saturating_add(day.saturating_sub(1));
+	let doe = yoe
+		.saturating_mul(365)
+		.saturating_add(yoe / 4)
+		.saturating_sub(yoe / 100)
+		.saturating_add(doy);
+	era.saturating_mul(146_097).saturating_add(doe).saturating_sub(719_468)
 }
 
 /// The Gregorian year of day `days` since 1970-01-01 (Howard Hinnant's `civil_from_days`).
 pub const fn year_from_days(days: u64) -> u64 {
 	let z = days.saturating_add(719_468);
 	let era = z / 146_097;
-	let doe = z - era * 146_097;
-	let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-	let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	let mp = (5 * doy + 2) / 153;
-	let year = yoe + era * 400;
+	let doe = z % 146_097;
+	let yoe =
+		doe.saturating_sub(doe / 1460).saturating_add(doe / 36_524).saturating_sub(doe / 146_096)
+			/ 365;
+	let doy = doe
+		.saturating_sub(yoe.saturating_mul(365).saturating_add(yoe / 4).saturating_sub(yoe / 100));
+	let mp = doy.saturating_mul(5).saturating_add(2) / 153;
+	let year = yoe.saturating_add(era.saturating_mul(400));
 	// Months 11 and 12 of the March-based year are January and February of the next year.
 	if mp >= 10 {
 		year.saturating_add(1)
@@ -287,8 +294,8 @@ impl ExpiryDate {
 		};
 		let (yy, month, dd) = (two(0)?, two(2)?, two(4)?);
 		let current_year = year_from_days(now / MS_PER_DAY);
-		let century = current_year - current_year % 100;
-		let diff = i64::from(yy) - (current_year % 100) as i64;
+		let century = current_year.saturating_sub(current_year % 100);
+		let diff = i64::from(yy).saturating_sub((current_year % 100) as i64);
 		let century = if diff >= 51 {
 			century.checked_sub(100)?
 		} else if diff <= -50 {

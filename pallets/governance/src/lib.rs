@@ -37,10 +37,28 @@
 //! - Storage: [`Validators`], [`PlannedValidators`], [`PendingRotations`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
+// `expect_used` is not listed: FRAME's macros expand to `expect`s of their own, and the genesis
+// builds' `expect`s are deliberate (a chain must not start from an invalid genesis).
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::panic,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects
+	)
+)]
 
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
+#[allow(
+	clippy::unwrap_used,
+	clippy::panic,
+	clippy::indexing_slicing,
+	clippy::arithmetic_side_effects
+)]
 mod benchmarking;
 #[cfg(test)]
 mod mock;
@@ -378,7 +396,7 @@ impl<T: Config> Pallet<T> {
 	/// This is what the runtime's `pallet_session::SessionManager::new_session` returns.
 	pub fn new_validators() -> Option<Vec<T::AccountId>> {
 		let active: Vec<T::AccountId> =
-			Validators::<T>::get().into_iter().filter(|v| T::Organizations::is_active(v)).collect();
+			Validators::<T>::get().into_iter().filter(T::Organizations::is_active).collect();
 		if active.is_empty() {
 			return None;
 		}
@@ -401,7 +419,7 @@ impl<T: Config> Pallet<T> {
 		if pending == 0 {
 			return false;
 		}
-		PendingRotations::<T>::put(pending - 1);
+		PendingRotations::<T>::put(pending.saturating_sub(1));
 		true
 	}
 
@@ -411,7 +429,7 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let validators = Validators::<T>::get();
 		frame_support::ensure!(
-			validators.windows(2).all(|w| w[0] < w[1]),
+			validators.windows(2).all(|w| matches!(w, [a, b] if a < b)),
 			"Validators must be sorted and unique"
 		);
 		frame_support::ensure!(

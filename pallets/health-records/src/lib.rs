@@ -138,12 +138,30 @@
 //!   [`ErasedUpTo`], [`RecordNonce`], [`Batches`], [`NextBatchId`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
+// `expect_used` is not listed: FRAME's macros expand to `expect`s of their own, and the genesis
+// builds' `expect`s are deliberate (a chain must not start from an invalid genesis).
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::panic,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects
+	)
+)]
 
 extern crate alloc;
 
 pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
+#[allow(
+	clippy::unwrap_used,
+	clippy::panic,
+	clippy::indexing_slicing,
+	clippy::arithmetic_side_effects
+)]
 mod benchmarking;
 #[cfg(test)]
 mod mock;

@@ -60,8 +60,26 @@
 //! The shared test vectors `tests/vectors/merkle.json` pin this down for clients.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
+// `expect_used` is not listed: FRAME's macros expand to `expect`s of their own, and the genesis
+// builds' `expect`s are deliberate (a chain must not start from an invalid genesis).
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::panic,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects
+	)
+)]
 
 #[cfg(feature = "mock")]
+#[allow(
+	clippy::unwrap_used,
+	clippy::panic,
+	clippy::indexing_slicing,
+	clippy::arithmetic_side_effects
+)]
 pub mod mock;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -334,7 +352,7 @@ pub const fn max_proof_len(max_leaves: u32) -> u32 {
 	if max_leaves <= 1 {
 		0
 	} else {
-		u32::BITS - (max_leaves - 1).leading_zeros()
+		u32::BITS.saturating_sub(max_leaves.saturating_sub(1).leading_zeros())
 	}
 }
 
