@@ -259,7 +259,8 @@ fn authenticate(
 	result.map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.message()))
 }
 
-fn parse_category(name: &str) -> Option<RecordCategory> {
+/// A record category by name (`LabResults`, any case); also how stored rows name it.
+pub(crate) fn parse_category(name: &str) -> Option<RecordCategory> {
 	RecordCategory::ALL.into_iter().find(|c| format!("{c:?}").eq_ignore_ascii_case(name))
 }
 

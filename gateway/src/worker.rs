@@ -13,20 +13,15 @@
 
 use crate::{
 	chain::{extrinsic_outcome, ANCHOR_ERA_PERIOD},
-	service::Gateway,
+	service::{parse_category, Gateway},
 	store::{Document, State},
 };
-use medchain_primitives::RecordCategory;
 use medchain_runtime::{RuntimeCall, RuntimeEvent};
 use sp_core::{crypto::AccountId32, H256};
 use std::{sync::Arc, time::Duration};
 
 /// The store's key of the follower's cursor (last finalized block processed, u32 LE).
 pub const CURSOR: &str = "finalized_cursor";
-
-fn parse_category(name: &str) -> Option<RecordCategory> {
-	RecordCategory::ALL.into_iter().find(|c| format!("{c:?}") == name)
-}
 
 /// Send anchors for stored documents, forever.
 pub async fn anchorer(g: Arc<Gateway>) {
