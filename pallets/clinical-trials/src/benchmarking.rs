@@ -2,9 +2,9 @@
 //!
 //! - `register_trial`: a registry id of `MaxRegistryIdLen` bytes and `MaxOutcomes` outcomes
 //!   (the quadratic duplicate check runs in full).
-//! - `amend_protocol`: after the first enrollment (the flagged path), the history one
-//!   version below its bound, a new set of `MaxOutcomes` outcomes (set comparison, history
-//!   read and written in full).
+//! - `amend_protocol(o, v)`: after the first enrollment (the flagged path), a history of `v`
+//!   versions that each set `MaxOutcomes` outcomes (at most one below its bound), a new set
+//!   of `o` outcomes (at `MaxOutcomes` the set comparison runs in full).
 //! - `add_site`: a removed site added back (both lists read and written) into a site list one
 //!   below `MaxSites`.
 //! - `enroll_participant`: the enrolling site last in a full site list, the Research consent
@@ -12,9 +12,14 @@
 //!   set).
 //! - `commit_data`: by the last site of a full list, after a previous commit.
 //! - `lock_database`: a trial with participants and data (data is required).
-//! - `publish_results`: a full history whose outcomes changed after enrollment,
-//!   `MaxOutcomes` expected and `MaxOutcomes` reported outcomes, all different (both
-//!   comparisons run in full, every outcome missing and added).
+//! - `publish_results(o, v)`: a history of `v` versions that each set `MaxOutcomes` outcomes
+//!   (outcomes changed after enrollment from `v = 2`; the enrollment's version is the first,
+//!   so the whole history is scanned), `MaxOutcomes` expected and `o` reported outcomes, all
+//!   different (both comparisons run in full, every outcome missing and added).
+//!
+//! `v` is in storage: both calls charge its maximum up front and refund to the actual
+//! history; its proof size is measured (`pov_mode`) so that the generated weights follow
+//! it.
 //! - `flag_trial`: the flag list one below `MaxFlags`.
 //! - `remove_site`: the last site of a full list (the whole list searched and rewritten).
 //! - `withdraw_participant_by_patient`: the participant themself, with free quota (the quota
@@ -59,7 +64,13 @@ fn provider<T: Config>(i: u32) -> (T::AccountId, T::AccountId) {
 
 /// `MaxOutcomes` distinct, non-zero outcome hashes derived from `seed` (non-zero).
 fn outcomes<T: Config>(seed: u8) -> OutcomesOf<T> {
-	let hashes = (0..T::MaxOutcomes::get())
+	some_outcomes::<T>(seed, T::MaxOutcomes::get())
+}
+
+/// `count` (at most `MaxOutcomes`) distinct, non-zero outcome hashes derived from `seed`
+/// (non-zero).
+fn some_outcomes<T: Config>(seed: u8, count: u32) -> OutcomesOf<T> {
+	let hashes = (0..count)
 		.map(|i| {
 			let mut bytes = [seed; 32];
 			bytes[..4].copy_from_slice(&i.to_le_bytes());
@@ -144,10 +155,10 @@ fn next_quota_window<T: Config>() {
 	frame_system::Pallet::<T>::set_block_number(now.saturating_add(100_000_000u32.into()));
 }
 
-/// Amend the protocol until the history holds `MaxAmendments` versions (one amendment
-/// left), alternating two outcome sets so that each amendment changes them.
-fn fill_amendments<T: Config>(staff: &T::AccountId, trial_id: TrialId) {
-	for i in 1..T::MaxAmendments::get() {
+/// Amend the protocol `count` times, alternating two sets of `MaxOutcomes` outcomes so that
+/// each amendment changes them (each version stores a full set).
+fn amend_times<T: Config>(staff: &T::AccountId, trial_id: TrialId, count: u32) {
+	for i in 1..=count {
 		let seed = if i % 2 == 1 { 2 } else { 1 };
 		ClinicalTrialsPallet::<T>::amend_protocol(
 			RawOrigin::Signed(staff.clone()).into(),
@@ -181,13 +192,17 @@ mod benchmarks {
 		assert!(Trials::<T>::contains_key(trial_id));
 	}
 
-	#[benchmark]
-	fn amend_protocol() {
+	#[benchmark(pov_mode = MaxEncodedLen { ClinicalTrials::ProtocolVersions: Measured })]
+	fn amend_protocol(
+		o: Linear<1, { T::MaxOutcomes::get() }>,
+		v: Linear<1, { T::MaxAmendments::get() }>,
+	) {
 		let (org, staff) = sponsor::<T>();
 		let trial_id = new_trial::<T>(&staff);
 		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
 		let _ = enroll::<T>(&site_staff, &org, trial_id, 0);
-		fill_amendments::<T>(&staff, trial_id);
+		amend_times::<T>(&staff, trial_id, v - 1);
+		assert_eq!(ProtocolVersions::<T>::get(trial_id).len() as u32, v);
 
 		#[extrinsic_call]
 		_(
@@ -195,7 +210,7 @@ mod benchmarks {
 			trial_id,
 			H256::repeat_byte(12),
 			H256::repeat_byte(13),
-			Some(outcomes::<T>(3)),
+			Some(some_outcomes::<T>(3, o)),
 		);
 
 		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.outcomes_amended_after_enrollment));
@@ -274,21 +289,17 @@ mod benchmarks {
 		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.status == TrialStatus::Locked));
 	}
 
-	#[benchmark]
-	fn publish_results() {
+	#[benchmark(pov_mode = MaxEncodedLen { ClinicalTrials::ProtocolVersions: Measured })]
+	fn publish_results(
+		o: Linear<0, { T::MaxOutcomes::get() }>,
+		v: Linear<1, { MaxProtocolVersions::<T>::get() }>,
+	) {
 		let (org, staff) = sponsor::<T>();
 		let trial_id = new_trial::<T>(&staff);
 		let (_, site_staff) = fill_sites::<T>(&staff, trial_id);
 		let _ = enroll::<T>(&site_staff, &org, trial_id, 0);
-		fill_amendments::<T>(&staff, trial_id);
-		ClinicalTrialsPallet::<T>::amend_protocol(
-			RawOrigin::Signed(staff.clone()).into(),
-			trial_id,
-			H256::repeat_byte(12),
-			H256::repeat_byte(13),
-			Some(outcomes::<T>(3)),
-		)
-		.expect("last amendment");
+		amend_times::<T>(&staff, trial_id, v - 1);
+		assert_eq!(ProtocolVersions::<T>::get(trial_id).len() as u32, v);
 		ClinicalTrialsPallet::<T>::commit_data(
 			RawOrigin::Signed(site_staff).into(),
 			trial_id,
@@ -300,7 +311,7 @@ mod benchmarks {
 			.expect("locked");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(staff), trial_id, H256::repeat_byte(30), outcomes::<T>(4));
+		_(RawOrigin::Signed(staff), trial_id, H256::repeat_byte(30), some_outcomes::<T>(4, o));
 
 		assert!(OutcomeSwitchedTrials::<T>::contains_key(outcome_switch_key(trial_id)));
 	}

@@ -920,6 +920,11 @@ pub mod pallet {
 		/// O(`MaxOutcomes²`) comparisons; reads and writes the history (at most
 		/// `MaxAmendments + 1` versions).
 		///
+		/// ## Weight
+		/// `amend_protocol(o, v)` for the `o` new outcomes (0 for `None`, known before
+		/// dispatch) and the `v` versions the history held: charged for `MaxAmendments`
+		/// versions up front, refunded to the history's length after dispatch.
+		///
 		/// ## Errors
 		///
 		/// In the order checked:
@@ -936,14 +941,17 @@ pub mod pallet {
 		///   `new_outcomes`.
 		/// - [`Error::TooManyAmendments`]: the trial has `MaxAmendments` amendments.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::amend_protocol())]
+		#[pallet::weight(T::WeightInfo::amend_protocol(
+			new_outcomes.as_ref().map_or(0, |outcomes| len_u32(outcomes)),
+			T::MaxAmendments::get(),
+		))]
 		pub fn amend_protocol(
 			origin: OriginFor<T>,
 			trial_id: TrialId,
 			protocol_hash: H256,
 			reason_hash: H256,
 			new_outcomes: Option<OutcomesOf<T>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
 			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
@@ -958,11 +966,13 @@ pub mod pallet {
 			);
 			let version =
 				trial.protocol_version.checked_add(1).ok_or(Error::<T>::TooManyAmendments)?;
+			let outcomes_len = new_outcomes.as_ref().map_or(0, |outcomes| len_u32(outcomes));
 			let changed_outcomes =
 				new_outcomes.filter(|outcomes| !Self::same_outcome_set(outcomes, &trial.outcomes));
 			let outcomes_changed = changed_outcomes.is_some();
 			let after_enrollment = trial.first_enrollment.is_some();
 			let mut history = ProtocolVersions::<T>::get(trial_id);
+			let versions = len_u32(&history);
 			history
 				.try_push(ProtocolVersion {
 					version,
@@ -994,7 +1004,7 @@ pub mod pallet {
 				outcomes_changed,
 				after_enrollment,
 			});
-			Ok(())
+			Ok(Some(T::WeightInfo::amend_protocol(outcomes_len, versions)).into())
 		}
 
 		/// Add a Provider organization as a site of the trial.
@@ -1313,6 +1323,12 @@ pub mod pallet {
 		/// ## Complexity
 		/// O(`MaxOutcomes²`) comparisons (twice); reads the protocol history.
 		///
+		/// ## Weight
+		/// `publish_results(o, v)` for the `o` reported outcomes (known before dispatch) and
+		/// the `v` protocol versions read: charged for a full history (`MaxAmendments + 1`
+		/// versions) up front, refunded after dispatch to the history's length, or to 0 if
+		/// nobody enrolled (the history is then not read).
+		///
 		/// ## Errors
 		///
 		/// In the order checked:
@@ -1327,13 +1343,16 @@ pub mod pallet {
 		/// - [`Error::ZeroHash`]: `results_hash` or a reported outcome is all zeros.
 		/// - [`Error::DuplicateOutcome`]: an outcome is reported twice.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::publish_results())]
+		#[pallet::weight(T::WeightInfo::publish_results(
+			len_u32(reported_outcomes),
+			MaxProtocolVersions::<T>::get(),
+		))]
 		pub fn publish_results(
 			origin: OriginFor<T>,
 			trial_id: TrialId,
 			results_hash: H256,
 			reported_outcomes: OutcomesOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
 			ensure!(trial.status != TrialStatus::Published, Error::<T>::AlreadyPublished);
@@ -1343,8 +1362,11 @@ pub mod pallet {
 
 			let (missing, added) = compare_outcomes(&trial.outcomes, &reported_outcomes);
 			let status = OutcomeStatus::from_counts(len_u32(&missing), len_u32(&added));
+			let mut versions = 0;
 			let status_vs_first_enrollment = trial.first_enrollment.and_then(|first| {
-				Self::outcomes_at_version(trial_id, first.protocol_version).map(|expected| {
+				let history = ProtocolVersions::<T>::get(trial_id);
+				versions = len_u32(&history);
+				Self::outcomes_in(history, first.protocol_version).map(|expected| {
 					let (missing, added) = compare_outcomes(&expected, &reported_outcomes);
 					OutcomeStatus::from_counts(len_u32(&missing), len_u32(&added))
 				})
@@ -1372,7 +1394,8 @@ pub mod pallet {
 				status,
 				outcomes_amended_after_enrollment,
 			});
-			Ok(())
+			let outcomes_len = len_u32(&reported_outcomes);
+			Ok(Some(T::WeightInfo::publish_results(outcomes_len, versions)).into())
 		}
 
 		/// Flag a trial (in any status) for a reason agreed off chain.
@@ -1696,7 +1719,12 @@ pub mod pallet {
 		/// The outcomes in force under protocol `version` of the trial: those of the latest
 		/// version up to `version` that set outcomes.
 		pub fn outcomes_at_version(trial_id: TrialId, version: u32) -> Option<Vec<H256>> {
-			ProtocolVersions::<T>::get(trial_id)
+			Self::outcomes_in(ProtocolVersions::<T>::get(trial_id), version)
+		}
+
+		/// The outcomes in force under protocol `version` in a trial's `history`.
+		fn outcomes_in(history: ProtocolHistoryOf<T>, version: u32) -> Option<Vec<H256>> {
+			history
 				.into_iter()
 				.rev()
 				.filter(|v| v.version <= version)
@@ -1859,7 +1887,9 @@ pub mod pallet {
 		///   `MaxSites`; its status agrees with `locked_at` and `results`, and a locked trial
 		///   has data commits;
 		/// - it is in `OutcomeSwitchedTrials` iff its results switched outcomes.
-		#[cfg(any(feature = "try-runtime", test))]
+		///
+		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
+		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let next_id = NextTrialId::<T>::get();
 			for (id, trial) in Trials::<T>::iter() {

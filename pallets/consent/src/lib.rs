@@ -1323,7 +1323,9 @@ pub mod pallet {
 		/// - window counters are within `MaxEmergencyAccessesPerWindow` and not in the future;
 		/// - access logs are within `MaxAccessLogEntries`, in time order, and hold only their
 		///   organization's entries.
-		#[cfg(any(feature = "try-runtime", test))]
+		///
+		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
+		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let next_id = NextConsentId::<T>::get();
 			let now = Self::now();

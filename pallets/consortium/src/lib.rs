@@ -642,7 +642,9 @@ pub mod pallet {
 		/// - each organization's `staff_count` equals the number of its staff accounts and
 		///   is at most `MaxStaff`;
 		/// - `OrganizationCount` equals the number of organizations.
-		#[cfg(any(feature = "try-runtime", test))]
+		///
+		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
+		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
 			let mut counted: BTreeMap<T::AccountId, u32> = BTreeMap::new();

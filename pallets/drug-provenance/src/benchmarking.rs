@@ -5,13 +5,21 @@
 //!   below `MaxProductsPerManufacturer`.
 //! - `commission_batch`: a lot of `MAX_LOT_LEN` characters and `MaxQuantity` units (the
 //!   weight does not depend on the quantity: the tree is never built on chain).
-//! - `ship`: to a new holder, the holder list one below `MaxHoldersPerBatch` (the push fills
-//!   it), the history full (an entry is dropped and the rest shifted).
-//! - `receive`, `cancel_shipment`: a party's custody becomes empty (removed from a full
-//!   holder list), the history full.
-//! - `dispense`: a batch of `MaxQuantity` units and its longest proof (leaf 0:
-//!   `ceil(log2(MaxQuantity))` siblings), the pharmacy's custody becoming empty in a full
-//!   holder list, the history full and its last entry not a run of this pharmacy.
+//! - `ship(h, n)`: to a new holder, the holder list one below `n` (the push makes it `n`
+//!   long), the history `h` entries long (at `MaxHistoryPerBatch` an entry is dropped and
+//!   the rest shifted).
+//! - `receive(h, n)`, `cancel_shipment(h, n)`: a party's custody becomes empty (removed from
+//!   a holder list of `n`), the history `h` entries long.
+//! - `dispense(p, h, n)`: leaf 0 of a batch whose proof has `p` siblings (`2^p` units, or
+//!   `MaxQuantity` for the longest proof, `ceil(log2(MaxQuantity))`), the pharmacy's custody
+//!   becoming empty in a holder list of `n`, the history `h` entries long and its last entry
+//!   not a run of this pharmacy.
+//!
+//! The components `h` (history entries before the call) and `n` (holders read) are in
+//! storage: the calls charge their maxima up front and refund to the actual values. The
+//! history and the holder list are padded directly in storage (largest `Shipped` entries,
+//! holder accounts without custody: the calls only read, scan and rewrite the lists), and
+//! their proof size is measured (`pov_mode`), so that the generated weights follow them.
 //! - `report_suspect`: a `DoubleDispense` claim (the dispensed serial is read) by the
 //!   product's owner after a reassignment (not a custody party: both relation lookups read),
 //!   on a batch whose report list is full with Regulators' reports but for its last entry
@@ -21,9 +29,9 @@
 //!   prefixes read and their counters written).
 //! - `reassign_product`: the previous owner's product list full, the new owner's one below
 //!   `MaxProductsPerManufacturer`.
-//! - `reject_shipment`: as `cancel_shipment`, signed by the recipient.
-//! - `destroy_units`: a recalled batch; the holder's custody becomes empty (removed from a
-//!   full holder list), the history full.
+//! - `reject_shipment(h, n)`: as `cancel_shipment`, signed by the recipient.
+//! - `destroy_units(h, n)`: a recalled batch; the holder's custody becomes empty (removed
+//!   from a holder list of `n`), the history `h` entries long.
 
 use super::*;
 use crate::Pallet as DrugProvenance;
@@ -199,6 +207,38 @@ fn hand_over<T: Config>(
 		.expect("received");
 }
 
+/// Give the batch's history exactly `len` entries (at least its `Commissioned` one): the
+/// `Commissioned` entry followed by `Shipped` entries of the largest encoded size.
+fn set_history_len<T: Config>(batch_id: BatchId, len: u32) {
+	let mut history = BatchHistory::<T>::get(batch_id);
+	history.truncate(1);
+	let party: T::AccountId = account("history", 0, 0);
+	while (history.len() as u32) < len {
+		let entry = CustodyEvent::Shipped {
+			shipment_id: u64::MAX - history.len() as u64,
+			from: party.clone(),
+			to: party.clone(),
+			quantity: u32::MAX,
+			at: Moment::MAX,
+		};
+		history.try_push(entry).expect("within MaxHistoryPerBatch");
+	}
+	BatchHistory::<T>::insert(batch_id, history);
+}
+
+/// Pad the batch's holder list with holders that have no custody until it holds `len`
+/// organizations (the holders already listed stay, first).
+fn set_holders_len<T: Config>(batch_id: BatchId, len: u32) {
+	let mut holders = BatchHolders::<T>::get(batch_id);
+	let mut i = 0;
+	while (holders.len() as u32) < len {
+		holders.try_push(account("holder", i, 0)).expect("within MaxHoldersPerBatch");
+		i += 1;
+	}
+	assert_eq!(holders.len() as u32, len, "the set-up lists at most `len` holders");
+	BatchHolders::<T>::insert(batch_id, holders);
+}
+
 /// The root of a tree of `leaf_count` leaves whose leaf 0 is `serial` and whose other nodes
 /// are `siblings` (bottom up): at index 0 the node is always the left child.
 fn root_from_leaf_zero(serial: &[u8], siblings: &[H256]) -> H256 {
@@ -250,65 +290,97 @@ mod benchmarks {
 		assert!(Batches::<T>::contains_key(batch_id));
 	}
 
-	#[benchmark]
-	fn ship() {
+	#[benchmark(pov_mode = MaxEncodedLen {
+		DrugProvenance::BatchHistory: Measured,
+		DrugProvenance::BatchHolders: Measured
+	})]
+	fn ship(
+		h: Linear<1, { T::MaxHistoryPerBatch::get() }>,
+		n: Linear<2, { T::MaxHoldersPerBatch::get() }>,
+	) {
 		let (_, staff, batch_id) = batch::<T>(T::MaxQuantity::get(), H256::repeat_byte(3));
-		fill_history::<T>(&staff, batch_id);
-		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(2));
 		let (to, _) = organization::<T>("recipient", 0, Role::Distributor);
+		// The push to a new recipient makes the list `n` long.
+		set_holders_len::<T>(batch_id, n - 1);
+		set_history_len::<T>(batch_id, h);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(staff), batch_id, to.clone(), 1);
 
 		assert!(Holdings::<T>::get(batch_id, &to).is_some_and(|c| c.incoming == 1));
+		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, n);
 	}
 
-	#[benchmark]
-	fn receive() {
+	#[benchmark(pov_mode = MaxEncodedLen {
+		DrugProvenance::BatchHistory: Measured,
+		DrugProvenance::BatchHolders: Measured
+	})]
+	fn receive(
+		h: Linear<1, { T::MaxHistoryPerBatch::get() }>,
+		n: Linear<3, { T::MaxHoldersPerBatch::get() }>,
+	) {
 		let (_, staff, batch_id) = batch::<T>(T::MaxQuantity::get(), H256::repeat_byte(3));
 		let (first, first_staff) = organization::<T>("first", 0, Role::Distributor);
 		let (second, second_staff) = organization::<T>("second", 0, Role::Distributor);
 		hand_over::<T>(&staff, batch_id, &first, &first_staff, 1);
-		fill_history::<T>(&staff, batch_id);
-		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(3));
-		// `first` ships everything it holds (the list is then full): once received, its
+		set_holders_len::<T>(batch_id, n - 1);
+		// `first` ships everything it holds (the list is then `n` long): once received, its
 		// custody is empty and it leaves the list.
 		let shipment_id = ship_to::<T>(&first_staff, batch_id, &second, 1);
+		set_history_len::<T>(batch_id, h);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(second_staff), shipment_id);
 
 		assert!(!Holdings::<T>::contains_key(batch_id, &first));
+		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, n - 1);
 	}
 
-	#[benchmark]
-	fn cancel_shipment() {
+	#[benchmark(pov_mode = MaxEncodedLen {
+		DrugProvenance::BatchHistory: Measured,
+		DrugProvenance::BatchHolders: Measured
+	})]
+	fn cancel_shipment(
+		h: Linear<1, { T::MaxHistoryPerBatch::get() }>,
+		n: Linear<2, { T::MaxHoldersPerBatch::get() }>,
+	) {
 		let (_, staff, batch_id) = batch::<T>(T::MaxQuantity::get(), H256::repeat_byte(3));
-		fill_history::<T>(&staff, batch_id);
-		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(2));
 		let (to, _) = organization::<T>("recipient", 0, Role::Distributor);
-		// The new recipient fills the holder list; the cancel empties its custody.
+		set_holders_len::<T>(batch_id, n - 1);
+		// The new recipient makes the list `n` long; the cancel empties its custody.
 		let shipment_id = ship_to::<T>(&staff, batch_id, &to, 1);
+		set_history_len::<T>(batch_id, h);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(staff), shipment_id);
 
 		assert!(!Holdings::<T>::contains_key(batch_id, &to));
+		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, n - 1);
 	}
 
-	#[benchmark]
-	fn dispense() {
-		let quantity = T::MaxQuantity::get();
+	#[benchmark(pov_mode = MaxEncodedLen {
+		DrugProvenance::BatchHistory: Measured,
+		DrugProvenance::BatchHolders: Measured
+	})]
+	fn dispense(
+		p: Linear<0, { MaxProofLen::<T>::get() }>,
+		h: Linear<1, { T::MaxHistoryPerBatch::get() }>,
+		n: Linear<2, { T::MaxHoldersPerBatch::get() }>,
+	) {
+		// Leaf 0 of a tree of `2^p` leaves has `p` siblings; the longest proof is that of
+		// `MaxQuantity` leaves.
+		let quantity = 1u32.checked_shl(p).unwrap_or(u32::MAX).min(T::MaxQuantity::get());
 		let serial = longest_serial();
 		let siblings: Vec<H256> = (0..expected_proof_len(quantity, 0))
 			.map(|i| H256::repeat_byte((i % 250) as u8 + 1))
 			.collect();
+		assert_eq!(siblings.len() as u32, p);
 		let root = root_from_leaf_zero(&serial, &siblings);
 		let (_, staff, batch_id) = batch::<T>(quantity, root);
 		let (pharmacy, pharmacist) = organization::<T>("pharmacy", 0, Role::Pharmacy);
 		hand_over::<T>(&staff, batch_id, &pharmacy, &pharmacist, 1);
-		fill_history::<T>(&staff, batch_id);
-		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(2));
+		set_holders_len::<T>(batch_id, n);
+		set_history_len::<T>(batch_id, h);
 		let proof = SerialProof {
 			leaf_index: 0,
 			leaf_count: quantity,
@@ -320,6 +392,7 @@ mod benchmarks {
 
 		assert!(Dispensed::<T>::contains_key(batch_id, serial_hash(&serial)));
 		assert!(!Holdings::<T>::contains_key(batch_id, &pharmacy));
+		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, n - 1);
 	}
 
 	#[benchmark]
@@ -442,37 +515,51 @@ mod benchmarks {
 		Ok(())
 	}
 
-	#[benchmark]
-	fn reject_shipment() {
+	#[benchmark(pov_mode = MaxEncodedLen {
+		DrugProvenance::BatchHistory: Measured,
+		DrugProvenance::BatchHolders: Measured
+	})]
+	fn reject_shipment(
+		h: Linear<1, { T::MaxHistoryPerBatch::get() }>,
+		n: Linear<2, { T::MaxHoldersPerBatch::get() }>,
+	) {
 		let (_, staff, batch_id) = batch::<T>(T::MaxQuantity::get(), H256::repeat_byte(3));
-		fill_history::<T>(&staff, batch_id);
-		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(2));
 		let (to, to_staff) = organization::<T>("recipient", 0, Role::Distributor);
-		// The new recipient fills the holder list; the rejection empties its custody.
+		set_holders_len::<T>(batch_id, n - 1);
+		// The new recipient makes the list `n` long; the rejection empties its custody.
 		let shipment_id = ship_to::<T>(&staff, batch_id, &to, 1);
+		set_history_len::<T>(batch_id, h);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(to_staff), shipment_id);
 
 		assert!(!Holdings::<T>::contains_key(batch_id, &to));
 		assert!(!Shipments::<T>::contains_key(shipment_id));
+		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, n - 1);
 	}
 
-	#[benchmark]
-	fn destroy_units() {
+	#[benchmark(pov_mode = MaxEncodedLen {
+		DrugProvenance::BatchHistory: Measured,
+		DrugProvenance::BatchHolders: Measured
+	})]
+	fn destroy_units(
+		h: Linear<1, { T::MaxHistoryPerBatch::get() }>,
+		n: Linear<2, { T::MaxHoldersPerBatch::get() }>,
+	) {
 		let (_, staff, batch_id) = batch::<T>(T::MaxQuantity::get(), H256::repeat_byte(3));
 		let (pharmacy, pharmacist) = organization::<T>("pharmacy", 0, Role::Pharmacy);
 		hand_over::<T>(&staff, batch_id, &pharmacy, &pharmacist, 1);
-		fill_history::<T>(&staff, batch_id);
-		crowd::<T>(&staff, batch_id, T::MaxHoldersPerBatch::get().saturating_sub(2));
 		DrugProvenance::<T>::recall_batch(RawOrigin::Signed(staff).into(), batch_id, 1)
 			.expect("recalled");
+		set_holders_len::<T>(batch_id, n);
+		set_history_len::<T>(batch_id, h);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(pharmacist), batch_id, 1, DestructionReason::Recalled);
 
 		assert!(!Holdings::<T>::contains_key(batch_id, &pharmacy));
 		assert!(Batches::<T>::get(batch_id).is_some_and(|b| b.destroyed == 1));
+		assert_eq!(BatchHolders::<T>::get(batch_id).len() as u32, n - 1);
 	}
 
 	// As on the dev chain: the GS1 example prefix is already someone's.

@@ -1056,6 +1056,10 @@ pub mod pallet {
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`) (the holder list and the history
 		/// are decoded, searched or shifted, and re-encoded).
 		///
+		/// ## Weight
+		/// Charged for a full history and a full holder list up front; refunded after
+		/// dispatch to `ship(h, n)` for the history's `h` entries and the `n` holders written.
+		///
 		/// ## Errors
 		///
 		/// In the order checked:
@@ -1078,13 +1082,16 @@ pub mod pallet {
 		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
 		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::ship())]
+		#[pallet::weight(T::WeightInfo::ship(
+			T::MaxHistoryPerBatch::get(),
+			T::MaxHoldersPerBatch::get(),
+		))]
 		pub fn ship(
 			origin: OriginFor<T>,
 			batch_id: BatchId,
 			to: T::AccountId,
 			quantity: u32,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let from = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
@@ -1116,6 +1123,7 @@ pub mod pallet {
 				batch.in_transit.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
 			let now = Self::now();
 
+			let holders_len = u32::try_from(holders.len()).unwrap_or(u32::MAX);
 			Holdings::<T>::insert(batch_id, &from, sender);
 			Holdings::<T>::insert(batch_id, &to, recipient);
 			BatchHolders::<T>::insert(batch_id, holders);
@@ -1125,7 +1133,7 @@ pub mod pallet {
 				Shipment { batch_id, from: from.clone(), to: to.clone(), quantity, sent_at: now },
 			);
 			NextShipmentId::<T>::put(next_id);
-			Self::note_history(
+			let history_len = Self::note_history(
 				batch_id,
 				&mut batch,
 				CustodyEvent::Shipped {
@@ -1138,7 +1146,7 @@ pub mod pallet {
 			);
 			Batches::<T>::insert(batch_id, batch);
 			Self::deposit_event(Event::ShipmentSent { shipment_id, batch_id, from, to, quantity });
-			Ok(())
+			Ok(Some(T::WeightInfo::ship(history_len, holders_len)).into())
 		}
 
 		/// Receive a shipment (step two of the hand-over): its units move from in transit to
@@ -1153,6 +1161,11 @@ pub mod pallet {
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		///
+		/// ## Weight
+		/// Charged for a full history and a full holder list up front; refunded after
+		/// dispatch to `receive(h, n)` for the history's `h` entries and the `n` holders read
+		/// (0 if no party's custody became empty: the list is then not read).
 		///
 		/// ## Errors
 		///
@@ -1170,8 +1183,14 @@ pub mod pallet {
 		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
 		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::receive())]
-		pub fn receive(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::receive(
+			T::MaxHistoryPerBatch::get(),
+			T::MaxHoldersPerBatch::get(),
+		))]
+		pub fn receive(
+			origin: OriginFor<T>,
+			shipment_id: ShipmentId,
+		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let org = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
@@ -1191,9 +1210,9 @@ pub mod pallet {
 				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
 
 			Shipments::<T>::remove(shipment_id);
-			Self::set_custody(batch_id, &from, sender);
-			Self::set_custody(batch_id, &to, recipient);
-			Self::note_history(
+			let holders_len = Self::set_custody(batch_id, &from, sender)
+				.max(Self::set_custody(batch_id, &to, recipient));
+			let history_len = Self::note_history(
 				batch_id,
 				&mut batch,
 				CustodyEvent::Received {
@@ -1212,7 +1231,7 @@ pub mod pallet {
 				to,
 				quantity,
 			});
-			Ok(())
+			Ok(Some(T::WeightInfo::receive(history_len, holders_len)).into())
 		}
 
 		/// Cancel a shipment not yet received: its units return to the sender's `held`.
@@ -1226,6 +1245,10 @@ pub mod pallet {
 		///
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
+		///
+		/// ## Weight
+		/// Charged for a full history and a full holder list up front; refunded after
+		/// dispatch to `cancel_shipment(h, n)` (as `receive`).
 		///
 		/// ## Errors
 		///
@@ -1241,13 +1264,21 @@ pub mod pallet {
 		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
 		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::cancel_shipment())]
-		pub fn cancel_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::cancel_shipment(
+			T::MaxHistoryPerBatch::get(),
+			T::MaxHoldersPerBatch::get(),
+		))]
+		pub fn cancel_shipment(
+			origin: OriginFor<T>,
+			shipment_id: ShipmentId,
+		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let org = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
 			ensure!(shipment.from == org, Error::<T>::NotShipmentSender);
-			Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Cancelled)
+			let (history_len, holders_len) =
+				Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Cancelled)?;
+			Ok(Some(T::WeightInfo::cancel_shipment(history_len, holders_len)).into())
 		}
 
 		/// Dispense one unit to a patient: the serial is proven a member of the batch and
@@ -1270,6 +1301,12 @@ pub mod pallet {
 		/// At most `MaxProofLen` + 1 hashes, plus O(`MaxHoldersPerBatch` +
 		/// `MaxHistoryPerBatch`).
 		///
+		/// ## Weight
+		/// `dispense(p, h, n)` for the proof's `p` siblings (known before dispatch), charged
+		/// for a full history and a full holder list up front and refunded after dispatch to
+		/// the history's `h` entries and the `n` holders read (0 if the pharmacy still holds
+		/// units: the list is then not read).
+		///
 		/// ## Errors
 		///
 		/// In the order checked:
@@ -1288,13 +1325,17 @@ pub mod pallet {
 		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
 		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::dispense())]
+		#[pallet::weight(T::WeightInfo::dispense(
+			u32::try_from(proof.siblings.len()).unwrap_or(u32::MAX),
+			T::MaxHistoryPerBatch::get(),
+			T::MaxHoldersPerBatch::get(),
+		))]
 		pub fn dispense(
 			origin: OriginFor<T>,
 			batch_id: BatchId,
 			serial: BoundedSerial,
 			proof: SerialProofOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let pharmacy = T::Roles::ensure_role(&signer, Role::Pharmacy)?;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
@@ -1324,11 +1365,12 @@ pub mod pallet {
 				serial_hash,
 				DispenseInfo { pharmacy: pharmacy.clone(), at: now },
 			);
-			Self::set_custody(batch_id, &pharmacy, custody);
-			Self::note_dispensed(batch_id, &mut batch, &pharmacy, now);
+			let holders_len = Self::set_custody(batch_id, &pharmacy, custody);
+			let history_len = Self::note_dispensed(batch_id, &mut batch, &pharmacy, now);
 			Batches::<T>::insert(batch_id, batch);
 			Self::deposit_event(Event::UnitDispensed { batch_id, serial_hash, pharmacy });
-			Ok(())
+			let proof_len = u32::try_from(proof.siblings.len()).unwrap_or(u32::MAX);
+			Ok(Some(T::WeightInfo::dispense(proof_len, history_len, holders_len)).into())
 		}
 
 		/// Report a suspect unit: a durable trace for regulators that a failed `dispense`
@@ -1660,6 +1702,10 @@ pub mod pallet {
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
 		///
+		/// ## Weight
+		/// Charged for a full history and a full holder list up front; refunded after
+		/// dispatch to `reject_shipment(h, n)` (as `receive`).
+		///
 		/// ## Errors
 		///
 		/// In the order checked:
@@ -1674,13 +1720,21 @@ pub mod pallet {
 		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
 		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::reject_shipment())]
-		pub fn reject_shipment(origin: OriginFor<T>, shipment_id: ShipmentId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::reject_shipment(
+			T::MaxHistoryPerBatch::get(),
+			T::MaxHoldersPerBatch::get(),
+		))]
+		pub fn reject_shipment(
+			origin: OriginFor<T>,
+			shipment_id: ShipmentId,
+		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let org = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
 			ensure!(shipment.to == org, Error::<T>::NotShipmentRecipient);
-			Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Rejected)
+			let (history_len, holders_len) =
+				Self::do_return_shipment(shipment_id, shipment, ShipmentReturn::Rejected)?;
+			Ok(Some(T::WeightInfo::reject_shipment(history_len, holders_len)).into())
 		}
 
 		/// Destroy units the signer's organization holds: they leave its `held` for the
@@ -1700,6 +1754,11 @@ pub mod pallet {
 		/// ## Complexity
 		/// O(`MaxHoldersPerBatch` + `MaxHistoryPerBatch`).
 		///
+		/// ## Weight
+		/// Charged for a full history and a full holder list up front; refunded after
+		/// dispatch to `destroy_units(h, n)` for the history's `h` entries and the `n`
+		/// holders read (0 if the holder keeps units: the list is then not read).
+		///
 		/// ## Errors
 		///
 		/// In the order checked:
@@ -1717,13 +1776,16 @@ pub mod pallet {
 		/// - `ArithmeticError` (`Underflow`, `Overflow`): only if the custody counts were
 		///   inconsistent, which the conservation invariant rules out.
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::destroy_units())]
+		#[pallet::weight(T::WeightInfo::destroy_units(
+			T::MaxHistoryPerBatch::get(),
+			T::MaxHoldersPerBatch::get(),
+		))]
 		pub fn destroy_units(
 			origin: OriginFor<T>,
 			batch_id: BatchId,
 			quantity: u32,
 			reason: DestructionReason,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let holder = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
 			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
@@ -1741,15 +1803,15 @@ pub mod pallet {
 			batch.destroyed =
 				batch.destroyed.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
 
-			Self::set_custody(batch_id, &holder, custody);
-			Self::note_history(
+			let holders_len = Self::set_custody(batch_id, &holder, custody);
+			let history_len = Self::note_history(
 				batch_id,
 				&mut batch,
 				CustodyEvent::Destroyed { by: holder.clone(), quantity, reason, at: now },
 			);
 			Batches::<T>::insert(batch_id, batch);
 			Self::deposit_event(Event::UnitsDestroyed { batch_id, holder, quantity, reason });
-			Ok(())
+			Ok(Some(T::WeightInfo::destroy_units(history_len, holders_len)).into())
 		}
 	}
 
@@ -1827,11 +1889,14 @@ pub mod pallet {
 		/// `reject_shipment`; the caller checked who may): its units go back to the sender's
 		/// `held`, the parties' empty custody entries are removed, the history and an event
 		/// record it. Fails with `UnknownBatch` (writing nothing) if the batch is gone.
+		///
+		/// Returns the history's length before the entry was added and the length of the
+		/// holder list if it was read (0 if not), the components of the calls' weights.
 		fn do_return_shipment(
 			shipment_id: ShipmentId,
 			shipment: Shipment<T::AccountId>,
 			how: ShipmentReturn,
-		) -> DispatchResult {
+		) -> Result<(u32, u32), DispatchError> {
 			let Shipment { batch_id, from, to, quantity, .. } = shipment;
 			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
 			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
@@ -1846,8 +1911,8 @@ pub mod pallet {
 			let at = Self::now();
 
 			Shipments::<T>::remove(shipment_id);
-			Self::set_custody(batch_id, &from, sender);
-			Self::set_custody(batch_id, &to, recipient);
+			let holders_len = Self::set_custody(batch_id, &from, sender)
+				.max(Self::set_custody(batch_id, &to, recipient));
 			let (entry, event) = match how {
 				ShipmentReturn::Cancelled => (
 					CustodyEvent::Cancelled {
@@ -1870,10 +1935,10 @@ pub mod pallet {
 					Event::ShipmentRejected { shipment_id, batch_id, from, to, quantity },
 				),
 			};
-			Self::note_history(batch_id, &mut batch, entry);
+			let history_len = Self::note_history(batch_id, &mut batch, entry);
 			Batches::<T>::insert(batch_id, batch);
 			Self::deposit_event(event);
-			Ok(())
+			Ok((history_len, holders_len))
 		}
 
 		/// Parse a GTIN-14 argument into a [`Gtin`], with this pallet's named errors.
@@ -1920,24 +1985,36 @@ pub mod pallet {
 		/// Store `custody` of `org` for `batch_id`, or remove it (and `org` from the batch's
 		/// holders) when it is empty. Never adds a holder: callers that can add one (`ship`,
 		/// `commission_batch`) write the list themselves.
-		fn set_custody(batch_id: BatchId, org: &T::AccountId, custody: Custody) {
+		///
+		/// Returns the number of holders in the list when it was read (before `org` left it),
+		/// 0 when it was not (a weight component of the calling call).
+		fn set_custody(batch_id: BatchId, org: &T::AccountId, custody: Custody) -> u32 {
 			if custody.is_empty() {
 				Holdings::<T>::remove(batch_id, org);
-				BatchHolders::<T>::mutate(batch_id, |holders| holders.retain(|h| h != org));
+				BatchHolders::<T>::mutate(batch_id, |holders| {
+					let read = u32::try_from(holders.len()).unwrap_or(u32::MAX);
+					holders.retain(|h| h != org);
+					read
+				})
 			} else {
 				Holdings::<T>::insert(batch_id, org, custody);
+				0
 			}
 		}
 
 		/// Append `entry` to the batch's history. At the bound the oldest entry after the
 		/// first (`Commissioned`) is dropped and counted in `batch.history_pruned` (the caller
 		/// stores `batch`).
+		///
+		/// Returns the number of entries the history held before (a weight component of the
+		/// calling call).
 		fn note_history(
 			batch_id: BatchId,
 			batch: &mut BatchRecordOf<T>,
 			entry: CustodyEvent<T::AccountId>,
-		) {
+		) -> u32 {
 			BatchHistory::<T>::mutate(batch_id, |history| {
+				let read = u32::try_from(history.len()).unwrap_or(u32::MAX);
 				if history.is_full() && history.len() > 1 {
 					history.remove(1);
 					batch.history_pruned = batch.history_pruned.saturating_add(1);
@@ -1945,19 +2022,24 @@ pub mod pallet {
 				// Cannot fail: a slot was freed above if the history was full (the bound is at
 				// least 2, checked by `integrity_test`).
 				let _ = history.try_push(entry);
-			});
+				read
+			})
 		}
 
 		/// Count one unit dispensed by `pharmacy` in the batch's history: the last entry if it
 		/// is a `Dispensed` run of the same pharmacy, else a new entry.
+		///
+		/// Returns the number of entries the history held before (a weight component of
+		/// `dispense`).
 		fn note_dispensed(
 			batch_id: BatchId,
 			batch: &mut BatchRecordOf<T>,
 			pharmacy: &T::AccountId,
 			now: Moment,
-		) {
+		) -> u32 {
 			let mut extended = false;
-			BatchHistory::<T>::mutate(batch_id, |history| {
+			let read = BatchHistory::<T>::mutate(batch_id, |history| {
+				let read = u32::try_from(history.len()).unwrap_or(u32::MAX);
 				if let Some(CustodyEvent::Dispensed { pharmacy: last, count, at }) =
 					history.last_mut()
 				{
@@ -1967,6 +2049,7 @@ pub mod pallet {
 						extended = true;
 					}
 				}
+				read
 			});
 			if !extended {
 				Self::note_history(
@@ -1975,6 +2058,7 @@ pub mod pallet {
 					CustodyEvent::Dispensed { pharmacy: pharmacy.clone(), count: 1, at: now },
 				);
 			}
+			read
 		}
 
 		/// What the chain knows about one pack, identified by its GS1 data (GTIN, lot, serial)
@@ -2092,7 +2176,9 @@ pub mod pallet {
 		/// - every assigned company prefix is 6..=12 digits, none is a leading part of
 		///   another, and `LongerPrefixes` counts exactly the assigned prefixes extending
 		///   each digit string.
-		#[cfg(any(feature = "try-runtime", test))]
+		///
+		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
+		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
 

@@ -42,17 +42,17 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn register_product() -> Weight;
 	fn commission_batch() -> Weight;
-	fn ship() -> Weight;
-	fn receive() -> Weight;
-	fn cancel_shipment() -> Weight;
-	fn dispense() -> Weight;
+	fn ship(h: u32, n: u32, ) -> Weight;
+	fn receive(h: u32, n: u32, ) -> Weight;
+	fn cancel_shipment(h: u32, n: u32, ) -> Weight;
+	fn dispense(p: u32, h: u32, n: u32, ) -> Weight;
 	fn report_suspect() -> Weight;
 	fn recall_batch() -> Weight;
 	fn assign_company_prefix() -> Weight;
 	fn revoke_company_prefix() -> Weight;
 	fn reassign_product() -> Weight;
-	fn reject_shipment() -> Weight;
-	fn destroy_units() -> Weight;
+	fn reject_shipment(h: u32, n: u32, ) -> Weight;
+	fn destroy_units(h: u32, n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_drug_provenance` using the runtime's database weights.
@@ -115,23 +115,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DrugProvenance::Holdings` (r:2 w:2)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
+	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `Measured`)
 	/// Storage: `DrugProvenance::NextShipmentId` (r:1 w:1)
 	/// Proof: `DrugProvenance::NextShipmentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
+	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `Measured`)
 	/// Storage: `DrugProvenance::CustodyParties` (r:0 w:1)
 	/// Proof: `DrugProvenance::CustodyParties` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::Shipments` (r:0 w:1)
 	/// Proof: `DrugProvenance::Shipments` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
-	fn ship() -> Weight {
+	/// The range of component `h` is `[1, 256]`.
+	/// The range of component `n` is `[2, 64]`.
+	fn ship(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		// Slopes estimated, not measured; the value at every component's maximum is the
+		// generated worst case (ref time 169_231_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `26754`
-		//  Estimated: `25251`
+		//  Measured:  `26754` (at the maximum)
+		//  Estimated: `9123 + h * (55) + n * (32)`
 		// Minimum execution time: 128_824_000 picoseconds.
-		Weight::from_parts(169_231_000, 25251)
+		Weight::from_parts(146_831_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -144,17 +153,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DrugProvenance::Holdings` (r:2 w:2)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
+	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `Measured`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
-	fn receive() -> Weight {
+	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `Measured`)
+	/// The range of component `h` is `[1, 256]`.
+	/// The range of component `n` is `[3, 64]`.
+	fn receive(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		// Slopes estimated, not measured; the value at every component's maximum is the
+		// generated worst case (ref time 166_245_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `27523`
-		//  Estimated: `25251`
+		//  Measured:  `27523` (at the maximum)
+		//  Estimated: `9123 + h * (55) + n * (32)`
 		// Minimum execution time: 128_939_000 picoseconds.
-		Weight::from_parts(166_245_000, 25251)
+		Weight::from_parts(143_845_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -167,17 +185,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DrugProvenance::Holdings` (r:2 w:2)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
+	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `Measured`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
-	fn cancel_shipment() -> Weight {
+	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `Measured`)
+	/// The range of component `h` is `[1, 256]`.
+	/// The range of component `n` is `[2, 64]`.
+	fn cancel_shipment(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		// Slopes estimated, not measured; the value at every component's maximum is the
+		// generated worst case (ref time 167_938_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `27523`
-		//  Estimated: `25251`
+		//  Measured:  `27523` (at the maximum)
+		//  Estimated: `9123 + h * (55) + n * (32)`
 		// Minimum execution time: 132_934_000 picoseconds.
-		Weight::from_parts(167_938_000, 25251)
+		Weight::from_parts(145_538_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -190,17 +217,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DrugProvenance::Dispensed` (r:1 w:1)
 	/// Proof: `DrugProvenance::Dispensed` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
+	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `Measured`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
-	fn dispense() -> Weight {
+	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `Measured`)
+	/// The range of component `p` is `[0, 20]`.
+	/// The range of component `h` is `[1, 256]`.
+	/// The range of component `n` is `[2, 64]`.
+	fn dispense(p: u32, h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		// Slopes estimated, not measured; the value at every component's maximum is the
+		// generated worst case (ref time 187_329_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `26747`
-		//  Estimated: `25251`
+		//  Measured:  `26747` (at the maximum)
+		//  Estimated: `9123 + h * (55) + n * (32)`
 		// Minimum execution time: 144_256_000 picoseconds.
-		Weight::from_parts(187_329_000, 25251)
+		Weight::from_parts(156_929_000, 9123)
+			.saturating_add(Weight::from_parts(400_000, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -300,17 +338,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DrugProvenance::Holdings` (r:2 w:2)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
+	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `Measured`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
-	fn reject_shipment() -> Weight {
+	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `Measured`)
+	/// The range of component `h` is `[1, 256]`.
+	/// The range of component `n` is `[2, 64]`.
+	fn reject_shipment(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		// Slopes estimated, not measured; the value at every component's maximum is the
+		// generated worst case (ref time 169_701_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `27282`
-		//  Estimated: `25251`
+		//  Measured:  `27282` (at the maximum)
+		//  Estimated: `9123 + h * (55) + n * (32)`
 		// Minimum execution time: 143_077_000 picoseconds.
-		Weight::from_parts(169_701_000, 25251)
+		Weight::from_parts(147_301_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -321,17 +368,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DrugProvenance::Holdings` (r:1 w:1)
 	/// Proof: `DrugProvenance::Holdings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `DrugProvenance::BatchHolders` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `MaxEncodedLen`)
+	/// Proof: `DrugProvenance::BatchHolders` (`max_values`: None, `max_size`: Some(2074), added: 4549, mode: `Measured`)
 	/// Storage: `DrugProvenance::BatchHistory` (r:1 w:1)
-	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `MaxEncodedLen`)
-	fn destroy_units() -> Weight {
+	/// Proof: `DrugProvenance::BatchHistory` (`max_values`: None, `max_size`: Some(21786), added: 24261, mode: `Measured`)
+	/// The range of component `h` is `[1, 256]`.
+	/// The range of component `n` is `[2, 64]`.
+	fn destroy_units(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		// Slopes estimated, not measured; the value at every component's maximum is the
+		// generated worst case (ref time 151_301_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `26708`
-		//  Estimated: `25251`
+		//  Measured:  `26708` (at the maximum)
+		//  Estimated: `9123 + h * (55) + n * (32)`
 		// Minimum execution time: 121_116_000 picoseconds.
-		Weight::from_parts(151_301_000, 25251)
+		Weight::from_parts(128_901_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 }
 
@@ -347,25 +403,46 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
-	fn ship() -> Weight {
-		Weight::from_parts(169_231_000, 25251)
+	fn ship(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		Weight::from_parts(146_831_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
-	fn receive() -> Weight {
-		Weight::from_parts(166_245_000, 25251)
+	fn receive(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		Weight::from_parts(143_845_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
-	fn cancel_shipment() -> Weight {
-		Weight::from_parts(167_938_000, 25251)
+	fn cancel_shipment(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		Weight::from_parts(145_538_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
-	fn dispense() -> Weight {
-		Weight::from_parts(187_329_000, 25251)
+	fn dispense(p: u32, h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		Weight::from_parts(156_929_000, 9123)
+			.saturating_add(Weight::from_parts(400_000, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	fn report_suspect() -> Weight {
 		Weight::from_parts(106_273_000, 12963)
@@ -392,14 +469,24 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn reject_shipment() -> Weight {
-		Weight::from_parts(169_701_000, 25251)
+	fn reject_shipment(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		Weight::from_parts(147_301_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
-	fn destroy_units() -> Weight {
-		Weight::from_parts(151_301_000, 25251)
+	fn destroy_units(h: u32, n: u32, ) -> Weight {
+		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
+		Weight::from_parts(128_901_000, 9123)
+			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 }

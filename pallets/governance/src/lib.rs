@@ -425,7 +425,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Invariants: validators sorted and unique; the planned set is a subset of them or the
 	/// set in force before a removal.
-	#[cfg(any(feature = "try-runtime", test))]
+	///
+	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
+	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let validators = Validators::<T>::get();
 		frame_support::ensure!(

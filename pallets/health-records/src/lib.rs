@@ -980,7 +980,9 @@ pub mod pallet {
 		/// - version links are mutual (`a.superseded_by == b` iff `b.supersedes == a`) and
 		///   link records of the same patient, category and author;
 		/// - batches have ids below `NextBatchId` and `1..=MaxBatchLeaves` leaves.
-		#[cfg(any(feature = "try-runtime", test))]
+		///
+		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
+		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let mut indexed: u64 = 0;
 			for (patient, count) in RecordCount::<T>::iter() {

@@ -614,7 +614,9 @@ pub mod pallet {
 		///
 		/// (Attesting organizations may since have been suspended or lost the Provider role:
 		/// an attestation is a record of the past, so that is not checked.)
-		#[cfg(any(feature = "try-runtime", test))]
+		///
+		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
+		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_set::BTreeSet;
 			let mut patients: u32 = 0;
