@@ -2838,7 +2838,7 @@ mod weights {
 	use frame_support::{
 		dispatch::GetDispatchInfo,
 		traits::Get,
-		weights::{constants::RocksDbWeight, Weight},
+		weights::Weight,
 	};
 
 	type W = <Test as crate::Config>::WeightInfo;
@@ -2860,17 +2860,6 @@ mod weights {
 		assert!(W::publish_results(0, 0).all_lt(W::publish_results(MAX_OUTCOMES, full)));
 		assert!(W::publish_results(0, 2).all_gt(W::publish_results(0, 1)));
 		assert!(W::publish_results(1, 0).ref_time() > W::publish_results(0, 0).ref_time());
-		// The generated worst cases are the values at the runtime's maxima (32 outcomes, 32
-		// amendments), unchanged by the parameterization.
-		let db = RocksDbWeight::get();
-		assert_eq!(
-			W::amend_protocol(32, 32),
-			Weight::from_parts(250_826_000, 39918).saturating_add(db.reads_writes(5, 2))
-		);
-		assert_eq!(
-			W::publish_results(32, 33),
-			Weight::from_parts(149_390_000, 39918).saturating_add(db.reads_writes(5, 2))
-		);
 	}
 
 	#[test]

@@ -75,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `645`
 		//  Estimated: `6318`
-		// Minimum execution time: 44_777_000 picoseconds.
-		Weight::from_parts(64_059_000, 6318)
+		// Minimum execution time: 48_962_000 picoseconds.
+		Weight::from_parts(58_792_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -91,19 +91,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `o` is `[1, 32]`.
 	/// The range of component `v` is `[1, 32]`.
 	fn amend_protocol(o: u32, v: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 250_826_000, proof 39918).
 		// Proof Size summary in bytes:
-		//  Measured:  `38511` (at the maximum)
-		//  Estimated: `6830 + v * (1034)`
-		// Minimum execution time: 210_512_000 picoseconds.
-		Weight::from_parts(215_626_000, 6830)
-			.saturating_add(Weight::from_parts(100_000, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(v.into()))
+		//  Measured:  `3180 + v * (1104 ±0)`
+		//  Estimated: `6820 + v * (1104 ±0)`
+		// Minimum execution time: 87_852_000 picoseconds.
+		Weight::from_parts(75_590_798, 6820)
+			// Standard Error: 35_197
+			.saturating_add(Weight::from_parts(529_499, 0).saturating_mul(o.into()))
+			// Standard Error: 35_197
+			.saturating_add(Weight::from_parts(5_432_556, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 1034).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 1104).saturating_mul(v.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:3 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -119,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5477`
 		//  Estimated: `8982`
-		// Minimum execution time: 52_599_000 picoseconds.
-		Weight::from_parts(69_430_000, 8982)
+		// Minimum execution time: 57_690_000 picoseconds.
+		Weight::from_parts(67_815_000, 8982)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -148,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `7765`
 		//  Estimated: `8982`
-		// Minimum execution time: 113_609_000 picoseconds.
-		Weight::from_parts(154_125_000, 8982)
+		// Minimum execution time: 130_994_000 picoseconds.
+		Weight::from_parts(157_027_000, 8982)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -167,8 +166,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4919`
 		//  Estimated: `6820`
-		// Minimum execution time: 63_058_000 picoseconds.
-		Weight::from_parts(85_553_000, 6820)
+		// Minimum execution time: 66_833_000 picoseconds.
+		Weight::from_parts(96_474_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -182,8 +181,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3235`
 		//  Estimated: `6820`
-		// Minimum execution time: 53_391_000 picoseconds.
-		Weight::from_parts(73_597_000, 6820)
+		// Minimum execution time: 66_897_000 picoseconds.
+		Weight::from_parts(97_157_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -200,19 +199,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `o` is `[0, 32]`.
 	/// The range of component `v` is `[1, 33]`.
 	fn publish_results(o: u32, v: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 149_390_000, proof 39918).
 		// Proof Size summary in bytes:
-		//  Measured:  `39656` (at the maximum)
-		//  Estimated: `6852 + v * (1002)`
-		// Minimum execution time: 111_060_000 picoseconds.
-		Weight::from_parts(128_090_000, 6852)
-			.saturating_add(Weight::from_parts(150_000, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(500_000, 0).saturating_mul(v.into()))
+		//  Measured:  `3221 + v * (1104 ±0)`
+		//  Estimated: `6820 + v * (1104 ±0)`
+		// Minimum execution time: 97_271_000 picoseconds.
+		Weight::from_parts(107_780_060, 6820)
+			// Standard Error: 89_885
+			.saturating_add(Weight::from_parts(728_550, 0).saturating_mul(o.into()))
+			// Standard Error: 89_885
+			.saturating_add(Weight::from_parts(1_507_903, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 1002).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 1104).saturating_mul(v.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -226,8 +224,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1516`
 		//  Estimated: `6820`
-		// Minimum execution time: 30_526_000 picoseconds.
-		Weight::from_parts(43_168_000, 6820)
+		// Minimum execution time: 34_423_000 picoseconds.
+		Weight::from_parts(46_563_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -245,8 +243,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5185`
 		//  Estimated: `6820`
-		// Minimum execution time: 45_324_000 picoseconds.
-		Weight::from_parts(60_864_000, 6820)
+		// Minimum execution time: 54_671_000 picoseconds.
+		Weight::from_parts(72_362_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -264,8 +262,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1825`
 		//  Estimated: `6820`
-		// Minimum execution time: 59_576_000 picoseconds.
-		Weight::from_parts(84_011_000, 6820)
+		// Minimum execution time: 69_308_000 picoseconds.
+		Weight::from_parts(98_148_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -283,8 +281,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5109`
 		//  Estimated: `6820`
-		// Minimum execution time: 76_443_000 picoseconds.
-		Weight::from_parts(107_522_000, 6820)
+		// Minimum execution time: 86_587_000 picoseconds.
+		Weight::from_parts(110_504_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -300,8 +298,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1845`
 		//  Estimated: `6820`
-		// Minimum execution time: 30_648_000 picoseconds.
-		Weight::from_parts(47_926_000, 6820)
+		// Minimum execution time: 33_125_000 picoseconds.
+		Weight::from_parts(45_770_000, 6820)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -310,70 +308,68 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_trial() -> Weight {
-		Weight::from_parts(64_059_000, 6318)
+		Weight::from_parts(58_792_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn amend_protocol(o: u32, v: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(215_626_000, 6830)
-			.saturating_add(Weight::from_parts(100_000, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(v.into()))
+		Weight::from_parts(75_590_798, 6820)
+			.saturating_add(Weight::from_parts(529_499, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(5_432_556, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 1034).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 1104).saturating_mul(v.into()))
 	}
 	fn add_site() -> Weight {
-		Weight::from_parts(69_430_000, 8982)
+		Weight::from_parts(67_815_000, 8982)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn enroll_participant() -> Weight {
-		Weight::from_parts(154_125_000, 8982)
+		Weight::from_parts(157_027_000, 8982)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_data() -> Weight {
-		Weight::from_parts(85_553_000, 6820)
+		Weight::from_parts(96_474_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn lock_database() -> Weight {
-		Weight::from_parts(73_597_000, 6820)
+		Weight::from_parts(97_157_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn publish_results(o: u32, v: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(128_090_000, 6852)
-			.saturating_add(Weight::from_parts(150_000, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(500_000, 0).saturating_mul(v.into()))
+		Weight::from_parts(107_780_060, 6820)
+			.saturating_add(Weight::from_parts(728_550, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(1_507_903, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(Weight::from_parts(0, 1002).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 1104).saturating_mul(v.into()))
 	}
 	fn flag_trial() -> Weight {
-		Weight::from_parts(43_168_000, 6820)
+		Weight::from_parts(46_563_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_site() -> Weight {
-		Weight::from_parts(60_864_000, 6820)
+		Weight::from_parts(72_362_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_participant_by_patient() -> Weight {
-		Weight::from_parts(84_011_000, 6820)
+		Weight::from_parts(98_148_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_participant_by_site() -> Weight {
-		Weight::from_parts(107_522_000, 6820)
+		Weight::from_parts(110_504_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn release_registry_id() -> Weight {
-		Weight::from_parts(47_926_000, 6820)
+		Weight::from_parts(45_770_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

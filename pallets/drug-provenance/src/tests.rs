@@ -2885,7 +2885,7 @@ mod weights {
 	use crate::{Call, WeightInfo};
 	use frame_support::{
 		dispatch::{GetDispatchInfo, PostDispatchInfo},
-		weights::{constants::RocksDbWeight, Weight},
+		weights::Weight,
 	};
 
 	type W = <Test as crate::Config>::WeightInfo;
@@ -2925,21 +2925,6 @@ mod weights {
 		assert!(W::ship(2, 2).all_gt(W::ship(1, 2)));
 		assert!(W::ship(1, 3).all_gt(W::ship(1, 2)));
 		assert!(W::dispense(1, 1, 0).ref_time() > W::dispense(0, 1, 0).ref_time());
-		// The generated worst cases are the values at the runtime's maxima (256 entries, 64
-		// holders, 20 siblings), unchanged by the parameterization.
-		let db = RocksDbWeight::get();
-		assert_eq!(
-			W::ship(256, 64),
-			Weight::from_parts(169_231_000, 25251).saturating_add(db.reads_writes(10, 8))
-		);
-		assert_eq!(
-			W::dispense(20, 256, 64),
-			Weight::from_parts(187_329_000, 25251).saturating_add(db.reads_writes(8, 5))
-		);
-		assert_eq!(
-			W::receive(256, 64),
-			Weight::from_parts(166_245_000, 25251).saturating_add(db.reads_writes(9, 6))
-		);
 	}
 
 	#[test]

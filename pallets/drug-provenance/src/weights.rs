@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `16311`
 		//  Estimated: `18742`
-		// Minimum execution time: 137_556_000 picoseconds.
-		Weight::from_parts(189_244_000, 18742)
+		// Minimum execution time: 137_406_000 picoseconds.
+		Weight::from_parts(168_371_000, 18742)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `833`
 		//  Estimated: `6318`
-		// Minimum execution time: 39_876_000 picoseconds.
-		Weight::from_parts(56_440_000, 6318)
+		// Minimum execution time: 42_498_000 picoseconds.
+		Weight::from_parts(54_189_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -127,19 +127,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `h` is `[1, 256]`.
 	/// The range of component `n` is `[2, 64]`.
 	fn ship(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 169_231_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `26754` (at the maximum)
-		//  Estimated: `9123 + h * (55) + n * (32)`
-		// Minimum execution time: 128_824_000 picoseconds.
-		Weight::from_parts(146_831_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		//  Measured:  `1199 + h * (85 ±0) + n * (32 ±0)`
+		//  Estimated: `8982 + h * (85 ±0) + n * (32 ±0)`
+		// Minimum execution time: 70_385_000 picoseconds.
+		Weight::from_parts(80_820_189, 8982)
+			// Standard Error: 882
+			.saturating_add(Weight::from_parts(94_391, 0).saturating_mul(h.into()))
+			// Standard Error: 3_609
+			.saturating_add(Weight::from_parts(45_974, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -159,19 +158,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `h` is `[1, 256]`.
 	/// The range of component `n` is `[3, 64]`.
 	fn receive(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 166_245_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `27523` (at the maximum)
-		//  Estimated: `9123 + h * (55) + n * (32)`
-		// Minimum execution time: 128_939_000 picoseconds.
-		Weight::from_parts(143_845_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		//  Measured:  `1580 + h * (85 ±0) + n * (32 ±0)`
+		//  Estimated: `6318 + h * (85 ±0) + n * (32 ±0)`
+		// Minimum execution time: 67_871_000 picoseconds.
+		Weight::from_parts(76_640_156, 6318)
+			// Standard Error: 941
+			.saturating_add(Weight::from_parts(96_108, 0).saturating_mul(h.into()))
+			// Standard Error: 3_912
+			.saturating_add(Weight::from_parts(76_228, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -191,19 +189,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `h` is `[1, 256]`.
 	/// The range of component `n` is `[2, 64]`.
 	fn cancel_shipment(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 167_938_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `27523` (at the maximum)
-		//  Estimated: `9123 + h * (55) + n * (32)`
-		// Minimum execution time: 132_934_000 picoseconds.
-		Weight::from_parts(145_538_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		//  Measured:  `1424 + h * (85 ±0) + n * (32 ±0)`
+		//  Estimated: `6318 + h * (85 ±0) + n * (32 ±0)`
+		// Minimum execution time: 66_567_000 picoseconds.
+		Weight::from_parts(76_282_503, 6318)
+			// Standard Error: 876
+			.saturating_add(Weight::from_parts(92_396, 0).saturating_mul(h.into()))
+			// Standard Error: 3_587
+			.saturating_add(Weight::from_parts(27_840, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -224,20 +221,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `h` is `[1, 256]`.
 	/// The range of component `n` is `[2, 64]`.
 	fn dispense(p: u32, h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 187_329_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `26747` (at the maximum)
-		//  Estimated: `9123 + h * (55) + n * (32)`
-		// Minimum execution time: 144_256_000 picoseconds.
-		Weight::from_parts(156_929_000, 9123)
-			.saturating_add(Weight::from_parts(400_000, 0).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		//  Measured:  `1337 + h * (85 ±0) + n * (32 ±0)`
+		//  Estimated: `6318 + h * (85 ±0) + n * (32 ±0)`
+		// Minimum execution time: 71_536_000 picoseconds.
+		Weight::from_parts(72_642_567, 6318)
+			// Standard Error: 14_531
+			.saturating_add(Weight::from_parts(297_717, 0).saturating_mul(p.into()))
+			// Standard Error: 1_152
+			.saturating_add(Weight::from_parts(165_434, 0).saturating_mul(h.into()))
+			// Standard Error: 4_714
+			.saturating_add(Weight::from_parts(68_936, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -258,8 +255,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `11769`
 		//  Estimated: `12963`
-		// Minimum execution time: 83_465_000 picoseconds.
-		Weight::from_parts(106_273_000, 12963)
+		// Minimum execution time: 87_839_000 picoseconds.
+		Weight::from_parts(104_292_000, 12963)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -279,8 +276,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `30042`
 		//  Estimated: `164766`
-		// Minimum execution time: 378_839_000 picoseconds.
-		Weight::from_parts(446_207_000, 164766)
+		// Minimum execution time: 397_802_000 picoseconds.
+		Weight::from_parts(448_338_000, 164766)
 			.saturating_add(T::DbWeight::get().reads(70_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -294,8 +291,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `664`
 		//  Estimated: `18742`
-		// Minimum execution time: 43_519_000 picoseconds.
-		Weight::from_parts(55_153_000, 18742)
+		// Minimum execution time: 49_261_000 picoseconds.
+		Weight::from_parts(52_927_000, 18742)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -307,8 +304,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `517`
 		//  Estimated: `16038`
-		// Minimum execution time: 32_196_000 picoseconds.
-		Weight::from_parts(41_231_000, 16038)
+		// Minimum execution time: 35_983_000 picoseconds.
+		Weight::from_parts(39_819_000, 16038)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -322,8 +319,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `30867`
 		//  Estimated: `34712`
-		// Minimum execution time: 110_384_000 picoseconds.
-		Weight::from_parts(141_332_000, 34712)
+		// Minimum execution time: 131_783_000 picoseconds.
+		Weight::from_parts(154_213_000, 34712)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -344,19 +341,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `h` is `[1, 256]`.
 	/// The range of component `n` is `[2, 64]`.
 	fn reject_shipment(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 169_701_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `27282` (at the maximum)
-		//  Estimated: `9123 + h * (55) + n * (32)`
-		// Minimum execution time: 143_077_000 picoseconds.
-		Weight::from_parts(147_301_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		//  Measured:  `1424 + h * (85 ±0) + n * (32 ±0)`
+		//  Estimated: `6318 + h * (85 ±0) + n * (32 ±0)`
+		// Minimum execution time: 61_016_000 picoseconds.
+		Weight::from_parts(69_567_030, 6318)
+			// Standard Error: 711
+			.saturating_add(Weight::from_parts(86_818, 0).saturating_mul(h.into()))
+			// Standard Error: 2_909
+			.saturating_add(Weight::from_parts(34_810, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -374,19 +370,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `h` is `[1, 256]`.
 	/// The range of component `n` is `[2, 64]`.
 	fn destroy_units(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		// Slopes estimated, not measured; the value at every component's maximum is the
-		// generated worst case (ref time 151_301_000, proof 25251).
 		// Proof Size summary in bytes:
-		//  Measured:  `26708` (at the maximum)
-		//  Estimated: `9123 + h * (55) + n * (32)`
-		// Minimum execution time: 121_116_000 picoseconds.
-		Weight::from_parts(128_901_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		//  Measured:  `1340 + h * (85 ±0) + n * (32 ±0)`
+		//  Estimated: `6318 + h * (85 ±0) + n * (32 ±0)`
+		// Minimum execution time: 54_993_000 picoseconds.
+		Weight::from_parts(57_148_913, 6318)
+			// Standard Error: 576
+			.saturating_add(Weight::from_parts(84_916, 0).saturating_mul(h.into()))
+			// Standard Error: 2_357
+			.saturating_add(Weight::from_parts(48_118, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 }
@@ -394,99 +389,93 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_product() -> Weight {
-		Weight::from_parts(189_244_000, 18742)
+		Weight::from_parts(168_371_000, 18742)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commission_batch() -> Weight {
-		Weight::from_parts(56_440_000, 6318)
+		Weight::from_parts(54_189_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn ship(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(146_831_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		Weight::from_parts(80_820_189, 8982)
+			.saturating_add(Weight::from_parts(94_391, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(45_974, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	fn receive(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(143_845_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		Weight::from_parts(76_640_156, 6318)
+			.saturating_add(Weight::from_parts(96_108, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(76_228, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	fn cancel_shipment(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(145_538_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		Weight::from_parts(76_282_503, 6318)
+			.saturating_add(Weight::from_parts(92_396, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(27_840, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	fn dispense(p: u32, h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(156_929_000, 9123)
-			.saturating_add(Weight::from_parts(400_000, 0).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		Weight::from_parts(72_642_567, 6318)
+			.saturating_add(Weight::from_parts(297_717, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(165_434, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(68_936, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	fn report_suspect() -> Weight {
-		Weight::from_parts(106_273_000, 12963)
+		Weight::from_parts(104_292_000, 12963)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn recall_batch() -> Weight {
-		Weight::from_parts(446_207_000, 164766)
+		Weight::from_parts(448_338_000, 164766)
 			.saturating_add(RocksDbWeight::get().reads(70_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn assign_company_prefix() -> Weight {
-		Weight::from_parts(55_153_000, 18742)
+		Weight::from_parts(52_927_000, 18742)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn revoke_company_prefix() -> Weight {
-		Weight::from_parts(41_231_000, 16038)
+		Weight::from_parts(39_819_000, 16038)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn reassign_product() -> Weight {
-		Weight::from_parts(141_332_000, 34712)
+		Weight::from_parts(154_213_000, 34712)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reject_shipment(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(147_301_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		Weight::from_parts(69_567_030, 6318)
+			.saturating_add(Weight::from_parts(86_818, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(34_810, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	fn destroy_units(h: u32, n: u32, ) -> Weight {
-		// Hand-edited pending scripts/benchmark.sh regeneration (issue #16).
-		Weight::from_parts(128_901_000, 9123)
-			.saturating_add(Weight::from_parts(80_000, 0).saturating_mul(h.into()))
-			.saturating_add(Weight::from_parts(30_000, 0).saturating_mul(n.into()))
+		Weight::from_parts(57_148_913, 6318)
+			.saturating_add(Weight::from_parts(84_916, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(48_118, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(Weight::from_parts(0, 55).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(0, 85).saturating_mul(h.into()))
 			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 }

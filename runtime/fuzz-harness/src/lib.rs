@@ -27,10 +27,7 @@
 //! flows ([`seeds`]) still do what they are meant to.
 
 use codec::{Decode, DecodeLimit, Encode};
-use frame_support::{
-	dispatch::DispatchClass,
-	traits::GetCallMetadata,
-};
+use frame_support::{dispatch::DispatchClass, traits::GetCallMetadata};
 use medchain_runtime::{
 	AccountId, Executive, Header, Runtime, RuntimeCall, SignedPayload, System, TxExtension,
 	UncheckedExtrinsic, SLOT_DURATION, UNIT,
@@ -38,7 +35,7 @@ use medchain_runtime::{
 use sp_core::{sr25519, Pair, H256};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
-	traits::{Header as _, Hash as _},
+	traits::{Hash as _, Header as _},
 	ApplyExtrinsicResult, BuildStorage, Digest, DigestItem,
 };
 use std::sync::OnceLock;
@@ -135,34 +132,36 @@ pub fn allowed(call: &RuntimeCall) -> bool {
 	use frame_system::Call as S;
 	match call {
 		RuntimeCall::System(
-			S::set_code { .. } |
-			S::set_code_without_checks { .. } |
-			S::set_storage { .. } |
-			S::kill_storage { .. } |
-			S::kill_prefix { .. } |
-			S::authorize_upgrade { .. } |
-			S::authorize_upgrade_without_checks { .. } |
-			S::apply_authorized_upgrade { .. },
+			S::set_code { .. }
+			| S::set_code_without_checks { .. }
+			| S::set_storage { .. }
+			| S::kill_storage { .. }
+			| S::kill_prefix { .. }
+			| S::authorize_upgrade { .. }
+			| S::authorize_upgrade_without_checks { .. }
+			| S::apply_authorized_upgrade { .. },
 		) => false,
 		RuntimeCall::Sudo(pallet_sudo::Call::sudo_unchecked_weight { .. }) => false,
-		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call }) |
-		RuntimeCall::Sudo(pallet_sudo::Call::sudo_as { call, .. }) => allowed(call),
+		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call })
+		| RuntimeCall::Sudo(pallet_sudo::Call::sudo_as { call, .. }) => allowed(call),
 		RuntimeCall::Utility(u) => match u {
 			pallet_utility::Call::with_weight { .. } => false,
-			pallet_utility::Call::batch { calls } |
-			pallet_utility::Call::batch_all { calls } |
-			pallet_utility::Call::force_batch { calls } => calls.iter().all(allowed),
-			pallet_utility::Call::as_derivative { call, .. } |
-			pallet_utility::Call::dispatch_as { call, .. } |
-			pallet_utility::Call::dispatch_as_fallible { call, .. } => allowed(call),
+			pallet_utility::Call::batch { calls }
+			| pallet_utility::Call::batch_all { calls }
+			| pallet_utility::Call::force_batch { calls } => calls.iter().all(allowed),
+			pallet_utility::Call::as_derivative { call, .. }
+			| pallet_utility::Call::dispatch_as { call, .. }
+			| pallet_utility::Call::dispatch_as_fallible { call, .. } => allowed(call),
 			pallet_utility::Call::if_else { main, fallback } => allowed(main) && allowed(fallback),
 			_ => true,
 		},
-		RuntimeCall::Proxy(pallet_proxy::Call::proxy { call, .. }) |
-		RuntimeCall::Proxy(pallet_proxy::Call::proxy_announced { call, .. }) => allowed(call),
-		RuntimeCall::Recovery(pallet_recovery::Call::control_inherited_account { call, .. }) => allowed(call),
-		RuntimeCall::Council(pallet_collective::Call::propose { proposal, .. }) |
-		RuntimeCall::Council(pallet_collective::Call::execute { proposal, .. }) => allowed(proposal),
+		RuntimeCall::Proxy(pallet_proxy::Call::proxy { call, .. })
+		| RuntimeCall::Proxy(pallet_proxy::Call::proxy_announced { call, .. }) => allowed(call),
+		RuntimeCall::Recovery(pallet_recovery::Call::control_inherited_account {
+			call, ..
+		}) => allowed(call),
+		RuntimeCall::Council(pallet_collective::Call::propose { proposal, .. })
+		| RuntimeCall::Council(pallet_collective::Call::execute { proposal, .. }) => allowed(proposal),
 		RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root { call }) => {
 			allowed(call)
 		}
@@ -232,9 +231,10 @@ impl Chain {
 		let header =
 			Header::new(self.number, Default::default(), Default::default(), self.parent, digest);
 		Executive::initialize_block(&header);
-		let timestamp = UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(
-			pallet_timestamp::Call::set { now: self.now },
-		));
+		let timestamp =
+			UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+				now: self.now,
+			}));
 		let len = timestamp.encoded_size() as u64;
 		assert_eq!(Executive::apply_extrinsic(timestamp), Ok(Ok(())), "the timestamp inherent");
 		self.open = true;
@@ -353,7 +353,10 @@ pub fn check_weight() -> Result<(), String> {
 	for class in [DispatchClass::Normal, DispatchClass::Operational] {
 		let max = limits.get(class).max_total.unwrap_or(limits.max_block);
 		if !used.get(class).all_lte(max) {
-			return Err(format!("{class:?} weight {:?} exceeds its limit {max:?}", used.get(class)));
+			return Err(format!(
+				"{class:?} weight {:?} exceeds its limit {max:?}",
+				used.get(class)
+			));
 		}
 	}
 	Ok(())
@@ -472,7 +475,8 @@ pub fn base() -> &'static Base {
 						}),
 					));
 				}
-				for (patient, document) in [(PATIENT_P, "passport P-4711"), (PATIENT_Q, "passport Q-0815")]
+				for (patient, document) in
+					[(PATIENT_P, "passport P-4711"), (PATIENT_Q, "passport Q-0815")]
 				{
 					calls.push((
 						ALICE,
@@ -485,9 +489,11 @@ pub fn base() -> &'static Base {
 					));
 					calls.push((
 						ALICE,
-						RuntimeCall::PatientIdentity(pallet_patient_identity::Call::attest_patient {
-							patient: account(patient),
-						}),
+						RuntimeCall::PatientIdentity(
+							pallet_patient_identity::Call::attest_patient {
+								patient: account(patient),
+							},
+						),
 					));
 				}
 				calls.push((
@@ -502,7 +508,11 @@ pub fn base() -> &'static Base {
 			};
 			for (who, call) in setup {
 				let name = call.get_call_metadata();
-				assert_eq!(chain.apply(who, call), Ok(Ok(())), "set-up call {name:?} by actor {who}");
+				assert_eq!(
+					chain.apply(who, call),
+					Ok(Ok(())),
+					"set-up call {name:?} by actor {who}"
+				);
 			}
 			chain.close_block();
 			chain

@@ -9,7 +9,7 @@
 //! `fuzz/seeds/<name>.bin` holds them; `MEDCHAIN_WRITE_SEEDS=1 cargo test --release -p
 //! medchain-fuzz-harness --test replay` rewrites them (the test fails while they differ).
 
-use crate::{actor::*, account, base_ext, encode_ops, Chain, Op, Outcome};
+use crate::{account, actor::*, base_ext, encode_ops, Chain, Op, Outcome};
 use codec::Encode;
 use frame_support::{traits::Get, BoundedVec};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
@@ -82,7 +82,13 @@ impl Builder {
 
 	/// [`Self::step`], asserting that the call was included and failed with `error`.
 	#[track_caller]
-	pub fn fails(&mut self, gap: u8, actor: u8, call: RuntimeCall, error: impl Into<DispatchError>) {
+	pub fn fails(
+		&mut self,
+		gap: u8,
+		actor: u8,
+		call: RuntimeCall,
+		error: impl Into<DispatchError>,
+	) {
 		let (result, _) = self.step(gap, actor, call.clone());
 		assert_eq!(result, Ok(Err(error.into())), "seed step {call:?} by actor {actor}");
 	}
@@ -146,7 +152,8 @@ fn anchor(patient: u8, n: u32, supersedes: Option<H256>) -> RuntimeCall {
 fn record_id(events: &[RuntimeEvent]) -> H256 {
 	pick(events, |e| match e {
 		RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordAnchored {
-			record_id, ..
+			record_id,
+			..
 		}) => Some(*record_id),
 		_ => None,
 	})
@@ -160,7 +167,8 @@ pub fn records_flow() -> (Vec<u8>, Vec<Outcome>) {
 	let write_id = consent_id(&write);
 	let first = record_id(&b.ok(0, PROVIDER_STAFF, anchor(PATIENT_P, 1, None)));
 	let second = record_id(&b.ok(0, PROVIDER_STAFF, anchor(PATIENT_P, 2, Some(first))));
-	let read = consent_id(&b.ok(1, PATIENT_P, grant(ALICE, Access::READ, Purpose::Treatment, None)));
+	let read =
+		consent_id(&b.ok(1, PATIENT_P, grant(ALICE, Access::READ, Purpose::Treatment, None)));
 	b.ok(
 		0,
 		PROVIDER_STAFF,
@@ -185,7 +193,14 @@ pub fn records_flow() -> (Vec<u8>, Vec<Outcome>) {
 		anchor(PATIENT_P, 5, None),
 		pallet_consent::Error::<Runtime>::RevokedConsent,
 	);
-	b.ok(1, ALICE, RuntimeCall::Consent(ConsentCall::break_glass { patient: account(PATIENT_Q), reason_code: 3 }));
+	b.ok(
+		1,
+		ALICE,
+		RuntimeCall::Consent(ConsentCall::break_glass {
+			patient: account(PATIENT_Q),
+			reason_code: 3,
+		}),
+	);
 	// Q's guardian rotates Q's identity commitment, then Q leaves and anyone finishes erasure.
 	b.ok(
 		0,
@@ -302,9 +317,17 @@ pub fn drug_flow() -> (Vec<u8>, Vec<Outcome>) {
 	let to_bob = shipment_id(&b.ok(0, DAVE, ship(batch_id, BOB, 4)));
 	let rejected = shipment_id(&b.ok(0, DAVE, ship(batch_id, BOB, 1)));
 	b.ok(1, BOB, receive(to_bob));
-	b.ok(0, PHARMACY_STAFF, RuntimeCall::DrugProvenance(DrugCall::reject_shipment { shipment_id: rejected }));
+	b.ok(
+		0,
+		PHARMACY_STAFF,
+		RuntimeCall::DrugProvenance(DrugCall::reject_shipment { shipment_id: rejected }),
+	);
 	let cancelled = shipment_id(&b.ok(0, CHARLIE, ship(batch_id, DAVE, 1)));
-	b.ok(0, MANUFACTURER_STAFF, RuntimeCall::DrugProvenance(DrugCall::cancel_shipment { shipment_id: cancelled }));
+	b.ok(
+		0,
+		MANUFACTURER_STAFF,
+		RuntimeCall::DrugProvenance(DrugCall::cancel_shipment { shipment_id: cancelled }),
+	);
 	b.ok(1, BOB, serials.dispense(batch_id, 1));
 	b.ok(0, PHARMACY_STAFF, serials.dispense(batch_id, 6));
 	b.fails(
@@ -331,7 +354,11 @@ pub fn drug_flow() -> (Vec<u8>, Vec<Outcome>) {
 			reason: pallet_drug_provenance::DestructionReason::DamagedOrTampered,
 		}),
 	);
-	b.ok(0, CHARLIE, RuntimeCall::DrugProvenance(DrugCall::recall_batch { batch_id, reason_code: 7 }));
+	b.ok(
+		0,
+		CHARLIE,
+		RuntimeCall::DrugProvenance(DrugCall::recall_batch { batch_id, reason_code: 7 }),
+	);
 	b.fails(
 		1,
 		BOB,
@@ -364,7 +391,11 @@ pub fn trial_flow() -> (Vec<u8>, Vec<Outcome>) {
 		}) => Some(*trial_id),
 		_ => None,
 	});
-	b.ok(0, SPONSOR_STAFF, RuntimeCall::ClinicalTrials(TrialsCall::add_site { trial_id, site: account(ALICE) }));
+	b.ok(
+		0,
+		SPONSOR_STAFF,
+		RuntimeCall::ClinicalTrials(TrialsCall::add_site { trial_id, site: account(ALICE) }),
+	);
 	b.ok(1, PATIENT_P, grant(FERDIE, Access::READ, Purpose::Research, None));
 	b.ok(1, PATIENT_Q, grant(FERDIE, Access::READ, Purpose::Research, None));
 	for (patient, commitment) in [(PATIENT_P, "participant 1"), (PATIENT_Q, "participant 2")] {
@@ -436,8 +467,16 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 			})),
 		}),
 	);
-	b.ok(0, OUTSIDER, RuntimeCall::Consortium(ConsortiumCall::add_staff { account: account(GUARDIAN) }));
-	b.ok(0, OUTSIDER, RuntimeCall::Consortium(ConsortiumCall::remove_staff { account: account(GUARDIAN) }));
+	b.ok(
+		0,
+		OUTSIDER,
+		RuntimeCall::Consortium(ConsortiumCall::add_staff { account: account(GUARDIAN) }),
+	);
+	b.ok(
+		0,
+		OUTSIDER,
+		RuntimeCall::Consortium(ConsortiumCall::remove_staff { account: account(GUARDIAN) }),
+	);
 	// A council motion: 2/3 of the council suspend the distributor through Governance.
 	let proposal = RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root {
 		call: Box::new(RuntimeCall::Consortium(ConsortiumCall::suspend_organization {
@@ -465,11 +504,16 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 		_ => None,
 	});
 	// (The proposer's own vote is not implied.)
-	for voter in [ALICE, BOB, CHARLIE, EVE, FERDIE, RESEARCHER].into_iter().take(threshold as usize) {
+	for voter in [ALICE, BOB, CHARLIE, EVE, FERDIE, RESEARCHER].into_iter().take(threshold as usize)
+	{
 		b.ok(
 			0,
 			voter,
-			RuntimeCall::Council(pallet_collective::Call::vote { proposal: proposal_hash, index, approve: true }),
+			RuntimeCall::Council(pallet_collective::Call::vote {
+				proposal: proposal_hash,
+				index,
+				approve: true,
+			}),
 		);
 	}
 	let events = b.ok(
@@ -478,7 +522,10 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 		RuntimeCall::Council(pallet_collective::Call::close {
 			proposal_hash,
 			index,
-			proposal_weight_bound: frame_support::weights::Weight::from_parts(10_000_000_000, 100_000),
+			proposal_weight_bound: frame_support::weights::Weight::from_parts(
+				10_000_000_000,
+				100_000,
+			),
 			length_bound,
 		}),
 	);
@@ -523,7 +570,11 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 			identity_commitment: crate::commitment("id card G-1"),
 		}),
 	);
-	b.ok(0, PROVIDER_STAFF, RuntimeCall::PatientIdentity(IdentityCall::attest_patient { patient: account(GUARDIAN) }));
+	b.ok(
+		0,
+		PROVIDER_STAFF,
+		RuntimeCall::PatientIdentity(IdentityCall::attest_patient { patient: account(GUARDIAN) }),
+	);
 	b.finish()
 }
 

@@ -5,8 +5,8 @@
 
 use codec::Encode;
 use medchain_fuzz_harness::{
-	actor::*, base_ext, check_invariants, check_length, check_weight, decode_ops, encode_ops,
-	run, seeds, Op, Outcome, MAX_OPS,
+	actor::*, base_ext, check_invariants, check_length, check_weight, decode_ops, encode_ops, run,
+	seeds, Op, Outcome, MAX_OPS,
 };
 use medchain_runtime::{Runtime, RuntimeCall};
 use std::path::{Path, PathBuf};
@@ -20,7 +20,9 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
 	let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
 		Ok(entries) => entries
 			.map(|e| e.expect("a readable directory entry").path())
-			.filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+			.filter(|p| {
+				p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+			})
 			.collect(),
 		Err(_) => vec![],
 	};
@@ -37,14 +39,26 @@ struct Tally {
 	failed: usize,
 	succeeded: usize,
 	blocks: u64,
+	/// Per `Pallet.call` (outermost call): how often it succeeded and how often it was tried.
+	calls: std::collections::BTreeMap<String, (u32, u32)>,
 }
 
 impl Tally {
-	fn add(&mut self, outcomes: &[Outcome], blocks: u32) {
+	fn add(&mut self, ops: &[Op], outcomes: &[Outcome], blocks: u32) {
+		use frame_support::traits::GetCallMetadata;
 		self.inputs += 1;
 		self.blocks += u64::from(blocks);
-		for outcome in outcomes {
+		for (op, outcome) in ops.iter().zip(outcomes) {
 			self.ops += 1;
+			let meta = op.call.get_call_metadata();
+			let entry = self
+				.calls
+				.entry(format!("{}.{}", meta.pallet_name, meta.function_name))
+				.or_default();
+			entry.1 += 1;
+			if outcome == &Outcome::Applied(Ok(Ok(()))) {
+				entry.0 += 1;
+			}
 			match outcome {
 				Outcome::Skipped => self.skipped += 1,
 				Outcome::Applied(Err(_)) => self.invalid += 1,
@@ -62,7 +76,7 @@ fn replay(dir: &Path) -> Tally {
 		let data = std::fs::read(&file).expect("a readable input");
 		let result = std::panic::catch_unwind(|| run(&data));
 		match result {
-			Ok(report) => tally.add(&report.outcomes, report.blocks),
+			Ok(report) => tally.add(&report.ops, &report.outcomes, report.blocks),
 			Err(_) => panic!("{} violates an invariant (see the panic above)", file.display()),
 		}
 	}
@@ -110,9 +124,10 @@ fn the_corpus_and_regressions_replay_without_a_violation() {
 }
 
 #[test]
-fn random_bytes_do_not_break_the_runtime() {
-	// A small deterministic fuzz run of our own (xorshift), so the harness's own path from
-	// arbitrary bytes to blocks is exercised even without the corpus.
+fn mutated_seeds_do_not_break_the_runtime() {
+	// A small deterministic fuzz run of our own (xorshift mutations of the seed flows: bytes
+	// flipped, overwritten, cut), so the path from arbitrary bytes to blocks is exercised with
+	// calls that decode, even without the corpus.
 	let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
 	let mut next = || {
 		state ^= state << 13;
@@ -120,15 +135,41 @@ fn random_bytes_do_not_break_the_runtime() {
 		state ^= state << 17;
 		state
 	};
+	let seeds: Vec<Vec<u8>> = seeds::seeds().into_iter().map(|(_, flow)| flow().0).collect();
 	let mut tally = Tally::default();
-	for _ in 0..300 {
-		let len = (next() % 512) as usize;
-		let data: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+	for i in 0..400 {
+		let mut data = seeds[i % seeds.len()].clone();
+		for _ in 0..1 + next() % 4 {
+			let at = (next() % data.len() as u64) as usize;
+			match next() % 3 {
+				0 => data[at] ^= 1 << (next() % 8),
+				1 => data[at] = next() as u8,
+				_ => data.truncate(at.max(1)),
+			}
+		}
 		let report = run(&data);
 		assert!(report.ops.len() <= MAX_OPS);
-		tally.add(&report.outcomes, report.blocks);
+		tally.add(&report.ops, &report.outcomes, report.blocks);
 	}
-	println!("random: {tally:?}");
+	println!("mutated seeds: {tally:?}");
+	assert!(tally.succeeded > 1_000 && tally.failed > 0, "{tally:?}");
+}
+
+/// Random bytes mostly do not decode into calls: the decoder stops at the first garbage.
+#[test]
+fn random_bytes_decode_to_few_ops_and_break_nothing() {
+	let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+	let mut next = || {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		state
+	};
+	for _ in 0..200 {
+		let len = (next() % 512) as usize;
+		let data: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+		assert!(run(&data).ops.len() <= MAX_OPS);
+	}
 }
 
 #[test]
@@ -208,7 +249,10 @@ fn the_checks_catch_broken_states() {
 		let limits = <Runtime as frame_system::Config>::BlockWeights::get();
 		let max = limits.get(frame_support::dispatch::DispatchClass::Normal).max_total.unwrap();
 		frame_system::BlockWeight::<Runtime>::mutate(|w| {
-			w.set(max + frame_support::weights::Weight::from_parts(1, 0), frame_support::dispatch::DispatchClass::Normal)
+			w.set(
+				max + frame_support::weights::Weight::from_parts(1, 0),
+				frame_support::dispatch::DispatchClass::Normal,
+			)
 		});
 		assert!(check_weight().unwrap_err().starts_with("Normal weight"));
 
