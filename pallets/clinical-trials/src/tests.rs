@@ -2835,11 +2835,7 @@ mod story {
 mod weights {
 	use super::*;
 	use crate::{Call, MaxProtocolVersions, WeightInfo};
-	use frame_support::{
-		dispatch::GetDispatchInfo,
-		traits::Get,
-		weights::Weight,
-	};
+	use frame_support::{dispatch::GetDispatchInfo, traits::Get, weights::Weight};
 
 	type W = <Test as crate::Config>::WeightInfo;
 
