@@ -54,10 +54,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn next_block() {
 	System::set_block_number(System::block_number() + 1);
 	frame_system::BlockWeight::<Runtime>::kill();
-	frame_support::storage::unhashed::kill(&frame_support::storage::storage_prefix(
-		b"System",
-		b"AllExtrinsicsLen",
-	));
+	frame_system::BlockSize::<Runtime>::kill();
 	let time = pallet_timestamp::Now::<Runtime>::get();
 	pallet_timestamp::Now::<Runtime>::put(time + medchain_runtime::SLOT_DURATION);
 }
