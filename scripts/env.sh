@@ -9,6 +9,21 @@ export WASM_BUILD_NO_COLOR=1
 # The runtime's wasm must be built for a runnable node; never inherit a skip from the shell.
 unset SKIP_WASM_BUILD
 
+# Lints during the real build (issue #28): clippy-driver compiles the workspace's own crates
+# (cargo applies RUSTC_WORKSPACE_WRAPPER to workspace members only, never to dependencies or
+# to the wasm builder's nested build of the runtime), so its lints run while they are built,
+# not in a second `cargo clippy` pass. start-dev.sh and test.sh both set it, so test.sh reuses
+# start-dev.sh's build (cargo fingerprints the wrapper: a build without it recompiles the
+# workspace's crates, not their dependencies). A crate's `deny`s fail the build; the
+# workspace's `clippy::all = warn` prints warnings. MEDCHAIN_NO_CLIPPY=1 builds with plain
+# rustc (and so recompiles the workspace's crates once).
+if [ -z "${MEDCHAIN_NO_CLIPPY:-}" ]; then
+	if medchain_clippy_driver=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && rustup which clippy-driver 2>/dev/null); then
+		export RUSTC_WORKSPACE_WRAPPER="$medchain_clippy_driver"
+	fi
+	unset medchain_clippy_driver
+fi
+
 # Host linking with mold (.cargo/config.toml passes -fuse-ld=mold). GCC before 12.1 (Ubuntu
 # 22.04's GCC 11) does not know -fuse-ld=mold; mold's package then provides its own `ld` in
 # /usr/libexec/mold, which `-B` puts first. MEDCHAIN_LINKER says which one works (empty: none).

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Clippy over the runtime code (issue #12): the pallets, their shared primitives and the
-# runtime deny `unwrap_used`, `panic`, `indexing_slicing` and `arithmetic_side_effects`
-# outside tests and benchmarks (the `#![cfg_attr(not(test), deny(...))]` at the top of each
-# crate), so this fails on any of them. scripts/test.sh runs it; run it alone as
-# `scripts/lint.sh` (it shares the target directory).
+# The lints alone (scripts/test.sh does the same as part of its build): `cargo fmt --check`,
+# then the workspace's test build with clippy-driver as the compiler of the workspace's own
+# crates (RUSTC_WORKSPACE_WRAPPER, set by scripts/env.sh), so clippy checks the node, the
+# gateway, the runtime, the pallets and their tests while they compile, in the same build
+# (and the same target directory) as start-dev.sh and test.sh: no second pass.
+#
+# The pallets, their shared primitives and the runtime deny `unwrap_used`, `panic`,
+# `indexing_slicing` and `arithmetic_side_effects` outside tests and benchmarks (the
+# `#![cfg_attr(not(test), deny(...))]` at the top of each crate), so the build fails on any
+# of them; the workspace's `clippy::all = warn` prints warnings everywhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-crates=(medchain-primitives medchain-runtime)
-for p in consortium governance patient-identity consent health-records drug-provenance clinical-trials; do
-	crates+=("pallet-$p")
-done
-args=()
-for c in "${crates[@]}"; do args+=(-p "$c"); done
-echo "[lint] cargo clippy --release ${crates[*]}"
-cargo clippy --release --locked "${args[@]}"
+[ -n "${RUSTC_WORKSPACE_WRAPPER:-}" ] || {
+	echo "[lint] clippy-driver not found (rustup component add clippy)" >&2
+	exit 1
+}
+echo "[lint] cargo fmt --check"
+cargo fmt --all --check
+echo "[lint] cargo test --release --workspace --no-run, compiled by $RUSTC_WORKSPACE_WRAPPER"
+cargo test --release --locked --workspace --no-run

@@ -47,10 +47,17 @@ declare -A PKG=(
 	# The gateway's e2e test runs the README's curl fetch; scripts/start-gateways.sh polls with
 	# curl; the gateway's load benchmark (tests/bench/gateway-load.js) drives wrk.
 	[curl]=curl [wrk]=wrk
+	[pkg-config]=pkg-config [lib:openssl]=libssl-dev [lib:sqlite3]=libsqlite3-dev
 )
 missing=()
-for cmd in cc c++ make perl protoc mold node npm chromium curl wrk; do
+for cmd in cc c++ make perl protoc mold node npm chromium curl wrk pkg-config; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+done
+# Libraries the build links from the system rather than compiling from C (issue #28): OpenSSL
+# (libp2p's WebRTC transport; .cargo/config.toml sets OPENSSL_NO_VENDOR) and SQLite (the
+# record gateway's store).
+for lib in openssl sqlite3; do
+	command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$lib" 2>/dev/null || missing+=("lib:$lib")
 done
 if ((${#missing[@]})); then
 	pkgs=()
@@ -70,7 +77,8 @@ if ((${#missing[@]})); then
 		die "missing: ${missing[*]}." \
 			"Install by hand (Debian/Ubuntu package names: ${pkgs[*]}; on other systems: a C" \
 			"compiler with make, perl, protobuf's protoc, mold, Node.js >= 20 with npm," \
-			"chromium for the portal's browser tests, curl, wrk)," \
+			"chromium for the portal's browser tests, curl, wrk, pkg-config and the development" \
+			"files of OpenSSL and SQLite)," \
 			"then run this again."
 	fi
 	# A CJK font, so that the portal's zh-CN pages render (and its screenshots show text).

@@ -31,7 +31,7 @@ pub enum ProxyType {
 	/// never balances, recovery configuration (which would hand the account to the proxy),
 	/// sudo or origin-changing utility calls, and never a patient's `deregister` (erasure is
 	/// irreversible: only the patient's own key, or an `Any` proxy, erases the patient;
-	/// found by the permission matrix, runtime/tests/permission_matrix.rs).
+	/// found by the permission matrix, runtime/tests/integration/permission_matrix.rs).
 	NonTransfer,
 	/// A patient's guardian (a parent for a minor, a legal representative): granting and
 	/// revoking consents, rotating the identity commitment, sealing records and withdrawing

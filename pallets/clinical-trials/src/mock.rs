@@ -142,7 +142,7 @@ impl crate::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
 	}
 }
 
-pub use medchain_primitives::mock::{MockPatients, MockRecords};
+pub use medchain_mock::{MockPatients, MockRecords};
 
 /// A trial sponsor (TrialSponsor role only).
 pub const SPONSOR: AccountId = 40;

@@ -82,7 +82,7 @@ impl pallet_consent::Config for Test {
 	type WeightInfo = ();
 }
 
-pub use medchain_primitives::mock::{MockPatients, MockRecords};
+pub use medchain_mock::{MockPatients, MockRecords};
 
 /// A Provider (hospital) of the default test consortium.
 pub const HOSPITAL: AccountId = 10;

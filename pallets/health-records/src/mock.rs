@@ -128,7 +128,7 @@ impl crate::BenchmarkHelper<AccountId> for ConsentBenchmarkHelper {
 	}
 }
 
-pub use medchain_primitives::mock::MockPatients;
+pub use medchain_mock::MockPatients;
 
 /// Provider hospital A.
 pub const HOSPITAL_A: AccountId = 10;

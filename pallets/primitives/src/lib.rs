@@ -73,15 +73,6 @@
 	)
 )]
 
-#[cfg(feature = "mock")]
-#[allow(
-	clippy::unwrap_used,
-	clippy::panic,
-	clippy::indexing_slicing,
-	clippy::arithmetic_side_effects
-)]
-pub mod mock;
-
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_runtime::DispatchError;

@@ -364,7 +364,8 @@ pub fn check_weight() -> Result<(), String> {
 
 /// Every MedChain pallet's invariants, and total issuance against the accounts.
 pub fn check_invariants() -> Result<(), String> {
-	let checks: [(&str, fn() -> Result<(), sp_runtime::TryRuntimeError>); 7] = [
+	type Check = fn() -> Result<(), sp_runtime::TryRuntimeError>;
+	let checks: [(&str, Check); 7] = [
 		("Consortium", pallet_consortium::Pallet::<Runtime>::do_try_state),
 		("Governance", pallet_governance::Pallet::<Runtime>::do_try_state),
 		("PatientIdentity", pallet_patient_identity::Pallet::<Runtime>::do_try_state),

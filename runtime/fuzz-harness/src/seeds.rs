@@ -64,7 +64,7 @@ impl Builder {
 			(outcome, events)
 		});
 		let result = match &outcome {
-			Outcome::Applied(result) => result.clone(),
+			Outcome::Applied(result) => *result,
 			Outcome::Skipped => panic!("a seed step is skipped: {:?}", op.call),
 		};
 		self.ops.push(op);
@@ -578,8 +578,11 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 	b.finish()
 }
 
+/// A seed flow: it returns the seed's bytes and every step's outcome.
+pub type Flow = fn() -> (Vec<u8>, Vec<Outcome>);
+
 /// Every seed: its file name and the flow that makes it.
-pub fn seeds() -> Vec<(&'static str, fn() -> (Vec<u8>, Vec<Outcome>))> {
+pub fn seeds() -> Vec<(&'static str, Flow)> {
 	vec![
 		("records", records_flow),
 		("drug", drug_flow),

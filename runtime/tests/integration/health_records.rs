@@ -3,9 +3,7 @@
 //! another hospital reads → the patient seals), guardians sealing through a proxy, batches
 //! proven through the runtime API's functions, and erasure refusing new anchors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{

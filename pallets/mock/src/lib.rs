@@ -1,13 +1,13 @@
 //! A storage-backed [`PatientRegistry`] for the mock runtimes of the pallets' unit tests
-//! (feature `mock`), so that each pallet that needs patients does not carry its own copy.
+//! (a dev-dependency only), so that each pallet that needs patients does not carry its own copy.
 //!
 //! Accounts are `u64`, as in every MedChain mock runtime. The state lives in the test
 //! externalities' storage, so it follows them (and the rollback of a failed call) like a
 //! real pallet's storage.
 
-use crate::PatientRegistry;
 use codec::{Decode, Encode};
 use frame_support::Blake2_128Concat;
+use medchain_primitives::PatientRegistry;
 
 /// The account type of the mock runtimes.
 pub type AccountId = u64;
@@ -94,26 +94,35 @@ pub type RecordSubjects = StorageMap<
 	MockHealthRecords,
 	Blake2_128Concat,
 	MockRecordId,
-	(AccountId, crate::RecordCategory),
+	(AccountId, medchain_primitives::RecordCategory),
 >;
 
-/// A storage-backed [`crate::RecordRegistry`] for tests: records exist once `anchor`ed.
+/// A storage-backed [`medchain_primitives::RecordRegistry`] for tests: records exist once `anchor`ed.
 pub struct MockRecords;
 
 impl MockRecords {
 	/// Pretend record `id` of `patient` in `category` was anchored.
-	pub fn anchor(id: MockRecordId, patient: AccountId, category: crate::RecordCategory) {
+	pub fn anchor(
+		id: MockRecordId,
+		patient: AccountId,
+		category: medchain_primitives::RecordCategory,
+	) {
 		RecordSubjects::insert(id, (patient, category));
 	}
 }
 
-impl crate::RecordRegistry<AccountId, MockRecordId> for MockRecords {
-	fn record_subject(record_id: &MockRecordId) -> Option<(AccountId, crate::RecordCategory)> {
+impl medchain_primitives::RecordRegistry<AccountId, MockRecordId> for MockRecords {
+	fn record_subject(
+		record_id: &MockRecordId,
+	) -> Option<(AccountId, medchain_primitives::RecordCategory)> {
 		RecordSubjects::get(record_id)
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn anchor_for_benchmarks(patient: &AccountId, category: crate::RecordCategory) -> MockRecordId {
+	fn anchor_for_benchmarks(
+		patient: &AccountId,
+		category: medchain_primitives::RecordCategory,
+	) -> MockRecordId {
 		let id = MockRecordId::repeat_byte(0xbe);
 		MockRecords::anchor(id, *patient, category);
 		id

@@ -3,9 +3,7 @@
 //! fee-less path), as in a block. Each test is the regression test of one finding of the
 //! security review of d1ba615 (`docs/SECURITY.md` lists them).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use frame_support::{
 	dispatch::GetDispatchInfo,
 	traits::{fungible::Inspect, Hooks},

@@ -3,10 +3,8 @@
 //! node a validator (effective at the next session boundary) and authorizes a runtime
 //! upgrade; a minority motion does none of these.
 
-mod common;
-
+use crate::common::*;
 use codec::Encode;
-use common::*;
 use frame_support::{dispatch::GetDispatchInfo, traits::Hooks};
 use medchain_runtime::{
 	AccountId, Consortium, Governance, Grandpa, Role, Roles, Runtime, RuntimeCall, RuntimeEvent,
@@ -305,7 +303,7 @@ fn the_council_authorizes_a_runtime_upgrade_and_nothing_else_can_without_sudo() 
 		assert_eq!(motion(as_root.clone(), 5, &council(5)), Some(Err(DispatchError::BadOrigin)));
 		assert!(System::authorized_upgrade().is_none());
 		assert_eq!(motion(as_root, 6, &council(6)), Some(Ok(())));
-		assert_eq!(System::authorized_upgrade().map(|u| u.code_hash().clone()), Some(code_hash));
+		assert_eq!(System::authorized_upgrade().map(|u| *u.code_hash()), Some(code_hash));
 		// Members cannot reach Root one by one.
 		submit_err(
 			&account(Bob),

@@ -2,9 +2,7 @@
 //! expiry, fee-less patient transactions through the real transaction extensions, guardian
 //! proxies and key recovery.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use frame_support::{assert_ok, traits::fungible::Inspect};
 use medchain_primitives::{Categories, ConsentChecker, Purpose, RecordCategory};
 use medchain_runtime::{

@@ -4,9 +4,7 @@
 //! the data chain recomputed by hand from the documented formula, a tampered commit caught by
 //! `verify_data_chain`, a regulator's flag, and a second trial published Complete.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{AccountId, ClinicalTrials, Runtime, RuntimeCall, RuntimeEvent, System};
@@ -506,7 +504,8 @@ fn tampering_with_one_stored_commit_makes_verify_data_chain_false() {
 		// Each tamper of one field of one stored commit, written straight into storage (as a
 		// migration bug or a corrupted database would), is caught; restoring it verifies again.
 		let other_org = account(Bob);
-		let tampers: Vec<(&str, u32, Box<dyn Fn(&mut DataCommit<AccountId>)>)> = vec![
+		type Tamper = Box<dyn Fn(&mut DataCommit<AccountId>)>;
+		let tampers: Vec<(&str, u32, Tamper)> = vec![
 			("batch root of commit 0", 0, Box::new(|c| c.batch_root = doc_hash("a forged batch"))),
 			("record count of commit 1", 1, Box::new(|c| c.record_count += 1)),
 			("submitter of commit 1", 1, Box::new(move |c| c.submitter = other_org.clone())),

@@ -8,11 +8,9 @@
 //! invariant (`do_try_state` is not compiled into this runtime) is checked here after every
 //! step: held + in transit + dispensed == quantity.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use frame_support::{assert_noop, assert_ok, traits::Get};
 use medchain_runtime::{AccountId, DrugProvenance, Runtime, RuntimeCall, RuntimeEvent};
 use pallet_drug_provenance::{

@@ -1,9 +1,7 @@
 //! The consortium pallet inside the real runtime: genesis membership, governance through
 //! sudo, and role checks as other pallets will see them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use frame_support::{assert_noop, assert_ok};
 use medchain_runtime::{Consortium, Role, Roles, RuntimeCall, RuntimeEvent};
 use pallet_consortium::{OrganizationStatus, RoleProvider};

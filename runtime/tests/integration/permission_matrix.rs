@@ -17,9 +17,7 @@
 //! would succeed, inside a storage transaction; each caller's try runs in a nested storage
 //! transaction that is rolled back, so no try sees another's effects.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use frame_support::{
 	assert_ok,
 	storage::{with_transaction, TransactionOutcome},

@@ -1,0 +1,16 @@
+//! The runtime's integration tests, one binary (linking a test binary of the whole runtime
+//! costs seconds each, and each file used to be its own): every module is the story of one
+//! part of the chain, told through the real runtime (`common` builds the genesis state and
+//! signs extrinsics as a wallet would).
+
+mod common;
+
+mod clinical_trials;
+mod consortium;
+mod drug_provenance;
+mod governance;
+mod health_records;
+mod patients_and_consent;
+mod permission_matrix;
+mod trust_model;
+mod try_runtime;
