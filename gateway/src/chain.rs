@@ -186,16 +186,14 @@ impl Chain {
 		self.runtime_call("GatewayApi_read_decision", &args, at).await
 	}
 
-	/// The content hash the chain anchored for `record_id`, if the record exists.
-	pub async fn anchored_hash(
+	/// The chain's record `record_id` (`HealthRecords.Records`) at block `at`, if it exists.
+	pub async fn record(
 		&self,
 		record_id: H256,
 		at: H256,
-	) -> Result<Option<H256>, ChainError> {
+	) -> Result<Option<pallet_health_records::RecordOf<Runtime>>, ChainError> {
 		let key = pallet_health_records::Records::<Runtime>::hashed_key_for(record_id);
-		let record: Option<pallet_health_records::RecordOf<Runtime>> =
-			self.storage(&key, at).await?;
-		Ok(record.map(|r| r.content_hash))
+		self.storage(&key, at).await
 	}
 
 	/// The organization `who` acts for (itself for an admin), if any.

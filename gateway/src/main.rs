@@ -5,6 +5,7 @@
 //! - `medchain-gateway add-staff`: set-up: make a key staff of the organization (and fund it).
 
 mod auth;
+mod binding;
 mod canonical;
 mod chain;
 mod crypto;

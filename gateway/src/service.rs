@@ -3,6 +3,7 @@
 
 use crate::{
 	auth::{self, Presented, Verifier},
+	binding::{check_record, ChainRecord, Expected},
 	canonical::{self, FhirError},
 	chain::{Chain, ChainError, Versions},
 	crypto::{MasterKey, Sealed},
@@ -81,8 +82,11 @@ pub struct Gateway {
 	pub settings: Settings,
 	pub timings: Timings,
 	decisions: Mutex<DecisionCache>,
-	/// Content hashes as anchored on chain (immutable per record id), read once per run.
-	anchored: Mutex<HashMap<H256, H256>>,
+	/// Chain records verified to be this gateway's anchor of the document held under their
+	/// id (author, category, patient, content hash, locator: immutable but for the locator,
+	/// which only a seal or an erasure removes, and those the read decision answers first),
+	/// read once per run.
+	verified: Mutex<HashMap<H256, ChainRecord>>,
 	/// Wakes the anchoring task.
 	pub wake_anchorer: Notify,
 	/// Bumped whenever a document's state changes (uploads wait on it).
@@ -112,7 +116,7 @@ impl Gateway {
 			settings,
 			timings: Timings::default(),
 			decisions: Mutex::new(DecisionCache::default()),
-			anchored: Mutex::new(HashMap::new()),
+			verified: Mutex::new(HashMap::new()),
 			wake_anchorer: Notify::new(),
 			changed: watch::channel(0).0,
 		}
@@ -402,6 +406,16 @@ async fn wait_for_anchor(g: &Gateway, locator: &str) -> ApiResult {
 			}
 			State::Failed => {
 				let reason = doc.note.clone().unwrap_or_default();
+				if reason.starts_with(crate::worker::ANCHOR_MISMATCH) {
+					let mut body = document_json(&doc);
+					body["error"] = json!("AnchorMismatch");
+					body["message"] = json!(
+						"the document is stored, but the chain's record of this gateway's anchoring \
+						 transaction is not this document (see the gateway's log); it is bound to no \
+						 record; upload it again to anchor it anew"
+					);
+					return Ok((StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response());
+				}
 				let status = if reason.starts_with("Consent.")
 					|| reason.starts_with("Consortium.")
 					|| reason.starts_with("HealthRecords.")
@@ -589,7 +603,7 @@ async fn fetch_inner(
 				format!(
 					"{} (patient {}, category {category:?})",
 					refusal_message(reason),
-					AccountId32::from(patient).to_ss58check()
+					patient.to_ss58check()
 				),
 			));
 		}
@@ -597,30 +611,38 @@ async fn fetch_inner(
 		ReadDecision::Logged { organization, emergency, .. } => (Some(organization), emergency),
 	};
 
-	let anchored = {
-		let known = g.anchored.lock().ok().and_then(|m| m.get(&record_id).copied());
-		match known {
-			Some(hash) => hash,
-			None => {
-				let hash = g
-					.chain
-					.anchored_hash(record_id, best)
-					.await
-					.map_err(ApiError::chain)?
-					.ok_or_else(|| {
-					ApiError::new(
-						StatusCode::NOT_FOUND,
-						"UnknownRecord",
-						"the chain knows no such record",
-					)
-				})?;
-				if let Ok(mut m) = g.anchored.lock() {
-					m.insert(record_id, hash);
-				}
-				hash
-			}
+	// Is the chain's record under this id this gateway's anchor of *this* document (N1)?
+	// Checked on every fetch, against the verified record cached once per run.
+	let mismatch = |why: &str| {
+		log::error!("ANCHOR MISMATCH: record {record_id:?} ({}): {why}; refused", doc.locator);
+		ApiError::new(
+			StatusCode::INTERNAL_SERVER_ERROR,
+			"AnchorMismatch",
+			"refused: the chain's record under this id is not this gateway's anchor of the document it holds under that id (author, category, patient, locator or content hash differ)",
+		)
+	};
+	let expected = Expected::of(&doc, g.organization).map_err(|why| mismatch(&why))?;
+	let cached = g.verified.lock().ok().and_then(|m| m.get(&record_id).cloned());
+	let fresh = cached.is_none();
+	let record = match cached {
+		Some(record) => record,
+		None => {
+			g.chain.record(record_id, best).await.map_err(ApiError::chain)?.ok_or_else(|| {
+				ApiError::new(
+					StatusCode::NOT_FOUND,
+					"UnknownRecord",
+					"the chain knows no such record",
+				)
+			})?
 		}
 	};
+	check_record(record_id, Some(&record), &expected, false).map_err(|why| mismatch(&why))?;
+	if fresh {
+		if let Ok(mut m) = g.verified.lock() {
+			m.insert(record_id, record.clone());
+		}
+	}
+	let anchored = record.content_hash;
 
 	let tampered = |what: &str| {
 		log::error!("TAMPERED: record {record_id:?} ({}): {what}", doc.locator);
@@ -675,9 +697,9 @@ async fn fetch_inner(
 		match organization {
 			None => "patient".into(),
 			Some(org) if emergency => {
-				format!("emergency:{}", AccountId32::from(org).to_ss58check())
+				format!("emergency:{}", org.to_ss58check())
 			}
-			Some(org) => format!("consent:{}", AccountId32::from(org).to_ss58check()),
+			Some(org) => format!("consent:{}", org.to_ss58check()),
 		},
 	);
 	Ok(response)

@@ -104,7 +104,7 @@ pub enum Inserted {
 	/// Stored now.
 	New,
 	/// The same document was uploaded before (and not destroyed): this is it.
-	Existing(Document),
+	Existing(Box<Document>),
 }
 
 /// The gateway's storage.
@@ -236,7 +236,7 @@ impl DocumentStore for SqliteStore {
 				)
 				.optional()?;
 			if let Some(existing) = existing {
-				return Ok(Inserted::Existing(existing));
+				return Ok(Inserted::Existing(Box::new(existing)));
 			}
 			c.execute(
 				"INSERT INTO documents (locator, dedup_key, patient, category, content_hash, \

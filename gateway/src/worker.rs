@@ -5,14 +5,18 @@
 //!   (with the era's birth block and the transaction's hash) *before* the transaction is
 //!   sent, so a crash never loses track of one.
 //! - The **follower** reads every finalized block exactly once, in order (its cursor is in the
-//!   store and advances only after the block's effects are written): an anchor of one of our
-//!   documents makes it `anchored` with its record id; an anchor that failed makes it
-//!   `failed` with the chain's reason; a submitted anchor whose era ended unseen is sent again
-//!   (it can never be included any more, so this cannot duplicate the record); a sealed
-//!   record, or a patient's erasure, destroys the documents.
+//!   store and advances only after the block's effects are written): a document is bound to
+//!   the record its **own** anchoring extrinsic (found by the row's transaction hash) created,
+//!   and only if that record is this organization's anchor of exactly this document
+//!   (author, category, patient, content hash, locator; see `binding`), never to another
+//!   anchor of the same content hash; such a mismatch makes it `failed` (fail closed); an
+//!   anchor that failed makes it `failed` with the chain's reason; a submitted anchor whose
+//!   era ended unseen is sent again (it can never be included any more, so this cannot
+//!   duplicate the record); a sealed record, or a patient's erasure, destroys the documents.
 
 use crate::{
-	chain::{extrinsic_outcome, ANCHOR_ERA_PERIOD},
+	binding::{check_record, own_anchor, Expected, Outcome},
+	chain::ANCHOR_ERA_PERIOD,
 	service::{parse_category, Gateway},
 	store::{Document, State},
 };
@@ -22,6 +26,10 @@ use std::{sync::Arc, time::Duration};
 
 /// The store's key of the follower's cursor (last finalized block processed, u32 LE).
 pub const CURSOR: &str = "finalized_cursor";
+
+/// How a row's note starts when its own anchoring extrinsic anchored something else than
+/// the document (fail closed: the row is `failed`, bound to no record).
+pub const ANCHOR_MISMATCH: &str = "AnchorMismatch";
 
 /// Send anchors for stored documents, forever.
 pub async fn anchorer(g: Arc<Gateway>) {
@@ -151,34 +159,50 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 	if !submitted.is_empty() {
 		let extrinsics = chain.extrinsic_hashes(hash).await.map_err(|e| e.to_string())?;
 		for doc in &submitted {
-			let anchored = events.iter().find_map(|record| match &record.event {
-				RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordAnchored {
-					record_id,
-					patient,
-					content_hash,
-					..
-				}) if content_hash.0 == doc.content_hash
-					&& <[u8; 32]>::from(patient.clone()) == doc.patient =>
-				{
-					Some(*record_id)
+			// Only our own extrinsic's anchor counts (N1): an anchor of the same content hash
+			// by anyone else, earlier in this block or in any other, is not ours.
+			let outcome = match Expected::of(doc, g.organization) {
+				Ok(expected) => match own_anchor(&events, &extrinsics, doc.tx_hash, &expected) {
+					Outcome::Anchored(record_id) => {
+						let record =
+							chain.record(record_id, hash).await.map_err(|e| e.to_string())?;
+						match check_record(record_id, record.as_ref(), &expected, true) {
+							Ok(()) => Outcome::Anchored(record_id),
+							Err(why) => Outcome::Mismatch(why),
+						}
+					}
+					other => other,
+				},
+				// Our extrinsic is here but the row cannot say what it must be: fail closed.
+				Err(why) if doc.tx_hash.is_some_and(|tx| extrinsics.iter().any(|h| h.0 == tx)) => {
+					Outcome::Mismatch(why)
 				}
-				_ => None,
-			});
-			if let Some(record_id) = anchored {
-				log::info!("{} anchored as {record_id:?} in finalized #{number}", doc.locator);
-				g.store
-					.set_state(&doc.locator, State::Anchored, Some(record_id.0), None, None)
-					.map_err(|e| e.to_string())?;
-				changed = true;
-				continue;
-			}
-			let ours = doc.tx_hash.and_then(|tx| extrinsics.iter().position(|h| h.0 == tx));
-			if let Some(index) = ours {
-				if let Some(Err(reason)) = extrinsic_outcome(&events, index as u32) {
+				Err(_) => Outcome::Absent,
+			};
+			match outcome {
+				Outcome::Anchored(record_id) => {
+					log::info!("{} anchored as {record_id:?} in finalized #{number}", doc.locator);
+					g.store
+						.set_state(&doc.locator, State::Anchored, Some(record_id.0), None, None)
+						.map_err(|e| e.to_string())?;
+					changed = true;
+					continue;
+				}
+				Outcome::Failed(reason) => {
 					mark_failed(g, doc, &reason)?;
 					changed = true;
 					continue;
 				}
+				Outcome::Mismatch(why) => {
+					log::error!(
+						"ANCHOR MISMATCH: the anchoring extrinsic of {} in finalized #{number} did not anchor this document: {why}; not bound to any record",
+						doc.locator
+					);
+					mark_failed(g, doc, &format!("{ANCHOR_MISMATCH}: {why}"))?;
+					changed = true;
+					continue;
+				}
+				Outcome::Absent => {}
 			}
 			// An era that ended unseen: the transaction can never be included; send it again.
 			if let Some(birth) = doc.submitted_from {
@@ -204,7 +228,9 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 				record_id,
 				..
 			}) => {
-				if g.store.destroy_record(&record_id.0, "sealed").map_err(|e| e.to_string())? {
+				let destroyed =
+					g.store.destroy_record(&record_id.0, "sealed").map_err(|e| e.to_string())?;
+				if destroyed {
 					log::info!("record {record_id:?} sealed in #{number}: document destroyed");
 					changed = true;
 				}

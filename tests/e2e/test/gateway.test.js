@@ -6,7 +6,9 @@
 // seal makes A's gateway destroy the document (410); a byte flipped in A's store is
 // refused as tampered; a gateway killed and restarted keeps serving; malformed requests
 // get their error while the gateway stays up; a patient's erasure destroys their documents;
-// an upload interrupted by a crash ends as exactly one record.
+// Lakeside front-running St. Mary's anchor (same content hash, another category, a tip) gets
+// neither the binding nor the document, and P's seal still destroys it (review N1); an
+// upload interrupted by a crash ends as exactly one record.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -22,12 +24,13 @@ import { blake2AsHex, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto
 
 import { signAndWait, startNode, sudoAndWait } from '../lib/node.js';
 import { gatewayBinary, startGateway } from '../lib/gateway.js';
-import { findEvent, toBool, toNumber, field } from '../lib/values.js';
+import { bytesToUtf8, enumName, field, findEvent, sameAccount, toBool, toNumber, unwrapOption } from '../lib/values.js';
 
 const TX = { timeout: 240_000 };
 const PROVIDER = 1; // Roles bit set: Provider
 const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
 const IMAGING = 32; // Categories bit of RecordCategory::Imaging
+const MENTAL_HEALTH = 128; // Categories bit of RecordCategory::MentalHealth
 const UNIT = 10n ** 12n;
 
 const labReport = (value) => ({
@@ -38,6 +41,29 @@ const labReport = (value) => ({
   valueQuantity: { value, unit: 'g/L', system: 'http://unitsofmeasure.org', code: 'g/L' },
   effectiveDateTime: '2026-12-01T08:30:00Z',
 });
+
+const phq9 = (id, score) => ({
+  resourceType: 'Observation',
+  id: `phq9-${id}`,
+  status: 'final',
+  category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
+  code: { coding: [{ system: 'http://loinc.org', code: '44261-6', display: 'PHQ-9 total score' }] },
+  valueInteger: score,
+  effectiveDateTime: '2026-12-02T10:00:00Z',
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Bind a gateway's stored row to another record id (python3's sqlite3), as a gateway before the N1 fix could have. */
+function rebindRow(dbPath, locator, recordId) {
+  const script = `
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE documents SET record_id = ? WHERE locator = ?", (bytes.fromhex(sys.argv[3]), sys.argv[2]))
+c.commit()
+`;
+  execFileSync('python3', ['-c', script, dbPath, locator, recordId.slice(2)]);
+}
 
 /** Flip one byte of a document's ciphertext in a gateway's SQLite file (python3's sqlite3). */
 function flipStoredByte(dbPath, recordId) {
@@ -404,6 +430,158 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     const retry = await upload(gwA, keys.clerkA, keys.patient, labReport(77), 'Genomics');
     assert.equal(retry.status, 201, retry.text);
     assert.equal(retry.json.locator, first.json.locator, 'the same stored document');
+  });
+
+  // Security review 628560b, N1: another Provider sees St. Mary's anchor in the pool and
+  // front-runs it (a tip) with an anchor of the same content hash under a category it may
+  // write; the gateway must still bind the upload to its own extrinsic's record.
+  it('front-running: Lakeside anchors the same content hash first (tip) as LabResults; St. Mary\'s gateway binds its MentalHealth upload to its own record, Lakeside cannot read it, P\'s seal destroys it', { timeout: 900_000 }, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    const P = keys.patient;
+    // St. Mary's may write P's mental-health notes; Lakeside holds a Treatment consent that
+    // lets it write (and read) lab results only.
+    await signAndWait(
+      api,
+      api.tx.consent.grantConsent(keys.alice.address, { categories: MENTAL_HEALTH, access: { read: true, write: true } }, 'Treatment', null),
+      P,
+    );
+    const grantedL = await signAndWait(
+      api,
+      api.tx.consent.grantConsent(keys.lakeside.address, { categories: LAB_RESULTS, access: { read: true, write: true } }, 'Treatment', null),
+      P,
+    );
+    const consentL = toNumber(findEvent(grantedL.events, 'consent', 'ConsentGranted').consentId);
+
+    const isGatewayAnchor = (x) =>
+      x.isSigned &&
+      sameAccount(x.signer.toString(), keys.gatewayA.address) &&
+      x.method.section === 'healthRecords' &&
+      x.method.method === 'anchorRecord' &&
+      sameAccount(x.method.args[0].toString(), P.address);
+
+    // The attack, bounded: it only counts when Lakeside's anchor lands before St. Mary's in
+    // the same block (a 3 s slot can fall between the two submissions).
+    let race = null;
+    const attempts = [];
+    for (let attempt = 0; attempt < 6 && !race; attempt++) {
+      const note = phq9(`${keys.tag}-${attempt}`, 14);
+      // Lakeside watches its node's pool for St. Mary's gateway's anchor of P's document.
+      let stop = false;
+      const watching = (async () => {
+        const deadline = Date.now() + 60_000;
+        while (!stop && Date.now() < deadline) {
+          const found = (await api.rpc.author.pendingExtrinsics()).find(isGatewayAnchor);
+          if (found) return found;
+          await sleep(15);
+        }
+        return null;
+      })();
+      const uploading = upload(gwA, keys.clerkA, P, note, 'MentalHealth');
+      const pending = await watching;
+      if (!pending) {
+        stop = true;
+        attempts.push('the gateway\'s anchor was never seen in the pool');
+        await uploading;
+        continue;
+      }
+      // Decode it, and anchor the same content hash under LabResults with a large tip.
+      const contentHash = pending.method.args[2].toHex();
+      const competing = await signAndWait(
+        api,
+        api.tx.healthRecords.anchorRecord(P.address, 'LabResults', contentHash, 'x', null),
+        keys.doctorB,
+        { tip: UNIT },
+      );
+      const up = await uploading;
+      assert.equal(up.status, 201, up.text);
+      const theirIndex = toNumber(competing.events[0].phase.asApplyExtrinsic);
+      const theirs = findEvent(competing.events, 'healthRecords', 'RecordAnchored');
+      const block = await api.rpc.chain.getBlock(competing.blockHash);
+      const ourIndex = block.block.extrinsics.findIndex((x) => x.hash.toHex() === pending.hash.toHex());
+      if (ourIndex < 0 || ourIndex < theirIndex) {
+        attempts.push(ourIndex < 0 ? 'not in the same block' : `ours #${ourIndex} before theirs #${theirIndex}`);
+        continue;
+      }
+      const events = await api.query.system.events.at(competing.blockHash);
+      const [ours] = events.filter(
+        ({ phase, event }) => phase.isApplyExtrinsic && toNumber(phase.asApplyExtrinsic) === ourIndex && event.section === 'healthRecords' && event.method === 'RecordAnchored',
+      );
+      assert.ok(ours, 'St. Mary\'s anchor succeeded');
+      race = {
+        note,
+        upload: up.json,
+        theirId: theirs.recordId.toHex(),
+        ourId: ours.event.data[0].toHex(),
+        contentHash,
+        theirIndex,
+        ourIndex,
+      };
+    }
+    assert.ok(race, `Lakeside's anchor never landed before St. Mary's in one block: ${attempts.join('; ')}`);
+    t.diagnostic(`after ${attempts.length} retries: Lakeside's anchor #${race.theirIndex}, St. Mary's #${race.ourIndex} of the same block`);
+    const theirRecord = unwrapOption(await api.query.healthRecords.records(race.theirId));
+    assert.equal(field(theirRecord, 'contentHash').toHex(), race.contentHash, 'the competitor anchored our content hash');
+    assert.equal(enumName(field(theirRecord, 'category')), 'LabResults');
+    assert.ok(sameAccount(unwrapOption(field(theirRecord, 'author')), keys.lakeside.address));
+
+    // 1. The upload is bound to St. Mary's own record, not to the competitor's.
+    const status = await gwA.request('GET', `/v1/uploads/${race.upload.locator}`, { pair: keys.clerkA });
+    assert.equal(status.status, 200, status.text);
+    assert.equal(status.json.state, 'anchored');
+    assert.notEqual(status.json.record_id, race.theirId, 'bound to the competitor\'s record');
+    assert.equal(status.json.record_id, race.ourId);
+    assert.equal(race.upload.record_id, race.ourId, 'the uploader was told its own record');
+    const ourRecord = unwrapOption(await api.query.healthRecords.records(race.ourId));
+    assert.ok(sameAccount(unwrapOption(field(ourRecord, 'author')), keys.alice.address), 'authored by St. Mary\'s');
+    assert.equal(enumName(field(ourRecord, 'category')), 'MentalHealth');
+    assert.equal(bytesToUtf8(unwrapOption(field(ourRecord, 'locator'))), race.upload.locator);
+
+    // 2. Lakeside logs a read of its own record (allowed: P's LabResults) and asks St.
+    //    Mary's gateway for it: there is no document under that id.
+    await signAndWait(api, api.tx.consent.logAccess(P.address, consentL, race.theirId, 'LabResults'), keys.doctorB);
+    const stolen = await fetchRecord(gwA, keys.doctorB, race.theirId);
+    assert.equal(stolen.status, 404, stolen.text);
+    assert.equal(stolen.json.error, 'UnknownRecord');
+    assert.doesNotMatch(stolen.text, /44261-6/);
+    // The real record: Lakeside's consent does not cover mental health, on chain or here.
+    await assert.rejects(
+      signAndWait(api, api.tx.consent.logAccess(P.address, consentL, race.ourId, 'MentalHealth'), keys.doctorB),
+      /consent\.CategoryNotCovered/,
+    );
+    const real = await fetchRecord(gwA, keys.doctorB, race.ourId);
+    assert.equal(real.status, 403, real.text);
+    assert.doesNotMatch(real.text, /44261-6/);
+
+    // 3. The fetch re-check: a row bound to the competitor's record (what the old follower
+    //    did) is refused to everyone, the patient included, instead of being served.
+    const db = join(gwA.dataDir, 'gateway.sqlite');
+    rebindRow(db, race.upload.locator, race.theirId);
+    try {
+      for (const who of [keys.doctorB, P]) {
+        const misbound = await fetchRecord(gwA, who, race.theirId);
+        assert.equal(misbound.status, 500, misbound.text);
+        assert.equal(misbound.json.error, 'AnchorMismatch');
+        assert.doesNotMatch(misbound.text, /44261-6/);
+      }
+    } finally {
+      rebindRow(db, race.upload.locator, race.ourId);
+    }
+    const own = await fetchRecord(gwA, P, race.ourId);
+    assert.equal(own.status, 200, own.text);
+    assert.deepEqual(JSON.parse(own.text), race.note);
+    assert.equal(own.headers.get('x-medchain-category'), 'MentalHealth');
+
+    // 4. P seals the real record: the gateway destroys the document.
+    await signAndWait(api, api.tx.healthRecords.sealRecord(race.ourId), P, { finalized: true });
+    const deadline = Date.now() + 30_000;
+    let row = storedRow(db, race.ourId);
+    while (row?.state !== 'destroyed' && Date.now() < deadline) {
+      await sleep(250);
+      row = storedRow(db, race.ourId);
+    }
+    assert.deepEqual(row, { state: 'destroyed', has_ciphertext: false, has_key: false });
+    const gone = await fetchRecord(gwA, P, race.ourId);
+    assert.equal(gone.status, 410, gone.text);
   });
 
   for (const point of ['before-send', 'after-send']) {
