@@ -143,8 +143,8 @@ fn section_start(input: &[u8], from: usize, contents: usize) -> Result<usize, Op
 			continue;
 		}
 		let leb = &input[id_at + 1..contents];
-		let continuation_ok = leb.iter().take(leb.len() - 1).all(|b| b & 0x80 != 0) &&
-			leb.last().is_some_and(|b| b & 0x80 == 0);
+		let continuation_ok = leb.iter().take(leb.len() - 1).all(|b| b & 0x80 != 0)
+			&& leb.last().is_some_and(|b| b & 0x80 == 0);
 		if continuation_ok {
 			return Ok(id_at);
 		}
@@ -201,7 +201,10 @@ mod tests {
 
 	fn compact() -> OptimizationOptions {
 		let mut o = OptimizationOptions::new_opt_level_0();
-		o.mvp_features_only().debug_info(true).add_pass(Pass::StripDwarf).add_pass(Pass::SignextLowering);
+		o.mvp_features_only()
+			.debug_info(true)
+			.add_pass(Pass::StripDwarf)
+			.add_pass(Pass::SignextLowering);
 		o
 	}
 
