@@ -25,5 +25,5 @@ done
 echo "[features] cargo test --profile features-test (runtime-benchmarks, try-runtime): benchmark suites and try-runtime checks"
 # Only the pallets' unit-test binaries (the benchmark suites live there) and the runtime's
 # integration binary (the try-runtime checks) are built; the filters pick the tests.
-SKIP_WASM_BUILD=1 cargo test --profile features-test --locked "${packages[@]}" \
+SKIP_WASM_BUILD=1 cargo test --profile features-test --locked --no-fail-fast "${packages[@]}" \
 	--features "$(IFS=,; echo "${features[*]}")" --lib --test integration -- benchmark try_runtime

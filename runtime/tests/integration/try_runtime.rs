@@ -7,7 +7,7 @@
 #![cfg(feature = "try-runtime")]
 
 use crate::common::*;
-use frame_support::traits::{TryState, TryStateSelect, UpgradeCheckSelect};
+use frame_support::traits::{PalletsInfoAccess, TryState, TryStateSelect, UpgradeCheckSelect};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{AllPalletsWithSystem, Executive, Runtime, RuntimeCall, System};
 use pallet_consent::{Access, Scope};
@@ -39,16 +39,40 @@ fn some_activity() {
 		}),
 	);
 	next_block();
+	sync_aura_slot();
+}
+
+/// `common::next_block` moves the time by writing `pallet_timestamp::Now` directly (a real
+/// `set_timestamp` needs a real block); Aura's try_state checks that its `CurrentSlot` is the
+/// time's slot, as block production keeps it, so keep it so here too.
+fn sync_aura_slot() {
+	let slot = pallet_timestamp::Now::<Runtime>::get() / medchain_runtime::SLOT_DURATION;
+	pallet_aura::CurrentSlot::<Runtime>::put(sp_consensus_aura::Slot::from(slot));
 }
 
 fn all_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 	<AllPalletsWithSystem as TryState<_>>::try_state(System::block_number(), TryStateSelect::All)
 }
 
+/// The pallets whose `try_state` fails, each with its error (FRAME's aggregate error only says
+/// "see logs").
+fn failing_pallets() -> Vec<String> {
+	<AllPalletsWithSystem as PalletsInfoAccess>::infos()
+		.into_iter()
+		.filter_map(|info| {
+			let only = TryStateSelect::Only(vec![info.name.as_bytes().to_vec()]);
+			<AllPalletsWithSystem as TryState<_>>::try_state(System::block_number(), only)
+				.err()
+				.map(|e| format!("{}: {e:?}", info.name))
+		})
+		.collect()
+}
+
 #[test]
 fn try_runtime_upgrade_checks_and_every_pallets_try_state_pass() {
 	new_test_ext().execute_with(|| {
 		some_activity();
+		assert_eq!(failing_pallets(), Vec::<String>::new());
 		all_try_state().expect("every pallet's invariants hold");
 		// The upgrade hooks with their pre- and post-upgrade checks (and try_state after them).
 		let _weight = Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
@@ -64,6 +88,9 @@ fn try_state_through_frame_catches_a_broken_invariant() {
 		// One organization more in the counter than in the map: Consortium's invariant.
 		pallet_consortium::OrganizationCount::<Runtime>::mutate(|n| *n += 1);
 		assert!(all_try_state().is_err(), "a wrong organization count must fail try_state");
+		let failing = failing_pallets();
+		assert_eq!(failing.len(), 1, "{failing:?}");
+		assert!(failing[0].starts_with("Consortium: "), "{failing:?}");
 		assert!(
 			Executive::try_runtime_upgrade(UpgradeCheckSelect::All).is_err(),
 			"the upgrade checks run try_state too"
