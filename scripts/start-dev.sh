@@ -8,7 +8,8 @@ scripts/setup.sh
 source scripts/env.sh
 
 echo "[start-dev] building medchain-node and medchain-gateway (release, together: one feature set, so test.sh reuses the build) into $CARGO_TARGET_DIR"
-cargo build --release --locked -p medchain-node -p medchain-gateway
+# MEDCHAIN_TIMINGS=1: cargo writes its --timings report (docs/BUILD.md).
+cargo build --release --locked -p medchain-node -p medchain-gateway ${MEDCHAIN_TIMINGS:+--timings}
 
 echo "[start-dev] starting: connect polkadot.js Apps to ws://127.0.0.1:9944"
 exec "$MEDCHAIN_NODE" --dev "$@"

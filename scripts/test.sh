@@ -52,7 +52,7 @@ fast_done=$(date +%s)
 
 echo "[test] cargo test --release --workspace, linted by clippy as it compiles (target dir: $CARGO_TARGET_DIR)"
 [ -n "${RUSTC_WORKSPACE_WRAPPER:-}" ] || echo "[test] warning: no clippy-driver (RUSTC_WORKSPACE_WRAPPER unset): lints are not checked" >&2
-cargo test --release --locked --workspace 2>&1 | tee "$logs/cargo.log"
+cargo test --release --locked --workspace ${MEDCHAIN_TIMINGS:+--timings} 2>&1 | tee "$logs/cargo.log"
 # Lints are part of the build: a crate's warnings (clippy's and rustc's, replayed by cargo for a
 # crate it did not need to recompile) fail the test command, as a denied lint fails the build.
 if grep -E '^warning: `[^`]+` \(.+\) generated [0-9]+ warnings?' "$logs/cargo.log"; then
