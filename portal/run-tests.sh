@@ -1,32 +1,65 @@
 #!/usr/bin/env bash
 # Everything the root test command needs for the portal: npm ci, build, then the tests
 # (catalog checks, and headless-chromium tests against a fresh `medchain-node --dev --tmp`
-# on free loopback ports, seeded through polkadot.js). The test process starts and stops
-# the node, the static server and the browser itself.
+# on loopback ports of this suite's range, MEDCHAIN_PORTAL_PORT_BASE (default 21000), seeded
+# through polkadot.js). The test process starts and stops the node, the static server and the
+# browser itself.
+#
+#   portal/run-tests.sh            all of it
+#   portal/run-tests.sh offline    npm ci, the type check (tsc --noEmit), the catalog checks:
+#                                  no node needed (scripts/test-suites.sh fast)
+#   portal/run-tests.sh browser    npm ci, vite build, the browser tests against a fresh node
+#                                  (scripts/test-suites.sh chain)
+#
+# MEDCHAIN_SKIP_NPM_CI=1 skips `npm ci` (scripts/test-suites.sh installs node_modules itself,
+# once per lockfile).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-CHROMIUM="${CHROMIUM_PATH:-$(command -v chromium || command -v chromium-browser || true)}"
-if [ -z "$CHROMIUM" ]; then
-  echo "portal tests need Debian's chromium package: apt-get install -y chromium (or set CHROMIUM_PATH)" >&2
-  exit 1
-fi
-export CHROMIUM_PATH="$CHROMIUM"
-if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
-  echo "note: no Chinese font installed, the zh-CN screenshots will show boxes (apt-get install -y fonts-wqy-microhei)" >&2
-fi
+mode="${1:-all}"
+case "$mode" in
+all | offline | browser) ;;
+*)
+  echo "usage: portal/run-tests.sh [all|offline|browser]" >&2
+  exit 2
+  ;;
+esac
 
-if [ -z "${MEDCHAIN_NODE:-}" ]; then
-  MEDCHAIN_NODE="${CARGO_TARGET_DIR:-$HOME/.cache/medchain/target}/release/medchain-node"
+if [ "$mode" != offline ]; then
+  CHROMIUM="${CHROMIUM_PATH:-$(command -v chromium || command -v chromium-browser || true)}"
+  if [ -z "$CHROMIUM" ]; then
+    echo "portal tests need Debian's chromium package: apt-get install -y chromium (or set CHROMIUM_PATH)" >&2
+    exit 1
+  fi
+  export CHROMIUM_PATH="$CHROMIUM"
+  if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+    echo "note: no Chinese font installed, the zh-CN screenshots will show boxes (apt-get install -y fonts-wqy-microhei)" >&2
+  fi
+
+  if [ -z "${MEDCHAIN_NODE:-}" ]; then
+    MEDCHAIN_NODE="${CARGO_TARGET_DIR:-$HOME/.cache/medchain/target}/release/medchain-node"
+  fi
+  if [ ! -x "$MEDCHAIN_NODE" ]; then
+    echo "medchain-node not found at $MEDCHAIN_NODE: build it (scripts/start-dev.sh) or set MEDCHAIN_NODE" >&2
+    exit 1
+  fi
+  export MEDCHAIN_NODE
 fi
-if [ ! -x "$MEDCHAIN_NODE" ]; then
-  echo "medchain-node not found at $MEDCHAIN_NODE: build it (scripts/start-dev.sh) or set MEDCHAIN_NODE" >&2
-  exit 1
-fi
-export MEDCHAIN_NODE
 
 # playwright-core never downloads a browser; make sure nothing else tries to.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-npm ci --no-audit --no-fund --loglevel=error
-npm run build --silent
-node --test --test-concurrency=1 test/catalogs.test.js test/portal.test.js
+[ "${MEDCHAIN_SKIP_NPM_CI:-}" = 1 ] || npm ci --no-audit --no-fund --loglevel=error
+case "$mode" in
+all)
+  npm run build --silent # tsc --noEmit && vite build
+  node --test --test-concurrency=1 test/catalogs.test.js test/portal.test.js
+  ;;
+offline)
+  npm run typecheck --silent
+  node --test --test-concurrency=1 test/catalogs.test.js
+  ;;
+browser)
+  node node_modules/vite/bin/vite.js build # the second half of `npm run build`; the type check ran in `offline`
+  node --test --test-concurrency=1 test/portal.test.js
+  ;;
+esac

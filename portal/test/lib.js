@@ -52,19 +52,29 @@ function killAll() {
 process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (killAll(), process.exit(130)));
 
-/** Start a dev node; resolves { url, api, stop() } once it answers over RPC. */
+/** Start a dev node on ports the kernel picks; resolves { url, api, stop() } once it answers over RPC. */
 export async function startNode() {
   const bin = nodeBinary();
   if (!fs.existsSync(bin)) throw new Error(`medchain-node not found at ${bin}: set MEDCHAIN_NODE`);
-  const [rpc, p2p, prom] = await freePorts(3);
-  const logPath = path.join(os.tmpdir(), `medchain-portal-node-${process.pid}-${rpc}.log`);
+  // Port 0 everywhere: the node binds ports the kernel picks at that moment (p2p on
+  // loopback only), so no suite running at the same time can take one between its choice and
+  // its bind; the RPC port is read from the node's log.
+  const logPath = path.join(os.tmpdir(), `medchain-portal-node-${process.pid}-${Date.now()}.log`);
   const log = fs.openSync(logPath, 'w');
-  const child = spawn(bin, ['--dev', '--tmp', '--rpc-port', String(rpc), '--port', String(p2p), '--prometheus-port', String(prom), '--no-telemetry', '--no-mdns'], {
+  const child = spawn(bin, ['--dev', '--tmp', '--rpc-port', '0', '--listen-addr', '/ip4/127.0.0.1/tcp/0', '--prometheus-port', '0', '--no-telemetry', '--no-mdns'], {
     stdio: ['ignore', log, log],
   });
   children.add(child);
-  const url = `ws://127.0.0.1:${rpc}`;
   const deadline = Date.now() + 60_000;
+  let rpc;
+  while (!rpc) {
+    if (child.exitCode !== null) throw new Error(`medchain-node exited (${child.exitCode}); log ${logPath}`);
+    if (Date.now() > deadline) throw new Error(`node logged no RPC address; log ${logPath}`);
+    const m = fs.readFileSync(logPath, 'utf8').match(/Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/);
+    if (m) rpc = Number(m[1]);
+    else await new Promise((r) => setTimeout(r, 100));
+  }
+  const url = `ws://127.0.0.1:${rpc}`;
   let api;
   while (!api) {
     if (child.exitCode !== null) throw new Error(`medchain-node exited (${child.exitCode}); log ${logPath}`);

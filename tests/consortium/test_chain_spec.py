@@ -2,6 +2,10 @@
 node accepts; a bad one is refused with every problem named and nothing written.
 
     MEDCHAIN_NODE=<binary> python3 -m unittest discover -s tests/consortium
+
+`MembersFile` needs no node (a bad file is refused before the node is asked for anything):
+scripts/test-suites.sh runs it before the build (`fast`). `ChainSpec` writes specs with the
+node binary and runs after the build (`chain`).
 """
 import json
 import os
@@ -19,12 +23,12 @@ SUDO_KEY = "0x5c0d1176a568c1f92944340dbfed9e9c530ebca703c85910e7164cb7d1c9e47b"
 
 
 def run(members: str, out: str, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, TOOL, members, "--out", out, "--node", NODE, *extra],
+    node = ["--node", NODE] if NODE else []
+    return subprocess.run([sys.executable, TOOL, members, "--out", out, *node, *extra],
                           capture_output=True, text=True)
 
 
-@unittest.skipUnless(NODE and os.access(NODE, os.X_OK), "set MEDCHAIN_NODE to a medchain-node binary")
-class ChainSpec(unittest.TestCase):
+class TempDir(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.out = os.path.join(self.dir.name, "spec.json")
@@ -32,6 +36,9 @@ class ChainSpec(unittest.TestCase):
     def tearDown(self):
         self.dir.cleanup()
 
+
+@unittest.skipUnless(NODE and os.access(NODE, os.X_OK), "set MEDCHAIN_NODE to a medchain-node binary")
+class ChainSpec(TempDir):
     def test_example_gives_a_raw_spec_without_sudo(self):
         r = run(EXAMPLE, self.out)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -60,6 +67,10 @@ class ChainSpec(unittest.TestCase):
         self.assertEqual(len(patch["councilMembership"]["members"]), 2)
         self.assertEqual(patch["governance"]["validators"], [k[0] for k in patch["session"]["keys"]])
         self.assertEqual(patch["drugProvenance"]["companyPrefixes"][0][0], list(b"9506000"))
+
+
+class MembersFile(TempDir):
+    """Refusals: the members file is checked before the node is needed."""
 
     def test_a_bad_file_is_refused_with_every_problem_and_nothing_written(self):
         bad = os.path.join(self.dir.name, "bad.toml")

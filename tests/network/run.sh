@@ -5,7 +5,12 @@
 #
 # MEDCHAIN_NODE         the node binary (default: the shared target dir's release build)
 # ZOMBIENET_DIR         where zombienet puts the nodes' data and logs
-#                       (default /tmp/medchain-zombienet-<suite>; wiped first)
+#                       (default ${TMPDIR:-/tmp}/medchain-zombienet-<suite>; wiped first)
+# MEDCHAIN_NETWORK_PORT_BASE  the network suites' port range (default 23000): finality's
+#                       nodes listen on base + 0.., state's on base + 100.., consortium's on
+#                       base + 200.. (network.toml, consortium.toml), so the three could even
+#                       run at once; below the kernel's ephemeral ports, apart from the e2e
+#                       gateways' range (20000-20999)
 # MEDCHAIN_UPGRADE_WASM consortium only: the spec_version + 1 runtime the chain is upgraded
 #                       to (default: what `cargo build --release -p
 #                       medchain-runtime-upgrade-test` writes under wbuild/)
@@ -16,7 +21,15 @@ suite="${1:?usage: run.sh finality|state|consortium}"
 target="${CARGO_TARGET_DIR:-$HOME/.cache/medchain/target}"
 export MEDCHAIN_NODE="${MEDCHAIN_NODE:-$target/release/medchain-node}"
 [ -x "$MEDCHAIN_NODE" ] || { echo "[network] no node binary at $MEDCHAIN_NODE" >&2; exit 1; }
-dir="${ZOMBIENET_DIR:-/tmp/medchain-zombienet-$suite}"
+dir="${ZOMBIENET_DIR:-${TMPDIR:-/tmp}/medchain-zombienet-$suite}"
+base="${MEDCHAIN_NETWORK_PORT_BASE:-23000}"
+case "$suite" in
+finality) offset=0 ;;
+state) offset=100 ;;
+consortium) offset=200 ;;
+*) offset=300 ;;
+esac
+export MEDCHAIN_ZN_PORT_BASE=$((base + offset))
 rm -rf "$dir" "$dir-spec"
 if [ "$suite" = consortium ]; then
 	export MEDCHAIN_UPGRADE_WASM="${MEDCHAIN_UPGRADE_WASM:-$target/release/wbuild/medchain-runtime-upgrade-test/medchain_runtime_upgrade_test.compact.compressed.wasm}"

@@ -1,11 +1,12 @@
-"""Fixtures: a fresh `medchain-node --dev --tmp` on free loopback ports, seeded once by the
-demo seeder, and an index of it built with the CLI. The node is stopped at the end of the
-session (and on Ctrl-C); set MEDCHAIN_URL to use a node you started and seeded yourself
+"""Fixtures: a fresh `medchain-node --dev --tmp` on loopback ports the kernel picks, seeded
+once by the demo seeder, and an index of it built with the CLI. The node is stopped at the end
+of the session (and on Ctrl-C); set MEDCHAIN_URL to use a node you started and seeded yourself
 with MEDCHAIN_MANIFEST pointing at its manifest."""
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -46,6 +47,15 @@ def run_cli(*args, check=True, timeout=300) -> subprocess.CompletedProcess:
     return p
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test that needs the node (directly or through `manifest`/`index_db`) is marked
+    `chain`; the others are offline: `run-tests.sh offline` runs `-m "not chain"` before
+    anything is built, `run-tests.sh chain` the rest."""
+    for item in items:
+        if "node" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.chain)
+
+
 @pytest.fixture(scope="session")
 def node(tmp_path_factory):
     if os.environ.get("MEDCHAIN_URL"):
@@ -54,10 +64,12 @@ def node(tmp_path_factory):
     binary = node_binary()
     if not os.access(binary, os.X_OK):
         pytest.fail(f"medchain-node not found at {binary}: set MEDCHAIN_NODE (source scripts/env.sh)")
-    rpc, p2p, prom = free_ports(3)
     log = tmp_path_factory.mktemp("node") / "node.log"
     f = open(log, "w")
-    proc = subprocess.Popen([binary, "--dev", "--tmp", "--rpc-port", str(rpc), "--port", str(p2p), "--prometheus-port", str(prom),
+    # Port 0 everywhere: the node binds ports the kernel picks at that moment (p2p on loopback
+    # only), so no suite running at the same time can take one between its choice and its
+    # bind; the RPC port is read from the node's log.
+    proc = subprocess.Popen([binary, "--dev", "--tmp", "--rpc-port", "0", "--listen-addr", "/ip4/127.0.0.1/tcp/0", "--prometheus-port", "0",
                              "--no-telemetry", "--no-mdns", "--state-pruning", "archive"], stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
     old = {s: signal.getsignal(s) for s in (signal.SIGTERM,)}
 
@@ -73,9 +85,18 @@ def node(tmp_path_factory):
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(143)))
     try:
         deadline = time.time() + 60
+        rpc = None
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"node exited: {log.read_text()[-3000:]}")
+            if rpc is None:
+                m = re.search(r"Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)", log.read_text())
+                if m is None:
+                    if time.time() > deadline:
+                        pytest.fail("node logged no RPC address in 60 s")
+                    time.sleep(0.1)
+                    continue
+                rpc = int(m.group(1))
             try:
                 socket.create_connection(("127.0.0.1", rpc), 0.5).close()
                 break

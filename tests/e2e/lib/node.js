@@ -51,13 +51,19 @@ function assertBinary(bin) {
 /**
  * The node's command line. Kept in one place so it is easy to adjust.
  * `extraArgs` are appended (a later flag wins for most clap options).
+ *
+ * Ports default to 0: the node binds ports the kernel picks at that very moment (RPC and
+ * Prometheus on 127.0.0.1, p2p on 127.0.0.1 only) and startNode() reads them from its log,
+ * so no other process — another test suite running at the same time, another checkout's
+ * tests — can take a port between its choice and its bind.
  */
-export function nodeArgs({ rpcPort, p2pPort, prometheusPort, extraArgs = [] }) {
+export function nodeArgs({ rpcPort = 0, p2pPort = 0, prometheusPort = 0, extraArgs = [] } = {}) {
   return [
     '--dev',
     '--tmp',
     '--rpc-port', String(rpcPort),
-    '--port', String(p2pPort),
+    // p2p on loopback only (a dev node has no peers; nothing listens on other interfaces)
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
     '--prometheus-port', String(prometheusPort),
     '--no-telemetry',
     '--no-mdns',
@@ -69,27 +75,73 @@ export function nodeArgs({ rpcPort, p2pPort, prometheusPort, extraArgs = [] }) {
 // Free ports
 // ---------------------------------------------------------------------------
 
+// Nodes bind ports the kernel picks (above). A gateway needs a port fixed in advance (its
+// URL is the audience requests are signed for, and it must come back on the same port after a
+// restart), so those come from this suite's own range, MEDCHAIN_E2E_PORT_BASE ..
+// MEDCHAIN_E2E_PORT_BASE + MEDCHAIN_E2E_PORT_SPAN - 1 (default 20000-20999). It lies below
+// Linux's ephemeral ports (32768-60999), which the kernel hands out for port 0 and for
+// outgoing connections, and apart from the network suites' (23000-23299), so nothing else
+// scripts/test-suites.sh runs at the same time can take such a port while the gateway is
+// starting or restarting. Within one run no port is handed out twice, even across test files
+// (each runs in a process of its own, one after another): a port is claimed by creating a
+// file named after it, exclusively, in a directory the run's processes share
+// (TMPDIR/medchain-e2e-ports-<pid of the node:test runner>), so a client left over from an
+// earlier file can never reach a later file's gateway. The run starts at an offset of its own
+// in the range (from the runner's pid), so two runs on one machine rarely try the same ports;
+// a claimed port is used only if 127.0.0.1 can bind it right now.
+const PORT_BASE = portSetting('MEDCHAIN_E2E_PORT_BASE', 20000);
+const PORT_SPAN = portSetting('MEDCHAIN_E2E_PORT_SPAN', 1000);
+if (PORT_BASE + PORT_SPAN > 65536) throw new Error('MEDCHAIN_E2E_PORT_BASE + MEDCHAIN_E2E_PORT_SPAN is past 65535');
+const PORT_CLAIMS = path.join(os.tmpdir(), `medchain-e2e-ports-${process.ppid}`);
+let nextPort = (process.ppid * 7919) % PORT_SPAN; // offset in the range of the next candidate
+
+function portSetting(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${raw} is not a port number`);
+  return n;
+}
+
+/** Claim `port` for this run: false if a process of the run claimed it before. */
+function claimPort(port) {
+  fs.mkdirSync(PORT_CLAIMS, { recursive: true });
+  try {
+    fs.closeSync(fs.openSync(path.join(PORT_CLAIMS, String(port)), 'wx'));
+    return true;
+  } catch (e) {
+    if (e.code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/** Whether 127.0.0.1:`port` can be bound right now. */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /**
- * `count` distinct free TCP ports on 127.0.0.1: bind port 0, read the port the
- * kernel chose, close. All sockets are held open together so the ports differ.
+ * `count` distinct free TCP ports on 127.0.0.1 from this suite's range, never handed out
+ * before in this run (above).
  */
 export async function freePorts(count) {
-  const servers = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
+  const ports = [];
+  for (let tried = 0; ports.length < count; tried++) {
+    if (tried >= PORT_SPAN) {
+      throw new Error(
+        `no ${count} unused free ports left in 127.0.0.1:${PORT_BASE}-${PORT_BASE + PORT_SPAN - 1} ` +
+          `(claims in ${PORT_CLAIMS}; set MEDCHAIN_E2E_PORT_BASE to another range)`,
+      );
     }
-    return servers.map((s) => s.address().port);
-  } finally {
-    await Promise.all(
-      servers.map((s) => new Promise((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))),
-    );
+    const port = PORT_BASE + nextPort;
+    nextPort = (nextPort + 1) % PORT_SPAN;
+    if (claimPort(port) && (await portIsFree(port))) ports.push(port);
   }
+  return ports;
 }
 
 /** One free TCP port on 127.0.0.1. */
@@ -326,12 +378,43 @@ async function connectApi(url, port, deadline, isDead) {
   );
 }
 
+/**
+ * The ports the node bound, from its log: `Running JSON-RPC server: addr=127.0.0.1:<rpc>,...`
+ * and `Prometheus exporter started at 127.0.0.1:<port>` (absent with --no-prometheus).
+ */
+async function portsFromLog(logPath, deadline, isDead) {
+  for (;;) {
+    const text = fs.readFileSync(logPath, 'utf8');
+    const rpc = text.match(/Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/);
+    if (rpc) {
+      const prometheus = text.match(/Prometheus exporter started at 127\.0\.0\.1:(\d+)/);
+      return { rpc: Number(rpc[1]), prometheus: prometheus ? Number(prometheus[1]) : null };
+    }
+    const dead = isDead();
+    if (dead) throw new Error(dead);
+    if (Date.now() > deadline) throw new Error('the node logged no JSON-RPC server address');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The node's p2p TCP port on 127.0.0.1 (system_localListenAddresses), or null. */
+async function p2pPort(api) {
+  try {
+    const addrs = (await api.rpc.system.localListenAddresses()).map(String);
+    const m = addrs.map((a) => a.match(/^\/ip4\/127\.0\.0\.1\/tcp\/(\d+)/)).find(Boolean);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // startNode
 // ---------------------------------------------------------------------------
 
 /**
- * Start `medchain-node --dev --tmp` on free ports and connect polkadot.js to it.
+ * Start `medchain-node --dev --tmp` on ports the kernel picks (read from its log) and connect
+ * polkadot.js to it.
  *
  * @param {object}   [opts]
  * @param {string[]} [opts.extraArgs]        appended to the command line
@@ -339,7 +422,7 @@ async function connectApi(url, port, deadline, isDead) {
  *                                           env MEDCHAIN_STARTUP_TIMEOUT_MS)
  * @param {string}   [opts.binary]           override the binary path
  * @returns {Promise<{api: ApiPromise, stop: () => Promise<void>, logPath: string,
- *   startedAt: number, pid: number, ports: {rpc: number, p2p: number, prometheus: number},
+ *   startedAt: number, pid: number, ports: {rpc: number, p2p: number|null, prometheus: number|null},
  *   wsUrl: string, args: string[], printLogTail: (n?: number, why?: string) => void}>}
  *   `startedAt` is Date.now() taken just before the process was spawned.
  */
@@ -349,8 +432,7 @@ export async function startNode(opts = {}) {
   installExitHandlers();
 
   const startupTimeoutMs = opts.startupTimeoutMs ?? Number(process.env.MEDCHAIN_STARTUP_TIMEOUT_MS || 60_000);
-  const [rpc, p2p, prometheus] = await freePorts(3);
-  const args = nodeArgs({ rpcPort: rpc, p2pPort: p2p, prometheusPort: prometheus, extraArgs: opts.extraArgs });
+  const args = nodeArgs({ extraArgs: opts.extraArgs });
   const logPath = newLogPath();
   const logFd = fs.openSync(logPath, 'w');
   fs.writeSync(logFd, `# ${bin} ${args.join(' ')}\n`);
@@ -378,7 +460,10 @@ export async function startNode(opts = {}) {
     running.delete(child);
   });
 
-  const wsUrl = `ws://127.0.0.1:${rpc}`;
+  let rpc = null;
+  let prometheus = null;
+  let p2p = null;
+  let wsUrl = null;
   let api = null;
   let stopping = null;
 
@@ -407,7 +492,10 @@ export async function startNode(opts = {}) {
   };
 
   try {
+    ({ rpc, prometheus } = await portsFromLog(logPath, startedAt + startupTimeoutMs, isDead));
+    wsUrl = `ws://127.0.0.1:${rpc}`;
     api = await connectApi(wsUrl, rpc, startedAt + startupTimeoutMs, isDead);
+    p2p = await p2pPort(api);
   } catch (e) {
     await stop();
     printLogTail(logPath, 50, 'startup failed');
@@ -525,7 +613,8 @@ function txLabel(tx) {
 /**
  * Sign and submit `tx` with `signer` (a keyring pair); resolve when it is in a
  * block (or finalized, with `{ finalized: true }`) with `{ events, blockHash,
- * status }` — `events` are this extrinsic's EventRecords.
+ * status }` — `events` are this extrinsic's EventRecords. `nonce` and `tip`
+ * (planck) are passed to polkadot.js's signer options when given.
  *
  * Rejects with an Error whose message is the dispatch error's name
  * (`${section}.${name}`, e.g. 'consortium.NotOrganizationAdmin') when the
@@ -536,7 +625,7 @@ function txLabel(tx) {
  * Pool rejections (invalid transaction, e.g. cannot pay fees) reject with the
  * RPC error as is.
  */
-export function signAndWait(api, tx, signer, { finalized = false, checkSudo = true, timeoutMs = 120_000, nonce } = {}) {
+export function signAndWait(api, tx, signer, { finalized = false, checkSudo = true, timeoutMs = 120_000, nonce, tip } = {}) {
   const label = txLabel(tx);
   return new Promise((resolve, reject) => {
     let unsub = null;
@@ -552,7 +641,7 @@ export function signAndWait(api, tx, signer, { finalized = false, checkSudo = tr
       () => finish(new Error(`${label}: not ${finalized ? 'finalized' : 'in a block'} within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    const options = nonce === undefined ? {} : { nonce };
+    const options = { ...(nonce === undefined ? {} : { nonce }), ...(tip === undefined ? {} : { tip }) };
 
     tx.signAndSend(signer, options, (result) => {
       const { status, events = [], dispatchError } = result;
