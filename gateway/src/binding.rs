@@ -303,10 +303,9 @@ mod tests {
 		}
 	}
 
-	#[test]
-	fn binds_to_its_own_extrinsic_not_an_earlier_competing_anchor_of_the_same_hash() {
-		// Extrinsic 1: a competitor's anchor of the same (patient, content hash) under
-		// another category, ordered first (tip); extrinsic 2: ours.
+	/// The exploit's block: a competitor's LabResults anchor of our (patient, content hash),
+	/// ordered first by its tip (extrinsic 1), then ours (extrinsic 2).
+	fn front_run_block() -> (Vec<EventRecord>, Vec<H256>) {
 		let mut events = vec![
 			anchored(
 				1,
@@ -319,7 +318,14 @@ mod tests {
 			success(1),
 		];
 		events.extend(ours_anchored(2));
-		let extrinsics = block(&[[0xbb; 32], OUR_TX]);
+		(events, block(&[[0xbb; 32], OUR_TX]))
+	}
+
+	#[test]
+	fn binds_to_its_own_extrinsic_not_an_earlier_competing_anchor_of_the_same_hash() {
+		// Extrinsic 1: a competitor's anchor of the same (patient, content hash) under
+		// another category, ordered first (tip); extrinsic 2: ours.
+		let (events, extrinsics) = front_run_block();
 		assert_eq!(
 			own_anchor(&events, &extrinsics, Some(OUR_TX), &expected()),
 			Outcome::Anchored(OUR_RECORD)
@@ -450,19 +456,7 @@ mod tests {
 	fn the_front_running_scenario_of_n1_binds_the_right_record() {
 		// The exploit's block: Lakeside's LabResults anchor of our hash with a tip (#1), our
 		// MentalHealth anchor (#2). The competitor's record carries its own locator "x".
-		let mut events = vec![
-			anchored(
-				1,
-				COMPETING_RECORD,
-				Some(OTHER_ORG),
-				RecordCategory::LabResults,
-				PATIENT,
-				HASH,
-			),
-			success(1),
-		];
-		events.extend(ours_anchored(2));
-		let extrinsics = block(&[[0xbb; 32], OUR_TX]);
+		let (events, extrinsics) = front_run_block();
 		let e = expected();
 		let Outcome::Anchored(id) = own_anchor(&events, &extrinsics, Some(OUR_TX), &e) else {
 			panic!("not anchored")
