@@ -475,12 +475,13 @@ fn refusal_message(reason: ReadRefusal) -> &'static str {
 	match reason {
 		ReadRefusal::NotStaff => "the requester is neither the patient nor staff of a consortium organization",
 		ReadRefusal::OrganizationInactive => "the requester's organization is suspended",
-		ReadRefusal::NotLogged => "no recent read of this record by the requester is logged on chain: call Consent.log_access first",
+		ReadRefusal::NotLogged => "no recent read of this record by the requester is logged on chain: call Consent.log_access (or log_accesses) first",
 		ReadRefusal::NoConsent => "the consent the read was logged under no longer exists",
 		ReadRefusal::RevokedConsent => "the patient revoked the consent the read was logged under",
 		ReadRefusal::ExpiredConsent => "the consent the read was logged under has expired",
 		ReadRefusal::ReadNotGranted => "the consent does not grant read access",
 		ReadRefusal::CategoryNotCovered => "the consent does not cover this record's category",
+		ReadRefusal::PurposeNotPermitted => "the consent's purpose does not open identified documents: only Treatment (and break-glass) consents do",
 	}
 }
 

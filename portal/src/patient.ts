@@ -97,9 +97,12 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
   const logRows: string[] = [];
   for (const e of logRaw) {
     const cid = num(e.consentId);
-    const emergency = breakGlassIds.has(cid);
+    // Each entry records its consent's purpose and whether it was break-glass (storage v4).
+    const emergency = e.emergency ? e.emergency.isTrue : breakGlassIds.has(cid);
+    const purpose = e.purpose ? e.purpose.toString() : '';
     logRows.push(`<tr class="${emergency ? 'alert-row' : ''}" data-emergency="${emergency}">
       <td>${esc(fmtTime(num(e.at), lang))}</td><td>${esc(await orgName(e.organization.toString()))}</td><td><code>${esc(short(e.accessor.toString()))}</code></td>
+      <td data-testid="log-purpose">${esc(purpose ? t(`purpose.${purpose}`) : '')}</td>
       <td>${esc(t(`cat.${e.category.toString()}`))}</td><td><code>${esc(short(e.recordId.toHex()))}</code></td>
       <td>${cid}${emergency ? ` <strong class="badge-alert">${esc(t('consent.emergency'))}</strong>` : ''}</td></tr>`);
   }
@@ -172,7 +175,7 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
   </section>
 
   <section aria-labelledby="h-log"><h2 id="h-log">${esc(t('log.title'))}</h2>
-    ${logRows.length ? `<div class="scroll"><table data-testid="access-log"><caption>${esc(t('log.caption'))}</caption><thead><tr><th scope="col">${esc(t('log.time'))}</th><th scope="col">${esc(t('log.organization'))}</th><th scope="col">${esc(t('log.accessor'))}</th><th scope="col">${esc(t('records.category'))}</th><th scope="col">${esc(t('records.id'))}</th><th scope="col">${esc(t('consent.id'))}</th></tr></thead><tbody>${logRows.join('')}</tbody></table></div>` : `<p>${esc(t('log.none'))}</p>`}
+    ${logRows.length ? `<div class="scroll"><table data-testid="access-log"><caption>${esc(t('log.caption'))}</caption><thead><tr><th scope="col">${esc(t('log.time'))}</th><th scope="col">${esc(t('log.organization'))}</th><th scope="col">${esc(t('log.accessor'))}</th><th scope="col">${esc(t('consent.purpose'))}</th><th scope="col">${esc(t('records.category'))}</th><th scope="col">${esc(t('records.id'))}</th><th scope="col">${esc(t('consent.id'))}</th></tr></thead><tbody>${logRows.join('')}</tbody></table></div>` : `<p>${esc(t('log.none'))}</p>`}
   </section>
 
   <section aria-labelledby="h-guard"><h2 id="h-guard">${esc(t('guardian.title'))}</h2>

@@ -202,6 +202,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_consent::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_consent::migrations::v3::MigrateV2ToV3<Runtime>,
+	pallet_consent::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_drug_provenance::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 

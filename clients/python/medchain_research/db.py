@@ -13,7 +13,7 @@ TABLES = {
     "staff": "account VARCHAR PRIMARY KEY, organization VARCHAR, added_block BIGINT, removed_block BIGINT",
     "patients": "account VARCHAR PRIMARY KEY, onboarded_by VARCHAR, registered_block BIGINT, registered_ts TIMESTAMP, attestations INTEGER, deregistered_block BIGINT",
     "consents": "consent_id BIGINT PRIMARY KEY, patient VARCHAR, grantee VARCHAR, categories INTEGER, read BOOLEAN, write BOOLEAN, purpose VARCHAR, expires_at TIMESTAMP, emergency BOOLEAN, granted_block BIGINT, granted_ts TIMESTAMP, revoked_block BIGINT",
-    "access_log": "block BIGINT, idx INTEGER, patient VARCHAR, consent_id BIGINT, organization VARCHAR, accessor VARCHAR, record_id VARCHAR, category VARCHAR, ts TIMESTAMP, PRIMARY KEY (block, idx)",
+    "access_log": "block BIGINT, idx INTEGER, patient VARCHAR, consent_id BIGINT, organization VARCHAR, accessor VARCHAR, record_id VARCHAR, category VARCHAR, purpose VARCHAR, emergency BOOLEAN, ts TIMESTAMP, PRIMARY KEY (block, idx)",
     "records": "record_id VARCHAR PRIMARY KEY, patient VARCHAR, category VARCHAR, content_hash VARCHAR, author VARCHAR, supersedes VARCHAR, block BIGINT, ts TIMESTAMP, sealed_block BIGINT",
     "record_batches": "batch_id BIGINT PRIMARY KEY, author VARCHAR, category VARCHAR, merkle_root VARCHAR, leaf_count INTEGER, patient VARCHAR, block BIGINT, ts TIMESTAMP",
     "products": "gtin VARCHAR PRIMARY KEY, manufacturer VARCHAR, metadata_hash VARCHAR, block BIGINT",

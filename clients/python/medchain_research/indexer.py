@@ -106,7 +106,9 @@ def apply_event(ops: Ops, block: int, idx: int, ts, pallet: str, name: str, a: d
                     int(a["consent_id"]), a["patient"], a["organization"], _ts(a["expires_at"]), block, ts)
         elif name == "AccessLogged":
             ops.insert("access_log", block=block, idx=idx, patient=a["patient"], consent_id=int(a["consent_id"]), organization=a["organization"],
-                       accessor=a["accessor"], record_id=a["record_id"], category=str(a["category"]), ts=ts)
+                       accessor=a["accessor"], record_id=a["record_id"], category=str(a["category"]),
+                       purpose=str(a["purpose"]) if a.get("purpose") is not None else None,
+                       emergency=bool(a["emergency"]) if a.get("emergency") is not None else None, ts=ts)
     elif pallet == "HealthRecords":
         if name == "RecordAnchored":
             ops.insert("records", record_id=a["record_id"], patient=a["patient"], category=str(a["category"]), content_hash=a["content_hash"],

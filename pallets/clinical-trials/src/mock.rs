@@ -68,6 +68,7 @@ impl pallet_consent::Config for Test {
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<4>;
+	type MaxReadsPerLog = ConstU32<4>;
 	type BreakGlassDuration = ConstU64<BREAK_GLASS_DURATION>;
 	// Seven days of retention; `ceil(7 days / 24 h) + 1 = 8` emergency consents kept.
 	type AuditRetention = ConstU64<{ 7 * BREAK_GLASS_DURATION }>;

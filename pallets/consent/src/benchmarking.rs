@@ -215,6 +215,8 @@ mod benchmarks {
 			record_id: H256::repeat_byte(1),
 			category: RecordCategory::Other,
 			at: now,
+			purpose: Purpose::Treatment,
+			emergency: false,
 		};
 		let full: BoundedVec<_, T::MaxAccessLogEntries> =
 			alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]
@@ -235,6 +237,50 @@ mod benchmarks {
 		let log = AccessLogs::<T>::get(&patient, &org);
 		assert_eq!(log.len() as u32, T::MaxAccessLogEntries::get());
 		assert_eq!(log.last().map(|e| e.record_id), Some(record_id));
+	}
+
+	/// `n` reads in one call, into a full log (every read evicts the oldest entry).
+	#[benchmark]
+	fn log_accesses(n: Linear<1, { T::MaxReadsPerLog::get() }>) {
+		let (org, staff) = provider::<T>();
+		let patient = patient::<T>();
+		set_now::<T>(BASE);
+		let consent_id = NextConsentId::<T>::get();
+		fill_consents::<T>(&patient, &org, false);
+		let now = ConsentPallet::<T>::now();
+		let entry = AccessEntry {
+			consent_id,
+			organization: org.clone(),
+			accessor: staff.clone(),
+			record_id: H256::repeat_byte(1),
+			category: RecordCategory::Other,
+			at: now,
+			purpose: Purpose::Treatment,
+			emergency: false,
+		};
+		let full: BoundedVec<_, T::MaxAccessLogEntries> =
+			alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]
+				.try_into()
+				.expect("exactly the bound");
+		AccessLogs::<T>::insert(&patient, &org, full);
+		let reads: alloc::vec::Vec<(H256, RecordCategory)> = (0..n)
+			.map(|_| {
+				(
+					T::Records::anchor_for_benchmarks(&patient, RecordCategory::Genomics),
+					RecordCategory::Genomics,
+				)
+			})
+			.collect();
+		let last = reads.last().map(|(id, _)| *id);
+		let reads: BoundedVec<_, T::MaxReadsPerLog> =
+			reads.try_into().expect("n is at most MaxReadsPerLog");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(staff), patient.clone(), consent_id, reads);
+
+		let log = AccessLogs::<T>::get(&patient, &org);
+		assert_eq!(log.len() as u32, T::MaxAccessLogEntries::get());
+		assert_eq!(log.last().map(|e| e.record_id), last);
 	}
 
 	impl_benchmark_test_suite!(

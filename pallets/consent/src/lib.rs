@@ -76,6 +76,17 @@
 //!   an unknown record (`UnknownRecord`), another patient's record
 //!   (`RecordPatientMismatch`) or a wrong category (`RecordCategoryMismatch`) is refused, so
 //!   a grantee cannot log a MentalHealth record as LabResults.
+//! - **Purpose-bound reads** (issue #24): a consent is scope *and* purpose. Only a consent
+//!   whose purpose reads identified documents
+//!   ([`Purpose::reads_identified_documents`]: Treatment, break-glass included) logs a read
+//!   (`PurposeNotPermitted` otherwise), and [`Pallet::read_decision`] checks it again, so no
+//!   gateway serves a document to a Research, Insurance or PublicHealth consent, even for
+//!   an entry logged before the check existed. Each entry and `AccessLogged` event record
+//!   the consent's purpose and whether it was break-glass. The table of what each purpose
+//!   may read is in docs/DESIGN.md.
+//! - **Many reads, one transaction**: `log_accesses` logs up to `MaxReadsPerLog` reads of
+//!   one patient under one consent, all or nothing (`MaxReadsPerLog` ≤
+//!   `MaxAccessLogEntries`, so a batch never evicts itself from the ring buffer).
 //! - **Access log bound**: each organization's reads of a patient go to their own ring
 //!   buffer ([`AccessLogs`], keyed by patient and organization) of `MaxAccessLogEntries`
 //!   entries: when it is full, logging a new access drops *that organization's* oldest entry
@@ -132,6 +143,8 @@
 //! - [`Call::revoke_consent`]: the patient revokes it (fee-less with quota).
 //! - [`Call::break_glass`]: a Provider takes emergency read access.
 //! - [`Call::log_access`]: a grantee logs a read of an anchored record.
+//! - [`Call::log_accesses`]: a grantee logs the reads of up to `MaxReadsPerLog` records of
+//!   one patient at once.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
@@ -205,7 +218,9 @@ pub mod pallet {
 	/// The storage layout version. v2: break-glass consents in [`EmergencyConsents`], access
 	/// logs per (patient, organization) in [`AccessLogs`] ([`crate::migrations::v2`]).
 	/// v3: the access check's index [`GrantsTo`] ([`crate::migrations::v3`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	/// v4: each [`AccessLogs`] entry records the consent's purpose and whether it was an
+	/// emergency ([`crate::migrations::v4`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -249,6 +264,13 @@ pub mod pallet {
 		/// another organization's.
 		#[pallet::constant]
 		type MaxAccessLogEntries: Get<u32>;
+
+		/// The most records one `log_accesses` call logs (one patient, one consent), so that
+		/// assembling a patient's history costs one transaction, not one per document. At
+		/// most `MaxAccessLogEntries` (checked by `integrity_test`), so a whole batch fits in
+		/// the organization's log of the patient and none of it is evicted by itself.
+		#[pallet::constant]
+		type MaxReadsPerLog: Get<u32>;
 
 		/// How long a break-glass consent lasts, in milliseconds (e.g. 24 h), from the last
 		/// time it was taken or renewed.
@@ -439,6 +461,10 @@ pub mod pallet {
 			record_id: H256,
 			/// The record's category.
 			category: RecordCategory,
+			/// The consent's purpose (always one that reads identified documents: Treatment).
+			purpose: Purpose,
+			/// Whether the consent is a break-glass (emergency) one.
+			emergency: bool,
 		},
 	}
 
@@ -496,6 +522,12 @@ pub mod pallet {
 		RecordPatientMismatch,
 		/// The record's category is not the one given.
 		RecordCategoryMismatch,
+		/// The consent's purpose does not open identified documents: only Treatment (and
+		/// break-glass) consents do; Research, Insurance and PublicHealth consents serve
+		/// other uses (docs/DESIGN.md, "What each purpose may read").
+		PurposeNotPermitted,
+		/// `log_accesses` was given no record.
+		NoReads,
 	}
 
 	#[pallet::hooks]
@@ -503,6 +535,11 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxConsentsPerPatient::get() > 0, "MaxConsentsPerPatient must be > 0");
 			assert!(T::MaxAccessLogEntries::get() > 0, "MaxAccessLogEntries must be > 0");
+			assert!(
+				T::MaxReadsPerLog::get() > 0
+					&& T::MaxReadsPerLog::get() <= T::MaxAccessLogEntries::get(),
+				"MaxReadsPerLog must be > 0 and at most MaxAccessLogEntries"
+			);
 			assert!(T::BreakGlassDuration::get() > 0, "BreakGlassDuration must be > 0");
 			assert!(
 				T::MaxEmergencyAccessesPerWindow::get() > 0,
@@ -781,6 +818,8 @@ pub mod pallet {
 		/// - [`Error::RevokedConsent`], [`Error::ExpiredConsent`]: the consent is not in force.
 		/// - [`Error::CategoryNotCovered`], [`Error::ReadNotGranted`]: the consent does not
 		///   cover reading `category`.
+		/// - [`Error::PurposeNotPermitted`]: the consent's purpose does not open identified
+		///   documents (only Treatment, break-glass included, does: [`Purpose::reads_identified_documents`]).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::log_access())]
 		pub fn log_access(
@@ -791,49 +830,41 @@ pub mod pallet {
 			category: RecordCategory,
 		) -> DispatchResult {
 			let accessor = ensure_signed(origin)?;
-			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::UnknownConsent)?;
-			ensure!(consent.patient == patient, Error::<T>::ConsentPatientMismatch);
-			let organization = T::Roles::organization_of(&accessor)
-				.filter(|org| *org == consent.grantee)
-				.ok_or(Error::<T>::NotGrantee)?;
-			T::Roles::ensure_active_organization(&organization)?;
-			ensure!(!T::Patients::is_deregistered(&patient), Error::<T>::DeregisteredPatient);
-			let (subject, anchored_category) =
-				T::Records::record_subject(&record_id).ok_or(Error::<T>::UnknownRecord)?;
-			ensure!(subject == patient, Error::<T>::RecordPatientMismatch);
-			ensure!(anchored_category == category, Error::<T>::RecordCategoryMismatch);
-			let now = Self::now();
-			let grant = consent.grant(consent_id);
-			if let Some(denial) = Self::status_denial(&grant, now)
-				.or_else(|| Self::coverage_denial(&grant, Some(category), false))
-			{
-				return Err(Self::denial_error(denial, false));
-			}
-			let entry = AccessEntry {
-				consent_id,
-				organization: organization.clone(),
-				accessor: accessor.clone(),
-				record_id,
-				category,
-				at: now,
-			};
-			AccessLogs::<T>::mutate(&patient, &organization, |log| {
-				let len = log.len();
-				// Appends; when full, drops the organization's oldest entry. It only fails for
-				// a zero bound, which `integrity_test` rules out.
-				let _evicted = log
-					.force_insert_keep_right(len, entry)
-					.defensive_proof("MaxAccessLogEntries > 0, checked by integrity_test");
-			});
-			Self::deposit_event(Event::AccessLogged {
-				patient,
-				consent_id,
-				organization,
-				accessor,
-				record_id,
-				category,
-			});
-			Ok(())
+			Self::do_log_reads(accessor, patient, consent_id, &[(record_id, category)])
+		}
+
+		/// Record that the signer read several of `patient`'s off-chain records under one
+		/// consent: [`Pallet::log_access`] for each of `reads`, all or nothing, in one
+		/// transaction (assembling a patient's history costs one, not one per document).
+		///
+		/// - `origin`, `patient`, `consent_id`: as for `log_access`.
+		/// - `reads`: the records read, each with its category as anchored; at most
+		///   `MaxReadsPerLog`, and not empty. Listing a record twice logs it twice.
+		///
+		/// Every record is checked as `log_access` checks its one; the first that fails fails
+		/// the whole call, and nothing is logged. Each record gets its entry in the
+		/// (patient, organization) [`AccessLogs`] ring buffer, in order, and its own
+		/// [`Event::AccessLogged`].
+		///
+		/// ## Complexity
+		/// O(`MaxAccessLogEntries` + `reads`): one read and one write of the ring buffer, one
+		/// record lookup per read.
+		///
+		/// ## Errors
+		///
+		/// As `log_access`, plus:
+		/// - [`Error::NoReads`]: `reads` is empty.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::log_accesses(reads.len() as u32))]
+		pub fn log_accesses(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			consent_id: ConsentId,
+			reads: BoundedVec<(H256, RecordCategory), T::MaxReadsPerLog>,
+		) -> DispatchResult {
+			let accessor = ensure_signed(origin)?;
+			ensure!(!reads.is_empty(), Error::<T>::NoReads);
+			Self::do_log_reads(accessor, patient, consent_id, &reads)
 		}
 	}
 
@@ -1103,6 +1134,74 @@ pub mod pallet {
 			}
 		}
 
+		/// `log_access` and `log_accesses`: check every read, then log them all (nothing is
+		/// logged if one fails). See `log_access` for the checks and their order.
+		fn do_log_reads(
+			accessor: T::AccountId,
+			patient: T::AccountId,
+			consent_id: ConsentId,
+			reads: &[(H256, RecordCategory)],
+		) -> DispatchResult {
+			let consent = Consents::<T>::get(consent_id).ok_or(Error::<T>::UnknownConsent)?;
+			ensure!(consent.patient == patient, Error::<T>::ConsentPatientMismatch);
+			let organization = T::Roles::organization_of(&accessor)
+				.filter(|org| *org == consent.grantee)
+				.ok_or(Error::<T>::NotGrantee)?;
+			T::Roles::ensure_active_organization(&organization)?;
+			ensure!(!T::Patients::is_deregistered(&patient), Error::<T>::DeregisteredPatient);
+			let now = Self::now();
+			let grant = consent.grant(consent_id);
+			for (record_id, category) in reads {
+				let (subject, anchored_category) =
+					T::Records::record_subject(record_id).ok_or(Error::<T>::UnknownRecord)?;
+				ensure!(subject == patient, Error::<T>::RecordPatientMismatch);
+				ensure!(anchored_category == *category, Error::<T>::RecordCategoryMismatch);
+				if let Some(denial) = Self::status_denial(&grant, now)
+					.or_else(|| Self::coverage_denial(&grant, Some(*category), false))
+				{
+					return Err(Self::denial_error(denial, false));
+				}
+				ensure!(
+					consent.purpose.reads_identified_documents(),
+					Error::<T>::PurposeNotPermitted
+				);
+			}
+			let emergency = matches!(consent.kind, ConsentKind::BreakGlass { .. });
+			AccessLogs::<T>::mutate(&patient, &organization, |log| {
+				for (record_id, category) in reads {
+					let entry = AccessEntry {
+						consent_id,
+						organization: organization.clone(),
+						accessor: accessor.clone(),
+						record_id: *record_id,
+						category: *category,
+						at: now,
+						purpose: consent.purpose,
+						emergency,
+					};
+					let len = log.len();
+					// Appends; when full, drops the organization's oldest entry. It only fails
+					// for a zero bound, which `integrity_test` rules out.
+					let _evicted = log
+						.force_insert_keep_right(len, entry)
+						.defensive_proof("MaxAccessLogEntries > 0, checked by integrity_test");
+				}
+			});
+			for (record_id, category) in reads {
+				Self::deposit_event(Event::AccessLogged {
+					patient: patient.clone(),
+					consent_id,
+					organization: organization.clone(),
+					accessor: accessor.clone(),
+					record_id: *record_id,
+					category: *category,
+					purpose: consent.purpose,
+					emergency,
+				});
+			}
+			Ok(())
+		}
+
 		fn denial_error(denial: Denial, write: bool) -> DispatchError {
 			match denial {
 				Denial::CategoryNotCovered => Error::<T>::CategoryNotCovered,
@@ -1271,6 +1370,12 @@ pub mod pallet {
 					Denial::CategoryNotCovered => ReadRefusal::CategoryNotCovered,
 				};
 				return refuse(patient, reason);
+			}
+			// Checked here too, not only when the read was logged: an entry logged before
+			// purposes were enforced (storage v3) never opens a document for Research,
+			// Insurance or PublicHealth.
+			if !consent.purpose.reads_identified_documents() {
+				return refuse(patient, ReadRefusal::PurposeNotPermitted);
 			}
 			ReadDecision::Logged {
 				patient,

@@ -3,8 +3,8 @@
 /// Storage version 1 → 2: bounded break-glass and per-organization access logs.
 pub mod v2 {
 	use crate::{
-		AccessEntryOf, AccessLogs, Config, ConsentId, ConsentKind, ConsentOf, Consents, ConsentsOf,
-		EmergencyConsents, Pallet,
+		migrations::v4::v3::{AccessEntryOf, AccessLogs},
+		Config, ConsentId, ConsentKind, ConsentOf, Consents, ConsentsOf, EmergencyConsents, Pallet,
 	};
 	use alloc::{collections::BTreeMap, vec::Vec};
 	use core::marker::PhantomData;
@@ -194,6 +194,114 @@ pub mod v3 {
 		2,
 		3,
 		InnerMigrateV2ToV3<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Storage version 3 → 4: every access-log entry records the consent's purpose and whether it
+/// was a break-glass one (issue #24: purpose-bound reads, and the patient sees the purpose).
+pub mod v4 {
+	use crate::{AccessEntry, AccessLogs, Config, ConsentKind, Consents, Pallet};
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+	};
+	use medchain_primitives::{ConsentId, Moment, RecordCategory};
+	use sp_core::H256;
+
+	/// The layout this migration reads (and the v2 migration writes).
+	pub mod v3 {
+		use super::*;
+
+		/// A v1–v3 access-log entry: no purpose, no emergency flag.
+		#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+		pub struct AccessEntry<AccountId> {
+			/// The consent under which the record was read.
+			pub consent_id: ConsentId,
+			/// The organization that read it.
+			pub organization: AccountId,
+			/// The account that read it.
+			pub accessor: AccountId,
+			/// The record read.
+			pub record_id: H256,
+			/// The record's category.
+			pub category: RecordCategory,
+			/// When it was read.
+			pub at: Moment,
+		}
+
+		/// A v1–v3 entry of the runtime's accounts.
+		pub type AccessEntryOf<T> = AccessEntry<<T as frame_system::Config>::AccountId>;
+
+		/// v2–v3 `AccessLogs`, with v3 entries.
+		#[frame_support::storage_alias]
+		pub type AccessLogs<T: Config> = StorageDoubleMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			BoundedVec<AccessEntryOf<T>, <T as Config>::MaxAccessLogEntries>,
+			ValueQuery,
+		>;
+	}
+
+	/// Rewrites every [`AccessLogs`] entry with the purpose and kind of the consent it was
+	/// logged under; run it only through [`MigrateV3ToV4`].
+	///
+	/// An entry whose consent is no longer stored (pruned: it ended at least
+	/// `AuditRetention` ago, so the entry could no longer open a document either) is dropped
+	/// from the ring buffer: its purpose cannot be known, and its `AccessLogged` event, in
+	/// the chain's history, still records the read. Every other entry keeps its place.
+	///
+	/// Weight: one pass over `AccessLogs` and one consent read per entry; unbounded, like
+	/// the earlier migrations (fine for the test and dev chains this runtime has run on).
+	pub struct InnerMigrateV3ToV4<T>(PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV3ToV4<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut reads: u64 = 0;
+			let mut writes: u64 = 0;
+			AccessLogs::<T>::translate::<BoundedVec<v3::AccessEntryOf<T>, T::MaxAccessLogEntries>, _>(
+				|_patient, _organization, log| {
+					reads = reads.saturating_add(1);
+					writes = writes.saturating_add(1);
+					let entries = log.into_iter().filter_map(|old| {
+						reads = reads.saturating_add(1);
+						let consent = Consents::<T>::get(old.consent_id)?;
+						Some(AccessEntry {
+							consent_id: old.consent_id,
+							organization: old.organization,
+							accessor: old.accessor,
+							record_id: old.record_id,
+							category: old.category,
+							at: old.at,
+							purpose: consent.purpose,
+							emergency: matches!(consent.kind, ConsentKind::BreakGlass { .. }),
+						})
+					});
+					// At most as many entries as the old log, of the same bound: it fits.
+					let log = BoundedVec::truncate_from(entries.collect::<alloc::vec::Vec<_>>());
+					(!log.is_empty()).then_some(log)
+				},
+			);
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`InnerMigrateV3ToV4`], run once when the on-chain storage version is 3; sets it to 4.
+	pub type MigrateV3ToV4<T> = VersionedMigration<
+		3,
+		4,
+		InnerMigrateV3ToV4<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -55,6 +55,8 @@ impl pallet_consortium::Config for Test {}
 pub const MAX_CONSENTS: u32 = 4;
 /// The access-log ring buffer's size in tests.
 pub const MAX_LOG: u32 = 3;
+/// The most reads one `log_accesses` call logs in tests: the whole log.
+pub const MAX_READS: u32 = MAX_LOG;
 /// Break-glass duration in tests: 24 h in ms.
 pub const BREAK_GLASS_DURATION: Moment = 24 * 60 * 60 * 1000;
 /// How long ended consents are kept in tests: 7 days in ms.
@@ -74,6 +76,7 @@ impl pallet_consent::Config for Test {
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<MAX_LOG>;
+	type MaxReadsPerLog = ConstU32<MAX_READS>;
 	type BreakGlassDuration = ConstU64<BREAK_GLASS_DURATION>;
 	type AuditRetention = ConstU64<AUDIT_RETENTION>;
 	type MaxEmergencyConsentsKept = ConstU32<MAX_EMERGENCY_KEPT>;

@@ -12,7 +12,7 @@ use pallet_consortium::{Error as ConsortiumError, Role, Roles};
 use sp_core::H256;
 use sp_runtime::traits::BadOrigin;
 
-use Purpose::{Insurance, Research, Treatment};
+use Purpose::{Insurance, PublicHealth, Research, Treatment};
 use RecordCategory::{Diagnoses, Genomics, Imaging, LabResults, MentalHealth};
 
 fn signed(who: AccountId) -> RuntimeOrigin {
@@ -243,8 +243,13 @@ mod grant_consent {
 			.build_and_execute(|| {
 				let id = grant(ALICE, INSURER, read(&[Diagnoses]), Insurance, Some(START + 60_000));
 				assert_eq!(ensure_access(ALICE, INSURER, Diagnoses, Insurance, false), Ok(id));
+				// An Insurance consent is granted and checked, but it never opens an
+				// identified document (docs/DESIGN.md, "What each purpose may read").
 				let r = anchored(9, ALICE, Diagnoses);
-				assert_ok!(Consent::log_access(signed(CLAIMS_OFFICER), ALICE, id, r, Diagnoses));
+				assert_noop!(
+					Consent::log_access(signed(CLAIMS_OFFICER), ALICE, id, r, Diagnoses),
+					Error::<Test>::PurposeNotPermitted
+				);
 			});
 	}
 
@@ -1056,6 +1061,8 @@ mod log_access {
 					accessor: DOCTOR,
 					record_id: r1,
 					category: LabResults,
+					purpose: Treatment,
+					emergency: false,
 				}
 				.into(),
 			);
@@ -1068,6 +1075,8 @@ mod log_access {
 					record_id: r1,
 					category: LabResults,
 					at: START + 60_000,
+					purpose: Treatment,
+					emergency: false,
 				},
 				AccessEntry {
 					consent_id: id,
@@ -1076,11 +1085,64 @@ mod log_access {
 					record_id: r2,
 					category: LabResults,
 					at: START + 60_000,
+					purpose: Treatment,
+					emergency: false,
 				},
 			];
 			assert_eq!(AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner(), expected);
 			assert_eq!(Consent::access_log(&ALICE), expected);
 			assert!(Consent::access_log(&BOB).is_empty());
+		});
+	}
+
+	#[test]
+	fn only_treatment_consents_open_identified_documents() {
+		ExtBuilder::default().build_and_execute(|| {
+			let r = anchored(1, ALICE, LabResults);
+			// The clinic holds a consent for every purpose but Treatment; none logs a read.
+			for purpose in [Research, Insurance, PublicHealth] {
+				let id = grant(ALICE, CLINIC, read(&[LabResults]), purpose, None);
+				assert_noop!(
+					Consent::log_access(signed(NURSE), ALICE, id, r, LabResults),
+					Error::<Test>::PurposeNotPermitted
+				);
+				let reads: BoundedVec<_, _> = vec![(r, LabResults)].try_into().unwrap();
+				assert_noop!(
+					Consent::log_accesses(signed(NURSE), ALICE, id, reads),
+					Error::<Test>::PurposeNotPermitted
+				);
+			}
+			assert!(AccessLogs::<Test>::get(ALICE, CLINIC).is_empty());
+			// A Treatment consent does, and its entry and event say so.
+			let id = grant(ALICE, CLINIC, read(&[LabResults]), Treatment, None);
+			assert_ok!(Consent::log_access(signed(NURSE), ALICE, id, r, LabResults));
+			let entry = AccessLogs::<Test>::get(ALICE, CLINIC)[0].clone();
+			assert_eq!((entry.consent_id, entry.purpose, entry.emergency), (id, Treatment, false));
+		});
+	}
+
+	#[test]
+	fn a_break_glass_read_is_logged_as_an_emergency() {
+		ExtBuilder::default().build_and_execute(|| {
+			let r = anchored(1, BOB, Imaging);
+			assert_ok!(Consent::break_glass(signed(DOCTOR), BOB, 7));
+			let id = NextConsentId::<Test>::get() - 1;
+			assert_ok!(Consent::log_access(signed(DOCTOR), BOB, id, r, Imaging));
+			System::assert_last_event(
+				Event::AccessLogged {
+					patient: BOB,
+					consent_id: id,
+					organization: HOSPITAL,
+					accessor: DOCTOR,
+					record_id: r,
+					category: Imaging,
+					purpose: Treatment,
+					emergency: true,
+				}
+				.into(),
+			);
+			let entry = AccessLogs::<Test>::get(BOB, HOSPITAL)[0].clone();
+			assert_eq!((entry.purpose, entry.emergency), (Treatment, true));
 		});
 	}
 
@@ -1106,6 +1168,8 @@ mod log_access {
 					accessor: DOCTOR,
 					record_id: record(4),
 					category: LabResults,
+					purpose: Treatment,
+					emergency: false,
 				}
 				.into(),
 			);
@@ -1336,6 +1400,120 @@ mod log_access {
 	}
 }
 
+mod log_accesses {
+	use super::*;
+
+	fn reads(list: &[(H256, RecordCategory)]) -> BoundedVec<(H256, RecordCategory), MaxReads> {
+		list.to_vec().try_into().expect("within MAX_READS")
+	}
+
+	type MaxReads = frame_support::traits::ConstU32<MAX_READS>;
+
+	#[test]
+	fn logs_every_read_in_order_with_one_event_each() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = grant(ALICE, HOSPITAL, read(&[LabResults, Imaging]), Treatment, None);
+			let (r1, r2, r3) = (
+				anchored(1, ALICE, LabResults),
+				anchored(2, ALICE, Imaging),
+				anchored(3, ALICE, LabResults),
+			);
+			let list = [(r1, LabResults), (r2, Imaging), (r3, LabResults)];
+			assert_eq!(list.len() as u32, MAX_READS);
+			System::reset_events();
+			assert_ok!(Consent::log_accesses(signed(DOCTOR), ALICE, id, reads(&list)));
+			let logged: Vec<_> = AccessLogs::<Test>::get(ALICE, HOSPITAL)
+				.into_iter()
+				.map(|e| (e.record_id, e.category, e.accessor, e.purpose))
+				.collect();
+			assert_eq!(
+				logged,
+				list.iter().map(|(r, c)| (*r, *c, DOCTOR, Treatment)).collect::<Vec<_>>()
+			);
+			let events: Vec<_> = System::events()
+				.into_iter()
+				.filter_map(|record| match record.event {
+					RuntimeEvent::Consent(Event::AccessLogged { record_id, category, .. }) => {
+						Some((record_id, category))
+					}
+					_ => None,
+				})
+				.collect();
+			assert_eq!(events, list.to_vec());
+			// Each read is now served by the read decision.
+			for (r, c) in list {
+				assert!(matches!(
+					Consent::read_decision(&DOCTOR, ALICE, c, r, Moment::MAX),
+					crate::ReadDecision::Logged { consent_id, emergency: false, .. } if consent_id == id
+				));
+			}
+		});
+	}
+
+	#[test]
+	fn is_all_or_nothing() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = grant(ALICE, HOSPITAL, read(&[LabResults]), Treatment, None);
+			let ok = anchored(1, ALICE, LabResults);
+			let bobs = anchored(2, BOB, LabResults);
+			let imaging = anchored(3, ALICE, Imaging);
+			type Case<'a> = (&'a [(H256, RecordCategory)], Error<Test>);
+			let cases: [Case; 4] = [
+				(&[(ok, LabResults), (bobs, LabResults)], Error::<Test>::RecordPatientMismatch),
+				(&[(ok, LabResults), (imaging, LabResults)], Error::<Test>::RecordCategoryMismatch),
+				(&[(ok, LabResults), (imaging, Imaging)], Error::<Test>::CategoryNotCovered),
+				(&[(ok, LabResults), (record(9), LabResults)], Error::<Test>::UnknownRecord),
+			];
+			for (list, error) in cases {
+				assert_noop!(Consent::log_accesses(signed(DOCTOR), ALICE, id, reads(list)), error);
+			}
+			assert!(AccessLogs::<Test>::get(ALICE, HOSPITAL).is_empty());
+		});
+	}
+
+	#[test]
+	fn refuses_an_empty_list_and_checks_the_consent_like_log_access() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = alice_to_hospital();
+			let r = anchored(1, ALICE, LabResults);
+			assert_noop!(
+				Consent::log_accesses(signed(DOCTOR), ALICE, id, reads(&[])),
+				Error::<Test>::NoReads
+			);
+			assert_noop!(
+				Consent::log_accesses(signed(NURSE), ALICE, id, reads(&[(r, LabResults)])),
+				Error::<Test>::NotGrantee
+			);
+			assert_noop!(
+				Consent::log_accesses(signed(DOCTOR), BOB, id, reads(&[(r, LabResults)])),
+				Error::<Test>::ConsentPatientMismatch
+			);
+			assert_ok!(Consent::revoke_consent(signed(ALICE), id));
+			assert_noop!(
+				Consent::log_accesses(signed(DOCTOR), ALICE, id, reads(&[(r, LabResults)])),
+				Error::<Test>::RevokedConsent
+			);
+		});
+	}
+
+	#[test]
+	fn a_full_batch_fits_the_log_and_evicts_only_older_entries() {
+		ExtBuilder::default().build_and_execute(|| {
+			let id = alice_to_hospital();
+			let old = anchored(1, ALICE, LabResults);
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, old, LabResults));
+			advance_time(1);
+			let list: Vec<_> = (0..MAX_READS as u8)
+				.map(|n| (anchored(10 + n, ALICE, LabResults), LabResults))
+				.collect();
+			assert_ok!(Consent::log_accesses(signed(DOCTOR), ALICE, id, reads(&list)));
+			let kept: Vec<_> =
+				AccessLogs::<Test>::get(ALICE, HOSPITAL).iter().map(|e| e.record_id).collect();
+			assert_eq!(kept, list.iter().map(|(r, _)| *r).collect::<Vec<_>>());
+		});
+	}
+}
+
 mod access_checks {
 	use super::*;
 
@@ -1527,7 +1705,7 @@ mod queries {
 			assert!(Consent::consents_of(&ALICE).is_empty());
 			assert!(Consent::access_log(&ALICE).is_empty());
 			let a = alice_to_hospital();
-			let b = grant(ALICE, INSTITUTE, read(&[Genomics]), Research, Some(START + 9));
+			let b = grant(ALICE, INSTITUTE, read(&[Genomics]), Treatment, Some(START + 9));
 			assert_ok!(Consent::revoke_consent(signed(ALICE), a));
 			assert_eq!(Consent::consents_of(&ALICE), vec![(a, consent(a)), (b, consent(b))]);
 			let r = anchored(5, ALICE, Genomics);
@@ -1786,7 +1964,10 @@ mod invariants {
 
 mod migrations {
 	use super::*;
-	use crate::migrations::v2::{v1, MigrateV1ToV2};
+	use crate::migrations::{
+		v2::{v1, MigrateV1ToV2},
+		v4::{v3, MigrateV3ToV4},
+	};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
 	/// Store a live v1 break-glass consent of `org` for Alice (ids chosen by the test).
@@ -1805,8 +1986,9 @@ mod migrations {
 		consent
 	}
 
-	fn entry(org: AccountId, accessor: AccountId, at: Moment) -> AccessEntry<AccountId> {
-		AccessEntry {
+	/// A v1–v3 access-log entry (no purpose), under consent 0.
+	fn entry(org: AccountId, accessor: AccountId, at: Moment) -> v3::AccessEntry<AccountId> {
+		v3::AccessEntry {
 			consent_id: 0,
 			organization: org,
 			accessor,
@@ -1819,7 +2001,7 @@ mod migrations {
 	#[test]
 	fn v1_to_v2_moves_break_glass_consents_and_splits_access_logs() {
 		ExtBuilder::default().build_and_execute(|| {
-			assert_eq!(Consent::in_code_storage_version(), 3);
+			assert_eq!(Consent::in_code_storage_version(), 4);
 			StorageVersion::new(1).put::<Consent>();
 			// v1: Alice's list holds her grant and three emergency consents (two of the
 			// hospital, both live); her single access log is shared.
@@ -1852,16 +2034,32 @@ mod migrations {
 			// The log, split by organization, merges back to what it was.
 			assert_eq!(v1::AccessLog::<Test>::iter().count(), 0);
 			assert_eq!(
-				AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner(),
+				v3::AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner(),
 				vec![log[0].clone(), log[2].clone()]
 			);
-			assert_eq!(AccessLogs::<Test>::get(ALICE, CLINIC).into_inner(), vec![log[1].clone()]);
-			assert_eq!(Consent::access_log(&ALICE), log);
+			assert_eq!(
+				v3::AccessLogs::<Test>::get(ALICE, CLINIC).into_inner(),
+				vec![log[1].clone()]
+			);
 			// It runs once.
 			v1::AccessLog::<Test>::insert(ALICE, BoundedVec::truncate_from(log.clone()));
 			MigrateV1ToV2::<Test>::on_runtime_upgrade();
 			assert_eq!(v1::AccessLog::<Test>::iter().count(), 1);
 			v1::AccessLog::<Test>::remove(ALICE);
+			// Then v3 and v4: every entry was logged under Alice's Treatment grant (id 0).
+			crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+			MigrateV3ToV4::<Test>::on_runtime_upgrade();
+			assert_eq!(Consent::on_chain_storage_version(), 4);
+			let merged: Vec<_> = Consent::access_log(&ALICE)
+				.into_iter()
+				.map(|e| (e.organization, e.accessor, e.at, e.purpose, e.emergency))
+				.collect();
+			assert_eq!(
+				merged,
+				log.iter()
+					.map(|e| (e.organization, e.accessor, e.at, Treatment, false))
+					.collect::<Vec<_>>()
+			);
 		});
 	}
 
@@ -1902,6 +2100,79 @@ mod migrations {
 			assert_eq!(GrantsTo::<Test>::iter().count(), 0);
 			// (Rebuilt for the final invariant check.)
 			<crate::migrations::v3::InnerMigrateV2ToV3<Test> as frame_support::traits::UncheckedOnRuntimeUpgrade>::on_runtime_upgrade();
+		});
+	}
+
+	#[test]
+	fn v3_to_v4_records_each_entrys_purpose_and_drops_entries_of_pruned_consents() {
+		ExtBuilder::default().build_and_execute(|| {
+			let treatment = alice_to_hospital();
+			let research = grant(ALICE, CLINIC, read(&[LabResults]), Research, None);
+			assert_ok!(Consent::break_glass(signed(DOCTOR), BOB, 1));
+			let emergency = NextConsentId::<Test>::get() - 1;
+			let pruned: ConsentId = 999;
+			let old = |consent_id, organization, accessor, at| v3::AccessEntry {
+				consent_id,
+				organization,
+				accessor,
+				record_id: record(1),
+				category: LabResults,
+				at,
+			};
+			StorageVersion::new(3).put::<Consent>();
+			// v3 logs: Alice's hospital log mixes a kept and a pruned consent's entries; the
+			// clinic's holds a (pre-v4, so unchecked) Research read; Bob's an emergency read;
+			// Nobody's only a pruned consent's entry.
+			v3::AccessLogs::<Test>::insert(
+				ALICE,
+				HOSPITAL,
+				BoundedVec::truncate_from(vec![
+					old(pruned, HOSPITAL, DOCTOR, START),
+					old(treatment, HOSPITAL, DOCTOR, START + 1),
+				]),
+			);
+			v3::AccessLogs::<Test>::insert(
+				ALICE,
+				CLINIC,
+				BoundedVec::truncate_from(vec![old(research, CLINIC, NURSE, START + 2)]),
+			);
+			v3::AccessLogs::<Test>::insert(
+				BOB,
+				HOSPITAL,
+				BoundedVec::truncate_from(vec![old(emergency, HOSPITAL, DOCTOR, START + 3)]),
+			);
+			v3::AccessLogs::<Test>::insert(
+				NOBODY,
+				HOSPITAL,
+				BoundedVec::truncate_from(vec![old(pruned, HOSPITAL, DOCTOR, START + 4)]),
+			);
+
+			MigrateV3ToV4::<Test>::on_runtime_upgrade();
+
+			assert_eq!(Consent::on_chain_storage_version(), 4);
+			let summary = |patient, org| {
+				AccessLogs::<Test>::get(patient, org)
+					.into_iter()
+					.map(|e| (e.consent_id, e.at, e.purpose, e.emergency))
+					.collect::<Vec<_>>()
+			};
+			assert_eq!(summary(ALICE, HOSPITAL), vec![(treatment, START + 1, Treatment, false)]);
+			assert_eq!(summary(ALICE, CLINIC), vec![(research, START + 2, Research, false)]);
+			assert_eq!(summary(BOB, HOSPITAL), vec![(emergency, START + 3, Treatment, true)]);
+			assert!(!AccessLogs::<Test>::contains_key(NOBODY, HOSPITAL));
+			// The Research read logged before v4 still opens nothing.
+			assert_eq!(
+				Consent::read_decision(&NURSE, ALICE, LabResults, record(1), Moment::MAX),
+				crate::ReadDecision::Refused {
+					patient: ALICE,
+					category: LabResults,
+					reason: crate::ReadRefusal::PurposeNotPermitted
+				}
+			);
+			// It runs once.
+			let before: Vec<_> = AccessLogs::<Test>::iter().collect();
+			MigrateV3ToV4::<Test>::on_runtime_upgrade();
+			assert_eq!(AccessLogs::<Test>::iter().collect::<Vec<_>>(), before);
 		});
 	}
 }
@@ -2033,7 +2304,7 @@ mod read_decision {
 	}
 
 	fn refused(reason: ReadRefusal) -> ReadDecision<AccountId> {
-		ReadDecision::Refused { patient: ALICE, category: LabResults, reason }
+		crate::ReadDecision::Refused { patient: ALICE, category: LabResults, reason }
 	}
 
 	#[test]
@@ -2084,10 +2355,10 @@ mod read_decision {
 			// Coverage is checked against the record's category as anchored.
 			assert_eq!(
 				decide(DOCTOR, r, Imaging),
-				ReadDecision::Refused {
+				crate::ReadDecision::Refused {
 					patient: ALICE,
 					category: Imaging,
-					reason: ReadRefusal::CategoryNotCovered
+					reason: crate::ReadRefusal::CategoryNotCovered
 				}
 			);
 			suspend(HOSPITAL);
@@ -2129,6 +2400,8 @@ mod read_decision {
 					record_id: r,
 					category: LabResults,
 					at: START,
+					purpose: Treatment,
+					emergency: false,
 				})
 				.expect("room in the log");
 			});

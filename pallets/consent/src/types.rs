@@ -265,6 +265,10 @@ pub struct AccessEntry<AccountId> {
 	pub category: RecordCategory,
 	/// When it was read (ms since the Unix epoch).
 	pub at: Moment,
+	/// The purpose of the consent it was read under, as the patient granted it.
+	pub purpose: Purpose,
+	/// Whether that consent was a break-glass (emergency) one.
+	pub emergency: bool,
 }
 
 /// How many times an organization broke the glass in one rate-limit window.
@@ -320,6 +324,9 @@ pub enum ReadRefusal {
 	ReadNotGranted,
 	/// The consent does not cover the record's category.
 	CategoryNotCovered,
+	/// The consent's purpose does not open identified documents (Research, Insurance,
+	/// PublicHealth): only Treatment and break-glass consents do.
+	PurposeNotPermitted,
 }
 
 /// What a record gateway may do with a request to read a record now (the `GatewayApi`).

@@ -65,6 +65,7 @@ impl pallet_consent::Config for Test {
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<4>;
+	type MaxReadsPerLog = ConstU32<4>;
 	type BreakGlassDuration = ConstU64<{ 24 * 60 * 60 * 1000 }>;
 	type AuditRetention = ConstU64<{ 7 * 24 * 60 * 60 * 1000 }>;
 	type MaxEmergencyConsentsKept = ConstU32<8>;

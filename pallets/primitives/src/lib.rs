@@ -216,6 +216,21 @@ pub enum Purpose {
 	PublicHealth,
 }
 
+impl Purpose {
+	/// Whether a consent for this purpose lets its grantee read the patient's *identified*
+	/// clinical documents: log a read (`Consent.log_access`, `Consent.log_accesses`) and be
+	/// served the document by a record gateway (the runtime's `GatewayApi` read decision).
+	///
+	/// Treatment only; a break-glass (emergency) consent is a Treatment consent, so it reads
+	/// too. Research, Insurance and PublicHealth consents never do: they serve the uses listed
+	/// in docs/DESIGN.md ("What each purpose may read"), e.g. enrolment in a sponsor's trial,
+	/// and never open a document that names the patient. This function *is* that table's
+	/// "identified documents" column, and the only place the chain decides it.
+	pub const fn reads_identified_documents(self) -> bool {
+		matches!(self, Purpose::Treatment)
+	}
+}
+
 /// Whether a registered patient exists, as `pallet-patient-identity` knows it.
 pub trait PatientRegistry<AccountId> {
 	/// Whether `who` is a registered patient (and has not deregistered).

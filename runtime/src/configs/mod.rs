@@ -325,6 +325,9 @@ parameter_types! {
 	/// Reads kept in one patient's on-chain access log (a ring buffer; every read is also
 	/// an `AccessLogged` event).
 	pub const MaxAccessLogEntries: u32 = 128;
+	/// Reads one `Consent.log_accesses` logs: a referral's whole history (the issue's
+	/// 100-document case) in one transaction; at most `MaxAccessLogEntries`.
+	pub const MaxReadsPerLog: u32 = 100;
 	/// How long a break-glass emergency consent lasts: 24 hours, in milliseconds.
 	pub const BreakGlassDuration: u64 = 24 * 60 * 60 * 1000;
 	/// No consent that ended less than 30 days ago is pruned, so audits (`was_permitted`)
@@ -347,6 +350,7 @@ impl pallet_consent::Config for Runtime {
 	type Time = Timestamp;
 	type MaxConsentsPerPatient = MaxConsentsPerPatient;
 	type MaxAccessLogEntries = MaxAccessLogEntries;
+	type MaxReadsPerLog = MaxReadsPerLog;
 	type BreakGlassDuration = BreakGlassDuration;
 	type AuditRetention = AuditRetention;
 	type MaxEmergencyConsentsKept = MaxEmergencyConsentsKept;

@@ -96,6 +96,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
 	("Consent.revoke_consent",             ".. .. .. .. .. .. .. .. | .. | Y.YY | .", "fee-less: zero-balance patient"),
 	("Consent.break_glass",                "YY .. .. .. .. .. .. .. | .. | .... | .", ""),
 	("Consent.log_access",                 "YY .. .. .. .. .. .. .. | .. | .... | .", "the Provider holds the patient's read consent"),
+	("Consent.log_accesses",               "YY .. .. .. .. .. .. .. | .. | .... | .", "the Provider holds the patient's read consent; two records"),
 	// HealthRecords.
 	("HealthRecords.anchor_record",        "YY .. .. .. .. .. .. .. | .. | Y..Y | .", "the Provider holds the patient's write consent; the patient may upload"),
 	("HealthRecords.anchor_batch",         "YY .. .. .. .. .. .. .. | .. | .... | .", "a batch with no patient"),
@@ -561,6 +562,17 @@ fn setup(name: &str, w: &World) -> RuntimeCall {
 				consent_id,
 				record_id,
 				category: LABS,
+			})
+		}
+		"Consent.log_accesses" => {
+			grant(p, &account(Alice), Access::WRITE, Purpose::Treatment);
+			let first = anchor(p, 1);
+			let second = anchor(p, 2);
+			let consent_id = grant(p, &account(Alice), Access::READ, Purpose::Treatment);
+			RuntimeCall::Consent(ConsentCall::log_accesses {
+				patient: p.clone(),
+				consent_id,
+				reads: vec![(first, LABS), (second, LABS)].try_into().expect("within the bound"),
 			})
 		}
 		// HealthRecords.

@@ -552,3 +552,88 @@ fn a_logged_read_must_name_a_real_record_of_the_patient() {
 		assert_eq!(Consent::access_log(&patient).len(), 1);
 	});
 }
+
+/// Issue #24: a consent is scope *and* purpose. The trial sponsor's Research consent, the
+/// insurer's Insurance consent and a PublicHealth consent cover the same lab records as the
+/// hospital's Treatment consent, yet none of them logs a read of an identified document
+/// (`PurposeNotPermitted`), so no gateway serves them; the Treatment consent logs a whole
+/// history (`MaxReadsPerLog` records) in one signed transaction, each entry with its purpose,
+/// and the gateways' read decision (`Consent::read_decision`, behind the runtime's
+/// `GatewayApi`) serves every one.
+#[test]
+fn only_a_treatment_consent_opens_identified_documents() {
+	use pallet_consent::ReadDecision;
+	new_test_ext().execute_with(|| {
+		let patient = fresh("ReferralPatient");
+		onboard(&patient);
+		transfer(&patient, UNIT);
+		submit_ok(&patient, grant_call(&account(Alice), Access { read: true, write: true }));
+		let max = <Runtime as pallet_consent::Config>::MaxReadsPerLog::get();
+		let records = anchor_many(&patient, max);
+		type E = pallet_consent::Error<Runtime>;
+		let log_one = |grantee: &AccountId, consent_id| {
+			submit(
+				grantee,
+				RuntimeCall::Consent(ConsentCall::log_access {
+					patient: patient.clone(),
+					consent_id,
+					record_id: records[0],
+					category: LABS,
+				}),
+			)
+		};
+		for (grantee, purpose) in [
+			(account(Ferdie), Purpose::Research),
+			(account(BobStash), Purpose::Insurance),
+			(account(AliceStash), Purpose::PublicHealth),
+		] {
+			next_block();
+			transfer(&grantee, UNIT);
+			submit_ok(
+				&patient,
+				RuntimeCall::Consent(ConsentCall::grant_consent {
+					grantee: grantee.clone(),
+					scope: Scope { categories: Categories::only(LABS), access: Access::READ },
+					purpose,
+					expires_at: None,
+				}),
+			);
+			let consent_id = Consent::consents_of(&patient).last().expect("just granted").0;
+			assert_eq!(log_one(&grantee, consent_id), Ok(Err(E::PurposeNotPermitted.into())));
+			assert!(matches!(
+				Consent::read_decision(&grantee, patient.clone(), LABS, records[0], u64::MAX),
+				ReadDecision::Refused { .. }
+			));
+		}
+		assert!(Consent::access_log(&patient).is_empty());
+
+		let treatment = Consent::consents_of(&patient)[0].0;
+		let reads: Vec<_> = records.iter().map(|id| (*id, LABS)).collect();
+		submit_ok(
+			&account(Alice),
+			RuntimeCall::Consent(ConsentCall::log_accesses {
+				patient: patient.clone(),
+				consent_id: treatment,
+				reads: reads.try_into().expect("MaxReadsPerLog reads"),
+			}),
+		);
+		let log = Consent::access_log(&patient);
+		assert_eq!(log.len(), max as usize);
+		assert!(log.iter().all(|e| e.purpose == Purpose::Treatment && !e.emergency));
+		for id in &records {
+			assert!(matches!(
+				Consent::read_decision(&account(Alice), patient.clone(), LABS, *id, u64::MAX),
+				ReadDecision::Logged { consent_id, emergency: false, .. } if consent_id == treatment
+			));
+		}
+		// One record more than the bound cannot even be put in the call.
+		let too_many: Result<
+			frame_support::BoundedVec<
+				(H256, RecordCategory),
+				<Runtime as pallet_consent::Config>::MaxReadsPerLog,
+			>,
+			_,
+		> = vec![(records[0], LABS); max as usize + 1].try_into();
+		assert!(too_many.is_err());
+	});
+}

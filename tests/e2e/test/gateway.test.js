@@ -262,6 +262,52 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     assert.equal(stranger.json.error, 'NotStaff');
   });
 
+  it('purpose: Helix\'s Research consent and SecureCare\'s Insurance consent for the same lab results log no read (PurposeNotPermitted) and fetch nothing; Lakeside logs two records in one log_accesses and fetches both, each logged with its purpose', TX, async (t) => {
+    if (!consentToB || !second) return t.skip('needs the consent to B and two records');
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
+    const helix = keyring.addFromUri('//Ferdie'); // Helix Clinical Trials (TrialSponsor)
+    const secureCare = keyring.addFromUri('//Bob//stash'); // SecureCare Insurance (Insurer)
+    for (const [grantee, purpose] of [[helix, 'Research'], [secureCare, 'Insurance']]) {
+      const granted = await signAndWait(
+        api,
+        api.tx.consent.grantConsent(grantee.address, { categories: LAB_RESULTS, access: { read: true, write: false } }, purpose, null),
+        keys.patient,
+      );
+      const consentId = toNumber(findEvent(granted.events, 'consent', 'ConsentGranted').consentId);
+      await assert.rejects(
+        signAndWait(api, api.tx.consent.logAccess(keys.patient.address, consentId, recordId, 'LabResults'), grantee),
+        /PurposeNotPermitted/,
+        `a ${purpose} consent logged a read`,
+      );
+      await assert.rejects(
+        signAndWait(api, api.tx.consent.logAccesses(keys.patient.address, consentId, [[recordId, 'LabResults']]), grantee),
+        /PurposeNotPermitted/,
+      );
+      const refused = await fetchRecord(gwA, grantee, recordId);
+      assert.equal(refused.status, 403, `${purpose}: ${refused.text}`);
+      assert.equal(refused.json.error, 'NotLogged');
+    }
+
+    // One transaction logs the reads of both of P's lab reports for Lakeside's nurse.
+    const logged = await signAndWait(
+      api,
+      api.tx.consent.logAccesses(keys.patient.address, consentToB, [[recordId, 'LabResults'], [second, 'LabResults']]),
+      keys.nurseB,
+    );
+    const events = logged.events.filter(({ event }) => event.section === 'consent' && event.method === 'AccessLogged');
+    assert.equal(events.length, 2, 'one AccessLogged event per record');
+    for (const id of [recordId, second]) {
+      const served = await fetchRecord(gwA, keys.nurseB, id);
+      assert.equal(served.status, 200, served.text);
+    }
+    const log = (await api.call.consentApi.accessLog(keys.patient.address)).toJSON();
+    assert.ok(log.length >= 3, JSON.stringify(log));
+    for (const entry of log) {
+      assert.equal(entry.purpose, 'Treatment', `entry ${JSON.stringify(entry)}`);
+      assert.equal(entry.emergency, false);
+    }
+  });
+
   it('the README\'s clinician fetch (curl + `medchain-gateway sign`) runs as written', TX, async (t) => {
     if (!consentToB) return t.skip('needs B\'s logged read');
     const readme = readFileSync(join(fileURLToPath(new URL('../../..', import.meta.url)), 'README.md'), 'utf8');
