@@ -3,7 +3,7 @@
 import { parseElementString, serialsTree, GS } from '@medchain/client';
 import { t, getLang } from './i18n';
 import { api, num, fmtTime, orgName, organizationOf, bytesToText, sameAccount } from './chain';
-import { esc, state, runTx } from './ui';
+import { esc, state, runTx, clearTx } from './ui';
 
 let lastScan = '';
 let serialsText = '';
@@ -56,6 +56,8 @@ export async function renderPharmacist(el: HTMLElement): Promise<void> {
   el.querySelector('#scan-form')!.addEventListener('submit', async (e) => {
     e.preventDefault();
     lastScan = (el.querySelector('#scan') as HTMLInputElement).value;
+    // A new pack: the previous pack's dispense or report outcome is not this one's.
+    clearTx();
     await showUnit(el.querySelector('#unit') as HTMLElement, lastScan, org);
   });
   if (lastScan && serialsText) await showUnit(el.querySelector('#unit') as HTMLElement, lastScan, org);

@@ -19,6 +19,16 @@ const STEPS: Progress[] = ['submitted', 'inBlock', 'finalized'];
  * Run one extrinsic with the transaction panel: its fee first, then each step, then the
  * outcome in words. Resolves with the events (or null when it failed).
  */
+/** Empty the transaction panel: a new task (a new pack checked, a new view) starts clean,
+ * without the previous one's outcome. */
+export function clearTx(): void {
+  const panel = document.getElementById('tx');
+  if (!panel) return;
+  panel.dataset.state = 'idle';
+  delete panel.dataset.error;
+  panel.innerHTML = '';
+}
+
 export async function runTx(actionKey: string, tx: any, opts: { onDone?: (events: any[]) => void } = {}): Promise<any[] | null> {
   const panel = document.getElementById('tx')!;
   // Synchronously, before any await: the panel no longer shows the previous outcome.

@@ -1,6 +1,6 @@
 // Browser tests: Debian's chromium (playwright-core) against the built portal and a fresh
 // dev node. Every assertion about an action reads the chain back over RPC.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +25,16 @@ before(async () => {
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  // Every console error and uncaught page error fails the test that caused it (a missing
+  // favicon, a failed request, an exception in a handler): a view must load clean.
+  page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()} (${m.location()?.url ?? ''})`); });
+});
+
+const pageErrors = [];
+afterEach(() => {
+  const errors = pageErrors.splice(0);
+  assert.deepEqual(errors, [], `the page logged errors:\n${errors.join('\n')}`);
 });
 
 after(async () => {
@@ -231,6 +240,13 @@ test('pharmacist verifies and dispenses a pack; a second dispense of the serial 
   assert.equal(reports.length, 1);
   assert.equal(reports[0].reason.toString(), 'DoubleDispense');
   assert.equal(reports[0].reporter.toString(), bob.address);
+  // A new pack is a new task: the previous pack's outcome ("Done: Report ...") is gone from
+  // the transaction panel before the new verdict shows.
+  await page.fill('#scan', `]d201${facts.GTIN}1728123110LOT-A<GS>21${facts.serialsA[3]}`);
+  await page.click('#verify-unit');
+  await page.waitForFunction(() => document.getElementById('unit').dataset.verdict === 'ok');
+  assert.equal(await page.$eval('#tx', (e) => e.dataset.state), 'idle');
+  assert.equal(await page.$eval('#tx', (e) => e.innerText.trim()), '', 'the previous pack\'s transaction status is still shown');
 });
 
 test('regulator sees the recalled batch, its holders and custody diagram', async () => {
