@@ -19,6 +19,9 @@
 //!   organization, added and removed by that organization's admin.
 //! - **Suspended**: an organization that governance has suspended. It and its staff fail
 //!   every role check, in every pallet, at once, without touching any other storage.
+//! - **Gateway**: an organization's record gateway (`medchain-gateway`), the server that holds
+//!   the documents whose hashes it anchored; the **gateway directory** ([`Gateways`]) says
+//!   where each one answers and which key it signs with.
 //!
 //! ## Assumptions
 //!
@@ -35,15 +38,59 @@
 //! ([`Error::NotAMember`], [`Error::UnknownOrganization`], [`Error::SuspendedOrganization`],
 //! [`Error::MissingRole`]), whatever pallet the call belongs to.
 //!
+//! ## Gateway directory
+//!
+//! A client assembling a patient's history must know which gateways hold the patient's
+//! documents, without a list kept off chain. Each organization's admin publishes its gateway
+//! with [`Call::set_gateway`]`(endpoint, public_key)` and withdraws it with
+//! [`Call::remove_gateway`]; [`runtime_api::GatewayDirectoryApi`] answers
+//! `gateways_of_patient(P)`: the organizations that authored at least one of P's records (from
+//! the health-records pallet's per-author index), that are active and published a gateway.
+//!
+//! - **Endpoint**: the gateway's base URL, at most [`Config::MaxEndpointLen`] bytes: printable
+//!   ASCII without spaces, exactly `https://` (browsers talk to gateways directly, and a
+//!   document must never cross the network in clear), no credentials (`user@`), a host that is
+//!   a DNS name, an IPv4 address or a bracketed IPv6 literal, an optional port `1..=65535`, an
+//!   optional path. Every rule has its own error ([`check_endpoint`] lists them in order).
+//! - **Public key**: the 32-byte sr25519 public key of the gateway's **own signing key**, the
+//!   staff account it anchors with (`--suri`). It is the one key of a gateway a client can
+//!   check against the chain without trusting the endpoint: every record the gateway anchored
+//!   carries it as `anchored_by`, the gateway reports it as `signer` at `/v1/info`, and it is
+//!   the key the gateway signs with (today its anchors; signed responses can use it without a
+//!   directory change). The TLS certificate is not it (TLS keys rotate with certificates and
+//!   are checked by the web PKI), nor the master key (a secret symmetric key); documents are
+//!   not encrypted to a public key, so there is no envelope key to publish. A client should
+//!   refuse a gateway whose `/v1/info` `signer` differs from the directory's key, and can
+//!   check that the key acts for the organization (`ConsortiumApi.organization_of(key)`: the
+//!   gateway refuses to start unless its key is staff). The pallet does not require that at
+//!   publication (the key is bytes here, not an account of every runtime's `AccountId`), so
+//!   an admin can publish a new gateway's key before adding it as staff.
+//! - **Who**: only the organization's admin; a staff key gets
+//!   [`Error::NotOrganizationAdmin`] (a gateway speaks for the whole organization, and the
+//!   admin is the account governance admitted). An organization has at most one entry; a new
+//!   `set_gateway` replaces it (with the block it was set in). Any role may publish one: a
+//!   Provider's gateway serves records, other roles may run gateways for other documents.
+//! - **Suspension**: a suspended organization cannot publish or replace its entry, but its
+//!   admin may remove it. Suspension leaves the entry stored, like everything else a
+//!   suspension leaves alone, but the runtime API hands out only **active** organizations'
+//!   gateways ([`Pallet::gateway_of`], [`Pallet::gateways_of`]), so a suspended hospital's
+//!   gateway is not offered to clients; reinstatement offers the same entry again, with
+//!   nothing to re-publish. Governance removing an organization's entry is not needed for
+//!   that, and organizations are never deregistered.
+//! - **Spam**: one bounded entry (at most ~350 bytes) per organization, written only by
+//!   admins governance admitted, each write paying its fee: no deposit is needed.
+//!
 //! ## Pallet API
 //!
 //! - [`Config`]: the runtime's choices ([`Config::GovernanceOrigin`], [`Config::MaxNameLen`],
-//!   [`Config::MaxStaff`]).
+//!   [`Config::MaxStaff`], [`Config::MaxEndpointLen`]).
 //! - [`Call`]: the dispatchable functions, below. Each one's docs end with an `## Errors`
 //!   list of the [`Error`]s it can return.
 //! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
-//! - Storage: [`Organizations`], [`StaffOf`], [`OrganizationCount`]. Query:
-//!   [`Pallet::organization`] (runtime API [`runtime_api::ConsortiumApi`]).
+//! - Storage: [`Organizations`], [`StaffOf`], [`OrganizationCount`], [`Gateways`]. Queries:
+//!   [`Pallet::organization`] (runtime API [`runtime_api::ConsortiumApi`]);
+//!   [`Pallet::gateway_of`], [`Pallet::gateways_of`] (runtime API
+//!   [`runtime_api::GatewayDirectoryApi`]).
 //!
 //! ### Dispatchable functions
 //!
@@ -52,6 +99,8 @@
 //!   suspends or reinstates it.
 //! - [`Call::add_staff`], [`Call::remove_staff`]: an organization's admin chooses the accounts
 //!   that act for the organization.
+//! - [`Call::set_gateway`], [`Call::remove_gateway`]: an organization's admin publishes,
+//!   replaces or removes its gateway in the directory.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
