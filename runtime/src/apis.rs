@@ -8,7 +8,7 @@ use frame_support::{
 };
 use medchain_primitives::{ConsentChecker, ConsentId, Purpose, RecordCategory};
 use pallet_clinical_trials::TrialId;
-use pallet_consortium::{Organization, Role, RoleProvider};
+use pallet_consortium::{GatewayInfo, Organization, Role, RoleProvider};
 use pallet_drug_provenance as drugs;
 use pallet_grandpa::AuthorityId as GrandpaId;
 use pallet_health_records::{runtime_api::RecordInfo, BatchId, RecordId, RecordVerification};
@@ -207,6 +207,16 @@ impl_runtime_apis! {
 
 		fn has_role(account: AccountId, role: Role) -> bool {
 			<Consortium as RoleProvider<AccountId>>::ensure_role(&account, role).is_ok()
+		}
+	}
+
+	impl pallet_consortium::runtime_api::GatewayDirectoryApi<Block, AccountId, BlockNumber> for Runtime {
+		fn gateway_of(organization: AccountId) -> Option<GatewayInfo<BlockNumber>> {
+			Consortium::gateway_of(&organization)
+		}
+
+		fn gateways_of_patient(patient: AccountId) -> Vec<(AccountId, GatewayInfo<BlockNumber>)> {
+			Consortium::gateways_of(HealthRecords::authors_of(&patient))
 		}
 	}
 

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::Pallet as Consortium;
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::EnsureOrigin;
 use frame_system::RawOrigin;
@@ -14,6 +14,26 @@ fn governance<T: Config>() -> T::RuntimeOrigin {
 fn register<T: Config>(admin: &T::AccountId) {
 	let name = vec![b'o'; T::MaxNameLen::get() as usize].try_into().unwrap();
 	Consortium::<T>::do_register(admin, name, Roles::from_roles(&Role::ALL)).unwrap();
+}
+
+/// A valid endpoint of exactly `len` bytes (`len >= MIN_ENDPOINT_LEN`): `https://` and a
+/// host of `len - 8` letters.
+fn endpoint_of_len(len: u32) -> Vec<u8> {
+	let mut endpoint = directory::HTTPS_SCHEME.to_vec();
+	endpoint.resize(len as usize, b'g');
+	endpoint
+}
+
+/// Publish a gateway of the longest endpoint for `admin`'s organization.
+fn publish<T: Config>(admin: &T::AccountId) {
+	Gateways::<T>::insert(
+		admin,
+		GatewayEntry {
+			endpoint: endpoint_of_len(T::MaxEndpointLen::get()).try_into().unwrap(),
+			public_key: [1; GATEWAY_KEY_LEN],
+			updated_at: frame_system::Pallet::<T>::block_number(),
+		},
+	);
 }
 
 #[benchmarks]
@@ -101,6 +121,37 @@ mod benchmarks {
 		_(RawOrigin::Signed(admin), staff.clone());
 
 		assert!(!StaffOf::<T>::contains_key(&staff));
+	}
+
+	/// The longest endpoint first replaces an existing entry (the same writes as a first
+	/// publication, but the larger value is the worst case for the storage proof).
+	#[benchmark]
+	fn set_gateway(n: Linear<MIN_ENDPOINT_LEN, { T::MaxEndpointLen::get() }>) {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		publish::<T>(&admin);
+		let endpoint = endpoint_of_len(n);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin.clone()), endpoint.clone(), [2; GATEWAY_KEY_LEN]);
+
+		let entry = Gateways::<T>::get(&admin).unwrap();
+		assert_eq!(
+			(entry.endpoint.into_inner(), entry.public_key),
+			(endpoint, [2; GATEWAY_KEY_LEN])
+		);
+	}
+
+	#[benchmark]
+	fn remove_gateway() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		publish::<T>(&admin);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin.clone()));
+
+		assert!(!Gateways::<T>::contains_key(&admin));
 	}
 
 	impl_benchmark_test_suite!(

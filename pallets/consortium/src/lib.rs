@@ -19,6 +19,9 @@
 //!   organization, added and removed by that organization's admin.
 //! - **Suspended**: an organization that governance has suspended. It and its staff fail
 //!   every role check, in every pallet, at once, without touching any other storage.
+//! - **Gateway**: an organization's record gateway (`medchain-gateway`), the server that holds
+//!   the documents whose hashes it anchored; the **gateway directory** ([`Gateways`]) says
+//!   where each one answers and which key it signs with.
 //!
 //! ## Assumptions
 //!
@@ -35,15 +38,59 @@
 //! ([`Error::NotAMember`], [`Error::UnknownOrganization`], [`Error::SuspendedOrganization`],
 //! [`Error::MissingRole`]), whatever pallet the call belongs to.
 //!
+//! ## Gateway directory
+//!
+//! A client assembling a patient's history must know which gateways hold the patient's
+//! documents, without a list kept off chain. Each organization's admin publishes its gateway
+//! with [`Call::set_gateway`]`(endpoint, public_key)` and withdraws it with
+//! [`Call::remove_gateway`]; [`runtime_api::GatewayDirectoryApi`] answers
+//! `gateways_of_patient(P)`: the organizations that authored at least one of P's records (from
+//! the health-records pallet's per-author index), that are active and published a gateway.
+//!
+//! - **Endpoint**: the gateway's base URL, at most [`Config::MaxEndpointLen`] bytes: printable
+//!   ASCII without spaces, exactly `https://` (browsers talk to gateways directly, and a
+//!   document must never cross the network in clear), no credentials (`user@`), a host that is
+//!   a DNS name, an IPv4 address or a bracketed IPv6 literal, an optional port `1..=65535`, an
+//!   optional path. Every rule has its own error ([`check_endpoint`] lists them in order).
+//! - **Public key**: the 32-byte sr25519 public key of the gateway's **own signing key**, the
+//!   staff account it anchors with (`--suri`). It is the one key of a gateway a client can
+//!   check against the chain without trusting the endpoint: every record the gateway anchored
+//!   carries it as `anchored_by`, the gateway reports it as `signer` at `/v1/info`, and it is
+//!   the key the gateway signs with (today its anchors; signed responses can use it without a
+//!   directory change). The TLS certificate is not it (TLS keys rotate with certificates and
+//!   are checked by the web PKI), nor the master key (a secret symmetric key); documents are
+//!   not encrypted to a public key, so there is no envelope key to publish. A client should
+//!   refuse a gateway whose `/v1/info` `signer` differs from the directory's key, and can
+//!   check that the key acts for the organization (`ConsortiumApi.organization_of(key)`: the
+//!   gateway refuses to start unless its key is staff). The pallet does not require that at
+//!   publication (the key is bytes here, not an account of every runtime's `AccountId`), so
+//!   an admin can publish a new gateway's key before adding it as staff.
+//! - **Who**: only the organization's admin; a staff key gets
+//!   [`Error::NotOrganizationAdmin`] (a gateway speaks for the whole organization, and the
+//!   admin is the account governance admitted). An organization has at most one entry; a new
+//!   `set_gateway` replaces it (with the block it was set in). Any role may publish one: a
+//!   Provider's gateway serves records, other roles may run gateways for other documents.
+//! - **Suspension**: a suspended organization cannot publish or replace its entry, but its
+//!   admin may remove it. Suspension leaves the entry stored, like everything else a
+//!   suspension leaves alone, but the runtime API hands out only **active** organizations'
+//!   gateways ([`Pallet::gateway_of`], [`Pallet::gateways_of`]), so a suspended hospital's
+//!   gateway is not offered to clients; reinstatement offers the same entry again, with
+//!   nothing to re-publish. Governance removing an organization's entry is not needed for
+//!   that, and organizations are never deregistered.
+//! - **Spam**: one bounded entry (at most ~350 bytes) per organization, written only by
+//!   admins governance admitted, each write paying its fee: no deposit is needed.
+//!
 //! ## Pallet API
 //!
 //! - [`Config`]: the runtime's choices ([`Config::GovernanceOrigin`], [`Config::MaxNameLen`],
-//!   [`Config::MaxStaff`]).
+//!   [`Config::MaxStaff`], [`Config::MaxEndpointLen`]).
 //! - [`Call`]: the dispatchable functions, below. Each one's docs end with an `## Errors`
 //!   list of the [`Error`]s it can return.
 //! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
-//! - Storage: [`Organizations`], [`StaffOf`], [`OrganizationCount`]. Query:
-//!   [`Pallet::organization`] (runtime API [`runtime_api::ConsortiumApi`]).
+//! - Storage: [`Organizations`], [`StaffOf`], [`OrganizationCount`], [`Gateways`]. Queries:
+//!   [`Pallet::organization`] (runtime API [`runtime_api::ConsortiumApi`]);
+//!   [`Pallet::gateway_of`], [`Pallet::gateways_of`] (runtime API
+//!   [`runtime_api::GatewayDirectoryApi`]).
 //!
 //! ### Dispatchable functions
 //!
@@ -52,6 +99,8 @@
 //!   suspends or reinstates it.
 //! - [`Call::add_staff`], [`Call::remove_staff`]: an organization's admin chooses the accounts
 //!   that act for the organization.
+//! - [`Call::set_gateway`], [`Call::remove_gateway`]: an organization's admin publishes,
+//!   replaces or removes its gateway in the directory.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
@@ -79,6 +128,7 @@ pub use pallet::*;
 	clippy::arithmetic_side_effects
 )]
 mod benchmarking;
+pub mod directory;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -87,6 +137,7 @@ mod tests;
 mod types;
 pub mod weights;
 
+pub use directory::{check_endpoint, EndpointError, GatewayInfo, MIN_ENDPOINT_LEN};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -209,9 +260,15 @@ pub mod pallet {
 	pub type OrganizationOf<T> =
 		Organization<BoundedVec<u8, <T as Config>::MaxNameLen>, BlockNumberFor<T>>;
 
+	/// A gateway endpoint as stored.
+	pub type EndpointOf<T> = BoundedVec<u8, <T as Config>::MaxEndpointLen>;
+
+	/// A gateway directory entry as stored.
+	pub type GatewayEntryOf<T> = GatewayEntry<EndpointOf<T>, BlockNumberFor<T>>;
+
 	/// Default `Config` items for mocks: `#[derive_impl(TestDefaultConfig)]` on
 	/// `impl pallet_consortium::Config for Test {}` gives Root governance, 32-byte names,
-	/// 3 staff per organization and unit weights.
+	/// 3 staff per organization, 40-byte gateway endpoints and unit weights.
 	pub mod config_preludes {
 		use super::*;
 		use frame_support::{derive_impl, traits::ConstU32};
@@ -227,6 +284,7 @@ pub mod pallet {
 			type GovernanceOrigin = frame_system::EnsureRoot<Self::AccountId>;
 			type MaxNameLen = ConstU32<32>;
 			type MaxStaff = ConstU32<3>;
+			type MaxEndpointLen = ConstU32<40>;
 			type WeightInfo = ();
 		}
 	}
@@ -246,6 +304,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxStaff: Get<u32>;
 
+		/// The longest gateway endpoint (an `https://` URL) an organization may publish, in
+		/// bytes; at least [`MIN_ENDPOINT_LEN`].
+		#[pallet::constant]
+		type MaxEndpointLen: Get<u32>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -263,6 +326,13 @@ pub mod pallet {
 	/// The number of registered organizations.
 	#[pallet::storage]
 	pub type OrganizationCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// The gateway directory: each organization's record gateway (endpoint and signing key),
+	/// keyed by the organization (its admin account), as its admin published it. A suspended
+	/// organization's entry stays here, but the runtime API does not hand it out.
+	#[pallet::storage]
+	pub type Gateways<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, GatewayEntryOf<T>, OptionQuery>;
 
 	/// One organization of the genesis config: `(admin, name, roles, staff)`, `roles` being
 	/// the `u16` bit set of [`Roles`].
@@ -335,6 +405,20 @@ pub mod pallet {
 			/// The account that no longer acts for it.
 			staff: T::AccountId,
 		},
+		/// An admin published (or replaced) its organization's gateway in the directory.
+		GatewaySet {
+			/// The organization.
+			organization: T::AccountId,
+			/// The gateway's `https://` endpoint.
+			endpoint: EndpointOf<T>,
+			/// The gateway's sr25519 signing key.
+			public_key: GatewayKey,
+		},
+		/// An admin removed its organization's gateway from the directory.
+		GatewayRemoved {
+			/// The organization.
+			organization: T::AccountId,
+		},
 	}
 
 	#[pallet::error]
@@ -373,6 +457,25 @@ pub mod pallet {
 		NotAMember,
 		/// The organization does not hold the role this call needs.
 		MissingRole,
+		/// The gateway endpoint is longer than `MaxEndpointLen`.
+		EndpointTooLong,
+		/// The gateway endpoint holds a byte that is not printable ASCII, or a space.
+		InvalidEndpointCharacter,
+		/// The gateway endpoint does not start with `https://`.
+		EndpointNotHttps,
+		/// The gateway endpoint holds credentials (`user@` before the host).
+		EndpointHasCredentials,
+		/// The gateway endpoint has no host.
+		EmptyEndpointHost,
+		/// The gateway endpoint's host is neither a name (ASCII letters, digits, `-`, `.`) nor
+		/// a bracketed IPv6 literal.
+		InvalidEndpointHost,
+		/// The gateway endpoint's port is not a number in `1..=65535`.
+		InvalidEndpointPort,
+		/// The gateway's public key is all zeros.
+		ZeroPublicKey,
+		/// The organization has no gateway in the directory.
+		UnknownGateway,
 	}
 
 	#[pallet::call]
@@ -582,10 +685,113 @@ pub mod pallet {
 			Self::deposit_event(Event::StaffRemoved { organization: admin, staff: account });
 			Ok(())
 		}
+
+		/// Publish the signer's organization's record gateway in the directory, or replace
+		/// the entry it published before.
+		///
+		/// - `origin`: signed by an active organization's admin (not its staff: the gateway
+		///   speaks for the whole organization).
+		/// - `endpoint`: the gateway's base URL, `https://` and a host, printable ASCII
+		///   without spaces, at most `MaxEndpointLen` bytes (rules: [`check_endpoint`]).
+		/// - `public_key`: the sr25519 public key the gateway signs with (its staff account,
+		///   `signer` at `/v1/info`); not all zeros.
+		///
+		/// Stores `(endpoint, public_key, current block)` under the organization and emits
+		/// [`Event::GatewaySet`].
+		///
+		/// ## Complexity
+		/// O(`endpoint.len()`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::NotOrganizationAdmin`]: the signer is not an organization's admin (a
+		///   staff key cannot publish).
+		/// - [`Error::SuspendedOrganization`]: the signer's organization is suspended.
+		/// - [`Error::EndpointTooLong`]: `endpoint` is longer than `MaxEndpointLen`.
+		/// - [`Error::InvalidEndpointCharacter`], [`Error::EndpointNotHttps`],
+		///   [`Error::EndpointHasCredentials`], [`Error::EmptyEndpointHost`],
+		///   [`Error::InvalidEndpointHost`], [`Error::InvalidEndpointPort`]: `endpoint` breaks
+		///   the rule of that name, checked in this order.
+		/// - [`Error::ZeroPublicKey`]: `public_key` is all zeros.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_gateway(endpoint.len() as u32))]
+		pub fn set_gateway(
+			origin: OriginFor<T>,
+			endpoint: Vec<u8>,
+			public_key: GatewayKey,
+		) -> DispatchResult {
+			let admin = ensure_signed(origin)?;
+			let org = Organizations::<T>::get(&admin).ok_or(Error::<T>::NotOrganizationAdmin)?;
+			ensure!(org.status == OrganizationStatus::Active, Error::<T>::SuspendedOrganization);
+			let endpoint: EndpointOf<T> =
+				endpoint.try_into().map_err(|_| Error::<T>::EndpointTooLong)?;
+			check_endpoint(&endpoint).map_err(Error::<T>::from)?;
+			ensure!(public_key != [0; GATEWAY_KEY_LEN], Error::<T>::ZeroPublicKey);
+			Gateways::<T>::insert(
+				&admin,
+				GatewayEntry {
+					endpoint: endpoint.clone(),
+					public_key,
+					updated_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			Self::deposit_event(Event::GatewaySet { organization: admin, endpoint, public_key });
+			Ok(())
+		}
+
+		/// Remove the signer's organization's gateway from the directory. Allowed while the
+		/// organization is suspended, so an admin can always withdraw an endpoint or a key
+		/// that must no longer be used.
+		///
+		/// - `origin`: signed by an organization's admin.
+		///
+		/// Emits [`Event::GatewayRemoved`].
+		///
+		/// ## Complexity
+		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::NotOrganizationAdmin`]: the signer is not an organization's admin.
+		/// - [`Error::UnknownGateway`]: the organization has no gateway in the directory.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::remove_gateway())]
+		pub fn remove_gateway(origin: OriginFor<T>) -> DispatchResult {
+			let admin = ensure_signed(origin)?;
+			ensure!(Organizations::<T>::contains_key(&admin), Error::<T>::NotOrganizationAdmin);
+			ensure!(Gateways::<T>::contains_key(&admin), Error::<T>::UnknownGateway);
+			Gateways::<T>::remove(&admin);
+			Self::deposit_event(Event::GatewayRemoved { organization: admin });
+			Ok(())
+		}
+	}
+
+	impl<T> From<EndpointError> for Error<T> {
+		fn from(error: EndpointError) -> Self {
+			match error {
+				EndpointError::InvalidCharacter => Error::<T>::InvalidEndpointCharacter,
+				EndpointError::NotHttps => Error::<T>::EndpointNotHttps,
+				EndpointError::HasCredentials => Error::<T>::EndpointHasCredentials,
+				EndpointError::EmptyHost => Error::<T>::EmptyEndpointHost,
+				EndpointError::InvalidHost => Error::<T>::InvalidEndpointHost,
+				EndpointError::InvalidPort => Error::<T>::InvalidEndpointPort,
+			}
+		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(
+				T::MaxEndpointLen::get() >= MIN_ENDPOINT_LEN,
+				"MaxEndpointLen must fit the shortest https endpoint"
+			);
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -641,7 +847,10 @@ pub mod pallet {
 		/// - every staff account points at an existing organization and is not an admin;
 		/// - each organization's `staff_count` equals the number of its staff accounts and
 		///   is at most `MaxStaff`;
-		/// - `OrganizationCount` equals the number of organizations.
+		/// - `OrganizationCount` equals the number of organizations;
+		/// - every gateway directory entry belongs to a registered organization (organizations
+		///   are never removed, and only an admin writes its own entry), its endpoint passes
+		///   [`check_endpoint`] and its public key is not all zeros.
 		///
 		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
 		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
@@ -666,6 +875,14 @@ pub mod pallet {
 				OrganizationCount::<T>::get() == organizations,
 				"OrganizationCount does not match Organizations"
 			);
+			for (org, entry) in Gateways::<T>::iter() {
+				ensure!(
+					Organizations::<T>::contains_key(&org),
+					"gateway of an unknown organization"
+				);
+				ensure!(check_endpoint(&entry.endpoint).is_ok(), "invalid gateway endpoint stored");
+				ensure!(entry.public_key != [0; GATEWAY_KEY_LEN], "zero gateway key stored");
+			}
 			Ok(())
 		}
 	}

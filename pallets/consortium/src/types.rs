@@ -163,3 +163,41 @@ pub struct Organization<Name, BlockNumber> {
 	/// The block in which governance registered the organization.
 	pub registered_at: BlockNumber,
 }
+
+/// The bytes of a gateway's public key: the sr25519 public key (= `AccountId32`) the gateway
+/// signs with (see [`GatewayEntry::public_key`]).
+pub const GATEWAY_KEY_LEN: usize = 32;
+
+/// A gateway's public key as published in the directory.
+pub type GatewayKey = [u8; GATEWAY_KEY_LEN];
+
+/// An organization's entry in the gateway directory: where its record gateway answers and the
+/// key it signs with, stored under the organization (its admin account).
+///
+/// `Endpoint` is `BoundedVec<u8, MaxEndpointLen>` in storage and `Vec<u8>` in the runtime API;
+/// it is always an `https://` URL that passed [`crate::check_endpoint`].
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct GatewayEntry<Endpoint, BlockNumber> {
+	/// The gateway's base URL, ASCII (`https://st-marys.example:8801`); clients append the
+	/// gateway's paths (`/v1/info`, `/v1/records/{record_id}`).
+	pub endpoint: Endpoint,
+	/// The sr25519 public key of the gateway's own signing key: the staff account the gateway
+	/// anchors records with (every record it anchored has this `anchored_by`) and reports as
+	/// `signer` at `/v1/info`. A client checks both before trusting the endpoint.
+	pub public_key: GatewayKey,
+	/// The block in which the admin published this entry (last replaced it).
+	pub updated_at: BlockNumber,
+}
+
+impl<Endpoint, BlockNumber> GatewayEntry<Endpoint, BlockNumber> {
+	/// The same entry with its endpoint mapped (e.g. from a `BoundedVec` to a `Vec`).
+	pub fn map_endpoint<E>(self, f: impl FnOnce(Endpoint) -> E) -> GatewayEntry<E, BlockNumber> {
+		GatewayEntry {
+			endpoint: f(self.endpoint),
+			public_key: self.public_key,
+			updated_at: self.updated_at,
+		}
+	}
+}

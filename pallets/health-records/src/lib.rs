@@ -28,7 +28,8 @@
 //!   stay in the block bodies archive nodes keep, which is why locators must be opaque.
 //! - Queries for the runtime API ([`runtime_api::HealthRecordsApi`]):
 //!   [`Pallet::verify_record`], [`Pallet::verify_inclusion`], [`Pallet::records_of`],
-//!   [`Pallet::record_history`], [`Pallet::batch`].
+//!   [`Pallet::record_history`], [`Pallet::batch`]; [`Pallet::authors_of`] for the
+//!   consortium's gateway directory (`GatewayDirectoryApi_gateways_of_patient`).
 //!
 //! ## Terminology
 //!
@@ -932,6 +933,20 @@ pub mod pallet {
 			(start..end)
 				.filter_map(|index| PatientRecords::<T>::get(patient, index))
 				.filter_map(|id| Records::<T>::get(id).map(|r| (id, Self::info(r))))
+				.collect()
+		}
+
+		/// The organizations that authored at least one of `patient`'s records (any version,
+		/// sealed ones too), each once, in storage order; the patient's own uploads have no
+		/// organization and are left out. For the gateway directory's runtime API: these are
+		/// the organizations whose gateways may hold the patient's documents.
+		///
+		/// ## Complexity
+		/// O(authors): one read of [`AuthorRecordCount`] per author of the patient's records.
+		pub fn authors_of(patient: &T::AccountId) -> Vec<T::AccountId> {
+			AuthorRecordCount::<T>::iter_prefix(patient)
+				.filter(|(_, count)| *count > 0)
+				.filter_map(|(author, _)| author)
 				.collect()
 		}
 

@@ -1658,6 +1658,28 @@ mod queries {
 	}
 
 	#[test]
+	fn authors_of_lists_each_authoring_organization_once_without_the_patient() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert!(HealthRecords::authors_of(&ALICE).is_empty());
+			// The patient's own upload has no organization.
+			anchor(ALICE, ALICE, Other, hash(1), None);
+			assert!(HealthRecords::authors_of(&ALICE).is_empty());
+			grant_write(HOSPITAL_A, &[LabResults]);
+			grant_write(HOSPITAL_B, &[LabResults]);
+			let v1 = anchor(DOCTOR_A, ALICE, LabResults, hash(2), None);
+			anchor(HOSPITAL_A, ALICE, LabResults, hash(3), Some(v1));
+			anchor(DOCTOR_B, ALICE, LabResults, hash(4), None);
+			// A sealed record still names its author.
+			assert_ok!(HealthRecords::seal_record(signed(ALICE), v1));
+			let mut authors = HealthRecords::authors_of(&ALICE);
+			authors.sort();
+			assert_eq!(authors, vec![HOSPITAL_A, HOSPITAL_B]);
+			// Another patient's records are not Alice's.
+			assert!(HealthRecords::authors_of(&BOB).is_empty());
+		});
+	}
+
+	#[test]
 	fn batch_query() {
 		ExtBuilder::default().build_and_execute(|| {
 			assert_eq!(HealthRecords::batch(0), None);

@@ -578,6 +578,64 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 	b.finish()
 }
 
+/// The gateway directory (issue #24): St. Mary's admin publishes its gateway, its staff and a
+/// bad endpoint are refused, the admin moves the gateway; five more organizations publish one;
+/// a suspended organization cannot replace its entry but removes it; another removes its own.
+/// The fuzzer so starts from valid entries (a random endpoint is rarely a valid https URL), and
+/// `try_state` checks them after every block.
+pub fn gateway_flow() -> (Vec<u8>, Vec<Outcome>) {
+	let mut b = Builder::default();
+	let set_gateway = |endpoint: &[u8], key: u8| {
+		RuntimeCall::Consortium(ConsortiumCall::set_gateway {
+			endpoint: endpoint.to_vec(),
+			public_key: [key; 32],
+		})
+	};
+	let sudo = |call: ConsortiumCall| {
+		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(RuntimeCall::Consortium(call)) })
+	};
+	b.ok(1, ALICE, set_gateway(b"https://st-marys.example:8801", 1));
+	b.fails(
+		0,
+		PROVIDER_STAFF,
+		set_gateway(b"https://evil.example", 2),
+		pallet_consortium::Error::<Runtime>::NotOrganizationAdmin,
+	);
+	b.fails(
+		0,
+		ALICE,
+		set_gateway(b"http://st-marys.example", 1),
+		pallet_consortium::Error::<Runtime>::EndpointNotHttps,
+	);
+	b.ok(1, ALICE, set_gateway(b"https://[::1]:8443/medchain", 3));
+	for (admin, endpoint, key) in [
+		(BOB, b"https://riverside.example".as_slice(), 4),
+		(CHARLIE, b"https://acme.example:443", 5),
+		(DAVE, b"https://distribution.example/v1", 6),
+		(EVE, b"https://regulator.example", 7),
+		(FERDIE, b"https://127.0.0.1:8804", 8),
+	] {
+		b.ok(0, admin, set_gateway(endpoint, key));
+	}
+	b.ok(1, ALICE, sudo(ConsortiumCall::suspend_organization { organization: account(DAVE) }));
+	b.fails(
+		0,
+		DAVE,
+		set_gateway(b"https://elsewhere.example", 9),
+		pallet_consortium::Error::<Runtime>::SuspendedOrganization,
+	);
+	b.ok(0, DAVE, RuntimeCall::Consortium(ConsortiumCall::remove_gateway {}));
+	b.ok(1, ALICE, sudo(ConsortiumCall::reinstate_organization { organization: account(DAVE) }));
+	b.ok(0, BOB, RuntimeCall::Consortium(ConsortiumCall::remove_gateway {}));
+	b.fails(
+		0,
+		BOB,
+		RuntimeCall::Consortium(ConsortiumCall::remove_gateway {}),
+		pallet_consortium::Error::<Runtime>::UnknownGateway,
+	);
+	b.finish()
+}
+
 /// A seed flow: it returns the seed's bytes and every step's outcome.
 pub type Flow = fn() -> (Vec<u8>, Vec<Outcome>);
 
@@ -588,5 +646,6 @@ pub fn seeds() -> Vec<(&'static str, Flow)> {
 		("drug", drug_flow),
 		("trial", trial_flow),
 		("consortium", consortium_flow),
+		("gateway", gateway_flow),
 	]
 }

@@ -216,6 +216,10 @@ parameter_types! {
 	pub const MaxOrganizationNameLen: u32 = 128;
 	/// Staff accounts per organization: a large hospital's clinicians fit.
 	pub const MaxStaffPerOrganization: u32 = 10_000;
+	/// A gateway's `https://` endpoint in the directory: a host name of up to 253 bytes
+	/// fits with its scheme; typical ones (`https://gateway.st-marys.example:8801/medchain`)
+	/// are under 64.
+	pub const MaxGatewayEndpointLen: u32 = 256;
 }
 
 impl pallet_consortium::Config for Runtime {
@@ -223,6 +227,7 @@ impl pallet_consortium::Config for Runtime {
 	type GovernanceOrigin = governance::CouncilTwoThirds;
 	type MaxNameLen = MaxOrganizationNameLen;
 	type MaxStaff = MaxStaffPerOrganization;
+	type MaxEndpointLen = MaxGatewayEndpointLen;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }
 

@@ -85,6 +85,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
 	("Consortium.reinstate_organization",  ".. .. .. .. .. .. .. .. | .. | .... | Y", ""),
 	("Consortium.add_staff",               "Y. Y. Y. Y. Y. Y. Y. Y. | .. | .... | .", "any active organization's admin, for its own organization"),
 	("Consortium.remove_staff",            "Y. .. .. .. .. .. .. .. | .. | .... | .", "removes the Provider's staff key: only its admin"),
+	("Consortium.set_gateway",             "Y. Y. Y. Y. Y. Y. Y. Y. | .. | .... | .", "any active organization's admin, for its own organization"),
+	("Consortium.remove_gateway",          "Y. .. .. .. .. .. .. .. | .. | .... | .", "the Provider published a gateway: only its admin removes it"),
 	// PatientIdentity.
 	("PatientIdentity.register_patient",   "YY YY YY YY YY YY YY YY | YY | Y..Y | .", "the patient is unregistered (and funded) here; any account may register itself"),
 	("PatientIdentity.onboard_patient",    "YY .. .. .. .. .. .. .. | .. | .... | .", ""),
@@ -511,6 +513,20 @@ fn setup(name: &str, w: &World) -> RuntimeCall {
 		"Consortium.remove_staff" => RuntimeCall::Consortium(ConsortiumCall::remove_staff {
 			account: w.provider_staff.clone(),
 		}),
+		"Consortium.set_gateway" => RuntimeCall::Consortium(ConsortiumCall::set_gateway {
+			endpoint: b"https://gateway.example:8801".to_vec(),
+			public_key: [1; 32],
+		}),
+		"Consortium.remove_gateway" => {
+			assert_ok!(dispatch(
+				&account(Alice),
+				RuntimeCall::Consortium(ConsortiumCall::set_gateway {
+					endpoint: b"https://st-marys.example:8801".to_vec(),
+					public_key: [1; 32],
+				})
+			));
+			RuntimeCall::Consortium(ConsortiumCall::remove_gateway {})
+		}
 		// PatientIdentity.
 		"PatientIdentity.register_patient" => {
 			// The patient is not registered yet.

@@ -644,3 +644,6 @@ mod invariants {
 		});
 	}
 }
+
+/// The gateway directory's calls, queries and invariants.
+mod gateway_directory;
