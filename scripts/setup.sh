@@ -47,10 +47,13 @@ declare -A PKG=(
 	# The gateway's e2e test runs the README's curl fetch; scripts/start-gateways.sh polls with
 	# curl; the gateway's load benchmark (tests/bench/gateway-load.js) drives wrk.
 	[curl]=curl [wrk]=wrk
+	# scripts/dev-certs.sh makes the development CA and the gateways' TLS certificates (the
+	# gateway's TLS tests use it too).
+	[openssl]=openssl
 	[pkg-config]=pkg-config [lib:openssl]=libssl-dev [lib:sqlite3]=libsqlite3-dev
 )
 missing=()
-for cmd in cc c++ make perl protoc mold node npm chromium curl wrk pkg-config; do
+for cmd in cc c++ make perl protoc mold node npm chromium curl wrk openssl pkg-config; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
 # Libraries the build links from the system rather than compiling from C (issue #28): OpenSSL

@@ -4,10 +4,16 @@
 #   scripts/start-gateways.sh                      # a fresh dev node (temporary state) + gateways
 #   scripts/start-gateways.sh ws://127.0.0.1:9944  # a dev node already running (scripts/start-dev.sh)
 #
+# The gateways serve https with certificates of a local development CA (scripts/dev-certs.sh,
+# in $MEDCHAIN_DEV_CERTS, default ~/.cache/medchain/dev-certs; made once, kept): trust the CA
+# the script prints (curl --cacert, NODE_EXTRA_CA_CERTS, or a browser's authorities). Web
+# pages allowed to call them (CORS): MEDCHAIN_GATEWAY_CORS_ORIGINS (comma list, e.g.
+# http://127.0.0.1:8080 for the portal); none by default.
+#
 # St. Mary's Hospital (the dev chain's hospital, admin //Alice) gets its gateway on
-# 127.0.0.1:8801 with the staff key //Alice//gateway. A second hospital is registered by the
+# https://127.0.0.1:8801 with the staff key //Alice//gateway. A second hospital is registered by the
 # dev chain's sudo key so records can travel between two: Lakeside General Hospital (admin
-# //Lakeside, gateway key //Lakeside//gateway) on 127.0.0.1:8802. Each gateway key is made
+# //Lakeside, gateway key //Lakeside//gateway) on https://127.0.0.1:8802. Each gateway key is made
 # staff of its hospital and funded (it pays its anchors' fees). Stores live under
 # $MEDCHAIN_GATEWAY_DATA (default: a new temporary directory with the script's own --tmp node;
 # ~/.cache/medchain/gateways/<chain genesis>/<hospital> with a node given by URL).
@@ -17,6 +23,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 gateway_bin="$(dirname "$MEDCHAIN_NODE")/medchain-gateway"
+ca="$(scripts/dev-certs.sh st-marys lakeside)"
+certs="$(dirname "$ca")"
 
 echo "[gateways] building the node and the gateway (cargo build --release)"
 cargo build --release --locked -p medchain-node -p medchain-gateway
@@ -59,11 +67,12 @@ start_gateway() { # name admin-suri port
 	"$gateway_bin" add-staff --node "$node_ws" --admin-suri "$admin" --staff "$admin//gateway" --fund 100
 	mkdir -p "$data_root/$name"
 	MEDCHAIN_GATEWAY_SURI="$admin//gateway" "$gateway_bin" run --node "$node_ws" \
-		--listen "127.0.0.1:$port" --data-dir "$data_root/$name" >"$data_root/$name/gateway.log" 2>&1 &
+		--listen "127.0.0.1:$port" --data-dir "$data_root/$name" \
+		--tls-cert "$certs/$name.pem" --tls-key "$certs/$name.key" >"$data_root/$name/gateway.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 1 60); do
-		if curl -sf "http://127.0.0.1:$port/v1/info" >/dev/null; then
-			echo "[gateways] $name: http://127.0.0.1:$port (store $data_root/$name, log $data_root/$name/gateway.log)"
+		if curl -sf --cacert "$ca" "https://127.0.0.1:$port/v1/info" >/dev/null; then
+			echo "[gateways] $name: https://127.0.0.1:$port (store $data_root/$name, log $data_root/$name/gateway.log)"
 			return 0
 		fi
 		sleep 0.5
@@ -73,6 +82,7 @@ start_gateway() { # name admin-suri port
 }
 start_gateway st-marys //Alice 8801
 start_gateway lakeside //Lakeside 8802
-echo "[gateways] node $node_ws; Ctrl-C stops what this script started. Try:"
-echo "  curl -s http://127.0.0.1:8801/v1/info"
+echo "[gateways] node $node_ws; development CA (trust it to reach the gateways): $ca"
+echo "[gateways] web pages allowed (CORS): ${MEDCHAIN_GATEWAY_CORS_ORIGINS:-none}. Ctrl-C stops what this script started. Try:"
+echo "  curl -s --cacert $ca https://127.0.0.1:8801/v1/info"
 wait

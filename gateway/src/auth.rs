@@ -11,6 +11,12 @@
 //! ms since the Unix epoch, `<nonce>` 16..=64 characters of `[A-Za-z0-9_-]` and `<body
 //! hash>` is `0x` + hex of `blake2_256(body)` (of the empty body for a GET).
 //!
+//! The signature is accepted over exactly that message, or over that message wrapped as
+//! `<Bytes>` + message + `</Bytes>`: what the polkadot.js extension's `signRaw` (and a
+//! portal signing through it) signs (`u8aWrapBytes` in @polkadot/util), so a browser wallet
+//! that never exposes its keys can sign requests. Nothing else is accepted: no other prefix,
+//! no double wrapping.
+//!
 //! A request is refused when its timestamp is more than `max_age` old or `max_skew` ahead,
 //! when its (account, nonce) was seen before, or when it was signed before the gateway
 //! started (so a restart, which forgets the nonces seen, cannot open a replay window).
@@ -70,7 +76,7 @@ impl AuthError {
 			AuthError::BadTimestamp => "x-medchain-timestamp is not a number of milliseconds".into(),
 			AuthError::BadNonce => "x-medchain-nonce must be 16..=64 characters of [A-Za-z0-9_-]".into(),
 			AuthError::BadSignatureFormat => "x-medchain-signature is not 0x + 64 bytes of hex".into(),
-			AuthError::BadSignature => "the signature does not verify for this account, method, path, timestamp, nonce and body at this gateway".into(),
+			AuthError::BadSignature => "the signature (over the request's message, or over it wrapped in <Bytes>…</Bytes>) does not verify for this account, method, path, timestamp, nonce and body at this gateway".into(),
 			AuthError::Stale => "the request's timestamp is too old: sign it again".into(),
 			AuthError::FromTheFuture => "the request's timestamp is ahead of the gateway's clock".into(),
 			AuthError::SignedBeforeStart => "the request was signed before the gateway (re)started: sign it again".into(),
@@ -113,6 +119,25 @@ pub fn message(
 		hex::encode(blake2_256(body)),
 	)
 	.into_bytes()
+}
+
+/// What the polkadot.js extension's `signRaw` wraps a message in before signing it.
+pub const WRAP_PREFIX: &[u8] = b"<Bytes>";
+pub const WRAP_SUFFIX: &[u8] = b"</Bytes>";
+
+/// `<Bytes>` + `message` + `</Bytes>` (`u8aWrapBytes` of @polkadot/util).
+pub fn wrap_bytes(message: &[u8]) -> Vec<u8> {
+	[WRAP_PREFIX, message, WRAP_SUFFIX].concat()
+}
+
+/// Whether `signature` by `public` is over `message` itself or over `wrap_bytes(message)`.
+pub fn verify_raw_or_wrapped(
+	signature: &sr25519::Signature,
+	message: &[u8],
+	public: &sr25519::Public,
+) -> bool {
+	sr25519::Pair::verify(signature, message, public)
+		|| sr25519::Pair::verify(signature, wrap_bytes(message), public)
 }
 
 /// The four headers of a request signed by `pair` (for the `sign` command and tests).
@@ -210,7 +235,7 @@ impl Verifier {
 		}
 		let message = message(&self.audience, method, path_and_query, timestamp, nonce, body);
 		let public = sr25519::Public::from_raw(account);
-		if !sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), &message, &public) {
+		if !verify_raw_or_wrapped(&sr25519::Signature::from_raw(signature), &message, &public) {
 			return Err(AuthError::BadSignature);
 		}
 		let mut seen = self.seen.lock().map_err(|_| AuthError::TooManyNonces)?;
@@ -305,6 +330,75 @@ mod tests {
 		let bob = sr25519::Pair::from_string("//Bob", None).expect("dev key");
 		forged[0].1 = AccountId32::from(bob.public()).to_ss58check();
 		assert_eq!(verify_headers(&v, &forged, "GET", "/p", b""), Err(AuthError::BadSignature));
+	}
+
+	/// The headers of a request whose signature is over `signed` (what a wallet signed).
+	fn signed_over(signed: &[u8], timestamp: u64, nonce: &str) -> Vec<(&'static str, String)> {
+		let mut h = sign(&alice(), &AUDIENCE, "GET", "/p", timestamp, nonce, b"");
+		h[3].1 = format!("0x{}", hex::encode(alice().sign(signed).0));
+		h
+	}
+
+	#[test]
+	fn accepts_an_extension_style_wrapped_signature_as_well_as_a_raw_one() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
+		let check = |h: &[(&'static str, String)]| verify_headers(&v, h, "GET", "/p", b"");
+		let alice_account = <[u8; 32]>::from(alice().public());
+		let msg = |nonce: &str| message(&AUDIENCE, "GET", "/p", NOW, nonce, b"");
+		// Raw: the message itself.
+		let nonce = "nonce-raw-00000001";
+		assert_eq!(check(&signed_over(&msg(nonce), NOW, nonce)), Ok(alice_account));
+		// The polkadot.js extension's signRaw: <Bytes> + message + </Bytes>.
+		let nonce = "nonce-wrapped-0001";
+		let wrapped = [&b"<Bytes>"[..], &msg(nonce), b"</Bytes>"].concat();
+		assert_eq!(wrap_bytes(&msg(nonce)), wrapped);
+		assert_eq!(check(&signed_over(&wrapped, NOW, nonce)), Ok(alice_account));
+		// A wrapped signature is bound like a raw one: replayed, or for another path.
+		assert_eq!(check(&signed_over(&wrapped, NOW, nonce)), Err(AuthError::Replayed));
+		let nonce = "nonce-wrapped-0002";
+		let h = signed_over(&wrap_bytes(&msg(nonce)), NOW, nonce);
+		assert_eq!(verify_headers(&v, &h, "GET", "/q", b""), Err(AuthError::BadSignature));
+	}
+
+	#[test]
+	fn refuses_any_other_wrapping_and_a_tampered_signature() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
+		let check = |h: &[(&'static str, String)]| verify_headers(&v, h, "GET", "/p", b"");
+		let msg = |nonce: &str| message(&AUDIENCE, "GET", "/p", NOW, nonce, b"");
+		type Form = fn(&[u8]) -> Vec<u8>;
+		let cases: [(&str, Form); 7] = [
+			("nonce-double-wrap-1", |m| wrap_bytes(&wrap_bytes(m))),
+			("nonce-prefix-only-1", |m| [&b"<Bytes>"[..], m].concat()),
+			("nonce-suffix-only-1", |m| [m, &b"</Bytes>"[..]].concat()),
+			("nonce-ethereum-msg1", |m| {
+				[format!("\x19Ethereum Signed Message:\n{}", m.len()).as_bytes(), m].concat()
+			}),
+			("nonce-lower-case-01", |m| [&b"<bytes>"[..], m, b"</bytes>"].concat()),
+			("nonce-spaced-wrap-1", |m| [&b"<Bytes> "[..], m, b" </Bytes>"].concat()),
+			("nonce-newline-end-1", |m| [m, &b"\n"[..]].concat()),
+		];
+		for (nonce, form) in cases {
+			assert_eq!(
+				check(&signed_over(&form(&msg(nonce)), NOW, nonce)),
+				Err(AuthError::BadSignature),
+				"{nonce}"
+			);
+		}
+		// A tampered signature, raw and wrapped: one bit flipped.
+		for (nonce, wrap) in [("nonce-tampered-raw1", false), ("nonce-tampered-wrap", true)] {
+			let signed = if wrap { wrap_bytes(&msg(nonce)) } else { msg(nonce) };
+			let mut signature = alice().sign(&signed).0;
+			signature[10] ^= 0x01;
+			let mut h = signed_over(&signed, NOW, nonce);
+			h[3].1 = format!("0x{}", hex::encode(signature));
+			assert_eq!(check(&h), Err(AuthError::BadSignature), "{nonce}");
+		}
+		// Bob's wrapped signature presented as Alice's.
+		let nonce = "nonce-bob-wrapped-1";
+		let bob = sr25519::Pair::from_string("//Bob", None).expect("dev key");
+		let mut h = signed_over(&[], NOW, nonce);
+		h[3].1 = format!("0x{}", hex::encode(bob.sign(&wrap_bytes(&msg(nonce))).0));
+		assert_eq!(check(&h), Err(AuthError::BadSignature));
 	}
 
 	#[test]

@@ -1,6 +1,7 @@
 //! `medchain-gateway`: a hospital's record gateway (see README.md in this folder).
 //!
-//! - `medchain-gateway run`: serve the HTTP API beside the hospital's node.
+//! - `medchain-gateway run`: serve the HTTP API (https with `--tls-cert`/`--tls-key`) beside
+//!   the hospital's node.
 //! - `medchain-gateway sign`: sign a request for a gateway (prints curl arguments).
 //! - `medchain-gateway add-staff`: set-up: make a key staff of the organization (and fund it).
 
@@ -8,9 +9,11 @@ mod auth;
 mod binding;
 mod canonical;
 mod chain;
+mod cors;
 mod crypto;
 mod service;
 mod store;
+mod tls;
 mod worker;
 
 use clap::{Parser, Subcommand};
@@ -91,6 +94,20 @@ struct RunArgs {
 	/// How old a signed request may be, in seconds.
 	#[arg(long, default_value_t = 300)]
 	max_request_age_secs: u64,
+	/// TLS certificate chain (PEM, leaf first): serve https only. Needs --tls-key.
+	#[arg(long, env = "MEDCHAIN_GATEWAY_TLS_CERT", requires = "tls_key")]
+	tls_cert: Option<PathBuf>,
+	/// TLS private key (PEM: PKCS#8, PKCS#1 or SEC1) of --tls-cert.
+	#[arg(long, env = "MEDCHAIN_GATEWAY_TLS_KEY", requires = "tls_cert")]
+	tls_key: Option<PathBuf>,
+	/// Serve plain http, without TLS: development and tests on loopback only (browsers and
+	/// production need --tls-cert and --tls-key).
+	#[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+	insecure_http: bool,
+	/// A web origin (https://host[:port]) whose pages may call the gateway from a browser;
+	/// repeat it or give a comma list. None: browsers' requests are refused (403).
+	#[arg(long = "cors-origin", env = "MEDCHAIN_GATEWAY_CORS_ORIGINS", value_delimiter = ',')]
+	cors_origins: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -98,9 +115,13 @@ struct SignArgs {
 	/// The requester's key (secret URI).
 	#[arg(long, env = "MEDCHAIN_SURI", hide_env_values = true)]
 	suri: String,
-	/// The gateway (its `/v1/info` gives the audience), e.g. http://127.0.0.1:8801.
+	/// The gateway (its `/v1/info` gives the audience), e.g. https://127.0.0.1:8801.
 	#[arg(long, conflicts_with = "audience")]
 	gateway: Option<String>,
+	/// A CA certificate (PEM) to trust for an https `--gateway`, besides the system's (e.g.
+	/// the development CA of scripts/dev-certs.sh).
+	#[arg(long, env = "MEDCHAIN_CACERT")]
+	cacert: Option<PathBuf>,
 	/// The gateway's organization (0x hex or SS58), instead of asking `--gateway`.
 	#[arg(long)]
 	audience: Option<String>,
@@ -159,6 +180,17 @@ async fn main() {
 }
 
 async fn run(args: RunArgs) -> Result<(), String> {
+	// What the operator configured is checked before anything else (a key, the chain).
+	let tls = match (&args.tls_cert, &args.tls_key) {
+		(Some(cert), Some(key)) => Some(tls::server_config(cert, key)?),
+		_ if args.insecure_http => None,
+		_ => {
+			return Err("no TLS certificate: give --tls-cert and --tls-key (PEM files; scripts/dev-certs.sh makes development ones), \
+				 or --insecure-http to serve plain http for development on loopback"
+				.into())
+		},
+	};
+	let origins = cors::AllowedOrigins::parse(&args.cors_origins)?;
 	let signer = pair(&args.suri)?;
 	let signer_account: [u8; 32] = signer.public().into();
 	std::fs::create_dir_all(&args.data_dir)
@@ -234,13 +266,30 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	let listener = tokio::net::TcpListener::bind(args.listen)
 		.await
 		.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-	log::info!("listening on http://{}", args.listen);
-	axum::serve(listener, service::router(gateway))
-		.with_graceful_shutdown(async {
-			let _ = tokio::signal::ctrl_c().await;
-		})
-		.await
-		.map_err(|e| e.to_string())
+	if origins.is_empty() {
+		log::info!("no --cors-origin: requests from web pages (with an Origin header) are refused");
+	} else {
+		log::info!("web pages allowed (CORS): {}", origins.iter().collect::<Vec<_>>().join(", "));
+	}
+	let app = cors::layer(service::router(gateway), origins);
+	let shutdown = async {
+		let _ = tokio::signal::ctrl_c().await;
+	};
+	match tls {
+		Some(config) => {
+			log::info!("listening on https://{}", args.listen);
+			let listener = tls::TlsListener::new(listener, config).map_err(|e| e.to_string())?;
+			axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+		}
+		None => {
+			log::warn!(
+				"listening on http://{} WITHOUT TLS (--insecure-http): for development on loopback only",
+				args.listen
+			);
+			axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+		}
+	}
+	.map_err(|e| e.to_string())
 }
 
 /// A store belongs to one chain: refuse another chain's genesis, and a chain that is behind
@@ -277,18 +326,53 @@ async fn check_store_chain(
 	Ok(())
 }
 
-/// GET `url` + `/v1/info` with a plain HTTP/1.1 request; the JSON body.
-fn gateway_info(url: &str) -> Result<serde_json::Value, String> {
-	let rest = url
-		.strip_prefix("http://")
-		.ok_or("--gateway must be an http:// URL (use --audience otherwise)")?;
-	let host = rest.split('/').next().unwrap_or(rest);
-	let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("{host}: {e}"))?;
-	stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
-	write!(stream, "GET /v1/info HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
-		.map_err(|e| e.to_string())?;
-	let mut response = String::new();
-	stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+/// GET `url` + `/v1/info` with a plain HTTP/1.1 request (over TLS for an https URL, trusting
+/// the system's roots and `cacert`); the JSON body.
+fn gateway_info(url: &str, cacert: Option<&std::path::Path>) -> Result<serde_json::Value, String> {
+	let (https, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+		(Some(rest), _) => (true, rest),
+		(None, Some(rest)) => (false, rest),
+		_ => {
+			return Err(
+				"--gateway must be an https:// (or http://) URL (use --audience otherwise)".into()
+			)
+		}
+	};
+	let authority = rest.split('/').next().unwrap_or(rest);
+	let address = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+		authority.to_string()
+	} else {
+		format!("{authority}:{}", if https { 443 } else { 80 })
+	};
+	let mut tcp = std::net::TcpStream::connect(&address).map_err(|e| format!("{address}: {e}"))?;
+	tcp.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+	let request =
+		format!("GET /v1/info HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+	let mut response = Vec::new();
+	if https {
+		let host = authority
+			.rsplit_once(':')
+			.filter(|(_, p)| p.parse::<u16>().is_ok())
+			.map_or(authority, |(h, _)| h)
+			.trim_start_matches('[')
+			.trim_end_matches(']');
+		let name = rustls::pki_types::ServerName::try_from(host.to_string())
+			.map_err(|e| format!("{url}: {e}"))?;
+		let mut connection = rustls::ClientConnection::new(tls::client_config(cacert)?, name)
+			.map_err(|e| format!("{url}: {e}"))?;
+		let mut stream = rustls::Stream::new(&mut connection, &mut tcp);
+		stream.write_all(request.as_bytes()).map_err(|e| format!("{url}: {e}"))?;
+		// A server that closes without close_notify still sent the whole answer (Connection: close).
+		match stream.read_to_end(&mut response) {
+			Ok(_) => {}
+			Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => {}
+			Err(e) => return Err(format!("{url}: {e}")),
+		}
+	} else {
+		tcp.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+		tcp.read_to_end(&mut response).map_err(|e| e.to_string())?;
+	}
+	let response = String::from_utf8_lossy(&response);
 	let body = response.split_once("\r\n\r\n").map(|(_, b)| b).ok_or("no HTTP response")?;
 	serde_json::from_str(body).map_err(|e| format!("{url}/v1/info: {e}"))
 }
@@ -298,7 +382,7 @@ fn sign(args: SignArgs) -> Result<(), String> {
 	let audience = match (&args.audience, &args.gateway) {
 		(Some(a), _) => auth::parse_account(a).ok_or("--audience is not an account")?,
 		(None, Some(url)) => {
-			let info = gateway_info(url)?;
+			let info = gateway_info(url, args.cacert.as_deref())?;
 			info["audience"]
 				.as_str()
 				.and_then(auth::parse_account)

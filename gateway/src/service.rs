@@ -202,7 +202,7 @@ async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 		"documents": documents,
 		"max_body_bytes": g.settings.max_body,
 		"max_log_age_ms": g.settings.max_log_age_ms,
-		"signature": "sr25519 over medchain-gateway/1\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>",
+		"signature": "sr25519 over medchain-gateway/1\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>, raw or wrapped in <Bytes>…</Bytes> (polkadot.js signRaw)",
 	}))
 	.into_response())
 }

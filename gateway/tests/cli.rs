@@ -103,15 +103,91 @@ fn sign_and_run_refuse_what_they_cannot_use() {
 	assert_eq!(code, 2, "{err}");
 	assert!(err.contains("--suri"), "{err}");
 	// Nothing listens on port 9 of loopback: a clear connection error, not a hang.
-	let (code, _, err) =
-		run(&["run", "--data-dir", data, "--suri", "//Alice", "--node", "ws://127.0.0.1:9"]);
+	let (code, _, err) = run(&[
+		"run",
+		"--data-dir",
+		data,
+		"--suri",
+		"//Alice",
+		"--node",
+		"ws://127.0.0.1:9",
+		"--insecure-http",
+	]);
 	assert_eq!(code, 1);
 	assert!(err.contains("connect"), "{err}");
-	// A corrupt master key is refused before anything else.
+	// A corrupt master key is refused before the chain is asked anything.
 	std::fs::write(dir.path().join("master.key"), "0x1234").expect("written");
-	let (code, _, err) = run(&["run", "--data-dir", data, "--suri", "//Alice"]);
+	let (code, _, err) = run(&["run", "--data-dir", data, "--suri", "//Alice", "--insecure-http"]);
 	assert_eq!(code, 1);
 	assert!(err.contains("master key must be 32 bytes"), "{err}");
+}
+
+/// A development CA and certificates for `names` (scripts/dev-certs.sh) in `dir`.
+fn dev_certs(dir: &std::path::Path, names: &[&str]) {
+	let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/dev-certs.sh");
+	let out = Command::new("bash")
+		.arg(script)
+		.args(names)
+		.env("MEDCHAIN_DEV_CERTS", dir)
+		.output()
+		.expect("scripts/dev-certs.sh runs");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn run_needs_tls_or_an_explicit_insecure_http_and_says_what_is_wrong_with_its_files() {
+	let dir = tempfile::tempdir().expect("tempdir");
+	let data = dir.path().join("data");
+	let data = data.to_str().expect("utf-8 path");
+	let certs = dir.path().join("certs");
+	dev_certs(&certs, &["a", "b"]);
+	let file = |name: &str| certs.join(name).to_str().expect("utf-8 path").to_string();
+	let base = ["run", "--data-dir", data, "--suri", "//Alice", "--node", "ws://127.0.0.1:9"];
+	let with = |extra: &[&str]| {
+		let mut args: Vec<&str> = base.to_vec();
+		args.extend_from_slice(extra);
+		run(&args)
+	};
+	// Neither TLS nor --insecure-http: refused, saying how to fix it.
+	let (code, _, err) = with(&[]);
+	assert_eq!(code, 1, "{err}");
+	assert!(err.contains("--tls-cert and --tls-key") && err.contains("--insecure-http"), "{err}");
+	// Half of a pair, or both TLS and --insecure-http: clap's usage errors.
+	let (code, _, err) = with(&["--tls-cert", &file("a.pem")]);
+	assert_eq!(code, 2, "{err}");
+	assert!(err.contains("--tls-key"), "{err}");
+	let (code, _, err) =
+		with(&["--tls-cert", &file("a.pem"), "--tls-key", &file("a.key"), "--insecure-http"]);
+	assert_eq!(code, 2, "{err}");
+	assert!(err.contains("cannot be used with"), "{err}");
+	// Unreadable, swapped and mismatched files: refused before the chain is asked anything.
+	for (cert, key, expected) in [
+		("nothing.pem", "a.key", "cannot read the TLS certificate"),
+		("a.pem", "nothing.key", "cannot read the TLS key"),
+		("a.key", "a.pem", "holds no certificate"),
+		("a.pem", "b.key", "is not the key of the certificate"),
+	] {
+		let (code, _, err) = with(&["--tls-cert", &file(cert), "--tls-key", &file(key)]);
+		assert_eq!(code, 1, "{cert} {key}: {err}");
+		assert!(err.contains(expected), "{cert} {key}: {err}");
+	}
+	// Good files (given by the environment variables): the next thing is the chain.
+	let out = Command::new(BIN)
+		.args(base)
+		.env_remove("MEDCHAIN_GATEWAY_SURI")
+		.env("MEDCHAIN_GATEWAY_TLS_CERT", file("a.pem"))
+		.env("MEDCHAIN_GATEWAY_TLS_KEY", file("a.key"))
+		.output()
+		.expect("runs");
+	let err = String::from_utf8_lossy(&out.stderr);
+	assert_eq!(out.status.code(), Some(1), "{err}");
+	assert!(err.contains("connect"), "{err}");
+	// A CORS origin that is not one, or a wildcard: refused at start.
+	for origin in ["*", "portal.example", "https://portal.example/app"] {
+		let (code, _, err) = with(&["--insecure-http", "--cors-origin", origin]);
+		assert_eq!(code, 1, "{origin}: {err}");
+		assert!(err.contains("--cors-origin"), "{origin}: {err}");
+	}
 }
 
 #[test]
@@ -119,6 +195,7 @@ fn openapi_and_readme_document_every_route_and_error_code() {
 	let dir = env!("CARGO_MANIFEST_DIR");
 	let read = |p: &str| std::fs::read_to_string(format!("{dir}/{p}")).expect(p);
 	let (service, auth) = (read("src/service.rs"), read("src/auth.rs"));
+	let (cors, tls) = (read("src/cors.rs"), read("src/tls.rs"));
 	let (openapi, readme) = (read("openapi.yaml"), read("README.md"));
 	let routes: Vec<&str> = service
 		.lines()
@@ -132,9 +209,21 @@ fn openapi_and_readme_document_every_route_and_error_code() {
 	}
 	// Every error code the service or the signature check can answer is in the README.
 	let mut codes = Vec::new();
-	for source in [&service, &auth] {
+	for source in [&service, &auth, &cors, &tls] {
 		for chunk in source.split("StatusCode::").skip(1) {
 			if let Some(code) = chunk.split('"').nth(1) {
+				if code.starts_with(|c: char| c.is_ascii_uppercase())
+					&& code.chars().all(|c| c.is_ascii_alphanumeric())
+				{
+					codes.push(code.to_string());
+				}
+			}
+		}
+		// CORS refusals (`refuse("Code", …)`) and the plain-http answer (`"error":"Code"`).
+		for marker in ["refuse(", "\"error\":\""] {
+			for chunk in source.split(marker).skip(1) {
+				let code =
+					chunk.trim_start().trim_start_matches('"').split('"').next().unwrap_or("");
 				if code.starts_with(|c: char| c.is_ascii_uppercase())
 					&& code.chars().all(|c| c.is_ascii_alphanumeric())
 				{

@@ -120,7 +120,8 @@ async function main() {
     const granted = await signAndWait(api, api.tx.consent.grantConsent(lakeside.address, { categories: 16, access: { read: true, write: false } }, 'Treatment', null), patient);
     const consentId = toNumber(findEvent(granted.events, 'consent', 'ConsentGranted').consentId);
 
-    gw = await startGateway({ nodeWs: node.wsUrl, suri: `//Alice//gateway-${tag}`, dataDir: join(dir, 'gw'), extraArgs: ['--upload-wait-secs', '120'] });
+    // Plain http (--insecure-http), as the numbers in docs/BENCHMARKS.md were measured.
+    gw = await startGateway({ nodeWs: node.wsUrl, suri: `//Alice//gateway-${tag}`, dataDir: join(dir, 'gw'), extraArgs: ['--upload-wait-secs', '120'], tls: false });
     const doc = document(10 * 1024);
     const up = await gw.request('POST', `/v1/records?patient=${patient.address}&category=LabResults`, { pair: gatewayKey, body: JSON.stringify(doc) });
     assert.equal(up.status, 201, up.text);

@@ -3,13 +3,20 @@
 //
 // The binary is $MEDCHAIN_GATEWAY, else `medchain-gateway` next to the node binary
 // (both are built into $CARGO_TARGET_DIR/release).
+//
+// Gateways serve https (as in production) with a certificate from scripts/dev-certs.sh,
+// made once per test process in a temporary directory; requests trust that CA only
+// (`devCa()`). `startGateway({ tls: false })` starts one with --insecure-http instead.
 
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { blake2AsHex, randomAsHex } from '@polkadot/util-crypto';
-import { stringToU8a, u8aToHex } from '@polkadot/util';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 
 import { freePort, nodeBinary } from './node.js';
 
@@ -21,8 +28,38 @@ export function gatewayBinary() {
   return bin;
 }
 
+let certs = null;
+
+/** The development CA and the gateways' certificate (scripts/dev-certs.sh), made once per process. */
+export function devCerts() {
+  if (!certs) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'medchain-e2e-certs-'));
+    const script = fileURLToPath(new URL('../../../scripts/dev-certs.sh', import.meta.url));
+    const ca = execFileSync('bash', [script, 'gateway'], { env: { ...process.env, MEDCHAIN_DEV_CERTS: dir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    certs = { dir, ca, caPem: readFileSync(ca), cert: path.join(dir, 'gateway.pem'), key: path.join(dir, 'gateway.key') };
+  }
+  return certs;
+}
+
+/** The development CA's path (what clients trust). */
+export const devCa = () => devCerts().ca;
+
+let agent = null;
+
+/**
+ * One HTTP(S) request with undici's fetch through an Agent that trusts the development CA
+ * (Node's global fetch cannot be given a CA; NODE_EXTRA_CA_CERTS is read only at start-up).
+ * Resolves { status, headers (a Headers), bytes }.
+ */
+export async function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
+  agent ??= new Agent({ connect: { ca: devCerts().caPem } });
+  const res = await undiciFetch(url, { method, headers, body, dispatcher: agent });
+  return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
+}
+
 const running = new Set();
 process.on('exit', () => {
+  if (certs) rmSync(certs.dir, { recursive: true, force: true });
   for (const child of running) {
     try {
       child.kill('SIGKILL');
@@ -40,10 +77,14 @@ export function requestMessage(audience, method, pathAndQuery, timestamp, nonce,
   return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
 }
 
-/** The four signature headers for a request by `pair`. */
-export function signRequest(pair, audience, method, pathAndQuery, body, { timestamp = Date.now(), nonce } = {}) {
+/**
+ * The four signature headers for a request by `pair`. `wrapped`: sign
+ * `<Bytes>` + message + `</Bytes>`, as the polkadot.js extension's signRaw does.
+ */
+export function signRequest(pair, audience, method, pathAndQuery, body, { timestamp = Date.now(), nonce, wrapped = false } = {}) {
   const n = nonce ?? randomAsHex(16).slice(2);
-  const signature = pair.sign(requestMessage(audience, method, pathAndQuery, timestamp, n, body));
+  const message = requestMessage(audience, method, pathAndQuery, timestamp, n, body);
+  const signature = pair.sign(wrapped ? u8aWrapBytes(message) : message);
   return {
     'x-medchain-account': pair.address,
     'x-medchain-timestamp': String(timestamp),
@@ -54,11 +95,14 @@ export function signRequest(pair, audience, method, pathAndQuery, body, { timest
 
 /**
  * Start a gateway beside the node at `nodeWs`, signing anchors with `suri`, storing under
- * `dataDir`. Returns { url, audience, info, logPath, request, stop, kill, restart }.
+ * `dataDir`, serving https with the development certificate (`tls: false`: plain http,
+ * --insecure-http). Returns { url, audience, info, logPath, request, stop, kill, restart }.
  */
-export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = [], env = {} }) {
+export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = [], env = {}, tls = true }) {
   const bin = gatewayBinary();
   const listenPort = port ?? (await freePort());
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${listenPort}`;
+  const tlsArgs = tls ? ['--tls-cert', devCerts().cert, '--tls-key', devCerts().key] : ['--insecure-http'];
   mkdirSync(dataDir, { recursive: true });
   const logPath = path.join(dataDir, `gateway-${listenPort}.log`);
   let child = null;
@@ -69,7 +113,7 @@ export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = []
     const log = openSync(logPath, 'a');
     child = spawn(
       bin,
-      ['run', '--node', nodeWs, '--listen', `127.0.0.1:${listenPort}`, '--data-dir', dataDir, ...args],
+      ['run', '--node', nodeWs, '--listen', `127.0.0.1:${listenPort}`, '--data-dir', dataDir, ...tlsArgs, ...args],
       { env: { ...process.env, ...extraEnv, MEDCHAIN_GATEWAY_SURI: suri, RUST_LOG: 'info' }, stdio: ['ignore', log, log] },
     );
     closeSync(log);
@@ -80,8 +124,8 @@ export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = []
     for (;;) {
       if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}); log ${logPath}:\n${tail()}`);
       try {
-        const res = await fetch(`http://127.0.0.1:${listenPort}/v1/info`);
-        if (res.ok) return res.json();
+        const res = await httpRequest(`${url}/v1/info`);
+        if (res.status === 200) return JSON.parse(Buffer.from(res.bytes).toString('utf8'));
       } catch {
         /* not yet listening */
       }
@@ -105,7 +149,7 @@ export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = []
     });
 
   const gw = {
-    url: `http://127.0.0.1:${listenPort}`,
+    url,
     port: listenPort,
     logPath,
     dataDir,
@@ -150,7 +194,8 @@ export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = []
     },
     /**
      * A request to the gateway. `pair` signs it (omit for unsigned); `body` is a string or
-     * bytes; `sign` overrides signing options ({ timestamp, nonce }); `headers` are set last.
+     * bytes; `sign` overrides signing options ({ timestamp, nonce, wrapped }); `headers` are
+     * set last.
      * Returns { status, json, text, bytes, headers, sent } (`sent`: the headers sent).
      */
     async request(method, pathAndQuery, { pair, body, sign = {}, headers = {} } = {}) {
@@ -160,8 +205,8 @@ export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = []
         ...(bytes.length ? { 'content-type': 'application/fhir+json' } : {}),
         ...headers,
       };
-      const res = await fetch(`${gw.url}${pathAndQuery}`, { method, headers: sent, body: bytes.length ? bytes : undefined });
-      const raw = new Uint8Array(await res.arrayBuffer());
+      const res = await httpRequest(`${gw.url}${pathAndQuery}`, { method, headers: sent, body: bytes.length ? bytes : undefined });
+      const raw = res.bytes;
       const text = Buffer.from(raw).toString('utf8');
       let json = null;
       try {

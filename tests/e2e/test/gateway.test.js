@@ -8,7 +8,9 @@
 // get their error while the gateway stays up; a patient's erasure destroys their documents;
 // Lakeside front-running St. Mary's anchor (same content hash, another category, a tip) gets
 // neither the binding nor the document, and P's seal still destroys it (review N1); an
-// upload interrupted by a crash ends as exactly one record.
+// upload interrupted by a crash ends as exactly one record. The gateways serve https (a
+// development CA, lib/gateway.js); a browser page is answered only from the listed origin,
+// with the wallet extension's <Bytes>-wrapped signature as well as a raw one (issue #24).
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -23,10 +25,12 @@ import { u8aConcat, hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
 import { signAndWait, startNode, sudoAndWait } from '../lib/node.js';
-import { gatewayBinary, startGateway } from '../lib/gateway.js';
+import { devCa, gatewayBinary, httpRequest, startGateway } from '../lib/gateway.js';
 import { bytesToUtf8, enumName, field, findEvent, sameAccount, toBool, toNumber, unwrapOption } from '../lib/values.js';
 
 const TX = { timeout: 240_000 };
+// The web origin whose pages A's gateway serves (--cors-origin).
+const PORTAL = 'https://portal.medchain.example';
 const PROVIDER = 1; // Roles bit set: Provider
 const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
 const IMAGING = 32; // Categories bit of RecordCategory::Imaging
@@ -150,7 +154,12 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
       await signAndWait(api, api.tx.consent.grantConsent(alice.address, scope, 'Treatment', null), p);
     }
     const nodeWs = node.wsUrl;
-    gwA = await startGateway({ nodeWs, suri: `//Alice//gateway-${tag}`, dataDir: join(dir, 'a'), extraArgs: ['--upload-wait-secs', '90'] });
+    gwA = await startGateway({
+      nodeWs,
+      suri: `//Alice//gateway-${tag}`,
+      dataDir: join(dir, 'a'),
+      extraArgs: ['--upload-wait-secs', '90', '--cors-origin', PORTAL],
+    });
     gwB = await startGateway({ nodeWs, suri: `//Lakeside-${tag}//gateway`, dataDir: join(dir, 'b') });
     ready = true;
   }, { timeout: 300_000 });
@@ -315,10 +324,53 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     assert.ok(block, 'README.md has the curl fetch block');
     const script = block
       .replaceAll('~/.cache/medchain/target/release/medchain-gateway', gatewayBinary())
+      .replaceAll('~/.cache/medchain/dev-certs/ca.pem', devCa())
       .replaceAll('127.0.0.1:8801', `127.0.0.1:${gwA.port}`)
       .replaceAll('//Lakeside//doctor', keys.doctorBUri);
     const out = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { env: { ...process.env, RECORD: recordId }, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(out), labReport(131));
+  });
+
+  it('a browser page: https only, from a listed origin only, signed through the wallet extension (<Bytes>-wrapped) or raw', TX, async (t) => {
+    if (!consentToB) return t.skip('needs B\'s logged read');
+    // The polkadot.js extension's signRaw signs <Bytes> + message + </Bytes>: accepted.
+    const wrapped = await fetchRecord(gwA, keys.doctorB, recordId, { sign: { wrapped: true }, headers: { origin: PORTAL } });
+    assert.equal(wrapped.status, 200, wrapped.text);
+    assert.deepEqual(JSON.parse(wrapped.text), labReport(131));
+    assert.equal(wrapped.headers.get('access-control-allow-origin'), PORTAL);
+    assert.match(wrapped.headers.get('access-control-expose-headers'), /x-medchain-salt/);
+    // The raw form, from the same page.
+    const raw = await fetchRecord(gwA, keys.doctorB, recordId, { headers: { origin: PORTAL } });
+    assert.equal(raw.status, 200, raw.text);
+    // A wrapped signature by the nurse presented as the doctor's: refused.
+    const forged = await fetchRecord(gwA, keys.nurseB, recordId, {
+      sign: { wrapped: true },
+      headers: { origin: PORTAL, 'x-medchain-account': keys.doctorB.address },
+    });
+    assert.equal(forged.status, 401);
+    assert.equal(forged.json.error, 'BadSignature');
+    // A page from an origin the operator did not list gets nothing, even well signed.
+    const evil = await fetchRecord(gwA, keys.doctorB, recordId, { sign: { wrapped: true }, headers: { origin: 'https://evil.example' } });
+    assert.equal(evil.status, 403, evil.text);
+    assert.equal(evil.json.error, 'OriginNotAllowed');
+    assert.equal(evil.headers.get('access-control-allow-origin'), null);
+    // The listed page's preflight is answered with the signature headers.
+    const signed = 'x-medchain-account,x-medchain-timestamp,x-medchain-nonce,x-medchain-signature';
+    const preflight = (origin) =>
+      httpRequest(`${gwA.url}/v1/records/${recordId}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': signed },
+      });
+    const pre = await preflight(PORTAL);
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), PORTAL);
+    assert.match(pre.headers.get('access-control-allow-headers'), /x-medchain-signature/);
+    assert.equal((await preflight('https://evil.example')).status, 403);
+    // Plain http to the https port: refused.
+    const plain = await httpRequest(`${gwA.url.replace('https:', 'http:')}/v1/records/${recordId}`, { headers: raw.sent });
+    assert.equal(plain.status, 400);
+    assert.equal(JSON.parse(Buffer.from(plain.bytes).toString('utf8')).error, 'HttpsRequired');
+    assert.ok(gwA.url.startsWith('https://'), gwA.url);
   });
 
   it('signatures: a replayed request, a stale one, a forged one, one signed for the other gateway are refused (401)', TX, async (t) => {
