@@ -148,6 +148,24 @@ use frame_support::{
 };
 use sp_runtime::DispatchError;
 
+/// What the rest of the runtime does at once when governance suspends an organization
+/// (security review 628560b, N4): in MedChain's runtime, `pallet-governance` takes its council
+/// seat and drops its validator from the next session boundary, which it brings forward.
+/// `()` does nothing (pallets' unit tests).
+pub trait OnSuspension<AccountId> {
+	/// `organization` was just suspended.
+	fn on_suspension(organization: &AccountId);
+	/// The most [`OnSuspension::on_suspension`] can weigh: charged by `suspend_organization`.
+	fn weight() -> frame_support::weights::Weight;
+}
+
+impl<AccountId> OnSuspension<AccountId> for () {
+	fn on_suspension(_organization: &AccountId) {}
+	fn weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+}
+
 /// The permission checks other pallets ask of the consortium.
 ///
 /// Implemented by this pallet's [`Pallet`]; pallets take it as an associated type in
@@ -285,6 +303,7 @@ pub mod pallet {
 			type MaxNameLen = ConstU32<32>;
 			type MaxStaff = ConstU32<3>;
 			type MaxEndpointLen = ConstU32<40>;
+			type OnSuspension = ();
 			type WeightInfo = ();
 		}
 	}
@@ -308,6 +327,12 @@ pub mod pallet {
 		/// bytes; at least [`MIN_ENDPOINT_LEN`].
 		#[pallet::constant]
 		type MaxEndpointLen: Get<u32>;
+
+		/// What happens elsewhere when an organization is suspended (its council seat and
+		/// validator, in the runtime): called by `suspend_organization`, which charges
+		/// [`OnSuspension::weight`].
+		#[pallet::no_default_bounds]
+		type OnSuspension: OnSuspension<Self::AccountId>;
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -556,7 +581,11 @@ pub mod pallet {
 		}
 
 		/// Suspend an organization: it and all its staff fail every role check until
-		/// reinstated. Nothing else is touched, so reinstating restores everything.
+		/// reinstated. Then [`Config::OnSuspension`] runs: in the runtime, the organization
+		/// loses its council seat (unless it is the last one) and its node stops validating
+		/// from the next session boundary, brought forward (security review 628560b, N4).
+		/// Reinstating restores the organization's roles, staff, directory entry and
+		/// validator; a council seat must be given again by the council.
 		///
 		/// - `origin`: `GovernanceOrigin`.
 		/// - `organization`: the organization's admin account.
@@ -574,7 +603,7 @@ pub mod pallet {
 		///   `organization`.
 		/// - [`Error::AlreadySuspended`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::suspend_organization())]
+		#[pallet::weight(T::WeightInfo::suspend_organization().saturating_add(T::OnSuspension::weight()))]
 		pub fn suspend_organization(
 			origin: OriginFor<T>,
 			organization: T::AccountId,
@@ -586,7 +615,10 @@ pub mod pallet {
 				org.status = OrganizationStatus::Suspended;
 				Ok(())
 			})?;
-			Self::deposit_event(Event::OrganizationSuspended { organization });
+			Self::deposit_event(Event::OrganizationSuspended {
+				organization: organization.clone(),
+			});
+			T::OnSuspension::on_suspension(&organization);
 			Ok(())
 		}
 

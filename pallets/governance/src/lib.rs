@@ -85,6 +85,8 @@ pub trait CouncilSeats<AccountId> {
 	fn is_member(who: &AccountId) -> bool;
 	/// How many seats are held.
 	fn count() -> u32;
+	/// The seats' holders (for the invariants).
+	fn members() -> Vec<AccountId>;
 	/// Give `who` a seat (fails with the seat keeper's error, e.g. when full).
 	fn add(who: &AccountId) -> DispatchResult;
 	/// Take `who`'s seat.
@@ -423,8 +425,9 @@ impl<T: Config> Pallet<T> {
 		true
 	}
 
-	/// Invariants: validators sorted and unique; the planned set is a subset of them or the
-	/// set in force before a removal.
+	/// Invariants: validators sorted and unique; at most two rotations pending; every council
+	/// seat is held by an active organization's admin, unless it is the last seat (N4: seats
+	/// change only through this pallet, which checks that, and suspension takes the seat).
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
 	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
@@ -438,6 +441,37 @@ impl<T: Config> Pallet<T> {
 			PendingRotations::<T>::get() <= 2,
 			"at most two rotations are ever pending"
 		);
+		let seats = T::Council::members();
+		if seats.len() > 1 {
+			frame_support::ensure!(
+				seats.iter().all(T::Organizations::is_active),
+				"every council seat is an active organization's admin"
+			);
+		}
 		Ok(())
+	}
+}
+
+/// Suspension takes the organization's council seat (unless it is the last one: a council
+/// must stay) and, if its node validates, brings the session boundaries forward so that the
+/// next one drops it ([`Pallet::new_validators`] leaves out suspended organizations; when
+/// every validator's organization is suspended the set is kept, so the chain never halts
+/// itself). Reinstating gives back the validator at the next boundary, not the seat: the
+/// council decides that again (`add_council_member`).
+impl<T: Config> pallet_consortium::OnSuspension<T::AccountId> for Pallet<T> {
+	fn on_suspension(organization: &T::AccountId) {
+		if T::Council::is_member(organization)
+			&& T::Council::count() > 1
+			&& T::Council::remove(organization).is_ok()
+		{
+			Self::deposit_event(Event::CouncilMemberRemoved { organization: organization.clone() });
+		}
+		if Validators::<T>::get().binary_search(organization).is_ok() {
+			PendingRotations::<T>::put(2);
+		}
+	}
+
+	fn weight() -> frame_support::weights::Weight {
+		T::WeightInfo::remove_council_member().saturating_add(T::WeightInfo::remove_validator())
 	}
 }

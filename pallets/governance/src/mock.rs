@@ -43,7 +43,10 @@ impl frame_system::Config for Test {
 }
 
 #[derive_impl(pallet_consortium::config_preludes::TestDefaultConfig)]
-impl pallet_consortium::Config for Test {}
+impl pallet_consortium::Config for Test {
+	/// As in the runtime: suspension takes the seat and drops the validator (N4).
+	type OnSuspension = Governance;
+}
 
 thread_local! {
 	static SEATS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
@@ -60,6 +63,9 @@ impl CouncilSeats<AccountId> for Seats {
 	}
 	fn count() -> u32 {
 		SEATS.with(|s| s.borrow().len() as u32)
+	}
+	fn members() -> Vec<AccountId> {
+		SEATS.with(|s| s.borrow().iter().copied().collect())
 	}
 	fn add(who: &AccountId) -> DispatchResult {
 		SEATS.with(|s| {

@@ -226,3 +226,50 @@ fn weights_charge_the_inner_call() {
 		);
 	});
 }
+
+/// N4 (security review 628560b): suspending an organization takes its council seat at once
+/// and brings the session boundaries forward, so its validator goes at the next one;
+/// reinstating gives back the validator, not the seat; the last seat always stays.
+#[test]
+fn suspension_takes_the_seat_and_the_validator_at_once() {
+	new_test_ext().execute_with(|| {
+		assert!(Seats::is_member(&2) && validators().contains(&2));
+		assert_eq!(PendingRotations::<Test>::get(), 0);
+		suspend(2);
+		assert!(!Seats::is_member(&2), "a suspended organization keeps no seat");
+		assert_eq!(last_event(), Event::CouncilMemberRemoved { organization: 2 }.into());
+		assert_eq!(PendingRotations::<Test>::get(), 2, "the rotation is brought forward");
+		assert!(Governance::should_rotate());
+		assert_eq!(Governance::new_validators(), Some(vec![1]));
+		Governance::do_try_state().unwrap();
+
+		// Reinstated: the validator is back at the next boundary; the seat is the council's
+		// to give again.
+		assert_ok!(Consortium::reinstate_organization(RuntimeOrigin::root(), 2));
+		assert_eq!(Governance::new_validators(), Some(vec![1, 2]));
+		assert!(!Seats::is_member(&2));
+
+		// The last seat stays, suspended or not: a council must remain.
+		suspend(1);
+		assert!(Seats::is_member(&1));
+		Governance::do_try_state().unwrap();
+
+		// A suspension of an organization with neither seat nor validator changes nothing.
+		let pending = PendingRotations::<Test>::get();
+		suspend(3);
+		assert_eq!(PendingRotations::<Test>::get(), pending);
+	});
+}
+
+/// The invariant a changed seat would break: a second seat held by a suspended
+/// organization (as `CouncilMembership.change_key` once allowed) fails `try_state`.
+#[test]
+fn try_state_refuses_a_seat_of_an_inactive_organization() {
+	new_test_ext().execute_with(|| {
+		Governance::do_try_state().unwrap();
+		assert_ok!(Seats::add(&OUTSIDER));
+		assert!(Governance::do_try_state().is_err(), "an outsider's seat passed");
+		assert_ok!(Seats::remove(&OUTSIDER));
+		Governance::do_try_state().unwrap();
+	});
+}

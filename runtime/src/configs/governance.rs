@@ -8,7 +8,10 @@
 //!   whose presets have a sudo key; the consortium preset has none.
 //! - **Seats** (`pallet-membership`): changed only as Root, i.e. through
 //!   `Governance.add_council_member`, which checks the account is an active organization's
-//!   admin. The membership feeds the collective.
+//!   admin; a seat's holder cannot move it (`change_key` is filtered: [`BaseFilter`]), and
+//!   suspending an organization takes its seat (`Governance`'s `OnSuspension`). The
+//!   membership feeds the collective. Motions beyond the first four open ones hold a
+//!   doubling deposit ([`ProposalConsideration`]), so one seat cannot jam the council.
 //! - **Validators** (`pallet-session` + `Governance`): an organization's admin registers its
 //!   node's keys with `Session.set_keys`; the council adds the organization with
 //!   `Governance.add_validator`; the change takes effect at the next session boundary, which
@@ -25,6 +28,18 @@ use crate::{
 	RuntimeCall, RuntimeEvent, RuntimeOrigin, SessionKeys, HOURS,
 };
 
+/// The runtime's `BaseCallFilter`: every call but `CouncilMembership.change_key`, which
+/// would let a seat's holder hand the seat to any account, past
+/// `Governance.add_council_member`'s check that a seat is an active organization's admin
+/// (security review 628560b, N4). Seats change only through `Governance`. The filter applies
+/// to every origin but Root, through `Utility`, `Proxy` and council motions alike.
+pub struct BaseFilter;
+impl frame_support::traits::Contains<RuntimeCall> for BaseFilter {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::CouncilMembership(pallet_membership::Call::change_key { .. }))
+	}
+}
+
 /// The council's instance of `pallet-collective` (and of `pallet-membership`).
 pub type CouncilCollective = pallet_collective::Instance1;
 /// The council's seats.
@@ -34,6 +49,43 @@ pub type CouncilMembershipInstance = pallet_membership::Instance1;
 pub type CouncilTwoThirds = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
+>;
+
+parameter_types! {
+	/// Open motions that cost no deposit (see [`ProposalConsideration`]).
+	pub const FreeProposals: u32 = 4;
+	/// The deposit of the first motion beyond [`FreeProposals`]: 10 MED.
+	pub const ProposalDepositBase: Balance = 10 * crate::UNIT;
+	/// Each further open motion doubles the deposit.
+	pub const ProposalDepositRatio: sp_runtime::FixedU128 = sp_runtime::FixedU128::from_u32(2);
+	pub const ProposalHoldReason: crate::RuntimeHoldReason = crate::RuntimeHoldReason::Council(
+		pallet_collective::HoldReason::<CouncilCollective>::ProposalSubmission,
+	);
+}
+
+/// The council's proposal deposit: free for the first [`FreeProposals`] open motions, then
+/// [`ProposalDepositBase`] × 2^(open motions − [`FreeProposals`]), held on the proposer.
+/// Benchmarks fill the queue from one account, so they use a constant deposit (as
+/// `pallet-collective` advises).
+#[cfg(not(feature = "runtime-benchmarks"))]
+pub type ProposalConsideration = frame_support::traits::fungible::HoldConsideration<
+	AccountId,
+	Balances,
+	ProposalHoldReason,
+	pallet_collective::deposit::Delayed<
+		FreeProposals,
+		pallet_collective::deposit::Geometric<ProposalDepositRatio, ProposalDepositBase>,
+	>,
+	u32,
+>;
+/// See the other definition: a constant deposit for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub type ProposalConsideration = frame_support::traits::fungible::HoldConsideration<
+	AccountId,
+	Balances,
+	ProposalHoldReason,
+	pallet_collective::deposit::Constant<ProposalDepositBase>,
+	u32,
 >;
 
 parameter_types! {
@@ -61,8 +113,12 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MaxProposalWeight = MaxProposalWeight;
 	type DisapproveOrigin = CouncilTwoThirds;
 	type KillOrigin = CouncilTwoThirds;
-	/// Members propose without a deposit: they are known organizations.
-	type Consideration = ();
+	/// A deposit that grows with the queue (N4): the first [`FreeProposals`] open motions
+	/// cost nothing, so ordinary governance is free; beyond, each new motion holds
+	/// [`ProposalDepositBase`] doubled per motion already open, returned
+	/// (`Council.release_proposal_cost`) once it is closed or burnt if the council kills
+	/// it. One seat filling the 32 slots would have to hold about 2.7 billion MED.
+	type Consideration = ProposalConsideration;
 }
 
 impl pallet_membership::Config<CouncilMembershipInstance> for Runtime {
@@ -145,6 +201,9 @@ impl pallet_governance::CouncilSeats<AccountId> for MembershipSeats {
 	fn count() -> u32 {
 		pallet_membership::Members::<Runtime, CouncilMembershipInstance>::decode_len().unwrap_or(0)
 			as u32
+	}
+	fn members() -> alloc::vec::Vec<AccountId> {
+		pallet_membership::Members::<Runtime, CouncilMembershipInstance>::get().into_inner()
 	}
 	fn add(who: &AccountId) -> DispatchResult {
 		CouncilMembership::add_member(RuntimeOrigin::root(), who.clone().into())

@@ -93,6 +93,8 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	/// Everything but `CouncilMembership.change_key` (N4; [`governance::BaseFilter`]).
+	type BaseCallFilter = governance::BaseFilter;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -228,6 +230,8 @@ impl pallet_consortium::Config for Runtime {
 	type MaxNameLen = MaxOrganizationNameLen;
 	type MaxStaff = MaxStaffPerOrganization;
 	type MaxEndpointLen = MaxGatewayEndpointLen;
+	/// A suspended organization loses its council seat and its validator at once (N4).
+	type OnSuspension = crate::Governance;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }
 

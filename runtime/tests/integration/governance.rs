@@ -194,6 +194,94 @@ fn council_seats_follow_the_consortium() {
 	});
 }
 
+/// N4 (security review 628560b): a seat's holder cannot hand its seat to another account
+/// (`CouncilMembership.change_key` is filtered, directly or through `Utility`), and a council
+/// motion suspending an organization takes its seat at once; the seat invariant
+/// (`Governance::do_try_state`) holds throughout.
+#[test]
+fn a_seat_cannot_be_moved_and_suspension_takes_it() {
+	new_test_ext().execute_with(|| {
+		let fresh_key = fresh("FreshKeyOfAStolenSeat");
+		let change_key = RuntimeCall::CouncilMembership(pallet_membership::Call::change_key {
+			new: fresh_key.clone().into(),
+		});
+		let filtered: DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();
+		submit_err(&account(Bob), change_key.clone(), filtered);
+		// `Utility.batch` reports the filtered call in its own event: the seat stays.
+		submit_ok(
+			&account(Bob),
+			RuntimeCall::Utility(pallet_utility::Call::batch { calls: vec![change_key] }),
+		);
+		assert!(council_members().contains(&account(Bob)));
+		assert!(!council_members().contains(&fresh_key));
+		Governance::do_try_state().unwrap();
+
+		// Bob's organization is suspended by a 2/3 motion: its seat goes in the same call.
+		let suspend = RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
+			organization: account(Bob),
+		});
+		let mut ayes = council(8);
+		ayes.retain(|a| *a != account(Bob));
+		assert_eq!(motion(suspend, 6, &ayes[..6]), Some(Ok(())));
+		assert!(!Consortium::is_active(&account(Bob)));
+		assert!(!council_members().contains(&account(Bob)));
+		assert_eq!(council_members().len(), 7);
+		Governance::do_try_state().unwrap();
+		// Its former admin can no longer propose anything.
+		submit_err(
+			&account(Bob),
+			RuntimeCall::Council(pallet_collective::Call::propose {
+				threshold: 1,
+				proposal: Box::new(register(&fresh("Crony"), "Crony")),
+				length_bound: 1_000,
+			}),
+			pallet_collective::Error::<Runtime, pallet_collective::Instance1>::NotMember,
+		);
+	});
+}
+
+/// N4: open motions beyond the first four hold a deposit that doubles with each one, so one
+/// seat cannot fill the council's 32 slots; ordinary governance stays free.
+#[test]
+fn motions_beyond_the_first_four_hold_a_doubling_deposit() {
+	use frame_support::traits::fungible::InspectHold;
+	new_test_ext().execute_with(|| {
+		let reason = medchain_runtime::RuntimeHoldReason::Council(
+			pallet_collective::HoldReason::ProposalSubmission,
+		);
+		let held = |who: &AccountId| {
+			<medchain_runtime::Balances as InspectHold<AccountId>>::balance_on_hold(&reason, who)
+		};
+		let propose = |n: u32| {
+			submit_ok(
+				&account(Charlie),
+				RuntimeCall::Council(pallet_collective::Call::propose {
+					threshold: 6,
+					proposal: Box::new(RuntimeCall::System(frame_system::Call::remark {
+						remark: n.encode(),
+					})),
+					length_bound: 1_000,
+				}),
+			)
+		};
+		let unit = medchain_runtime::UNIT;
+		for n in 0..4 {
+			propose(n);
+		}
+		assert_eq!(held(&account(Charlie)), 0, "the first four open motions are free");
+		propose(4);
+		assert_eq!(held(&account(Charlie)), 10 * unit);
+		propose(5);
+		assert_eq!(held(&account(Charlie)), 30 * unit);
+		propose(6);
+		assert_eq!(held(&account(Charlie)), 70 * unit);
+		assert_eq!(
+			pallet_collective::Proposals::<Runtime, pallet_collective::Instance1>::get().len(),
+			7
+		);
+	});
+}
+
 /// The session keys of a new node, generated in the test's keystore, with the proof
 /// `Session.set_keys` checks.
 fn new_node_keys(owner: &AccountId) -> (SessionKeys, Vec<u8>) {
