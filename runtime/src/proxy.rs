@@ -77,9 +77,19 @@ fn non_transfer_allows(call: &RuntimeCall) -> bool {
 		) | RuntimeCall::Utility(
 			Utility::batch { .. } | Utility::batch_all { .. } | Utility::force_batch { .. }
 		)
-			// pallet-proxy itself refuses adding or removing a proxy more powerful than the
-			// caller's own type, and `remove_proxies`/`kill_pure` to any type but `Any`.
-			| RuntimeCall::Proxy(..)
+			// Managing the principal's proxies only: pallet-proxy itself refuses adding or
+			// removing a proxy more powerful than the caller's own type. Never `proxy` or
+			// `proxy_announced`: `Proxy.proxy` dispatches as *another* account (one the
+			// principal is a proxy of) under that proxy's own filter only, so a NonTransfer
+			// delegate would reach through an `Any` proxy of its principal (security review
+			// 628560b, N11); nor `create_pure`, `kill_pure`, `remove_proxies`.
+			| RuntimeCall::Proxy(
+				pallet_proxy::Call::add_proxy { .. }
+					| pallet_proxy::Call::remove_proxy { .. }
+					| pallet_proxy::Call::announce { .. }
+					| pallet_proxy::Call::remove_announcement { .. }
+					| pallet_proxy::Call::reject_announcement { .. }
+			)
 			| RuntimeCall::Consortium(..)
 			| RuntimeCall::Consent(..)
 			| RuntimeCall::HealthRecords(..)

@@ -385,6 +385,56 @@ fn a_non_transfer_proxy_cannot_take_over_through_recovery() {
 	});
 }
 
+/// N11 (security review 628560b): B, a NonTransfer proxy of A, where A is an Any proxy of C,
+/// cannot move C's funds through a nested `Proxy.proxy` (on 628560b it drained C).
+#[test]
+fn a_non_transfer_proxy_cannot_reach_through_a_nested_proxy() {
+	new_test_ext().execute_with(|| {
+		let (c, a, b) = (fresh("NestedC"), fresh("NestedA"), fresh("NestedB"));
+		transfer(&c, 100 * UNIT);
+		transfer(&a, 10 * UNIT);
+		transfer(&b, 10 * UNIT);
+		let add = |principal: &AccountId, delegate: &AccountId, proxy_type| {
+			submit_ok(
+				principal,
+				RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+					delegate: delegate.clone().into(),
+					proxy_type,
+					delay: 0,
+				}),
+			)
+		};
+		add(&c, &a, ProxyType::Any);
+		add(&a, &b, ProxyType::NonTransfer);
+		let drain = RuntimeCall::Balances(pallet_balances::Call::transfer_all {
+			dest: b.clone().into(),
+			keep_alive: false,
+		});
+		submit_ok(&b, as_proxy(&a, as_proxy(&c, drain)));
+		assert_eq!(proxy_result(), filtered());
+		assert!(Balances::balance(&c) > 90 * UNIT, "C was drained");
+		// A itself, C's Any proxy, still can act for C.
+		submit_ok(
+			&a,
+			as_proxy(&c, RuntimeCall::System(frame_system::Call::remark { remark: vec![1] })),
+		);
+		assert_eq!(proxy_result(), Ok(()));
+		// And B still manages A's proxies (no more powerful than its own).
+		submit_ok(
+			&b,
+			as_proxy(
+				&a,
+				RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+					delegate: fresh("NestedHelper").into(),
+					proxy_type: ProxyType::NonTransfer,
+					delay: 0,
+				}),
+			),
+		);
+		assert_eq!(proxy_result(), Ok(()));
+	});
+}
+
 /// L2: a guardian manages consents and seals records, but cannot erase the ward nor use
 /// the ward's organization powers.
 #[test]
