@@ -2,7 +2,7 @@
 # A local certificate authority and one TLS certificate per record gateway, for development
 # and tests only (gateway/README.md, "TLS and browsers").
 #
-#   scripts/dev-certs.sh [NAME ...]        # default names: st-marys second-clinic lakeside
+#   scripts/dev-certs.sh [NAME ...]        # default names: st-marys riverbend lakeside
 #
 # Writes into $MEDCHAIN_DEV_CERTS (default ~/.cache/medchain/dev-certs):
 #   ca.pem, ca.key             the development CA (10 years); trust ca.pem in a browser or a
@@ -16,7 +16,7 @@
 # production: the CA's key sits unencrypted beside it.
 set -euo pipefail
 dir="${MEDCHAIN_DEV_CERTS:-$HOME/.cache/medchain/dev-certs}"
-[ $# -ge 1 ] || set -- st-marys second-clinic lakeside
+[ $# -ge 1 ] || set -- st-marys riverbend lakeside
 command -v openssl >/dev/null || { echo "[dev-certs] openssl is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 mkdir -p "$dir"
 chmod 700 "$dir"

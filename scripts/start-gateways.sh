@@ -11,10 +11,14 @@
 # http://127.0.0.1:8080 for the portal); none by default.
 #
 # St. Mary's Hospital (the dev chain's hospital, admin //Alice) gets its gateway on
-# https://127.0.0.1:8801 with the staff key //Alice//gateway. A second hospital is registered by the
-# dev chain's sudo key so records can travel between two: Lakeside General Hospital (admin
-# //Lakeside, gateway key //Lakeside//gateway) on https://127.0.0.1:8802. Each gateway key is made
-# staff of its hospital and funded (it pays its anchors' fees). Stores live under
+# https://127.0.0.1:8801 with the staff key //Alice//gateway. Two more hospitals are registered by
+# the dev chain's sudo key so records can travel between them (a patient treated at St. Mary's
+# and at a second clinic, referred to Lakeside): Lakeside General Hospital (admin //Lakeside,
+# gateway key //Lakeside//gateway) on https://127.0.0.1:8802 and Riverbend Clinic (admin
+# //Riverbend, gateway key //Riverbend//gateway) on https://127.0.0.1:8803. Each gateway key is
+# made staff of its hospital and funded (it pays its anchors' fees), and each admin publishes
+# its gateway in the chain's gateway directory (`medchain-gateway publish`,
+# `Consortium.set_gateway`), so clients find them with `GatewayDirectoryApi`. Stores live under
 # $MEDCHAIN_GATEWAY_DATA (default: a new temporary directory with the script's own --tmp node;
 # ~/.cache/medchain/gateways/<chain genesis>/<hospital> with a node given by URL).
 # Ctrl-C stops everything this script started.
@@ -23,7 +27,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 gateway_bin="$(dirname "$MEDCHAIN_NODE")/medchain-gateway"
-ca="$(scripts/dev-certs.sh st-marys lakeside)"
+ca="$(scripts/dev-certs.sh st-marys lakeside riverbend)"
 certs="$(dirname "$ca")"
 
 echo "[gateways] building the node and the gateway (cargo build --release)"
@@ -62,6 +66,7 @@ else
 fi
 
 "$gateway_bin" dev-register-hospital --node "$node_ws" --admin //Lakeside --name "Lakeside General Hospital"
+"$gateway_bin" dev-register-hospital --node "$node_ws" --admin //Riverbend --name "Riverbend Clinic"
 start_gateway() { # name admin-suri port
 	local name=$1 admin=$2 port=$3
 	"$gateway_bin" add-staff --node "$node_ws" --admin-suri "$admin" --staff "$admin//gateway" --fund 100
@@ -73,6 +78,8 @@ start_gateway() { # name admin-suri port
 	for _ in $(seq 1 60); do
 		if curl -sf --cacert "$ca" "https://127.0.0.1:$port/v1/info" >/dev/null; then
 			echo "[gateways] $name: https://127.0.0.1:$port (store $data_root/$name, log $data_root/$name/gateway.log)"
+			"$gateway_bin" publish --node "$node_ws" --admin-suri "$admin" \
+				--endpoint "https://127.0.0.1:$port" --signer "$admin//gateway"
 			return 0
 		fi
 		sleep 0.5
@@ -82,6 +89,7 @@ start_gateway() { # name admin-suri port
 }
 start_gateway st-marys //Alice 8801
 start_gateway lakeside //Lakeside 8802
+start_gateway riverbend //Riverbend 8803
 echo "[gateways] node $node_ws; development CA (trust it to reach the gateways): $ca"
 echo "[gateways] web pages allowed (CORS): ${MEDCHAIN_GATEWAY_CORS_ORIGINS:-none}. Ctrl-C stops what this script started. Try:"
 echo "  curl -s --cacert $ca https://127.0.0.1:8801/v1/info"

@@ -30,6 +30,8 @@ pub struct Expected<'a> {
 	pub category: RecordCategory,
 	pub content_hash: [u8; 32],
 	pub locator: &'a [u8],
+	/// The record the document corrects, if any.
+	pub supersedes: Option<[u8; 32]>,
 }
 
 impl<'a> Expected<'a> {
@@ -43,6 +45,7 @@ impl<'a> Expected<'a> {
 			category,
 			content_hash: doc.content_hash,
 			locator: doc.locator.as_bytes(),
+			supersedes: doc.supersedes,
 		})
 	}
 }
@@ -100,12 +103,13 @@ pub fn own_anchor(
 				category,
 				content_hash,
 				author,
-				..
-			}) => Some((*record_id, patient, *category, *content_hash, author)),
+				supersedes,
+			}) => Some((*record_id, patient, *category, *content_hash, author, *supersedes)),
 			_ => None,
 		})
 		.collect();
-	let (record_id, patient, category, content_hash, author) = match anchored.as_slice() {
+	let (record_id, patient, category, content_hash, author, supersedes) = match anchored.as_slice()
+	{
 		[one] => *one,
 		[] => {
 			return Outcome::Mismatch(format!(
@@ -144,6 +148,12 @@ pub fn own_anchor(
 		return Outcome::Mismatch(format!(
 			"record {record_id:?} of our extrinsic #{index} has content hash {content_hash:?}, the document 0x{}",
 			hex::encode(expected.content_hash)
+		));
+	}
+	if supersedes.map(|r| r.0) != expected.supersedes {
+		return Outcome::Mismatch(format!(
+			"record {record_id:?} of our extrinsic #{index} supersedes {supersedes:?}, the document {:?}",
+			expected.supersedes.map(H256)
 		));
 	}
 	Outcome::Anchored(record_id)
@@ -190,6 +200,13 @@ pub fn check_record(
 			hex::encode(expected.content_hash)
 		));
 	}
+	if record.supersedes.map(|r| r.0) != expected.supersedes {
+		return Err(format!(
+			"record {record_id:?} supersedes {:?}, the document {:?}",
+			record.supersedes,
+			expected.supersedes.map(H256)
+		));
+	}
 	match &record.locator {
 		Some(locator) if locator.as_slice() == expected.locator => Ok(()),
 		None if sealed_ok && record.is_sealed() => Ok(()),
@@ -224,6 +241,7 @@ mod tests {
 			category: RecordCategory::MentalHealth,
 			content_hash: HASH,
 			locator: LOCATOR.as_bytes(),
+			supersedes: None,
 		}
 	}
 
@@ -425,6 +443,43 @@ mod tests {
 	}
 
 	#[test]
+	fn a_correction_binds_only_to_its_own_anchor_linking_the_version_it_names() {
+		let correction = Expected { supersedes: Some([5; 32]), ..expected() };
+		let linking = |previous: Option<[u8; 32]>| {
+			vec![
+				at(
+					1,
+					RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordAnchored {
+						record_id: OUR_RECORD,
+						patient: AccountId32::from(PATIENT),
+						category: RecordCategory::MentalHealth,
+						content_hash: H256(HASH),
+						author: Some(AccountId32::from(OURS)),
+						supersedes: previous.map(H256),
+					}),
+				),
+				success(1),
+			]
+		};
+		let extrinsics = block(&[OUR_TX]);
+		assert_eq!(
+			own_anchor(&linking(Some([5; 32])), &extrinsics, Some(OUR_TX), &correction),
+			Outcome::Anchored(OUR_RECORD)
+		);
+		for previous in [None, Some([6; 32])] {
+			assert!(matches!(
+				own_anchor(&linking(previous), &extrinsics, Some(OUR_TX), &correction),
+				Outcome::Mismatch(why) if why.contains("supersedes")
+			));
+		}
+		// A plain upload whose extrinsic linked a version is a mismatch too.
+		assert!(matches!(
+			own_anchor(&linking(Some([5; 32])), &extrinsics, Some(OUR_TX), &expected()),
+			Outcome::Mismatch(_)
+		));
+	}
+
+	#[test]
 	fn the_stored_record_must_carry_our_author_category_patient_hash_and_locator() {
 		let e = expected();
 		let ok = record(Some(OURS), RecordCategory::MentalHealth, Some(LOCATOR));
@@ -445,6 +500,16 @@ mod tests {
 		let mut wrong_hash = ok.clone();
 		wrong_hash.content_hash = H256([8; 32]);
 		assert!(check_record(OUR_RECORD, Some(&wrong_hash), &e, false).is_err());
+		// A correction must link exactly the version the row names, and a plain upload none.
+		let mut linked = ok.clone();
+		linked.supersedes = Some(H256([5; 32]));
+		let err = check_record(OUR_RECORD, Some(&linked), &e, false).unwrap_err();
+		assert!(err.contains("supersedes"), "{err}");
+		let correction = Expected { supersedes: Some([5; 32]), ..expected() };
+		assert_eq!(check_record(OUR_RECORD, Some(&linked), &correction, false), Ok(()));
+		assert!(check_record(OUR_RECORD, Some(&ok), &correction, false).is_err());
+		let other_version = Expected { supersedes: Some([6; 32]), ..expected() };
+		assert!(check_record(OUR_RECORD, Some(&linked), &other_version, false).is_err());
 		// Sealed in the very block that anchored it: bound (the seal then destroys it), but
 		// never served.
 		let sealed = record(Some(OURS), RecordCategory::MentalHealth, None);

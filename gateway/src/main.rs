@@ -42,6 +42,10 @@ enum Command {
 	Sign(SignArgs),
 	/// Set-up: the organization's admin makes `--staff`'s account staff (and funds it).
 	AddStaff(AddStaffArgs),
+	/// Set-up: the organization's admin publishes its gateway in the chain's gateway
+	/// directory (`Consortium.set_gateway`): the https endpoint clients reach, and the key the
+	/// gateway signs with (its `/v1/info` `signer`), so clients find it and can check it.
+	Publish(PublishArgs),
 	/// Development chains only: the sudo key registers a hospital (a Provider organization)
 	/// and funds its admin. Consortium chains admit members by council motion instead.
 	DevRegisterHospital(DevRegisterArgs),
@@ -155,6 +159,22 @@ struct AddStaffArgs {
 	fund: Option<u64>,
 }
 
+#[derive(clap::Args)]
+struct PublishArgs {
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The organization's admin key (secret URI): only the admin publishes.
+	#[arg(long)]
+	admin_suri: String,
+	/// The gateway's public https URL (e.g. `https://records.stmarys.example:8801`).
+	#[arg(long)]
+	endpoint: String,
+	/// The gateway's signing key: its secret URI (`MEDCHAIN_GATEWAY_SURI`) or its SS58/hex
+	/// account.
+	#[arg(long)]
+	signer: String,
+}
+
 fn pair(suri: &str) -> Result<sr25519::Pair, String> {
 	sr25519::Pair::from_string(suri, None).map_err(|e| format!("not a valid secret URI: {e:?}"))
 }
@@ -171,6 +191,7 @@ async fn main() {
 		Command::Run(args) => run(args).await,
 		Command::Sign(args) => sign(args),
 		Command::AddStaff(args) => add_staff(args).await,
+		Command::Publish(args) => publish(args).await,
 		Command::DevRegisterHospital(args) => dev_register_hospital(args).await,
 	};
 	if let Err(e) = result {
@@ -477,6 +498,30 @@ async fn add_staff(args: AddStaffArgs) -> Result<(), String> {
 			.map_err(|e| e.to_string())?;
 		println!("funded {} with {med} MED", staff_account.to_ss58check());
 	}
+	Ok(())
+}
+
+async fn publish(args: PublishArgs) -> Result<(), String> {
+	let admin = pair(&args.admin_suri)?;
+	let signer = match auth::parse_account(&args.signer) {
+		Some(account) => account,
+		None => pair(&args.signer)?.public().into(),
+	};
+	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
+	let call = medchain_runtime::RuntimeCall::Consortium(pallet_consortium::Call::set_gateway {
+		endpoint: args.endpoint.clone().into_bytes(),
+		public_key: signer,
+	});
+	chain
+		.submit_and_wait(&admin, call, Duration::from_secs(120))
+		.await
+		.map_err(|e| e.to_string())?;
+	println!(
+		"{} published its gateway {} (signer {})",
+		sp_core::crypto::AccountId32::from(<[u8; 32]>::from(admin.public())).to_ss58check(),
+		args.endpoint,
+		sp_core::crypto::AccountId32::from(signer).to_ss58check()
+	);
 	Ok(())
 }
 

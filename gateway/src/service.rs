@@ -277,7 +277,74 @@ fn document_json(doc: &Document) -> serde_json::Value {
 		"category": doc.category,
 		"state": doc.state.as_str(),
 		"note": doc.note,
+		"supersedes": doc.supersedes.map(|r| hex32(&r)),
 	})
+}
+
+/// `0x` + 32 bytes of hex: a record id.
+fn parse_record_id(text: &str) -> Option<[u8; 32]> {
+	text.strip_prefix("0x")
+		.and_then(|h| hex::decode(h).ok())
+		.and_then(|b| <[u8; 32]>::try_from(b).ok())
+}
+
+/// A correction (`?supersedes=`) must name the latest version of a record this gateway's
+/// organization wrote, of the same patient and category, not sealed: what the chain's
+/// `anchor_record` will require. Checked before the document is stored, against the best
+/// block, so the uploader gets the reason at once rather than a refused anchor later (the
+/// chain still decides: a record sealed or corrected meanwhile makes the anchor fail).
+async fn check_correction(
+	g: &Gateway,
+	previous: [u8; 32],
+	patient: [u8; 32],
+	category: RecordCategory,
+) -> Result<(), ApiError> {
+	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
+	let id = hex32(&previous);
+	let record =
+		g.chain.record(H256(previous), best).await.map_err(ApiError::chain)?.ok_or_else(|| {
+			ApiError::new(
+				StatusCode::UNPROCESSABLE_ENTITY,
+				"SupersedesUnknownRecord",
+				format!("?supersedes={id} names no record on chain"),
+			)
+		})?;
+	if <[u8; 32]>::from(record.patient.clone()) != patient || record.category != category {
+		return Err(ApiError::new(
+			StatusCode::UNPROCESSABLE_ENTITY,
+			"SupersedesMismatch",
+			format!(
+				"record {id} is {:?} of patient {}; a correction keeps the patient and category",
+				record.category,
+				record.patient.to_ss58check()
+			),
+		));
+	}
+	if record.author.clone().map(<[u8; 32]>::from) != Some(g.organization) {
+		return Err(ApiError::new(
+			StatusCode::FORBIDDEN,
+			"SupersedesForeignRecord",
+			format!(
+				"record {id} was not written by {}: only its author corrects a record",
+				ss58(&g.organization)
+			),
+		));
+	}
+	if record.is_sealed() {
+		return Err(ApiError::new(
+			StatusCode::CONFLICT,
+			"SupersedesSealedRecord",
+			format!("record {id} is sealed by the patient: anchor the document as a new record"),
+		));
+	}
+	if let Some(next) = record.superseded_by {
+		return Err(ApiError::new(
+			StatusCode::CONFLICT,
+			"SupersedesOldVersion",
+			format!("record {id} was already corrected by {next:?}: correct the latest version"),
+		));
+	}
+	Ok(())
 }
 
 /// The requester's organization must be this gateway's.
@@ -301,6 +368,8 @@ async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiErr
 struct UploadQuery {
 	patient: Option<String>,
 	category: Option<String>,
+	/// The record this upload corrects (a new version of it), if any.
+	supersedes: Option<String>,
 }
 
 async fn upload(
@@ -328,6 +397,16 @@ async fn upload(
 			format!("?category= must be one of {:?}", RecordCategory::ALL),
 		)
 	})?;
+	let supersedes = match query.supersedes.as_deref() {
+		None => None,
+		Some(text) => Some(parse_record_id(text).ok_or_else(|| {
+			ApiError::new(
+				StatusCode::BAD_REQUEST,
+				"BadSupersedes",
+				"?supersedes= must be the id of the record this corrects: 0x + 32 bytes of hex",
+			)
+		})?),
+	};
 	ensure_own_staff(&g, requester).await?;
 	let canonical = canonical::canonical_fhir(&body).map_err(|e| {
 		let code = match e {
@@ -342,7 +421,21 @@ async fn upload(
 	dedup.extend_from_slice(category_name.as_bytes());
 	dedup.push(0);
 	dedup.extend_from_slice(canonical.as_bytes());
+	if let Some(previous) = supersedes {
+		// A correction is a document of its own: the same body as a correction of another
+		// record (or as a standalone upload) is another upload.
+		dedup.extend_from_slice(b"supersedes");
+		dedup.extend_from_slice(&previous);
+	}
 	let dedup_key = blake2_256(&dedup);
+	if let Some(previous) = supersedes {
+		// The very same correction again (a client's retry) is answered below as the upload
+		// it repeats; anything else must be a correction the chain will accept.
+		let known = g.store.by_dedup_key(&dedup_key).map_err(ApiError::store)?;
+		if known.is_none_or(|doc| doc.state == State::Failed) {
+			check_correction(&g, previous, patient, category).await?;
+		}
+	}
 
 	let mut salt = [0u8; 32];
 	rand::rngs::OsRng.fill_bytes(&mut salt);
@@ -366,6 +459,7 @@ async fn upload(
 		wrapped_key: sealed.wrapped_key,
 		uploaded_by: requester,
 		created_at: auth::now_ms(),
+		supersedes,
 	};
 	let inserted = tokio::task::spawn_blocking(move || store.insert(new))
 		.await

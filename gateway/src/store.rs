@@ -83,12 +83,15 @@ pub struct Document {
 	/// That transaction's bytes: sending the very same bytes again can never anchor twice
 	/// (they carry the same nonce), so a restart re-sends them.
 	pub extrinsic: Option<Vec<u8>>,
+	/// The record this document corrects (`anchor_record`'s `supersedes`), if any.
+	pub supersedes: Option<[u8; 32]>,
 }
 
 /// A new document (already encrypted).
 pub struct NewDocument {
 	pub locator: String,
-	/// Identifies "the same document": `blake2_256(patient ++ category ++ canonical)`.
+	/// Identifies "the same document": `blake2_256(patient ++ category ++ canonical)`, with
+	/// `"supersedes" ++ record id` appended for a correction.
 	pub dedup_key: [u8; 32],
 	pub patient: [u8; 32],
 	pub category: String,
@@ -97,6 +100,8 @@ pub struct NewDocument {
 	pub wrapped_key: Vec<u8>,
 	pub uploaded_by: [u8; 32],
 	pub created_at: u64,
+	/// The record this document corrects, if any.
+	pub supersedes: Option<[u8; 32]>,
 }
 
 /// What `insert` did.
@@ -113,6 +118,9 @@ pub trait DocumentStore: Send + Sync {
 	fn insert(&self, doc: NewDocument) -> Result<Inserted, StoreError>;
 	fn by_locator(&self, locator: &str) -> Result<Option<Document>, StoreError>;
 	fn by_record(&self, record_id: &[u8; 32]) -> Result<Option<Document>, StoreError>;
+	/// The document held under `dedup_key` (not destroyed), if any: what `insert` would
+	/// answer `Existing` with.
+	fn by_dedup_key(&self, dedup_key: &[u8; 32]) -> Result<Option<Document>, StoreError>;
 	/// Documents not yet anchored and finalized (stored, submitted, in block, failed).
 	fn unfinished(&self) -> Result<Vec<Document>, StoreError>;
 	fn set_state(
@@ -164,7 +172,8 @@ CREATE TABLE IF NOT EXISTS documents (
 	extrinsic BLOB,
 	note TEXT,
 	uploaded_by BLOB NOT NULL,
-	created_at INTEGER NOT NULL
+	created_at INTEGER NOT NULL,
+	supersedes BLOB
 );
 CREATE INDEX IF NOT EXISTS documents_patient ON documents(patient);
 CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
@@ -172,7 +181,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 ";
 
 const COLUMNS: &str = "locator, patient, category, content_hash, ciphertext, wrapped_key, state, \
-	record_id, submitted_from, note, tx_hash, extrinsic";
+	record_id, submitted_from, note, tx_hash, extrinsic, supersedes";
 
 fn array32(bytes: Vec<u8>) -> Result<[u8; 32], rusqlite::Error> {
 	bytes.try_into().map_err(|_| rusqlite::Error::InvalidQuery)
@@ -193,6 +202,7 @@ fn row_to_document(row: &rusqlite::Row<'_>) -> Result<Document, rusqlite::Error>
 		note: row.get(9)?,
 		tx_hash: row.get::<_, Option<Vec<u8>>>(10)?.map(array32).transpose()?,
 		extrinsic: row.get(11)?,
+		supersedes: row.get::<_, Option<Vec<u8>>>(12)?.map(array32).transpose()?,
 	})
 }
 
@@ -208,6 +218,14 @@ impl SqliteStore {
 		conn.pragma_update(None, "secure_delete", "ON")?;
 		conn.busy_timeout(std::time::Duration::from_secs(5))?;
 		conn.execute_batch(SCHEMA)?;
+		// Stores made before corrections existed have no `supersedes` column: add it (NULL
+		// for every existing row: none of them corrects another).
+		let has_supersedes = conn
+			.prepare("SELECT 1 FROM pragma_table_info('documents') WHERE name = 'supersedes'")?
+			.exists([])?;
+		if !has_supersedes {
+			conn.execute_batch("ALTER TABLE documents ADD COLUMN supersedes BLOB")?;
+		}
 		Ok(SqliteStore { conn: Mutex::new(conn) })
 	}
 
@@ -240,8 +258,8 @@ impl DocumentStore for SqliteStore {
 			}
 			c.execute(
 				"INSERT INTO documents (locator, dedup_key, patient, category, content_hash, \
-				 ciphertext, wrapped_key, state, uploaded_by, created_at) \
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'stored', ?8, ?9)",
+				 ciphertext, wrapped_key, state, uploaded_by, created_at, supersedes) \
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'stored', ?8, ?9, ?10)",
 				params![
 					doc.locator,
 					&doc.dedup_key[..],
@@ -252,6 +270,7 @@ impl DocumentStore for SqliteStore {
 					doc.wrapped_key,
 					&doc.uploaded_by[..],
 					doc.created_at as i64,
+					doc.supersedes.map(|r| r.to_vec()),
 				],
 			)?;
 			Ok(Inserted::New)
@@ -264,6 +283,10 @@ impl DocumentStore for SqliteStore {
 
 	fn by_record(&self, record_id: &[u8; 32]) -> Result<Option<Document>, StoreError> {
 		self.one("record_id = ?1", &&record_id[..])
+	}
+
+	fn by_dedup_key(&self, dedup_key: &[u8; 32]) -> Result<Option<Document>, StoreError> {
+		self.one("dedup_key = ?1", &&dedup_key[..])
 	}
 
 	fn unfinished(&self) -> Result<Vec<Document>, StoreError> {
@@ -382,7 +405,51 @@ mod tests {
 			wrapped_key: vec![4, 5, 6],
 			uploaded_by: [9; 32],
 			created_at: 1,
+			supersedes: None,
 		}
+	}
+
+	#[test]
+	fn keeps_what_a_correction_supersedes() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("gateway.sqlite");
+		let store = SqliteStore::open(&path).expect("opens");
+		store.insert(doc("a", 1, 1)).expect("insert");
+		store.insert(NewDocument { supersedes: Some([7; 32]), ..doc("b", 2, 1) }).expect("insert");
+		drop(store);
+		let store = SqliteStore::open(&path).expect("reopens");
+		assert_eq!(store.by_locator("a").expect("read").expect("kept").supersedes, None);
+		assert_eq!(store.by_locator("b").expect("read").expect("kept").supersedes, Some([7; 32]));
+	}
+
+	#[test]
+	fn a_store_made_before_corrections_gets_the_column_and_keeps_its_rows() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("old.sqlite");
+		{
+			// The schema of stores made before `supersedes` existed, with one row.
+			let c = Connection::open(&path).expect("open");
+			c.execute_batch(
+				"CREATE TABLE documents (locator TEXT PRIMARY KEY, dedup_key BLOB UNIQUE, \
+				 patient BLOB NOT NULL, category TEXT NOT NULL, content_hash BLOB NOT NULL, \
+				 ciphertext BLOB, wrapped_key BLOB, state TEXT NOT NULL, record_id BLOB UNIQUE, \
+				 submitted_from INTEGER, tx_hash BLOB, extrinsic BLOB, note TEXT, \
+				 uploaded_by BLOB NOT NULL, created_at INTEGER NOT NULL);
+				 INSERT INTO documents (locator, dedup_key, patient, category, content_hash, state, \
+				 uploaded_by, created_at) VALUES ('old', x'01', x'0101010101010101010101010101010101010101010101010101010101010101', \
+				 'LabResults', x'0202020202020202020202020202020202020202020202020202020202020202', 'anchored', x'09', 1);",
+			)
+			.expect("old schema");
+		}
+		let store = SqliteStore::open(&path).expect("opens an old store");
+		let old = store.by_locator("old").expect("read").expect("kept");
+		assert_eq!((old.state, old.supersedes), (State::Anchored, None));
+		store
+			.insert(NewDocument { supersedes: Some([7; 32]), ..doc("new", 3, 1) })
+			.expect("insert");
+		assert_eq!(store.by_locator("new").expect("read").expect("kept").supersedes, Some([7; 32]));
+		drop(store);
+		SqliteStore::open(&path).expect("opens again: the column is added once");
 	}
 
 	#[test]

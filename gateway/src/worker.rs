@@ -63,7 +63,7 @@ async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
 		category,
 		content_hash: H256(doc.content_hash),
 		locator,
-		supersedes: None,
+		supersedes: doc.supersedes.map(H256),
 	});
 	let (bytes, birth) =
 		g.chain.sign(&g.signer, call, g.versions).await.map_err(|e| e.to_string())?;

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
-import { u8aConcat, hexToU8a, u8aToHex } from '@polkadot/util';
+import { u8aConcat, hexToString, hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
 import { signAndWait, startNode, sudoAndWait } from '../lib/node.js';
@@ -224,6 +224,70 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     const foreign = await upload(gwA, keys.doctorB, keys.patient, labReport(99));
     assert.equal(foreign.status, 403, foreign.text);
     assert.equal(foreign.json.error, 'NotStaffOfThisOrganization');
+  });
+
+  it('corrections: an upload naming the record it corrects is anchored as its next version (the chain links both ways); a stale, unknown, mismatched or malformed `supersedes` is refused by name', TX, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    const first = await upload(gwA, keys.clerkA, keys.patient, labReport(150));
+    assert.equal(first.status, 201, first.text);
+    const v1 = first.json.record_id;
+    const correct = (resource, supersedes, category = 'LabResults') =>
+      gwA.request('POST', `/v1/records?patient=${keys.patient.address}&category=${category}&supersedes=${supersedes}`, {
+        pair: keys.clerkA,
+        body: JSON.stringify(resource),
+      });
+    const second = await correct(labReport(151), v1);
+    assert.equal(second.status, 201, second.text);
+    const v2 = second.json.record_id;
+    assert.notEqual(v2, v1);
+    assert.equal(second.json.supersedes, v1);
+    const record = async (id) => unwrapOption(await api.query.healthRecords.records(id));
+    assert.equal(unwrapOption(field(await record(v2), 'supersedes'))?.toHex(), v1, 'the chain links the new version to the old');
+    assert.equal(unwrapOption(field(await record(v1), 'supersededBy'))?.toHex(), v2, 'and the old to the new');
+    // The same correction again is the same record; correcting the old version is refused.
+    const again = await correct(labReport(151), v1);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.record_id, v2);
+    const stale = await correct(labReport(152), v1);
+    assert.equal(stale.status, 409, stale.text);
+    assert.equal(stale.json.error, 'SupersedesOldVersion');
+    const unknown = await correct(labReport(152), `0x${'00'.repeat(32)}`);
+    assert.equal(unknown.status, 422, unknown.text);
+    assert.equal(unknown.json.error, 'SupersedesUnknownRecord');
+    const otherCategory = await correct(labReport(152), v2, 'Imaging');
+    assert.equal(otherCategory.status, 422, otherCategory.text);
+    assert.equal(otherCategory.json.error, 'SupersedesMismatch');
+    const malformed = await correct(labReport(152), 'v1');
+    assert.equal(malformed.status, 400, malformed.text);
+    assert.equal(malformed.json.error, 'BadSupersedes');
+  });
+
+  it('the gateway directory: St. Mary\'s admin publishes its gateway (`medchain-gateway publish`); GatewayDirectoryApi lists it for P, whose records it anchored, with the key /v1/info shows; Lakeside, with no record of P, is not listed', TX, async (t) => {
+    if (!recordId) return t.skip('needs the uploaded record');
+    execFileSync(gatewayBinary(), [
+      'publish', '--node', node.wsUrl, '--admin-suri', '//Alice',
+      '--endpoint', gwA.url, '--signer', `//Alice//gateway-${keys.tag}`,
+    ], { encoding: 'utf8' });
+    execFileSync(gatewayBinary(), [
+      'publish', '--node', node.wsUrl, '--admin-suri', `//Lakeside-${keys.tag}`,
+      '--endpoint', gwB.url, '--signer', `//Lakeside-${keys.tag}//gateway`,
+    ], { encoding: 'utf8' });
+    const listed = (await api.call.gatewayDirectoryApi.gatewaysOfPatient(keys.patient.address)).toJSON();
+    assert.equal(listed.length, 1, JSON.stringify(listed));
+    const [organization, entry] = listed[0];
+    assert.ok(sameAccount(organization, keys.alice), `listed ${organization}`);
+    assert.equal(hexToString(entry.endpoint), gwA.url);
+    assert.equal(entry.publicKey, u8aToHex(keys.gatewayA.publicKey), 'the published key is the gateway\'s signer');
+    assert.equal(gwA.info.signer, keys.gatewayA.address);
+    // Lakeside's entry exists, but it anchored nothing of P's.
+    const lakeside = (await api.call.gatewayDirectoryApi.gatewayOf(keys.lakeside.address)).toJSON();
+    assert.equal(hexToString(lakeside.endpoint), gwB.url);
+    // A staff key (the gateway's own, funded) cannot publish for its hospital.
+    assert.throws(() => execFileSync(gatewayBinary(), [
+      'publish', '--node', node.wsUrl, '--admin-suri', `//Alice//gateway-${keys.tag}`,
+      '--endpoint', 'https://evil.example', '--signer', `//Alice//gateway-${keys.tag}`,
+    ], { encoding: 'utf8', stdio: 'pipe' }), /NotOrganizationAdmin/);
+    assert.equal(hexToString((await api.call.gatewayDirectoryApi.gatewayOf(keys.alice.address)).toJSON().endpoint), gwA.url);
   });
 
   it('B\'s doctor is refused (403) before P consents; P grants B read access, B logs the read, fetches, and the copy verifies against the chain', TX, async (t) => {
