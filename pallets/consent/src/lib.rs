@@ -199,7 +199,7 @@ use sp_runtime::{
 /// Why a consent does not grant a requested access, from the least to the most specific.
 ///
 /// When several consents toward the same grantee and purpose exist, the access check reports
-/// the most specific reason (e.g. "revoked" rather than "category not covered").
+/// the most specific reason (e.g. "revoked" rather than "category not covered"); purpose is not a `Denial`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Denial {
 	CategoryNotCovered,
