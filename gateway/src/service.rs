@@ -616,18 +616,9 @@ async fn fetch_inner(
 ) -> ApiResult {
 	let body = read_body(body, g.settings.max_body).await?;
 	let requester = authenticate(g, &headers, &method, &uri, &body)?;
-	let record_id = record_id
-		.strip_prefix("0x")
-		.and_then(|h| hex::decode(h).ok())
-		.filter(|b| b.len() == 32)
-		.map(|b| H256::from_slice(&b))
-		.ok_or_else(|| {
-			ApiError::new(
-				StatusCode::BAD_REQUEST,
-				"BadRecordId",
-				"a record id is 0x + 32 bytes of hex",
-			)
-		})?;
+	let record_id = parse_record_id(record_id).map(H256).ok_or_else(|| {
+		ApiError::new(StatusCode::BAD_REQUEST, "BadRecordId", "a record id is 0x + 32 bytes of hex")
+	})?;
 
 	let started = Instant::now();
 	let doc = g.store.by_record(&record_id.0).map_err(ApiError::store)?;

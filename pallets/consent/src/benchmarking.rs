@@ -74,6 +74,34 @@ fn fill_consents_to<T: Config>(
 	}
 }
 
+/// The worst case of logging reads: a staff member of a Provider whose patient's consent list
+/// is full (the consent read is the newest) and whose log of that patient is full (every read
+/// evicts an entry). Returns (organization, staff, patient, consent id).
+fn full_access_log<T: Config + pallet_timestamp::Config<Moment = u64>>(
+) -> (T::AccountId, T::AccountId, T::AccountId, ConsentId) {
+	let (org, staff) = provider::<T>();
+	let patient = patient::<T>();
+	set_now::<T>(BASE);
+	let consent_id = NextConsentId::<T>::get();
+	fill_consents::<T>(&patient, &org, false);
+	let entry = AccessEntry {
+		consent_id,
+		organization: org.clone(),
+		accessor: staff.clone(),
+		record_id: H256::repeat_byte(1),
+		category: RecordCategory::Other,
+		at: ConsentPallet::<T>::now(),
+		purpose: Purpose::Treatment,
+		emergency: false,
+	};
+	let full: BoundedVec<_, T::MaxAccessLogEntries> =
+		alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]
+			.try_into()
+			.expect("exactly the bound");
+	AccessLogs::<T>::insert(&patient, &org, full);
+	(org, staff, patient, consent_id)
+}
+
 /// Fill `org`'s emergency history for `patient` to `MaxEmergencyConsentsKept` break-glass
 /// consents, each revoked by the patient right away (so none is live).
 fn fill_emergency_history<T: Config>(
@@ -202,27 +230,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn log_access() {
-		let (org, staff) = provider::<T>();
-		let patient = patient::<T>();
-		set_now::<T>(BASE);
-		let consent_id = NextConsentId::<T>::get();
-		fill_consents::<T>(&patient, &org, false);
-		let now = ConsentPallet::<T>::now();
-		let entry = AccessEntry {
-			consent_id,
-			organization: org.clone(),
-			accessor: staff.clone(),
-			record_id: H256::repeat_byte(1),
-			category: RecordCategory::Other,
-			at: now,
-			purpose: Purpose::Treatment,
-			emergency: false,
-		};
-		let full: BoundedVec<_, T::MaxAccessLogEntries> =
-			alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]
-				.try_into()
-				.expect("exactly the bound");
-		AccessLogs::<T>::insert(&patient, &org, full);
+		let (org, staff, patient, consent_id) = full_access_log::<T>();
 		let record_id = T::Records::anchor_for_benchmarks(&patient, RecordCategory::Genomics);
 
 		#[extrinsic_call]
@@ -242,27 +250,7 @@ mod benchmarks {
 	/// `n` reads in one call, into a full log (every read evicts the oldest entry).
 	#[benchmark]
 	fn log_accesses(n: Linear<1, { T::MaxReadsPerLog::get() }>) {
-		let (org, staff) = provider::<T>();
-		let patient = patient::<T>();
-		set_now::<T>(BASE);
-		let consent_id = NextConsentId::<T>::get();
-		fill_consents::<T>(&patient, &org, false);
-		let now = ConsentPallet::<T>::now();
-		let entry = AccessEntry {
-			consent_id,
-			organization: org.clone(),
-			accessor: staff.clone(),
-			record_id: H256::repeat_byte(1),
-			category: RecordCategory::Other,
-			at: now,
-			purpose: Purpose::Treatment,
-			emergency: false,
-		};
-		let full: BoundedVec<_, T::MaxAccessLogEntries> =
-			alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]
-				.try_into()
-				.expect("exactly the bound");
-		AccessLogs::<T>::insert(&patient, &org, full);
+		let (org, staff, patient, consent_id) = full_access_log::<T>();
 		let reads: alloc::vec::Vec<(H256, RecordCategory)> = (0..n)
 			.map(|_| {
 				(
