@@ -69,6 +69,8 @@ impl pallet_consent::Config for Test {
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<4>;
 	type MaxReadsPerLog = ConstU32<4>;
+	type MaxAccessRequests = ConstU32<4>;
+	type AccessRequestLifetime = ConstU64<{ 7 * 24 * 60 * 60 * 1000 }>;
 	type BreakGlassDuration = ConstU64<BREAK_GLASS_DURATION>;
 	// Seven days of retention; `ceil(7 days / 24 h) + 1 = 8` emergency consents kept.
 	type AuditRetention = ConstU64<{ 7 * BREAK_GLASS_DURATION }>;

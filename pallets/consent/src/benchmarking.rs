@@ -271,6 +271,61 @@ mod benchmarks {
 		assert_eq!(log.last().map(|e| e.record_id), last);
 	}
 
+	/// A patient holding `MaxAccessRequests` requests of other organizations, every one
+	/// lapsed, so the new organization's request scans them all and replaces the oldest.
+	#[benchmark]
+	fn request_access() {
+		let (org, staff) = provider::<T>();
+		let patient = patient::<T>();
+		set_now::<T>(BASE);
+		let scope = Scope { categories: Categories::all(), access: Access::READ_WRITE };
+		let max = T::MaxAccessRequests::get();
+		for i in 0..max {
+			let other: T::AccountId = account("other", i, 0);
+			AccessRequests::<T>::insert(
+				&patient,
+				&other,
+				AccessRequest {
+					requester: other.clone(),
+					scope,
+					purpose: Purpose::Research,
+					requested_at: BASE.saturating_add(u64::from(i)),
+				},
+			);
+		}
+		AccessRequestCount::<T>::insert(&patient, max);
+		set_now::<T>(BASE.saturating_add(T::AccessRequestLifetime::get()).saturating_add(1));
+		let oldest: T::AccountId = account("other", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(staff), patient.clone(), scope, Purpose::Treatment);
+
+		assert!(AccessRequests::<T>::contains_key(&patient, &org));
+		assert!(!AccessRequests::<T>::contains_key(&patient, &oldest));
+		assert_eq!(AccessRequestCount::<T>::get(&patient), max);
+	}
+
+	#[benchmark]
+	fn decline_access_request() {
+		let (org, staff) = provider::<T>();
+		let patient = patient::<T>();
+		set_now::<T>(BASE);
+		let scope = Scope { categories: Categories::all(), access: Access::READ };
+		ConsentPallet::<T>::request_access(
+			RawOrigin::Signed(staff).into(),
+			patient.clone(),
+			scope,
+			Purpose::Treatment,
+		)
+		.expect("a provider's staff asks a registered patient");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient.clone()), org.clone());
+
+		assert!(!AccessRequests::<T>::contains_key(&patient, &org));
+		assert_eq!(AccessRequestCount::<T>::get(&patient), 0);
+	}
+
 	impl_benchmark_test_suite!(
 		ConsentPallet,
 		crate::mock::ExtBuilder::empty().build(),

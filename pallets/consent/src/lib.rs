@@ -232,6 +232,9 @@ pub mod pallet {
 	/// An access-log entry as stored.
 	pub type AccessEntryOf<T> = AccessEntry<<T as frame_system::Config>::AccountId>;
 
+	/// An access request as stored.
+	pub type AccessRequestOf<T> = AccessRequest<<T as frame_system::Config>::AccountId>;
+
 	/// An organization's break-glass count in one rate-limit window, as stored.
 	pub type WindowUsageOf<T> = WindowUsage<BlockNumberFor<T>>;
 
@@ -271,6 +274,19 @@ pub mod pallet {
 		/// the organization's log of the patient and none of it is evicted by itself.
 		#[pallet::constant]
 		type MaxReadsPerLog: Get<u32>;
+
+		/// The most pending access requests ([`AccessRequests`]) per patient, one per
+		/// organization. At the bound, a new request replaces a lapsed one (older than
+		/// `AccessRequestLifetime`); if none has lapsed, it fails with
+		/// `TooManyAccessRequests`.
+		#[pallet::constant]
+		type MaxAccessRequests: Get<u32>;
+
+		/// How long an unanswered access request stays pending, in milliseconds (e.g. 7
+		/// days): after that it no longer counts against `MaxAccessRequests` and clients
+		/// show it as lapsed.
+		#[pallet::constant]
+		type AccessRequestLifetime: Get<Moment>;
 
 		/// How long a break-glass consent lasts, in milliseconds (e.g. 24 h), from the last
 		/// time it was taken or renewed.
@@ -382,6 +398,27 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// For each patient and organization, the organization's pending request for a consent
+	/// (one per pair: a new request replaces the previous one). Granting the organization a
+	/// consent, or declining, removes it. At most `MaxAccessRequests` per patient
+	/// ([`AccessRequestCount`]).
+	#[pallet::storage]
+	pub type AccessRequests<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		AccessRequestOf<T>,
+		OptionQuery,
+	>;
+
+	/// For each patient, how many [`AccessRequests`] are stored (lapsed ones included until
+	/// replaced, answered or declined). Zero is not stored.
+	#[pallet::storage]
+	pub type AccessRequestCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	/// For each organization, how many times its staff broke the glass (new emergency
 	/// consents and renewals; saturating), so that abuse of emergency access is auditable.
 	#[pallet::storage]
@@ -446,6 +483,30 @@ pub mod pallet {
 			reason_code: u16,
 			/// When the emergency access ends.
 			expires_at: Moment,
+		},
+		/// Staff of an organization asked the patient for a consent (a new request, or one
+		/// replacing the organization's previous request).
+		AccessRequested {
+			/// The patient asked.
+			patient: T::AccountId,
+			/// The organization that asks (the grantee of the consent asked for).
+			organization: T::AccountId,
+			/// The staff member (or admin) who asked.
+			requester: T::AccountId,
+			/// The categories and kind of access asked for.
+			scope: Scope,
+			/// Why.
+			purpose: Purpose,
+		},
+		/// An access request was closed: `consent_id` is the consent the patient granted the
+		/// organization (the answer), or `None` when the patient declined.
+		AccessRequestClosed {
+			/// The patient.
+			patient: T::AccountId,
+			/// The organization whose request it was.
+			organization: T::AccountId,
+			/// The consent granted in answer, if any.
+			consent_id: Option<ConsentId>,
 		},
 		/// A grantee read one of the patient's off-chain records.
 		AccessLogged {
@@ -528,6 +589,10 @@ pub mod pallet {
 		PurposeNotPermitted,
 		/// `log_accesses` was given no record.
 		NoReads,
+		/// The patient has `MaxAccessRequests` pending access requests, none of them lapsed.
+		TooManyAccessRequests,
+		/// The organization has no pending access request from this patient's point of view.
+		NoAccessRequest,
 	}
 
 	#[pallet::hooks]
@@ -541,6 +606,8 @@ pub mod pallet {
 				"MaxReadsPerLog must be > 0 and at most MaxAccessLogEntries"
 			);
 			assert!(T::BreakGlassDuration::get() > 0, "BreakGlassDuration must be > 0");
+			assert!(T::MaxAccessRequests::get() > 0, "MaxAccessRequests must be > 0");
+			assert!(T::AccessRequestLifetime::get() > 0, "AccessRequestLifetime must be > 0");
 			assert!(
 				T::MaxEmergencyAccessesPerWindow::get() > 0,
 				"MaxEmergencyAccessesPerWindow must be > 0"
@@ -600,7 +667,7 @@ pub mod pallet {
 		/// - [`Error::TooManyConsents`]: the patient's list is full and no consent in it
 		///   ended at least `AuditRetention` ago.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::grant_consent())]
+		#[pallet::weight(T::WeightInfo::grant_consent().saturating_add(Pallet::<T>::closing_request_weight()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, grantee: &T::AccountId, scope: &Scope,
 			_purpose: &Purpose, expires_at: &Option<Moment>| -> bool {
 			frame_system::ensure_signed(origin.clone()).is_ok_and(|who| {
@@ -619,7 +686,10 @@ pub mod pallet {
 			let (plan, now) = Self::check_grant(&patient, &grantee, scope, expires_at)?;
 			// Charged for the scan of a full list up front; refunded to the cost of a list
 			// with room when nothing had to be pruned (the common case).
-			let actual_weight = plan.pruned.is_none().then(T::WeightInfo::grant_consent_with_room);
+			let actual_weight = plan.pruned.is_none().then(|| {
+				T::WeightInfo::grant_consent_with_room()
+					.saturating_add(Self::closing_request_weight())
+			});
 			Self::note_free_call(&patient);
 			let consent = Consent {
 				patient: patient.clone(),
@@ -633,13 +703,20 @@ pub mod pallet {
 			};
 			let consent_id = Self::insert_consent(&patient, plan, consent);
 			Self::deposit_event(Event::ConsentGranted {
-				patient,
-				grantee,
+				patient: patient.clone(),
+				grantee: grantee.clone(),
 				consent_id,
 				scope,
 				purpose,
 				expires_at,
 			});
+			if Self::remove_request(&patient, &grantee) {
+				Self::deposit_event(Event::AccessRequestClosed {
+					patient,
+					organization: grantee,
+					consent_id: Some(consent_id),
+				});
+			}
 			Ok(actual_weight.into())
 		}
 
@@ -866,6 +943,136 @@ pub mod pallet {
 			ensure!(!reads.is_empty(), Error::<T>::NoReads);
 			Self::do_log_reads(accessor, patient, consent_id, &reads)
 		}
+
+		/// Ask `patient` for a consent: what a clinician does before reading a referred
+		/// patient's history. The request grants nothing; the patient sees it (storage
+		/// [`AccessRequests`], event [`Event::AccessRequested`]) and answers by granting the
+		/// organization a consent (`grant_consent`, which closes the request) or with
+		/// `decline_access_request`.
+		///
+		/// - `origin`: signed by staff (or the admin) of an active organization; the request
+		///   is the organization's.
+		/// - `patient`: a registered patient.
+		/// - `scope`: the categories (non-empty, known bits) and access asked for.
+		/// - `purpose`: why.
+		///
+		/// One request per (patient, organization): a new one replaces the organization's
+		/// previous request. A patient holds at most `MaxAccessRequests`; at the bound, the
+		/// oldest request older than `AccessRequestLifetime` is replaced (another
+		/// organization's lapsed request), else the call fails.
+		///
+		/// Emits [`Event::AccessRequested`].
+		///
+		/// ## Complexity
+		/// O(`MaxAccessRequests`) request reads in the worst case (a full set to search for
+		/// a lapsed one), charged up front.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization): the
+		///   signer does not act for an active organization.
+		/// - [`Error::DeregisteredPatient`], [`Error::NotAPatient`]: `patient` is not a
+		///   registered patient.
+		/// - [`Error::EmptyCategories`], [`Error::InvalidCategories`], [`Error::EmptyAccess`]:
+		///   a malformed `scope`.
+		/// - [`Error::TooManyAccessRequests`]: the patient holds `MaxAccessRequests` requests
+		///   of other organizations, none lapsed.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::request_access())]
+		pub fn request_access(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			scope: Scope,
+			purpose: Purpose,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			let organization = T::Roles::ensure_organization(&requester)?;
+			Self::ensure_patient(&patient)?;
+			ensure!(!scope.categories.is_empty(), Error::<T>::EmptyCategories);
+			ensure!(scope.categories.is_valid(), Error::<T>::InvalidCategories);
+			ensure!(!scope.access.is_empty(), Error::<T>::EmptyAccess);
+			let now = Self::now();
+			if !AccessRequests::<T>::contains_key(&patient, &organization) {
+				let count = AccessRequestCount::<T>::get(&patient);
+				if count >= T::MaxAccessRequests::get() {
+					// Replace the oldest lapsed request, if any.
+					let lifetime = T::AccessRequestLifetime::get();
+					let lapsed = AccessRequests::<T>::iter_prefix(&patient)
+						.filter(|(_, r)| r.requested_at.saturating_add(lifetime) <= now)
+						.min_by_key(|(_, r)| r.requested_at)
+						.map(|(org, _)| org)
+						.ok_or(Error::<T>::TooManyAccessRequests)?;
+					Self::remove_request(&patient, &lapsed);
+					Self::deposit_event(Event::AccessRequestClosed {
+						patient: patient.clone(),
+						organization: lapsed,
+						consent_id: None,
+					});
+				}
+				AccessRequestCount::<T>::mutate(&patient, |n| *n = n.saturating_add(1));
+			}
+			AccessRequests::<T>::insert(
+				&patient,
+				&organization,
+				AccessRequest { requester: requester.clone(), scope, purpose, requested_at: now },
+			);
+			Self::deposit_event(Event::AccessRequested {
+				patient,
+				organization,
+				requester,
+				scope,
+				purpose,
+			});
+			Ok(())
+		}
+
+		/// Decline (dismiss) `organization`'s pending access request. Granting the
+		/// organization a consent is the other answer.
+		///
+		/// - `origin`: signed by the patient (registered or deregistered).
+		/// - `organization`: the organization whose request it is.
+		///
+		/// Fee-less for a patient with free quota whose call succeeds.
+		///
+		/// Emits [`Event::AccessRequestClosed`] with no consent.
+		///
+		/// ## Complexity
+		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// - `BadOrigin`: the origin is not signed.
+		/// - [`Error::NoAccessRequest`]: the organization has no pending request from the
+		///   signer.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::decline_access_request())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, organization: &T::AccountId| -> bool {
+			frame_system::ensure_signed(origin.clone()).is_ok_and(|who| {
+				T::Patients::has_free_quota(&who) &&
+					AccessRequests::<T>::contains_key(&who, organization)
+			})
+		})]
+		pub fn decline_access_request(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+		) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			ensure!(
+				AccessRequests::<T>::contains_key(&patient, &organization),
+				Error::<T>::NoAccessRequest
+			);
+			Self::note_free_call(&patient);
+			Self::remove_request(&patient, &organization);
+			Self::deposit_event(Event::AccessRequestClosed {
+				patient,
+				organization,
+				consent_id: None,
+			});
+			Ok(())
+		}
 	}
 
 	/// What `insert_consent` (or `insert_emergency_consent`) will do, computed (read-only) by
@@ -901,6 +1108,33 @@ pub mod pallet {
 		/// Known limit: a call wrapped in `Proxy` or `Utility` is not fee-less (only top-level
 		/// calls are), yet it is counted here; the dispatchable cannot tell. Counting belongs
 		/// in a transaction extension that sees the fee-less decision.
+		/// What `grant_consent` adds to its benchmarked weight to close the grantee's access
+		/// request (ESTIMATED, not yet measured: the request taken, the count read and
+		/// written).
+		pub fn closing_request_weight() -> Weight {
+			T::DbWeight::get().reads_writes(2, 2)
+		}
+
+		/// Remove `organization`'s pending request from `patient`, if any; whether there was
+		/// one.
+		fn remove_request(patient: &T::AccountId, organization: &T::AccountId) -> bool {
+			if AccessRequests::<T>::take(patient, organization).is_none() {
+				return false;
+			}
+			AccessRequestCount::<T>::mutate_exists(patient, |n| {
+				*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+			});
+			true
+		}
+
+		/// Pending access requests to `patient`, with the organization asking, oldest first
+		/// (lapsed ones included: compare `requested_at` with `AccessRequestLifetime`).
+		pub fn access_requests(patient: &T::AccountId) -> Vec<(T::AccountId, AccessRequestOf<T>)> {
+			let mut out: Vec<_> = AccessRequests::<T>::iter_prefix(patient).collect();
+			out.sort_by_key(|(_, r)| r.requested_at);
+			out
+		}
+
 		fn note_free_call(who: &T::AccountId) {
 			if T::Patients::has_free_quota(who) {
 				T::Patients::note_free_call(who);
@@ -1435,6 +1669,21 @@ pub mod pallet {
 			let next_id = NextConsentId::<T>::get();
 			let now = Self::now();
 			let mut listed: u64 = 0;
+			for (patient, count) in AccessRequestCount::<T>::iter() {
+				ensure!(count > 0, "zero access-request count stored");
+				ensure!(
+					count <= T::MaxAccessRequests::get(),
+					"more than MaxAccessRequests requests"
+				);
+				let stored = AccessRequests::<T>::iter_prefix(&patient).count();
+				ensure!(stored == count as usize, "access-request count differs from the requests");
+			}
+			for (patient, _) in AccessRequests::<T>::iter_keys().map(|k| (k.0, ())) {
+				ensure!(
+					AccessRequestCount::<T>::get(&patient) > 0,
+					"access request without a count"
+				);
+			}
 			for (patient, ids) in ConsentsOf::<T>::iter() {
 				ensure!(
 					ids.len() <= T::MaxConsentsPerPatient::get() as usize,

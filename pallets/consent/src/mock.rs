@@ -77,6 +77,8 @@ impl pallet_consent::Config for Test {
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<MAX_LOG>;
 	type MaxReadsPerLog = ConstU32<MAX_READS>;
+	type MaxAccessRequests = ConstU32<4>;
+	type AccessRequestLifetime = ConstU64<{ 7 * 24 * 60 * 60 * 1000 }>;
 	type BreakGlassDuration = ConstU64<BREAK_GLASS_DURATION>;
 	type AuditRetention = ConstU64<AUDIT_RETENTION>;
 	type MaxEmergencyConsentsKept = ConstU32<MAX_EMERGENCY_KEPT>;

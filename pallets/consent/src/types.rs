@@ -271,6 +271,24 @@ pub struct AccessEntry<AccountId> {
 	pub emergency: bool,
 }
 
+/// An organization's request for a patient's consent (issue #24): what a clinician asks
+/// for, shown to the patient, who answers by granting a consent (which closes the request)
+/// or by declining it. It grants nothing by itself.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct AccessRequest<AccountId> {
+	/// The staff member (or admin) who asked.
+	pub requester: AccountId,
+	/// The categories and kind of access asked for.
+	pub scope: Scope,
+	/// Why.
+	pub purpose: Purpose,
+	/// When the request was made (ms since the Unix epoch); it lapses
+	/// `AccessRequestLifetime` later.
+	pub requested_at: Moment,
+}
+
 /// How many times an organization broke the glass in one rate-limit window.
 #[derive(
 	Clone,

@@ -46,6 +46,8 @@ pub trait WeightInfo {
 	fn break_glass() -> Weight;
 	fn log_access() -> Weight;
 	fn log_accesses(n: u32, ) -> Weight;
+	fn request_access() -> Weight;
+	fn decline_access_request() -> Weight;
 }
 
 /// Weights for `pallet_consent` using the runtime's database weights.
@@ -179,6 +181,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.saturating_sub(1).into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// ESTIMATED, not yet measured: the organization and patient checks of `grant_consent`
+	/// (5 reads), then, for a full set of `MaxAccessRequests` (16) requests of which the
+	/// oldest lapsed one is replaced, the 16 requests (each at most 167 bytes of proof) and
+	/// the count, 3 writes. Replace by running `scripts/benchmark.sh pallet_consent`.
+	fn request_access() -> Weight {
+		Weight::from_parts(60_000_000, 6059)
+			.saturating_add(Weight::from_parts(3_000_000, 2700).saturating_mul(16_u64))
+			.saturating_add(T::DbWeight::get().reads(22_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// ESTIMATED, not yet measured: the request and the count read and written, the
+	/// patient's free-call counter. Replace by running `scripts/benchmark.sh pallet_consent`.
+	fn decline_access_request() -> Weight {
+		Weight::from_parts(35_000_000, 3700)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -214,5 +233,22 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.saturating_sub(1).into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	// ESTIMATED, not yet measured: the organization and patient checks of `grant_consent`
+	// (5 reads), then, for a full set of `MaxAccessRequests` (16) requests of which the
+	// oldest lapsed one is replaced, the 16 requests (each at most 167 bytes of proof) and
+	// the count, 3 writes. Replace by running `scripts/benchmark.sh pallet_consent`.
+	fn request_access() -> Weight {
+		Weight::from_parts(60_000_000, 6059)
+			.saturating_add(Weight::from_parts(3_000_000, 2700).saturating_mul(16_u64))
+			.saturating_add(RocksDbWeight::get().reads(22_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// ESTIMATED, not yet measured: the request and the count read and written, the
+	// patient's free-call counter. Replace by running `scripts/benchmark.sh pallet_consent`.
+	fn decline_access_request() -> Weight {
+		Weight::from_parts(35_000_000, 3700)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

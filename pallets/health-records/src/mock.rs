@@ -66,6 +66,8 @@ impl pallet_consent::Config for Test {
 	type MaxConsentsPerPatient = ConstU32<MAX_CONSENTS>;
 	type MaxAccessLogEntries = ConstU32<4>;
 	type MaxReadsPerLog = ConstU32<4>;
+	type MaxAccessRequests = ConstU32<4>;
+	type AccessRequestLifetime = ConstU64<{ 7 * 24 * 60 * 60 * 1000 }>;
 	type BreakGlassDuration = ConstU64<{ 24 * 60 * 60 * 1000 }>;
 	type AuditRetention = ConstU64<{ 7 * 24 * 60 * 60 * 1000 }>;
 	type MaxEmergencyConsentsKept = ConstU32<8>;

@@ -337,6 +337,11 @@ parameter_types! {
 	/// Reads one `Consent.log_accesses` logs: a referral's whole history (the issue's
 	/// 100-document case) in one transaction; at most `MaxAccessLogEntries`.
 	pub const MaxReadsPerLog: u32 = 100;
+	/// Pending access requests one patient may hold (one per organization asking); at the
+	/// bound a new request replaces a lapsed one.
+	pub const MaxAccessRequests: u32 = 16;
+	/// An unanswered access request lapses after 7 days (milliseconds).
+	pub const AccessRequestLifetime: u64 = 7 * 24 * 60 * 60 * 1000;
 	/// How long a break-glass emergency consent lasts: 24 hours, in milliseconds.
 	pub const BreakGlassDuration: u64 = 24 * 60 * 60 * 1000;
 	/// No consent that ended less than 30 days ago is pruned, so audits (`was_permitted`)
@@ -360,6 +365,8 @@ impl pallet_consent::Config for Runtime {
 	type MaxConsentsPerPatient = MaxConsentsPerPatient;
 	type MaxAccessLogEntries = MaxAccessLogEntries;
 	type MaxReadsPerLog = MaxReadsPerLog;
+	type MaxAccessRequests = MaxAccessRequests;
+	type AccessRequestLifetime = AccessRequestLifetime;
 	type BreakGlassDuration = BreakGlassDuration;
 	type AuditRetention = AuditRetention;
 	type MaxEmergencyConsentsKept = MaxEmergencyConsentsKept;

@@ -687,3 +687,102 @@ fn only_a_treatment_consent_opens_identified_documents() {
 		assert!(too_many.is_err());
 	});
 }
+
+/// Issue #24: the referral's first step through the real transaction pipeline. Staff of a
+/// second hospital ask the patient for a Treatment consent (asking 64 times still holds one
+/// place, and an outsider cannot ask); the patient answers with a fee-less grant, which
+/// closes the request, and declines a trial sponsor's request fee-lessly. A request grants
+/// nothing.
+#[test]
+fn an_access_request_is_answered_by_the_patients_grant() {
+	use pallet_consent::{AccessRequestCount, AccessRequests};
+	new_test_ext().execute_with(|| {
+		let patient = fresh("ReferredPatient");
+		onboard(&patient);
+		transfer(&patient, UNIT);
+		let lakeside = second_hospital();
+		transfer(&lakeside, 10 * UNIT);
+		let outsider = fresh("Outsider");
+		transfer(&outsider, UNIT);
+		let scope = Scope {
+			categories: Categories::from_categories(&[LABS, RecordCategory::Diagnoses]),
+			access: Access::READ,
+		};
+		let ask = |purpose| {
+			RuntimeCall::Consent(ConsentCall::request_access {
+				patient: patient.clone(),
+				scope,
+				purpose,
+			})
+		};
+		submit_err(
+			&outsider,
+			ask(Purpose::Treatment),
+			pallet_consortium::Error::<Runtime>::NotAMember,
+		);
+		for _ in 0..64 {
+			next_block();
+			submit_ok(&lakeside, ask(Purpose::Treatment));
+		}
+		assert_eq!(AccessRequestCount::<Runtime>::get(&patient), 1);
+		let request = AccessRequests::<Runtime>::get(&patient, &lakeside).expect("pending");
+		assert_eq!(
+			(request.requester, request.scope, request.purpose),
+			(lakeside.clone(), scope, Purpose::Treatment)
+		);
+		assert!(!<Consent as ConsentChecker<AccountId>>::has_access(
+			&patient,
+			&lakeside,
+			LABS,
+			Purpose::Treatment,
+			false
+		));
+
+		submit_ok(&account(Ferdie), ask(Purpose::Research));
+		assert_eq!(AccessRequestCount::<Runtime>::get(&patient), 2);
+
+		let balance = Balances::balance(&patient);
+		submit_ok(
+			&patient,
+			RuntimeCall::Consent(ConsentCall::grant_consent {
+				grantee: lakeside.clone(),
+				scope,
+				purpose: Purpose::Treatment,
+				expires_at: None,
+			}),
+		);
+		let consent_id = Consent::consents_of(&patient).last().expect("granted").0;
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::Consent(pallet_consent::Event::AccessRequestClosed {
+				patient: patient.clone(),
+				organization: lakeside.clone(),
+				consent_id: Some(consent_id),
+			})));
+		assert!(!AccessRequests::<Runtime>::contains_key(&patient, &lakeside));
+		assert!(<Consent as ConsentChecker<AccountId>>::has_access(
+			&patient,
+			&lakeside,
+			LABS,
+			Purpose::Treatment,
+			false
+		));
+
+		submit_ok(
+			&patient,
+			RuntimeCall::Consent(ConsentCall::decline_access_request {
+				organization: account(Ferdie),
+			}),
+		);
+		assert_eq!(AccessRequestCount::<Runtime>::get(&patient), 0);
+		assert_eq!(Balances::balance(&patient), balance, "the grant and the decline are fee-less");
+		// Nothing left to decline: the call fails and is charged.
+		submit_err(
+			&patient,
+			RuntimeCall::Consent(ConsentCall::decline_access_request {
+				organization: account(Ferdie),
+			}),
+			pallet_consent::Error::<Runtime>::NoAccessRequest,
+		);
+		assert!(Balances::balance(&patient) < balance);
+	});
+}
