@@ -6,8 +6,9 @@
 # browser itself.
 #
 #   portal/run-tests.sh            all of it
-#   portal/run-tests.sh offline    npm ci, the type check (tsc --noEmit), the catalog checks:
-#                                  no node needed (scripts/test-suites.sh fast)
+#   portal/run-tests.sh offline    npm ci, the type check (tsc --noEmit), the catalog checks, the
+#                                  FHIR view checks (test/fhir.test.js): no node needed
+#                                  (scripts/test-suites.sh fast)
 #   portal/run-tests.sh browser    npm ci, vite build, the browser tests against a fresh node
 #                                  (scripts/test-suites.sh chain)
 #
@@ -52,14 +53,14 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 case "$mode" in
 all)
   npm run build --silent # tsc --noEmit && vite build
-  node --test --test-concurrency=1 test/catalogs.test.js test/portal.test.js
+  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/portal.test.js test/referral.test.js
   ;;
 offline)
   npm run typecheck --silent
-  node --test --test-concurrency=1 test/catalogs.test.js
+  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js
   ;;
 browser)
   node node_modules/vite/bin/vite.js build # the second half of `npm run build`; the type check ran in `offline`
-  node --test --test-concurrency=1 test/portal.test.js
+  node --test --test-concurrency=1 test/portal.test.js test/referral.test.js
   ;;
 esac

@@ -3,7 +3,8 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { formatBalance } from '@polkadot/util';
+import { formatBalance, stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
 import { t } from './i18n';
 
 export let api: any = null;
@@ -26,6 +27,10 @@ export const DEV_URIS: [string, string][] = [
   ['//Dave', 'MedLogistics Distribution (//Dave)'],
   ['//Eve', 'National Health Regulator (//Eve)'],
   ['//Ferdie', 'Helix Clinical Trials (//Ferdie)'],
+  // Registered by scripts/start-gateways.sh and scripts/start-portal.sh (not in the genesis).
+  ['//Bob//stash', 'SecureCare Insurance (//Bob//stash)'],
+  ['//Lakeside', 'Lakeside General Hospital (//Lakeside)'],
+  ['//Riverbend', 'Riverbend Clinic (//Riverbend)'],
   ['//PatientDemo1', 'Demo patient 1 (//PatientDemo1)'],
   ['//PatientDemo2', 'Demo patient 2 (//PatientDemo2)'],
 ];
@@ -180,6 +185,7 @@ const PATIENT_FEELESS = new Set([
   'patientIdentity.deregister',
   'consent.grantConsent',
   'consent.revokeConsent',
+  'consent.declineAccessRequest',
   'healthRecords.sealRecord',
   'healthRecords.eraseRecords',
 ]);
@@ -225,7 +231,12 @@ export function dispatchErrorName(dispatchError: any): ChainError {
  * Sign and send; calls onProgress('submitted'|'inBlock'|'finalized'); resolves with the
  * events at finalization; rejects with ChainError for a refused call or pool rejection.
  */
-export function submit(tx: any, account: Account, onProgress: (p: Progress, blockHash?: string) => void): Promise<any[]> {
+export function submit(
+  tx: any,
+  account: Account,
+  onProgress: (p: Progress, blockHash?: string) => void,
+  resolveAt: 'inBlock' | 'finalized' = 'finalized',
+): Promise<any[]> {
   return new Promise((resolve, reject) => {
     let unsub: any = null;
     const signer = account.source === 'dev' ? account.pair : account.address;
@@ -244,6 +255,11 @@ export function submit(tx: any, account: Account, onProgress: (p: Progress, bloc
           return;
         }
         onProgress('inBlock', status.asInBlock.toHex());
+        if (resolveAt === 'inBlock') {
+          if (unsub) unsub();
+          resolve(events);
+          return;
+        }
       }
       if (status.isFinalized) {
         onProgress('finalized', status.asFinalized.toHex());
@@ -278,4 +294,38 @@ export function errorSentence(e: any): string {
     return t('err.generic', { name: `${e.section}.${e.errorName}` });
   }
   return t('err.unexpected', { message: String(e?.message ?? e) });
+}
+
+// ---------------------------------------------------------------------------
+// Signed requests to record gateways (gateway/src/auth.rs)
+// ---------------------------------------------------------------------------
+
+/** The bytes a requester signs for a gateway request. */
+export function gatewayMessage(audience: string, method: string, pathAndQuery: string, timestamp: number, nonce: string, body: Uint8Array = new Uint8Array()): Uint8Array {
+  const bodyHash = blake2AsHex(body, 256);
+  return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
+}
+
+/**
+ * The four signature headers of a gateway request by `account`: signed over
+ * `<Bytes>` + message + `</Bytes>`, the form the polkadot.js extension's signRaw produces
+ * (a dev key signs the same wrapped bytes), so both kinds of account work alike.
+ */
+export async function gatewayHeaders(account: Account, audience: string, method: string, pathAndQuery: string): Promise<Record<string, string>> {
+  const timestamp = Date.now();
+  const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const message = gatewayMessage(audience, method, pathAndQuery, timestamp, nonce);
+  let signature: string;
+  if (account.source === 'dev') {
+    signature = u8aToHex(account.pair.sign(u8aWrapBytes(message)));
+  } else {
+    if (!account.signer?.signRaw) throw new Error('the browser extension cannot sign raw bytes');
+    signature = (await account.signer.signRaw({ address: account.address, data: u8aToHex(message), type: 'bytes' })).signature;
+  }
+  return {
+    'x-medchain-account': account.address,
+    'x-medchain-timestamp': String(timestamp),
+    'x-medchain-nonce': nonce,
+    'x-medchain-signature': signature,
+  };
 }

@@ -1,8 +1,12 @@
 // Two catalogs with the same keys (test/catalogs.test.js checks it). t(key, params).
+// Each language's catalog is its main file merged with its FHIR labels (fhir.*.json, the
+// `fhir.` keys of src/fhir.ts); the main file wins on a clash (the test checks there is none).
 import en from './locales/en.json';
 import zh from './locales/zh-CN.json';
+import fhirEn from './locales/fhir.en.json';
+import fhirZh from './locales/fhir.zh-CN.json';
 
-export const catalogs: Record<string, Record<string, string>> = { en, 'zh-CN': zh };
+export const catalogs: Record<string, Record<string, string>> = { en: { ...fhirEn, ...en }, 'zh-CN': { ...fhirZh, ...zh } };
 export const LANGS: [string, string][] = [
   ['en', 'English'],
   ['zh-CN', '中文'],

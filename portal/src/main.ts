@@ -5,6 +5,7 @@ import { esc, state } from './ui';
 import { renderPatient } from './patient';
 import { renderPharmacist } from './pharmacist';
 import { renderRegulator } from './regulator';
+import { renderClinician } from './clinician';
 
 const params = new URLSearchParams(location.search);
 let endpoint = params.get('rpc') || localStorage.getItem('medchain.rpc') || 'ws://127.0.0.1:9944';
@@ -12,7 +13,7 @@ let connError = '';
 let connected = false;
 if (params.get('lang')) setLang(params.get('lang')!);
 document.documentElement.lang = getLang();
-const VIEWS = ['patient', 'pharmacist', 'regulator'];
+const VIEWS = ['patient', 'clinician', 'pharmacist', 'regulator'];
 state.view = VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'patient';
 
 function shell(): void {
@@ -81,6 +82,7 @@ async function renderView(): Promise<void> {
   }
   try {
     if (state.view === 'patient') await renderPatient(el);
+    else if (state.view === 'clinician') await renderClinician(el);
     else if (state.view === 'pharmacist') await renderPharmacist(el);
     else await renderRegulator(el);
   } catch (e: any) {

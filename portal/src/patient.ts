@@ -27,7 +27,7 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     return;
   }
   const lang = getLang();
-  const [info, freeLeft, recordsRaw, consentsRaw, logRaw, orgs, proxies, recoverable] = await Promise.all([
+  const [info, freeLeft, recordsRaw, consentsRaw, logRaw, orgs, proxies, recoverable, requestsRaw] = await Promise.all([
     api.call.patientIdentityApi.patient(me.address),
     api.call.patientIdentityApi.freeCallsLeft(me.address),
     api.call.healthRecordsApi.recordsOf(me.address, 0, 256),
@@ -36,6 +36,7 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     organizations(),
     api.query.proxy ? api.query.proxy.proxies(me.address) : null,
     api.query.recovery?.friendGroups ? api.query.recovery.friendGroups(me.address) : null,
+    api.query.consent.accessRequests ? api.query.consent.accessRequests.entries(me.address) : [],
   ]);
 
   // --- registration
@@ -124,13 +125,37 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     </tr>`);
   }
 
+  // --- access requests (a clinician asks; approving is the consent grant)
+  const lifetime = api.consts.consent.accessRequestLifetime ? num(api.consts.consent.accessRequestLifetime) : 0;
+  const in30days = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const reqRows: string[] = [];
+  for (const [k, v] of requestsRaw) {
+    const org = k.args[1].toString();
+    const r = v.unwrap();
+    const at = num(r.requestedAt);
+    const lapsed = lifetime > 0 && at + lifetime <= now;
+    const bits = r.scope.categories.toNumber();
+    const name = await orgName(org);
+    reqRows.push(`<li class="request" data-org="${esc(org)}" data-testid="access-request" data-lapsed="${lapsed}">
+      <p>${esc(t('request.text', { org: name, who: short(r.requester.toString()), at: fmtTime(at, lang), purpose: t(`purpose.${r.purpose.toString()}`) }))}${lapsed ? ` <em>${esc(t('request.lapsed'))}</em>` : ''}</p>
+      <fieldset><legend>${esc(t('request.categories'))}</legend>${CATEGORIES.map((c, i) => (bits & (1 << i) ? `<label class="check"><input type="checkbox" name="req-cat" value="${i}" checked /> ${esc(t(`cat.${c}`))}</label>` : '')).join('')}</fieldset>
+      <p><label>${esc(t('request.until'))} <input type="date" class="req-expiry" value="${in30days}" /></label></p>
+      <button type="button" class="approve" data-purpose="${esc(r.purpose.toString())}" data-read="${r.scope.access.read.isTrue}" data-write="${r.scope.access.write.isTrue}">${esc(t('request.approve'))}</button>
+      <button type="button" class="decline secondary">${esc(t('request.decline'))}</button>
+    </li>`);
+  }
+
   const grantees = orgs.filter((o) => o.status === 'Active');
   const guardianProxies = proxies ? proxies[0].filter((p: any) => p.proxyType.toString() === 'Guardian') : [];
 
   el.innerHTML = `
   <h1>${esc(t('patient.title'))}</h1>
   ${alerts.length ? `<div class="alert" role="alert" data-testid="emergency-alerts"><h2>${esc(t('patient.emergencyTitle'))}</h2><ul>${alerts.join('')}</ul><p>${esc(t('patient.emergencyHelp'))}</p></div>` : ''}
-  <section aria-labelledby="h-reg"><h2 id="h-reg">${esc(t('patient.registration'))}</h2>${reg}</section>
+  <section aria-labelledby="h-reg"><h2 id="h-reg">${esc(t('patient.registration'))}</h2>
+    <p>${esc(t('patient.myAccount'))} <code data-testid="my-address">${esc(me.address)}</code> <button type="button" id="copy-address" class="secondary">${esc(t('patient.copyAddress'))}</button></p>
+    <p class="muted">${esc(t('patient.myAccountHelp'))}</p>
+    ${reg}</section>
+  ${reqRows.length ? `<section aria-labelledby="h-requests" class="requests"><h2 id="h-requests">${esc(t('request.title'))}</h2><ul data-testid="access-requests">${reqRows.join('')}</ul></section>` : ''}
 
   <section aria-labelledby="h-consents"><h2 id="h-consents">${esc(t('consent.title'))}</h2>
     ${rows.length ? `<div class="scroll"><table data-testid="consents"><caption>${esc(t('consent.caption'))}</caption><thead><tr>
@@ -192,6 +217,26 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
   `;
 
   // --- handlers
+  el.querySelector('#copy-address')?.addEventListener('click', () => navigator.clipboard?.writeText(me.address).catch(() => {}));
+  el.querySelectorAll<HTMLLIElement>('li.request').forEach((li) => {
+    const org = li.dataset.org!;
+    li.querySelector('button.approve')!.addEventListener('click', async () => {
+      const b = li.querySelector('button.approve') as HTMLButtonElement;
+      let bits = 0;
+      li.querySelectorAll<HTMLInputElement>('input[name=req-cat]:checked').forEach((c) => (bits |= 1 << Number(c.value)));
+      if (bits === 0) return void alert(t('consent.needCategory'));
+      const exp = (li.querySelector('.req-expiry') as HTMLInputElement).value;
+      const expiresAt = exp ? Date.parse(`${exp}T23:59:59Z`) : null;
+      if (expiresAt !== null && expiresAt <= Date.now()) return void alert(t('consent.expiryPast'));
+      const tx = api.tx.consent.grantConsent(org, { categories: bits, access: { read: b.dataset.read === 'true', write: b.dataset.write === 'true' } }, b.dataset.purpose, expiresAt);
+      const ok = await runTx('action.approve', tx);
+      if (ok) await state.rerender();
+    });
+    li.querySelector('button.decline')!.addEventListener('click', async () => {
+      const ok = await runTx('action.decline', api.tx.consent.declineAccessRequest(org));
+      if (ok) await state.rerender();
+    });
+  });
   const form = el.querySelector('#grant-form') as HTMLFormElement;
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -29,7 +29,11 @@ export function clearTx(): void {
   panel.innerHTML = '';
 }
 
-export async function runTx(actionKey: string, tx: any, opts: { onDone?: (events: any[]) => void } = {}): Promise<any[] | null> {
+export async function runTx(
+  actionKey: string,
+  tx: any,
+  opts: { onDone?: (events: any[]) => void; resolveAt?: 'inBlock' | 'finalized' } = {},
+): Promise<any[] | null> {
   const panel = document.getElementById('tx')!;
   // Synchronously, before any await: the panel no longer shows the previous outcome.
   panel.dataset.state = 'preparing';
@@ -74,8 +78,8 @@ export async function runTx(actionKey: string, tx: any, opts: { onDone?: (events
       if (STEPS.indexOf(p) > STEPS.indexOf(reached as any) || reached === 'signing') reached = p;
       if (hash) block = hash;
       render();
-    });
-    reached = 'finalized';
+    }, opts.resolveAt);
+    if (opts.resolveAt !== 'inBlock') reached = 'finalized';
     render(`<p class="ok" data-testid="tx-result">${esc(t('tx.done', { action }))}</p>`);
     opts.onDone?.(events);
     return events;

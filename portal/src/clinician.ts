@@ -1,0 +1,488 @@
+// Clinician view (issue #24): a doctor, signed in with a staff key, opens a referred patient
+// by the account the patient shows, asks for a consent, and once the patient granted it
+// assembles the patient's history from every hospital's gateway: one transaction logs the
+// reads, the documents are fetched from all gateways in parallel, each is checked against
+// its anchor on chain and shown on one timeline. Break-glass is the emergency path.
+import { u8aConcat, hexToU8a, u8aToHex } from '@polkadot/util';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { t, getLang } from './i18n';
+import { api, num, fmtTime, orgName, organizationOf, short, sameAccount, gatewayHeaders, bytesToText, type Account } from './chain';
+import { esc, state, runTx } from './ui';
+import { CATEGORIES } from './patient';
+import { viewFhir } from './fhir';
+
+/** Categories a referral asks for by default: the clinical history. */
+const DEFAULT_REQUEST = ['Encounters', 'Diagnoses', 'Medications', 'LabResults', 'Imaging'];
+const PURPOSES = ['Treatment', 'Research', 'Insurance', 'PublicHealth'];
+/** Break-glass reason codes (agreed off chain; the chain stores the number only). */
+const REASON_CODES = [1, 2, 3];
+
+const params = new URLSearchParams(location.search);
+let patient: string = params.get('patient') ?? '';
+
+/** One document of the timeline. */
+interface Item {
+  recordId: string;
+  category: string;
+  author: string | null; // organization (admin account)
+  hospital: string;
+  anchoredAt: number;
+  contentHash: string;
+  supersedes: string | null;
+  sealed: boolean;
+  status: 'pending' | 'verified' | 'failed' | 'sealed';
+  reason?: string;
+  view?: ReturnType<typeof viewFhir>;
+  earlier?: Item[];
+}
+
+let items: Item[] = [];
+let summary = '';
+/** What the last assembly measured (read by the benchmark and the tests). */
+export interface Assembly {
+  documents: number;
+  verified: number;
+  gateways: number;
+  listMs: number;
+  logMs: number;
+  fetchMs: number;
+  renderMs: number;
+  totalMs: number;
+}
+
+function catBits(names: string[]): number {
+  return names.reduce((bits, c) => bits | (1 << CATEGORIES.indexOf(c)), 0);
+}
+
+function catNames(bits: number): string {
+  return CATEGORIES.filter((_, i) => bits & (1 << i))
+    .map((c) => t(`cat.${c}`))
+    .join(', ');
+}
+
+function validAddress(a: string): boolean {
+  try {
+    api.createType('AccountId32', a);
+    return a.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+interface MyConsent {
+  id: number;
+  purpose: string;
+  categories: number;
+  emergency: boolean;
+  active: boolean;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+async function myConsents(p: string, org: string): Promise<MyConsent[]> {
+  const raw = await api.call.consentApi.consentsOf(p);
+  const now = Date.now();
+  return raw
+    .map(([id, c]: any) => ({ id: num(id), c }))
+    // Read consents only: a hospital's write-only consent (to anchor) reads nothing.
+    .filter(({ c }: any) => sameAccount(c.grantee.toString(), org) && c.scope.access.read.isTrue)
+    .map(({ id, c }: any) => {
+      const expiresAt = c.expiresAt.isSome ? num(c.expiresAt.unwrap()) : null;
+      const revokedAt = c.revokedAt.isSome ? num(c.revokedAt.unwrap()) : null;
+      return {
+        id,
+        purpose: c.purpose.toString(),
+        categories: c.scope.categories.toNumber(),
+        emergency: c.kind.isBreakGlass,
+        active: revokedAt === null && (expiresAt === null || expiresAt > now),
+        expiresAt,
+        revokedAt,
+      };
+    });
+}
+
+/** The consent to read under: the newest active one, Treatment (and break-glass) first. */
+function pickConsent(cs: MyConsent[]): MyConsent | null {
+  const active = cs.filter((c) => c.active).sort((a, b) => b.id - a.id);
+  return active.find((c) => c.purpose === 'Treatment') ?? active[0] ?? null;
+}
+
+export async function renderClinician(el: HTMLElement): Promise<void> {
+  const me = state.account;
+  if (!me) {
+    el.innerHTML = `<h1>${esc(t('clinician.title'))}</h1><p>${esc(t('app.pickAccount'))}</p>`;
+    return;
+  }
+  const lang = getLang();
+  const org = await organizationOf(me.address);
+  if (!org) {
+    el.innerHTML = `<h1>${esc(t('clinician.title'))}</h1><p class="error" data-testid="not-staff">${esc(t('clinician.notStaff'))}</p>`;
+    return;
+  }
+  const orgLabel = await orgName(org);
+  let body = '';
+  let consent: MyConsent | null = null;
+  if (patient && validAddress(patient)) {
+    const [info, consents, request] = await Promise.all([
+      api.call.patientIdentityApi.patient(patient),
+      myConsents(patient, org),
+      api.query.consent.accessRequests(patient, org),
+    ]);
+    const registered = info.isSome && info.unwrap().isRegistered;
+    consent = pickConsent(consents);
+    const ended = consents.filter((c) => !c.active).sort((a, b) => b.id - a.id)[0];
+    let status = '';
+    if (!registered) status = `<p class="error" data-testid="consent-state" data-state="not-patient">${esc(t('clinician.notPatient'))}</p>`;
+    else if (consent)
+      status = `<p class="${consent.emergency ? 'alert-inline' : 'ok'}" data-testid="consent-state" data-state="${consent.emergency ? 'emergency' : 'granted'}" data-consent-id="${consent.id}" data-purpose="${consent.purpose}">${esc(
+        t(consent.emergency ? 'clinician.emergencyConsent' : 'clinician.consent', {
+          id: consent.id,
+          purpose: t(`purpose.${consent.purpose}`),
+          categories: catNames(consent.categories),
+          until: consent.expiresAt ? fmtTime(consent.expiresAt, lang) : t('consent.noExpiry'),
+        }),
+      )}</p>`;
+    else if (request.isSome) {
+      const r = request.unwrap();
+      status = `<p data-testid="consent-state" data-state="requested">${esc(
+        t('clinician.requested', { at: fmtTime(num(r.requestedAt), lang), categories: catNames(r.scope.categories.toNumber()), purpose: t(`purpose.${r.purpose.toString()}`) }),
+      )}</p>`;
+    } else
+      status = `<p data-testid="consent-state" data-state="${ended ? 'ended' : 'none'}">${esc(
+        ended ? t('clinician.ended', { id: ended.id, at: fmtTime(ended.revokedAt ?? ended.expiresAt, lang) }) : t('clinician.noConsent'),
+      )}</p>`;
+
+    const requestForm = registered
+      ? `<form id="request-form" aria-labelledby="h-request" novalidate>
+        <h3 id="h-request">${esc(t('clinician.requestTitle'))}</h3>
+        <fieldset><legend>${esc(t('consent.categories'))}</legend>
+          ${CATEGORIES.map((c, i) => `<label class="check"><input type="checkbox" name="req-cat" value="${i}" ${DEFAULT_REQUEST.includes(c) ? 'checked' : ''} /> ${esc(t(`cat.${c}`))}</label>`).join('')}
+        </fieldset>
+        <p><label for="req-purpose">${esc(t('consent.purpose'))}</label>
+          <select id="req-purpose">${PURPOSES.map((p) => `<option value="${p}">${esc(t(`purpose.${p}`))}</option>`).join('')}</select></p>
+        <p class="error" id="request-error" role="alert"></p>
+        <button type="submit" id="request-submit">${esc(t('clinician.sendRequest'))}</button>
+      </form>`
+      : '';
+
+    const timeline = items.length
+      ? `<p data-testid="assembly-summary" role="status">${esc(summary)}</p>
+        <ol class="timeline" data-testid="timeline">${items.map((it) => itemHtml(it, lang)).join('')}</ol>`
+      : summary
+        ? `<p data-testid="assembly-summary" role="status">${esc(summary)}</p>`
+        : '';
+
+    body = `
+    <section aria-labelledby="h-consent"><h2 id="h-consent">${esc(t('clinician.consentTitle'))}</h2>
+      ${status}
+      ${consent ? '' : requestForm}
+    </section>
+    <section aria-labelledby="h-history"><h2 id="h-history">${esc(t('clinician.historyTitle'))}</h2>
+      <p class="muted">${esc(t('clinician.historyHelp'))}</p>
+      <p><button type="button" id="assemble" ${consent ? '' : 'disabled'}>${esc(t('clinician.assemble'))}</button>
+        ${items.length ? `<button type="button" id="refetch">${esc(t('clinician.refetch'))}</button>` : ''}</p>
+      ${timeline}
+    </section>
+    ${registered ? `<section aria-labelledby="h-bg" class="danger"><h2 id="h-bg">${esc(t('clinician.breakGlassTitle'))}</h2>
+      <p>${esc(t('clinician.breakGlassText'))}</p>
+      <p><label for="bg-reason">${esc(t('clinician.reason'))}</label>
+        <select id="bg-reason">${REASON_CODES.map((c) => `<option value="${c}">${esc(t(`clinician.reason${c}`))}</option>`).join('')}</select></p>
+      <p><label class="check"><input type="checkbox" id="bg-confirm" /> ${esc(t('clinician.breakGlassConfirm'))}</label></p>
+      <p class="error" id="bg-error" role="alert"></p>
+      <button type="button" id="break-glass" class="danger-btn">${esc(t('clinician.breakGlass'))}</button></section>` : ''}`;
+  } else if (patient) {
+    body = `<p class="error" role="alert" data-testid="bad-patient">${esc(t('clinician.badAddress'))}</p>`;
+  }
+
+  el.innerHTML = `
+  <h1>${esc(t('clinician.title'))}</h1>
+  <p data-testid="acting-for">${esc(t('clinician.actingFor', { org: orgLabel }))}</p>
+  <form id="patient-form" class="inline" aria-label="${esc(t('clinician.openPatient'))}">
+    <label for="patient-address">${esc(t('clinician.patientAddress'))}</label>
+    <input id="patient-address" size="52" value="${esc(patient)}" autocomplete="off" spellcheck="false" />
+    <button type="submit">${esc(t('clinician.open'))}</button>
+  </form>
+  <p class="muted">${esc(t('clinician.patientHelp'))}</p>
+  ${body}`;
+
+  el.querySelector('#patient-form')!.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const v = (el.querySelector('#patient-address') as HTMLInputElement).value.trim();
+    if (v !== patient) {
+      items = [];
+      summary = '';
+    }
+    patient = v;
+    await state.rerender();
+  });
+  el.querySelector('#request-form')?.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    let bits = 0;
+    el.querySelectorAll<HTMLInputElement>('input[name=req-cat]:checked').forEach((c) => (bits |= 1 << Number(c.value)));
+    if (bits === 0) return void ((el.querySelector('#request-error') as HTMLElement).textContent = t('consent.needCategory'));
+    const purpose = (el.querySelector('#req-purpose') as HTMLSelectElement).value;
+    const ok = await runTx('action.request', api.tx.consent.requestAccess(patient, { categories: bits, access: { read: true, write: false } }, purpose));
+    if (ok) {
+      await state.rerender();
+      waitForConsent(org);
+    }
+  });
+  el.querySelector('#assemble')?.addEventListener('click', async () => {
+    const cs = pickConsent(await myConsents(patient, org));
+    if (!cs) return void (await state.rerender());
+    await assemble(me, org, cs);
+  });
+  el.querySelector('#refetch')?.addEventListener('click', async () => {
+    await fetchAll(me, items.filter((i) => !i.sealed));
+    summary = t('clinician.refetched', { n: items.filter((i) => i.status === 'verified').length, total: items.length });
+    await state.rerender();
+  });
+  el.querySelectorAll<HTMLButtonElement>('button.earlier').forEach((b) =>
+    b.addEventListener('click', async () => {
+      const it = items.find((i) => i.recordId === b.dataset.id);
+      const cs = pickConsent(await myConsents(patient, org));
+      if (it && cs) await earlierVersions(me, cs, it);
+    }),
+  );
+  el.querySelector('#break-glass')?.addEventListener('click', async () => {
+    if (!(el.querySelector('#bg-confirm') as HTMLInputElement).checked) {
+      (el.querySelector('#bg-error') as HTMLElement).textContent = t('clinician.breakGlassNeedConfirm');
+      return;
+    }
+    const code = Number((el.querySelector('#bg-reason') as HTMLSelectElement).value);
+    const ok = await runTx('action.breakGlass', api.tx.consent.breakGlass(patient, code));
+    if (ok) await state.rerender();
+  });
+  if (patient && !consent && el.querySelector('[data-state="requested"]')) waitForConsent(org);
+}
+
+function itemHtml(it: Item, lang: string): string {
+  const head = `<span class="tl-hospital">${esc(it.hospital)}</span> · ${esc(t(`cat.${it.category}`))} · ${esc(t('clinician.anchored', { at: fmtTime(it.anchoredAt, lang) }))}`;
+  let state = '';
+  if (it.status === 'verified') state = `<span class="ok" data-testid="doc-status">✓ ${esc(t('clinician.verified'))}</span>`;
+  else if (it.status === 'sealed') state = `<span class="error" data-testid="doc-status">${esc(t('clinician.sealed'))}</span>`;
+  else if (it.status === 'failed') state = `<span class="error" data-testid="doc-status">✗ ${esc(t('clinician.notVerified', { reason: it.reason ?? '' }))}</span>`;
+  else state = `<span class="muted" data-testid="doc-status">${esc(t('clinician.fetching'))}</span>`;
+  const when = it.view?.when ? `<time datetime="${esc(it.view.when)}">${esc(fmtWhen(it.view.when, lang))}</time> · ` : '';
+  const title = it.view ? `<h3 class="tl-title">${when}${esc(it.view.title)}</h3>` : '';
+  const earlier = it.supersedes
+    ? it.earlier
+      ? `<details open><summary>${esc(t('clinician.earlierVersions', { n: it.earlier.length }))}</summary><ol class="timeline earlier">${it.earlier.map((e) => itemHtml(e, lang)).join('')}</ol></details>`
+      : `<button type="button" class="earlier" data-id="${esc(it.recordId)}">${esc(t('clinician.showEarlier'))}</button>`
+    : '';
+  return `<li class="tl-item ${it.status}" data-record-id="${esc(it.recordId)}" data-status="${it.status}" data-kind="${esc(it.view?.kind ?? '')}" data-category="${esc(it.category)}">
+    ${title}
+    <p class="tl-meta">${head} · ${state} <code title="${esc(it.recordId)}">${esc(short(it.recordId))}</code></p>
+    ${it.view ? `<div class="tl-doc">${it.view.html}</div>` : ''}
+    ${earlier}
+  </li>`;
+}
+
+function fmtWhen(iso: string, lang: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Date(ms).toLocaleDateString(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', dateStyle: 'medium' });
+}
+
+/** Re-render on every new finalized block until the organization holds a consent (or the view changes). */
+let waiting = false;
+function waitForConsent(org: string): void {
+  if (waiting) return;
+  waiting = true;
+  const mine = patient;
+  let unsub: (() => void) | null = null;
+  api.rpc.chain
+    .subscribeFinalizedHeads(async () => {
+      if (state.view !== 'clinician' || patient !== mine) {
+        unsub?.();
+        waiting = false;
+        return;
+      }
+      const cs = pickConsent(await myConsents(mine, org));
+      if (cs) {
+        unsub?.();
+        waiting = false;
+        await state.rerender();
+      }
+    })
+    .then((u: any) => (unsub = u));
+}
+
+interface Gateway {
+  url: string;
+  audience: string;
+}
+
+/** The directory's gateways of `orgs`, each checked against its own /v1/info. */
+async function gateways(orgs: string[]): Promise<Map<string, Gateway | string>> {
+  const out = new Map<string, Gateway | string>();
+  await Promise.all(
+    [...new Set(orgs)].map(async (o) => {
+      const entry = await api.call.gatewayDirectoryApi.gatewayOf(o);
+      if (entry.isNone) return void out.set(o, t('clinician.noGateway'));
+      const e = entry.unwrap();
+      const url = bytesToText(e.endpoint.toHex()).replace(/\/+$/, '');
+      try {
+        const res = await fetch(`${url}/v1/info`);
+        const info = await res.json();
+        const key = api.createType('AccountId32', e.publicKey.toHex()).toString();
+        if (!sameAccount(info.organization, o) || !sameAccount(info.signer, key)) return void out.set(o, t('clinician.gatewayMismatch', { url }));
+        out.set(o, { url, audience: info.audience });
+      } catch (err: any) {
+        out.set(o, t('clinician.gatewayDown', { url, message: err?.message ?? String(err) }));
+      }
+    }),
+  );
+  return out;
+}
+
+function toItem(rid: any, r: any, hospital: string): Item {
+  return {
+    recordId: rid.toHex(),
+    category: r.category.toString(),
+    author: r.author.isSome ? r.author.unwrap().toString() : null,
+    hospital,
+    anchoredAt: num(r.anchoredAt),
+    contentHash: r.contentHash.toHex(),
+    supersedes: r.supersedes.isSome ? r.supersedes.unwrap().toHex() : null,
+    sealed: r.sealedAt.isSome,
+    status: r.sealedAt.isSome ? 'sealed' : 'pending',
+  };
+}
+
+/** Log the reads of `reads` under `consent`, in as few transactions as MaxReadsPerLog allows. */
+async function logReads(consent: MyConsent, reads: Item[]): Promise<boolean> {
+  const max = api.consts.consent.maxReadsPerLog.toNumber();
+  for (let i = 0; i < reads.length; i += max) {
+    const chunk = reads.slice(i, i + max).map((it) => [it.recordId, it.category]);
+    // In a block is enough: gateways decide on their best block.
+    const ok = await runTx('action.logReads', api.tx.consent.logAccesses(patient, consent.id, chunk), { resolveAt: 'inBlock' });
+    if (!ok) return false;
+  }
+  return true;
+}
+
+let gatewayCache = new Map<string, Gateway | string>();
+
+/** Fetch `list` from their authors' gateways in parallel and check each against its anchor. */
+async function fetchAll(me: Account, list: Item[]): Promise<void> {
+  const orgs = list.map((i) => i.author).filter((a): a is string => !!a);
+  const missing = orgs.filter((o) => !gatewayCache.has(o));
+  if (missing.length) for (const [k, v] of await gateways(missing)) gatewayCache.set(k, v);
+  await Promise.all(list.map((it) => fetchOne(me, it)));
+}
+
+async function fetchOne(me: Account, it: Item): Promise<void> {
+  const gw = it.author ? gatewayCache.get(it.author) : t('clinician.noAuthor');
+  if (!gw || typeof gw === 'string') {
+    it.status = 'failed';
+    it.reason = gw ?? t('clinician.noGateway');
+    return;
+  }
+  const path = `/v1/records/${it.recordId}`;
+  try {
+    const headers = await gatewayHeaders(me, gw.audience, 'GET', path);
+    const res = await fetch(`${gw.url}${path}`, { headers });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (res.status !== 200) {
+      let code = String(res.status);
+      let message = '';
+      try {
+        const j = JSON.parse(new TextDecoder().decode(bytes));
+        code = j.error ?? j.code ?? code;
+        message = j.message ?? '';
+      } catch {
+        /* not JSON */
+      }
+      it.status = res.status === 410 ? 'sealed' : 'failed';
+      it.reason = t(`clinician.refused.${code}`, {}, null) ?? t('clinician.refusedOther', { code, message });
+      it.view = undefined;
+      return;
+    }
+    const salt = res.headers.get('x-medchain-salt') ?? '';
+    const recomputed = u8aToHex(blake2AsU8a(u8aConcat(hexToU8a(salt), bytes), 256));
+    if (recomputed !== it.contentHash) {
+      it.status = 'failed';
+      it.reason = t('clinician.hashMismatch');
+      it.view = undefined;
+      return;
+    }
+    it.view = viewFhir(JSON.parse(new TextDecoder().decode(bytes)));
+    it.status = 'verified';
+    it.reason = undefined;
+  } catch (err: any) {
+    it.status = 'failed';
+    it.reason = t('clinician.networkError', { message: err?.message ?? String(err) });
+  }
+}
+
+function sortTimeline(list: Item[]): void {
+  const key = (i: Item) => {
+    const w = i.view?.when ? Date.parse(i.view.when) : NaN;
+    return Number.isNaN(w) ? i.anchoredAt : w;
+  };
+  list.sort((a, b) => key(b) - key(a));
+}
+
+async function assemble(me: Account, org: string, consent: MyConsent): Promise<void> {
+  const t0 = performance.now();
+  const lang = getLang();
+  const raw = await api.call.healthRecordsApi.recordsOf(patient, 0, 256);
+  const all: Item[] = [];
+  for (const [rid, r] of raw) {
+    if (r.supersededBy.isSome) continue; // the latest version only; earlier ones on request
+    if (!(consent.categories & (1 << CATEGORIES.indexOf(r.category.toString())))) continue;
+    const author = r.author.isSome ? r.author.unwrap().toString() : null;
+    all.push(toItem(rid, r, author ? await orgName(author) : t('records.selfUpload')));
+  }
+  gatewayCache = new Map();
+  const t1 = performance.now();
+  const toRead = all.filter((i) => !i.sealed);
+  let t2 = t1;
+  if (toRead.length) {
+    if (!(await logReads(consent, toRead))) {
+      summary = t('clinician.logFailed');
+      items = [];
+      await state.rerender();
+      return;
+    }
+    t2 = performance.now();
+    await fetchAll(me, toRead);
+  }
+  const t3 = performance.now();
+  sortTimeline(all);
+  items = all;
+  const verified = all.filter((i) => i.status === 'verified').length;
+  const hospitals = new Set(all.map((i) => i.author)).size;
+  summary = t('clinician.summary', { n: all.length, verified, hospitals, seconds: ((t3 - t0) / 1000).toFixed(1) });
+  await state.rerender();
+  const t4 = performance.now();
+  const result: Assembly = {
+    documents: all.length,
+    verified,
+    gateways: hospitals,
+    listMs: t1 - t0,
+    logMs: t2 - t1,
+    fetchMs: t3 - t2,
+    renderMs: t4 - t3,
+    totalMs: t4 - t0,
+  };
+  (window as any).medchainLastAssembly = result;
+  document.getElementById('view')?.setAttribute('data-assembled', String(Date.now()));
+  void lang;
+}
+
+async function earlierVersions(me: Account, consent: MyConsent, it: Item): Promise<void> {
+  const history = await api.call.healthRecordsApi.recordHistory(it.recordId);
+  const older: Item[] = [];
+  for (const [rid, r] of history) {
+    if (rid.toHex() === it.recordId) continue;
+    const author = r.author.isSome ? r.author.unwrap().toString() : null;
+    older.push(toItem(rid, r, author ? await orgName(author) : t('records.selfUpload')));
+  }
+  const toRead = older.filter((i) => !i.sealed);
+  if (toRead.length && (await logReads(consent, toRead))) await fetchAll(me, toRead);
+  older.sort((a, b) => b.anchoredAt - a.anchoredAt);
+  it.earlier = older;
+  await state.rerender();
+}

@@ -1,0 +1,648 @@
+// Three hospitals' record gateways beside a dev node, over https, for the portal's browser
+// tests and its demo (serve.sh): St. Mary's Hospital (//Alice, in the dev genesis), Lakeside
+// General Hospital (//Lakeside) and Riverbend Clinic (//Riverbend), each registered, its
+// gateway key (`<admin>//gateway`) staff and funded, its gateway running on a loopback port
+// with a certificate of a development CA (scripts/dev-certs.sh) and published in the chain's
+// gateway directory (Consortium.set_gateway) — what scripts/start-gateways.sh does, on
+// ports the caller does not have to choose, with the set-up steps run by the gateway's own
+// CLI subcommands (dev-register-hospital, add-staff, publish).
+//
+//   startHospitals({ api, nodeWs, corsOrigins, dataDir })  the three gateways
+//   chromiumTrustArgs(spkiHashes)                          chromium trusts exactly their certificates
+//   seedHistory({ api, hospitals, patientSuri, documents }) documents uploaded and anchored
+//
+// Requests from Node go through node:https with the development CA as the only trusted
+// root (global fetch cannot be given a CA). Independent of tests/e2e.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+
+import { Keyring } from '@polkadot/keyring';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, blake2AsU8a, cryptoWaitReady, decodeAddress, randomAsHex } from '@polkadot/util-crypto';
+
+import { PORTAL, freePorts, nodeBinary, send } from './lib.js';
+
+const REPO = path.resolve(PORTAL, '..');
+const DEV_CERTS = path.join(REPO, 'scripts', 'dev-certs.sh');
+
+/** The demo hospitals, in the order of scripts/start-gateways.sh (8801, 8802, 8803 there). */
+export const HOSPITALS = [
+  { key: 'st-marys', name: "St. Mary's Hospital", admin: '//Alice', genesis: true },
+  { key: 'lakeside', name: 'Lakeside General Hospital', admin: '//Lakeside' },
+  { key: 'riverbend', name: 'Riverbend Clinic', admin: '//Riverbend' },
+];
+
+/** RecordCategory in bit order (pallets/primitives): bit i of a consent's categories. */
+export const CATEGORIES = ['Demographics', 'Encounters', 'Diagnoses', 'Medications', 'LabResults', 'Imaging', 'Genomics', 'MentalHealth', 'Other'];
+
+export function gatewayBinary() {
+  const bin = process.env.MEDCHAIN_GATEWAY ? path.resolve(process.env.MEDCHAIN_GATEWAY) : path.join(path.dirname(nodeBinary()), 'medchain-gateway');
+  if (!fs.existsSync(bin)) throw new Error(`medchain-gateway not found at ${bin}: set MEDCHAIN_GATEWAY (it is built beside medchain-node)`);
+  return bin;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------
+// Child processes: killed when this process exits (as lib.js does for the node)
+// ---------------------------------------------------------------------------
+
+const children = new Set();
+function killAll() {
+  for (const c of children) {
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (killAll(), process.exit(130)));
+
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+const tailOf = (file, n = 40) => {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-n - 1).join('\n');
+  } catch {
+    return '';
+  }
+};
+
+/** Run a medchain-gateway subcommand; its output is appended to `log`. Resolves its stdout. */
+function cli(args, { log, env = {}, timeoutMs = 180_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(gatewayBinary(), args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (log) fs.appendFileSync(log, `$ medchain-gateway ${args.join(' ')}\n${out}${err}(exit ${code ?? signal})\n`);
+      if (code === 0) resolve(out);
+      else reject(new Error(`medchain-gateway ${args[0]} failed (${code ?? signal}): ${(err || out).trim().split('\n').slice(-5).join('\n')}`));
+    });
+  });
+}
+
+/**
+ * `cli`, run again when the node's pool refused its transaction because another transaction
+ * of the same signer (sent by someone else at that moment, e.g. a test seeding with //Alice)
+ * took its nonce (1014 "Priority is too low"). Each subcommand is idempotent
+ * (dev-register-hospital and add-staff check first; a second run may fund twice, which is
+ * harmless; publish sets the same entry), so running one again is safe.
+ */
+async function cliRetry(args, opts) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await cli(args, opts);
+    } catch (e) {
+      if (attempt >= 8 || !/Priority is too low|Transaction is outdated|Transaction is stale|already imported/i.test(e.message)) throw e;
+      await sleep(300 + Math.random() * 1200);
+    }
+  }
+}
+
+function run(cmd, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(args[0] ?? cmd)} failed (${code}): ${err.trim()}`))));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// https from Node, trusting the development CA only
+// ---------------------------------------------------------------------------
+
+const agents = new Map();
+function agentFor(caPem) {
+  let agent = agents.get(caPem);
+  if (!agent) {
+    // `ca` replaces Node's root store for this agent: only the development CA is trusted.
+    agent = new https.Agent({ ca: caPem, keepAlive: true, maxSockets: 64 });
+    agents.set(caPem, agent);
+  }
+  return agent;
+}
+
+/**
+ * One request to `url` (https, trusting only `caPem`; or http). `body`: string or bytes.
+ * Resolves { status, headers, text, json }.
+ */
+export function httpsRequest(url, { method = 'GET', headers = {}, body, caPem, timeoutMs = 120_000 } = {}) {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  if (secure && !caPem) throw new Error(`${url}: give the development CA (caPem) to trust`);
+  return new Promise((resolve, reject) => {
+    const opts = { method, headers: { ...headers }, timeout: timeoutMs };
+    if (secure) opts.agent = agentFor(caPem);
+    const bytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+    if (bytes) opts.headers['content-length'] = bytes.length;
+    const req = (secure ? https : http).request(u, opts, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Signed requests (gateway/src/auth.rs)
+// ---------------------------------------------------------------------------
+
+let keyring;
+async function pairOf(suri) {
+  await cryptoWaitReady();
+  keyring ??= new Keyring({ type: 'sr25519', ss58Format: 4242 });
+  return keyring.addFromUri(suri);
+}
+
+/** The bytes a requester signs: medchain-gateway/1\n<audience>\n<METHOD>\n<path?query>\n<ts>\n<nonce>\n0x<blake2_256(body)>. */
+export function requestMessage(audience, method, pathAndQuery, timestamp, nonce, body) {
+  const bodyHash = blake2AsHex(body ?? new Uint8Array(), 256);
+  return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
+}
+
+/** The four x-medchain-* headers of a request signed by `pair` for the gateway of `audience`. */
+export function signRequest(pair, audience, method, pathAndQuery, body) {
+  const timestamp = Date.now();
+  const nonce = randomAsHex(16).slice(2);
+  return {
+    'x-medchain-account': pair.address,
+    'x-medchain-timestamp': String(timestamp),
+    'x-medchain-nonce': nonce,
+    'x-medchain-signature': u8aToHex(pair.sign(requestMessage(audience, method, pathAndQuery, timestamp, nonce, body))),
+  };
+}
+
+/**
+ * A request to a hospital's gateway (an entry of startHospitals().hospitals), signed by
+ * `suri` (default: the hospital's staff key; null: unsigned). Resolves { status, headers, text, json }.
+ */
+export async function gatewayRequest(hospital, method, pathAndQuery, { suri = hospital.staffSuri, body, headers = {} } = {}) {
+  const bytes = body === undefined ? new Uint8Array() : typeof body === 'string' ? stringToU8a(body) : body;
+  const signed = suri ? signRequest(await pairOf(suri), hospital.audience, method, pathAndQuery, bytes) : {};
+  return httpsRequest(`${hospital.url}${pathAndQuery}`, {
+    method,
+    headers: { ...signed, ...(bytes.length ? { 'content-type': 'application/fhir+json' } : {}), ...headers },
+    body: bytes.length ? bytes : undefined,
+    caPem: hospital.caPem,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Certificates
+// ---------------------------------------------------------------------------
+
+/** base64(sha256(SubjectPublicKeyInfo DER)) of the first (leaf) certificate in a PEM file. */
+export function spkiHash(pemFile) {
+  const cert = new crypto.X509Certificate(fs.readFileSync(pemFile));
+  const der = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return crypto.createHash('sha256').update(der).digest('base64');
+}
+
+/**
+ * Chromium's command-line arguments to trust exactly the certificates whose SPKI hashes are
+ * given (the gateways' leaf certificates), and no other untrusted certificate: no
+ * --ignore-certificate-errors, and the development CA itself is not trusted (so a certificate
+ * it signs for anything else is still refused).
+ *
+ * Chromium honours --ignore-certificate-errors-spki-list only when it also runs with
+ * --user-data-dir. playwright-core's launch() always passes its own temporary
+ * --user-data-dir (and refuses one in `args`), so under playwright the list alone is enough;
+ * for a browser started by hand give `userDataDir` (a profile of its own also keeps an
+ * already-running Chrome from taking over the command line and dropping the flag).
+ */
+export function chromiumTrustArgs(spkiHashes, { userDataDir } = {}) {
+  if (!Array.isArray(spkiHashes) || spkiHashes.length === 0) throw new Error('chromiumTrustArgs: give the SPKI hashes (startHospitals().spkiHashes)');
+  for (const h of spkiHashes) {
+    if (typeof h !== 'string' || Buffer.from(h, 'base64').length !== 32 || Buffer.from(h, 'base64').toString('base64') !== h) {
+      throw new Error(`chromiumTrustArgs: not a base64 SHA-256 hash: ${h}`);
+    }
+  }
+  const args = [`--ignore-certificate-errors-spki-list=${spkiHashes.join(',')}`];
+  if (userDataDir) args.unshift(`--user-data-dir=${userDataDir}`);
+  return args;
+}
+
+// ---------------------------------------------------------------------------
+// startHospitals
+// ---------------------------------------------------------------------------
+
+/** Resolves when the chain's GatewayDirectoryApi.gateway_of(org) is `url` (publish waits for finality). */
+async function gatewayOfUrl(api, org) {
+  const entry = await api.call.gatewayDirectoryApi.gatewayOf(org);
+  if (entry.isNone) return null;
+  const e = entry.unwrap();
+  return { endpoint: Buffer.from(e.endpoint.toU8a(true)).toString('utf8'), publicKey: e.publicKey.toHex() };
+}
+
+/**
+ * Start the three hospitals' gateways beside the dev node at `nodeWs` (`api` connected to
+ * it): a development CA and a certificate per hospital (scripts/dev-certs.sh into
+ * `dataDir/certs`); Lakeside and Riverbend registered by the dev chain's sudo key (St. Mary's
+ * is in the genesis); each `<admin>//gateway` key made staff and funded (`add-staff --fund`);
+ * each `medchain-gateway run` over https on a free loopback port with `--cors-origin` for
+ * each of `corsOrigins`; each waited for at `/v1/info` (trusting the CA only) and published
+ * (`publish`: Consortium.set_gateway with its https URL and key), then checked with
+ * `gatewayDirectoryApi.gatewayOf`. Logs: `dataDir/<key>/gateway.log` and `setup.log`.
+ *
+ * Resolves { hospitals: [{ key, name, admin, staffSuri, org, url, audience, port, signer,
+ * spkiHash, ca, caPem, dataDir, logPath }], ca, caPem, spkiHashes, timings, stop() }.
+ */
+export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, fund = 100, hospitals: which = HOSPITALS } = {}) {
+  if (!nodeWs) throw new Error('startHospitals: nodeWs (the node\'s ws:// URL) is required');
+  if (!dataDir) throw new Error('startHospitals: dataDir is required');
+  const t0 = Date.now();
+  const timings = {};
+  fs.mkdirSync(dataDir, { recursive: true });
+  const certs = path.join(dataDir, 'certs');
+  const ca = (await run('bash', [DEV_CERTS, ...which.map((h) => h.key)], { MEDCHAIN_DEV_CERTS: certs })).trim().split('\n').pop();
+  const caPem = fs.readFileSync(ca);
+  timings.certsMs = Date.now() - t0;
+  await cryptoWaitReady();
+  const ring = new Keyring({ type: 'sr25519', ss58Format: api?.registry?.chainSS58 ?? 4242 });
+
+  const hs = which.map((h) => {
+    const dir = path.join(dataDir, h.key);
+    fs.mkdirSync(dir, { recursive: true });
+    const cert = path.join(certs, `${h.key}.pem`);
+    return {
+      key: h.key,
+      name: h.name,
+      admin: h.admin,
+      staffSuri: `${h.admin}//gateway`,
+      org: ring.addFromUri(h.admin).address,
+      signer: ring.addFromUri(`${h.admin}//gateway`).address,
+      url: null,
+      audience: null,
+      port: null,
+      spkiHash: spkiHash(cert),
+      ca,
+      caPem,
+      dataDir: dir,
+      logPath: path.join(dir, 'gateway.log'),
+      setupLog: path.join(dir, 'setup.log'),
+      cert,
+      certKey: path.join(certs, `${h.key}.key`),
+      genesis: Boolean(h.genesis),
+    };
+  });
+  const procs = new Map();
+  let stopped = false;
+
+  const stop = async () => {
+    stopped = true;
+    await Promise.all(
+      [...procs.values()].map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT'); // graceful: the gateway stops on Ctrl-C
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await gone;
+        clearTimeout(timer);
+      }),
+    );
+    const agent = agents.get(caPem);
+    if (agent) {
+      agent.destroy();
+      agents.delete(caPem);
+    }
+  };
+
+  // //Alice is the dev chain's sudo key and St. Mary's admin. Each CLI call signs with the
+  // node's next nonce for its signer, so two calls of one signer side by side may take the
+  // same nonce: the pool then refuses one (1014) or, worse, silently replaces the first by the
+  // second, whose CLI waits for it until its timeout. So //Alice's calls go one after
+  // another, in the order that ends soonest: the registrations first (the other hospitals'
+  // own calls, by their admins, then run beside //Alice's), St. Mary's add-staff and publish
+  // last. Each waits for finality (~9 s a transaction on a dev node): //Alice's 7 transactions
+  // are the critical path.
+  let aliceQueue = Promise.resolve();
+  const byAdmin = (h, f) => {
+    if (h.admin !== '//Alice') return f();
+    const p = aliceQueue.then(f);
+    aliceQueue = p.catch(() => {});
+    return p;
+  };
+  const node = ['--node', nodeWs];
+  const registered = new Map(
+    hs.map((h) => [h.key, h.genesis ? Promise.resolve() : byAdmin({ admin: '//Alice' }, () => cliRetry(['dev-register-hospital', ...node, '--sudo-suri', '//Alice', '--admin', h.admin, '--name', h.name], { log: h.setupLog }))]),
+  );
+  const ports = await freePorts(hs.length);
+  const startOne = async (h, i) => {
+    const ts = Date.now();
+    const log = h.setupLog;
+    await registered.get(h.key);
+    await byAdmin(h, () => cliRetry(['add-staff', ...node, '--admin-suri', h.admin, '--staff', h.staffSuri, '--fund', String(fund)], { log }));
+    h.setupMs = Date.now() - ts;
+    // The gateway binds its port only after it has connected to the node, so another process
+    // may take the port chosen meanwhile: then it says "cannot listen" and another is tried.
+    let port = ports[i];
+    for (let attempt = 0; ; attempt++) {
+      const tg = Date.now();
+      try {
+        await launch(h, port, nodeWs, corsOrigins, caPem, procs, () => stopped);
+        h.gatewayStartMs = Date.now() - tg;
+        break;
+      } catch (e) {
+        if (attempt < 3 && /cannot listen on/.test(e.message)) {
+          [port] = await freePorts(1);
+          continue;
+        }
+        throw e;
+      }
+    }
+    const tp = Date.now();
+    await byAdmin(h, () => cliRetry(['publish', ...node, '--admin-suri', h.admin, '--endpoint', h.url, '--signer', h.staffSuri], { log }));
+    if (api) {
+      const entry = await gatewayOfUrl(api, h.org);
+      if (entry?.endpoint !== h.url) throw new Error(`${h.name}: published ${h.url} but gatewayOf says ${JSON.stringify(entry)}`);
+      if (entry.publicKey !== u8aToHex(decodeAddress(h.signer))) throw new Error(`${h.name}: the directory's key is not the gateway's signer`);
+    }
+    h.publishMs = Date.now() - tp;
+  };
+  try {
+    const results = await Promise.allSettled(hs.map(startOne));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length) throw failed[0].reason;
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  timings.totalMs = Date.now() - t0;
+  for (const h of hs) timings[h.key] = { setupMs: h.setupMs, gatewayStartMs: h.gatewayStartMs, publishMs: h.publishMs };
+  return { hospitals: hs, ca, caPem, spkiHashes: hs.map((h) => h.spkiHash), timings, stop };
+}
+
+/** Start one `medchain-gateway run` on `port` and wait until its /v1/info answers over https as `h`'s organization. */
+async function launch(h, port, nodeWs, corsOrigins, caPem, procs, isStopped) {
+  const url = `https://127.0.0.1:${port}`;
+  fs.appendFileSync(h.logPath, `--- medchain-gateway run on ${url} (${new Date().toISOString()})\n`);
+  const log = fs.openSync(h.logPath, 'a');
+  const args = ['run', '--node', nodeWs, '--listen', `127.0.0.1:${port}`, '--data-dir', path.join(h.dataDir, 'store'), '--tls-cert', h.cert, '--tls-key', h.certKey];
+  for (const o of corsOrigins) args.push('--cors-origin', o);
+  const child = track(
+    spawn(gatewayBinary(), args, {
+      // The key in the environment, not in `ps` (gateway/README.md).
+      env: { ...process.env, MEDCHAIN_GATEWAY_SURI: h.staffSuri, RUST_LOG: process.env.RUST_LOG || 'info' },
+      stdio: ['ignore', log, log],
+    }),
+  );
+  fs.closeSync(log);
+  procs.set(h.key, child);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (isStopped()) throw new Error(`${h.name}: stopped while starting`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${h.name}'s gateway exited (${child.exitCode ?? child.signalCode}); last lines of ${h.logPath}:\n${tailOf(h.logPath)}`);
+    }
+    try {
+      const res = await httpsRequest(`${url}/v1/info`, { caPem, timeoutMs: 2000 });
+      if (res.status === 200 && res.json) {
+        // Another process on that port would answer as someone else (or not over our TLS).
+        if (res.json.organization !== h.org && u8aToHex(decodeAddress(res.json.organization)) !== u8aToHex(decodeAddress(h.org))) {
+          throw new Error(`${url}/v1/info answers for ${res.json.organization}, not ${h.name}`);
+        }
+        Object.assign(h, { url, port, audience: res.json.audience, info: res.json });
+        return;
+      }
+    } catch (e) {
+      if (/answers for/.test(e.message)) throw e;
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${h.name}'s gateway did not answer at ${url}/v1/info within 60 s; last lines of ${h.logPath}:\n${tailOf(h.logPath)}`);
+    }
+    await sleep(150);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// seedHistory
+// ---------------------------------------------------------------------------
+
+/** Sign and send with an explicit nonce; resolves the events once in a block, rejects on a dispatch error. */
+function sendAt(api, tx, signer, nonce) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, { nonce }, ({ status, dispatchError, events }) => {
+      if (dispatchError) {
+        const e = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+        reject(new Error(e ? `${e.section}.${e.name}` : dispatchError.toString()));
+      } else if (status.isInBlock) resolve(events);
+    }).catch(reject);
+  });
+}
+
+const hexOf = (api, address) => api.createType('AccountId', address).toHex();
+
+/**
+ * The patient is registered and attested: if `patientSuri` is no patient yet, St. Mary's
+ * (//Alice) onboards them, as lib.js's seed() does (onboarding by a Provider attests).
+ * Resolves the patient's keyring pair.
+ */
+export async function ensurePatient(api, patientSuri) {
+  await cryptoWaitReady();
+  const ring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 4242 });
+  const patient = ring.addFromUri(patientSuri);
+  const info = await api.call.patientIdentityApi.patient(patient.address);
+  if (info.isSome) {
+    const p = info.unwrap();
+    if (!p.isRegistered) throw new Error(`${patientSuri} erased their identity: they cannot get new records`);
+    const r = p.asRegistered;
+    if (r.onboardedBy.isNone && r.attestations.length === 0) throw new Error(`${patientSuri} is a patient no Provider attested`);
+    return patient;
+  }
+  const commitment = u8aToHex(blake2AsU8a(stringToU8a(`synthetic identity document of ${patientSuri}`)));
+  await send(api, api.tx.patientIdentity.onboardPatient(patient.address, commitment), ring.addFromUri('//Alice'));
+  return patient;
+}
+
+/**
+ * For each hospital, the categories of `needed` that no live Treatment consent with write
+ * access from the patient covers (what HealthRecords.anchor_record requires of the
+ * hospital's anchor: Consent.ensure_access(patient, org, category, Treatment, write)).
+ */
+async function missingWriteConsents(api, patientAddress, needed) {
+  const [consents, now] = await Promise.all([api.call.consentApi.consentsOf(patientAddress), api.query.timestamp.now()]);
+  const t = now.toNumber();
+  const covered = new Map();
+  for (const [, c] of consents) {
+    if (!c.purpose.isTreatment || !c.scope.access.write.isTrue) continue;
+    if (c.revokedAt.isSome || (c.expiresAt.isSome && c.expiresAt.unwrap().toNumber() <= t)) continue;
+    const g = c.grantee.toHex();
+    covered.set(g, (covered.get(g) ?? 0) | Number(c.scope.categories.toString()));
+  }
+  const missing = new Map();
+  for (const [org, bits] of needed) {
+    const m = bits & ~(covered.get(org) ?? 0);
+    if (m) missing.set(org, m);
+  }
+  return missing;
+}
+
+/**
+ * Upload `documents` ([{ category, resource }], FHIR R4 JSON) for the patient `patientSuri`,
+ * round-robin over `hospitals` (entries of startHospitals().hospitals: pass a subset to
+ * spread over fewer), each upload signed by that hospital's staff key. First makes sure the
+ * patient is registered and attested (ensurePatient) and has granted each hospital a
+ * Treatment consent with write access covering the categories it will upload (one
+ * grant_consent per hospital that lacks one, `consentAccess` default write only; the
+ * patient's fee-less calls). Uploads run in parallel across hospitals (and up to
+ * `concurrency` at a time per hospital, so anchors share blocks); each is waited for until its
+ * anchor is finalized (201, or /v1/uploads/{locator} polled after a 202), then every record is
+ * checked on chain (healthRecordsApi.recordsOf: author, category, content hash).
+ *
+ * Resolves [{ hospital, recordId, contentHash, category, resource, locator }] in the order
+ * of `documents` (`hospital`: the entry it was uploaded to).
+ */
+export async function seedHistory({ api, hospitals, patientSuri, documents, concurrency = 16, consentAccess = { read: false, write: true }, timeoutMs = 300_000 }) {
+  if (!hospitals?.length) throw new Error('seedHistory: no hospitals');
+  const patient = await ensurePatient(api, patientSuri);
+  const plan = documents.map((d, i) => {
+    const bit = CATEGORIES.indexOf(d.category);
+    if (bit < 0) throw new Error(`seedHistory: unknown category ${d.category} (one of ${CATEGORIES.join(', ')})`);
+    if (!d.resource?.resourceType) throw new Error(`seedHistory: document ${i} is not a FHIR resource`);
+    return { ...d, bit, hospital: hospitals[i % hospitals.length] };
+  });
+
+  // Consents: what each hospital needs, granted where missing (in parallel, explicit nonces).
+  const needed = new Map();
+  for (const p of plan) {
+    const org = hexOf(api, p.hospital.org);
+    needed.set(org, (needed.get(org) ?? 0) | (1 << p.bit));
+  }
+  const missing = await missingWriteConsents(api, patient.address, needed);
+  if (missing.size) {
+    let nonce = (await api.rpc.system.accountNextIndex(patient.address)).toNumber();
+    await Promise.all(
+      [...missing].map(([org, bits]) => sendAt(api, api.tx.consent.grantConsent(org, { categories: bits, access: consentAccess }, 'Treatment', null), patient, nonce++)),
+    );
+    const still = await missingWriteConsents(api, patient.address, needed);
+    if (still.size) throw new Error(`seedHistory: consents still missing after granting: ${[...still.keys()].join(', ')}`);
+  }
+
+  // Uploads: per hospital a queue of `concurrency` workers; hospitals side by side.
+  const deadline = Date.now() + timeoutMs;
+  const results = new Array(plan.length);
+  const uploadOne = async (i) => {
+    const { hospital: h, category, resource } = plan[i];
+    const q = `/v1/records?patient=${patient.address}&category=${category}`;
+    const res = await gatewayRequest(h, 'POST', q, { body: JSON.stringify(resource) });
+    let doc = res.json;
+    if (res.status === 202) {
+      while (doc?.state !== 'anchored') {
+        if (Date.now() > deadline) throw new Error(`${h.name}: upload ${doc?.locator} not anchored within ${timeoutMs} ms (state ${doc?.state})`);
+        await sleep(1000);
+        const s = await gatewayRequest(h, 'GET', `/v1/uploads/${doc.locator}`);
+        if (s.status !== 200) throw new Error(`${h.name}: GET /v1/uploads/${doc.locator}: ${s.status} ${s.text}`);
+        doc = s.json;
+        if (doc.state === 'failed' || doc.state === 'destroyed') throw new Error(`${h.name}: upload ${doc.locator} ${doc.state}: ${doc.note}`);
+      }
+    } else if (res.status !== 201 && res.status !== 200) {
+      throw new Error(`${h.name}: POST ${q}: ${res.status} ${res.text}`);
+    }
+    results[i] = { hospital: h, recordId: doc.record_id, contentHash: doc.content_hash, category, resource, locator: doc.locator };
+  };
+  await Promise.all(
+    hospitals.map(async (h) => {
+      const mine = plan.map((p, i) => (p.hospital === h ? i : -1)).filter((i) => i >= 0);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, mine.length) }, async () => {
+          while (next < mine.length) await uploadOne(mine[next++]);
+        }),
+      );
+    }),
+  );
+
+  // Every record on chain, authored by the hospital that holds it, with its hash and category.
+  const onChain = new Map();
+  for (let start = 0; ; start += 256) {
+    const page = await api.call.healthRecordsApi.recordsOf(patient.address, start, 256);
+    for (const [id, r] of page) onChain.set(id.toHex(), r);
+    if (page.length < 256) break;
+  }
+  for (const r of results) {
+    const rec = onChain.get(r.recordId);
+    if (!rec) throw new Error(`seedHistory: record ${r.recordId} (${r.hospital.name}) is not in recordsOf`);
+    const author = rec.author.isSome ? rec.author.unwrap().toHex() : null;
+    if (author !== hexOf(api, r.hospital.org)) throw new Error(`seedHistory: record ${r.recordId} is authored by ${author}, not ${r.hospital.name}`);
+    if (rec.contentHash.toHex() !== r.contentHash || rec.category.type !== r.category) {
+      throw new Error(`seedHistory: record ${r.recordId} on chain is ${rec.category.type} ${rec.contentHash.toHex()}, the gateway said ${r.category} ${r.contentHash}`);
+    }
+  }
+  return results;
+}
+
+/**
+ * `n` synthetic FHIR R4 documents ({ category, resource }) of one patient's history: visits,
+ * diagnoses, prescriptions, lab results, an imaging study, each distinct (no real data).
+ * A stand-in until test/fixtures/history.js (demoHistory) exists.
+ */
+export function syntheticHistory(n, { start = Date.UTC(2024, 0, 8) } = {}) {
+  const day = 86_400_000;
+  const labs = [
+    ['718-7', 'Hemoglobin [Mass/volume] in Blood', 'g/dL', 13.1],
+    ['2345-7', 'Glucose [Mass/volume] in Serum or Plasma', 'mg/dL', 96],
+    ['2160-0', 'Creatinine [Mass/volume] in Serum or Plasma', 'mg/dL', 0.9],
+    ['4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood', '%', 5.9],
+  ];
+  const kinds = ['Encounters', 'LabResults', 'Diagnoses', 'Medications', 'LabResults', 'Imaging'];
+  return Array.from({ length: n }, (_, i) => {
+    const category = kinds[i % kinds.length];
+    const when = new Date(start + i * 9 * day).toISOString().slice(0, 10);
+    const id = `synthetic-${i + 1}`;
+    let resource;
+    switch (category) {
+      case 'Encounters':
+        resource = { resourceType: 'Encounter', id, status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, period: { start: when, end: when }, reasonCode: [{ text: `synthetic follow-up visit ${i + 1}` }] };
+        break;
+      case 'Diagnoses':
+        resource = { resourceType: 'Condition', id, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006', display: 'Diabetes mellitus type 2' }], text: 'synthetic condition' }, recordedDate: when };
+        break;
+      case 'Medications':
+        resource = { resourceType: 'MedicationRequest', id, status: 'active', intent: 'order', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '860975', display: 'metformin 500 MG Oral Tablet' }] }, authoredOn: when, dosageInstruction: [{ text: `synthetic: 1 tablet twice daily (order ${i + 1})` }] };
+        break;
+      case 'Imaging':
+        resource = { resourceType: 'ImagingStudy', id, status: 'available', started: when, modality: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: 'CR' }], description: `synthetic chest X-ray ${i + 1}`, numberOfSeries: 1, numberOfInstances: 2 };
+        break;
+      default: {
+        const [code, display, unit, base] = labs[i % labs.length];
+        resource = { resourceType: 'Observation', id, status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code, display }] }, effectiveDateTime: when, valueQuantity: { value: Math.round((base * (1 + ((i % 7) - 3) / 50)) * 100) / 100, unit } };
+      }
+    }
+    return { category, resource };
+  });
+}
