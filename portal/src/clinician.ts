@@ -284,7 +284,12 @@ function fmtWhen(iso: string, lang: string): string {
   return new Date(ms).toLocaleDateString(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', dateStyle: 'medium' });
 }
 
-/** Re-render on every new finalized block until the organization holds a consent (or the view changes). */
+/**
+ * Re-render on every new best block until the organization holds a consent (or the view
+ * changes). The best block, not the finalized one: the doctor sees the patient's answer as
+ * soon as it is in a block, and nothing is lost if that block is abandoned — the log
+ * transaction is checked again on chain, and the gateways decide on their best block.
+ */
 let waiting = false;
 function waitForConsent(org: string): void {
   if (waiting) return;
@@ -292,7 +297,7 @@ function waitForConsent(org: string): void {
   const mine = patient;
   let unsub: (() => void) | null = null;
   api.rpc.chain
-    .subscribeFinalizedHeads(async () => {
+    .subscribeNewHeads(async () => {
       if (state.view !== 'clinician' || patient !== mine) {
         unsub?.();
         waiting = false;
@@ -440,7 +445,12 @@ async function assemble(me: Account, org: string, consent: MyConsent): Promise<v
   const toRead = all.filter((i) => !i.sealed);
   let t2 = t1;
   if (toRead.length) {
-    if (!(await logReads(consent, toRead))) {
+    // The gateways' directory entries and /v1/info while the log transaction waits for its block.
+    const authors = [...new Set(toRead.map((i) => i.author).filter((a): a is string => !!a))];
+    const infos = gateways(authors).then((m) => m.forEach((v, k) => gatewayCache.set(k, v)));
+    const logged = await logReads(consent, toRead);
+    await infos;
+    if (!logged) {
       summary = t('clinician.logFailed');
       items = [];
       await state.rerender();

@@ -58,14 +58,13 @@ try {
 
     // The grant, and the moment it is finalized as a client of the node sees it.
     const bits = REQUESTED.reduce((b, c) => b | (1 << CATEGORIES.indexOf(c)), 0);
-    const inBlock = await send(api, api.tx.consent.grantConsent(lakeside.org, { categories: bits, access: { read: true, write: false } }, 'Treatment', null), ring.addFromUri(suri));
-    void inBlock;
-    const t0 = await new Promise((resolve) => {
+    // Finalization is watched from before the grant is sent, so no finalized head is missed.
+    let granted = null;
+    const finalized = new Promise((resolve) => {
       let unsub;
       api.rpc.chain
         .subscribeFinalizedHeads(async (h) => {
-          const cs = await api.call.consentApi.consentsOf.at ? null : null;
-          void cs;
+          if (!granted) return;
           const at = await api.at(h.hash);
           const list = await at.query.consent.grantsTo(patient.address, lakeside.org);
           if (list.some((g) => g.scope.access.read.isTrue && g.revokedAt.isNone)) {
@@ -75,15 +74,22 @@ try {
         })
         .then((u) => (unsub = u));
     });
-    const tWall0 = Date.now();
+    granted = send(api, api.tx.consent.grantConsent(lakeside.org, { categories: bits, access: { read: true, write: false } }, 'Treatment', null), ring.addFromUri(suri)).then(() => performance.now());
+    // The doctor's page follows best blocks: it shows the consent once the grant is in one.
     await page.waitForSelector('[data-testid=consent-state][data-state=granted]', { timeout: 60_000 });
-    const seenMs = performance.now() - t0;
+    const tSeen = performance.now();
+    const tInBlock = await granted;
     await page.click('#assemble');
     await page.waitForFunction((count) => {
       const lis = document.querySelectorAll('ol[data-testid=timeline] > li[data-status="verified"]');
       return lis.length === count;
     }, n, { timeout: 120_000, polling: 20 });
-    const totalMs = performance.now() - t0;
+    const tScreen = performance.now();
+    const t0 = await finalized;
+    const tWall0 = Date.now() - (performance.now() - t0);
+    const totalMs = tScreen - t0;
+    const seenMs = tSeen - tInBlock;
+    const fromBlockMs = tScreen - tInBlock;
     const first = await page.evaluate(() => window.medchainLastAssembly);
     const repeats = [];
     for (let i = 0; i < REPEAT; i++) {
@@ -92,12 +98,13 @@ try {
       await page.waitForFunction((b) => (document.getElementById('view')?.dataset.assembled ?? '') !== b, before, { timeout: 120_000 });
       repeats.push(await page.evaluate(() => window.medchainLastAssembly));
     }
-    const r = { documents: n, seedMs, consentFinalizedAt: new Date(tWall0).toISOString(), pageSawConsentMs: Math.round(seenMs), consentToScreenMs: Math.round(totalMs), firstAssembly: first, repeats };
+    const r = { documents: n, seedMs, consentFinalizedAt: new Date(tWall0).toISOString(), grantInBlockToPageMs: Math.round(seenMs), grantInBlockToScreenMs: Math.round(fromBlockMs), finalizedToScreenMs: Math.round(totalMs), firstAssembly: first, repeats };
     results.push(r);
     const f = (x) => `${Math.round(x)} ms`;
     console.log(`\n${n} documents over 3 gateways (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
-    console.log(`  consent finalized → page shows it:        ${f(seenMs)}`);
-    console.log(`  consent finalized → history on screen:    ${f(totalMs)}   (goal ≤ 2000 ms for 100)`);
+    console.log(`  grant in a block → page shows the consent: ${f(seenMs)}`);
+    console.log(`  grant in a block → history on screen:      ${f(fromBlockMs)}`);
+    console.log(`  consent finalized → history on screen:     ${f(totalMs)}   (goal ≤ 2000 ms for 100; negative: on screen before finality)`);
     console.log(`  assembly split (first): list ${f(first.listMs)}, log tx to in-block ${f(first.logMs)}, fetch+verify ${f(first.fetchMs)}, render ${f(first.renderMs)}`);
     for (const [i, a] of repeats.entries()) console.log(`  repeat ${i + 1}: total ${f(a.totalMs)} = list ${f(a.listMs)} + log ${f(a.logMs)} + fetch ${f(a.fetchMs)} + render ${f(a.renderMs)}`);
   }
