@@ -53,7 +53,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 case "$mode" in
 all)
   npm run build --silent # tsc --noEmit && vite build
-  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/portal.test.js test/referral.test.js
+  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/portal.test.js test/hospitals.test.js test/referral.test.js
   ;;
 offline)
   npm run typecheck --silent
@@ -61,6 +61,6 @@ offline)
   ;;
 browser)
   node node_modules/vite/bin/vite.js build # the second half of `npm run build`; the type check ran in `offline`
-  node --test --test-concurrency=1 test/portal.test.js test/referral.test.js
+  node --test --test-concurrency=1 test/portal.test.js test/hospitals.test.js test/referral.test.js
   ;;
 esac

@@ -7,9 +7,14 @@
 // ports the caller does not have to choose, with the set-up steps run by the gateway's own
 // CLI subcommands (dev-register-hospital, add-staff, publish).
 //
-//   startHospitals({ api, nodeWs, corsOrigins, dataDir })  the three gateways
-//   chromiumTrustArgs(spkiHashes)                          chromium trusts exactly their certificates
+//   startHospitals({ api, nodeWs, corsOrigins, dataDir })   the three gateways
+//   chromiumTrustArgs(spkiHashes)                           chromium trusts their certificates
 //   seedHistory({ api, hospitals, patientSuri, documents }) documents uploaded and anchored
+//   ensurePatient(api, suri), gatewayRequest(hospital, method, path, { suri, body }),
+//   httpsRequest(url, { caPem, ... }), signRequest(...), spkiHash(pemFile)
+//
+// The //Alice key is the dev chain's sudo key and St. Mary's admin: run startHospitals when
+// nothing else sends //Alice transactions (e.g. after lib.js seed(), not beside it).
 //
 // Requests from Node go through node:https with the development CA as the only trusted
 // root (global fetch cannot be given a CA). Independent of tests/e2e.
@@ -78,10 +83,13 @@ const tailOf = (file, n = 40) => {
   }
 };
 
+/** The environment without MEDCHAIN_GATEWAY_* (the gateway's settings are given as arguments). */
+const withoutGatewaySettings = (env) => Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MEDCHAIN_GATEWAY_')));
+
 /** Run a medchain-gateway subcommand; its output is appended to `log`. Resolves its stdout. */
 function cli(args, { log, env = {}, timeoutMs = 180_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(gatewayBinary(), args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(gatewayBinary(), args, { env: { ...withoutGatewaySettings(process.env), ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -232,16 +240,23 @@ export function spkiHash(pemFile) {
 }
 
 /**
- * Chromium's command-line arguments to trust exactly the certificates whose SPKI hashes are
- * given (the gateways' leaf certificates), and no other untrusted certificate: no
- * --ignore-certificate-errors, and the development CA itself is not trusted (so a certificate
- * it signs for anything else is still refused).
+ * Chromium's command-line arguments to trust the certificates whose SPKI hashes are given
+ * (the gateways' leaf certificates), and no other untrusted certificate: no
+ * --ignore-certificate-errors, and the development CA itself is not trusted (a certificate
+ * it signs for anything else is still refused; hospitals.test.js checks both).
  *
  * Chromium honours --ignore-certificate-errors-spki-list only when it also runs with
- * --user-data-dir. playwright-core's launch() always passes its own temporary
- * --user-data-dir (and refuses one in `args`), so under playwright the list alone is enough;
- * for a browser started by hand give `userDataDir` (a profile of its own also keeps an
- * already-running Chrome from taking over the command line and dropping the flag).
+ * --user-data-dir (IgnoreErrorsCertVerifier::MaybeWrapCertVerifier). playwright-core's
+ * launch() always passes its own temporary --user-data-dir (and refuses one in `args`), so
+ * under playwright the list alone is enough; for a browser started by hand give
+ * `userDataDir` (a profile of its own also keeps an already-running Chrome from taking over
+ * the command line and dropping the flag).
+ *
+ * What the flag does is weaker than a pin: Chromium accepts the connection when ANY
+ * certificate the server presents (leaf or "intermediate") has a listed SPKI, and then skips
+ * every other check, the host name included. Certificates are public, so a server that sends
+ * its own self-signed leaf followed by a gateway's certificate is accepted (tried: it is).
+ * Fine for loopback tests and demos; not a way to trust anything on a network.
  */
 export function chromiumTrustArgs(spkiHashes, { userDataDir } = {}) {
   if (!Array.isArray(spkiHashes) || spkiHashes.length === 0) throw new Error('chromiumTrustArgs: give the SPKI hashes (startHospitals().spkiHashes)');
@@ -270,7 +285,7 @@ async function gatewayOfUrl(api, org) {
 /**
  * Start the three hospitals' gateways beside the dev node at `nodeWs` (`api` connected to
  * it): a development CA and a certificate per hospital (scripts/dev-certs.sh into
- * `dataDir/certs`); Lakeside and Riverbend registered by the dev chain's sudo key (St. Mary's
+ * `certsDir`, default `dataDir/certs`); Lakeside and Riverbend registered by the dev chain's sudo key (St. Mary's
  * is in the genesis); each `<admin>//gateway` key made staff and funded (`add-staff --fund`);
  * each `medchain-gateway run` over https on a free loopback port with `--cors-origin` for
  * each of `corsOrigins`; each waited for at `/v1/info` (trusting the CA only) and published
@@ -280,13 +295,15 @@ async function gatewayOfUrl(api, org) {
  * Resolves { hospitals: [{ key, name, admin, staffSuri, org, url, audience, port, signer,
  * spkiHash, ca, caPem, dataDir, logPath }], ca, caPem, spkiHashes, timings, stop() }.
  */
-export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, fund = 100, hospitals: which = HOSPITALS } = {}) {
+export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, certsDir, fund = 100, hospitals: which = HOSPITALS } = {}) {
   if (!nodeWs) throw new Error('startHospitals: nodeWs (the node\'s ws:// URL) is required');
   if (!dataDir) throw new Error('startHospitals: dataDir is required');
   const t0 = Date.now();
   const timings = {};
   fs.mkdirSync(dataDir, { recursive: true });
-  const certs = path.join(dataDir, 'certs');
+  // dev-certs.sh keeps an existing CA and certificates: a persistent certsDir (the demo's
+  // ~/.cache/medchain/dev-certs, as scripts/start-gateways.sh) keeps a browser's trust valid.
+  const certs = certsDir ?? path.join(dataDir, 'certs');
   const ca = (await run('bash', [DEV_CERTS, ...which.map((h) => h.key)], { MEDCHAIN_DEV_CERTS: certs })).trim().split('\n').pop();
   const caPem = fs.readFileSync(ca);
   timings.certsMs = Date.now() - t0;
@@ -414,8 +431,10 @@ async function launch(h, port, nodeWs, corsOrigins, caPem, procs, isStopped) {
   for (const o of corsOrigins) args.push('--cors-origin', o);
   const child = track(
     spawn(gatewayBinary(), args, {
-      // The key in the environment, not in `ps` (gateway/README.md).
-      env: { ...process.env, MEDCHAIN_GATEWAY_SURI: h.staffSuri, RUST_LOG: process.env.RUST_LOG || 'info' },
+      // The key in the environment, not in `ps` (gateway/README.md); none of the caller's
+      // MEDCHAIN_GATEWAY_* settings (clap reads e.g. MEDCHAIN_GATEWAY_CORS_ORIGINS when no
+      // --cors-origin is given: it would allow origins nobody asked for here).
+      env: { ...withoutGatewaySettings(process.env), MEDCHAIN_GATEWAY_SURI: h.staffSuri, RUST_LOG: process.env.RUST_LOG || 'info' },
       stdio: ['ignore', log, log],
     }),
   );
@@ -520,14 +539,16 @@ async function missingWriteConsents(api, patientAddress, needed) {
  * Treatment consent with write access covering the categories it will upload (one
  * grant_consent per hospital that lacks one, `consentAccess` default write only; the
  * patient's fee-less calls). Uploads run in parallel across hospitals (and up to
- * `concurrency` at a time per hospital, so anchors share blocks); each is waited for until its
+ * `concurrency` at a time per hospital: each upload waits for its anchor's finality, ~9 s, so
+ * the uploads of one round share blocks; 100 documents over three gateways take one round at
+ * the default 64, three at 16); each is waited for until its
  * anchor is finalized (201, or /v1/uploads/{locator} polled after a 202), then every record is
  * checked on chain (healthRecordsApi.recordsOf: author, category, content hash).
  *
  * Resolves [{ hospital, recordId, contentHash, category, resource, locator }] in the order
  * of `documents` (`hospital`: the entry it was uploaded to).
  */
-export async function seedHistory({ api, hospitals, patientSuri, documents, concurrency = 16, consentAccess = { read: false, write: true }, timeoutMs = 300_000 }) {
+export async function seedHistory({ api, hospitals, patientSuri, documents, concurrency = 64, consentAccess = { read: false, write: true }, timeoutMs = 300_000 }) {
   if (!hospitals?.length) throw new Error('seedHistory: no hospitals');
   const patient = await ensurePatient(api, patientSuri);
   const plan = documents.map((d, i) => {
@@ -604,45 +625,4 @@ export async function seedHistory({ api, hospitals, patientSuri, documents, conc
     }
   }
   return results;
-}
-
-/**
- * `n` synthetic FHIR R4 documents ({ category, resource }) of one patient's history: visits,
- * diagnoses, prescriptions, lab results, an imaging study, each distinct (no real data).
- * A stand-in until test/fixtures/history.js (demoHistory) exists.
- */
-export function syntheticHistory(n, { start = Date.UTC(2024, 0, 8) } = {}) {
-  const day = 86_400_000;
-  const labs = [
-    ['718-7', 'Hemoglobin [Mass/volume] in Blood', 'g/dL', 13.1],
-    ['2345-7', 'Glucose [Mass/volume] in Serum or Plasma', 'mg/dL', 96],
-    ['2160-0', 'Creatinine [Mass/volume] in Serum or Plasma', 'mg/dL', 0.9],
-    ['4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood', '%', 5.9],
-  ];
-  const kinds = ['Encounters', 'LabResults', 'Diagnoses', 'Medications', 'LabResults', 'Imaging'];
-  return Array.from({ length: n }, (_, i) => {
-    const category = kinds[i % kinds.length];
-    const when = new Date(start + i * 9 * day).toISOString().slice(0, 10);
-    const id = `synthetic-${i + 1}`;
-    let resource;
-    switch (category) {
-      case 'Encounters':
-        resource = { resourceType: 'Encounter', id, status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, period: { start: when, end: when }, reasonCode: [{ text: `synthetic follow-up visit ${i + 1}` }] };
-        break;
-      case 'Diagnoses':
-        resource = { resourceType: 'Condition', id, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006', display: 'Diabetes mellitus type 2' }], text: 'synthetic condition' }, recordedDate: when };
-        break;
-      case 'Medications':
-        resource = { resourceType: 'MedicationRequest', id, status: 'active', intent: 'order', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '860975', display: 'metformin 500 MG Oral Tablet' }] }, authoredOn: when, dosageInstruction: [{ text: `synthetic: 1 tablet twice daily (order ${i + 1})` }] };
-        break;
-      case 'Imaging':
-        resource = { resourceType: 'ImagingStudy', id, status: 'available', started: when, modality: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: 'CR' }], description: `synthetic chest X-ray ${i + 1}`, numberOfSeries: 1, numberOfInstances: 2 };
-        break;
-      default: {
-        const [code, display, unit, base] = labs[i % labs.length];
-        resource = { resourceType: 'Observation', id, status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code, display }] }, effectiveDateTime: when, valueQuantity: { value: Math.round((base * (1 + ((i % 7) - 3) / 50)) * 100) / 100, unit } };
-      }
-    }
-    return { category, resource };
-  });
 }
