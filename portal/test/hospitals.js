@@ -4,8 +4,9 @@
 // gateway key (`<admin>//gateway`) staff and funded, its gateway running on a loopback port
 // with a certificate of a development CA (scripts/dev-certs.sh) and published in the chain's
 // gateway directory (Consortium.set_gateway) — what scripts/start-gateways.sh does, on
-// ports the caller does not have to choose, with the set-up steps run by the gateway's own
-// CLI subcommands (dev-register-hospital, add-staff, publish).
+// ports the caller does not have to choose. Registration and staff go through polkadot.js
+// batches (one block each, not the CLI's one finality wait per call); publishing through the
+// gateway's own CLI (`medchain-gateway publish`).
 //
 //   startHospitals({ api, nodeWs, corsOrigins, dataDir })   the three gateways
 //   chromiumTrustArgs(spkiHashes)                           chromium trusts their certificates
@@ -357,14 +358,50 @@ export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, c
     }
   };
 
-  // //Alice is the dev chain's sudo key and St. Mary's admin. Each CLI call signs with the
-  // node's next nonce for its signer, so two calls of one signer side by side may take the
-  // same nonce: the pool then refuses one (1014) or, worse, silently replaces the first by the
-  // second, whose CLI waits for it until its timeout. So //Alice's calls go one after
-  // another, in the order that ends soonest: the registrations first (the other hospitals'
-  // own calls, by their admins, then run beside //Alice's), St. Mary's add-staff and publish
-  // last. Each waits for finality (~9 s a transaction on a dev node): //Alice's 7 transactions
-  // are the critical path.
+  // Registration and staff, through polkadot.js rather than the CLI (whose every call waits
+  // for finality, ~9 s, and whose calls of one signer cannot run side by side): //Alice (the
+  // dev chain's sudo key and St. Mary's admin) registers and funds the other hospitals and
+  // makes St. Mary's gateway key staff in one batch; then each other admin makes its gateway
+  // key staff and funds it in one batch of its own, side by side. Each waits for its block,
+  // and is checked on chain. What is already done (a node that ran this before) is skipped.
+  // Publishing stays with the CLI (`medchain-gateway publish`), as an operator does it.
+  if (!api) throw new Error('startHospitals: api (connected to nodeWs) is required');
+  const MED = 10n ** 12n;
+  const alice = ring.addFromUri('//Alice');
+  const orgOf = async (who) => {
+    const o = await api.call.consortiumApi.organizationOf(who);
+    return o.isSome ? o.unwrap().toString() : null;
+  };
+  const staffCalls = async (h) =>
+    (await orgOf(h.signer)) === h.org ? [] : [api.tx.consortium.addStaff(h.signer), api.tx.balances.transferKeepAlive(h.signer, BigInt(fund) * MED)];
+  const ts = Date.now();
+  const aliceCalls = [];
+  for (const h of hs.filter((x) => !x.genesis)) {
+    if ((await orgOf(h.org)) === h.org) continue;
+    aliceCalls.push(
+      api.tx.balances.transferKeepAlive(h.org, 1000n * MED),
+      api.tx.sudo.sudo(api.tx.consortium.registerOrganization(h.org, h.name, 1 /* Provider */)),
+    );
+  }
+  for (const h of hs.filter((x) => x.admin === '//Alice')) aliceCalls.push(...(await staffCalls(h)));
+  if (aliceCalls.length) {
+    const events = await send(api, api.tx.utility.batchAll(aliceCalls), alice);
+    const refused = events.filter(({ event }) => event.section === 'sudo' && event.method === 'Sudid' && event.data[0].isErr);
+    if (refused.length) throw new Error(`startHospitals: the sudo registration failed (${refused[0].event.data[0].toString()}): is this a development chain with //Alice as sudo?`);
+  }
+  await Promise.all(
+    hs
+      .filter((h) => h.admin !== '//Alice')
+      .map(async (h) => {
+        const calls = await staffCalls(h);
+        if (calls.length) await send(api, api.tx.utility.batchAll(calls), ring.addFromUri(h.admin));
+      }),
+  );
+  for (const h of hs) {
+    if ((await orgOf(h.org)) !== h.org) throw new Error(`startHospitals: ${h.name} is not a registered organization`);
+    if ((await orgOf(h.signer)) !== h.org) throw new Error(`startHospitals: ${h.staffSuri} is not staff of ${h.name}`);
+  }
+  timings.registerMs = Date.now() - ts;
   let aliceQueue = Promise.resolve();
   const byAdmin = (h, f) => {
     if (h.admin !== '//Alice') return f();
@@ -373,16 +410,10 @@ export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, c
     return p;
   };
   const node = ['--node', nodeWs];
-  const registered = new Map(
-    hs.map((h) => [h.key, h.genesis ? Promise.resolve() : byAdmin({ admin: '//Alice' }, () => cliRetry(['dev-register-hospital', ...node, '--sudo-suri', '//Alice', '--admin', h.admin, '--name', h.name], { log: h.setupLog }))]),
-  );
   const ports = await freePorts(hs.length);
   const startOne = async (h, i) => {
-    const ts = Date.now();
     const log = h.setupLog;
-    await registered.get(h.key);
-    await byAdmin(h, () => cliRetry(['add-staff', ...node, '--admin-suri', h.admin, '--staff', h.staffSuri, '--fund', String(fund)], { log }));
-    h.setupMs = Date.now() - ts;
+    h.setupMs = timings.registerMs;
     // The gateway binds its port only after it has connected to the node, so another process
     // may take the port chosen meanwhile: then it says "cannot listen" and another is tried.
     let port = ports[i];

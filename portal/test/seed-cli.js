@@ -61,7 +61,7 @@ if (!opt.gateways) {
 }
 
 const t0 = Date.now();
-console.log('starting the record gateways of St. Mary\'s, Lakeside and Riverbend (registration, staff keys, https, directory: ~1 min) ...');
+console.log('starting the record gateways of St. Mary\'s, Lakeside and Riverbend (registration, staff keys, https, directory: ~20 s) ...');
 const dataDir = opt['data-dir'] || fs.mkdtempSync(path.join(os.tmpdir(), 'medchain-portal-gateways-'));
 const certsDir = opt['certs-dir'] || process.env.MEDCHAIN_DEV_CERTS || path.join(os.homedir(), '.cache', 'medchain', 'dev-certs');
 const hs = await startHospitals({ api, nodeWs: url, corsOrigins: opt['cors-origin'], dataDir, certsDir });
