@@ -77,7 +77,7 @@ esac
 #   everything at once, e2e in 2 shards, no stagger              424 s (cargo), foundation's
 #                                                                 60 s start-up bound missed
 #   e2e shards + chain-spec/python/portal, then network          683 s, all passed
-#   the default below (4 lanes, 20 s between starts)              373 s idle / 388 s (cargo),
+#   the default below (4 lanes, 20 s between starts)              373 s idle, 388 / 529 s (cargo),
 #                                                                 all passed
 # The two e2e shards are the critical path; starting suites 20 s apart keeps the nodes'
 # start-ups (each compiles the runtime, a zombienet network 4-5 at once) from piling up.
@@ -210,10 +210,9 @@ else
 	done
 fi
 
-# Keep the suites MEDCHAIN_SUITES names (and drop the network suites with --quick), then
-# drop empty lanes and waves.
-# A name in MEDCHAIN_SUITES also keeps the suites named <name>-…: `e2e` its shards, `network`
-# the three network suites.
+# Keep the suites MEDCHAIN_SUITES names (a name also keeps the suites named <name>-…: `e2e`
+# its shards, `network` the three network suites), drop the network suites with --quick,
+# then empty lanes and waves.
 wanted=" $known "
 if [ -n "${MEDCHAIN_SUITES:-}" ]; then
 	wanted=" "
@@ -267,7 +266,7 @@ start_suite() { # suite
 	mkdir -p "$RUN/$s.tmp"
 	set -m
 	(
-		trap - INT TERM HUP EXIT
+		trap - INT TERM HUP EXIT PIPE
 		export TMPDIR="$RUN/$s.tmp" MEDCHAIN_TEST_RUN_ID="$RUN_ID"
 		exec </dev/null >"$RUN/$s.log" 2>&1
 		echo "[suites] $s: started $(date '+%F %T'), TMPDIR=$TMPDIR"
@@ -329,7 +328,7 @@ leftover_count=0
 
 interrupted=0
 on_signal() {
-	trap '' INT TERM HUP PIPE # a dead `tee` must not kill the clean-up
+	trap '' INT TERM HUP # no second interruption of the clean-up
 	interrupted=1
 	say "interrupted: stopping ${running[*]:-nothing}"
 	local pids=() s
@@ -346,6 +345,10 @@ on_signal() {
 	exit 130
 }
 trap on_signal INT TERM HUP
+# A reader that goes away (a `| tee` or `| head` that died) must not kill this script in the
+# middle, with its suites still running: writes to it fail instead (the suites themselves get
+# the default back).
+trap '' PIPE
 
 # ---------------------------------------------------------------------------------------
 # Counting a suite's tests from its log: "passed failed skipped"

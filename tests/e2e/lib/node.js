@@ -85,10 +85,11 @@ export function nodeArgs({ rpcPort = 0, p2pPort = 0, prometheusPort = 0, extraAr
 // starting or restarting. Within one run no port is handed out twice, even across test files
 // (each runs in a process of its own, one after another): a port is claimed by creating a
 // file named after it, exclusively, in a directory the run's processes share
-// (TMPDIR/medchain-e2e-ports-<pid of the node:test runner>), so a client left over from an
-// earlier file can never reach a later file's gateway. The run starts at an offset of its own
-// in the range (from the runner's pid), so two runs on one machine rarely try the same ports;
-// a claimed port is used only if 127.0.0.1 can bind it right now.
+// (TMPDIR/medchain-e2e-ports-<pid of the node:test runner>; removed by a later run once that
+// runner has exited), so a client left over from an earlier file can never reach a later
+// file's gateway. The run starts at an offset of its own in the range (from the runner's
+// pid), so two runs on one machine rarely try the same ports; a claimed port is used only if
+// 127.0.0.1 can bind it right now.
 const PORT_BASE = portSetting('MEDCHAIN_E2E_PORT_BASE', 20000);
 const PORT_SPAN = portSetting('MEDCHAIN_E2E_PORT_SPAN', 1000);
 if (PORT_BASE + PORT_SPAN > 65536) throw new Error('MEDCHAIN_E2E_PORT_BASE + MEDCHAIN_E2E_PORT_SPAN is past 65535');
@@ -103,8 +104,25 @@ function portSetting(name, fallback) {
   return n;
 }
 
-/** Claim `port` for this run: false if a process of the run claimed it before. */
+let claimsReady = false;
+
+/**
+ * Claim `port` for this run: false if a process of the run claimed it before. The first claim
+ * of a process also removes the claim directories of runs whose runner has exited.
+ */
 function claimPort(port) {
+  if (!claimsReady) {
+    claimsReady = true;
+    for (const name of fs.readdirSync(os.tmpdir())) {
+      const m = name.match(/^medchain-e2e-ports-(\d+)$/);
+      if (!m || Number(m[1]) === process.ppid) continue;
+      try {
+        process.kill(Number(m[1]), 0); // the runner still exists: keep its claims
+      } catch (e) {
+        if (e.code === 'ESRCH') fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      }
+    }
+  }
   fs.mkdirSync(PORT_CLAIMS, { recursive: true });
   try {
     fs.closeSync(fs.openSync(path.join(PORT_CLAIMS, String(port)), 'wx'));
