@@ -61,6 +61,8 @@ offline)
   ;;
 browser)
   node node_modules/vite/bin/vite.js build # the second half of `npm run build`; the type check ran in `offline`
-  node --test --test-concurrency=1 test/portal.test.js test/hospitals.test.js test/referral.test.js
+  # Two files at once: the referral story (~4.5 min, mostly waiting for blocks) beside the
+  # other two (~2.5 min), each with its own node, gateways and browser on ports of its own.
+  node --test --test-concurrency=2 test/referral.test.js test/portal.test.js test/hospitals.test.js
   ;;
 esac
