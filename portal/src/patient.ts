@@ -1,6 +1,7 @@
 // Patient view: registration, records (verify a copy, seal), consents (grant, revoke),
 // access log with emergency alerts, erasure, guardians and recovery.
 import { contentHash } from '@medchain/client';
+import qrcode from 'qrcode-generator';
 import { t, getLang } from './i18n';
 import { api, num, fmtTime, organizations, orgName, ROLE_BITS, short } from './chain';
 import { esc, state, runTx } from './ui';
@@ -145,6 +146,9 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     </li>`);
   }
 
+  // A doctor's phone or workstation scanning this opens the clinician view on this patient.
+  const clinicianLink = `${location.origin}${location.pathname}?patient=${encodeURIComponent(me.address)}#clinician`;
+
   const grantees = orgs.filter((o) => o.status === 'Active');
   const guardianProxies = proxies ? proxies[0].filter((p: any) => p.proxyType.toString() === 'Guardian') : [];
 
@@ -154,6 +158,7 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
   <section aria-labelledby="h-reg"><h2 id="h-reg">${esc(t('patient.registration'))}</h2>
     <p>${esc(t('patient.myAccount'))} <code data-testid="my-address">${esc(me.address)}</code> <button type="button" id="copy-address" class="secondary">${esc(t('patient.copyAddress'))}</button></p>
     <p class="muted">${esc(t('patient.myAccountHelp'))}</p>
+    <figure class="qr" data-testid="my-qr" data-link="${esc(clinicianLink)}"><img src="${qrDataUrl(clinicianLink)}" alt="${esc(t('patient.qrAlt'))}" width="180" height="180" /><figcaption class="muted">${esc(t('patient.qrCaption'))}</figcaption></figure>
     ${reg}</section>
   ${reqRows.length ? `<section aria-labelledby="h-requests" class="requests"><h2 id="h-requests">${esc(t('request.title'))}</h2><ul data-testid="access-requests">${reqRows.join('')}</ul></section>` : ''}
 
@@ -300,4 +305,12 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     const ok = await runTx('action.erase', api.tx.patientIdentity.deregister());
     if (ok) await state.rerender();
   });
+}
+
+/** A QR code of `text` as a data: URL (a GIF). */
+function qrDataUrl(text: string): string {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  return qr.createDataURL(4, 2);
 }

@@ -141,7 +141,7 @@ async function timeline(page) {
 }
 
 /** Ask (clinician page), approve (patient page), wait for the doctor's page to see the consent. */
-async function askAndApprove(doctor, patientPage, { account, lang, purpose = 'Treatment', orgName }) {
+async function askAndApprove(doctor, patientPage, { account, lang, purpose = 'Treatment', orgName, shotName }) {
   const cat = lang === 'en' ? en : zh;
   await openDoctor(doctor, account, lang);
   assert.equal((await consentState(doctor)).state, 'none');
@@ -157,6 +157,7 @@ async function askAndApprove(doctor, patientPage, { account, lang, purpose = 'Tr
   const li = patientPage.locator(`li.request[data-org="${org}"]`);
   await li.waitFor({ timeout: 30_000 });
   assert.match(await li.innerText(), new RegExp(orgName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  if (shotName) await shot(patientPage, shotName);
   await patientPage.evaluate(() => (document.getElementById('tx').dataset.state = 'idle'));
   await li.locator('button.approve').click();
   const tx = await waitTx(patientPage);
@@ -192,13 +193,22 @@ async function assemble(doctor) {
 test('a Lakeside doctor asks, the patient approves, and the history comes from three gateways, every document verified and logged with its purpose', async () => {
   const doctor = await pageFor('lakeside');
   const patientPage = await pageFor('patient');
-  await openDoctor(doctor, '//Lakeside', 'en');
-  assert.match(await doctor.innerText('[data-testid=acting-for]'), /Lakeside General Hospital/);
-  // The patient shows their address; the doctor opened the patient with it.
+  // The patient shows their address, and a QR code of the link that opens the clinician
+  // view on it; the doctor follows that link (with the doctor's node and key).
   await open(patientPage, 'patient', PATIENT, 'en');
   assert.equal(await patientPage.innerText('[data-testid=my-address]'), patient.address);
+  const link = new URL(await patientPage.$eval('[data-testid=my-qr]', (f) => f.dataset.link));
+  assert.ok(await patientPage.$eval('[data-testid=my-qr] img', (img) => img.complete && img.naturalWidth > 100), 'the QR code is drawn');
+  assert.equal(link.hash, '#clinician');
+  link.searchParams.set('rpc', node.url);
+  link.searchParams.set('account', '//Lakeside');
+  link.searchParams.set('lang', 'en');
+  await doctor.goto(link.toString());
+  await doctor.waitForSelector('#view[data-view="clinician"][data-ready="true"]', { timeout: 30_000 });
+  assert.equal(await doctor.inputValue('#patient-address'), patient.address);
+  assert.match(await doctor.innerText('[data-testid=acting-for]'), /Lakeside General Hospital/);
 
-  const { org, consentId } = await askAndApprove(doctor, patientPage, { account: '//Lakeside', lang: 'en', orgName: 'Lakeside General Hospital' });
+  const { org, consentId } = await askAndApprove(doctor, patientPage, { account: '//Lakeside', lang: 'en', orgName: 'Lakeside General Hospital', shotName: 'patient-request' });
   await shot(doctor, 'clinician-consent-granted');
   const expected = await expectedRecords();
   const items = await assemble(doctor);
@@ -235,8 +245,7 @@ test('a Lakeside doctor asks, the patient approves, and the history comes from t
 test('the same in Chinese: St. Mary\'s asks, the patient approves in Chinese, the history is shown in Chinese', async () => {
   const doctor = await pageFor('st-marys');
   const patientPage = await pageFor('patient');
-  await askAndApprove(doctor, patientPage, { account: '//Alice', lang: 'zh-CN', orgName: "St. Mary's Hospital" });
-  await shot(patientPage, 'patient-request-zh');
+  await askAndApprove(doctor, patientPage, { account: '//Alice', lang: 'zh-CN', orgName: "St. Mary's Hospital", shotName: 'patient-request-zh' });
   const expected = await expectedRecords();
   const items = await assemble(doctor);
   await shot(doctor, 'clinician-history-zh');
