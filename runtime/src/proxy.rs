@@ -34,7 +34,7 @@ pub enum ProxyType {
 	/// found by the permission matrix, runtime/tests/integration/permission_matrix.rs).
 	NonTransfer,
 	/// A patient's guardian (a parent for a minor, a legal representative): granting and
-	/// revoking consents, rotating the identity commitment, sealing records and withdrawing
+	/// revoking consents (and declining access requests), rotating the identity commitment, sealing records and withdrawing
 	/// the ward from a trial, nothing else. In particular not `deregister` (irreversible: only the patient's own key
 	/// erases the patient), not the patient's organization powers should the same key also
 	/// work for a Provider (`break_glass`, `onboard_patient`, `attest_patient`), no
@@ -106,6 +106,7 @@ fn guardian_allows(call: &RuntimeCall) -> bool {
 			| RuntimeCall::Consent(
 				pallet_consent::Call::grant_consent { .. }
 					| pallet_consent::Call::revoke_consent { .. }
+					| pallet_consent::Call::decline_access_request { .. }
 			) | RuntimeCall::HealthRecords(pallet_health_records::Call::seal_record { .. })
 			| RuntimeCall::ClinicalTrials(
 				pallet_clinical_trials::Call::withdraw_participant { .. }

@@ -1108,11 +1108,12 @@ pub mod pallet {
 		/// Known limit: a call wrapped in `Proxy` or `Utility` is not fee-less (only top-level
 		/// calls are), yet it is counted here; the dispatchable cannot tell. Counting belongs
 		/// in a transaction extension that sees the fee-less decision.
-		/// What `grant_consent` adds to its benchmarked weight to close the grantee's access
-		/// request (ESTIMATED, not yet measured: the request taken, the count read and
-		/// written).
+		/// What `grant_consent` adds to its benchmarked weight for closing the grantee's
+		/// pending access request: the benchmarks grant with no request pending (the lookup
+		/// of the request is in them), so the count's read and the two writes (request and
+		/// count) are added here.
 		pub fn closing_request_weight() -> Weight {
-			T::DbWeight::get().reads_writes(2, 2)
+			T::DbWeight::get().reads_writes(1, 2)
 		}
 
 		/// Remove `organization`'s pending request from `patient`, if any; whether there was

@@ -99,6 +99,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
 	("Consent.break_glass",                "YY .. .. .. .. .. .. .. | .. | .... | .", ""),
 	("Consent.log_access",                 "YY .. .. .. .. .. .. .. | .. | .... | .", "the Provider holds the patient's read consent"),
 	("Consent.log_accesses",               "YY .. .. .. .. .. .. .. | .. | .... | .", "the Provider holds the patient's read consent; two records"),
+	("Consent.request_access",             "YY YY YY YY YY YY YY YY | .. | .... | .", "any active organization's staff or admin asks"),
+	("Consent.decline_access_request",     ".. .. .. .. .. .. .. .. | .. | Y.YY | .", "fee-less: zero-balance patient; St. Mary's asked first"),
 	// HealthRecords.
 	("HealthRecords.anchor_record",        "YY .. .. .. .. .. .. .. | .. | Y..Y | .", "the Provider holds the patient's write consent; the patient may upload"),
 	("HealthRecords.anchor_batch",         "YY .. .. .. .. .. .. .. | .. | .... | .", "a batch with no patient"),
@@ -146,6 +148,7 @@ const FEELESS_FOR_PATIENT: &[&str] = &[
 	"PatientIdentity.deregister",
 	"Consent.grant_consent",
 	"Consent.revoke_consent",
+	"Consent.decline_access_request",
 	"HealthRecords.seal_record",
 	"HealthRecords.erase_records",
 	"ClinicalTrials.withdraw_participant",
@@ -565,6 +568,24 @@ fn setup(name: &str, w: &World) -> RuntimeCall {
 		"Consent.revoke_consent" => {
 			let consent_id = grant(p, &account(Alice), Access::READ, Purpose::Treatment);
 			RuntimeCall::Consent(ConsentCall::revoke_consent { consent_id })
+		}
+		"Consent.request_access" => RuntimeCall::Consent(ConsentCall::request_access {
+			patient: p.clone(),
+			scope: Scope { categories: Categories::only(LABS), access: Access::READ },
+			purpose: Purpose::Treatment,
+		}),
+		"Consent.decline_access_request" => {
+			frame_support::assert_ok!(dispatch(
+				&account(Alice),
+				RuntimeCall::Consent(ConsentCall::request_access {
+					patient: p.clone(),
+					scope: Scope { categories: Categories::only(LABS), access: Access::READ },
+					purpose: Purpose::Treatment,
+				})
+			));
+			RuntimeCall::Consent(ConsentCall::decline_access_request {
+				organization: account(Alice),
+			})
 		}
 		"Consent.break_glass" => {
 			RuntimeCall::Consent(ConsentCall::break_glass { patient: p.clone(), reason_code: 1 })
