@@ -1,15 +1,13 @@
 """Questions researchers ask of an index: summary, de-identified export, audits, plots."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from typing import Optional
 
-import pandas as pd
-
-from . import db
+from . import db, deid
 from .chain import Chain, blake2_256
+from .deid import Pseudonymizer  # noqa: F401  (public: medchain_research.analysis.Pseudonymizer)
 from .ss58 import ss58_decode
 
 ROLES = ["Provider", "Pharmacy", "Manufacturer", "Distributor", "Regulator", "TrialSponsor", "Researcher", "Insurer"]
@@ -104,81 +102,22 @@ def format_summary(s: dict) -> str:
 # export (de-identified)
 # ---------------------------------------------------------------------------
 
-# Columns never exported: commitments, Merkle roots, content hashes, hashed serials, results.
-DROP = {
-    "consents": [], "records": ["content_hash"], "record_batches": ["merkle_root"], "products": ["metadata_hash"],
-    "batches": ["serials_root"], "dispenses": ["serial_hash"], "suspect_reports": ["serial_hash"],
-    "trials": ["protocol_hash", "outcomes", "data_head", "results_hash"], "protocol_versions": ["protocol_hash", "reason_hash"],
-    "participants": ["participant_commitment"], "data_commits": ["batch_root", "chain_hash"],
-}
-# Identifiers that lead back to a patient's on-chain entries: replaced by salted pseudonyms too.
-LINKABLE_IDS = {"records": ["record_id", "supersedes"], "consents": ["consent_id"], "access_log": ["consent_id", "record_id"],
-                "participants": ["consent_id"]}
-EXPORT_TABLES = ["blocks", "organizations", "staff", "patients", "consents", "access_log", "records", "record_batches", "products",
-                 "batches", "shipments", "custody_events", "dispenses", "recalls", "suspect_reports", "trials", "protocol_versions",
-                 "trial_sites", "participants", "data_commits", "trial_flags"]
+# The export's machinery (what each table keeps, coarse times, salted order, the k check) is in deid.py.
+EXPORT_TABLES = deid.EXPORT_TABLES
 
 
-class Pseudonymizer:
-    """Stable salted pseudonyms: keyed blake2b(salt) of the account's public key (or of the id)."""
-
-    def __init__(self, salt: bytes):
-        if len(salt) < 16:
-            raise ValueError("the pseudonym salt must be at least 16 bytes: keep it secret, keep it stable")
-        self.key = hashlib.blake2b(salt, digest_size=32).digest()
-
-    def _h(self, kind: bytes, data: bytes) -> str:
-        return hashlib.blake2b(kind + data, key=self.key, digest_size=12).hexdigest()
-
-    def account(self, v):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return None
-        return "acct_" + self._h(b"account:", ss58_decode(str(v)))
-
-    def ident(self, v):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return None
-        return "id_" + self._h(b"id:", str(v).encode())
-
-
-def export(db_path: str, out_dir: str, salt: bytes, formats=("parquet", "csv")) -> dict:
-    """Write every entity table, de-identified, as Parquet and CSV under `out_dir`."""
+def export(db_path: str, out_dir: str, salt: bytes, formats=("parquet", "csv"), grain: str = deid.DEFAULT_GRAIN,
+           k: int = deid.DEFAULT_K) -> dict:
+    """Write every entity table, de-identified against a reader holding the whole chain, as
+    Parquet and/or CSV under `out_dir` (see deid.py and README "Export"): no block numbers,
+    indices, hashes or raw on-chain ids, times coarsened to `grain` ("week", "day", "month"),
+    rows in a salted order, and no patient or staff pseudonym shared by fewer than `k` chain
+    accounts. Returns {table: {"rows", "files"}} and "export_info" (what was unlinked)."""
     con = _con(db_path)
-    pz = Pseudonymizer(salt)
-    os.makedirs(out_dir, exist_ok=True)
-    written = {}
     try:
-        for table in EXPORT_TABLES:
-            df = con.execute(f"SELECT * FROM {table}").df()
-            df = df.drop(columns=[c for c in DROP.get(table, []) if c in df.columns])
-            for col in db.ACCOUNT_COLUMNS.get(table, []):
-                df[col] = df[col].map(pz.account).astype("string")
-            for col in LINKABLE_IDS.get(table, []):
-                df[col] = df[col].map(pz.ident).astype("string")
-            if table == "custody_events":
-                df["detail"] = df["detail"].astype("string")
-            files = []
-            if "parquet" in formats:
-                p = os.path.join(out_dir, f"{table}.parquet")
-                df.to_parquet(p, index=False)
-                files.append(p)
-            if "csv" in formats:
-                p = os.path.join(out_dir, f"{table}.csv")
-                df.to_csv(p, index=False)
-                files.append(p)
-            written[table] = {"rows": len(df), "files": files}
-        # Event counts per block and kind (the events' own payloads hold raw accounts).
-        ev = con.execute("SELECT block, pallet, name, count(*) AS events FROM events GROUP BY ALL ORDER BY ALL").df()
-        for fmt in formats:
-            p = os.path.join(out_dir, f"event_counts.{fmt}")
-            ev.to_parquet(p, index=False) if fmt == "parquet" else ev.to_csv(p, index=False)
-        written["event_counts"] = {"rows": len(ev)}
-        with open(os.path.join(out_dir, "README.txt"), "w") as f:
-            f.write("MedChain de-identified export. Accounts and patient-linkable ids are salted pseudonyms "
-                    "(acct_*, id_*), stable for one salt; commitments, roots, content hashes and locators are not included.\n")
+        return deid.export(con, out_dir, salt, formats, grain, k)
     finally:
         con.close()
-    return written
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
     medchain-research index        --url ws://127.0.0.1:9944 --db medchain.duckdb [--follow]
     medchain-research summary      --db medchain.duckdb [--json]
-    medchain-research export       --db medchain.duckdb --out export/ --salt-file my.salt
+    medchain-research export       --db medchain.duckdb --out export/ --salt-file my.salt [--time week|day|month] [--k 5]
     medchain-research trial-audit  NCT90000002 --db medchain.duckdb --url ws://127.0.0.1:9944
     medchain-research batch-trace  09506000134352 SEEDB2 --db medchain.duckdb --png trace.png
     medchain-research plot         --db medchain.duckdb --out plots/
@@ -57,6 +57,10 @@ def main(argv=None) -> int:
     p.add_argument("--salt-file")
     p.add_argument("--salt")
     p.add_argument("--format", choices=["parquet", "csv", "both"], default="both")
+    p.add_argument("--time", choices=["week", "day", "month"], default="week",
+                   help="coarsen every time to the first day of its ISO week (default), its day or its month")
+    p.add_argument("--k", type=int, default=5, help="unlink every patient or staff member whose exported history fewer than k "
+                   "chain accounts share (default 5; 1 keeps every history linked, which a chain reader can re-identify)")
 
     p = sub.add_parser("trial-audit", help="protocol versions, outcome switching, data-commit chain")
     p.add_argument("registry_id")
@@ -98,10 +102,13 @@ def main(argv=None) -> int:
     elif a.cmd == "export":
         from .analysis import export
         fm = ("parquet", "csv") if a.format == "both" else (a.format,)
-        w = export(a.db, a.out, _salt(a), fm)
-        for t, info in w.items():
-            print(f"{t:<18} {info['rows']:>8} rows")
-        print(f"written to {a.out}/")
+        w = export(a.db, a.out, _salt(a), fm, grain=a.time, k=a.k)
+        info = w.pop("export_info")["info"]
+        for t, tw in w.items():
+            print(f"{t:<18} {tw['rows']:>8} rows")
+        print(f"times to the {info['time_grain']}; k = {info['k']}: {info['patients_linked']} patients and {info['staff_linked']} staff "
+              f"linked, {info['patients_unlinked']} patients and {info['staff_unlinked']} staff unlinked (histories shared by < k)")
+        print(f"written to {a.out}/ (export_info.json says what each table holds)")
     elif a.cmd == "trial-audit":
         from .analysis import format_trial_audit, trial_audit
         r = trial_audit(a.db, a.registry_id, a.url or None)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import HERE, run_cli
+from linkage import assert_nothing_locates_a_row, assert_people_hidden, attack, load, truth
 from medchain_research import analysis, db as mdb
 from medchain_research.chain import Chain
 from medchain_research.ss58 import ss58_encode
@@ -103,20 +104,36 @@ def test_export_is_deidentified(index_db, manifest, tmp_path):
             if r in data:
                 found.append((f.name, r.hex()))
     assert not found, f"identifying values in the export: {found[:10]}"
+    # Against a reader who holds the whole chain (tests/linkage.py, as in test_export.py on
+    # synthetic data): no block number, index, hash or on-chain id, times to the week; every
+    # patient pseudonym left matches >= k chain accounts under colour refinement.
+    info = json.loads((out / "export_info.json").read_text())
+    assert (info["time_grain"], info["k"]) == ("week", 5)
+    con = duckdb.connect(index_db, read_only=True)
+    try:
+        assert_nothing_locates_a_row(out, con)
+        victim = load(out)
+        _, true_account = truth(con, salt.read_bytes().strip(), info)
+        pats, staff = assert_people_hidden(attack(con, victim, info), victim, true_account, info["k"])
+    finally:
+        con.close()
+    print(f"\nexport: {len(pats)} patients linked, {info['patients_unlinked']} unlinked (k = {info['k']}); {len(staff)} staff linked")
+    assert len(pats) == info["patients_linked"] > 0
     # Accounts became stable pseudonyms: the same patient keeps one pseudonym across tables.
     rec = pq.read_table(out / "records.parquet").to_pandas()
     pat = pq.read_table(out / "patients.parquet").to_pandas()
-    assert rec["patient"].str.startswith("acct_").all()
-    assert set(rec["patient"]) <= set(pat["account"])
+    linked = rec["patient"].dropna()
+    assert len(linked) and linked.str.startswith("acct_").all()
+    assert set(linked) <= set(pat["account"].dropna())
     assert "content_hash" not in rec.columns and "participant_commitment" not in pq.read_table(out / "participants.parquet").column_names
-    # Same salt, same pseudonyms; another salt, other pseudonyms.
+    # Same salt, same pseudonyms (and the same people unlinked); another salt, other pseudonyms.
     out2, out3 = tmp_path / "again", tmp_path / "other"
     analysis.export(index_db, str(out2), salt.read_bytes().strip(), ("parquet",))
     analysis.export(index_db, str(out3), b"another researcher's salt 9876", ("parquet",))
     again = pq.read_table(out2 / "patients.parquet").to_pandas()
     other = pq.read_table(out3 / "patients.parquet").to_pandas()
-    assert list(again["account"]) == list(pat["account"])
-    assert not set(other["account"]) & set(pat["account"])
+    assert list(again["account"].fillna("-")) == list(pat["account"].fillna("-"))
+    assert not set(other["account"].dropna()) & set(pat["account"].dropna())
 
 
 def test_trial_audit_flags_the_switched_trial(index_db, manifest, node):
