@@ -83,7 +83,7 @@ esac
 # start-ups (each compiles the runtime, a zombienet network 4-5 at once) from piling up.
 # ---------------------------------------------------------------------------------------
 default_fast_schedule="js-client chain-spec-offline portal-offline python-offline"
-default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium chain-spec+python+portal"
+default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium+python chain-spec+portal"
 
 # ---------------------------------------------------------------------------------------
 # The suites. Each runs in a subshell of its own, from the repository root, with its output

@@ -318,14 +318,24 @@ interface Gateway {
   audience: string;
 }
 
-/** The directory's gateways of `orgs`, each checked against its own /v1/info. */
+/**
+ * The gateways of `orgs` (authors of the patient's records), each checked against its own
+ * /v1/info. One runtime call answers for all of them (`gatewaysOfPatient`: the directory
+ * entries of the patient's records' authors); an author it does not list (e.g. one whose
+ * records are all in batches) is asked for alone (`gatewayOf`).
+ */
 async function gateways(orgs: string[]): Promise<Map<string, Gateway | string>> {
   const out = new Map<string, Gateway | string>();
+  const listed = new Map<string, any>();
+  for (const [org, entry] of await api.call.gatewayDirectoryApi.gatewaysOfPatient(patient)) listed.set(org.toString(), entry);
   await Promise.all(
     [...new Set(orgs)].map(async (o) => {
-      const entry = await api.call.gatewayDirectoryApi.gatewayOf(o);
-      if (entry.isNone) return void out.set(o, t('clinician.noGateway'));
-      const e = entry.unwrap();
+      let e = [...listed].find(([org]) => sameAccount(org, o))?.[1];
+      if (!e) {
+        const entry = await api.call.gatewayDirectoryApi.gatewayOf(o);
+        if (entry.isNone) return void out.set(o, t('clinician.noGateway'));
+        e = entry.unwrap();
+      }
       const url = bytesToText(e.endpoint.toHex()).replace(/\/+$/, '');
       try {
         const res = await fetch(`${url}/v1/info`);
