@@ -30,7 +30,7 @@ import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, blake2AsU8a, cryptoWaitReady, decodeAddress, randomAsHex } from '@polkadot/util-crypto';
 
-import { PORTAL, freePorts, nodeBinary, send } from './lib.js';
+import { PORTAL, freePorts, nodeBinary, send, track } from './lib.js';
 
 const REPO = path.resolve(PORTAL, '..');
 const DEV_CERTS = path.join(REPO, 'scripts', 'dev-certs.sh');
@@ -52,29 +52,6 @@ export function gatewayBinary() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------------------
-// Child processes: killed when this process exits (as lib.js does for the node)
-// ---------------------------------------------------------------------------
-
-const children = new Set();
-function killAll() {
-  for (const c of children) {
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (killAll(), process.exit(130)));
-
-function track(child) {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
 
 const tailOf = (file, n = 40) => {
   try {

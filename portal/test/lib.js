@@ -52,6 +52,13 @@ function killAll() {
 process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (killAll(), process.exit(130)));
 
+/** Kill `child` (SIGKILL) when this process exits or is interrupted (nodes, gateways); returns it. */
+export function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** Start a dev node on ports the kernel picks; resolves { url, api, stop() } once it answers over RPC. */
 export async function startNode() {
   const bin = nodeBinary();
