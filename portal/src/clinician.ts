@@ -8,7 +8,7 @@ import { blake2AsU8a } from '@polkadot/util-crypto';
 import { t, getLang } from './i18n';
 import { api, num, fmtTime, orgName, organizationOf, short, sameAccount, gatewayHeaders, bytesToText, type Account } from './chain';
 import { esc, state, runTx } from './ui';
-import { CATEGORIES } from './patient';
+import { CATEGORIES, catNames } from './patient';
 import { viewFhir } from './fhir';
 
 /** Categories a referral asks for by default: the clinical history. */
@@ -48,16 +48,6 @@ export interface Assembly {
   fetchMs: number;
   renderMs: number;
   totalMs: number;
-}
-
-function catBits(names: string[]): number {
-  return names.reduce((bits, c) => bits | (1 << CATEGORIES.indexOf(c)), 0);
-}
-
-function catNames(bits: number): string {
-  return CATEGORIES.filter((_, i) => bits & (1 << i))
-    .map((c) => t(`cat.${c}`))
-    .join(', ');
 }
 
 function validAddress(a: string): boolean {
@@ -441,7 +431,6 @@ function sortTimeline(list: Item[]): void {
 
 async function assemble(me: Account, org: string, consent: MyConsent): Promise<void> {
   const t0 = performance.now();
-  const lang = getLang();
   const raw = await api.call.healthRecordsApi.recordsOf(patient, 0, 256);
   const all: Item[] = [];
   for (const [rid, r] of raw) {
@@ -489,7 +478,6 @@ async function assemble(me: Account, org: string, consent: MyConsent): Promise<v
   };
   (window as any).medchainLastAssembly = result;
   document.getElementById('view')?.setAttribute('data-assembled', String(Date.now()));
-  void lang;
 }
 
 async function earlierVersions(me: Account, consent: MyConsent, it: Item): Promise<void> {

@@ -9,7 +9,8 @@ import { esc, state, runTx } from './ui';
 export const CATEGORIES = ['Demographics', 'Encounters', 'Diagnoses', 'Medications', 'LabResults', 'Imaging', 'Genomics', 'MentalHealth', 'Other'];
 const PURPOSES = ['Treatment', 'Research', 'Insurance', 'PublicHealth'];
 
-function catNames(bits: number): string {
+/** The names of the categories in a consent's bit set, in the current language. */
+export function catNames(bits: number): string {
   return CATEGORIES.filter((_, i) => bits & (1 << i))
     .map((c) => t(`cat.${c}`))
     .join(', ');

@@ -991,9 +991,7 @@ pub mod pallet {
 			let requester = ensure_signed(origin)?;
 			let organization = T::Roles::ensure_organization(&requester)?;
 			Self::ensure_patient(&patient)?;
-			ensure!(!scope.categories.is_empty(), Error::<T>::EmptyCategories);
-			ensure!(scope.categories.is_valid(), Error::<T>::InvalidCategories);
-			ensure!(!scope.access.is_empty(), Error::<T>::EmptyAccess);
+			Self::ensure_valid_scope(scope)?;
 			let now = Self::now();
 			if !AccessRequests::<T>::contains_key(&patient, &organization) {
 				let count = AccessRequestCount::<T>::get(&patient);
@@ -1060,12 +1058,8 @@ pub mod pallet {
 			organization: T::AccountId,
 		) -> DispatchResult {
 			let patient = ensure_signed(origin)?;
-			ensure!(
-				AccessRequests::<T>::contains_key(&patient, &organization),
-				Error::<T>::NoAccessRequest
-			);
+			ensure!(Self::remove_request(&patient, &organization), Error::<T>::NoAccessRequest);
 			Self::note_free_call(&patient);
-			Self::remove_request(&patient, &organization);
 			Self::deposit_event(Event::AccessRequestClosed {
 				patient,
 				organization,
@@ -1149,6 +1143,14 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Fails unless `scope` names at least one known category and some access.
+		fn ensure_valid_scope(scope: Scope) -> DispatchResult {
+			ensure!(!scope.categories.is_empty(), Error::<T>::EmptyCategories);
+			ensure!(scope.categories.is_valid(), Error::<T>::InvalidCategories);
+			ensure!(!scope.access.is_empty(), Error::<T>::EmptyAccess);
+			Ok(())
+		}
+
 		/// Every check of `grant_consent`, without writing anything.
 		pub(crate) fn check_grant(
 			patient: &T::AccountId,
@@ -1158,9 +1160,7 @@ pub mod pallet {
 		) -> Result<(NewConsentPlan<T::MaxConsentsPerPatient>, Moment), DispatchError> {
 			Self::ensure_patient(patient)?;
 			T::Roles::ensure_active_organization(grantee)?;
-			ensure!(!scope.categories.is_empty(), Error::<T>::EmptyCategories);
-			ensure!(scope.categories.is_valid(), Error::<T>::InvalidCategories);
-			ensure!(!scope.access.is_empty(), Error::<T>::EmptyAccess);
+			Self::ensure_valid_scope(scope)?;
 			let now = Self::now();
 			if let Some(expiry) = expires_at {
 				ensure!(expiry > now, Error::<T>::ExpiryInPast);
