@@ -56,8 +56,17 @@ insert)
 	dir="${2:?usage: keys.sh insert DIR --chain SPEC --base-path PATH}"
 	shift 2
 	[ -f "$dir/aura.json" ] && [ -f "$dir/grandpa.json" ] || die "$dir has no aura.json/grandpa.json"
-	"$NODE" key insert "$@" --scheme sr25519 --key-type aura --suri "$(field "$dir/aura.json" secretSeed)"
-	"$NODE" key insert "$@" --scheme ed25519 --key-type gran --suri "$(field "$dir/grandpa.json" secretSeed)"
+	# The secret seeds never go on a command line (any local user reads argv in `ps` and
+	# /proc/PID/cmdline): `key insert --suri FILE` reads the URI from a file ("If the value is a
+	# file, the file content is used"), so each seed goes through a mode-600 file in a private
+	# temporary directory, removed on exit.
+	umask 077
+	secrets=$(mktemp -d -t medchain-keys-XXXXXX)
+	trap 'rm -rf "$secrets"' EXIT
+	field "$dir/aura.json" secretSeed >"$secrets/aura"
+	field "$dir/grandpa.json" secretSeed >"$secrets/gran"
+	"$NODE" key insert "$@" --scheme sr25519 --key-type aura --suri "$secrets/aura"
+	"$NODE" key insert "$@" --scheme ed25519 --key-type gran --suri "$secrets/gran"
 	echo "[keys] aura and grandpa keys of $dir inserted" >&2
 	;;
 *)
