@@ -76,6 +76,8 @@ impl pallet_consent::Config for Test {
 	type AuditRetention = ConstU64<{ 7 * BREAK_GLASS_DURATION }>;
 	type MaxEmergencyConsentsKept = ConstU32<8>;
 	type MaxEmergencyAccessesPerWindow = ConstU32<3>;
+	type MaxEmergencyAccessesPerStaff = ConstU32<2>;
+	type MaxIncidentWindows = ConstU32<3>;
 	type EmergencyWindow = ConstU64<10>;
 	type WeightInfo = ();
 }

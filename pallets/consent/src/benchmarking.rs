@@ -74,16 +74,18 @@ fn fill_consents_to<T: Config>(
 	}
 }
 
-/// The worst case of logging reads: a staff member of a Provider whose patient's consent list
-/// is full (the consent read is the newest) and whose log of that patient is full (every read
-/// evicts an entry). Returns (organization, staff, patient, consent id).
+/// The worst case of logging reads: a staff member of a Provider reading under a break-glass
+/// consent (so the organization's emergency-read count is written too), whose log of that
+/// patient is full (every read evicts an entry). Returns (organization, staff, patient,
+/// consent id).
 fn full_access_log<T: Config + pallet_timestamp::Config<Moment = u64>>(
 ) -> (T::AccountId, T::AccountId, T::AccountId, ConsentId) {
 	let (org, staff) = provider::<T>();
 	let patient = patient::<T>();
 	set_now::<T>(BASE);
 	let consent_id = NextConsentId::<T>::get();
-	fill_consents::<T>(&patient, &org, false);
+	ConsentPallet::<T>::break_glass(RawOrigin::Signed(staff.clone()).into(), patient.clone(), 1)
+		.expect("a Provider's staff breaks the glass for a registered patient");
 	let entry = AccessEntry {
 		consent_id,
 		organization: org.clone(),
@@ -92,7 +94,7 @@ fn full_access_log<T: Config + pallet_timestamp::Config<Moment = u64>>(
 		category: RecordCategory::Other,
 		at: ConsentPallet::<T>::now(),
 		purpose: Purpose::Treatment,
-		emergency: false,
+		emergency: true,
 	};
 	let full: BoundedVec<_, T::MaxAccessLogEntries> =
 		alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]
@@ -203,7 +205,8 @@ mod benchmarks {
 	}
 
 	/// The worst case is a new emergency consent (not a renewal) in a full history, pruning
-	/// its oldest consent, with uses already counted in the current window.
+	/// its oldest consent, with uses already counted in the current window, by a staff key at
+	/// its own limit during a declared incident (so the incident is read too).
 	#[benchmark]
 	fn break_glass() {
 		let (org, staff) = provider::<T>();
@@ -211,21 +214,37 @@ mod benchmarks {
 		set_now::<T>(BASE);
 		fill_emergency_history::<T>(&patient, &org, &staff);
 		set_now::<T>(BASE.saturating_add(T::AuditRetention::get()));
+		let window = ConsentPallet::<T>::current_emergency_window();
 		let used = T::MaxEmergencyAccessesPerWindow::get().saturating_sub(1);
-		BreakGlassWindowUses::<T>::insert(
-			&org,
-			WindowUsage { window: ConsentPallet::<T>::current_emergency_window(), used },
-		);
+		BreakGlassWindowUses::<T>::insert(&org, WindowUsage { window, used });
+		let staff_used = T::MaxEmergencyAccessesPerStaff::get();
+		BreakGlassStaffWindowUses::<T>::insert(&staff, WindowUsage { window, used: staff_used });
+		EmergencyIncidents::<T>::insert(&org, EmergencyIncident { code: 1, until_window: window });
 		let oldest = EmergencyConsents::<T>::get(&patient, &org).first().copied();
 		let new_id = NextConsentId::<T>::get();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(staff), patient.clone(), u16::MAX);
+		_(RawOrigin::Signed(staff.clone()), patient.clone(), u16::MAX);
 
 		assert!(Consents::<T>::contains_key(new_id));
 		assert!(oldest.is_some_and(|id| !Consents::<T>::contains_key(id)));
 		assert_eq!(EmergencyConsents::<T>::get(&patient, &org).last().copied(), Some(new_id));
 		assert_eq!(ConsentPallet::<T>::emergency_uses(&org), (1, used.saturating_add(1)));
+		assert_eq!(ConsentPallet::<T>::staff_emergency_uses(&staff), staff_used.saturating_add(1));
+	}
+
+	/// Declaring replaces an earlier declaration (one read, one write either way).
+	#[benchmark]
+	fn declare_emergency_incident() {
+		let (org, _staff) = provider::<T>();
+		let window = ConsentPallet::<T>::current_emergency_window();
+		EmergencyIncidents::<T>::insert(&org, EmergencyIncident { code: 1, until_window: window });
+		let windows = T::MaxIncidentWindows::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(org.clone()), u16::MAX, windows);
+
+		assert!(EmergencyIncidents::<T>::get(&org).is_some_and(|i| i.code == u16::MAX));
 	}
 
 	#[benchmark]
@@ -245,6 +264,7 @@ mod benchmarks {
 		let log = AccessLogs::<T>::get(&patient, &org);
 		assert_eq!(log.len() as u32, T::MaxAccessLogEntries::get());
 		assert_eq!(log.last().map(|e| e.record_id), Some(record_id));
+		assert_eq!(EmergencyReads::<T>::get(&org), 1);
 	}
 
 	/// `n` reads in one call, into a full log (every read evicts the oldest entry).
@@ -269,6 +289,7 @@ mod benchmarks {
 		let log = AccessLogs::<T>::get(&patient, &org);
 		assert_eq!(log.len() as u32, T::MaxAccessLogEntries::get());
 		assert_eq!(log.last().map(|e| e.record_id), last);
+		assert_eq!(EmergencyReads::<T>::get(&org), n);
 	}
 
 	/// A patient holding `MaxAccessRequests` requests of other organizations, every one

@@ -66,11 +66,16 @@
 //!   (`TooManyEmergencyConsents`); expiry alone never does (`integrity_test`). Access checks
 //!   see the organization's live emergency consent like any other consent, and the patient
 //!   revokes it with `revoke_consent`.
-//! - **Break-glass rate limit**: blocks are cut into windows of `EmergencyWindow` blocks
-//!   (window = `block_number / EmergencyWindow`); an organization may break the glass
-//!   (renewals included) at most `MaxEmergencyAccessesPerWindow` times per window, over all
-//!   patients; beyond, `EmergencyAccessLimitReached` until the next window. Lifetime and
-//!   current-window counts are public ([`Pallet::emergency_uses`]).
+//! - **Break-glass rate limits**: blocks are cut into windows of `EmergencyWindow` blocks
+//!   (window = `block_number / EmergencyWindow`); an organization may take at most
+//!   `MaxEmergencyAccessesPerWindow` new emergency consents per window, over all patients
+//!   (beyond, `EmergencyAccessLimitReached`), and each of its staff keys at most
+//!   `MaxEmergencyAccessesPerStaff` (beyond, `StaffEmergencyLimitReached`), so one key cannot
+//!   use up the hospital's limit. Renewals are not counted: they open no other patient. The
+//!   admin lifts the staff limit for a declared incident
+//!   ([`Call::declare_emergency_incident`], public, at most `MaxIncidentWindows` windows at a
+//!   time). Lifetime and current-window counts, incidents and the number of reads logged
+//!   under emergency consents ([`EmergencyReads`]) are public ([`Pallet::emergency_uses`]).
 //! - **Logged reads are checked**: `log_access` asks the record registry
 //!   ([`RecordRegistry`], the health-records pallet) for the record's patient and category:
 //!   an unknown record (`UnknownRecord`), another patient's record
@@ -133,7 +138,8 @@
 //!   ([`pallet_consortium::Error`]) for the organization checks.
 //! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
 //! - Storage: [`Consents`], [`ConsentsOf`], [`EmergencyConsents`], [`AccessLogs`],
-//!   [`BreakGlassUses`], [`BreakGlassWindowUses`], [`NextConsentId`]. Queries:
+//!   [`BreakGlassUses`], [`BreakGlassWindowUses`], [`BreakGlassStaffWindowUses`],
+//!   [`EmergencyIncidents`], [`EmergencyReads`], [`NextConsentId`]. Queries:
 //!   [`Pallet::consents_of`], [`Pallet::access_log`], [`Pallet::was_permitted`],
 //!   [`Pallet::emergency_uses`] (runtime API [`runtime_api::ConsentApi`]).
 //!
@@ -142,6 +148,8 @@
 //! - [`Call::grant_consent`]: a patient grants an organization access (fee-less with quota).
 //! - [`Call::revoke_consent`]: the patient revokes it (fee-less with quota).
 //! - [`Call::break_glass`]: a Provider takes emergency read access.
+//! - [`Call::declare_emergency_incident`]: a Provider's admin lifts the per-staff
+//!   break-glass limit for a declared incident (or ends it).
 //! - [`Call::log_access`]: a grantee logs a read of an anchored record.
 //! - [`Call::log_accesses`]: a grantee logs the reads of up to `MaxReadsPerLog` records of
 //!   one patient at once.
@@ -192,7 +200,7 @@ use medchain_primitives::{
 };
 use pallet_consortium::{Role, RoleProvider};
 use sp_runtime::{
-	traits::{CheckedDiv, Zero},
+	traits::{CheckedDiv, Saturating, Zero},
 	DispatchError,
 };
 
@@ -235,8 +243,12 @@ pub mod pallet {
 	/// An access request as stored.
 	pub type AccessRequestOf<T> = AccessRequest<<T as frame_system::Config>::AccountId>;
 
-	/// An organization's break-glass count in one rate-limit window, as stored.
+	/// An organization's (or a staff key's) new emergency consents in one rate-limit window,
+	/// as stored.
 	pub type WindowUsageOf<T> = WindowUsage<BlockNumberFor<T>>;
+
+	/// A declared emergency incident, as stored.
+	pub type EmergencyIncidentOf<T> = EmergencyIncident<BlockNumberFor<T>>;
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
@@ -307,10 +319,26 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxEmergencyConsentsKept: Get<u32>;
 
-		/// The most break-glass uses (new emergency consents and renewals) one organization
-		/// may make per `EmergencyWindow`, over all patients.
+		/// The most new emergency consents one organization may take per `EmergencyWindow`,
+		/// over all patients and staff. Renewals (breaking the glass again while the
+		/// organization's emergency consent for the patient is live) are not counted: they
+		/// open no other patient's data.
 		#[pallet::constant]
 		type MaxEmergencyAccessesPerWindow: Get<u32>;
+
+		/// The most new emergency consents one staff key (or the admin) may take per
+		/// `EmergencyWindow`, so one key (rogue, stolen, or a client in a loop) cannot use up
+		/// its organization's limit for every other clinician. At most
+		/// `MaxEmergencyAccessesPerWindow`. While the organization's admin has declared an
+		/// incident ([`Pallet::declare_emergency_incident`]) it does not apply; the
+		/// organization's limit still does.
+		#[pallet::constant]
+		type MaxEmergencyAccessesPerStaff: Get<u32>;
+
+		/// The most rate-limit windows one incident declaration covers (e.g. 24 one-hour
+		/// windows); the admin declares again to extend it.
+		#[pallet::constant]
+		type MaxIncidentWindows: Get<u32>;
 
 		/// The length of a break-glass rate-limit window, in blocks (window = `block_number /
 		/// EmergencyWindow`). Must not be zero.
@@ -425,11 +453,31 @@ pub mod pallet {
 	pub type BreakGlassUses<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
-	/// For each organization, its break-glass uses in its latest rate-limit window (at most
-	/// `MaxEmergencyAccessesPerWindow` per window).
+	/// For each organization, its new emergency consents in its latest rate-limit window (at
+	/// most `MaxEmergencyAccessesPerWindow` per window; renewals are not counted).
 	#[pallet::storage]
 	pub type BreakGlassWindowUses<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, WindowUsageOf<T>, OptionQuery>;
+
+	/// For each staff key (or admin), the new emergency consents it took in its latest
+	/// rate-limit window (at most `MaxEmergencyAccessesPerStaff` per window unless its
+	/// organization declared an incident; never more than `MaxEmergencyAccessesPerWindow`).
+	#[pallet::storage]
+	pub type BreakGlassStaffWindowUses<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, WindowUsageOf<T>, OptionQuery>;
+
+	/// For each organization, the incident its admin declared, if one was
+	/// ([`Pallet::declare_emergency_incident`]); in force until the end of its
+	/// `until_window`. An ended one stays until the admin declares or ends another.
+	#[pallet::storage]
+	pub type EmergencyIncidents<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, EmergencyIncidentOf<T>, OptionQuery>;
+
+	/// For each organization, how many reads its staff logged under break-glass consents
+	/// (saturating): every document a gateway served in an emergency, for regulators.
+	#[pallet::storage]
+	pub type EmergencyReads<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -527,6 +575,22 @@ pub mod pallet {
 			/// Whether the consent is a break-glass (emergency) one.
 			emergency: bool,
 		},
+		/// An organization's admin declared an incident: until the end of `until_window` its
+		/// staff keys may break the glass beyond `MaxEmergencyAccessesPerStaff` (the
+		/// organization's `MaxEmergencyAccessesPerWindow` still holds).
+		EmergencyIncidentDeclared {
+			/// The organization.
+			organization: T::AccountId,
+			/// The incident, as a code agreed off chain.
+			incident_code: u16,
+			/// The last rate-limit window the declaration covers.
+			until_window: BlockNumberFor<T>,
+		},
+		/// An organization's admin ended its declared incident before its last window.
+		EmergencyIncidentEnded {
+			/// The organization.
+			organization: T::AccountId,
+		},
 	}
 
 	#[pallet::error]
@@ -570,9 +634,17 @@ pub mod pallet {
 		WriteNotGranted,
 		/// The grantee holds no consent from the patient for this purpose.
 		NoConsent,
-		/// The organization broke the glass `MaxEmergencyAccessesPerWindow` times in the
-		/// current window; it may again in the next one.
+		/// The organization took `MaxEmergencyAccessesPerWindow` new emergency consents in
+		/// the current window; it may again in the next one.
 		EmergencyAccessLimitReached,
+		/// This staff key took `MaxEmergencyAccessesPerStaff` new emergency consents in the
+		/// current window and its organization declared no incident; other staff of the
+		/// organization still may, and this key may again in the next window.
+		StaffEmergencyLimitReached,
+		/// An incident declaration covers at most `MaxIncidentWindows` windows.
+		IncidentTooLong,
+		/// The organization has no incident in force to end.
+		NoEmergencyIncident,
 		/// The organization's emergency history for this patient is full
 		/// (`MaxEmergencyConsentsKept`) and its oldest emergency consent ended less than
 		/// `AuditRetention` ago: the patient revoked its emergency access repeatedly.
@@ -613,6 +685,13 @@ pub mod pallet {
 				"MaxEmergencyAccessesPerWindow must be > 0"
 			);
 			assert!(!T::EmergencyWindow::get().is_zero(), "EmergencyWindow must not be zero");
+			assert!(
+				T::MaxEmergencyAccessesPerStaff::get() > 0
+					&& T::MaxEmergencyAccessesPerStaff::get()
+						<= T::MaxEmergencyAccessesPerWindow::get(),
+				"MaxEmergencyAccessesPerStaff must be > 0 and at most MaxEmergencyAccessesPerWindow"
+			);
+			assert!(T::MaxIncidentWindows::get() > 0, "MaxIncidentWindows must be > 0");
 			let expiries_in_retention =
 				T::AuditRetention::get().div_ceil(T::BreakGlassDuration::get());
 			assert!(
@@ -785,9 +864,11 @@ pub mod pallet {
 		/// replaced). Otherwise a new consent is created in the organization's emergency
 		/// history for the patient ([`EmergencyConsents`]), never in the patient's consent
 		/// list; if that history is full, its oldest consent is pruned if it ended at least
-		/// `AuditRetention` ago. Either way one use is counted in `BreakGlassUses` and in the
-		/// organization's rate-limit window (at most `MaxEmergencyAccessesPerWindow` per
-		/// `EmergencyWindow` blocks).
+		/// `AuditRetention` ago. Either way one use is counted in `BreakGlassUses`. A new
+		/// consent (not a renewal) is also counted in the organization's rate-limit window (at
+		/// most `MaxEmergencyAccessesPerWindow` per `EmergencyWindow` blocks) and in the
+		/// signer's (at most `MaxEmergencyAccessesPerStaff`, unless the organization's admin
+		/// declared an incident in force).
 		///
 		/// Emits [`Event::EmergencyAccessGranted`] (after [`Event::ConsentPruned`] if one was
 		/// pruned).
@@ -806,11 +887,13 @@ pub mod pallet {
 		///   for an active Provider.
 		/// - [`Error::DeregisteredPatient`], [`Error::NotAPatient`]: `patient` is not a
 		///   registered patient.
-		/// - [`Error::EmergencyAccessLimitReached`]: the organization broke the glass
-		///   `MaxEmergencyAccessesPerWindow` times in the current window.
 		/// - [`Error::ConsentIdOverflow`] (only when a new consent is created, not on renewal).
 		/// - [`Error::TooManyEmergencyConsents`]: the organization's emergency history for the
 		///   patient is full and its oldest consent ended less than `AuditRetention` ago.
+		/// - [`Error::EmergencyAccessLimitReached`] (not on renewal): the organization took
+		///   `MaxEmergencyAccessesPerWindow` new emergency consents in the current window.
+		/// - [`Error::StaffEmergencyLimitReached`] (not on renewal): the signer took
+		///   `MaxEmergencyAccessesPerStaff` in the current window and no incident is in force.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::break_glass())]
 		pub fn break_glass(
@@ -821,9 +904,14 @@ pub mod pallet {
 			let staff = ensure_signed(origin)?;
 			let organization = T::Roles::ensure_role(&staff, Role::Provider)?;
 			Self::ensure_patient(&patient)?;
-			let usage = Self::next_emergency_window_usage(&organization)?;
 			let now = Self::now();
 			let plan = Self::plan_emergency_consent(&patient, &organization, now)?;
+			let usage = match plan {
+				EmergencyPlan::Renew { .. } => None,
+				EmergencyPlan::New(_) => {
+					Some(Self::next_emergency_window_usage(&organization, &staff)?)
+				}
+			};
 			let expires_at = now.saturating_add(T::BreakGlassDuration::get());
 			let kind = ConsentKind::BreakGlass { staff: staff.clone(), reason_code };
 			let consent_id = match plan {
@@ -848,7 +936,10 @@ pub mod pallet {
 					Self::insert_emergency_consent(&patient, &organization, plan, consent)
 				}
 			};
-			BreakGlassWindowUses::<T>::insert(&organization, usage);
+			if let Some((org_usage, staff_usage)) = usage {
+				BreakGlassWindowUses::<T>::insert(&organization, org_usage);
+				BreakGlassStaffWindowUses::<T>::insert(&staff, staff_usage);
+			}
 			BreakGlassUses::<T>::mutate(&organization, |uses| *uses = uses.saturating_add(1));
 			Self::deposit_event(Event::EmergencyAccessGranted {
 				patient,
@@ -1064,6 +1155,71 @@ pub mod pallet {
 				patient,
 				organization,
 				consent_id: None,
+			});
+			Ok(())
+		}
+
+		/// Declare an incident (a mass-casualty event, say) during which the organization's
+		/// staff keys may break the glass beyond `MaxEmergencyAccessesPerStaff` each; the
+		/// organization's own `MaxEmergencyAccessesPerWindow` still holds. Or end one early.
+		///
+		/// - `origin`: signed by the admin (the organization's own account) of an active
+		///   Provider; never by a staff key.
+		/// - `incident_code`: the incident, as a code agreed off chain (never free text).
+		/// - `windows`: how many rate-limit windows the declaration covers, the current one
+		///   included (1 to `MaxIncidentWindows`); it replaces any earlier declaration. `0`
+		///   ends the incident in force.
+		///
+		/// Emits [`Event::EmergencyIncidentDeclared`], or [`Event::EmergencyIncidentEnded`]
+		/// for `windows = 0`. Declarations are public: regulators see each one, and every
+		/// break-glass and emergency read under it.
+		///
+		/// ## Complexity
+		/// O(1).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is not signed.
+		/// - The consortium's [`NotAMember`](pallet_consortium::Error::NotAMember),
+		///   [`SuspendedOrganization`](pallet_consortium::Error::SuspendedOrganization),
+		///   [`MissingRole`](pallet_consortium::Error::MissingRole): the signer does not act
+		///   for an active Provider.
+		/// - The consortium's
+		///   [`UnknownOrganization`](pallet_consortium::Error::UnknownOrganization): the
+		///   signer is a staff key, not the organization's admin.
+		/// - [`Error::IncidentTooLong`]: `windows` is above `MaxIncidentWindows`.
+		/// - [`Error::NoEmergencyIncident`]: `windows` is 0 and no incident is in force.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::declare_emergency_incident())]
+		pub fn declare_emergency_incident(
+			origin: OriginFor<T>,
+			incident_code: u16,
+			windows: u32,
+		) -> DispatchResult {
+			let admin = ensure_signed(origin)?;
+			let organization = T::Roles::ensure_role(&admin, Role::Provider)?;
+			T::Roles::ensure_active_organization(&admin)?;
+			ensure!(windows <= T::MaxIncidentWindows::get(), Error::<T>::IncidentTooLong);
+			if windows == 0 {
+				ensure!(
+					Self::incident_in_force(&organization).is_some(),
+					Error::<T>::NoEmergencyIncident
+				);
+				EmergencyIncidents::<T>::remove(&organization);
+				Self::deposit_event(Event::EmergencyIncidentEnded { organization });
+				return Ok(());
+			}
+			let until_window =
+				Self::current_emergency_window().saturating_add(windows.saturating_sub(1).into());
+			EmergencyIncidents::<T>::insert(
+				&organization,
+				EmergencyIncident { code: incident_code, until_window },
+			);
+			Self::deposit_event(Event::EmergencyIncidentDeclared {
+				organization,
+				incident_code,
+				until_window,
 			});
 			Ok(())
 		}
@@ -1313,34 +1469,62 @@ pub mod pallet {
 				.unwrap_or_else(Zero::zero)
 		}
 
-		/// Break-glass uses of `organization` in the current window.
+		/// New emergency consents of `organization` in the current window.
 		fn emergency_uses_in_window(organization: &T::AccountId) -> u32 {
-			BreakGlassWindowUses::<T>::get(organization)
+			Self::used_in_current_window(BreakGlassWindowUses::<T>::get(organization))
+		}
+
+		/// A window usage's count if it is the current window's, else zero.
+		fn used_in_current_window(usage: Option<WindowUsageOf<T>>) -> u32 {
+			usage
 				.filter(|usage| usage.window == Self::current_emergency_window())
 				.map_or(0, |usage| usage.used)
 		}
 
-		/// The organization's window usage after one more break-glass use, or
-		/// `EmergencyAccessLimitReached` if the window's limit is reached. Reads only.
+		/// The organization's and the staff key's window usages after one more new emergency
+		/// consent, or `EmergencyAccessLimitReached` / `StaffEmergencyLimitReached` if a
+		/// limit is reached. Reads only.
 		fn next_emergency_window_usage(
 			organization: &T::AccountId,
-		) -> Result<WindowUsageOf<T>, DispatchError> {
+			staff: &T::AccountId,
+		) -> Result<(WindowUsageOf<T>, WindowUsageOf<T>), DispatchError> {
+			let window = Self::current_emergency_window();
 			let used = Self::emergency_uses_in_window(organization);
 			ensure!(
 				used < T::MaxEmergencyAccessesPerWindow::get(),
 				Error::<T>::EmergencyAccessLimitReached
 			);
-			Ok(WindowUsage {
-				window: Self::current_emergency_window(),
-				used: used.saturating_add(1),
-			})
+			let staff_used =
+				Self::used_in_current_window(BreakGlassStaffWindowUses::<T>::get(staff));
+			ensure!(
+				staff_used < T::MaxEmergencyAccessesPerStaff::get()
+					|| Self::incident_in_force(organization).is_some(),
+				Error::<T>::StaffEmergencyLimitReached
+			);
+			Ok((
+				WindowUsage { window, used: used.saturating_add(1) },
+				WindowUsage { window, used: staff_used.saturating_add(1) },
+			))
 		}
 
-		/// How often `organization` broke the glass: `(lifetime uses, uses in the current
-		/// window)`, renewals included (for the runtime API and governance dashboards). The
-		/// second number is at most `MaxEmergencyAccessesPerWindow`.
+		/// The incident `organization`'s admin declared, if it is in force in the current
+		/// window.
+		pub fn incident_in_force(organization: &T::AccountId) -> Option<EmergencyIncidentOf<T>> {
+			EmergencyIncidents::<T>::get(organization)
+				.filter(|incident| incident.until_window >= Self::current_emergency_window())
+		}
+
+		/// How often `organization` broke the glass: `(lifetime uses, new emergency consents
+		/// in the current window)` (for the runtime API and governance dashboards). The first
+		/// number counts renewals too; the second does not and is at most
+		/// `MaxEmergencyAccessesPerWindow`.
 		pub fn emergency_uses(organization: &T::AccountId) -> (u32, u32) {
 			(BreakGlassUses::<T>::get(organization), Self::emergency_uses_in_window(organization))
+		}
+
+		/// New emergency consents `staff` took in the current window.
+		pub fn staff_emergency_uses(staff: &T::AccountId) -> u32 {
+			Self::used_in_current_window(BreakGlassStaffWindowUses::<T>::get(staff))
 		}
 
 		/// Why `consent` is not in force at `now`, if it is not.
@@ -1422,6 +1606,10 @@ pub mod pallet {
 						.defensive_proof("MaxAccessLogEntries > 0, checked by integrity_test");
 				}
 			});
+			if emergency {
+				let count = u32::try_from(reads.len()).unwrap_or(u32::MAX);
+				EmergencyReads::<T>::mutate(&organization, |n| *n = n.saturating_add(count));
+			}
 			for (record_id, category) in reads {
 				Self::deposit_event(Event::AccessLogged {
 					patient: patient.clone(),
@@ -1788,6 +1976,22 @@ pub mod pallet {
 					"more break-glass uses in a window than MaxEmergencyAccessesPerWindow"
 				);
 				ensure!(usage.window <= window, "break-glass window in the future");
+			}
+			for (_staff, usage) in BreakGlassStaffWindowUses::<T>::iter() {
+				// Beyond the staff limit only during an incident; never beyond the
+				// organization's.
+				ensure!(
+					usage.used <= T::MaxEmergencyAccessesPerWindow::get(),
+					"more break-glass uses by one key in a window than MaxEmergencyAccessesPerWindow"
+				);
+				ensure!(usage.window <= window, "staff break-glass window in the future");
+			}
+			let latest_end = window.saturating_add(T::MaxIncidentWindows::get().into());
+			for (_organization, incident) in EmergencyIncidents::<T>::iter() {
+				ensure!(
+					incident.until_window < latest_end,
+					"an incident declared for more than MaxIncidentWindows"
+				);
 			}
 			for (_patient, organization, log) in AccessLogs::<T>::iter() {
 				ensure!(

@@ -66,6 +66,10 @@ pub const AUDIT_RETENTION: Moment = 7 * BREAK_GLASS_DURATION;
 pub const MAX_EMERGENCY_KEPT: u32 = 8;
 /// Break-glass uses per organization per window in tests.
 pub const MAX_EMERGENCY_PER_WINDOW: u32 = 3;
+/// New emergency consents per staff key per window in tests.
+pub const MAX_EMERGENCY_PER_STAFF: u32 = 2;
+/// The most windows an incident declaration covers in tests.
+pub const MAX_INCIDENT_WINDOWS: u32 = 3;
 /// The break-glass rate-limit window in tests, in blocks.
 pub const EMERGENCY_WINDOW: u64 = 10;
 
@@ -83,6 +87,8 @@ impl pallet_consent::Config for Test {
 	type AuditRetention = ConstU64<AUDIT_RETENTION>;
 	type MaxEmergencyConsentsKept = ConstU32<MAX_EMERGENCY_KEPT>;
 	type MaxEmergencyAccessesPerWindow = ConstU32<MAX_EMERGENCY_PER_WINDOW>;
+	type MaxEmergencyAccessesPerStaff = ConstU32<MAX_EMERGENCY_PER_STAFF>;
+	type MaxIncidentWindows = ConstU32<MAX_INCIDENT_WINDOWS>;
 	type EmergencyWindow = ConstU64<EMERGENCY_WINDOW>;
 	type WeightInfo = ();
 }

@@ -3,8 +3,9 @@
 
 use crate::{
 	mock::*, Access, AccessEntry, AccessLogs, BreakGlassUses, BreakGlassWindowUses,
-	Consent as ConsentRecord, ConsentKind, Consents, ConsentsOf, EmergencyConsents, Error, Event,
-	Grant, GrantsTo, NextConsentId, Scope, WindowUsage,
+	Consent as ConsentRecord, ConsentKind, Consents, ConsentsOf, EmergencyConsents,
+	EmergencyIncident, EmergencyIncidents, EmergencyReads, Error, Event, Grant, GrantsTo,
+	NextConsentId, Scope, WindowUsage,
 };
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless, traits::Hooks, BoundedVec};
 use medchain_primitives::{Categories, ConsentChecker, ConsentId, Moment, Purpose, RecordCategory};
@@ -753,8 +754,9 @@ mod break_glass {
 			);
 			assert_eq!(emergency_ids(ALICE, HOSPITAL), vec![0]);
 			assert_eq!(NextConsentId::<Test>::get(), 1);
-			// A renewal is a use.
-			assert_eq!(Consent::emergency_uses(&HOSPITAL), (2, 2));
+			// A renewal is a lifetime use, not counted against the window's limits.
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (2, 1));
+			assert_eq!(Consent::staff_emergency_uses(&HOSPITAL), 0);
 			// The renewal extends access: still there after the first expiry.
 			advance_time(BREAK_GLASS_DURATION - 1);
 			assert_eq!(ensure_access(ALICE, HOSPITAL, Imaging, Treatment, false), Ok(0));
@@ -795,7 +797,8 @@ mod break_glass {
 			advance_time(1_000);
 			assert_ok!(Consent::revoke_consent(signed(ALICE), second));
 			assert!(!has_access(ALICE, HOSPITAL, Diagnoses, Treatment, false));
-			let third = break_glass(DOCTOR, ALICE, 3);
+			// (By the admin: the doctor took its two new consents of this window.)
+			let third = break_glass(HOSPITAL, ALICE, 3);
 			assert_eq!(emergency_ids(ALICE, HOSPITAL), vec![first, second, third]);
 			assert_eq!(ensure_access(ALICE, HOSPITAL, Diagnoses, Treatment, false), Ok(third));
 			// Audits see each period.
@@ -835,36 +838,224 @@ mod break_glass {
 		});
 	}
 
+	/// One more registered patient, for tests that need more than the default ones.
+	const CAROL: AccountId = 6;
+
 	#[test]
-	fn fails_above_the_rate_limit_until_the_next_window() {
+	fn fails_above_the_organizations_limit_until_the_next_window() {
 		ExtBuilder::default().build_and_execute(|| {
-			// Renewals and new consents, for any patient, count alike.
-			break_glass(DOCTOR, ALICE, 1);
+			MockPatients::register(CAROL, FREE_CALLS);
+			// Two staff keys (the doctor and the admin) share the hospital's limit.
 			break_glass(DOCTOR, ALICE, 1);
 			break_glass(DOCTOR, BOB, 1);
+			break_glass(HOSPITAL, POOR, 1);
 			assert_eq!(Consent::emergency_uses(&HOSPITAL), (3, MAX_EMERGENCY_PER_WINDOW));
-			for (who, patient) in [(DOCTOR, BOB), (HOSPITAL, ALICE)] {
-				assert_noop!(
-					Consent::break_glass(signed(who), patient, 1),
-					Error::<Test>::EmergencyAccessLimitReached
-				);
-			}
+			assert_noop!(
+				Consent::break_glass(signed(HOSPITAL), CAROL, 1),
+				Error::<Test>::EmergencyAccessLimitReached
+			);
+			// Renewals still work at the limit: they open no other patient.
+			break_glass(DOCTOR, ALICE, 2);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (4, MAX_EMERGENCY_PER_WINDOW));
 			// Other organizations have their own limit.
-			break_glass(NURSE, ALICE, 1);
+			break_glass(NURSE, CAROL, 1);
 			// Still the same window one block before its end.
 			System::set_block_number(EMERGENCY_WINDOW - 1);
 			assert_noop!(
-				Consent::break_glass(signed(DOCTOR), BOB, 1),
+				Consent::break_glass(signed(HOSPITAL), CAROL, 1),
 				Error::<Test>::EmergencyAccessLimitReached
 			);
 			next_emergency_window(1_000);
-			assert_eq!(Consent::emergency_uses(&HOSPITAL), (3, 0));
-			break_glass(DOCTOR, BOB, 1);
-			assert_eq!(Consent::emergency_uses(&HOSPITAL), (4, 1));
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (4, 0));
+			break_glass(HOSPITAL, CAROL, 1);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (5, 1));
 			assert_eq!(
 				BreakGlassWindowUses::<Test>::get(HOSPITAL),
 				Some(WindowUsage { window: 1, used: 1 })
 			);
+		});
+	}
+
+	#[test]
+	fn one_staff_key_cannot_use_up_its_organizations_limit() {
+		ExtBuilder::default().build_and_execute(|| {
+			// The review's N5: one key (rogue, stolen or looping) breaks the glass for patient
+			// after patient; it stops at its own limit, the hospital's other staff go on.
+			break_glass(DOCTOR, ALICE, 1);
+			break_glass(DOCTOR, BOB, 1);
+			assert_eq!(Consent::staff_emergency_uses(&DOCTOR), MAX_EMERGENCY_PER_STAFF);
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), POOR, 1),
+				Error::<Test>::StaffEmergencyLimitReached
+			);
+			break_glass(HOSPITAL, POOR, 1);
+			assert_eq!(Consent::staff_emergency_uses(&HOSPITAL), 1);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (3, 3));
+			// The key may again in the next window.
+			next_emergency_window(1_000);
+			assert_eq!(Consent::staff_emergency_uses(&DOCTOR), 0);
+			advance_time(BREAK_GLASS_DURATION);
+			break_glass(DOCTOR, POOR, 1);
+		});
+	}
+
+	#[test]
+	fn renewals_count_against_no_window_limit() {
+		ExtBuilder::default().build_and_execute(|| {
+			for _ in 0..4 * MAX_EMERGENCY_PER_WINDOW {
+				break_glass(DOCTOR, ALICE, 1);
+			}
+			assert_eq!(emergency_ids(ALICE, HOSPITAL).len(), 1);
+			assert_eq!(Consent::emergency_uses(&HOSPITAL), (4 * MAX_EMERGENCY_PER_WINDOW, 1));
+			assert_eq!(Consent::staff_emergency_uses(&DOCTOR), 1);
+			// The key's second new consent is still allowed.
+			break_glass(DOCTOR, BOB, 1);
+		});
+	}
+
+	#[test]
+	fn an_incident_lifts_the_staff_limit_but_not_the_organizations() {
+		ExtBuilder::default().build_and_execute(|| {
+			MockPatients::register(CAROL, FREE_CALLS);
+			break_glass(DOCTOR, ALICE, 1);
+			break_glass(DOCTOR, BOB, 1);
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), POOR, 1),
+				Error::<Test>::StaffEmergencyLimitReached
+			);
+			// The admin declares an incident for this window and the next.
+			assert_ok!(Consent::declare_emergency_incident(signed(HOSPITAL), 42, 2));
+			System::assert_last_event(
+				Event::EmergencyIncidentDeclared {
+					organization: HOSPITAL,
+					incident_code: 42,
+					until_window: 1,
+				}
+				.into(),
+			);
+			assert_eq!(
+				Consent::incident_in_force(&HOSPITAL),
+				Some(EmergencyIncident { code: 42, until_window: 1 })
+			);
+			break_glass(DOCTOR, POOR, 1);
+			assert_eq!(Consent::staff_emergency_uses(&DOCTOR), 3);
+			// The hospital's limit still holds.
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), CAROL, 1),
+				Error::<Test>::EmergencyAccessLimitReached
+			);
+			// The next window is covered too.
+			next_emergency_window(BREAK_GLASS_DURATION);
+			for patient in [ALICE, BOB, POOR] {
+				break_glass(DOCTOR, patient, 1);
+			}
+			assert_eq!(Consent::staff_emergency_uses(&DOCTOR), 3);
+			// The one after is not: the staff limit is back.
+			next_emergency_window(BREAK_GLASS_DURATION);
+			assert_eq!(Consent::incident_in_force(&HOSPITAL), None);
+			break_glass(DOCTOR, ALICE, 1);
+			break_glass(DOCTOR, BOB, 1);
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), POOR, 1),
+				Error::<Test>::StaffEmergencyLimitReached
+			);
+			// Other organizations never had it lifted.
+			break_glass(NURSE, ALICE, 1);
+			break_glass(NURSE, BOB, 1);
+			assert_noop!(
+				Consent::break_glass(signed(NURSE), POOR, 1),
+				Error::<Test>::StaffEmergencyLimitReached
+			);
+		});
+	}
+
+	#[test]
+	fn the_admin_ends_an_incident_early() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_ok!(Consent::declare_emergency_incident(
+				signed(HOSPITAL),
+				7,
+				MAX_INCIDENT_WINDOWS
+			));
+			assert_eq!(
+				EmergencyIncidents::<Test>::get(HOSPITAL),
+				Some(EmergencyIncident {
+					code: 7,
+					until_window: u64::from(MAX_INCIDENT_WINDOWS) - 1
+				})
+			);
+			assert_ok!(Consent::declare_emergency_incident(signed(HOSPITAL), 7, 0));
+			System::assert_last_event(
+				Event::EmergencyIncidentEnded { organization: HOSPITAL }.into(),
+			);
+			assert_eq!(EmergencyIncidents::<Test>::get(HOSPITAL), None);
+			break_glass(DOCTOR, ALICE, 1);
+			break_glass(DOCTOR, BOB, 1);
+			assert_noop!(
+				Consent::break_glass(signed(DOCTOR), POOR, 1),
+				Error::<Test>::StaffEmergencyLimitReached
+			);
+			assert_noop!(
+				Consent::declare_emergency_incident(signed(HOSPITAL), 7, 0),
+				Error::<Test>::NoEmergencyIncident
+			);
+		});
+	}
+
+	#[test]
+	fn only_an_active_providers_admin_declares_an_incident() {
+		ExtBuilder::default().build_and_execute(|| {
+			assert_noop!(
+				Consent::declare_emergency_incident(RuntimeOrigin::none(), 1, 1),
+				BadOrigin
+			);
+			assert_noop!(
+				Consent::declare_emergency_incident(signed(DOCTOR), 1, 1),
+				ConsortiumError::<Test>::UnknownOrganization
+			);
+			assert_noop!(
+				Consent::declare_emergency_incident(signed(INSTITUTE), 1, 1),
+				ConsortiumError::<Test>::MissingRole
+			);
+			assert_noop!(
+				Consent::declare_emergency_incident(signed(OUTSIDER), 1, 1),
+				ConsortiumError::<Test>::NotAMember
+			);
+			assert_noop!(
+				Consent::declare_emergency_incident(signed(HOSPITAL), 1, MAX_INCIDENT_WINDOWS + 1),
+				Error::<Test>::IncidentTooLong
+			);
+			suspend(CLINIC);
+			assert_noop!(
+				Consent::declare_emergency_incident(signed(CLINIC), 1, 1),
+				ConsortiumError::<Test>::SuspendedOrganization
+			);
+		});
+	}
+
+	#[test]
+	fn emergency_reads_are_counted_for_regulators() {
+		ExtBuilder::default().build_and_execute(|| {
+			let (r1, r2) = (anchored(1, ALICE, Diagnoses), anchored(2, ALICE, Imaging));
+			let emergency = break_glass(DOCTOR, ALICE, 1);
+			assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, emergency, r1, Diagnoses));
+			assert_ok!(Consent::log_accesses(
+				signed(DOCTOR),
+				ALICE,
+				emergency,
+				vec![(r1, Diagnoses), (r2, Imaging)].try_into().expect("within MAX_READS")
+			));
+			assert_eq!(EmergencyReads::<Test>::get(HOSPITAL), 3);
+			// The patient sees each as an emergency read.
+			assert!(consent_events().iter().any(|e| matches!(
+				e,
+				Event::AccessLogged { patient: ALICE, emergency: true, record_id, .. } if *record_id == r2
+			)));
+			// Reads under a patient's own consent are not emergency reads.
+			let standard = grant(ALICE, CLINIC, read(&[Diagnoses]), Treatment, None);
+			assert_ok!(Consent::log_access(signed(NURSE), ALICE, standard, r1, Diagnoses));
+			assert_eq!(EmergencyReads::<Test>::get(CLINIC), 0);
+			assert_eq!(EmergencyReads::<Test>::get(HOSPITAL), 3);
 		});
 	}
 

@@ -289,7 +289,8 @@ pub struct AccessRequest<AccountId> {
 	pub requested_at: Moment,
 }
 
-/// How many times an organization broke the glass in one rate-limit window.
+/// How many emergency consents an organization (or one of its staff keys) took in one
+/// rate-limit window.
 #[derive(
 	Clone,
 	Copy,
@@ -306,8 +307,30 @@ pub struct AccessRequest<AccountId> {
 pub struct WindowUsage<BlockNumber> {
 	/// The window the count belongs to: `block_number / EmergencyWindow`.
 	pub window: BlockNumber,
-	/// Break-glass uses (new emergency consents and renewals) in that window.
+	/// New emergency consents taken in that window (renewals are not counted).
 	pub used: u32,
+}
+
+/// An incident an organization's admin declared (a mass-casualty event, say): while it is in
+/// force, its staff keys may break the glass beyond `MaxEmergencyAccessesPerStaff`, up to the
+/// organization's own `MaxEmergencyAccessesPerWindow`.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct EmergencyIncident<BlockNumber> {
+	/// The incident, as a code agreed off chain (never free text: no health data on chain).
+	pub code: u16,
+	/// The last rate-limit window the declaration covers (inclusive).
+	pub until_window: BlockNumber,
 }
 
 /// Why a record gateway must not serve a record to a staff member

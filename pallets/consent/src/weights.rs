@@ -48,6 +48,7 @@ pub trait WeightInfo {
 	fn log_accesses(n: u32, ) -> Weight;
 	fn request_access() -> Weight;
 	fn decline_access_request() -> Weight;
+	fn declare_emergency_incident() -> Weight;
 }
 
 /// Weights for `pallet_consent` using the runtime's database weights.
@@ -240,6 +241,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	// ESTIMATED until scripts/benchmark.sh runs.
+	fn declare_emergency_incident() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -286,5 +293,10 @@ impl WeightInfo for () {
 		Weight::from_parts(49_425_000, 4095)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn declare_emergency_incident() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -350,9 +350,15 @@ parameter_types! {
 	/// Emergency consents kept per (organization, patient): at least
 	/// `ceil(AuditRetention / BreakGlassDuration) + 1` (31), so expiry alone never fills it.
 	pub const MaxEmergencyConsentsKept: u32 = 32;
-	/// Break-glass uses (renewals included) one organization may make per window ...
+	/// New emergency consents (renewals are not counted) one organization may take per
+	/// window ...
 	pub const MaxEmergencyAccessesPerWindow: u32 = 20;
-	/// ... of one hour.
+	/// ... and one staff key (so one key cannot use up the hospital's limit), unless the
+	/// admin declared an incident ...
+	pub const MaxEmergencyAccessesPerStaff: u32 = 5;
+	/// ... of up to a day ...
+	pub const MaxIncidentWindows: u32 = 24;
+	/// ... of one-hour windows.
 	pub const EmergencyWindow: BlockNumber = HOURS;
 }
 
@@ -371,6 +377,8 @@ impl pallet_consent::Config for Runtime {
 	type AuditRetention = AuditRetention;
 	type MaxEmergencyConsentsKept = MaxEmergencyConsentsKept;
 	type MaxEmergencyAccessesPerWindow = MaxEmergencyAccessesPerWindow;
+	type MaxEmergencyAccessesPerStaff = MaxEmergencyAccessesPerStaff;
+	type MaxIncidentWindows = MaxIncidentWindows;
 	type EmergencyWindow = EmergencyWindow;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
 }

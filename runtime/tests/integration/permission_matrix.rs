@@ -101,6 +101,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
 	("Consent.log_accesses",               "YY .. .. .. .. .. .. .. | .. | .... | .", "the Provider holds the patient's read consent; two records"),
 	("Consent.request_access",             "YY YY YY YY YY YY YY YY | .. | .... | .", "any active organization's staff or admin asks"),
 	("Consent.decline_access_request",     ".. .. .. .. .. .. .. .. | .. | Y.YY | .", "fee-less: zero-balance patient; St. Mary's asked first"),
+	("Consent.declare_emergency_incident", "Y. .. .. .. .. .. .. .. | .. | .... | .", "only a Provider's admin, for its own organization"),
 	// HealthRecords.
 	("HealthRecords.anchor_record",        "YY .. .. .. .. .. .. .. | .. | Y..Y | .", "the Provider holds the patient's write consent; the patient may upload"),
 	("HealthRecords.anchor_batch",         "YY .. .. .. .. .. .. .. | .. | .... | .", "a batch with no patient"),
@@ -585,6 +586,12 @@ fn setup(name: &str, w: &World) -> RuntimeCall {
 			));
 			RuntimeCall::Consent(ConsentCall::decline_access_request {
 				organization: account(Alice),
+			})
+		}
+		"Consent.declare_emergency_incident" => {
+			RuntimeCall::Consent(ConsentCall::declare_emergency_incident {
+				incident_code: 1,
+				windows: 1,
 			})
 		}
 		"Consent.break_glass" => {

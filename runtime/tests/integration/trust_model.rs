@@ -509,42 +509,67 @@ fn emergency_consents(patient: &AccountId) -> Vec<(u64, AccountId)> {
 		.collect()
 }
 
-/// H2: one staff key breaking the glass 64 times for one patient gets one renewed emergency
-/// consent, hits the hourly limit, and blocks neither the patient nor another hospital.
+/// H2 and N5: one staff key breaking the glass 64 times for one patient gets one renewed
+/// emergency consent and uses up no limit; breaking it for 64 patients stops at its own
+/// per-key limit, not the hospital's; a colleague's and another hospital's emergency access
+/// still work; an incident the admin declares lifts the per-key limit, never the hospital's.
+/// All through signed extrinsics.
 #[test]
 fn one_staff_key_breaking_the_glass_64_times_blocks_nobody() {
 	new_test_ext().execute_with(|| {
+		type Limit = <Runtime as pallet_consent::Config>::MaxEmergencyAccessesPerWindow;
+		type StaffLimit = <Runtime as pallet_consent::Config>::MaxEmergencyAccessesPerStaff;
+		let (org_limit, staff_limit) = (Limit::get(), StaffLimit::get());
+		let st_marys = account(Alice);
+		let doctor = fresh("EmergencyDoctor");
+		let colleague = fresh("EmergencyColleague");
+		for staff in [&doctor, &colleague] {
+			transfer(staff, 10 * UNIT);
+			frame_support::assert_ok!(dispatch(
+				&st_marys,
+				RuntimeCall::Consortium(pallet_consortium::Call::add_staff {
+					account: staff.clone()
+				})
+			));
+		}
 		let patient = fresh("EmergencyPatient");
 		onboard(&patient);
 		// The patient's list is full of her own active consents.
 		let max = <Runtime as pallet_consent::Config>::MaxConsentsPerPatient::get();
 		for _ in 0..max - 1 {
-			frame_support::assert_ok!(dispatch(
-				&patient,
-				grant_call(&account(Alice), Access::READ)
-			));
+			frame_support::assert_ok!(dispatch(&patient, grant_call(&st_marys, Access::READ)));
 		}
-		let limit = <Runtime as pallet_consent::Config>::MaxEmergencyAccessesPerWindow::get();
-		let mut refused = 0;
+		// 64 times for one patient: one consent, renewed; one new consent counted.
 		for _ in 0..64 {
-			match submit(&account(Alice), break_glass_call(&patient)) {
-				Ok(Ok(())) => {}
-				Ok(Err(e)) => {
-					assert_eq!(
-						e,
-						pallet_consent::Error::<Runtime>::EmergencyAccessLimitReached.into()
-					);
-					refused += 1;
-				}
+			submit_ok(&doctor, break_glass_call(&patient));
+		}
+		assert_eq!(emergency_consents(&patient).len(), 1);
+		assert_eq!(Consent::emergency_uses(&st_marys), (64, 1));
+		assert_eq!(Consent::staff_emergency_uses(&doctor), 1);
+
+		// 64 other patients: the key stops at its own limit.
+		let patients: Vec<AccountId> = (0..64)
+			.map(|i| {
+				let p = fresh(&format!("EmergencyPatient{i}"));
+				onboard(&p);
+				p
+			})
+			.collect();
+		let mut served = 1;
+		for p in &patients {
+			match submit(&doctor, break_glass_call(p)) {
+				Ok(Ok(())) => served += 1,
+				Ok(Err(e)) => assert_eq!(
+					e,
+					pallet_consent::Error::<Runtime>::StaffEmergencyLimitReached.into()
+				),
 				Err(e) => panic!("break_glass was not even valid: {e:?}"),
 			}
 		}
-		assert_eq!(refused, 64 - limit);
-		// One emergency consent, renewed in place; every use is visible to regulators.
-		assert_eq!(emergency_consents(&patient).len(), 1);
-		assert_eq!(Consent::emergency_uses(&account(Alice)), (limit, limit));
-
-		// Another hospital's genuine emergency access works at once.
+		assert_eq!(served, staff_limit);
+		// A colleague's genuine emergency access works at once ...
+		submit_ok(&colleague, break_glass_call(&patients[63]));
+		// ... and so does another hospital's.
 		let northside = second_hospital();
 		transfer(&northside, UNIT);
 		submit_ok(&northside, break_glass_call(&patient));
@@ -556,16 +581,42 @@ fn one_staff_key_breaking_the_glass_64_times_blocks_nobody() {
 			false
 		));
 		assert_eq!(emergency_consents(&patient).len(), 2);
+
+		// A staff key cannot declare an incident; the admin can, and then the doctor goes on
+		// up to the hospital's limit.
+		let declare = |windows| {
+			RuntimeCall::Consent(ConsentCall::declare_emergency_incident {
+				incident_code: 9,
+				windows,
+			})
+		};
+		submit_err(&doctor, declare(1), pallet_consortium::Error::<Runtime>::UnknownOrganization);
+		submit_ok(&st_marys, declare(1));
+		let mut served_in_incident = 0;
+		for p in &patients[staff_limit as usize - 1..63] {
+			match submit(&doctor, break_glass_call(p)) {
+				Ok(Ok(())) => served_in_incident += 1,
+				Ok(Err(e)) => assert_eq!(
+					e,
+					pallet_consent::Error::<Runtime>::EmergencyAccessLimitReached.into()
+				),
+				Err(e) => panic!("break_glass was not even valid: {e:?}"),
+			}
+		}
+		// The hospital's limit, less the doctor's earlier ones and the colleague's one.
+		assert_eq!(served_in_incident, org_limit - staff_limit - 1);
+		assert_eq!(Consent::emergency_uses(&st_marys).1, org_limit);
+
 		// An hour later (the set-up above used the patient's fee-less quota of this hour)
 		// the patient still grants into her last free slot, fee-less: the emergency
-		// consents took none of it. And Alice's limit has reset.
+		// consents took none of it. The incident is over and the doctor's limit has reset.
 		for _ in 0..<Runtime as pallet_consent::Config>::EmergencyWindow::get() {
 			next_block();
 		}
-		submit_ok(&patient, grant_call(&account(Alice), Access::READ));
+		submit_ok(&patient, grant_call(&st_marys, Access::READ));
 		assert_eq!(Balances::balance(&patient), 0);
-		submit_ok(&account(Alice), break_glass_call(&patient));
-		assert_eq!(emergency_consents(&patient).len(), 2);
+		assert_eq!(Consent::incident_in_force(&st_marys), None);
+		assert_eq!(Consent::staff_emergency_uses(&doctor), 0);
 	});
 }
 
