@@ -22,6 +22,40 @@ function rolesText(roles: number): string {
     .join(', ');
 }
 
+/**
+ * Emergencies reach the patient at once: while this view is open, every new block's events
+ * are read, and a hospital breaking the glass for this patient, or logging a read under an
+ * emergency consent (which a gateway requires before it serves the document), re-renders the
+ * view, whose alert then lists it. One subscription, for the patient on screen.
+ */
+let watching: { patient: string; unsub: (() => void) | null } | null = null;
+function watchEmergencies(patient: string): void {
+  if (watching?.patient === patient) return;
+  watching?.unsub?.();
+  const mine: { patient: string; unsub: (() => void) | null } = { patient, unsub: null };
+  watching = mine;
+  const stop = () => {
+    mine.unsub?.();
+    if (watching === mine) watching = null;
+  };
+  api.query.system
+    .events((records: any[]) => {
+      if (watching !== mine) return stop();
+      if (state.view !== 'patient' || state.account?.address !== patient) return stop();
+      const concernsMe = records.some(({ event }: any) => {
+        if (event.section !== 'consent') return false;
+        if (event.method === 'EmergencyAccessGranted') return event.data.patient.toString() === patient;
+        if (event.method === 'AccessLogged') return event.data.patient.toString() === patient && event.data.emergency.isTrue;
+        return false;
+      });
+      if (concernsMe) state.rerender();
+    })
+    .then((u: any) => {
+      mine.unsub = u;
+      if (watching !== mine) u();
+    });
+}
+
 export async function renderPatient(el: HTMLElement): Promise<void> {
   const me = state.account;
   if (!me) {
@@ -29,6 +63,7 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     return;
   }
   const lang = getLang();
+  watchEmergencies(me.address);
   const [info, freeLeft, recordsRaw, consentsRaw, logRaw, orgs, proxies, recoverable, requestsRaw] = await Promise.all([
     api.call.patientIdentityApi.patient(me.address),
     api.call.patientIdentityApi.freeCallsLeft(me.address),
@@ -65,6 +100,15 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     </dl>`;
   }
 
+  // Reads logged under each consent (the gateways serve a document only once its read is
+  // logged, so these are the documents actually opened).
+  const readsOf = new Map<number, { n: number; last: number }>();
+  for (const e of logRaw) {
+    const cid = num(e.consentId);
+    const r = readsOf.get(cid) ?? { n: 0, last: 0 };
+    readsOf.set(cid, { n: r.n + 1, last: Math.max(r.last, num(e.at)) });
+  }
+
   // --- consents
   const consents = consentsRaw.map(([id, c]: any) => ({ id: num(id), c }));
   const now = Date.now();
@@ -81,10 +125,11 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     const access = [c.scope.access.read.isTrue ? t('consent.read') : '', c.scope.access.write.isTrue ? t('consent.write') : ''].filter(Boolean).join(' + ');
     if (bg) {
       breakGlassIds.add(id);
+      const reads = readsOf.get(id);
       alerts.push(
         `<li data-testid="emergency-alert" data-consent-id="${id}">${esc(
           t('patient.emergencyAlert', { org: grantee, at: fmtTime(num(c.grantedAt), lang), until: fmtTime(expires, lang), code: c.kind.asBreakGlass.reasonCode.toNumber() }),
-        )}</li>`,
+        )}${reads ? ` <strong data-testid="emergency-reads" data-reads="${reads.n}">${esc(t('patient.emergencyReads', { n: reads.n, at: fmtTime(reads.last, lang) }))}</strong>` : ''}</li>`,
       );
     }
     rows.push(`<tr data-consent-id="${id}" data-active="${active}" class="${bg ? 'alert-row' : ''}">

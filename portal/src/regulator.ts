@@ -116,10 +116,24 @@ export async function renderRegulator(el: HTMLElement): Promise<void> {
 
   // Emergency access per Provider
   const orgs = await organizations();
+  const emergencyWindow = api.consts.consent.emergencyWindow.toNumber();
+  const blockMs = api.consts.timestamp.minimumPeriod.toNumber() * 2;
+  const emergencyHours = Math.max(1, Math.round((emergencyWindow * blockMs) / 3_600_000));
   const emRows: string[] = [];
   for (const o of orgs.filter((x) => x.roles & 1)) {
-    const [total, windowUses] = await api.call.consentApi.emergencyUses(o.address);
-    emRows.push(`<tr><td>${esc(o.name)}</td><td data-testid="em-total">${total.toNumber()}</td><td>${windowUses.toNumber()}</td></tr>`);
+    const [[total, windowUses], reads, incident] = await Promise.all([
+      api.call.consentApi.emergencyUses(o.address),
+      api.query.consent.emergencyReads ? api.query.consent.emergencyReads(o.address) : null,
+      api.query.consent.emergencyIncidents ? api.query.consent.emergencyIncidents(o.address) : null,
+    ]);
+    // An incident lifts the per-staff break-glass limit until the end of its last window.
+    const window = Math.floor((await api.query.system.number()).toNumber() / emergencyWindow);
+    const inc = incident && incident.isSome && incident.unwrap().untilWindow.toNumber() >= window ? incident.unwrap() : null;
+    const incText = inc
+      ? t('reg.emIncident', { code: inc.code.toNumber(), hours: (inc.untilWindow.toNumber() - window + 1) * emergencyHours })
+      : '—';
+    emRows.push(`<tr data-org="${esc(o.address)}"><td>${esc(o.name)}</td><td data-testid="em-total">${total.toNumber()}</td><td>${windowUses.toNumber()}</td>
+      <td data-testid="em-reads">${reads ? reads.toNumber() : '—'}</td><td data-testid="em-incident" data-in-force="${!!inc}">${esc(incText)}</td></tr>`);
   }
 
   el.innerHTML = `<h1>${esc(t('reg.title'))}</h1>
@@ -129,5 +143,5 @@ export async function renderRegulator(el: HTMLElement): Promise<void> {
       ${trials.length ? `<ul data-testid="trials">${trials.join('')}</ul>` : `<p>${esc(t('reg.noTrials'))}</p>`}
       <p class="muted">${esc(t('reg.trialsHelp'))}</p></section>
     <section aria-labelledby="h-em"><h2 id="h-em">${esc(t('reg.emergency'))}</h2>
-      <table data-testid="emergency"><thead><tr><th scope="col">${esc(t('reg.hospital'))}</th><th scope="col">${esc(t('reg.emTotal'))}</th><th scope="col">${esc(t('reg.emWindow'))}</th></tr></thead><tbody>${emRows.join('')}</tbody></table></section>`;
+      <table data-testid="emergency"><thead><tr><th scope="col">${esc(t('reg.hospital'))}</th><th scope="col">${esc(t('reg.emTotal'))}</th><th scope="col">${esc(t('reg.emWindow'))}</th><th scope="col">${esc(t('reg.emReads'))}</th><th scope="col">${esc(t('reg.emIncidentCol'))}</th></tr></thead><tbody>${emRows.join('')}</tbody></table></section>`;
 }

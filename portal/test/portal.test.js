@@ -266,7 +266,10 @@ test('regulator sees the recalled batch, its holders and custody diagram', async
   // The double-dispensed batch A is listed too, with its report.
   await page.waitForSelector(`article[data-batch-id="${facts.batchA}"] [data-testid=reports]`);
   const em = await api.call.consentApi.emergencyUses(facts.keys.alice.address);
-  assert.equal(await page.$eval('[data-testid=emergency] tbody tr [data-testid=em-total]', (e) => Number(e.textContent)), em[0].toNumber());
+  const row = `[data-testid=emergency] tbody tr[data-org="${facts.keys.alice.address}"]`;
+  assert.equal(await page.$eval(`${row} [data-testid=em-total]`, (e) => Number(e.textContent)), em[0].toNumber());
+  const reads = await api.query.consent.emergencyReads(facts.keys.alice.address);
+  assert.equal(await page.$eval(`${row} [data-testid=em-reads]`, (e) => Number(e.textContent)), reads.toNumber());
   await shot('regulator-recall');
 });
 

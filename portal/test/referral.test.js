@@ -340,6 +340,8 @@ test('break-glass: Riverbend takes emergency access once, reads the history, and
   const doctor = await pageFor('riverbend');
   const patientPage = await pageFor('patient');
   const org = (await keyOf('//Riverbend')).address;
+  // The patient's page is open before the emergency and is never reloaded.
+  await open(patientPage, 'patient', PATIENT, 'en');
   await openDoctor(doctor, '//Riverbend', 'en');
   assert.equal((await consentState(doctor)).state, 'none');
   await doctor.click('#break-glass');
@@ -357,8 +359,12 @@ test('break-glass: Riverbend takes emergency access once, reads the history, and
   assert.ok(log.length > 0 && log.every((e) => e.emergency.isTrue && e.purpose.type === 'Treatment'));
   await shot(doctor, 'clinician-break-glass');
 
-  await open(patientPage, 'patient', PATIENT, 'en');
+  // Without a reload: the alert names the clinic and counts every document it read.
+  const reads = await patientPage.waitForSelector(`[data-testid=emergency-reads][data-reads="${log.length}"]`, { timeout: 30_000 });
+  assert.match(await reads.innerText(), new RegExp(`^${log.length} document`));
   const alert = await patientPage.innerText('[data-testid=emergency-alerts]');
   assert.match(alert, /Riverbend Clinic/);
+  // And regulators see the reads.
+  assert.equal((await api.query.consent.emergencyReads(org)).toNumber(), log.length);
   await shot(patientPage, 'patient-break-glass-alert');
 });
