@@ -70,9 +70,16 @@ fi
 start_gateway() { # name admin-suri port
 	local name=$1 admin=$2 port=$3
 	"$gateway_bin" add-staff --node "$node_ws" --admin-suri "$admin" --staff "$admin//gateway" --fund 100
-	mkdir -p "$data_root/$name"
+	mkdir -p "$data_root/$name" "$data_root/keys"
+	chmod 700 "$data_root/keys"
+	# The master key lives outside the store's directory (security review N10); a key an
+	# older gateway made inside it is moved out.
+	if [ -f "$data_root/$name/master.key" ] && [ ! -e "$data_root/keys/$name.master.key" ]; then
+		mv "$data_root/$name/master.key" "$data_root/keys/$name.master.key"
+	fi
 	MEDCHAIN_GATEWAY_SURI="$admin//gateway" "$gateway_bin" run --node "$node_ws" \
 		--listen "127.0.0.1:$port" --data-dir "$data_root/$name" \
+		--master-key "$data_root/keys/$name.master.key" \
 		--tls-cert "$certs/$name.pem" --tls-key "$certs/$name.key" >"$data_root/$name/gateway.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 1 60); do

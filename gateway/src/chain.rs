@@ -1,9 +1,19 @@
 //! The gateway's view of the chain: JSON-RPC over WebSocket (jsonrpsee) to its hospital's
 //! node, with every call, event, storage key and runtime-API value encoded and decoded by the
-//! runtime's own Rust types. A runtime upgrade that changes them needs a rebuilt gateway; the
-//! gateway checks the node's `spec_version` at start and warns when it differs.
+//! runtime's own Rust types. A runtime upgrade that changes them needs a rebuilt gateway, so
+//! the gateway fails closed (security review N9):
+//!
+//! - every runtime-API answer and storage value is decoded with `DecodeAll` (trailing bytes,
+//!   e.g. a longer variant of a changed type, are an error, never ignored);
+//! - before it serves, answers from or follows a block, it reads that block's runtime version
+//!   (`state_getRuntimeVersion`, cached per block hash) and refuses when the runtime's
+//!   `GatewayApi` version (its `apis` list) is not the one this gateway was built for
+//!   ([`BuiltFor`]);
+//! - it signs each anchor with the `spec_version`/`transaction_version` of the best block it
+//!   builds on, and refuses to sign when `transaction_version` (the encoding of calls and
+//!   transaction extensions) is not the one it was built for.
 
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use jsonrpsee::{
 	core::client::ClientT,
 	rpc_params,
@@ -15,7 +25,10 @@ use serde_json::Value;
 use sp_core::{crypto::AccountId32, sr25519, Pair, H256};
 use sp_crypto_hashing::blake2_256;
 use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
-use std::sync::Arc;
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+};
 use tokio::sync::RwLock;
 
 /// An event with where it happened.
@@ -53,7 +66,8 @@ fn hex_of(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
-/// What the gateway needs to sign: genesis hash and the runtime's versions.
+/// Genesis hash and the runtime's versions when the gateway started (`/v1/info`); anchors
+/// are signed with the versions of the block they build on ([`Chain::sign`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Versions {
 	pub genesis: H256,
@@ -61,10 +75,129 @@ pub struct Versions {
 	pub transaction_version: u32,
 }
 
+/// The id under which a runtime's version lists `GatewayApi` (`blake2_64("GatewayApi")`).
+pub fn gateway_api_id() -> [u8; 8] {
+	use sp_api::RuntimeApiInfo;
+	<dyn pallet_consent::runtime_api::GatewayApi<medchain_runtime::Block, AccountId32>>::ID
+}
+
+/// What this gateway was compiled for (from medchain-runtime's own `VERSION`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BuiltFor {
+	/// The `GatewayApi` version whose `read_decision` answer this gateway decodes.
+	pub gateway_api: u32,
+	/// The encoding of calls and transaction extensions it signs.
+	pub transaction_version: u32,
+	/// Only informative: a new `spec_version` with the same API and transaction versions is
+	/// served (with a warning); a runtime that changes what the gateway decodes must bump
+	/// `GatewayApi`'s `#[api_version]` or `transaction_version`.
+	pub spec_version: u32,
+}
+
+impl BuiltFor {
+	pub fn runtime() -> BuiltFor {
+		let version = &medchain_runtime::VERSION;
+		let id = gateway_api_id();
+		BuiltFor {
+			// A runtime without GatewayApi cannot have built this gateway: 0 matches no node.
+			gateway_api: version
+				.apis
+				.iter()
+				.find(|(api, _)| *api == id)
+				.map(|(_, v)| *v)
+				.unwrap_or(0),
+			transaction_version: version.transaction_version,
+			spec_version: version.spec_version,
+		}
+	}
+}
+
+/// A block's runtime version, as far as the gateway cares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeInfo {
+	pub spec_version: u32,
+	pub transaction_version: u32,
+	/// `GatewayApi`'s version in the runtime's `apis` list; `None` if it is not there.
+	pub gateway_api: Option<u32>,
+}
+
+/// Why the node's runtime is not one this gateway may read from or sign for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incompatible(pub String);
+
+impl core::fmt::Display for Incompatible {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.write_str(&self.0)
+	}
+}
+
+impl RuntimeInfo {
+	/// From `state_getRuntimeVersion`'s JSON (`apis: [["0x<8 bytes>", version], ...]`).
+	pub fn from_json(version: &Value) -> Result<RuntimeInfo, ChainError> {
+		let number = |name: &str| {
+			version[name]
+				.as_u64()
+				.and_then(|v| u32::try_from(v).ok())
+				.ok_or_else(|| ChainError(format!("runtime version has no {name}")))
+		};
+		let apis = version["apis"]
+			.as_array()
+			.ok_or_else(|| ChainError("runtime version has no apis".into()))?;
+		let id = gateway_api_id();
+		let mut gateway_api = None;
+		for entry in apis {
+			let id_bytes = hex_bytes(&entry[0])?;
+			if id_bytes == id {
+				let v = entry[1]
+					.as_u64()
+					.and_then(|v| u32::try_from(v).ok())
+					.ok_or_else(|| ChainError(format!("bad api version {entry}")))?;
+				gateway_api = Some(v);
+			}
+		}
+		Ok(RuntimeInfo {
+			spec_version: number("specVersion")?,
+			transaction_version: number("transactionVersion")?,
+			gateway_api,
+		})
+	}
+
+	/// May the gateway read this runtime's `GatewayApi` answers (and its storage)?
+	pub fn check_reads(&self, built: &BuiltFor) -> Result<(), Incompatible> {
+		match self.gateway_api {
+			Some(v) if v == built.gateway_api => Ok(()),
+			Some(v) => Err(Incompatible(format!(
+				"the node's runtime (spec_version {}) has GatewayApi version {v}, this gateway was built for version {}: rebuild the gateway for this runtime",
+				self.spec_version, built.gateway_api
+			))),
+			None => Err(Incompatible(format!(
+				"the node's runtime (spec_version {}) has no GatewayApi (this gateway was built for version {})",
+				self.spec_version, built.gateway_api
+			))),
+		}
+	}
+
+	/// May the gateway sign transactions for this runtime (and read it)?
+	pub fn check_signing(&self, built: &BuiltFor) -> Result<(), Incompatible> {
+		self.check_reads(built)?;
+		if self.transaction_version != built.transaction_version {
+			return Err(Incompatible(format!(
+				"the node's runtime (spec_version {}) has transaction_version {}, this gateway was built for {}: its calls would not encode as the runtime expects; rebuild the gateway",
+				self.spec_version, self.transaction_version, built.transaction_version
+			)));
+		}
+		Ok(())
+	}
+}
+
+/// The runtime versions read, by block hash (a runtime version never changes for a block).
+const RUNTIME_CACHE: usize = 256;
+
 /// The node connection (reconnects when the node went away).
 pub struct Chain {
 	url: String,
 	client: RwLock<Arc<WsClient>>,
+	runtimes: Mutex<HashMap<H256, RuntimeInfo>>,
 }
 
 /// The mortality of the gateway's anchoring transactions, in blocks: an anchor not included
@@ -74,7 +207,11 @@ pub const ANCHOR_ERA_PERIOD: u64 = 64;
 impl Chain {
 	pub async fn connect(url: &str) -> Result<Chain, ChainError> {
 		let client = Self::build(url).await?;
-		Ok(Chain { url: url.to_string(), client: RwLock::new(Arc::new(client)) })
+		Ok(Chain {
+			url: url.to_string(),
+			client: RwLock::new(Arc::new(client)),
+			runtimes: Mutex::new(HashMap::new()),
+		})
 	}
 
 	async fn build(url: &str) -> Result<WsClient, ChainError> {
@@ -152,11 +289,12 @@ impl Chain {
 		hex_bytes(&value).map(Some)
 	}
 
-	/// The storage value at `key` in block `at`, decoded.
+	/// The storage value at `key` in block `at`, decoded: all of it (a value with bytes left
+	/// over is not the type the gateway was built for: an error, never half-read).
 	pub async fn storage<T: Decode>(&self, key: &[u8], at: H256) -> Result<Option<T>, ChainError> {
 		match self.storage_raw(key, at).await? {
 			None => Ok(None),
-			Some(bytes) => T::decode(&mut &bytes[..]).map(Some).map_err(err("storage value")),
+			Some(bytes) => decode_exact(&bytes).map(Some).map_err(err("storage value")),
 		}
 	}
 
@@ -171,7 +309,7 @@ impl Chain {
 			.call("state_call", rpc_params![method, hex_of(args), hex_of(at.as_bytes())])
 			.await?;
 		let bytes = hex_bytes(&value)?;
-		T::decode(&mut &bytes[..]).map_err(err(method))
+		decode_exact(&bytes).map_err(err(method))
 	}
 
 	/// The gateway's question (`GatewayApi::read_decision`) at block `at`.
@@ -212,6 +350,19 @@ impl Chain {
 		Ok(org.map(Into::into))
 	}
 
+	/// Whether `patient` deregistered (`PatientIdentity.Tombstones`) by block `at`: the chain
+	/// anchors nothing more for them, and their documents are to be destroyed.
+	pub async fn patient_deregistered(
+		&self,
+		patient: [u8; 32],
+		at: H256,
+	) -> Result<bool, ChainError> {
+		let key = pallet_patient_identity::Tombstones::<Runtime>::hashed_key_for(
+			AccountId32::from(patient),
+		);
+		Ok(self.storage_raw(&key, at).await?.is_some())
+	}
+
 	/// The events of block `at`.
 	pub async fn events(&self, at: H256) -> Result<Vec<EventRecord>, ChainError> {
 		let mut key = sp_crypto_hashing::twox_128(b"System").to_vec();
@@ -228,24 +379,38 @@ impl Chain {
 		extrinsics.iter().map(|x| hex_bytes(x).map(|b| H256(blake2_256(&b)))).collect()
 	}
 
-	/// Genesis hash and the node's current runtime versions.
+	/// The genesis hash.
+	pub async fn genesis(&self) -> Result<H256, ChainError> {
+		self.block_hash(0).await?.ok_or_else(|| ChainError("the node has no genesis block".into()))
+	}
+
+	/// Genesis hash and the runtime versions of the best block.
 	pub async fn versions(&self) -> Result<Versions, ChainError> {
-		let genesis = self
-			.block_hash(0)
-			.await?
-			.ok_or_else(|| ChainError("the node has no genesis block".into()))?;
-		let version = self.call("state_getRuntimeVersion", rpc_params![]).await?;
-		let number = |name: &str| {
-			version[name]
-				.as_u64()
-				.and_then(|v| u32::try_from(v).ok())
-				.ok_or_else(|| ChainError(format!("runtime version has no {name}")))
-		};
+		let genesis = self.genesis().await?;
+		let best = self.best_hash().await?;
+		let info = self.runtime_info(best).await?;
 		Ok(Versions {
 			genesis,
-			spec_version: number("specVersion")?,
-			transaction_version: number("transactionVersion")?,
+			spec_version: info.spec_version,
+			transaction_version: info.transaction_version,
 		})
+	}
+
+	/// The runtime version of block `at` (`state_getRuntimeVersion`), cached per block hash.
+	pub async fn runtime_info(&self, at: H256) -> Result<RuntimeInfo, ChainError> {
+		if let Some(info) = self.runtimes.lock().ok().and_then(|c| c.get(&at).cloned()) {
+			return Ok(info);
+		}
+		let version =
+			self.call("state_getRuntimeVersion", rpc_params![hex_of(at.as_bytes())]).await?;
+		let info = RuntimeInfo::from_json(&version)?;
+		if let Ok(mut cache) = self.runtimes.lock() {
+			if cache.len() >= RUNTIME_CACHE {
+				cache.clear();
+			}
+			cache.insert(at, info.clone());
+		}
+		Ok(info)
 	}
 
 	/// The next nonce of `who`, counting transactions in the pool.
@@ -260,17 +425,24 @@ impl Chain {
 			.ok_or_else(|| ChainError(format!("bad nonce {value}")))
 	}
 
-	/// Sign `call` with `pair` (mortal from the best block, `ANCHOR_ERA_PERIOD` blocks) and
-	/// return the extrinsic's bytes and the era's birth block number; nothing is sent.
+	/// Sign `call` with `pair` (mortal from the best block, `ANCHOR_ERA_PERIOD` blocks) for
+	/// the runtime of the best block (its `spec_version` and `transaction_version`, read
+	/// again whenever the best block changes, so anchors keep working across a runtime
+	/// upgrade) and return the extrinsic's bytes and the era's birth block number; nothing is
+	/// sent. Refused when that runtime is not one this gateway can encode calls for.
 	pub async fn sign(
 		&self,
 		pair: &sr25519::Pair,
 		call: RuntimeCall,
-		versions: Versions,
+		genesis: H256,
 	) -> Result<(Vec<u8>, u32), ChainError> {
 		let who: [u8; 32] = pair.public().into();
 		let nonce = self.next_nonce(who).await?;
-		let (best, _) = self.best().await?;
+		let (best, best_hash) = self.best().await?;
+		let runtime = self.runtime_info(best_hash).await?;
+		runtime
+			.check_signing(&BuiltFor::runtime())
+			.map_err(|e| ChainError(format!("not signing: {e}")))?;
 		let era = Era::mortal(ANCHOR_ERA_PERIOD, u64::from(best));
 		let birth = u32::try_from(era.birth(u64::from(best))).map_err(err("era"))?;
 		let birth_hash =
@@ -281,7 +453,7 @@ impl Chain {
 			frame_system::CheckTxVersion::<Runtime>::new(),
 			frame_system::CheckGenesis::<Runtime>::new(),
 			frame_system::CheckEra::<Runtime>::from(era),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
+			medchain_runtime::CheckNonceFeelessBound::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
 			medchain_runtime::FeelessWithPriority::from(
 				pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
@@ -290,9 +462,9 @@ impl Chain {
 		);
 		let implicit = (
 			(),
-			versions.spec_version,
-			versions.transaction_version,
-			versions.genesis,
+			runtime.spec_version,
+			runtime.transaction_version,
+			genesis,
 			birth_hash,
 			(),
 			(),
@@ -324,8 +496,8 @@ impl Chain {
 		call: RuntimeCall,
 		timeout: std::time::Duration,
 	) -> Result<(), ChainError> {
-		let versions = self.versions().await?;
-		let (bytes, birth) = self.sign(pair, call, versions).await?;
+		let genesis = self.genesis().await?;
+		let (bytes, birth) = self.sign(pair, call, genesis).await?;
 		let hash = self.submit(&bytes).await?;
 		let deadline = tokio::time::Instant::now() + timeout;
 		let mut next = birth;
@@ -349,6 +521,11 @@ impl Chain {
 			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 		}
 	}
+}
+
+/// `T` decoded from all of `bytes` (`DecodeAll`: bytes left over are an error).
+pub fn decode_exact<T: Decode>(bytes: &[u8]) -> Result<T, codec::Error> {
+	T::decode_all(&mut &bytes[..])
 }
 
 /// The outcome of extrinsic `index` from its block's events: `Ok` for success, `Err(name)`
@@ -380,5 +557,144 @@ pub fn dispatch_error_name(error: sp_runtime::DispatchError) -> String {
 			}
 		}
 		None => format!("{error:?}"),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::mock_node::{hash_of, runtime_version, MockNode};
+
+	fn built() -> BuiltFor {
+		BuiltFor::runtime()
+	}
+
+	#[test]
+	fn the_gateway_knows_the_gateway_api_version_it_was_built_for() {
+		// GatewayApi is in medchain-runtime's own apis list, under blake2_64("GatewayApi").
+		assert_eq!(gateway_api_id(), sp_crypto_hashing::blake2_64(b"GatewayApi"));
+		assert!(built().gateway_api >= 1, "{:?}", built());
+		assert_eq!(built().transaction_version, medchain_runtime::VERSION.transaction_version);
+	}
+
+	#[test]
+	fn a_runtime_with_another_gateway_api_version_is_refused() {
+		let b = built();
+		let same = RuntimeInfo::from_json(&runtime_version(
+			b.spec_version + 1,
+			Some(b.gateway_api),
+			b.transaction_version,
+		))
+		.expect("parses");
+		assert_eq!(same.gateway_api, Some(b.gateway_api));
+		// A new spec_version alone (an upgrade that keeps the API) is served and signed for.
+		assert_eq!(same.check_reads(&b), Ok(()));
+		assert_eq!(same.check_signing(&b), Ok(()));
+		let newer = RuntimeInfo::from_json(&runtime_version(
+			b.spec_version + 1,
+			Some(b.gateway_api + 1),
+			b.transaction_version,
+		))
+		.expect("parses");
+		let why = newer.check_reads(&b).expect_err("another GatewayApi version is refused");
+		assert!(why.0.contains("GatewayApi version"), "{why}");
+		assert!(newer.check_signing(&b).is_err());
+		let none =
+			RuntimeInfo::from_json(&runtime_version(b.spec_version, None, b.transaction_version))
+				.expect("parses");
+		assert_eq!(none.gateway_api, None);
+		assert!(none.check_reads(&b).is_err());
+		// Another transaction_version: still readable, but the gateway does not sign for it.
+		let tx = RuntimeInfo::from_json(&runtime_version(
+			b.spec_version,
+			Some(b.gateway_api),
+			b.transaction_version + 1,
+		))
+		.expect("parses");
+		assert_eq!(tx.check_reads(&b), Ok(()));
+		assert!(tx.check_signing(&b).expect_err("refused").0.contains("transaction_version"));
+		assert!(RuntimeInfo::from_json(&serde_json::json!({"specVersion": 1})).is_err());
+	}
+
+	#[tokio::test]
+	async fn runtime_api_answers_and_storage_values_with_bytes_left_over_are_refused() {
+		let node = MockNode::start().await;
+		let chain = Chain::connect(&node.url).await.expect("connects");
+		let at = hash_of(10);
+		let answer = ReadDecision::<AccountId32>::Sealed.encode();
+		node.with(|s| s.calls.insert("GatewayApi_read_decision".into(), answer.clone()));
+		let decision =
+			chain.read_decision([1; 32], H256([2; 32]), 1000, at).await.expect("decodes");
+		assert_eq!(decision, ReadDecision::Sealed);
+		// The same answer with one byte more (e.g. a variant of a changed enum with a field
+		// the gateway does not know): an error, not a `Sealed`.
+		let mut longer = answer.clone();
+		longer.push(0);
+		node.with(|s| s.calls.insert("GatewayApi_read_decision".into(), longer));
+		let e = chain.read_decision([1; 32], H256([2; 32]), 1000, at).await.expect_err("refused");
+		assert!(e.0.contains("GatewayApi_read_decision"), "{e}");
+		// Storage: StaffOf(who) = an organization, with and without a byte left over.
+		let who = AccountId32::from([3u8; 32]);
+		let key = pallet_consortium::StaffOf::<Runtime>::hashed_key_for(&who);
+		let mut value = AccountId32::from([4u8; 32]).encode();
+		node.with(|s| s.storage.insert(key.clone(), value.clone()));
+		assert_eq!(chain.organization_of([3; 32], at).await.expect("decodes"), Some([4; 32]));
+		value.push(7);
+		node.with(|s| s.storage.insert(key.clone(), value));
+		let e = chain.organization_of([3; 32], at).await.expect_err("refused");
+		assert!(e.0.contains("storage value"), "{e}");
+	}
+
+	/// Whether `bytes` is an extrinsic signed by `pair` for spec/transaction versions
+	/// `(spec, tx)` on the mock chain (genesis `hash_of(0)`, era born at block `birth`).
+	fn signed_for(bytes: &[u8], pair: &sr25519::Pair, birth: u32, spec: u32, tx: u32) -> bool {
+		let xt =
+			medchain_runtime::UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+		let sp_runtime::generic::Preamble::Signed(_, MultiSignature::Sr25519(signature), extension) =
+			xt.preamble
+		else {
+			panic!("not signed")
+		};
+		let implicit = ((), spec, tx, hash_of(0), hash_of(birth), (), (), (), ());
+		let payload = medchain_runtime::SignedPayload::from_raw(xt.function, extension, implicit);
+		payload.using_encoded(|b| sr25519::Pair::verify(&signature, b, &pair.public()))
+	}
+
+	#[tokio::test]
+	async fn anchors_are_signed_for_the_runtime_of_the_best_block_across_an_upgrade() {
+		let node = MockNode::start().await;
+		let chain = Chain::connect(&node.url).await.expect("connects");
+		let pair = sr25519::Pair::from_string("//Alice//gateway", None).expect("key");
+		let b = built();
+		let call = || RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+		let (bytes, birth) = chain.sign(&pair, call(), hash_of(0)).await.expect("signs");
+		assert_eq!(birth, 10);
+		assert!(signed_for(&bytes, &pair, 10, b.spec_version, b.transaction_version));
+		// The chain upgrades its runtime at block 11 (same API, next spec_version): the
+		// gateway, still running, signs the next anchor for the new spec_version.
+		node.with(|s| {
+			s.best = 11;
+			s.runtime_at.insert(
+				hash_of(11),
+				runtime_version(b.spec_version + 1, Some(b.gateway_api), b.transaction_version),
+			);
+		});
+		let (bytes, _) = chain.sign(&pair, call(), hash_of(0)).await.expect("signs");
+		assert!(signed_for(&bytes, &pair, 11, b.spec_version + 1, b.transaction_version));
+		assert!(!signed_for(&bytes, &pair, 11, b.spec_version, b.transaction_version));
+		// A runtime whose transaction_version changed (calls encode differently): not signed.
+		node.with(|s| {
+			s.best = 12;
+			s.runtime_at.insert(
+				hash_of(12),
+				runtime_version(b.spec_version + 2, Some(b.gateway_api), b.transaction_version + 1),
+			);
+		});
+		let e = chain.sign(&pair, call(), hash_of(0)).await.expect_err("refused");
+		assert!(e.0.contains("not signing") && e.0.contains("transaction_version"), "{e}");
+		// Runtime versions are read once per block.
+		let before = node.with(|s| s.version_queries);
+		chain.runtime_info(hash_of(12)).await.expect("cached");
+		assert_eq!(node.with(|s| s.version_queries), before);
 	}
 }

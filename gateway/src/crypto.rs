@@ -1,6 +1,17 @@
 //! Encryption at rest: every document has its own random key (ChaCha20-Poly1305); that key is
-//! stored only wrapped by the gateway's master key. Deleting the wrapped key destroys the
-//! document for good (crypto-shredding), whatever copies of the ciphertext remain in backups.
+//! stored only wrapped by the gateway's master key, in the same row as the ciphertext.
+//!
+//! What destroying a document (deleting its ciphertext and wrapped key) does and does not do:
+//! the live store no longer holds either (SQLite's `secure_delete` zeroes the freed bytes and
+//! the write-ahead log is checkpointed and truncated right after, see `store`), so the
+//! document cannot be read from the store any more. It does **not** reach copies made before:
+//! a backup or snapshot of the store holds the ciphertext *and* its wrapped key, and stays
+//! readable by whoever also holds the master key, for as long as that master key exists
+//! (it is never rotated). Keep backups of the store apart from the master key, and expire
+//! them; destroying the master key is what destroys every copy.
+//!
+//! The master key also keys the upload dedup MAC ([`MasterKey::dedup_key`]), so the store
+//! alone cannot confirm a guess of a document's content.
 
 use chacha20poly1305::{
 	aead::{Aead, KeyInit, Payload},
@@ -67,6 +78,21 @@ impl MasterKey {
 	#[cfg(test)]
 	pub fn from_bytes(raw: [u8; KEY_LEN]) -> MasterKey {
 		MasterKey(*Key::from_slice(&raw))
+	}
+
+	/// The dedup key of an upload: keyed BLAKE2b-256 (a MAC) of `message` (see
+	/// `service::dedup_message`) under a key derived from the master key, so "is this the
+	/// same document as that row?" needs the master key, not just the store (N10).
+	pub fn dedup_key(&self, message: &[u8]) -> [u8; 32] {
+		let derived = blake2b_simd::Params::new()
+			.hash_length(32)
+			.key(self.0.as_slice())
+			.personal(b"mcg-dedup-key-v1")
+			.hash(b"medchain-gateway upload dedup key");
+		let mac = blake2b_simd::Params::new().hash_length(32).key(derived.as_bytes()).hash(message);
+		let mut out = [0u8; 32];
+		out.copy_from_slice(mac.as_bytes());
+		out
 	}
 
 	/// Encrypt `plaintext` under a fresh document key, bound to `binding` (the locator) so a
@@ -150,6 +176,19 @@ mod tests {
 		let (a, b) = (master.seal(b"same", b"l"), master.seal(b"same", b"l"));
 		assert_ne!(a.ciphertext, b.ciphertext);
 		assert_ne!(a.wrapped_key, b.wrapped_key);
+	}
+
+	#[test]
+	fn the_dedup_key_is_a_mac_under_the_master_key_not_a_plain_hash() {
+		let message = b"patient++LabResults\0{\"resourceType\":\"Observation\"}";
+		let a = MasterKey::from_bytes([1; KEY_LEN]);
+		// Stable for one master key (the same document is found again)...
+		assert_eq!(a.dedup_key(message), a.dedup_key(message));
+		assert_ne!(a.dedup_key(message), a.dedup_key(b"another document"));
+		// ...but not computable without it: another key gives another value, and it is not
+		// the unkeyed hash anyone holding the store could compute to confirm a guess.
+		assert_ne!(a.dedup_key(message), MasterKey::from_bytes([2; KEY_LEN]).dedup_key(message));
+		assert_ne!(a.dedup_key(message), sp_crypto_hashing::blake2_256(message));
 	}
 
 	#[test]

@@ -11,6 +11,8 @@ mod canonical;
 mod chain;
 mod cors;
 mod crypto;
+#[cfg(test)]
+mod mock_node;
 mod service;
 mod store;
 mod tls;
@@ -77,13 +79,15 @@ struct RunArgs {
 	/// Where the HTTP API listens.
 	#[arg(long, default_value = "127.0.0.1:8801")]
 	listen: SocketAddr,
-	/// Directory of the store (`gateway.sqlite`) and, by default, the master key.
+	/// Directory of the store (`gateway.sqlite`). The master key is never in it by default.
 	#[arg(long)]
 	data_dir: PathBuf,
 	/// The gateway's staff key (secret URI). Prefer the MEDCHAIN_GATEWAY_SURI variable.
 	#[arg(long, env = "MEDCHAIN_GATEWAY_SURI", hide_env_values = true)]
 	suri: String,
-	/// The master key file (created, mode 0600, if missing). Default: <data-dir>/master.key.
+	/// The master key file (created, mode 0600, if missing). Keep it on another volume than
+	/// the store and back it up apart. Default: `<data-dir>.master.key`, beside the data
+	/// directory, not in it (a copy of the data directory holds no key).
 	#[arg(long)]
 	master_key: Option<PathBuf>,
 	/// Largest request body accepted, in bytes (larger: 413).
@@ -216,22 +220,43 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	let signer_account: [u8; 32] = signer.public().into();
 	std::fs::create_dir_all(&args.data_dir)
 		.map_err(|e| format!("cannot create {}: {e}", args.data_dir.display()))?;
-	let master_path = args.master_key.clone().unwrap_or_else(|| args.data_dir.join("master.key"));
-	let master = crypto::MasterKey::load_or_create(&master_path).map_err(|e| e.to_string())?;
+	let master_path = match &args.master_key {
+		Some(path) => {
+			if inside(path, &args.data_dir) {
+				log::warn!(
+					"the master key {} is inside --data-dir, beside the store: whoever copies the data directory can read every document; keep it on another volume",
+					path.display()
+				);
+			}
+			path.clone()
+		}
+		None => default_master_key(&args.data_dir)?,
+	};
+	let master = crypto::MasterKey::load_or_create(&master_path)
+		.map_err(|e| format!("master key {}: {e}", master_path.display()))?;
 	let store = store::SqliteStore::open(&args.data_dir.join("gateway.sqlite"))
 		.map_err(|e| e.to_string())?;
+	// Stores made before the dedup key was a MAC under the master key (N10): re-key them.
+	let rekeyed = store
+		.rekey_dedup(|doc| service::keyed_dedup_of(&master, doc))
+		.map_err(|e| e.to_string())?;
+	if rekeyed > 0 {
+		log::info!("{rekeyed} dedup key(s) re-keyed under the master key");
+	}
 
 	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
 	let versions = chain.versions().await.map_err(|e| e.to_string())?;
-	let built_for = medchain_runtime::VERSION.spec_version;
-	if versions.spec_version != built_for {
+	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
+	let runtime = chain.runtime_info(best).await.map_err(|e| e.to_string())?;
+	runtime.check_reads(&chain::BuiltFor::runtime()).map_err(|e| e.to_string())?;
+	if runtime.spec_version != medchain_runtime::VERSION.spec_version {
 		log::warn!(
-			"the node runs spec_version {} but this gateway was built for {built_for}: calls and events may not decode; rebuild the gateway",
-			versions.spec_version
+			"the node runs spec_version {} (this gateway was built for {}) with the GatewayApi version it was built for: serving",
+			runtime.spec_version,
+			medchain_runtime::VERSION.spec_version
 		);
 	}
 	check_store_chain(&store, &chain, versions.genesis).await?;
-	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
 	let organization = chain
 		.organization_of(signer_account, best)
 		.await
@@ -260,7 +285,12 @@ async fn run(args: RunArgs) -> Result<(), String> {
 		verifier,
 		settings,
 	));
-	let retried = worker::retry_failed(&gateway)?;
+	let (retried, destroyed) = worker::retry_failed(&gateway).await?;
+	if destroyed > 0 {
+		log::info!(
+			"{destroyed} document(s) refused before, of patients who deregistered: destroyed"
+		);
+	}
 	let pending = gateway.store.unfinished().map_err(|e| e.to_string())?.len();
 	log::info!(
 		"organization {}, signer {}, {pending} document(s) not yet anchored ({retried} refused before, retrying)",
@@ -311,6 +341,48 @@ async fn run(args: RunArgs) -> Result<(), String> {
 		}
 	}
 	.map_err(|e| e.to_string())
+}
+
+/// Whether `path` is (or would be) inside directory `dir`.
+fn inside(path: &std::path::Path, dir: &std::path::Path) -> bool {
+	let absolute = |p: &std::path::Path| {
+		std::fs::canonicalize(p).ok().or_else(|| {
+			let parent = std::fs::canonicalize(p.parent()?).ok()?;
+			Some(parent.join(p.file_name()?))
+		})
+	};
+	match (absolute(path), absolute(dir)) {
+		(Some(p), Some(d)) => p.starts_with(d),
+		_ => false,
+	}
+}
+
+/// The master key's default path: `<data-dir>.master.key`, beside the data directory and not
+/// in it (N10). A key an older gateway made at `<data-dir>/master.key` is not used silently:
+/// the operator moves it out (or names it with `--master-key`).
+fn default_master_key(data_dir: &std::path::Path) -> Result<PathBuf, String> {
+	let dir = std::fs::canonicalize(data_dir)
+		.map_err(|e| format!("--data-dir {}: {e}", data_dir.display()))?;
+	let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+		return Err(format!(
+			"--data-dir {} has no parent directory for the master key: give --master-key FILE",
+			dir.display()
+		));
+	};
+	let default = parent.join(format!("{}.master.key", name.to_string_lossy()));
+	let legacy = dir.join("master.key");
+	if legacy.exists() {
+		return Err(format!(
+			"{} is the master key, inside --data-dir beside the store (where older gateways made it): \
+			 whoever copies the data directory could read every document. Move it out of the data \
+			 directory, ideally to another volume, and name it with --master-key \
+			 (or `mv {} {}`, the default place)",
+			legacy.display(),
+			legacy.display(),
+			default.display()
+		));
+	}
+	Ok(default)
 }
 
 /// A store belongs to one chain: refuse another chain's genesis, and a chain that is behind

@@ -5,7 +5,7 @@ use crate::{
 	auth::{self, Presented, Verifier},
 	binding::{check_record, ChainRecord, Expected},
 	canonical::{self, FhirError},
-	chain::{Chain, ChainError, Versions},
+	chain::{BuiltFor, Chain, ChainError, RuntimeInfo, Versions},
 	crypto::{MasterKey, Sealed},
 	store::{Document, DocumentStore, Inserted, NewDocument, State},
 };
@@ -22,11 +22,10 @@ use pallet_consent::{ReadDecision, ReadRefusal};
 use rand::RngCore;
 use serde_json::json;
 use sp_core::{crypto::AccountId32, crypto::Ss58Codec, sr25519, H256};
-use sp_crypto_hashing::blake2_256;
 use std::{
 	collections::HashMap,
 	sync::{
-		atomic::{AtomicU64, Ordering},
+		atomic::{AtomicU32, AtomicU64, Ordering},
 		Arc, Mutex,
 	},
 	time::{Duration, Instant},
@@ -77,7 +76,13 @@ pub struct Gateway {
 	pub chain: Chain,
 	pub signer: sr25519::Pair,
 	pub organization: [u8; 32],
+	/// Genesis and the runtime versions at start (anchors use the best block's, N9).
 	pub versions: Versions,
+	/// The runtime this gateway was built for (N9).
+	pub built: BuiltFor,
+	/// The last runtime `spec_version` logged (refused or served), so each change is logged
+	/// once.
+	noted_spec: AtomicU32,
 	pub verifier: Verifier,
 	pub settings: Settings,
 	pub timings: Timings,
@@ -112,6 +117,8 @@ impl Gateway {
 			signer,
 			organization,
 			versions,
+			built: BuiltFor::runtime(),
+			noted_spec: AtomicU32::new(versions.spec_version),
 			verifier,
 			settings,
 			timings: Timings::default(),
@@ -125,6 +132,43 @@ impl Gateway {
 	/// Tell waiting uploads that some document changed state.
 	pub fn notify_changed(&self) {
 		self.changed.send_modify(|n| *n = n.wrapping_add(1));
+	}
+
+	/// The runtime of block `at`, if the gateway may read from it (its `GatewayApi` version
+	/// is the one this gateway was built for); otherwise why not (N9: fail closed).
+	pub async fn readable_runtime(
+		&self,
+		at: H256,
+	) -> Result<Result<RuntimeInfo, String>, ChainError> {
+		let info = self.chain.runtime_info(at).await?;
+		let verdict = info.check_reads(&self.built);
+		if self.noted_spec.swap(info.spec_version, Ordering::Relaxed) != info.spec_version {
+			match &verdict {
+				Err(why) => log::error!("refusing to read from the node: {why}"),
+				Ok(()) if info.spec_version != self.built.spec_version => log::warn!(
+					"the node now runs spec_version {} (this gateway was built for {}) with the same GatewayApi version {}: serving",
+					info.spec_version,
+					self.built.spec_version,
+					self.built.gateway_api
+				),
+				Ok(()) => log::info!("the node runs spec_version {}", info.spec_version),
+			}
+		}
+		Ok(verdict.map(|()| info).map_err(|e| e.0))
+	}
+}
+
+/// The best block, if the node's runtime there is one the gateway may read from: every
+/// handler's chain question is asked at this block (N9).
+async fn readable_best(g: &Gateway) -> Result<H256, ApiError> {
+	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
+	match g.readable_runtime(best).await.map_err(ApiError::chain)? {
+		Ok(_) => Ok(best),
+		Err(why) => Err(ApiError::new(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"RuntimeIncompatible",
+			format!("refused: {why}"),
+		)),
 	}
 }
 
@@ -198,6 +242,12 @@ async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 		"signer": ss58(&sp_core::Pair::public(&g.signer).into()),
 		"genesis": hex32(g.versions.genesis.as_bytes()),
 		"spec_version": g.versions.spec_version,
+		"transaction_version": g.versions.transaction_version,
+		"built_for": {
+			"spec_version": g.built.spec_version,
+			"transaction_version": g.built.transaction_version,
+			"gateway_api": g.built.gateway_api,
+		},
 		"finalized_processed": cursor,
 		"documents": documents,
 		"max_body_bytes": g.settings.max_body,
@@ -299,7 +349,7 @@ async fn check_correction(
 	patient: [u8; 32],
 	category: RecordCategory,
 ) -> Result<(), ApiError> {
-	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
+	let best = readable_best(g).await?;
 	let id = hex32(&previous);
 	let record =
 		g.chain.record(H256(previous), best).await.map_err(ApiError::chain)?.ok_or_else(|| {
@@ -347,9 +397,69 @@ async fn check_correction(
 	Ok(())
 }
 
+/// What identifies "the same document" (before the master key's MAC, `MasterKey::dedup_key`):
+/// `patient ++ category ++ 0 ++ canonical`, with `"supersedes" ++ record id` appended for a
+/// correction (a correction is a document of its own: the same body as a correction of
+/// another record, or as a standalone upload, is another upload).
+pub(crate) fn dedup_message(
+	patient: &[u8; 32],
+	category: &str,
+	canonical: &[u8],
+	supersedes: Option<&[u8; 32]>,
+) -> Vec<u8> {
+	let mut dedup = Vec::with_capacity(64 + canonical.len());
+	dedup.extend_from_slice(patient);
+	dedup.extend_from_slice(category.as_bytes());
+	dedup.push(0);
+	dedup.extend_from_slice(canonical);
+	if let Some(previous) = supersedes {
+		dedup.extend_from_slice(b"supersedes");
+		dedup.extend_from_slice(previous);
+	}
+	dedup
+}
+
+/// The note of a document destroyed because its patient deregistered before it was anchored.
+pub const DEREGISTERED: &str = "the patient deregistered: nothing is anchored for them";
+
+/// The keyed dedup key of a stored row (decrypting it), for re-keying a store made with
+/// unkeyed ones (`SqliteStore::rekey_dedup`); `None` if the row cannot be decrypted.
+pub(crate) fn keyed_dedup_of(master: &MasterKey, doc: &Document) -> Option<[u8; 32]> {
+	let sealed =
+		Sealed { ciphertext: doc.ciphertext.clone()?, wrapped_key: doc.wrapped_key.clone()? };
+	let plaintext = master.open(&sealed, doc.locator.as_bytes()).ok()?;
+	let canonical = plaintext.get(32..)?;
+	Some(master.dedup_key(&dedup_message(
+		&doc.patient,
+		&doc.category,
+		canonical,
+		doc.supersedes.as_ref(),
+	)))
+}
+
+/// A patient who deregistered gets no new documents here: nothing of theirs is stored (the
+/// chain would refuse the anchor, and the document would stay behind, N10).
+async fn ensure_patient_not_deregistered(g: &Gateway, patient: [u8; 32]) -> Result<(), ApiError> {
+	let best = readable_best(g).await?;
+	if g.chain.patient_deregistered(patient, best).await.map_err(ApiError::chain)? {
+		// Whatever is still held for them (e.g. an earlier upload the chain refused) goes too.
+		let n = g.store.destroy_patient(&patient, DEREGISTERED).map_err(ApiError::store)?;
+		if n > 0 {
+			log::info!("{n} document(s) of a deregistered patient destroyed");
+			g.notify_changed();
+		}
+		return Err(ApiError::new(
+			StatusCode::GONE,
+			"PatientDeregistered",
+			"the patient deregistered (erased their identity): nothing is stored or anchored for them",
+		));
+	}
+	Ok(())
+}
+
 /// The requester's organization must be this gateway's.
 async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiError> {
-	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
+	let best = readable_best(g).await?;
 	match g.chain.organization_of(requester, best).await.map_err(ApiError::chain)? {
 		Some(org) if org == g.organization => Ok(()),
 		_ => Err(ApiError::new(
@@ -408,6 +518,7 @@ async fn upload(
 		})?),
 	};
 	ensure_own_staff(&g, requester).await?;
+	ensure_patient_not_deregistered(&g, patient).await?;
 	let canonical = canonical::canonical_fhir(&body).map_err(|e| {
 		let code = match e {
 			FhirError::NotJson(_) => "NotJson",
@@ -416,18 +527,12 @@ async fn upload(
 		ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
 	})?;
 	let category_name = format!("{category:?}");
-	let mut dedup = Vec::with_capacity(64 + canonical.len());
-	dedup.extend_from_slice(&patient);
-	dedup.extend_from_slice(category_name.as_bytes());
-	dedup.push(0);
-	dedup.extend_from_slice(canonical.as_bytes());
-	if let Some(previous) = supersedes {
-		// A correction is a document of its own: the same body as a correction of another
-		// record (or as a standalone upload) is another upload.
-		dedup.extend_from_slice(b"supersedes");
-		dedup.extend_from_slice(&previous);
-	}
-	let dedup_key = blake2_256(&dedup);
+	let dedup_key = g.master.dedup_key(&dedup_message(
+		&patient,
+		&category_name,
+		canonical.as_bytes(),
+		supersedes.as_ref(),
+	));
 	if let Some(previous) = supersedes {
 		// The very same correction again (a client's retry) is answered below as the upload
 		// it repeats; anything else must be a correction the chain will accept.
@@ -639,7 +744,7 @@ async fn fetch_inner(
 	}
 
 	let started = Instant::now();
-	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
+	let best = readable_best(g).await?;
 	add(&g.timings.best_block_ns, started);
 	let cached = {
 		let mut cache = g.decisions.lock().map_err(|_| {
@@ -682,15 +787,13 @@ async fn fetch_inner(
 		ReadDecision::PatientErased => {
 			return Err(gone(g, record_id, "of a patient who erased their identity"))
 		}
-		ReadDecision::Refused { reason, patient, category } => {
+		ReadDecision::Refused { reason, .. } => {
+			// The reason only: a requester the chain refuses learns nothing of the record
+			// (whose it is, its category) from the refusal (N18).
 			return Err(ApiError::new(
 				StatusCode::FORBIDDEN,
 				format!("{reason:?}"),
-				format!(
-					"{} (patient {}, category {category:?})",
-					refusal_message(reason),
-					patient.to_ss58check()
-				),
+				refusal_message(reason),
 			));
 		}
 		ReadDecision::Patient { .. } => (None, false),
@@ -789,4 +892,162 @@ async fn fetch_inner(
 		},
 	);
 	Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::mock_node::{self, hash_of, runtime_version, MockNode, ORG};
+	use axum::http::Request;
+	use codec::Encode;
+	use sp_core::Pair;
+	use tower::ServiceExt;
+
+	async fn request(
+		g: &Arc<Gateway>,
+		who: &sr25519::Pair,
+		method: &str,
+		path: &str,
+		body: &[u8],
+	) -> (StatusCode, serde_json::Value) {
+		let headers =
+			auth::sign(who, &ORG, method, path, auth::now_ms(), &auth::fresh_nonce(), body);
+		let mut builder = Request::builder().method(method).uri(path);
+		for (name, value) in headers {
+			builder = builder.header(name, value);
+		}
+		let response = router(g.clone())
+			.oneshot(builder.body(Body::from(body.to_vec())).expect("request"))
+			.await
+			.expect("answered");
+		let status = response.status();
+		let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+		(status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+	}
+
+	fn refusal(patient: [u8; 32], category: RecordCategory) -> Vec<u8> {
+		ReadDecision::Refused {
+			patient: AccountId32::from(patient),
+			category,
+			reason: ReadRefusal::NotLogged,
+		}
+		.encode()
+	}
+
+	const RECORD: [u8; 32] = [0x77; 32];
+
+	#[tokio::test]
+	async fn reads_are_refused_with_503_while_the_nodes_runtime_has_another_gateway_api_version() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		let g = mock_node::gateway(&node, dir.path(), &staff).await;
+		mock_node::put_document(&g, "mcg1:a", [1; 32], State::Anchored, Some(RECORD));
+		node.with(|s| {
+			s.calls.insert(
+				"GatewayApi_read_decision".into(),
+				refusal([1; 32], RecordCategory::LabResults),
+			)
+		});
+		let path = format!("/v1/records/{}", hex32(&RECORD));
+		let reader = sr25519::Pair::from_string("//Reader", None).expect("key");
+		let (status, body) = request(&g, &reader, "GET", &path, b"").await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::FORBIDDEN, Some("NotLogged")),
+			"{body}"
+		);
+		// A runtime upgrade changes GatewayApi (the node's next best block): the gateway built
+		// for the old one refuses every read (and upload) rather than misread an answer.
+		let b = BuiltFor::runtime();
+		node.with(|s| {
+			s.best = 11;
+			s.runtime_at.insert(
+				hash_of(11),
+				runtime_version(b.spec_version + 1, Some(b.gateway_api + 1), b.transaction_version),
+			);
+		});
+		let (status, body) = request(&g, &reader, "GET", &path, b"").await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::SERVICE_UNAVAILABLE, Some("RuntimeIncompatible")),
+			"{body}"
+		);
+		assert!(body["message"].as_str().unwrap_or("").contains("GatewayApi version"), "{body}");
+		let upload = format!("/v1/records?patient={}&category=LabResults", hex32(&[1; 32]));
+		let (status, body) =
+			request(&g, &staff, "POST", &upload, br#"{"resourceType":"Observation"}"#).await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::SERVICE_UNAVAILABLE, Some("RuntimeIncompatible")),
+			"{body}"
+		);
+		// An upgrade that keeps the API (a new spec_version only) is served.
+		node.with(|s| {
+			s.best = 12;
+			s.runtime_at.insert(
+				hash_of(12),
+				runtime_version(b.spec_version + 2, Some(b.gateway_api), b.transaction_version),
+			);
+		});
+		let (status, body) = request(&g, &reader, "GET", &path, b"").await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::FORBIDDEN, Some("NotLogged")),
+			"{body}"
+		);
+	}
+
+	#[tokio::test]
+	async fn a_refusal_names_the_reason_not_the_records_patient_or_category() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		let g = mock_node::gateway(&node, dir.path(), &staff).await;
+		let patient = [0x31; 32];
+		mock_node::put_document(&g, "mcg1:a", patient, State::Anchored, Some(RECORD));
+		node.with(|s| {
+			s.calls.insert(
+				"GatewayApi_read_decision".into(),
+				refusal(patient, RecordCategory::MentalHealth),
+			)
+		});
+		let stranger = sr25519::Pair::from_string("//Stranger", None).expect("key");
+		let (status, body) =
+			request(&g, &stranger, "GET", &format!("/v1/records/{}", hex32(&RECORD)), b"").await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::FORBIDDEN, Some("NotLogged")),
+			"{body}"
+		);
+		let text = body.to_string();
+		assert!(!text.contains(&ss58(&patient)) && !text.contains(&hex::encode(patient)), "{text}");
+		assert!(!text.contains("MentalHealth"), "{text}");
+	}
+
+	#[tokio::test]
+	async fn an_upload_for_a_deregistered_patient_is_refused_and_what_was_kept_for_them_destroyed()
+	{
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		let g = mock_node::gateway(&node, dir.path(), &staff).await;
+		let patient = [0x33; 32];
+		// An earlier upload the chain refused (the patient deregistered meanwhile).
+		mock_node::put_document(&g, "mcg1:old", patient, State::Failed, None);
+		mock_node::deregister(&node, patient);
+		let upload = format!("/v1/records?patient={}&category=LabResults", hex32(&patient));
+		let body = br#"{"resourceType":"Observation","status":"final"}"#;
+		let (status, answer) = request(&g, &staff, "POST", &upload, body).await;
+		assert_eq!(
+			(status, answer["error"].as_str()),
+			(StatusCode::GONE, Some("PatientDeregistered")),
+			"{answer}"
+		);
+		// Nothing of theirs is held: the new document was never stored, the old one is destroyed.
+		let counts = g.store.counts().expect("counts");
+		assert_eq!(counts, vec![("destroyed".to_string(), 1)]);
+		let old = g.store.by_locator("mcg1:old").expect("read").expect("row");
+		assert_eq!((old.ciphertext, old.wrapped_key), (None, None));
+	}
 }

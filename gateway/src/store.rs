@@ -4,8 +4,10 @@
 //! A document row goes `stored` (durable, not yet on chain) → `submitted` (an anchoring
 //! transaction, mortal from block `submitted_from`, is out) → `in_block` → `anchored`
 //! (finalized); `failed` (the chain refused the anchor; retried on restart and when the same
-//! document is uploaded again); `destroyed` (sealed or erased on chain: ciphertext and wrapped
-//! key deleted, the file's freed pages zeroed by SQLite's `secure_delete`).
+//! document is uploaded again); `destroyed` (sealed or erased on chain, or uploaded for a
+//! patient who deregistered: ciphertext and wrapped key deleted, the freed bytes zeroed by
+//! SQLite's `secure_delete`, and the write-ahead log checkpointed and truncated at once, so
+//! no earlier page image of the row (ciphertext + wrapped key) stays in `gateway.sqlite-wal`).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use std::{path::Path, sync::Mutex};
@@ -90,8 +92,9 @@ pub struct Document {
 /// A new document (already encrypted).
 pub struct NewDocument {
 	pub locator: String,
-	/// Identifies "the same document": `blake2_256(patient ++ category ++ canonical)`, with
-	/// `"supersedes" ++ record id` appended for a correction.
+	/// Identifies "the same document": a MAC under the master key (`MasterKey::dedup_key`)
+	/// of `patient ++ category ++ 0 ++ canonical`, with `"supersedes" ++ record id` appended
+	/// for a correction.
 	pub dedup_key: [u8; 32],
 	pub patient: [u8; 32],
 	pub category: String,
@@ -145,6 +148,8 @@ pub trait DocumentStore: Send + Sync {
 	fn destroy_record(&self, record_id: &[u8; 32], reason: &str) -> Result<bool, StoreError>;
 	/// Destroy every document of `patient`; returns how many.
 	fn destroy_patient(&self, patient: &[u8; 32], reason: &str) -> Result<usize, StoreError>;
+	/// Destroy the document at `locator` (bound to a record or not); whether it was held.
+	fn destroy_document(&self, locator: &str, reason: &str) -> Result<bool, StoreError>;
 	fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
 	fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError>;
 	/// Count of documents per state, for `/v1/info`.
@@ -179,6 +184,26 @@ CREATE INDEX IF NOT EXISTS documents_patient ON documents(patient);
 CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 ";
+
+/// The store's meta key naming how its dedup keys are made, and the current scheme.
+pub const DEDUP_SCHEME: &str = "dedup_scheme";
+pub const DEDUP_KEYED_V1: &[u8] = b"keyed-blake2b-v1";
+
+/// After destroying: move the write-ahead log's pages into the database file (where
+/// `secure_delete` already zeroed the freed bytes) and truncate the log to nothing, so no
+/// earlier page image of a destroyed row stays in `gateway.sqlite-wal` (N10).
+fn shred_wal(c: &Connection) -> Result<(), rusqlite::Error> {
+	let (busy, log, done): (i64, i64, i64) =
+		c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+			Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+		})?;
+	if busy != 0 {
+		log::warn!(
+			"store: the write-ahead log could not be truncated after a destruction ({done} of {log} pages checkpointed): another process reads the store"
+		);
+	}
+	Ok(())
+}
 
 const COLUMNS: &str = "locator, patient, category, content_hash, ciphertext, wrapped_key, state, \
 	record_id, submitted_from, note, tx_hash, extrinsic, supersedes";
@@ -229,12 +254,83 @@ impl SqliteStore {
 		Ok(SqliteStore { conn: Mutex::new(conn) })
 	}
 
+	/// Migrate the dedup keys to the keyed scheme ([`DEDUP_KEYED_V1`]): once per store, every
+	/// row that has one gets `rekey(row)` (`None`: the row cannot be read, e.g. tampered
+	/// with; its dedup key is removed, the row itself kept), in one transaction; the old
+	/// (unkeyed) values are then shredded from the write-ahead log. Returns how many rows
+	/// were re-keyed (0 when the store already uses the scheme). No row is lost or changed
+	/// otherwise.
+	pub fn rekey_dedup(
+		&self,
+		rekey: impl Fn(&Document) -> Option<[u8; 32]>,
+	) -> Result<usize, StoreError> {
+		if self.meta(DEDUP_SCHEME)?.as_deref() == Some(DEDUP_KEYED_V1) {
+			return Ok(0);
+		}
+		self.with(|c| {
+			let tx = c.unchecked_transaction()?;
+			let rows: Vec<Document> = {
+				let mut stmt = tx.prepare(&format!(
+					"SELECT {COLUMNS} FROM documents WHERE dedup_key IS NOT NULL"
+				))?;
+				let rows = stmt.query_map([], row_to_document)?;
+				rows.collect::<Result<_, _>>()?
+			};
+			// Clear first: a new key can never collide with an old one still in place.
+			tx.execute("UPDATE documents SET dedup_key = NULL WHERE dedup_key IS NOT NULL", [])?;
+			for doc in &rows {
+				match rekey(doc) {
+					Some(key) => tx.execute(
+						"UPDATE documents SET dedup_key = ?2 WHERE locator = ?1",
+						params![doc.locator, &key[..]],
+					)?,
+					None => {
+						log::warn!(
+							"store: {} cannot be decrypted; it keeps no dedup key (an upload of the same document is stored anew)",
+							doc.locator
+						);
+						0
+					}
+				};
+			}
+			tx.execute(
+				"INSERT INTO meta (key, value) VALUES (?1, ?2) \
+				 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+				params![DEDUP_SCHEME, DEDUP_KEYED_V1],
+			)?;
+			tx.commit()?;
+			shred_wal(c)?;
+			Ok(rows.len())
+		})
+	}
+
 	fn with<R>(
 		&self,
 		f: impl FnOnce(&Connection) -> Result<R, rusqlite::Error>,
 	) -> Result<R, StoreError> {
 		let conn = self.conn.lock().map_err(|_| StoreError("store lock poisoned".into()))?;
 		Ok(f(&conn)?)
+	}
+
+	/// Destroy the rows matching `clause` (with `?1` = `key`); how many. The WAL is shredded
+	/// when something was destroyed.
+	fn destroy_where(
+		&self,
+		clause: &str,
+		key: &dyn rusqlite::ToSql,
+		reason: &str,
+	) -> Result<usize, StoreError> {
+		let sql = format!(
+			"UPDATE documents SET state = 'destroyed', ciphertext = NULL, wrapped_key = NULL, \
+			 dedup_key = NULL, note = ?2 WHERE {clause} AND state != 'destroyed'"
+		);
+		self.with(|c| {
+			let n = c.execute(&sql, params![key, reason])?;
+			if n > 0 {
+				shred_wal(c)?;
+			}
+			Ok(n)
+		})
 	}
 
 	fn one(&self, clause: &str, key: &dyn rusqlite::ToSql) -> Result<Option<Document>, StoreError> {
@@ -343,24 +439,15 @@ impl DocumentStore for SqliteStore {
 	}
 
 	fn destroy_record(&self, record_id: &[u8; 32], reason: &str) -> Result<bool, StoreError> {
-		self.with(|c| {
-			c.execute(
-				"UPDATE documents SET state = 'destroyed', ciphertext = NULL, wrapped_key = NULL, \
-				 dedup_key = NULL, note = ?2 WHERE record_id = ?1 AND state != 'destroyed'",
-				params![&record_id[..], reason],
-			)
-			.map(|n| n > 0)
-		})
+		self.destroy_where("record_id = ?1", &&record_id[..], reason).map(|n| n > 0)
 	}
 
 	fn destroy_patient(&self, patient: &[u8; 32], reason: &str) -> Result<usize, StoreError> {
-		self.with(|c| {
-			c.execute(
-				"UPDATE documents SET state = 'destroyed', ciphertext = NULL, wrapped_key = NULL, \
-				 dedup_key = NULL, note = ?2 WHERE patient = ?1 AND state != 'destroyed'",
-				params![&patient[..], reason],
-			)
-		})
+		self.destroy_where("patient = ?1", &&patient[..], reason)
+	}
+
+	fn destroy_document(&self, locator: &str, reason: &str) -> Result<bool, StoreError> {
+		self.destroy_where("locator = ?1", &locator, reason).map(|n| n > 0)
 	}
 
 	fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
@@ -498,6 +585,143 @@ mod tests {
 		// State changes never resurrect a destroyed row.
 		store.set_state("a", State::Anchored, None, None, None).expect("no-op");
 		assert_eq!(store.by_locator("a").expect("read").expect("row").state, State::Destroyed);
+	}
+
+	/// Whether `needle` occurs in the file at `path` (missing file: no).
+	fn file_contains(path: &Path, needle: &[u8]) -> bool {
+		std::fs::read(path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+	}
+
+	#[test]
+	fn destroying_leaves_no_copy_of_the_ciphertext_or_the_wrapped_key_in_the_wal_or_the_file() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("gateway.sqlite");
+		let wal = dir.path().join("gateway.sqlite-wal");
+		let store = SqliteStore::open(&path).expect("opens");
+		// Distinctive bytes, big enough for overflow pages, and a small wrapped key.
+		let ciphertext: Vec<u8> =
+			(0..6000u32).map(|i| b"CIPHERTEXT-MARKER-"[(i % 18) as usize]).collect();
+		let wrapped_key = b"WRAPPED-KEY-MARKER-0123456789abcdef".to_vec();
+		for (locator, dedup, patient) in [("a", 1, 1), ("b", 2, 2)] {
+			store
+				.insert(NewDocument {
+					ciphertext: ciphertext.clone(),
+					wrapped_key: wrapped_key.clone(),
+					..doc(locator, dedup, patient)
+				})
+				.expect("insert");
+		}
+		store.set_state("a", State::Anchored, Some([1; 32]), None, None).expect("state");
+		assert!(file_contains(&wal, b"WRAPPED-KEY-MARKER"), "the WAL holds the insert's pages");
+		assert!(store.destroy_record(&[1; 32], "sealed").expect("destroy"));
+		assert_eq!(store.destroy_patient(&[2; 32], "erased").expect("destroy"), 1);
+		for file in [&path, &wal] {
+			assert!(
+				!file_contains(file, b"WRAPPED-KEY-MARKER"),
+				"{} keeps a wrapped key",
+				file.display()
+			);
+			assert!(
+				!file_contains(file, b"CIPHERTEXT-MARKER"),
+				"{} keeps ciphertext",
+				file.display()
+			);
+		}
+		// The store still works (and its WAL is used again).
+		store.insert(doc("c", 3, 3)).expect("insert after a checkpoint");
+		assert_eq!(store.by_locator("c").expect("read").expect("kept").state, State::Stored);
+	}
+
+	#[test]
+	fn a_single_unanchored_document_can_be_destroyed() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let store = SqliteStore::open(&dir.path().join("g.sqlite")).expect("opens");
+		store.insert(doc("a", 1, 1)).expect("insert");
+		store.insert(doc("b", 2, 1)).expect("insert");
+		store
+			.set_state("a", State::Failed, None, None, Some("HealthRecords.DeregisteredPatient"))
+			.expect("state");
+		assert!(store.destroy_document("a", "the patient deregistered").expect("destroy"));
+		assert!(!store.destroy_document("a", "again").expect("destroy twice"));
+		let a = store.by_locator("a").expect("read").expect("row kept");
+		assert_eq!((a.state, a.ciphertext, a.wrapped_key), (State::Destroyed, None, None));
+		assert_eq!(store.by_locator("b").expect("read").expect("row").state, State::Stored);
+		// Destroyed rows are not unfinished: never retried.
+		assert_eq!(store.unfinished().expect("read").len(), 1);
+	}
+
+	#[test]
+	fn unkeyed_dedup_keys_of_an_old_store_are_rekeyed_once_without_losing_a_row() {
+		use crate::{
+			crypto::MasterKey,
+			service::{dedup_message, keyed_dedup_of},
+		};
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("gateway.sqlite");
+		let master = MasterKey::from_bytes([5; 32]);
+		let canonical = br#"{"resourceType":"Observation","status":"final"}"#;
+		let (patient, supersedes) = ([1u8; 32], Some([7u8; 32]));
+		let message = dedup_message(&patient, "LabResults", canonical, supersedes.as_ref());
+		let old_key = sp_crypto_hashing::blake2_256(&message);
+		let store = SqliteStore::open(&path).expect("opens");
+		let mut plaintext = vec![9u8; 32];
+		plaintext.extend_from_slice(canonical);
+		let sealed = master.seal(&plaintext, b"a");
+		// An old store: one readable row, one that cannot be decrypted, one destroyed.
+		store
+			.insert(NewDocument {
+				dedup_key: old_key,
+				patient,
+				supersedes,
+				ciphertext: sealed.ciphertext.clone(),
+				wrapped_key: sealed.wrapped_key.clone(),
+				..doc("a", 0, 1)
+			})
+			.expect("insert");
+		store.set_state("a", State::Anchored, Some([3; 32]), None, None).expect("state");
+		store.insert(doc("broken", 2, 1)).expect("insert");
+		store.insert(doc("gone", 3, 1)).expect("insert");
+		store.destroy_document("gone", "sealed").expect("destroy");
+		drop(store);
+		let store = SqliteStore::open(&path).expect("reopens");
+		assert_eq!(store.rekey_dedup(|d| keyed_dedup_of(&master, d)).expect("rekeys"), 2);
+		let new_key = master.dedup_key(&message);
+		assert_ne!(new_key, old_key);
+		// The same upload again finds the row under the keyed value; the unkeyed one is gone.
+		let a = store.by_dedup_key(&new_key).expect("read").expect("found by the keyed value");
+		assert_eq!(
+			(a.locator.as_str(), a.state, a.record_id),
+			("a", State::Anchored, Some([3; 32]))
+		);
+		assert!(store.by_dedup_key(&old_key).expect("read").is_none());
+		assert_eq!(
+			master
+				.open(
+					&crate::crypto::Sealed {
+						ciphertext: a.ciphertext.expect("kept"),
+						wrapped_key: a.wrapped_key.expect("kept")
+					},
+					b"a"
+				)
+				.expect("opens"),
+			plaintext
+		);
+		// Every row is still there.
+		for locator in ["a", "broken", "gone"] {
+			assert!(store.by_locator(locator).expect("read").is_some(), "{locator}");
+		}
+		assert!(store.by_dedup_key(&[2; 32]).expect("read").is_none());
+		// Once per store.
+		assert_eq!(store.rekey_dedup(|_| panic!("not again")).expect("no-op"), 0);
+		// The unkeyed value is in neither file any more.
+		drop(store);
+		for file in [path.clone(), dir.path().join("gateway.sqlite-wal")] {
+			assert!(!file_contains(&file, &old_key), "{} keeps the unkeyed value", file.display());
+		}
+		// A new store is marked keyed at once.
+		let fresh = SqliteStore::open(&dir.path().join("fresh.sqlite")).expect("opens");
+		assert_eq!(fresh.rekey_dedup(|_| None).expect("empty"), 0);
+		assert_eq!(fresh.meta(DEDUP_SCHEME).expect("read").as_deref(), Some(DEDUP_KEYED_V1));
 	}
 
 	#[test]

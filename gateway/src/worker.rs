@@ -13,11 +13,15 @@
 //!   anchor that failed makes it `failed` with the chain's reason; a submitted anchor whose
 //!   era ended unseen is sent again (it can never be included any more, so this cannot
 //!   duplicate the record); a sealed record, or a patient's erasure, destroys the documents.
+//!   It reads a block only if the runtime that made it and the runtime after it are ones the
+//!   gateway was built for (`GatewayApi` version, N9); otherwise it stops there (fail closed).
+//! - An anchor the chain refuses for a patient who deregistered is not kept `failed`: the
+//!   document is destroyed (N10), as it is at start (`retry_failed`).
 
 use crate::{
 	binding::{check_record, own_anchor, Expected, Outcome},
 	chain::ANCHOR_ERA_PERIOD,
-	service::{parse_category, Gateway},
+	service::{parse_category, Gateway, DEREGISTERED},
 	store::{Document, State},
 };
 use medchain_runtime::{RuntimeCall, RuntimeEvent};
@@ -66,7 +70,7 @@ async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
 		supersedes: doc.supersedes.map(H256),
 	});
 	let (bytes, birth) =
-		g.chain.sign(&g.signer, call, g.versions).await.map_err(|e| e.to_string())?;
+		g.chain.sign(&g.signer, call, g.versions.genesis).await.map_err(|e| e.to_string())?;
 	let tx_hash = sp_crypto_hashing::blake2_256(&bytes);
 	// Durable first: from here on, a crash finds the row submitted and waits for the era.
 	g.store.set_submitted(&doc.locator, birth, tx_hash, &bytes).map_err(|e| e.to_string())?;
@@ -80,7 +84,8 @@ async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
 		}
 		Err(e) => {
 			// The node refused it outright (invalid: fees, nonce, bad call...): never included.
-			mark_failed(g, doc, &format!("the node refused the anchoring transaction: {}", e.0))
+			settle_failed(g, doc, &format!("the node refused the anchoring transaction: {}", e.0))
+				.await
 		}
 	}
 }
@@ -101,6 +106,33 @@ fn mark_failed(g: &Gateway, doc: &Document, reason: &str) -> Result<(), String> 
 		.map_err(|e| e.to_string())?;
 	g.notify_changed();
 	Ok(())
+}
+
+/// An anchor that failed: if its patient has deregistered, the chain will never anchor it, so
+/// the document is destroyed; otherwise it is `failed` (retried on restart or re-upload).
+async fn settle_failed(g: &Gateway, doc: &Document, reason: &str) -> Result<(), String> {
+	match deregistered(g, doc.patient).await {
+		Ok(true) => {
+			log::info!(
+				"anchor of {} refused ({reason}): the patient deregistered; destroyed",
+				doc.locator
+			);
+			g.store.destroy_document(&doc.locator, DEREGISTERED).map_err(|e| e.to_string())?;
+			g.notify_changed();
+			Ok(())
+		}
+		Ok(false) => mark_failed(g, doc, reason),
+		Err(e) => {
+			log::warn!("cannot ask whether the patient of {} deregistered: {e}", doc.locator);
+			mark_failed(g, doc, reason)
+		}
+	}
+}
+
+/// Whether `patient` has deregistered, at the best block.
+async fn deregistered(g: &Gateway, patient: [u8; 32]) -> Result<bool, String> {
+	let best = g.chain.best_hash().await.map_err(|e| e.to_string())?;
+	g.chain.patient_deregistered(patient, best).await.map_err(|e| e.to_string())
 }
 
 /// Follow finalized blocks, forever.
@@ -147,6 +179,17 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 		.await
 		.map_err(|e| e.to_string())?
 		.ok_or_else(|| format!("finalized block #{number} has no hash"))?;
+	// The runtime that made this block (its parent's) and the one after it: both must be
+	// ones the gateway was built for, or it decodes nothing of this block (N9).
+	let parent = match number.checked_sub(1) {
+		Some(p) => chain.block_hash(p).await.map_err(|e| e.to_string())?,
+		None => None,
+	};
+	for at in parent.into_iter().chain([hash]) {
+		if let Err(why) = g.readable_runtime(at).await.map_err(|e| e.to_string())? {
+			return Err(format!("not following finalized block #{number}: {why}"));
+		}
+	}
 	let events = chain.events(hash).await.map_err(|e| e.to_string())?;
 	let unfinished = g.store.unfinished().map_err(|e| e.to_string())?;
 	let mut changed = false;
@@ -189,7 +232,7 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 					continue;
 				}
 				Outcome::Failed(reason) => {
-					mark_failed(g, doc, &reason)?;
+					settle_failed(g, doc, &reason).await?;
 					changed = true;
 					continue;
 				}
@@ -260,8 +303,10 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 	Ok(())
 }
 
-/// On start: anchors the chain refused before are tried again.
-pub fn retry_failed(g: &Gateway) -> Result<usize, String> {
+/// On start: anchors the chain refused before are tried again, but for patients who have
+/// deregistered since (or before): those documents are destroyed (N10). Returns (retried,
+/// destroyed).
+pub async fn retry_failed(g: &Gateway) -> Result<(usize, usize), String> {
 	let failed: Vec<Document> = g
 		.store
 		.unfinished()
@@ -269,12 +314,19 @@ pub fn retry_failed(g: &Gateway) -> Result<usize, String> {
 		.into_iter()
 		.filter(|d| d.state == State::Failed)
 		.collect();
+	let (mut retried, mut destroyed) = (0, 0);
 	for doc in &failed {
+		if deregistered(g, doc.patient).await? {
+			g.store.destroy_document(&doc.locator, DEREGISTERED).map_err(|e| e.to_string())?;
+			destroyed += 1;
+			continue;
+		}
 		g.store
 			.set_state(&doc.locator, State::Stored, None, None, None)
 			.map_err(|e| e.to_string())?;
+		retried += 1;
 	}
-	Ok(failed.len())
+	Ok((retried, destroyed))
 }
 
 /// On start: send again, byte for byte, every anchor that was on its way when the gateway
@@ -305,4 +357,84 @@ pub async fn resend_submitted(g: &Gateway) -> Result<usize, String> {
 		}
 	}
 	Ok(resent)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::chain::BuiltFor;
+	use crate::mock_node::{self, hash_of, runtime_version, MockNode};
+	use sp_core::{sr25519, Pair};
+
+	async fn setup(node: &MockNode, dir: &std::path::Path) -> Arc<Gateway> {
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		mock_node::gateway(node, dir, &staff).await
+	}
+
+	#[tokio::test]
+	async fn on_start_refused_documents_of_deregistered_patients_are_destroyed_not_retried() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let g = setup(&node, dir.path()).await;
+		mock_node::put_document(&g, "mcg1:gone", [1; 32], State::Failed, None);
+		mock_node::put_document(&g, "mcg1:kept", [2; 32], State::Failed, None);
+		mock_node::deregister(&node, [1; 32]);
+		assert_eq!(retry_failed(&g).await.expect("retried"), (1, 1));
+		let gone = g.store.by_locator("mcg1:gone").expect("read").expect("row");
+		assert_eq!((gone.state, gone.ciphertext, gone.wrapped_key), (State::Destroyed, None, None));
+		assert_eq!(
+			g.store.by_locator("mcg1:kept").expect("read").expect("row").state,
+			State::Stored
+		);
+		// And never again: a destroyed document is not unfinished.
+		assert_eq!(retry_failed(&g).await.expect("retried"), (0, 0));
+	}
+
+	#[tokio::test]
+	async fn an_anchor_refused_for_a_deregistered_patient_destroys_the_document() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let g = setup(&node, dir.path()).await;
+		mock_node::put_document(&g, "mcg1:a", [1; 32], State::Submitted, None);
+		mock_node::put_document(&g, "mcg1:b", [2; 32], State::Submitted, None);
+		mock_node::deregister(&node, [1; 32]);
+		for locator in ["mcg1:a", "mcg1:b"] {
+			let doc = g.store.by_locator(locator).expect("read").expect("row");
+			settle_failed(&g, &doc, "HealthRecords.DeregisteredPatient").await.expect("settled");
+		}
+		assert_eq!(
+			g.store.by_locator("mcg1:a").expect("read").expect("row").state,
+			State::Destroyed
+		);
+		assert_eq!(g.store.by_locator("mcg1:b").expect("read").expect("row").state, State::Failed);
+	}
+
+	#[tokio::test]
+	async fn the_follower_stops_at_a_block_of_a_runtime_it_was_not_built_for() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let g = setup(&node, dir.path()).await;
+		g.store.set_meta(CURSOR, &6u32.to_le_bytes()).expect("cursor");
+		let b = BuiltFor::runtime();
+		// Block 8 (finalized) is the first of a runtime with another GatewayApi version.
+		node.with(|s| {
+			s.runtime_at.insert(
+				hash_of(8),
+				runtime_version(b.spec_version + 1, Some(b.gateway_api + 1), b.transaction_version),
+			);
+		});
+		let e = follow_finalized(&g).await.expect_err("stops");
+		assert!(
+			e.contains("not following finalized block #8") && e.contains("GatewayApi version"),
+			"{e}"
+		);
+		assert_eq!(cursor(&g).expect("cursor"), Some(7), "block 7 is processed, 8 is not");
+		// A gateway for that runtime (here: the node back on the API it was built for) goes on.
+		node.with(|s| s.runtime_at.clear());
+		let other = tempfile::tempdir().expect("tempdir");
+		let g = setup(&node, other.path()).await;
+		g.store.set_meta(CURSOR, &7u32.to_le_bytes()).expect("cursor");
+		follow_finalized(&g).await.expect("follows");
+		assert_eq!(cursor(&g).expect("cursor"), Some(8));
+	}
 }

@@ -98,7 +98,8 @@ fn sign_and_run_refuse_what_they_cannot_use() {
 	assert!(err.contains("--gateway URL or --audience"), "{err}");
 	// No secret URI: clap's usage error.
 	let dir = tempfile::tempdir().expect("tempdir");
-	let data = dir.path().to_str().expect("utf-8 path");
+	let data = dir.path().join("data");
+	let data = data.to_str().expect("utf-8 path");
 	let (code, _, err) = run(&["run", "--data-dir", data]);
 	assert_eq!(code, 2, "{err}");
 	assert!(err.contains("--suri"), "{err}");
@@ -116,10 +117,62 @@ fn sign_and_run_refuse_what_they_cannot_use() {
 	assert_eq!(code, 1);
 	assert!(err.contains("connect"), "{err}");
 	// A corrupt master key is refused before the chain is asked anything.
-	std::fs::write(dir.path().join("master.key"), "0x1234").expect("written");
-	let (code, _, err) = run(&["run", "--data-dir", data, "--suri", "//Alice", "--insecure-http"]);
+	let key = dir.path().join("corrupt.key");
+	std::fs::write(&key, "0x1234").expect("written");
+	let key = key.to_str().expect("utf-8 path");
+	let (code, _, err) = run(&[
+		"run",
+		"--data-dir",
+		data,
+		"--master-key",
+		key,
+		"--suri",
+		"//Alice",
+		"--insecure-http",
+	]);
 	assert_eq!(code, 1);
 	assert!(err.contains("master key must be 32 bytes"), "{err}");
+}
+
+#[test]
+fn the_master_key_is_never_kept_in_the_data_directory_by_default() {
+	let dir = tempfile::tempdir().expect("tempdir");
+	let data = dir.path().join("store");
+	let data_arg = data.to_str().expect("utf-8 path");
+	let base = [
+		"run",
+		"--data-dir",
+		data_arg,
+		"--suri",
+		"//Alice",
+		"--node",
+		"ws://127.0.0.1:9",
+		"--insecure-http",
+	];
+	// No --master-key: the key is made beside the data directory, not in it.
+	let (code, _, err) = run(&base);
+	assert_eq!(code, 1, "{err}");
+	assert!(err.contains("connect"), "{err}");
+	assert!(
+		dir.path().join("store.master.key").is_file(),
+		"the default key is <data-dir>.master.key"
+	);
+	assert!(!data.join("master.key").exists(), "no key inside the data directory");
+	// A key an older gateway left inside the data directory is refused, saying how to move it.
+	std::fs::rename(dir.path().join("store.master.key"), data.join("master.key")).expect("moved");
+	let (code, _, err) = run(&base);
+	assert_eq!(code, 1, "{err}");
+	assert!(
+		err.contains("inside --data-dir") && err.contains("--master-key") && err.contains("mv "),
+		"{err}"
+	);
+	// Named with --master-key, it is used (with a warning): the next thing is the chain.
+	let legacy = data.join("master.key");
+	let mut args = base.to_vec();
+	args.extend_from_slice(&["--master-key", legacy.to_str().expect("utf-8 path")]);
+	let (code, _, err) = run(&args);
+	assert_eq!(code, 1, "{err}");
+	assert!(err.contains("connect") && err.contains("inside --data-dir"), "{err}");
 }
 
 /// A development CA and certificates for `names` (scripts/dev-certs.sh) in `dir`.
