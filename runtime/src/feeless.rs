@@ -159,3 +159,109 @@ impl<S: TransactionExtension<RuntimeCall>> TransactionExtension<RuntimeCall>
 		}
 	}
 }
+
+/// The reason code of [`CheckNonceFeelessBound`]'s refusal
+/// (`InvalidTransaction::Custom`): a fee-less transaction whose nonce is as far ahead of the
+/// account's as the patient has free calls left, or further.
+pub const FEELESS_TOO_FAR_AHEAD: u8 = 42;
+
+/// `frame_system::CheckNonce`, with one more rule for fee-less transactions: a patient's
+/// fee-less transaction is valid only if its nonce is less than `free calls left` ahead of
+/// the account's nonce. So a patient with 20 free calls left holds at most 20 fee-less
+/// transactions in the pool (sent in a burst, they are all included), not 80,000 that each
+/// pass the quota check against the current state and fail only when included (review
+/// finding N13). Paid transactions are unaffected (future nonces wait in the pool as usual).
+///
+/// To wallets it is `CheckNonce`: same identifier, encoding and type information.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq)]
+pub struct CheckNonceFeelessBound(pub frame_system::CheckNonce<Runtime>);
+
+impl TypeInfo for CheckNonceFeelessBound {
+	type Identity = frame_system::CheckNonce<Runtime>;
+	fn type_info() -> scale_info::Type {
+		frame_system::CheckNonce::<Runtime>::type_info()
+	}
+}
+
+impl core::fmt::Debug for CheckNonceFeelessBound {
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		self.0.fmt(f)
+	}
+}
+
+impl From<crate::Nonce> for CheckNonceFeelessBound {
+	fn from(nonce: crate::Nonce) -> Self {
+		Self(frame_system::CheckNonce::from(nonce))
+	}
+}
+
+type NonceCheck = frame_system::CheckNonce<Runtime>;
+
+impl TransactionExtension<RuntimeCall> for CheckNonceFeelessBound {
+	const IDENTIFIER: &'static str = <NonceCheck as TransactionExtension<RuntimeCall>>::IDENTIFIER;
+	type Implicit = ();
+	type Val = <NonceCheck as TransactionExtension<RuntimeCall>>::Val;
+	type Pre = <NonceCheck as TransactionExtension<RuntimeCall>>::Pre;
+
+	fn metadata() -> alloc::vec::Vec<sp_runtime::traits::TransactionExtensionMetadata> {
+		<NonceCheck as TransactionExtension<RuntimeCall>>::metadata()
+	}
+
+	/// `CheckNonce`'s, plus the patient's record and free-call count read for fee-less calls.
+	fn weight(&self, call: &RuntimeCall) -> Weight {
+		use frame_support::weights::RuntimeDbWeight;
+		let db: RuntimeDbWeight = <Runtime as frame_system::Config>::DbWeight::get();
+		self.0.weight(call).saturating_add(db.reads(2))
+	}
+
+	fn validate(
+		&self,
+		origin: DispatchOriginOf<RuntimeCall>,
+		call: &RuntimeCall,
+		info: &DispatchInfoOf<RuntimeCall>,
+		len: usize,
+		self_implicit: (),
+		inherited_implication: &impl Implication,
+		source: TransactionSource,
+	) -> ValidateResult<Self::Val, RuntimeCall> {
+		use sp_runtime::traits::AsSystemOriginSigner;
+		if let Some(who) = origin.as_system_origin_signer() {
+			if call.is_feeless(&origin) {
+				let ahead =
+					self.0 .0.saturating_sub(frame_system::Pallet::<Runtime>::account_nonce(who));
+				// The next transaction itself is always let through here (its fee-less rule
+				// decided already; some, such as finishing an erasure, are not counted in
+				// free calls); only those waiting behind it are bounded.
+				let free_left = crate::PatientIdentity::free_calls_left(who);
+				if ahead > 0 && ahead >= crate::Nonce::from(free_left) {
+					return Err(sp_runtime::transaction_validity::InvalidTransaction::Custom(
+						FEELESS_TOO_FAR_AHEAD,
+					)
+					.into());
+				}
+			}
+		}
+		self.0.validate(origin, call, info, len, self_implicit, inherited_implication, source)
+	}
+
+	fn prepare(
+		self,
+		val: Self::Val,
+		origin: &DispatchOriginOf<RuntimeCall>,
+		call: &RuntimeCall,
+		info: &DispatchInfoOf<RuntimeCall>,
+		len: usize,
+	) -> Result<Self::Pre, TransactionValidityError> {
+		self.0.prepare(val, origin, call, info, len)
+	}
+
+	fn post_dispatch_details(
+		pre: Self::Pre,
+		info: &DispatchInfoOf<RuntimeCall>,
+		post_info: &PostDispatchInfoOf<RuntimeCall>,
+		len: usize,
+		result: &DispatchResult,
+	) -> Result<Weight, TransactionValidityError> {
+		NonceCheck::post_dispatch_details(pre, info, post_info, len, result)
+	}
+}

@@ -42,7 +42,7 @@ pub mod genesis_config_presets;
 mod proxy;
 pub mod weights;
 
-pub use feeless::FeelessWithPriority;
+pub use feeless::{CheckNonceFeelessBound, FeelessWithPriority, FEELESS_TOO_FAR_AHEAD};
 pub use proxy::ProxyType;
 
 extern crate alloc;
@@ -179,7 +179,9 @@ pub type TxExtension = (
 	frame_system::CheckTxVersion<Runtime>,
 	frame_system::CheckGenesis<Runtime>,
 	frame_system::CheckEra<Runtime>,
-	frame_system::CheckNonce<Runtime>,
+	// `CheckNonce`, and a patient's fee-less transactions at most `free calls left` ahead
+	// of the account's nonce (see `feeless`).
+	CheckNonceFeelessBound,
 	frame_system::CheckWeight<Runtime>,
 	// Attested patients' identity, consent and record calls are fee-less
 	// (`#[pallet::feeless_if]`, rate-limited by PatientIdentity), with the priority of an

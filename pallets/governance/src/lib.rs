@@ -425,9 +425,11 @@ impl<T: Config> Pallet<T> {
 		true
 	}
 
-	/// Invariants: validators sorted and unique; at most two rotations pending; every council
-	/// seat is held by an active organization's admin, unless it is the last seat (N4: seats
-	/// change only through this pallet, which checks that, and suspension takes the seat).
+	/// Invariants: validators sorted and unique; the planned set (last handed to the session
+	/// pallet) non-empty, sorted and unique, and made of validators unless a rotation is
+	/// pending (a removal asks for one at once); every council seat is held by an active
+	/// organization's admin, unless it is the last seat (N4: seats change only through this
+	/// pallet, which checks that, and suspension takes the seat).
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
 	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
@@ -437,9 +439,18 @@ impl<T: Config> Pallet<T> {
 			validators.windows(2).all(|w| matches!(w, [a, b] if a < b)),
 			"Validators must be sorted and unique"
 		);
+		let planned = PlannedValidators::<T>::get();
+		frame_support::ensure!(!planned.is_empty(), "the planned validator set is empty");
 		frame_support::ensure!(
-			PendingRotations::<T>::get() <= 2,
-			"at most two rotations are ever pending"
+			planned.windows(2).all(|w| matches!(w, [a, b] if a < b)),
+			"the planned validator set must be sorted and unique"
+		);
+		// A planned validator that is no longer a validator leaves at the next boundaries,
+		// which its removal asked for right away.
+		frame_support::ensure!(
+			PendingRotations::<T>::get() > 0
+				|| planned.iter().all(|v| validators.binary_search(v).is_ok()),
+			"a removed validator is still planned and no rotation is pending"
 		);
 		let seats = T::Council::members();
 		if seats.len() > 1 {

@@ -273,3 +273,34 @@ fn try_state_refuses_a_seat_of_an_inactive_organization() {
 		Governance::do_try_state().unwrap();
 	});
 }
+
+#[test]
+fn try_state_refuses_a_dropped_validator_planned_without_a_rotation() {
+	new_test_ext().execute_with(|| {
+		Governance::do_try_state().unwrap();
+		// A third validator, planned at a session boundary.
+		set_keys(3);
+		assert_ok!(Governance::add_validator(RuntimeOrigin::root(), 3));
+		assert_eq!(Governance::new_validators(), Some(vec![1, 2, 3]));
+		PendingRotations::<Test>::put(0);
+		Governance::do_try_state().unwrap();
+		let planned = PlannedValidators::<Test>::get();
+		// Through the call: the removal asks for rotations, so the invariant holds.
+		assert_ok!(Governance::remove_validator(RuntimeOrigin::root(), 3));
+		assert!(PendingRotations::<Test>::get() > 0);
+		Governance::do_try_state().unwrap();
+		// Without the rotation the dropped validator would stay planned: refused.
+		PendingRotations::<Test>::put(0);
+		assert!(Governance::do_try_state().is_err(), "a dropped validator stayed planned");
+		// An empty or unsorted planned set is refused too.
+		PlannedValidators::<Test>::kill();
+		assert!(Governance::do_try_state().is_err(), "an empty planned set passed");
+		let mut reversed = planned.into_inner();
+		reversed.reverse();
+		if reversed.len() > 1 {
+			PlannedValidators::<Test>::put(frame_support::BoundedVec::truncate_from(reversed));
+			PendingRotations::<Test>::put(2);
+			assert!(Governance::do_try_state().is_err(), "an unsorted planned set passed");
+		}
+	});
+}

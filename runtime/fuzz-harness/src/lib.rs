@@ -301,7 +301,7 @@ pub fn tx_extension(who: &AccountId) -> TxExtension {
 		frame_system::CheckTxVersion::<Runtime>::new(),
 		frame_system::CheckGenesis::<Runtime>::new(),
 		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(System::account_nonce(who)),
+		medchain_runtime::CheckNonceFeelessBound::from(System::account_nonce(who)),
 		frame_system::CheckWeight::<Runtime>::new(),
 		medchain_runtime::FeelessWithPriority::from(
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),

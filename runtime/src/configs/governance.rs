@@ -98,6 +98,17 @@ parameter_types! {
 	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
 }
 
+/// The council's default vote at `close` after `MotionDuration`: no default aye. With
+/// `pallet_collective::PrimeDefaultVote` abstentions followed the prime member, so a prime
+/// and a few allies could pass a 2/3 motion while the other seats were away; here a motion
+/// passes only with its threshold of ayes actually cast.
+pub struct AbstentionsAreNays;
+impl pallet_collective::DefaultVote for AbstentionsAreNays {
+	fn default_vote(_prime_vote: Option<bool>, _yes: u32, _no: u32, _len: u32) -> bool {
+		false
+	}
+}
+
 impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type RuntimeOrigin = RuntimeOrigin;
 	type Proposal = RuntimeCall;
@@ -105,8 +116,9 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MotionDuration = CouncilMotionDuration;
 	type MaxProposals = CouncilMaxProposals;
 	type MaxMembers = CouncilMaxMembers;
-	/// Members who did not vote count as voting with the prime member, if there is one.
-	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	/// Members who did not vote count as voting against, whatever the prime member voted:
+	/// a motion needs its threshold in ayes actually cast (review finding N15).
+	type DefaultVote = AbstentionsAreNays;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	/// Seats change through `pallet-membership` (and `Governance`), never directly.
 	type SetMembersOrigin = EnsureRoot<AccountId>;

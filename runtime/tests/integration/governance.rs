@@ -402,3 +402,71 @@ fn the_council_authorizes_a_runtime_upgrade_and_nothing_else_can_without_sudo() 
 		);
 	});
 }
+
+/// N15: when a motion's time is up, members who did not vote count as nays, never as the
+/// prime member's vote, so a prime and two allies cannot pass a 2/3 motion while the other
+/// five seats are away. (With `PrimeDefaultVote` the clinic below was admitted.)
+#[test]
+fn abstentions_do_not_follow_the_prime_member() {
+	new_test_ext().execute_with(|| {
+		frame_support::assert_ok!(dispatch_root(RuntimeCall::CouncilMembership(
+			pallet_membership::Call::set_prime { who: account(Alice).into() }
+		)));
+		assert_eq!(
+			pallet_collective::Prime::<Runtime, pallet_collective::Instance1>::get(),
+			Some(account(Alice))
+		);
+		let clinic = fresh("AbsentCouncilClinic");
+		let call = register(&clinic, "Absent Council Clinic");
+		let length_bound = call.encoded_size() as u32;
+		let weight_bound = call.get_dispatch_info().call_weight;
+		let hash = BlakeTwo256::hash_of(&call);
+		let index =
+			pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
+		submit_ok(
+			&account(Alice),
+			RuntimeCall::Council(pallet_collective::Call::propose {
+				threshold: 6,
+				proposal: Box::new(call),
+				length_bound,
+			}),
+		);
+		for voter in council(3) {
+			submit_ok(
+				&voter,
+				RuntimeCall::Council(pallet_collective::Call::vote {
+					proposal: hash,
+					index,
+					approve: true,
+				}),
+			);
+		}
+		// The motion's time runs out with five seats silent.
+		let end = System::block_number() +
+			<Runtime as pallet_collective::Config<pallet_collective::Instance1>>::MotionDuration::get();
+		System::set_block_number(end);
+		System::reset_events();
+		submit_ok(
+			&account(Alice),
+			RuntimeCall::Council(pallet_collective::Call::close {
+				proposal_hash: hash,
+				index,
+				proposal_weight_bound: weight_bound,
+				length_bound,
+			}),
+		);
+		let events: Vec<_> = System::events().into_iter().map(|r| r.event).collect();
+		assert!(
+			events.iter().any(|e| matches!(
+				e,
+				RuntimeEvent::Council(pallet_collective::Event::Closed { yes: 3, no: 5, .. })
+			)),
+			"{events:?}"
+		);
+		assert!(events.iter().any(|e| matches!(
+			e,
+			RuntimeEvent::Council(pallet_collective::Event::Disapproved { .. })
+		)));
+		assert_eq!(Consortium::organization_of(&clinic), None);
+	});
+}

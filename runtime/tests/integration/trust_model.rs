@@ -837,3 +837,55 @@ fn an_access_request_is_answered_by_the_patients_grant() {
 		assert!(Balances::balance(&patient) < balance);
 	});
 }
+
+/// N13: a patient's fee-less transactions may wait in the pool only as far ahead of the
+/// account's nonce as the patient has free calls left: a burst of `free calls left` is
+/// accepted (and all of it is included), one more is refused at once, not accepted and
+/// failed at inclusion. Paid transactions keep waiting for their turn as usual. Validated
+/// as the node's pool validates (`validate_transaction`, signed extrinsics).
+#[test]
+fn fee_less_transactions_wait_in_the_pool_only_within_the_free_calls_left() {
+	new_test_ext().execute_with(|| {
+		let patient = fresh("PoolPatient");
+		onboard(&patient);
+		let pair = key_of(&patient);
+		let free_left = PatientIdentity::free_calls_left(&patient);
+		assert!(free_left > 1);
+		let nonce = System::account_nonce(&patient);
+		let pool = |xt| {
+			medchain_runtime::Executive::validate_transaction(
+				TransactionSource::External,
+				xt,
+				System::parent_hash(),
+			)
+		};
+		let grant = || grant_call(&account(Alice), Access::READ);
+		// The last free call may wait behind the others ...
+		let last = nonce + free_left - 1;
+		assert!(pool(signed_extrinsic_at(&pair, grant(), last)).is_ok());
+		// ... one more may not.
+		assert_eq!(
+			pool(signed_extrinsic_at(&pair, grant(), last + 1)),
+			Err(InvalidTransaction::Custom(medchain_runtime::FEELESS_TOO_FAR_AHEAD).into())
+		);
+		assert_eq!(
+			pool(signed_extrinsic_at(&pair, grant(), nonce + 10_000)),
+			Err(InvalidTransaction::Custom(medchain_runtime::FEELESS_TOO_FAR_AHEAD).into())
+		);
+		// A funded account's paid transaction still waits far ahead.
+		transfer(&patient, 10 * UNIT);
+		let paid = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+		assert!(pool(signed_extrinsic_at(&pair, paid, nonce + 10_000)).is_ok());
+		// The burst of `free_left` fee-less grants is included, fee-less.
+		let before = Balances::balance(&patient);
+		for i in 0..free_left {
+			let xt = signed_extrinsic_at(&pair, grant(), nonce + i);
+			assert_eq!(medchain_runtime::Executive::apply_extrinsic(xt), Ok(Ok(())), "grant {i}");
+		}
+		assert_eq!(Balances::balance(&patient), before);
+		assert_eq!(PatientIdentity::free_calls_left(&patient), 0);
+		// With no free call left, a grant is a paid call: it may wait ahead like any other.
+		let n = System::account_nonce(&patient);
+		assert!(pool(signed_extrinsic_at(&pair, grant(), n + 5)).is_ok());
+	});
+}

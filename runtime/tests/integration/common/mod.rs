@@ -131,14 +131,18 @@ pub fn last_event() -> medchain_runtime::RuntimeEvent {
 
 /// The transaction extensions a wallet attaches, for `who`'s next nonce.
 pub fn tx_extension(who: &AccountId) -> medchain_runtime::TxExtension {
-	let nonce = System::account_nonce(who);
+	tx_extension_at(System::account_nonce(who))
+}
+
+/// The transaction extensions a wallet attaches, with `nonce`.
+pub fn tx_extension_at(nonce: medchain_runtime::Nonce) -> medchain_runtime::TxExtension {
 	(
 		frame_system::CheckNonZeroSender::<Runtime>::new(),
 		frame_system::CheckSpecVersion::<Runtime>::new(),
 		frame_system::CheckTxVersion::<Runtime>::new(),
 		frame_system::CheckGenesis::<Runtime>::new(),
 		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
+		medchain_runtime::CheckNonceFeelessBound::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		medchain_runtime::FeelessWithPriority::from(
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
@@ -152,10 +156,21 @@ pub fn signed_extrinsic(
 	pair: &sp_core::sr25519::Pair,
 	call: RuntimeCall,
 ) -> medchain_runtime::UncheckedExtrinsic {
+	use sp_core::Pair;
+	let who: AccountId = pair.public().into();
+	signed_extrinsic_at(pair, call, System::account_nonce(&who))
+}
+
+/// `call` signed with `pair`, with `nonce` (a future one, say).
+pub fn signed_extrinsic_at(
+	pair: &sp_core::sr25519::Pair,
+	call: RuntimeCall,
+	nonce: medchain_runtime::Nonce,
+) -> medchain_runtime::UncheckedExtrinsic {
 	use codec::Encode;
 	use sp_core::Pair;
 	let who: AccountId = pair.public().into();
-	let extension = tx_extension(&who);
+	let extension = tx_extension_at(nonce);
 	let payload = medchain_runtime::SignedPayload::new(call.clone(), extension.clone())
 		.expect("the payload's implicit data is available");
 	let signature = payload.using_encoded(|bytes| pair.sign(bytes));
