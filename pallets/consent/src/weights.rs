@@ -44,11 +44,11 @@ pub trait WeightInfo {
 	fn grant_consent_with_room() -> Weight;
 	fn revoke_consent() -> Weight;
 	fn break_glass() -> Weight;
+	fn declare_emergency_incident() -> Weight;
 	fn log_access() -> Weight;
 	fn log_accesses(n: u32, ) -> Weight;
 	fn request_access() -> Weight;
 	fn decline_access_request() -> Weight;
-	fn declare_emergency_incident() -> Weight;
 }
 
 /// Weights for `pallet_consent` using the runtime's database weights.
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `7469`
 		//  Estimated: `169246`
-		// Minimum execution time: 360_974_000 picoseconds.
-		Weight::from_parts(376_837_000, 169246)
+		// Minimum execution time: 362_823_000 picoseconds.
+		Weight::from_parts(375_743_000, 169246)
 			.saturating_add(T::DbWeight::get().reads(72_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -103,8 +103,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3431`
 		//  Estimated: `6059`
-		// Minimum execution time: 83_267_000 picoseconds.
-		Weight::from_parts(89_373_000, 6059)
+		// Minimum execution time: 82_763_000 picoseconds.
+		Weight::from_parts(90_629_000, 6059)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -122,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3058`
 		//  Estimated: `6059`
-		// Minimum execution time: 58_320_000 picoseconds.
-		Weight::from_parts(64_445_000, 6059)
+		// Minimum execution time: 57_940_000 picoseconds.
+		Weight::from_parts(64_998_000, 6059)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -135,24 +135,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::Patients` (r:1 w:0)
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::BreakGlassWindowUses` (r:1 w:1)
-	/// Proof: `Consent::BreakGlassWindowUses` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyConsents` (r:1 w:1)
 	/// Proof: `Consent::EmergencyConsents` (`max_values`: None, `max_size`: Some(353), added: 2828, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Consents` (r:2 w:2)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::NextConsentId` (r:1 w:1)
 	/// Proof: `Consent::NextConsentId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BreakGlassWindowUses` (r:1 w:1)
+	/// Proof: `Consent::BreakGlassWindowUses` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::BreakGlassStaffWindowUses` (r:1 w:1)
+	/// Proof: `Consent::BreakGlassStaffWindowUses` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::EmergencyIncidents` (r:1 w:0)
+	/// Proof: `Consent::EmergencyIncidents` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::BreakGlassUses` (r:1 w:1)
 	/// Proof: `Consent::BreakGlassUses` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1974`
+		//  Measured:  `2128`
 		//  Estimated: `6318`
-		// Minimum execution time: 91_392_000 picoseconds.
-		Weight::from_parts(98_883_000, 6318)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 104_184_000 picoseconds.
+		Weight::from_parts(112_251_000, 6318)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Consortium::Organizations` (r:1 w:0)
+	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::EmergencyIncidents` (r:0 w:1)
+	/// Proof: `Consent::EmergencyIncidents` (`max_values`: None, `max_size`: Some(54), added: 2529, mode: `MaxEncodedLen`)
+	fn declare_emergency_incident() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `534`
+		//  Estimated: `3654`
+		// Minimum execution time: 26_052_000 picoseconds.
+		Weight::from_parts(27_984_000, 3654)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
@@ -166,14 +183,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthRecords::Records` (`max_values`: None, `max_size`: Some(508), added: 2983, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLogs` (r:1 w:1)
 	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(14818), added: 17293, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::EmergencyReads` (r:1 w:1)
+	/// Proof: `Consent::EmergencyReads` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn log_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `16814`
+		//  Measured:  `16173`
 		//  Estimated: `18283`
-		// Minimum execution time: 103_646_000 picoseconds.
-		Weight::from_parts(110_231_000, 18283)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 96_646_000 picoseconds.
+		Weight::from_parts(101_641_000, 18283)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consent::Consents` (r:1 w:0)
 	/// Proof: `Consent::Consents` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
@@ -187,18 +206,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HealthRecords::Records` (`max_values`: None, `max_size`: Some(508), added: 2983, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLogs` (r:1 w:1)
 	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(14818), added: 17293, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::EmergencyReads` (r:1 w:1)
+	/// Proof: `Consent::EmergencyReads` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 100]`.
 	fn log_accesses(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `16747 + n * (69 ±0)`
+		//  Measured:  `16106 + n * (69 ±0)`
 		//  Estimated: `18283 + n * (2983 ±0)`
-		// Minimum execution time: 105_789_000 picoseconds.
-		Weight::from_parts(110_264_860, 18283)
-			// Standard Error: 27_166
-			.saturating_add(Weight::from_parts(9_952_266, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 98_519_000 picoseconds.
+		Weight::from_parts(95_311_480, 18283)
+			// Standard Error: 17_863
+			.saturating_add(Weight::from_parts(9_866_149, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2983).saturating_mul(n.into()))
 	}
 	/// Storage: `Consortium::Organizations` (r:2 w:0)
@@ -217,86 +238,80 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2503`
 		//  Estimated: `48078`
-		// Minimum execution time: 159_351_000 picoseconds.
-		Weight::from_parts(171_370_000, 48078)
+		// Minimum execution time: 161_771_000 picoseconds.
+		Weight::from_parts(174_083_000, 48078)
 			.saturating_add(T::DbWeight::get().reads(24_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consent::AccessRequests` (r:1 w:1)
 	/// Proof: `Consent::AccessRequests` (`max_values`: None, `max_size`: Some(141), added: 2616, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::AccessRequestCount` (r:1 w:1)
+	/// Proof: `Consent::AccessRequestCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::Patients` (r:1 w:0)
 	/// Proof: `PatientIdentity::Patients` (`max_values`: None, `max_size`: Some(630), added: 3105, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::Tombstones` (r:1 w:0)
 	/// Proof: `PatientIdentity::Tombstones` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `PatientIdentity::FreeCalls` (r:1 w:1)
 	/// Proof: `PatientIdentity::FreeCalls` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::AccessRequestCount` (r:1 w:1)
-	/// Proof: `Consent::AccessRequestCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn decline_access_request() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `425`
 		//  Estimated: `4095`
-		// Minimum execution time: 45_424_000 picoseconds.
-		Weight::from_parts(49_425_000, 4095)
+		// Minimum execution time: 41_953_000 picoseconds.
+		Weight::from_parts(45_841_000, 4095)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	// ESTIMATED until scripts/benchmark.sh runs.
-	fn declare_emergency_incident() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn grant_consent() -> Weight {
-		Weight::from_parts(376_837_000, 169246)
+		Weight::from_parts(375_743_000, 169246)
 			.saturating_add(RocksDbWeight::get().reads(72_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn grant_consent_with_room() -> Weight {
-		Weight::from_parts(89_373_000, 6059)
+		Weight::from_parts(90_629_000, 6059)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn revoke_consent() -> Weight {
-		Weight::from_parts(64_445_000, 6059)
+		Weight::from_parts(64_998_000, 6059)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(98_883_000, 6318)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(112_251_000, 6318)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn declare_emergency_incident() -> Weight {
+		Weight::from_parts(27_984_000, 3654)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn log_access() -> Weight {
-		Weight::from_parts(110_231_000, 18283)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(101_641_000, 18283)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn log_accesses(n: u32, ) -> Weight {
-		Weight::from_parts(110_264_860, 18283)
-			.saturating_add(Weight::from_parts(9_952_266, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(95_311_480, 18283)
+			.saturating_add(Weight::from_parts(9_866_149, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2983).saturating_mul(n.into()))
 	}
 	fn request_access() -> Weight {
-		Weight::from_parts(171_370_000, 48078)
+		Weight::from_parts(174_083_000, 48078)
 			.saturating_add(RocksDbWeight::get().reads(24_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn decline_access_request() -> Weight {
-		Weight::from_parts(49_425_000, 4095)
+		Weight::from_parts(45_841_000, 4095)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
-	}
-	fn declare_emergency_incident() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
