@@ -52,17 +52,20 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 [ "${MEDCHAIN_SKIP_NPM_CI:-}" = 1 ] || npm ci --no-audit --no-fund --loglevel=error
 case "$mode" in
 all)
-  npm run build --silent # tsc --noEmit && vite build
-  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/portal.test.js test/hospitals.test.js test/referral.test.js
+  npm run build:dev --silent # tsc --noEmit && vite build --mode development (?rpc=, dev keys; test/security.test.js builds production bundles itself)
+  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/portal.test.js test/hospitals.test.js test/referral.test.js test/security.test.js
   ;;
 offline)
   npm run typecheck --silent
   node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js
   ;;
 browser)
-  node node_modules/vite/bin/vite.js build # the second half of `npm run build`; the type check ran in `offline`
+  # The second half of `npm run build:dev` (the type check ran in `offline`): a development
+  # build, which takes ?rpc= and offers the dev keys; test/security.test.js builds production
+  # bundles pinned to its own node.
+  node node_modules/vite/bin/vite.js build --mode development
   # Two files at once: the referral story (~4.5 min, mostly waiting for blocks) beside the
-  # other two (~2.5 min), each with its own node, gateways and browser on ports of its own.
-  node --test --test-concurrency=2 test/referral.test.js test/portal.test.js test/hospitals.test.js
+  # other three (~3 min), each with its own node, gateways and browser on ports of its own.
+  node --test --test-concurrency=2 test/referral.test.js test/portal.test.js test/hospitals.test.js test/security.test.js
   ;;
 esac

@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
-npm run build --silent
+npm run build:dev --silent # a development build: ?rpc= and the dev keys (README "Security")
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 port_is_free() { node -e 'const s=require("net").createServer();s.once("error",()=>process.exit(1));s.listen(+process.argv[1],"127.0.0.1",()=>s.close())' "$1"; }

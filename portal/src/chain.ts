@@ -9,7 +9,19 @@ import { t } from './i18n';
 
 export let api: any = null;
 export let isDevChain = false;
+/** The dev keys are offered: a development build (never a production one) on a dev/local chain. */
+export let devKeysOffered = false;
 export let chainName = '';
+
+/** The node's genesis hash differs from the one pinned at build time (VITE_MEDCHAIN_GENESIS). */
+export class WrongChainError extends Error {
+  constructor(
+    public expected: string,
+    public got: string,
+  ) {
+    super(`wrong chain: genesis ${got}, expected ${expected}`);
+  }
+}
 
 export interface Account {
   address: string;
@@ -19,8 +31,9 @@ export interface Account {
   signer?: any; // extension only
 }
 
-/** Dev chain accounts: the demo organizations' admins (README table) and two demo patients. */
-export const DEV_URIS: [string, string][] = [
+/** Dev chain accounts: the demo organizations' admins (README table) and two demo patients.
+ * Only a development build uses them (a production bundle does not contain them). */
+const DEV_URIS: [string, string][] = [
   ['//Alice', "St. Mary's Hospital (//Alice)"],
   ['//Bob', 'Riverside Pharmacy (//Bob)'],
   ['//Charlie', 'Acme Pharmaceuticals (//Charlie)'],
@@ -44,11 +57,33 @@ export async function connect(url: string): Promise<void> {
     }
     api = null;
   }
+  isDevChain = false;
+  devKeysOffered = false;
   const provider = new WsProvider(url, 2500);
+  if (__MEDCHAIN_GENESIS__) {
+    // Another chain than the one this build is pinned to (a production build always is): refuse
+    // it before its metadata is loaded, anything is read from it or signed for it.
+    await new Promise<void>((resolve, reject) => {
+      const offs = [
+        provider.on('connected', () => (offs.forEach((off) => off()), resolve())),
+        provider.on('error', (e: any) => (offs.forEach((off) => off()), provider.disconnect().catch(() => {}), reject(new Error(e?.message || 'connection failed')))),
+      ];
+    });
+    const genesis = String(await provider.send('chain_getBlockHash', [0])).toLowerCase();
+    if (genesis !== __MEDCHAIN_GENESIS__) {
+      await provider.disconnect().catch(() => {});
+      throw new WrongChainError(__MEDCHAIN_GENESIS__, genesis);
+    }
+  }
   const a = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  if (__MEDCHAIN_GENESIS__ && a.genesisHash.toHex().toLowerCase() !== __MEDCHAIN_GENESIS__) {
+    await a.disconnect().catch(() => {});
+    throw new WrongChainError(__MEDCHAIN_GENESIS__, a.genesisHash.toHex());
+  }
   api = a;
   const chainType = await a.rpc.system.chainType();
   isDevChain = chainType.isDevelopment || chainType.isLocal;
+  devKeysOffered = __MEDCHAIN_DEV__ && isDevChain;
   chainName = (await a.rpc.system.chain()).toString();
 }
 
@@ -70,7 +105,7 @@ export async function loadAccounts(): Promise<Account[]> {
   } catch {
     /* no extension */
   }
-  if (isDevChain) {
+  if (__MEDCHAIN_DEV__ && devKeysOffered) {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: ss58 });
     for (const [uri, label] of DEV_URIS) {
       const pair = keyring.addFromUri(uri);

@@ -1,6 +1,6 @@
 // MedChain portal: one page, three views (patient, pharmacist, regulator), two languages.
 import { t, getLang, setLang, LANGS } from './i18n';
-import { connect, loadAccounts, isDevChain, chainName, api } from './chain';
+import { connect, loadAccounts, devKeysOffered, chainName, api, WrongChainError } from './chain';
 import { esc, state } from './ui';
 import { renderPatient } from './patient';
 import { renderPharmacist } from './pharmacist';
@@ -8,8 +8,12 @@ import { renderRegulator } from './regulator';
 import { renderClinician } from './clinician';
 
 const params = new URLSearchParams(location.search);
-let endpoint = params.get('rpc') || localStorage.getItem('medchain.rpc') || 'ws://127.0.0.1:9944';
+// A production build talks to the node pinned at build time and to nothing else: no ?rpc=, no
+// stored endpoint, no Connect form (security review N7; vite.config.ts). A development build
+// takes ?rpc=, then the endpoint stored by its Connect form.
+let endpoint = __MEDCHAIN_DEV__ ? params.get('rpc') || localStorage.getItem('medchain.rpc') || __MEDCHAIN_RPC__ || 'ws://127.0.0.1:9944' : __MEDCHAIN_RPC__;
 let connError = '';
+let wrongChain: WrongChainError | null = null;
 let connected = false;
 if (params.get('lang')) setLang(params.get('lang')!);
 document.documentElement.lang = getLang();
@@ -30,16 +34,24 @@ function shell(): void {
       <label>${esc(t('app.language'))}
         <select id="lang">${LANGS.map(([v, n]) => `<option value="${v}" ${v === getLang() ? 'selected' : ''}>${n}</option>`).join('')}</select>
       </label>
-      <form id="endpoint-form" class="inline">
+      ${
+        __MEDCHAIN_DEV__
+          ? `<form id="endpoint-form" class="inline">
         <label>${esc(t('app.endpoint'))} <input id="endpoint" value="${esc(endpoint)}" size="24" /></label>
         <button type="submit">${esc(t('app.connect'))}</button>
-      </form>
+      </form>`
+          : `<span class="pinned" id="endpoint-pinned">${esc(t('app.endpoint'))}: <code>${esc(endpoint)}</code></span>`
+      }
       <label>${esc(t('app.account'))}
         <select id="account"><option value="">${esc(t('app.chooseAccount'))}</option>${accOptions}</select>
       </label>
     </div>
-    <p class="conn" data-testid="conn" data-connected="${connected}">${connected ? esc(t('app.connected', { chain: chainName })) + (isDevChain ? ' · ' + esc(t('app.devChain')) : '') : esc(connError ? t('app.connError', { url: endpoint, error: connError }) : t('app.connecting', { url: endpoint }))}</p>
-    ${connected && state.accounts.length === 0 ? `<p class="warn">${esc(t('app.noAccounts'))}</p>` : ''}
+    ${
+      wrongChain
+        ? `<p class="conn error" role="alert" data-testid="conn" data-connected="false" data-wrong-chain="true">${esc(t('app.wrongChain', { url: endpoint, expected: wrongChain.expected, got: wrongChain.got }))}</p>`
+        : `<p class="conn" data-testid="conn" data-connected="${connected}">${connected ? esc(t('app.connected', { chain: chainName })) + (devKeysOffered ? ' · ' + esc(t('app.devChain')) : '') : esc(connError ? t('app.connError', { url: endpoint, error: connError }) : t('app.connecting', { url: endpoint }))}</p>`
+    }
+    ${connected && state.accounts.length === 0 ? `<p class="warn">${esc(t(__MEDCHAIN_DEV__ ? 'app.noAccounts' : 'app.noExtension'))}</p>` : ''}
     <nav aria-label="${esc(t('app.views'))}"><ul class="tabs">
       ${VIEWS.map((v) => `<li><a href="#${v}" id="tab-${v}" ${v === state.view ? 'aria-current="page"' : ''}>${esc(t(`view.${v}`))}</a></li>`).join('')}
     </ul></nav>
@@ -55,8 +67,9 @@ function shell(): void {
     render();
     (document.getElementById('lang') as HTMLSelectElement).focus();
   });
-  document.getElementById('endpoint-form')!.addEventListener('submit', (e) => {
+  document.getElementById('endpoint-form')?.addEventListener('submit', (e) => {
     e.preventDefault();
+    if (!__MEDCHAIN_DEV__) return;
     endpoint = (document.getElementById('endpoint') as HTMLInputElement).value.trim();
     localStorage.setItem('medchain.rpc', endpoint);
     start();
@@ -77,7 +90,7 @@ async function renderView(): Promise<void> {
   el.dataset.ready = 'false';
   const seq = ++renderSeq;
   if (!connected) {
-    el.innerHTML = `<p>${esc(t('app.notConnected'))}</p>`;
+    el.innerHTML = wrongChain ? `<p class="error">${esc(t('app.wrongChainView'))}</p>` : `<p>${esc(t('app.notConnected'))}</p>`;
     return;
   }
   try {
@@ -109,6 +122,7 @@ window.addEventListener('hashchange', () => {
 async function start(): Promise<void> {
   connected = false;
   connError = '';
+  wrongChain = null;
   render();
   try {
     await connect(endpoint);
@@ -117,10 +131,12 @@ async function start(): Promise<void> {
     const wanted = params.get('account') || localStorage.getItem('medchain.account');
     state.account = state.accounts.find((a) => a.address === wanted || a.label.includes(`(${wanted})`)) ?? null;
   } catch (e: any) {
-    connError = e?.message ?? String(e);
+    if (e instanceof WrongChainError) wrongChain = e;
+    else connError = e?.message ?? String(e);
   }
   render();
-  (window as any).medchainApi = api;
+  // The tests' handle on the page's api: development builds only.
+  if (__MEDCHAIN_DEV__) (window as any).medchainApi = api;
 }
 
 start();

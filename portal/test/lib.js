@@ -117,10 +117,39 @@ export async function startNode() {
   return { url, api, stop, logPath };
 }
 
-/** Serve dist/ on a free loopback port. */
-export async function serveDist() {
-  const dist = path.join(PORTAL, 'dist');
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('dist/ missing: run npm run build');
+/**
+ * Build the portal into `outDir` with `env` added to the environment (VITE_MEDCHAIN_RPC,
+ * VITE_MEDCHAIN_GENESIS, ...; `mode` 'development' for a development build). Resolves
+ * { code, output } (a refused build is a result, not an exception).
+ */
+export function buildPortal({ outDir, env = {}, mode } = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITE_MEDCHAIN_')));
+  const args = [path.join(PORTAL, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
+  if (mode) args.push('--mode', mode);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: PORTAL, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/** What a built index.html says it is: 'development' or 'production' (vite.config.ts), or null. */
+export function buildKind(dir) {
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  return html.match(/<meta name="medchain-build" content="(\w+)"/)?.[1] ?? null;
+}
+
+/**
+ * Serve a built portal (dist/ unless `dir`) on a free loopback port. dist/ must be a
+ * development build (it takes ?rpc= and offers the dev keys the tests sign with).
+ */
+export async function serveDist(dir) {
+  const dist = dir ?? path.join(PORTAL, 'dist');
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('dist/ missing: run npm run build:dev (vite build --mode development)');
+  if (!dir && buildKind(dist) !== 'development') throw new Error('dist/ is not a development build: run npm run build:dev (vite build --mode development)');
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
   const server = http.createServer((req, res) => {
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);

@@ -1,0 +1,7 @@
+// Build-time constants (vite.config.ts `define`, security review N7).
+/** A development build or the dev server: ?rpc=, the Connect form, dev keys on a dev chain, window.medchainApi. */
+declare const __MEDCHAIN_DEV__: boolean;
+/** The node a production build talks to (VITE_MEDCHAIN_RPC); in a development build only the default. */
+declare const __MEDCHAIN_RPC__: string;
+/** The genesis hash the node must have (VITE_MEDCHAIN_GENESIS, lower-case hex); '' = not checked (development build only). */
+declare const __MEDCHAIN_GENESIS__: string;
