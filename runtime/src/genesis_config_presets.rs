@@ -84,6 +84,9 @@ fn testnet_genesis(
 		},
 		governance: GovernanceConfig {
 			validators: initial_authorities.iter().map(|(org, ..)| org.clone()).collect::<Vec<_>>(),
+			// Development and local chains run one or two validators; a consortium's chain
+			// spec (scripts/consortium/chain-spec.py) sets its floor.
+			min_validators: 0,
 		},
 		council_membership: CouncilMembershipConfig {
 			members: council.try_into().expect("the demo consortium fits the council"),

@@ -206,6 +206,7 @@ type Migrations = (
 	pallet_consent::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_consent::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_drug_provenance::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_clinical_trials::migrations::v3::MigrateV2ToV3<Runtime>,
 );
 
 /// Dispatches extrinsics to the pallets.

@@ -40,6 +40,12 @@ pub enum ProxyType {
 	/// work for a Provider (`break_glass`, `onboard_patient`, `attest_patient`), no
 	/// anchoring in the patient's name, no balance transfers, no further proxies.
 	Guardian,
+	/// A record gateway's signing key, appointed by a staff key of its hospital: anchoring
+	/// records (`HealthRecords.anchor_record`) in that staff key's name, nothing else. A key
+	/// kept on the gateway's host then cannot break the glass, log reads, onboard or attest
+	/// patients, move funds or appoint proxies should the host be compromised (review finding
+	/// N17).
+	Anchor,
 }
 
 impl InstanceFilter<RuntimeCall> for ProxyType {
@@ -50,6 +56,10 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 			ProxyType::Any => true,
 			ProxyType::NonTransfer => non_transfer_allows(call),
 			ProxyType::Guardian => guardian_allows(call),
+			ProxyType::Anchor => matches!(
+				call,
+				RuntimeCall::HealthRecords(pallet_health_records::Call::anchor_record { .. })
+			),
 		}
 	}
 
@@ -58,7 +68,7 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 			(x, y) if x == y => true,
 			(ProxyType::Any, _) => true,
 			(_, ProxyType::Any) => false,
-			(ProxyType::NonTransfer, ProxyType::Guardian) => true,
+			(ProxyType::NonTransfer, ProxyType::Guardian | ProxyType::Anchor) => true,
 			_ => false,
 		}
 	}

@@ -203,16 +203,19 @@ def load_members(path: str) -> tuple[dict, list[str]]:
         errors.append(f"{len(council)} council seats, the runtime allows {MAX_COUNCIL}")
     if len(validators) > MAX_VALIDATORS:
         errors.append(f"{len(validators)} validators, the runtime allows {MAX_VALIDATORS}")
-    if 1 < len(validators) < 4:
-        print(f"[chain-spec] warning: {len(validators)} validators tolerate no failure of "
+    if 0 < len(validators) < 4:
+        print(f"[chain-spec] warning: {len(validators)} validator(s) tolerate no failure of "
               "finality; 4 (3f+1, f=1) tolerate one", file=sys.stderr)
+    # The council may never go below 4 validators (or below the genesis number if smaller):
+    # with 3f+1 validators, f may fail and GRANDPA still finalizes.
+    min_validators = min(4, len(validators))
 
     patch = {
         "balances": {"balances": balances},
         "consortium": {"organizations": organizations},
         "councilMembership": {"members": council},
         "session": {"keys": session_keys},
-        "governance": {"validators": validators},
+        "governance": {"validators": validators, "minValidators": min_validators},
         "drugProvenance": {"companyPrefixes": prefixes},
         # No sudo key: the council governs from the first block.
         "sudo": {"key": None},

@@ -66,6 +66,9 @@ class ChainSpec(TempDir):
         self.assertEqual(patch["consortium"]["organizations"][1][2], 4, "Manufacturer bit")
         self.assertEqual(len(patch["councilMembership"]["members"]), 2)
         self.assertEqual(patch["governance"]["validators"], [k[0] for k in patch["session"]["keys"]])
+        # N14: the chain's own validator floor, 4 or the genesis number if fewer.
+        self.assertEqual(patch["governance"]["minValidators"], min(4, len(patch["governance"]["validators"])))
+        self.assertIn("tolerate no failure", r.stderr)
         self.assertEqual(patch["drugProvenance"]["companyPrefixes"][0][0], list(b"9506000"))
 
 

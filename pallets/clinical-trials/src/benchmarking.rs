@@ -370,6 +370,63 @@ mod benchmarks {
 		assert!(Trials::<T>::get(trial_id).is_some_and(|t| t.withdrawn == 1));
 	}
 
+	/// A patient enrolled in `n` trials (at most `MaxTrialsPerPatient`), none withdrawn:
+	/// each participation is unlinked, withdrawn and counted in its trial.
+	#[benchmark]
+	fn erase_participations(n: Linear<0, { T::MaxTrialsPerPatient::get() }>) {
+		let (org, staff) = sponsor::<T>();
+		let (_, site_staff) = provider::<T>(0);
+		let mut patient: Option<T::AccountId> = None;
+		for k in 0..n {
+			let trial_id = NextTrialId::<T>::get();
+			// A distinct printable id per trial: 'N's ending in k's four hex digits.
+			let mut registry_id = alloc::vec![b'N'; T::MaxRegistryIdLen::get() as usize];
+			let digits = alloc::format!("{k:04x}");
+			let start = registry_id.len().saturating_sub(digits.len());
+			registry_id.truncate(start);
+			registry_id.extend_from_slice(digits.as_bytes());
+			let registry_id = RegistryIdOf::<T>::truncate_from(registry_id);
+			ClinicalTrialsPallet::<T>::register_trial(
+				RawOrigin::Signed(staff.clone()).into(),
+				registry_id,
+				H256::repeat_byte(1),
+				outcomes::<T>(1),
+				1,
+			)
+			.expect("trial registered");
+			ClinicalTrialsPallet::<T>::add_site(
+				RawOrigin::Signed(staff.clone()).into(),
+				trial_id,
+				account("provider", 0, 0),
+			)
+			.expect("site added");
+			// One Research consent toward the sponsor covers every one of its trials.
+			let who = match &patient {
+				None => consenting_patient::<T>(0, &org, trial_id).0,
+				Some(who) => who.clone(),
+			};
+			ClinicalTrialsPallet::<T>::enroll_participant(
+				RawOrigin::Signed(site_staff.clone()).into(),
+				trial_id,
+				who.clone(),
+				participant_commitment(trial_id, &who, &[7; 32]),
+			)
+			.expect("participant enrolled");
+			patient = Some(who);
+		}
+		let patient = patient.unwrap_or_else(|| account("patient", 0, 0));
+
+		#[block]
+		{
+			<ClinicalTrialsPallet<T> as medchain_primitives::PatientErasure<T::AccountId>>::on_patient_deregistered(&patient);
+		}
+
+		assert!(ParticipationsOf::<T>::get(&patient).is_empty());
+		if n > 0 {
+			assert!(Trials::<T>::get(0).is_some_and(|t| t.withdrawn == 1));
+		}
+	}
+
 	#[benchmark]
 	fn withdraw_participant_by_site() {
 		let (org, staff) = sponsor::<T>();

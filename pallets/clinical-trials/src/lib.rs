@@ -238,6 +238,7 @@ pub use pallet::*;
 	clippy::arithmetic_side_effects
 )]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -253,7 +254,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use core::marker::PhantomData;
 use frame_support::traits::{Get, UnixTime};
-use medchain_primitives::{ConsentChecker, Moment, PatientRegistry, Purpose};
+use medchain_primitives::{ConsentChecker, Moment, PatientErasure, PatientRegistry, Purpose};
 use pallet_consortium::{Role, RoleProvider};
 use sp_core::H256;
 use sp_runtime::DispatchError;
@@ -349,8 +350,10 @@ pub mod pallet {
 	/// withdrawal, the trial's withdrawal count and registry-id release, removed sites,
 	/// registry-id reservations, and re-keyed `OutcomeSwitchedTrials` by big-endian id. No
 	/// migration from version 1 is provided: no chain holding version-1 state was launched
-	/// (development chains restart from genesis).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// (development chains restart from genesis). Version 3: a participant's patient is
+	/// optional (erased on deregistration) and [`ParticipationsOf`] indexes each patient's
+	/// enrollments ([`crate::migrations::v3`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -443,6 +446,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxParticipants: Get<u32>;
 
+		/// The most trials one patient may be enrolled in (withdrawn enrollments included),
+		/// so that erasing a patient's participations on deregistration is bounded; at the
+		/// bound `enroll_participant` fails with `TooManyTrialsForPatient`.
+		#[pallet::constant]
+		type MaxTrialsPerPatient: Get<u32>;
+
 		/// The most data commits a trial may have (e.g. 1_000); at the bound `commit_data`
 		/// fails with `TooManyCommits`.
 		#[pallet::constant]
@@ -513,10 +522,23 @@ pub mod pallet {
 	>;
 
 	/// The patients enrolled in each trial, by [`patient_key`] (so that a patient cannot be
-	/// enrolled twice under two salts). Holds exactly one entry per participant.
+	/// enrolled twice under two salts). Holds exactly one entry per participant whose
+	/// patient has not been erased.
 	#[pallet::storage]
 	pub type EnrolledPatients<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, TrialId, Blake2_128Concat, H256, (), OptionQuery>;
+
+	/// For each patient, the trials they are enrolled in (withdrawn enrollments included), with
+	/// their participant commitment: what erasure must unlink when the patient deregisters
+	/// (at most `MaxTrialsPerPatient`). Removed by that erasure.
+	#[pallet::storage]
+	pub type ParticipationsOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<(TrialId, H256), T::MaxTrialsPerPatient>,
+		ValueQuery,
+	>;
 
 	/// Each trial's data chain, by position `0 .. commit_count` (at most `MaxCommits`).
 	#[pallet::storage]
@@ -720,6 +742,8 @@ pub mod pallet {
 		PatientAlreadyEnrolled,
 		/// The trial already has `MaxParticipants` participants (the hard bound).
 		TooManyParticipants,
+		/// The patient is already enrolled in `MaxTrialsPerPatient` trials.
+		TooManyTrialsForPatient,
 		/// A data commit must hold at least one record.
 		EmptyCommit,
 		/// The trial already has `MaxCommits` data commits.
@@ -1143,6 +1167,10 @@ pub mod pallet {
 			);
 			ensure!(trial.enrolled < T::MaxParticipants::get(), Error::<T>::TooManyParticipants);
 			let enrolled = trial.enrolled.checked_add(1).ok_or(Error::<T>::TooManyParticipants)?;
+			let mut participations = ParticipationsOf::<T>::get(&patient);
+			participations
+				.try_push((trial_id, participant_commitment))
+				.map_err(|_| Error::<T>::TooManyTrialsForPatient)?;
 
 			let now = Self::now();
 			let over_planned = enrolled > trial.planned_enrollment;
@@ -1157,7 +1185,7 @@ pub mod pallet {
 				trial_id,
 				participant_commitment,
 				Participant {
-					patient,
+					patient: Some(patient.clone()),
 					site: site.clone(),
 					enrolled_at: now,
 					protocol_version: trial.protocol_version,
@@ -1166,6 +1194,7 @@ pub mod pallet {
 				},
 			);
 			EnrolledPatients::<T>::insert(trial_id, key, ());
+			ParticipationsOf::<T>::insert(&patient, participations);
 			Trials::<T>::insert(trial_id, trial);
 			Self::deposit_event(Event::ParticipantEnrolled {
 				trial_id,
@@ -1676,7 +1705,7 @@ pub mod pallet {
 			let trial = Self::trial_record(trial_id)?;
 			let participant = Participants::<T>::get(trial_id, participant_commitment)
 				.ok_or(Error::<T>::UnknownParticipant)?;
-			let by = if participant.patient == *who {
+			let by = if participant.patient.as_ref() == Some(who) {
 				Withdrawer::Participant
 			} else {
 				let organization = T::Roles::organization_of(who)
@@ -1849,13 +1878,15 @@ pub mod pallet {
 		) -> Option<ParticipantInfoOf<T>> {
 			let participant = Participants::<T>::get(trial_id, participant_commitment)?;
 			let sponsor = Trials::<T>::get(trial_id)?.sponsor;
-			let status = if participant.withdrawal.is_some() {
-				ParticipantStatus::Withdrawn
-			} else {
-				match T::Consents::ensure_purpose(&participant.patient, &sponsor, Purpose::Research)
-				{
-					Ok(consent_id) => ParticipantStatus::Active { consent_id },
-					Err(_) => ParticipantStatus::ConsentLapsed,
+			let status = match (&participant.withdrawal, &participant.patient) {
+				(Some(_), _) => ParticipantStatus::Withdrawn,
+				// Erasure withdraws the participant, so this is only defensive.
+				(None, None) => ParticipantStatus::ConsentLapsed,
+				(None, Some(patient)) => {
+					match T::Consents::ensure_purpose(patient, &sponsor, Purpose::Research) {
+						Ok(consent_id) => ParticipantStatus::Active { consent_id },
+						Err(_) => ParticipantStatus::ConsentLapsed,
+					}
 				}
 			};
 			Some(ParticipantInfo {
@@ -1937,15 +1968,25 @@ pub mod pallet {
 				let removed_sites = RemovedSites::<T>::get(id);
 				let mut participants = 0usize;
 				let mut withdrawn = 0usize;
-				for (_, participant) in Participants::<T>::iter_prefix(id) {
+				let mut linked = 0usize;
+				for (commitment, participant) in Participants::<T>::iter_prefix(id) {
 					participants = participants.saturating_add(1);
-					ensure!(
-						EnrolledPatients::<T>::contains_key(
-							id,
-							patient_key(id, &participant.patient)
-						),
-						"participant's patient key not stored"
-					);
+					if let Some(patient) = &participant.patient {
+						linked = linked.saturating_add(1);
+						ensure!(
+							EnrolledPatients::<T>::contains_key(id, patient_key(id, patient)),
+							"participant's patient key not stored"
+						);
+						ensure!(
+							ParticipationsOf::<T>::get(patient).contains(&(id, commitment)),
+							"participation not indexed for its patient"
+						);
+					} else {
+						ensure!(
+							participant.withdrawal.is_some(),
+							"an erased participant is not withdrawn"
+						);
+					}
 					ensure!(
 						sites.contains(&participant.site)
 							|| removed_sites.contains(&participant.site),
@@ -1961,7 +2002,10 @@ pub mod pallet {
 				}
 				let patients = EnrolledPatients::<T>::iter_prefix(id).count();
 				ensure!(participants == trial.enrolled as usize, "enrolled count differs");
-				ensure!(patients == trial.enrolled as usize, "enrolled patient keys differ");
+				ensure!(
+					patients == linked,
+					"enrolled patient keys differ from linked participants"
+				);
 				ensure!(withdrawn == trial.withdrawn as usize, "withdrawn count differs");
 				ensure!(
 					trial.enrolled <= T::MaxParticipants::get(),
@@ -2037,5 +2081,47 @@ pub mod pallet {
 			}
 			Ok(())
 		}
+	}
+}
+
+/// Erasure (right to be forgotten): when a patient deregisters, each of their trial
+/// enrollments ([`ParticipationsOf`]) loses its link to the patient's account
+/// (`Participant::patient` becomes `None`, the [`EnrolledPatients`] key goes), and a
+/// participant not yet withdrawn is withdrawn by the participant (the patient's own act),
+/// with [`Event::ParticipantWithdrawn`]; the trial keeps the participant in its counts.
+/// Bounded by `MaxTrialsPerPatient`.
+impl<T: Config> PatientErasure<T::AccountId> for Pallet<T> {
+	fn on_patient_deregistered(patient: &T::AccountId) -> frame_support::weights::Weight {
+		use frame_support::traits::DefensiveSaturating;
+		let participations = ParticipationsOf::<T>::take(patient);
+		let count = participations.len() as u32;
+		let now = Self::now();
+		for (trial_id, commitment) in participations {
+			EnrolledPatients::<T>::remove(trial_id, patient_key(trial_id, patient));
+			let Some(mut participant) = Participants::<T>::get(trial_id, commitment) else {
+				continue;
+			};
+			participant.patient = None;
+			if participant.withdrawal.is_none() {
+				participant.withdrawal = Some(Withdrawal { at: now, by: Withdrawer::Participant });
+				if let Some(mut trial) = Trials::<T>::get(trial_id) {
+					let withdrawn = trial.withdrawn.defensive_saturating_add(1);
+					trial.withdrawn = withdrawn;
+					Trials::<T>::insert(trial_id, trial);
+					Self::deposit_event(Event::ParticipantWithdrawn {
+						trial_id,
+						participant_commitment: commitment,
+						by: Withdrawer::Participant,
+						withdrawn,
+					});
+				}
+			}
+			Participants::<T>::insert(trial_id, commitment, participant);
+		}
+		T::WeightInfo::erase_participations(count)
+	}
+
+	fn max_erasure_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::erase_participations(T::MaxTrialsPerPatient::get())
 	}
 }

@@ -90,6 +90,8 @@ pub const MAX_OUTCOMES: u32 = 4;
 pub const MAX_AMENDMENTS: u32 = 3;
 /// The most sites per trial in tests.
 pub const MAX_SITES: u32 = 3;
+/// Trials one patient may join in tests.
+pub const MAX_TRIALS_PER_PATIENT: u32 = 2;
 /// The hard bound on participants per trial in tests.
 pub const MAX_PARTICIPANTS: u32 = 3;
 /// The most data commits per trial in tests.
@@ -108,6 +110,7 @@ impl pallet_clinical_trials::Config for Test {
 	type MaxAmendments = ConstU32<MAX_AMENDMENTS>;
 	type MaxSites = ConstU32<MAX_SITES>;
 	type MaxParticipants = ConstU32<MAX_PARTICIPANTS>;
+	type MaxTrialsPerPatient = ConstU32<MAX_TRIALS_PER_PATIENT>;
 	type MaxCommits = ConstU32<MAX_COMMITS>;
 	type MaxFlags = ConstU32<MAX_FLAGS>;
 	type WeightInfo = ();

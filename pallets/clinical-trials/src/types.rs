@@ -315,8 +315,9 @@ pub struct Withdrawal<AccountId> {
 pub struct Participant<AccountId> {
 	/// The participant's patient account, as the enrollment extrinsic named it (public in
 	/// that extrinsic already; kept so that the patient can withdraw and the consent can be
-	/// checked again at query time).
-	pub patient: AccountId,
+	/// checked again at query time). `None` once the patient deregistered: erasure removes
+	/// the link from state (the participant stays, withdrawn, in the trial's counts).
+	pub patient: Option<AccountId>,
 	/// The site (a Provider organization, its admin account) that enrolled them.
 	pub site: AccountId,
 	/// When (ms since the Unix epoch).

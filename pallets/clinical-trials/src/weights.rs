@@ -52,6 +52,7 @@ pub trait WeightInfo {
 	fn withdraw_participant_by_patient() -> Weight;
 	fn withdraw_participant_by_site() -> Weight;
 	fn release_registry_id() -> Weight;
+	fn erase_participations(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_clinical_trials` using the runtime's database weights.
@@ -303,6 +304,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	// ESTIMATED until scripts/benchmark.sh runs: per participation, the participant and
+	// its trial read and written and the patient key removed.
+	fn erase_participations(n: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 3600)
+			.saturating_add(Weight::from_parts(40_000_000, 6000).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -372,5 +383,15 @@ impl WeightInfo for () {
 		Weight::from_parts(45_770_000, 6820)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// ESTIMATED until scripts/benchmark.sh runs: per participation, the participant and
+	// its trial read and written and the patient key removed.
+	fn erase_participations(n: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 3600)
+			.saturating_add(Weight::from_parts(40_000_000, 6000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
 }

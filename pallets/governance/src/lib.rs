@@ -143,8 +143,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
 
-		/// The fewest validators the council may leave (at least 1). With 3f+1 validators, f
-		/// may fail and GRANDPA still finalizes: 4 tolerates one failure.
+		/// The fewest validators the council may leave on any chain (at least 1). A chain's
+		/// genesis may raise its own floor ([`ValidatorFloor`]): with 3f+1 validators, f may
+		/// fail and GRANDPA still finalizes, so a consortium chain keeps 4.
 		#[pallet::constant]
 		type MinValidators: Get<u32>;
 
@@ -163,6 +164,12 @@ pub mod pallet {
 	pub type PlannedValidators<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxValidators>, ValueQuery>;
 
+	/// This chain's floor on the number of validators, set at genesis (the consortium's chain
+	/// spec sets 4, or its number of validators if fewer); the council cannot remove a
+	/// validator below `max(MinValidators, ValidatorFloor)`.
+	#[pallet::storage]
+	pub type ValidatorFloor<T: Config> = StorageValue<_, u32, ValueQuery>;
+
 	/// Session boundaries still asked for right away after a change of validators: a set
 	/// planned at one boundary becomes active at the next, so a change asks for two.
 	#[pallet::storage]
@@ -173,6 +180,9 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// The validators at genesis (their session keys go in `pallet-session`'s genesis).
 		pub validators: Vec<T::AccountId>,
+		/// This chain's floor on the number of validators ([`ValidatorFloor`]); at most the
+		/// number of genesis validators. 0 (the default): `MinValidators` alone.
+		pub min_validators: u32,
 	}
 
 	#[pallet::genesis_build]
@@ -183,6 +193,11 @@ pub mod pallet {
 			validators.dedup();
 			let validators: BoundedVec<_, T::MaxValidators> =
 				validators.try_into().expect("genesis: more validators than MaxValidators");
+			assert!(
+				self.min_validators as usize <= validators.len(),
+				"genesis: min_validators is more than the genesis validators"
+			);
+			ValidatorFloor::<T>::put(self.min_validators);
 			Validators::<T>::put(&validators);
 			PlannedValidators::<T>::put(validators);
 		}
@@ -219,7 +234,7 @@ pub mod pallet {
 		NotValidator,
 		/// There are `MaxValidators` validators already.
 		TooManyValidators,
-		/// Removing it would leave fewer than `MinValidators` validators.
+		/// Removing it would leave fewer than `max(MinValidators, ValidatorFloor)` validators.
 		TooFewValidators,
 	}
 
@@ -349,7 +364,7 @@ pub mod pallet {
 		/// In the order checked:
 		/// - `BadOrigin`: not a 2/3 council decision.
 		/// - [`Error::NotValidator`].
-		/// - [`Error::TooFewValidators`]: at least `MinValidators` must remain.
+		/// - [`Error::TooFewValidators`]: at least [`Pallet::validator_floor`] must remain.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::remove_validator())]
 		pub fn remove_validator(
@@ -362,7 +377,7 @@ pub mod pallet {
 					.binary_search(&organization)
 					.map_err(|_| Error::<T>::NotValidator)?;
 				ensure!(
-					validators.len() as u32 > T::MinValidators::get().max(1),
+					validators.len() as u32 > Self::validator_floor(),
 					Error::<T>::TooFewValidators
 				);
 				validators.remove(at);
@@ -433,6 +448,12 @@ impl<T: Config> Pallet<T> {
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
 	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
+	/// The fewest validators the council may leave: `max(MinValidators, ValidatorFloor, 1)`.
+	pub fn validator_floor() -> u32 {
+		use frame_support::traits::Get;
+		T::MinValidators::get().max(ValidatorFloor::<T>::get()).max(1)
+	}
+
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let validators = Validators::<T>::get();
 		frame_support::ensure!(

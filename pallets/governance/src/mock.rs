@@ -137,9 +137,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	SEATS.with(|s| *s.borrow_mut() = [1, 2].into_iter().collect());
 	KEYS.with(|k| *k.borrow_mut() = [1, 2].into_iter().collect());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_governance::GenesisConfig::<Test> { validators: GENESIS_VALIDATORS.to_vec() }
-		.assimilate_storage(&mut t)
-		.unwrap();
+	pallet_governance::GenesisConfig::<Test> {
+		validators: GENESIS_VALIDATORS.to_vec(),
+		min_validators: 0,
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(t);
 	ext.execute_with(|| {
 		System::set_block_number(1);

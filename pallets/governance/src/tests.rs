@@ -304,3 +304,44 @@ fn try_state_refuses_a_dropped_validator_planned_without_a_rotation() {
 		}
 	});
 }
+
+/// N14: a chain's genesis sets its own validator floor (a consortium keeps 4); the council
+/// cannot go below it.
+#[test]
+fn the_genesis_validator_floor_holds_against_the_council() {
+	new_test_ext().execute_with(|| {
+		for org in [3, 4] {
+			set_keys(org);
+			assert_ok!(Governance::add_validator(RuntimeOrigin::root(), org));
+		}
+		assert_eq!(validators(), vec![1, 2, 3, 4]);
+		// As a consortium's genesis sets it (the mock's MinValidators is 2).
+		crate::ValidatorFloor::<Test>::put(4);
+		assert_eq!(Governance::validator_floor(), 4);
+		assert_noop!(
+			Governance::remove_validator(RuntimeOrigin::root(), 4),
+			Error::<Test>::TooFewValidators
+		);
+		crate::ValidatorFloor::<Test>::put(3);
+		assert_ok!(Governance::remove_validator(RuntimeOrigin::root(), 4));
+		assert_noop!(
+			Governance::remove_validator(RuntimeOrigin::root(), 3),
+			Error::<Test>::TooFewValidators
+		);
+		// A floor below MinValidators changes nothing.
+		crate::ValidatorFloor::<Test>::put(0);
+		assert_eq!(Governance::validator_floor(), 2);
+	});
+}
+
+#[test]
+fn genesis_stores_the_validator_floor() {
+	use sp_runtime::BuildStorage;
+	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> { validators: GENESIS_VALIDATORS.to_vec(), min_validators: 2 }
+		.assimilate_storage(&mut t)
+		.unwrap();
+	sp_io::TestExternalities::new(t).execute_with(|| {
+		assert_eq!(crate::ValidatorFloor::<Test>::get(), 2);
+	});
+}

@@ -313,6 +313,20 @@ impl<AccountId> PatientErasure<AccountId> for () {
 	}
 }
 
+/// Two erasure handlers, run one after the other (the health records, then the clinical
+/// trials, say): both erase, the weights add up.
+impl<AccountId, A: PatientErasure<AccountId>, B: PatientErasure<AccountId>>
+	PatientErasure<AccountId> for (A, B)
+{
+	fn on_patient_deregistered(patient: &AccountId) -> sp_runtime::Weight {
+		A::on_patient_deregistered(patient).saturating_add(B::on_patient_deregistered(patient))
+	}
+
+	fn max_erasure_weight() -> sp_runtime::Weight {
+		A::max_erasure_weight().saturating_add(B::max_erasure_weight())
+	}
+}
+
 /// What other pallets may ask about an anchored health record, as `pallet-health-records`
 /// answers it (e.g. `pallet-consent` checks that a logged read names a real record of that
 /// patient and category, rather than taking both on trust).

@@ -28,15 +28,25 @@ use crate::{
 	RuntimeCall, RuntimeEvent, RuntimeOrigin, SessionKeys, HOURS,
 };
 
-/// The runtime's `BaseCallFilter`: every call but `CouncilMembership.change_key`, which
-/// would let a seat's holder hand the seat to any account, past
-/// `Governance.add_council_member`'s check that a seat is an active organization's admin
-/// (security review 628560b, N4). Seats change only through `Governance`. The filter applies
-/// to every origin but Root, through `Utility`, `Proxy` and council motions alike.
+/// The runtime's `BaseCallFilter`: every call but
+/// - `CouncilMembership.change_key`, which would let a seat's holder hand the seat to any
+///   account, past `Governance.add_council_member`'s check that a seat is an active
+///   organization's admin (security review 628560b, N4): seats change only through
+///   `Governance`;
+/// - `Session.purge_keys`, with which a validator's organization would leave the validator
+///   set on its own, below the chain's floor (N14): the council removes validators
+///   (`Governance.remove_validator`); `Session.set_keys` still rotates keys.
+///
+/// The filter applies to every origin but Root, through `Utility`, `Proxy` and council
+/// motions alike.
 pub struct BaseFilter;
 impl frame_support::traits::Contains<RuntimeCall> for BaseFilter {
 	fn contains(call: &RuntimeCall) -> bool {
-		!matches!(call, RuntimeCall::CouncilMembership(pallet_membership::Call::change_key { .. }))
+		!matches!(
+			call,
+			RuntimeCall::CouncilMembership(pallet_membership::Call::change_key { .. })
+				| RuntimeCall::Session(pallet_session::Call::purge_keys { .. })
+		)
 	}
 }
 

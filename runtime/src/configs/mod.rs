@@ -324,7 +324,9 @@ impl pallet_patient_identity::Config for Runtime {
 	type FreeCallsPerWindow = FreeCallsPerWindow;
 	type RateLimitWindow = RateLimitWindow;
 	/// Deregistration seals the patient's records in the same call.
-	type Erasure = HealthRecords;
+	/// Deregistering erases the patient's record locators, then unlinks their trial
+	/// enrollments.
+	type Erasure = (HealthRecords, crate::ClinicalTrials);
 	type WeightInfo = pallet_patient_identity::weights::SubstrateWeight<Runtime>;
 }
 
@@ -491,6 +493,9 @@ parameter_types! {
 	pub const TrialsMaxSites: u32 = 64;
 	/// Participants per trial: the hard bound behind the soft planned enrollment.
 	pub const TrialsMaxParticipants: u32 = 10_000;
+	/// Trials one patient may be enrolled in (withdrawn ones included): bounds the erasure of
+	/// a patient's participations on deregistration.
+	pub const TrialsMaxTrialsPerPatient: u32 = 64;
 	/// Data commits per trial (e.g. a nightly commit for almost three years).
 	pub const TrialsMaxCommits: u32 = 1_000;
 	/// Regulators' flags kept per trial.
@@ -510,6 +515,7 @@ impl pallet_clinical_trials::Config for Runtime {
 	type MaxAmendments = TrialsMaxAmendments;
 	type MaxSites = TrialsMaxSites;
 	type MaxParticipants = TrialsMaxParticipants;
+	type MaxTrialsPerPatient = TrialsMaxTrialsPerPatient;
 	type MaxCommits = TrialsMaxCommits;
 	type MaxFlags = TrialsMaxFlags;
 	type WeightInfo = pallet_clinical_trials::weights::SubstrateWeight<Runtime>;

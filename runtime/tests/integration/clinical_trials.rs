@@ -612,3 +612,40 @@ fn a_second_trial_reporting_exactly_its_outcomes_is_complete() {
 		assert!(ClinicalTrials::verify_data_chain(complete));
 	});
 }
+
+/// N12: a participant who deregisters (a signed, fee-less `deregister`) is unlinked from
+/// every trial they joined: no participant record in state names their account any more,
+/// the participant is withdrawn, and the trial keeps counting them.
+#[test]
+fn deregistering_unlinks_the_patients_trial_enrollments() {
+	new_test_ext().execute_with(|| {
+		let patient = fresh("TrialPatientErased");
+		onboard(&patient);
+		grant(&patient, &account(Ferdie), Purpose::Research);
+		let expected = outcomes(&[PRIMARY]);
+		let trial = register("NCT05550077", &expected, 10);
+		add_site(trial, &account(Alice));
+		let commitment = pallet_clinical_trials::participant_commitment(trial, &patient, &[3; 32]);
+		assert_ok!(dispatch(&account(Alice), enroll_call(trial, &patient, commitment)));
+		let stored = pallet_clinical_trials::Participants::<Runtime>::get(trial, commitment);
+		assert_eq!(stored.and_then(|p| p.patient), Some(patient.clone()));
+
+		submit_ok(&patient, RuntimeCall::PatientIdentity(IdentityCall::deregister {}));
+
+		let p = pallet_clinical_trials::Participants::<Runtime>::get(trial, commitment)
+			.expect("the participant stays in the trial");
+		assert_eq!(p.patient, None);
+		assert_eq!(
+			p.withdrawal.map(|w| w.by),
+			Some(pallet_clinical_trials::Withdrawer::Participant)
+		);
+		assert!(pallet_clinical_trials::ParticipationsOf::<Runtime>::get(&patient).is_empty());
+		assert!(!pallet_clinical_trials::EnrolledPatients::<Runtime>::contains_key(
+			trial,
+			pallet_clinical_trials::patient_key(trial, &patient)
+		));
+		let info = ClinicalTrials::trial(trial).expect("registered");
+		assert_eq!((info.enrolled, info.withdrawn), (1, 1));
+		ClinicalTrials::do_try_state().expect("consistent");
+	});
+}

@@ -470,3 +470,21 @@ fn abstentions_do_not_follow_the_prime_member() {
 		assert_eq!(Consortium::organization_of(&clinic), None);
 	});
 }
+
+/// N14: a validator's organization cannot leave the validator set on its own
+/// (`Session.purge_keys` is filtered); it still rotates its keys (`set_keys`), and only the
+/// council removes a validator, never below the chain's floor.
+#[test]
+fn a_validator_cannot_purge_its_keys_to_leave() {
+	new_test_ext().execute_with(|| {
+		let validator = pallet_governance::Validators::<Runtime>::get()
+			.first()
+			.cloned()
+			.expect("a genesis validator");
+		let filtered: DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();
+		submit_err(&validator, RuntimeCall::Session(pallet_session::Call::purge_keys {}), filtered);
+		assert!(Session::validators().contains(&validator));
+		// The floor: the dev chain's one validator cannot be removed.
+		assert_eq!(Governance::validator_floor(), 1);
+	});
+}

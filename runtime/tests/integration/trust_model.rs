@@ -889,3 +889,77 @@ fn fee_less_transactions_wait_in_the_pool_only_within_the_free_calls_left() {
 		assert!(pool(signed_extrinsic_at(&pair, grant(), n + 5)).is_ok());
 	});
 }
+
+/// N17: a gateway's signing key, an `Anchor` proxy of a staff key, anchors records in the
+/// staff key's name (the hospital is the author) and can do nothing else with that key:
+/// no break-glass, no logged reads, no onboarding, no transfers, no proxies. On its own it
+/// is not even staff. Signed extrinsics (`Proxy.proxy`).
+#[test]
+fn an_anchor_proxy_can_only_anchor() {
+	new_test_ext().execute_with(|| {
+		let staff = fresh("GatewayStaff");
+		let gateway = fresh("GatewaySigner");
+		let patient = fresh("GatewayPatient");
+		transfer(&staff, 10 * UNIT);
+		transfer(&gateway, 10 * UNIT);
+		onboard(&patient);
+		frame_support::assert_ok!(dispatch(
+			&account(Alice),
+			RuntimeCall::Consortium(pallet_consortium::Call::add_staff { account: staff.clone() })
+		));
+		submit_ok(
+			&staff,
+			RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+				delegate: gateway.clone().into(),
+				proxy_type: ProxyType::Anchor,
+				delay: 0,
+			}),
+		);
+		frame_support::assert_ok!(dispatch(&patient, grant_call(&account(Alice), Access::WRITE)));
+		let anchor = RuntimeCall::HealthRecords(RecordsCall::anchor_record {
+			patient: patient.clone(),
+			category: LABS,
+			content_hash: H256::repeat_byte(0x17),
+			locator: opaque_locator("n17").try_into().expect("short locator"),
+			supersedes: None,
+		});
+		// On its own the gateway key is nobody.
+		submit_err(&gateway, anchor.clone(), pallet_consortium::Error::<Runtime>::NotAMember);
+		// As the staff key's Anchor proxy it anchors, for the hospital.
+		submit_ok(&gateway, as_proxy(&staff, anchor));
+		assert_eq!(proxy_result(), Ok(()));
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::HealthRecords(pallet_health_records::Event::RecordAnchored {
+				author: Some(author),
+				..
+			}) if *author == account(Alice)
+		)));
+		for refused in [
+			RuntimeCall::Consent(ConsentCall::break_glass {
+				patient: patient.clone(),
+				reason_code: 1,
+			}),
+			RuntimeCall::PatientIdentity(IdentityCall::onboard_patient {
+				patient: fresh("AnotherPatient"),
+				identity_commitment: H256::repeat_byte(1),
+			}),
+			RuntimeCall::HealthRecords(RecordsCall::seal_record {
+				record_id: H256::repeat_byte(2),
+			}),
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: gateway.clone().into(),
+				value: UNIT,
+			}),
+			RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+				delegate: fresh("Third").into(),
+				proxy_type: ProxyType::Anchor,
+				delay: 0,
+			}),
+			RuntimeCall::Utility(pallet_utility::Call::batch { calls: vec![] }),
+		] {
+			submit_ok(&gateway, as_proxy(&staff, refused.clone()));
+			assert_eq!(proxy_result(), filtered(), "{refused:?}");
+		}
+	});
+}
