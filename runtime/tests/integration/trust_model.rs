@@ -255,16 +255,46 @@ fn fee_less_patient_calls_get_fair_priority() {
 		let feeless = validate(&patient, revoke.clone());
 		assert!(feeless > 0, "fee-less calls are not starved at priority 0");
 
-		// The same call by a paying account (it fails later, but validates and pays).
+		// The same call by a paying account (it fails later, but validates and pays): the
+		// same encoded length and weight, the same priority.
 		let payer = account(Bob);
 		let paid = validate(&payer, revoke.clone());
 		assert_eq!(feeless, paid);
-		// A tip still goes ahead.
-		let info = revoke.get_dispatch_info();
-		let tipped = pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::get_priority(
-			&info, 150, 10, 0,
+		// A real tip (a signed extrinsic carrying it) goes ahead, and a bigger tip further.
+		let pool = |tip| {
+			let xt = signed_extrinsic_tipped(
+				&key_of(&payer),
+				revoke.clone(),
+				System::account_nonce(&payer),
+				tip,
+			);
+			medchain_runtime::Executive::validate_transaction(
+				TransactionSource::External,
+				xt,
+				System::parent_hash(),
+			)
+			.expect("valid transaction")
+			.priority
+		};
+		assert_eq!(pool(0), paid);
+		let (small, large) = (pool(UNIT / 1_000), pool(UNIT));
+		assert!(feeless < small && small < large, "{feeless} < {small} < {large}");
+		// A patient's fee-less call cannot buy its way ahead: a tip is ignored (and not
+		// charged) when the call is fee-less.
+		let tipped_feeless = signed_extrinsic_tipped(
+			&key_of(&patient),
+			revoke.clone(),
+			System::account_nonce(&patient),
+			UNIT,
 		);
-		assert!(tipped > feeless);
+		let priority = medchain_runtime::Executive::validate_transaction(
+			TransactionSource::External,
+			tipped_feeless,
+			System::parent_hash(),
+		)
+		.expect("valid transaction")
+		.priority;
+		assert_eq!(priority, feeless);
 	});
 }
 

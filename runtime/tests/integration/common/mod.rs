@@ -136,6 +136,14 @@ pub fn tx_extension(who: &AccountId) -> medchain_runtime::TxExtension {
 
 /// The transaction extensions a wallet attaches, with `nonce`.
 pub fn tx_extension_at(nonce: medchain_runtime::Nonce) -> medchain_runtime::TxExtension {
+	tx_extension_tipped(nonce, 0)
+}
+
+/// The transaction extensions a wallet attaches, with `nonce` and a `tip`.
+pub fn tx_extension_tipped(
+	nonce: medchain_runtime::Nonce,
+	tip: medchain_runtime::Balance,
+) -> medchain_runtime::TxExtension {
 	(
 		frame_system::CheckNonZeroSender::<Runtime>::new(),
 		frame_system::CheckSpecVersion::<Runtime>::new(),
@@ -145,7 +153,7 @@ pub fn tx_extension_at(nonce: medchain_runtime::Nonce) -> medchain_runtime::TxEx
 		medchain_runtime::CheckNonceFeelessBound::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		medchain_runtime::FeelessWithPriority::from(
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
 		),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)
@@ -167,10 +175,20 @@ pub fn signed_extrinsic_at(
 	call: RuntimeCall,
 	nonce: medchain_runtime::Nonce,
 ) -> medchain_runtime::UncheckedExtrinsic {
+	signed_extrinsic_tipped(pair, call, nonce, 0)
+}
+
+/// `call` signed with `pair`, with `nonce` and a `tip`.
+pub fn signed_extrinsic_tipped(
+	pair: &sp_core::sr25519::Pair,
+	call: RuntimeCall,
+	nonce: medchain_runtime::Nonce,
+	tip: medchain_runtime::Balance,
+) -> medchain_runtime::UncheckedExtrinsic {
 	use codec::Encode;
 	use sp_core::Pair;
 	let who: AccountId = pair.public().into();
-	let extension = tx_extension_at(nonce);
+	let extension = tx_extension_tipped(nonce, tip);
 	let payload = medchain_runtime::SignedPayload::new(call.clone(), extension.clone())
 		.expect("the payload's implicit data is available");
 	let signature = payload.using_encoded(|bytes| pair.sign(bytes));
