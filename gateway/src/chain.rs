@@ -458,6 +458,7 @@ impl Chain {
 			medchain_runtime::FeelessWithPriority::from(
 				pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 			),
+			medchain_runtime::CheckMetadataHash::<Runtime>::new(false),
 			frame_system::WeightReclaim::<Runtime>::new(),
 		);
 		let implicit = (
@@ -469,6 +470,8 @@ impl Chain {
 			(),
 			(),
 			(),
+			// CheckMetadataHash in mode off: no metadata hash signed over.
+			None,
 			(),
 		);
 		let payload =
@@ -655,7 +658,7 @@ mod tests {
 		else {
 			panic!("not signed")
 		};
-		let implicit = ((), spec, tx, hash_of(0), hash_of(birth), (), (), (), ());
+		let implicit = ((), spec, tx, hash_of(0), hash_of(birth), (), (), (), None, ());
 		let payload = medchain_runtime::SignedPayload::from_raw(xt.function, extension, implicit);
 		payload.using_encoded(|b| sr25519::Pair::verify(&signature, b, &pair.public()))
 	}

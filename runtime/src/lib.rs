@@ -43,6 +43,7 @@ mod proxy;
 pub mod weights;
 
 pub use feeless::{CheckNonceFeelessBound, FeelessWithPriority, FEELESS_TOO_FAR_AHEAD};
+pub use frame_metadata_hash_extension::CheckMetadataHash;
 pub use proxy::ProxyType;
 
 extern crate alloc;
@@ -187,6 +188,10 @@ pub type TxExtension = (
 	// (`#[pallet::feeless_if]`, rate-limited by PatientIdentity), with the priority of an
 	// untipped paid call of their size (see `feeless`); everything else pays.
 	FeelessWithPriority<pallet_transaction_payment::ChargeTransactionPayment<Runtime>>,
+	// The metadata hash the signer saw (RFC 78), when its wallet checks it: a node that
+	// shows a wallet other metadata (a call remapped to another index) gets an invalid
+	// signature, not a signed call the user never meant (review finding N7).
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
 

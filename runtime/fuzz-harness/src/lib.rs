@@ -306,6 +306,7 @@ pub fn tx_extension(who: &AccountId) -> TxExtension {
 		medchain_runtime::FeelessWithPriority::from(
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 		),
+		medchain_runtime::CheckMetadataHash::<Runtime>::new(false),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)
 }

@@ -993,3 +993,53 @@ fn an_anchor_proxy_can_only_anchor() {
 		}
 	});
 }
+
+/// N7: the transaction extensions include `CheckMetadataHash` (RFC 78). A wallet that checks
+/// metadata signs over the hash of the metadata it was shown; if that is not the runtime's
+/// own (a node that remapped a call index shows other metadata), the signature does not
+/// verify and the transaction is refused, never applied as another call. Wallets that do
+/// not check (mode disabled) sign as before.
+#[test]
+fn a_signature_over_other_metadata_is_refused() {
+	new_test_ext().execute_with(|| {
+		// What the metadata lists as the transaction extensions (wallets read this).
+		let listed = <medchain_runtime::TxExtension as sp_runtime::traits::TransactionExtension<
+			RuntimeCall,
+		>>::metadata();
+		assert!(listed.iter().any(|e| e.identifier == "CheckMetadataHash"));
+
+		let payer = account(Bob);
+		let pair = key_of(&payer);
+		let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![7] });
+		let sign = |extension: medchain_runtime::TxExtension| {
+			use codec::Encode;
+			use sp_core::Pair;
+			let payload = medchain_runtime::SignedPayload::new(call.clone(), extension.clone())
+				.expect("implicit data available");
+			let signature = payload.using_encoded(|bytes| pair.sign(bytes));
+			medchain_runtime::UncheckedExtrinsic::new_signed(
+				call.clone(),
+				payer.clone().into(),
+				sp_runtime::MultiSignature::Sr25519(signature),
+				extension,
+			)
+		};
+		let nonce = System::account_nonce(&payer);
+		let mut other = tx_extension_at(nonce);
+		other.8 = medchain_runtime::CheckMetadataHash::<Runtime>::new_with_custom_hash([7; 32]);
+		// The native runtime these tests run has no metadata hash compiled in (the wasm
+		// builder sets it for the wasm runtime of a `metadata-hash` build only), so it refuses
+		// a signer's hash it cannot check (`CannotLookup`); a `metadata-hash` runtime
+		// compares it with its own and refuses a different one (`BadProof`).
+		assert_eq!(
+			medchain_runtime::Executive::apply_extrinsic(sign(other)),
+			Err(sp_runtime::transaction_validity::UnknownTransaction::CannotLookup.into())
+		);
+		assert_eq!(System::account_nonce(&payer), nonce, "nothing applied");
+		// The same call signed without the check goes through.
+		assert_eq!(
+			medchain_runtime::Executive::apply_extrinsic(sign(tx_extension_at(nonce))),
+			Ok(Ok(()))
+		);
+	});
+}

@@ -155,6 +155,7 @@ pub fn tx_extension_tipped(
 		medchain_runtime::FeelessWithPriority::from(
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
 		),
+		medchain_runtime::CheckMetadataHash::<Runtime>::new(false),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)
 }
