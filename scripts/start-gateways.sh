@@ -11,12 +11,17 @@
 # http://127.0.0.1:8080 for the portal); none by default.
 #
 # St. Mary's Hospital (the dev chain's hospital, admin //Alice) gets its gateway on
-# https://127.0.0.1:8801 with the staff key //Alice//gateway. Two more hospitals are registered by
+# https://127.0.0.1:8801 with the gateway key //Alice//gateway. Two more hospitals are registered by
 # the dev chain's sudo key so records can travel between them (a patient treated at St. Mary's
 # and at a second clinic, referred to Lakeside): Lakeside General Hospital (admin //Lakeside,
 # gateway key //Lakeside//gateway) on https://127.0.0.1:8802 and Riverbend Clinic (admin
 # //Riverbend, gateway key //Riverbend//gateway) on https://127.0.0.1:8803. Each gateway key is
-# made staff of its hospital and funded (it pays its anchors' fees), and each admin publishes
+# no staff itself (security review N17): each admin makes a records staff key
+# (<admin>//records, funded), which appoints the gateway key its Anchor proxy and funds it (it
+# pays its anchors' fees), so the key on the gateway's host can anchor records in the staff
+# key's name and nothing else (`add-anchor-proxy`; the gateway runs with --acts-for). A node
+# provisioned by an older version of this script, where <admin>//gateway is staff itself, is
+# refused (the admin removes it from the staff first, Consortium.remove_staff). Each admin publishes
 # its gateway in the chain's gateway directory (`medchain-gateway publish`,
 # `Consortium.set_gateway`), so clients find them with `GatewayDirectoryApi`. Stores live under
 # $MEDCHAIN_GATEWAY_DATA (default: a new temporary directory with the script's own --tmp node;
@@ -69,7 +74,16 @@ fi
 "$gateway_bin" dev-register-hospital --node "$node_ws" --admin //Riverbend --name "Riverbend Clinic"
 start_gateway() { # name admin-suri port
 	local name=$1 admin=$2 port=$3
-	"$gateway_bin" add-staff --node "$node_ws" --admin-suri "$admin" --staff "$admin//gateway" --fund 100
+	# The staff key the gateway anchors for (in production it stays off the gateway's host),
+	# and the gateway's key as its Anchor proxy (N17).
+	"$gateway_bin" add-staff --node "$node_ws" --admin-suri "$admin" --staff "$admin//records" --fund 200
+	local acts_for
+	acts_for=$(MEDCHAIN_STAFF_SURI="$admin//records" "$gateway_bin" add-anchor-proxy --node "$node_ws" \
+		--gateway "$admin//gateway" --fund 100 | tee /dev/stderr | sed -n 's/.*--acts-for \([1-9A-HJ-NP-Za-km-z]*\).*/\1/p' | head -n 1)
+	if [ -z "$acts_for" ]; then
+		echo "[gateways] $name: add-anchor-proxy did not name the staff key" >&2
+		exit 1
+	fi
 	mkdir -p "$data_root/$name" "$data_root/keys"
 	chmod 700 "$data_root/keys"
 	# The master key lives outside the store's directory (security review N10); a key an
@@ -77,7 +91,7 @@ start_gateway() { # name admin-suri port
 	if [ -f "$data_root/$name/master.key" ] && [ ! -e "$data_root/keys/$name.master.key" ]; then
 		mv "$data_root/$name/master.key" "$data_root/keys/$name.master.key"
 	fi
-	MEDCHAIN_GATEWAY_SURI="$admin//gateway" "$gateway_bin" run --node "$node_ws" \
+	MEDCHAIN_GATEWAY_SURI="$admin//gateway" MEDCHAIN_GATEWAY_ACTS_FOR="$acts_for" "$gateway_bin" run --node "$node_ws" \
 		--listen "127.0.0.1:$port" --data-dir "$data_root/$name" \
 		--master-key "$data_root/keys/$name.master.key" \
 		--tls-cert "$certs/$name.pem" --tls-key "$certs/$name.key" >"$data_root/$name/gateway.log" 2>&1 &

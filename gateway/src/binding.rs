@@ -10,7 +10,7 @@
 //! bound to another event. The same check runs again before every fetch ([`check_record`]).
 
 use crate::{
-	chain::{extrinsic_outcome, EventRecord},
+	chain::{dispatch_error_name, extrinsic_outcome, EventRecord},
 	service::parse_category,
 	store::Document,
 };
@@ -93,6 +93,27 @@ pub fn own_anchor(
 		}
 	}
 	let phase = frame_system::Phase::ApplyExtrinsic(index);
+	// Signed as an `Anchor` proxy of a staff key (N17), the extrinsic is `Proxy.proxy`: it
+	// succeeds even when the anchor it carries fails; that anchor's own outcome is its
+	// `ProxyExecuted`. (An extrinsic signed directly by a staff key has none.)
+	let proxied: Vec<_> = events
+		.iter()
+		.filter(|record| record.phase == phase)
+		.filter_map(|record| match &record.event {
+			RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result }) => Some(*result),
+			_ => None,
+		})
+		.collect();
+	match proxied.as_slice() {
+		[] | [Ok(())] => {}
+		[Err(error)] => return Outcome::Failed(dispatch_error_name(*error)),
+		more => {
+			return Outcome::Mismatch(format!(
+				"our extrinsic #{index} executed {} proxied calls, not one",
+				more.len()
+			))
+		}
+	}
 	let anchored: Vec<_> = events
 		.iter()
 		.filter(|record| record.phase == phase)
@@ -515,6 +536,53 @@ mod tests {
 		let sealed = record(Some(OURS), RecordCategory::MentalHealth, None);
 		assert_eq!(check_record(OUR_RECORD, Some(&sealed), &e, true), Ok(()));
 		assert!(check_record(OUR_RECORD, Some(&sealed), &e, false).is_err());
+	}
+
+	fn proxy_executed(index: u32, result: sp_runtime::DispatchResult) -> EventRecord {
+		at(index, RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted { result }))
+	}
+
+	#[test]
+	fn an_anchor_sent_as_an_anchor_proxy_binds_only_if_its_proxied_call_succeeded() {
+		// N17: `Proxy.proxy { real: staff, Anchor, anchor_record }` by the gateway's key. The
+		// outer extrinsic succeeds whatever the anchor did; `ProxyExecuted` says.
+		let extrinsics = block(&[[0xbb; 32], OUR_TX]);
+		let mut events = ours_anchored(2);
+		events.insert(1, proxy_executed(2, Ok(())));
+		assert_eq!(
+			own_anchor(&events, &extrinsics, Some(OUR_TX), &expected()),
+			Outcome::Anchored(OUR_RECORD)
+		);
+		// The proxied anchor failed (the chain refused it): no RecordAnchored, the outer
+		// extrinsic still a success. Failed with the anchor's reason, even with a competing
+		// anchor of the same hash by another extrinsic in the block.
+		let no_consent: DispatchError = pallet_consent::Error::<Runtime>::NoConsent.into();
+		let events = vec![
+			anchored(1, COMPETING_RECORD, Some(OURS), RecordCategory::MentalHealth, PATIENT, HASH),
+			success(1),
+			proxy_executed(2, Err(no_consent)),
+			success(2),
+		];
+		assert_eq!(
+			own_anchor(&events, &extrinsics, Some(OUR_TX), &expected()),
+			Outcome::Failed("Consent.NoConsent".into())
+		);
+		// The proxy filter refused the call (not an Anchor proxy any more, or a call other
+		// than anchor_record): failed too.
+		let filtered: DispatchError = frame_system::Error::<Runtime>::CallFiltered.into();
+		let events = vec![proxy_executed(2, Err(filtered)), success(2)];
+		assert!(matches!(
+			own_anchor(&events, &extrinsics, Some(OUR_TX), &expected()),
+			Outcome::Failed(why) if why.contains("CallFiltered")
+		));
+		// Two proxied calls in our extrinsic: not what the gateway sends; never bound.
+		let mut events = ours_anchored(2);
+		events.insert(0, proxy_executed(2, Ok(())));
+		events.insert(0, proxy_executed(2, Ok(())));
+		assert!(matches!(
+			own_anchor(&events, &extrinsics, Some(OUR_TX), &expected()),
+			Outcome::Mismatch(_)
+		));
 	}
 
 	#[test]

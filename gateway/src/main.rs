@@ -4,6 +4,8 @@
 //!   the hospital's node.
 //! - `medchain-gateway sign`: sign a request for a gateway (prints curl arguments).
 //! - `medchain-gateway add-staff`: set-up: make a key staff of the organization (and fund it).
+//! - `medchain-gateway add-anchor-proxy`: set-up: a staff key appoints the gateway's key its
+//!   `Anchor` proxy (it may only anchor records in the staff key's name; N17).
 
 mod auth;
 mod binding;
@@ -13,6 +15,8 @@ mod cors;
 mod crypto;
 #[cfg(test)]
 mod mock_node;
+mod proxy;
+mod reconcile;
 mod service;
 mod store;
 mod tls;
@@ -44,6 +48,10 @@ enum Command {
 	Sign(SignArgs),
 	/// Set-up: the organization's admin makes `--staff`'s account staff (and funds it).
 	AddStaff(AddStaffArgs),
+	/// Set-up (recommended): a staff key appoints the gateway's key its `Anchor` proxy
+	/// (`Proxy.add_proxy`, delay 0), so the gateway's key may anchor records in the staff
+	/// key's name and nothing else (run the gateway with `--acts-for <staff>`); funds it.
+	AddAnchorProxy(AddAnchorProxyArgs),
 	/// Set-up: the organization's admin publishes its gateway in the chain's gateway
 	/// directory (`Consortium.set_gateway`): the https endpoint clients reach, and the key the
 	/// gateway signs with (its `/v1/info` `signer`), so clients find it and can check it.
@@ -82,9 +90,16 @@ struct RunArgs {
 	/// Directory of the store (`gateway.sqlite`). The master key is never in it by default.
 	#[arg(long)]
 	data_dir: PathBuf,
-	/// The gateway's staff key (secret URI). Prefer the MEDCHAIN_GATEWAY_SURI variable.
+	/// The gateway's key (secret URI): an `Anchor` proxy of `--acts-for` (recommended), or
+	/// a staff key. Prefer the MEDCHAIN_GATEWAY_SURI variable.
 	#[arg(long, env = "MEDCHAIN_GATEWAY_SURI", hide_env_values = true)]
 	suri: String,
+	/// The staff key (SS58 or 0x hex account) the gateway's key anchors for, as its `Anchor`
+	/// proxy (`medchain-gateway add-anchor-proxy`): the key on the gateway's host can then
+	/// anchor records and nothing else (no break-glass, no logged reads). Without it the
+	/// gateway's key must itself be staff (it then holds every staff power).
+	#[arg(long, env = "MEDCHAIN_GATEWAY_ACTS_FOR")]
+	acts_for: Option<String>,
 	/// The master key file (created, mode 0600, if missing). Keep it on another volume than
 	/// the store and back it up apart. Default: `<data-dir>.master.key`, beside the data
 	/// directory, not in it (a copy of the data directory holds no key).
@@ -164,6 +179,22 @@ struct AddStaffArgs {
 }
 
 #[derive(clap::Args)]
+struct AddAnchorProxyArgs {
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The staff key (secret URI) the gateway anchors for: it appoints the proxy.
+	#[arg(long, env = "MEDCHAIN_STAFF_SURI", hide_env_values = true)]
+	staff_suri: String,
+	/// The gateway's key (secret URI or SS58/hex account).
+	#[arg(long)]
+	gateway: String,
+	/// Also transfer this many MED from the staff key to the gateway's key (it pays its
+	/// anchors' fees).
+	#[arg(long)]
+	fund: Option<u64>,
+}
+
+#[derive(clap::Args)]
 struct PublishArgs {
 	#[arg(long, default_value = "ws://127.0.0.1:9944")]
 	node: String,
@@ -195,6 +226,7 @@ async fn main() {
 		Command::Run(args) => run(args).await,
 		Command::Sign(args) => sign(args),
 		Command::AddStaff(args) => add_staff(args).await,
+		Command::AddAnchorProxy(args) => add_anchor_proxy(args).await,
 		Command::Publish(args) => publish(args).await,
 		Command::DevRegisterHospital(args) => dev_register_hospital(args).await,
 	};
@@ -218,6 +250,12 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	let origins = cors::AllowedOrigins::parse(&args.cors_origins)?;
 	let signer = pair(&args.suri)?;
 	let signer_account: [u8; 32] = signer.public().into();
+	let acts_for = match &args.acts_for {
+		None => None,
+		Some(text) => Some(auth::parse_account(text).ok_or_else(|| {
+			format!("--acts-for {text:?} is not an account (SS58 or 0x + 64 hex digits)")
+		})?),
+	};
 	std::fs::create_dir_all(&args.data_dir)
 		.map_err(|e| format!("cannot create {}: {e}", args.data_dir.display()))?;
 	let master_path = match &args.master_key {
@@ -257,16 +295,28 @@ async fn run(args: RunArgs) -> Result<(), String> {
 		);
 	}
 	check_store_chain(&store, &chain, versions.genesis).await?;
-	let organization = chain
-		.organization_of(signer_account, best)
-		.await
-		.map_err(|e| e.to_string())?
-		.ok_or_else(|| {
-			format!(
-				"the gateway key {} is not staff (nor admin) of any organization: run `medchain-gateway add-staff` first",
-				sp_core::crypto::AccountId32::from(signer_account).to_ss58check()
-			)
-		})?;
+	let organization = match acts_for {
+		// Recommended (N17): the gateway's key may only anchor, in the staff key's name.
+		Some(staff) => proxy::check_acts_for(&chain, signer_account, staff, best).await?,
+		None => {
+			let organization = chain
+				.organization_of(signer_account, best)
+				.await
+				.map_err(|e| e.to_string())?
+				.ok_or_else(|| {
+					format!(
+						"the gateway key {} is not staff (nor admin) of any organization: make it an Anchor proxy of a staff key \
+						 (`medchain-gateway add-anchor-proxy`, then run with --acts-for <staff>), or staff itself (`medchain-gateway add-staff`)",
+						sp_core::crypto::AccountId32::from(signer_account).to_ss58check()
+					)
+				})?;
+			log::warn!(
+				"the gateway key is a staff key: whoever takes this host can also break the glass and log reads; \
+				 prefer an Anchor proxy (`medchain-gateway add-anchor-proxy`, --acts-for; gateway/README.md)"
+			);
+			organization
+		}
+	};
 	let started_at = auth::now_ms();
 	let verifier =
 		auth::Verifier::new(organization, started_at, args.max_request_age_secs * 1000, 30_000);
@@ -275,16 +325,19 @@ async fn run(args: RunArgs) -> Result<(), String> {
 		max_log_age_ms: args.max_log_age_secs * 1000,
 		upload_wait: Duration::from_secs(args.upload_wait_secs),
 	};
-	let gateway = Arc::new(service::Gateway::new(
-		Arc::new(store),
-		master,
-		chain,
-		signer,
-		organization,
-		versions,
-		verifier,
-		settings,
-	));
+	let gateway = Arc::new(
+		service::Gateway::new(
+			Arc::new(store),
+			master,
+			chain,
+			signer,
+			organization,
+			versions,
+			verifier,
+			settings,
+		)
+		.acting_for(acts_for),
+	);
 	let (retried, destroyed) = worker::retry_failed(&gateway).await?;
 	if destroyed > 0 {
 		log::info!(
@@ -293,12 +346,25 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	}
 	let pending = gateway.store.unfinished().map_err(|e| e.to_string())?.len();
 	log::info!(
-		"organization {}, signer {}, {pending} document(s) not yet anchored ({retried} refused before, retrying)",
+		"organization {}, signer {}{}, {pending} document(s) not yet anchored ({retried} refused before, retrying)",
 		sp_core::crypto::AccountId32::from(organization).to_ss58check(),
 		sp_core::crypto::AccountId32::from(signer_account).to_ss58check(),
+		acts_for.map_or(String::new(), |staff| format!(
+			" (Anchor proxy of {})",
+			sp_core::crypto::AccountId32::from(staff).to_ss58check()
+		)),
 	);
 	// Catch up with finality before serving, so a record sealed while we were down is
-	// destroyed before anyone can ask for it.
+	// destroyed before anyone can ask for it. First with the finalized head's state (N2):
+	// what the blocks the node no longer keeps said is there too.
+	let (head, head_hash) = gateway.chain.finalized().await.map_err(|e| e.to_string())?;
+	let reconciled = reconcile::reconcile(&gateway, head, head_hash).await?;
+	log::info!(
+		"reconciled with finalized #{head}: {} document(s) destroyed, {} anchor(s) confirmed, {} to send again",
+		reconciled.destroyed,
+		reconciled.anchored,
+		reconciled.resent
+	);
 	worker::follow_finalized(&gateway).await?;
 	let resent = worker::resend_submitted(&gateway).await?;
 	if resent > 0 {
@@ -569,6 +635,65 @@ async fn add_staff(args: AddStaffArgs) -> Result<(), String> {
 			.await
 			.map_err(|e| e.to_string())?;
 		println!("funded {} with {med} MED", staff_account.to_ss58check());
+	}
+	Ok(())
+}
+
+async fn add_anchor_proxy(args: AddAnchorProxyArgs) -> Result<(), String> {
+	let staff = pair(&args.staff_suri)?;
+	let staff_account: [u8; 32] = staff.public().into();
+	let gateway = match auth::parse_account(&args.gateway) {
+		Some(account) => account,
+		None => pair(&args.gateway)?.public().into(),
+	};
+	let gateway_account = sp_core::crypto::AccountId32::from(gateway);
+	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
+	let best = chain.best_hash().await.map_err(|e| e.to_string())?;
+	if chain.organization_of(staff_account, best).await.map_err(|e| e.to_string())?.is_none() {
+		return Err(format!(
+			"{} is no organization's staff: the hospital's admin runs `medchain-gateway add-staff` for it first",
+			sp_core::crypto::AccountId32::from(staff_account).to_ss58check()
+		));
+	}
+	let already = proxy::proxies_of(&chain, staff_account, best).await?.iter().any(|d| {
+		d.delegate == gateway_account
+			&& d.proxy_type == medchain_runtime::ProxyType::Anchor
+			&& d.delay == 0
+	});
+	if already {
+		println!(
+			"{} is already an Anchor proxy of {} (run the gateway with --acts-for {})",
+			gateway_account.to_ss58check(),
+			sp_core::crypto::AccountId32::from(staff_account).to_ss58check(),
+			sp_core::crypto::AccountId32::from(staff_account).to_ss58check()
+		);
+	} else {
+		let call = medchain_runtime::RuntimeCall::Proxy(pallet_proxy::Call::add_proxy {
+			delegate: gateway_account.clone().into(),
+			proxy_type: medchain_runtime::ProxyType::Anchor,
+			delay: 0,
+		});
+		chain
+			.submit_and_wait(&staff, call, Duration::from_secs(120))
+			.await
+			.map_err(|e| e.to_string())?;
+		println!(
+			"{} is now an Anchor proxy of {} (run the gateway with --acts-for {})",
+			gateway_account.to_ss58check(),
+			sp_core::crypto::AccountId32::from(staff_account).to_ss58check(),
+			sp_core::crypto::AccountId32::from(staff_account).to_ss58check()
+		);
+	}
+	if let Some(med) = args.fund {
+		let call = medchain_runtime::RuntimeCall::Balances(pallet_balances_transfer(
+			gateway_account.clone(),
+			med,
+		));
+		chain
+			.submit_and_wait(&staff, call, Duration::from_secs(120))
+			.await
+			.map_err(|e| e.to_string())?;
+		println!("funded {} with {med} MED", gateway_account.to_ss58check());
 	}
 	Ok(())
 }

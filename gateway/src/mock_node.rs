@@ -29,6 +29,9 @@ pub struct MockState {
 	pub submitted: Vec<Vec<u8>>,
 	/// How many `state_getRuntimeVersion` calls were answered.
 	pub version_queries: u32,
+	/// The state of blocks below this number is pruned: reading it fails as a pruning
+	/// node's does (`State already discarded`).
+	pub pruned_below: u32,
 }
 
 /// The hash of block `number` on the mock chain.
@@ -89,6 +92,18 @@ fn number_of(state: &MockState, hash: H256) -> Option<u32> {
 	(0..=state.best).find(|n| hash_of(*n) == hash)
 }
 
+/// A pruning node's refusal to read the state of a block it no longer keeps.
+fn pruned(s: &MockState, at: Option<H256>) -> Result<(), ErrorObjectOwned> {
+	match at.and_then(|hash| number_of(s, hash)) {
+		Some(n) if n < s.pruned_below => Err(ErrorObjectOwned::owned(
+			4003,
+			format!("Client error: UnknownBlock: State already discarded for {:?}", hash_of(n)),
+			None::<()>,
+		)),
+		_ => Ok(()),
+	}
+}
+
 fn params(p: Params) -> Vec<Value> {
 	p.parse::<Vec<Value>>().unwrap_or_default()
 }
@@ -110,6 +125,7 @@ impl MockNode {
 			calls: HashMap::new(),
 			submitted: Vec::new(),
 			version_queries: 0,
+			pruned_below: 0,
 		}));
 		let mut module = RpcModule::new(state.clone());
 		module
@@ -148,13 +164,16 @@ impl MockNode {
 				let mut s = s.lock().expect("lock");
 				s.version_queries += 1;
 				let at = params(p).first().and_then(hash_param).unwrap_or(hash_of(s.best));
+				pruned(&s, Some(at))?;
 				Ok(s.runtime_at.get(&at).cloned().unwrap_or_else(|| s.runtime.clone()))
 			})
 			.expect("method");
 		module
 			.register_method("state_getStorage", move |p, s, _| -> RpcResult {
 				let s = s.lock().expect("lock");
-				let key = params(p).first().and_then(hex_param).ok_or_else(|| fail("key"))?;
+				let p = params(p);
+				pruned(&s, p.get(1).and_then(hash_param))?;
+				let key = p.first().and_then(hex_param).ok_or_else(|| fail("key"))?;
 				Ok(s.storage
 					.get(&key)
 					.map_or(Value::Null, |v| json!(format!("0x{}", hex::encode(v)))))

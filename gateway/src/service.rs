@@ -75,6 +75,9 @@ pub struct Gateway {
 	pub master: MasterKey,
 	pub chain: Chain,
 	pub signer: sr25519::Pair,
+	/// The staff key the signer anchors for, as its `Anchor` proxy (`--acts-for`, N17);
+	/// `None`: the signer is itself a staff key and anchors directly.
+	pub acts_for: Option<[u8; 32]>,
 	pub organization: [u8; 32],
 	/// Genesis and the runtime versions at start (anchors use the best block's, N9).
 	pub versions: Versions,
@@ -115,6 +118,7 @@ impl Gateway {
 			master,
 			chain,
 			signer,
+			acts_for: None,
 			organization,
 			versions,
 			built: BuiltFor::runtime(),
@@ -127,6 +131,12 @@ impl Gateway {
 			wake_anchorer: Notify::new(),
 			changed: watch::channel(0).0,
 		}
+	}
+
+	/// The gateway's key anchors as an `Anchor` proxy of the staff key `staff` (N17).
+	pub fn acting_for(mut self, staff: Option<[u8; 32]>) -> Gateway {
+		self.acts_for = staff;
+		self
 	}
 
 	/// Tell waiting uploads that some document changed state.
@@ -240,6 +250,8 @@ async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 		"organization": ss58(&g.organization),
 		"audience": hex32(&g.organization),
 		"signer": ss58(&sp_core::Pair::public(&g.signer).into()),
+		// The staff key the signer anchors for as its `Anchor` proxy; null: it signs as staff.
+		"acts_for": g.acts_for.as_ref().map(ss58),
 		"genesis": hex32(g.versions.genesis.as_bytes()),
 		"spec_version": g.versions.spec_version,
 		"transaction_version": g.versions.transaction_version,

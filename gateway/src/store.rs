@@ -126,6 +126,8 @@ pub trait DocumentStore: Send + Sync {
 	fn by_dedup_key(&self, dedup_key: &[u8; 32]) -> Result<Option<Document>, StoreError>;
 	/// Documents not yet anchored and finalized (stored, submitted, in block, failed).
 	fn unfinished(&self) -> Result<Vec<Document>, StoreError>;
+	/// Every document not destroyed (what a reconciliation with the chain's state checks).
+	fn live(&self) -> Result<Vec<Document>, StoreError>;
 	fn set_state(
 		&self,
 		locator: &str,
@@ -390,6 +392,16 @@ impl DocumentStore for SqliteStore {
 			let mut stmt = c.prepare(&format!(
 				"SELECT {COLUMNS} FROM documents \
 				 WHERE state IN ('stored', 'submitted', 'in_block', 'failed') ORDER BY created_at"
+			))?;
+			let rows = stmt.query_map([], row_to_document)?;
+			rows.collect()
+		})
+	}
+
+	fn live(&self) -> Result<Vec<Document>, StoreError> {
+		self.with(|c| {
+			let mut stmt = c.prepare(&format!(
+				"SELECT {COLUMNS} FROM documents WHERE state != 'destroyed' ORDER BY created_at"
 			))?;
 			let rows = stmt.query_map([], row_to_document)?;
 			rows.collect()

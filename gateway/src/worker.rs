@@ -1,7 +1,8 @@
 //! The two background tasks.
 //!
 //! - The **anchorer** sends `HealthRecords.anchor_record` for every `stored` document, one at
-//!   a time, signed by the gateway's staff key with a mortal era. The row becomes `submitted`
+//!   a time, signed by the gateway's key with a mortal era: as `Proxy.proxy` for the staff
+//!   key it is an `Anchor` proxy of (`--acts-for`, N17), or directly as a staff key. The row becomes `submitted`
 //!   (with the era's birth block and the transaction's hash) *before* the transaction is
 //!   sent, so a crash never loses track of one.
 //! - The **follower** reads every finalized block exactly once, in order (its cursor is in the
@@ -69,6 +70,8 @@ async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
 		locator,
 		supersedes: doc.supersedes.map(H256),
 	});
+	// As an `Anchor` proxy of a staff key (`--acts-for`, N17), or directly as staff.
+	let call = crate::proxy::as_sent(call, g.acts_for);
 	let (bytes, birth) =
 		g.chain.sign(&g.signer, call, g.versions.genesis).await.map_err(|e| e.to_string())?;
 	let tx_hash = sp_crypto_hashing::blake2_256(&bytes);
@@ -155,7 +158,7 @@ fn cursor(g: &Gateway) -> Result<Option<u32>, String> {
 
 /// Process every finalized block after the cursor.
 pub async fn follow_finalized(g: &Gateway) -> Result<(), String> {
-	let (finalized, _) = g.chain.finalized().await.map_err(|e| e.to_string())?;
+	let (finalized, finalized_hash) = g.chain.finalized().await.map_err(|e| e.to_string())?;
 	let mut next = match cursor(g)? {
 		Some(done) => done.saturating_add(1),
 		None => {
@@ -165,7 +168,15 @@ pub async fn follow_finalized(g: &Gateway) -> Result<(), String> {
 		}
 	};
 	while next <= finalized {
-		process_block(g, next).await?;
+		if let Err(e) = process_block(g, next).await {
+			// A pruning node no longer has this block's state (N2): never stop there for
+			// good, never skip silently: reconcile with the finalized head's state instead.
+			if crate::reconcile::state_pruned(&e) {
+				crate::reconcile::skip_gap(g, next, finalized, finalized_hash, &e).await?;
+				return Ok(());
+			}
+			return Err(e);
+		}
 		g.store.set_meta(CURSOR, &next.to_le_bytes()).map_err(|e| e.to_string())?;
 		next += 1;
 	}
@@ -407,6 +418,45 @@ mod tests {
 			State::Destroyed
 		);
 		assert_eq!(g.store.by_locator("mcg1:b").expect("read").expect("row").state, State::Failed);
+	}
+
+	#[tokio::test]
+	async fn with_acts_for_anchors_are_sent_as_anchor_proxy_calls_for_the_staff_key() {
+		use codec::Decode;
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let staff = [0x51; 32];
+		let g = Arc::new(
+			Arc::into_inner(setup(&node, dir.path()).await)
+				.expect("one reference")
+				.acting_for(Some(staff)),
+		);
+		mock_node::put_document(&g, "mcg1:p", [1; 32], State::Stored, None);
+		anchor_stored(&g).await.expect("anchored");
+		let sent = node.with(|s| s.submitted.clone());
+		assert_eq!(sent.len(), 1);
+		let xt = medchain_runtime::UncheckedExtrinsic::decode(&mut &sent[0][..]).expect("xt");
+		let sp_runtime::generic::Preamble::Signed(signer, ..) = &xt.preamble else {
+			panic!("not signed")
+		};
+		// Signed by the gateway's own key, for the staff key, forcing the Anchor type.
+		assert_eq!(*signer, AccountId32::from(g.signer.public()).into());
+		match xt.function {
+			RuntimeCall::Proxy(pallet_proxy::Call::proxy { real, force_proxy_type, call }) => {
+				assert_eq!(real, AccountId32::from(staff).into());
+				assert_eq!(force_proxy_type, Some(medchain_runtime::ProxyType::Anchor));
+				assert!(matches!(
+					*call,
+					RuntimeCall::HealthRecords(pallet_health_records::Call::anchor_record {
+						ref patient, ref locator, ..
+					}) if *patient == AccountId32::from([1; 32]) && locator.as_slice() == b"mcg1:p"
+				));
+			}
+			other => panic!("not a proxy call: {other:?}"),
+		}
+		let doc = g.store.by_locator("mcg1:p").expect("read").expect("row");
+		assert_eq!(doc.state, State::Submitted);
+		assert_eq!(doc.tx_hash, Some(sp_crypto_hashing::blake2_256(&sent[0])));
 	}
 
 	#[tokio::test]

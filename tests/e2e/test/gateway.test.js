@@ -777,11 +777,83 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     });
   }
 
+  it('N17: a gateway whose key is only an Anchor proxy of a staff key (--acts-for) anchors uploads in that key\'s name and serves them; the key cannot break the glass or log reads; without the proxy it refuses to start', { timeout: 600_000 }, async (t) => {
+    if (!ready) return t.skip('set-up failed');
+    const { alice, tag } = keys;
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
+    const staffUri = `//Alice//anchoring-staff-${tag}`;
+    const gatewayUri = `//Alice//proxy-gateway-${tag}`;
+    const staff = keyring.addFromUri(staffUri); // staff of St. Mary's; never on the gateway's host
+    const gwKey = keyring.addFromUri(gatewayUri); // the gateway's key: no role, only the proxy
+    const patient = keyring.addFromUri(`//ProxyPatient-${tag}`);
+    await signAndWait(api, api.tx.consortium.addStaff(staff.address), alice);
+    await signAndWait(api, api.tx.balances.transferKeepAlive(staff.address, 20n * UNIT), alice);
+    await signAndWait(api, api.tx.balances.transferKeepAlive(gwKey.address, 20n * UNIT), alice);
+    await signAndWait(api, api.tx.patientIdentity.onboardPatient(patient.address, randomAsHex(32)), alice);
+    const scope = { categories: LAB_RESULTS, access: { read: true, write: true } };
+    await signAndWait(api, api.tx.consent.grantConsent(alice.address, scope, 'Treatment', null), patient);
+    const args = ['--acts-for', staff.address, '--upload-wait-secs', '90'];
+    const dataDir = join(dir, 'proxy');
+
+    // Not (yet) a proxy of the staff key: refused at start, saying what to do.
+    await assert.rejects(
+      startGateway({ nodeWs: node.wsUrl, suri: gatewayUri, dataDir, extraArgs: args }),
+      /is not an Anchor proxy of --acts-for .*Proxy\.add_proxy \{ delegate: .*, proxy_type: Anchor, delay: 0 \}/,
+    );
+    // The staff key appoints the gateway's key its Anchor proxy (what `add-anchor-proxy` does).
+    await signAndWait(api, api.tx.proxy.addProxy(gwKey.address, 'Anchor', 0), staff, { finalized: true });
+    const gw = await startGateway({ nodeWs: node.wsUrl, suri: gatewayUri, dataDir, extraArgs: args });
+    try {
+      assert.equal(gw.info.organization, alice.address, 'the staff key\'s organization');
+      assert.equal(gw.info.signer, gwKey.address);
+      assert.equal(gw.info.acts_for, staff.address);
+
+      // An upload: anchored by Proxy.proxy, in the staff key's name, authored by St. Mary's.
+      const res = await upload(gw, keys.clerkA, patient, labReport(77));
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.json.state, 'anchored');
+      const record = unwrapOption(await api.query.healthRecords.records(res.json.record_id));
+      assert.equal(field(record, 'anchoredBy').toString(), staff.address, 'anchored in the staff key\'s name');
+      assert.ok(sameAccount(unwrapOption(field(record, 'author')), alice.address), 'authored by St. Mary\'s');
+      // Served to the patient, verifying against the chain.
+      const got = await fetchRecord(gw, patient, res.json.record_id);
+      assert.equal(got.status, 200, got.text);
+      assert.equal(got.headers.get('x-medchain-served-as'), 'patient');
+      const salt = hexToU8a(got.headers.get('x-medchain-salt'));
+      assert.equal(blake2AsHex(u8aConcat(salt, got.bytes), 256), field(record, 'contentHash').toHex());
+
+      // A proxied anchor the chain refuses (no consent to write MentalHealth): the outer
+      // Proxy.proxy succeeds, its ProxyExecuted says why; the gateway reports that reason.
+      const refused = await upload(gw, keys.clerkA, patient, phq9(`proxy-${tag}`, 3), 'MentalHealth');
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(refused.json.error, 'AnchorRefused');
+      assert.match(refused.text, /Consent\.NoConsent/);
+
+      // The gateway's key cannot break the glass or log a read, neither through the proxy
+      // (filtered: an Anchor proxy only anchors) nor by itself (it holds no role).
+      for (const call of [
+        api.tx.consent.breakGlass(patient.address, 1),
+        api.tx.consent.logAccess(patient.address, 0, res.json.record_id, 'LabResults'),
+      ]) {
+        const viaProxy = await signAndWait(api, api.tx.proxy.proxy(staff.address, 'Anchor', call), gwKey);
+        const executed = findEvent(viaProxy.events, 'proxy', 'ProxyExecuted');
+        assert.ok(executed, 'the proxy call ran');
+        const { result } = executed;
+        assert.ok(result.isErr, `${call.method.section}.${call.method.method} through the proxy must fail`);
+        assert.ok(result.asErr.isModule && api.registry.findMetaError(result.asErr.asModule).name === 'CallFiltered',
+          `refused as CallFiltered: ${result.toString()}`);
+        await assert.rejects(signAndWait(api, call, gwKey), (e) => e.dispatchError !== undefined, 'the key itself holds no role');
+      }
+    } finally {
+      await gw.stop();
+    }
+  });
+
   it('a gateway whose key is no organization\'s staff refuses to start, saying what to do', TX, async (t) => {
     if (!ready) return t.skip('set-up failed');
     await assert.rejects(
       startGateway({ nodeWs: node.wsUrl, suri: `//NoStaff-${label()}`, dataDir: join(dir, 'nostaff') }),
-      /not staff \(nor admin\) of any organization: run `medchain-gateway add-staff`/,
+      /not staff \(nor admin\) of any organization: make it an Anchor proxy of a staff key \(`medchain-gateway add-anchor-proxy`, then run with --acts-for <staff>\), or staff itself \(`medchain-gateway add-staff`\)/,
     );
   });
 
