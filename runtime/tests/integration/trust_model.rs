@@ -232,15 +232,20 @@ fn a_self_registered_patient_pays_until_a_provider_attests() {
 	});
 }
 
-fn validate(who: &AccountId, call: RuntimeCall) -> u64 {
-	let xt = signed_extrinsic(&key_of(who), call);
+/// `xt` validated as the node's transaction pool validates it.
+fn pool(
+	xt: medchain_runtime::UncheckedExtrinsic,
+) -> sp_runtime::transaction_validity::TransactionValidity {
 	medchain_runtime::Executive::validate_transaction(
 		TransactionSource::External,
 		xt,
 		System::parent_hash(),
 	)
-	.expect("valid transaction")
-	.priority
+}
+
+/// The pool priority of `call` signed by `who` with its next nonce and no tip.
+fn validate(who: &AccountId, call: RuntimeCall) -> u64 {
+	pool(signed_extrinsic(&key_of(who), call)).expect("valid transaction").priority
 }
 
 /// M3: a fee-less revocation queues like an untipped paid call of its size, not last.
@@ -261,23 +266,13 @@ fn fee_less_patient_calls_get_fair_priority() {
 		let paid = validate(&payer, revoke.clone());
 		assert_eq!(feeless, paid);
 		// A real tip (a signed extrinsic carrying it) goes ahead, and a bigger tip further.
-		let pool = |tip| {
-			let xt = signed_extrinsic_tipped(
-				&key_of(&payer),
-				revoke.clone(),
-				System::account_nonce(&payer),
-				tip,
-			);
-			medchain_runtime::Executive::validate_transaction(
-				TransactionSource::External,
-				xt,
-				System::parent_hash(),
-			)
-			.expect("valid transaction")
-			.priority
+		let tipped = |tip| {
+			let nonce = System::account_nonce(&payer);
+			let xt = signed_extrinsic_tipped(&key_of(&payer), revoke.clone(), nonce, tip);
+			pool(xt).expect("valid transaction").priority
 		};
-		assert_eq!(pool(0), paid);
-		let (small, large) = (pool(UNIT / 1_000), pool(UNIT));
+		assert_eq!(tipped(0), paid);
+		let (small, large) = (tipped(UNIT / 1_000), tipped(UNIT));
 		assert!(feeless < small && small < large, "{feeless} < {small} < {large}");
 		// A patient's fee-less call cannot buy its way ahead: a tip is ignored (and not
 		// charged) when the call is fee-less.
@@ -287,14 +282,7 @@ fn fee_less_patient_calls_get_fair_priority() {
 			System::account_nonce(&patient),
 			UNIT,
 		);
-		let priority = medchain_runtime::Executive::validate_transaction(
-			TransactionSource::External,
-			tipped_feeless,
-			System::parent_hash(),
-		)
-		.expect("valid transaction")
-		.priority;
-		assert_eq!(priority, feeless);
+		assert_eq!(pool(tipped_feeless).expect("valid transaction").priority, feeless);
 	});
 }
 
@@ -882,13 +870,6 @@ fn fee_less_transactions_wait_in_the_pool_only_within_the_free_calls_left() {
 		let free_left = PatientIdentity::free_calls_left(&patient);
 		assert!(free_left > 1);
 		let nonce = System::account_nonce(&patient);
-		let pool = |xt| {
-			medchain_runtime::Executive::validate_transaction(
-				TransactionSource::External,
-				xt,
-				System::parent_hash(),
-			)
-		};
 		let grant = || grant_call(&account(Alice), Access::READ);
 		// The last free call may wait behind the others ...
 		let last = nonce + free_left - 1;
