@@ -40,7 +40,10 @@ UNIT = 10**12  # MED has 12 decimals
 DEFAULT_BALANCE_MED = 1_000
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 MULTIADDR = re.compile(r"^/(ip4|ip6|dns|dns4|dns6)/[^/]+/tcp/\d{1,5}/p2p/[1-9A-HJ-NP-Za-km-z]{46,60}$")
-GS1_PREFIX = re.compile(r"^[0-9]{4,12}$")
+# What the runtime's CompanyPrefix::parse accepts: 6..=12 ASCII digits
+# (pallets/drug-provenance/src/types.rs, MIN/MAX_COMPANY_PREFIX_LEN); used with fullmatch, so
+# a trailing newline is refused too.
+GS1_PREFIX = re.compile(r"[0-9]{6,12}")
 
 
 def b58decode(s: str) -> bytes:
@@ -110,6 +113,7 @@ def load_members(path: str) -> tuple[dict, list[str]]:
         members = []
 
     seen: dict[str, str] = {}  # public key hex -> where it was seen
+    assigned: list[tuple[str, str]] = []  # GS1 company prefixes so far, with their member
     organizations, council, session_keys, validators, balances, bootnodes, prefixes = (
         [], [], [], [], [], [], [])
     for i, m in enumerate(members, 1):
@@ -188,9 +192,19 @@ def load_members(path: str) -> tuple[dict, list[str]]:
             else:
                 bootnodes.append(boot)
         for p in m.get("gs1_company_prefixes", []):
-            if not isinstance(p, str) or not GS1_PREFIX.match(p):
-                errors.append(f"{who}: GS1 company prefix '{p}' must be 4-12 digits")
-            elif admin_addr:
+            if not isinstance(p, str) or not GS1_PREFIX.fullmatch(p):
+                errors.append(f"{who}: GS1 company prefix '{p}' must be 6-12 digits (0-9)")
+                continue
+            # The runtime's genesis assigns each prefix once and refuses one that extends, or
+            # is extended by, another (CompanyPrefixAlreadyAssigned, CompanyPrefixOverlaps).
+            clash = next((q for q, _ in assigned if p.startswith(q) or q.startswith(p)), None)
+            if clash is not None:
+                errors.append(f"{who}: GS1 company prefix '{p}' "
+                              + ("is assigned twice" if clash == p else f"overlaps '{clash}'")
+                              + ": each prefix is assigned once and none may start another")
+                continue
+            assigned.append((p, who))
+            if admin_addr:
                 if not bits & ROLES["Manufacturer"]:
                     errors.append(f"{who}: only a Manufacturer can hold GS1 company prefix '{p}'")
                 prefixes.append([list(p.encode()), admin_addr])

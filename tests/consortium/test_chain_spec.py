@@ -119,6 +119,38 @@ bootnode = "localhost:30333"
         self.assertEqual(r.returncode, 1)
         self.assertIn("not valid TOML", r.stderr)
 
+    def test_gs1_company_prefixes_are_refused_unless_the_runtime_accepts_them(self):
+        """The runtime's CompanyPrefix::parse takes 6..=12 ASCII digits (N18) and its genesis
+        assigns each prefix once, none starting another: the members file must say so
+        before a spec is written that the node would refuse to start from."""
+        def member(prefixes, name="M", admin="5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y"):
+            return (f'[[member]]\nname = "{name}"\nroles = ["Manufacturer"]\nadmin = "{admin}"\n'
+                    f"gs1_company_prefixes = {json.dumps(prefixes)}\n")
+        validator = ('[member.validator]\naura = "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy"\n'
+                     'grandpa = "5GoNkf6WdbxCFnPdAnYYQyCjAKPJgLNxXwPjwTh6DGg6gN3E"\n')
+        bad = os.path.join(self.dir.name, "gs1.toml")
+
+        def refused(text):
+            with open(bad, "w") as f:
+                f.write(text)
+            return run(bad, self.out)
+
+        for prefix in ["9506", "95060", "1234567890123", "95060a", "\uff19\uff15\uff10\uff16\uff10\uff10", "950600\n", ""]:
+            r = refused(member([prefix]) + validator)
+            self.assertEqual(r.returncode, 1, prefix)
+            self.assertIn("must be 6-12 digits", r.stderr, repr(prefix))
+            self.assertFalse(os.path.exists(self.out))
+        # Twice, or one starting another, in one member or across two.
+        r = refused(member(["950600", "950600"]) + validator)
+        self.assertIn("GS1 company prefix '950600' is assigned twice", r.stderr)
+        r = refused(member(["950600"]) + validator
+                    + member(["9506001"], "N", "5GNJqTPyNqANBkUVMN1LPPrxXnFouWXoe2wNSmmEoLctxiZY"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("GS1 company prefix '9506001' overlaps '950600'", r.stderr)
+        # The runtime's bounds themselves pass this check (6 and 12 digits, no overlap).
+        r = refused(member(["950600", "123456789012"]) + validator)
+        self.assertNotIn("GS1", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
