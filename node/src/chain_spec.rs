@@ -34,6 +34,24 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
+/// `--chain local-consortium`: the local testnet with the runtime a consortium runs, which
+/// has no Sudo (`runtime/consortium`): the council governs, Root calls wait out the time lock.
+/// `scripts/consortium/chain-spec.py` takes its code for a consortium's chain spec.
+pub fn local_consortium_chain_spec() -> Result<ChainSpec, String> {
+	let wasm = medchain_runtime_consortium::WASM_BINARY.ok_or_else(|| {
+		"The consortium runtime's wasm is missing: this node was built with SKIP_WASM_BUILD. \
+		 Rebuild without it."
+			.to_string()
+	})?;
+	Ok(ChainSpec::builder(wasm, None)
+		.with_name("MedChain Local Consortium")
+		.with_id("medchain_local_consortium")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
 /// `--chain local`: three validators (Alice, Bob, Charlie) on one machine.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm()?, None)

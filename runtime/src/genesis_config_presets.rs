@@ -20,7 +20,7 @@
 
 use crate::{
 	AccountId, BalancesConfig, ConsortiumConfig, CouncilMembershipConfig, DrugProvenanceConfig,
-	GovernanceConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, UNIT,
+	GovernanceConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -65,7 +65,8 @@ fn testnet_genesis(
 		.collect();
 	let council: Vec<AccountId> = demo_consortium().into_iter().map(|(admin, ..)| admin).collect();
 
-	build_struct_json_patch!(RuntimeGenesisConfig {
+	#[allow(unused_mut)]
+	let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
 		},
@@ -87,17 +88,27 @@ fn testnet_genesis(
 			// Development and local chains run one or two validators; a consortium's chain
 			// spec (scripts/consortium/chain-spec.py) sets its floor.
 			min_validators: 0,
+			// A minute: long enough to see a Root call waiting, short enough to try it.
+			root_call_delay: 10,
 		},
 		council_membership: CouncilMembershipConfig {
 			members: council.try_into().expect("the demo consortium fits the council"),
 		},
-		sudo: SudoConfig { key: Some(root_key) },
 		consortium: ConsortiumConfig { organizations },
 		drug_provenance: DrugProvenanceConfig {
 			// Acme owns the GS1 company prefix of the GS1 example GTINs (095060001343xx).
 			company_prefixes: vec![(b"9506000".to_vec(), Sr25519Keyring::Charlie.to_account_id())],
 		},
-	})
+	});
+	// The consortium's runtime has no Sudo: its presets are the same chains without a key.
+	#[cfg(not(feature = "consortium"))]
+	if let Value::Object(fields) = &mut patch {
+		let sudo = crate::SudoConfig { key: Some(root_key) };
+		fields.insert("sudo".into(), serde_json::to_value(sudo).expect("serializable"));
+	}
+	#[cfg(feature = "consortium")]
+	let _ = root_key;
+	patch
 }
 
 /// A dev validator: the organization `who` administers, with `who`'s dev keys as its node's

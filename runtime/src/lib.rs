@@ -261,6 +261,9 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
+	// Development and local chains only: the runtime a consortium runs (built with the
+	// `consortium` feature, runtime/consortium) has no Sudo (issue #25, N16).
+	#[cfg(not(feature = "consortium"))]
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
@@ -285,6 +288,10 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Session = pallet_session;
+
+	// Enacts the council's Root calls after the time lock (`Governance.dispatch_as_root`).
+	#[runtime::pallet_index(14)]
+	pub type Scheduler = pallet_scheduler;
 
 	// MedChain pallets start at 20.
 	#[runtime::pallet_index(20)]

@@ -6,7 +6,10 @@
 The members file (TOML, see scripts/consortium/members.example.toml) names the chain and,
 for each founding member: organization name, roles, admin account, whether it holds a
 council seat, its validator node's session keys and boot node address, and its starting
-balance. The spec has no sudo key: from the first block the council of members governs.
+balance. The spec's code is the runtime a consortium runs, which has no Sudo pallet (the
+node's `--chain local-consortium`): from the first block the council of members governs,
+and its Root calls (runtime upgrades) wait out a time lock, `[chain] time_lock_hours`
+(default 24), during which more than a third of the council can cancel them.
 
 Every problem in the file is reported at once, with the member it concerns, and nothing is
 written; the exit status is then 1.
@@ -38,6 +41,8 @@ MAX_COUNCIL = 64  # CouncilMaxMembers
 MAX_VALIDATORS = 32  # MaxValidators
 UNIT = 10**12  # MED has 12 decimals
 DEFAULT_BALANCE_MED = 1_000
+BLOCK_SECONDS = 3  # the runtime's MILLI_SECS_PER_BLOCK / 1000
+DEFAULT_TIME_LOCK_HOURS = 24
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 MULTIADDR = re.compile(r"^/(ip4|ip6|dns|dns4|dns6)/[^/]+/tcp/\d{1,5}/p2p/[1-9A-HJ-NP-Za-km-z]{46,60}$")
 # What the runtime's CompanyPrefix::parse accepts: 6..=12 ASCII digits
@@ -106,6 +111,15 @@ def load_members(path: str) -> tuple[dict, list[str]]:
     if not re.fullmatch(r"[a-z0-9_]{1,64}", str(chain_id)):
         errors.append(f"[chain] id '{chain_id}': use 1-64 lowercase letters, digits or _")
     protocol_id = chain.get("protocol_id", "medchain")
+    time_lock = chain.get("time_lock_hours", DEFAULT_TIME_LOCK_HOURS)
+    root_call_delay = 1
+    if isinstance(time_lock, bool) or not isinstance(time_lock, (int, float)) or not 0 < time_lock <= 24 * 365:
+        errors.append(f"[chain] time_lock_hours '{time_lock}': a number of hours, more than 0, at most a year")
+    else:
+        root_call_delay = max(1, int(round(time_lock * 3600 / BLOCK_SECONDS)))
+        if time_lock < 1:
+            print(f"[chain-spec] warning: a time lock of {time_lock} h ({root_call_delay} blocks) leaves "
+                  "members little time to see and cancel a runtime upgrade", file=sys.stderr)
 
     members = doc.get("member", [])
     if not isinstance(members, list) or not members:
@@ -229,10 +243,10 @@ def load_members(path: str) -> tuple[dict, list[str]]:
         "consortium": {"organizations": organizations},
         "councilMembership": {"members": council},
         "session": {"keys": session_keys},
-        "governance": {"validators": validators, "minValidators": min_validators},
+        "governance": {"validators": validators, "minValidators": min_validators,
+                       "rootCallDelay": root_call_delay},
         "drugProvenance": {"companyPrefixes": prefixes},
-        # No sudo key: the council governs from the first block.
-        "sudo": {"key": None},
+        # No sudo key: the consortium's runtime has no Sudo; the council governs from block 1.
     }
     meta = {"name": name, "id": chain_id, "protocolId": protocol_id, "bootNodes": bootnodes}
     return {"patch": patch, "meta": meta}, errors
@@ -258,8 +272,9 @@ def main() -> int:
         print("[chain-spec] no medchain-node binary: pass --node or set MEDCHAIN_NODE", file=sys.stderr)
         return 1
 
-    # The runtime's code and the chain properties come from the node's own local spec.
-    base = json.loads(subprocess.run([args.node, "export-chain-spec", "--chain", "local"],
+    # The runtime's code (the consortium's: no Sudo) and the chain properties come from the
+    # node's own local consortium spec.
+    base = json.loads(subprocess.run([args.node, "export-chain-spec", "--chain", "local-consortium"],
                                      check=True, capture_output=True, text=True).stdout)
     base.update(spec_in["meta"])
     base["chainType"] = "Live"
@@ -284,7 +299,8 @@ def main() -> int:
     n = spec_in["patch"]
     print(f"[chain-spec] {args.out}: {len(n['consortium']['organizations'])} organizations, "
           f"{len(n['councilMembership']['members'])} council seats, "
-          f"{len(n['governance']['validators'])} validators, no sudo key", file=sys.stderr)
+          f"{len(n['governance']['validators'])} validators, no sudo, "
+          f"a {n['governance']['rootCallDelay']}-block time lock", file=sys.stderr)
     return 0
 
 

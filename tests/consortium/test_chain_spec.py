@@ -18,6 +18,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TOOL = os.path.join(ROOT, "scripts", "consortium", "chain-spec.py")
 EXAMPLE = os.path.join(ROOT, "scripts", "consortium", "members.example.toml")
 NODE = os.environ.get("MEDCHAIN_NODE")
+# The runtime's code in a raw spec (":code").
+CODE_KEY = "0x3a636f6465"
 # twox128("Sudo") ++ twox128("Key"): the sudo key's storage key.
 SUDO_KEY = "0x5c0d1176a568c1f92944340dbfed9e9c530ebca703c85910e7164cb7d1c9e47b"
 
@@ -51,6 +53,13 @@ class ChainSpec(TempDir):
         self.assertEqual(len(spec["bootNodes"]), 1)
         self.assertIn("2 organizations, 2 council seats, 2 validators", r.stderr)
         self.assertIn("tolerate no failure", r.stderr, "fewer than 4 validators are warned about")
+        # N16: its code is the consortium's runtime (no Sudo pallet), not the dev chains'.
+        code = lambda chain: json.loads(subprocess.run(
+            [NODE, "export-chain-spec", "--chain", chain, "--raw"], check=True,
+            capture_output=True, text=True).stdout)["genesis"]["raw"]["top"][CODE_KEY]
+        self.assertEqual(top[CODE_KEY], code("local-consortium"))
+        self.assertNotEqual(top[CODE_KEY], code("local"), "the dev runtime (with Sudo)")
+        self.assertIn("a 28800-block time lock", r.stderr, "24 h of 3 s blocks")
         # The node itself accepts it: its genesis hash can be computed.
         info = subprocess.run([NODE, "build-spec", "--chain", self.out, "--raw"],
                               capture_output=True, text=True)
@@ -61,7 +70,8 @@ class ChainSpec(TempDir):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(self.out) as f:
             patch = json.load(f)["genesis"]["runtimeGenesis"]["patch"]
-        self.assertIsNone(patch["sudo"]["key"])
+        self.assertNotIn("sudo", patch, "the consortium's runtime has no Sudo to configure")
+        self.assertEqual(patch["governance"]["rootCallDelay"], 24 * 1200, "the default: 24 h")
         self.assertEqual(len(patch["consortium"]["organizations"]), 2)
         self.assertEqual(patch["consortium"]["organizations"][1][2], 4, "Manufacturer bit")
         self.assertEqual(len(patch["councilMembership"]["members"]), 2)
@@ -118,6 +128,26 @@ bootnode = "localhost:30333"
         r = run(bad, self.out)
         self.assertEqual(r.returncode, 1)
         self.assertIn("not valid TOML", r.stderr)
+
+    def test_the_time_lock_is_in_hours_and_warned_about_below_one(self):
+        """N16: the council's Root calls wait `time_lock_hours` (3 s blocks)."""
+        example = open(EXAMPLE).read()
+        path = os.path.join(self.dir.name, "lock.toml")
+
+        def with_lock(value):
+            with open(path, "w") as f:
+                f.write(example.replace('protocol_id = "medchain"',
+                                        f'protocol_id = "medchain"\ntime_lock_hours = {value}'))
+            return run(path, self.out)
+
+        for bad in ["0", "-1", '"a day"', "true", "9000"]:
+            r = with_lock(bad)
+            self.assertEqual(r.returncode, 1, bad)
+            self.assertIn("time_lock_hours", r.stderr, bad)
+            self.assertFalse(os.path.exists(self.out))
+        r = with_lock("0.5")
+        self.assertIn("warning: a time lock of 0.5 h (600 blocks)", r.stderr)
+        self.assertNotIn("time_lock_hours", r.stderr, "short is allowed, with a warning")
 
     def test_gs1_company_prefixes_are_refused_unless_the_runtime_accepts_them(self):
         """The runtime's CompanyPrefix::parse takes 6..=12 ASCII digits (N18) and its genesis

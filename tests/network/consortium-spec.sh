@@ -23,6 +23,8 @@ address() { # scheme suri
 [chain]
 name = "MedChain Network Test"
 id = "medchain_network_test"
+# A short time lock (12 blocks), so the upgrade step shows it without waiting a day.
+time_lock_hours = 0.01
 TOML
 	for name in Alice Bob Charlie Dave; do
 		cat <<TOML

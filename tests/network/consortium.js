@@ -25,10 +25,16 @@
 //   same,<node...>          at the lowest finalized height among the nodes, all report the
 //                           same hash, and the organization, patient, consent and record read
 //                           there are, byte for byte, what `write` saved. Returns the height.
+//   nosudo,<node...>        N16: on every node the chain's runtime has no Sudo pallet (not in
+//                           the metadata, no sudo call, no sudo storage), and Root calls wait
+//                           a time lock (Governance.RootCallDelay, from the spec). Returns it.
 //   upgrade,<node...>       a motion Governance.dispatch_as_root(System.authorize_upgrade(
 //                           blake2_256(code))) with code = $MEDCHAIN_UPGRADE_WASM; the runtime
-//                           must be one spec_version ahead of the running one; then a member
-//                           submits System.apply_authorized_upgrade(code). Waits until every
+//                           must be one spec_version ahead of the running one. The motion
+//                           only schedules it (Governance.RootCallScheduled): nothing is
+//                           authorized until the time lock's block, when the scheduler
+//                           dispatches it; then a member submits
+//                           System.apply_authorized_upgrade(code). Waits until every
 //                           node's finalized head runs the new spec_version. Returns it.
 //
 // Each check logs `[medchain] ...` lines with what it did and saw.
@@ -312,14 +318,46 @@ async function upgrade(nodes) {
   const codeHash = zombie.util.blake2AsHex(code, 256);
   const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
 
-  const authorized = await motion(
+  const decided = await motion(
     api,
     api.tx.governance.dispatchAsRoot(api.tx.system.authorizeUpgrade(codeHash)),
     admins(),
   );
-  if (!event(authorized.events, 'system', 'UpgradeAuthorized')) {
-    throw new Error(`no system.UpgradeAuthorized: ${names(authorized.events)}`);
+  const scheduled = event(decided.events, 'governance', 'RootCallScheduled');
+  if (!scheduled) throw new Error(`no governance.RootCallScheduled: ${names(decided.events)}`);
+  if (event(decided.events, 'system', 'UpgradeAuthorized')) {
+    throw new Error('the upgrade was authorized at once, without the time lock');
   }
+  const decidedAt = (await api.rpc.chain.getHeader(decided.blockHash)).number.toNumber();
+  const enactAt = scheduled.data.enactAt.toNumber();
+  const delay = (await api.query.governance.rootCallDelay()).toNumber();
+  if (enactAt !== decidedAt + delay) {
+    throw new Error(`scheduled for #${enactAt}, decided in #${decidedAt} with a ${delay}-block time lock`);
+  }
+  const task = scheduled.data.task.toHex();
+  log(`the motion scheduled the authorization (task ${task}) for #${enactAt}: ${delay} blocks after #${decidedAt}`);
+  // Nothing is authorized during the time lock; at its block the scheduler dispatches it.
+  let enactedIn = null;
+  const deadline = Date.now() + (delay * 3 + 60) * 1000;
+  while (enactedIn === null) {
+    if (Date.now() > deadline) throw new Error(`not enacted by #${enactAt}`);
+    const head = await api.rpc.chain.getHeader();
+    const n = head.number.toNumber();
+    const authorized = (await api.query.system.authorizedUpgrade.at(head.hash())).isSome;
+    if (n < enactAt && authorized) throw new Error(`authorized in #${n}, before the time lock's #${enactAt}`);
+    if (authorized) {
+      const at = await api.rpc.chain.getBlockHash(enactAt);
+      const events = await api.query.system.events.at(at);
+      const dispatched = event(events, 'scheduler', 'Dispatched');
+      if (!dispatched || dispatched.data.id.unwrap().toHex() !== task || !dispatched.data.result.isOk) {
+        throw new Error(`#${enactAt} has no successful scheduler.Dispatched of ${task}: ${names(events)}`);
+      }
+      enactedIn = enactAt;
+    } else {
+      await sleep(1000);
+    }
+  }
+  log(`the scheduler authorized the upgrade in #${enactedIn}`);
   // Anyone may now submit the code itself; a member does.
   const applied = await submit(api, api.tx.system.applyAuthorizedUpgrade(`0x${code.toString('hex')}`), admins()[1]);
   if (!event(applied.events, 'system', 'CodeUpdated')) {
@@ -335,6 +373,22 @@ async function upgrade(nodes) {
   return before + 1;
 }
 
+async function nosudo(nodes) {
+  let delay = null;
+  for (const { name, api } of nodes) {
+    const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
+    if (pallets.includes('Sudo') || api.tx.sudo || api.query.sudo) {
+      throw new Error(`${name}: the chain's runtime has Sudo (${pallets.join(', ')})`);
+    }
+    if (!pallets.includes('Scheduler')) throw new Error(`${name}: no Scheduler for the time lock`);
+    const d = (await api.query.governance.rootCallDelay()).toNumber();
+    if (delay !== null && d !== delay) throw new Error(`${name}: time lock ${d}, another node ${delay}`);
+    delay = d;
+  }
+  log(`no Sudo pallet on ${nodes.map((n) => n.name).join(', ')}; Root calls wait ${delay} blocks`);
+  return delay;
+}
+
 async function run(_nodeName, networkInfo, args) {
   const [check, ...rest] = args.map((a) => a.trim());
   switch (check) {
@@ -344,6 +398,8 @@ async function run(_nodeName, networkInfo, args) {
       return withNodes(networkInfo, rest, (nodes) => write(networkInfo, nodes));
     case 'same':
       return withNodes(networkInfo, rest, (nodes) => same(networkInfo, nodes));
+    case 'nosudo':
+      return withNodes(networkInfo, rest, (nodes) => nosudo(nodes));
     case 'upgrade':
       return withNodes(networkInfo, rest, (nodes) => upgrade(nodes));
     default:

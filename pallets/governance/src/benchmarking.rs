@@ -12,18 +12,84 @@ fn organization<T: Config>(name: &'static str, i: u32) -> T::AccountId {
 	org
 }
 
+/// A remark as long as the scheduler holds inline: 128 bytes encoded.
+fn longest_inline_call<T: Config>() -> <T as Config>::RuntimeCall {
+	let mut len = 128;
+	loop {
+		let call: <T as Config>::RuntimeCall =
+			frame_system::Call::<T>::remark { remark: alloc::vec![7; len] }.into();
+		if codec::Encode::encoded_size(&call) <= 128 || len == 0 {
+			return call;
+		}
+		len -= 1;
+	}
+}
+
+/// Fill the scheduler's agenda of the block a Root call scheduled now lands in, but for one
+/// place (other tasks, with other names).
+fn fill_agenda<T: Config>() {
+	use frame_support::traits::schedule::{v3::Named, DispatchTime, LOWEST_PRIORITY};
+	let at =
+		frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::root_call_delay());
+	let mut placed = alloc::vec::Vec::new();
+	for i in 0u32..1_000 {
+		let name = sp_runtime::traits::BlakeTwo256::hash_of(&(b"bench", i)).0;
+		let call = frame_support::traits::Bounded::Inline(
+			frame_support::traits::BoundedInline::try_from(codec::Encode::encode(
+				&longest_inline_call::<T>(),
+			))
+			.unwrap(),
+		);
+		let origin: T::PalletsOrigin = frame_system::RawOrigin::Root.into();
+		if T::Scheduler::schedule_named(
+			name,
+			DispatchTime::At(at),
+			None,
+			LOWEST_PRIORITY,
+			origin,
+			call,
+		)
+		.is_err()
+		{
+			break;
+		}
+		placed.push(name);
+	}
+	if let Some(last) = placed.pop() {
+		T::Scheduler::cancel_named(last).unwrap();
+	}
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
+	/// Worst case: the scheduler's agenda of the target block holds all but one task (it is
+	/// decoded and re-encoded whole), and the call is the longest held inline (128 bytes).
 	#[benchmark]
 	fn dispatch_as_root() -> Result<(), BenchmarkError> {
 		let origin =
 			T::CouncilOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let call: <T as Config>::RuntimeCall =
-			frame_system::Call::<T>::remark { remark: alloc::vec![] }.into();
+		fill_agenda::<T>();
+		let call = longest_inline_call::<T>();
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, Box::new(call));
+		Ok(())
+	}
+
+	/// Worst case: the cancelled call shares a full agenda.
+	#[benchmark]
+	fn cancel_root_call() -> Result<(), BenchmarkError> {
+		let council =
+			T::CouncilOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::CancelOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		fill_agenda::<T>();
+		Pallet::<T>::dispatch_as_root(council, Box::new(longest_inline_call::<T>()))
+			.map_err(|_| BenchmarkError::Stop("cannot schedule"))?;
+		let id = NextRootCall::<T>::get().wrapping_sub(1);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id);
 		Ok(())
 	}
 

@@ -6,8 +6,15 @@
 //! needs:
 //!
 //! - [`Call::dispatch_as_root`]: the council acts as Root, e.g. for a runtime upgrade
-//!   (`System.authorize_upgrade` / `set_code`) or a parameter change. The call's own
-//!   weight is charged on top of this pallet's.
+//!   (`System.authorize_upgrade`) or a parameter change, **after a delay** (the time lock,
+//!   issue #25 N16): the call is handed to the scheduler ([`Config::Scheduler`],
+//!   `pallet-scheduler` in the runtime) for the block [`RootCallDelay`] blocks later, and
+//!   [`Event::RootCallScheduled`] tells every member what will run and when. Until then
+//!   [`Call::cancel_root_call`] (a smaller part of the council, [`Config::CancelOrigin`])
+//!   can stop it. The scheduler dispatches it as Root and reports its outcome in its own
+//!   `Dispatched` event (whose `id` is the call's `task`). The call must be small (the
+//!   scheduler holds it inline, at most 128 bytes encoded): a runtime upgrade is authorized
+//!   by its code hash (`System.authorize_upgrade`), then anyone applies the code.
 //! - [`Call::add_council_member`] / [`Call::remove_council_member`]: council seats follow
 //!   the consortium: only the admin of an active organization can be seated. The seats
 //!   themselves live in `pallet-membership` (through [`CouncilSeats`]), which feeds the
@@ -34,7 +41,8 @@
 //!   ([`pallet_consortium::Error`]) for the organization checks, and `BadOrigin` when the
 //!   origin is not [`Config::CouncilOrigin`].
 //! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
-//! - Storage: [`Validators`], [`PlannedValidators`], [`PendingRotations`].
+//! - Storage: [`Validators`], [`PlannedValidators`], [`ValidatorFloor`],
+//!   [`PendingRotations`], [`RootCallDelay`], [`NextRootCall`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
@@ -73,10 +81,13 @@ use alloc::{boxed::Box, vec::Vec};
 use frame_support::dispatch::DispatchResult;
 use frame_support::{
 	dispatch::{GetDispatchInfo, PostDispatchInfo},
-	traits::UnfilteredDispatchable,
+	traits::{
+		schedule::{v3::Named as ScheduleNamed, DispatchTime, HARD_DEADLINE},
+		Bounded, BoundedInline, UnfilteredDispatchable,
+	},
 };
 use pallet_consortium::RoleProvider;
-use sp_runtime::traits::Dispatchable;
+use sp_runtime::traits::{BlakeTwo256, Dispatchable, Hash};
 
 /// The council's seats, as this pallet changes them (implemented in the runtime with
 /// `pallet-membership`).
@@ -130,6 +141,27 @@ pub mod pallet {
 		/// The council's decision: a 2/3 majority of the council in the runtime.
 		type CouncilOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// Who may cancel a Root call during its delay: in the runtime, more than a third of
+		/// the council (as many seats as could have blocked the 2/3 vote), or Root.
+		type CancelOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The origin the scheduler dispatches with (the runtime's `OriginCaller`).
+		type PalletsOrigin: From<frame_system::RawOrigin<Self::AccountId>>;
+
+		/// The scheduler that enacts Root calls after their delay (`pallet-scheduler`).
+		/// The call is held inline in the scheduler's agenda (no preimage store), so it may be
+		/// at most 128 bytes encoded ([`Error::CallTooLong`]).
+		type Scheduler: ScheduleNamed<
+			BlockNumberFor<Self>,
+			<Self as Config>::RuntimeCall,
+			Self::PalletsOrigin,
+		>;
+
+		/// The shortest time lock of any chain, in blocks (at least 1). A chain's genesis sets
+		/// its own, longer one ([`RootCallDelay`]).
+		#[pallet::constant]
+		type MinRootCallDelay: Get<BlockNumberFor<Self>>;
+
 		/// Which accounts are active organizations (admins, not staff).
 		type Organizations: RoleProvider<Self::AccountId>;
 
@@ -175,6 +207,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingRotations<T: Config> = StorageValue<_, u8, ValueQuery>;
 
+	/// This chain's time lock on Root calls, in blocks, set at genesis (the consortium's chain
+	/// spec: one day by default). The delay applied is `max(MinRootCallDelay, RootCallDelay)`
+	/// ([`Pallet::root_call_delay`]); a runtime upgrade (itself delayed) may change it.
+	#[pallet::storage]
+	pub type RootCallDelay<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// The id the next Root call gets.
+	#[pallet::storage]
+	pub type NextRootCall<T: Config> = StorageValue<_, RootCallId, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -183,6 +225,9 @@ pub mod pallet {
 		/// This chain's floor on the number of validators ([`ValidatorFloor`]); at most the
 		/// number of genesis validators. 0 (the default): `MinValidators` alone.
 		pub min_validators: u32,
+		/// This chain's time lock on Root calls, in blocks ([`RootCallDelay`]). 0 (the
+		/// default): `MinRootCallDelay` alone.
+		pub root_call_delay: BlockNumberFor<T>,
 	}
 
 	#[pallet::genesis_build]
@@ -198,6 +243,7 @@ pub mod pallet {
 				"genesis: min_validators is more than the genesis validators"
 			);
 			ValidatorFloor::<T>::put(self.min_validators);
+			RootCallDelay::<T>::put(self.root_call_delay);
 			Validators::<T>::put(&validators);
 			PlannedValidators::<T>::put(validators);
 		}
@@ -206,8 +252,17 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// The council dispatched a call as Root; `result` is the call's outcome.
-		DispatchedAsRoot { result: DispatchResult },
+		/// The council decided to dispatch a call as Root: the scheduler dispatches it at block
+		/// `enact_at` unless it is cancelled before ([`Call::cancel_root_call`] with `id`). Its
+		/// outcome is the scheduler's `Dispatched` event whose `id` is `task`.
+		RootCallScheduled {
+			id: RootCallId,
+			task: [u8; 32],
+			call_hash: T::Hash,
+			enact_at: BlockNumberFor<T>,
+		},
+		/// A Root call was cancelled during its delay.
+		RootCallCancelled { id: RootCallId },
 		/// An organization's admin was seated on the council.
 		CouncilMemberAdded { organization: T::AccountId },
 		/// An organization's admin left the council.
@@ -236,36 +291,79 @@ pub mod pallet {
 		TooManyValidators,
 		/// Removing it would leave fewer than `max(MinValidators, ValidatorFloor)` validators.
 		TooFewValidators,
+		/// The call is more than 128 bytes encoded: the scheduler cannot hold it (authorize a
+		/// runtime upgrade by its hash, `System.authorize_upgrade`, not `set_code`).
+		CallTooLong,
+		/// The scheduler refused the call (its agenda for that block is full): try again in a
+		/// later block.
+		CannotSchedule,
+		/// No Root call with this id is waiting: it was enacted, cancelled, or never existed.
+		UnknownRootCall,
 	}
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Dispatch `call` as Root, by a council decision.
+		/// Dispatch `call` as Root, by a council decision, after the chain's time lock
+		/// ([`Pallet::root_call_delay`] blocks): the call goes to the scheduler, which
+		/// dispatches it as Root then (its weight is charged in that block, by the scheduler)
+		/// unless [`Call::cancel_root_call`] stops it first.
 		///
-		/// The outcome of `call` is in the [`Event::DispatchedAsRoot`] event; this call
-		/// itself succeeds once the council's origin is checked.
+		/// Emits [`Event::RootCallScheduled`]. The outcome of `call` is the scheduler's
+		/// `Dispatched` event (`id`: the `task` of `RootCallScheduled`).
 		///
 		/// ## Errors
+		/// In the order checked:
 		/// - `BadOrigin`: not a 2/3 council decision.
-		///   (A failure of `call` itself is not this call's error: it is reported in the
-		///   event.)
+		/// - [`Error::CallTooLong`]: more than 128 bytes encoded.
+		/// - [`Error::CannotSchedule`]: the scheduler's agenda for that block is full.
 		#[pallet::call_index(0)]
-		#[pallet::weight({
-			let info = call.get_dispatch_info();
-			(T::WeightInfo::dispatch_as_root().saturating_add(info.call_weight), info.class)
-		})]
+		#[pallet::weight(T::WeightInfo::dispatch_as_root())]
 		pub fn dispatch_as_root(
 			origin: OriginFor<T>,
 			call: Box<<T as Config>::RuntimeCall>,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			T::CouncilOrigin::ensure_origin(origin)?;
-			let result = call.dispatch_bypass_filter(frame_system::RawOrigin::Root.into());
-			let actual =
-				result.map(|post| post.actual_weight).unwrap_or_else(|e| e.post_info.actual_weight);
-			Self::deposit_event(Event::DispatchedAsRoot {
-				result: result.map(|_| ()).map_err(|e| e.error),
-			});
-			Ok(actual.map(|w| w.saturating_add(T::WeightInfo::dispatch_as_root())).into())
+			let call_hash = T::Hashing::hash_of(&call);
+			let inline = BoundedInline::try_from(codec::Encode::encode(&*call))
+				.map_err(|_| Error::<T>::CallTooLong)?;
+			let id = NextRootCall::<T>::get();
+			let task = Self::root_call_task(id);
+			let delay = Self::root_call_delay();
+			let enact_at = sp_runtime::Saturating::saturating_add(
+				frame_system::Pallet::<T>::block_number(),
+				delay,
+			);
+			T::Scheduler::schedule_named(
+				task,
+				DispatchTime::At(enact_at),
+				None,
+				HARD_DEADLINE,
+				frame_system::RawOrigin::Root.into(),
+				Bounded::Inline(inline),
+			)
+			.map_err(|_| Error::<T>::CannotSchedule)?;
+			NextRootCall::<T>::put(id.wrapping_add(1));
+			Self::deposit_event(Event::RootCallScheduled { id, task, call_hash, enact_at });
+			Ok(())
+		}
+
+		/// Cancel a Root call during its delay ([`Call::dispatch_as_root`]).
+		///
+		/// Emits [`Event::RootCallCancelled`].
+		///
+		/// ## Errors
+		/// In the order checked:
+		/// - `BadOrigin`: not [`Config::CancelOrigin`] (in the runtime: more than a third of
+		///   the council, or Root).
+		/// - [`Error::UnknownRootCall`]: no Root call with this id is waiting.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::cancel_root_call())]
+		pub fn cancel_root_call(origin: OriginFor<T>, id: RootCallId) -> DispatchResult {
+			T::CancelOrigin::ensure_origin(origin)?;
+			T::Scheduler::cancel_named(Self::root_call_task(id))
+				.map_err(|_| Error::<T>::UnknownRootCall)?;
+			Self::deposit_event(Event::RootCallCancelled { id });
+			Ok(())
 		}
 
 		/// Seat an active organization's admin account on the council.
@@ -398,7 +496,22 @@ pub mod pallet {
 	}
 }
 
+/// The number of a Root call ([`Call::dispatch_as_root`]), in the order the council made them.
+pub type RootCallId = u32;
+
 impl<T: Config> Pallet<T> {
+	/// The time lock applied to Root calls: `max(MinRootCallDelay, RootCallDelay, 1)` blocks.
+	pub fn root_call_delay() -> frame_system::pallet_prelude::BlockNumberFor<T> {
+		use frame_support::traits::Get;
+		use sp_runtime::traits::One;
+		T::MinRootCallDelay::get().max(RootCallDelay::<T>::get()).max(One::one())
+	}
+
+	/// The scheduler's name of Root call `id`: `blake2_256("medchain/governance/root" ++ id)`.
+	pub fn root_call_task(id: RootCallId) -> [u8; 32] {
+		BlakeTwo256::hash_of(&(b"medchain/governance/root", id)).0
+	}
+
 	/// The consortium's check, with its errors (`UnknownOrganization` for a staff key or an
 	/// outsider, `SuspendedOrganization`).
 	fn ensure_active_organization(who: &T::AccountId) -> DispatchResult {

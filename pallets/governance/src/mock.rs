@@ -35,6 +35,8 @@ mod runtime {
 	pub type Consortium = pallet_consortium;
 	#[runtime::pallet_index(2)]
 	pub type Governance = pallet_governance;
+	#[runtime::pallet_index(3)]
+	pub type Scheduler = pallet_scheduler;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
@@ -113,11 +115,49 @@ pub fn set_keys(who: AccountId) {
 parameter_types! {
 	pub const MaxValidators: u32 = 5;
 	pub const MinValidators: u32 = 2;
+	pub MaximumSchedulerWeight: frame_support::weights::Weight =
+		frame_support::weights::Weight::from_parts(2_000_000_000_000, u64::MAX);
+}
+
+/// The time lock's floor in tests; genesis sets [`ROOT_CALL_DELAY`].
+pub const MIN_ROOT_CALL_DELAY: u64 = 2;
+/// This test chain's time lock on Root calls.
+pub const ROOT_CALL_DELAY: u64 = 10;
+
+impl pallet_scheduler::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeOrigin = RuntimeOrigin;
+	type PalletsOrigin = OriginCaller;
+	type RuntimeCall = RuntimeCall;
+	type MaximumWeight = MaximumSchedulerWeight;
+	type ScheduleOrigin = EnsureRoot<AccountId>;
+	type OriginPrivilegeCmp = frame_support::traits::EqualPrivilegeOnly;
+	type MaxScheduledPerBlock = frame_support::traits::ConstU32<4>;
+	type WeightInfo = ();
+	type Preimages = ();
+	type BlockNumberProvider = System;
+}
+
+/// Cancels a Root call in tests: signed by account [`CANCELLER`] (Root also may).
+pub const CANCELLER: AccountId = 42;
+pub type CancelOrigin = frame_support::traits::EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	frame_system::EnsureSignedBy<Canceller, AccountId>,
+>;
+pub struct Canceller;
+impl frame_support::traits::SortedMembers<AccountId> for Canceller {
+	fn sorted_members() -> Vec<AccountId> {
+		vec![CANCELLER]
+	}
 }
 
 impl pallet_governance::Config for Test {
 	type RuntimeCall = RuntimeCall;
 	type CouncilOrigin = EnsureRoot<AccountId>;
+	type CancelOrigin = CancelOrigin;
+	type PalletsOrigin = OriginCaller;
+	type Scheduler = Scheduler;
+	type MinRootCallDelay = frame_support::traits::ConstU64<MIN_ROOT_CALL_DELAY>;
 	type Organizations = Consortium;
 	type Council = Seats;
 	type SessionKeys = Keys;
@@ -140,6 +180,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_governance::GenesisConfig::<Test> {
 		validators: GENESIS_VALIDATORS.to_vec(),
 		min_validators: 0,
+		root_call_delay: ROOT_CALL_DELAY,
 	}
 	.assimilate_storage(&mut t)
 	.unwrap();

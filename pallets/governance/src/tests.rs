@@ -45,23 +45,127 @@ fn only_the_council_decides() {
 	});
 }
 
-#[test]
-fn dispatch_as_root_runs_a_root_only_call_and_reports_its_outcome() {
-	new_test_ext().execute_with(|| {
-		// A root-only call: it works through the council...
-		let call =
-			Box::new(RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
-				organization: 3,
-			}));
-		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), call.clone()));
-		assert_eq!(last_event(), Event::DispatchedAsRoot { result: Ok(()) }.into());
-		assert!(!<Consortium as pallet_consortium::RoleProvider<_>>::is_active(&3));
-		// ...and a failing inner call is reported, not swallowed.
-		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), call));
-		match last_event() {
-			RuntimeEvent::Governance(Event::DispatchedAsRoot { result: Err(_) }) => {}
-			other => panic!("expected a failed DispatchedAsRoot, got {other:?}"),
+/// Run blocks until `n` (the scheduler's `on_initialize` enacts what is due).
+fn run_to(n: u64) {
+	use frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Scheduler::on_initialize(next);
+	}
+}
+
+fn scheduled() -> (crate::RootCallId, [u8; 32], u64) {
+	match last_event() {
+		RuntimeEvent::Governance(Event::RootCallScheduled { id, task, enact_at, .. }) => {
+			(id, task, enact_at)
 		}
+		other => panic!("expected RootCallScheduled, got {other:?}"),
+	}
+}
+
+fn dispatched(task: [u8; 32]) -> Option<Result<(), DispatchError>> {
+	System::events().into_iter().find_map(|r| match r.event {
+		RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched { id, result, .. })
+			if id == Some(task) =>
+		{
+			Some(result)
+		}
+		_ => None,
+	})
+}
+
+fn suspend_call(org: AccountId) -> Box<RuntimeCall> {
+	Box::new(RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
+		organization: org,
+	}))
+}
+
+/// N16's time lock: a Root call decided by the council runs only `RootCallDelay` blocks
+/// later, through the scheduler, whose event reports its outcome (a failure included).
+#[test]
+fn dispatch_as_root_enacts_the_call_only_after_the_delay() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(Governance::root_call_delay(), ROOT_CALL_DELAY);
+		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), suspend_call(3)));
+		let (id, task, enact_at) = scheduled();
+		assert_eq!((id, enact_at), (0, 1 + ROOT_CALL_DELAY));
+		assert_eq!(task, Governance::root_call_task(0));
+		let active = |org| <Consortium as pallet_consortium::RoleProvider<_>>::is_active(&org);
+		run_to(enact_at - 1);
+		assert!(active(3), "not before the delay");
+		assert_eq!(dispatched(task), None);
+		run_to(enact_at);
+		assert!(!active(3), "enacted at the delay");
+		assert_eq!(dispatched(task), Some(Ok(())));
+
+		// A failing inner call is reported, not swallowed; ids go on.
+		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), suspend_call(3)));
+		let (id, task, enact_at) = scheduled();
+		assert_eq!((id, enact_at), (1, enact_at));
+		run_to(enact_at);
+		assert!(matches!(dispatched(task), Some(Err(_))));
+		// Nothing is left to cancel once enacted.
+		assert_noop!(
+			Governance::cancel_root_call(RuntimeOrigin::root(), id),
+			Error::<Test>::UnknownRootCall
+		);
+	});
+}
+
+#[test]
+fn a_root_call_cancelled_during_its_delay_never_runs() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), suspend_call(3)));
+		let (id, task, enact_at) = scheduled();
+		// Only the cancel origin may cancel: a council seat's own signature may not.
+		for who in [1, STAFF, OUTSIDER] {
+			assert_noop!(
+				Governance::cancel_root_call(RuntimeOrigin::signed(who), id),
+				DispatchError::BadOrigin
+			);
+		}
+		assert_noop!(
+			Governance::cancel_root_call(RuntimeOrigin::signed(CANCELLER), id + 1),
+			Error::<Test>::UnknownRootCall
+		);
+		run_to(enact_at - 1);
+		assert_ok!(Governance::cancel_root_call(RuntimeOrigin::signed(CANCELLER), id));
+		assert_eq!(last_event(), Event::RootCallCancelled { id }.into());
+		run_to(enact_at + 5);
+		assert!(<Consortium as pallet_consortium::RoleProvider<_>>::is_active(&3));
+		assert_eq!(dispatched(task), None);
+		assert_noop!(
+			Governance::cancel_root_call(RuntimeOrigin::signed(CANCELLER), id),
+			Error::<Test>::UnknownRootCall
+		);
+	});
+}
+
+#[test]
+fn the_delay_is_never_below_the_floor_and_long_calls_are_refused() {
+	new_test_ext().execute_with(|| {
+		crate::RootCallDelay::<Test>::put(0);
+		assert_eq!(Governance::root_call_delay(), MIN_ROOT_CALL_DELAY);
+		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), suspend_call(3)));
+		assert_eq!(scheduled().2, 1 + MIN_ROOT_CALL_DELAY);
+		// More than 128 bytes encoded: the scheduler cannot hold it inline.
+		let long =
+			Box::new(RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 130] }));
+		assert_noop!(
+			Governance::dispatch_as_root(RuntimeOrigin::root(), long),
+			Error::<Test>::CallTooLong
+		);
+		// A full agenda for that block (4 in tests) is the scheduler's refusal, named.
+		for _ in 0..3 {
+			assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), suspend_call(4)));
+		}
+		assert_noop!(
+			Governance::dispatch_as_root(RuntimeOrigin::root(), suspend_call(4)),
+			Error::<Test>::CannotSchedule
+		);
+		run_to(System::block_number() + 1);
+		assert_ok!(Governance::dispatch_as_root(RuntimeOrigin::root(), suspend_call(4)));
 	});
 }
 
@@ -210,21 +314,21 @@ fn a_suspended_organization_stops_validating_at_the_next_boundary_without_a_vote
 	});
 }
 
+/// The inner call's weight is charged when the scheduler enacts it, not by the council's
+/// motion: `dispatch_as_root` weighs the same whatever it schedules.
 #[test]
-fn weights_charge_the_inner_call() {
+fn dispatch_as_root_weighs_the_scheduling_not_the_inner_call() {
 	use frame_support::dispatch::GetDispatchInfo;
-	new_test_ext().execute_with(|| {
-		let inner = RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization {
-			organization: 3,
-		});
-		let outer = RuntimeCall::Governance(crate::Call::dispatch_as_root {
-			call: Box::new(inner.clone()),
-		});
-		assert!(
-			outer.get_dispatch_info().call_weight.ref_time()
-				> inner.get_dispatch_info().call_weight.ref_time()
-		);
-	});
+	let outer = |call: RuntimeCall| {
+		RuntimeCall::Governance(crate::Call::dispatch_as_root { call: Box::new(call) })
+			.get_dispatch_info()
+			.call_weight
+	};
+	let light = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	let heavy =
+		RuntimeCall::Consortium(pallet_consortium::Call::suspend_organization { organization: 3 });
+	assert!(heavy.get_dispatch_info().call_weight.ref_time() > 0);
+	assert_eq!(outer(light), outer(heavy));
 }
 
 /// N4 (security review 628560b): suspending an organization takes its council seat at once
@@ -338,9 +442,13 @@ fn the_genesis_validator_floor_holds_against_the_council() {
 fn genesis_stores_the_validator_floor() {
 	use sp_runtime::BuildStorage;
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	crate::GenesisConfig::<Test> { validators: GENESIS_VALIDATORS.to_vec(), min_validators: 2 }
-		.assimilate_storage(&mut t)
-		.unwrap();
+	crate::GenesisConfig::<Test> {
+		validators: GENESIS_VALIDATORS.to_vec(),
+		min_validators: 2,
+		root_call_delay: 0,
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
 	sp_io::TestExternalities::new(t).execute_with(|| {
 		assert_eq!(crate::ValidatorFloor::<Test>::get(), 2);
 	});

@@ -45,17 +45,21 @@ pub trait WeightInfo {
 	fn remove_council_member() -> Weight;
 	fn add_validator() -> Weight;
 	fn remove_validator() -> Weight;
+	fn cancel_root_call() -> Weight;
 }
 
 /// Weights for `pallet_governance` using the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn dispatch_as_root() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 10_679_000 picoseconds.
-		Weight::from_parts(11_942_000, 0)
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn cancel_root_call() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Consortium::Organizations` (r:1 w:0)
 	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
@@ -132,7 +136,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn dispatch_as_root() -> Weight {
-		Weight::from_parts(11_942_000, 0)
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn cancel_root_call() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn add_council_member() -> Weight {
 		Weight::from_parts(42_663_000, 4144)

@@ -536,8 +536,10 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 		)),
 		"the motion executed: {events:?}"
 	);
+	// The suspension is a Root call: the scheduler enacts it after the chain's time lock
+	// (10 blocks on dev chains), so the distributor is refused 11 blocks later.
 	b.fails(
-		0,
+		11,
 		DISTRIBUTOR_STAFF,
 		RuntimeCall::DrugProvenance(DrugCall::register_product {
 			gtin: bounded(GTIN),

@@ -17,6 +17,13 @@
 //!   `Governance.add_validator`; the change takes effect at the next session boundary, which
 //!   the change itself brings forward (two boundaries, a few blocks). Sessions otherwise last
 //!   an hour. Aura and GRANDPA take their authorities from the session.
+//! - **Time lock** (`pallet-scheduler` + `Governance`): a council motion that acts as Root
+//!   (`Governance.dispatch_as_root`: a runtime upgrade's `System.authorize_upgrade`, a
+//!   parameter) is enacted by the scheduler `Governance.RootCallDelay` blocks later (a
+//!   consortium chain's spec: one day by default), never at once; during the delay every
+//!   member sees it (`Governance.RootCallScheduled`, the scheduler's agenda) and more than a
+//!   third of the council ([`CouncilBlockingMinority`]) can cancel it. The consortium's
+//!   runtime has no Sudo (`consortium` feature), so nothing else reaches Root.
 
 use frame_support::{parameter_types, traits::EitherOfDiverse, weights::Weight};
 use frame_system::EnsureRoot;
@@ -60,6 +67,35 @@ pub type CouncilTwoThirds = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
 >;
+
+/// More than a third of the council (as many seats as could have blocked a 2/3 motion), or
+/// Root: who may cancel a Root call during its time lock (`Governance.cancel_root_call`).
+pub type CouncilBlockingMinority = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionMoreThan<AccountId, CouncilCollective, 1, 3>,
+>;
+
+parameter_types! {
+	/// The scheduler may use up to 80 % of a block for due Root calls.
+	pub MaximumSchedulerWeight: Weight =
+		Perbill::from_percent(80) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_scheduler::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeOrigin = RuntimeOrigin;
+	type PalletsOrigin = crate::OriginCaller;
+	type RuntimeCall = RuntimeCall;
+	type MaximumWeight = MaximumSchedulerWeight;
+	/// Only Root schedules directly; the council's Root calls come through `Governance`.
+	type ScheduleOrigin = EnsureRoot<AccountId>;
+	type OriginPrivilegeCmp = frame_support::traits::EqualPrivilegeOnly;
+	type MaxScheduledPerBlock = frame_support::traits::ConstU32<16>;
+	type WeightInfo = pallet_scheduler::weights::SubstrateWeight<Runtime>;
+	/// No preimage store: a scheduled call is held inline (at most 128 bytes).
+	type Preimages = ();
+	type BlockNumberProvider = crate::System;
+}
 
 parameter_types! {
 	/// Open motions that cost no deposit (see [`ProposalConsideration`]).
@@ -269,6 +305,11 @@ impl pallet_governance::SessionKeysRegistry<AccountId> for SessionKeysOfSession 
 impl pallet_governance::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type CouncilOrigin = CouncilTwoThirds;
+	type CancelOrigin = CouncilBlockingMinority;
+	type PalletsOrigin = crate::OriginCaller;
+	type Scheduler = crate::Scheduler;
+	/// One block on any chain; a chain's genesis sets its own (the consortium's: a day).
+	type MinRootCallDelay = frame_support::traits::ConstU32<1>;
 	type Organizations = crate::Consortium;
 	type Council = MembershipSeats;
 	type SessionKeys = SessionKeysOfSession;

@@ -376,21 +376,52 @@ fn a_member_node_becomes_a_validator_at_the_next_session_boundary() {
 	});
 }
 
+/// Move on `n` blocks, running the scheduler's `on_initialize` as each block's start does.
+fn run_blocks(n: u32) {
+	for _ in 0..n {
+		next_block();
+		<medchain_runtime::Scheduler as Hooks<_>>::on_initialize(System::block_number());
+	}
+}
+
+/// The Root call a motion scheduled: `(id, enact_at)`.
+fn scheduled_root_call() -> (u32, u32) {
+	System::events()
+		.into_iter()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Governance(pallet_governance::Event::RootCallScheduled {
+				id,
+				enact_at,
+				..
+			}) => Some((id, enact_at)),
+			_ => None,
+		})
+		.expect("RootCallScheduled")
+}
+
+/// N16's time lock: the council's motion to act as Root schedules the call; it runs only
+/// after the chain's delay (10 blocks on dev chains).
 #[test]
-fn the_council_authorizes_a_runtime_upgrade_and_nothing_else_can_without_sudo() {
+fn the_council_authorizes_a_runtime_upgrade_only_after_the_time_lock() {
 	new_test_ext().execute_with(|| {
 		let code_hash = BlakeTwo256::hash(b"a new runtime");
 		let authorize = RuntimeCall::System(frame_system::Call::authorize_upgrade { code_hash });
 		// A council motion straight to a Root call has no Root origin...
 		assert_eq!(motion(authorize.clone(), 6, &council(6)), Some(Err(DispatchError::BadOrigin)));
 		assert!(System::authorized_upgrade().is_none());
-		// ...Governance.dispatch_as_root gives it one, for a 2/3 majority only.
+		// ...Governance.dispatch_as_root gives it one, for a 2/3 majority only...
 		let as_root = RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root {
 			call: Box::new(authorize),
 		});
 		assert_eq!(motion(as_root.clone(), 5, &council(5)), Some(Err(DispatchError::BadOrigin)));
 		assert!(System::authorized_upgrade().is_none());
 		assert_eq!(motion(as_root, 6, &council(6)), Some(Ok(())));
+		// ...and only once the time lock is over.
+		let (_, enact_at) = scheduled_root_call();
+		assert_eq!(enact_at, System::block_number() + 10);
+		run_blocks(9);
+		assert!(System::authorized_upgrade().is_none(), "not during the time lock");
+		run_blocks(1);
 		assert_eq!(System::authorized_upgrade().map(|u| *u.code_hash()), Some(code_hash));
 		// Members cannot reach Root one by one.
 		submit_err(
@@ -400,6 +431,33 @@ fn the_council_authorizes_a_runtime_upgrade_and_nothing_else_can_without_sudo() 
 			}),
 			DispatchError::BadOrigin,
 		);
+	});
+}
+
+/// During the time lock, a third of the council (3 of 8 seats: more than a third) cancels
+/// the Root call; one seat alone, or two, cannot.
+#[test]
+fn a_blocking_minority_of_the_council_cancels_a_root_call_during_the_time_lock() {
+	new_test_ext().execute_with(|| {
+		let code_hash = BlakeTwo256::hash(b"an unwanted runtime");
+		let as_root = RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root {
+			call: Box::new(RuntimeCall::System(frame_system::Call::authorize_upgrade {
+				code_hash,
+			})),
+		});
+		assert_eq!(motion(as_root, 6, &council(6)), Some(Ok(())));
+		let (id, enact_at) = scheduled_root_call();
+		let cancel = RuntimeCall::Governance(pallet_governance::Call::cancel_root_call { id });
+		submit_err(&account(BobStash), cancel.clone(), DispatchError::BadOrigin);
+		assert_eq!(motion(cancel.clone(), 2, &council(2)), Some(Err(DispatchError::BadOrigin)));
+		assert_eq!(motion(cancel, 3, &council(3)), Some(Ok(())));
+		assert!(System::events().iter().any(|r| matches!(
+			r.event,
+			RuntimeEvent::Governance(pallet_governance::Event::RootCallCancelled { id: i })
+				if i == id
+		)));
+		run_blocks(enact_at - System::block_number() + 5);
+		assert!(System::authorized_upgrade().is_none(), "cancelled: never enacted");
 	});
 }
 

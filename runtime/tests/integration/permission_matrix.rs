@@ -139,6 +139,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
 	("Governance.remove_council_member",   ".. .. .. .. .. .. .. .. | .. | .... | Y", ""),
 	("Governance.add_validator",           ".. .. .. .. .. .. .. .. | .. | .... | Y", "//Bob's node keys are registered"),
 	("Governance.remove_validator",        ".. .. .. .. .. .. .. .. | .. | .... | Y", "//Bob's node was added first"),
+	("Governance.cancel_root_call",        ".. .. .. .. .. .. .. .. | .. | .... | Y", "a Root call waits out its time lock"),
 ];
 
 /// Calls that are fee-less for the patient: tried with a zero-balance patient key. For every
@@ -836,6 +837,15 @@ fn setup(name: &str, w: &World) -> RuntimeCall {
 		"Governance.add_validator" => {
 			bob_node_keys();
 			RuntimeCall::Governance(GovernanceCall::add_validator { organization: account(Bob) })
+		}
+		"Governance.cancel_root_call" => {
+			assert_ok!(dispatch_root(RuntimeCall::Governance(GovernanceCall::dispatch_as_root {
+				call: Box::new(RuntimeCall::System(frame_system::Call::remark {
+					remark: b"council says hi".to_vec(),
+				})),
+			})));
+			let id = pallet_governance::NextRootCall::<Runtime>::get() - 1;
+			RuntimeCall::Governance(GovernanceCall::cancel_root_call { id })
 		}
 		"Governance.remove_validator" => {
 			bob_node_keys();
