@@ -8,6 +8,7 @@ mod common;
 mod clinical_trials;
 mod consortium;
 mod drug_provenance;
+mod fees;
 mod gateway_directory;
 mod governance;
 mod health_records;

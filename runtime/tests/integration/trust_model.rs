@@ -4,14 +4,11 @@
 //! security review of d1ba615 (`docs/SECURITY.md` lists them).
 
 use crate::common::*;
-use frame_support::{
-	dispatch::GetDispatchInfo,
-	traits::{fungible::Inspect, Hooks},
-};
+use frame_support::traits::fungible::Inspect;
 use medchain_primitives::{Categories, ConsentChecker, Purpose, RecordCategory};
 use medchain_runtime::{
 	AccountId, Balances, Consent, HealthRecords, PatientIdentity, ProxyType, Runtime, RuntimeCall,
-	RuntimeEvent, System, TransactionPayment, UNIT,
+	RuntimeEvent, System, UNIT,
 };
 use pallet_consent::{Access, Scope};
 use pallet_health_records::RecordId;
@@ -283,40 +280,6 @@ fn fee_less_patient_calls_get_fair_priority() {
 			UNIT,
 		);
 		assert_eq!(pool(tipped_feeless).expect("valid transaction").priority, feeless);
-	});
-}
-
-/// M3: fees follow congestion (TargetedFeeAdjustment) and length is priced.
-#[test]
-fn full_blocks_raise_the_fee_multiplier_and_empty_ones_lower_it() {
-	new_test_ext().execute_with(|| {
-		let start = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
-		let max = <Runtime as frame_system::Config>::BlockWeights::get()
-			.get(frame_support::dispatch::DispatchClass::Normal)
-			.max_total
-			.unwrap();
-		for _ in 0..10 {
-			System::register_extra_weight_unchecked(
-				max,
-				frame_support::dispatch::DispatchClass::Normal,
-			);
-			TransactionPayment::on_finalize(System::block_number());
-			next_block();
-		}
-		let raised = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
-		assert!(raised > start, "{raised:?} after full blocks, {start:?} before");
-		for _ in 0..100_000 {
-			TransactionPayment::on_finalize(System::block_number());
-			frame_system::BlockWeight::<Runtime>::kill();
-		}
-		let lowered = pallet_transaction_payment::NextFeeMultiplier::<Runtime>::get();
-		assert_eq!(lowered, sp_runtime::FixedU128::from_u32(1), "never below the base fee");
-
-		// A 100 KiB remark pays ~0.1 MED for its length alone.
-		let remark =
-			RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 100 * 1024] });
-		let fee = TransactionPayment::compute_fee(100 * 1024 + 100, &remark.get_dispatch_info(), 0);
-		assert!(fee >= UNIT / 10, "fee {fee}");
 	});
 }
 
