@@ -93,7 +93,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -109,7 +109,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -214,6 +214,11 @@ type Migrations = (
 	pallet_consent::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_drug_provenance::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_clinical_trials::migrations::v3::MigrateV2ToV3<Runtime>,
+	// A chain from before the time lock gets one day of it.
+	pallet_governance::migrations::v2::MigrateV1ToV2<
+		Runtime,
+		configs::governance::DefaultRootCallDelay,
+	>,
 );
 
 /// Dispatches extrinsics to the pallets.

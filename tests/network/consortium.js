@@ -343,7 +343,7 @@ async function upgrade(nodes) {
     if (Date.now() > deadline) throw new Error(`not enacted by #${enactAt}`);
     const head = await api.rpc.chain.getHeader();
     const n = head.number.toNumber();
-    const authorized = (await api.query.system.authorizedUpgrade.at(head.hash())).isSome;
+    const authorized = (await api.query.system.authorizedUpgrade.at(head.hash)).isSome;
     if (n < enactAt && authorized) throw new Error(`authorized in #${n}, before the time lock's #${enactAt}`);
     if (authorized) {
       const at = await api.rpc.chain.getBlockHash(enactAt);

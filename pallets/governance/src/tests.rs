@@ -453,3 +453,28 @@ fn genesis_stores_the_validator_floor() {
 		assert_eq!(crate::ValidatorFloor::<Test>::get(), 2);
 	});
 }
+
+#[test]
+fn v1_to_v2_gives_an_existing_chain_the_time_lock_once() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	type Migration =
+		crate::migrations::v2::MigrateV1ToV2<Test, frame_support::traits::ConstU64<28_800>>;
+	new_test_ext().execute_with(|| {
+		// A chain from before the time lock: storage version 1, no delay.
+		StorageVersion::new(1).put::<Governance>();
+		crate::RootCallDelay::<Test>::kill();
+		Migration::on_runtime_upgrade();
+		assert_eq!(crate::RootCallDelay::<Test>::get(), 28_800);
+		assert_eq!(Governance::on_chain_storage_version(), 2);
+		// Once only: a later change of the delay is not undone.
+		crate::RootCallDelay::<Test>::put(100);
+		Migration::on_runtime_upgrade();
+		assert_eq!(crate::RootCallDelay::<Test>::get(), 100);
+	});
+	// A chain whose genesis set a delay keeps it.
+	new_test_ext().execute_with(|| {
+		StorageVersion::new(1).put::<Governance>();
+		Migration::on_runtime_upgrade();
+		assert_eq!(crate::RootCallDelay::<Test>::get(), ROOT_CALL_DELAY);
+	});
+}

@@ -76,6 +76,9 @@ pub type CouncilBlockingMinority = EitherOfDiverse<
 >;
 
 parameter_types! {
+	/// The time lock a chain from before it gets at the upgrade (`Governance`'s v2 migration):
+	/// one day of 3 s blocks, the consortium generator's default.
+	pub const DefaultRootCallDelay: BlockNumber = 24 * HOURS;
 	/// The scheduler may use up to 80 % of a block for due Root calls.
 	pub MaximumSchedulerWeight: Weight =
 		Perbill::from_percent(80) * RuntimeBlockWeights::get().max_block;

@@ -169,7 +169,7 @@ impl WeightToFeePolynomial for WeightToFee {
 parameter_types! {
 	/// The fee per byte of an extrinsic: 1 micro-MED, so a 200-byte call pays 0.2 milli-MED
 	/// and filling a block's 3.75 MiB of normal-class length costs ~3.9 MED (not 0.04 MED as
-	/// with one planck per byte), before the congestion multiplier.
+	/// with one planck per byte); the congestion multiplier does not scale it.
 	pub const TransactionByteFee: Balance = MICRO_UNIT;
 	/// Congestion pricing (`TargetedFeeAdjustment`, as on Polkadot): blocks fuller than 25 %
 	/// of their normal-class weight raise the fee multiplier, emptier blocks lower it ...
@@ -182,8 +182,9 @@ parameter_types! {
 	pub MaximumMultiplier: Multiplier = Multiplier::saturating_from_integer(100_000);
 }
 
-/// Fees: `WeightToFee` + `TransactionByteFee` × length, times the congestion multiplier, plus
-/// the tip. Fee-less patient calls pay none of it (see `crate::feeless`).
+/// Fees: `WeightToFee` times the congestion multiplier, plus the base fee, plus
+/// `TransactionByteFee` × length, plus the tip (pallet-transaction-payment multiplies only the
+/// weight part: `runtime/tests/integration/fees.rs`). Fee-less patient calls pay none of it (see `crate::feeless`).
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
