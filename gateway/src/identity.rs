@@ -51,31 +51,50 @@ impl Identity {
 	}
 }
 
-/// What the chain says `who` is at block `at`: at most four storage reads, no runtime call.
+/// What the chain says `who` is at block `at`: one storage request of four keys (patient,
+/// tombstone, organization, staff), and for staff a second one (its organization's record);
+/// never a runtime call.
 pub async fn lookup(chain: &Chain, who: [u8; 32], at: H256) -> Result<Identity, ChainError> {
 	let account = AccountId32::from(who);
-	let patient = pallet_patient_identity::Patients::<Runtime>::hashed_key_for(&account);
-	if chain.storage_raw(&patient, at).await?.is_some() {
+	let keys = [
+		pallet_patient_identity::Patients::<Runtime>::hashed_key_for(&account),
+		pallet_patient_identity::Tombstones::<Runtime>::hashed_key_for(&account),
+		pallet_consortium::Organizations::<Runtime>::hashed_key_for(&account),
+		pallet_consortium::StaffOf::<Runtime>::hashed_key_for(&account),
+	];
+	let values = chain.storage_many(&keys, at).await?;
+	let value = |i: usize| values.get(i).cloned().flatten();
+	if value(0).is_some() {
 		return Ok(Identity::Patient);
 	}
-	if let Some(organization) = chain.organization_of(who, at).await? {
-		let key = pallet_consortium::Organizations::<Runtime>::hashed_key_for(AccountId32::from(
-			organization,
-		));
+	let organization = match (value(2), value(3)) {
+		(Some(record), _) => Some((who, Some(record))),
+		(None, Some(staff_of)) => {
+			let organization: AccountId32 = crate::chain::decode_exact(&staff_of)
+				.map_err(|e| ChainError(format!("StaffOf: {e}")))?;
+			let key = pallet_consortium::Organizations::<Runtime>::hashed_key_for(&organization);
+			Some((organization.into(), chain.storage_raw(&key, at).await?))
+		}
+		(None, None) => None,
+	};
+	if let Some((organization, record)) = organization {
 		// Only a suspension on record refuses here; the read decision and the upload's staff
 		// check still ask the chain about the organization itself.
-		let suspended = chain
-			.storage::<pallet_consortium::OrganizationOf<Runtime>>(&key, at)
-			.await?
-			.is_some_and(|o| o.status != pallet_consortium::OrganizationStatus::Active);
-		return Ok(if !suspended {
-			Identity::Staff { organization }
-		} else {
+		let suspended = match record {
+			Some(bytes) => {
+				crate::chain::decode_exact::<pallet_consortium::OrganizationOf<Runtime>>(&bytes)
+					.map_err(|e| ChainError(format!("Organizations: {e}")))?
+					.status != pallet_consortium::OrganizationStatus::Active
+			}
+			None => false,
+		};
+		return Ok(if suspended {
 			Identity::Suspended { organization }
+		} else {
+			Identity::Staff { organization }
 		});
 	}
-	let tombstone = pallet_patient_identity::Tombstones::<Runtime>::hashed_key_for(&account);
-	if chain.storage_raw(&tombstone, at).await?.is_some() {
+	if value(1).is_some() {
 		return Ok(Identity::Erased);
 	}
 	Ok(Identity::Unknown)
@@ -100,7 +119,7 @@ impl Default for IdentitySettings {
 			known_ttl: Duration::from_secs(60),
 			unknown_ttl: Duration::from_secs(30),
 			capacity: 100_000,
-			max_lookups: 8,
+			max_lookups: 4,
 		}
 	}
 }

@@ -3,16 +3,15 @@
 //! only. A plain-http request to a TLS port is answered `400 HttpsRequired` and the
 //! connection closed: nothing is served over plain http there.
 //!
-//! Handshakes run in their own tasks (a slow or silent client never holds up the others);
-//! finished connections are handed to axum through [`TlsListener`], so axum's graceful
-//! shutdown covers https exactly as it covers http.
+//! Handshakes run in each connection's own task (server.rs), under the connection caps (a
+//! slow or silent client never holds up the others, and holds its place at most
+//! `HANDSHAKE_TIMEOUT`).
 
 use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
-use std::{io, net::SocketAddr, path::Path, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 use tokio::{
 	io::{AsyncReadExt, AsyncWriteExt},
-	net::{TcpListener, TcpStream},
-	sync::mpsc,
+	net::TcpStream,
 };
 use tokio_rustls::{server::TlsStream, TlsAcceptor};
 
@@ -66,47 +65,8 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
 	Ok(Arc::new(config))
 }
 
-/// A listener that hands axum only connections whose TLS handshake succeeded.
-pub struct TlsListener {
-	incoming: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-	local: SocketAddr,
-}
-
-impl TlsListener {
-	/// Accept on `tcp` (from the calling tokio runtime), completing handshakes in the background.
-	pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> io::Result<TlsListener> {
-		let local = tcp.local_addr()?;
-		let (tx, incoming) = mpsc::channel(64);
-		let acceptor = TlsAcceptor::from(config);
-		tokio::spawn(async move {
-			loop {
-				let accepted = tokio::select! {
-					_ = tx.closed() => return,
-					accepted = tcp.accept() => accepted,
-				};
-				let (stream, peer) = match accepted {
-					Ok(pair) => pair,
-					Err(e) => {
-						// Out of file descriptors and the like: wait, do not spin.
-						log::warn!("accept failed: {e}");
-						tokio::time::sleep(Duration::from_millis(100)).await;
-						continue;
-					}
-				};
-				let (acceptor, tx) = (acceptor.clone(), tx.clone());
-				tokio::spawn(async move {
-					if let Some(tls) = handshake(&acceptor, stream, peer).await {
-						let _ = tx.send((tls, peer)).await;
-					}
-				});
-			}
-		});
-		Ok(TlsListener { incoming, local })
-	}
-}
-
 /// The TLS handshake with `peer`; a plain-http request is answered `400 HttpsRequired`.
-async fn handshake(
+pub(crate) async fn handshake(
 	acceptor: &TlsAcceptor,
 	stream: TcpStream,
 	peer: SocketAddr,
@@ -152,23 +112,6 @@ async fn refuse_plain_http(mut stream: TcpStream) {
 	.await;
 }
 
-impl axum::serve::Listener for TlsListener {
-	type Io = TlsStream<TcpStream>;
-	type Addr = SocketAddr;
-
-	async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-		match self.incoming.recv().await {
-			Some(connection) => connection,
-			// The accepting task ended (it never does while this listener lives).
-			None => std::future::pending().await,
-		}
-	}
-
-	fn local_addr(&self) -> io::Result<SocketAddr> {
-		Ok(self.local)
-	}
-}
-
 /// A client configuration trusting the system's roots and `extra` (PEM CA certificates).
 pub fn client_config(extra_ca: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, String> {
 	let extra = match extra_ca {
@@ -200,7 +143,8 @@ pub fn client_config(extra_ca: Option<&Path>) -> Result<Arc<rustls::ClientConfig
 mod tests {
 	use super::*;
 	use axum::{routing::get, Router};
-	use std::path::PathBuf;
+	use std::{io, path::PathBuf};
+	use tokio::net::TcpListener;
 
 	/// A development CA and certificates for `names`, made by scripts/dev-certs.sh.
 	fn dev_certs(names: &[&str]) -> (tempfile::TempDir, PathBuf) {
@@ -221,10 +165,10 @@ mod tests {
 	/// Serve a small router on 127.0.0.1:0 over TLS; its address.
 	async fn serve(config: Arc<rustls::ServerConfig>) -> SocketAddr {
 		let tcp = TcpListener::bind("127.0.0.1:0").await.expect("binds");
-		let listener = TlsListener::new(tcp, config).expect("listener");
-		let addr = axum::serve::Listener::local_addr(&listener).expect("address");
+		let addr = tcp.local_addr().expect("address");
 		let app = Router::new().route("/v1/info", get(|| async { "served" }));
-		tokio::spawn(async move { axum::serve(listener, app).await });
+		let gate = crate::server::ConnectionGate::new(Default::default());
+		tokio::spawn(crate::server::serve(tcp, Some(config), app, gate, std::future::pending()));
 		addr
 	}
 

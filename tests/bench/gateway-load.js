@@ -9,10 +9,26 @@
 // sends each signed request once. Reports wrk's throughput and latency percentiles, non-200
 // answers, and the gateway's own split of the time (/v1/metrics: signature check, best-block
 // query, consent decision, store read, decryption, hashing). Writes the report to
-// tests/bench/results/gateway-<date>.json.
+// tests/bench/results/gateway-<date>.json. This throughput mode runs the gateway without its
+// rate limits (--ip-rate 0 --identity-rate 0): it measures the gateway, not its limits.
+//
+//   npm --prefix tests/bench run gateway-load -- --flood [--seconds 20] [--flood-keys 5000]
+//     [--flood-per-key 4] [--flood-ips 20] [--flood-concurrency 128] [--clients 4] [--client-rate 15]
+//
+// Flood mode (security review N3), with the gateway's default limits: authorized clients
+// (the patient and --clients Lakeside doctors, each with its logged read; --client-rate
+// fetches per second each, open loop, from 127.0.0.1) fetch the record for --seconds alone,
+// then again while --flood-keys fresh sr25519 keys (no chain identity) send --flood-per-key
+// signed fetches each (20,000 by default) from 127.0.0.2... (--flood-ips addresses), from
+// another process (lib/gateway-flood.js). Reports the authorized fetches' latency
+// percentiles in both phases, the flood's answers, and what the gateway kept and asked the
+// node (/v1/metrics). Writes tests/bench/results/gateway-flood-<date>.json.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +38,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
 import { signAndWait, startNode, sudoAndWait } from '../e2e/lib/node.js';
-import { gatewayBinary, startGateway } from '../e2e/lib/gateway.js';
+import { gatewayBinary, signRequest, startGateway } from '../e2e/lib/gateway.js';
 import { findEvent, toNumber } from '../e2e/lib/values.js';
 
 const args = process.argv.slice(2);
@@ -34,6 +50,14 @@ const SECONDS = opt('seconds', 20);
 const CONNECTIONS = opt('connections', 16);
 const THREADS = opt('threads', 2);
 const MAX_RATE = opt('max-rate', 15000); // pre-signed requests per second of the run
+const FLOOD = args.includes('--flood');
+const FLOOD_KEYS = opt('flood-keys', 5000);
+const FLOOD_PER_KEY = opt('flood-per-key', 4);
+const FLOOD_IPS = opt('flood-ips', 20);
+const FLOOD_CONCURRENCY = opt('flood-concurrency', 128);
+const CLIENTS = opt('clients', 4);
+const CLIENT_RATE = opt('client-rate', 15);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const UNIT = 10n ** 12n;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -90,6 +114,58 @@ function request()
 end
 `;
 
+/** Percentiles (ms) of `values`. */
+function percentiles(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q) => (v.length ? Number(v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)].toFixed(2)) : null);
+  return { n: v.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: v.length ? Number(v[v.length - 1].toFixed(2)) : null };
+}
+
+/**
+ * Open-loop authorized load: each pair fetches `path` `rate` times a second (signed just
+ * before it is sent, not timed) from 127.0.0.1 until `done()`. Resolves the samples
+ * { at (ms since `t0`), ms, status }.
+ */
+async function authorizedLoad(gw, pairs, path, rate, t0, done) {
+  const target = new URL(gw.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 * pairs.length, localAddress: '127.0.0.1' });
+  const samples = [];
+  const one = (headers) =>
+    new Promise((resolve) => {
+      const started = performance.now();
+      const req = http.request({ host: target.hostname, port: target.port, path, method: 'GET', headers, agent }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve({ at: started - t0, ms: performance.now() - started, status: res.statusCode }));
+      });
+      req.on('error', (e) => resolve({ at: started - t0, ms: performance.now() - started, status: `error ${e.code}` }));
+      req.end();
+    });
+  await Promise.all(
+    pairs.map(async (pair, i) => {
+      const interval = 1000 / rate;
+      let next = performance.now() + (i * interval) / pairs.length;
+      const pending = [];
+      while (!done()) {
+        const wait = next - performance.now();
+        if (wait > 0) await sleep(wait);
+        next += interval;
+        const headers = signRequest(pair, gw.info.audience, 'GET', path, new Uint8Array());
+        pending.push(one(headers).then((r) => samples.push(r)));
+      }
+      await Promise.all(pending);
+    }),
+  );
+  agent.destroy();
+  return samples;
+}
+
+/** The gateway's /v1/metrics, signed by its own staff key `pair` (unsigned if refused). */
+async function metrics(gw, pair) {
+  const signed = await gw.request('GET', '/v1/metrics', { pair });
+  if (signed.status === 200) return signed.json;
+  return (await fetch(`${gw.url}/v1/metrics`)).json();
+}
+
 async function main() {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
@@ -121,7 +197,10 @@ async function main() {
     const consentId = toNumber(findEvent(granted.events, 'consent', 'ConsentGranted').consentId);
 
     // Plain http (--insecure-http), as the numbers in docs/BENCHMARKS.md were measured.
-    gw = await startGateway({ nodeWs: node.wsUrl, suri: `//Alice//gateway-${tag}`, dataDir: join(dir, 'gw'), extraArgs: ['--upload-wait-secs', '120'], tls: false });
+    // Throughput mode measures the gateway without its rate limits; flood mode keeps the
+    // defaults (N3).
+    const limitArgs = FLOOD ? [] : ['--ip-rate', '0', '--identity-rate', '0'];
+    gw = await startGateway({ nodeWs: node.wsUrl, suri: `//Alice//gateway-${tag}`, dataDir: join(dir, 'gw'), extraArgs: ['--upload-wait-secs', '120', ...limitArgs], tls: false });
     const doc = document(10 * 1024);
     const up = await gw.request('POST', `/v1/records?patient=${patient.address}&category=LabResults`, { pair: gatewayKey, body: JSON.stringify(doc) });
     assert.equal(up.status, 201, up.text);
@@ -132,6 +211,10 @@ async function main() {
     const docBytes = probe.bytes.length;
 
     const path = `/v1/records/${recordId}`;
+    if (FLOOD) {
+      await flood({ api, keyring, gw, tag, lakeside, patient, consentId, recordId, path, gatewayKey, docBytes });
+      return;
+    }
     const count = SECONDS * MAX_RATE;
     const signStart = Date.now();
     const signed = execFileSync(
@@ -145,7 +228,7 @@ async function main() {
     const luaFile = join(dir, 'fetch.lua');
     writeFileSync(luaFile, `path = "${path}"\n${LUA}`);
 
-    const before = await (await fetch(`${gw.url}/v1/metrics`)).json();
+    const before = await metrics(gw, gatewayKey);
     const wrkOut = await new Promise((resolve, reject) => {
       const child = spawn('wrk', [
         `-t${THREADS}`, `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-s', luaFile, gw.url, '--', linesFile, String(THREADS),
@@ -155,7 +238,7 @@ async function main() {
       child.stderr.on('data', (d) => (out += d));
       child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited ${code}: ${out}`))));
     });
-    const after = await (await fetch(`${gw.url}/v1/metrics`)).json();
+    const after = await metrics(gw, gatewayKey);
 
     const num = (re) => {
       const m = wrkOut.match(re);
@@ -213,6 +296,110 @@ async function main() {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Flood mode: authorized fetches alone, then during a flood of fresh keys (N3). */
+async function flood({ api, keyring, gw, tag, lakeside, patient, consentId, recordId, path, gatewayKey, docBytes }) {
+  // More Lakeside doctors, each with its own logged read of the record.
+  const doctors = Array.from({ length: CLIENTS }, (_, i) => keyring.addFromUri(`//Lakeside-${tag}//flood-doctor-${i}`));
+  await signAndWait(
+    api,
+    api.tx.utility.batchAll(doctors.flatMap((d) => [api.tx.consortium.addStaff(d.address), api.tx.balances.transferKeepAlive(d.address, 10n * UNIT)])),
+    lakeside,
+  );
+  await Promise.all(doctors.map((d) => signAndWait(api, api.tx.consent.logAccess(patient.address, consentId, recordId, 'LabResults'), d, { finalized: true })));
+  const clients = [patient, ...doctors];
+  for (const c of clients) {
+    const res = await gw.request('GET', path, { pair: c });
+    assert.equal(res.status, 200, res.text);
+  }
+  const floodIps = Array.from({ length: FLOOD_IPS }, (_, i) => `127.0.0.${i + 2}`);
+
+  // Phase 1: the authorized clients alone.
+  const load = loadavg();
+  let t0 = performance.now();
+  let stopAt = t0 + SECONDS * 1000;
+  const alone = await authorizedLoad(gw, clients, path, CLIENT_RATE, t0, () => performance.now() >= stopAt);
+  const m0 = await metrics(gw, gatewayKey);
+
+  // Phase 2: the same, while the flood runs (pre-signed in its own process first).
+  const child = spawn(process.execPath, [
+    join(here, 'lib', 'gateway-flood.js'),
+    JSON.stringify({ url: gw.url, audience: gw.info.audience, path, keys: FLOOD_KEYS, perKey: FLOOD_PER_KEY, ips: floodIps, concurrency: FLOOD_CONCURRENCY }),
+  ], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  const lines = [];
+  let onLine = () => {};
+  child.stdout.on('data', (d) => {
+    out += d;
+    let i;
+    while ((i = out.indexOf('\n')) >= 0) {
+      lines.push(out.slice(0, i));
+      out = out.slice(i + 1);
+      onLine();
+    }
+  });
+  const nextLine = () => new Promise((resolve, reject) => {
+    const check = () => (lines.length ? resolve(lines.shift()) : null);
+    onLine = check;
+    child.once('exit', (code) => (lines.length ? check() : reject(new Error(`flood process exited ${code}`))));
+    check();
+  });
+  const ready = await nextLine();
+  assert.match(ready, /^ready \d+/);
+  t0 = performance.now();
+  let floodStart = null;
+  let floodEnd = null;
+  stopAt = t0 + SECONDS * 1000;
+  const floodDone = (async () => {
+    await sleep(2000); // a steady authorized load first
+    floodStart = performance.now() - t0;
+    child.stdin.write('go\n');
+    const result = JSON.parse(await nextLine());
+    floodEnd = performance.now() - t0;
+    return result;
+  })();
+  const during = await authorizedLoad(gw, clients, path, CLIENT_RATE, t0, () => floodEnd !== null && performance.now() >= stopAt);
+  const floodResult = await floodDone;
+  const m1 = await metrics(gw, gatewayKey);
+  const inFlood = during.filter((s) => s.at >= floodStart && s.at <= floodEnd);
+  const ok = (samples) => samples.filter((s) => s.status === 200).map((s) => s.ms);
+  const statusCounts = (samples) => samples.reduce((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {});
+  const delta = (a, b, key) => (b?.limits?.[key] ?? 0) - (a?.limits?.[key] ?? 0);
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, loadavg_before: load, loadavg_after: loadavg() },
+    mode: 'flood',
+    document_bytes: docBytes,
+    gateway_limits: 'defaults',
+    authorized: { clients: clients.length, rate_per_client: CLIENT_RATE, from: '127.0.0.1' },
+    flood: { keys: FLOOD_KEYS, per_key: FLOOD_PER_KEY, ips: floodIps.length, concurrency: FLOOD_CONCURRENCY, ...floodResult },
+    authorized_alone: { ...percentiles(ok(alone)), statuses: statusCounts(alone) },
+    authorized_during_flood: { ...percentiles(ok(inFlood)), statuses: statusCounts(inFlood) },
+    authorized_phase_with_flood: { ...percentiles(ok(during)), statuses: statusCounts(during), seconds: Number(((performance.now() - t0) / 1000).toFixed(1)) },
+    gateway_during_flood: {
+      identity_lookups: delta(m0, m1, 'identity_lookups'),
+      refused_not_a_chain_identity: delta(m0, m1, 'not_a_chain_identity'),
+      ip_rate_limited: delta(m0, m1, 'ip_rate_limited'),
+      identity_rate_limited: delta(m0, m1, 'identity_rate_limited'),
+      read_decisions_queried: (m1?.decision_queries ?? 0) - (m0?.decision_queries ?? 0),
+      nonces_held_before: m0?.nonces ?? null,
+      nonces_held_after: m1?.nonces ?? null,
+      identities_cached_after: m1?.limits?.identities_cached ?? null,
+    },
+  };
+  const a = report.authorized_alone;
+  const f = report.authorized_during_flood;
+  report.verdict = {
+    every_authorized_fetch_served: alone.concat(during).every((s) => s.status === 200),
+    p99_during_flood_within_normal: f.p99 !== null && a.p99 !== null && f.p99 <= a.p99 * 1.25 + 1,
+  };
+  console.log(JSON.stringify(report, null, 2));
+  mkdirSync(join(here, 'results'), { recursive: true });
+  const outFile = join(here, 'results', `gateway-flood-${report.date.slice(0, 10)}.json`);
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`report: ${outFile}`);
+  assert.ok(report.verdict.every_authorized_fetch_served, 'every authorized fetch must be served');
 }
 
 main().catch((e) => {
