@@ -20,6 +20,11 @@
 //! A request is refused when its timestamp is more than `max_age` old or `max_skew` ahead,
 //! when its (account, nonce) was seen before, or when it was signed before the gateway
 //! started (so a restart, which forgets the nonces seen, cannot open a replay window).
+//!
+//! Checking is in three steps (N3): [`Verifier::claim`] parses the headers and checks the
+//! time window without keeping anything; the service then refuses accounts that are no chain
+//! identity (identity.rs) before [`Verifier::check_signature`] and [`Verifier::remember`],
+//! so only chain identities ever have nonces remembered, each in time buckets of its own.
 
 use sp_core::{
 	crypto::{AccountId32, Ss58Codec},
@@ -27,7 +32,7 @@ use sp_core::{
 };
 use sp_crypto_hashing::blake2_256;
 use std::{
-	collections::HashMap,
+	collections::{BTreeMap, HashMap, HashSet},
 	sync::Mutex,
 	time::{SystemTime, UNIX_EPOCH},
 };
@@ -175,38 +180,142 @@ pub struct Presented<'a> {
 	pub signature: Option<&'a str>,
 }
 
+/// A request's signature headers, parsed and within the time window: who claims to have
+/// signed it. Nothing is remembered about a claim until [`Verifier::remember`].
+#[derive(Clone, Debug)]
+pub struct Claim {
+	pub account: [u8; 32],
+	pub timestamp: u64,
+	nonce: String,
+	signature: [u8; 64],
+}
+
+/// How many nonces one identity may have remembered at once (a signed request each, within
+/// the window of `max_age` + `max_skew`); more: `429 Busy` until the oldest expire.
+pub const DEFAULT_NONCES_PER_IDENTITY: usize = 10_000;
+/// How many nonces all identities together may have remembered at once.
+pub const DEFAULT_MAX_NONCES: usize = 2_000_000;
+/// How many time buckets the window of accepted timestamps is cut into.
+const BUCKETS_PER_WINDOW: u64 = 8;
+
+/// The nonces of one identity, by time bucket of their requests' timestamps (oldest first).
+#[derive(Default)]
+struct IdentityNonces {
+	buckets: std::collections::VecDeque<(u64, HashSet<[u8; 16]>)>,
+	count: usize,
+}
+
+/// The nonces seen, per identity and time bucket (security review N3): a replay carries the
+/// same timestamp, so it is looked for in one bucket of one identity; a bucket whose every
+/// timestamp is now too old to be accepted is dropped whole, with no scan of the others.
+/// `expiry` says, per bucket, which identities hold nonces in it, so expiring a bucket
+/// touches only them.
+struct NonceStore {
+	bucket_ms: u64,
+	per_identity: usize,
+	max_total: usize,
+	total: usize,
+	by_identity: HashMap<[u8; 32], IdentityNonces>,
+	expiry: BTreeMap<u64, Vec<[u8; 32]>>,
+}
+
+impl NonceStore {
+	/// Drop every bucket whose timestamps are all older than `oldest` (ms).
+	fn expire(&mut self, oldest: u64) {
+		while let Some((&bucket, _)) = self.expiry.first_key_value() {
+			// Every timestamp in `bucket` is below (bucket + 1) * bucket_ms.
+			if (bucket + 1).saturating_mul(self.bucket_ms) > oldest {
+				break;
+			}
+			let accounts = self.expiry.remove(&bucket).unwrap_or_default();
+			for account in accounts {
+				let Some(held) = self.by_identity.get_mut(&account) else { continue };
+				while held.buckets.front().is_some_and(|(b, _)| *b <= bucket) {
+					if let Some((_, set)) = held.buckets.pop_front() {
+						held.count -= set.len();
+						self.total -= set.len();
+					}
+				}
+				if held.buckets.is_empty() {
+					self.by_identity.remove(&account);
+				}
+			}
+		}
+	}
+
+	fn insert(
+		&mut self,
+		account: [u8; 32],
+		timestamp: u64,
+		nonce: [u8; 16],
+	) -> Result<(), AuthError> {
+		let bucket = timestamp / self.bucket_ms;
+		let held = self.by_identity.get(&account);
+		if held
+			.and_then(|h| h.buckets.iter().find(|(b, _)| *b == bucket))
+			.is_some_and(|(_, set)| set.contains(&nonce))
+		{
+			return Err(AuthError::Replayed);
+		}
+		if held.is_some_and(|h| h.count >= self.per_identity) || self.total >= self.max_total {
+			return Err(AuthError::TooManyNonces);
+		}
+		let held = self.by_identity.entry(account).or_default();
+		let at = held.buckets.partition_point(|(b, _)| *b < bucket);
+		if held.buckets.get(at).is_none_or(|(b, _)| *b != bucket) {
+			held.buckets.insert(at, (bucket, HashSet::new()));
+			self.expiry.entry(bucket).or_default().push(account);
+		}
+		if let Some((_, set)) = held.buckets.get_mut(at) {
+			set.insert(nonce);
+		}
+		held.count += 1;
+		self.total += 1;
+		Ok(())
+	}
+}
+
 /// Checks signatures and remembers nonces.
 pub struct Verifier {
 	audience: [u8; 32],
 	started_at: u64,
 	max_age: u64,
 	max_skew: u64,
-	max_nonces: usize,
-	seen: Mutex<HashMap<([u8; 32], String), u64>>,
+	seen: Mutex<NonceStore>,
 }
 
 impl Verifier {
 	pub fn new(audience: [u8; 32], started_at: u64, max_age: u64, max_skew: u64) -> Verifier {
+		let window = max_age.saturating_add(max_skew).max(1);
 		Verifier {
 			audience,
 			started_at,
 			max_age,
 			max_skew,
-			max_nonces: 2_000_000,
-			seen: Mutex::new(HashMap::new()),
+			seen: Mutex::new(NonceStore {
+				bucket_ms: window.div_ceil(BUCKETS_PER_WINDOW).max(1),
+				per_identity: DEFAULT_NONCES_PER_IDENTITY,
+				max_total: DEFAULT_MAX_NONCES,
+				total: 0,
+				by_identity: HashMap::new(),
+				expiry: BTreeMap::new(),
+			}),
 		}
 	}
 
-	/// The account that signed this request, if the signature, the timestamp and the nonce
-	/// are all acceptable at `now` (ms). A request that passes records its nonce.
-	pub fn verify(
-		&self,
-		presented: Presented<'_>,
-		method: &str,
-		path_and_query: &str,
-		body: &[u8],
-		now: u64,
-	) -> Result<[u8; 32], AuthError> {
+	/// At most `per_identity` nonces remembered for one identity, `total` for all.
+	pub fn with_nonce_limits(self, per_identity: usize, total: usize) -> Verifier {
+		if let Ok(mut seen) = self.seen.lock() {
+			seen.per_identity = per_identity.max(1);
+			seen.max_total = total.max(1);
+		}
+		self
+	}
+
+	/// The signature headers, parsed, if the timestamp is acceptable at `now` (ms). Keeps no
+	/// state: who is not a chain identity is refused after this, before anything is
+	/// remembered (N3).
+	pub fn claim(&self, presented: Presented<'_>, now: u64) -> Result<Claim, AuthError> {
 		let account = presented.account.ok_or(AuthError::Missing(HEADER_ACCOUNT))?;
 		let timestamp = presented.timestamp.ok_or(AuthError::Missing(HEADER_TIMESTAMP))?;
 		let nonce = presented.nonce.ok_or(AuthError::Missing(HEADER_NONCE))?;
@@ -233,34 +342,63 @@ impl Verifier {
 		if timestamp < self.started_at {
 			return Err(AuthError::SignedBeforeStart);
 		}
-		let message = message(&self.audience, method, path_and_query, timestamp, nonce, body);
-		let public = sr25519::Public::from_raw(account);
-		if !verify_raw_or_wrapped(&sr25519::Signature::from_raw(signature), &message, &public) {
+		Ok(Claim { account, timestamp, nonce: nonce.to_string(), signature })
+	}
+
+	/// Whether the claim's signature is over this method, path and body at this gateway.
+	pub fn check_signature(
+		&self,
+		claim: &Claim,
+		method: &str,
+		path_and_query: &str,
+		body: &[u8],
+	) -> Result<(), AuthError> {
+		let message =
+			message(&self.audience, method, path_and_query, claim.timestamp, &claim.nonce, body);
+		let public = sr25519::Public::from_raw(claim.account);
+		if !verify_raw_or_wrapped(&sr25519::Signature::from_raw(claim.signature), &message, &public)
+		{
 			return Err(AuthError::BadSignature);
 		}
+		Ok(())
+	}
+
+	/// Remember the claim's nonce (once its signature was checked); refused if seen before.
+	pub fn remember(&self, claim: &Claim, now: u64) -> Result<[u8; 32], AuthError> {
 		let mut seen = self.seen.lock().map_err(|_| AuthError::TooManyNonces)?;
-		if seen.len() >= self.max_nonces {
-			let oldest = now.saturating_sub(self.max_age);
-			seen.retain(|_, at| *at >= oldest);
-			if seen.len() >= self.max_nonces {
-				return Err(AuthError::TooManyNonces);
-			}
-		}
-		match seen.entry((account, nonce.to_string())) {
-			std::collections::hash_map::Entry::Occupied(_) => Err(AuthError::Replayed),
-			std::collections::hash_map::Entry::Vacant(slot) => {
-				slot.insert(timestamp);
-				Ok(account)
-			}
+		seen.expire(now.saturating_sub(self.max_age));
+		let nonce = sp_crypto_hashing::blake2_128(claim.nonce.as_bytes());
+		seen.insert(claim.account, claim.timestamp, nonce)?;
+		Ok(claim.account)
+	}
+
+	/// The account that signed this request, if the signature, the timestamp and the nonce
+	/// are all acceptable at `now` (ms). A request that passes records its nonce. (The
+	/// service goes step by step, with the identity gate before the signature.)
+	#[cfg(test)]
+	pub fn verify(
+		&self,
+		presented: Presented<'_>,
+		method: &str,
+		path_and_query: &str,
+		body: &[u8],
+		now: u64,
+	) -> Result<[u8; 32], AuthError> {
+		let claim = self.claim(presented, now)?;
+		self.check_signature(&claim, method, path_and_query, body)?;
+		self.remember(&claim, now)
+	}
+
+	/// Forget nonces whose timestamps are too old to be accepted anyway (whole buckets).
+	pub fn prune(&self, now: u64) {
+		if let Ok(mut seen) = self.seen.lock() {
+			seen.expire(now.saturating_sub(self.max_age));
 		}
 	}
 
-	/// Forget nonces whose timestamps are too old to be accepted anyway.
-	pub fn prune(&self, now: u64) {
-		let oldest = now.saturating_sub(self.max_age);
-		if let Ok(mut seen) = self.seen.lock() {
-			seen.retain(|_, at| *at >= oldest);
-		}
+	/// How many nonces, and of how many identities, are remembered.
+	pub fn held(&self) -> (usize, usize) {
+		self.seen.lock().map(|s| (s.total, s.by_identity.len())).unwrap_or((0, 0))
 	}
 }
 
@@ -426,6 +564,76 @@ mod tests {
 		assert_eq!(check(&with(3, &"zz".repeat(64))), Err(AuthError::BadSignatureFormat));
 		assert_eq!(check(&good[1..]), Err(AuthError::Missing(HEADER_ACCOUNT)));
 		assert!(check(&good).is_ok());
+	}
+
+	#[test]
+	fn nonces_are_kept_per_identity_in_time_buckets_and_expire_whole() {
+		// Window 60 s + 5 s skew: buckets of ceil(65 s / 8).
+		let v = Verifier::new(AUDIENCE, NOW - 120_000, 60_000, 5_000);
+		let bucket = 65_000u64.div_ceil(8);
+		let keys: Vec<sr25519::Pair> =
+			(0..3u8).map(|i| sr25519::Pair::from_seed(&[i + 1; 32])).collect();
+		let headers = |who: &sr25519::Pair, at: u64, n: u32| {
+			sign(who, &AUDIENCE, "GET", "/p", at, &format!("nonce-{n:012}"), b"")
+		};
+		let check = |h: &[(&'static str, String)], now: u64| {
+			let get = |name: &str| h.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
+			v.verify(
+				Presented {
+					account: get(HEADER_ACCOUNT),
+					timestamp: get(HEADER_TIMESTAMP),
+					nonce: get(HEADER_NONCE),
+					signature: get(HEADER_SIGNATURE),
+				},
+				"GET",
+				"/p",
+				b"",
+				now,
+			)
+		};
+		// Key 0 signs at NOW - 50 s, keys 1 and 2 at NOW.
+		let old = headers(&keys[0], NOW - 50_000, 1);
+		assert!(check(&old, NOW).is_ok());
+		for (i, key) in keys.iter().enumerate().skip(1) {
+			for n in 0..10 {
+				assert!(check(&headers(key, NOW, n), NOW).is_ok(), "{i} {n}");
+			}
+		}
+		assert_eq!(v.held(), (21, 3));
+		// The same nonce under another identity is another request; again, a replay.
+		assert!(check(&headers(&keys[1], NOW, 1_000), NOW).is_ok());
+		assert_eq!(check(&headers(&keys[1], NOW, 1_000), NOW), Err(AuthError::Replayed));
+		assert_eq!(check(&old, NOW + 1), Err(AuthError::Replayed));
+		// 12 s later, key 0's bucket is wholly older than the window: dropped with key 0,
+		// the others untouched (a replay of key 0's request is refused as stale anyway).
+		let later = NOW + 12_000 + bucket;
+		v.prune(later);
+		assert_eq!(v.held(), (21, 2));
+		assert_eq!(check(&old, later), Err(AuthError::Stale));
+		assert_eq!(check(&headers(&keys[1], NOW, 1_000), later), Err(AuthError::Replayed));
+		// Once all are too old, nothing is left.
+		v.prune(NOW + 60_001 + bucket);
+		assert_eq!(v.held(), (0, 0));
+	}
+
+	#[test]
+	fn one_identity_holds_a_bounded_number_of_nonces() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_nonce_limits(5, 8);
+		let (a, b) = (sr25519::Pair::from_seed(&[1; 32]), sr25519::Pair::from_seed(&[2; 32]));
+		let check = |who: &sr25519::Pair, n: u32| {
+			let h = sign(who, &AUDIENCE, "GET", "/p", NOW, &format!("nonce-{n:012}"), b"");
+			verify_headers(&v, &h, "GET", "/p", b"")
+		};
+		for n in 0..5 {
+			assert!(check(&a, n).is_ok());
+		}
+		assert_eq!(check(&a, 5), Err(AuthError::TooManyNonces));
+		// Another identity has its own bound, up to the total.
+		for n in 0..3 {
+			assert!(check(&b, n).is_ok());
+		}
+		assert_eq!(check(&b, 3), Err(AuthError::TooManyNonces));
+		assert_eq!(v.held(), (8, 2));
 	}
 
 	#[test]

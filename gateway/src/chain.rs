@@ -289,6 +289,30 @@ impl Chain {
 		hex_bytes(&value).map(Some)
 	}
 
+	/// The raw storage values at `keys` in block `at`, in one request
+	/// (`state_queryStorageAt`), in the order of `keys`.
+	pub async fn storage_many(
+		&self,
+		keys: &[Vec<u8>],
+		at: H256,
+	) -> Result<Vec<Option<Vec<u8>>>, ChainError> {
+		let hex_keys: Vec<String> = keys.iter().map(|k| hex_of(k)).collect();
+		let answer = self
+			.call("state_queryStorageAt", rpc_params![hex_keys.clone(), hex_of(at.as_bytes())])
+			.await?;
+		let mut values: HashMap<String, Option<Vec<u8>>> = HashMap::new();
+		for set in answer.as_array().into_iter().flatten() {
+			for change in set["changes"].as_array().into_iter().flatten() {
+				let key = change[0]
+					.as_str()
+					.ok_or_else(|| ChainError(format!("bad storage change {change}")))?;
+				let value = if change[1].is_null() { None } else { Some(hex_bytes(&change[1])?) };
+				values.insert(key.to_ascii_lowercase(), value);
+			}
+		}
+		Ok(hex_keys.iter().map(|k| values.get(k).cloned().flatten()).collect())
+	}
+
 	/// The storage value at `key` in block `at`, decoded: all of it (a value with bytes left
 	/// over is not the type the gateway was built for: an error, never half-read).
 	pub async fn storage<T: Decode>(&self, key: &[u8], at: H256) -> Result<Option<T>, ChainError> {

@@ -13,10 +13,13 @@ mod canonical;
 mod chain;
 mod cors;
 mod crypto;
+mod identity;
+mod limits;
 #[cfg(test)]
 mod mock_node;
 mod proxy;
 mod reconcile;
+mod server;
 mod service;
 mod store;
 mod tls;
@@ -131,6 +134,88 @@ struct RunArgs {
 	/// repeat it or give a comma list. None: browsers' requests are refused (403).
 	#[arg(long = "cors-origin", env = "MEDCHAIN_GATEWAY_CORS_ORIGINS", value_delimiter = ',')]
 	cors_origins: Vec<String>,
+	#[command(flatten)]
+	limits: LimitArgs,
+}
+
+/// Limits against denial of service (security review N3; gateway/README.md "Limits").
+#[derive(clap::Args)]
+struct LimitArgs {
+	/// Requests per second from one source IP (sustained; 0: no limit). Checked first.
+	#[arg(long, default_value_t = 100.0)]
+	ip_rate: f64,
+	/// Requests one source IP may send at once, above its rate.
+	#[arg(long, default_value_t = 200.0)]
+	ip_burst: f64,
+	/// Signed requests per second from one chain identity (sustained; 0: no limit).
+	#[arg(long, default_value_t = 20.0)]
+	identity_rate: f64,
+	/// Signed requests one chain identity may send at once, above its rate.
+	#[arg(long, default_value_t = 100.0)]
+	identity_burst: f64,
+	/// How long an account found to be a chain identity is remembered as one, in seconds.
+	#[arg(long, default_value_t = 60)]
+	identity_cache_secs: u64,
+	/// How long an account found to be no chain identity (or of a suspended organization) is
+	/// remembered as such, in seconds: a key registered meanwhile waits at most that long.
+	#[arg(long, default_value_t = 30)]
+	unknown_key_cache_secs: u64,
+	/// Identity lookups on the node at once (a flood of fresh keys queues behind them).
+	#[arg(long, default_value_t = 4)]
+	identity_lookups: usize,
+	/// Nonces remembered per chain identity at once (more: 429 Busy).
+	#[arg(long, default_value_t = auth::DEFAULT_NONCES_PER_IDENTITY)]
+	max_nonces_per_identity: usize,
+	/// Open connections at once (TLS handshakes included); more are closed at once.
+	#[arg(long, default_value_t = 1024)]
+	max_connections: usize,
+	/// Open connections at once from one source IP.
+	#[arg(long, default_value_t = 64)]
+	max_connections_per_ip: usize,
+	/// Seconds a client has to send a request's headers (and the longest a kept-alive
+	/// connection may sit idle); then the connection is closed.
+	#[arg(long, default_value_t = 10)]
+	header_timeout_secs: u64,
+	/// Seconds a request may take in all (an upload's wait for its anchor included): 408.
+	#[arg(long, default_value_t = 120)]
+	request_timeout_secs: u64,
+	/// Seconds an upload's body may take to arrive: 408.
+	#[arg(long, default_value_t = 30)]
+	body_timeout_secs: u64,
+}
+
+impl LimitArgs {
+	fn limits(&self) -> limits::Limits {
+		let rate = |per_second: f64, burst: f64| {
+			if per_second > 0.0 {
+				limits::Rate::new(per_second, burst)
+			} else {
+				limits::Rate::UNLIMITED
+			}
+		};
+		limits::Limits {
+			per_ip: rate(self.ip_rate, self.ip_burst),
+			per_identity: rate(self.identity_rate, self.identity_burst),
+			request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+			body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
+			identity: identity::IdentitySettings {
+				known_ttl: Duration::from_secs(self.identity_cache_secs),
+				unknown_ttl: Duration::from_secs(self.unknown_key_cache_secs),
+				max_lookups: self.identity_lookups.max(1),
+				..identity::IdentitySettings::default()
+			},
+			..limits::Limits::default()
+		}
+	}
+
+	fn connections(&self) -> server::ConnectionLimits {
+		server::ConnectionLimits {
+			max_connections: self.max_connections.max(1),
+			max_per_ip: self.max_connections_per_ip.max(1),
+			header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+			..server::ConnectionLimits::default()
+		}
+	}
 }
 
 #[derive(clap::Args)]
@@ -319,7 +404,15 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	};
 	let started_at = auth::now_ms();
 	let verifier =
-		auth::Verifier::new(organization, started_at, args.max_request_age_secs * 1000, 30_000);
+		auth::Verifier::new(organization, started_at, args.max_request_age_secs * 1000, 30_000)
+			.with_nonce_limits(args.limits.max_nonces_per_identity, auth::DEFAULT_MAX_NONCES);
+	if args.limits.request_timeout_secs <= args.upload_wait_secs {
+		log::warn!(
+			"--request-timeout-secs {} is not above --upload-wait-secs {}: uploads will time out (408) before they are answered 202",
+			args.limits.request_timeout_secs,
+			args.upload_wait_secs
+		);
+	}
 	let settings = service::Settings {
 		max_body: args.max_body_bytes,
 		max_log_age_ms: args.max_log_age_secs * 1000,
@@ -336,7 +429,8 @@ async fn run(args: RunArgs) -> Result<(), String> {
 			verifier,
 			settings,
 		)
-		.acting_for(acts_for),
+		.acting_for(acts_for)
+		.with_limits(args.limits.limits()),
 	);
 	let (retried, destroyed) = worker::retry_failed(&gateway).await?;
 	if destroyed > 0 {
@@ -392,21 +486,18 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	let shutdown = async {
 		let _ = tokio::signal::ctrl_c().await;
 	};
-	match tls {
-		Some(config) => {
-			log::info!("listening on https://{}", args.listen);
-			let listener = tls::TlsListener::new(listener, config).map_err(|e| e.to_string())?;
-			axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-		}
-		None => {
-			log::warn!(
-				"listening on http://{} WITHOUT TLS (--insecure-http): for development on loopback only",
-				args.listen
-			);
-			axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-		}
+	if tls.is_some() {
+		log::info!("listening on https://{}", args.listen);
+	} else {
+		log::warn!(
+			"listening on http://{} WITHOUT TLS (--insecure-http): for development on loopback only",
+			args.listen
+		);
 	}
-	.map_err(|e| e.to_string())
+	// Connection caps and header timeouts (N3): the gateway's own accept loop (server.rs).
+	let gate = server::ConnectionGate::new(args.limits.connections());
+	server::serve(listener, tls, app, gate, shutdown).await;
+	Ok(())
 }
 
 /// Whether `path` is (or would be) inside directory `dir`.

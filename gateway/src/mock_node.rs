@@ -205,6 +205,23 @@ impl MockNode {
 				Ok(json!(format!("{hash:?}")))
 			})
 			.expect("method");
+		module
+			.register_method("state_queryStorageAt", move |p, s, _| -> RpcResult {
+				let s = s.lock().expect("lock");
+				let p = params(p);
+				pruned(&s, p.get(1).and_then(hash_param))?;
+				let keys = p.first().and_then(Value::as_array).ok_or_else(|| fail("keys"))?;
+				let changes: Vec<Value> = keys
+					.iter()
+					.map(|k| {
+						let value = hex_param(k).and_then(|key| s.storage.get(&key));
+						json!([k, value.map(|v| format!("0x{}", hex::encode(v)))])
+					})
+					.collect();
+				let at = p.get(1).cloned().unwrap_or(Value::Null);
+				Ok(json!([{ "block": at, "changes": changes }]))
+			})
+			.expect("method");
 		let server = Server::builder().build("127.0.0.1:0").await.expect("mock node listens");
 		let address = server.local_addr().expect("address");
 		let handle = server.start(module);
@@ -231,6 +248,13 @@ pub async fn gateway(
 	let account = AccountId32::from(staff.public());
 	let key = pallet_consortium::StaffOf::<medchain_runtime::Runtime>::hashed_key_for(&account);
 	node.with(|s| s.storage.insert(key, AccountId32::from(ORG).encode()));
+	// Only chain identities get past the gateway's gate (N3): ORG is an active organization,
+	// and the tests' other requesters are registered patients.
+	register_organization(node, ORG, true);
+	for suri in TEST_REQUESTERS {
+		let who = sp_core::sr25519::Pair::from_string(suri, None).expect("key");
+		register_patient(node, who.public().into());
+	}
 	let store = crate::store::SqliteStore::open(&dir.join("gateway.sqlite")).expect("store");
 	let chain = crate::chain::Chain::connect(&node.url).await.expect("connects");
 	let versions = chain.versions().await.expect("versions");
@@ -250,6 +274,50 @@ pub async fn gateway(
 		verifier,
 		settings,
 	))
+}
+
+/// The keys the tests sign requests with, besides the staff key: registered patients on
+/// the mock chain made by [`gateway`], so the identity gate (N3) lets them through to the
+/// read decision each test sets.
+pub const TEST_REQUESTERS: [&str; 4] = ["//Reader", "//Stranger", "//Patient", "//Me"];
+
+/// Register `admin`'s organization (a Provider), active or suspended, on the mock chain.
+pub fn register_organization(node: &MockNode, admin: [u8; 32], active: bool) {
+	use codec::Encode;
+	use medchain_runtime::Runtime;
+	let organization = pallet_consortium::OrganizationOf::<Runtime> {
+		name: b"Mock Hospital".to_vec().try_into().expect("short name"),
+		roles: medchain_runtime::Roles::from(medchain_runtime::Role::Provider),
+		status: if active {
+			pallet_consortium::OrganizationStatus::Active
+		} else {
+			pallet_consortium::OrganizationStatus::Suspended
+		},
+		staff_count: 1,
+		registered_at: 1,
+	};
+	let key = pallet_consortium::Organizations::<Runtime>::hashed_key_for(
+		sp_core::crypto::AccountId32::from(admin),
+	);
+	node.with(|s| s.storage.insert(key, organization.encode()));
+}
+
+/// Make `who` staff of `organization` on the mock chain.
+pub fn make_staff(node: &MockNode, who: [u8; 32], organization: [u8; 32]) {
+	use codec::Encode;
+	let key = pallet_consortium::StaffOf::<medchain_runtime::Runtime>::hashed_key_for(
+		sp_core::crypto::AccountId32::from(who),
+	);
+	node.with(|s| s.storage.insert(key, sp_core::crypto::AccountId32::from(organization).encode()));
+}
+
+/// Register `who` as a patient on the mock chain (the gateway only asks whether the entry
+/// exists).
+pub fn register_patient(node: &MockNode, who: [u8; 32]) {
+	let key = pallet_patient_identity::Patients::<medchain_runtime::Runtime>::hashed_key_for(
+		sp_core::crypto::AccountId32::from(who),
+	);
+	node.with(|s| s.storage.insert(key, vec![0]));
 }
 
 /// Mark `patient` deregistered (a tombstone) on the mock chain.

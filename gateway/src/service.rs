@@ -87,6 +87,8 @@ pub struct Gateway {
 	/// once.
 	noted_spec: AtomicU32,
 	pub verifier: Verifier,
+	/// Limits against denial of service (N3): rate limits, the chain-identity gate.
+	pub guard: Arc<crate::limits::Guard>,
 	pub settings: Settings,
 	pub timings: Timings,
 	decisions: Mutex<DecisionCache>,
@@ -124,6 +126,7 @@ impl Gateway {
 			built: BuiltFor::runtime(),
 			noted_spec: AtomicU32::new(versions.spec_version),
 			verifier,
+			guard: Arc::new(crate::limits::Guard::new(crate::limits::Limits::default())),
 			settings,
 			timings: Timings::default(),
 			decisions: Mutex::new(DecisionCache::default()),
@@ -136,6 +139,12 @@ impl Gateway {
 	/// The gateway's key anchors as an `Anchor` proxy of the staff key `staff` (N17).
 	pub fn acting_for(mut self, staff: Option<[u8; 32]>) -> Gateway {
 		self.acts_for = staff;
+		self
+	}
+
+	/// The limits against denial of service (N3) the operator set.
+	pub fn with_limits(mut self, limits: crate::limits::Limits) -> Gateway {
+		self.guard = Arc::new(crate::limits::Guard::new(limits));
 		self
 	}
 
@@ -220,7 +229,24 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 		.route("/v1/records/{record_id}", get(fetch))
 		.route("/v1/uploads/{locator}", get(upload_status))
 		.fallback(not_found)
+		.layer(axum::middleware::from_fn_with_state(gateway.clone(), guard))
 		.with_state(gateway)
+}
+
+/// Every request's first stop (N3, limits.rs): its IP's rate limit, no body on a GET, the
+/// request timeout, and for a signed request, whether its account is a chain identity
+/// (cached; asked at the best block otherwise) before anything is remembered for it.
+async fn guard(
+	AxumState(g): AxumState<Arc<Gateway>>,
+	request: axum::extract::Request,
+	next: axum::middleware::Next,
+) -> Response {
+	let chain_g = g.clone();
+	let lookup = |who: [u8; 32]| async move {
+		let best = readable_best(&chain_g).await?;
+		crate::identity::lookup(&chain_g.chain, who, best).await.map_err(ApiError::chain)
+	};
+	crate::limits::guard(&g.guard, &g.verifier, request, next, lookup).await
 }
 
 async fn not_found(uri: Uri) -> ApiError {
@@ -276,6 +302,9 @@ async fn metrics(AxumState(g): AxumState<Arc<Gateway>>) -> Response {
 		"requests": load(&t.requests),
 		"served": load(&t.served),
 		"decision_queries": load(&t.decision_queries),
+		// N3: refusals by the limits, identity lookups, and what is remembered.
+		"limits": g.guard.metrics(),
+		"nonces": g.verifier.held().0,
 		"ns": {
 			"signature": load(&t.signature_ns),
 			"best_block": load(&t.best_block_ns),
@@ -299,6 +328,10 @@ async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
 	})
 }
 
+/// Who signed the request: its headers and time window, its signature over this method,
+/// path and body, its account's rate limit, and its nonce (remembered only now). Its account
+/// was found a chain identity by the `guard` layer before (N3); one that was not (or is no
+/// longer cached as one) is refused here too, so no nonce is ever kept for it.
 fn authenticate(
 	g: &Gateway,
 	headers: &HeaderMap,
@@ -309,20 +342,50 @@ fn authenticate(
 	let started = Instant::now();
 	let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
 	let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-	let result = g.verifier.verify(
-		Presented {
-			account: header(auth::HEADER_ACCOUNT),
-			timestamp: header(auth::HEADER_TIMESTAMP),
-			nonce: header(auth::HEADER_NONCE),
-			signature: header(auth::HEADER_SIGNATURE),
-		},
-		method.as_str(),
-		path,
-		body,
-		auth::now_ms(),
-	);
+	let unauthorized = |e: auth::AuthError| match e {
+		auth::AuthError::TooManyNonces => {
+			ApiError::new(StatusCode::TOO_MANY_REQUESTS, e.code(), e.message()).retry_after(5)
+		}
+		e => ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.message()),
+	};
+	let now = auth::now_ms();
+	let result = g
+		.verifier
+		.claim(
+			Presented {
+				account: header(auth::HEADER_ACCOUNT),
+				timestamp: header(auth::HEADER_TIMESTAMP),
+				nonce: header(auth::HEADER_NONCE),
+				signature: header(auth::HEADER_SIGNATURE),
+			},
+			now,
+		)
+		.map_err(unauthorized)
+		.and_then(|claim| {
+			if !g.guard.identities.admitted(claim.account) {
+				return Err(ApiError::new(
+					StatusCode::FORBIDDEN,
+					"NotStaff",
+					"the requester is neither a patient nor staff of a consortium organization the chain knows",
+				));
+			}
+			g.verifier
+				.check_signature(&claim, method.as_str(), path, body)
+				.map_err(unauthorized)?;
+			Ok(claim)
+		});
 	add(&g.timings.signature_ns, started);
-	result.map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.message()))
+	let claim = result?;
+	if let Err(wait) = g.guard.per_identity.check(claim.account, Instant::now()) {
+		g.guard.identity_limited.fetch_add(1, Ordering::Relaxed);
+		return Err(ApiError::new(
+			StatusCode::TOO_MANY_REQUESTS,
+			"IdentityRateLimited",
+			"too many requests from this account: slow down and retry after Retry-After seconds",
+		)
+		.retry_after(wait.as_secs_f64().ceil().max(1.0) as u64));
+	}
+	g.verifier.remember(&claim, now).map_err(unauthorized)
 }
 
 /// A record category by name (`LabResults`, any case); also how stored rows name it.
@@ -501,7 +564,18 @@ async fn upload(
 	headers: HeaderMap,
 	body: Body,
 ) -> ApiResult {
-	let body = read_body(body, g.settings.max_body).await?;
+	// The only body read: after the guard found the account a chain identity (N3), bounded
+	// in size and in time.
+	let body =
+		tokio::time::timeout(g.guard.limits.body_timeout, read_body(body, g.settings.max_body))
+			.await
+			.map_err(|_| {
+				ApiError::new(
+					StatusCode::REQUEST_TIMEOUT,
+					"RequestTimeout",
+					"the request's body did not arrive in time",
+				)
+			})??;
 	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
 	let query: UploadQuery = serde_urlencoded::from_str(uri.query().unwrap_or(""))
 		.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BadQuery", e.to_string()))?;
@@ -667,10 +741,9 @@ async fn upload_status(
 	method: Method,
 	uri: Uri,
 	headers: HeaderMap,
-	body: Body,
 ) -> ApiResult {
-	let body = read_body(body, g.settings.max_body).await?;
-	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
+	// A GET has no body (the guard refuses one): its signature is over the empty body.
+	let requester = authenticate(&g, &headers, &method, &uri, b"")?;
 	ensure_own_staff(&g, requester).await?;
 	match g.store.by_locator(&locator).map_err(ApiError::store)? {
 		Some(doc) => Ok(Json(document_json(&doc)).into_response()),
@@ -714,11 +787,10 @@ async fn fetch(
 	method: Method,
 	uri: Uri,
 	headers: HeaderMap,
-	body: Body,
 ) -> ApiResult {
 	let started = Instant::now();
 	g.timings.requests.fetch_add(1, Ordering::Relaxed);
-	let result = fetch_inner(&g, &record_id, method, uri, headers, body).await;
+	let result = fetch_inner(&g, &record_id, method, uri, headers).await;
 	add(&g.timings.total_ns, started);
 	result
 }
@@ -729,10 +801,9 @@ async fn fetch_inner(
 	method: Method,
 	uri: Uri,
 	headers: HeaderMap,
-	body: Body,
 ) -> ApiResult {
-	let body = read_body(body, g.settings.max_body).await?;
-	let requester = authenticate(g, &headers, &method, &uri, &body)?;
+	// A GET has no body (the guard refuses one): its signature is over the empty body.
+	let requester = authenticate(g, &headers, &method, &uri, b"")?;
 	let record_id = parse_record_id(record_id).map(H256).ok_or_else(|| {
 		ApiError::new(StatusCode::BAD_REQUEST, "BadRecordId", "a record id is 0x + 32 bytes of hex")
 	})?;
