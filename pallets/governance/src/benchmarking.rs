@@ -29,11 +29,15 @@ fn longest_inline_call<T: Config>() -> <T as Config>::RuntimeCall {
 /// place (other tasks, with other names).
 fn fill_agenda<T: Config>() {
 	use frame_support::traits::schedule::{v3::Named, DispatchTime, LOWEST_PRIORITY};
-	let at =
-		frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::root_call_delay());
+	let at = sp_runtime::Saturating::saturating_add(
+		frame_system::Pallet::<T>::block_number(),
+		Pallet::<T>::root_call_delay(),
+	);
 	let mut placed = alloc::vec::Vec::new();
 	for i in 0u32..1_000 {
-		let name = sp_runtime::traits::BlakeTwo256::hash_of(&(b"bench", i)).0;
+		let name =
+			<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash_of(&(b"bench", i))
+				.0;
 		let call = frame_support::traits::Bounded::Inline(
 			frame_support::traits::BoundedInline::try_from(codec::Encode::encode(
 				&longest_inline_call::<T>(),
