@@ -6,8 +6,11 @@
 //! medchain-gateway/1\n<audience>\n<METHOD>\n<path and query>\n<timestamp>\n<nonce>\n<body hash>
 //! ```
 //!
-//! where `<audience>` is the gateway's organization (`0x` + 64 hex, from `GET /v1/info`: a
-//! request signed for one hospital's gateway is worthless at another's), `<timestamp>` is
+//! where `<audience>` names this very gateway (`0x` + hex of its organization, its signing
+//! key and its instance id, 80 bytes, from `GET /v1/info`; [`audience`]): a request signed
+//! for one gateway is worthless at any other, another hospital's or its own organization's
+//! (security review N18), and a client that checked `/v1/info`'s signer against the
+//! chain's gateway directory signs for that key only. `<timestamp>` is
 //! ms since the Unix epoch, `<nonce>` 16..=64 characters of `[A-Za-z0-9_-]` and `<body
 //! hash>` is `0x` + hex of `blake2_256(body)` (of the empty body for a GET).
 //!
@@ -105,9 +108,21 @@ pub fn parse_account(text: &str) -> Option<[u8; 32]> {
 	AccountId32::from_ss58check_with_version(text).ok().map(|(account, _)| account.into())
 }
 
+/// What requests to one gateway are signed for (N18): its organization, its signing key
+/// (the one the chain's gateway directory publishes for it) and its instance id (random, kept
+/// in its store), so two gateways of one organization, even sharing a key, differ.
+pub fn audience(organization: &[u8; 32], signer: &[u8; 32], instance: &[u8; 16]) -> Vec<u8> {
+	[&organization[..], &signer[..], &instance[..]].concat()
+}
+
+/// An audience as `/v1/info` shows it: `0x` + hex.
+pub fn parse_audience(text: &str) -> Option<Vec<u8>> {
+	hex::decode(text.trim().strip_prefix("0x")?).ok().filter(|a| !a.is_empty())
+}
+
 /// The bytes a requester signs.
 pub fn message(
-	audience: &[u8; 32],
+	audience: &[u8],
 	method: &str,
 	path_and_query: &str,
 	timestamp: u64,
@@ -148,7 +163,7 @@ pub fn verify_raw_or_wrapped(
 /// The four headers of a request signed by `pair` (for the `sign` command and tests).
 pub fn sign(
 	pair: &sr25519::Pair,
-	audience: &[u8; 32],
+	audience: &[u8],
 	method: &str,
 	path_and_query: &str,
 	timestamp: u64,
@@ -277,7 +292,7 @@ impl NonceStore {
 
 /// Checks signatures and remembers nonces.
 pub struct Verifier {
-	audience: [u8; 32],
+	audience: Vec<u8>,
 	started_at: u64,
 	max_age: u64,
 	max_skew: u64,
@@ -285,10 +300,15 @@ pub struct Verifier {
 }
 
 impl Verifier {
-	pub fn new(audience: [u8; 32], started_at: u64, max_age: u64, max_skew: u64) -> Verifier {
+	pub fn new(
+		audience: impl Into<Vec<u8>>,
+		started_at: u64,
+		max_age: u64,
+		max_skew: u64,
+	) -> Verifier {
 		let window = max_age.saturating_add(max_skew).max(1);
 		Verifier {
-			audience,
+			audience: audience.into(),
 			started_at,
 			max_age,
 			max_skew,
@@ -301,6 +321,11 @@ impl Verifier {
 				expiry: BTreeMap::new(),
 			}),
 		}
+	}
+
+	/// What requests are signed for here ([`audience`]).
+	pub fn audience(&self) -> &[u8] {
+		&self.audience
 	}
 
 	/// At most `per_identity` nonces remembered for one identity, `total` for all.

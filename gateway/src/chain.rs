@@ -267,9 +267,14 @@ impl Chain {
 		u32::from_str_radix(number.trim_start_matches("0x"), 16).map_err(err("block number"))
 	}
 
+	/// The finalized head's hash.
+	pub async fn finalized_hash(&self) -> Result<H256, ChainError> {
+		parse_h256(&self.call("chain_getFinalizedHead", rpc_params![]).await?)
+	}
+
 	/// The finalized head: (number, hash).
 	pub async fn finalized(&self) -> Result<(u32, H256), ChainError> {
-		let hash = parse_h256(&self.call("chain_getFinalizedHead", rpc_params![]).await?)?;
+		let hash = self.finalized_hash().await?;
 		Ok((self.block_number(hash).await?, hash))
 	}
 

@@ -6,9 +6,12 @@
 //! the write-ahead log is checkpointed and truncated right after, see `store`), so the
 //! document cannot be read from the store any more. It does **not** reach copies made before:
 //! a backup or snapshot of the store holds the ciphertext *and* its wrapped key, and stays
-//! readable by whoever also holds the master key, for as long as that master key exists
-//! (it is never rotated). Keep backups of the store apart from the master key, and expire
-//! them; destroying the master key is what destroys every copy.
+//! readable by whoever also holds the master key, for as long as that master key exists.
+//! Keep backups of the store apart from the master key, and expire them; destroying the
+//! master key is what destroys every copy. `medchain-gateway rotate-master-key` re-wraps every
+//! document key under a new master key (`SqliteStore::rotate_master_key`), after which the
+//! old key opens nothing in the live store and can be destroyed (backups made before the
+//! rotation need the old key: destroying it destroys them).
 //!
 //! The master key also keys the upload dedup MAC ([`MasterKey::dedup_key`]), so the store
 //! alone cannot confirm a guess of a document's content.
@@ -73,6 +76,70 @@ impl MasterKey {
 			}
 			Err(e) => Err(e),
 		}
+	}
+
+	/// Load the key at `path`, which must exist.
+	pub fn load(path: &Path) -> std::io::Result<MasterKey> {
+		if !path.exists() {
+			return Err(std::io::Error::new(
+				std::io::ErrorKind::NotFound,
+				format!("{}: no such master key file", path.display()),
+			));
+		}
+		MasterKey::load_or_create(path)
+	}
+
+	/// Create a new random key at `path` atomically: written (mode 0600) and synced under a
+	/// temporary name, then renamed into place and the directory synced, so a crash leaves
+	/// either no file at `path` or the whole key. Fails if `path` exists.
+	pub fn create_atomically(path: &Path) -> std::io::Result<MasterKey> {
+		if path.exists() {
+			return Err(std::io::Error::new(
+				std::io::ErrorKind::AlreadyExists,
+				format!("{} exists", path.display()),
+			));
+		}
+		let name = path.file_name().ok_or_else(|| std::io::Error::other("no file name"))?;
+		let temporary = path.with_file_name(format!(".{}.tmp", name.to_string_lossy()));
+		let _ = std::fs::remove_file(&temporary);
+		let key = MasterKey::load_or_create(&temporary)?;
+		std::fs::rename(&temporary, path)?;
+		if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+			std::fs::File::open(dir)?.sync_all()?;
+		}
+		Ok(key)
+	}
+
+	/// A value that identifies the key without revealing it (keyed BLAKE2b of a constant):
+	/// the store keeps the one of the key its documents are wrapped under, so a gateway given
+	/// another key (e.g. the old one after a rotation) refuses to start instead of answering
+	/// `Tampered` for every document.
+	pub fn check_value(&self) -> [u8; 32] {
+		let mac = blake2b_simd::Params::new()
+			.hash_length(32)
+			.key(self.0.as_slice())
+			.personal(b"mcg-master-check")
+			.hash(b"medchain-gateway master key check value");
+		let mut out = [0u8; 32];
+		out.copy_from_slice(mac.as_bytes());
+		out
+	}
+
+	/// The document key wrapped in `wrapped_key` (bound to `binding`), wrapped anew under
+	/// `new`: what a rotation does to every row (the ciphertext is unchanged).
+	pub fn rewrap(
+		&self,
+		new: &MasterKey,
+		wrapped_key: &[u8],
+		binding: &[u8],
+	) -> Result<Vec<u8>, Tampered> {
+		let mut document_key = decrypt(&self.0, wrapped_key, binding)?;
+		if document_key.len() != KEY_LEN {
+			return Err(Tampered);
+		}
+		let rewrapped = encrypt(&new.0, &document_key, binding);
+		document_key.fill(0);
+		Ok(rewrapped)
 	}
 
 	#[cfg(test)]
@@ -189,6 +256,32 @@ mod tests {
 		// the unkeyed hash anyone holding the store could compute to confirm a guess.
 		assert_ne!(a.dedup_key(message), MasterKey::from_bytes([2; KEY_LEN]).dedup_key(message));
 		assert_ne!(a.dedup_key(message), sp_crypto_hashing::blake2_256(message));
+	}
+
+	#[test]
+	fn a_rewrapped_key_opens_under_the_new_master_key_only() {
+		let (old, new) = (MasterKey::from_bytes([1; KEY_LEN]), MasterKey::from_bytes([2; KEY_LEN]));
+		let sealed = old.seal(b"document", b"l");
+		let wrapped_key = old.rewrap(&new, &sealed.wrapped_key, b"l").expect("rewraps");
+		let rewrapped = Sealed { ciphertext: sealed.ciphertext.clone(), wrapped_key };
+		assert_eq!(new.open(&rewrapped, b"l").as_deref(), Ok(&b"document"[..]));
+		assert_eq!(old.open(&rewrapped, b"l"), Err(Tampered));
+		// A key that is not the old one, or another binding, cannot re-wrap it.
+		assert!(new.rewrap(&old, &sealed.wrapped_key, b"l").is_err());
+		assert!(old.rewrap(&new, &sealed.wrapped_key, b"m").is_err());
+		assert_ne!(old.check_value(), new.check_value());
+		assert_eq!(old.check_value(), MasterKey::from_bytes([1; KEY_LEN]).check_value());
+	}
+
+	#[test]
+	fn a_new_key_is_created_whole_or_not_at_all_and_never_over_another() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("new.key");
+		let created = MasterKey::create_atomically(&path).expect("created");
+		assert_eq!(MasterKey::load(&path).expect("loads").check_value(), created.check_value());
+		assert!(MasterKey::create_atomically(&path).is_err(), "never over an existing key");
+		assert!(!dir.path().join(".new.key.tmp").exists());
+		assert!(MasterKey::load(&dir.path().join("missing.key")).is_err(), "load never creates");
 	}
 
 	#[test]

@@ -62,6 +62,25 @@ enum Command {
 	/// Development chains only: the sudo key registers a hospital (a Provider organization)
 	/// and funds its admin. Consortium chains admit members by council motion instead.
 	DevRegisterHospital(DevRegisterArgs),
+	/// Re-wrap every document key of a stopped gateway's store under a new master key, in
+	/// one transaction (a crash leaves the old key or the new one, never a mix); afterwards
+	/// the old key opens nothing in the store and its file can be destroyed.
+	RotateMasterKey(RotateMasterKeyArgs),
+}
+
+#[derive(clap::Args)]
+struct RotateMasterKeyArgs {
+	/// The gateway's data directory (the gateway must be stopped).
+	#[arg(long)]
+	data_dir: PathBuf,
+	/// The current master key file. Default: `<data-dir>.master.key`, as for `run`.
+	#[arg(long)]
+	master_key: Option<PathBuf>,
+	/// Where the new master key is written (a new file, mode 0600; keep it on another volume
+	/// than the store). A file already there is used only if it is the key of an earlier
+	/// rotation of this store that was interrupted.
+	#[arg(long)]
+	new_master_key: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -117,6 +136,10 @@ struct RunArgs {
 	/// How long an upload waits for its anchor to be finalized before answering 202.
 	#[arg(long, default_value_t = 60)]
 	upload_wait_secs: u64,
+	/// How long a read the chain grants at its best block waits for the finalized head to
+	/// grant it too (its logged read final) before answering 503 NotFinal, in seconds.
+	#[arg(long, default_value_t = 30)]
+	finality_wait_secs: u64,
 	/// How old a signed request may be, in seconds.
 	#[arg(long, default_value_t = 300)]
 	max_request_age_secs: u64,
@@ -230,7 +253,8 @@ struct SignArgs {
 	/// the development CA of scripts/dev-certs.sh).
 	#[arg(long, env = "MEDCHAIN_CACERT")]
 	cacert: Option<PathBuf>,
-	/// The gateway's organization (0x hex or SS58), instead of asking `--gateway`.
+	/// The gateway's audience as its `/v1/info` gives it (`0x` + hex: its organization, its
+	/// key and its instance id), instead of asking `--gateway`.
 	#[arg(long)]
 	audience: Option<String>,
 	/// HTTP method.
@@ -314,6 +338,7 @@ async fn main() {
 		Command::AddAnchorProxy(args) => add_anchor_proxy(args).await,
 		Command::Publish(args) => publish(args).await,
 		Command::DevRegisterHospital(args) => dev_register_hospital(args).await,
+		Command::RotateMasterKey(args) => rotate_master_key(args),
 	};
 	if let Err(e) = result {
 		eprintln!("medchain-gateway: {e}");
@@ -343,6 +368,8 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	};
 	std::fs::create_dir_all(&args.data_dir)
 		.map_err(|e| format!("cannot create {}: {e}", args.data_dir.display()))?;
+	// One process per store: not two gateways, nor a gateway and a key rotation.
+	let _lock = store::lock_data_dir(&args.data_dir)?;
 	let master_path = match &args.master_key {
 		Some(path) => {
 			if inside(path, &args.data_dir) {
@@ -366,6 +393,18 @@ async fn run(args: RunArgs) -> Result<(), String> {
 	if rekeyed > 0 {
 		log::info!("{rekeyed} dedup key(s) re-keyed under the master key");
 	}
+	// The store records which master key its document keys are wrapped under: another key
+	// (the old one after a rotation) is refused rather than answering Tampered for everything.
+	store
+		.ensure_master_key(&master.check_value(), |doc| {
+			let sealed = crypto::Sealed {
+				ciphertext: doc.ciphertext.clone().unwrap_or_default(),
+				wrapped_key: doc.wrapped_key.clone().unwrap_or_default(),
+			};
+			master.open(&sealed, doc.locator.as_bytes()).is_ok()
+		})
+		.map_err(|e| format!("master key {}: {e}", master_path.display()))?;
+	let gateway_id = store.gateway_id().map_err(|e| e.to_string())?;
 
 	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
 	let versions = chain.versions().await.map_err(|e| e.to_string())?;
@@ -403,8 +442,11 @@ async fn run(args: RunArgs) -> Result<(), String> {
 		}
 	};
 	let started_at = auth::now_ms();
+	// Requests are signed for this gateway: its organization, its key and its instance id
+	// (N18), so a request signed for another gateway of the same organization is refused.
+	let audience = auth::audience(&organization, &signer_account, &gateway_id);
 	let verifier =
-		auth::Verifier::new(organization, started_at, args.max_request_age_secs * 1000, 30_000)
+		auth::Verifier::new(audience, started_at, args.max_request_age_secs * 1000, 30_000)
 			.with_nonce_limits(args.limits.max_nonces_per_identity, auth::DEFAULT_MAX_NONCES);
 	if args.limits.request_timeout_secs <= args.upload_wait_secs {
 		log::warn!(
@@ -417,6 +459,7 @@ async fn run(args: RunArgs) -> Result<(), String> {
 		max_body: args.max_body_bytes,
 		max_log_age_ms: args.max_log_age_secs * 1000,
 		upload_wait: Duration::from_secs(args.upload_wait_secs),
+		finality_wait: Duration::from_secs(args.finality_wait_secs),
 	};
 	let gateway = Arc::new(
 		service::Gateway::new(
@@ -630,15 +673,17 @@ fn gateway_info(url: &str, cacert: Option<&std::path::Path>) -> Result<serde_jso
 fn sign(args: SignArgs) -> Result<(), String> {
 	let signer = pair(&args.suri)?;
 	let audience = match (&args.audience, &args.gateway) {
-		(Some(a), _) => auth::parse_account(a).ok_or("--audience is not an account")?,
+		(Some(a), _) => {
+			auth::parse_audience(a).ok_or("--audience is not 0x + hex (/v1/info's audience)")?
+		}
 		(None, Some(url)) => {
 			let info = gateway_info(url, args.cacert.as_deref())?;
 			info["audience"]
 				.as_str()
-				.and_then(auth::parse_account)
+				.and_then(auth::parse_audience)
 				.ok_or("the gateway's /v1/info has no audience")?
 		}
-		(None, None) => return Err("give --gateway URL or --audience ACCOUNT".into()),
+		(None, None) => return Err("give --gateway URL or --audience AUDIENCE".into()),
 	};
 	let body = match &args.body_file {
 		Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
@@ -677,6 +722,86 @@ fn sign(args: SignArgs) -> Result<(), String> {
 			}
 		}
 	}
+	Ok(())
+}
+
+/// `rotate-master-key`: re-wrap the store of a stopped gateway under a new master key.
+fn rotate_master_key(args: RotateMasterKeyArgs) -> Result<(), String> {
+	let _lock = store::lock_data_dir(&args.data_dir)?;
+	let old_path = match &args.master_key {
+		Some(path) => path.clone(),
+		None => default_master_key(&args.data_dir)?,
+	};
+	let same = |a: &std::path::Path, b: &std::path::Path| {
+		std::fs::canonicalize(a)
+			.ok()
+			.zip(std::fs::canonicalize(b).ok())
+			.is_some_and(|(a, b)| a == b)
+	};
+	if args.new_master_key == old_path || same(&args.new_master_key, &old_path) {
+		return Err("--new-master-key must be another file than the current master key".into());
+	}
+	if inside(&args.new_master_key, &args.data_dir) {
+		log::warn!(
+			"the new master key {} is inside --data-dir, beside the store: keep it on another volume",
+			args.new_master_key.display()
+		);
+	}
+	let old = crypto::MasterKey::load(&old_path)
+		.map_err(|e| format!("master key {}: {e}", old_path.display()))?;
+	let store_path = args.data_dir.join("gateway.sqlite");
+	if !store_path.exists() {
+		return Err(format!("{}: no store to rotate", store_path.display()));
+	}
+	let store = store::SqliteStore::open(&store_path).map_err(|e| e.to_string())?;
+	// The store must be under the old key (or, after an interrupted rotation, already under
+	// the new one), never a third key.
+	store
+		.ensure_master_key(&old.check_value(), |doc| {
+			let sealed = crypto::Sealed {
+				ciphertext: doc.ciphertext.clone().unwrap_or_default(),
+				wrapped_key: doc.wrapped_key.clone().unwrap_or_default(),
+			};
+			old.open(&sealed, doc.locator.as_bytes()).is_ok()
+		})
+		.or_else(|e| {
+			// Already moved to the key at --new-master-key by an interrupted run: finish it.
+			let new = crypto::MasterKey::load(&args.new_master_key).map_err(|_| e.clone())?;
+			store.ensure_master_key(&new.check_value(), |_| false).map_err(|_| e)
+		})?;
+	let resumed = args.new_master_key.exists();
+	let new = if resumed {
+		crypto::MasterKey::load(&args.new_master_key)
+			.map_err(|e| format!("new master key {}: {e}", args.new_master_key.display()))?
+	} else {
+		crypto::MasterKey::create_atomically(&args.new_master_key)
+			.map_err(|e| format!("new master key {}: {e}", args.new_master_key.display()))?
+	};
+	if new.check_value() == old.check_value() {
+		return Err("the new master key is the old one".into());
+	}
+	let rewrapped = store
+		.rotate_master_key(&old.check_value(), &new.check_value(), |doc| {
+			service::rewrap_row(&old, &new, doc)
+		})
+		.map_err(|e| {
+			if resumed {
+				e.to_string()
+			} else {
+				format!("{e} (the new key file {} is not used)", args.new_master_key.display())
+			}
+		})?;
+	println!(
+		"{rewrapped} document key(s) re-wrapped under {} (and their dedup keys re-keyed); the \
+		 write-ahead log holds nothing under the old key.\n\
+		 Run the gateway with --master-key {}. The old key {} opens nothing in the store any \
+		 more: destroy it (e.g. `shred -u {}`) once the backups made before this rotation, which \
+		 need it, have expired.",
+		args.new_master_key.display(),
+		args.new_master_key.display(),
+		old_path.display(),
+		old_path.display()
+	);
 	Ok(())
 }
 

@@ -25,6 +25,8 @@ pub struct MockState {
 	pub storage: HashMap<Vec<u8>, Vec<u8>>,
 	/// `state_call` answers by method name.
 	pub calls: HashMap<String, Vec<u8>>,
+	/// `state_call` answers by method name at one block (before `calls`).
+	pub calls_at: HashMap<(String, H256), Vec<u8>>,
 	/// Every extrinsic submitted.
 	pub submitted: Vec<Vec<u8>>,
 	/// How many `state_getRuntimeVersion` calls were answered.
@@ -123,6 +125,7 @@ impl MockNode {
 			runtime_at: HashMap::new(),
 			storage: HashMap::new(),
 			calls: HashMap::new(),
+			calls_at: HashMap::new(),
 			submitted: Vec::new(),
 			version_queries: 0,
 			pruned_below: 0,
@@ -182,12 +185,15 @@ impl MockNode {
 		module
 			.register_method("state_call", move |p, s, _| -> RpcResult {
 				let s = s.lock().expect("lock");
-				let method = params(p)
-					.first()
-					.and_then(|m| m.as_str().map(String::from))
-					.unwrap_or_default();
-				let answer =
-					s.calls.get(&method).ok_or_else(|| fail("no such runtime api call"))?;
+				let p = params(p);
+				let method =
+					p.first().and_then(|m| m.as_str().map(String::from)).unwrap_or_default();
+				let at = p.get(2).and_then(hash_param).unwrap_or(hash_of(s.best));
+				let answer = s
+					.calls_at
+					.get(&(method.clone(), at))
+					.or_else(|| s.calls.get(&method))
+					.ok_or_else(|| fail("no such runtime api call"))?;
 				Ok(json!(format!("0x{}", hex::encode(answer))))
 			})
 			.expect("method");
@@ -258,17 +264,24 @@ pub async fn gateway(
 	let store = crate::store::SqliteStore::open(&dir.join("gateway.sqlite")).expect("store");
 	let chain = crate::chain::Chain::connect(&node.url).await.expect("connects");
 	let versions = chain.versions().await.expect("versions");
-	let verifier = crate::auth::Verifier::new(ORG, crate::auth::now_ms() - 1, 300_000, 30_000);
+	let signer = sp_core::sr25519::Pair::from_string("//Alice//gateway", None).expect("key");
+	let audience = crate::auth::audience(
+		&ORG,
+		&signer.public().into(),
+		&store.gateway_id().expect("gateway id"),
+	);
+	let verifier = crate::auth::Verifier::new(audience, crate::auth::now_ms() - 1, 300_000, 30_000);
 	let settings = crate::service::Settings {
 		max_body: 1 << 20,
 		max_log_age_ms: 3_600_000,
 		upload_wait: std::time::Duration::from_millis(100),
+		finality_wait: std::time::Duration::from_millis(1500),
 	};
 	Arc::new(crate::service::Gateway::new(
 		Arc::new(store),
 		crate::crypto::MasterKey::from_bytes([5; 32]),
 		chain,
-		sp_core::sr25519::Pair::from_string("//Alice//gateway", None).expect("key"),
+		signer,
 		ORG,
 		versions,
 		verifier,
@@ -353,4 +366,56 @@ pub fn put_document(
 		})
 		.expect("insert");
 	g.store.set_state(locator, state, record_id, None, Some("a reason")).expect("state");
+}
+
+/// A document the gateway can serve: `canonical` for `patient` (LabResults) with a real salt
+/// and content hash, anchored as `record_id`, and the chain's record of it (author [`ORG`],
+/// this locator and hash) in the node's storage.
+pub fn put_servable_document(
+	node: &MockNode,
+	g: &crate::service::Gateway,
+	locator: &str,
+	patient: [u8; 32],
+	record_id: [u8; 32],
+	canonical: &[u8],
+) {
+	use codec::Encode;
+	use sp_core::crypto::AccountId32;
+	let salt = [0x5a; 32];
+	let content_hash = crate::canonical::content_hash(&salt, canonical);
+	let sealed = g.master.seal(&[&salt[..], canonical].concat(), locator.as_bytes());
+	g.store
+		.insert(crate::store::NewDocument {
+			locator: locator.into(),
+			dedup_key: sp_crypto_hashing::blake2_256(locator.as_bytes()),
+			patient,
+			category: "LabResults".into(),
+			content_hash,
+			ciphertext: sealed.ciphertext,
+			wrapped_key: sealed.wrapped_key,
+			uploaded_by: [9; 32],
+			created_at: 1,
+			supersedes: None,
+		})
+		.expect("insert");
+	g.store
+		.set_state(locator, crate::store::State::Anchored, Some(record_id), None, None)
+		.expect("state");
+	let record = crate::binding::ChainRecord {
+		patient: AccountId32::from(patient),
+		category: medchain_primitives::RecordCategory::LabResults,
+		content_hash: H256(content_hash),
+		locator: Some(locator.as_bytes().to_vec().try_into().expect("short")),
+		author: Some(AccountId32::from(ORG)),
+		anchored_by: AccountId32::from([9; 32]),
+		anchored_at: 1,
+		block: 7,
+		supersedes: None,
+		superseded_by: None,
+		sealed_at: None,
+	};
+	let key = pallet_health_records::Records::<medchain_runtime::Runtime>::hashed_key_for(H256(
+		record_id,
+	));
+	node.with(|s| s.storage.insert(key, record.encode()));
 }

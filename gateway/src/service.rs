@@ -23,7 +23,7 @@ use rand::RngCore;
 use serde_json::json;
 use sp_core::{crypto::AccountId32, crypto::Ss58Codec, sr25519, H256};
 use std::{
-	collections::HashMap,
+	collections::{HashMap, VecDeque},
 	sync::{
 		atomic::{AtomicU32, AtomicU64, Ordering},
 		Arc, Mutex,
@@ -41,6 +41,9 @@ pub struct Settings {
 	pub max_log_age_ms: u64,
 	/// How long an upload waits for its anchor to be finalized before answering 202.
 	pub upload_wait: Duration,
+	/// How long a read the best block grants waits for the finalized head to grant it too
+	/// before answering `503 NotFinal` (N8).
+	pub finality_wait: Duration,
 }
 
 /// Where fetch time goes (sums in ns, and counts), for `/v1/metrics` and the benchmark.
@@ -56,17 +59,65 @@ pub struct Timings {
 	pub decrypt_ns: AtomicU64,
 	pub hash_ns: AtomicU64,
 	pub total_ns: AtomicU64,
+	/// Time reads the best block granted spent on the finalized head's decision, waiting for
+	/// it to grant them included (N8), and how many gave up (`503 NotFinal`).
+	pub finality_wait_ns: AtomicU64,
+	pub not_final: AtomicU64,
 }
 
 fn add(counter: &AtomicU64, since: Instant) {
 	counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
 }
 
-/// Decisions are exact for one best block: the chain's state does not change between blocks.
+/// Read decisions, per block: exact, since a block's state never changes. Kept for the last
+/// few blocks asked about (the best block and the finalized head, N8), each under its own
+/// block hash, so a grant at the best block is never taken for one at the finalized head.
 #[derive(Default)]
 struct DecisionCache {
-	block: H256,
-	decisions: HashMap<([u8; 32], H256), ReadDecision<AccountId32>>,
+	/// The blocks cached, oldest first.
+	blocks: VecDeque<H256>,
+	decisions: HashMap<H256, BlockDecisions>,
+}
+
+/// One block's decisions, by requester and record.
+type BlockDecisions = HashMap<([u8; 32], H256), ReadDecision<AccountId32>>;
+
+/// How many blocks' decisions are kept (the best and the finalized head, and the blocks just
+/// before them while they move).
+const CACHED_BLOCKS: usize = 4;
+
+impl DecisionCache {
+	fn get(
+		&self,
+		at: H256,
+		requester: [u8; 32],
+		record: H256,
+	) -> Option<ReadDecision<AccountId32>> {
+		self.decisions.get(&at).and_then(|d| d.get(&(requester, record))).cloned()
+	}
+
+	fn insert(
+		&mut self,
+		at: H256,
+		requester: [u8; 32],
+		record: H256,
+		decision: ReadDecision<AccountId32>,
+	) {
+		if !self.decisions.contains_key(&at) {
+			self.blocks.push_back(at);
+			while self.blocks.len() > CACHED_BLOCKS {
+				if let Some(oldest) = self.blocks.pop_front() {
+					self.decisions.remove(&oldest);
+				}
+			}
+		}
+		self.decisions.entry(at).or_default().insert((requester, record), decision);
+	}
+}
+
+/// Whether a decision lets the document be served.
+fn grants(decision: &ReadDecision<AccountId32>) -> bool {
+	matches!(decision, ReadDecision::Patient { .. } | ReadDecision::Logged { .. })
 }
 
 /// Everything the handlers and the background tasks share.
@@ -181,8 +232,19 @@ impl Gateway {
 /// handler's chain question is asked at this block (N9).
 async fn readable_best(g: &Gateway) -> Result<H256, ApiError> {
 	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
-	match g.readable_runtime(best).await.map_err(ApiError::chain)? {
-		Ok(_) => Ok(best),
+	readable(g, best).await
+}
+
+/// The finalized head, if the gateway may read from its runtime: a grant must hold there
+/// too before a document is served (N8).
+async fn readable_finalized(g: &Gateway) -> Result<H256, ApiError> {
+	let finalized = g.chain.finalized_hash().await.map_err(ApiError::chain)?;
+	readable(g, finalized).await
+}
+
+async fn readable(g: &Gateway, at: H256) -> Result<H256, ApiError> {
+	match g.readable_runtime(at).await.map_err(ApiError::chain)? {
+		Ok(_) => Ok(at),
 		Err(why) => Err(ApiError::new(
 			StatusCode::SERVICE_UNAVAILABLE,
 			"RuntimeIncompatible",
@@ -196,11 +258,18 @@ pub struct ApiError {
 	status: StatusCode,
 	code: String,
 	message: String,
+	/// Seconds for a `Retry-After` header, if the client should try again.
+	retry_after: Option<u64>,
 }
 
 impl ApiError {
 	fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
-		ApiError { status, code: code.into(), message: message.into() }
+		ApiError { status, code: code.into(), message: message.into(), retry_after: None }
+	}
+
+	fn retry_after(mut self, seconds: u64) -> ApiError {
+		self.retry_after = Some(seconds);
+		self
 	}
 
 	fn chain(e: ChainError) -> ApiError {
@@ -214,7 +283,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
 	fn into_response(self) -> Response {
-		(self.status, Json(json!({ "error": self.code, "message": self.message }))).into_response()
+		let mut response =
+			(self.status, Json(json!({ "error": self.code, "message": self.message })))
+				.into_response();
+		if let Some(seconds) = self.retry_after {
+			response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+		}
+		response
 	}
 }
 
@@ -223,6 +298,7 @@ type ApiResult = Result<Response, ApiError>;
 /// The router.
 pub fn router(gateway: Arc<Gateway>) -> Router {
 	Router::new()
+		.route("/v1/health", get(health))
 		.route("/v1/info", get(info))
 		.route("/v1/metrics", get(metrics))
 		.route("/v1/records", post(upload))
@@ -261,7 +337,56 @@ fn hex32(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
+/// `GET /v1/health`, public: for load balancers and uptime checks (N18: nothing else is
+/// public but what a client needs to sign, `/v1/info`).
+async fn health() -> Response {
+	Json(json!({
+		"status": "ok",
+		"service": "medchain-gateway",
+		"version": env!("CARGO_PKG_VERSION"),
+	}))
+	.into_response()
+}
+
+/// `GET /v1/info`, public: what a client needs to sign requests for this gateway and to check
+/// it against the chain's gateway directory (its organization and signer), nothing about its
+/// store or its traffic (those are in `/v1/metrics`, for its own organization's staff, N18).
 async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
+	Ok(Json(json!({
+		"service": "medchain-gateway",
+		"version": env!("CARGO_PKG_VERSION"),
+		"organization": ss58(&g.organization),
+		// This gateway: its organization, its signer and its instance id (N18).
+		"audience": hex32(g.verifier.audience()),
+		"signer": ss58(&sp_core::Pair::public(&g.signer).into()),
+		// The staff key the signer anchors for as its `Anchor` proxy; null: it signs as staff.
+		"acts_for": g.acts_for.as_ref().map(ss58),
+		"genesis": hex32(g.versions.genesis.as_bytes()),
+		"built_for": {
+			"spec_version": g.built.spec_version,
+			"transaction_version": g.built.transaction_version,
+			"gateway_api": g.built.gateway_api,
+		},
+		"max_body_bytes": g.settings.max_body,
+		"max_log_age_ms": g.settings.max_log_age_ms,
+		"signature": "sr25519 over medchain-gateway/1\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>, raw or wrapped in <Bytes>…</Bytes> (polkadot.js signRaw)",
+	}))
+	.into_response())
+}
+
+/// `GET /v1/metrics`, signed by staff (or the admin) of this gateway's organization (N18):
+/// the documents held per state, the finalized block processed, the node's runtime at start,
+/// request counts and where fetch time goes.
+async fn metrics(
+	AxumState(g): AxumState<Arc<Gateway>>,
+	method: Method,
+	uri: Uri,
+	headers: HeaderMap,
+	body: Body,
+) -> ApiResult {
+	let body = read_body(body, g.settings.max_body).await?;
+	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
+	ensure_own_staff(&g, requester).await?;
 	let counts = g.store.counts().map_err(ApiError::store)?;
 	let documents: serde_json::Map<String, serde_json::Value> =
 		counts.into_iter().map(|(state, n)| (state, json!(n))).collect();
@@ -270,35 +395,13 @@ async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 		.meta(crate::worker::CURSOR)
 		.map_err(ApiError::store)?
 		.and_then(|v| v.try_into().ok().map(u32::from_le_bytes));
-	Ok(Json(json!({
-		"service": "medchain-gateway",
-		"version": env!("CARGO_PKG_VERSION"),
-		"organization": ss58(&g.organization),
-		"audience": hex32(&g.organization),
-		"signer": ss58(&sp_core::Pair::public(&g.signer).into()),
-		// The staff key the signer anchors for as its `Anchor` proxy; null: it signs as staff.
-		"acts_for": g.acts_for.as_ref().map(ss58),
-		"genesis": hex32(g.versions.genesis.as_bytes()),
-		"spec_version": g.versions.spec_version,
-		"transaction_version": g.versions.transaction_version,
-		"built_for": {
-			"spec_version": g.built.spec_version,
-			"transaction_version": g.built.transaction_version,
-			"gateway_api": g.built.gateway_api,
-		},
-		"finalized_processed": cursor,
-		"documents": documents,
-		"max_body_bytes": g.settings.max_body,
-		"max_log_age_ms": g.settings.max_log_age_ms,
-		"signature": "sr25519 over medchain-gateway/1\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>, raw or wrapped in <Bytes>…</Bytes> (polkadot.js signRaw)",
-	}))
-	.into_response())
-}
-
-async fn metrics(AxumState(g): AxumState<Arc<Gateway>>) -> Response {
 	let t = &g.timings;
 	let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
-	Json(json!({
+	Ok(Json(json!({
+		"documents": documents,
+		"finalized_processed": cursor,
+		"spec_version": g.versions.spec_version,
+		"transaction_version": g.versions.transaction_version,
 		"requests": load(&t.requests),
 		"served": load(&t.served),
 		"decision_queries": load(&t.decision_queries),
@@ -313,9 +416,11 @@ async fn metrics(AxumState(g): AxumState<Arc<Gateway>>) -> Response {
 			"decrypt": load(&t.decrypt_ns),
 			"hash": load(&t.hash_ns),
 			"total": load(&t.total_ns),
-		}
+			"finality_wait": load(&t.finality_wait_ns),
+		},
+		"not_final": load(&t.not_final),
 	}))
-	.into_response()
+	.into_response())
 }
 
 async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
@@ -510,6 +615,22 @@ pub(crate) fn keyed_dedup_of(master: &MasterKey, doc: &Document) -> Option<[u8; 
 		canonical,
 		doc.supersedes.as_ref(),
 	)))
+}
+
+/// A row under master key `new` instead of `old` (`SqliteStore::rotate_master_key`): its
+/// document key re-wrapped, its dedup key recomputed under `new` (none if the document does
+/// not decrypt); an error if its key does not unwrap with `old`.
+pub(crate) fn rewrap_row(
+	old: &MasterKey,
+	new: &MasterKey,
+	doc: &Document,
+) -> Result<crate::store::Rewrapped, String> {
+	let wrapped = doc.wrapped_key.as_deref().ok_or("no document key")?;
+	let wrapped_key = old
+		.rewrap(new, wrapped, doc.locator.as_bytes())
+		.map_err(|_| "its key does not unwrap with the old master key".to_string())?;
+	let moved = Document { wrapped_key: Some(wrapped_key.clone()), ..doc.clone() };
+	Ok(crate::store::Rewrapped { wrapped_key, dedup_key: keyed_dedup_of(new, &moved) })
 }
 
 /// A patient who deregistered gets no new documents here: nothing of theirs is stored (the
@@ -781,6 +902,97 @@ fn gone(g: &Gateway, record_id: H256, why: &str) -> ApiError {
 	)
 }
 
+/// The chain's read decision for `requester` and `record_id` at block `at` (cached per
+/// block).
+async fn decide(
+	g: &Gateway,
+	requester: [u8; 32],
+	record_id: H256,
+	at: H256,
+) -> Result<ReadDecision<AccountId32>, ApiError> {
+	let cached = g
+		.decisions
+		.lock()
+		.map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "cache lock"))?
+		.get(at, requester, record_id);
+	if let Some(decision) = cached {
+		return Ok(decision);
+	}
+	let started = Instant::now();
+	let decision = g
+		.chain
+		.read_decision(requester, record_id, g.settings.max_log_age_ms, at)
+		.await
+		.map_err(ApiError::chain)?;
+	add(&g.timings.decision_ns, started);
+	g.timings.decision_queries.fetch_add(1, Ordering::Relaxed);
+	if let Ok(mut cache) = g.decisions.lock() {
+		cache.insert(at, requester, record_id, decision.clone());
+	}
+	Ok(decision)
+}
+
+/// How often a read waiting for finality asks for the finalized head and the best block.
+const FINALITY_POLL: Duration = Duration::from_millis(250);
+
+/// N8: the best block granted the read; serve it only once the finalized head grants it
+/// too, since a `log_access` in a block that is not final can be dropped by a reorg (and a
+/// revocation on the winning fork would then make it invalid there). Waits for finality at
+/// most `finality_wait`, re-asking at every new finalized head; if meanwhile the best block
+/// refuses (a revocation, a reorg), that refusal is the answer. Otherwise `503 NotFinal`
+/// with `Retry-After`. Returns the finalized head's grant, or the best block's refusal.
+async fn final_grant(
+	g: &Gateway,
+	requester: [u8; 32],
+	record_id: H256,
+	mut best: H256,
+) -> Result<ReadDecision<AccountId32>, ApiError> {
+	let started = Instant::now();
+	let deadline = tokio::time::Instant::now() + g.settings.finality_wait;
+	loop {
+		let finalized = readable_finalized(g).await?;
+		let at_final = decide(g, requester, record_id, finalized).await?;
+		if grants(&at_final) {
+			add(&g.timings.finality_wait_ns, started);
+			return Ok(at_final);
+		}
+		let now = tokio::time::Instant::now();
+		if now >= deadline {
+			add(&g.timings.finality_wait_ns, started);
+			g.timings.not_final.fetch_add(1, Ordering::Relaxed);
+			// The refusal's reason only (never the record's patient or category, N18).
+			let why = if let ReadDecision::Refused { reason, .. } = at_final {
+				format!("{reason:?}")
+			} else {
+				String::from("no grant")
+			};
+			return Err(ApiError::new(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"NotFinal",
+				format!(
+					"the chain grants this read at its best block but not yet at its finalized head \
+					 (there: {why}): a document is served only once the logged read is in a finalized \
+					 block; retry in a few seconds"
+				),
+			)
+			.retry_after(FINALITY_RETRY_AFTER_SECS));
+		}
+		tokio::time::sleep_until(deadline.min(now + FINALITY_POLL)).await;
+		let latest = readable_best(g).await?;
+		if latest != best {
+			best = latest;
+			let at_best = decide(g, requester, record_id, best).await?;
+			if !grants(&at_best) {
+				add(&g.timings.finality_wait_ns, started);
+				return Ok(at_best);
+			}
+		}
+	}
+}
+
+/// The `Retry-After` of a `503 NotFinal`: about one block.
+const FINALITY_RETRY_AFTER_SECS: u64 = 6;
+
 async fn fetch(
 	AxumState(g): AxumState<Arc<Gateway>>,
 	Path(record_id): Path<String>,
@@ -829,34 +1041,12 @@ async fn fetch_inner(
 	let started = Instant::now();
 	let best = readable_best(g).await?;
 	add(&g.timings.best_block_ns, started);
-	let cached = {
-		let mut cache = g.decisions.lock().map_err(|_| {
-			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "cache lock")
-		})?;
-		if cache.block != best {
-			cache.block = best;
-			cache.decisions.clear();
-		}
-		cache.decisions.get(&(requester, record_id)).cloned()
-	};
-	let decision = match cached {
-		Some(d) => d,
-		None => {
-			let started = Instant::now();
-			let d = g
-				.chain
-				.read_decision(requester, record_id, g.settings.max_log_age_ms, best)
-				.await
-				.map_err(ApiError::chain)?;
-			add(&g.timings.decision_ns, started);
-			g.timings.decision_queries.fetch_add(1, Ordering::Relaxed);
-			if let Ok(mut cache) = g.decisions.lock() {
-				if cache.block == best {
-					cache.decisions.insert((requester, record_id), d.clone());
-				}
-			}
-			d
-		}
+	let decision = decide(g, requester, record_id, best).await?;
+	// A refusal is answered at once; a grant only once the finalized head grants it too (N8).
+	let decision = if grants(&decision) {
+		final_grant(g, requester, record_id, best).await?
+	} else {
+		decision
 	};
 	let (organization, emergency) = match decision {
 		ReadDecision::UnknownRecord => {
@@ -993,8 +1183,26 @@ mod tests {
 		path: &str,
 		body: &[u8],
 	) -> (StatusCode, serde_json::Value) {
-		let headers =
-			auth::sign(who, &ORG, method, path, auth::now_ms(), &auth::fresh_nonce(), body);
+		let (status, _, json) = request_with_headers(g, who, method, path, body).await;
+		(status, json)
+	}
+
+	async fn request_with_headers(
+		g: &Arc<Gateway>,
+		who: &sr25519::Pair,
+		method: &str,
+		path: &str,
+		body: &[u8],
+	) -> (StatusCode, HeaderMap, serde_json::Value) {
+		let headers = auth::sign(
+			who,
+			g.verifier.audience(),
+			method,
+			path,
+			auth::now_ms(),
+			&auth::fresh_nonce(),
+			body,
+		);
 		let mut builder = Request::builder().method(method).uri(path);
 		for (name, value) in headers {
 			builder = builder.header(name, value);
@@ -1004,8 +1212,9 @@ mod tests {
 			.await
 			.expect("answered");
 		let status = response.status();
+		let headers = response.headers().clone();
 		let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
-		(status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+		(status, headers, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
 	}
 
 	fn refusal(patient: [u8; 32], category: RecordCategory) -> Vec<u8> {
@@ -1018,6 +1227,217 @@ mod tests {
 	}
 
 	const RECORD: [u8; 32] = [0x77; 32];
+
+	/// The chain's grant of a read logged by staff of [`ORG`] (record of `patient`).
+	fn logged(patient: [u8; 32]) -> Vec<u8> {
+		ReadDecision::Logged {
+			patient: AccountId32::from(patient),
+			category: RecordCategory::LabResults,
+			organization: AccountId32::from(ORG),
+			consent_id: 1,
+			logged_at: 1,
+			emergency: false,
+		}
+		.encode()
+	}
+
+	fn refused(patient: [u8; 32], reason: ReadRefusal) -> Vec<u8> {
+		ReadDecision::Refused {
+			patient: AccountId32::from(patient),
+			category: RecordCategory::LabResults,
+			reason,
+		}
+		.encode()
+	}
+
+	/// The node's read decision at block `number`.
+	fn decision_at(node: &MockNode, number: u32, answer: Vec<u8>) {
+		node.with(|s| {
+			s.calls_at.insert(("GatewayApi_read_decision".into(), hash_of(number)), answer)
+		});
+	}
+
+	const DOCUMENT: &[u8] = br#"{"resourceType":"Observation","status":"final"}"#;
+
+	async fn unsigned(g: &Arc<Gateway>, path: &str) -> (StatusCode, serde_json::Value) {
+		let response = router(g.clone())
+			.oneshot(Request::builder().uri(path).body(Body::empty()).expect("request"))
+			.await
+			.expect("answered");
+		let status = response.status();
+		let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+		(status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+	}
+
+	#[tokio::test]
+	async fn only_health_and_what_a_client_signs_with_are_public_metrics_are_for_own_staff() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		let g = mock_node::gateway(&node, dir.path(), &staff).await;
+		mock_node::put_document(&g, "mcg1:a", [1; 32], State::Anchored, Some(RECORD));
+		let (status, health) = unsigned(&g, "/v1/health").await;
+		assert_eq!((status, health["status"].as_str()), (StatusCode::OK, Some("ok")));
+		let (status, info) = unsigned(&g, "/v1/info").await;
+		assert_eq!(status, StatusCode::OK);
+		assert_eq!(info["audience"].as_str(), Some(hex32(g.verifier.audience()).as_str()));
+		assert_eq!(info["organization"].as_str(), Some(ss58(&ORG).as_str()));
+		for private in ["documents", "finalized_processed", "requests", "ns"] {
+			assert!(info.get(private).is_none(), "{private} in the public /v1/info: {info}");
+		}
+		let (status, body) = unsigned(&g, "/v1/metrics").await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::UNAUTHORIZED, Some("MissingSignatureHeader"))
+		);
+		// Another organization's staff: refused (whatever the reason given).
+		let other = sr25519::Pair::from_string("//Other", None).expect("key");
+		let key = pallet_consortium::StaffOf::<medchain_runtime::Runtime>::hashed_key_for(
+			AccountId32::from(other.public()),
+		);
+		node.with(|s| s.storage.insert(key, AccountId32::from([0x43; 32]).encode()));
+		let (status, body) = request(&g, &other, "GET", "/v1/metrics", b"").await;
+		assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+		assert!(body.get("documents").is_none(), "{body}");
+		let (status, metrics) = request(&g, &staff, "GET", "/v1/metrics", b"").await;
+		assert_eq!(status, StatusCode::OK, "{metrics}");
+		assert_eq!(metrics["documents"]["anchored"].as_u64(), Some(1), "{metrics}");
+		assert!(metrics["ns"]["total"].is_u64(), "{metrics}");
+	}
+
+	#[tokio::test]
+	async fn a_request_signed_for_another_gateway_of_the_same_organization_is_refused() {
+		let node = MockNode::start().await;
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		let (dir_a, dir_b) =
+			(tempfile::tempdir().expect("tempdir"), tempfile::tempdir().expect("tempdir"));
+		// Two gateways of one organization, even with one signing key.
+		let a = mock_node::gateway(&node, dir_a.path(), &staff).await;
+		let b = mock_node::gateway(&node, dir_b.path(), &staff).await;
+		assert_ne!(a.verifier.audience(), b.verifier.audience());
+		assert!(a.verifier.audience().starts_with(&ORG));
+		let path = "/v1/uploads/mcg1:nothing";
+		let signed_for_a = auth::sign(
+			&staff,
+			a.verifier.audience(),
+			"GET",
+			path,
+			auth::now_ms(),
+			&auth::fresh_nonce(),
+			b"",
+		);
+		let send = |g: &Arc<Gateway>, headers: Vec<(&'static str, String)>| {
+			let mut builder = Request::builder().uri(path);
+			for (name, value) in headers {
+				builder = builder.header(name, value);
+			}
+			router(g.clone()).oneshot(builder.body(Body::empty()).expect("request"))
+		};
+		let at_b = send(&b, signed_for_a.clone()).await.expect("answered");
+		assert_eq!(at_b.status(), StatusCode::UNAUTHORIZED);
+		let at_a = send(&a, signed_for_a).await.expect("answered");
+		assert_eq!(at_a.status(), StatusCode::NOT_FOUND, "A itself accepts it (no such upload)");
+		// Signed for the organization alone (the audience before N18): refused by both.
+		let org_only =
+			auth::sign(&staff, &ORG, "GET", path, auth::now_ms(), &auth::fresh_nonce(), b"");
+		for g in [&a, &b] {
+			let answer = send(g, org_only.clone()).await.expect("answered");
+			assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+		}
+	}
+
+	#[tokio::test]
+	async fn a_read_granted_at_the_best_block_is_served_only_once_the_finalized_head_grants_it() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		let g = mock_node::gateway(&node, dir.path(), &staff).await;
+		let patient = [0x44; 32];
+		mock_node::put_servable_document(&node, &g, "mcg1:n8", patient, RECORD, DOCUMENT);
+		// The reader's log_access is in the best block (#10), not in the finalized head (#8).
+		decision_at(&node, 10, logged(patient));
+		decision_at(&node, 8, refused(patient, ReadRefusal::NotLogged));
+		let reader = sr25519::Pair::from_string("//Reader", None).expect("key");
+		let path = format!("/v1/records/{}", hex32(&RECORD));
+		// Finality does not come within the wait: not served, told to retry.
+		let (status, headers, body) = request_with_headers(&g, &reader, "GET", &path, b"").await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::SERVICE_UNAVAILABLE, Some("NotFinal")),
+			"{body}"
+		);
+		assert!(headers.get("retry-after").is_some(), "{headers:?}");
+		assert!(body["message"].as_str().unwrap_or("").contains("NotLogged"), "{body}");
+		assert_eq!(g.timings.served.load(Ordering::Relaxed), 0);
+		// Asked again, the request waits; block #10 is finalized meanwhile: served.
+		let waiting = {
+			let (g, reader, path) = (g.clone(), reader.clone(), path.clone());
+			tokio::spawn(async move { request_with_headers(&g, &reader, "GET", &path, b"").await })
+		};
+		tokio::time::sleep(Duration::from_millis(400)).await;
+		assert!(!waiting.is_finished(), "answered before the read was final");
+		node.with(|s| s.finalized = 10);
+		let (status, headers, body) = waiting.await.expect("answered");
+		assert_eq!(status, StatusCode::OK, "{body}");
+		assert_eq!(body, serde_json::from_slice::<serde_json::Value>(DOCUMENT).expect("json"));
+		assert_eq!(
+			headers.get("x-medchain-served-as").and_then(|v| v.to_str().ok()),
+			Some(format!("consent:{}", ss58(&ORG)).as_str())
+		);
+	}
+
+	#[tokio::test]
+	async fn a_read_revoked_at_the_finalized_head_is_refused_though_the_best_block_grants_it() {
+		let node = MockNode::start().await;
+		let dir = tempfile::tempdir().expect("tempdir");
+		let staff = sr25519::Pair::from_string("//Staff", None).expect("key");
+		let g = mock_node::gateway(&node, dir.path(), &staff).await;
+		let patient = [0x45; 32];
+		mock_node::put_servable_document(&node, &g, "mcg1:n8r", patient, RECORD, DOCUMENT);
+		// The best block (#10, a fork that will lose) still has the reader's log_access; the
+		// finalized head (#8) has the patient's revocation.
+		decision_at(&node, 10, logged(patient));
+		decision_at(&node, 8, refused(patient, ReadRefusal::RevokedConsent));
+		let reader = sr25519::Pair::from_string("//Reader", None).expect("key");
+		let path = format!("/v1/records/{}", hex32(&RECORD));
+		let (status, body) = request(&g, &reader, "GET", &path, b"").await;
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::SERVICE_UNAVAILABLE, Some("NotFinal")),
+			"{body}"
+		);
+		assert!(body["message"].as_str().unwrap_or("").contains("RevokedConsent"), "{body}");
+		// The node moves to the winning fork (#11 on top of the revocation) while a request
+		// waits: it is refused with the revocation, never served.
+		let waiting = {
+			let (g, reader, path) = (g.clone(), reader.clone(), path.clone());
+			tokio::spawn(async move { request(&g, &reader, "GET", &path, b"").await })
+		};
+		tokio::time::sleep(Duration::from_millis(300)).await;
+		decision_at(&node, 11, refused(patient, ReadRefusal::RevokedConsent));
+		node.with(|s| s.best = 11);
+		let (status, body) = waiting.await.expect("answered");
+		assert_eq!(
+			(status, body["error"].as_str()),
+			(StatusCode::FORBIDDEN, Some("RevokedConsent")),
+			"{body}"
+		);
+		assert_eq!(g.timings.served.load(Ordering::Relaxed), 0);
+		// A read granted at both heads is served at once (here: the patient's own).
+		let patient_read = ReadDecision::Patient {
+			patient: AccountId32::from(patient),
+			category: RecordCategory::LabResults,
+		};
+		node.with(|s| {
+			s.calls_at.clear();
+			s.calls.insert("GatewayApi_read_decision".into(), patient_read.encode());
+		});
+		let me = sr25519::Pair::from_string("//Patient", None).expect("key");
+		let asked = Instant::now();
+		let (status, body) = request(&g, &me, "GET", &path, b"").await;
+		assert_eq!(status, StatusCode::OK, "{body}");
+		assert!(asked.elapsed() < Duration::from_millis(500), "{:?}", asked.elapsed());
+	}
 
 	#[tokio::test]
 	async fn reads_are_refused_with_503_while_the_nodes_runtime_has_another_gateway_api_version() {

@@ -191,6 +191,46 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 pub const DEDUP_SCHEME: &str = "dedup_scheme";
 pub const DEDUP_KEYED_V1: &[u8] = b"keyed-blake2b-v1";
 
+/// The store's meta key holding the check value (`MasterKey::check_value`) of the master key
+/// its document keys are wrapped under.
+pub const MASTER_KEY_CHECK: &str = "master_key_check";
+
+/// What one row becomes under a new master key: its document key wrapped anew, and its dedup
+/// key under the new key (`None`: the row keeps none, e.g. its ciphertext does not decrypt).
+pub struct Rewrapped {
+	pub wrapped_key: Vec<u8>,
+	pub dedup_key: Option<[u8; 32]>,
+}
+
+/// The store's meta key holding this gateway's instance id (16 random bytes made when the
+/// store is first opened by `run`): part of the audience requests are signed for, so two
+/// gateways of one organization (even with one signing key) refuse each other's requests.
+pub const GATEWAY_ID: &str = "gateway_id";
+
+/// The data directory's lock file: held by a running gateway and by `rotate-master-key`, so
+/// neither runs beside the other (nor two gateways on one store).
+pub const LOCK_FILE: &str = "gateway.lock";
+
+/// Take the data directory's lock ([`LOCK_FILE`]) for as long as the returned file is open;
+/// refused at once if another process holds it.
+pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, String> {
+	let path = dir.join(LOCK_FILE);
+	let file = std::fs::OpenOptions::new()
+		.create(true)
+		.truncate(false)
+		.write(true)
+		.open(&path)
+		.map_err(|e| format!("{}: {e}", path.display()))?;
+	match file.try_lock() {
+		Ok(()) => Ok(file),
+		Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+			"{} is in use by another medchain-gateway process (a running gateway, or a rotation): stop it first",
+			dir.display()
+		)),
+		Err(std::fs::TryLockError::Error(e)) => Err(format!("{}: {e}", path.display())),
+	}
+}
+
 /// After destroying: move the write-ahead log's pages into the database file (where
 /// `secure_delete` already zeroed the freed bytes) and truncate the log to nothing, so no
 /// earlier page image of a destroyed row stays in `gateway.sqlite-wal` (N10).
@@ -304,6 +344,129 @@ impl SqliteStore {
 			shred_wal(c)?;
 			Ok(rows.len())
 		})
+	}
+
+	/// Re-wrap every document key under a new master key (`rewrap` of each row that has one:
+	/// the document key unwrapped with the old key and wrapped with the new one, and the
+	/// dedup key recomputed under it), all in **one transaction**, which also records the new
+	/// key's check value: a crash before it commits leaves every row under the old key, after
+	/// it every row under the new one, never a mix. Then the write-ahead log is checkpointed
+	/// and truncated, so no page image of a row under the old key stays in it (nor, with
+	/// `secure_delete`, in the freed pages of the file). If any row cannot be re-wrapped (its
+	/// key does not unwrap with the old key), nothing is changed and the rows are named: the
+	/// old key must not be destroyed while a row needs it.
+	///
+	/// `old_check`/`new_check` are the keys' check values. A store already under the new key
+	/// (a rotation that committed before a crash) is only shredded; a store under neither key
+	/// is refused. Returns how many rows were re-wrapped.
+	pub fn rotate_master_key(
+		&self,
+		old_check: &[u8; 32],
+		new_check: &[u8; 32],
+		mut rewrap: impl FnMut(&Document) -> Result<Rewrapped, String>,
+	) -> Result<usize, StoreError> {
+		let conn = self.conn.lock().map_err(|_| StoreError("store lock poisoned".into()))?;
+		let c: &Connection = &conn;
+		let current: Option<Vec<u8>> = c
+			.query_row("SELECT value FROM meta WHERE key = ?1", [MASTER_KEY_CHECK], |r| r.get(0))
+			.optional()?;
+		match current.as_deref() {
+			Some(check) if check == &new_check[..] => {
+				// Committed before: only the shredding may be left to do.
+				shred_wal(c)?;
+				return Ok(0);
+			}
+			Some(check) if check != &old_check[..] => return Err(StoreError(
+				"the store's documents are wrapped under neither the old nor the new master key \
+					 (check values differ): is --master-key the key the gateway runs with?"
+					.into(),
+			)),
+			_ => {}
+		}
+		let tx = rusqlite::Transaction::new_unchecked(c, rusqlite::TransactionBehavior::Immediate)?;
+		let rows: Vec<Document> = {
+			let mut stmt = tx.prepare(&format!(
+				"SELECT {COLUMNS} FROM documents WHERE wrapped_key IS NOT NULL ORDER BY locator"
+			))?;
+			let rows = stmt.query_map([], row_to_document)?;
+			rows.collect::<Result<_, _>>()?
+		};
+		// Clear first: a new dedup key can never collide with an old one still in place.
+		tx.execute("UPDATE documents SET dedup_key = NULL WHERE wrapped_key IS NOT NULL", [])?;
+		let mut refused = Vec::new();
+		for doc in &rows {
+			match rewrap(doc) {
+				Ok(new) => {
+					if new.dedup_key.is_none() && doc.state != State::Destroyed {
+						log::warn!(
+							"store: {} does not decrypt; it keeps no dedup key (its key is re-wrapped)",
+							doc.locator
+						);
+					}
+					tx.execute(
+						"UPDATE documents SET wrapped_key = ?2, dedup_key = ?3 WHERE locator = ?1",
+						params![doc.locator, new.wrapped_key, new.dedup_key.map(|k| k.to_vec())],
+					)?;
+				}
+				Err(why) => refused.push(format!("{} ({why})", doc.locator)),
+			}
+		}
+		if !refused.is_empty() {
+			// Dropping the transaction rolls it back: nothing changed.
+			return Err(StoreError(format!(
+				"{} document key(s) do not unwrap with the old master key, nothing was changed: {}",
+				refused.len(),
+				refused.join(", ")
+			)));
+		}
+		tx.execute(
+			"INSERT INTO meta (key, value) VALUES (?1, ?2) \
+			 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			params![MASTER_KEY_CHECK, &new_check[..]],
+		)?;
+		tx.commit()?;
+		shred_wal(c)?;
+		Ok(rows.len())
+	}
+
+	/// This gateway's instance id ([`GATEWAY_ID`]), made (random) on first use.
+	pub fn gateway_id(&self) -> Result<[u8; 16], StoreError> {
+		if let Some(id) = self.meta(GATEWAY_ID)?.and_then(|v| <[u8; 16]>::try_from(v).ok()) {
+			return Ok(id);
+		}
+		let mut id = [0u8; 16];
+		rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut id);
+		self.set_meta(GATEWAY_ID, &id)?;
+		Ok(id)
+	}
+
+	/// Check that `check` (`MasterKey::check_value`) is the key the store's documents are
+	/// wrapped under. A store that records none yet (made before rotations existed) records
+	/// it, unless it holds document keys and `opens` opens none of them (the wrong key).
+	pub fn ensure_master_key(
+		&self,
+		check: &[u8; 32],
+		opens: impl Fn(&Document) -> bool,
+	) -> Result<(), String> {
+		match self.meta(MASTER_KEY_CHECK).map_err(|e| e.to_string())? {
+			Some(stored) if stored == check => Ok(()),
+			Some(_) => Err(
+				"the store's document keys are wrapped under another master key than --master-key's \
+				 (after `medchain-gateway rotate-master-key`, run with --master-key <the new key>)"
+					.into(),
+			),
+			None => {
+				let rows = self.live().map_err(|e| e.to_string())?;
+				let keyed: Vec<&Document> = rows.iter().filter(|d| d.wrapped_key.is_some()).collect();
+				if !keyed.is_empty() && !keyed.iter().any(|d| opens(d)) {
+					return Err(format!(
+						"the master key opens none of the store's {} document(s): is --master-key the gateway's key?",
+						keyed.len()
+					));
+				}
+				self.set_meta(MASTER_KEY_CHECK, check).map_err(|e| e.to_string())
+			}
+		}
 	}
 
 	fn with<R>(
@@ -734,6 +897,202 @@ mod tests {
 		let fresh = SqliteStore::open(&dir.path().join("fresh.sqlite")).expect("opens");
 		assert_eq!(fresh.rekey_dedup(|_| None).expect("empty"), 0);
 		assert_eq!(fresh.meta(DEDUP_SCHEME).expect("read").as_deref(), Some(DEDUP_KEYED_V1));
+	}
+
+	/// A store of `n` readable documents under `master` (the first one destroyed), each with
+	/// its keyed dedup key; their locators.
+	fn documents_under(
+		store: &SqliteStore,
+		master: &crate::crypto::MasterKey,
+		n: u8,
+	) -> Vec<String> {
+		let mut locators = Vec::new();
+		for i in 0..n {
+			let locator = format!("mcg1:{i:02}");
+			let canonical = format!(r#"{{"resourceType":"Observation","value":{i}}}"#);
+			let plaintext = [&[i; 32][..], canonical.as_bytes()].concat();
+			let sealed = master.seal(&plaintext, locator.as_bytes());
+			let message =
+				crate::service::dedup_message(&[1; 32], "LabResults", canonical.as_bytes(), None);
+			store
+				.insert(NewDocument {
+					dedup_key: master.dedup_key(&message),
+					ciphertext: sealed.ciphertext,
+					wrapped_key: sealed.wrapped_key,
+					..doc(&locator, i, 1)
+				})
+				.expect("insert");
+			store.set_state(&locator, State::Anchored, Some([i; 32]), None, None).expect("state");
+			locators.push(locator);
+		}
+		store.destroy_document(&locators[0], "sealed").expect("destroy");
+		locators
+	}
+
+	/// Whether `master` opens the document at `locator`.
+	fn opens(store: &SqliteStore, master: &crate::crypto::MasterKey, locator: &str) -> bool {
+		let d = store.by_locator(locator).expect("read").expect("row");
+		match (d.ciphertext, d.wrapped_key) {
+			(Some(ciphertext), Some(wrapped_key)) => master
+				.open(&crate::crypto::Sealed { ciphertext, wrapped_key }, locator.as_bytes())
+				.is_ok(),
+			_ => false,
+		}
+	}
+
+	#[test]
+	fn rotating_the_master_key_rewraps_every_document_key_and_leaves_none_under_the_old_key() {
+		use crate::{crypto::MasterKey, service::rewrap_row};
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("gateway.sqlite");
+		let wal = dir.path().join("gateway.sqlite-wal");
+		let (old, new) = (MasterKey::from_bytes([5; 32]), MasterKey::from_bytes([6; 32]));
+		let store = SqliteStore::open(&path).expect("opens");
+		let locators = documents_under(&store, &old, 40);
+		store.ensure_master_key(&old.check_value(), |_| true).expect("the store's key");
+		let before: Vec<Document> =
+			locators.iter().map(|l| store.by_locator(l).expect("read").expect("row")).collect();
+		let first = before[1].wrapped_key.as_deref().expect("key");
+		assert!(file_contains(&path, first) || file_contains(&wal, first), "the store holds it");
+
+		let rotated = store
+			.rotate_master_key(&old.check_value(), &new.check_value(), |d| {
+				rewrap_row(&old, &new, d)
+			})
+			.expect("rotates");
+		assert_eq!(rotated, 39, "every live row, not the destroyed one");
+		for (locator, was) in locators.iter().zip(&before).skip(1) {
+			assert!(opens(&store, &new, locator) && !opens(&store, &old, locator), "{locator}");
+			let now = store.by_locator(locator).expect("read").expect("row");
+			// The ciphertext and the row's state are unchanged; only the key's wrapping.
+			assert_eq!(
+				(&now.ciphertext, now.state, now.record_id),
+				(&was.ciphertext, was.state, was.record_id)
+			);
+		}
+		// The same upload is still found as the same document, under the new key's MAC.
+		let message = crate::service::dedup_message(
+			&[1; 32],
+			"LabResults",
+			br#"{"resourceType":"Observation","value":7}"#,
+			None,
+		);
+		let found = store.by_dedup_key(&new.dedup_key(&message)).expect("read").expect("found");
+		assert_eq!(found.locator, "mcg1:07");
+		assert!(store.by_dedup_key(&old.dedup_key(&message)).expect("read").is_none());
+		// Nothing under the old key is left in the file or the write-ahead log.
+		for doc in &before[1..] {
+			let old_key = doc.wrapped_key.as_deref().expect("key");
+			for file in [&path, &wal] {
+				assert!(!file_contains(file, old_key), "{}: {}", file.display(), doc.locator);
+			}
+		}
+		let old_dedup = old.dedup_key(&message);
+		assert!(!file_contains(&path, &old_dedup) && !file_contains(&wal, &old_dedup));
+		// The store now names the new key: the old one is refused, the new one accepted; a
+		// second run (after a crash between the commit and the shredding) changes nothing.
+		assert!(store.ensure_master_key(&old.check_value(), |_| true).is_err());
+		store.ensure_master_key(&new.check_value(), |_| false).expect("the new key");
+		assert_eq!(
+			store
+				.rotate_master_key(&old.check_value(), &new.check_value(), |_| {
+					Err("not again".into())
+				})
+				.expect("done before"),
+			0
+		);
+		// A key that is neither is refused before anything is read.
+		let other = MasterKey::from_bytes([7; 32]);
+		assert!(store
+			.rotate_master_key(&other.check_value(), &old.check_value(), |d| rewrap_row(
+				&other, &old, d
+			))
+			.is_err());
+		assert!(opens(&store, &new, "mcg1:39"));
+	}
+
+	#[test]
+	fn a_rotation_interrupted_midway_leaves_every_document_under_the_old_key() {
+		use crate::{crypto::MasterKey, service::rewrap_row};
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("gateway.sqlite");
+		let (old, new) = (MasterKey::from_bytes([5; 32]), MasterKey::from_bytes([6; 32]));
+		let store = SqliteStore::open(&path).expect("opens");
+		let locators = documents_under(&store, &old, 40);
+		store.ensure_master_key(&old.check_value(), |_| true).expect("the store's key");
+
+		// A crash midway: what is on disk after 20 rows are re-wrapped (the database file and
+		// its write-ahead log, copied as a power cut would leave them) is opened as the next
+		// start would open it.
+		let crashed = tempfile::tempdir().expect("tempdir");
+		let mut done = 0;
+		store
+			.rotate_master_key(&old.check_value(), &new.check_value(), |d| {
+				done += 1;
+				if done == 20 {
+					for name in ["gateway.sqlite", "gateway.sqlite-wal"] {
+						let from = dir.path().join(name);
+						if from.exists() {
+							std::fs::copy(&from, crashed.path().join(name)).expect("copy");
+						}
+					}
+				}
+				rewrap_row(&old, &new, d)
+			})
+			.expect("rotates");
+		let image = SqliteStore::open(&crashed.path().join("gateway.sqlite")).expect("opens");
+		for locator in &locators[1..] {
+			assert!(opens(&image, &old, locator) && !opens(&image, &new, locator), "{locator}");
+		}
+		assert!(image.ensure_master_key(&new.check_value(), |_| true).is_err());
+		image.ensure_master_key(&old.check_value(), |_| false).expect("still the old key");
+		// Running the rotation again there completes it.
+		assert_eq!(
+			image
+				.rotate_master_key(&old.check_value(), &new.check_value(), |d| rewrap_row(
+					&old, &new, d
+				))
+				.expect("rotates"),
+			39
+		);
+		assert!(locators[1..].iter().all(|l| opens(&image, &new, l)));
+
+		// A row whose key does not unwrap (tampered, or under yet another key) stops the
+		// rotation before anything changes, naming it: the old key is still needed.
+		let dir = tempfile::tempdir().expect("tempdir");
+		let store = SqliteStore::open(&dir.path().join("gateway.sqlite")).expect("opens");
+		let locators = documents_under(&store, &old, 10);
+		store.ensure_master_key(&old.check_value(), |_| true).expect("the store's key");
+		let stranger = MasterKey::from_bytes([8; 32]).seal(b"x", b"mcg1:zz");
+		store
+			.insert(NewDocument {
+				ciphertext: stranger.ciphertext,
+				wrapped_key: stranger.wrapped_key,
+				..doc("mcg1:zz", 99, 1)
+			})
+			.expect("insert");
+		let error = store
+			.rotate_master_key(&old.check_value(), &new.check_value(), |d| {
+				rewrap_row(&old, &new, d)
+			})
+			.expect_err("refused");
+		assert!(
+			error.0.contains("mcg1:zz") && error.0.contains("nothing was changed"),
+			"{}",
+			error.0
+		);
+		assert!(locators[1..].iter().all(|l| opens(&store, &old, l) && !opens(&store, &new, l)));
+		store.ensure_master_key(&old.check_value(), |_| false).expect("still the old key");
+	}
+
+	#[test]
+	fn the_data_directory_is_locked_by_one_process_at_a_time() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let held = lock_data_dir(dir.path()).expect("locked");
+		let refused = lock_data_dir(dir.path()).expect_err("refused while held");
+		assert!(refused.contains("stop it first"), "{refused}");
+		drop(held);
+		lock_data_dir(dir.path()).expect("free again");
 	}
 
 	#[test]

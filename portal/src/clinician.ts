@@ -309,6 +309,20 @@ interface Gateway {
 }
 
 /**
+ * Whether a gateway's audience (what requests to it are signed for, N18) names organization
+ * `org` and the signing key `key` the chain's directory publishes for it, then its 16-byte
+ * instance id: a server that shows the published key but another gateway's audience would
+ * collect requests valid at that other gateway, so the portal signs for nothing else.
+ */
+function audienceNames(audience: unknown, org: string, key: string): boolean {
+  if (typeof audience !== 'string') return false;
+  const id = (a: string) => api.createType('AccountId32', a).toHex().slice(2);
+  const prefix = `0x${id(org)}${id(key)}`.toLowerCase();
+  const lower = audience.toLowerCase();
+  return lower.startsWith(prefix) && /^[0-9a-f]{32}$/.test(lower.slice(prefix.length));
+}
+
+/**
  * The gateways of `orgs` (authors of the patient's records), each checked against its own
  * /v1/info. One runtime call answers for all of them (`gatewaysOfPatient`: the directory
  * entries of the patient's records' authors); an author it does not list (e.g. one whose
@@ -331,7 +345,7 @@ async function gateways(orgs: string[]): Promise<Map<string, Gateway | string>> 
         const res = await fetch(`${url}/v1/info`);
         const info = await res.json();
         const key = api.createType('AccountId32', e.publicKey.toHex()).toString();
-        if (!sameAccount(info.organization, o) || !sameAccount(info.signer, key)) return void out.set(o, t('clinician.gatewayMismatch', { url }));
+        if (!sameAccount(info.organization, o) || !sameAccount(info.signer, key) || !audienceNames(info.audience, o, key)) return void out.set(o, t('clinician.gatewayMismatch', { url }));
         out.set(o, { url, audience: info.audience });
       } catch (err: any) {
         out.set(o, t('clinician.gatewayDown', { url, message: err?.message ?? String(err) }));

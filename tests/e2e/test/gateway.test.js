@@ -168,8 +168,11 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
   it('each gateway names its organization; the audience is what requests are signed for', (t) => {
     if (!ready) return t.skip('set-up failed');
     assert.equal(gwA.info.organization, keys.alice.address);
-    assert.equal(gwA.info.audience, u8aToHex(keys.alice.publicKey));
+    // N18: the audience names this gateway: its organization, its key, its instance id.
+    const prefix = u8aToHex(keys.alice.publicKey) + u8aToHex(keys.gatewayA.publicKey).slice(2);
+    assert.match(gwA.info.audience, new RegExp(`^${prefix}[0-9a-f]{32}$`));
     assert.equal(gwA.info.signer, keys.gatewayA.address);
+    assert.equal(gwA.info.documents, undefined, 'the store\'s counts are not public');
     assert.equal(gwB.info.organization, keys.lakeside.address);
   });
 
@@ -459,7 +462,12 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     if (!consentToB) return t.skip('needs B\'s logged read');
     await gwA.kill();
     const info = await gwA.restart();
-    assert.ok(info.documents.anchored >= 2, JSON.stringify(info.documents));
+    assert.equal(info.organization, keys.alice.address);
+    // The store's counts are for A's own staff (N18): unsigned, refused.
+    assert.equal((await gwA.request('GET', '/v1/metrics')).status, 401);
+    const metrics = await gwA.request('GET', '/v1/metrics', { pair: keys.clerkA });
+    assert.equal(metrics.status, 200, metrics.text);
+    assert.ok(metrics.json.documents.anchored >= 2, JSON.stringify(metrics.json.documents));
     const again = await fetchRecord(gwA, keys.doctorB, recordId);
     assert.equal(again.status, 200, again.text);
     assert.deepEqual(JSON.parse(again.text), labReport(131));
