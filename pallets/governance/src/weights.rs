@@ -41,23 +41,43 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_governance`.
 pub trait WeightInfo {
 	fn dispatch_as_root() -> Weight;
+	fn cancel_root_call() -> Weight;
 	fn add_council_member() -> Weight;
 	fn remove_council_member() -> Weight;
 	fn add_validator() -> Weight;
 	fn remove_validator() -> Weight;
-	fn cancel_root_call() -> Weight;
 }
 
 /// Weights for `pallet_governance` using the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Governance::NextRootCall` (r:1 w:1)
+	/// Proof: `Governance::NextRootCall` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::RootCallDelay` (r:1 w:0)
+	/// Proof: `Governance::RootCallDelay` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Scheduler::Lookup` (r:1 w:1)
+	/// Proof: `Scheduler::Lookup` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Scheduler::Agenda` (r:1 w:1)
+	/// Proof: `Scheduler::Agenda` (`max_values`: None, `max_size`: Some(3357), added: 5832, mode: `MaxEncodedLen`)
 	fn dispatch_as_root() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
+		// Proof Size summary in bytes:
+		//  Measured:  `548`
+		//  Estimated: `6822`
+		// Minimum execution time: 37_367_000 picoseconds.
+		Weight::from_parts(40_991_000, 6822)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Scheduler::Lookup` (r:1 w:1)
+	/// Proof: `Scheduler::Lookup` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Scheduler::Agenda` (r:1 w:1)
+	/// Proof: `Scheduler::Agenda` (`max_values`: None, `max_size`: Some(3357), added: 5832, mode: `MaxEncodedLen`)
 	fn cancel_root_call() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
+		// Proof Size summary in bytes:
+		//  Measured:  `3152`
+		//  Estimated: `6822`
+		// Minimum execution time: 46_068_000 picoseconds.
+		Weight::from_parts(49_561_000, 6822)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -75,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2659`
 		//  Estimated: `4144`
-		// Minimum execution time: 39_904_000 picoseconds.
-		Weight::from_parts(42_663_000, 4144)
+		// Minimum execution time: 39_352_000 picoseconds.
+		Weight::from_parts(43_639_000, 4144)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -94,8 +114,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2196`
 		//  Estimated: `3681`
-		// Minimum execution time: 31_766_000 picoseconds.
-		Weight::from_parts(34_522_000, 3681)
+		// Minimum execution time: 31_447_000 picoseconds.
+		Weight::from_parts(34_306_000, 3681)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -109,10 +129,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Governance::PendingRotations` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn add_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1819`
-		//  Estimated: `5284`
-		// Minimum execution time: 33_300_000 picoseconds.
-		Weight::from_parts(35_822_000, 5284)
+		//  Measured:  `1829`
+		//  Estimated: `5294`
+		// Minimum execution time: 32_996_000 picoseconds.
+		Weight::from_parts(36_225_000, 5294)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -124,10 +144,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Governance::PendingRotations` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn remove_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1114`
+		//  Measured:  `1140`
 		//  Estimated: `2510`
-		// Minimum execution time: 16_323_000 picoseconds.
-		Weight::from_parts(17_634_000, 2510)
+		// Minimum execution time: 17_911_000 picoseconds.
+		Weight::from_parts(19_699_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -136,32 +156,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn dispatch_as_root() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
+		Weight::from_parts(40_991_000, 6822)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn cancel_root_call() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
+		Weight::from_parts(49_561_000, 6822)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn add_council_member() -> Weight {
-		Weight::from_parts(42_663_000, 4144)
+		Weight::from_parts(43_639_000, 4144)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_council_member() -> Weight {
-		Weight::from_parts(34_522_000, 3681)
+		Weight::from_parts(34_306_000, 3681)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn add_validator() -> Weight {
-		Weight::from_parts(35_822_000, 5284)
+		Weight::from_parts(36_225_000, 5294)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(17_634_000, 2510)
+		Weight::from_parts(19_699_000, 2510)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
