@@ -36,11 +36,27 @@
 //                           dispatches it; then a member submits
 //                           System.apply_authorized_upgrade(code). Waits until every
 //                           node's finalized head runs the new spec_version. Returns it.
+//   gateway,<node...>       issue #25: a real medchain-gateway across the real upgrade. A
+//                           gateway for the hospital (key //EveAdmin, its admin; https with a
+//                           development certificate from scripts/dev-certs.sh) beside the first
+//                           node; the hospital uploads a lab result for //NetworkTestPatient
+//                           through it (201: anchored and finalized); then `upgrade` as above;
+//                           then a second upload, also anchored. For each anchor: the block
+//                           holding its RecordAnchored and that block's parent run the expected
+//                           spec_version (102 before, 103 after), and the anchoring extrinsic's
+//                           signature verifies over its payload with that spec_version and not
+//                           with the other one (so the gateway signed the second one for 103).
+//                           The patient is then served the first document (salted hash = the
+//                           anchored one). The gateway is killed and its data dir removed in all
+//                           cases. Returns the new spec_version.
 //
 // Each check logs `[medchain] ...` lines with what it did and saw.
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
+const https = require('https');
+const { spawn, execFileSync } = require('child_process');
 const { SETTLE_MS, sleep, log, withNodes, finalized } = require('./lib.js');
 
 const FOUNDERS = ['Alice', 'Bob', 'Charlie', 'Dave']; // admins //<Name>Admin (consortium-spec.sh)
@@ -373,6 +389,287 @@ async function upgrade(nodes) {
   return before + 1;
 }
 
+// --- gateway: a real medchain-gateway across the runtime upgrade (issue #25) ---
+
+const REPO = path.resolve(__dirname, '..', '..');
+const GATEWAY_STEP_MS = 330000; // below the zndsl's 360 s: the gateway is killed by then anyway
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+
+function gatewayBinary() {
+  const bin = process.env.MEDCHAIN_GATEWAY || path.join(path.dirname(process.env.MEDCHAIN_NODE || ''), 'medchain-gateway');
+  if (!fs.existsSync(bin)) throw new Error(`medchain-gateway not found at ${bin} (set MEDCHAIN_GATEWAY, or build it beside MEDCHAIN_NODE)`);
+  return bin;
+}
+
+// The development CA and a certificate for 127.0.0.1, as tests/e2e/lib/gateway.js makes them.
+function devCerts(dir) {
+  const ca = execFileSync('bash', [path.join(REPO, 'scripts', 'dev-certs.sh'), 'gateway'], {
+    env: { ...process.env, MEDCHAIN_DEV_CERTS: dir },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .trim()
+    .split('\n')
+    .pop();
+  return { ca: fs.readFileSync(ca), cert: path.join(dir, 'gateway.pem'), key: path.join(dir, 'gateway.key') };
+}
+
+// One https request to 127.0.0.1:port trusting only `ca`: { status, headers, bytes, json }.
+function httpsRequest(port, ca, method, pathAndQuery, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port, path: pathAndQuery, method, headers, ca, timeout: 150000 }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        let json = null;
+        try {
+          json = JSON.parse(bytes.toString('utf8'));
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode, headers: res.headers, bytes, json, text: bytes.toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${pathAndQuery}: timed out`)));
+    req.on('error', reject);
+    if (body && body.length) req.write(body);
+    req.end();
+  });
+}
+
+// The four signature headers (gateway/README.md "Signed requests", gateway/src/auth.rs).
+function signRequest(pair, audience, method, pathAndQuery, body) {
+  const timestamp = String(Date.now());
+  const nonce = zombie.util.randomAsHex(16).slice(2);
+  const bodyHash = zombie.util.blake2AsHex(body || new Uint8Array(), 256);
+  const message = Buffer.from(`medchain-gateway/1\n${audience}\n${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`, 'utf8');
+  return {
+    'x-medchain-account': pair.address,
+    'x-medchain-timestamp': timestamp,
+    'x-medchain-nonce': nonce,
+    'x-medchain-signature': `0x${Buffer.from(pair.sign(message)).toString('hex')}`,
+  };
+}
+
+async function startGateway(networkInfo, wsUri, suri, port, workDir) {
+  const certs = devCerts(path.join(workDir, 'certs'));
+  const dataDir = path.join(workDir, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const logPath = path.join(networkInfo.tmpDir, 'gateway.log'); // kept with the nodes' logs
+  const out = fs.openSync(logPath, 'a');
+  const child = spawn(
+    gatewayBinary(),
+    ['run', '--node', wsUri, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--master-key', path.join(workDir, 'master.key'),
+      '--tls-cert', certs.cert, '--tls-key', certs.key],
+    { env: { ...process.env, MEDCHAIN_GATEWAY_SURI: suri, RUST_LOG: 'info' }, stdio: ['ignore', out, out] },
+  );
+  fs.closeSync(out);
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  const tail = () => fs.readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n');
+  const gw = {
+    child,
+    port,
+    logPath,
+    ca: certs.ca,
+    info: null,
+    log: () => fs.readFileSync(logPath, 'utf8'),
+    tail,
+    async request(method, pathAndQuery, pair, body) {
+      const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8');
+      const headers = {
+        ...(pair ? signRequest(pair, gw.info.audience, method, pathAndQuery, bytes) : {}),
+        ...(bytes.length ? { 'content-type': 'application/fhir+json', 'content-length': String(bytes.length) } : {}),
+      };
+      return httpsRequest(port, certs.ca, method, pathAndQuery, headers, bytes);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}); log ${logPath}:\n${tail()}`);
+    try {
+      const res = await httpsRequest(port, certs.ca, 'GET', '/v1/info', {});
+      if (res.status === 200) {
+        gw.info = res.json;
+        return gw;
+      }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await gw.kill();
+      throw new Error(`gateway did not answer within 60 s; log ${logPath}:\n${tail()}`);
+    }
+    await sleep(250);
+  }
+}
+
+function labReport(n) {
+  return JSON.stringify({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose [Mass/volume] in Serum or Plasma' }] },
+    subject: { display: 'network test patient' },
+    effectiveDateTime: '2026-12-07T10:00:00Z',
+    valueQuantity: { value: n, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
+  });
+}
+
+function u32le(n) {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+}
+
+// Where the RecordAnchored of `recordId` is (from block `from` up to the finalized head), the
+// spec_version of that block and of its parent (which runs it), and for which spec_version the
+// anchoring extrinsic's signature verifies: the payload is call ++ the extensions' explicit
+// bytes ++ (spec_version, transaction_version, genesis, era birth hash, no metadata hash), as
+// gateway/src/chain.rs signs it; over 256 bytes it is signed hashed (blake2_256).
+async function anchorSeen(api, recordId, from, specs) {
+  const head = (await finalized(api)).height;
+  for (let n = from; n <= head; n++) {
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const events = await api.query.system.events.at(hash);
+    const found = events.find(
+      ({ event: e }) => e.section === 'healthRecords' && e.method === 'RecordAnchored' && e.data.recordId.toHex() === recordId,
+    );
+    if (!found) continue;
+    const index = found.phase.asApplyExtrinsic.toNumber();
+    const block = await api.rpc.chain.getBlock(hash);
+    const xt = block.block.extrinsics[index];
+    const raw = Buffer.from(xt.toU8a(true));
+    // v4 signed: 0x84, MultiAddress::Id (0x00 + 32), MultiSignature::Sr25519 (0x01 + 64), explicit, call.
+    if (raw[0] !== 0x84 || raw[1] !== 0x00 || raw[34] !== 0x01) throw new Error(`#${n}: extrinsic ${index} is not a v4 sr25519 signed one`);
+    const signer = raw.subarray(2, 34);
+    const signature = raw.subarray(35, 99);
+    const call = Buffer.from(xt.method.toU8a());
+    const explicit = raw.subarray(99, raw.length - call.length);
+    if (!raw.subarray(raw.length - call.length).equals(call)) throw new Error(`#${n}: cannot find the call in extrinsic ${index}`);
+    const birth = xt.era.asMortalEra.birth(n);
+    const birthHash = Buffer.from((await api.rpc.chain.getBlockHash(birth)).toU8a());
+    const genesis = Buffer.from(api.genesisHash.toU8a());
+    const version = await api.rpc.state.getRuntimeVersion(hash);
+    const parentVersion = await api.rpc.state.getRuntimeVersion(block.block.header.parentHash);
+    const txVersion = version.transactionVersion.toNumber();
+    const verifies = {};
+    for (const spec of specs) {
+      let payload = Buffer.concat([call, explicit, u32le(spec), u32le(txVersion), genesis, birthHash, Buffer.from([0])]);
+      if (payload.length > 256) payload = Buffer.from(zombie.util.blake2AsU8a(payload, 256));
+      verifies[spec] = zombie.util.sr25519Verify(payload, signature, signer);
+    }
+    return {
+      height: n,
+      hash: hash.toHex(),
+      spec: version.specVersion.toNumber(),
+      parentSpec: parentVersion.specVersion.toNumber(),
+      call: `${xt.method.section}.${xt.method.method}`,
+      signer: zombie.util.encodeAddress(signer, 4242),
+      birth,
+      verifies,
+    };
+  }
+  return null;
+}
+
+// Upload one lab result through the gateway as `staff`; require 201 anchored, then find the
+// anchor on chain and check the spec_version it was signed for and executed under.
+async function uploadAnchored(api, gw, staff, p, value, spec) {
+  const from = (await finalized(api)).height;
+  const q = `/v1/records?patient=${p.address}&category=LabResults`;
+  const body = labReport(value);
+  const res = await gw.request('POST', q, staff, body);
+  if (res.status !== 201 || !res.json || res.json.state !== 'anchored') {
+    throw new Error(`upload under spec_version ${spec}: ${res.status} ${res.text}; gateway log:\n${gw.tail()}`);
+  }
+  const recordId = res.json.record_id;
+  const seen = await anchorSeen(api, recordId, from, [spec - 1, spec, spec + 1]);
+  if (!seen) throw new Error(`no healthRecords.RecordAnchored of ${recordId} from #${from} to the finalized head`);
+  const signedFor = Object.keys(seen.verifies).filter((k) => seen.verifies[k]).map(Number);
+  if (seen.spec !== spec || seen.parentSpec !== spec || signedFor.length !== 1 || signedFor[0] !== spec) {
+    throw new Error(
+      `record ${recordId} anchored in #${seen.height} (spec_version ${seen.spec}, parent ${seen.parentSpec}), its ` +
+        `extrinsic signed for spec_version ${signedFor.join('/') || 'none of ' + Object.keys(seen.verifies)}: expected ${spec}`,
+    );
+  }
+  log(
+    `gateway upload ${res.json.locator} -> 201 anchored: record ${recordId}, RecordAnchored in #${seen.height} ` +
+      `(${seen.hash}) by ${seen.call} from ${seen.signer}, era from #${seen.birth}; block and parent run spec_version ${seen.spec}; ` +
+      `the signature verifies for spec_version ${signedFor[0]} only (tried ${Object.keys(seen.verifies).join(', ')})`,
+  );
+  return { recordId, contentHash: res.json.content_hash, body, height: seen.height };
+}
+
+async function gatewayAcrossUpgrade(networkInfo, nodes) {
+  const { name, api } = nodes[0];
+  const before = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
+  const admin = hospital();
+  const p = patient();
+  const org = await api.query.consortium.organizations(admin.address);
+  if (org.isNone) throw new Error(`${admin.address} is no organization: run admit first`);
+  const port = Number(process.env.MEDCHAIN_ZN_PORT_BASE || 23200) + 90; // nodes use base + 0..42
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medchain-network-gateway-'));
+  let gw = null;
+  const guard = setTimeout(() => {
+    for (const child of running) child.kill('SIGKILL');
+  }, GATEWAY_STEP_MS);
+  try {
+    gw = await startGateway(networkInfo, networkInfo.nodesByName[name].wsUri, '//EveAdmin', port, workDir);
+    log(
+      `gateway of ${HOSPITAL} (pid ${gw.child.pid}) at https://127.0.0.1:${port} beside ${name}: organization ${gw.info.organization}, ` +
+        `signer ${gw.info.signer}, built for ${JSON.stringify(gw.info.built_for)}; the chain runs spec_version ${before}`,
+    );
+    const first = await uploadAnchored(api, gw, admin, p, 101, before);
+
+    const after = await upgrade(nodes);
+
+    const second = await uploadAnchored(api, gw, admin, p, 102, after);
+    // The patient is still served the first document, under the new runtime.
+    const got = await gw.request('GET', `/v1/records/${first.recordId}`, p);
+    if (got.status !== 200 || got.headers['x-medchain-served-as'] !== 'patient') {
+      throw new Error(`the patient's fetch of ${first.recordId}: ${got.status} ${got.text}`);
+    }
+    const salt = Buffer.from(String(got.headers['x-medchain-salt']).replace(/^0x/, ''), 'hex');
+    const rehash = zombie.util.blake2AsHex(Buffer.concat([salt, got.bytes]), 256);
+    const onChain = (await api.query.healthRecords.records(first.recordId)).unwrap().contentHash.toHex();
+    if (rehash !== first.contentHash || onChain !== first.contentHash || JSON.parse(got.text).valueQuantity.value !== 101) {
+      throw new Error(`served ${first.recordId}: blake2(salt ++ body) ${rehash}, uploaded ${first.contentHash}, on chain ${onChain}`);
+    }
+    const noted = gw.log().split('\n').filter((l) => /spec_version|anchor of .* sent|anchored as/.test(l));
+    log(`gateway log:\n  ${noted.map((l) => l.replace(/^\S+\s+/, '')).join('\n  ')}`);
+    log(
+      `the patient fetched ${first.recordId} (anchored in #${first.height} under ${before}) under spec_version ${after}: 200, served as patient, ` +
+        `blake2_256(salt ++ body) = the anchored hash; the second record (#${second.height}) was anchored under ${after}`,
+    );
+    return after;
+  } catch (e) {
+    if (gw) console.log(`\n--- gateway log (${gw.logPath}) ---\n${gw.tail()}`);
+    throw e;
+  } finally {
+    clearTimeout(guard);
+    if (gw) await gw.kill();
+    for (const child of running) child.kill('SIGKILL');
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
 async function nosudo(nodes) {
   let delay = null;
   for (const { name, api } of nodes) {
@@ -402,6 +699,8 @@ async function run(_nodeName, networkInfo, args) {
       return withNodes(networkInfo, rest, (nodes) => nosudo(nodes));
     case 'upgrade':
       return withNodes(networkInfo, rest, (nodes) => upgrade(nodes));
+    case 'gateway':
+      return withNodes(networkInfo, rest, (nodes) => gatewayAcrossUpgrade(networkInfo, nodes));
     default:
       throw new Error(`unknown check ${check}`);
   }
