@@ -131,13 +131,14 @@ bootnode = "localhost:30333"
 
     def test_the_time_lock_is_in_hours_and_warned_about_below_one(self):
         """N16: the council's Root calls wait `time_lock_hours` (3 s blocks)."""
-        example = open(EXAMPLE).read()
+        with open(EXAMPLE) as f:
+            example = f.read()
+        self.assertIn("\ntime_lock_hours = 24 ", example, "the example shows the default")
         path = os.path.join(self.dir.name, "lock.toml")
 
         def with_lock(value):
             with open(path, "w") as f:
-                f.write(example.replace('protocol_id = "medchain"',
-                                        f'protocol_id = "medchain"\ntime_lock_hours = {value}'))
+                f.write(example.replace("\ntime_lock_hours = 24 ", f"\ntime_lock_hours = {value} "))
             return run(path, self.out)
 
         for bad in ["0", "-1", '"a day"', "true", "9000"]:
