@@ -249,6 +249,8 @@ fn openapi_and_readme_document_every_route_and_error_code() {
 	let read = |p: &str| std::fs::read_to_string(format!("{dir}/{p}")).expect(p);
 	let (service, auth) = (read("src/service.rs"), read("src/auth.rs"));
 	let (cors, tls) = (read("src/cors.rs"), read("src/tls.rs"));
+	// N3's refusals (rate limits, bodies, timeouts) are answered from these two.
+	let (limits, server) = (read("src/limits.rs"), read("src/server.rs"));
 	let (openapi, readme) = (read("openapi.yaml"), read("README.md"));
 	let routes: Vec<&str> = service
 		.lines()
@@ -262,7 +264,7 @@ fn openapi_and_readme_document_every_route_and_error_code() {
 	}
 	// Every error code the service or the signature check can answer is in the README.
 	let mut codes = Vec::new();
-	for source in [&service, &auth, &cors, &tls] {
+	for source in [&service, &auth, &cors, &tls, &limits, &server] {
 		for chunk in source.split("StatusCode::").skip(1) {
 			if let Some(code) = chunk.split('"').nth(1) {
 				if code.starts_with(|c: char| c.is_ascii_uppercase())
