@@ -36,22 +36,22 @@ source scripts/env.sh
 STEPS="${STEPS:-20}"
 REPEAT="${REPEAT:-10}"
 
+# The pallets (scripts/pallets.txt) by benchmark name, and where their weights.rs goes.
+source scripts/pallets.sh
 declare -A DIRS=(
-	[pallet_consortium]=consortium
-	[pallet_patient_identity]=patient-identity
-	[pallet_consent]=consent
-	[pallet_health_records]=health-records
-	[pallet_drug_provenance]=drug-provenance
-	[pallet_clinical_trials]=clinical-trials
-	[pallet_governance]=governance
 	# The transaction extensions of frame_system (CheckNonce, CheckMortality, ...): their
 	# weight is charged on every extrinsic; FRAME's default for them is RocksDB's costs.
 	[frame_system_extensions]=runtime
 )
+ALL=()
+for dir in "${MEDCHAIN_PALLETS[@]}"; do
+	DIRS["pallet_${dir//-/_}"]="$dir"
+	ALL+=("pallet_${dir//-/_}")
+done
+ALL+=(frame_system_extensions)
 PALLETS=("$@")
 if [ ${#PALLETS[@]} -eq 0 ]; then
-	PALLETS=(pallet_consortium pallet_patient_identity pallet_consent pallet_health_records
-		pallet_drug_provenance pallet_clinical_trials pallet_governance frame_system_extensions)
+	PALLETS=("${ALL[@]}")
 fi
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then

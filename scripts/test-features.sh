@@ -16,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-pallets=(consortium governance patient-identity consent health-records drug-provenance clinical-trials)
+source scripts/pallets.sh
+pallets=("${MEDCHAIN_PALLETS[@]}")
 packages=(-p medchain-runtime) features=(medchain-runtime/runtime-benchmarks medchain-runtime/try-runtime)
 for p in "${pallets[@]}"; do
 	packages+=(-p "pallet-$p")
