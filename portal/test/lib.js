@@ -14,7 +14,9 @@ import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
 import { blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
 
 export const PORTAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SHOTS = path.join(PORTAL, 'docs', 'screenshots');
+// Where the browser tests save their screenshots: artifacts/screenshots (gitignored), or, with
+// MEDCHAIN_UPDATE_SCREENSHOTS=1, the committed docs/screenshots that README.md shows.
+export const SHOTS = process.env.MEDCHAIN_UPDATE_SCREENSHOTS === '1' ? path.join(PORTAL, 'docs', 'screenshots') : path.join(PORTAL, 'artifacts', 'screenshots');
 
 export function nodeBinary() {
   if (process.env.MEDCHAIN_NODE) return path.resolve(process.env.MEDCHAIN_NODE);
