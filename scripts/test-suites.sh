@@ -82,7 +82,7 @@ esac
 # The two e2e shards are the critical path; starting suites 20 s apart keeps the nodes'
 # start-ups (each compiles the runtime, a zombienet network 4-5 at once) from piling up.
 # ---------------------------------------------------------------------------------------
-default_fast_schedule="js-client chain-spec-offline portal-offline python-offline"
+default_fast_schedule="js-client testkit chain-spec-offline portal-offline python-offline"
 default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium+python chain-spec+portal"
 
 # ---------------------------------------------------------------------------------------
@@ -111,6 +111,7 @@ npm_ci() { # folder
 
 # fast
 suite_js_client() { npm_ci clients/js && npm --prefix clients/js test; }
+suite_testkit() { npm --prefix tests/testkit test; } # no dependencies: nothing to install
 suite_chain_spec_offline() { cd tests/consortium && python3 -m unittest -v test_chain_spec.MembersFile; }
 suite_portal_offline() { npm_ci portal && MEDCHAIN_SKIP_NPM_CI=1 portal/run-tests.sh offline; }
 suite_python_offline() { clients/python/run-tests.sh offline; }
@@ -167,13 +168,13 @@ suite_network_consortium() { npm_ci tests/network && npm --prefix tests/network 
 
 count_kind() { # suite -> how its log reports counts
 	case "$1" in
-	js-client | portal-offline | e2e | e2e-* | portal) echo node-test ;;
+	js-client | testkit | portal-offline | e2e | e2e-* | portal) echo node-test ;;
 	chain-spec-offline | chain-spec) echo unittest ;;
 	python-offline | python) echo pytest ;;
 	network-*) echo zombienet ;;
 	esac
 }
-all_suites_fast="js-client chain-spec-offline portal-offline python-offline"
+all_suites_fast="js-client testkit chain-spec-offline portal-offline python-offline"
 all_suites_chain="chain-spec e2e e2e-1 e2e-2 portal python network-finality network-state network-consortium"
 
 # ---------------------------------------------------------------------------------------

@@ -28,9 +28,13 @@ import path from 'node:path';
 
 import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
-import { blake2AsHex, blake2AsU8a, cryptoWaitReady, decodeAddress, randomAsHex } from '@polkadot/util-crypto';
+import { blake2AsHex, blake2AsU8a, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
-import { PORTAL, freePorts, nodeBinary, send, track } from './lib.js';
+import { gatewayBinary } from '../../tests/testkit/src/binaries.js';
+import { signAndWait } from '../../tests/testkit/src/chain.js';
+import { ROLES, UNIT, addStaff, onboardPatients, organizationOf, registerOrganizations } from '../../tests/testkit/src/seed.js';
+import { MEDCHAIN_SS58, accountHex, sameAccount } from '../../tests/testkit/src/ss58.js';
+import { PORTAL, freePorts, track } from './lib.js';
 
 const REPO = path.resolve(PORTAL, '..');
 const DEV_CERTS = path.join(REPO, 'scripts', 'dev-certs.sh');
@@ -45,11 +49,7 @@ export const HOSPITALS = [
 /** RecordCategory in bit order (pallets/primitives): bit i of a consent's categories. */
 export const CATEGORIES = ['Demographics', 'Encounters', 'Diagnoses', 'Medications', 'LabResults', 'Imaging', 'Genomics', 'MentalHealth', 'Other'];
 
-export function gatewayBinary() {
-  const bin = process.env.MEDCHAIN_GATEWAY ? path.resolve(process.env.MEDCHAIN_GATEWAY) : path.join(path.dirname(nodeBinary()), 'medchain-gateway');
-  if (!fs.existsSync(bin)) throw new Error(`medchain-gateway not found at ${bin}: set MEDCHAIN_GATEWAY (it is built beside medchain-node)`);
-  return bin;
-}
+export { gatewayBinary };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -169,7 +169,7 @@ export function httpsRequest(url, { method = 'GET', headers = {}, body, caPem, t
 let keyring;
 async function pairOf(suri) {
   await cryptoWaitReady();
-  keyring ??= new Keyring({ type: 'sr25519', ss58Format: 4242 });
+  keyring ??= new Keyring({ type: 'sr25519', ss58Format: MEDCHAIN_SS58 });
   return keyring.addFromUri(suri);
 }
 
@@ -286,7 +286,7 @@ export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, c
   const caPem = fs.readFileSync(ca);
   timings.certsMs = Date.now() - t0;
   await cryptoWaitReady();
-  const ring = new Keyring({ type: 'sr25519', ss58Format: api?.registry?.chainSS58 ?? 4242 });
+  const ring = new Keyring({ type: 'sr25519', ss58Format: api?.registry?.chainSS58 ?? MEDCHAIN_SS58 });
 
   const hs = which.map((h) => {
     const dir = path.join(dataDir, h.key);
@@ -336,47 +336,26 @@ export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, c
   };
 
   // Registration and staff, through polkadot.js rather than the CLI (whose every call waits
-  // for finality, ~9 s, and whose calls of one signer cannot run side by side): //Alice (the
-  // dev chain's sudo key and St. Mary's admin) registers and funds the other hospitals and
-  // makes St. Mary's gateway key staff in one batch; then each other admin makes its gateway
-  // key staff and funds it in one batch of its own, side by side. Each waits for its block,
-  // and is checked on chain. What is already done (a node that ran this before) is skipped.
+  // for finality, ~9 s, and whose calls of one signer cannot run side by side), with the
+  // testkit's seeding steps: //Alice (the dev chain's sudo key and St. Mary's admin) funds and
+  // registers the other hospitals in one batch; then each admin makes its gateway key staff
+  // and funds it in one batch of its own, side by side. Each waits for its block, and is
+  // checked on chain. What is already done (a node that ran this before) is skipped.
   // Publishing stays with the CLI (`medchain-gateway publish`), as an operator does it.
   if (!api) throw new Error('startHospitals: api (connected to nodeWs) is required');
-  const MED = 10n ** 12n;
-  const alice = ring.addFromUri('//Alice');
-  const orgOf = async (who) => {
-    const o = await api.call.consortiumApi.organizationOf(who);
-    return o.isSome ? o.unwrap().toString() : null;
-  };
-  const staffCalls = async (h) =>
-    (await orgOf(h.signer)) === h.org ? [] : [api.tx.consortium.addStaff(h.signer), api.tx.balances.transferKeepAlive(h.signer, BigInt(fund) * MED)];
   const ts = Date.now();
-  const aliceCalls = [];
-  for (const h of hs.filter((x) => !x.genesis)) {
-    if ((await orgOf(h.org)) === h.org) continue;
-    aliceCalls.push(
-      api.tx.balances.transferKeepAlive(h.org, 1000n * MED),
-      api.tx.sudo.sudo(api.tx.consortium.registerOrganization(h.org, h.name, 1 /* Provider */)),
-    );
-  }
-  for (const h of hs.filter((x) => x.admin === '//Alice')) aliceCalls.push(...(await staffCalls(h)));
-  if (aliceCalls.length) {
-    const events = await send(api, api.tx.utility.batchAll(aliceCalls), alice);
-    const refused = events.filter(({ event }) => event.section === 'sudo' && event.method === 'Sudid' && event.data[0].isErr);
-    if (refused.length) throw new Error(`startHospitals: the sudo registration failed (${refused[0].event.data[0].toString()}): is this a development chain with //Alice as sudo?`);
-  }
-  await Promise.all(
-    hs
-      .filter((h) => h.admin !== '//Alice')
-      .map(async (h) => {
-        const calls = await staffCalls(h);
-        if (calls.length) await send(api, api.tx.utility.batchAll(calls), ring.addFromUri(h.admin));
-      }),
-  );
+  const alice = ring.addFromUri('//Alice');
+  await registerOrganizations(
+    api,
+    alice,
+    hs.filter((h) => !h.genesis).map((h) => ({ address: h.org, name: h.name, roles: ROLES.Provider, fund: 1000n * UNIT })),
+  ).catch((e) => {
+    throw new Error(`startHospitals: ${e.message}`);
+  });
+  await Promise.all(hs.map((h) => addStaff(api, ring.addFromUri(h.admin), [h.signer], { fund: BigInt(fund) * UNIT })));
   for (const h of hs) {
-    if ((await orgOf(h.org)) !== h.org) throw new Error(`startHospitals: ${h.name} is not a registered organization`);
-    if ((await orgOf(h.signer)) !== h.org) throw new Error(`startHospitals: ${h.staffSuri} is not staff of ${h.name}`);
+    if ((await organizationOf(api, h.org)) !== accountHex(h.org)) throw new Error(`startHospitals: ${h.name} is not a registered organization`);
+    if ((await organizationOf(api, h.signer)) !== accountHex(h.org)) throw new Error(`startHospitals: ${h.staffSuri} is not staff of ${h.name}`);
   }
   timings.registerMs = Date.now() - ts;
   let aliceQueue = Promise.resolve();
@@ -413,7 +392,7 @@ export async function startHospitals({ api, nodeWs, corsOrigins = [], dataDir, c
     if (api) {
       const entry = await gatewayOfUrl(api, h.org);
       if (entry?.endpoint !== h.url) throw new Error(`${h.name}: published ${h.url} but gatewayOf says ${JSON.stringify(entry)}`);
-      if (entry.publicKey !== u8aToHex(decodeAddress(h.signer))) throw new Error(`${h.name}: the directory's key is not the gateway's signer`);
+      if (entry.publicKey !== accountHex(h.signer)) throw new Error(`${h.name}: the directory's key is not the gateway's signer`);
     }
     h.publishMs = Date.now() - tp;
   };
@@ -458,7 +437,7 @@ async function launch(h, port, nodeWs, corsOrigins, caPem, procs, isStopped) {
       const res = await httpsRequest(`${url}/v1/info`, { caPem, timeoutMs: 2000 });
       if (res.status === 200 && res.json) {
         // Another process on that port would answer as someone else (or not over our TLS).
-        if (res.json.organization !== h.org && u8aToHex(decodeAddress(res.json.organization)) !== u8aToHex(decodeAddress(h.org))) {
+        if (!sameAccount(res.json.organization, h.org)) {
           throw new Error(`${url}/v1/info answers for ${res.json.organization}, not ${h.name}`);
         }
         Object.assign(h, { url, port, audience: res.json.audience, info: res.json });
@@ -480,19 +459,6 @@ async function launch(h, port, nodeWs, corsOrigins, caPem, procs, isStopped) {
 // seedHistory
 // ---------------------------------------------------------------------------
 
-/** Sign and send with an explicit nonce; resolves the events once in a block, rejects on a dispatch error. */
-function sendAt(api, tx, signer, nonce) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce }, ({ status, dispatchError, events }) => {
-      if (dispatchError) {
-        const e = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-        reject(new Error(e ? `${e.section}.${e.name}` : dispatchError.toString()));
-      } else if (status.isInBlock) resolve(events);
-    }).catch(reject);
-  });
-}
-
-const hexOf = (api, address) => api.createType('AccountId', address).toHex();
 
 /**
  * The patient is registered and attested: if `patientSuri` is no patient yet, St. Mary's
@@ -501,18 +467,12 @@ const hexOf = (api, address) => api.createType('AccountId', address).toHex();
  */
 export async function ensurePatient(api, patientSuri) {
   await cryptoWaitReady();
-  const ring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 4242 });
+  const ring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? MEDCHAIN_SS58 });
   const patient = ring.addFromUri(patientSuri);
-  const info = await api.call.patientIdentityApi.patient(patient.address);
-  if (info.isSome) {
-    const p = info.unwrap();
-    if (!p.isRegistered) throw new Error(`${patientSuri} erased their identity: they cannot get new records`);
-    const r = p.asRegistered;
-    if (r.onboardedBy.isNone && r.attestations.length === 0) throw new Error(`${patientSuri} is a patient no Provider attested`);
-    return patient;
-  }
   const commitment = u8aToHex(blake2AsU8a(stringToU8a(`synthetic identity document of ${patientSuri}`)));
-  await send(api, api.tx.patientIdentity.onboardPatient(patient.address, commitment), ring.addFromUri('//Alice'));
+  await onboardPatients(api, ring.addFromUri('//Alice'), [{ address: patient.address, commitment }]).catch((e) => {
+    throw new Error(`${patientSuri}: ${e.message}`);
+  });
   return patient;
 }
 
@@ -569,14 +529,14 @@ export async function seedHistory({ api, hospitals, patientSuri, documents, conc
   // Consents: what each hospital needs, granted where missing (in parallel, explicit nonces).
   const needed = new Map();
   for (const p of plan) {
-    const org = hexOf(api, p.hospital.org);
+    const org = accountHex(p.hospital.org);
     needed.set(org, (needed.get(org) ?? 0) | (1 << p.bit));
   }
   const missing = await missingWriteConsents(api, patient.address, needed);
   if (missing.size) {
     let nonce = (await api.rpc.system.accountNextIndex(patient.address)).toNumber();
     await Promise.all(
-      [...missing].map(([org, bits]) => sendAt(api, api.tx.consent.grantConsent(org, { categories: bits, access: consentAccess }, 'Treatment', null), patient, nonce++)),
+      [...missing].map(([org, bits]) => signAndWait(api, api.tx.consent.grantConsent(org, { categories: bits, access: consentAccess }, 'Treatment', null), patient, { nonce: nonce++ })),
     );
     const still = await missingWriteConsents(api, patient.address, needed);
     if (still.size) throw new Error(`seedHistory: consents still missing after granting: ${[...still.keys()].join(', ')}`);
@@ -627,7 +587,7 @@ export async function seedHistory({ api, hospitals, patientSuri, documents, conc
     const rec = onChain.get(r.recordId);
     if (!rec) throw new Error(`seedHistory: record ${r.recordId} (${r.hospital.name}) is not in recordsOf`);
     const author = rec.author.isSome ? rec.author.unwrap().toHex() : null;
-    if (author !== hexOf(api, r.hospital.org)) throw new Error(`seedHistory: record ${r.recordId} is authored by ${author}, not ${r.hospital.name}`);
+    if (author !== accountHex(r.hospital.org)) throw new Error(`seedHistory: record ${r.recordId} is authored by ${author}, not ${r.hospital.name}`);
     if (rec.contentHash.toHex() !== r.contentHash || rec.category.type !== r.category) {
       throw new Error(`seedHistory: record ${r.recordId} on chain is ${rec.category.type} ${rec.contentHash.toHex()}, the gateway said ${r.category} ${r.contentHash}`);
     }

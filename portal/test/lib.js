@@ -1,29 +1,31 @@
-// Test helpers: a fresh `medchain-node --dev --tmp` on free loopback ports, a static
-// server for dist/, Debian's chromium through playwright-core, and the chain seeding.
+// Test helpers: a fresh `medchain-node --dev --tmp` on free loopback ports (tests/testkit), a
+// static server for dist/, Debian's chromium through playwright-core, and the chain seeding.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import * as polkadotApi from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
 import { blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { nodeBinary } from '../../tests/testkit/src/binaries.js';
+import { startNode as startTestkitNode } from '../../tests/testkit/src/node.js';
+import { signAndWait } from '../../tests/testkit/src/chain.js';
+import { track } from '../../tests/testkit/src/processes.js';
+import { MEDCHAIN_SS58 } from '../../tests/testkit/src/ss58.js';
 
 export const PORTAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Where the browser tests save their screenshots: artifacts/screenshots (gitignored), or, with
 // MEDCHAIN_UPDATE_SCREENSHOTS=1, the committed docs/screenshots that README.md shows.
 export const SHOTS = process.env.MEDCHAIN_UPDATE_SCREENSHOTS === '1' ? path.join(PORTAL, 'docs', 'screenshots') : path.join(PORTAL, 'artifacts', 'screenshots');
 
-export function nodeBinary() {
-  if (process.env.MEDCHAIN_NODE) return path.resolve(process.env.MEDCHAIN_NODE);
-  const target = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'medchain', 'target');
-  return path.join(target, 'release', 'medchain-node');
-}
+export { nodeBinary, track };
 
+/** `n` distinct free TCP ports on 127.0.0.1, as the kernel hands them out for port 0 (then released). */
 export async function freePorts(n) {
   const servers = [];
   try {
@@ -41,82 +43,13 @@ export async function freePorts(n) {
   }
 }
 
-const children = new Set();
-function killAll() {
-  for (const c of children) {
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (killAll(), process.exit(130)));
-
-/** Kill `child` (SIGKILL) when this process exits or is interrupted (nodes, gateways); returns it. */
-export function track(child) {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-/** Start a dev node on ports the kernel picks; resolves { url, api, stop() } once it answers over RPC. */
-export async function startNode() {
-  const bin = nodeBinary();
-  if (!fs.existsSync(bin)) throw new Error(`medchain-node not found at ${bin}: set MEDCHAIN_NODE`);
-  // Port 0 everywhere: the node binds ports the kernel picks at that moment (p2p on
-  // loopback only), so no suite running at the same time can take one between its choice and
-  // its bind; the RPC port is read from the node's log.
-  const logPath = path.join(os.tmpdir(), `medchain-portal-node-${process.pid}-${Date.now()}.log`);
-  const log = fs.openSync(logPath, 'w');
-  const child = spawn(bin, ['--dev', '--tmp', '--rpc-port', '0', '--listen-addr', '/ip4/127.0.0.1/tcp/0', '--prometheus-port', '0', '--no-telemetry', '--no-mdns'], {
-    stdio: ['ignore', log, log],
-  });
-  children.add(child);
-  const deadline = Date.now() + 60_000;
-  let rpc;
-  while (!rpc) {
-    if (child.exitCode !== null) throw new Error(`medchain-node exited (${child.exitCode}); log ${logPath}`);
-    if (Date.now() > deadline) throw new Error(`node logged no RPC address; log ${logPath}`);
-    const m = fs.readFileSync(logPath, 'utf8').match(/Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/);
-    if (m) rpc = Number(m[1]);
-    else await new Promise((r) => setTimeout(r, 100));
-  }
-  const url = `ws://127.0.0.1:${rpc}`;
-  let api;
-  while (!api) {
-    if (child.exitCode !== null) throw new Error(`medchain-node exited (${child.exitCode}); log ${logPath}`);
-    if (Date.now() > deadline) throw new Error(`node did not answer on ${url}; log ${logPath}`);
-    const ok = await new Promise((res) => {
-      const s = net.connect(rpc, '127.0.0.1', () => (s.destroy(), res(true)));
-      s.on('error', () => res(false));
-    });
-    if (ok) {
-      try {
-        const provider = new WsProvider(url, 1000);
-        await provider.isReady;
-        api = await ApiPromise.create({ provider, noInitWarn: true });
-      } catch {
-        api = undefined;
-      }
-    }
-    if (!api) await new Promise((r) => setTimeout(r, 300));
-  }
-  const stop = async () => {
-    try {
-      await api.disconnect();
-    } catch {
-      /* ignore */
-    }
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    children.delete(child);
-  };
-  return { url, api, stop, logPath };
+/**
+ * Start a dev node on ports the kernel picks, connected with the portal's polkadot.js (the
+ * testkit's startNode, tests/testkit/src/node.js); resolves { url, api, stop(), logPath, ... }
+ * once it answers over RPC. The log is $TMPDIR/medchain-portal-node-*.log.
+ */
+export function startNode() {
+  return startTestkitNode({ polkadot: polkadotApi, logPrefix: 'medchain-portal-node' });
 }
 
 /**
@@ -181,7 +114,7 @@ export function chromiumPath() {
 
 export async function keys() {
   await cryptoWaitReady();
-  const k = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+  const k = new Keyring({ type: 'sr25519', ss58Format: MEDCHAIN_SS58 });
   const f = (u) => k.addFromUri(u);
   return {
     alice: f('//Alice'), bob: f('//Bob'), charlie: f('//Charlie'), dave: f('//Dave'), eve: f('//Eve'), ferdie: f('//Ferdie'),
@@ -189,20 +122,12 @@ export async function keys() {
   };
 }
 
-/** Sign, wait for the block; throw on a dispatch error. Returns the events. */
-export function send(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, { nonce: -1 }, ({ status, dispatchError, events }) => {
-      if (dispatchError) {
-        const e = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-        reject(new Error(e ? `${e.section}.${e.name}` : dispatchError.toString()));
-      } else if (status.isInBlock) {
-        const failed = events.find(({ event }) => api.events.utility?.BatchInterrupted?.is(event));
-        if (failed) reject(new Error(`batch interrupted: ${failed.event.data.toString()}`));
-        else resolve(events);
-      }
-    }).catch(reject);
-  });
+/**
+ * Sign, wait for the block; throw on a dispatch error (its 'section.Name') or an interrupted
+ * utility.batch. Returns the events.
+ */
+export async function send(api, tx, signer) {
+  return (await signAndWait(api, tx, signer, { checkSudo: false, checkBatch: true })).events;
 }
 
 export function eventsOf(api, events, section, method) {

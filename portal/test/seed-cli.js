@@ -21,7 +21,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import * as polkadotApi from '@polkadot/api';
+
+import { connectApi } from '../../tests/testkit/src/node.js';
 import { seed, chromiumPath } from './lib.js';
 import { startHospitals, seedHistory, chromiumTrustArgs } from './hospitals.js';
 
@@ -39,7 +41,7 @@ const { values: opt, positionals } = parseArgs({
   },
 });
 const url = positionals[0] || 'ws://127.0.0.1:9944';
-const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+const api = await connectApi(polkadotApi, url);
 const dir = path.join(os.tmpdir(), 'medchain-portal-demo');
 fs.mkdirSync(dir, { recursive: true });
 const seeding = !opt['no-seed'];

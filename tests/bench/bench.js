@@ -17,9 +17,12 @@ import { parseArgs } from 'node:util';
 
 import { Keyring } from '@polkadot/keyring';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import * as polkadotApi from '@polkadot/api';
 
-import { nodeBinary, startNode } from '../e2e/lib/node.js';
+import { nodeBinary } from '../testkit/src/binaries.js';
+import { startNode } from '../testkit/src/node.js';
+import { GENERIC_SS58, MEDCHAIN_SS58, ss58Decode, ss58Reencode } from '../testkit/src/ss58.js';
 import { HeadTracker, grepLog, runBurst } from './lib/burst.js';
 import { RpcPool, runConcurrent } from './lib/rpc.js';
 import { WORKLOADS, buildCalls, planWorkloads, setupWorkloads } from './lib/workloads.js';
@@ -136,7 +139,7 @@ async function presign(api, rpc, plan) {
   const addresses = [...new Set(plan.map((p) => p.pair.address))];
   const got = await runConcurrent(addresses.length, 64, async (i) => {
     // The node's RPC only parses SS58 formats it knows (not MedChain's 4242): ask with prefix 42.
-    nonces.set(addresses[i], Number(await rpc.send('system_accountNextIndex', [encodeAddress(decodeAddress(addresses[i]), 42)])));
+    nonces.set(addresses[i], Number(await rpc.send('system_accountNextIndex', [ss58Reencode(addresses[i], GENERIC_SS58)])));
   });
   const failed = got.find((r) => !r.ok);
   if (failed) throw new Error(`system_accountNextIndex: ${failed.error.message}`);
@@ -257,7 +260,7 @@ async function main() {
   console.error(`[bench] ${loadBefore}`);
   console.error(`[bench] node binary: ${nodeBinary()}`);
 
-  const node = await startNode({ extraArgs: opts.nodeArgs, startupTimeoutMs: 120_000 });
+  const node = await startNode({ polkadot: polkadotApi, logPrefix: 'medchain-bench', extraArgs: opts.nodeArgs, startupTimeoutMs: 120_000 });
   let exitCode = 0;
   const rpc = new RpcPool(node.wsUrl, opts.connections);
   let heads;
@@ -266,7 +269,7 @@ async function main() {
     await rpc.open();
     heads = await new HeadTracker(api).start();
     console.error(`[bench] node pid ${node.pid}, ${node.wsUrl}, log ${node.logPath}`);
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? MEDCHAIN_SS58 });
     const dev = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((n) => [n.toLowerCase(), keyring.addFromUri(`//${n}`)]));
     dev.orgs = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie', '//Alice//stash', '//Bob//stash'].map((u) => keyring.addFromUri(u));
     const unit = 10n ** BigInt(api.registry.chainDecimals[0] ?? 12);
@@ -372,7 +375,7 @@ async function main() {
       const verifyData = u8aToHex(u8aConcat(recordId, contentHash));
       const category = api.createType('MedchainPrimitivesRecordCategory', 'LabResults').toU8a();
       const purpose = api.createType('MedchainPrimitivesPurpose', 'Treatment').toU8a();
-      const hasAccessData = u8aToHex(u8aConcat(decodeAddress(patient), decodeAddress(dev.alice.address), category, purpose, new Uint8Array([1])));
+      const hasAccessData = u8aToHex(u8aConcat(ss58Decode(patient).publicKey, ss58Decode(dev.alice.address).publicKey, category, purpose, new Uint8Array([1])));
       // Check the raw encoding against polkadot.js' own call once.
       const viaApi = (await api.call.consentApi.hasAccess(patient, dev.alice.address, 'LabResults', 'Treatment', true)).toJSON();
       const raw = await rpc.send('state_call', ['ConsentApi_has_access', hasAccessData]);

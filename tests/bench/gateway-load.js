@@ -37,8 +37,14 @@ import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
-import { signAndWait, startNode, sudoAndWait } from '../e2e/lib/node.js';
-import { gatewayBinary, signRequest, startGateway } from '../e2e/lib/gateway.js';
+import * as polkadotApi from '@polkadot/api';
+
+import { gatewayBinary } from '../testkit/src/binaries.js';
+import { signAndWait } from '../testkit/src/chain.js';
+import { startNode } from '../testkit/src/node.js';
+import { ROLES, UNIT, addStaff, onboardPatients, registerOrganizations } from '../testkit/src/seed.js';
+import { MEDCHAIN_SS58 } from '../testkit/src/ss58.js';
+import { signRequest, startGateway } from '../e2e/lib/gateway.js';
 import { findEvent, toNumber } from '../e2e/lib/values.js';
 
 const args = process.argv.slice(2);
@@ -58,7 +64,6 @@ const FLOOD_CONCURRENCY = opt('flood-concurrency', 128);
 const CLIENTS = opt('clients', 4);
 const CLIENT_RATE = opt('client-rate', 15);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const UNIT = 10n ** 12n;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** A FHIR Observation of about `bytes` bytes of canonical JSON. */
@@ -173,25 +178,22 @@ async function main() {
     if (e.code === 'ENOENT') throw new Error('wrk is not installed: apt-get install wrk (Debian/Ubuntu)');
   }
   const dir = mkdtempSync(join(tmpdir(), 'medchain-gateway-load-'));
-  const node = await startNode();
+  const node = await startNode({ polkadot: polkadotApi, logPrefix: 'medchain-bench' });
   const { api } = node;
   let gw = null;
   try {
     await cryptoWaitReady();
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? MEDCHAIN_SS58 });
     const tag = randomAsHex(4).slice(2);
     const alice = keyring.addFromUri('//Alice');
     const gatewayKey = keyring.addFromUri(`//Alice//gateway-${tag}`);
     const lakeside = keyring.addFromUri(`//Lakeside-${tag}`);
     const doctor = keyring.addFromUri(`//Lakeside-${tag}//doctor`);
     const patient = keyring.addFromUri(`//LoadPatient-${tag}`);
-    await signAndWait(api, api.tx.balances.transferKeepAlive(lakeside.address, 1000n * UNIT), alice);
-    await sudoAndWait(api, api.tx.consortium.registerOrganization(lakeside.address, 'Lakeside Hospital', 1), alice);
-    await signAndWait(api, api.tx.consortium.addStaff(gatewayKey.address), alice);
-    await signAndWait(api, api.tx.balances.transferKeepAlive(gatewayKey.address, 100n * UNIT), alice);
-    await signAndWait(api, api.tx.consortium.addStaff(doctor.address), lakeside);
-    await signAndWait(api, api.tx.balances.transferKeepAlive(doctor.address, 10n * UNIT), lakeside);
-    await signAndWait(api, api.tx.patientIdentity.onboardPatient(patient.address, randomAsHex(32)), alice);
+    await registerOrganizations(api, alice, [{ address: lakeside.address, name: 'Lakeside Hospital', roles: ROLES.Provider, fund: 1000n * UNIT }]);
+    await addStaff(api, alice, [gatewayKey.address], { fund: 100n * UNIT });
+    await addStaff(api, lakeside, [doctor.address], { fund: 10n * UNIT });
+    await onboardPatients(api, alice, [{ address: patient.address, commitment: randomAsHex(32) }]);
     await signAndWait(api, api.tx.consent.grantConsent(alice.address, { categories: 16, access: { read: true, write: true } }, 'Treatment', null), patient);
     const granted = await signAndWait(api, api.tx.consent.grantConsent(lakeside.address, { categories: 16, access: { read: true, write: false } }, 'Treatment', null), patient);
     const consentId = toNumber(findEvent(granted.events, 'consent', 'ConsentGranted').consentId);
@@ -302,11 +304,7 @@ async function main() {
 async function flood({ api, keyring, gw, tag, lakeside, patient, consentId, recordId, path, gatewayKey, docBytes }) {
   // More Lakeside doctors, each with its own logged read of the record.
   const doctors = Array.from({ length: CLIENTS }, (_, i) => keyring.addFromUri(`//Lakeside-${tag}//flood-doctor-${i}`));
-  await signAndWait(
-    api,
-    api.tx.utility.batchAll(doctors.flatMap((d) => [api.tx.consortium.addStaff(d.address), api.tx.balances.transferKeepAlive(d.address, 10n * UNIT)])),
-    lakeside,
-  );
+  await addStaff(api, lakeside, doctors.map((d) => d.address), { fund: 10n * UNIT });
   await Promise.all(doctors.map((d) => signAndWait(api, api.tx.consent.logAccess(patient.address, consentId, recordId, 'LabResults'), d, { finalized: true })));
   const clients = [patient, ...doctors];
   for (const c of clients) {

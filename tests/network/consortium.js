@@ -58,6 +58,11 @@ const path = require('path');
 const https = require('https');
 const { spawn, execFileSync } = require('child_process');
 const { SETTLE_MS, sleep, log, withNodes, finalized } = require('./lib.js');
+// The testkit (tests/testkit, ES modules: require() loads them on Node >= 20.19).
+const { gatewayBinary } = require('../testkit/src/binaries.js');
+const { dispatchErrorName } = require('../testkit/src/chain.js');
+const { track } = require('../testkit/src/processes.js');
+const { MEDCHAIN_SS58, ss58Encode } = require('../testkit/src/ss58.js');
 
 const FOUNDERS = ['Alice', 'Bob', 'Charlie', 'Dave']; // admins //<Name>Admin (consortium-spec.sh)
 const HOSPITAL = 'Eve General Hospital';
@@ -67,7 +72,7 @@ const MED = 10n ** 12n;
 const TX_WAIT_MS = 60000;
 
 function keyring() {
-  return new zombie.Keyring({ type: 'sr25519', ss58Format: 4242 });
+  return new zombie.Keyring({ type: 'sr25519', ss58Format: MEDCHAIN_SS58 });
 }
 
 function pair(suri) {
@@ -80,14 +85,6 @@ const patient = () => pair('//NetworkTestPatient');
 
 function statePath(networkInfo) {
   return path.join(networkInfo.tmpDir, 'consortium-state.json');
-}
-
-function describe(api, dispatchError) {
-  if (dispatchError.isModule) {
-    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-    return `${section}.${name}`;
-  }
-  return dispatchError.toString();
 }
 
 // Sign and submit; resolve with { blockHash, events } once in a block, reject on an invalid
@@ -109,7 +106,7 @@ function submit(api, tx, signer) {
         done(() => reject(new Error(`${tx.method.section}.${tx.method.method}: ${status.type}`)));
       } else if (status.isInBlock) {
         if (dispatchError) {
-          done(() => reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${describe(api, dispatchError)}`)));
+          done(() => reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${dispatchErrorName(api, dispatchError)}`)));
         } else {
           done(() => resolve({ blockHash: status.asInBlock.toHex(), events }));
         }
@@ -152,7 +149,7 @@ async function motion(api, call, voters) {
   const executed = event(closed.events, 'council', 'Executed');
   if (!executed) throw new Error(`motion ${what} not executed: ${names(closed.events)}`);
   const result = executed.data[1];
-  if (result.isErr) throw new Error(`motion ${what} executed with ${describe(api, result.asErr)}`);
+  if (result.isErr) throw new Error(`motion ${what} executed with ${dispatchErrorName(api, result.asErr)}`);
   log(`council motion #${index} ${what}: ${threshold} of ${seats} ayes, executed Ok in ${closed.blockHash}`);
   return closed;
 }
@@ -393,22 +390,7 @@ async function upgrade(nodes) {
 
 const REPO = path.resolve(__dirname, '..', '..');
 const GATEWAY_STEP_MS = 330000; // below the zndsl's 360 s: the gateway is killed by then anyway
-const running = new Set();
-process.on('exit', () => {
-  for (const child of running) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-});
-
-function gatewayBinary() {
-  const bin = process.env.MEDCHAIN_GATEWAY || path.join(path.dirname(process.env.MEDCHAIN_NODE || ''), 'medchain-gateway');
-  if (!fs.existsSync(bin)) throw new Error(`medchain-gateway not found at ${bin} (set MEDCHAIN_GATEWAY, or build it beside MEDCHAIN_NODE)`);
-  return bin;
-}
+const running = new Set(); // gateways to kill when a step ends (track() also kills them on exit)
 
 // The development CA and a certificate for 127.0.0.1, as tests/e2e/lib/gateway.js makes them.
 function devCerts(dir) {
@@ -476,6 +458,7 @@ async function startGateway(networkInfo, wsUri, suri, port, workDir) {
   );
   fs.closeSync(out);
   running.add(child);
+  track(child);
   child.on('exit', () => running.delete(child));
   const tail = () => fs.readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n');
   const gw = {
@@ -581,7 +564,7 @@ async function anchorSeen(api, recordId, from, specs) {
       spec: version.specVersion.toNumber(),
       parentSpec: parentVersion.specVersion.toNumber(),
       call: `${xt.method.section}.${xt.method.method}`,
-      signer: zombie.util.encodeAddress(signer, 4242),
+      signer: ss58Encode(signer, MEDCHAIN_SS58),
       birth,
       verifies,
     };

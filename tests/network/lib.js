@@ -1,5 +1,8 @@
-// Helpers shared by the network tests' js-scripts (finality.js, state.js). zombienet puts
-// @polkadot/api's ApiPromise, WsProvider and Keyring in `global.zombie`.
+// Helpers shared by the network tests' js-scripts (finality.js, state.js, consortium.js).
+// zombienet puts @polkadot/api's ApiPromise, WsProvider and Keyring in `global.zombie`.
+
+// The testkit (tests/testkit, ES modules: require() loads them on Node >= 20.19).
+const { connectApi } = require('../testkit/src/node.js');
 
 const SETTLE_MS = 1000;
 
@@ -9,22 +12,15 @@ function log(msg) {
   console.log(`\n[medchain] ${msg}`);
 }
 
-// A node just restarted may not serve RPC yet: retry the connection for up to 30 s.
+// A node just restarted may not serve RPC yet: retry the connection for up to 30 s (the
+// testkit's connectApi, with zombienet's ApiPromise and WsProvider).
 async function connect(networkInfo, name) {
   const node = networkInfo.nodesByName[name];
   if (!node) throw new Error(`no node named ${name}`);
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    const provider = new zombie.WsProvider(node.wsUri, false);
-    try {
-      await provider.connect();
-      const api = await zombie.ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
-      return { name, api };
-    } catch (e) {
-      await provider.disconnect().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`cannot connect to ${name} at ${node.wsUri}: ${e.message}`);
-      await sleep(SETTLE_MS);
-    }
+  try {
+    return { name, api: await connectApi(zombie, node.wsUri, { deadline: Date.now() + 30000 }) };
+  } catch (e) {
+    throw new Error(`cannot connect to ${name} at ${node.wsUri}: ${e.message}`);
   }
 }
 

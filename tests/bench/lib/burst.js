@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-import { dispatchErrorName } from '../../e2e/lib/node.js';
+import { dispatchErrorName } from '../../testkit/src/chain.js';
 import { runConcurrent } from './rpc.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,5 @@
-// Imported first by bench.js. The benchmark loads @polkadot/* from two or three
-// node_modules trees by design: tests/e2e's (through ../e2e/lib/node.js, whose ApiPromise
-// we use), its own, and clients/js' (the serial Merkle tree). They are the same versions;
+// Imported first by bench.js. The benchmark loads @polkadot/* from two node_modules trees by
+// design: its own and clients/js' (the serial Merkle tree). They are the same versions;
 // polkadot.js still prints a multi-line "has multiple versions" warning per package on
 // load. Drop exactly those warnings and nothing else.
 const warn = console.warn;

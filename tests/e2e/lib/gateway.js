@@ -9,7 +9,7 @@
 // (`devCa()`). `startGateway({ tls: false })` starts one with --insecure-http instead.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +18,11 @@ import { blake2AsHex, randomAsHex } from '@polkadot/util-crypto';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 
-import { freePort, nodeBinary } from './node.js';
+import { gatewayBinary } from '../../testkit/src/binaries.js';
+import { track } from '../../testkit/src/processes.js';
+import { freePort } from './node.js';
 
-export function gatewayBinary() {
-  const bin = process.env.MEDCHAIN_GATEWAY || path.join(path.dirname(nodeBinary()), 'medchain-gateway');
-  if (!existsSync(bin)) {
-    throw new Error(`medchain-gateway not found at ${bin}: cargo build --release -p medchain-gateway (or set MEDCHAIN_GATEWAY)`);
-  }
-  return bin;
-}
+export { gatewayBinary };
 
 let certs = null;
 
@@ -57,16 +53,8 @@ export async function httpRequest(url, { method = 'GET', headers = {}, body } = 
   return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
-const running = new Set();
 process.on('exit', () => {
   if (certs) rmSync(certs.dir, { recursive: true, force: true });
-  for (const child of running) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -117,9 +105,7 @@ export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = []
       { env: { ...process.env, ...extraEnv, MEDCHAIN_GATEWAY_SURI: suri, RUST_LOG: 'info' }, stdio: ['ignore', log, log] },
     );
     closeSync(log);
-    running.add(child);
-    const me = child;
-    child.on('exit', () => running.delete(me));
+    track(child); // SIGKILL when the test process exits
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}); log ${logPath}:\n${tail()}`);

@@ -2,8 +2,10 @@
 // They avoid depending on exactly how polkadot.js shapes a type (a newtype
 // u16 may come back as a plain number, a one-field struct, a hex string, ...).
 
-import { hexToU8a, isHex, u8aToHex, u8aToString } from '@polkadot/util';
-import { decodeAddress } from '@polkadot/util-crypto';
+import { hexToU8a, isHex, u8aToString } from '@polkadot/util';
+
+// accountHex and sameAccount: the testkit's SS58 helpers (any prefix, pairs, AccountIds).
+export { accountHex, sameAccount } from '../../testkit/src/ss58.js';
 
 /** A decoded codec value (or plain JS value) as a JS number. Throws if it is not a single integer. */
 export function toNumber(value) {
@@ -48,19 +50,6 @@ export function enumName(value) {
     return k.charAt(0).toUpperCase() + k.slice(1);
   }
   throw new Error(`expected an enum, got ${JSON.stringify(j)}`);
-}
-
-/** Public key hex of an address / AccountId / pair, whatever its SS58 prefix. */
-export function accountHex(account) {
-  if (account && typeof account.address === 'string') return accountHex(account.address); // keyring pair
-  if (account && typeof account.toU8a === 'function') return u8aToHex(account.toU8a());
-  if (account instanceof Uint8Array) return u8aToHex(account);
-  return u8aToHex(decodeAddress(String(account)));
-}
-
-/** Do two account-like values denote the same account? */
-export function sameAccount(a, b) {
-  return accountHex(a) === accountHex(b);
 }
 
 /**
