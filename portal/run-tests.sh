@@ -6,7 +6,7 @@
 # browser itself.
 #
 #   portal/run-tests.sh            all of it
-#   portal/run-tests.sh offline    npm ci, the type check (tsc --noEmit), the catalog checks, the
+#   portal/run-tests.sh offline    npm ci, the type check (tsc --noEmit), eslint, the catalog checks, the
 #                                  FHIR view checks (test/fhir.test.js): no node needed
 #                                  (scripts/test-suites.sh fast)
 #   portal/run-tests.sh browser    npm ci, vite build, the browser tests against a fresh node
@@ -57,6 +57,7 @@ all)
   ;;
 offline)
   npm run typecheck --silent
+  npm run lint --silent # eslint.config.js: no any, no HTML from strings
   node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js
   ;;
 browser)

@@ -5,9 +5,24 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { formatBalance, stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
+import type { SubmittableExtrinsic, Signer } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { EventRecord, DispatchError } from '@polkadot/types/interfaces';
+import type { ISubmittableResult } from '@polkadot/types/types';
 import { t } from './i18n';
+import './chain-types';
 
-export let api: any = null;
+/** A transaction of the MedChain runtime, ready to sign. */
+export type Tx = SubmittableExtrinsic<'promise'>;
+/** The events of a transaction's block that belong to it. */
+export type TxEvents = EventRecord[];
+
+let current: ApiPromise | null = null;
+/** The connected node's api (connect() made it; the views run only once it did). */
+export function chainApi(): ApiPromise {
+  if (!current) throw new Error('not connected to a node');
+  return current;
+}
 export let isDevChain = false;
 /** The dev keys are offered: a development build (never a production one) on a dev/local chain. */
 export let devKeysOffered = false;
@@ -27,8 +42,8 @@ export interface Account {
   address: string;
   label: string;
   source: 'extension' | 'dev';
-  pair?: any; // dev keys only
-  signer?: any; // extension only
+  pair?: KeyringPair; // dev keys only
+  signer?: Signer; // extension only
 }
 
 /** Dev chain accounts: the demo organizations' admins (README table) and two demo patients.
@@ -49,13 +64,13 @@ const DEV_URIS: [string, string][] = [
 ];
 
 export async function connect(url: string): Promise<void> {
-  if (api) {
+  if (current) {
     try {
-      await api.disconnect();
+      await current.disconnect();
     } catch {
       /* ignore */
     }
-    api = null;
+    current = null;
   }
   isDevChain = false;
   devKeysOffered = false;
@@ -66,7 +81,7 @@ export async function connect(url: string): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const offs = [
         provider.on('connected', () => (offs.forEach((off) => off()), resolve())),
-        provider.on('error', (e: any) => (offs.forEach((off) => off()), provider.disconnect().catch(() => {}), reject(new Error(e?.message || 'connection failed')))),
+        provider.on('error', (e: unknown) => (offs.forEach((off) => off()), provider.disconnect().catch(() => {}), reject(new Error(errorMessage(e) || 'connection failed')))),
       ];
     });
     const genesis = String(await provider.send('chain_getBlockHash', [0])).toLowerCase();
@@ -80,7 +95,7 @@ export async function connect(url: string): Promise<void> {
     await a.disconnect().catch(() => {});
     throw new WrongChainError(__MEDCHAIN_GENESIS__, a.genesisHash.toHex());
   }
-  api = a;
+  current = a;
   const chainType = await a.rpc.system.chainType();
   isDevChain = chainType.isDevelopment || chainType.isLocal;
   devKeysOffered = __MEDCHAIN_DEV__ && isDevChain;
@@ -90,7 +105,7 @@ export async function connect(url: string): Promise<void> {
 export async function loadAccounts(): Promise<Account[]> {
   const out: Account[] = [];
   await cryptoWaitReady();
-  const ss58 = api ? api.registry.chainSS58 ?? 42 : 42;
+  const ss58 = current?.registry.chainSS58 ?? 42;
   // The polkadot.js browser extension (or any compatible injector).
   try {
     const ext = await import('@polkadot/extension-dapp');
@@ -119,29 +134,39 @@ export async function loadAccounts(): Promise<Account[]> {
 // Small codec helpers
 // ---------------------------------------------------------------------------
 
-export function num(x: any): number {
+/** The message of an error (or whatever was thrown). */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null && 'message' in e && typeof e.message === 'string') return e.message;
+  return String(e);
+}
+
+/** A number from a codec integer (anything with toNumber), a number, or a decimal or 0x string. */
+export function num(x: unknown): number {
   if (x === null || x === undefined) return 0;
   if (typeof x === 'number') return x;
   if (typeof x === 'string') return x.startsWith('0x') ? Number(BigInt(x)) : Number(x);
-  if (typeof x.toNumber === 'function') return x.toNumber();
+  if (typeof x === 'object' && 'toNumber' in x && typeof x.toNumber === 'function') return Number((x.toNumber as () => unknown)());
   return Number(x);
 }
 
-export function bytesToText(x: any): string {
+/** UTF-8 text from 0x-hex bytes, or from a codec with toUtf8 (Bytes). */
+export function bytesToText(x: string | { toUtf8(): string } | null | undefined): string {
   if (x === null || x === undefined) return '';
-  if (typeof x === 'string' && x.startsWith('0x')) {
+  if (typeof x !== 'string') return x.toUtf8();
+  if (x.startsWith('0x')) {
     const hex = x.slice(2);
     const arr = new Uint8Array(hex.length / 2);
     for (let i = 0; i < arr.length; i++) arr[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
     return new TextDecoder().decode(arr);
   }
-  if (typeof x.toUtf8 === 'function') return x.toUtf8();
-  return String(x);
+  return x;
 }
 
 export function sameAccount(a: string, b: string): boolean {
   if (!a || !b) return false;
   try {
+    const api = chainApi();
     return api.createType('AccountId32', a).eq(api.createType('AccountId32', b));
   } catch {
     return a === b;
@@ -169,16 +194,15 @@ export const ROLE_BITS: [number, string][] = [
 let orgCache: Org[] | null = null;
 export async function organizations(refresh = false): Promise<Org[]> {
   if (orgCache && !refresh) return orgCache;
-  const entries = await api.query.consortium.organizations.entries();
-  orgCache = entries
-    .map(([k, v]: any) => {
-      const o = v.unwrap ? (v.isSome ? v.unwrap() : null) : v;
-      if (!o) return null;
-      return { address: k.args[0].toString(), name: o.name.toUtf8(), roles: o.roles.toNumber(), status: o.status.toString() };
-    })
-    .filter(Boolean)
-    .sort((a: Org, b: Org) => a.name.localeCompare(b.name));
-  return orgCache!;
+  const entries = await chainApi().query.consortium.organizations.entries();
+  const orgs: Org[] = [];
+  for (const [k, v] of entries) {
+    if (v.isNone) continue;
+    const o = v.unwrap();
+    orgs.push({ address: k.args[0].toString(), name: o.name.toUtf8(), roles: o.roles.toNumber(), status: o.status.toString() });
+  }
+  orgCache = orgs.sort((a, b) => a.name.localeCompare(b.name));
+  return orgCache;
 }
 
 export async function orgName(address: string | null | undefined): Promise<string> {
@@ -190,7 +214,7 @@ export async function orgName(address: string | null | undefined): Promise<strin
 
 /** The organization the account acts for (its admin account), if any. */
 export async function organizationOf(address: string): Promise<string | null> {
-  const r = await api.call.consortiumApi.organizationOf(address);
+  const r = await chainApi().call.consortiumApi.organizationOf(address);
   return r.isSome ? r.unwrap().toString() : null;
 }
 
@@ -204,6 +228,7 @@ export function fmtTime(ms: number | null | undefined, lang: string): string {
 }
 
 export function fmtBalance(value: bigint | string | number): string {
+  const api = chainApi();
   const decimals = api.registry.chainDecimals[0] ?? 12;
   const unit = api.registry.chainTokens[0] ?? 'MED';
   return formatBalance(BigInt(value), { decimals, withUnit: unit, forceUnit: '-', withSi: true });
@@ -231,7 +256,8 @@ export interface FeeInfo {
   freeLeft?: number;
 }
 
-export async function estimateFee(tx: any, account: Account): Promise<FeeInfo> {
+export async function estimateFee(tx: Tx, account: Account): Promise<FeeInfo> {
+  const api = chainApi();
   const name = `${tx.method.section}.${tx.method.method}`;
   if (PATIENT_FEELESS.has(name)) {
     const info = await api.call.patientIdentityApi.patient(account.address);
@@ -252,9 +278,9 @@ export class ChainError extends Error {
 }
 
 /** The named error of a failed dispatch (module error → `pallet.Name`). */
-export function dispatchErrorName(dispatchError: any): ChainError {
+export function dispatchErrorName(dispatchError: DispatchError): ChainError {
   if (dispatchError.isModule) {
-    const meta = api.registry.findMetaError(dispatchError.asModule);
+    const meta = chainApi().registry.findMetaError(dispatchError.asModule);
     return new ChainError(meta.section, meta.name, meta.docs.join(' '));
   }
   if (dispatchError.isToken) return new ChainError('token', dispatchError.asToken.type, '');
@@ -266,18 +292,13 @@ export function dispatchErrorName(dispatchError: any): ChainError {
  * Sign and send; calls onProgress('submitted'|'inBlock'|'finalized'); resolves with the
  * events at finalization; rejects with ChainError for a refused call or pool rejection.
  */
-export function submit(
-  tx: any,
-  account: Account,
-  onProgress: (p: Progress, blockHash?: string) => void,
-  resolveAt: 'inBlock' | 'finalized' = 'finalized',
-): Promise<any[]> {
+export function submit(tx: Tx, account: Account, onProgress: (p: Progress, blockHash?: string) => void, resolveAt: 'inBlock' | 'finalized' = 'finalized'): Promise<TxEvents> {
   return new Promise((resolve, reject) => {
-    let unsub: any = null;
-    const signer = account.source === 'dev' ? account.pair : account.address;
+    let unsub: (() => void) | null = null;
+    const signer = account.source === 'dev' && account.pair ? account.pair : account.address;
     const opts = account.source === 'extension' ? { signer: account.signer, nonce: -1 } : { nonce: -1 };
     onProgress('signing');
-    tx.signAndSend(signer, opts, (result: any) => {
+    tx.signAndSend(signer, opts, (result: ISubmittableResult) => {
       const { status, dispatchError, events } = result;
       if (status.isReady || status.isBroadcast) onProgress('submitted');
       if (status.isInBlock) {
@@ -307,12 +328,12 @@ export function submit(
         reject(new ChainError('pool', status.type, ''));
       }
     })
-      .then((u: any) => {
+      .then((u) => {
         unsub = u;
       })
-      .catch((e: any) => {
+      .catch((e: unknown) => {
         onProgress('failed');
-        const msg = String(e?.message ?? e);
+        const msg = errorMessage(e);
         // Pool rejections: "1010: Invalid Transaction: Inability to pay some fees", ...
         if (/Inability to pay|Payment/i.test(msg)) reject(new ChainError('pool', 'Payment', msg));
         else if (/Cancelled|Rejected by user/i.test(msg)) reject(new ChainError('pool', 'Cancelled', msg));
@@ -321,14 +342,14 @@ export function submit(
   });
 }
 
-export function errorSentence(e: any): string {
+export function errorSentence(e: unknown): string {
   if (e instanceof ChainError) {
     const key = `err.${e.section}.${e.errorName}`;
     const s = t(key, {}, null);
     if (s !== null) return `${s} (${e.section}.${e.errorName})`;
     return t('err.generic', { name: `${e.section}.${e.errorName}` });
   }
-  return t('err.unexpected', { message: String(e?.message ?? e) });
+  return t('err.unexpected', { message: errorMessage(e) });
 }
 
 // ---------------------------------------------------------------------------
@@ -351,7 +372,7 @@ export async function gatewayHeaders(account: Account, audience: string, method:
   const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   const message = gatewayMessage(audience, method, pathAndQuery, timestamp, nonce);
   let signature: string;
-  if (account.source === 'dev') {
+  if (account.source === 'dev' && account.pair) {
     signature = u8aToHex(account.pair.sign(u8aWrapBytes(message)));
   } else {
     if (!account.signer?.signRaw) throw new Error('the browser extension cannot sign raw bytes');

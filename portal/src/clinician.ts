@@ -6,8 +6,10 @@
 import { u8aConcat, hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { t, getLang } from './i18n';
-import { api, num, fmtTime, orgName, organizationOf, short, sameAccount, gatewayHeaders, bytesToText, type Account } from './chain';
-import { esc, state, runTx } from './ui';
+import type { H256 } from '@polkadot/types/interfaces';
+import { chainApi, num, fmtTime, orgName, organizationOf, short, sameAccount, gatewayHeaders, bytesToText, errorMessage, type Account } from './chain';
+import type { GatewayEntry, HealthRecord } from './chain-types';
+import { $, h, show, fromTree, state, runTx, type Child } from './ui';
 import { CATEGORIES, catNames } from './patient';
 import { viewFhir } from './fhir';
 
@@ -52,7 +54,7 @@ export interface Assembly {
 
 function validAddress(a: string): boolean {
   try {
-    api.createType('AccountId32', a);
+    chainApi().createType('AccountId32', a);
     return a.length > 0;
   } catch {
     return false;
@@ -70,13 +72,13 @@ interface MyConsent {
 }
 
 async function myConsents(p: string, org: string): Promise<MyConsent[]> {
-  const raw = await api.call.consentApi.consentsOf(p);
+  const raw = await chainApi().call.consentApi.consentsOf(p);
   const now = Date.now();
   return raw
-    .map(([id, c]: any) => ({ id: num(id), c }))
+    .map(([id, c]) => ({ id: num(id), c }))
     // Read consents only: a hospital's write-only consent (to anchor) reads nothing.
-    .filter(({ c }: any) => sameAccount(c.grantee.toString(), org) && c.scope.access.read.isTrue)
-    .map(({ id, c }: any) => {
+    .filter(({ c }) => sameAccount(c.grantee.toString(), org) && c.scope.access.read.isTrue)
+    .map(({ id, c }) => {
       const expiresAt = c.expiresAt.isSome ? num(c.expiresAt.unwrap()) : null;
       const revokedAt = c.revokedAt.isSome ? num(c.revokedAt.unwrap()) : null;
       return {
@@ -100,17 +102,18 @@ function pickConsent(cs: MyConsent[]): MyConsent | null {
 export async function renderClinician(el: HTMLElement): Promise<void> {
   const me = state.account;
   if (!me) {
-    el.innerHTML = `<h1>${esc(t('clinician.title'))}</h1><p>${esc(t('app.pickAccount'))}</p>`;
+    show(el, h('h1', null, t('clinician.title')), h('p', null, t('app.pickAccount')));
     return;
   }
+  const api = chainApi();
   const lang = getLang();
   const org = await organizationOf(me.address);
   if (!org) {
-    el.innerHTML = `<h1>${esc(t('clinician.title'))}</h1><p class="error" data-testid="not-staff">${esc(t('clinician.notStaff'))}</p>`;
+    show(el, h('h1', null, t('clinician.title')), h('p', { class: 'error', 'data-testid': 'not-staff' }, t('clinician.notStaff')));
     return;
   }
   const orgLabel = await orgName(org);
-  let body = '';
+  let body: Child = null;
   let consent: MyConsent | null = null;
   if (patient && validAddress(patient)) {
     const [info, consents, request] = await Promise.all([
@@ -121,83 +124,123 @@ export async function renderClinician(el: HTMLElement): Promise<void> {
     const registered = info.isSome && info.unwrap().isRegistered;
     consent = pickConsent(consents);
     const ended = consents.filter((c) => !c.active).sort((a, b) => b.id - a.id)[0];
-    let status = '';
-    if (!registered) status = `<p class="error" data-testid="consent-state" data-state="not-patient">${esc(t('clinician.notPatient'))}</p>`;
+    let status: HTMLElement;
+    if (!registered) status = h('p', { class: 'error', 'data-testid': 'consent-state', 'data-state': 'not-patient' }, t('clinician.notPatient'));
     else if (consent)
-      status = `<p class="${consent.emergency ? 'alert-inline' : 'ok'}" data-testid="consent-state" data-state="${consent.emergency ? 'emergency' : 'granted'}" data-consent-id="${consent.id}" data-purpose="${consent.purpose}">${esc(
+      status = h(
+        'p',
+        {
+          class: consent.emergency ? 'alert-inline' : 'ok',
+          'data-testid': 'consent-state',
+          'data-state': consent.emergency ? 'emergency' : 'granted',
+          'data-consent-id': consent.id,
+          'data-purpose': consent.purpose,
+        },
         t(consent.emergency ? 'clinician.emergencyConsent' : 'clinician.consent', {
           id: consent.id,
           purpose: t(`purpose.${consent.purpose}`),
           categories: catNames(consent.categories),
           until: consent.expiresAt ? fmtTime(consent.expiresAt, lang) : t('consent.noExpiry'),
         }),
-      )}</p>`;
+      );
     else if (request.isSome) {
       const r = request.unwrap();
-      status = `<p data-testid="consent-state" data-state="requested">${esc(
+      status = h(
+        'p',
+        { 'data-testid': 'consent-state', 'data-state': 'requested' },
         t('clinician.requested', { at: fmtTime(num(r.requestedAt), lang), categories: catNames(r.scope.categories.toNumber()), purpose: t(`purpose.${r.purpose.toString()}`) }),
-      )}</p>`;
+      );
     } else
-      status = `<p data-testid="consent-state" data-state="${ended ? 'ended' : 'none'}">${esc(
+      status = h(
+        'p',
+        { 'data-testid': 'consent-state', 'data-state': ended ? 'ended' : 'none' },
         ended ? t('clinician.ended', { id: ended.id, at: fmtTime(ended.revokedAt ?? ended.expiresAt, lang) }) : t('clinician.noConsent'),
-      )}</p>`;
+      );
 
     const requestForm = registered
-      ? `<form id="request-form" aria-labelledby="h-request" novalidate>
-        <h3 id="h-request">${esc(t('clinician.requestTitle'))}</h3>
-        <fieldset><legend>${esc(t('consent.categories'))}</legend>
-          ${CATEGORIES.map((c, i) => `<label class="check"><input type="checkbox" name="req-cat" value="${i}" ${DEFAULT_REQUEST.includes(c) ? 'checked' : ''} /> ${esc(t(`cat.${c}`))}</label>`).join('')}
-        </fieldset>
-        <p><label for="req-purpose">${esc(t('consent.purpose'))}</label>
-          <select id="req-purpose">${PURPOSES.map((p) => `<option value="${p}">${esc(t(`purpose.${p}`))}</option>`).join('')}</select></p>
-        <p class="error" id="request-error" role="alert"></p>
-        <button type="submit" id="request-submit">${esc(t('clinician.sendRequest'))}</button>
-      </form>`
-      : '';
+      ? h(
+          'form',
+          { id: 'request-form', 'aria-labelledby': 'h-request', novalidate: true },
+          h('h3', { id: 'h-request' }, t('clinician.requestTitle')),
+          h(
+            'fieldset',
+            null,
+            h('legend', null, t('consent.categories')),
+            CATEGORIES.map((c, i) =>
+              h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'req-cat', value: i, checked: DEFAULT_REQUEST.includes(c) }), ` ${t(`cat.${c}`)}`),
+            ),
+          ),
+          h(
+            'p',
+            null,
+            h('label', { for: 'req-purpose' }, t('consent.purpose')),
+            h('select', { id: 'req-purpose' }, PURPOSES.map((p) => h('option', { value: p }, t(`purpose.${p}`)))),
+          ),
+          h('p', { class: 'error', id: 'request-error', role: 'alert' }),
+          h('button', { type: 'submit', id: 'request-submit' }, t('clinician.sendRequest')),
+        )
+      : null;
 
-    const timeline = items.length
-      ? `<p data-testid="assembly-summary" role="status">${esc(summary)}</p>
-        <ol class="timeline" data-testid="timeline">${items.map((it) => itemHtml(it, lang)).join('')}</ol>`
-      : summary
-        ? `<p data-testid="assembly-summary" role="status">${esc(summary)}</p>`
-        : '';
+    const summaryEl = () => h('p', { 'data-testid': 'assembly-summary', role: 'status' }, summary);
+    const timeline = items.length ? [summaryEl(), h('ol', { class: 'timeline', 'data-testid': 'timeline' }, items.map((it) => itemNode(it, lang)))] : summary ? summaryEl() : null;
 
-    body = `
-    <section aria-labelledby="h-consent"><h2 id="h-consent">${esc(t('clinician.consentTitle'))}</h2>
-      ${status}
-      ${consent ? '' : requestForm}
-    </section>
-    <section aria-labelledby="h-history"><h2 id="h-history">${esc(t('clinician.historyTitle'))}</h2>
-      <p class="muted">${esc(t('clinician.historyHelp'))}</p>
-      <p><button type="button" id="assemble" ${consent ? '' : 'disabled'}>${esc(t('clinician.assemble'))}</button>
-        ${items.length ? `<button type="button" id="refetch">${esc(t('clinician.refetch'))}</button>` : ''}</p>
-      ${timeline}
-    </section>
-    ${registered ? `<section aria-labelledby="h-bg" class="danger"><h2 id="h-bg">${esc(t('clinician.breakGlassTitle'))}</h2>
-      <p>${esc(t('clinician.breakGlassText'))}</p>
-      <p><label for="bg-reason">${esc(t('clinician.reason'))}</label>
-        <select id="bg-reason">${REASON_CODES.map((c) => `<option value="${c}">${esc(t(`clinician.reason${c}`))}</option>`).join('')}</select></p>
-      <p><label class="check"><input type="checkbox" id="bg-confirm" /> ${esc(t('clinician.breakGlassConfirm'))}</label></p>
-      <p class="error" id="bg-error" role="alert"></p>
-      <button type="button" id="break-glass" class="danger-btn">${esc(t('clinician.breakGlass'))}</button></section>` : ''}`;
+    body = [
+      h('section', { 'aria-labelledby': 'h-consent' }, h('h2', { id: 'h-consent' }, t('clinician.consentTitle')), status, consent ? null : requestForm),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-history' },
+        h('h2', { id: 'h-history' }, t('clinician.historyTitle')),
+        h('p', { class: 'muted' }, t('clinician.historyHelp')),
+        h(
+          'p',
+          null,
+          h('button', { type: 'button', id: 'assemble', disabled: !consent }, t('clinician.assemble')),
+          items.length ? [' ', h('button', { type: 'button', id: 'refetch' }, t('clinician.refetch'))] : null,
+        ),
+        timeline,
+      ),
+      registered
+        ? h(
+            'section',
+            { 'aria-labelledby': 'h-bg', class: 'danger' },
+            h('h2', { id: 'h-bg' }, t('clinician.breakGlassTitle')),
+            h('p', null, t('clinician.breakGlassText')),
+            h(
+              'p',
+              null,
+              h('label', { for: 'bg-reason' }, t('clinician.reason')),
+              h('select', { id: 'bg-reason' }, REASON_CODES.map((c) => h('option', { value: c }, t(`clinician.reason${c}`)))),
+            ),
+            h('p', null, h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'bg-confirm' }), ` ${t('clinician.breakGlassConfirm')}`)),
+            h('p', { class: 'error', id: 'bg-error', role: 'alert' }),
+            h('button', { type: 'button', id: 'break-glass', class: 'danger-btn' }, t('clinician.breakGlass')),
+          )
+        : null,
+    ];
   } else if (patient) {
-    body = `<p class="error" role="alert" data-testid="bad-patient">${esc(t('clinician.badAddress'))}</p>`;
+    body = h('p', { class: 'error', role: 'alert', 'data-testid': 'bad-patient' }, t('clinician.badAddress'));
   }
 
-  el.innerHTML = `
-  <h1>${esc(t('clinician.title'))}</h1>
-  <p data-testid="acting-for">${esc(t('clinician.actingFor', { org: orgLabel }))}</p>
-  <form id="patient-form" class="inline" aria-label="${esc(t('clinician.openPatient'))}">
-    <label for="patient-address">${esc(t('clinician.patientAddress'))}</label>
-    <input id="patient-address" size="52" value="${esc(patient)}" autocomplete="off" spellcheck="false" />
-    <button type="submit">${esc(t('clinician.open'))}</button>
-  </form>
-  <p class="muted">${esc(t('clinician.patientHelp'))}</p>
-  ${body}`;
+  show(
+    el,
+    h('h1', null, t('clinician.title')),
+    h('p', { 'data-testid': 'acting-for' }, t('clinician.actingFor', { org: orgLabel })),
+    h(
+      'form',
+      { id: 'patient-form', class: 'inline', 'aria-label': t('clinician.openPatient') },
+      h('label', { for: 'patient-address' }, t('clinician.patientAddress')),
+      ' ',
+      h('input', { id: 'patient-address', size: 52, value: patient, autocomplete: 'off', spellcheck: 'false' }),
+      ' ',
+      h('button', { type: 'submit' }, t('clinician.open')),
+    ),
+    h('p', { class: 'muted' }, t('clinician.patientHelp')),
+    body,
+  );
 
-  el.querySelector('#patient-form')!.addEventListener('submit', async (e) => {
+  $(el, '#patient-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const v = (el.querySelector('#patient-address') as HTMLInputElement).value.trim();
+    const v = $<HTMLInputElement>(el, '#patient-address').value.trim();
     if (v !== patient) {
       items = [];
       summary = '';
@@ -209,8 +252,8 @@ export async function renderClinician(el: HTMLElement): Promise<void> {
     e.preventDefault();
     let bits = 0;
     el.querySelectorAll<HTMLInputElement>('input[name=req-cat]:checked').forEach((c) => (bits |= 1 << Number(c.value)));
-    if (bits === 0) return void ((el.querySelector('#request-error') as HTMLElement).textContent = t('consent.needCategory'));
-    const purpose = (el.querySelector('#req-purpose') as HTMLSelectElement).value;
+    if (bits === 0) return void ($(el, '#request-error').textContent = t('consent.needCategory'));
+    const purpose = $<HTMLSelectElement>(el, '#req-purpose').value;
     const ok = await runTx('action.request', api.tx.consent.requestAccess(patient, { categories: bits, access: { read: true, write: false } }, purpose));
     if (ok) {
       await state.rerender();
@@ -235,37 +278,51 @@ export async function renderClinician(el: HTMLElement): Promise<void> {
     }),
   );
   el.querySelector('#break-glass')?.addEventListener('click', async () => {
-    if (!(el.querySelector('#bg-confirm') as HTMLInputElement).checked) {
-      (el.querySelector('#bg-error') as HTMLElement).textContent = t('clinician.breakGlassNeedConfirm');
+    if (!$<HTMLInputElement>(el, '#bg-confirm').checked) {
+      $(el, '#bg-error').textContent = t('clinician.breakGlassNeedConfirm');
       return;
     }
-    const code = Number((el.querySelector('#bg-reason') as HTMLSelectElement).value);
+    const code = Number($<HTMLSelectElement>(el, '#bg-reason').value);
     const ok = await runTx('action.breakGlass', api.tx.consent.breakGlass(patient, code));
     if (ok) await state.rerender();
   });
   if (patient && !consent && el.querySelector('[data-state="requested"]')) waitForConsent(org);
 }
 
-function itemHtml(it: Item, lang: string): string {
-  const head = `<span class="tl-hospital">${esc(it.hospital)}</span> · ${esc(t(`cat.${it.category}`))} · ${esc(t('clinician.anchored', { at: fmtTime(it.anchoredAt, lang) }))}`;
-  let state = '';
-  if (it.status === 'verified') state = `<span class="ok" data-testid="doc-status">✓ ${esc(t('clinician.verified'))}</span>`;
-  else if (it.status === 'sealed') state = `<span class="error" data-testid="doc-status">${esc(t('clinician.sealed'))}</span>`;
-  else if (it.status === 'failed') state = `<span class="error" data-testid="doc-status">✗ ${esc(t('clinician.notVerified', { reason: it.reason ?? '' }))}</span>`;
-  else state = `<span class="muted" data-testid="doc-status">${esc(t('clinician.fetching'))}</span>`;
-  const when = it.view?.when ? `<time datetime="${esc(it.view.when)}">${esc(fmtWhen(it.view.when, lang))}</time> · ` : '';
-  const title = it.view ? `<h3 class="tl-title">${when}${esc(it.view.title)}</h3>` : '';
+function itemNode(it: Item, lang: string): HTMLElement {
+  let status: HTMLElement;
+  if (it.status === 'verified') status = h('span', { class: 'ok', 'data-testid': 'doc-status' }, `✓ ${t('clinician.verified')}`);
+  else if (it.status === 'sealed') status = h('span', { class: 'error', 'data-testid': 'doc-status' }, t('clinician.sealed'));
+  else if (it.status === 'failed') status = h('span', { class: 'error', 'data-testid': 'doc-status' }, `✗ ${t('clinician.notVerified', { reason: it.reason ?? '' })}`);
+  else status = h('span', { class: 'muted', 'data-testid': 'doc-status' }, t('clinician.fetching'));
+  const v = it.view;
+  const title = v ? h('h3', { class: 'tl-title' }, v.when ? [h('time', { datetime: v.when }, fmtWhen(v.when, lang)), ' · '] : null, v.title) : null;
   const earlier = it.supersedes
     ? it.earlier
-      ? `<details open><summary>${esc(t('clinician.earlierVersions', { n: it.earlier.length }))}</summary><ol class="timeline earlier">${it.earlier.map((e) => itemHtml(e, lang)).join('')}</ol></details>`
-      : `<button type="button" class="earlier" data-id="${esc(it.recordId)}">${esc(t('clinician.showEarlier'))}</button>`
-    : '';
-  return `<li class="tl-item ${it.status}" data-record-id="${esc(it.recordId)}" data-status="${it.status}" data-kind="${esc(it.view?.kind ?? '')}" data-category="${esc(it.category)}">
-    ${title}
-    <p class="tl-meta">${head} · ${state} <code title="${esc(it.recordId)}">${esc(short(it.recordId))}</code></p>
-    ${it.view ? `<div class="tl-doc">${it.view.html}</div>` : ''}
-    ${earlier}
-  </li>`;
+      ? h(
+          'details',
+          { open: true },
+          h('summary', null, t('clinician.earlierVersions', { n: it.earlier.length })),
+          h('ol', { class: 'timeline earlier' }, it.earlier.map((e) => itemNode(e, lang))),
+        )
+      : h('button', { type: 'button', class: 'earlier', 'data-id': it.recordId }, t('clinician.showEarlier'))
+    : null;
+  return h(
+    'li',
+    { class: `tl-item ${it.status}`, 'data-record-id': it.recordId, 'data-status': it.status, 'data-kind': v?.kind ?? '', 'data-category': it.category },
+    title,
+    h(
+      'p',
+      { class: 'tl-meta' },
+      h('span', { class: 'tl-hospital' }, it.hospital),
+      ` · ${t(`cat.${it.category}`)} · ${t('clinician.anchored', { at: fmtTime(it.anchoredAt, lang) })} · `,
+      status,
+      ' ',
+      h('code', { title: it.recordId }, short(it.recordId)),
+    ),
+    v ? h('div', { class: 'tl-doc' }, fromTree(v.body)) : null,
+    earlier,
+  );
 }
 
 function fmtWhen(iso: string, lang: string): string {
@@ -286,8 +343,8 @@ function waitForConsent(org: string): void {
   waiting = true;
   const mine = patient;
   let unsub: (() => void) | null = null;
-  api.rpc.chain
-    .subscribeNewHeads(async () => {
+  void chainApi()
+    .rpc.chain.subscribeNewHeads(async () => {
       if (state.view !== 'clinician' || patient !== mine) {
         unsub?.();
         waiting = false;
@@ -300,7 +357,7 @@ function waitForConsent(org: string): void {
         await state.rerender();
       }
     })
-    .then((u: any) => (unsub = u));
+    .then((u) => (unsub = u));
 }
 
 interface Gateway {
@@ -316,7 +373,7 @@ interface Gateway {
  */
 function audienceNames(audience: unknown, org: string, key: string): boolean {
   if (typeof audience !== 'string') return false;
-  const id = (a: string) => api.createType('AccountId32', a).toHex().slice(2);
+  const id = (a: string) => chainApi().createType('AccountId32', a).toHex().slice(2);
   const prefix = `0x${id(org)}${id(key)}`.toLowerCase();
   const lower = audience.toLowerCase();
   return lower.startsWith(prefix) && /^[0-9a-f]{32}$/.test(lower.slice(prefix.length));
@@ -328,9 +385,23 @@ function audienceNames(audience: unknown, org: string, key: string): boolean {
  * entries of the patient's records' authors); an author it does not list (e.g. one whose
  * records are all in batches) is asked for alone (`gatewayOf`).
  */
+/** The fields of a gateway's /v1/info the portal checks. */
+interface GatewayInfo {
+  organization: string;
+  signer: string;
+  audience: unknown;
+}
+
+function isGatewayInfo(x: unknown): x is GatewayInfo {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as Record<string, unknown>;
+  return typeof o.organization === 'string' && typeof o.signer === 'string';
+}
+
 async function gateways(orgs: string[]): Promise<Map<string, Gateway | string>> {
+  const api = chainApi();
   const out = new Map<string, Gateway | string>();
-  const listed = new Map<string, any>();
+  const listed = new Map<string, GatewayEntry>();
   for (const [org, entry] of await api.call.gatewayDirectoryApi.gatewaysOfPatient(patient)) listed.set(org.toString(), entry);
   await Promise.all(
     [...new Set(orgs)].map(async (o) => {
@@ -343,19 +414,20 @@ async function gateways(orgs: string[]): Promise<Map<string, Gateway | string>> 
       const url = bytesToText(e.endpoint.toHex()).replace(/\/+$/, '');
       try {
         const res = await fetch(`${url}/v1/info`);
-        const info = await res.json();
+        const info: unknown = await res.json();
         const key = api.createType('AccountId32', e.publicKey.toHex()).toString();
-        if (!sameAccount(info.organization, o) || !sameAccount(info.signer, key) || !audienceNames(info.audience, o, key)) return void out.set(o, t('clinician.gatewayMismatch', { url }));
-        out.set(o, { url, audience: info.audience });
-      } catch (err: any) {
-        out.set(o, t('clinician.gatewayDown', { url, message: err?.message ?? String(err) }));
+        if (!isGatewayInfo(info) || !sameAccount(info.organization, o) || !sameAccount(info.signer, key) || !audienceNames(info.audience, o, key))
+          return void out.set(o, t('clinician.gatewayMismatch', { url }));
+        out.set(o, { url, audience: info.audience as string });
+      } catch (err: unknown) {
+        out.set(o, t('clinician.gatewayDown', { url, message: errorMessage(err) }));
       }
     }),
   );
   return out;
 }
 
-function toItem(rid: any, r: any, hospital: string): Item {
+function toItem(rid: H256, r: HealthRecord, hospital: string): Item {
   return {
     recordId: rid.toHex(),
     category: r.category.toString(),
@@ -371,6 +443,7 @@ function toItem(rid: any, r: any, hospital: string): Item {
 
 /** Log the reads of `reads` under `consent`, in as few transactions as MaxReadsPerLog allows. */
 async function logReads(consent: MyConsent, reads: Item[]): Promise<boolean> {
+  const api = chainApi();
   const max = api.consts.consent.maxReadsPerLog.toNumber();
   for (let i = 0; i < reads.length; i += max) {
     const chunk = reads.slice(i, i + max).map((it) => [it.recordId, it.category]);
@@ -407,9 +480,12 @@ async function fetchOne(me: Account, it: Item): Promise<void> {
       let code = String(res.status);
       let message = '';
       try {
-        const j = JSON.parse(new TextDecoder().decode(bytes));
-        code = j.error ?? j.code ?? code;
-        message = j.message ?? '';
+        const j: unknown = JSON.parse(new TextDecoder().decode(bytes));
+        if (typeof j === 'object' && j !== null) {
+          const { error, code: c, message: m } = j as Record<string, unknown>;
+          code = typeof error === 'string' ? error : typeof c === 'string' || typeof c === 'number' ? String(c) : code;
+          message = typeof m === 'string' ? m : '';
+        }
       } catch {
         /* not JSON */
       }
@@ -426,12 +502,12 @@ async function fetchOne(me: Account, it: Item): Promise<void> {
       it.view = undefined;
       return;
     }
-    it.view = viewFhir(JSON.parse(new TextDecoder().decode(bytes)));
+    it.view = viewFhir(JSON.parse(new TextDecoder().decode(bytes)) as unknown);
     it.status = 'verified';
     it.reason = undefined;
-  } catch (err: any) {
+  } catch (err: unknown) {
     it.status = 'failed';
-    it.reason = t('clinician.networkError', { message: err?.message ?? String(err) });
+    it.reason = t('clinician.networkError', { message: errorMessage(err) });
   }
 }
 
@@ -445,7 +521,7 @@ function sortTimeline(list: Item[]): void {
 
 async function assemble(me: Account, org: string, consent: MyConsent): Promise<void> {
   const t0 = performance.now();
-  const raw = await api.call.healthRecordsApi.recordsOf(patient, 0, 256);
+  const raw = await chainApi().call.healthRecordsApi.recordsOf(patient, 0, 256);
   const all: Item[] = [];
   for (const [rid, r] of raw) {
     if (r.supersededBy.isSome) continue; // the latest version only; earlier ones on request
@@ -490,12 +566,12 @@ async function assemble(me: Account, org: string, consent: MyConsent): Promise<v
     renderMs: t4 - t3,
     totalMs: t4 - t0,
   };
-  (window as any).medchainLastAssembly = result;
+  window.medchainLastAssembly = result;
   document.getElementById('view')?.setAttribute('data-assembled', String(Date.now()));
 }
 
 async function earlierVersions(me: Account, consent: MyConsent, it: Item): Promise<void> {
-  const history = await api.call.healthRecordsApi.recordHistory(it.recordId);
+  const history = await chainApi().call.healthRecordsApi.recordHistory(it.recordId);
   const older: Item[] = [];
   for (const [rid, r] of history) {
     if (rid.toHex() === it.recordId) continue;

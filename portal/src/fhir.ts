@@ -3,8 +3,11 @@
 // <dl class="fhir"> of labeled fields. Any other resource, or a supported one that lacks
 // what it is about, is shown as formatted JSON. Never throws, whatever it is given.
 //
-// Depends on nothing but ./i18n (labels under `fhir.`, in locales/fhir.*.json): not on ui.ts,
-// whose `esc` it repeats, so that this module loads without the chain code.
+// The fields are described as a plain element tree (FhirTree: tag, attributes, text), which
+// the page turns into DOM nodes (ui.ts fromTree: the document's text stays text) and which
+// `html` serializes, every text and attribute escaped, for checks without a browser
+// (test/fhir.test.js). Depends on nothing but ./i18n (labels under `fhir.`, in
+// locales/fhir.*.json), so that this module loads without the DOM or the chain code.
 import { t } from './i18n';
 
 export interface FhirView {
@@ -14,17 +17,38 @@ export interface FhirView {
   title: string;
   /** The clinically relevant date/time exactly as in the resource (an ISO string), or null. */
   when: string | null;
-  /** An HTML fragment: <dl class="fhir"> (structured) or <pre class="fhir-json"> (fallback); every value escaped. */
+  /** The document: <dl class="fhir"> (structured) or <pre class="fhir-json"> (fallback). */
+  body: FhirTree;
+  /** `body` as HTML, every text and attribute escaped. */
   html: string;
   /** true when shown as labeled fields, false when shown as formatted JSON. */
   structured: boolean;
 }
 
+/** An element of the shown document: its tag, attributes and children (text or elements). */
+export interface FhirTree {
+  tag: 'dl' | 'dt' | 'dd' | 'ul' | 'li' | 'pre';
+  attrs: Record<string, string>;
+  children: (FhirTree | string)[];
+}
+
 type Obj = Record<string, unknown>;
 type Row = [label: string, value: string | string[], field: string];
 
-function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const el = (tag: FhirTree['tag'], attrs: Record<string, string>, ...children: (FhirTree | string)[]): FhirTree => ({ tag, attrs, children });
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
+
+/** The HTML of a tree: every text and attribute value escaped. */
+function serialize(x: FhirTree | string): string {
+  if (typeof x === 'string') return esc(x);
+  const attrs = Object.entries(x.attrs)
+    .map(([k, v]) => ` ${k}="${esc(v)}"`)
+    .join('');
+  return `<${x.tag}${attrs}>${x.children.map(serialize).join('')}</${x.tag}>`;
 }
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -51,7 +75,7 @@ function cc(x: unknown): string | null {
   for (const c of codings) if (str(c.display)) return c.display as string;
   const c = codings.find((c) => str(c.code));
   if (!c) return null;
-  return str(c.system) ? `${c.system}|${c.code}` : (c.code as string);
+  return systemCode(c.system, c.code as string);
 }
 
 /** Encounter.class (a Coding of v3 ActCode): the translated code when known, else display,
@@ -65,7 +89,13 @@ function encounterClass(x: unknown): string | null {
   }
   if (str(x.display)) return x.display as string;
   if (!str(x.code)) return null;
-  return str(x.system) ? `${x.system}|${x.code}` : (x.code as string);
+  return systemCode(x.system, x.code as string);
+}
+
+/** A coding without a display: system|code, or the code alone. */
+function systemCode(system: unknown, code: string): string {
+  const sys = str(system);
+  return sys ? `${sys}|${code}` : code;
 }
 
 /** A code of a required FHIR value set (status, intent, criticality, …), translated when known. */
@@ -449,19 +479,23 @@ function whenOf(r: Obj, kind: string): string | null {
   return null;
 }
 
-function dl(kind: string, rows: Row[]): string {
+function dl(kind: string, rows: Row[]): FhirTree {
   const parts = rows
     .filter(([, v]) => (Array.isArray(v) ? v.length > 0 : v !== ''))
-    .map(([label, v, field]) => {
-      const body = Array.isArray(v) ? (v.length === 1 ? esc(v[0]) : `<ul>${v.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`) : esc(v);
-      return `<dt>${esc(label)}</dt><dd data-field="${esc(field)}">${body}</dd>`;
+    .flatMap(([label, v, field]) => {
+      const body = Array.isArray(v) ? (v.length === 1 ? v[0] : el('ul', {}, ...v.map((x) => el('li', {}, x)))) : v;
+      return [el('dt', {}, label), el('dd', { 'data-field': field }, body)];
     });
-  return `<dl class="fhir" data-kind="${esc(kind)}">${parts.join('')}</dl>`;
+  return el('dl', { class: 'fhir', 'data-kind': kind }, ...parts);
+}
+
+function view(kind: string, title: string, when: string | null, body: FhirTree, structured: boolean): FhirView {
+  return { kind, title, when, body, html: serialize(body), structured };
 }
 
 function json(x: unknown): string {
   try {
-    const s = JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+    const s = JSON.stringify(x, (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
     if (typeof s === 'string') return s;
   } catch {
     /* a cycle, a throwing toJSON: below */
@@ -474,13 +508,7 @@ function json(x: unknown): string {
 }
 
 function fallback(x: unknown, kind: string, when: string | null): FhirView {
-  return {
-    kind,
-    title: kind || t('fhir.unknown'),
-    when,
-    html: `<pre class="fhir-json">${esc(json(x))}</pre>`,
-    structured: false,
-  };
+  return view(kind, kind || t('fhir.unknown'), when, el('pre', { class: 'fhir-json' }, json(x)), false);
 }
 
 /** A FHIR R4 resource (parsed JSON) for the history timeline; never throws. */
@@ -493,12 +521,12 @@ export function viewFhir(resource: unknown): FhirView {
     when = whenOf(resource, kind);
     const show = Object.prototype.hasOwnProperty.call(KINDS, kind) ? KINDS[kind](resource) : null;
     if (!show) return fallback(resource, kind, when);
-    return { kind, title: show.title, when, html: dl(kind, show.rows), structured: true };
+    return view(kind, show.title, when, dl(kind, show.rows), true);
   } catch {
     try {
       return fallback(resource, kind, when);
     } catch {
-      return { kind, title: kind || 'unknown', when, html: '<pre class="fhir-json"></pre>', structured: false };
+      return view(kind, kind || 'unknown', when, el('pre', { class: 'fhir-json' }), false);
     }
   }
 }

@@ -26,8 +26,16 @@ export function setLang(l: string): void {
   document.documentElement.lang = l;
 }
 
-export function t(key: string, params: Record<string, any> = {}, fallback: string | null = undefined as any): any {
+/** The values of a text's {placeholders}. */
+export type Params = Record<string, string | number | bigint | boolean | null | undefined>;
+
+/** The text of `key` with its {placeholders} filled in; a missing key gives the key itself,
+ * or `fallback` when one is given (null: the caller tells a missing key apart). */
+export function t(key: string, params?: Params): string;
+export function t(key: string, params: Params, fallback: string): string;
+export function t(key: string, params: Params, fallback: null): string | null;
+export function t(key: string, params: Params = {}, fallback?: string | null): string | null {
   const s = catalogs[lang][key];
   if (s === undefined) return fallback === undefined ? key : fallback;
-  return s.replace(/\{(\w+)\}/g, (_, p) => (params[p] === undefined ? `{${p}}` : String(params[p])));
+  return s.replace(/\{(\w+)\}/g, (_, p: string) => (params[p] === undefined ? `{${p}}` : String(params[p])));
 }

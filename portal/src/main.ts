@@ -1,7 +1,7 @@
 // MedChain portal: one page, three views (patient, pharmacist, regulator), two languages.
 import { t, getLang, setLang, LANGS } from './i18n';
-import { connect, loadAccounts, devKeysOffered, chainName, api, WrongChainError } from './chain';
-import { esc, state } from './ui';
+import { connect, loadAccounts, devKeysOffered, chainName, chainApi, errorMessage, WrongChainError } from './chain';
+import { $, h, show, state } from './ui';
 import { renderPatient } from './patient';
 import { renderPharmacist } from './pharmacist';
 import { renderRegulator } from './regulator';
@@ -21,46 +21,62 @@ const VIEWS = ['patient', 'clinician', 'pharmacist', 'regulator'];
 state.view = VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'patient';
 
 function shell(): void {
-  const app = document.getElementById('app')!;
+  const app = $(document, '#app');
   document.title = t('app.title');
-  (document.querySelector('.skip') as HTMLElement).textContent = t('app.skip');
-  const accOptions = state.accounts
-    .map((a) => `<option value="${esc(a.address)}" ${state.account?.address === a.address ? 'selected' : ''}>${esc(a.label)}</option>`)
-    .join('');
-  app.innerHTML = `
-  <header class="top">
-    <div class="brand">${esc(t('app.title'))}</div>
-    <div class="controls">
-      <label>${esc(t('app.language'))}
-        <select id="lang">${LANGS.map(([v, n]) => `<option value="${v}" ${v === getLang() ? 'selected' : ''}>${n}</option>`).join('')}</select>
-      </label>
-      ${
+  $(document, '.skip').textContent = t('app.skip');
+  const accOptions = state.accounts.map((a) => h('option', { value: a.address, selected: state.account?.address === a.address }, a.label));
+  const conn = wrongChain
+    ? h('p', { class: 'conn error', role: 'alert', 'data-testid': 'conn', 'data-connected': 'false', 'data-wrong-chain': 'true' }, t('app.wrongChain', { url: endpoint, expected: wrongChain.expected, got: wrongChain.got }))
+    : h(
+        'p',
+        { class: 'conn', 'data-testid': 'conn', 'data-connected': String(connected) },
+        connected
+          ? t('app.connected', { chain: chainName }) + (devKeysOffered ? ' · ' + t('app.devChain') : '')
+          : connError
+            ? t('app.connError', { url: endpoint, error: connError })
+            : t('app.connecting', { url: endpoint }),
+      );
+  show(
+    app,
+    h(
+      'header',
+      { class: 'top' },
+      h('div', { class: 'brand' }, t('app.title')),
+      h(
+        'div',
+        { class: 'controls' },
+        h('label', null, t('app.language'), ' ', h('select', { id: 'lang' }, LANGS.map(([v, n]) => h('option', { value: v, selected: v === getLang() }, n)))),
         __MEDCHAIN_DEV__
-          ? `<form id="endpoint-form" class="inline">
-        <label>${esc(t('app.endpoint'))} <input id="endpoint" value="${esc(endpoint)}" size="24" /></label>
-        <button type="submit">${esc(t('app.connect'))}</button>
-      </form>`
-          : `<span class="pinned" id="endpoint-pinned">${esc(t('app.endpoint'))}: <code>${esc(endpoint)}</code></span>`
-      }
-      <label>${esc(t('app.account'))}
-        <select id="account"><option value="">${esc(t('app.chooseAccount'))}</option>${accOptions}</select>
-      </label>
-    </div>
-    ${
-      wrongChain
-        ? `<p class="conn error" role="alert" data-testid="conn" data-connected="false" data-wrong-chain="true">${esc(t('app.wrongChain', { url: endpoint, expected: wrongChain.expected, got: wrongChain.got }))}</p>`
-        : `<p class="conn" data-testid="conn" data-connected="${connected}">${connected ? esc(t('app.connected', { chain: chainName })) + (devKeysOffered ? ' · ' + esc(t('app.devChain')) : '') : esc(connError ? t('app.connError', { url: endpoint, error: connError }) : t('app.connecting', { url: endpoint }))}</p>`
-    }
-    ${connected && state.accounts.length === 0 ? `<p class="warn">${esc(t(__MEDCHAIN_DEV__ ? 'app.noAccounts' : 'app.noExtension'))}</p>` : ''}
-    <nav aria-label="${esc(t('app.views'))}"><ul class="tabs">
-      ${VIEWS.map((v) => `<li><a href="#${v}" id="tab-${v}" ${v === state.view ? 'aria-current="page"' : ''}>${esc(t(`view.${v}`))}</a></li>`).join('')}
-    </ul></nav>
-  </header>
-  <main id="main" tabindex="-1">
-    <div id="view" data-view="${state.view}"></div>
-    <section id="tx" role="status" aria-live="polite" aria-label="${esc(t('tx.panel'))}" data-state="idle"></section>
-  </main>
-  <footer class="foot">${esc(t('app.footer'))}</footer>`;
+          ? h(
+              'form',
+              { id: 'endpoint-form', class: 'inline' },
+              h('label', null, t('app.endpoint'), ' ', h('input', { id: 'endpoint', value: endpoint, size: 24 })),
+              ' ',
+              h('button', { type: 'submit' }, t('app.connect')),
+            )
+          : h('span', { class: 'pinned', id: 'endpoint-pinned' }, `${t('app.endpoint')}: `, h('code', null, endpoint)),
+        h('label', null, t('app.account'), ' ', h('select', { id: 'account' }, h('option', { value: '' }, t('app.chooseAccount')), accOptions)),
+      ),
+      conn,
+      connected && state.accounts.length === 0 ? h('p', { class: 'warn' }, t(__MEDCHAIN_DEV__ ? 'app.noAccounts' : 'app.noExtension')) : null,
+      h(
+        'nav',
+        { 'aria-label': t('app.views') },
+        h(
+          'ul',
+          { class: 'tabs' },
+          VIEWS.map((v) => h('li', null, h('a', { href: `#${v}`, id: `tab-${v}`, 'aria-current': v === state.view ? 'page' : null }, t(`view.${v}`)))),
+        ),
+      ),
+    ),
+    h(
+      'main',
+      { id: 'main', tabindex: -1 },
+      h('div', { id: 'view', 'data-view': state.view }),
+      h('section', { id: 'tx', role: 'status', 'aria-live': 'polite', 'aria-label': t('tx.panel'), 'data-state': 'idle' }),
+    ),
+    h('footer', { class: 'foot' }, t('app.footer')),
+  );
 
   (document.getElementById('lang') as HTMLSelectElement).addEventListener('change', (e) => {
     setLang((e.target as HTMLSelectElement).value);
@@ -72,25 +88,25 @@ function shell(): void {
     if (!__MEDCHAIN_DEV__) return;
     endpoint = (document.getElementById('endpoint') as HTMLInputElement).value.trim();
     localStorage.setItem('medchain.rpc', endpoint);
-    start();
+    void start();
   });
   (document.getElementById('account') as HTMLSelectElement).addEventListener('change', (e) => {
     const v = (e.target as HTMLSelectElement).value;
     state.account = state.accounts.find((a) => a.address === v) ?? null;
     if (state.account) localStorage.setItem('medchain.account', state.account.address);
-    renderView();
+    void renderView();
     (document.getElementById('account') as HTMLSelectElement).focus();
   });
 }
 
 let renderSeq = 0;
 async function renderView(): Promise<void> {
-  const el = document.getElementById('view')!;
+  const el = $(document, '#view');
   el.dataset.view = state.view;
   el.dataset.ready = 'false';
   const seq = ++renderSeq;
   if (!connected) {
-    el.innerHTML = wrongChain ? `<p class="error">${esc(t('app.wrongChainView'))}</p>` : `<p>${esc(t('app.notConnected'))}</p>`;
+    show(el, wrongChain ? h('p', { class: 'error' }, t('app.wrongChainView')) : h('p', null, t('app.notConnected')));
     return;
   }
   try {
@@ -98,15 +114,15 @@ async function renderView(): Promise<void> {
     else if (state.view === 'clinician') await renderClinician(el);
     else if (state.view === 'pharmacist') await renderPharmacist(el);
     else await renderRegulator(el);
-  } catch (e: any) {
-    el.innerHTML = `<p class="error" role="alert">${esc(t('err.unexpected', { message: e?.message ?? String(e) }))}</p>`;
+  } catch (e: unknown) {
+    show(el, h('p', { class: 'error', role: 'alert' }, t('err.unexpected', { message: errorMessage(e) })));
   }
   if (seq === renderSeq) el.dataset.ready = 'true';
 }
 
 function render(): void {
   shell();
-  renderView();
+  void renderView();
 }
 state.rerender = renderView;
 
@@ -130,13 +146,13 @@ async function start(): Promise<void> {
     state.accounts = await loadAccounts();
     const wanted = params.get('account') || localStorage.getItem('medchain.account');
     state.account = state.accounts.find((a) => a.address === wanted || a.label.includes(`(${wanted})`)) ?? null;
-  } catch (e: any) {
+  } catch (e: unknown) {
     if (e instanceof WrongChainError) wrongChain = e;
-    else connError = e?.message ?? String(e);
+    else connError = errorMessage(e);
   }
   render();
   // The tests' handle on the page's api: development builds only.
-  if (__MEDCHAIN_DEV__) (window as any).medchainApi = api;
+  if (__MEDCHAIN_DEV__ && connected) window.medchainApi = chainApi();
 }
 
-start();
+void start();

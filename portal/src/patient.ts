@@ -2,9 +2,11 @@
 // access log with emergency alerts, erasure, guardians and recovery.
 import { contentHash } from '@medchain/client';
 import qrcode from 'qrcode-generator';
+import type { Codec } from '@polkadot/types/types';
+import { Option } from '@polkadot/types-codec';
 import { t, getLang } from './i18n';
-import { api, num, fmtTime, organizations, orgName, ROLE_BITS, short } from './chain';
-import { esc, state, runTx } from './ui';
+import { chainApi, num, fmtTime, organizations, orgName, ROLE_BITS, short, errorMessage } from './chain';
+import { h, show, state, runTx } from './ui';
 
 export const CATEGORIES = ['Demographics', 'Encounters', 'Diagnoses', 'Medications', 'LabResults', 'Imaging', 'Genomics', 'MentalHealth', 'Other'];
 const PURPOSES = ['Treatment', 'Research', 'Insurance', 'PublicHealth'];
@@ -20,6 +22,12 @@ function rolesText(roles: number): string {
   return ROLE_BITS.filter(([b]) => roles & b)
     .map(([, n]) => t(`role.${n}`))
     .join(', ');
+}
+
+/** An event field by name (polkadot.js names the fields of an event's data). */
+function eventField(data: Codec[] & { names: string[] | null }, name: string): Codec | undefined {
+  const i = data.names?.indexOf(name) ?? -1;
+  return i >= 0 ? data[i] : undefined;
 }
 
 /**
@@ -38,19 +46,20 @@ function watchEmergencies(patient: string): void {
     mine.unsub?.();
     if (watching === mine) watching = null;
   };
-  api.query.system
-    .events((records: any[]) => {
+  void chainApi()
+    .query.system.events((records) => {
       if (watching !== mine) return stop();
       if (state.view !== 'patient' || state.account?.address !== patient) return stop();
-      const concernsMe = records.some(({ event }: any) => {
+      const concernsMe = records.some(({ event }) => {
         if (event.section !== 'consent') return false;
-        if (event.method === 'EmergencyAccessGranted') return event.data.patient.toString() === patient;
-        if (event.method === 'AccessLogged') return event.data.patient.toString() === patient && event.data.emergency.isTrue;
+        const forMe = eventField(event.data, 'patient')?.toString() === patient;
+        if (event.method === 'EmergencyAccessGranted') return forMe;
+        if (event.method === 'AccessLogged') return forMe && eventField(event.data, 'emergency')?.toString() === 'true';
         return false;
       });
-      if (concernsMe) state.rerender();
+      if (concernsMe) void state.rerender();
     })
-    .then((u: any) => {
+    .then((u) => {
       mine.unsub = u;
       if (watching !== mine) u();
     });
@@ -59,11 +68,14 @@ function watchEmergencies(patient: string): void {
 export async function renderPatient(el: HTMLElement): Promise<void> {
   const me = state.account;
   if (!me) {
-    el.innerHTML = `<h1>${esc(t('patient.title'))}</h1><p>${esc(t('app.pickAccount'))}</p>`;
+    show(el, h('h1', null, t('patient.title')), h('p', null, t('app.pickAccount')));
     return;
   }
+  const api = chainApi();
   const lang = getLang();
   watchEmergencies(me.address);
+  // Storage a runtime may not have (guardian proxies, recovery friend groups): asked only when there.
+  const recoveryQuery = (api.query as Record<string, Record<string, ((who: string) => Promise<Codec>) | undefined> | undefined>).recovery?.friendGroups;
   const [info, freeLeft, recordsRaw, consentsRaw, logRaw, orgs, proxies, recoverable, requestsRaw] = await Promise.all([
     api.call.patientIdentityApi.patient(me.address),
     api.call.patientIdentityApi.freeCallsLeft(me.address),
@@ -72,32 +84,39 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     api.call.consentApi.accessLog(me.address),
     organizations(),
     api.query.proxy ? api.query.proxy.proxies(me.address) : null,
-    api.query.recovery?.friendGroups ? api.query.recovery.friendGroups(me.address) : null,
-    api.query.consent.accessRequests ? api.query.consent.accessRequests.entries(me.address) : [],
+    recoveryQuery ? recoveryQuery(me.address) : null,
+    api.query.consent.accessRequests.entries(me.address),
   ]);
 
   // --- registration
-  let reg = '';
+  let reg: HTMLElement;
   let registered = false;
   if (info.isNone) {
-    reg = `<p data-testid="reg-status">${esc(t('patient.notRegistered'))}</p>`;
+    reg = h('p', { 'data-testid': 'reg-status' }, t('patient.notRegistered'));
   } else if (info.unwrap().isDeregistered) {
-    reg = `<p data-testid="reg-status">${esc(t('patient.deregistered', { block: info.unwrap().asDeregistered.deregisteredAt.toNumber() }))}</p>`;
+    reg = h('p', { 'data-testid': 'reg-status' }, t('patient.deregistered', { block: info.unwrap().asDeregistered.deregisteredAt.toNumber() }));
   } else {
     registered = true;
     const r = info.unwrap().asRegistered;
-    const attested = r.attestations.map((a: any) => a.toString());
+    const attested = r.attestations.map((a) => a.toString());
     // Onboarding by a Provider counts as its attestation (README: "Attested means onboarded by
     // a Provider or attested by one"), so show the onboarding hospital there too.
     if (r.onboardedBy.isSome && !attested.includes(r.onboardedBy.unwrap().toString())) attested.unshift(r.onboardedBy.unwrap().toString());
-    const atts = await Promise.all(attested.map((a: string) => orgName(a)));
-    reg = `<dl class="kv" data-testid="reg-status">
-      <dt>${esc(t('patient.status'))}</dt><dd>${esc(t('patient.registered', { block: r.registeredAt.toNumber() }))}</dd>
-      <dt>${esc(t('patient.commitment'))}</dt><dd><code>${esc(short(r.commitment.toHex()))}</code></dd>
-      <dt>${esc(t('patient.onboardedBy'))}</dt><dd>${esc(r.onboardedBy.isSome ? await orgName(r.onboardedBy.unwrap().toString()) : t('patient.self'))}</dd>
-      <dt>${esc(t('patient.attestations'))}</dt><dd>${esc(atts.length ? atts.join(', ') : t('patient.none'))}</dd>
-      <dt>${esc(t('patient.freeCalls'))}</dt><dd>${esc(freeLeft.toNumber())}</dd>
-    </dl>`;
+    const atts = await Promise.all(attested.map((a) => orgName(a)));
+    reg = h(
+      'dl',
+      { class: 'kv', 'data-testid': 'reg-status' },
+      h('dt', null, t('patient.status')),
+      h('dd', null, t('patient.registered', { block: r.registeredAt.toNumber() })),
+      h('dt', null, t('patient.commitment')),
+      h('dd', null, h('code', null, short(r.commitment.toHex()))),
+      h('dt', null, t('patient.onboardedBy')),
+      h('dd', null, r.onboardedBy.isSome ? await orgName(r.onboardedBy.unwrap().toString()) : t('patient.self')),
+      h('dt', null, t('patient.attestations')),
+      h('dd', null, atts.length ? atts.join(', ') : t('patient.none')),
+      h('dt', null, t('patient.freeCalls')),
+      h('dd', null, freeLeft.toNumber()),
+    );
   }
 
   // Reads logged under each consent (the gateways serve a document only once its read is
@@ -110,11 +129,12 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
   }
 
   // --- consents
-  const consents = consentsRaw.map(([id, c]: any) => ({ id: num(id), c }));
+  const consents = consentsRaw.map(([id, c]) => ({ id: num(id), c }));
   const now = Date.now();
-  const rows: string[] = [];
-  const alerts: string[] = [];
+  const rows: HTMLElement[] = [];
+  const alerts: HTMLElement[] = [];
   const breakGlassIds = new Set<number>();
+  const emergencyBadge = () => h('strong', { class: 'badge-alert' }, t('consent.emergency'));
   for (const { id, c } of consents) {
     const grantee = await orgName(c.grantee.toString());
     const bg = c.kind.isBreakGlass;
@@ -127,36 +147,59 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
       breakGlassIds.add(id);
       const reads = readsOf.get(id);
       alerts.push(
-        `<li data-testid="emergency-alert" data-consent-id="${id}">${esc(
+        h(
+          'li',
+          { 'data-testid': 'emergency-alert', 'data-consent-id': id },
           t('patient.emergencyAlert', { org: grantee, at: fmtTime(num(c.grantedAt), lang), until: fmtTime(expires, lang), code: c.kind.asBreakGlass.reasonCode.toNumber() }),
-        )}${reads ? ` <strong data-testid="emergency-reads" data-reads="${reads.n}">${esc(t('patient.emergencyReads', { n: reads.n, at: fmtTime(reads.last, lang) }))}</strong>` : ''}</li>`,
+          reads ? [' ', h('strong', { 'data-testid': 'emergency-reads', 'data-reads': reads.n }, t('patient.emergencyReads', { n: reads.n, at: fmtTime(reads.last, lang) }))] : null,
+        ),
       );
     }
-    rows.push(`<tr data-consent-id="${id}" data-active="${active}" class="${bg ? 'alert-row' : ''}">
-      <td>${id}</td><td>${esc(grantee)}${bg ? ` <strong class="badge-alert">${esc(t('consent.emergency'))}</strong>` : ''}</td>
-      <td>${esc(catNames(c.scope.categories.toNumber()))}</td><td>${esc(access)}</td><td>${esc(t(`purpose.${c.purpose.toString()}`))}</td>
-      <td>${esc(fmtTime(num(c.grantedAt), lang))}</td><td>${esc(expires ? fmtTime(expires, lang) : t('consent.noExpiry'))}</td>
-      <td data-testid="consent-status">${esc(status)}</td>
-      <td>${active && !bg ? `<button type="button" class="revoke" data-id="${id}" aria-label="${esc(t('consent.revokeLabel', { id, org: grantee }))}">${esc(t('consent.revoke'))}</button>` : ''}</td>
-    </tr>`);
+    rows.push(
+      h(
+        'tr',
+        { 'data-consent-id': id, 'data-active': String(active), class: bg ? 'alert-row' : '' },
+        h('td', null, id),
+        h('td', null, grantee, bg ? [' ', emergencyBadge()] : null),
+        h('td', null, catNames(c.scope.categories.toNumber())),
+        h('td', null, access),
+        h('td', null, t(`purpose.${c.purpose.toString()}`)),
+        h('td', null, fmtTime(num(c.grantedAt), lang)),
+        h('td', null, expires ? fmtTime(expires, lang) : t('consent.noExpiry')),
+        h('td', { 'data-testid': 'consent-status' }, status),
+        h(
+          'td',
+          null,
+          active && !bg ? h('button', { type: 'button', class: 'revoke', 'data-id': id, 'aria-label': t('consent.revokeLabel', { id, org: grantee }) }, t('consent.revoke')) : null,
+        ),
+      ),
+    );
   }
 
   // --- access log
-  const logRows: string[] = [];
+  const logRows: HTMLElement[] = [];
   for (const e of logRaw) {
     const cid = num(e.consentId);
     // Each entry records its consent's purpose and whether it was break-glass (storage v4).
     const emergency = e.emergency ? e.emergency.isTrue : breakGlassIds.has(cid);
     const purpose = e.purpose ? e.purpose.toString() : '';
-    logRows.push(`<tr class="${emergency ? 'alert-row' : ''}" data-emergency="${emergency}">
-      <td>${esc(fmtTime(num(e.at), lang))}</td><td>${esc(await orgName(e.organization.toString()))}</td><td><code>${esc(short(e.accessor.toString()))}</code></td>
-      <td data-testid="log-purpose">${esc(purpose ? t(`purpose.${purpose}`) : '')}</td>
-      <td>${esc(t(`cat.${e.category.toString()}`))}</td><td><code>${esc(short(e.recordId.toHex()))}</code></td>
-      <td>${cid}${emergency ? ` <strong class="badge-alert">${esc(t('consent.emergency'))}</strong>` : ''}</td></tr>`);
+    logRows.push(
+      h(
+        'tr',
+        { class: emergency ? 'alert-row' : '', 'data-emergency': String(emergency) },
+        h('td', null, fmtTime(num(e.at), lang)),
+        h('td', null, await orgName(e.organization.toString())),
+        h('td', null, h('code', null, short(e.accessor.toString()))),
+        h('td', { 'data-testid': 'log-purpose' }, purpose ? t(`purpose.${purpose}`) : ''),
+        h('td', null, t(`cat.${e.category.toString()}`)),
+        h('td', null, h('code', null, short(e.recordId.toHex()))),
+        h('td', null, cid, emergency ? [' ', emergencyBadge()] : null),
+      ),
+    );
   }
 
   // --- records
-  const recRows: string[] = [];
+  const recRows: HTMLElement[] = [];
   for (const [rid, r] of recordsRaw) {
     const id = rid.toHex();
     const sealed = r.sealedAt.isSome;
@@ -164,108 +207,298 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     const chain = [r.supersedes.isSome ? t('records.supersedes', { id: short(r.supersedes.unwrap().toHex()) }) : '', r.supersededBy.isSome ? t('records.supersededBy', { id: short(r.supersededBy.unwrap().toHex()) }) : t('records.latest')]
       .filter(Boolean)
       .join('; ');
-    recRows.push(`<tr data-record-id="${id}">
-      <td><code title="${esc(id)}">${esc(short(id))}</code></td><td>${esc(t(`cat.${r.category.toString()}`))}</td><td>${esc(author)}</td>
-      <td>${esc(fmtTime(num(r.anchoredAt), lang))}</td><td data-testid="sealed">${esc(sealed ? t('records.sealedAt', { at: fmtTime(num(r.sealedAt.unwrap()), lang) }) : t('records.notSealed'))}</td>
-      <td>${esc(chain)}</td>
-      <td>${sealed ? '' : `<button type="button" class="seal" data-id="${id}">${esc(t('records.seal'))}</button>`}</td>
-    </tr>`);
+    recRows.push(
+      h(
+        'tr',
+        { 'data-record-id': id },
+        h('td', null, h('code', { title: id }, short(id))),
+        h('td', null, t(`cat.${r.category.toString()}`)),
+        h('td', null, author),
+        h('td', null, fmtTime(num(r.anchoredAt), lang)),
+        h('td', { 'data-testid': 'sealed' }, sealed ? t('records.sealedAt', { at: fmtTime(num(r.sealedAt.unwrap()), lang) }) : t('records.notSealed')),
+        h('td', null, chain),
+        h('td', null, sealed ? null : h('button', { type: 'button', class: 'seal', 'data-id': id }, t('records.seal'))),
+      ),
+    );
   }
 
   // --- access requests (a clinician asks; approving is the consent grant)
-  const lifetime = api.consts.consent.accessRequestLifetime ? num(api.consts.consent.accessRequestLifetime) : 0;
+  const lifetime = num(api.consts.consent.accessRequestLifetime);
   const in30days = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
-  const reqRows: string[] = [];
+  const reqRows: HTMLElement[] = [];
   for (const [k, v] of requestsRaw) {
+    if (v.isNone) continue;
     const org = k.args[1].toString();
     const r = v.unwrap();
     const at = num(r.requestedAt);
     const lapsed = lifetime > 0 && at + lifetime <= now;
     const bits = r.scope.categories.toNumber();
     const name = await orgName(org);
-    reqRows.push(`<li class="request" data-org="${esc(org)}" data-testid="access-request" data-lapsed="${lapsed}">
-      <p>${esc(t('request.text', { org: name, who: short(r.requester.toString()), at: fmtTime(at, lang), purpose: t(`purpose.${r.purpose.toString()}`) }))}${lapsed ? ` <em>${esc(t('request.lapsed'))}</em>` : ''}</p>
-      <fieldset><legend>${esc(t('request.categories'))}</legend>${CATEGORIES.map((c, i) => (bits & (1 << i) ? `<label class="check"><input type="checkbox" name="req-cat" value="${i}" checked /> ${esc(t(`cat.${c}`))}</label>` : '')).join('')}</fieldset>
-      <p><label>${esc(t('request.until'))} <input type="date" class="req-expiry" value="${in30days}" /></label></p>
-      <button type="button" class="approve" data-purpose="${esc(r.purpose.toString())}" data-read="${r.scope.access.read.isTrue}" data-write="${r.scope.access.write.isTrue}">${esc(t('request.approve'))}</button>
-      <button type="button" class="decline secondary">${esc(t('request.decline'))}</button>
-    </li>`);
+    reqRows.push(
+      h(
+        'li',
+        { class: 'request', 'data-org': org, 'data-testid': 'access-request', 'data-lapsed': String(lapsed) },
+        h(
+          'p',
+          null,
+          t('request.text', { org: name, who: short(r.requester.toString()), at: fmtTime(at, lang), purpose: t(`purpose.${r.purpose.toString()}`) }),
+          lapsed ? [' ', h('em', null, t('request.lapsed'))] : null,
+        ),
+        h(
+          'fieldset',
+          null,
+          h('legend', null, t('request.categories')),
+          CATEGORIES.map((c, i) =>
+            bits & (1 << i) ? h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'req-cat', value: i, checked: true }), ` ${t(`cat.${c}`)}`) : null,
+          ),
+        ),
+        h('p', null, h('label', null, t('request.until'), ' ', h('input', { type: 'date', class: 'req-expiry', value: in30days }))),
+        h(
+          'button',
+          { type: 'button', class: 'approve', 'data-purpose': r.purpose.toString(), 'data-read': String(r.scope.access.read.isTrue), 'data-write': String(r.scope.access.write.isTrue) },
+          t('request.approve'),
+        ),
+        ' ',
+        h('button', { type: 'button', class: 'decline secondary' }, t('request.decline')),
+      ),
+    );
   }
 
   // A doctor's phone or workstation scanning this opens the clinician view on this patient.
   const clinicianLink = `${location.origin}${location.pathname}?patient=${encodeURIComponent(me.address)}#clinician`;
 
   const grantees = orgs.filter((o) => o.status === 'Active');
-  const guardianProxies = proxies ? proxies[0].filter((p: any) => p.proxyType.toString() === 'Guardian') : [];
+  const guardianProxies = proxies ? proxies[0].filter((p) => p.proxyType.toString() === 'Guardian') : [];
+  const hasRecovery = recoverable instanceof Option && recoverable.isSome;
+  const th = (text: string) => h('th', { scope: 'col' }, text);
 
-  el.innerHTML = `
-  <h1>${esc(t('patient.title'))}</h1>
-  ${alerts.length ? `<div class="alert" role="alert" data-testid="emergency-alerts"><h2>${esc(t('patient.emergencyTitle'))}</h2><ul>${alerts.join('')}</ul><p>${esc(t('patient.emergencyHelp'))}</p></div>` : ''}
-  <section aria-labelledby="h-reg"><h2 id="h-reg">${esc(t('patient.registration'))}</h2>
-    <p>${esc(t('patient.myAccount'))} <code data-testid="my-address">${esc(me.address)}</code> <button type="button" id="copy-address" class="secondary">${esc(t('patient.copyAddress'))}</button></p>
-    <p class="muted">${esc(t('patient.myAccountHelp'))}</p>
-    <figure class="qr" data-testid="my-qr" data-link="${esc(clinicianLink)}"><img src="${qrDataUrl(clinicianLink)}" alt="${esc(t('patient.qrAlt'))}" width="180" height="180" /><figcaption class="muted">${esc(t('patient.qrCaption'))}</figcaption></figure>
-    ${reg}</section>
-  ${reqRows.length ? `<section aria-labelledby="h-requests" class="requests"><h2 id="h-requests">${esc(t('request.title'))}</h2><ul data-testid="access-requests">${reqRows.join('')}</ul></section>` : ''}
+  show(
+    el,
+    h('h1', null, t('patient.title')),
+    alerts.length
+      ? h('div', { class: 'alert', role: 'alert', 'data-testid': 'emergency-alerts' }, h('h2', null, t('patient.emergencyTitle')), h('ul', null, alerts), h('p', null, t('patient.emergencyHelp')))
+      : null,
+    h(
+      'section',
+      { 'aria-labelledby': 'h-reg' },
+      h('h2', { id: 'h-reg' }, t('patient.registration')),
+      h(
+        'p',
+        null,
+        t('patient.myAccount'),
+        ' ',
+        h('code', { 'data-testid': 'my-address' }, me.address),
+        ' ',
+        h('button', { type: 'button', id: 'copy-address', class: 'secondary' }, t('patient.copyAddress')),
+      ),
+      h('p', { class: 'muted' }, t('patient.myAccountHelp')),
+      h(
+        'figure',
+        { class: 'qr', 'data-testid': 'my-qr', 'data-link': clinicianLink },
+        h('img', { src: qrDataUrl(clinicianLink), alt: t('patient.qrAlt'), width: 180, height: 180 }),
+        h('figcaption', { class: 'muted' }, t('patient.qrCaption')),
+      ),
+      reg,
+    ),
+    reqRows.length
+      ? h('section', { 'aria-labelledby': 'h-requests', class: 'requests' }, h('h2', { id: 'h-requests' }, t('request.title')), h('ul', { 'data-testid': 'access-requests' }, reqRows))
+      : null,
 
-  <section aria-labelledby="h-consents"><h2 id="h-consents">${esc(t('consent.title'))}</h2>
-    ${rows.length ? `<div class="scroll"><table data-testid="consents"><caption>${esc(t('consent.caption'))}</caption><thead><tr>
-      <th scope="col">${esc(t('consent.id'))}</th><th scope="col">${esc(t('consent.grantee'))}</th><th scope="col">${esc(t('consent.categories'))}</th><th scope="col">${esc(t('consent.access'))}</th>
-      <th scope="col">${esc(t('consent.purpose'))}</th><th scope="col">${esc(t('consent.granted'))}</th><th scope="col">${esc(t('consent.expires'))}</th><th scope="col">${esc(t('consent.status'))}</th><th scope="col">${esc(t('consent.actions'))}</th>
-    </tr></thead><tbody>${rows.join('')}</tbody></table></div>` : `<p>${esc(t('consent.none'))}</p>`}
+    h(
+      'section',
+      { 'aria-labelledby': 'h-consents' },
+      h('h2', { id: 'h-consents' }, t('consent.title')),
+      rows.length
+        ? h(
+            'div',
+            { class: 'scroll' },
+            h(
+              'table',
+              { 'data-testid': 'consents' },
+              h('caption', null, t('consent.caption')),
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  th(t('consent.id')),
+                  th(t('consent.grantee')),
+                  th(t('consent.categories')),
+                  th(t('consent.access')),
+                  th(t('consent.purpose')),
+                  th(t('consent.granted')),
+                  th(t('consent.expires')),
+                  th(t('consent.status')),
+                  th(t('consent.actions')),
+                ),
+              ),
+              h('tbody', null, rows),
+            ),
+          )
+        : h('p', null, t('consent.none')),
 
-    <form id="grant-form" aria-labelledby="h-grant" novalidate>
-      <h3 id="h-grant">${esc(t('consent.grantTitle'))}</h3>
-      <p><label for="grantee">${esc(t('consent.organization'))}</label>
-        <select id="grantee" required>${grantees.map((o) => `<option value="${esc(o.address)}">${esc(o.name)} — ${esc(rolesText(o.roles))}</option>`).join('')}</select></p>
-      <fieldset><legend>${esc(t('consent.categories'))}</legend>
-        ${CATEGORIES.map((c, i) => `<label class="check"><input type="checkbox" name="cat" value="${i}" id="cat-${c}" /> ${esc(t(`cat.${c}`))}</label>`).join('')}
-      </fieldset>
-      <fieldset><legend>${esc(t('consent.access'))}</legend>
-        <label class="check"><input type="checkbox" id="acc-read" checked /> ${esc(t('consent.read'))}</label>
-        <label class="check"><input type="checkbox" id="acc-write" /> ${esc(t('consent.write'))}</label>
-      </fieldset>
-      <p><label for="purpose">${esc(t('consent.purpose'))}</label>
-        <select id="purpose">${PURPOSES.map((p) => `<option value="${p}">${esc(t(`purpose.${p}`))}</option>`).join('')}</select></p>
-      <p><label for="expiry">${esc(t('consent.expiryLabel'))}</label> <input type="date" id="expiry" aria-describedby="expiry-help" />
-        <span id="expiry-help" class="muted">${esc(t('consent.expiryHelp'))}</span></p>
-      <p class="error" id="grant-error" role="alert"></p>
-      <button type="submit" id="grant-submit">${esc(t('consent.grant'))}</button>
-    </form>
-  </section>
+      h(
+        'form',
+        { id: 'grant-form', 'aria-labelledby': 'h-grant', novalidate: true },
+        h('h3', { id: 'h-grant' }, t('consent.grantTitle')),
+        h(
+          'p',
+          null,
+          h('label', { for: 'grantee' }, t('consent.organization')),
+          h('select', { id: 'grantee', required: true }, grantees.map((o) => h('option', { value: o.address }, `${o.name} — ${rolesText(o.roles)}`))),
+        ),
+        h(
+          'fieldset',
+          null,
+          h('legend', null, t('consent.categories')),
+          CATEGORIES.map((c, i) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'cat', value: i, id: `cat-${c}` }), ` ${t(`cat.${c}`)}`)),
+        ),
+        h(
+          'fieldset',
+          null,
+          h('legend', null, t('consent.access')),
+          h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'acc-read', checked: true }), ` ${t('consent.read')}`),
+          h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'acc-write' }), ` ${t('consent.write')}`),
+        ),
+        h(
+          'p',
+          null,
+          h('label', { for: 'purpose' }, t('consent.purpose')),
+          h('select', { id: 'purpose' }, PURPOSES.map((p) => h('option', { value: p }, t(`purpose.${p}`)))),
+        ),
+        h(
+          'p',
+          null,
+          h('label', { for: 'expiry' }, t('consent.expiryLabel')),
+          ' ',
+          h('input', { type: 'date', id: 'expiry', 'aria-describedby': 'expiry-help' }),
+          ' ',
+          h('span', { id: 'expiry-help', class: 'muted' }, t('consent.expiryHelp')),
+        ),
+        h('p', { class: 'error', id: 'grant-error', role: 'alert' }),
+        h('button', { type: 'submit', id: 'grant-submit' }, t('consent.grant')),
+      ),
+    ),
 
-  <section aria-labelledby="h-records"><h2 id="h-records">${esc(t('records.title'))}</h2>
-    ${recRows.length ? `<div class="scroll"><table data-testid="records"><caption>${esc(t('records.caption'))}</caption><thead><tr>
-      <th scope="col">${esc(t('records.id'))}</th><th scope="col">${esc(t('records.category'))}</th><th scope="col">${esc(t('records.author'))}</th><th scope="col">${esc(t('records.time'))}</th>
-      <th scope="col">${esc(t('records.sealed'))}</th><th scope="col">${esc(t('records.versions'))}</th><th scope="col">${esc(t('consent.actions'))}</th></tr></thead><tbody>${recRows.join('')}</tbody></table></div>` : `<p>${esc(t('records.none'))}</p>`}
-    <form id="verify-form" aria-labelledby="h-verify">
-      <h3 id="h-verify">${esc(t('verify.title'))}</h3>
-      <p class="muted">${esc(t('verify.help'))}</p>
-      <p><label for="verify-record">${esc(t('verify.record'))}</label>
-        <select id="verify-record">${recordsRaw.map(([rid, r]: any) => `<option value="${rid.toHex()}">${esc(short(rid.toHex()))} — ${esc(t(`cat.${r.category.toString()}`))}</option>`).join('')}</select></p>
-      <p><label for="verify-file">${esc(t('verify.file'))}</label> <input type="file" id="verify-file" accept=".json,application/json,application/fhir+json" /></p>
-      <p><label for="verify-salt">${esc(t('verify.salt'))}</label> <input id="verify-salt" size="70" placeholder="0x…" /></p>
-      <button type="submit">${esc(t('verify.check'))}</button>
-      <p id="verify-result" role="status" data-testid="verify-result"></p>
-    </form>
-  </section>
+    h(
+      'section',
+      { 'aria-labelledby': 'h-records' },
+      h('h2', { id: 'h-records' }, t('records.title')),
+      recRows.length
+        ? h(
+            'div',
+            { class: 'scroll' },
+            h(
+              'table',
+              { 'data-testid': 'records' },
+              h('caption', null, t('records.caption')),
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  th(t('records.id')),
+                  th(t('records.category')),
+                  th(t('records.author')),
+                  th(t('records.time')),
+                  th(t('records.sealed')),
+                  th(t('records.versions')),
+                  th(t('consent.actions')),
+                ),
+              ),
+              h('tbody', null, recRows),
+            ),
+          )
+        : h('p', null, t('records.none')),
+      h(
+        'form',
+        { id: 'verify-form', 'aria-labelledby': 'h-verify' },
+        h('h3', { id: 'h-verify' }, t('verify.title')),
+        h('p', { class: 'muted' }, t('verify.help')),
+        h(
+          'p',
+          null,
+          h('label', { for: 'verify-record' }, t('verify.record')),
+          h(
+            'select',
+            { id: 'verify-record' },
+            recordsRaw.map(([rid, r]) => h('option', { value: rid.toHex() }, `${short(rid.toHex())} — ${t(`cat.${r.category.toString()}`)}`)),
+          ),
+        ),
+        h(
+          'p',
+          null,
+          h('label', { for: 'verify-file' }, t('verify.file')),
+          ' ',
+          h('input', { type: 'file', id: 'verify-file', accept: '.json,application/json,application/fhir+json' }),
+        ),
+        h('p', null, h('label', { for: 'verify-salt' }, t('verify.salt')), ' ', h('input', { id: 'verify-salt', size: 70, placeholder: '0x…' })),
+        h('button', { type: 'submit' }, t('verify.check')),
+        h('p', { id: 'verify-result', role: 'status', 'data-testid': 'verify-result' }),
+      ),
+    ),
 
-  <section aria-labelledby="h-log"><h2 id="h-log">${esc(t('log.title'))}</h2>
-    ${logRows.length ? `<div class="scroll"><table data-testid="access-log"><caption>${esc(t('log.caption'))}</caption><thead><tr><th scope="col">${esc(t('log.time'))}</th><th scope="col">${esc(t('log.organization'))}</th><th scope="col">${esc(t('log.accessor'))}</th><th scope="col">${esc(t('consent.purpose'))}</th><th scope="col">${esc(t('records.category'))}</th><th scope="col">${esc(t('records.id'))}</th><th scope="col">${esc(t('consent.id'))}</th></tr></thead><tbody>${logRows.join('')}</tbody></table></div>` : `<p>${esc(t('log.none'))}</p>`}
-  </section>
+    h(
+      'section',
+      { 'aria-labelledby': 'h-log' },
+      h('h2', { id: 'h-log' }, t('log.title')),
+      logRows.length
+        ? h(
+            'div',
+            { class: 'scroll' },
+            h(
+              'table',
+              { 'data-testid': 'access-log' },
+              h('caption', null, t('log.caption')),
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  th(t('log.time')),
+                  th(t('log.organization')),
+                  th(t('log.accessor')),
+                  th(t('consent.purpose')),
+                  th(t('records.category')),
+                  th(t('records.id')),
+                  th(t('consent.id')),
+                ),
+              ),
+              h('tbody', null, logRows),
+            ),
+          )
+        : h('p', null, t('log.none')),
+    ),
 
-  <section aria-labelledby="h-guard"><h2 id="h-guard">${esc(t('guardian.title'))}</h2>
-    <p>${esc(t('guardian.text'))}</p>
-    <p data-testid="guardians">${esc(guardianProxies.length ? t('guardian.have', { list: guardianProxies.map((p: any) => short(p.delegate.toString())).join(', ') }) : t('guardian.none'))}</p>
-    <p>${esc(t('recovery.text'))}</p>
-    <p>${esc(recoverable && recoverable.isSome ? t('recovery.configured') : t('recovery.none'))}</p>
-  </section>
+    h(
+      'section',
+      { 'aria-labelledby': 'h-guard' },
+      h('h2', { id: 'h-guard' }, t('guardian.title')),
+      h('p', null, t('guardian.text')),
+      h(
+        'p',
+        { 'data-testid': 'guardians' },
+        guardianProxies.length ? t('guardian.have', { list: guardianProxies.map((p) => short(p.delegate.toString())).join(', ') }) : t('guardian.none'),
+      ),
+      h('p', null, t('recovery.text')),
+      h('p', null, hasRecovery ? t('recovery.configured') : t('recovery.none')),
+    ),
 
-  ${registered ? `<section aria-labelledby="h-erase" class="danger"><h2 id="h-erase">${esc(t('erase.title'))}</h2>
-    <p>${esc(t('erase.does'))}</p><p>${esc(t('erase.doesNot'))}</p>
-    <p><label class="check"><input type="checkbox" id="erase-confirm" /> ${esc(t('erase.confirm'))}</label></p>
-    <button type="button" id="erase" class="danger-btn">${esc(t('erase.button'))}</button></section>` : ''}
-  `;
+    registered
+      ? h(
+          'section',
+          { 'aria-labelledby': 'h-erase', class: 'danger' },
+          h('h2', { id: 'h-erase' }, t('erase.title')),
+          h('p', null, t('erase.does')),
+          h('p', null, t('erase.doesNot')),
+          h('p', null, h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'erase-confirm' }), ` ${t('erase.confirm')}`)),
+          h('button', { type: 'button', id: 'erase', class: 'danger-btn' }, t('erase.button')),
+        )
+      : null,
+  );
 
   // --- handlers
   el.querySelector('#copy-address')?.addEventListener('click', () => navigator.clipboard?.writeText(me.address).catch(() => {}));
@@ -331,16 +564,18 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
     if (!file || !salt || !recordId) return void (out.textContent = t('verify.need'));
     try {
       const text = await file.text();
-      const hash = contentHash(JSON.parse(text), salt);
+      const doc: unknown = JSON.parse(text);
+      if (typeof doc !== 'object' || doc === null) throw new Error('not a JSON document');
+      const hash = contentHash(doc, salt);
       const v = await api.call.healthRecordsApi.verifyRecord(recordId, hash);
       const match = v.known.isTrue && v.hashMatches.isTrue;
       out.dataset.match = String(match);
       out.className = match ? 'ok' : 'error';
       out.textContent = match ? t('verify.match', { hash: short(hash) }) : t('verify.noMatch', { hash: short(hash) });
-    } catch (err: any) {
+    } catch (err: unknown) {
       out.dataset.match = 'false';
       out.className = 'error';
-      out.textContent = t('verify.bad', { message: err?.message ?? String(err) });
+      out.textContent = t('verify.bad', { message: errorMessage(err) });
     }
   });
   el.querySelector('#erase')?.addEventListener('click', async () => {

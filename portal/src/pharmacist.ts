@@ -2,8 +2,9 @@
 // file from the manufacturer, ask verify_unit, then dispense or report a suspect pack.
 import { parseElementString, serialsTree, GS } from '@medchain/client';
 import { t, getLang } from './i18n';
-import { api, num, fmtTime, orgName, organizationOf, bytesToText, sameAccount } from './chain';
-import { esc, state, runTx, clearTx } from './ui';
+import { chainApi, num, fmtTime, orgName, organizationOf, sameAccount, errorMessage } from './chain';
+import type { UnitProof } from './chain-types';
+import { $, h, show, state, runTx, clearTx, type Child } from './ui';
 
 let lastScan = '';
 let serialsText = '';
@@ -14,15 +15,50 @@ export function normalizeScan(s: string): string {
   return s.trim().replace(/<GS>|\{GS\}|\\x1[dD]|␝/g, GS);
 }
 
-function proofFor(serial: string): { proof: any; inList: boolean; root: string | null; count: number } {
+/** A pack's product identifier, as read from its DataMatrix. */
+interface Pack {
+  gtin: string;
+  lot: string;
+  serial: string;
+  expiry: string | null;
+}
+
+function readPack(raw: string): Pack {
+  const p: { gtin?: unknown; lot?: unknown; serial?: unknown; expiry?: unknown } = parseElementString(normalizeScan(raw));
+  const text = (x: unknown): string => (typeof x === 'string' ? x : '');
+  const pack = { gtin: text(p.gtin), lot: text(p.lot), serial: text(p.serial), expiry: typeof p.expiry === 'string' ? p.expiry : null };
+  if (!pack.gtin || !pack.lot || !pack.serial) throw new Error(t('pharm.scanIncomplete'));
+  return pack;
+}
+
+/** A proof file as printed by `medchain-client serials <file> --prove <serial>`. */
+interface ProofFile {
+  serial: unknown;
+  leaf_index: number;
+  quantity: number;
+  proof: string[];
+  serials_root?: unknown;
+}
+
+function isProofFile(x: unknown): x is ProofFile {
+  if (typeof x !== 'object' || x === null) return false;
+  const p = x as Record<string, unknown>;
+  return typeof p.leaf_index === 'number' && typeof p.quantity === 'number' && Array.isArray(p.proof) && p.proof.every((s) => typeof s === 'string');
+}
+
+function proofFor(serial: string): { proof: UnitProof; inList: boolean; root: string | null; count: number } {
   const text = serialsText.trim();
   if (text.startsWith('{')) {
-    // A proof file as printed by `medchain-client serials <file> --prove <serial>`.
-    const p = JSON.parse(text);
-    return { proof: { leafIndex: p.leaf_index, leafCount: p.quantity, siblings: p.proof }, inList: p.serial === serial, root: p.serials_root ?? null, count: p.quantity };
+    const p: unknown = JSON.parse(text);
+    if (!isProofFile(p)) throw new Error('not a proof file of medchain-client serials --prove');
+    const root = typeof p.serials_root === 'string' ? p.serials_root : null;
+    return { proof: { leafIndex: p.leaf_index, leafCount: p.quantity, siblings: p.proof }, inList: p.serial === serial, root, count: p.quantity };
   }
-  const serials = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const tree = serialsTree(serials);
+  const serials = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const tree: { root(): string; proof(i: number): { proof: string[] } } = serialsTree(serials);
   const idx = serials.indexOf(serial);
   if (idx < 0) return { proof: { leafIndex: 0, leafCount: serials.length, siblings: [] }, inList: false, root: tree.root(), count: serials.length };
   return { proof: { leafIndex: idx, leafCount: serials.length, siblings: tree.proof(idx).proof }, inList: true, root: tree.root(), count: serials.length };
@@ -31,60 +67,80 @@ function proofFor(serial: string): { proof: any; inList: boolean; root: string |
 export async function renderPharmacist(el: HTMLElement): Promise<void> {
   const me = state.account;
   const org = me ? await organizationOf(me.address) : null;
-  el.innerHTML = `
-  <h1>${esc(t('pharm.title'))}</h1>
-  ${me ? `<p>${esc(org ? t('pharm.actingFor', { org: await orgName(org) }) : t('pharm.notStaff'))}</p>` : `<p>${esc(t('app.pickAccount'))}</p>`}
-  <form id="scan-form" aria-labelledby="h-scan">
-    <h2 id="h-scan">${esc(t('pharm.scanTitle'))}</h2>
-    <p><label for="scan">${esc(t('pharm.scanLabel'))}</label><br/>
-      <input id="scan" size="60" autocomplete="off" aria-describedby="scan-help" value="${esc(lastScan)}" />
-      <br/><span id="scan-help" class="muted">${esc(t('pharm.scanHelp'))}</span></p>
-    <p><label for="serials-file">${esc(t('pharm.serialsLabel'))}</label> <input type="file" id="serials-file" accept=".txt,.json,text/plain,application/json" aria-describedby="serials-help" />
-      <br/><span id="serials-help" class="muted">${esc(t('pharm.serialsHelp'))}</span>
-      <span data-testid="serials-loaded">${serialsName ? esc(t('pharm.serialsLoaded', { name: serialsName })) : ''}</span></p>
-    <button type="submit" id="verify-unit">${esc(t('pharm.verify'))}</button>
-  </form>
-  <section id="unit" aria-live="polite" data-testid="unit"></section>`;
+  show(
+    el,
+    h('h1', null, t('pharm.title')),
+    me ? h('p', null, org ? t('pharm.actingFor', { org: await orgName(org) }) : t('pharm.notStaff')) : h('p', null, t('app.pickAccount')),
+    h(
+      'form',
+      { id: 'scan-form', 'aria-labelledby': 'h-scan' },
+      h('h2', { id: 'h-scan' }, t('pharm.scanTitle')),
+      h(
+        'p',
+        null,
+        h('label', { for: 'scan' }, t('pharm.scanLabel')),
+        h('br'),
+        h('input', { id: 'scan', size: 60, autocomplete: 'off', 'aria-describedby': 'scan-help', value: lastScan }),
+        h('br'),
+        h('span', { id: 'scan-help', class: 'muted' }, t('pharm.scanHelp')),
+      ),
+      h(
+        'p',
+        null,
+        h('label', { for: 'serials-file' }, t('pharm.serialsLabel')),
+        ' ',
+        h('input', { type: 'file', id: 'serials-file', accept: '.txt,.json,text/plain,application/json', 'aria-describedby': 'serials-help' }),
+        h('br'),
+        h('span', { id: 'serials-help', class: 'muted' }, t('pharm.serialsHelp')),
+        ' ',
+        h('span', { 'data-testid': 'serials-loaded' }, serialsName ? t('pharm.serialsLoaded', { name: serialsName }) : ''),
+      ),
+      h('button', { type: 'submit', id: 'verify-unit' }, t('pharm.verify')),
+    ),
+    h('section', { id: 'unit', 'aria-live': 'polite', 'data-testid': 'unit' }),
+  );
 
-  (el.querySelector('#serials-file') as HTMLInputElement).addEventListener('change', async (e) => {
+  $<HTMLInputElement>(el, '#serials-file').addEventListener('change', (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
     if (!f) return;
-    serialsText = await f.text();
-    serialsName = f.name;
-    (el.querySelector('[data-testid=serials-loaded]') as HTMLElement).textContent = t('pharm.serialsLoaded', { name: f.name });
+    void f.text().then((text) => {
+      serialsText = text;
+      serialsName = f.name;
+      $(el, '[data-testid=serials-loaded]').textContent = t('pharm.serialsLoaded', { name: f.name });
+    });
   });
-  el.querySelector('#scan-form')!.addEventListener('submit', async (e) => {
+  $(el, '#scan-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    lastScan = (el.querySelector('#scan') as HTMLInputElement).value;
+    lastScan = $<HTMLInputElement>(el, '#scan').value;
     // A new pack: the previous pack's dispense or report outcome is not this one's.
     clearTx();
-    await showUnit(el.querySelector('#unit') as HTMLElement, lastScan, org);
+    void showUnit($(el, '#unit'), lastScan, org);
   });
-  if (lastScan && serialsText) await showUnit(el.querySelector('#unit') as HTMLElement, lastScan, org);
+  if (lastScan && serialsText) await showUnit($(el, '#unit'), lastScan, org);
 }
 
 async function showUnit(out: HTMLElement, raw: string, myOrg: string | null): Promise<void> {
+  const api = chainApi();
   const lang = getLang();
   out.dataset.verdict = '';
-  let pack: any;
+  let pack: Pack;
   try {
-    pack = parseElementString(normalizeScan(raw));
-    if (!pack.gtin || !pack.lot || !pack.serial) throw new Error(t('pharm.scanIncomplete'));
-  } catch (err: any) {
+    pack = readPack(raw);
+  } catch (err: unknown) {
     out.dataset.verdict = 'unreadable';
-    out.innerHTML = `<p class="error" role="alert">${esc(t('pharm.scanBad', { message: err?.message ?? String(err) }))}</p>`;
+    show(out, h('p', { class: 'error', role: 'alert' }, t('pharm.scanBad', { message: errorMessage(err) })));
     return;
   }
   if (!serialsText) {
     out.dataset.verdict = 'noserials';
-    out.innerHTML = `<p class="error" role="alert">${esc(t('pharm.needSerials'))}</p>`;
+    show(out, h('p', { class: 'error', role: 'alert' }, t('pharm.needSerials')));
     return;
   }
-  let p;
+  let p: ReturnType<typeof proofFor>;
   try {
     p = proofFor(pack.serial);
-  } catch (err: any) {
-    out.innerHTML = `<p class="error" role="alert">${esc(t('pharm.serialsBad', { message: err?.message ?? String(err) }))}</p>`;
+  } catch (err: unknown) {
+    show(out, h('p', { class: 'error', role: 'alert' }, t('pharm.serialsBad', { message: errorMessage(err) })));
     return;
   }
   const status = await api.call.drugProvenanceApi.verifyUnit(pack.gtin, pack.lot, pack.serial, p.proof);
@@ -94,68 +150,75 @@ async function showUnit(out: HTMLElement, raw: string, myOrg: string | null): Pr
     const b = await api.call.drugProvenanceApi.batch(batchId);
     if (b.isSome) fileMatches = b.unwrap().serialsRoot.toHex() === p.root;
   }
-  const lines: string[] = [];
+  const lines: HTMLElement[] = [];
+  const line = (cls: string, text: string, attrs: Record<string, string> = {}) => lines.push(h('li', { class: cls, ...attrs }, text));
   let verdict = 'ok';
   let reason: string | null = null;
   if (batchId === null) {
     verdict = 'unknown';
     reason = 'UnknownSerial';
-    lines.push(`<li class="bad">${esc(t('pharm.unknownBatch'))}</li>`);
+    line('bad', t('pharm.unknownBatch'));
   } else {
-    if (status.authentic.isTrue) lines.push(`<li class="good">${esc(t('pharm.authentic', { maker: await orgName(status.manufacturer.isSome ? status.manufacturer.unwrap().toString() : null) }))}</li>`);
+    if (status.authentic.isTrue) line('good', t('pharm.authentic', { maker: await orgName(status.manufacturer.isSome ? status.manufacturer.unwrap().toString() : null) }));
     else {
       verdict = 'fake';
       reason = 'UnknownSerial';
-      lines.push(`<li class="bad">${esc(t('pharm.notAuthentic'))}</li>`);
-      if (!fileMatches) lines.push(`<li class="bad">${esc(t('pharm.fileMismatch'))}</li>`);
+      line('bad', t('pharm.notAuthentic'));
+      if (!fileMatches) line('bad', t('pharm.fileMismatch'));
     }
     if (status.dispensed.isSome) {
       const d = status.dispensed.unwrap();
       verdict = 'dispensed';
       reason = 'DoubleDispense';
-      lines.push(`<li class="bad" data-testid="double-dispense">${esc(t('pharm.alreadyDispensed', { by: await orgName(d.pharmacy.toString()), at: fmtTime(num(d.at), lang) }))}</li>`);
+      line('bad', t('pharm.alreadyDispensed', { by: await orgName(d.pharmacy.toString()), at: fmtTime(num(d.at), lang) }), { 'data-testid': 'double-dispense' });
     }
     if (status.recalled.isTrue) {
       verdict = 'recalled';
       reason = 'Recalled';
-      lines.push(`<li class="bad">${esc(t('pharm.recalled'))}</li>`);
+      line('bad', t('pharm.recalled'));
     }
     if (status.expired.isTrue) {
       verdict = verdict === 'ok' ? 'expired' : verdict;
       reason = reason ?? 'Expired';
-      lines.push(`<li class="bad">${esc(t('pharm.expired'))}</li>`);
+      line('bad', t('pharm.expired'));
     }
-    const held = myOrg ? status.holders.find(([who]: any) => sameAccount(who.toString(), myOrg)) : null;
+    const held = myOrg ? status.holders.find(([who]) => sameAccount(who.toString(), myOrg)) : null;
     if (verdict === 'ok') {
-      if (held && held[1].held.toNumber() > 0) lines.push(`<li class="good">${esc(t('pharm.okToDispense', { held: held[1].held.toNumber() }))}</li>`);
+      if (held && held[1].held.toNumber() > 0) line('good', t('pharm.okToDispense', { held: held[1].held.toNumber() }));
       else {
         verdict = 'notheld';
-        lines.push(`<li class="warn">${esc(t('pharm.notHeld'))}</li>`);
+        line('warn', t('pharm.notHeld'));
       }
     }
-    if (status.suspectReports.toNumber() > 0) lines.push(`<li class="warn">${esc(t('pharm.suspects', { n: status.suspectReports.toNumber() }))}</li>`);
+    if (status.suspectReports.toNumber() > 0) line('warn', t('pharm.suspects', { n: status.suspectReports.toNumber() }));
   }
-  const exp = pack.expiry ? `${pack.expiry.slice(4, 6) === '00' ? '' : pack.expiry.slice(4, 6) + '/'}${pack.expiry.slice(2, 4)}/20${pack.expiry.slice(0, 2)}` : '—';
+  const e = pack.expiry;
+  const exp = e ? `${e.slice(4, 6) === '00' ? '' : e.slice(4, 6) + '/'}${e.slice(2, 4)}/20${e.slice(0, 2)}` : '—';
   out.dataset.verdict = verdict;
   out.dataset.batchId = batchId === null ? '' : String(batchId);
-  out.innerHTML = `
-    <h2>${esc(t('pharm.packTitle'))}</h2>
-    <dl class="kv"><dt>GTIN</dt><dd data-testid="gtin">${esc(pack.gtin)}</dd><dt>${esc(t('pharm.lot'))}</dt><dd data-testid="lot">${esc(pack.lot)}</dd>
-      <dt>${esc(t('pharm.expiry'))}</dt><dd>${esc(exp)}</dd><dt>${esc(t('pharm.serial'))}</dt><dd data-testid="serial">${esc(pack.serial)}</dd>
-      <dt>${esc(t('pharm.batch'))}</dt><dd>${batchId === null ? '—' : batchId}</dd></dl>
-    <h3>${esc(t('pharm.answer'))}</h3>
-    <ul class="verdict ${verdict === 'ok' ? 'ok' : 'bad'}" ${verdict === 'ok' ? '' : 'role="alert"'} data-testid="verdict">${lines.join('')}</ul>
-    ${verdict === 'ok' ? `<button type="button" id="dispense">${esc(t('pharm.dispense'))}</button>` : ''}
-    ${reason && batchId !== null ? `<button type="button" id="report" data-reason="${reason}">${esc(t('pharm.report', { reason: t(`reason.${reason}`) }))}</button>` : ''}`;
-  out.querySelector('#dispense')?.addEventListener('click', async () => {
-    const ok = await runTx('action.dispense', api.tx.drugProvenance.dispense(batchId, pack.serial, p.proof));
-    if (ok) await showUnit(out, raw, myOrg);
+  const kv = (label: string, value: Child, testid?: string) => [h('dt', null, label), h('dd', { 'data-testid': testid }, value)];
+  show(
+    out,
+    h('h2', null, t('pharm.packTitle')),
+    h(
+      'dl',
+      { class: 'kv' },
+      kv('GTIN', pack.gtin, 'gtin'),
+      kv(t('pharm.lot'), pack.lot, 'lot'),
+      kv(t('pharm.expiry'), exp),
+      kv(t('pharm.serial'), pack.serial, 'serial'),
+      kv(t('pharm.batch'), batchId === null ? '—' : batchId),
+    ),
+    h('h3', null, t('pharm.answer')),
+    h('ul', { class: `verdict ${verdict === 'ok' ? 'ok' : 'bad'}`, role: verdict === 'ok' ? null : 'alert', 'data-testid': 'verdict' }, lines),
+    verdict === 'ok' ? h('button', { type: 'button', id: 'dispense' }, t('pharm.dispense')) : null,
+    reason && batchId !== null ? h('button', { type: 'button', id: 'report', 'data-reason': reason }, t('pharm.report', { reason: t(`reason.${reason}`) })) : null,
+  );
+  out.querySelector('#dispense')?.addEventListener('click', () => {
+    void runTx('action.dispense', api.tx.drugProvenance.dispense(batchId, pack.serial, p.proof)).then((ok) => ok && showUnit(out, raw, myOrg));
   });
-  out.querySelector('#report')?.addEventListener('click', async () => {
-    const ok = await runTx('action.report', api.tx.drugProvenance.reportSuspect(batchId, pack.serial, reason));
-    if (ok) await showUnit(out, raw, myOrg);
+  out.querySelector('#report')?.addEventListener('click', () => {
+    void runTx('action.report', api.tx.drugProvenance.reportSuspect(batchId, pack.serial, reason)).then((ok) => ok && showUnit(out, raw, myOrg));
   });
-  (out.querySelector('h2') as HTMLElement)?.setAttribute('tabindex', '-1');
-  (void 0);
-  void bytesToText;
+  out.querySelector('h2')?.setAttribute('tabindex', '-1');
 }

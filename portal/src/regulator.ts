@@ -1,15 +1,16 @@
 // Regulator view: recalled / reported batches with their custody diagram, trials whose
 // reported outcomes differ from the registered ones, emergency access per hospital.
+import type { U8aFixed } from '@polkadot/types-codec';
 import { t, getLang } from './i18n';
-import { api, num, fmtTime, organizations, orgName, bytesToText, sameAccount } from './chain';
-import { esc } from './ui';
+import { chainApi, num, fmtTime, organizations, orgName, bytesToText, sameAccount } from './chain';
+import { h, svg, show } from './ui';
 
-function gtinText(g: any): string {
-  return new TextDecoder().decode(g.toU8a ? g.toU8a() : g);
+function gtinText(g: U8aFixed): string {
+  return new TextDecoder().decode(g.toU8a());
 }
 
-async function custodyDiagram(batchId: number, manufacturer: string): Promise<string> {
-  const history = await api.call.drugProvenanceApi.batchHistory(batchId);
+async function custodyDiagram(batchId: number, manufacturer: string): Promise<HTMLElement> {
+  const history = await chainApi().call.drugProvenanceApi.batchHistory(batchId);
   const orgs = await organizations();
   const edges = new Map<string, { from: string; to: string; qty: number; transit: number }>();
   const dispensed = new Map<string, number>();
@@ -48,70 +49,135 @@ async function custodyDiagram(batchId: number, manufacturer: string): Promise<st
   const height = Math.max(...cols.map((c) => c.length), 1) * (H + 30) + 40;
   const names = new Map<string, string>();
   for (const p of parties) names.set(p, await orgName(p));
-  let svg = '';
-  const textual: string[] = [];
+  const shapes: SVGElement[] = [];
+  const textual: HTMLElement[] = [];
   for (const e of edges.values()) {
-    const [x1, y1] = pos.get(e.from)!;
-    const [x2, y2] = pos.get(e.to)!;
+    const [x1, y1] = pos.get(e.from) ?? [0, 0];
+    const [x2, y2] = pos.get(e.to) ?? [0, 0];
     const label = e.transit > 0 ? t('reg.edgeTransit', { qty: e.qty, transit: e.transit }) : t('reg.edgeQty', { qty: e.qty });
-    svg += `<line x1="${x1 + W}" y1="${y1 + H / 2}" x2="${x2}" y2="${y2 + H / 2}" class="edge ${e.qty === 0 ? 'transit' : ''}" marker-end="url(#arrow)"/>`;
-    svg += `<text x="${(x1 + W + x2) / 2}" y="${(y1 + y2) / 2 + H / 2 - 6}" text-anchor="middle" class="edge-label">${esc(label)}</text>`;
-    textual.push(`<li data-testid="edge">${esc(t('reg.edgeText', { from: names.get(e.from), to: names.get(e.to), label }))}</li>`);
+    shapes.push(svg('line', { x1: x1 + W, y1: y1 + H / 2, x2, y2: y2 + H / 2, class: `edge ${e.qty === 0 ? 'transit' : ''}`, 'marker-end': 'url(#arrow)' }));
+    shapes.push(svg('text', { x: (x1 + W + x2) / 2, y: (y1 + y2) / 2 + H / 2 - 6, 'text-anchor': 'middle', class: 'edge-label' }, label));
+    textual.push(h('li', { 'data-testid': 'edge' }, t('reg.edgeText', { from: names.get(e.from), to: names.get(e.to), label })));
   }
   for (const [p, [x, y]] of pos) {
     const d = dispensed.get(p);
-    svg += `<rect x="${x}" y="${y}" width="${W}" height="${H}" rx="8" class="node col${column(p)}"/>`;
-    svg += `<text x="${x + 10}" y="${y + 26}" class="node-name">${esc(names.get(p))}</text>`;
-    if (d) svg += `<text x="${x + 10}" y="${y + 50}" class="node-sub">${esc(t('reg.dispensedN', { n: d }))}</text>`;
+    shapes.push(svg('rect', { x, y, width: W, height: H, rx: 8, class: `node col${column(p)}` }));
+    shapes.push(svg('text', { x: x + 10, y: y + 26, class: 'node-name' }, names.get(p) ?? ''));
+    if (d) shapes.push(svg('text', { x: x + 10, y: y + 50, class: 'node-sub' }, t('reg.dispensedN', { n: d })));
   }
-  return `<figure class="diagram"><svg role="img" aria-labelledby="dg-${batchId}" viewBox="0 0 ${3 * W + 2 * 90 + 40} ${height}" width="100%">
-    <title id="dg-${batchId}">${esc(t('reg.diagramTitle', { id: batchId }))}</title>
-    <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>${svg}</svg>
-    <figcaption>${esc(t('reg.diagramCaption'))}<ul>${textual.join('')}</ul></figcaption></figure>`;
+  return h(
+    'figure',
+    { class: 'diagram' },
+    svg(
+      'svg',
+      { role: 'img', 'aria-labelledby': `dg-${batchId}`, viewBox: `0 0 ${3 * W + 2 * 90 + 40} ${height}`, width: '100%' },
+      svg('title', { id: `dg-${batchId}` }, t('reg.diagramTitle', { id: batchId })),
+      svg(
+        'defs',
+        null,
+        svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto' }, svg('path', { d: 'M0,0 L10,5 L0,10 z' })),
+      ),
+      shapes,
+    ),
+    h('figcaption', null, t('reg.diagramCaption'), h('ul', null, textual)),
+  );
 }
 
 export async function renderRegulator(el: HTMLElement): Promise<void> {
+  const api = chainApi();
   const lang = getLang();
   const entries = await api.query.drugProvenance.batches.entries();
   const batches = entries
-    .map(([k, v]: any) => ({ id: num(k.args[0]), b: v.isSome ? v.unwrap() : v }))
-    .filter((x: any) => x.b && (x.b.recalled.isSome || x.b.suspectReports.toNumber() > 0))
-    .sort((a: any, b: any) => a.id - b.id);
-  const sections: string[] = [];
+    .filter(([, v]) => v.isSome)
+    .map(([k, v]) => ({ id: num(k.args[0]), b: v.unwrap() }))
+    .filter((x) => x.b.recalled.isSome || x.b.suspectReports.toNumber() > 0)
+    .sort((a, b) => a.id - b.id);
+  const sections: HTMLElement[] = [];
   for (const { id, b } of batches) {
     const holders = await api.call.drugProvenanceApi.holders(id);
     const reports = await api.call.drugProvenanceApi.suspectReports(id);
-    const holderRows: string[] = [];
+    const holderRows: HTMLElement[] = [];
     for (const [who, c] of holders) {
-      holderRows.push(`<tr data-holder="${esc(who.toString())}"><td>${esc(await orgName(who.toString()))}</td><td data-testid="held">${c.held.toNumber()}</td><td>${c.incoming.toNumber()}</td><td>${c.outgoing.toNumber()}</td></tr>`);
+      holderRows.push(
+        h(
+          'tr',
+          { 'data-holder': who.toString() },
+          h('td', null, await orgName(who.toString())),
+          h('td', { 'data-testid': 'held' }, c.held.toNumber()),
+          h('td', null, c.incoming.toNumber()),
+          h('td', null, c.outgoing.toNumber()),
+        ),
+      );
     }
-    const reportRows: string[] = [];
+    const reportRows: HTMLElement[] = [];
     for (const r of reports) {
-      reportRows.push(`<li>${esc(t('reg.report', { who: await orgName(r.reporter.toString()), reason: t(`reason.${r.reason.toString()}`), at: fmtTime(num(r.at), lang) }))}</li>`);
+      reportRows.push(h('li', null, t('reg.report', { who: await orgName(r.reporter.toString()), reason: t(`reason.${r.reason.toString()}`), at: fmtTime(num(r.at), lang) })));
     }
     const recall = b.recalled.isSome ? b.recalled.unwrap() : null;
-    sections.push(`<article class="batch" data-batch-id="${id}" data-recalled="${!!recall}" aria-labelledby="b-${id}">
-      <h3 id="b-${id}">${esc(t('reg.batchTitle', { id, gtin: gtinText(b.gtin), lot: bytesToText(b.lot.toHex()) }))}</h3>
-      <p>${esc(t('reg.batchFacts', { maker: await orgName(b.manufacturer.toString()), qty: b.quantity.toNumber(), dispensed: b.dispensed.toNumber(), transit: b.inTransit.toNumber(), destroyed: b.destroyed.toNumber() }))}</p>
-      ${recall ? `<p class="alert-inline">${esc(t('reg.recalled', { by: await orgName(recall.by.toString()), at: fmtTime(num(recall.at), lang), code: recall.reasonCode.toNumber() }))}</p>` : ''}
-      <h4>${esc(t('reg.holders'))}</h4>
-      ${holderRows.length ? `<table data-testid="holders"><thead><tr><th scope="col">${esc(t('reg.holder'))}</th><th scope="col">${esc(t('reg.held'))}</th><th scope="col">${esc(t('reg.incoming'))}</th><th scope="col">${esc(t('reg.outgoing'))}</th></tr></thead><tbody>${holderRows.join('')}</tbody></table>` : `<p>${esc(t('reg.noHolders'))}</p>`}
-      <h4>${esc(t('reg.reports'))}</h4>${reportRows.length ? `<ul data-testid="reports">${reportRows.join('')}</ul>` : `<p>${esc(t('reg.noReports'))}</p>`}
-      <h4>${esc(t('reg.custody'))}</h4>${await custodyDiagram(id, b.manufacturer.toString())}
-    </article>`);
+    sections.push(
+      h(
+        'article',
+        { class: 'batch', 'data-batch-id': id, 'data-recalled': String(!!recall), 'aria-labelledby': `b-${id}` },
+        h('h3', { id: `b-${id}` }, t('reg.batchTitle', { id, gtin: gtinText(b.gtin), lot: bytesToText(b.lot.toHex()) })),
+        h(
+          'p',
+          null,
+          t('reg.batchFacts', {
+            maker: await orgName(b.manufacturer.toString()),
+            qty: b.quantity.toNumber(),
+            dispensed: b.dispensed.toNumber(),
+            transit: b.inTransit.toNumber(),
+            destroyed: b.destroyed.toNumber(),
+          }),
+        ),
+        recall ? h('p', { class: 'alert-inline' }, t('reg.recalled', { by: await orgName(recall.by.toString()), at: fmtTime(num(recall.at), lang), code: recall.reasonCode.toNumber() })) : null,
+        h('h4', null, t('reg.holders')),
+        holderRows.length
+          ? h(
+              'table',
+              { 'data-testid': 'holders' },
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  [t('reg.holder'), t('reg.held'), t('reg.incoming'), t('reg.outgoing')].map((s) => h('th', { scope: 'col' }, s)),
+                ),
+              ),
+              h('tbody', null, holderRows),
+            )
+          : h('p', null, t('reg.noHolders')),
+        h('h4', null, t('reg.reports')),
+        reportRows.length ? h('ul', { 'data-testid': 'reports' }, reportRows) : h('p', null, t('reg.noReports')),
+        h('h4', null, t('reg.custody')),
+        await custodyDiagram(id, b.manufacturer.toString()),
+      ),
+    );
   }
 
   // Trials with switched outcomes
   const switched = await api.call.clinicalTrialsApi.trialsWithOutcomeSwitch(null, 50);
-  const trials: string[] = [];
+  const trials: HTMLElement[] = [];
+  const hashes = (list: { toHex(): string }[]) => (list.length ? list.map((x, i) => [i ? ', ' : '', h('code', null, `${x.toHex().slice(0, 18)}…`)]) : '—');
   for (const id of switched) {
     const tr = await api.call.clinicalTrialsApi.trial(id);
     if (tr.isNone) continue;
     const info = tr.unwrap();
     const res = info.results.isSome ? info.results.unwrap() : null;
-    trials.push(`<li data-trial-id="${id.toNumber()}">${esc(t('reg.trial', { id: id.toNumber(), registry: bytesToText(info.registryId.toHex()), sponsor: await orgName(info.sponsor.toString()) }))}
-      <br/>${esc(t('reg.missing'))}: ${res && res.missing.length ? res.missing.map((h: any) => `<code>${esc(h.toHex().slice(0, 18))}…</code>`).join(', ') : '—'}
-      <br/>${esc(t('reg.added'))}: ${res && res.added.length ? res.added.map((h: any) => `<code>${esc(h.toHex().slice(0, 18))}…</code>`).join(', ') : '—'}</li>`);
+    trials.push(
+      h(
+        'li',
+        { 'data-trial-id': id.toNumber() },
+        t('reg.trial', { id: id.toNumber(), registry: bytesToText(info.registryId.toHex()), sponsor: await orgName(info.sponsor.toString()) }),
+        h('br'),
+        `${t('reg.missing')}: `,
+        hashes(res ? [...res.missing] : []),
+        h('br'),
+        `${t('reg.added')}: `,
+        hashes(res ? [...res.added] : []),
+      ),
+    );
   }
 
   // Emergency access per Provider
@@ -119,29 +185,51 @@ export async function renderRegulator(el: HTMLElement): Promise<void> {
   const emergencyWindow = api.consts.consent.emergencyWindow.toNumber();
   const blockMs = api.consts.timestamp.minimumPeriod.toNumber() * 2;
   const emergencyHours = Math.max(1, Math.round((emergencyWindow * blockMs) / 3_600_000));
-  const emRows: string[] = [];
+  const emRows: HTMLElement[] = [];
   for (const o of orgs.filter((x) => x.roles & 1)) {
     const [[total, windowUses], reads, incident] = await Promise.all([
       api.call.consentApi.emergencyUses(o.address),
-      api.query.consent.emergencyReads ? api.query.consent.emergencyReads(o.address) : null,
-      api.query.consent.emergencyIncidents ? api.query.consent.emergencyIncidents(o.address) : null,
+      api.query.consent.emergencyReads(o.address),
+      api.query.consent.emergencyIncidents(o.address),
     ]);
     // An incident lifts the per-staff break-glass limit until the end of its last window.
     const window = Math.floor((await api.query.system.number()).toNumber() / emergencyWindow);
-    const inc = incident && incident.isSome && incident.unwrap().untilWindow.toNumber() >= window ? incident.unwrap() : null;
-    const incText = inc
-      ? t('reg.emIncident', { code: inc.code.toNumber(), hours: (inc.untilWindow.toNumber() - window + 1) * emergencyHours })
-      : '—';
-    emRows.push(`<tr data-org="${esc(o.address)}"><td>${esc(o.name)}</td><td data-testid="em-total">${total.toNumber()}</td><td>${windowUses.toNumber()}</td>
-      <td data-testid="em-reads">${reads ? reads.toNumber() : '—'}</td><td data-testid="em-incident" data-in-force="${!!inc}">${esc(incText)}</td></tr>`);
+    const inc = incident.isSome && incident.unwrap().untilWindow.toNumber() >= window ? incident.unwrap() : null;
+    const incText = inc ? t('reg.emIncident', { code: inc.code.toNumber(), hours: (inc.untilWindow.toNumber() - window + 1) * emergencyHours }) : '—';
+    emRows.push(
+      h(
+        'tr',
+        { 'data-org': o.address },
+        h('td', null, o.name),
+        h('td', { 'data-testid': 'em-total' }, total.toNumber()),
+        h('td', null, windowUses.toNumber()),
+        h('td', { 'data-testid': 'em-reads' }, reads.toNumber()),
+        h('td', { 'data-testid': 'em-incident', 'data-in-force': String(!!inc) }, incText),
+      ),
+    );
   }
 
-  el.innerHTML = `<h1>${esc(t('reg.title'))}</h1>
-    <section aria-labelledby="h-batches"><h2 id="h-batches">${esc(t('reg.batches'))}</h2>
-      ${sections.length ? sections.join('') : `<p>${esc(t('reg.noBatches'))}</p>`}</section>
-    <section aria-labelledby="h-trials"><h2 id="h-trials">${esc(t('reg.trials'))}</h2>
-      ${trials.length ? `<ul data-testid="trials">${trials.join('')}</ul>` : `<p>${esc(t('reg.noTrials'))}</p>`}
-      <p class="muted">${esc(t('reg.trialsHelp'))}</p></section>
-    <section aria-labelledby="h-em"><h2 id="h-em">${esc(t('reg.emergency'))}</h2>
-      <table data-testid="emergency"><thead><tr><th scope="col">${esc(t('reg.hospital'))}</th><th scope="col">${esc(t('reg.emTotal'))}</th><th scope="col">${esc(t('reg.emWindow'))}</th><th scope="col">${esc(t('reg.emReads'))}</th><th scope="col">${esc(t('reg.emIncidentCol'))}</th></tr></thead><tbody>${emRows.join('')}</tbody></table></section>`;
+  show(
+    el,
+    h('h1', null, t('reg.title')),
+    h('section', { 'aria-labelledby': 'h-batches' }, h('h2', { id: 'h-batches' }, t('reg.batches')), sections.length ? sections : h('p', null, t('reg.noBatches'))),
+    h(
+      'section',
+      { 'aria-labelledby': 'h-trials' },
+      h('h2', { id: 'h-trials' }, t('reg.trials')),
+      trials.length ? h('ul', { 'data-testid': 'trials' }, trials) : h('p', null, t('reg.noTrials')),
+      h('p', { class: 'muted' }, t('reg.trialsHelp')),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'h-em' },
+      h('h2', { id: 'h-em' }, t('reg.emergency')),
+      h(
+        'table',
+        { 'data-testid': 'emergency' },
+        h('thead', null, h('tr', null, [t('reg.hospital'), t('reg.emTotal'), t('reg.emWindow'), t('reg.emReads'), t('reg.emIncidentCol')].map((s) => h('th', { scope: 'col' }, s)))),
+        h('tbody', null, emRows),
+      ),
+    ),
+  );
 }
