@@ -19,18 +19,8 @@ import {
   toNumber,
   unwrapOption,
 } from '../lib/values.js';
+import { ROLES as Role } from '../../testkit/src/seed.js'; // Roles bit set (pallet primitives)
 
-// Roles bit set (pallet primitives)
-const Role = {
-  Provider: 1,
-  Pharmacy: 2,
-  Manufacturer: 4,
-  Distributor: 8,
-  Regulator: 16,
-  TrialSponsor: 32,
-  Researcher: 64,
-  Insurer: 128,
-};
 
 const GENESIS_ORGANIZATIONS = [
   ['//Alice', 'Provider'],
