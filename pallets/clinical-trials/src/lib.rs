@@ -211,9 +211,20 @@
 //!   [`RegistryIdReservations`], [`ProtocolVersions`], [`Sites`], [`RemovedSites`],
 //!   [`Participants`], [`EnrolledPatients`], [`DataCommits`], [`Flags`],
 //!   [`OutcomeSwitchedTrials`].
+//!
+//! ## Source layout
+//!
+//! This file holds the pallet module: [`Config`], storage, [`Event`], [`Error`], hooks and the
+//! calls with their docs. Next to it: `types.rs` (the stored and returned types),
+//! `formulas.rs` (the commitment, patient-key and data-chain hashes and the outcome
+//! comparison), `helpers.rs` (the checks and lookups the calls share), `queries.rs` (what the
+//! runtime API answers, declared in [`runtime_api`]), `invariants.rs`
+//! ([`Pallet::do_try_state`]), `erasure.rs` (the [`PatientErasure`] hook), [`migrations`],
+//! [`weights`] and `benchmarking.rs`; the unit tests are in `tests/`, one file per call or
+//! topic.
 
 #![cfg_attr(not(feature = "std"), no_std)]
-// Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
+// Runtime code never panics: clippy denies what could, outside tests and benchmarks.
 // `expect_used` is not listed: FRAME's macros expand to `expect`s of their own, and the genesis
 // builds' `expect`s are deliberate (a chain must not start from an invalid genesis).
 #![cfg_attr(
@@ -238,39 +249,34 @@ pub use pallet::*;
 	clippy::arithmetic_side_effects
 )]
 mod benchmarking;
+mod erasure;
+mod formulas;
+mod helpers;
+mod invariants;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod queries;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
 
+pub use formulas::{
+	compare_outcomes, data_commit_hash, outcome_switch_key, participant_commitment, patient_key,
+	PATIENT_KEY_DOMAIN,
+};
+pub use queries::MAX_OUTCOME_SWITCH_PAGE;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
-use codec::Encode;
 use core::marker::PhantomData;
 use frame_support::traits::{Get, UnixTime};
-use medchain_primitives::{ConsentChecker, Moment, PatientErasure, PatientRegistry, Purpose};
+use helpers::len_u32;
+use medchain_primitives::{ConsentChecker, PatientRegistry, Purpose};
 use pallet_consortium::{Role, RoleProvider};
 use sp_core::H256;
-use sp_runtime::DispatchError;
-
-/// The domain tag hashed into every [`EnrolledPatients`] key.
-pub const PATIENT_KEY_DOMAIN: &[u8] = b"medchain/trial-patient";
-
-/// The most trial ids one call of [`Pallet::trials_with_outcome_switch`] returns (a larger
-/// `limit` is capped to it). In metadata as the constant `MaxOutcomeSwitchPage`.
-pub const MAX_OUTCOME_SWITCH_PAGE: u32 = 1_000;
-
-/// The [`OutcomeSwitchedTrials`] key of a trial: its id's big-endian bytes, so that storage
-/// order is id order.
-pub const fn outcome_switch_key(trial_id: TrialId) -> [u8; 4] {
-	trial_id.to_be_bytes()
-}
 
 /// Sets up what benchmarks need but this pallet cannot create through its own traits.
 #[cfg(feature = "runtime-benchmarks")]
@@ -280,51 +286,6 @@ pub trait BenchmarkHelper<AccountId> {
 	/// [`ConsentChecker::ensure_purpose`] (e.g. the patient's consents to `sponsor` filling
 	/// the patient's list, the matching one checked last).
 	fn grant_research_consent(patient: &AccountId, sponsor: &AccountId);
-}
-
-/// The participant commitment of `patient` in trial `trial_id` with `salt`:
-/// `blake2_256(SCALE((b"medchain/trial-participant", trial_id, patient, salt)))` (see the
-/// crate docs). For sites' software and tests written in Rust.
-pub fn participant_commitment<AccountId: Encode>(
-	trial_id: TrialId,
-	patient: &AccountId,
-	salt: &[u8; 32],
-) -> H256 {
-	H256(sp_io::hashing::blake2_256(&(PARTICIPANT_DOMAIN, trial_id, patient, salt).encode()))
-}
-
-/// The [`EnrolledPatients`] key of `patient` in trial `trial_id`:
-/// `blake2_256(SCALE((b"medchain/trial-patient", trial_id, patient)))`.
-pub fn patient_key<AccountId: Encode>(trial_id: TrialId, patient: &AccountId) -> H256 {
-	H256(sp_io::hashing::blake2_256(&(PATIENT_KEY_DOMAIN, trial_id, patient).encode()))
-}
-
-/// The hash of a data commit following `previous` (zero for the first commit):
-/// `blake2_256(previous ++ batch_root ++ record_count (u32 LE) ++ SCALE(submitter))`. The
-/// SCALE encoding of this tuple is exactly that concatenation.
-pub fn data_commit_hash<AccountId: Encode>(
-	previous: &H256,
-	batch_root: &H256,
-	record_count: u32,
-	submitter: &AccountId,
-) -> H256 {
-	H256(sp_io::hashing::blake2_256(&(previous, batch_root, record_count, submitter).encode()))
-}
-
-/// The outcomes of `expected` not in `reported` (missing) and of `reported` not in
-/// `expected` (added), each in its list's order. Both lists are duplicate-free.
-///
-/// ## Complexity
-/// O(|expected| × |reported|), at most `MaxOutcomes²` comparisons.
-pub fn compare_outcomes(expected: &[H256], reported: &[H256]) -> (Vec<H256>, Vec<H256>) {
-	let missing = expected.iter().filter(|o| !reported.contains(o)).copied().collect();
-	let added = reported.iter().filter(|o| !expected.contains(o)).copied().collect();
-	(missing, added)
-}
-
-/// The length of a bounded list as a `u32` (saturating; lists are bounded by a `u32`).
-fn len_u32<X>(items: &[X]) -> u32 {
-	u32::try_from(items.len()).unwrap_or(u32::MAX)
 }
 
 /// The bound of a trial's protocol history: `MaxAmendments + 1` versions (the registered one
@@ -1670,458 +1631,5 @@ pub mod pallet {
 			});
 			Ok(())
 		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The current time in milliseconds since the Unix epoch (saturating).
-		pub fn now() -> Moment {
-			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
-		}
-
-		/// The trial with this id.
-		fn trial_record(trial_id: TrialId) -> Result<TrialOf<T>, DispatchError> {
-			Ok(Trials::<T>::get(trial_id).ok_or(Error::<T>::UnknownTrial)?)
-		}
-
-		/// The sponsor `who` acts for and the trial, if `who` acts for the trial's active
-		/// sponsor.
-		fn ensure_sponsor(
-			who: &T::AccountId,
-			trial_id: TrialId,
-		) -> Result<(T::AccountId, TrialOf<T>), DispatchError> {
-			let organization = T::Roles::ensure_organization(who)?;
-			let trial = Self::trial_record(trial_id)?;
-			ensure!(trial.sponsor == organization, Error::<T>::NotSponsor);
-			Ok((organization, trial))
-		}
-
-		/// Every check of `withdraw_participant`, without writing anything: the trial, the
-		/// participant and who may record the withdrawal (see the call).
-		pub(crate) fn check_withdraw(
-			who: &T::AccountId,
-			trial_id: TrialId,
-			participant_commitment: H256,
-		) -> Result<WithdrawalCheckOf<T>, DispatchError> {
-			let trial = Self::trial_record(trial_id)?;
-			let participant = Participants::<T>::get(trial_id, participant_commitment)
-				.ok_or(Error::<T>::UnknownParticipant)?;
-			let by = if participant.patient.as_ref() == Some(who) {
-				Withdrawer::Participant
-			} else {
-				let organization = T::Roles::organization_of(who)
-					.ok_or(Error::<T>::NotParticipantSiteOrSponsor)?;
-				T::Roles::ensure_active_organization(&organization)?;
-				if organization == trial.sponsor {
-					Withdrawer::Sponsor
-				} else {
-					ensure!(
-						organization == participant.site
-							&& Sites::<T>::get(trial_id).contains(&organization)
-							&& T::Roles::has_role(&organization, Role::Provider),
-						Error::<T>::NotParticipantSiteOrSponsor
-					);
-					Withdrawer::Site(organization)
-				}
-			};
-			ensure!(participant.withdrawal.is_none(), Error::<T>::AlreadyWithdrawn);
-			Ok((trial, participant, by))
-		}
-
-		/// Fails with `ZeroHash` or `DuplicateOutcome` unless every outcome is non-zero and
-		/// listed once.
-		fn ensure_distinct_outcomes(outcomes: &[H256]) -> DispatchResult {
-			for (i, outcome) in outcomes.iter().enumerate() {
-				ensure!(!outcome.is_zero(), Error::<T>::ZeroHash);
-				ensure!(
-					!outcomes.iter().skip(i.saturating_add(1)).any(|o| o == outcome),
-					Error::<T>::DuplicateOutcome
-				);
-			}
-			Ok(())
-		}
-
-		/// Whether two duplicate-free outcome lists hold the same outcomes.
-		fn same_outcome_set(a: &[H256], b: &[H256]) -> bool {
-			a.len() == b.len() && a.iter().all(|o| b.contains(o))
-		}
-
-		/// The outcomes in force under protocol `version` of the trial: those of the latest
-		/// version up to `version` that set outcomes.
-		pub fn outcomes_at_version(trial_id: TrialId, version: u32) -> Option<Vec<H256>> {
-			Self::outcomes_in(ProtocolVersions::<T>::get(trial_id), version)
-		}
-
-		/// The outcomes in force under protocol `version` in a trial's `history`.
-		fn outcomes_in(history: ProtocolHistoryOf<T>, version: u32) -> Option<Vec<H256>> {
-			history
-				.into_iter()
-				.rev()
-				.filter(|v| v.version <= version)
-				.find_map(|v| v.outcomes)
-				.map(|outcomes| outcomes.into_inner())
-		}
-
-		/// Everything the chain knows about a trial, flat (for the runtime API).
-		///
-		/// ## Complexity
-		/// Five reads: the trial, its history, current and removed sites, flags.
-		pub fn trial(trial_id: TrialId) -> Option<TrialInfoOf<T>> {
-			let trial = Trials::<T>::get(trial_id)?;
-			Some(TrialInfo {
-				trial_id,
-				sponsor: trial.sponsor,
-				registry_id: trial.registry_id.into_inner(),
-				status: trial.status,
-				protocol_version: trial.protocol_version,
-				protocol_hash: trial.protocol_hash,
-				outcomes: trial.outcomes.into_inner(),
-				planned_enrollment: trial.planned_enrollment,
-				enrolled: trial.enrolled,
-				withdrawn: trial.withdrawn,
-				over_enrollment: trial.over_enrollment,
-				registered_at: trial.registered_at,
-				registry_id_released_at: trial.registry_id_released_at,
-				first_enrollment: trial.first_enrollment,
-				amendments_after_enrollment: trial.amendments_after_enrollment,
-				outcomes_amended_after_enrollment: trial.outcomes_amended_after_enrollment,
-				data_head: trial.data_head,
-				commit_count: trial.commit_count,
-				locked_at: trial.locked_at,
-				results: trial.results.map(|r| r.map_outcomes(|o| o.into_inner())),
-				protocol_history: ProtocolVersions::<T>::get(trial_id)
-					.into_iter()
-					.map(|v| v.map_outcomes(|o| o.into_inner()))
-					.collect(),
-				sites: Sites::<T>::get(trial_id).into_inner(),
-				removed_sites: RemovedSites::<T>::get(trial_id).into_inner(),
-				flags: Flags::<T>::get(trial_id).into_inner(),
-			})
-		}
-
-		/// The trial's data commits in chain order (empty for an unknown trial).
-		///
-		/// ## Complexity
-		/// O(`commit_count`), at most `MaxCommits` reads.
-		pub fn data_commits(trial_id: TrialId) -> Vec<DataCommitOf<T>> {
-			let count = Trials::<T>::get(trial_id).map(|t| t.commit_count).unwrap_or_default();
-			(0..count).filter_map(|index| DataCommits::<T>::get(trial_id, index)).collect()
-		}
-
-		/// Recompute the trial's data chain from zero: `true` iff every commit
-		/// `0 .. commit_count` is stored, each stored hash equals the recomputed one and the
-		/// trial's head equals the last. `false` for an unknown trial.
-		///
-		/// ## Complexity
-		/// O(`commit_count`) reads and hashes, at most `MaxCommits`.
-		pub fn verify_data_chain(trial_id: TrialId) -> bool {
-			let Some(trial) = Trials::<T>::get(trial_id) else { return false };
-			let mut head = H256::zero();
-			for index in 0..trial.commit_count {
-				let Some(commit) = DataCommits::<T>::get(trial_id, index) else { return false };
-				let hash = data_commit_hash(
-					&head,
-					&commit.batch_root,
-					commit.record_count,
-					&commit.submitter,
-				);
-				if hash != commit.chain_hash {
-					return false;
-				}
-				head = hash;
-			}
-			head == trial.data_head
-		}
-
-		/// One page of the trials whose published results switched outcomes, in increasing
-		/// id order: the first `min(limit, MAX_OUTCOME_SWITCH_PAGE)` such ids greater than
-		/// `after` (from the first one if `None`). To read them all, call again with
-		/// `after = Some(last id returned)` until a page comes back shorter than the limit.
-		///
-		/// ## Complexity
-		/// O(`min(limit, MAX_OUTCOME_SWITCH_PAGE)`) storage reads, whatever the chain holds.
-		pub fn trials_with_outcome_switch(after: Option<TrialId>, limit: u32) -> Vec<TrialId> {
-			let limit = limit.min(MAX_OUTCOME_SWITCH_PAGE) as usize;
-			let keys = match after {
-				Some(after) => OutcomeSwitchedTrials::<T>::iter_keys_from(
-					OutcomeSwitchedTrials::<T>::hashed_key_for(outcome_switch_key(after)),
-				),
-				None => OutcomeSwitchedTrials::<T>::iter_keys(),
-			};
-			keys.take(limit).map(TrialId::from_be_bytes).collect()
-		}
-
-		/// The trial holding `registry_id`, if any (not a trial whose id governance
-		/// released).
-		pub fn trial_by_registry_id(registry_id: Vec<u8>) -> Option<TrialId> {
-			let registry_id = RegistryIdOf::<T>::try_from(registry_id).ok()?;
-			TrialByRegistryId::<T>::get(registry_id)
-		}
-
-		/// Whether `participant_commitment` is enrolled in the trial and has not withdrawn
-		/// (whatever their consent says now: see [`Self::participant_status`]).
-		pub fn is_enrolled(trial_id: TrialId, participant_commitment: H256) -> bool {
-			Participants::<T>::get(trial_id, participant_commitment)
-				.is_some_and(|p| p.withdrawal.is_none())
-		}
-
-		/// Everything the chain says about a participant, with their status now: `Withdrawn`
-		/// if they withdrew; otherwise the Research consent toward the sponsor is checked
-		/// again ([`ConsentChecker::ensure_purpose`], as at enrollment): `Active` with the
-		/// consent that would authorize them now, or `ConsentLapsed`. `None` if the trial has
-		/// no participant with this commitment.
-		///
-		/// ## Complexity
-		/// Two reads plus the consent check (three reads, see `pallet_consent`).
-		pub fn participant_status(
-			trial_id: TrialId,
-			participant_commitment: H256,
-		) -> Option<ParticipantInfoOf<T>> {
-			let participant = Participants::<T>::get(trial_id, participant_commitment)?;
-			let sponsor = Trials::<T>::get(trial_id)?.sponsor;
-			let status = match (&participant.withdrawal, &participant.patient) {
-				(Some(_), _) => ParticipantStatus::Withdrawn,
-				// Erasure withdraws the participant, so this is only defensive.
-				(None, None) => ParticipantStatus::ConsentLapsed,
-				(None, Some(patient)) => {
-					match T::Consents::ensure_purpose(patient, &sponsor, Purpose::Research) {
-						Ok(consent_id) => ParticipantStatus::Active { consent_id },
-						Err(_) => ParticipantStatus::ConsentLapsed,
-					}
-				}
-			};
-			Some(ParticipantInfo {
-				site: participant.site,
-				enrolled_at: participant.enrolled_at,
-				protocol_version: participant.protocol_version,
-				enrollment_consent_id: participant.consent_id,
-				withdrawal: participant.withdrawal,
-				status,
-			})
-		}
-
-		/// Check the pallet's invariants, for every trial:
-		/// - its id is below `NextTrialId`; unless governance released its registry id, the
-		///   registry index maps that id back to it and no reservation names it; if released,
-		///   the index does not name the trial (every index entry names an unreleased trial
-		///   with that registry id, and no reserved id is in the index);
-		/// - its history holds versions `1 ..= protocol_version` in order, version 1 sets the
-		///   outcomes, and the outcomes of the latest version are the ones in force;
-		/// - `enrolled` equals its stored participants and enrolled-patient keys (at most
-		///   `MaxParticipants`), each participant's patient key is stored, `withdrawn` equals
-		///   the participants with a withdrawal (none before its enrollment), each
-		///   participant's site is a current or removed site, and `first_enrollment` is set
-		///   iff someone was enrolled;
-		/// - its data commits are exactly positions `0 .. commit_count` (at most
-		///   `MaxCommits`), the chain recomputes ([`Self::verify_data_chain`]) and the head is
-		///   the last hash (zero without commits);
-		/// - its current and removed sites are distinct, disjoint and together at most
-		///   `MaxSites`; its status agrees with `locked_at` and `results`, and a locked trial
-		///   has data commits;
-		/// - it is in `OutcomeSwitchedTrials` iff its results switched outcomes.
-		///
-		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			let next_id = NextTrialId::<T>::get();
-			for (id, trial) in Trials::<T>::iter() {
-				ensure!(id < next_id, "trial id not below NextTrialId");
-				if trial.registry_id_released_at.is_none() {
-					ensure!(
-						TrialByRegistryId::<T>::get(&trial.registry_id) == Some(id),
-						"registry index does not map back to the trial"
-					);
-					ensure!(
-						!RegistryIdReservations::<T>::contains_key(&trial.registry_id),
-						"a held registry id is reserved"
-					);
-				} else {
-					ensure!(
-						TrialByRegistryId::<T>::get(&trial.registry_id) != Some(id),
-						"registry index names a trial whose id was released"
-					);
-				}
-				let history = ProtocolVersions::<T>::get(id);
-				ensure!(
-					history.len() == trial.protocol_version as usize,
-					"history length differs from the protocol version"
-				);
-				for (position, version) in history.iter().enumerate() {
-					ensure!(
-						version.version as usize == position.saturating_add(1),
-						"history versions out of order"
-					);
-				}
-				ensure!(
-					history.first().is_some_and(|v| v.sets_outcomes()),
-					"version 1 does not set the outcomes"
-				);
-				ensure!(
-					history.last().map(|v| v.protocol_hash) == Some(trial.protocol_hash),
-					"protocol hash in force differs from the latest version"
-				);
-				ensure!(
-					Self::outcomes_at_version(id, trial.protocol_version).as_deref()
-						== Some(trial.outcomes.as_slice()),
-					"outcomes in force differ from the latest version's"
-				);
-				let sites = Sites::<T>::get(id);
-				let removed_sites = RemovedSites::<T>::get(id);
-				let mut participants = 0usize;
-				let mut withdrawn = 0usize;
-				let mut linked = 0usize;
-				for (commitment, participant) in Participants::<T>::iter_prefix(id) {
-					participants = participants.saturating_add(1);
-					if let Some(patient) = &participant.patient {
-						linked = linked.saturating_add(1);
-						ensure!(
-							EnrolledPatients::<T>::contains_key(id, patient_key(id, patient)),
-							"participant's patient key not stored"
-						);
-						ensure!(
-							ParticipationsOf::<T>::get(patient).contains(&(id, commitment)),
-							"participation not indexed for its patient"
-						);
-					} else {
-						ensure!(
-							participant.withdrawal.is_some(),
-							"an erased participant is not withdrawn"
-						);
-					}
-					ensure!(
-						sites.contains(&participant.site)
-							|| removed_sites.contains(&participant.site),
-						"participant's site was never a site"
-					);
-					if let Some(withdrawal) = &participant.withdrawal {
-						withdrawn = withdrawn.saturating_add(1);
-						ensure!(
-							withdrawal.at >= participant.enrolled_at,
-							"withdrawal before enrollment"
-						);
-					}
-				}
-				let patients = EnrolledPatients::<T>::iter_prefix(id).count();
-				ensure!(participants == trial.enrolled as usize, "enrolled count differs");
-				ensure!(
-					patients == linked,
-					"enrolled patient keys differ from linked participants"
-				);
-				ensure!(withdrawn == trial.withdrawn as usize, "withdrawn count differs");
-				ensure!(
-					trial.enrolled <= T::MaxParticipants::get(),
-					"more participants than MaxParticipants"
-				);
-				ensure!(
-					trial.first_enrollment.is_some() == (trial.enrolled > 0),
-					"first enrollment and enrolled count disagree"
-				);
-				let commits = DataCommits::<T>::iter_prefix(id).count();
-				ensure!(commits == trial.commit_count as usize, "commit count differs");
-				ensure!(trial.commit_count <= T::MaxCommits::get(), "more commits than MaxCommits");
-				let last_hash = match trial.commit_count.checked_sub(1) {
-					Some(last) => DataCommits::<T>::get(id, last).map(|c| c.chain_hash),
-					None => Some(H256::zero()),
-				};
-				ensure!(last_hash == Some(trial.data_head), "head is not the last commit's hash");
-				ensure!(Self::verify_data_chain(id), "data chain does not recompute");
-				for (i, site) in sites.iter().enumerate() {
-					ensure!(
-						!sites.iter().skip(i.saturating_add(1)).any(|s| s == site),
-						"duplicate site"
-					);
-					ensure!(!removed_sites.contains(site), "a current site is also removed");
-				}
-				for (i, site) in removed_sites.iter().enumerate() {
-					ensure!(
-						!removed_sites.iter().skip(i.saturating_add(1)).any(|s| s == site),
-						"duplicate removed site"
-					);
-				}
-				ensure!(
-					sites.len().saturating_add(removed_sites.len()) <= T::MaxSites::get() as usize,
-					"more current and removed sites than MaxSites"
-				);
-				ensure!(
-					trial.status.is_locked() == trial.locked_at.is_some(),
-					"status and locked_at disagree"
-				);
-				ensure!(
-					!trial.status.is_locked() || trial.commit_count > 0,
-					"locked without data commits"
-				);
-				ensure!(
-					(trial.status == TrialStatus::Published) == trial.results.is_some(),
-					"status and results disagree"
-				);
-				ensure!(
-					OutcomeSwitchedTrials::<T>::contains_key(outcome_switch_key(id))
-						== trial.results.as_ref().is_some_and(|r| r.status.is_switched()),
-					"outcome-switch index disagrees with the results"
-				);
-			}
-			for (registry_id, id) in TrialByRegistryId::<T>::iter() {
-				ensure!(
-					Trials::<T>::get(id).is_some_and(
-						|t| t.registry_id == registry_id && t.registry_id_released_at.is_none()
-					),
-					"registry index names a trial with another or a released registry id"
-				);
-			}
-			for registry_id in RegistryIdReservations::<T>::iter_keys() {
-				ensure!(
-					!TrialByRegistryId::<T>::contains_key(&registry_id),
-					"a reserved registry id is held by a trial"
-				);
-			}
-			for key in OutcomeSwitchedTrials::<T>::iter_keys() {
-				ensure!(
-					Trials::<T>::contains_key(TrialId::from_be_bytes(key)),
-					"outcome-switch index names no trial"
-				);
-			}
-			Ok(())
-		}
-	}
-}
-
-/// Erasure (right to be forgotten): when a patient deregisters, each of their trial
-/// enrollments ([`ParticipationsOf`]) loses its link to the patient's account
-/// (`Participant::patient` becomes `None`, the [`EnrolledPatients`] key goes), and a
-/// participant not yet withdrawn is withdrawn by the participant (the patient's own act),
-/// with [`Event::ParticipantWithdrawn`]; the trial keeps the participant in its counts.
-/// Bounded by `MaxTrialsPerPatient`.
-impl<T: Config> PatientErasure<T::AccountId> for Pallet<T> {
-	fn on_patient_deregistered(patient: &T::AccountId) -> frame_support::weights::Weight {
-		use frame_support::traits::DefensiveSaturating;
-		let participations = ParticipationsOf::<T>::take(patient);
-		let count = participations.len() as u32;
-		let now = Self::now();
-		for (trial_id, commitment) in participations {
-			EnrolledPatients::<T>::remove(trial_id, patient_key(trial_id, patient));
-			let Some(mut participant) = Participants::<T>::get(trial_id, commitment) else {
-				continue;
-			};
-			participant.patient = None;
-			if participant.withdrawal.is_none() {
-				participant.withdrawal = Some(Withdrawal { at: now, by: Withdrawer::Participant });
-				if let Some(mut trial) = Trials::<T>::get(trial_id) {
-					let withdrawn = trial.withdrawn.defensive_saturating_add(1);
-					trial.withdrawn = withdrawn;
-					Trials::<T>::insert(trial_id, trial);
-					Self::deposit_event(Event::ParticipantWithdrawn {
-						trial_id,
-						participant_commitment: commitment,
-						by: Withdrawer::Participant,
-						withdrawn,
-					});
-				}
-			}
-			Participants::<T>::insert(trial_id, commitment, participant);
-		}
-		T::WeightInfo::erase_participations(count)
-	}
-
-	fn max_erasure_weight() -> frame_support::weights::Weight {
-		T::WeightInfo::erase_participations(T::MaxTrialsPerPatient::get())
 	}
 }
