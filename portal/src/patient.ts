@@ -346,6 +346,7 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
           'p',
           null,
           h('label', { for: 'grantee' }, t('consent.organization')),
+          ' ',
           h('select', { id: 'grantee', required: true }, grantees.map((o) => h('option', { value: o.address }, `${o.name} — ${rolesText(o.roles)}`))),
         ),
         h(
@@ -359,12 +360,14 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
           null,
           h('legend', null, t('consent.access')),
           h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'acc-read', checked: true }), ` ${t('consent.read')}`),
+          ' ',
           h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'acc-write' }), ` ${t('consent.write')}`),
         ),
         h(
           'p',
           null,
           h('label', { for: 'purpose' }, t('consent.purpose')),
+          ' ',
           h('select', { id: 'purpose' }, PURPOSES.map((p) => h('option', { value: p }, t(`purpose.${p}`)))),
         ),
         h(
@@ -421,6 +424,7 @@ export async function renderPatient(el: HTMLElement): Promise<void> {
           'p',
           null,
           h('label', { for: 'verify-record' }, t('verify.record')),
+          ' ',
           h(
             'select',
             { id: 'verify-record' },
