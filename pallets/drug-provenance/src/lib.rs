@@ -233,6 +233,16 @@
 //!   [`Batches`], [`BatchOf`], [`NextBatchId`], [`Holdings`], [`BatchHolders`],
 //!   [`CustodyParties`], [`Shipments`], [`NextShipmentId`], [`Dispensed`], [`BatchHistory`],
 //!   [`SuspectReports`].
+//!
+//! ## Code layout
+//!
+//! This file declares the pallet (config, storage, events, errors, hooks) and its calls. Each
+//! call checks its origin and the signer's role, then hands over to a `do_*` function of the
+//! module of its topic: `products.rs` (products and company prefixes), `batches.rs`
+//! (commissioning, recalls, the custody history), `custody.rs` (shipments and destruction),
+//! `dispensing.rs` (dispensing, serial proofs, suspect reports). `queries.rs` answers the
+//! runtime API declared in `runtime_api.rs`; `invariants.rs` holds [`Pallet::do_try_state`];
+//! `types.rs` the stored types and GS1 parsing; `migrations.rs` the storage migrations.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
@@ -251,6 +261,14 @@
 extern crate alloc;
 
 pub use pallet::*;
+
+// See "Code layout" in the crate docs.
+mod batches;
+mod custody;
+mod dispensing;
+mod invariants;
+mod products;
+mod queries;
 
 #[cfg(feature = "runtime-benchmarks")]
 #[allow(
@@ -275,11 +293,12 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
+use custody::ShipmentReturn;
 use frame_support::traits::{EnsureOrigin, Get, UnixTime};
 use medchain_primitives::Moment;
 use pallet_consortium::{Role, RoleProvider, Roles};
 use sp_core::H256;
-use sp_runtime::{traits::BlakeTwo256, ArithmeticError, DispatchError};
+use sp_runtime::{traits::BlakeTwo256, ArithmeticError};
 
 /// The roles that take part in custody: they may ship, receive and be shipped to.
 pub const CUSTODY_ROLES: Roles =
@@ -309,15 +328,6 @@ pub type MaxSerialLen = frame_support::traits::ConstU32<MAX_SERIAL_LEN>;
 /// ([`max_proof_len`]), derived from `T::MaxQuantity` rather than configured. In metadata as
 /// `MaxProofLen`.
 pub type MaxProofLen<T> = MaxProofLenOf<<T as Config>::MaxQuantity>;
-
-/// How a pending shipment ends without being received.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum ShipmentReturn {
-	/// Its sender cancelled it.
-	Cancelled,
-	/// Its recipient rejected it.
-	Rejected,
-}
 
 /// The Merkle root of `serials` (their raw bytes) by the rules of the crate docs; the
 /// all-zero hash for no serials. For tests and off-chain tooling written in Rust.
@@ -908,27 +918,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
 			let manufacturer = T::Roles::ensure_role(&signer, Role::Manufacturer)?;
-			let gtin = Self::parse_gtin(&gtin)?;
-			ensure!(
-				Self::company_prefix_owner(&gtin).is_some_and(|(_, owner)| owner == manufacturer),
-				Error::<T>::CompanyPrefixNotAssigned
-			);
-			ensure!(!metadata_hash.is_zero(), Error::<T>::ZeroMetadataHash);
-			ensure!(!Products::<T>::contains_key(gtin), Error::<T>::GtinAlreadyRegistered);
-			let mut products = ProductsOf::<T>::get(&manufacturer);
-			products.try_push(gtin).map_err(|_| Error::<T>::TooManyProducts)?;
-
-			Products::<T>::insert(
-				gtin,
-				Product {
-					manufacturer: manufacturer.clone(),
-					metadata_hash,
-					registered_at: Self::now(),
-				},
-			);
-			ProductsOf::<T>::insert(&manufacturer, products);
-			Self::deposit_event(Event::ProductRegistered { gtin, manufacturer, metadata_hash });
-			Ok(())
+			Self::do_register_product(manufacturer, gtin, metadata_hash)
 		}
 
 		/// Commission a batch of a product: its manufacturer then holds every unit.
@@ -977,64 +967,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
 			let manufacturer = T::Roles::ensure_role(&signer, Role::Manufacturer)?;
-			let gtin = Self::parse_gtin(&gtin)?;
-			let product = Products::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
-			ensure!(product.manufacturer == manufacturer, Error::<T>::NotProductOwner);
-			ensure!(is_gs1_value(&lot), Error::<T>::InvalidLot);
-			let now = Self::now();
-			let expiry = ExpiryDate::parse(&expiry, now).ok_or(Error::<T>::InvalidExpiry)?;
-			ensure!(!expiry.is_expired_at(now), Error::<T>::ExpiredBatch);
-			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
-			ensure!(quantity <= T::MaxQuantity::get(), Error::<T>::QuantityTooLarge);
-			ensure!(!serials_root.is_zero(), Error::<T>::ZeroSerialsRoot);
-			ensure!(!BatchOf::<T>::contains_key(gtin, &lot), Error::<T>::LotAlreadyCommissioned);
-			let batch_id = NextBatchId::<T>::get();
-			let next_id = batch_id.checked_add(1).ok_or(Error::<T>::BatchIdOverflow)?;
-			let holders = HoldersOf::<T>::truncate_from(alloc::vec![manufacturer.clone()]);
-			let history = HistoryOf::<T>::truncate_from(alloc::vec![CustodyEvent::Commissioned {
-				by: manufacturer.clone(),
-				quantity,
-				at: now,
-			}]);
-
-			Batches::<T>::insert(
-				batch_id,
-				Batch {
-					gtin,
-					lot: lot.clone(),
-					expiry,
-					quantity,
-					serials_root,
-					manufacturer: manufacturer.clone(),
-					commissioned_at: now,
-					in_transit: 0,
-					dispensed: 0,
-					destroyed: 0,
-					suspect_reports: 0,
-					history_pruned: 0,
-					recalled: None,
-				},
-			);
-			BatchOf::<T>::insert(gtin, &lot, batch_id);
-			CustodyParties::<T>::insert(batch_id, &manufacturer, ());
-			Holdings::<T>::insert(
-				batch_id,
-				&manufacturer,
-				Custody { held: quantity, incoming: 0, outgoing: 0 },
-			);
-			BatchHolders::<T>::insert(batch_id, holders);
-			BatchHistory::<T>::insert(batch_id, history);
-			NextBatchId::<T>::put(next_id);
-			Self::deposit_event(Event::BatchCommissioned {
-				batch_id,
-				gtin,
-				lot,
-				expiry,
-				quantity,
-				serials_root,
-				manufacturer,
-			});
-			Ok(())
+			Self::do_commission_batch(manufacturer, gtin, lot, expiry, quantity, serials_root)
 		}
 
 		/// Ship units of a batch to another organization (step one of the hand-over). The
@@ -1094,59 +1027,7 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let from = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
-			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::RecalledBatch);
-			ensure!(from != to, Error::<T>::ShipToSelf);
-			ensure!(T::Roles::is_organization(&to), Error::<T>::RecipientNotOrganization);
-			let recipient_roles = T::Roles::ensure_active_organization(&to)
-				.map_err(|_| Error::<T>::SuspendedRecipient)?;
-			ensure!(
-				!recipient_roles.intersection(CUSTODY_ROLES).is_empty(),
-				Error::<T>::RecipientMissingRole
-			);
-			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
-			ensure!(sender.held >= quantity, Error::<T>::InsufficientCustody);
-			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
-			let mut holders = BatchHolders::<T>::get(batch_id);
-			if !holders.contains(&to) {
-				holders.try_push(to.clone()).map_err(|_| Error::<T>::TooManyHolders)?;
-			}
-			let shipment_id = NextShipmentId::<T>::get();
-			let next_id = shipment_id.checked_add(1).ok_or(Error::<T>::ShipmentIdOverflow)?;
-			sender.held = sender.held.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			sender.outgoing =
-				sender.outgoing.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
-			recipient.incoming =
-				recipient.incoming.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
-			batch.in_transit =
-				batch.in_transit.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
-			let now = Self::now();
-
-			let holders_len = u32::try_from(holders.len()).unwrap_or(u32::MAX);
-			Holdings::<T>::insert(batch_id, &from, sender);
-			Holdings::<T>::insert(batch_id, &to, recipient);
-			BatchHolders::<T>::insert(batch_id, holders);
-			CustodyParties::<T>::insert(batch_id, &to, ());
-			Shipments::<T>::insert(
-				shipment_id,
-				Shipment { batch_id, from: from.clone(), to: to.clone(), quantity, sent_at: now },
-			);
-			NextShipmentId::<T>::put(next_id);
-			let history_len = Self::note_history(
-				batch_id,
-				&mut batch,
-				CustodyEvent::Shipped {
-					shipment_id,
-					from: from.clone(),
-					to: to.clone(),
-					quantity,
-					at: now,
-				},
-			);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(Event::ShipmentSent { shipment_id, batch_id, from, to, quantity });
-			Ok(Some(T::WeightInfo::ship(history_len, holders_len)).into())
+			Self::do_ship(from, batch_id, to, quantity)
 		}
 
 		/// Receive a shipment (step two of the hand-over): its units move from in transit to
@@ -1193,45 +1074,7 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let org = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
-			let shipment = Shipments::<T>::get(shipment_id).ok_or(Error::<T>::UnknownShipment)?;
-			ensure!(shipment.to == org, Error::<T>::NotShipmentRecipient);
-			let Shipment { batch_id, from, to, quantity, .. } = shipment;
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled() || to == batch.manufacturer, Error::<T>::RecalledBatch);
-			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
-			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
-			sender.outgoing =
-				sender.outgoing.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			recipient.incoming =
-				recipient.incoming.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			recipient.held =
-				recipient.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
-			batch.in_transit =
-				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-
-			Shipments::<T>::remove(shipment_id);
-			let holders_len = Self::set_custody(batch_id, &from, sender)
-				.max(Self::set_custody(batch_id, &to, recipient));
-			let history_len = Self::note_history(
-				batch_id,
-				&mut batch,
-				CustodyEvent::Received {
-					shipment_id,
-					from: from.clone(),
-					to: to.clone(),
-					quantity,
-					at: Self::now(),
-				},
-			);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(Event::ShipmentReceived {
-				shipment_id,
-				batch_id,
-				from,
-				to,
-				quantity,
-			});
-			Ok(Some(T::WeightInfo::receive(history_len, holders_len)).into())
+			Self::do_receive(org, shipment_id)
 		}
 
 		/// Cancel a shipment not yet received: its units return to the sender's `held`.
@@ -1338,39 +1181,7 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let pharmacy = T::Roles::ensure_role(&signer, Role::Pharmacy)?;
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(!batch.is_recalled(), Error::<T>::RecalledBatch);
-			let now = Self::now();
-			ensure!(!batch.is_expired_at(now), Error::<T>::ExpiredBatch);
-			let mut custody = Holdings::<T>::get(batch_id, &pharmacy).unwrap_or_default();
-			ensure!(custody.held > 0, Error::<T>::NoCustody);
-			ensure!(is_gs1_value(&serial), Error::<T>::InvalidSerial);
-			Self::check_serial(
-				&batch,
-				&serial,
-				proof.leaf_index,
-				proof.leaf_count,
-				&proof.siblings,
-			)?;
-			let serial_hash = serial_hash(&serial);
-			ensure!(
-				!Dispensed::<T>::contains_key(batch_id, serial_hash),
-				Error::<T>::SerialAlreadyDispensed
-			);
-			custody.held = custody.held.checked_sub(1).ok_or(ArithmeticError::Underflow)?;
-			batch.dispensed = batch.dispensed.checked_add(1).ok_or(ArithmeticError::Overflow)?;
-
-			Dispensed::<T>::insert(
-				batch_id,
-				serial_hash,
-				DispenseInfo { pharmacy: pharmacy.clone(), at: now },
-			);
-			let holders_len = Self::set_custody(batch_id, &pharmacy, custody);
-			let history_len = Self::note_dispensed(batch_id, &mut batch, &pharmacy, now);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(Event::UnitDispensed { batch_id, serial_hash, pharmacy });
-			let proof_len = u32::try_from(proof.siblings.len()).unwrap_or(u32::MAX);
-			Ok(Some(T::WeightInfo::dispense(proof_len, history_len, holders_len)).into())
+			Self::do_dispense(pharmacy, batch_id, serial, proof)
 		}
 
 		/// Report a suspect unit: a durable trace for regulators that a failed `dispense`
@@ -1426,56 +1237,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
 			let (reporter, roles) = T::Roles::ensure_any_role(&signer, REPORTER_ROLES)?;
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			let by_regulator = roles.contains(Role::Regulator);
-			ensure!(
-				by_regulator || Self::is_related_to_batch(batch_id, &batch, &reporter),
-				Error::<T>::NotBatchParty
-			);
-			ensure!(is_gs1_value(&serial), Error::<T>::InvalidSerial);
-			let serial_hash = serial_hash(&serial);
-			let now = Self::now();
-			let supported = match reason {
-				SuspectReason::DoubleDispense => {
-					Dispensed::<T>::contains_key(batch_id, serial_hash)
-				}
-				SuspectReason::Recalled => batch.is_recalled(),
-				SuspectReason::Expired => batch.is_expired_at(now),
-				SuspectReason::UnknownSerial
-				| SuspectReason::DamagedOrTampered
-				| SuspectReason::Other => true,
-			};
-			ensure!(supported, Error::<T>::ClaimNotSupported);
-			let mut reports = SuspectReports::<T>::get(batch_id);
-			let kept = reports.iter().filter(|r| r.reporter == reporter).count();
-			ensure!(kept < T::MaxReportsPerReporter::get() as usize, Error::<T>::TooManyReports);
-			if reports.is_full() {
-				// The oldest report not filed by a Regulator; if there is none, only a
-				// Regulator's report may replace the oldest (a Regulator's) report.
-				let dropped = match reports.iter().position(|r| !r.by_regulator) {
-					Some(index) => index,
-					None if by_regulator => 0,
-					None => return Err(Error::<T>::SuspectReportsFull.into()),
-				};
-				if dropped < reports.len() {
-					reports.remove(dropped);
-				}
-			}
-			reports
-				.try_push(SuspectReport {
-					reporter: reporter.clone(),
-					serial_hash,
-					reason,
-					at: now,
-					by_regulator,
-				})
-				.map_err(|_| Error::<T>::SuspectReportsFull)?;
-			batch.suspect_reports = batch.suspect_reports.saturating_add(1);
-
-			SuspectReports::<T>::insert(batch_id, reports);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(Event::SuspectReported { batch_id, serial_hash, reason, reporter });
-			Ok(())
+			Self::do_report_suspect(reporter, roles, batch_id, serial, reason)
 		}
 
 		/// Recall a batch: it can no longer be dispensed, and can only be shipped to (and
@@ -1513,32 +1275,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let signer = ensure_signed(origin)?;
 			let org = T::Roles::ensure_organization(&signer)?;
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			ensure!(
-				(org == batch.manufacturer && T::Roles::has_role(&org, Role::Manufacturer))
-					|| T::Roles::has_role(&org, Role::Regulator),
-				Error::<T>::NotManufacturerOrRegulator
-			);
-			ensure!(!batch.is_recalled(), Error::<T>::AlreadyRecalled);
-			let now = Self::now();
-			let holders = HolderCustodyOf::<T>::truncate_from(Self::holders(batch_id));
-			let in_transit = batch.in_transit;
-
-			batch.recalled = Some(Recall { by: org.clone(), reason_code, at: now });
-			Self::note_history(
-				batch_id,
-				&mut batch,
-				CustodyEvent::Recalled { by: org.clone(), reason_code, at: now },
-			);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(Event::BatchRecalled {
-				batch_id,
-				by: org,
-				reason_code,
-				holders,
-				in_transit,
-			});
-			Ok(())
+			Self::do_recall_batch(org, batch_id, reason_code)
 		}
 
 		/// Assign a GS1 Company Prefix to a Manufacturer organization: from then on only that
@@ -1612,18 +1349,7 @@ pub mod pallet {
 			prefix: CompanyPrefixInput,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			let prefix = Self::parse_company_prefix(&prefix)?;
-			let manufacturer =
-				CompanyPrefixes::<T>::get(&prefix).ok_or(Error::<T>::UnknownCompanyPrefix)?;
-
-			CompanyPrefixes::<T>::remove(&prefix);
-			for shorter in prefix.shorter_prefixes() {
-				LongerPrefixes::<T>::mutate_exists(shorter, |count| {
-					*count = count.map(|n| n.saturating_sub(1)).filter(|n| *n > 0);
-				});
-			}
-			Self::deposit_event(Event::CompanyPrefixRevoked { prefix, manufacturer });
-			Ok(())
+			Self::do_revoke_company_prefix(prefix)
 		}
 
 		/// Move a product (GTIN) to another Manufacturer organization, e.g. to undo GTIN
@@ -1665,28 +1391,7 @@ pub mod pallet {
 			manufacturer: T::AccountId,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			let gtin = Self::parse_gtin(&gtin)?;
-			let mut product = Products::<T>::get(gtin).ok_or(Error::<T>::UnknownProduct)?;
-			ensure!(
-				Self::is_manufacturer_organization(&manufacturer),
-				Error::<T>::NotAManufacturer
-			);
-			ensure!(product.manufacturer != manufacturer, Error::<T>::AlreadyProductOwner);
-			let mut to_list = ProductsOf::<T>::get(&manufacturer);
-			to_list.try_push(gtin).map_err(|_| Error::<T>::TooManyProducts)?;
-			let from = core::mem::replace(&mut product.manufacturer, manufacturer.clone());
-			let mut from_list = ProductsOf::<T>::get(&from);
-			from_list.retain(|g| *g != gtin);
-
-			if from_list.is_empty() {
-				ProductsOf::<T>::remove(&from);
-			} else {
-				ProductsOf::<T>::insert(&from, from_list);
-			}
-			ProductsOf::<T>::insert(&manufacturer, to_list);
-			Products::<T>::insert(gtin, product);
-			Self::deposit_event(Event::ProductReassigned { gtin, from, to: manufacturer });
-			Ok(())
+			Self::do_reassign_product(gtin, manufacturer)
 		}
 
 		/// Reject a shipment not yet received: its units return to the sender's `held`, as
@@ -1788,551 +1493,7 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let holder = T::Roles::ensure_any_role(&signer, CUSTODY_ROLES)?.0;
-			ensure!(quantity > 0, Error::<T>::ZeroQuantity);
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			let now = Self::now();
-			let supported = match reason {
-				DestructionReason::Recalled => batch.is_recalled(),
-				DestructionReason::Expired => batch.is_expired_at(now),
-				DestructionReason::DamagedOrTampered | DestructionReason::Other => true,
-			};
-			ensure!(supported, Error::<T>::ClaimNotSupported);
-			let mut custody = Holdings::<T>::get(batch_id, &holder).unwrap_or_default();
-			ensure!(custody.held >= quantity, Error::<T>::InsufficientCustody);
-			custody.held = custody.held.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			batch.destroyed =
-				batch.destroyed.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
-
-			let holders_len = Self::set_custody(batch_id, &holder, custody);
-			let history_len = Self::note_history(
-				batch_id,
-				&mut batch,
-				CustodyEvent::Destroyed { by: holder.clone(), quantity, reason, at: now },
-			);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(Event::UnitsDestroyed { batch_id, holder, quantity, reason });
-			Ok(Some(T::WeightInfo::destroy_units(history_len, holders_len)).into())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The current time in milliseconds since the Unix epoch (saturating).
-		pub fn now() -> Moment {
-			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
-		}
-
-		/// Parse a company prefix argument into a [`CompanyPrefix`], with this pallet's named
-		/// errors.
-		fn parse_company_prefix(input: &[u8]) -> Result<CompanyPrefix, DispatchError> {
-			CompanyPrefix::parse(input).map_err(|e| match e {
-				CompanyPrefixError::NotDigits => Error::<T>::InvalidCompanyPrefix.into(),
-				CompanyPrefixError::Length => Error::<T>::InvalidCompanyPrefixLength.into(),
-			})
-		}
-
-		/// Whether `who` is an organization account (not a staff key), active, with the
-		/// Manufacturer role.
-		fn is_manufacturer_organization(who: &T::AccountId) -> bool {
-			T::Roles::has_role(who, Role::Manufacturer)
-		}
-
-		/// Assign `prefix` to `manufacturer` (no origin or role check): fails with
-		/// `CompanyPrefixAlreadyAssigned` or `CompanyPrefixOverlaps`, writes nothing then.
-		///
-		/// ## Complexity
-		/// At most 6 shorter prefixes read and their counters written, plus 2 reads.
-		pub(crate) fn do_assign_company_prefix(
-			prefix: &CompanyPrefix,
-			manufacturer: &T::AccountId,
-		) -> DispatchResult {
-			ensure!(
-				!CompanyPrefixes::<T>::contains_key(prefix),
-				Error::<T>::CompanyPrefixAlreadyAssigned
-			);
-			ensure!(
-				!LongerPrefixes::<T>::contains_key(prefix)
-					&& !prefix.shorter_prefixes().any(CompanyPrefixes::<T>::contains_key),
-				Error::<T>::CompanyPrefixOverlaps
-			);
-
-			CompanyPrefixes::<T>::insert(prefix, manufacturer);
-			for shorter in prefix.shorter_prefixes() {
-				LongerPrefixes::<T>::mutate(shorter, |n| *n = n.saturating_add(1));
-			}
-			Ok(())
-		}
-
-		/// The assigned company prefix that `gtin` starts with (after its indicator digit)
-		/// and the organization it is assigned to, if any. Assigned prefixes never overlap,
-		/// so at most one matches.
-		///
-		/// ## Complexity
-		/// At most 7 reads (prefix lengths 6..=12).
-		pub fn company_prefix_owner(gtin: &Gtin) -> Option<(CompanyPrefix, T::AccountId)> {
-			gtin.company_prefixes()
-				.find_map(|prefix| CompanyPrefixes::<T>::get(&prefix).map(|owner| (prefix, owner)))
-		}
-
-		/// Whether `org` is related to the batch: its manufacturer, a custody party, or the
-		/// current owner of its product.
-		fn is_related_to_batch(
-			batch_id: BatchId,
-			batch: &BatchRecordOf<T>,
-			org: &T::AccountId,
-		) -> bool {
-			*org == batch.manufacturer
-				|| CustodyParties::<T>::contains_key(batch_id, org)
-				|| Products::<T>::get(batch.gtin).is_some_and(|p| p.manufacturer == *org)
-		}
-
-		/// End a pending shipment without receiving it (`cancel_shipment`,
-		/// `reject_shipment`; the caller checked who may): its units go back to the sender's
-		/// `held`, the parties' empty custody entries are removed, the history and an event
-		/// record it. Fails with `UnknownBatch` (writing nothing) if the batch is gone.
-		///
-		/// Returns the history's length before the entry was added and the length of the
-		/// holder list if it was read (0 if not), the components of the calls' weights.
-		fn do_return_shipment(
-			shipment_id: ShipmentId,
-			shipment: Shipment<T::AccountId>,
-			how: ShipmentReturn,
-		) -> Result<(u32, u32), DispatchError> {
-			let Shipment { batch_id, from, to, quantity, .. } = shipment;
-			let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
-			let mut sender = Holdings::<T>::get(batch_id, &from).unwrap_or_default();
-			let mut recipient = Holdings::<T>::get(batch_id, &to).unwrap_or_default();
-			sender.outgoing =
-				sender.outgoing.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			sender.held = sender.held.checked_add(quantity).ok_or(ArithmeticError::Overflow)?;
-			recipient.incoming =
-				recipient.incoming.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			batch.in_transit =
-				batch.in_transit.checked_sub(quantity).ok_or(ArithmeticError::Underflow)?;
-			let at = Self::now();
-
-			Shipments::<T>::remove(shipment_id);
-			let holders_len = Self::set_custody(batch_id, &from, sender)
-				.max(Self::set_custody(batch_id, &to, recipient));
-			let (entry, event) = match how {
-				ShipmentReturn::Cancelled => (
-					CustodyEvent::Cancelled {
-						shipment_id,
-						from: from.clone(),
-						to: to.clone(),
-						quantity,
-						at,
-					},
-					Event::ShipmentCancelled { shipment_id, batch_id, from, to, quantity },
-				),
-				ShipmentReturn::Rejected => (
-					CustodyEvent::Rejected {
-						shipment_id,
-						from: from.clone(),
-						to: to.clone(),
-						quantity,
-						at,
-					},
-					Event::ShipmentRejected { shipment_id, batch_id, from, to, quantity },
-				),
-			};
-			let history_len = Self::note_history(batch_id, &mut batch, entry);
-			Batches::<T>::insert(batch_id, batch);
-			Self::deposit_event(event);
-			Ok((history_len, holders_len))
-		}
-
-		/// Parse a GTIN-14 argument into a [`Gtin`], with this pallet's named errors.
-		fn parse_gtin(input: &[u8]) -> Result<Gtin, DispatchError> {
-			Gtin::parse(input).map_err(|e| match e {
-				GtinError::Format => Error::<T>::InvalidGtin.into(),
-				GtinError::CheckDigit => Error::<T>::InvalidGtinCheckDigit.into(),
-			})
-		}
-
-		/// Fails unless `siblings` prove `serial` is leaf `leaf_index` of `batch`'s serials
-		/// tree of `leaf_count` leaves (see the crate docs): `InvalidProof` if the proof
-		/// does not fit the batch, `SerialNotInBatch` if it does not lead to the root.
-		///
-		/// ## Complexity
-		/// At most `MaxProofLen` + 1 hashes; nothing is hashed for a misfit proof.
-		pub fn check_serial<L>(
-			batch: &Batch<T::AccountId, L>,
-			serial: &[u8],
-			leaf_index: u32,
-			leaf_count: u32,
-			siblings: &[H256],
-		) -> Result<(), DispatchError> {
-			ensure!(leaf_count == batch.quantity, Error::<T>::InvalidProof);
-			ensure!(leaf_index < leaf_count, Error::<T>::InvalidProof);
-			ensure!(siblings.len() <= MaxProofLen::<T>::get() as usize, Error::<T>::InvalidProof);
-			ensure!(
-				siblings.len() == expected_proof_len(leaf_count, leaf_index) as usize,
-				Error::<T>::InvalidProof
-			);
-			ensure!(
-				binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
-					&batch.serials_root,
-					siblings.iter().copied(),
-					leaf_count,
-					leaf_index,
-					binary_merkle_tree::Leaf::Value(serial),
-				),
-				Error::<T>::SerialNotInBatch
-			);
-			Ok(())
-		}
-
-		/// Store `custody` of `org` for `batch_id`, or remove it (and `org` from the batch's
-		/// holders) when it is empty. Never adds a holder: callers that can add one (`ship`,
-		/// `commission_batch`) write the list themselves.
-		///
-		/// Returns the number of holders in the list when it was read (before `org` left it),
-		/// 0 when it was not (a weight component of the calling call).
-		fn set_custody(batch_id: BatchId, org: &T::AccountId, custody: Custody) -> u32 {
-			if custody.is_empty() {
-				Holdings::<T>::remove(batch_id, org);
-				BatchHolders::<T>::mutate(batch_id, |holders| {
-					let read = u32::try_from(holders.len()).unwrap_or(u32::MAX);
-					holders.retain(|h| h != org);
-					read
-				})
-			} else {
-				Holdings::<T>::insert(batch_id, org, custody);
-				0
-			}
-		}
-
-		/// Append `entry` to the batch's history. At the bound the oldest entry after the
-		/// first (`Commissioned`) is dropped and counted in `batch.history_pruned` (the caller
-		/// stores `batch`).
-		///
-		/// Returns the number of entries the history held before (a weight component of the
-		/// calling call).
-		fn note_history(
-			batch_id: BatchId,
-			batch: &mut BatchRecordOf<T>,
-			entry: CustodyEvent<T::AccountId>,
-		) -> u32 {
-			BatchHistory::<T>::mutate(batch_id, |history| {
-				let read = u32::try_from(history.len()).unwrap_or(u32::MAX);
-				if history.is_full() && history.len() > 1 {
-					history.remove(1);
-					batch.history_pruned = batch.history_pruned.saturating_add(1);
-				}
-				// Cannot fail: a slot was freed above if the history was full (the bound is at
-				// least 2, checked by `integrity_test`).
-				let _ = history.try_push(entry);
-				read
-			})
-		}
-
-		/// Count one unit dispensed by `pharmacy` in the batch's history: the last entry if it
-		/// is a `Dispensed` run of the same pharmacy, else a new entry.
-		///
-		/// Returns the number of entries the history held before (a weight component of
-		/// `dispense`).
-		fn note_dispensed(
-			batch_id: BatchId,
-			batch: &mut BatchRecordOf<T>,
-			pharmacy: &T::AccountId,
-			now: Moment,
-		) -> u32 {
-			let mut extended = false;
-			let read = BatchHistory::<T>::mutate(batch_id, |history| {
-				let read = u32::try_from(history.len()).unwrap_or(u32::MAX);
-				if let Some(CustodyEvent::Dispensed { pharmacy: last, count, at }) =
-					history.last_mut()
-				{
-					if last == pharmacy {
-						*count = count.saturating_add(1);
-						*at = now;
-						extended = true;
-					}
-				}
-				read
-			});
-			if !extended {
-				Self::note_history(
-					batch_id,
-					batch,
-					CustodyEvent::Dispensed { pharmacy: pharmacy.clone(), count: 1, at: now },
-				);
-			}
-			read
-		}
-
-		/// What the chain knows about one pack, identified by its GS1 data (GTIN, lot, serial)
-		/// and the serial's Merkle proof (see [`UnitStatus`]), including the product's
-		/// current manufacturer and the batch's. An invalid GTIN, an unknown lot or an
-		/// over-long lot gives [`UnitStatus::unknown`]; an invalid serial or proof gives
-		/// `authentic: false`.
-		///
-		/// ## Complexity
-		/// At most `MaxProofLen` + 1 hashes and O(`MaxHoldersPerBatch`) reads.
-		pub fn verify_unit(
-			gtin: Vec<u8>,
-			lot: Vec<u8>,
-			serial: Vec<u8>,
-			proof: SerialProof<Vec<H256>>,
-		) -> UnitStatus<T::AccountId> {
-			let Some(batch_id) = Self::batch_of(gtin, lot) else {
-				return UnitStatus::unknown();
-			};
-			let Some(batch) = Batches::<T>::get(batch_id) else { return UnitStatus::unknown() };
-			let valid_serial = serial.len() <= MAX_SERIAL_LEN as usize && is_gs1_value(&serial);
-			let authentic = valid_serial
-				&& Self::check_serial(
-					&batch,
-					&serial,
-					proof.leaf_index,
-					proof.leaf_count,
-					&proof.siblings,
-				)
-				.is_ok();
-			UnitStatus {
-				batch_id: Some(batch_id),
-				manufacturer: Products::<T>::get(batch.gtin).map(|p| p.manufacturer),
-				batch_manufacturer: Some(batch.manufacturer.clone()),
-				authentic,
-				dispensed: Dispensed::<T>::get(batch_id, serial_hash(&serial)),
-				recalled: batch.is_recalled(),
-				expired: batch.is_expired_at(Self::now()),
-				expiry: Some(batch.expiry),
-				holders: Self::holders(batch_id),
-				suspect_reports: batch.suspect_reports,
-			}
-		}
-
-		/// The batch commissioned for this GTIN (14 ASCII digits) and lot, if any.
-		pub fn batch_of(gtin: Vec<u8>, lot: Vec<u8>) -> Option<BatchId> {
-			let gtin = Gtin::parse(&gtin).ok()?;
-			let lot = BoundedLot::try_from(lot).ok()?;
-			BatchOf::<T>::get(gtin, lot)
-		}
-
-		/// The batch with this id, if any (for the runtime API: the lot as plain bytes).
-		pub fn batch(batch_id: BatchId) -> Option<BatchInfoOf<T>> {
-			Batches::<T>::get(batch_id).map(|batch| batch.map_lot(|lot| lot.into_inner()))
-		}
-
-		/// The batch's custody history, oldest first (empty for an unknown batch).
-		pub fn batch_history(batch_id: BatchId) -> Vec<CustodyEvent<T::AccountId>> {
-			BatchHistory::<T>::get(batch_id).into_inner()
-		}
-
-		/// Every organization with custody of the batch and its custody, in the order they
-		/// first took part (empty for an unknown batch).
-		///
-		/// ## Complexity
-		/// O(`MaxHoldersPerBatch`) reads.
-		pub fn holders(batch_id: BatchId) -> Vec<(T::AccountId, Custody)> {
-			BatchHolders::<T>::get(batch_id)
-				.into_iter()
-				.map(|org| {
-					let custody = Holdings::<T>::get(batch_id, &org).unwrap_or_default();
-					(org, custody)
-				})
-				.collect()
-		}
-
-		/// The batch's newest suspect reports, oldest first.
-		pub fn suspect_reports(batch_id: BatchId) -> Vec<SuspectReport<T::AccountId>> {
-			SuspectReports::<T>::get(batch_id).into_inner()
-		}
-
-		/// The products a manufacturer registered, in registration order.
-		///
-		/// ## Complexity
-		/// O(`MaxProductsPerManufacturer`) reads.
-		pub fn products_of(manufacturer: &T::AccountId) -> Vec<(Gtin, Product<T::AccountId>)> {
-			ProductsOf::<T>::get(manufacturer)
-				.into_iter()
-				.filter_map(|gtin| Products::<T>::get(gtin).map(|p| (gtin, p)))
-				.collect()
-		}
-
-		/// The pending shipment with this id, if any.
-		pub fn shipment(shipment_id: ShipmentId) -> Option<Shipment<T::AccountId>> {
-			Shipments::<T>::get(shipment_id)
-		}
-
-		/// Check the pallet's invariants:
-		/// - **conservation**, per batch:
-		///   `sum(held) + in_transit + dispensed + destroyed == quantity`;
-		///   `sum(incoming) == sum(outgoing) == in_transit ==` the units of the batch's
-		///   pending shipments; `dispensed` equals the number of dispensed serials;
-		/// - the holder list of a batch has no duplicates and is exactly the set of
-		///   organizations with a (non-empty) custody entry;
-		/// - every holder of a batch, and its manufacturer, is a custody party of it, and every
-		///   custody party entry is of an existing batch;
-		/// - every pending shipment has a positive quantity, an existing batch, an id below
-		///   `NextShipmentId`, and is counted in its parties' custody;
-		/// - every batch has an id below `NextBatchId`, a quantity in `1..=MaxQuantity`, a
-		///   registered product, its (GTIN, lot) indexed to it, and a history starting with
-		///   `Commissioned`;
-		/// - every batch's kept suspect reports are of an existing batch, at most
-		///   `Batch::suspect_reports` of them, at most `MaxReportsPerReporter` per reporter;
-		/// - products and the manufacturers' product lists agree;
-		/// - every assigned company prefix is 6..=12 digits, none is a leading part of
-		///   another, and `LongerPrefixes` counts exactly the assigned prefixes extending
-		///   each digit string.
-		///
-		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
-
-			#[derive(Default)]
-			struct Totals {
-				held: u64,
-				incoming: u64,
-				outgoing: u64,
-				entries: u32,
-				shipped: u64,
-				dispensed: u64,
-			}
-			let mut totals: BTreeMap<BatchId, Totals> = BTreeMap::new();
-			for (batch_id, _, custody) in Holdings::<T>::iter() {
-				ensure!(!custody.is_empty(), "empty custody entry stored");
-				let t = totals.entry(batch_id).or_default();
-				t.held = t.held.saturating_add(custody.held.into());
-				t.incoming = t.incoming.saturating_add(custody.incoming.into());
-				t.outgoing = t.outgoing.saturating_add(custody.outgoing.into());
-				t.entries = t.entries.saturating_add(1);
-			}
-			let next_shipment = NextShipmentId::<T>::get();
-			for (shipment_id, shipment) in Shipments::<T>::iter() {
-				ensure!(shipment_id < next_shipment, "shipment id not below NextShipmentId");
-				ensure!(shipment.quantity > 0, "empty shipment");
-				ensure!(Batches::<T>::contains_key(shipment.batch_id), "shipment of no batch");
-				let from = Holdings::<T>::get(shipment.batch_id, &shipment.from)
-					.ok_or("shipment sender has no custody")?;
-				let to = Holdings::<T>::get(shipment.batch_id, &shipment.to)
-					.ok_or("shipment recipient has no custody")?;
-				ensure!(from.outgoing >= shipment.quantity, "shipment not in outgoing");
-				ensure!(to.incoming >= shipment.quantity, "shipment not in incoming");
-				let t = totals.entry(shipment.batch_id).or_default();
-				t.shipped = t.shipped.saturating_add(shipment.quantity.into());
-			}
-			for (batch_id, _, _) in Dispensed::<T>::iter() {
-				let t = totals.entry(batch_id).or_default();
-				t.dispensed = t.dispensed.saturating_add(1);
-			}
-			let next_batch = NextBatchId::<T>::get();
-			let mut batch_count: usize = 0;
-			for (batch_id, batch) in Batches::<T>::iter() {
-				batch_count = batch_count.saturating_add(1);
-				ensure!(batch_id < next_batch, "batch id not below NextBatchId");
-				ensure!(
-					batch.quantity > 0 && batch.quantity <= T::MaxQuantity::get(),
-					"batch quantity out of range"
-				);
-				let t = totals.remove(&batch_id).unwrap_or_default();
-				let in_transit = u64::from(batch.in_transit);
-				ensure!(
-					t.held
-						.saturating_add(in_transit)
-						.saturating_add(batch.dispensed.into())
-						.saturating_add(batch.destroyed.into())
-						== u64::from(batch.quantity),
-					"conservation: held + in transit + dispensed + destroyed != quantity"
-				);
-				ensure!(t.incoming == in_transit, "incoming units != in transit");
-				ensure!(t.outgoing == in_transit, "outgoing units != in transit");
-				ensure!(t.shipped == in_transit, "pending shipments != in transit");
-				ensure!(t.dispensed == u64::from(batch.dispensed), "dispensed serials != count");
-				let holders = BatchHolders::<T>::get(batch_id);
-				ensure!(holders.len() == t.entries as usize, "holder list != custody entries");
-				for (i, holder) in holders.iter().enumerate() {
-					ensure!(
-						Holdings::<T>::contains_key(batch_id, holder),
-						"listed holder has no custody"
-					);
-					ensure!(
-						!holders.iter().skip(i.saturating_add(1)).any(|h| h == holder),
-						"holder listed twice"
-					);
-					ensure!(
-						CustodyParties::<T>::contains_key(batch_id, holder),
-						"holder is not a custody party"
-					);
-				}
-				ensure!(
-					CustodyParties::<T>::contains_key(batch_id, &batch.manufacturer),
-					"manufacturer is not a custody party"
-				);
-				// The product's owner may differ from the batch's manufacturer after
-				// `reassign_product`; the product must exist.
-				ensure!(Products::<T>::contains_key(batch.gtin), "batch of unknown product");
-				let reports = SuspectReports::<T>::get(batch_id);
-				ensure!(
-					reports.len() as u64 <= u64::from(batch.suspect_reports),
-					"more kept reports than reports filed"
-				);
-				for report in reports.iter() {
-					ensure!(
-						reports.iter().filter(|r| r.reporter == report.reporter).count()
-							<= T::MaxReportsPerReporter::get() as usize,
-						"more than MaxReportsPerReporter reports of one reporter"
-					);
-				}
-				ensure!(
-					BatchOf::<T>::get(batch.gtin, &batch.lot) == Some(batch_id),
-					"(gtin, lot) not indexed to its batch"
-				);
-				ensure!(
-					matches!(
-						BatchHistory::<T>::get(batch_id).first(),
-						Some(CustodyEvent::Commissioned { .. })
-					),
-					"history does not start with Commissioned"
-				);
-			}
-			ensure!(totals.is_empty(), "custody, shipment or dispense of no batch");
-			ensure!(BatchOf::<T>::iter().count() == batch_count, "lot index != batches");
-			ensure!(
-				BatchHolders::<T>::iter_keys().all(Batches::<T>::contains_key),
-				"holder list of no batch"
-			);
-			ensure!(
-				CustodyParties::<T>::iter_keys()
-					.all(|(batch_id, _)| Batches::<T>::contains_key(batch_id)),
-				"custody party of no batch"
-			);
-			ensure!(
-				SuspectReports::<T>::iter_keys().all(Batches::<T>::contains_key),
-				"suspect reports of no batch"
-			);
-			let mut listed: usize = 0;
-			for (manufacturer, gtins) in ProductsOf::<T>::iter() {
-				for gtin in gtins.iter() {
-					listed = listed.saturating_add(1);
-					let product = Products::<T>::get(gtin).ok_or("listed product not stored")?;
-					ensure!(product.manufacturer == manufacturer, "product listed for another");
-				}
-			}
-			ensure!(Products::<T>::iter().count() == listed, "products != product lists");
-
-			let mut extensions: BTreeMap<CompanyPrefix, u32> = BTreeMap::new();
-			for (prefix, _) in CompanyPrefixes::<T>::iter() {
-				ensure!(prefix.is_valid(), "malformed company prefix assigned");
-				for shorter in prefix.shorter_prefixes() {
-					ensure!(
-						!CompanyPrefixes::<T>::contains_key(&shorter),
-						"overlapping company prefixes assigned"
-					);
-					let n = extensions.entry(shorter).or_default();
-					*n = n.saturating_add(1);
-				}
-			}
-			for (prefix, count) in LongerPrefixes::<T>::iter() {
-				ensure!(
-					extensions.remove(&prefix) == Some(count),
-					"LongerPrefixes count != assigned extensions"
-				);
-			}
-			ensure!(extensions.is_empty(), "assigned extensions not counted in LongerPrefixes");
-			Ok(())
+			Self::do_destroy_units(holder, batch_id, quantity, reason)
 		}
 	}
 }
