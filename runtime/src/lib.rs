@@ -197,6 +197,28 @@ pub type TxExtension = (
 	frame_system::WeightReclaim<Runtime>,
 );
 
+/// The [`TxExtension`] a signer attaches: its `nonce`, the transaction's `era` (immortal, or
+/// mortal from a recent block) and a `tip`, with the metadata hash check off: the one
+/// constructor of the tuple's value for native code that signs extrinsics (the runtime's test
+/// support, the fuzz harness); the runtime itself only decodes them.
+#[cfg(feature = "std")]
+pub fn tx_extension(nonce: Nonce, era: generic::Era, tip: Balance) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(era),
+		CheckNonceFeelessBound::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		FeelessWithPriority::from(
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		),
+		CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	)
+}
+
 /// An extrinsic as the runtime expects it.
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;

@@ -4,10 +4,10 @@
 //! the data chain recomputed by hand from the documented formula, a tampered commit caught by
 //! `verify_data_chain`, a regulator's flag, and a second trial published Complete.
 
-use crate::common::*;
 use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{AccountId, ClinicalTrials, Runtime, RuntimeCall, RuntimeEvent, System};
+use medchain_runtime_test_support::*;
 use pallet_clinical_trials::{
 	DataCommit, DataCommits, OutcomeStatus, TrialId, TrialStatus, PARTICIPANT_DOMAIN,
 };

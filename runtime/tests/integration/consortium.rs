@@ -1,9 +1,9 @@
 //! The consortium pallet inside the real runtime: genesis membership, governance through
 //! sudo, and role checks as other pallets will see them.
 
-use crate::common::*;
 use frame_support::{assert_noop, assert_ok};
 use medchain_runtime::{Consortium, Role, Roles, RuntimeCall, RuntimeEvent};
+use medchain_runtime_test_support::*;
 use pallet_consortium::{OrganizationStatus, RoleProvider};
 use sp_keyring::Sr25519Keyring::*;
 

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::*;
 use frame_support::{assert_noop, assert_ok, traits::Get};
 use medchain_runtime::{AccountId, DrugProvenance, Runtime, RuntimeCall, RuntimeEvent};
+use medchain_runtime_test_support::*;
 use pallet_drug_provenance::{
 	BatchId, Custody, CustodyEvent, DispenseInfo, ExpiryDate, SerialProof, SerialProofOf,
 	ShipmentId, SuspectReason,
@@ -32,8 +32,6 @@ const GTIN: &str = "09506000134352";
 const QUANTITY: u32 = 1_000;
 /// 30 June 2028: years after the genesis time (14 Nov 2023).
 const EXPIRY: &str = "280630";
-/// The genesis timestamp of the test externalities (ms).
-const GENESIS_TIME: u64 = 1_700_000_000_000;
 
 fn bounded<S: Get<u32>>(value: &str) -> BoundedVec<u8, S> {
 	value.as_bytes().to_vec().try_into().expect("within the bound")

@@ -12,40 +12,21 @@
 //! how many remarks fill a block: re-measure (each failing assertion prints the new value) and
 //! update the pins, the doc comments and docs/SECURITY.md (M3, and the review of 628560b).
 
-use crate::common::*;
-use codec::Encode;
 use frame_support::{dispatch::DispatchClass, traits::fungible::Inspect};
 use medchain_runtime::{
-	AccountId, Balance, Balances, Executive, Hash, Header, Runtime, RuntimeCall, RuntimeEvent,
-	System, UncheckedExtrinsic, SLOT_DURATION, UNIT,
+	AccountId, Balance, Balances, Executive, Hash, Runtime, RuntimeCall, RuntimeEvent, System,
+	SLOT_DURATION, UNIT,
 };
+use medchain_runtime_test_support::*;
 use pallet_transaction_payment::{Multiplier, NextFeeMultiplier};
 use sp_keyring::Sr25519Keyring::*;
-use sp_runtime::{
-	traits::Header as _,
-	transaction_validity::{InvalidTransaction, TransactionValidityError},
-	ApplyExtrinsicResult, Digest, DigestItem,
-};
+use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 
-/// Open the block after the current one, on top of `parent`, as the node's block builder
-/// does: `Executive::initialize_block` with Aura's next slot in the pre-runtime digest, then
-/// the timestamp inherent (one slot later), which Aura checks against that slot.
-fn open_block(parent: Hash) {
+/// Open the block after the current one, on top of `parent`, one slot after the current time
+/// (see [`open_block`]).
+fn open_next_block(parent: Hash) {
 	let now = pallet_timestamp::Now::<Runtime>::get() + SLOT_DURATION;
-	let slot = sp_consensus_aura::Slot::from(now / SLOT_DURATION);
-	let digest = Digest {
-		logs: vec![DigestItem::PreRuntime(sp_consensus_aura::AURA_ENGINE_ID, slot.encode())],
-	};
-	let number = System::block_number() + 1;
-	Executive::initialize_block(&Header::new(
-		number,
-		Default::default(),
-		Default::default(),
-		parent,
-		digest,
-	));
-	let timestamp = RuntimeCall::Timestamp(pallet_timestamp::Call::set { now });
-	assert_eq!(Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(timestamp)), Ok(Ok(())));
+	open_block(System::block_number() + 1, parent, now);
 }
 
 /// Close the open block (`Executive::finalize_block`: `on_idle`, `on_finalize`, the state
@@ -56,22 +37,8 @@ fn close_block() -> Hash {
 
 /// A block with nothing but its inherents.
 fn empty_block(parent: Hash) -> Hash {
-	open_block(parent);
+	open_next_block(parent);
 	close_block()
-}
-
-/// Apply `xt` to the open block as the block builder does: in a storage transaction, rolled
-/// back if the extrinsic is invalid (`Executive::apply_extrinsic` has already recorded it and
-/// run the first extensions by the time `CheckWeight` refuses it).
-fn apply(xt: UncheckedExtrinsic) -> ApplyExtrinsicResult {
-	sp_io::storage::start_transaction();
-	let result = Executive::apply_extrinsic(xt);
-	if result.is_ok() {
-		sp_io::storage::commit_transaction();
-	} else {
-		sp_io::storage::rollback_transaction();
-	}
-	result
 }
 
 /// The fee `who` was actually charged for its last extrinsic, from its `TransactionFeePaid`
@@ -103,7 +70,7 @@ fn remark() -> RuntimeCall {
 fn flood(key: &sp_core::sr25519::Pair) -> u32 {
 	let mut included = 0;
 	loop {
-		match apply(signed_extrinsic(key, remark())) {
+		match apply_as_block_builder(signed_extrinsic(key, remark())) {
 			Ok(result) => {
 				assert_eq!(result, Ok(()));
 				included += 1;
@@ -122,7 +89,7 @@ fn flood(key: &sp_core::sr25519::Pair) -> u32 {
 
 /// `key`'s empty remark, applied to the open block; the fee it was charged.
 fn probe(key: &sp_core::sr25519::Pair) -> Balance {
-	assert_eq!(apply(signed_extrinsic(key, remark())), Ok(Ok(())));
+	assert_eq!(apply_as_block_builder(signed_extrinsic(key, remark())), Ok(Ok(())));
 	fee_paid(&sp_core::Pair::public(key).into())
 }
 
@@ -178,7 +145,7 @@ fn a_members_flood_raises_fees_by_the_measured_factor_and_empty_blocks_restore_t
 		let mut fees = vec![];
 		let mut multipliers = vec![];
 		for block in 0..10 {
-			open_block(parent);
+			open_next_block(parent);
 			fees.push(probe(&prober));
 			let included = flood(&flooder);
 			assert_eq!(included, 2_362, "remarks that fill block {block}");
@@ -216,7 +183,7 @@ fn a_members_flood_raises_fees_by_the_measured_factor_and_empty_blocks_restore_t
 		// The same remark's actual fee before the flood and after ten full blocks.
 		let base = fees[0];
 		assert_eq!(base, 401_391_088, "the remark's fee at 1×");
-		open_block(parent);
+		open_next_block(parent);
 		let after = probe(&prober);
 		parent = close_block();
 		assert_eq!(after, 401_501_727, "the remark's fee after ten full blocks");
@@ -236,7 +203,7 @@ fn a_members_flood_raises_fees_by_the_measured_factor_and_empty_blocks_restore_t
 			parent = empty_block(parent);
 			assert_eq!(multiplier(), one, "never below 1×");
 		}
-		open_block(parent);
+		open_next_block(parent);
 		assert_eq!(probe(&prober), base, "the remark's fee is back to its 1× value");
 		close_block();
 	});
@@ -248,10 +215,10 @@ fn a_members_flood_raises_fees_by_the_measured_factor_and_empty_blocks_restore_t
 fn a_100_kib_remark_pays_at_least_a_tenth_of_a_med_for_its_length() {
 	new_test_ext().execute_with(|| {
 		let payer = Bob.pair();
-		open_block(System::parent_hash());
+		open_next_block(System::parent_hash());
 		let empty = probe(&payer);
 		let large = RuntimeCall::System(frame_system::Call::remark { remark: vec![0; 100 * 1024] });
-		assert_eq!(apply(signed_extrinsic(&payer, large)), Ok(Ok(())));
+		assert_eq!(apply_as_block_builder(signed_extrinsic(&payer, large)), Ok(Ok(())));
 		let fee = fee_paid(&account(Bob));
 		assert_eq!(fee, 103_840_265_917, "the 100 KiB remark's fee");
 		assert!(fee - empty >= UNIT / 10, "{fee} for 100 KiB, {empty} for none");

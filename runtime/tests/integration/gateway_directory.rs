@@ -3,12 +3,10 @@
 //! `GatewayDirectoryApi` answers "which gateways hold records of patient P" from the records'
 //! authors and the directory, leaving out hospitals without records and suspended ones.
 
-use crate::common::*;
 use frame_support::assert_ok;
 use medchain_primitives::{Categories, Purpose, RecordCategory};
-use medchain_runtime::{
-	AccountId, Block, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, System, UNIT,
-};
+use medchain_runtime::{AccountId, Block, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, System};
+use medchain_runtime_test_support::*;
 use pallet_consent::{Access, Scope};
 use pallet_consortium::{
 	runtime_api::runtime_decl_for_gateway_directory_api::GatewayDirectoryApiV1, GatewayEntry,
@@ -45,13 +43,6 @@ fn gateway_key(seed: &str) -> GatewayKey {
 
 fn set_gateway(endpoint: &[u8], public_key: GatewayKey) -> RuntimeCall {
 	RuntimeCall::Consortium(ConsortiumCall::set_gateway { endpoint: endpoint.to_vec(), public_key })
-}
-
-fn fund(who: &AccountId) {
-	assert_ok!(dispatch_root(RuntimeCall::Balances(pallet_balances::Call::force_set_balance {
-		who: who.clone().into(),
-		new_free: 1_000 * UNIT,
-	})));
 }
 
 /// A new Provider organization administered by a fresh, funded account (admitted by root, as

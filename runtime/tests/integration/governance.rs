@@ -3,13 +3,13 @@
 //! node a validator (effective at the next session boundary) and authorizes a runtime
 //! upgrade; a minority motion does none of these.
 
-use crate::common::*;
 use codec::Encode;
 use frame_support::{dispatch::GetDispatchInfo, traits::Hooks};
 use medchain_runtime::{
 	AccountId, Consortium, Governance, Grandpa, Role, Roles, Runtime, RuntimeCall, RuntimeEvent,
 	Session, SessionKeys, System,
 };
+use medchain_runtime_test_support::*;
 use pallet_consortium::RoleProvider;
 use sp_keyring::Sr25519Keyring::*;
 use sp_runtime::{

@@ -3,12 +3,12 @@
 //! another hospital reads → the patient seals), guardians sealing through a proxy, batches
 //! proven through the runtime API's functions, and erasure refusing new anchors.
 
-use crate::common::*;
 use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{
 	AccountId, HealthRecords, ProxyType, Runtime, RuntimeCall, RuntimeEvent, System, UNIT,
 };
+use medchain_runtime_test_support::*;
 use pallet_consent::{Access, Scope};
 use pallet_health_records::{merkle_root, RecordId};
 use sp_core::H256;

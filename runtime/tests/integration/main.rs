@@ -1,9 +1,7 @@
 //! The runtime's integration tests, one binary (linking a test binary of the whole runtime
 //! costs seconds each, and each file used to be its own): every module is the story of one
-//! part of the chain, told through the real runtime (`common` builds the genesis state and
-//! signs extrinsics as a wallet would).
-
-mod common;
+//! part of the chain, told through the real runtime (`medchain-runtime-test-support` builds
+//! the genesis state and signs extrinsics as a wallet would).
 
 mod clinical_trials;
 mod consortium;

@@ -2,12 +2,12 @@
 //! expiry, fee-less patient transactions through the real transaction extensions, guardian
 //! proxies and key recovery.
 
-use crate::common::*;
 use frame_support::{assert_ok, traits::fungible::Inspect};
 use medchain_primitives::{Categories, ConsentChecker, Purpose, RecordCategory};
 use medchain_runtime::{
 	Balances, Consent, ProxyType, Runtime, RuntimeCall, RuntimeEvent, System, UNIT,
 };
+use medchain_runtime_test_support::*;
 use pallet_consent::{Access, Scope};
 use sp_core::{sr25519, Pair, H256};
 use sp_keyring::Sr25519Keyring::*;

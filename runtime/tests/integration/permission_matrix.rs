@@ -17,7 +17,6 @@
 //! would succeed, inside a storage transaction; each caller's try runs in a nested storage
 //! transaction that is rolled back, so no try sees another's effects.
 
-use crate::common::*;
 use frame_support::{
 	assert_ok,
 	storage::{with_transaction, TransactionOutcome},
@@ -25,8 +24,9 @@ use frame_support::{
 };
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{
-	AccountId, ProxyType, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, System, UNIT,
+	AccountId, ProxyType, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, System,
 };
+use medchain_runtime_test_support::*;
 use pallet_consent::{Access, Scope};
 use pallet_consortium::{Role, Roles};
 use sp_core::H256;
@@ -210,13 +210,6 @@ fn hash(text: &str) -> H256 {
 
 fn bounded<S: Get<u32>>(value: &str) -> sp_runtime::BoundedVec<u8, S> {
 	value.as_bytes().to_vec().try_into().expect("within the bound")
-}
-
-fn fund(who: &AccountId) {
-	assert_ok!(dispatch_root(RuntimeCall::Balances(pallet_balances::Call::force_set_balance {
-		who: who.clone().into(),
-		new_free: 1_000 * UNIT,
-	})));
 }
 
 fn commitment(document: &str) -> H256 {

@@ -3,13 +3,13 @@
 //! fee-less path), as in a block. Each test is the regression test of one finding of the
 //! security review of d1ba615 (`docs/SECURITY.md` lists them).
 
-use crate::common::*;
 use frame_support::traits::fungible::Inspect;
 use medchain_primitives::{Categories, ConsentChecker, Purpose, RecordCategory};
 use medchain_runtime::{
 	AccountId, Balances, Consent, HealthRecords, PatientIdentity, ProxyType, Runtime, RuntimeCall,
 	RuntimeEvent, System, UNIT,
 };
+use medchain_runtime_test_support::*;
 use pallet_consent::{Access, Scope};
 use pallet_health_records::RecordId;
 use sp_core::H256;

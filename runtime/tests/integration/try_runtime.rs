@@ -6,10 +6,10 @@
 //! runs this in its feature build (`scripts/test-features.sh`), beside the benchmark suites.
 #![cfg(feature = "try-runtime")]
 
-use crate::common::*;
 use frame_support::traits::{PalletsInfoAccess, TryState, TryStateSelect, UpgradeCheckSelect};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{AllPalletsWithSystem, Executive, Runtime, RuntimeCall, System};
+use medchain_runtime_test_support::*;
 use pallet_consent::{Access, Scope};
 use sp_keyring::Sr25519Keyring::*;
 
@@ -42,7 +42,7 @@ fn some_activity() {
 	sync_aura_slot();
 }
 
-/// `common::next_block` moves the time by writing `pallet_timestamp::Now` directly (a real
+/// `next_block` moves the time by writing `pallet_timestamp::Now` directly (a real
 /// `set_timestamp` needs a real block); Aura's try_state checks that its `CurrentSlot` is the
 /// time's slot, as block production keeps it, so keep it so here too.
 fn sync_aura_slot() {

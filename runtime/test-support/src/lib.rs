@@ -1,24 +1,36 @@
-//! Shared set-up of the runtime-level tests: the real runtime, its `development` genesis
-//! preset (the demo consortium), and helpers to submit signed calls as the node would.
+//! Set-up shared by the runtime's integration tests (`runtime/tests/integration`) and the fuzz
+//! harness (`fuzz/harness`): the real runtime, its `development` genesis preset (the demo
+//! consortium), and helpers to sign and apply calls as a wallet and the node would.
 //!
 //! Two ways to run a call:
 //! - [`submit`] (and [`submit_ok`]): signed with the account's key and applied through
-//!   `Executive::apply_extrinsic` with the runtime's `TxExtension` — nonce, weight, fees or
-//!   the fee-less path, exactly as in a block. Every patient call in these tests goes this
-//!   way: a patient's broken erasure once hid behind a direct dispatch.
+//!   `Executive::apply_extrinsic` with the runtime's `TxExtension` (built by
+//!   [`medchain_runtime::tx_extension`]) — nonce, weight, fees or the fee-less path, exactly
+//!   as in a block. Every patient call in the integration tests goes this way: a direct
+//!   dispatch would skip the transaction extensions, where a patient's erasure can break.
 //! - [`dispatch`]: the call's dispatchable alone, for organizations' set-up steps and for
 //!   `assert_noop!` checks of a pallet rule (a failed extrinsic would still pay its fee and
 //!   bump the nonce, which `assert_noop!` counts as a change).
+//!
+//! Blocks: [`next_block`] moves the externalities of [`new_test_ext`] on by one slot without
+//! running any hooks; [`open_block`] and [`apply_as_block_builder`] drive the real
+//! `Executive` (hooks, inherents, storage transactions) as the node's block builder does.
 
-#![allow(dead_code)]
-
+use codec::Encode;
 use frame_support::dispatch::DispatchResultWithPostInfo;
 use medchain_runtime::{
-	genesis_config_presets, AccountId, Runtime, RuntimeCall, RuntimeGenesisConfig, RuntimeOrigin,
-	System,
+	genesis_config_presets, AccountId, Executive, Hash, Header, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, RuntimeOrigin, System, UncheckedExtrinsic, SLOT_DURATION, UNIT,
 };
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{traits::Dispatchable, BuildStorage};
+use sp_runtime::{
+	traits::{Dispatchable, Header as _},
+	ApplyExtrinsicResult, BuildStorage, Digest, DigestItem,
+};
+
+/// The time of block 1 (ms since the Unix epoch, as pallet-timestamp keeps it): 14 November
+/// 2023.
+pub const GENESIS_TIME: u64 = 1_700_000_000_000;
 
 /// Merge `patch` into `base` the way the node merges a preset into the default config.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
@@ -32,18 +44,25 @@ fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	}
 }
 
+/// The genesis state of the `development` preset, merged into the default config as the node
+/// merges it.
+pub fn genesis_storage() -> sp_storage::Storage {
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default())
+		.expect("the default config serializes");
+	merge(&mut config, genesis_config_presets::development_config_genesis());
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(config).expect("the development preset is a config");
+	config.build_storage().expect("the genesis state builds")
+}
+
 /// Externalities holding the genesis state of the `development` preset, at block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, genesis_config_presets::development_config_genesis());
-	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
-	let storage = config.build_storage().unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
+	let mut ext = sp_io::TestExternalities::new(genesis_storage());
 	ext.execute_with(|| {
 		System::set_block_number(1);
-		// Milliseconds since the Unix epoch, as pallet-timestamp keeps them. Written directly:
-		// `set_timestamp` would also drive Aura's slot checks, which need a real block.
-		pallet_timestamp::Now::<Runtime>::put(1_700_000_000_000);
+		// Written directly: `set_timestamp` would also drive Aura's slot checks, which need a
+		// real block.
+		pallet_timestamp::Now::<Runtime>::put(GENESIS_TIME);
 	});
 	ext
 }
@@ -140,24 +159,12 @@ pub fn tx_extension_at(nonce: medchain_runtime::Nonce) -> medchain_runtime::TxEx
 }
 
 /// The transaction extensions a wallet attaches, with `nonce` and a `tip`.
+/// Immortal, as the tests' and the fuzzer's transactions are.
 pub fn tx_extension_tipped(
 	nonce: medchain_runtime::Nonce,
 	tip: medchain_runtime::Balance,
 ) -> medchain_runtime::TxExtension {
-	(
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-		medchain_runtime::CheckNonceFeelessBound::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		medchain_runtime::FeelessWithPriority::from(
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
-		),
-		medchain_runtime::CheckMetadataHash::<Runtime>::new(false),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	)
+	medchain_runtime::tx_extension(nonce, sp_runtime::generic::Era::Immortal, tip)
 }
 
 /// `call` signed with `pair`, with the extensions a wallet attaches for its next nonce.
@@ -186,7 +193,6 @@ pub fn signed_extrinsic_tipped(
 	nonce: medchain_runtime::Nonce,
 	tip: medchain_runtime::Balance,
 ) -> medchain_runtime::UncheckedExtrinsic {
-	use codec::Encode;
 	use sp_core::Pair;
 	let who: AccountId = pair.public().into();
 	let extension = tx_extension_tipped(nonce, tip);
@@ -208,6 +214,53 @@ pub fn apply_signed(
 	call: RuntimeCall,
 ) -> sp_runtime::ApplyExtrinsicResult {
 	medchain_runtime::Executive::apply_extrinsic(signed_extrinsic(pair, call))
+}
+
+/// Open block `number` on top of `parent` at time `now` (ms since the epoch) as the node's
+/// block builder does: `Executive::initialize_block` with Aura's slot for `now` in the
+/// pre-runtime digest, then the timestamp inherent, which Aura checks against that slot.
+/// Returns the inherent's encoded length (the block's extrinsic bytes so far).
+pub fn open_block(number: medchain_runtime::BlockNumber, parent: Hash, now: u64) -> u64 {
+	let slot = sp_consensus_aura::Slot::from(now / SLOT_DURATION);
+	let digest = Digest {
+		logs: vec![DigestItem::PreRuntime(sp_consensus_aura::AURA_ENGINE_ID, slot.encode())],
+	};
+	Executive::initialize_block(&Header::new(
+		number,
+		Default::default(),
+		Default::default(),
+		parent,
+		digest,
+	));
+	let timestamp =
+		UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }));
+	let len = timestamp.encoded_size() as u64;
+	assert_eq!(Executive::apply_extrinsic(timestamp), Ok(Ok(())), "the timestamp inherent");
+	len
+}
+
+/// Apply `xt` to the open block as the block builder does: in a storage transaction, rolled
+/// back if the extrinsic is invalid (`Executive::apply_extrinsic` has already recorded it and
+/// run the first extensions by the time a later one refuses it).
+pub fn apply_as_block_builder(xt: UncheckedExtrinsic) -> ApplyExtrinsicResult {
+	sp_io::storage::start_transaction();
+	let result = Executive::apply_extrinsic(xt);
+	if result.is_ok() {
+		sp_io::storage::commit_transaction();
+	} else {
+		sp_io::storage::rollback_transaction();
+	}
+	result
+}
+
+/// Give `who` 1,000 MED (by root: `force_set_balance`).
+pub fn fund(who: &AccountId) {
+	frame_support::assert_ok!(dispatch_root(RuntimeCall::Balances(
+		pallet_balances::Call::force_set_balance {
+			who: who.clone().into(),
+			new_free: 1_000 * UNIT
+		}
+	)));
 }
 
 /// The result of the last `Proxy::ProxyExecuted` event (a proxied call's own outcome: the

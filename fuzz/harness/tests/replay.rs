@@ -12,7 +12,7 @@ use medchain_runtime::{Runtime, RuntimeCall};
 use std::path::{Path, PathBuf};
 
 fn fuzz_dir() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// The files of `dir`, sorted (none if it does not exist).

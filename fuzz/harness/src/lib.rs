@@ -1,4 +1,4 @@
-//! The MedChain runtime fuzz harness (issue #12).
+//! The MedChain runtime fuzz harness.
 //!
 //! A fuzz input is a byte string read as a sequence of [`Op`]s: `(gap: u8, actor: u8,
 //! call: RuntimeCall)`, SCALE-encoded one after the other (the shape of srlabs'
@@ -8,8 +8,8 @@
 //! nonce, weight, fees or the fee-less path), inside a storage transaction that is rolled back
 //! when the extrinsic is invalid, as the node's block builder does. `gap > 0` closes the
 //! current block and opens the next one `gap` slots later (large gaps jump days of time, so
-//! expiries are reached; block numbers stay consecutive). Blocks are opened and closed by the Executive, with Aura's slot digest and the
-//! timestamp inherent.
+//! expiries are reached; block numbers stay consecutive). Blocks are opened and closed by the
+//! Executive, with Aura's slot digest and the timestamp inherent.
 //!
 //! After every block the harness asserts:
 //! - every block stays within its weight (per dispatch class) and length limits;
@@ -24,20 +24,21 @@
 //!
 //! The fuzzer itself (`fuzz/`, cargo-fuzz, outside the default build) calls [`run`]; this
 //! crate's tests replay the committed corpus and regression inputs, and check that the seed
-//! flows ([`seeds`]) still do what they are meant to.
+//! flows ([`seeds`]) still do what they are meant to. The genesis state, the signing through
+//! the runtime's transaction extensions and the opening of blocks are the runtime tests' own
+//! (`medchain-runtime-test-support`).
 
 use codec::{Decode, DecodeLimit, Encode};
 use frame_support::{dispatch::DispatchClass, traits::GetCallMetadata};
 use medchain_runtime::{
-	AccountId, Executive, Header, Runtime, RuntimeCall, SignedPayload, System, TxExtension,
-	UncheckedExtrinsic, SLOT_DURATION, UNIT,
+	AccountId, Executive, Runtime, RuntimeCall, System, UncheckedExtrinsic, SLOT_DURATION, UNIT,
 };
+/// The time of the first block (ms since the epoch).
+pub use medchain_runtime_test_support::GENESIS_TIME;
+use medchain_runtime_test_support::{apply_as_block_builder, genesis_storage, open_block};
 use sp_core::{sr25519, Pair, H256};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{
-	traits::{Hash as _, Header as _},
-	ApplyExtrinsicResult, BuildStorage, Digest, DigestItem,
-};
+use sp_runtime::{traits::Hash as _, ApplyExtrinsicResult};
 use std::sync::OnceLock;
 
 pub mod seeds;
@@ -46,8 +47,6 @@ pub mod seeds;
 pub const MAX_OPS: usize = 64;
 /// How deeply a call may nest (batches in proxies in sudo ...) when decoded.
 pub const MAX_CALL_DEPTH: u32 = 32;
-/// The time of the first block (ms since the epoch): 14 November 2023.
-pub const GENESIS_TIME: u64 = 1_700_000_000_000;
 
 /// One step of an input: `ACTORS[actor % ACTORS.len()]` signs and submits `call`, in the
 /// current block if `gap` is 0, else in a new block [`gap_slots`]`(gap)` slots later.
@@ -224,19 +223,7 @@ impl Chain {
 		assert!(!self.open, "a block is already open");
 		self.number += 1;
 		self.now += u64::from(slots.max(1)) * SLOT_DURATION;
-		let slot = sp_consensus_aura::Slot::from(self.now / SLOT_DURATION);
-		let digest = Digest {
-			logs: vec![DigestItem::PreRuntime(sp_consensus_aura::AURA_ENGINE_ID, slot.encode())],
-		};
-		let header =
-			Header::new(self.number, Default::default(), Default::default(), self.parent, digest);
-		Executive::initialize_block(&header);
-		let timestamp =
-			UncheckedExtrinsic::new_bare(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
-				now: self.now,
-			}));
-		let len = timestamp.encoded_size() as u64;
-		assert_eq!(Executive::apply_extrinsic(timestamp), Ok(Ok(())), "the timestamp inherent");
+		let len = open_block(self.number, self.parent, self.now);
 		self.open = true;
 		self.length = len;
 	}
@@ -247,13 +234,9 @@ impl Chain {
 		assert!(self.open, "no open block");
 		let xt = signed_extrinsic(actor, call);
 		let len = xt.encoded_size() as u64;
-		sp_io::storage::start_transaction();
-		let result = Executive::apply_extrinsic(xt);
+		let result = apply_as_block_builder(xt);
 		if result.is_ok() {
-			sp_io::storage::commit_transaction();
 			self.length += len;
-		} else {
-			sp_io::storage::rollback_transaction();
 		}
 		result
 	}
@@ -293,37 +276,11 @@ impl Chain {
 	}
 }
 
-/// The transaction extensions a wallet attaches for `who`'s next nonce, without tip.
-pub fn tx_extension(who: &AccountId) -> TxExtension {
-	(
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-		medchain_runtime::CheckNonceFeelessBound::from(System::account_nonce(who)),
-		frame_system::CheckWeight::<Runtime>::new(),
-		medchain_runtime::FeelessWithPriority::from(
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		),
-		medchain_runtime::CheckMetadataHash::<Runtime>::new(false),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	)
-}
-
-/// `call` signed by actor `actor` with its next nonce.
+/// `call` signed by actor `actor` with its next nonce, no tip, immortal.
 pub fn signed_extrinsic(actor: u8, call: RuntimeCall) -> UncheckedExtrinsic {
-	let pair = &keys()[usize::from(actor) % ACTORS.len()];
-	let who: AccountId = pair.public().into();
-	let extension = tx_extension(&who);
-	let payload = SignedPayload::new(call.clone(), extension.clone())
-		.expect("the payload's implicit data is available");
-	let signature = payload.using_encoded(|bytes| pair.sign(bytes));
-	UncheckedExtrinsic::new_signed(
+	medchain_runtime_test_support::signed_extrinsic(
+		&keys()[usize::from(actor) % ACTORS.len()],
 		call,
-		who.into(),
-		sp_runtime::MultiSignature::Sr25519(signature),
-		extension,
 	)
 }
 
@@ -395,18 +352,6 @@ pub fn check_invariants() -> Result<(), String> {
 	Ok(())
 }
 
-/// Merge `patch` into `base` the way the node merges a preset into the default config.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
-}
-
 /// A salted identity commitment, as a front desk makes it.
 pub fn commitment(document: &str) -> H256 {
 	pallet_patient_identity::identity_commitment(b"fuzz front-desk salt", document.as_bytes())
@@ -426,13 +371,7 @@ pub fn base() -> &'static Base {
 	static BASE: OnceLock<Base> = OnceLock::new();
 	BASE.get_or_init(|| {
 		use actor::*;
-		let mut config = serde_json::to_value(medchain_runtime::RuntimeGenesisConfig::default())
-			.expect("the default config serializes");
-		merge(&mut config, medchain_runtime::genesis_config_presets::development_config_genesis());
-		let config: medchain_runtime::RuntimeGenesisConfig =
-			serde_json::from_value(config).expect("the development preset is a config");
-		let storage = config.build_storage().expect("the genesis state builds");
-		let mut ext = sp_io::TestExternalities::new(storage);
+		let mut ext = sp_io::TestExternalities::new(genesis_storage());
 		let chain = ext.execute_with(|| {
 			let genesis = System::block_hash(0);
 			let mut chain = Chain {
