@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The runtime fuzzer (issue #12): libFuzzer, through cargo-fuzz, over fuzz/fuzz_targets/runtime.rs
-# (medchain-fuzz-harness in fuzz/harness: byte strings -> blocks of signed calls from 16 accounts with roles,
-# applied through the real Executive; every block's weight and length limits, the pallets'
-# try_state invariants and total issuance checked). Not part of scripts/test.sh: the default
-# test command replays the committed corpus (fuzz/corpus/runtime), the seeds (fuzz/seeds) and
-# the regressions (fuzz/regressions/runtime) as ordinary tests instead.
+# (medchain-fuzz-harness, fuzz/harness: byte strings -> blocks of signed calls from 16 accounts
+# with roles, applied through the real Executive; every block's weight and length limits, the
+# pallets' try_state invariants and total issuance checked). Not part of scripts/test.sh: the
+# default test command replays the committed corpus (fuzz/corpus/runtime), the seeds
+# (fuzz/seeds) and the regressions (fuzz/regressions/runtime) as ordinary tests instead.
 #
 #   scripts/fuzz.sh [SECONDS]      # default 1800; the corpus grows in fuzz/corpus/runtime
 #   scripts/fuzz.sh --cmin         # minimize the corpus in place (keeps coverage)
