@@ -137,6 +137,21 @@
 //! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
 //! - Storage: [`Records`], [`PatientRecords`], [`RecordCount`], [`AuthorRecordCount`],
 //!   [`ErasedUpTo`], [`RecordNonce`], [`Batches`], [`NextBatchId`].
+//!
+//! ## Code layout
+//!
+//! - `lib.rs`: [`Config`], storage, [`Event`], [`Error`], hooks and the calls with their
+//!   docs.
+//! - `types.rs`: [`Record`], [`Batch`], [`RecordVerification`], [`InclusionError`] and the
+//!   constants.
+//! - `impls.rs`: the checks and writes the calls share, and the
+//!   [`PatientErasure`](medchain_primitives::PatientErasure) and
+//!   [`RecordRegistry`](medchain_primitives::RecordRegistry) implementations other pallets
+//!   call.
+//! - `queries.rs`: the queries behind [`runtime_api::HealthRecordsApi`].
+//! - `invariants.rs`: [`Pallet::do_try_state`].
+//! - `runtime_api.rs`, `weights.rs`, `benchmarking.rs`; `mock.rs` and `tests/` (one file per
+//!   call or topic) for the unit tests.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
@@ -164,8 +179,11 @@ pub use pallet::*;
 	clippy::arithmetic_side_effects
 )]
 mod benchmarking;
+mod impls;
+mod invariants;
 #[cfg(test)]
 mod mock;
+mod queries;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
@@ -176,15 +194,11 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use codec::Encode;
 use frame_support::traits::{Get, UnixTime};
-use medchain_primitives::{
-	ConsentChecker, Moment, PatientErasure, PatientRegistry, Purpose, RecordCategory,
-	RecordRegistry,
-};
+use medchain_primitives::{ConsentChecker, PatientRegistry, Purpose, RecordCategory};
 use pallet_consortium::{Role, RoleProvider};
 use sp_core::H256;
-use sp_runtime::{traits::BlakeTwo256, DispatchError};
+use sp_runtime::traits::BlakeTwo256;
 
 /// Sets up what benchmarks need but this pallet cannot create through its own traits.
 #[cfg(feature = "runtime-benchmarks")]
@@ -718,406 +732,5 @@ pub mod pallet {
 			let visited = Self::do_erase(&patient);
 			Ok(Some(T::WeightInfo::erase_records(visited)).into())
 		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The current time in milliseconds since the Unix epoch (saturating).
-		pub fn now() -> Moment {
-			Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
-		}
-
-		/// The id of the record anchored for `patient` with `content_hash` under `nonce`:
-		/// `blake2_256(SCALE(("medchain/record", patient, content_hash, nonce)))` (the domain
-		/// tag encoded as a compact-length-prefixed byte string, `nonce` as a little-endian
-		/// `u64`).
-		pub fn derive_record_id(
-			patient: &T::AccountId,
-			content_hash: &H256,
-			nonce: u64,
-		) -> RecordId {
-			H256(sp_io::hashing::blake2_256(
-				&(RECORD_ID_DOMAIN, patient, content_hash, nonce).encode(),
-			))
-		}
-
-		/// Count a fee-less call by `who` if it was fee-less (mirrors `feeless_if`).
-		fn note_free_call(who: &T::AccountId) {
-			if T::Patients::has_free_quota(who) {
-				T::Patients::note_free_call(who);
-			}
-		}
-
-		/// Fails unless `who` is a registered patient who has not deregistered.
-		fn ensure_patient(who: &T::AccountId) -> DispatchResult {
-			ensure!(!T::Patients::is_deregistered(who), Error::<T>::DeregisteredPatient);
-			ensure!(T::Patients::is_registered(who), Error::<T>::NotAPatient);
-			Ok(())
-		}
-
-		/// Every check on the record a new record of `patient` (by `author`, of `category`)
-		/// would supersede; returns that record.
-		fn check_supersede(
-			patient: &T::AccountId,
-			category: RecordCategory,
-			author: &Option<T::AccountId>,
-			previous_id: RecordId,
-		) -> Result<RecordOf<T>, DispatchError> {
-			let previous = Records::<T>::get(previous_id).ok_or(Error::<T>::UnknownRecord)?;
-			ensure!(previous.patient == *patient, Error::<T>::RecordPatientMismatch);
-			ensure!(!previous.is_superseded(), Error::<T>::AlreadySuperseded);
-			ensure!(!previous.is_sealed(), Error::<T>::SealedRecord);
-			ensure!(previous.category == category, Error::<T>::RecordCategoryMismatch);
-			ensure!(previous.author == *author, Error::<T>::NotRecordAuthor);
-			Ok(previous)
-		}
-
-		/// Every check of `erase_records`, without writing anything.
-		pub(crate) fn check_erase(patient: &T::AccountId) -> DispatchResult {
-			ensure!(T::Patients::is_deregistered(patient), Error::<T>::PatientNotDeregistered);
-			ensure!(
-				ErasedUpTo::<T>::get(patient) < RecordCount::<T>::get(patient),
-				Error::<T>::ErasureComplete
-			);
-			Ok(())
-		}
-
-		/// One erasure step for `patient`: seal up to `MaxErasedPerCall` records from where the
-		/// last step stopped. Emits `RecordsErased`; returns how many index positions it
-		/// visited (what its weight depends on).
-		pub(crate) fn do_erase(patient: &T::AccountId) -> u32 {
-			let count = RecordCount::<T>::get(patient);
-			let from = ErasedUpTo::<T>::get(patient);
-			let to = from.saturating_add(T::MaxErasedPerCall::get()).min(count);
-			let now = Self::now();
-			let mut sealed: u32 = 0;
-			for index in from..to {
-				let Some(id) = PatientRecords::<T>::get(patient, index) else { continue };
-				let Some(record) = Records::<T>::get(id) else { continue };
-				if record.is_sealed() {
-					continue;
-				}
-				Records::<T>::insert(id, Record { locator: None, sealed_at: Some(now), ..record });
-				sealed = sealed.saturating_add(1);
-			}
-			ErasedUpTo::<T>::insert(patient, to);
-			Self::deposit_event(Event::RecordsErased {
-				patient: patient.clone(),
-				sealed,
-				remaining: count.saturating_sub(to),
-			});
-			to.saturating_sub(from)
-		}
-
-		/// Every check of `seal_record`, without writing anything; returns the record.
-		pub(crate) fn check_seal(
-			who: &T::AccountId,
-			record_id: RecordId,
-		) -> Result<RecordOf<T>, DispatchError> {
-			let record = Records::<T>::get(record_id).ok_or(Error::<T>::UnknownRecord)?;
-			ensure!(record.patient == *who, Error::<T>::NotRecordPatient);
-			ensure!(!record.is_sealed(), Error::<T>::AlreadySealed);
-			Ok(record)
-		}
-
-		/// What the chain knows about `record_id`, checked against `content_hash` (see
-		/// [`RecordVerification`]). A sealed record still reports whether the hash matches.
-		///
-		/// ## Complexity
-		/// O(length of the version chain after the record), at most `MaxRecordsPerAuthor`.
-		pub fn verify_record(
-			record_id: RecordId,
-			content_hash: H256,
-		) -> RecordVerification<T::AccountId> {
-			let Some(record) = Records::<T>::get(record_id) else {
-				return RecordVerification::unknown();
-			};
-			let latest = Self::walk(record_id, record.superseded_by, |r| r.superseded_by)
-				.last()
-				.map(|(id, _)| *id)
-				.unwrap_or(record_id);
-			RecordVerification {
-				known: true,
-				hash_matches: record.content_hash == content_hash,
-				// A deregistered patient's records count as sealed at once, even before every
-				// erasure step has run.
-				sealed: record.is_sealed() || T::Patients::is_deregistered(&record.patient),
-				superseded_by: record.superseded_by,
-				latest: Some(latest),
-				category: Some(record.category),
-				author: record.author,
-				anchored_by: Some(record.anchored_by),
-				anchored_at: Some(record.anchored_at),
-			}
-		}
-
-		/// The records reached from `from` by following `next` from `first`, in walk order,
-		/// at most `MaxRecordsPerAuthor` of them (a chain holds records of one patient and one
-		/// author only).
-		/// Stops at a missing record or when the walk comes back to `from`.
-		fn walk(
-			from: RecordId,
-			first: Option<RecordId>,
-			next: impl Fn(&RecordOf<T>) -> Option<RecordId>,
-		) -> Vec<(RecordId, RecordOf<T>)> {
-			let mut out = Vec::new();
-			let mut cursor = first;
-			let limit = T::MaxRecordsPerAuthor::get() as usize;
-			while let Some(id) = cursor {
-				if id == from || out.len() >= limit {
-					break;
-				}
-				let Some(record) = Records::<T>::get(id) else { break };
-				cursor = next(&record);
-				out.push((id, record));
-			}
-			out
-		}
-
-		/// Whether `leaf` (a document's 32-byte content hash) is leaf `leaf_index` of batch
-		/// `batch_id`, by `proof` (see the crate docs for the exact rules). `false` for an
-		/// unknown batch, an index out of range, a proof longer than [`MAX_PROOF_ITEMS`] or
-		/// of the wrong length, or a proof that does not lead to the root.
-		pub fn verify_inclusion(
-			batch_id: BatchId,
-			leaf: H256,
-			proof: Vec<H256>,
-			leaf_index: u32,
-		) -> bool {
-			Self::check_inclusion(batch_id, leaf, &proof, leaf_index).is_ok()
-		}
-
-		/// [`Self::verify_inclusion`], saying why a proof is rejected.
-		///
-		/// ## Complexity
-		/// One batch read and at most [`MAX_PROOF_ITEMS`] + 1 hashes.
-		pub fn check_inclusion(
-			batch_id: BatchId,
-			leaf: H256,
-			proof: &[H256],
-			leaf_index: u32,
-		) -> Result<(), InclusionError> {
-			ensure!(proof.len() <= MAX_PROOF_ITEMS as usize, InclusionError::ProofTooLong);
-			let batch = Batches::<T>::get(batch_id).ok_or(InclusionError::UnknownBatch)?;
-			ensure!(leaf_index < batch.leaf_count, InclusionError::LeafIndexOutOfRange);
-			ensure!(
-				proof.len() == expected_proof_len(batch.leaf_count, leaf_index) as usize,
-				InclusionError::WrongProofLength
-			);
-			ensure!(
-				binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
-					&batch.root,
-					proof.iter().copied(),
-					batch.leaf_count,
-					leaf_index,
-					binary_merkle_tree::Leaf::Value(leaf.as_bytes()),
-				),
-				InclusionError::RootMismatch
-			);
-			Ok(())
-		}
-
-		/// One page of the patient's records with their ids, in anchoring order (for the
-		/// runtime API): positions `start ..` of the patient's index, at most `limit` of them
-		/// and never more than [`MAX_RECORDS_PAGE`]. A page shorter than asked is the last.
-		///
-		/// ## Complexity
-		/// O(min(`limit`, [`MAX_RECORDS_PAGE`])).
-		pub fn records_of(
-			patient: &T::AccountId,
-			start: u32,
-			limit: u32,
-		) -> Vec<(RecordId, RecordInfoOf<T>)> {
-			let end = start
-				.saturating_add(limit.min(MAX_RECORDS_PAGE))
-				.min(RecordCount::<T>::get(patient));
-			(start..end)
-				.filter_map(|index| PatientRecords::<T>::get(patient, index))
-				.filter_map(|id| Records::<T>::get(id).map(|r| (id, Self::info(r))))
-				.collect()
-		}
-
-		/// The organizations that authored at least one of `patient`'s records (any version,
-		/// sealed ones too), each once, in storage order; the patient's own uploads have no
-		/// organization and are left out. For the gateway directory's runtime API: these are
-		/// the organizations whose gateways may hold the patient's documents.
-		///
-		/// ## Complexity
-		/// O(authors): one read of [`AuthorRecordCount`] per author of the patient's records.
-		pub fn authors_of(patient: &T::AccountId) -> Vec<T::AccountId> {
-			AuthorRecordCount::<T>::iter_prefix(patient)
-				.filter(|(_, count)| *count > 0)
-				.filter_map(|(author, _)| author)
-				.collect()
-		}
-
-		/// The version chain `record_id` belongs to, oldest first, newest (the head) last;
-		/// empty for an unknown record (for the runtime API).
-		///
-		/// ## Complexity
-		/// O(chain length), at most 2 × `MaxRecordsPerAuthor` reads.
-		pub fn record_history(record_id: RecordId) -> Vec<(RecordId, RecordInfoOf<T>)> {
-			let Some(record) = Records::<T>::get(record_id) else { return Vec::new() };
-			let older = Self::walk(record_id, record.supersedes, |r| r.supersedes);
-			let newer = Self::walk(record_id, record.superseded_by, |r| r.superseded_by);
-			older
-				.into_iter()
-				.rev()
-				.chain(core::iter::once((record_id, record)))
-				.chain(newer)
-				.map(|(id, r)| (id, Self::info(r)))
-				.collect()
-		}
-
-		/// The batch with this id, if any (for the runtime API).
-		pub fn batch(batch_id: BatchId) -> Option<BatchOf<T>> {
-			Batches::<T>::get(batch_id)
-		}
-
-		/// A stored record as the runtime API returns it: without a locator if the patient
-		/// deregistered (whether or not the erasure steps have reached this record yet).
-		fn info(record: RecordOf<T>) -> RecordInfoOf<T> {
-			let erased = T::Patients::is_deregistered(&record.patient);
-			let mut info = record.map_locator(|locator| locator.into_inner());
-			if erased {
-				info.locator = None;
-			}
-			info
-		}
-
-		/// Check the pallet's invariants:
-		/// - each patient's index holds exactly positions `0 .. RecordCount` (within
-		///   `MaxRecordsPerAuthor` per author, the per-author counts adding up), each naming a
-		///   stored record of that patient (sealed below the erasure cursor), and every
-		///   stored record is indexed exactly once (no orphans);
-		/// - there are at most `RecordNonce` records;
-		/// - a record is sealed exactly when its locator is gone; a stored locator is
-		///   non-empty;
-		/// - version links are mutual (`a.superseded_by == b` iff `b.supersedes == a`) and
-		///   link records of the same patient, category and author;
-		/// - batches have ids below `NextBatchId` and `1..=MaxBatchLeaves` leaves.
-		///
-		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			let mut indexed: u64 = 0;
-			for (patient, count) in RecordCount::<T>::iter() {
-				let mut by_authors: u32 = 0;
-				for (_, authored) in AuthorRecordCount::<T>::iter_prefix(&patient) {
-					ensure!(
-						authored <= T::MaxRecordsPerAuthor::get(),
-						"more records than MaxRecordsPerAuthor"
-					);
-					by_authors = by_authors.saturating_add(authored);
-				}
-				ensure!(by_authors == count, "per-author counts do not add up to RecordCount");
-				let erased_up_to = ErasedUpTo::<T>::get(&patient);
-				ensure!(erased_up_to <= count, "erasure beyond the index");
-				for index in 0..count {
-					let id = PatientRecords::<T>::get(&patient, index)
-						.ok_or("index position below RecordCount is empty")?;
-					let record = Records::<T>::get(id).ok_or("indexed record not stored")?;
-					ensure!(record.patient == patient, "record indexed for another patient");
-					ensure!(
-						index >= erased_up_to || record.is_sealed(),
-						"a record below the erasure cursor is not sealed"
-					);
-					indexed = indexed.saturating_add(1);
-				}
-			}
-			let mut index_entries: u64 = 0;
-			for (patient, index, _) in PatientRecords::<T>::iter() {
-				ensure!(index < RecordCount::<T>::get(&patient), "index entry beyond RecordCount");
-				index_entries = index_entries.saturating_add(1);
-			}
-			ensure!(index_entries == indexed, "index entries and RecordCount disagree");
-			let mut stored: u64 = 0;
-			for (id, record) in Records::<T>::iter() {
-				stored = stored.saturating_add(1);
-				ensure!(
-					record.is_sealed() == record.locator.is_none(),
-					"sealed_at and locator disagree"
-				);
-				ensure!(
-					record.locator.as_ref().is_none_or(|l| !l.is_empty()),
-					"empty locator stored"
-				);
-				if let Some(next_id) = record.superseded_by {
-					let next = Records::<T>::get(next_id).ok_or("successor not stored")?;
-					ensure!(next.supersedes == Some(id), "successor does not link back");
-					ensure!(
-						next.patient == record.patient
-							&& next.category == record.category
-							&& next.author == record.author,
-						"version chain mixes patients, categories or authors"
-					);
-				}
-				if let Some(previous_id) = record.supersedes {
-					let previous =
-						Records::<T>::get(previous_id).ok_or("predecessor not stored")?;
-					ensure!(
-						previous.superseded_by == Some(id),
-						"predecessor does not link forward"
-					);
-				}
-			}
-			ensure!(stored == indexed, "stored records and index disagree");
-			ensure!(stored <= RecordNonce::<T>::get(), "more records than the nonce");
-			let next_batch = NextBatchId::<T>::get();
-			for (id, batch) in Batches::<T>::iter() {
-				ensure!(id < next_batch, "batch id not below NextBatchId");
-				ensure!(
-					batch.leaf_count > 0 && batch.leaf_count <= T::MaxBatchLeaves::get(),
-					"batch leaf count out of range"
-				);
-			}
-			Ok(())
-		}
-	}
-}
-
-impl<T: Config> PatientErasure<T::AccountId> for Pallet<T> {
-	/// The first erasure step, run inside `deregister`: seal up to `MaxErasedPerCall` of the
-	/// patient's records.
-	fn on_patient_deregistered(patient: &T::AccountId) -> sp_runtime::Weight {
-		T::WeightInfo::erase_records(Self::do_erase(patient))
-	}
-
-	fn max_erasure_weight() -> sp_runtime::Weight {
-		T::WeightInfo::erase_records(T::MaxErasedPerCall::get())
-	}
-}
-
-impl<T: Config> RecordRegistry<T::AccountId, RecordId> for Pallet<T> {
-	fn record_subject(record_id: &RecordId) -> Option<(T::AccountId, RecordCategory)> {
-		Records::<T>::get(record_id).map(|record| (record.patient, record.category))
-	}
-
-	#[cfg(feature = "runtime-benchmarks")]
-	fn anchor_for_benchmarks(patient: &T::AccountId, category: RecordCategory) -> RecordId {
-		let nonce = RecordNonce::<T>::get();
-		let content_hash = H256::repeat_byte(0xbe);
-		let record_id = Self::derive_record_id(patient, &content_hash, nonce);
-		let index = RecordCount::<T>::get(patient);
-		Records::<T>::insert(
-			record_id,
-			Record {
-				patient: patient.clone(),
-				category,
-				content_hash,
-				locator: Some(frame_support::BoundedVec::truncate_from(alloc::vec![b'l'; 1])),
-				author: None,
-				anchored_by: patient.clone(),
-				anchored_at: Self::now(),
-				block: frame_system::Pallet::<T>::block_number(),
-				supersedes: None,
-				superseded_by: None,
-				sealed_at: None,
-			},
-		);
-		PatientRecords::<T>::insert(patient, index, record_id);
-		RecordCount::<T>::insert(patient, index.saturating_add(1));
-		AuthorRecordCount::<T>::mutate(patient, None::<T::AccountId>, |n| *n = n.saturating_add(1));
-		RecordNonce::<T>::put(nonce.saturating_add(1));
-		record_id
 	}
 }
