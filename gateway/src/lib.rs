@@ -1,0 +1,34 @@
+//! `medchain-gateway`: a hospital's record gateway (see README.md in this folder), as a
+//! library; the binary (main.rs) parses the command line and calls [`cli::Cli::execute`].
+//!
+//! - The command line and start-up: [`cli`] (the options), `run` (`medchain-gateway run` and
+//!   `rotate-master-key`), `sign`, `setup` (the on-chain set-up commands).
+//! - The HTTP API: `service` (the routes and their answers), `auth` (signed requests),
+//!   `limits`, `identity` and `server` (denial of service), `cors` and `tls` (browsers).
+//! - The documents: `store` (SQLite), `crypto` (encryption at rest), `canonical` (FHIR's
+//!   canonical JSON and the content hash).
+//! - The chain: `chain` (JSON-RPC with the runtime's own types), `binding` (which record an
+//!   upload is), `proxy` (the gateway key as an `Anchor` proxy), `worker` (anchoring and
+//!   following finalized blocks), `reconcile` (catching up without historical state).
+
+mod auth;
+mod binding;
+mod canonical;
+mod chain;
+pub mod cli;
+mod cors;
+mod crypto;
+mod identity;
+mod limits;
+#[cfg(test)]
+mod mock_node;
+mod proxy;
+mod reconcile;
+mod run;
+mod server;
+mod service;
+mod setup;
+mod sign;
+mod store;
+mod tls;
+mod worker;
