@@ -8,7 +8,7 @@
 //! write its `Now` directly (not `set_timestamp`, which would ask Aura to check the slot).
 
 use super::*;
-use crate::Pallet as ConsentPallet;
+use crate::{break_glass::EmergencyPlan, Pallet as ConsentPallet};
 use frame_benchmarking::v2::*;
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
