@@ -29,6 +29,7 @@
 //! identity (identity.rs) before [`Verifier::check_signature`] and [`Verifier::remember`],
 //! so only chain identities ever have nonces remembered, each in time buckets of its own.
 
+use crate::error::ErrorCode;
 use sp_core::{
 	crypto::{AccountId32, Ss58Codec},
 	sr25519, Pair,
@@ -45,7 +46,7 @@ pub const HEADER_TIMESTAMP: &str = "x-medchain-timestamp";
 pub const HEADER_NONCE: &str = "x-medchain-nonce";
 pub const HEADER_SIGNATURE: &str = "x-medchain-signature";
 
-/// Why a request's signature is not accepted (each a 401).
+/// Why a request's signature is not accepted (each a 401, but too many nonces: 429).
 #[derive(Debug, PartialEq, Eq)]
 pub enum AuthError {
 	Missing(&'static str),
@@ -62,18 +63,19 @@ pub enum AuthError {
 }
 
 impl AuthError {
-	pub fn code(&self) -> &'static str {
+	/// The refusal's reason: a 401, or `429 Busy` for an identity holding too many nonces.
+	pub fn code(&self) -> ErrorCode {
 		match self {
-			AuthError::Missing(_) => "MissingSignatureHeader",
-			AuthError::BadAccount => "BadAccount",
-			AuthError::BadTimestamp => "BadTimestamp",
-			AuthError::BadNonce => "BadNonce",
-			AuthError::BadSignatureFormat | AuthError::BadSignature => "BadSignature",
-			AuthError::Stale => "StaleTimestamp",
-			AuthError::FromTheFuture => "FutureTimestamp",
-			AuthError::SignedBeforeStart => "SignedBeforeRestart",
-			AuthError::Replayed => "ReplayedNonce",
-			AuthError::TooManyNonces => "Busy",
+			AuthError::Missing(_) => ErrorCode::MissingSignatureHeader,
+			AuthError::BadAccount => ErrorCode::BadAccount,
+			AuthError::BadTimestamp => ErrorCode::BadTimestamp,
+			AuthError::BadNonce => ErrorCode::BadNonce,
+			AuthError::BadSignatureFormat | AuthError::BadSignature => ErrorCode::BadSignature,
+			AuthError::Stale => ErrorCode::StaleTimestamp,
+			AuthError::FromTheFuture => ErrorCode::FutureTimestamp,
+			AuthError::SignedBeforeStart => ErrorCode::SignedBeforeRestart,
+			AuthError::Replayed => ErrorCode::ReplayedNonce,
+			AuthError::TooManyNonces => ErrorCode::Busy,
 		}
 	}
 

@@ -14,15 +14,17 @@
 //! needs to verify a document (salt, content hash, ...). No credentials (cookies) are
 //! involved: requests are authenticated by their signatures.
 
-use crate::auth;
+use crate::{
+	auth,
+	error::{ApiError, ErrorCode},
+};
 use axum::{
 	extract::{Request, State},
 	http::{header, HeaderMap, HeaderValue, Method, StatusCode},
 	middleware::Next,
 	response::{IntoResponse, Response},
-	Json, Router,
+	Router,
 };
-use serde_json::json;
 use std::{collections::BTreeSet, sync::Arc};
 
 /// The methods the API uses.
@@ -128,9 +130,8 @@ pub fn layer(router: Router, origins: AllowedOrigins) -> Router {
 		.layer(axum::middleware::from_fn_with_state(origins, enforce))
 }
 
-fn refuse(code: &str, message: String) -> Response {
-	let mut response =
-		(StatusCode::FORBIDDEN, Json(json!({ "error": code, "message": message }))).into_response();
+fn refuse(code: ErrorCode, message: String) -> Response {
+	let mut response = ApiError::new(code, message).into_response();
 	response.headers_mut().append(header::VARY, HeaderValue::from_static("origin"));
 	response
 }
@@ -143,7 +144,7 @@ fn preflight_refusal(headers: &HeaderMap) -> Option<Response> {
 		.unwrap_or("");
 	if !ALLOWED_METHODS.contains(&method) {
 		return Some(refuse(
-			"CorsMethodNotAllowed",
+			ErrorCode::CorsMethodNotAllowed,
 			format!("the gateway's API uses only {ALLOWED_METHODS:?}, not {method:?}"),
 		));
 	}
@@ -154,7 +155,7 @@ fn preflight_refusal(headers: &HeaderMap) -> Option<Response> {
 	for name in requested.split(',').map(str::trim).filter(|n| !n.is_empty()) {
 		if !ALLOWED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
 			return Some(refuse(
-				"CorsHeaderNotAllowed",
+				ErrorCode::CorsHeaderNotAllowed,
 				format!(
 					"request header {name:?} is not one the gateway's API uses ({})",
 					ALLOWED_HEADERS.join(", ")
@@ -175,7 +176,7 @@ async fn enforce(State(origins): State<AllowedOrigins>, request: Request, next: 
 	let listed = origin.to_str().ok().filter(|o| origins.allows(o)).is_some();
 	if !listed {
 		return refuse(
-			"OriginNotAllowed",
+			ErrorCode::OriginNotAllowed,
 			format!(
 				"this gateway does not serve web pages from {}: its operator lists the origins it serves (--cors-origin)",
 				String::from_utf8_lossy(origin.as_bytes())

@@ -3,8 +3,9 @@
 //!
 //! - The command line and start-up: [`cli`] (the options), `run` (`medchain-gateway run` and
 //!   `rotate-master-key`), `sign`, `setup` (the on-chain set-up commands).
-//! - The HTTP API: `service` (the routes and their answers), `auth` (signed requests),
-//!   `limits`, `identity` and `server` (denial of service), `cors` and `tls` (browsers).
+//! - The HTTP API: `service` (the routes), [`error`] (every refusal: its reason code, HTTP
+//!   status and JSON body), `auth` (signed requests), `limits`, `identity` and `server`
+//!   (denial of service), `cors` and `tls` (browsers).
 //! - The documents: `store` (SQLite), `crypto` (encryption at rest), `canonical` (FHIR's
 //!   canonical JSON and the content hash).
 //! - The chain: `chain` (JSON-RPC with the runtime's own types), `binding` (which record an
@@ -18,6 +19,7 @@ mod chain;
 pub mod cli;
 mod cors;
 mod crypto;
+pub mod error;
 mod identity;
 mod limits;
 #[cfg(test)]

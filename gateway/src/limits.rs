@@ -4,16 +4,17 @@
 //! and no body on requests that have none. Connection caps and header timeouts are in
 //! server.rs; the chain-identity gate in identity.rs; nonces in auth.rs.
 //!
-//! Every refusal is a status with the service's JSON body; a rate limit's is `429` with
-//! `Retry-After` (seconds).
+//! Every refusal is an [`ApiError`]; a rate limit's is `429` with `Retry-After` (seconds).
 
-use crate::identity::{Identity, IdentityCache, IdentitySettings};
+use crate::{
+	error::{ApiError, ErrorCode},
+	identity::{Identity, IdentityCache, IdentitySettings},
+};
 use axum::{
 	extract::{ConnectInfo, Request},
-	http::{header, HeaderValue, Method, StatusCode},
+	http::{header, Method},
 	middleware::Next,
 	response::{IntoResponse, Response},
-	Json,
 };
 use serde_json::json;
 use std::{
@@ -193,19 +194,6 @@ impl Guard {
 	}
 }
 
-/// A refusal with the service's JSON body.
-pub fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
-	(status, Json(json!({ "error": code, "message": message }))).into_response()
-}
-
-/// `429` with `Retry-After` (whole seconds, at least 1).
-pub fn too_many(code: &str, message: &str, wait: Duration) -> Response {
-	let mut response = refusal(StatusCode::TOO_MANY_REQUESTS, code, message);
-	let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
-	response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-	response
-}
-
 /// Whether a request declares a body (a length above 0, or chunked).
 fn declares_body(request: &Request) -> bool {
 	let headers = request.headers();
@@ -239,19 +227,20 @@ where
 	if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
 		if let Err(wait) = guard.per_ip.check(peer.ip(), Instant::now()) {
 			guard.ip_limited.fetch_add(1, Ordering::Relaxed);
-			return too_many(
-				"IpRateLimited",
+			return ApiError::new(
+				ErrorCode::IpRateLimited,
 				"too many requests from this address: slow down and retry after Retry-After seconds",
-				wait,
-			);
+			)
+			.retry_after_wait(wait)
+			.into_response();
 		}
 	}
 	if request.method() != Method::POST && declares_body(&request) {
-		return refusal(
-			StatusCode::BAD_REQUEST,
-			"BodyNotAllowed",
+		return ApiError::new(
+			ErrorCode::BodyNotAllowed,
 			"only POST requests carry a body here: send this request without one",
-		);
+		)
+		.into_response();
 	}
 	// Parsed before any await: a request (its body) is not `Sync`.
 	let claim = {
@@ -273,19 +262,13 @@ where
 				Err(e) => return e.into_response(),
 				Ok(identity) if identity.admitted() => {}
 				Ok(Identity::Suspended { .. }) => {
-					return refusal(
-						StatusCode::FORBIDDEN,
-						"OrganizationInactive",
+					return ApiError::new(
+						ErrorCode::OrganizationInactive,
 						"the requester's organization is suspended",
 					)
+					.into_response()
 				}
-				Ok(_) => {
-					return refusal(
-						StatusCode::FORBIDDEN,
-						"NotStaff",
-						"the requester is neither a patient nor staff of a consortium organization the chain knows",
-					)
-				}
+				Ok(_) => return ApiError::not_a_chain_identity().into_response(),
 			}
 		}
 		next.run(request).await
@@ -294,11 +277,11 @@ where
 		Ok(response) => response,
 		Err(_) => {
 			guard.timed_out.fetch_add(1, Ordering::Relaxed);
-			refusal(
-				StatusCode::REQUEST_TIMEOUT,
-				"RequestTimeout",
+			ApiError::new(
+				ErrorCode::RequestTimeout,
 				"the request took longer than this gateway allows",
 			)
+			.into_response()
 		}
 	}
 }
@@ -312,7 +295,7 @@ mod tests {
 		mock_node::{self, MockNode},
 		service::{router, Gateway},
 	};
-	use axum::body::Body;
+	use axum::{body::Body, http::StatusCode};
 	use sp_core::{sr25519, Pair};
 	use tower::ServiceExt;
 

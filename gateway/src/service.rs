@@ -7,6 +7,7 @@ use crate::{
 	canonical::{self, FhirError},
 	chain::{BuiltFor, Chain, ChainError, RuntimeInfo, Versions},
 	crypto::{MasterKey, Sealed},
+	error::{ApiError, ErrorCode},
 	store::{Document, DocumentStore, Inserted, NewDocument, State},
 };
 use axum::{
@@ -18,7 +19,7 @@ use axum::{
 	Json, Router,
 };
 use medchain_primitives::RecordCategory;
-use pallet_consent::{ReadDecision, ReadRefusal};
+use pallet_consent::ReadDecision;
 use rand::RngCore;
 use serde_json::json;
 use sp_core::{crypto::AccountId32, crypto::Ss58Codec, sr25519, H256};
@@ -245,51 +246,7 @@ async fn readable_finalized(g: &Gateway) -> Result<H256, ApiError> {
 async fn readable(g: &Gateway, at: H256) -> Result<H256, ApiError> {
 	match g.readable_runtime(at).await.map_err(ApiError::chain)? {
 		Ok(_) => Ok(at),
-		Err(why) => Err(ApiError::new(
-			StatusCode::SERVICE_UNAVAILABLE,
-			"RuntimeIncompatible",
-			format!("refused: {why}"),
-		)),
-	}
-}
-
-/// A refusal: status, code, sentence.
-pub struct ApiError {
-	status: StatusCode,
-	code: String,
-	message: String,
-	/// Seconds for a `Retry-After` header, if the client should try again.
-	retry_after: Option<u64>,
-}
-
-impl ApiError {
-	fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
-		ApiError { status, code: code.into(), message: message.into(), retry_after: None }
-	}
-
-	fn retry_after(mut self, seconds: u64) -> ApiError {
-		self.retry_after = Some(seconds);
-		self
-	}
-
-	fn chain(e: ChainError) -> ApiError {
-		ApiError::new(StatusCode::BAD_GATEWAY, "ChainUnavailable", e.to_string())
-	}
-
-	fn store(e: crate::store::StoreError) -> ApiError {
-		ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "StoreError", e.to_string())
-	}
-}
-
-impl IntoResponse for ApiError {
-	fn into_response(self) -> Response {
-		let mut response =
-			(self.status, Json(json!({ "error": self.code, "message": self.message })))
-				.into_response();
-		if let Some(seconds) = self.retry_after {
-			response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
-		}
-		response
+		Err(why) => Err(ApiError::new(ErrorCode::RuntimeIncompatible, format!("refused: {why}"))),
 	}
 }
 
@@ -326,7 +283,7 @@ async fn guard(
 }
 
 async fn not_found(uri: Uri) -> ApiError {
-	ApiError::new(StatusCode::NOT_FOUND, "NoSuchEndpoint", format!("no endpoint {}", uri.path()))
+	ApiError::new(ErrorCode::NoSuchEndpoint, format!("no endpoint {}", uri.path()))
 }
 
 fn ss58(account: &[u8; 32]) -> String {
@@ -426,8 +383,7 @@ async fn metrics(
 async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
 	axum::body::to_bytes(body, max).await.map_err(|_| {
 		ApiError::new(
-			StatusCode::PAYLOAD_TOO_LARGE,
-			"TooLarge",
+			ErrorCode::TooLarge,
 			format!("the request body is larger than this gateway accepts ({max} bytes)"),
 		)
 	})
@@ -447,12 +403,6 @@ fn authenticate(
 	let started = Instant::now();
 	let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
 	let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-	let unauthorized = |e: auth::AuthError| match e {
-		auth::AuthError::TooManyNonces => {
-			ApiError::new(StatusCode::TOO_MANY_REQUESTS, e.code(), e.message()).retry_after(5)
-		}
-		e => ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.message()),
-	};
 	let now = auth::now_ms();
 	let result = g
 		.verifier
@@ -465,18 +415,14 @@ fn authenticate(
 			},
 			now,
 		)
-		.map_err(unauthorized)
+		.map_err(ApiError::from)
 		.and_then(|claim| {
 			if !g.guard.identities.admitted(claim.account) {
-				return Err(ApiError::new(
-					StatusCode::FORBIDDEN,
-					"NotStaff",
-					"the requester is neither a patient nor staff of a consortium organization the chain knows",
-				));
+				return Err(ApiError::not_a_chain_identity());
 			}
 			g.verifier
 				.check_signature(&claim, method.as_str(), path, body)
-				.map_err(unauthorized)?;
+				.map_err(ApiError::from)?;
 			Ok(claim)
 		});
 	add(&g.timings.signature_ns, started);
@@ -484,13 +430,12 @@ fn authenticate(
 	if let Err(wait) = g.guard.per_identity.check(claim.account, Instant::now()) {
 		g.guard.identity_limited.fetch_add(1, Ordering::Relaxed);
 		return Err(ApiError::new(
-			StatusCode::TOO_MANY_REQUESTS,
-			"IdentityRateLimited",
+			ErrorCode::IdentityRateLimited,
 			"too many requests from this account: slow down and retry after Retry-After seconds",
 		)
 		.retry_after(wait.as_secs_f64().ceil().max(1.0) as u64));
 	}
-	g.verifier.remember(&claim, now).map_err(unauthorized)
+	g.verifier.remember(&claim, now).map_err(ApiError::from)
 }
 
 /// A record category by name (`LabResults`, any case); also how stored rows name it.
@@ -534,15 +479,13 @@ async fn check_correction(
 	let record =
 		g.chain.record(H256(previous), best).await.map_err(ApiError::chain)?.ok_or_else(|| {
 			ApiError::new(
-				StatusCode::UNPROCESSABLE_ENTITY,
-				"SupersedesUnknownRecord",
+				ErrorCode::SupersedesUnknownRecord,
 				format!("?supersedes={id} names no record on chain"),
 			)
 		})?;
 	if <[u8; 32]>::from(record.patient.clone()) != patient || record.category != category {
 		return Err(ApiError::new(
-			StatusCode::UNPROCESSABLE_ENTITY,
-			"SupersedesMismatch",
+			ErrorCode::SupersedesMismatch,
 			format!(
 				"record {id} is {:?} of patient {}; a correction keeps the patient and category",
 				record.category,
@@ -552,8 +495,7 @@ async fn check_correction(
 	}
 	if record.author.clone().map(<[u8; 32]>::from) != Some(g.organization) {
 		return Err(ApiError::new(
-			StatusCode::FORBIDDEN,
-			"SupersedesForeignRecord",
+			ErrorCode::SupersedesForeignRecord,
 			format!(
 				"record {id} was not written by {}: only its author corrects a record",
 				ss58(&g.organization)
@@ -562,15 +504,13 @@ async fn check_correction(
 	}
 	if record.is_sealed() {
 		return Err(ApiError::new(
-			StatusCode::CONFLICT,
-			"SupersedesSealedRecord",
+			ErrorCode::SupersedesSealedRecord,
 			format!("record {id} is sealed by the patient: anchor the document as a new record"),
 		));
 	}
 	if let Some(next) = record.superseded_by {
 		return Err(ApiError::new(
-			StatusCode::CONFLICT,
-			"SupersedesOldVersion",
+			ErrorCode::SupersedesOldVersion,
 			format!("record {id} was already corrected by {next:?}: correct the latest version"),
 		));
 	}
@@ -644,9 +584,7 @@ async fn ensure_patient_not_deregistered(g: &Gateway, patient: [u8; 32]) -> Resu
 			log::info!("{n} document(s) of a deregistered patient destroyed");
 			g.notify_changed();
 		}
-		return Err(ApiError::new(
-			StatusCode::GONE,
-			"PatientDeregistered",
+		return Err(ApiError::new(ErrorCode::PatientDeregistered,
 			"the patient deregistered (erased their identity): nothing is stored or anchored for them",
 		));
 	}
@@ -659,8 +597,7 @@ async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiErr
 	match g.chain.organization_of(requester, best).await.map_err(ApiError::chain)? {
 		Some(org) if org == g.organization => Ok(()),
 		_ => Err(ApiError::new(
-			StatusCode::FORBIDDEN,
-			"NotStaffOfThisOrganization",
+			ErrorCode::NotStaffOfThisOrganization,
 			format!(
 				"only staff of {} may use this endpoint; {} is not",
 				ss58(&g.organization),
@@ -692,25 +629,22 @@ async fn upload(
 			.await
 			.map_err(|_| {
 				ApiError::new(
-					StatusCode::REQUEST_TIMEOUT,
-					"RequestTimeout",
+					ErrorCode::RequestTimeout,
 					"the request's body did not arrive in time",
 				)
 			})??;
 	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
 	let query: UploadQuery = serde_urlencoded::from_str(uri.query().unwrap_or(""))
-		.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BadQuery", e.to_string()))?;
+		.map_err(|e| ApiError::new(ErrorCode::BadQuery, e.to_string()))?;
 	let patient = query.patient.as_deref().and_then(auth::parse_account).ok_or_else(|| {
 		ApiError::new(
-			StatusCode::BAD_REQUEST,
-			"BadPatient",
+			ErrorCode::BadPatient,
 			"?patient= must be the patient's account (SS58 or 0x hex)",
 		)
 	})?;
 	let category = query.category.as_deref().and_then(parse_category).ok_or_else(|| {
 		ApiError::new(
-			StatusCode::BAD_REQUEST,
-			"BadCategory",
+			ErrorCode::BadCategory,
 			format!("?category= must be one of {:?}", RecordCategory::ALL),
 		)
 	})?;
@@ -718,8 +652,7 @@ async fn upload(
 		None => None,
 		Some(text) => Some(parse_record_id(text).ok_or_else(|| {
 			ApiError::new(
-				StatusCode::BAD_REQUEST,
-				"BadSupersedes",
+				ErrorCode::BadSupersedes,
 				"?supersedes= must be the id of the record this corrects: 0x + 32 bytes of hex",
 			)
 		})?),
@@ -728,10 +661,10 @@ async fn upload(
 	ensure_patient_not_deregistered(&g, patient).await?;
 	let canonical = canonical::canonical_fhir(&body).map_err(|e| {
 		let code = match e {
-			FhirError::NotJson(_) => "NotJson",
-			FhirError::NotFhir(_) => "NotFhir",
+			FhirError::NotJson(_) => ErrorCode::NotJson,
+			FhirError::NotFhir(_) => ErrorCode::NotFhir,
 		};
-		ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+		ApiError::new(code, e.to_string())
 	})?;
 	let category_name = format!("{category:?}");
 	let dedup_key = g.master.dedup_key(&dedup_message(
@@ -775,7 +708,7 @@ async fn upload(
 	};
 	let inserted = tokio::task::spawn_blocking(move || store.insert(new))
 		.await
-		.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "StoreError", e.to_string()))?
+		.map_err(|e| ApiError::new(ErrorCode::StoreError, e.to_string()))?
 		.map_err(ApiError::store)?;
 	let locator = match inserted {
 		Inserted::New => {
@@ -803,47 +736,45 @@ async fn wait_for_anchor(g: &Gateway, locator: &str) -> ApiResult {
 	let mut changes = g.changed.subscribe();
 	let deadline = tokio::time::Instant::now() + g.settings.upload_wait;
 	loop {
-		let doc = g.store.by_locator(locator).map_err(ApiError::store)?.ok_or_else(|| {
-			ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "StoreError", "document vanished")
-		})?;
+		let doc = g
+			.store
+			.by_locator(locator)
+			.map_err(ApiError::store)?
+			.ok_or_else(|| ApiError::new(ErrorCode::StoreError, "document vanished"))?;
 		match doc.state {
 			State::Anchored => {
 				return Ok((StatusCode::CREATED, Json(document_json(&doc))).into_response())
 			}
 			State::Failed => {
 				let reason = doc.note.clone().unwrap_or_default();
-				if reason.starts_with(crate::worker::ANCHOR_MISMATCH) {
-					let mut body = document_json(&doc);
-					body["error"] = json!("AnchorMismatch");
-					body["message"] = json!(
+				let refusal = if reason.starts_with(crate::worker::ANCHOR_MISMATCH) {
+					ApiError::new(
+						ErrorCode::AnchorMismatch,
 						"the document is stored, but the chain's record of this gateway's anchoring \
 						 transaction is not this document (see the gateway's log); it is bound to no \
-						 record; upload it again to anchor it anew"
-					);
-					return Ok((StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response());
-				}
-				let status = if reason.starts_with("Consent.")
-					|| reason.starts_with("Consortium.")
-					|| reason.starts_with("HealthRecords.")
-				{
-					StatusCode::FORBIDDEN
+						 record; upload it again to anchor it anew",
+					)
 				} else {
-					StatusCode::BAD_GATEWAY
+					let code = if reason.starts_with("Consent.")
+						|| reason.starts_with("Consortium.")
+						|| reason.starts_with("HealthRecords.")
+					{
+						ErrorCode::AnchorRefused
+					} else {
+						ErrorCode::AnchorRefusedByNode
+					};
+					ApiError::new(
+						code,
+						format!(
+							"the document is stored, but the chain refused to anchor it: {reason}; \
+							 upload it again to retry once that is fixed"
+						),
+					)
 				};
-				let mut body = document_json(&doc);
-				body["error"] = json!("AnchorRefused");
-				body["message"] = json!(format!(
-					"the document is stored, but the chain refused to anchor it: {reason}; \
-					 upload it again to retry once that is fixed"
-				));
-				return Ok((status, Json(body)).into_response());
+				return Err(refusal.with_fields(document_json(&doc)));
 			}
 			State::Destroyed => {
-				return Err(ApiError::new(
-					StatusCode::GONE,
-					"Destroyed",
-					"the document was destroyed",
-				));
+				return Err(ApiError::new(ErrorCode::Destroyed, "the document was destroyed"));
 			}
 			_ => {}
 		}
@@ -868,25 +799,7 @@ async fn upload_status(
 	ensure_own_staff(&g, requester).await?;
 	match g.store.by_locator(&locator).map_err(ApiError::store)? {
 		Some(doc) => Ok(Json(document_json(&doc)).into_response()),
-		None => Err(ApiError::new(
-			StatusCode::NOT_FOUND,
-			"UnknownLocator",
-			"no upload with this locator",
-		)),
-	}
-}
-
-fn refusal_message(reason: ReadRefusal) -> &'static str {
-	match reason {
-		ReadRefusal::NotStaff => "the requester is neither the patient nor staff of a consortium organization",
-		ReadRefusal::OrganizationInactive => "the requester's organization is suspended",
-		ReadRefusal::NotLogged => "no recent read of this record by the requester is logged on chain: call Consent.log_access (or log_accesses) first",
-		ReadRefusal::NoConsent => "the consent the read was logged under no longer exists",
-		ReadRefusal::RevokedConsent => "the patient revoked the consent the read was logged under",
-		ReadRefusal::ExpiredConsent => "the consent the read was logged under has expired",
-		ReadRefusal::ReadNotGranted => "the consent does not grant read access",
-		ReadRefusal::CategoryNotCovered => "the consent does not cover this record's category",
-		ReadRefusal::PurposeNotPermitted => "the consent's purpose does not open identified documents: only Treatment (and break-glass) consents do",
+		None => Err(ApiError::new(ErrorCode::UnknownLocator, "no upload with this locator")),
 	}
 }
 
@@ -895,11 +808,7 @@ fn gone(g: &Gateway, record_id: H256, why: &str) -> ApiError {
 	if let Err(e) = g.store.destroy_record(&record_id.0, why) {
 		log::error!("could not destroy {record_id:?}: {e}");
 	}
-	ApiError::new(
-		StatusCode::GONE,
-		"Gone",
-		format!("the record is {why}; its document is destroyed"),
-	)
+	ApiError::new(ErrorCode::Gone, format!("the record is {why}; its document is destroyed"))
 }
 
 /// The chain's read decision for `requester` and `record_id` at block `at` (cached per
@@ -913,7 +822,7 @@ async fn decide(
 	let cached = g
 		.decisions
 		.lock()
-		.map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "cache lock"))?
+		.map_err(|_| ApiError::new(ErrorCode::Internal, "cache lock"))?
 		.get(at, requester, record_id);
 	if let Some(decision) = cached {
 		return Ok(decision);
@@ -962,13 +871,12 @@ async fn final_grant(
 			g.timings.not_final.fetch_add(1, Ordering::Relaxed);
 			// The refusal's reason only (never the record's patient or category, N18).
 			let why = if let ReadDecision::Refused { reason, .. } = at_final {
-				format!("{reason:?}")
+				ErrorCode::from(reason).name()
 			} else {
-				String::from("no grant")
+				"no grant"
 			};
 			return Err(ApiError::new(
-				StatusCode::SERVICE_UNAVAILABLE,
-				"NotFinal",
+				ErrorCode::NotFinal,
 				format!(
 					"the chain grants this read at its best block but not yet at its finalized head \
 					 (there: {why}): a document is served only once the logged read is in a finalized \
@@ -1017,7 +925,7 @@ async fn fetch_inner(
 	// A GET has no body (the guard refuses one): its signature is over the empty body.
 	let requester = authenticate(g, &headers, &method, &uri, b"")?;
 	let record_id = parse_record_id(record_id).map(H256).ok_or_else(|| {
-		ApiError::new(StatusCode::BAD_REQUEST, "BadRecordId", "a record id is 0x + 32 bytes of hex")
+		ApiError::new(ErrorCode::BadRecordId, "a record id is 0x + 32 bytes of hex")
 	})?;
 
 	let started = Instant::now();
@@ -1025,15 +933,13 @@ async fn fetch_inner(
 	add(&g.timings.store_ns, started);
 	let Some(doc) = doc else {
 		return Err(ApiError::new(
-			StatusCode::NOT_FOUND,
-			"UnknownRecord",
+			ErrorCode::UnknownRecord,
 			"this gateway holds no document for this record id",
 		));
 	};
 	if doc.state == State::Destroyed {
 		return Err(ApiError::new(
-			StatusCode::GONE,
-			"Gone",
+			ErrorCode::Gone,
 			format!("the document was destroyed ({})", doc.note.as_deref().unwrap_or("sealed")),
 		));
 	}
@@ -1050,11 +956,7 @@ async fn fetch_inner(
 	};
 	let (organization, emergency) = match decision {
 		ReadDecision::UnknownRecord => {
-			return Err(ApiError::new(
-				StatusCode::NOT_FOUND,
-				"UnknownRecord",
-				"the chain knows no such record",
-			))
+			return Err(ApiError::new(ErrorCode::UnknownRecord, "the chain knows no such record"))
 		}
 		ReadDecision::Sealed => return Err(gone(g, record_id, "sealed")),
 		ReadDecision::PatientErased => {
@@ -1063,11 +965,7 @@ async fn fetch_inner(
 		ReadDecision::Refused { reason, .. } => {
 			// The reason only: a requester the chain refuses learns nothing of the record
 			// (whose it is, its category) from the refusal (N18).
-			return Err(ApiError::new(
-				StatusCode::FORBIDDEN,
-				format!("{reason:?}"),
-				refusal_message(reason),
-			));
+			return Err(ApiError::refused(reason));
 		}
 		ReadDecision::Patient { .. } => (None, false),
 		ReadDecision::Logged { organization, emergency, .. } => (Some(organization), emergency),
@@ -1077,27 +975,20 @@ async fn fetch_inner(
 	// Checked on every fetch, against the verified record cached once per run.
 	let mismatch = |why: &str| {
 		log::error!("ANCHOR MISMATCH: record {record_id:?} ({}): {why}; refused", doc.locator);
-		ApiError::new(
-			StatusCode::INTERNAL_SERVER_ERROR,
-			"AnchorMismatch",
+		ApiError::new(ErrorCode::AnchorMismatch,
 			"refused: the chain's record under this id is not this gateway's anchor of the document it holds under that id (author, category, patient, locator or content hash differ)",
 		)
 	};
 	let expected = Expected::of(&doc, g.organization).map_err(|why| mismatch(&why))?;
 	let cached = g.verified.lock().ok().and_then(|m| m.get(&record_id).cloned());
 	let fresh = cached.is_none();
-	let record = match cached {
-		Some(record) => record,
-		None => {
-			g.chain.record(record_id, best).await.map_err(ApiError::chain)?.ok_or_else(|| {
-				ApiError::new(
-					StatusCode::NOT_FOUND,
-					"UnknownRecord",
-					"the chain knows no such record",
-				)
-			})?
-		}
-	};
+	let record =
+		match cached {
+			Some(record) => record,
+			None => g.chain.record(record_id, best).await.map_err(ApiError::chain)?.ok_or_else(
+				|| ApiError::new(ErrorCode::UnknownRecord, "the chain knows no such record"),
+			)?,
+		};
 	check_record(record_id, Some(&record), &expected, false).map_err(|why| mismatch(&why))?;
 	if fresh {
 		if let Ok(mut m) = g.verified.lock() {
@@ -1108,9 +999,7 @@ async fn fetch_inner(
 
 	let tampered = |what: &str| {
 		log::error!("TAMPERED: record {record_id:?} ({}): {what}", doc.locator);
-		ApiError::new(
-			StatusCode::INTERNAL_SERVER_ERROR,
-			"Tampered",
+		ApiError::new(ErrorCode::Tampered,
 			format!("refused: this gateway's stored copy was tampered with ({what}); it does not match the hash anchored on chain"),
 		)
 	};
@@ -1173,6 +1062,7 @@ mod tests {
 	use crate::mock_node::{self, hash_of, runtime_version, MockNode, ORG};
 	use axum::http::Request;
 	use codec::Encode;
+	use pallet_consent::ReadRefusal;
 	use sp_core::Pair;
 	use tower::ServiceExt;
 

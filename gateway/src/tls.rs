@@ -7,6 +7,7 @@
 //! slow or silent client never holds up the others, and holds its place at most
 //! `HANDSHAKE_TIMEOUT`).
 
+use crate::error::{ApiError, ErrorCode};
 use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 use tokio::{
@@ -100,9 +101,16 @@ async fn refuse_plain_http(mut stream: TcpStream) {
 	// before it reads the answer.
 	let mut request = [0u8; 8192];
 	let _ = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut request)).await;
-	let body = r#"{"error":"HttpsRequired","message":"this gateway serves https only: use an https:// URL"}"#;
+	let refusal = ApiError::new(
+		ErrorCode::HttpsRequired,
+		"this gateway serves https only: use an https:// URL",
+	);
+	let status = refusal.code().status();
+	let body = refusal.body().to_string();
 	let response = format!(
-		"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+		"HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+		status.as_u16(),
+		status.canonical_reason().unwrap_or(""),
 		body.len()
 	);
 	let _ = tokio::time::timeout(Duration::from_secs(2), async {

@@ -1,9 +1,11 @@
 //! The `medchain-gateway` binary's commands that need no node: `sign` (what clinicians and
-//! load tools use) and the start-up refusals of `run`. Building this test also builds the
-//! binary the end-to-end suite starts (tests/e2e/test/gateway.test.js).
+//! load tools use) and the start-up refusals of `run`; and that openapi.yaml and the README
+//! document every route and every reason code ([`ErrorCode`]). Building this test also
+//! builds the binary the end-to-end suite starts (tests/e2e/test/gateway.test.js).
 
+use medchain_gateway::error::ErrorCode;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair};
-use std::process::Command;
+use std::{collections::BTreeSet, process::Command};
 
 const BIN: &str = env!("CARGO_BIN_EXE_medchain-gateway");
 const AUDIENCE: &str = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
@@ -243,15 +245,28 @@ fn run_needs_tls_or_an_explicit_insecure_http_and_says_what_is_wrong_with_its_fi
 	}
 }
 
+/// The reason codes openapi.yaml lists: the `enum` of the `Error` schema's `error` field, one
+/// `- Code` a line.
+fn openapi_codes(openapi: &str) -> BTreeSet<String> {
+	let error = openapi.split("\n    Error:\n").nth(1).expect("openapi.yaml has an Error schema");
+	let (indent, rest) = error
+		.split_once("enum:\n")
+		.map(|(before, rest)| (before.lines().last().unwrap_or("").len(), rest))
+		.expect("the Error schema's error field has an enum");
+	rest.lines()
+		.map(|line| (line.len() - line.trim_start().len(), line.trim()))
+		.filter(|(_, item)| !item.is_empty() && !item.starts_with('#'))
+		.take_while(|(at, _)| *at > indent)
+		.map(|(_, item)| item.strip_prefix("- ").expect("one `- Code` a line").to_string())
+		.collect()
+}
+
 #[test]
 fn openapi_and_readme_document_every_route_and_error_code() {
 	let dir = env!("CARGO_MANIFEST_DIR");
 	let read = |p: &str| std::fs::read_to_string(format!("{dir}/{p}")).expect(p);
-	let (service, auth) = (read("src/service.rs"), read("src/auth.rs"));
-	let (cors, tls) = (read("src/cors.rs"), read("src/tls.rs"));
-	// N3's refusals (rate limits, bodies, timeouts) are answered from these two.
-	let (limits, server) = (read("src/limits.rs"), read("src/server.rs"));
-	let (openapi, readme) = (read("openapi.yaml"), read("README.md"));
+	let (service, openapi, readme) =
+		(read("src/service.rs"), read("openapi.yaml"), read("README.md"));
 	let routes: Vec<&str> = service
 		.lines()
 		.filter_map(|l| l.trim().strip_prefix(".route(\"")?.split('"').next())
@@ -262,44 +277,28 @@ fn openapi_and_readme_document_every_route_and_error_code() {
 		let method_path = route.split('{').next().unwrap_or(route);
 		assert!(readme.contains(method_path), "README lacks {route}");
 	}
-	// Every error code the service or the signature check can answer is in the README.
-	let mut codes = Vec::new();
-	for source in [&service, &auth, &cors, &tls, &limits, &server] {
-		for chunk in source.split("StatusCode::").skip(1) {
-			if let Some(code) = chunk.split('"').nth(1) {
-				if code.starts_with(|c: char| c.is_ascii_uppercase())
-					&& code.chars().all(|c| c.is_ascii_alphanumeric())
-				{
-					codes.push(code.to_string());
-				}
-			}
-		}
-		// CORS refusals (`refuse("Code", …)`) and the plain-http answer (`"error":"Code"`).
-		for marker in ["refuse(", "\"error\":\""] {
-			for chunk in source.split(marker).skip(1) {
-				let code =
-					chunk.trim_start().trim_start_matches('"').split('"').next().unwrap_or("");
-				if code.starts_with(|c: char| c.is_ascii_uppercase())
-					&& code.chars().all(|c| c.is_ascii_alphanumeric())
-				{
-					codes.push(code.to_string());
-				}
-			}
-		}
-		for chunk in source.split("=> \"").skip(1) {
-			let code = chunk.split('"').next().unwrap_or("");
-			if code.starts_with(|c: char| c.is_ascii_uppercase())
-				&& code.chars().all(|c| c.is_ascii_alphanumeric())
-			{
-				codes.push(code.to_string());
-			}
-		}
-	}
-	codes.sort();
-	codes.dedup();
-	println!("error codes: {codes:?}");
-	assert!(codes.len() >= 15, "{codes:?}");
-	for code in &codes {
-		assert!(readme.contains(&format!("`{code}`")), "README's error table lacks `{code}`");
+	// openapi.yaml lists exactly the reasons the gateway answers.
+	let names: BTreeSet<String> = ErrorCode::ALL.iter().map(|c| c.name().to_string()).collect();
+	assert!(names.len() >= 40, "{names:?}");
+	let listed = openapi_codes(&openapi);
+	assert_eq!(
+		listed.difference(&names).collect::<Vec<_>>(),
+		Vec::<&String>::new(),
+		"openapi.yaml lists codes the gateway never answers"
+	);
+	assert_eq!(
+		names.difference(&listed).collect::<Vec<_>>(),
+		Vec::<&String>::new(),
+		"openapi.yaml's Error schema lacks codes the gateway answers"
+	);
+	// README's error table gives each reason under its status.
+	for code in ErrorCode::ALL {
+		let row = format!("| {} |", code.status().as_u16());
+		let name = format!("`{}`", code.name());
+		assert!(
+			readme.lines().any(|l| l.starts_with(&row) && l.contains(&name)),
+			"README's error table lacks {name} under {}",
+			code.status()
+		);
 	}
 }
