@@ -48,6 +48,8 @@ echo "[test] cargo fmt --check"
 cargo fmt --all --check
 source scripts/pallets.sh
 medchain_check_pallet_list
+echo "[test] the code the docs cite exists (scripts/check-doc-paths.py)"
+scripts/check-doc-paths.py
 echo "[test] suites that need no build (scripts/test-suites.sh fast)"
 scripts/test-suites.sh fast 2>&1 | tee "$logs/fast.log"
 fast_done=$(date +%s)

@@ -31,7 +31,7 @@ impl<T: Config> Pallet<T> {
 	/// - it is in `OutcomeSwitchedTrials` iff its results switched outcomes.
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
+	/// (`fuzz/harness`) checks it after every block without that feature.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let next_id = NextTrialId::<T>::get();
 		for (id, trial) in Trials::<T>::iter() {

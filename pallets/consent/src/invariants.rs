@@ -54,7 +54,7 @@ impl<T: Config> Pallet<T> {
 	///   organization's entries.
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
+	/// (`fuzz/harness`) checks it after every block without that feature.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let next_id = NextConsentId::<T>::get();
 		let now = Self::now();

@@ -27,7 +27,7 @@ impl<T: Config> Pallet<T> {
 	///   each digit string.
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
+	/// (`fuzz/harness`) checks it after every block without that feature.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 

@@ -561,7 +561,7 @@ impl<T: Config> Pallet<T> {
 	/// pallet, which checks that, and suspension takes the seat).
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
+	/// (`fuzz/harness`) checks it after every block without that feature.
 	/// The fewest validators the council may leave: `max(MinValidators, ValidatorFloor, 1)`.
 	pub fn validator_floor() -> u32 {
 		use frame_support::traits::Get;

@@ -21,7 +21,7 @@ impl<T: Config> Pallet<T> {
 	/// - batches have ids below `NextBatchId` and `1..=MaxBatchLeaves` leaves.
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-	/// (`runtime/fuzz-harness`) checks it after every block without that feature.
+	/// (`fuzz/harness`) checks it after every block without that feature.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut indexed: u64 = 0;
 		for (patient, count) in RecordCount::<T>::iter() {

@@ -616,7 +616,7 @@ pub mod pallet {
 		/// an attestation is a record of the past, so that is not checked.)
 		///
 		/// Always compiled (not only under `try-runtime`): the runtime fuzz harness
-		/// (`runtime/fuzz-harness`) checks it after every block without that feature.
+		/// (`fuzz/harness`) checks it after every block without that feature.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_set::BTreeSet;
 			let mut patients: u32 = 0;
