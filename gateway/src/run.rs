@@ -60,13 +60,7 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 	// The store records which master key its document keys are wrapped under: another key
 	// (the old one after a rotation) is refused rather than answering Tampered for everything.
 	store
-		.ensure_master_key(&master.check_value(), |doc| {
-			let sealed = crypto::Sealed {
-				ciphertext: doc.ciphertext.clone().unwrap_or_default(),
-				wrapped_key: doc.wrapped_key.clone().unwrap_or_default(),
-			};
-			master.open(&sealed, doc.locator.as_bytes()).is_ok()
-		})
+		.ensure_master_key(&master.check_value(), |doc| service::open_stored(&master, doc).is_ok())
 		.map_err(|e| format!("master key {}: {e}", master_path.display()))?;
 	let gateway_id = store.gateway_id().map_err(|e| e.to_string())?;
 
@@ -315,13 +309,7 @@ pub(crate) fn rotate_master_key(args: RotateMasterKeyArgs) -> Result<(), String>
 	// The store must be under the old key (or, after an interrupted rotation, already under
 	// the new one), never a third key.
 	store
-		.ensure_master_key(&old.check_value(), |doc| {
-			let sealed = crypto::Sealed {
-				ciphertext: doc.ciphertext.clone().unwrap_or_default(),
-				wrapped_key: doc.wrapped_key.clone().unwrap_or_default(),
-			};
-			old.open(&sealed, doc.locator.as_bytes()).is_ok()
-		})
+		.ensure_master_key(&old.check_value(), |doc| service::open_stored(&old, doc).is_ok())
 		.or_else(|e| {
 			// Already moved to the key at --new-master-key by an interrupted run: finish it.
 			let new = crypto::MasterKey::load(&args.new_master_key).map_err(|_| e.clone())?;

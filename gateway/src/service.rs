@@ -1,30 +1,38 @@
-//! The HTTP API (axum): upload, fetch, upload status, info and metrics. Every refusal is an
-//! explicit status with a JSON body `{"error": "<Code>", "message": "<sentence>"}`.
+//! The HTTP API (axum): the router, what every handler shares (the gateway's state, the
+//! signature check, the chain's heads a question is asked at), health, info and metrics.
+//! Uploads and their status are in `upload`, fetches in `fetch`. Every refusal is an
+//! [`ApiError`]: an explicit status with a JSON body
+//! `{"error": "<Code>", "message": "<sentence>"}`.
+
+mod fetch;
+mod upload;
+
+#[cfg(test)]
+pub(crate) use upload::dedup_message;
+pub(crate) use upload::{keyed_dedup_of, open_stored, rewrap_row, DEREGISTERED};
 
 use crate::{
 	auth::{self, Presented, Verifier},
-	binding::{check_record, ChainRecord, Expected},
-	canonical::{self, FhirError},
+	binding::ChainRecord,
 	chain::{BuiltFor, Chain, ChainError, RuntimeInfo, Versions},
-	crypto::{MasterKey, Sealed},
+	crypto::MasterKey,
 	error::{ApiError, ErrorCode},
-	store::{Document, DocumentStore, Inserted, NewDocument, State},
+	store::{Document, DocumentStore},
 };
 use axum::{
 	body::{Body, Bytes},
-	extract::{Path, State as AxumState},
-	http::{HeaderMap, HeaderValue, Method, StatusCode, Uri},
+	extract::State as AxumState,
+	http::{HeaderMap, Method, Uri},
 	response::{IntoResponse, Response},
 	routing::{get, post},
 	Json, Router,
 };
+use fetch::DecisionCache;
 use medchain_primitives::RecordCategory;
-use pallet_consent::ReadDecision;
-use rand::RngCore;
 use serde_json::json;
 use sp_core::{crypto::AccountId32, crypto::Ss58Codec, sr25519, H256};
 use std::{
-	collections::{HashMap, VecDeque},
+	collections::HashMap,
 	sync::{
 		atomic::{AtomicU32, AtomicU64, Ordering},
 		Arc, Mutex,
@@ -43,7 +51,7 @@ pub struct Settings {
 	/// How long an upload waits for its anchor to be finalized before answering 202.
 	pub upload_wait: Duration,
 	/// How long a read the best block grants waits for the finalized head to grant it too
-	/// before answering `503 NotFinal` (N8).
+	/// before answering `503 NotFinal`.
 	pub finality_wait: Duration,
 }
 
@@ -61,7 +69,7 @@ pub struct Timings {
 	pub hash_ns: AtomicU64,
 	pub total_ns: AtomicU64,
 	/// Time reads the best block granted spent on the finalized head's decision, waiting for
-	/// it to grant them included (N8), and how many gave up (`503 NotFinal`).
+	/// it to grant them included, and how many gave up (`503 NotFinal`).
 	pub finality_wait_ns: AtomicU64,
 	pub not_final: AtomicU64,
 }
@@ -70,76 +78,25 @@ fn add(counter: &AtomicU64, since: Instant) {
 	counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
 }
 
-/// Read decisions, per block: exact, since a block's state never changes. Kept for the last
-/// few blocks asked about (the best block and the finalized head, N8), each under its own
-/// block hash, so a grant at the best block is never taken for one at the finalized head.
-#[derive(Default)]
-struct DecisionCache {
-	/// The blocks cached, oldest first.
-	blocks: VecDeque<H256>,
-	decisions: HashMap<H256, BlockDecisions>,
-}
-
-/// One block's decisions, by requester and record.
-type BlockDecisions = HashMap<([u8; 32], H256), ReadDecision<AccountId32>>;
-
-/// How many blocks' decisions are kept (the best and the finalized head, and the blocks just
-/// before them while they move).
-const CACHED_BLOCKS: usize = 4;
-
-impl DecisionCache {
-	fn get(
-		&self,
-		at: H256,
-		requester: [u8; 32],
-		record: H256,
-	) -> Option<ReadDecision<AccountId32>> {
-		self.decisions.get(&at).and_then(|d| d.get(&(requester, record))).cloned()
-	}
-
-	fn insert(
-		&mut self,
-		at: H256,
-		requester: [u8; 32],
-		record: H256,
-		decision: ReadDecision<AccountId32>,
-	) {
-		if !self.decisions.contains_key(&at) {
-			self.blocks.push_back(at);
-			while self.blocks.len() > CACHED_BLOCKS {
-				if let Some(oldest) = self.blocks.pop_front() {
-					self.decisions.remove(&oldest);
-				}
-			}
-		}
-		self.decisions.entry(at).or_default().insert((requester, record), decision);
-	}
-}
-
-/// Whether a decision lets the document be served.
-fn grants(decision: &ReadDecision<AccountId32>) -> bool {
-	matches!(decision, ReadDecision::Patient { .. } | ReadDecision::Logged { .. })
-}
-
 /// Everything the handlers and the background tasks share.
 pub struct Gateway {
 	pub store: Arc<dyn DocumentStore>,
 	pub master: MasterKey,
 	pub chain: Chain,
 	pub signer: sr25519::Pair,
-	/// The staff key the signer anchors for, as its `Anchor` proxy (`--acts-for`, N17);
+	/// The staff key the signer anchors for, as its `Anchor` proxy (`--acts-for`);
 	/// `None`: the signer is itself a staff key and anchors directly.
 	pub acts_for: Option<[u8; 32]>,
 	pub organization: [u8; 32],
-	/// Genesis and the runtime versions at start (anchors use the best block's, N9).
+	/// Genesis and the runtime versions at start (anchors use the best block's).
 	pub versions: Versions,
-	/// The runtime this gateway was built for (N9).
+	/// The runtime this gateway was built for.
 	pub built: BuiltFor,
 	/// The last runtime `spec_version` logged (refused or served), so each change is logged
 	/// once.
 	noted_spec: AtomicU32,
 	pub verifier: Verifier,
-	/// Limits against denial of service (N3): rate limits, the chain-identity gate.
+	/// Limits against denial of service: rate limits, the chain-identity gate.
 	pub guard: Arc<crate::limits::Guard>,
 	pub settings: Settings,
 	pub timings: Timings,
@@ -188,13 +145,13 @@ impl Gateway {
 		}
 	}
 
-	/// The gateway's key anchors as an `Anchor` proxy of the staff key `staff` (N17).
+	/// The gateway's key anchors as an `Anchor` proxy of the staff key `staff`.
 	pub fn acting_for(mut self, staff: Option<[u8; 32]>) -> Gateway {
 		self.acts_for = staff;
 		self
 	}
 
-	/// The limits against denial of service (N3) the operator set.
+	/// The limits against denial of service the operator set.
 	pub fn with_limits(mut self, limits: crate::limits::Limits) -> Gateway {
 		self.guard = Arc::new(crate::limits::Guard::new(limits));
 		self
@@ -206,7 +163,7 @@ impl Gateway {
 	}
 
 	/// The runtime of block `at`, if the gateway may read from it (its `GatewayApi` version
-	/// is the one this gateway was built for); otherwise why not (N9: fail closed).
+	/// is the one this gateway was built for); otherwise why not (fail closed).
 	pub async fn readable_runtime(
 		&self,
 		at: H256,
@@ -229,21 +186,23 @@ impl Gateway {
 	}
 }
 
-/// The best block, if the node's runtime there is one the gateway may read from: every
-/// handler's chain question is asked at this block (N9).
-async fn readable_best(g: &Gateway) -> Result<H256, ApiError> {
-	let best = g.chain.best_hash().await.map_err(ApiError::chain)?;
-	readable(g, best).await
+/// Which of the chain's heads a question is asked at.
+#[derive(Clone, Copy)]
+enum Head {
+	/// The best block: every handler's chain question is asked there.
+	Best,
+	/// The finalized head: a grant must hold there too before a document is served.
+	Finalized,
 }
 
-/// The finalized head, if the gateway may read from its runtime: a grant must hold there
-/// too before a document is served (N8).
-async fn readable_finalized(g: &Gateway) -> Result<H256, ApiError> {
-	let finalized = g.chain.finalized_hash().await.map_err(ApiError::chain)?;
-	readable(g, finalized).await
-}
-
-async fn readable(g: &Gateway, at: H256) -> Result<H256, ApiError> {
+/// The hash of `head`, if the node's runtime there is one the gateway may read from (fail
+/// closed: `503 RuntimeIncompatible` otherwise).
+async fn readable(g: &Gateway, head: Head) -> Result<H256, ApiError> {
+	let at = match head {
+		Head::Best => g.chain.best_hash().await,
+		Head::Finalized => g.chain.finalized_hash().await,
+	}
+	.map_err(ApiError::chain)?;
 	match g.readable_runtime(at).await.map_err(ApiError::chain)? {
 		Ok(_) => Ok(at),
 		Err(why) => Err(ApiError::new(ErrorCode::RuntimeIncompatible, format!("refused: {why}"))),
@@ -258,15 +217,15 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 		.route("/v1/health", get(health))
 		.route("/v1/info", get(info))
 		.route("/v1/metrics", get(metrics))
-		.route("/v1/records", post(upload))
-		.route("/v1/records/{record_id}", get(fetch))
-		.route("/v1/uploads/{locator}", get(upload_status))
+		.route("/v1/records", post(upload::upload))
+		.route("/v1/records/{record_id}", get(fetch::fetch))
+		.route("/v1/uploads/{locator}", get(upload::upload_status))
 		.fallback(not_found)
 		.layer(axum::middleware::from_fn_with_state(gateway.clone(), guard))
 		.with_state(gateway)
 }
 
-/// Every request's first stop (N3, limits.rs): its IP's rate limit, no body on a GET, the
+/// Every request's first stop (limits.rs): its IP's rate limit, no body on a GET, the
 /// request timeout, and for a signed request, whether its account is a chain identity
 /// (cached; asked at the best block otherwise) before anything is remembered for it.
 async fn guard(
@@ -276,7 +235,7 @@ async fn guard(
 ) -> Response {
 	let chain_g = g.clone();
 	let lookup = |who: [u8; 32]| async move {
-		let best = readable_best(&chain_g).await?;
+		let best = readable(&chain_g, Head::Best).await?;
 		crate::identity::lookup(&chain_g.chain, who, best).await.map_err(ApiError::chain)
 	};
 	crate::limits::guard(&g.guard, &g.verifier, request, next, lookup).await
@@ -294,8 +253,8 @@ fn hex32(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
-/// `GET /v1/health`, public: for load balancers and uptime checks (N18: nothing else is
-/// public but what a client needs to sign, `/v1/info`).
+/// `GET /v1/health`, public: for load balancers and uptime checks (nothing else is public
+/// but what a client needs to sign, `/v1/info`).
 async fn health() -> Response {
 	Json(json!({
 		"status": "ok",
@@ -307,13 +266,13 @@ async fn health() -> Response {
 
 /// `GET /v1/info`, public: what a client needs to sign requests for this gateway and to check
 /// it against the chain's gateway directory (its organization and signer), nothing about its
-/// store or its traffic (those are in `/v1/metrics`, for its own organization's staff, N18).
+/// store or its traffic (those are in `/v1/metrics`, for its own organization's staff).
 async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 	Ok(Json(json!({
 		"service": "medchain-gateway",
 		"version": env!("CARGO_PKG_VERSION"),
 		"organization": ss58(&g.organization),
-		// This gateway: its organization, its signer and its instance id (N18).
+		// This gateway: its organization, its signer and its instance id.
 		"audience": hex32(g.verifier.audience()),
 		"signer": ss58(&sp_core::Pair::public(&g.signer).into()),
 		// The staff key the signer anchors for as its `Anchor` proxy; null: it signs as staff.
@@ -331,7 +290,7 @@ async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 	.into_response())
 }
 
-/// `GET /v1/metrics`, signed by staff (or the admin) of this gateway's organization (N18):
+/// `GET /v1/metrics`, signed by staff (or the admin) of this gateway's organization:
 /// the documents held per state, the finalized block processed, the node's runtime at start,
 /// request counts and where fetch time goes.
 async fn metrics(
@@ -362,7 +321,7 @@ async fn metrics(
 		"requests": load(&t.requests),
 		"served": load(&t.served),
 		"decision_queries": load(&t.decision_queries),
-		// N3: refusals by the limits, identity lookups, and what is remembered.
+		// Refusals by the limits, identity lookups, and what is remembered.
 		"limits": g.guard.metrics(),
 		"nonces": g.verifier.held().0,
 		"ns": {
@@ -391,7 +350,7 @@ async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
 
 /// Who signed the request: its headers and time window, its signature over this method,
 /// path and body, its account's rate limit, and its nonce (remembered only now). Its account
-/// was found a chain identity by the `guard` layer before (N3); one that was not (or is no
+/// was found a chain identity by the `guard` layer before; one that was not (or is no
 /// longer cached as one) is refused here too, so no nonce is ever kept for it.
 fn authenticate(
 	g: &Gateway,
@@ -433,7 +392,7 @@ fn authenticate(
 			ErrorCode::IdentityRateLimited,
 			"too many requests from this account: slow down and retry after Retry-After seconds",
 		)
-		.retry_after(wait.as_secs_f64().ceil().max(1.0) as u64));
+		.retry_after_wait(wait));
 	}
 	g.verifier.remember(&claim, now).map_err(ApiError::from)
 }
@@ -463,137 +422,9 @@ fn parse_record_id(text: &str) -> Option<[u8; 32]> {
 		.and_then(|b| <[u8; 32]>::try_from(b).ok())
 }
 
-/// A correction (`?supersedes=`) must name the latest version of a record this gateway's
-/// organization wrote, of the same patient and category, not sealed: what the chain's
-/// `anchor_record` will require. Checked before the document is stored, against the best
-/// block, so the uploader gets the reason at once rather than a refused anchor later (the
-/// chain still decides: a record sealed or corrected meanwhile makes the anchor fail).
-async fn check_correction(
-	g: &Gateway,
-	previous: [u8; 32],
-	patient: [u8; 32],
-	category: RecordCategory,
-) -> Result<(), ApiError> {
-	let best = readable_best(g).await?;
-	let id = hex32(&previous);
-	let record =
-		g.chain.record(H256(previous), best).await.map_err(ApiError::chain)?.ok_or_else(|| {
-			ApiError::new(
-				ErrorCode::SupersedesUnknownRecord,
-				format!("?supersedes={id} names no record on chain"),
-			)
-		})?;
-	if <[u8; 32]>::from(record.patient.clone()) != patient || record.category != category {
-		return Err(ApiError::new(
-			ErrorCode::SupersedesMismatch,
-			format!(
-				"record {id} is {:?} of patient {}; a correction keeps the patient and category",
-				record.category,
-				record.patient.to_ss58check()
-			),
-		));
-	}
-	if record.author.clone().map(<[u8; 32]>::from) != Some(g.organization) {
-		return Err(ApiError::new(
-			ErrorCode::SupersedesForeignRecord,
-			format!(
-				"record {id} was not written by {}: only its author corrects a record",
-				ss58(&g.organization)
-			),
-		));
-	}
-	if record.is_sealed() {
-		return Err(ApiError::new(
-			ErrorCode::SupersedesSealedRecord,
-			format!("record {id} is sealed by the patient: anchor the document as a new record"),
-		));
-	}
-	if let Some(next) = record.superseded_by {
-		return Err(ApiError::new(
-			ErrorCode::SupersedesOldVersion,
-			format!("record {id} was already corrected by {next:?}: correct the latest version"),
-		));
-	}
-	Ok(())
-}
-
-/// What identifies "the same document" (before the master key's MAC, `MasterKey::dedup_key`):
-/// `patient ++ category ++ 0 ++ canonical`, with `"supersedes" ++ record id` appended for a
-/// correction (a correction is a document of its own: the same body as a correction of
-/// another record, or as a standalone upload, is another upload).
-pub(crate) fn dedup_message(
-	patient: &[u8; 32],
-	category: &str,
-	canonical: &[u8],
-	supersedes: Option<&[u8; 32]>,
-) -> Vec<u8> {
-	let mut dedup = Vec::with_capacity(64 + canonical.len());
-	dedup.extend_from_slice(patient);
-	dedup.extend_from_slice(category.as_bytes());
-	dedup.push(0);
-	dedup.extend_from_slice(canonical);
-	if let Some(previous) = supersedes {
-		dedup.extend_from_slice(b"supersedes");
-		dedup.extend_from_slice(previous);
-	}
-	dedup
-}
-
-/// The note of a document destroyed because its patient deregistered before it was anchored.
-pub const DEREGISTERED: &str = "the patient deregistered: nothing is anchored for them";
-
-/// The keyed dedup key of a stored row (decrypting it), for re-keying a store made with
-/// unkeyed ones (`SqliteStore::rekey_dedup`); `None` if the row cannot be decrypted.
-pub(crate) fn keyed_dedup_of(master: &MasterKey, doc: &Document) -> Option<[u8; 32]> {
-	let sealed =
-		Sealed { ciphertext: doc.ciphertext.clone()?, wrapped_key: doc.wrapped_key.clone()? };
-	let plaintext = master.open(&sealed, doc.locator.as_bytes()).ok()?;
-	let canonical = plaintext.get(32..)?;
-	Some(master.dedup_key(&dedup_message(
-		&doc.patient,
-		&doc.category,
-		canonical,
-		doc.supersedes.as_ref(),
-	)))
-}
-
-/// A row under master key `new` instead of `old` (`SqliteStore::rotate_master_key`): its
-/// document key re-wrapped, its dedup key recomputed under `new` (none if the document does
-/// not decrypt); an error if its key does not unwrap with `old`.
-pub(crate) fn rewrap_row(
-	old: &MasterKey,
-	new: &MasterKey,
-	doc: &Document,
-) -> Result<crate::store::Rewrapped, String> {
-	let wrapped = doc.wrapped_key.as_deref().ok_or("no document key")?;
-	let wrapped_key = old
-		.rewrap(new, wrapped, doc.locator.as_bytes())
-		.map_err(|_| "its key does not unwrap with the old master key".to_string())?;
-	let moved = Document { wrapped_key: Some(wrapped_key.clone()), ..doc.clone() };
-	Ok(crate::store::Rewrapped { wrapped_key, dedup_key: keyed_dedup_of(new, &moved) })
-}
-
-/// A patient who deregistered gets no new documents here: nothing of theirs is stored (the
-/// chain would refuse the anchor, and the document would stay behind, N10).
-async fn ensure_patient_not_deregistered(g: &Gateway, patient: [u8; 32]) -> Result<(), ApiError> {
-	let best = readable_best(g).await?;
-	if g.chain.patient_deregistered(patient, best).await.map_err(ApiError::chain)? {
-		// Whatever is still held for them (e.g. an earlier upload the chain refused) goes too.
-		let n = g.store.destroy_patient(&patient, DEREGISTERED).map_err(ApiError::store)?;
-		if n > 0 {
-			log::info!("{n} document(s) of a deregistered patient destroyed");
-			g.notify_changed();
-		}
-		return Err(ApiError::new(ErrorCode::PatientDeregistered,
-			"the patient deregistered (erased their identity): nothing is stored or anchored for them",
-		));
-	}
-	Ok(())
-}
-
 /// The requester's organization must be this gateway's.
 async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiError> {
-	let best = readable_best(g).await?;
+	let best = readable(g, Head::Best).await?;
 	match g.chain.organization_of(requester, best).await.map_err(ApiError::chain)? {
 		Some(org) if org == g.organization => Ok(()),
 		_ => Err(ApiError::new(
@@ -607,462 +438,14 @@ async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiErr
 	}
 }
 
-#[derive(serde::Deserialize)]
-struct UploadQuery {
-	patient: Option<String>,
-	category: Option<String>,
-	/// The record this upload corrects (a new version of it), if any.
-	supersedes: Option<String>,
-}
-
-async fn upload(
-	AxumState(g): AxumState<Arc<Gateway>>,
-	method: Method,
-	uri: Uri,
-	headers: HeaderMap,
-	body: Body,
-) -> ApiResult {
-	// The only body read: after the guard found the account a chain identity (N3), bounded
-	// in size and in time.
-	let body =
-		tokio::time::timeout(g.guard.limits.body_timeout, read_body(body, g.settings.max_body))
-			.await
-			.map_err(|_| {
-				ApiError::new(
-					ErrorCode::RequestTimeout,
-					"the request's body did not arrive in time",
-				)
-			})??;
-	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
-	let query: UploadQuery = serde_urlencoded::from_str(uri.query().unwrap_or(""))
-		.map_err(|e| ApiError::new(ErrorCode::BadQuery, e.to_string()))?;
-	let patient = query.patient.as_deref().and_then(auth::parse_account).ok_or_else(|| {
-		ApiError::new(
-			ErrorCode::BadPatient,
-			"?patient= must be the patient's account (SS58 or 0x hex)",
-		)
-	})?;
-	let category = query.category.as_deref().and_then(parse_category).ok_or_else(|| {
-		ApiError::new(
-			ErrorCode::BadCategory,
-			format!("?category= must be one of {:?}", RecordCategory::ALL),
-		)
-	})?;
-	let supersedes = match query.supersedes.as_deref() {
-		None => None,
-		Some(text) => Some(parse_record_id(text).ok_or_else(|| {
-			ApiError::new(
-				ErrorCode::BadSupersedes,
-				"?supersedes= must be the id of the record this corrects: 0x + 32 bytes of hex",
-			)
-		})?),
-	};
-	ensure_own_staff(&g, requester).await?;
-	ensure_patient_not_deregistered(&g, patient).await?;
-	let canonical = canonical::canonical_fhir(&body).map_err(|e| {
-		let code = match e {
-			FhirError::NotJson(_) => ErrorCode::NotJson,
-			FhirError::NotFhir(_) => ErrorCode::NotFhir,
-		};
-		ApiError::new(code, e.to_string())
-	})?;
-	let category_name = format!("{category:?}");
-	let dedup_key = g.master.dedup_key(&dedup_message(
-		&patient,
-		&category_name,
-		canonical.as_bytes(),
-		supersedes.as_ref(),
-	));
-	if let Some(previous) = supersedes {
-		// The very same correction again (a client's retry) is answered below as the upload
-		// it repeats; anything else must be a correction the chain will accept.
-		let known = g.store.by_dedup_key(&dedup_key).map_err(ApiError::store)?;
-		if known.is_none_or(|doc| doc.state == State::Failed) {
-			check_correction(&g, previous, patient, category).await?;
-		}
-	}
-
-	let mut salt = [0u8; 32];
-	rand::rngs::OsRng.fill_bytes(&mut salt);
-	let content_hash = canonical::content_hash(&salt, canonical.as_bytes());
-	let mut locator_bytes = [0u8; 16];
-	rand::rngs::OsRng.fill_bytes(&mut locator_bytes);
-	let locator = format!("mcg1:{}", hex::encode(locator_bytes));
-	let mut plaintext = Vec::with_capacity(32 + canonical.len());
-	plaintext.extend_from_slice(&salt);
-	plaintext.extend_from_slice(canonical.as_bytes());
-	let sealed = g.master.seal(&plaintext, locator.as_bytes());
-
-	let store = g.store.clone();
-	let new = NewDocument {
-		locator: locator.clone(),
-		dedup_key,
-		patient,
-		category: category_name,
-		content_hash,
-		ciphertext: sealed.ciphertext,
-		wrapped_key: sealed.wrapped_key,
-		uploaded_by: requester,
-		created_at: auth::now_ms(),
-		supersedes,
-	};
-	let inserted = tokio::task::spawn_blocking(move || store.insert(new))
-		.await
-		.map_err(|e| ApiError::new(ErrorCode::StoreError, e.to_string()))?
-		.map_err(ApiError::store)?;
-	let locator = match inserted {
-		Inserted::New => {
-			log::info!("stored {locator} (patient {}), anchoring", ss58(&patient));
-			locator
-		}
-		Inserted::Existing(doc) => {
-			if doc.state == State::Failed {
-				// Uploading the same document again retries a refused anchor.
-				g.store
-					.set_state(&doc.locator, State::Stored, None, None, None)
-					.map_err(ApiError::store)?;
-			} else if matches!(doc.state, State::Anchored | State::InBlock) {
-				return Ok((StatusCode::OK, Json(document_json(&doc))).into_response());
-			}
-			doc.locator
-		}
-	};
-	g.wake_anchorer.notify_one();
-	wait_for_anchor(&g, &locator).await
-}
-
-/// Wait until the document is anchored (finalized) or refused, or the wait is over.
-async fn wait_for_anchor(g: &Gateway, locator: &str) -> ApiResult {
-	let mut changes = g.changed.subscribe();
-	let deadline = tokio::time::Instant::now() + g.settings.upload_wait;
-	loop {
-		let doc = g
-			.store
-			.by_locator(locator)
-			.map_err(ApiError::store)?
-			.ok_or_else(|| ApiError::new(ErrorCode::StoreError, "document vanished"))?;
-		match doc.state {
-			State::Anchored => {
-				return Ok((StatusCode::CREATED, Json(document_json(&doc))).into_response())
-			}
-			State::Failed => {
-				let reason = doc.note.clone().unwrap_or_default();
-				let refusal = if reason.starts_with(crate::worker::ANCHOR_MISMATCH) {
-					ApiError::new(
-						ErrorCode::AnchorMismatch,
-						"the document is stored, but the chain's record of this gateway's anchoring \
-						 transaction is not this document (see the gateway's log); it is bound to no \
-						 record; upload it again to anchor it anew",
-					)
-				} else {
-					let code = if reason.starts_with("Consent.")
-						|| reason.starts_with("Consortium.")
-						|| reason.starts_with("HealthRecords.")
-					{
-						ErrorCode::AnchorRefused
-					} else {
-						ErrorCode::AnchorRefusedByNode
-					};
-					ApiError::new(
-						code,
-						format!(
-							"the document is stored, but the chain refused to anchor it: {reason}; \
-							 upload it again to retry once that is fixed"
-						),
-					)
-				};
-				return Err(refusal.with_fields(document_json(&doc)));
-			}
-			State::Destroyed => {
-				return Err(ApiError::new(ErrorCode::Destroyed, "the document was destroyed"));
-			}
-			_ => {}
-		}
-		tokio::select! {
-			_ = changes.changed() => {},
-			_ = tokio::time::sleep_until(deadline) => {
-				return Ok((StatusCode::ACCEPTED, Json(document_json(&doc))).into_response());
-			}
-		}
-	}
-}
-
-async fn upload_status(
-	AxumState(g): AxumState<Arc<Gateway>>,
-	Path(locator): Path<String>,
-	method: Method,
-	uri: Uri,
-	headers: HeaderMap,
-) -> ApiResult {
-	// A GET has no body (the guard refuses one): its signature is over the empty body.
-	let requester = authenticate(&g, &headers, &method, &uri, b"")?;
-	ensure_own_staff(&g, requester).await?;
-	match g.store.by_locator(&locator).map_err(ApiError::store)? {
-		Some(doc) => Ok(Json(document_json(&doc)).into_response()),
-		None => Err(ApiError::new(ErrorCode::UnknownLocator, "no upload with this locator")),
-	}
-}
-
-fn gone(g: &Gateway, record_id: H256, why: &str) -> ApiError {
-	// The chain says so: destroy now rather than wait for the finalized follower.
-	if let Err(e) = g.store.destroy_record(&record_id.0, why) {
-		log::error!("could not destroy {record_id:?}: {e}");
-	}
-	ApiError::new(ErrorCode::Gone, format!("the record is {why}; its document is destroyed"))
-}
-
-/// The chain's read decision for `requester` and `record_id` at block `at` (cached per
-/// block).
-async fn decide(
-	g: &Gateway,
-	requester: [u8; 32],
-	record_id: H256,
-	at: H256,
-) -> Result<ReadDecision<AccountId32>, ApiError> {
-	let cached = g
-		.decisions
-		.lock()
-		.map_err(|_| ApiError::new(ErrorCode::Internal, "cache lock"))?
-		.get(at, requester, record_id);
-	if let Some(decision) = cached {
-		return Ok(decision);
-	}
-	let started = Instant::now();
-	let decision = g
-		.chain
-		.read_decision(requester, record_id, g.settings.max_log_age_ms, at)
-		.await
-		.map_err(ApiError::chain)?;
-	add(&g.timings.decision_ns, started);
-	g.timings.decision_queries.fetch_add(1, Ordering::Relaxed);
-	if let Ok(mut cache) = g.decisions.lock() {
-		cache.insert(at, requester, record_id, decision.clone());
-	}
-	Ok(decision)
-}
-
-/// How often a read waiting for finality asks for the finalized head and the best block.
-const FINALITY_POLL: Duration = Duration::from_millis(250);
-
-/// N8: the best block granted the read; serve it only once the finalized head grants it
-/// too, since a `log_access` in a block that is not final can be dropped by a reorg (and a
-/// revocation on the winning fork would then make it invalid there). Waits for finality at
-/// most `finality_wait`, re-asking at every new finalized head; if meanwhile the best block
-/// refuses (a revocation, a reorg), that refusal is the answer. Otherwise `503 NotFinal`
-/// with `Retry-After`. Returns the finalized head's grant, or the best block's refusal.
-async fn final_grant(
-	g: &Gateway,
-	requester: [u8; 32],
-	record_id: H256,
-	mut best: H256,
-) -> Result<ReadDecision<AccountId32>, ApiError> {
-	let started = Instant::now();
-	let deadline = tokio::time::Instant::now() + g.settings.finality_wait;
-	loop {
-		let finalized = readable_finalized(g).await?;
-		let at_final = decide(g, requester, record_id, finalized).await?;
-		if grants(&at_final) {
-			add(&g.timings.finality_wait_ns, started);
-			return Ok(at_final);
-		}
-		let now = tokio::time::Instant::now();
-		if now >= deadline {
-			add(&g.timings.finality_wait_ns, started);
-			g.timings.not_final.fetch_add(1, Ordering::Relaxed);
-			// The refusal's reason only (never the record's patient or category, N18).
-			let why = if let ReadDecision::Refused { reason, .. } = at_final {
-				ErrorCode::from(reason).name()
-			} else {
-				"no grant"
-			};
-			return Err(ApiError::new(
-				ErrorCode::NotFinal,
-				format!(
-					"the chain grants this read at its best block but not yet at its finalized head \
-					 (there: {why}): a document is served only once the logged read is in a finalized \
-					 block; retry in a few seconds"
-				),
-			)
-			.retry_after(FINALITY_RETRY_AFTER_SECS));
-		}
-		tokio::time::sleep_until(deadline.min(now + FINALITY_POLL)).await;
-		let latest = readable_best(g).await?;
-		if latest != best {
-			best = latest;
-			let at_best = decide(g, requester, record_id, best).await?;
-			if !grants(&at_best) {
-				add(&g.timings.finality_wait_ns, started);
-				return Ok(at_best);
-			}
-		}
-	}
-}
-
-/// The `Retry-After` of a `503 NotFinal`: about one block.
-const FINALITY_RETRY_AFTER_SECS: u64 = 6;
-
-async fn fetch(
-	AxumState(g): AxumState<Arc<Gateway>>,
-	Path(record_id): Path<String>,
-	method: Method,
-	uri: Uri,
-	headers: HeaderMap,
-) -> ApiResult {
-	let started = Instant::now();
-	g.timings.requests.fetch_add(1, Ordering::Relaxed);
-	let result = fetch_inner(&g, &record_id, method, uri, headers).await;
-	add(&g.timings.total_ns, started);
-	result
-}
-
-async fn fetch_inner(
-	g: &Gateway,
-	record_id: &str,
-	method: Method,
-	uri: Uri,
-	headers: HeaderMap,
-) -> ApiResult {
-	// A GET has no body (the guard refuses one): its signature is over the empty body.
-	let requester = authenticate(g, &headers, &method, &uri, b"")?;
-	let record_id = parse_record_id(record_id).map(H256).ok_or_else(|| {
-		ApiError::new(ErrorCode::BadRecordId, "a record id is 0x + 32 bytes of hex")
-	})?;
-
-	let started = Instant::now();
-	let doc = g.store.by_record(&record_id.0).map_err(ApiError::store)?;
-	add(&g.timings.store_ns, started);
-	let Some(doc) = doc else {
-		return Err(ApiError::new(
-			ErrorCode::UnknownRecord,
-			"this gateway holds no document for this record id",
-		));
-	};
-	if doc.state == State::Destroyed {
-		return Err(ApiError::new(
-			ErrorCode::Gone,
-			format!("the document was destroyed ({})", doc.note.as_deref().unwrap_or("sealed")),
-		));
-	}
-
-	let started = Instant::now();
-	let best = readable_best(g).await?;
-	add(&g.timings.best_block_ns, started);
-	let decision = decide(g, requester, record_id, best).await?;
-	// A refusal is answered at once; a grant only once the finalized head grants it too (N8).
-	let decision = if grants(&decision) {
-		final_grant(g, requester, record_id, best).await?
-	} else {
-		decision
-	};
-	let (organization, emergency) = match decision {
-		ReadDecision::UnknownRecord => {
-			return Err(ApiError::new(ErrorCode::UnknownRecord, "the chain knows no such record"))
-		}
-		ReadDecision::Sealed => return Err(gone(g, record_id, "sealed")),
-		ReadDecision::PatientErased => {
-			return Err(gone(g, record_id, "of a patient who erased their identity"))
-		}
-		ReadDecision::Refused { reason, .. } => {
-			// The reason only: a requester the chain refuses learns nothing of the record
-			// (whose it is, its category) from the refusal (N18).
-			return Err(ApiError::refused(reason));
-		}
-		ReadDecision::Patient { .. } => (None, false),
-		ReadDecision::Logged { organization, emergency, .. } => (Some(organization), emergency),
-	};
-
-	// Is the chain's record under this id this gateway's anchor of *this* document (N1)?
-	// Checked on every fetch, against the verified record cached once per run.
-	let mismatch = |why: &str| {
-		log::error!("ANCHOR MISMATCH: record {record_id:?} ({}): {why}; refused", doc.locator);
-		ApiError::new(ErrorCode::AnchorMismatch,
-			"refused: the chain's record under this id is not this gateway's anchor of the document it holds under that id (author, category, patient, locator or content hash differ)",
-		)
-	};
-	let expected = Expected::of(&doc, g.organization).map_err(|why| mismatch(&why))?;
-	let cached = g.verified.lock().ok().and_then(|m| m.get(&record_id).cloned());
-	let fresh = cached.is_none();
-	let record =
-		match cached {
-			Some(record) => record,
-			None => g.chain.record(record_id, best).await.map_err(ApiError::chain)?.ok_or_else(
-				|| ApiError::new(ErrorCode::UnknownRecord, "the chain knows no such record"),
-			)?,
-		};
-	check_record(record_id, Some(&record), &expected, false).map_err(|why| mismatch(&why))?;
-	if fresh {
-		if let Ok(mut m) = g.verified.lock() {
-			m.insert(record_id, record.clone());
-		}
-	}
-	let anchored = record.content_hash;
-
-	let tampered = |what: &str| {
-		log::error!("TAMPERED: record {record_id:?} ({}): {what}", doc.locator);
-		ApiError::new(ErrorCode::Tampered,
-			format!("refused: this gateway's stored copy was tampered with ({what}); it does not match the hash anchored on chain"),
-		)
-	};
-	let started = Instant::now();
-	let sealed = Sealed {
-		ciphertext: doc.ciphertext.clone().unwrap_or_default(),
-		wrapped_key: doc.wrapped_key.clone().unwrap_or_default(),
-	};
-	let plaintext = g
-		.master
-		.open(&sealed, doc.locator.as_bytes())
-		.map_err(|_| tampered("decryption failed"))?;
-	add(&g.timings.decrypt_ns, started);
-	if plaintext.len() < 32 {
-		return Err(tampered("too short"));
-	}
-	let (salt, canonical) = plaintext.split_at(32);
-	let started = Instant::now();
-	let mut salt_array = [0u8; 32];
-	salt_array.copy_from_slice(salt);
-	let recomputed = canonical::content_hash(&salt_array, canonical);
-	add(&g.timings.hash_ns, started);
-	if recomputed != anchored.0 {
-		return Err(tampered("content hash mismatch"));
-	}
-	g.timings.served.fetch_add(1, Ordering::Relaxed);
-	if emergency {
-		log::warn!("emergency (break-glass) read of {record_id:?} by {}", ss58(&requester));
-	}
-	let mut response = Response::new(Body::from(canonical.to_vec()));
-	let h = response.headers_mut();
-	let set = |h: &mut HeaderMap, name: &'static str, value: String| {
-		if let Ok(v) = HeaderValue::from_str(&value) {
-			h.insert(name, v);
-		}
-	};
-	set(h, "content-type", "application/fhir+json".into());
-	set(h, "x-medchain-record-id", hex32(record_id.as_bytes()));
-	set(h, "x-medchain-content-hash", hex32(anchored.as_bytes()));
-	set(h, "x-medchain-salt", hex32(salt));
-	set(h, "x-medchain-patient", ss58(&doc.patient));
-	set(h, "x-medchain-category", doc.category.clone());
-	set(
-		h,
-		"x-medchain-served-as",
-		match organization {
-			None => "patient".into(),
-			Some(org) if emergency => {
-				format!("emergency:{}", org.to_ss58check())
-			}
-			Some(org) => format!("consent:{}", org.to_ss58check()),
-		},
-	);
-	Ok(response)
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use crate::mock_node::{self, hash_of, runtime_version, MockNode, ORG};
-	use axum::http::Request;
+	use crate::store::State;
+	use axum::http::{Request, StatusCode};
 	use codec::Encode;
-	use pallet_consent::ReadRefusal;
+	use pallet_consent::{ReadDecision, ReadRefusal};
 	use sp_core::Pair;
 	use tower::ServiceExt;
 
@@ -1227,7 +610,7 @@ mod tests {
 		assert_eq!(at_b.status(), StatusCode::UNAUTHORIZED);
 		let at_a = send(&a, signed_for_a).await.expect("answered");
 		assert_eq!(at_a.status(), StatusCode::NOT_FOUND, "A itself accepts it (no such upload)");
-		// Signed for the organization alone (the audience before N18): refused by both.
+		// Signed for the organization alone (not naming the gateway): refused by both.
 		let org_only =
 			auth::sign(&staff, &ORG, "GET", path, auth::now_ms(), &auth::fresh_nonce(), b"");
 		for g in [&a, &b] {
