@@ -1,48 +1,4 @@
-//! # Governance pallet
-//!
-//! How the consortium governs itself once there is no sudo key: the council of member
-//! organizations (a `pallet-collective` instance whose members are organizations' admin
-//! accounts) decides by a 2/3 vote, and this pallet turns such a decision into what a chain
-//! needs:
-//!
-//! - [`Call::dispatch_as_root`]: the council acts as Root, e.g. for a runtime upgrade
-//!   (`System.authorize_upgrade`) or a parameter change, **after a delay** (the time lock,
-//!   issue #25 N16): the call is handed to the scheduler ([`Config::Scheduler`],
-//!   `pallet-scheduler` in the runtime) for the block [`RootCallDelay`] blocks later, and
-//!   [`Event::RootCallScheduled`] tells every member what will run and when. Until then
-//!   [`Call::cancel_root_call`] (a smaller part of the council, [`Config::CancelOrigin`])
-//!   can stop it. The scheduler dispatches it as Root and reports its outcome in its own
-//!   `Dispatched` event (whose `id` is the call's `task`). The call must be small (the
-//!   scheduler holds it inline, at most 128 bytes encoded): a runtime upgrade is authorized
-//!   by its code hash (`System.authorize_upgrade`), then anyone applies the code.
-//! - [`Call::add_council_member`] / [`Call::remove_council_member`]: council seats follow
-//!   the consortium: only the admin of an active organization can be seated. The seats
-//!   themselves live in `pallet-membership` (through [`CouncilSeats`]), which feeds the
-//!   collective.
-//! - [`Call::add_validator`] / [`Call::remove_validator`]: which organizations' nodes
-//!   validate. An organization first registers its node's session keys
-//!   (`Session.set_keys`, signed by its admin account); the council then adds it. The change
-//!   takes effect at a session boundary: [`Pallet::new_validators`] is what the runtime's
-//!   session manager hands `pallet-session`, and a change asks for the next two boundaries
-//!   right away ([`Pallet::should_rotate`]) instead of waiting for the session period, so a
-//!   new validator authors within a few blocks.
-//!
-//! A suspended organization's node stops validating at the next session boundary without
-//! another vote: [`Pallet::new_validators`] leaves out every validator whose organization is
-//! not active (it never returns fewer than one validator, so the chain cannot halt itself).
-//!
-//! ## Config
-//! See [`Config`]: [`Config::CouncilOrigin`] is the 2/3 council origin in the runtime
-//! (`EnsureProportionAtLeast<_, Council, 2, 3>`, or Root on dev chains).
-//!
-//! ## Calls, events, errors, storage
-//! - [`Call`]: the dispatchable functions above. Each one's docs end with an `## Errors`
-//!   list of the errors it can return: this pallet's [`Error`]s, the consortium's
-//!   ([`pallet_consortium::Error`]) for the organization checks, and `BadOrigin` when the
-//!   origin is not [`Config::CouncilOrigin`].
-//! - [`Event`]: what the calls emit. [`Error`]: what they fail with.
-//! - Storage: [`Validators`], [`PlannedValidators`], [`ValidatorFloor`],
-//!   [`PendingRotations`], [`RootCallDelay`], [`NextRootCall`].
+#![doc = include_str!("../README.md")]
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics (issue #12): clippy denies what could, outside tests and benchmarks.
