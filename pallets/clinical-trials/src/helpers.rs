@@ -6,7 +6,7 @@ use crate::{
 	ProtocolVersions, Sites, TrialId, TrialOf, Trials, Withdrawer,
 };
 use alloc::vec::Vec;
-use frame_support::{ensure, traits::UnixTime};
+use frame_support::ensure;
 use medchain_primitives::Moment;
 use pallet_consortium::{Role, RoleProvider};
 use sp_core::H256;
@@ -18,9 +18,10 @@ pub(crate) fn len_u32<X>(items: &[X]) -> u32 {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The current time in milliseconds since the Unix epoch (saturating).
+	/// The current block's time in milliseconds since the Unix epoch
+	/// ([`medchain_primitives::now`] of `T::Time`).
 	pub fn now() -> Moment {
-		Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		medchain_primitives::now::<T::Time>()
 	}
 
 	/// The trial with this id.

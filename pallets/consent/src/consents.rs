@@ -25,9 +25,10 @@ pub(crate) struct NewConsentPlan<Bound: Get<u32>> {
 impl<T: Config> Pallet<T> {
 	// Shared by the calls of every file.
 
-	/// The current time in milliseconds since the Unix epoch (saturating).
+	/// The current block's time in milliseconds since the Unix epoch
+	/// ([`medchain_primitives::now`] of `T::Time`).
 	pub fn now() -> Moment {
-		Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		medchain_primitives::now::<T::Time>()
 	}
 
 	/// Fails unless `who` is a registered patient.

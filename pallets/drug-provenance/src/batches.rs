@@ -6,9 +6,10 @@ use crate::*;
 use frame_support::pallet_prelude::*;
 
 impl<T: Config> Pallet<T> {
-	/// The current time in milliseconds since the Unix epoch (saturating).
+	/// The current block's time in milliseconds since the Unix epoch
+	/// ([`medchain_primitives::now`] of `T::Time`).
 	pub fn now() -> Moment {
-		Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		medchain_primitives::now::<T::Time>()
 	}
 
 	/// [`Pallet::commission_batch`] for `manufacturer`, the signer's organization (the call

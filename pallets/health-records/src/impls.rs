@@ -12,11 +12,7 @@ use crate::{
 	RecordOf, Records, WeightInfo, RECORD_ID_DOMAIN,
 };
 use codec::Encode;
-use frame_support::{
-	dispatch::DispatchResult,
-	ensure,
-	traits::{Get, UnixTime},
-};
+use frame_support::{dispatch::DispatchResult, ensure, traits::Get};
 use medchain_primitives::{
 	Moment, PatientErasure, PatientRegistry, RecordCategory, RecordRegistry,
 };
@@ -24,9 +20,10 @@ use sp_core::H256;
 use sp_runtime::DispatchError;
 
 impl<T: Config> Pallet<T> {
-	/// The current time in milliseconds since the Unix epoch (saturating).
+	/// The current block's time in milliseconds since the Unix epoch
+	/// ([`medchain_primitives::now`] of `T::Time`).
 	pub fn now() -> Moment {
-		Moment::try_from(T::Time::now().as_millis()).unwrap_or(Moment::MAX)
+		medchain_primitives::now::<T::Time>()
 	}
 
 	/// The id of the record anchored for `patient` with `content_hash` under `nonce`:

@@ -83,6 +83,13 @@ pub type ConsentId = u64;
 /// A time on chain: milliseconds since the Unix epoch (`pallet-timestamp`'s moment).
 pub type Moment = u64;
 
+/// The current block's time from `Time` (a pallet's `Config::Time`, `pallet_timestamp` in the
+/// runtime) as a [`Moment`]: milliseconds since the Unix epoch, saturating at `Moment::MAX`.
+/// Every pallet that keeps time reads it through this function (its `Pallet::now()`).
+pub fn now<Time: frame_support::traits::UnixTime>() -> Moment {
+	Moment::try_from(Time::now().as_millis()).unwrap_or(Moment::MAX)
+}
+
 /// One category of health data.
 ///
 /// Each category is one bit of [`Categories`]; the discriminant is the bit's position.
