@@ -6,9 +6,10 @@
 # (and the same target directory) as start-dev.sh and test.sh: no second pass.
 #
 # The pallets, their shared primitives and the runtime deny `unwrap_used`, `panic`,
-# `indexing_slicing` and `arithmetic_side_effects` outside tests and benchmarks (the
-# `#![cfg_attr(not(test), deny(...))]` at the top of each crate), so the build fails on any
-# of them; the workspace's `clippy::all = warn` prints warnings everywhere else.
+# `indexing_slicing` and `arithmetic_side_effects` outside tests and benchmarks (the root
+# Cargo.toml's `[workspace.lints]`; clippy.toml lets tests use the first three, and test
+# modules allow the fourth), so the build fails on any of them; the off-chain crates set their
+# own `[lints]` (clippy's defaults as warnings, which the test command fails on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh

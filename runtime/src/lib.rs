@@ -12,18 +12,6 @@
 //! - `genesis_config_presets.rs`: the `development` and `local_testnet` genesis presets.
 
 #![cfg_attr(not(feature = "std"), no_std)]
-// The runtime never panics (issue #12): clippy denies what could, outside tests. `expect_used`
-// is not listed: FRAME's macros expand to `expect`s of their own, and the genesis presets'
-// and try-runtime's `expect`s are deliberate.
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::panic,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects
-	)
-)]
 // `#[frame_support::runtime]` expands to large types.
 #![recursion_limit = "256"]
 

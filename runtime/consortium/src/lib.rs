@@ -14,7 +14,8 @@ pub use medchain_runtime::*;
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod tests {
 	use codec::{Decode, Encode};
 	use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};

@@ -13,7 +13,8 @@ pub use medchain_runtime::*;
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+#[cfg(feature = "std")]
 mod tests {
 	use sc_executor_common::runtime_blob::RuntimeBlob;
 	use sp_version::RuntimeVersion;
