@@ -476,20 +476,8 @@ impl Chain {
 		let birth = u32::try_from(era.birth(u64::from(best))).map_err(err("era"))?;
 		let birth_hash =
 			self.block_hash(birth).await?.ok_or_else(|| ChainError(format!("no block {birth}")))?;
-		let extension: medchain_runtime::TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(era),
-			medchain_runtime::CheckNonceFeelessBound::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			medchain_runtime::FeelessWithPriority::from(
-				pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			),
-			medchain_runtime::CheckMetadataHash::<Runtime>::new(false),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
+		// The runtime's own transaction extensions (no tip; CheckMetadataHash off).
+		let extension = medchain_runtime::tx_extension(nonce, era, 0);
 		let implicit = (
 			(),
 			runtime.spec_version,
