@@ -9,7 +9,7 @@ export WASM_BUILD_NO_COLOR=1
 # The runtime's wasm must be built for a runnable node; never inherit a skip from the shell.
 unset SKIP_WASM_BUILD
 
-# Lints during the real build (issue #28): clippy-driver compiles the workspace's own crates
+# Lints during the real build: clippy-driver compiles the workspace's own crates
 # (cargo applies RUSTC_WORKSPACE_WRAPPER to workspace members only, never to dependencies or
 # to the wasm builder's nested build of the runtime), so its lints run while they are built,
 # not in a second `cargo clippy` pass. start-dev.sh and test.sh both set it, so test.sh reuses

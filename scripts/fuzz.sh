@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runtime fuzzer (issue #12): libFuzzer, through cargo-fuzz, over fuzz/fuzz_targets/runtime.rs
+# The runtime fuzzer: libFuzzer, through cargo-fuzz, over fuzz/fuzz_targets/runtime.rs
 # (medchain-fuzz-harness, fuzz/harness: byte strings -> blocks of signed calls from 16 accounts
 # with roles, applied through the real Executive; every block's weight and length limits, the
 # pallets' try_state invariants and total issuance checked). Not part of scripts/test.sh: the

@@ -56,7 +56,7 @@ missing=()
 for cmd in cc c++ make perl protoc mold node npm chromium curl wrk openssl pkg-config; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
-# Libraries the build links from the system rather than compiling from C (issue #28): OpenSSL
+# Libraries the build links from the system rather than compiling from C: OpenSSL
 # (libp2p's WebRTC transport; .cargo/config.toml sets OPENSSL_NO_VENDOR) and SQLite (the
 # record gateway's store).
 for lib in openssl sqlite3; do

@@ -75,7 +75,7 @@ fi
 start_gateway() { # name admin-suri port
 	local name=$1 admin=$2 port=$3
 	# The staff key the gateway anchors for (in production it stays off the gateway's host),
-	# and the gateway's key as its Anchor proxy (N17).
+	# and the gateway's key as its Anchor proxy.
 	"$gateway_bin" add-staff --node "$node_ws" --admin-suri "$admin" --staff "$admin//records" --fund 200
 	local acts_for
 	acts_for=$(MEDCHAIN_STAFF_SURI="$admin//records" "$gateway_bin" add-anchor-proxy --node "$node_ws" \

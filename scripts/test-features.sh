@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The feature build of the test command (issue #28): FRAME compiled once more, with
+# The feature build of the test command: FRAME compiled once more, with
 # `runtime-benchmarks` and `try-runtime`, for
 #   - the MedChain pallets' benchmark test suites (impl_benchmark_test_suite!: every
 #     benchmark's set-up and call run once against the mock, so a benchmark that no longer

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command's suites outside cargo (issue #28), run side by side with their output kept
+# The test command's suites outside cargo, run side by side with their output kept
 # apart, then one summary.
 #
 #   scripts/test-suites.sh fast             the suites that need no cargo build: the JS client

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, in the order that fails fastest (issue #28):
+# The whole test suite, in the order that fails fastest:
 #   1. `cargo fmt --check`, then the suites that need no build (scripts/test-suites.sh fast:
 #      the JS client tooling against the shared vectors, the chain-spec generator, the
 #      portal's type check, the researchers' offline Python tests): a broken one fails in

@@ -6,7 +6,7 @@
 Prints the build's wall time, its unit count, the N longest units (a build script's run is
 its own unit: that is where C/C++ and the wasm runtime are compiled) and the critical path
 (the chain of units, each waiting for the previous one, that ends last). docs/BUILD.md keeps
-these tables for cold builds before and after issue #28.
+these tables for cold builds.
 """
 import argparse
 import json

@@ -24,7 +24,7 @@
 //! when its (account, nonce) was seen before, or when it was signed before the gateway
 //! started (so a restart, which forgets the nonces seen, cannot open a replay window).
 //!
-//! Checking is in three steps (N3): [`Verifier::claim`] parses the headers and checks the
+//! Checking is in three steps: [`Verifier::claim`] parses the headers and checks the
 //! time window without keeping anything; the service then refuses accounts that are no chain
 //! identity (identity.rs) before [`Verifier::check_signature`] and [`Verifier::remember`],
 //! so only chain identities ever have nonces remembered, each in time buckets of its own.
@@ -110,7 +110,7 @@ pub fn parse_account(text: &str) -> Option<[u8; 32]> {
 	AccountId32::from_ss58check_with_version(text).ok().map(|(account, _)| account.into())
 }
 
-/// What requests to one gateway are signed for (N18): its organization, its signing key
+/// What requests to one gateway are signed for: its organization, its signing key
 /// (the one the chain's gateway directory publishes for it) and its instance id (random, kept
 /// in its store), so two gateways of one organization, even sharing a key, differ.
 pub fn audience(organization: &[u8; 32], signer: &[u8; 32], instance: &[u8; 16]) -> Vec<u8> {
@@ -341,7 +341,7 @@ impl Verifier {
 
 	/// The signature headers, parsed, if the timestamp is acceptable at `now` (ms). Keeps no
 	/// state: who is not a chain identity is refused after this, before anything is
-	/// remembered (N3).
+	/// remembered.
 	pub fn claim(&self, presented: Presented<'_>, now: u64) -> Result<Claim, AuthError> {
 		let account = presented.account.ok_or(AuthError::Missing(HEADER_ACCOUNT))?;
 		let timestamp = presented.timestamp.ok_or(AuthError::Missing(HEADER_TIMESTAMP))?;

@@ -93,7 +93,7 @@ pub fn own_anchor(
 		}
 	}
 	let phase = frame_system::Phase::ApplyExtrinsic(index);
-	// Signed as an `Anchor` proxy of a staff key (N17), the extrinsic is `Proxy.proxy`: it
+	// Signed as an `Anchor` proxy of a staff key, the extrinsic is `Proxy.proxy`: it
 	// succeeds even when the anchor it carries fails; that anchor's own outcome is its
 	// `ProxyExecuted`. (An extrinsic signed directly by a staff key has none.)
 	let proxied: Vec<_> = events

@@ -149,7 +149,7 @@ impl MasterKey {
 
 	/// The dedup key of an upload: keyed BLAKE2b-256 (a MAC) of `message` (see
 	/// `service::dedup_message`) under a key derived from the master key, so "is this the
-	/// same document as that row?" needs the master key, not just the store (N10).
+	/// same document as that row?" needs the master key, not just the store.
 	pub fn dedup_key(&self, message: &[u8]) -> [u8; 32] {
 		let derived = blake2b_simd::Params::new()
 			.hash_length(32)

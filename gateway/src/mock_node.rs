@@ -254,7 +254,7 @@ pub async fn gateway(
 	let account = AccountId32::from(staff.public());
 	let key = pallet_consortium::StaffOf::<medchain_runtime::Runtime>::hashed_key_for(&account);
 	node.with(|s| s.storage.insert(key, AccountId32::from(ORG).encode()));
-	// Only chain identities get past the gateway's gate (N3): ORG is an active organization,
+	// Only chain identities get past the gateway's gate: ORG is an active organization,
 	// and the tests' other requesters are registered patients.
 	register_organization(node, ORG, true);
 	for suri in TEST_REQUESTERS {
@@ -290,7 +290,7 @@ pub async fn gateway(
 }
 
 /// The keys the tests sign requests with, besides the staff key: registered patients on
-/// the mock chain made by [`gateway`], so the identity gate (N3) lets them through to the
+/// the mock chain made by [`gateway`], so the identity gate lets them through to the
 /// read decision each test sets.
 pub const TEST_REQUESTERS: [&str; 4] = ["//Reader", "//Stranger", "//Patient", "//Me"];
 

@@ -233,7 +233,7 @@ pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, String> {
 
 /// After destroying: move the write-ahead log's pages into the database file (where
 /// `secure_delete` already zeroed the freed bytes) and truncate the log to nothing, so no
-/// earlier page image of a destroyed row stays in `gateway.sqlite-wal` (N10).
+/// earlier page image of a destroyed row stays in `gateway.sqlite-wal`.
 fn shred_wal(c: &Connection) -> Result<(), rusqlite::Error> {
 	let (busy, log, done): (i64, i64, i64) =
 		c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {

@@ -15,9 +15,9 @@
 //!   era ended unseen is sent again (it can never be included any more, so this cannot
 //!   duplicate the record); a sealed record, or a patient's erasure, destroys the documents.
 //!   It reads a block only if the runtime that made it and the runtime after it are ones the
-//!   gateway was built for (`GatewayApi` version, N9); otherwise it stops there (fail closed).
+//!   gateway was built for (`GatewayApi` version); otherwise it stops there (fail closed).
 //! - An anchor the chain refuses for a patient who deregistered is not kept `failed`: the
-//!   document is destroyed (N10), as it is at start (`retry_failed`).
+//!   document is destroyed, as it is at start (`retry_failed`).
 
 use crate::{
 	binding::{check_record, own_anchor, Expected, Outcome},
@@ -169,7 +169,7 @@ pub async fn follow_finalized(g: &Gateway) -> Result<(), String> {
 	};
 	while next <= finalized {
 		if let Err(e) = process_block(g, next).await {
-			// A pruning node no longer has this block's state (N2): never stop there for
+			// A pruning node no longer has this block's state: never stop there for
 			// good, never skip silently: reconcile with the finalized head's state instead.
 			if crate::reconcile::state_pruned(&e) {
 				crate::reconcile::skip_gap(g, next, finalized, finalized_hash, &e).await?;
@@ -191,7 +191,7 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 		.map_err(|e| e.to_string())?
 		.ok_or_else(|| format!("finalized block #{number} has no hash"))?;
 	// The runtime that made this block (its parent's) and the one after it: both must be
-	// ones the gateway was built for, or it decodes nothing of this block (N9).
+	// ones the gateway was built for, or it decodes nothing of this block.
 	let parent = match number.checked_sub(1) {
 		Some(p) => chain.block_hash(p).await.map_err(|e| e.to_string())?,
 		None => None,
@@ -213,7 +213,7 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 	if !submitted.is_empty() {
 		let extrinsics = chain.extrinsic_hashes(hash).await.map_err(|e| e.to_string())?;
 		for doc in &submitted {
-			// Only our own extrinsic's anchor counts (N1): an anchor of the same content hash
+			// Only our own extrinsic's anchor counts: an anchor of the same content hash
 			// by anyone else, earlier in this block or in any other, is not ours.
 			let outcome = match Expected::of(doc, g.organization) {
 				Ok(expected) => match own_anchor(&events, &extrinsics, doc.tx_hash, &expected) {
@@ -315,7 +315,7 @@ async fn process_block(g: &Gateway, number: u32) -> Result<(), String> {
 }
 
 /// On start: anchors the chain refused before are tried again, but for patients who have
-/// deregistered since (or before): those documents are destroyed (N10). Returns (retried,
+/// deregistered since (or before): those documents are destroyed. Returns (retried,
 /// destroyed).
 pub async fn retry_failed(g: &Gateway) -> Result<(usize, usize), String> {
 	let failed: Vec<Document> = g

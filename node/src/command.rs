@@ -48,7 +48,7 @@ impl SubstrateCli for Cli {
 /// MedChain's transaction-pool size when `--pool-limit` is not given: Substrate's default
 /// (8,192) keeps a future queue of a tenth of it, 819 transactions, fewer than one block
 /// holds (~1,000 transfers), and drops the excess of a burst after the RPC already
-/// accepted it (issue #16: accepted-then-lost transactions). 81,920 makes the future
+/// accepted it (accepted-then-lost transactions). 81,920 makes the future
 /// queue 8,192 transactions, several blocks' worth (see `docs/BENCHMARKS.md`); memory stays
 /// bounded by [`DEFAULT_POOL_KBYTES`].
 pub const DEFAULT_POOL_LIMIT: usize = 81_920;

@@ -1,4 +1,4 @@
-// Clinician view (issue #24): a doctor, signed in with a staff key, opens a referred patient
+// Clinician view: a doctor, signed in with a staff key, opens a referred patient
 // by the account the patient shows, asks for a consent, and once the patient granted it
 // assembles the patient's history from every hospital's gateway: one transaction logs the
 // reads, the documents are fetched from all gateways in parallel, each is checked against

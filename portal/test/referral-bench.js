@@ -1,6 +1,6 @@
 // Benchmark (not a test): the time from a patient's consent being finalized to the whole
 // history on a Lakeside doctor's screen, for 20 and for 100 documents spread over three
-// hospitals' gateways (issue #24; goal ≤ 2 s for 100 documents on the 2-core machine).
+// hospitals' gateways (goal ≤ 2 s for 100 documents on the 2-core machine).
 //
 //   cd portal && npm run build && node test/referral-bench.js [sizes…]   (default: 20 100)
 //

@@ -1,4 +1,4 @@
-// The cross-city referral (issue #24), in headless chromium, through the real node and three
+// The cross-city referral, in headless chromium, through the real node and three
 // hospitals' gateways over https (trusted by certificate pin, nothing else): a Lakeside doctor
 // asks, the patient approves in the patient view, the doctor assembles the history from the
 // three gateways, every document verified against its anchor, and the patient sees the reads

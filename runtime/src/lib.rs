@@ -277,7 +277,7 @@ mod runtime {
 	pub type TransactionPayment = pallet_transaction_payment;
 
 	// Development and local chains only: the runtime a consortium runs (built with the
-	// `consortium` feature, runtime/consortium) has no Sudo (issue #25, N16).
+	// `consortium` feature, runtime/consortium) has no Sudo.
 	#[cfg(not(feature = "consortium"))]
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// MedChain throughput benchmark (issue #16). See README.md for what it measures and how
+// MedChain throughput benchmark. See README.md for what it measures and how
 // to read the output.
 //
 //   npm --prefix tests/bench ci

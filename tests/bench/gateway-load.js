@@ -200,7 +200,7 @@ async function main() {
 
     // Plain http (--insecure-http), as the numbers in docs/BENCHMARKS.md were measured.
     // Throughput mode measures the gateway without its rate limits; flood mode keeps the
-    // defaults (N3).
+    // defaults.
     const limitArgs = FLOOD ? [] : ['--ip-rate', '0', '--identity-rate', '0'];
     gw = await startGateway({ nodeWs: node.wsUrl, suri: `//Alice//gateway-${tag}`, dataDir: join(dir, 'gw'), extraArgs: ['--upload-wait-secs', '120', ...limitArgs], tls: false });
     const doc = document(10 * 1024);
@@ -300,7 +300,7 @@ async function main() {
   }
 }
 
-/** Flood mode: authorized fetches alone, then during a flood of fresh keys (N3). */
+/** Flood mode: authorized fetches alone, then during a flood of fresh keys. */
 async function flood({ api, keyring, gw, tag, lakeside, patient, consentId, recordId, path, gatewayKey, docBytes }) {
   // More Lakeside doctors, each with its own logged read of the record.
   const doctors = Array.from({ length: CLIENTS }, (_, i) => keyring.addFromUri(`//Lakeside-${tag}//flood-doctor-${i}`));

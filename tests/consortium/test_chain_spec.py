@@ -151,7 +151,7 @@ bootnode = "localhost:30333"
         self.assertNotIn("time_lock_hours", r.stderr, "short is allowed, with a warning")
 
     def test_gs1_company_prefixes_are_refused_unless_the_runtime_accepts_them(self):
-        """The runtime's CompanyPrefix::parse takes 6..=12 ASCII digits (N18) and its genesis
+        """The runtime's CompanyPrefix::parse takes 6..=12 ASCII digits and its genesis
         assigns each prefix once, none starting another: the members file must say so
         before a spec is written that the node would refuse to start from."""
         def member(prefixes, name="M", admin="5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y"):

@@ -25,7 +25,7 @@
 //   same,<node...>          at the lowest finalized height among the nodes, all report the
 //                           same hash, and the organization, patient, consent and record read
 //                           there are, byte for byte, what `write` saved. Returns the height.
-//   nosudo,<node...>        N16: on every node the chain's runtime has no Sudo pallet (not in
+//   nosudo,<node...>        on every node the chain's runtime has no Sudo pallet (not in
 //                           the metadata, no sudo call, no sudo storage), and Root calls wait
 //                           a time lock (Governance.RootCallDelay, from the spec). Returns it.
 //   upgrade,<node...>       a motion Governance.dispatch_as_root(System.authorize_upgrade(
@@ -36,7 +36,7 @@
 //                           dispatches it; then a member submits
 //                           System.apply_authorized_upgrade(code). Waits until every
 //                           node's finalized head runs the new spec_version. Returns it.
-//   gateway,<node...>       issue #25: a real medchain-gateway across the real upgrade. A
+//   gateway,<node...>       a real medchain-gateway across the real upgrade. A
 //                           gateway for the hospital (key //EveAdmin, its admin; https with a
 //                           development certificate from scripts/dev-certs.sh) beside the first
 //                           node; the hospital uploads a lab result for //NetworkTestPatient
@@ -386,7 +386,7 @@ async function upgrade(nodes) {
   return before + 1;
 }
 
-// --- gateway: a real medchain-gateway across the runtime upgrade (issue #25) ---
+// --- gateway: a real medchain-gateway across the runtime upgrade ---
 
 const REPO = path.resolve(__dirname, '..', '..');
 const GATEWAY_STEP_MS = 330000; // below the zndsl's 360 s: the gateway is killed by then anyway

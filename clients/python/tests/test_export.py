@@ -1,4 +1,4 @@
-"""The research export against a reader who holds the whole chain (review of 628560b, N6).
+"""The research export against a reader who holds the whole chain.
 
 Offline: a synthetic index (tests/synthetic.py, built through the indexer's own fold) is
 exported, and the export is attacked with the index in hand (tests/linkage.py)."""

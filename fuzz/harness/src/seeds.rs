@@ -584,7 +584,7 @@ pub fn consortium_flow() -> (Vec<u8>, Vec<Outcome>) {
 	b.finish()
 }
 
-/// The gateway directory (issue #24): St. Mary's admin publishes its gateway, its staff and a
+/// The gateway directory: St. Mary's admin publishes its gateway, its staff and a
 /// bad endpoint are refused, the admin moves the gateway; five more organizations publish one;
 /// a suspended organization cannot replace its entry but removes it; another removes its own.
 /// The fuzzer so starts from valid entries (a random endpoint is rarely a valid https URL), and

@@ -200,7 +200,7 @@ pub mod v3 {
 }
 
 /// Storage version 3 → 4: every access-log entry records the consent's purpose and whether it
-/// was a break-glass one (issue #24: purpose-bound reads, and the patient sees the purpose).
+/// was a break-glass one (reads are purpose-bound, and the patient sees the purpose).
 pub mod v4 {
 	use crate::{AccessEntry, AccessLogs, Config, ConsentKind, Consents, Pallet};
 	use core::marker::PhantomData;

@@ -271,7 +271,7 @@ pub struct AccessEntry<AccountId> {
 	pub emergency: bool,
 }
 
-/// An organization's request for a patient's consent (issue #24): what a clinician asks
+/// An organization's request for a patient's consent: what a clinician asks
 /// for, shown to the patient, who answers by granting a consent (which closes the request)
 /// or by declining it. It grants nothing by itself.
 #[derive(

@@ -1,6 +1,6 @@
 //! Storage migrations of the governance pallet. Add them to the runtime's `Migrations`.
 
-/// Storage version 1 → 2: the time lock on Root calls (issue #25, N16). A chain that existed
+/// Storage version 1 → 2: the time lock on Root calls. A chain that existed
 /// before it has no [`RootCallDelay`](crate::RootCallDelay) (its genesis set none): it gets
 /// `Delay`, so that its council's Root calls do not run after a single block.
 pub mod v2 {

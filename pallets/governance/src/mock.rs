@@ -46,7 +46,7 @@ impl frame_system::Config for Test {
 
 #[derive_impl(pallet_consortium::config_preludes::TestDefaultConfig)]
 impl pallet_consortium::Config for Test {
-	/// As in the runtime: suspension takes the seat and drops the validator (N4).
+	/// As in the runtime: suspension takes the seat and drops the validator.
 	type OnSuspension = Governance;
 }
 

@@ -1,5 +1,5 @@
 //! The MedChain runtime a consortium runs: the runtime compiled with its `consortium` feature,
-//! which leaves out the Sudo pallet (issue #25, N16), so that on a consortium chain no single
+//! which leaves out the Sudo pallet, so that on a consortium chain no single
 //! key can ever act as Root: only the council can, through `Governance.dispatch_as_root` and
 //! its time lock. Development and local chains (`--dev`, `--chain local`) keep Sudo.
 //!

@@ -38,10 +38,10 @@ use crate::{
 /// The runtime's `BaseCallFilter`: every call but
 /// - `CouncilMembership.change_key`, which would let a seat's holder hand the seat to any
 ///   account, past `Governance.add_council_member`'s check that a seat is an active
-///   organization's admin (security review 628560b, N4): seats change only through
+///   organization's admin: seats change only through
 ///   `Governance`;
 /// - `Session.purge_keys`, with which a validator's organization would leave the validator
-///   set on its own, below the chain's floor (N14): the council removes validators
+///   set on its own, below the chain's floor: the council removes validators
 ///   (`Governance.remove_validator`); `Session.set_keys` still rotates keys.
 ///
 /// The filter applies to every origin but Root, through `Utility`, `Proxy` and council
@@ -174,7 +174,7 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MaxProposalWeight = MaxProposalWeight;
 	type DisapproveOrigin = CouncilTwoThirds;
 	type KillOrigin = CouncilTwoThirds;
-	/// A deposit that grows with the queue (N4): the first [`FreeProposals`] open motions
+	/// A deposit that grows with the queue: the first [`FreeProposals`] open motions
 	/// cost nothing, so ordinary governance is free; beyond, each new motion holds
 	/// [`ProposalDepositBase`] doubled per motion already open, returned
 	/// (`Council.release_proposal_cost`) once it is closed or burnt if the council kills

@@ -232,7 +232,7 @@ impl pallet_consortium::Config for Runtime {
 	type MaxNameLen = MaxOrganizationNameLen;
 	type MaxStaff = MaxStaffPerOrganization;
 	type MaxEndpointLen = MaxGatewayEndpointLen;
-	/// A suspended organization loses its council seat and its validator at once (N4).
+	/// A suspended organization loses its council seat and its validator at once.
 	type OnSuspension = crate::Governance;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;
 }

@@ -3,14 +3,14 @@
 //! every pallet's hooks: `TransactionPayment::on_finalize` sets the next block's fee
 //! multiplier from this block's normal-class weight), every extrinsic is signed and applied
 //! with the runtime's `TxExtension`, and every fee is the one the `TransactionFeePaid` event
-//! says was charged. Regression test of section 5 of the security review of 628560b (the
-//! former test registered weight by hand and checked only the multiplier's direction).
+//! says was charged. No weight is registered by hand, and the fees themselves are checked,
+//! not only the direction the multiplier moves in.
 //!
 //! The numbers are pinned as measured on this runtime (its weights, and its
 //! `TargetedFeeAdjustment`: target 25 % of the normal-class weight, adjustment variable
 //! 75/1,000,000, between 1x and 100,000x). A re-benchmark of the weights changes the fees and
 //! how many remarks fill a block: re-measure (each failing assertion prints the new value) and
-//! update the pins, the doc comments and docs/SECURITY.md (M3, and the review of 628560b).
+//! update the pins, the doc comments and docs/SECURITY.md.
 
 use frame_support::{dispatch::DispatchClass, traits::fungible::Inspect};
 use medchain_runtime::{
@@ -103,12 +103,11 @@ fn raw(multiplier: Multiplier) -> u128 {
 	sp_runtime::FixedPointNumber::into_inner(multiplier)
 }
 
-/// M3, and the review of 628560b (section 5): St. Mary's admin (a paying member) floods ten
-/// blocks in a row with empty remarks, each block until it refuses the next one
-/// (`ExhaustsResources`: its normal-class weight is full). Riverside Pharmacy's admin sends
-/// the same empty remark at the start of each block: a second account, so that its nonce, and
-/// with it the extrinsic's length, stays the same (the flooder's nonce takes more bytes as it
-/// grows).
+/// St. Mary's admin (a paying member) floods ten blocks in a row with empty remarks, each
+/// block until it refuses the next one (`ExhaustsResources`: its normal-class weight is full).
+/// Riverside Pharmacy's admin sends the same empty remark at the start of each block: a second
+/// account, so that its nonce, and with it the extrinsic's length, stays the same (the
+/// flooder's nonce takes more bytes as it grows).
 ///
 /// What it measures:
 /// - 2,362 empty remarks fill a block's 750 ms of normal-class weight. Each full block raises

@@ -1,4 +1,4 @@
-//! The gateway directory inside the real runtime (issue #24), through signed extrinsics: an
+//! The gateway directory inside the real runtime, through signed extrinsics: an
 //! organization's admin publishes its gateway (staff and bad URLs refused), and
 //! `GatewayDirectoryApi` answers "which gateways hold records of patient P" from the records'
 //! authors and the directory, leaving out hospitals without records and suspended ones.

@@ -1,4 +1,4 @@
-//! The permission matrix (issue #12): every call of every MedChain pallet, tried by every kind
+//! The permission matrix: every call of every MedChain pallet, tried by every kind
 //! of caller, through the real signed-extrinsic path (`Executive::apply_extrinsic` with the
 //! runtime's `TxExtension`: nonce, weight, fees or the fee-less path). Only the intended
 //! callers may succeed.

@@ -1,7 +1,7 @@
 //! The trust model under abuse, through the real transaction pipeline: every call here is a
 //! signed extrinsic applied with the runtime's `TxExtension` (nonce, weight, fees, the
-//! fee-less path), as in a block. Each test is the regression test of one finding of the
-//! security review of d1ba615 (`docs/SECURITY.md` lists them).
+//! fee-less path), as in a block. Each test guards against one of the attacks that
+//! `docs/SECURITY.md` lists.
 
 use frame_support::traits::fungible::Inspect;
 use medchain_primitives::{Categories, ConsentChecker, Purpose, RecordCategory};
@@ -635,7 +635,7 @@ fn a_logged_read_must_name_a_real_record_of_the_patient() {
 	});
 }
 
-/// Issue #24: a consent is scope *and* purpose. The trial sponsor's Research consent, the
+/// A consent is scope *and* purpose. The trial sponsor's Research consent, the
 /// insurer's Insurance consent and a PublicHealth consent cover the same lab records as the
 /// hospital's Treatment consent, yet none of them logs a read of an identified document
 /// (`PurposeNotPermitted`), so no gateway serves them; the Treatment consent logs a whole
@@ -720,7 +720,7 @@ fn only_a_treatment_consent_opens_identified_documents() {
 	});
 }
 
-/// Issue #24: the referral's first step through the real transaction pipeline. Staff of a
+/// The referral's first step through the real transaction pipeline. Staff of a
 /// second hospital ask the patient for a Treatment consent (asking 64 times still holds one
 /// place, and an outsider cannot ask); the patient answers with a fee-less grant, which
 /// closes the request, and declines a trial sponsor's request fee-lessly. A request grants

@@ -1,4 +1,4 @@
-// Bad input over the wire (issue #12): malformed extrinsics, oversize arguments, wrong
+// Bad input over the wire: malformed extrinsics, oversize arguments, wrong
 // nonces, bad and replayed signatures, calls to unknown pallets and runtime-API calls
 // with garbage arguments are sent to a real node. Each gets the error this node really
 // answers (JSON-RPC code and message, asserted exactly), the node keeps producing and

@@ -7,10 +7,10 @@
 // refused as tampered; a gateway killed and restarted keeps serving; malformed requests
 // get their error while the gateway stays up; a patient's erasure destroys their documents;
 // Lakeside front-running St. Mary's anchor (same content hash, another category, a tip) gets
-// neither the binding nor the document, and P's seal still destroys it (review N1); an
+// neither the binding nor the document, and P's seal still destroys it; an
 // upload interrupted by a crash ends as exactly one record. The gateways serve https (a
 // development CA, lib/gateway.js); a browser page is answered only from the listed origin,
-// with the wallet extension's <Bytes>-wrapped signature as well as a raw one (issue #24).
+// with the wallet extension's <Bytes>-wrapped signature as well as a raw one.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -463,7 +463,7 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     await gwA.kill();
     const info = await gwA.restart();
     assert.equal(info.organization, keys.alice.address);
-    // The store's counts are for A's own staff (N18): unsigned, refused.
+    // The store's counts are for A's own staff: unsigned, refused.
     assert.equal((await gwA.request('GET', '/v1/metrics')).status, 401);
     const metrics = await gwA.request('GET', '/v1/metrics', { pair: keys.clerkA });
     assert.equal(metrics.status, 200, metrics.text);
