@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Which node the portal talks to (security review N7). A production build (`vite build`) takes
+ * Which node the portal talks to. A production build (`vite build`) takes
  * its node and that chain's genesis hash from the build environment and nothing else:
  *   VITE_MEDCHAIN_RPC       wss://host[:port][/path] (ws:// only for a loopback host)
  *   VITE_MEDCHAIN_GENESIS   0x + 64 hex digits: the chain's block 0 hash; another chain is refused

@@ -16,7 +16,7 @@
 # and at a second clinic, referred to Lakeside): Lakeside General Hospital (admin //Lakeside,
 # gateway key //Lakeside//gateway) on https://127.0.0.1:8802 and Riverbend Clinic (admin
 # //Riverbend, gateway key //Riverbend//gateway) on https://127.0.0.1:8803. Each gateway key is
-# no staff itself (security review N17): each admin makes a records staff key
+# no staff itself: each admin makes a records staff key
 # (<admin>//records, funded), which appoints the gateway key its Anchor proxy and funds it (it
 # pays its anchors' fees), so the key on the gateway's host can anchor records in the staff
 # key's name and nothing else (`add-anchor-proxy`; the gateway runs with --acts-for). A node
@@ -86,8 +86,8 @@ start_gateway() { # name admin-suri port
 	fi
 	mkdir -p "$data_root/$name" "$data_root/keys"
 	chmod 700 "$data_root/keys"
-	# The master key lives outside the store's directory (security review N10); a key an
-	# older gateway made inside it is moved out.
+	# The master key lives outside the store's directory; a key an older gateway made
+	# inside it is moved out.
 	if [ -f "$data_root/$name/master.key" ] && [ ! -e "$data_root/keys/$name.master.key" ]; then
 		mv "$data_root/$name/master.key" "$data_root/keys/$name.master.key"
 	fi

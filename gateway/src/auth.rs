@@ -8,9 +8,9 @@
 //!
 //! where `<audience>` names this very gateway (`0x` + hex of its organization, its signing
 //! key and its instance id, 80 bytes, from `GET /v1/info`; [`audience`]): a request signed
-//! for one gateway is worthless at any other, another hospital's or its own organization's
-//! (security review N18), and a client that checked `/v1/info`'s signer against the
-//! chain's gateway directory signs for that key only. `<timestamp>` is
+//! for one gateway is worthless at any other, another hospital's or its own organization's,
+//! and a client that checked `/v1/info`'s signer against the chain's gateway directory
+//! signs for that key only. `<timestamp>` is
 //! ms since the Unix epoch, `<nonce>` 16..=64 characters of `[A-Za-z0-9_-]` and `<body
 //! hash>` is `0x` + hex of `blake2_256(body)` (of the empty body for a GET).
 //!
@@ -222,7 +222,7 @@ struct IdentityNonces {
 	count: usize,
 }
 
-/// The nonces seen, per identity and time bucket (security review N3): a replay carries the
+/// The nonces seen, per identity and time bucket: a replay carries the
 /// same timestamp, so it is looked for in one bucket of one identity; a bucket whose every
 /// timestamp is now too old to be accepted is dropped whole, with no scan of the others.
 /// `expiry` says, per bucket, which identities hold nonces in it, so expiring a bucket

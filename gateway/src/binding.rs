@@ -1,4 +1,4 @@
-//! Which on-chain record a stored document is (security review 628560b, N1).
+//! Which on-chain record a stored document is.
 //!
 //! A content hash is public as soon as the gateway's `anchor_record` is gossiped, and the
 //! chain accepts the same content hash from anyone allowed to anchor *something* for the
@@ -544,7 +544,7 @@ mod tests {
 
 	#[test]
 	fn an_anchor_sent_as_an_anchor_proxy_binds_only_if_its_proxied_call_succeeded() {
-		// N17: `Proxy.proxy { real: staff, Anchor, anchor_record }` by the gateway's key. The
+		// `Proxy.proxy { real: staff, Anchor, anchor_record }` by the gateway's key. The
 		// outer extrinsic succeeds whatever the anchor did; `ProxyExecuted` says.
 		let extrinsics = block(&[[0xbb; 32], OUR_TX]);
 		let mut events = ours_anchored(2);

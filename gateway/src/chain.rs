@@ -1,7 +1,7 @@
 //! The gateway's view of the chain: JSON-RPC over WebSocket (jsonrpsee) to its hospital's
 //! node, with every call, event, storage key and runtime-API value encoded and decoded by the
 //! runtime's own Rust types. A runtime upgrade that changes them needs a rebuilt gateway, so
-//! the gateway fails closed (security review N9):
+//! the gateway fails closed:
 //!
 //! - every runtime-API answer and storage value is decoded with `DecodeAll` (trailing bytes,
 //!   e.g. a longer variant of a changed type, are an error, never ignored);

@@ -1,4 +1,4 @@
-//! Who may use the gateway at all (security review N3): a **chain identity**, an account the
+//! Who may use the gateway at all: a **chain identity**, an account the
 //! chain knows as a registered (or erased) patient, or as staff or admin of an organization.
 //! A request whose account is none of these is refused before its signature is checked and
 //! before anything is remembered for it (no nonce, no rate-limit bucket of its own), and

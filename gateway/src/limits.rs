@@ -1,4 +1,4 @@
-//! Limits against denial of service (security review N3): token-bucket rate limits per
+//! Limits against denial of service: token-bucket rate limits per
 //! source IP (before anything else is done for a request) and per chain identity (after its
 //! signature is checked, so nobody can spend another identity's budget), a request timeout,
 //! and no body on requests that have none. Connection caps and header timeouts are in

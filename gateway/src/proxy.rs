@@ -1,4 +1,4 @@
-//! The gateway's key as an `Anchor` proxy of a staff key (security review 628560b, N17).
+//! The gateway's key as an `Anchor` proxy of a staff key.
 //!
 //! A staff key can break the glass, log reads, onboard and attest patients; a gateway host
 //! that holds one hands all of that to whoever takes the host. With `--acts-for <staff>`,

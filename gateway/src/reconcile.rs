@@ -1,4 +1,4 @@
-//! Catching up without historical state (security review 628560b, N2).
+//! Catching up without historical state.
 //!
 //! The follower reads each finalized block's events from the state at that block. A node
 //! that prunes state (the default keeps 256 blocks, about 13 minutes) no longer has it for a

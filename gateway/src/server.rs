@@ -1,4 +1,4 @@
-//! Serving connections (security review N3): the gateway's own accept loop on hyper, in place
+//! Serving connections: the gateway's own accept loop on hyper, in place
 //! of `axum::serve`, which has neither a connection limit nor header timeouts.
 //!
 //! - At most `max_connections` connections at once, and `max_per_ip` from one source IP,

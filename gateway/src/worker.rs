@@ -2,9 +2,9 @@
 //!
 //! - The **anchorer** sends `HealthRecords.anchor_record` for every `stored` document, one at
 //!   a time, signed by the gateway's key with a mortal era: as `Proxy.proxy` for the staff
-//!   key it is an `Anchor` proxy of (`--acts-for`, N17), or directly as a staff key. The row becomes `submitted`
-//!   (with the era's birth block and the transaction's hash) *before* the transaction is
-//!   sent, so a crash never loses track of one.
+//!   key it is an `Anchor` proxy of (`--acts-for`), or directly as a staff key. The row
+//!   becomes `submitted` (with the era's birth block and the transaction's hash) *before*
+//!   the transaction is sent, so a crash never loses track of one.
 //! - The **follower** reads every finalized block exactly once, in order (its cursor is in the
 //!   store and advances only after the block's effects are written): a document is bound to
 //!   the record its **own** anchoring extrinsic (found by the row's transaction hash) created,
@@ -70,7 +70,7 @@ async fn anchor_one(g: &Gateway, doc: &Document) -> Result<(), String> {
 		locator,
 		supersedes: doc.supersedes.map(H256),
 	});
-	// As an `Anchor` proxy of a staff key (`--acts-for`, N17), or directly as staff.
+	// As an `Anchor` proxy of a staff key (`--acts-for`), or directly as staff.
 	let call = crate::proxy::as_sent(call, g.acts_for);
 	let (bytes, birth) =
 		g.chain.sign(&g.signer, call, g.versions.genesis).await.map_err(|e| e.to_string())?;

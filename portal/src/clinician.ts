@@ -368,7 +368,7 @@ interface Gateway {
 }
 
 /**
- * Whether a gateway's audience (what requests to it are signed for, N18) names organization
+ * Whether a gateway's audience (what requests to it are signed for) names organization
  * `org` and the signing key `key` the chain's directory publishes for it, then its 16-byte
  * instance id: a server that shows the published key but another gateway's audience would
  * collect requests valid at that other gateway, so the portal signs for nothing else.

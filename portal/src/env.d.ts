@@ -1,4 +1,4 @@
-// Build-time constants (vite.config.ts `define`, security review N7).
+// Build-time constants (vite.config.ts `define`).
 /** A development build or the dev server: ?rpc=, the Connect form, dev keys on a dev chain, window.medchainApi. */
 declare const __MEDCHAIN_DEV__: boolean;
 /** The node a production build talks to (VITE_MEDCHAIN_RPC); in a development build only the default. */

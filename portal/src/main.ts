@@ -9,7 +9,7 @@ import { renderClinician } from './clinician';
 
 const params = new URLSearchParams(location.search);
 // A production build talks to the node pinned at build time and to nothing else: no ?rpc=, no
-// stored endpoint, no Connect form (security review N7; vite.config.ts). A development build
+// stored endpoint, no Connect form (vite.config.ts). A development build
 // takes ?rpc=, then the endpoint stored by its Connect form.
 let endpoint = __MEDCHAIN_DEV__ ? params.get('rpc') || localStorage.getItem('medchain.rpc') || __MEDCHAIN_RPC__ || 'ws://127.0.0.1:9944' : __MEDCHAIN_RPC__;
 let connError = '';

@@ -95,7 +95,7 @@ test('three gateways answer /v1/info over https (trusting the dev CA only) and a
     const res = await httpsRequest(`${h.url}/v1/info`, { caPem: hs.caPem });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json.organization, h.org, `${h.name}: organization`);
-    // N18: the audience names this gateway: its organization, its key, its instance id.
+    // The audience names this gateway: its organization, its key, its instance id.
     const prefix = u8aToHex(decodeAddress(h.org)) + u8aToHex(decodeAddress(res.json.signer)).slice(2);
     assert.match(res.json.audience, new RegExp(`^${prefix}[0-9a-f]{32}$`), `${h.name}: audience`);
     assert.equal(h.audience, res.json.audience);

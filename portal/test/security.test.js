@@ -1,4 +1,4 @@
-// Security review N7: a production build talks only to the node and chain pinned at build time
+// A production build talks only to the node and chain pinned at build time
 // (VITE_MEDCHAIN_RPC, VITE_MEDCHAIN_GENESIS), under a strict Content-Security-Policy, with no
 // dev keys and no window.medchainApi. This file builds its own production bundles (vite, ~1 s
 // each), pinned to its own fresh dev node's URL and genesis hash, and one pinned to another

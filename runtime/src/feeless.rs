@@ -169,8 +169,8 @@ pub const FEELESS_TOO_FAR_AHEAD: u8 = 42;
 /// fee-less transaction is valid only if its nonce is less than `free calls left` ahead of
 /// the account's nonce. So a patient with 20 free calls left holds at most 20 fee-less
 /// transactions in the pool (sent in a burst, they are all included), not 80,000 that each
-/// pass the quota check against the current state and fail only when included (review
-/// finding N13). Paid transactions are unaffected (future nonces wait in the pool as usual).
+/// pass the quota check against the current state and fail only when included. Paid
+/// transactions are unaffected (future nonces wait in the pool as usual).
 ///
 /// To wallets it is `CheckNonce`: same identifier, encoding and type information.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq)]

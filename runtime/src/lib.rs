@@ -180,7 +180,7 @@ pub type TxExtension = (
 	FeelessWithPriority<pallet_transaction_payment::ChargeTransactionPayment<Runtime>>,
 	// The metadata hash the signer saw (RFC 78), when its wallet checks it: a node that
 	// shows a wallet other metadata (a call remapped to another index) gets an invalid
-	// signature, not a signed call the user never meant (review finding N7).
+	// signature, not a signed call the user never meant.
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );

@@ -43,8 +43,7 @@ pub enum ProxyType {
 	/// A record gateway's signing key, appointed by a staff key of its hospital: anchoring
 	/// records (`HealthRecords.anchor_record`) in that staff key's name, nothing else. A key
 	/// kept on the gateway's host then cannot break the glass, log reads, onboard or attest
-	/// patients, move funds or appoint proxies should the host be compromised (review finding
-	/// N17).
+	/// patients, move funds or appoint proxies should the host be compromised.
 	Anchor,
 }
 
@@ -91,8 +90,8 @@ fn non_transfer_allows(call: &RuntimeCall) -> bool {
 			// removing a proxy more powerful than the caller's own type. Never `proxy` or
 			// `proxy_announced`: `Proxy.proxy` dispatches as *another* account (one the
 			// principal is a proxy of) under that proxy's own filter only, so a NonTransfer
-			// delegate would reach through an `Any` proxy of its principal (security review
-			// 628560b, N11); nor `create_pure`, `kill_pure`, `remove_proxies`.
+			// delegate would reach through an `Any` proxy of its principal; nor `create_pure`,
+			// `kill_pure`, `remove_proxies`.
 			| RuntimeCall::Proxy(
 				pallet_proxy::Call::add_proxy { .. }
 					| pallet_proxy::Call::remove_proxy { .. }

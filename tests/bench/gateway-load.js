@@ -15,7 +15,7 @@
 //   npm --prefix tests/bench run gateway-load -- --flood [--seconds 20] [--flood-keys 5000]
 //     [--flood-per-key 4] [--flood-ips 20] [--flood-concurrency 128] [--clients 4] [--client-rate 15]
 //
-// Flood mode (security review N3), with the gateway's default limits: authorized clients
+// Flood mode, with the gateway's default limits: authorized clients
 // (the patient and --clients Lakeside doctors, each with its logged read; --client-rate
 // fetches per second each, open loop, from 127.0.0.1) fetch the record for --seconds alone,
 // then again while --flood-keys fresh sr25519 keys (no chain identity) send --flood-per-key

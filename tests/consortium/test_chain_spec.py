@@ -53,7 +53,7 @@ class ChainSpec(TempDir):
         self.assertEqual(len(spec["bootNodes"]), 1)
         self.assertIn("2 organizations, 2 council seats, 2 validators", r.stderr)
         self.assertIn("tolerate no failure", r.stderr, "fewer than 4 validators are warned about")
-        # N16: its code is the consortium's runtime (no Sudo pallet), not the dev chains'.
+        # Its code is the consortium's runtime (no Sudo pallet), not the dev chains'.
         code = lambda chain: json.loads(subprocess.run(
             [NODE, "export-chain-spec", "--chain", chain, "--raw"], check=True,
             capture_output=True, text=True).stdout)["genesis"]["raw"]["top"][CODE_KEY]
@@ -76,7 +76,7 @@ class ChainSpec(TempDir):
         self.assertEqual(patch["consortium"]["organizations"][1][2], 4, "Manufacturer bit")
         self.assertEqual(len(patch["councilMembership"]["members"]), 2)
         self.assertEqual(patch["governance"]["validators"], [k[0] for k in patch["session"]["keys"]])
-        # N14: the chain's own validator floor, 4 or the genesis number if fewer.
+        # The chain's own validator floor, 4 or the genesis number if fewer.
         self.assertEqual(patch["governance"]["minValidators"], min(4, len(patch["governance"]["validators"])))
         self.assertIn("tolerate no failure", r.stderr)
         self.assertEqual(patch["drugProvenance"]["companyPrefixes"][0][0], list(b"9506000"))
@@ -130,7 +130,7 @@ bootnode = "localhost:30333"
         self.assertIn("not valid TOML", r.stderr)
 
     def test_the_time_lock_is_in_hours_and_warned_about_below_one(self):
-        """N16: the council's Root calls wait `time_lock_hours` (3 s blocks)."""
+        """The council's Root calls wait `time_lock_hours` (3 s blocks)."""
         with open(EXAMPLE) as f:
             example = f.read()
         self.assertIn("\ntime_lock_hours = 24 ", example, "the example shows the default")

@@ -55,7 +55,7 @@ pub mod v3 {
 	/// [`ParticipationsOf`]; run it only through [`MigrateV2ToV3`].
 	///
 	/// A participant whose patient has already deregistered (v2 never erased trial
-	/// participation: the review's N12) is erased now, as deregistering does from v3 on: its
+	/// participation) is erased now, as deregistering does from v3 on: its
 	/// patient link and [`EnrolledPatients`] key removed, withdrawn by the participant if it
 	/// was not. A patient enrolled in more than `MaxTrialsPerPatient` trials keeps the links
 	/// beyond the bound out of the index (possible only on a chain that enrolled them before

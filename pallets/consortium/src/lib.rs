@@ -37,9 +37,9 @@ use frame_support::{
 };
 use sp_runtime::DispatchError;
 
-/// What the rest of the runtime does at once when governance suspends an organization
-/// (security review 628560b, N4): in MedChain's runtime, `pallet-governance` takes its council
-/// seat and drops its validator from the next session boundary, which it brings forward.
+/// What the rest of the runtime does at once when governance suspends an organization: in
+/// MedChain's runtime, `pallet-governance` takes its council seat and drops its validator
+/// from the next session boundary, which it brings forward.
 /// `()` does nothing (pallets' unit tests).
 pub trait OnSuspension<AccountId> {
 	/// `organization` was just suspended.
@@ -442,7 +442,7 @@ pub mod pallet {
 		/// Suspend an organization: it and all its staff fail every role check until
 		/// reinstated. Then [`Config::OnSuspension`] runs: in the runtime, the organization
 		/// loses its council seat (unless it is the last one) and its node stops validating
-		/// from the next session boundary, brought forward (security review 628560b, N4).
+		/// from the next session boundary, brought forward.
 		/// Reinstating restores the organization's roles, staff, directory entry and
 		/// validator; a council seat must be given again by the council.
 		///

@@ -502,7 +502,7 @@ impl<T: Config> Pallet<T> {
 	/// Invariants: validators sorted and unique; the planned set (last handed to the session
 	/// pallet) non-empty, sorted and unique, and made of validators unless a rotation is
 	/// pending (a removal asks for one at once); every council seat is held by an active
-	/// organization's admin, unless it is the last seat (N4: seats change only through this
+	/// organization's admin, unless it is the last seat (seats change only through this
 	/// pallet, which checks that, and suspension takes the seat).
 	///
 	/// Always compiled (not only under `try-runtime`): the runtime fuzz harness

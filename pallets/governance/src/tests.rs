@@ -81,7 +81,7 @@ fn suspend_call(org: AccountId) -> Box<RuntimeCall> {
 	}))
 }
 
-/// N16's time lock: a Root call decided by the council runs only `RootCallDelay` blocks
+/// The time lock: a Root call decided by the council runs only `RootCallDelay` blocks
 /// later, through the scheduler, whose event reports its outcome (a failure included).
 #[test]
 fn dispatch_as_root_enacts_the_call_only_after_the_delay() {
@@ -331,7 +331,7 @@ fn dispatch_as_root_weighs_the_scheduling_not_the_inner_call() {
 	assert_eq!(outer(light), outer(heavy));
 }
 
-/// N4 (security review 628560b): suspending an organization takes its council seat at once
+/// Suspending an organization takes its council seat at once
 /// and brings the session boundaries forward, so its validator goes at the next one;
 /// reinstating gives back the validator, not the seat; the last seat always stays.
 #[test]
@@ -409,7 +409,7 @@ fn try_state_refuses_a_dropped_validator_planned_without_a_rotation() {
 	});
 }
 
-/// N14: a chain's genesis sets its own validator floor (a consortium keeps 4); the council
+/// A chain's genesis sets its own validator floor (a consortium keeps 4); the council
 /// cannot go below it.
 #[test]
 fn the_genesis_validator_floor_holds_against_the_council() {

@@ -53,7 +53,7 @@ mod tests {
 		}
 	}
 
-	/// N16: the consortium's runtime has no Sudo pallet (the development runtime has it), and
+	/// The consortium's runtime has no Sudo pallet (the development runtime has it), and
 	/// is otherwise the same runtime: the same pallets, the scheduler of the time lock
 	/// included, and the same version.
 	#[test]

@@ -166,7 +166,7 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MaxProposals = CouncilMaxProposals;
 	type MaxMembers = CouncilMaxMembers;
 	/// Members who did not vote count as voting against, whatever the prime member voted:
-	/// a motion needs its threshold in ayes actually cast (review finding N15).
+	/// a motion needs its threshold in ayes actually cast.
 	type DefaultVote = AbstentionsAreNays;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	/// Seats change through `pallet-membership` (and `Governance`), never directly.

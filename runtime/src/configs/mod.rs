@@ -93,7 +93,7 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
-	/// Everything but `CouncilMembership.change_key` (N4; [`governance::BaseFilter`]).
+	/// Everything but `CouncilMembership.change_key` ([`governance::BaseFilter`]).
 	type BaseCallFilter = governance::BaseFilter;
 }
 

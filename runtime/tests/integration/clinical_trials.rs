@@ -613,7 +613,7 @@ fn a_second_trial_reporting_exactly_its_outcomes_is_complete() {
 	});
 }
 
-/// N12: a participant who deregisters (a signed, fee-less `deregister`) is unlinked from
+/// A participant who deregisters (a signed, fee-less `deregister`) is unlinked from
 /// every trial they joined: no participant record in state names their account any more,
 /// the participant is withdrawn, and the trial keeps counting them.
 #[test]

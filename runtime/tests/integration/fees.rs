@@ -208,7 +208,7 @@ fn a_members_flood_raises_fees_by_the_measured_factor_and_empty_blocks_restore_t
 	});
 }
 
-/// M3: length is priced (1 micro-MED a byte): a 100 KiB remark's actual fee, 0.1038 MED, is at
+/// Length is priced (1 micro-MED a byte): a 100 KiB remark's actual fee, 0.1038 MED, is at
 /// least 0.1 MED more than an empty remark's.
 #[test]
 fn a_100_kib_remark_pays_at_least_a_tenth_of_a_med_for_its_length() {

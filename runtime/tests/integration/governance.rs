@@ -194,7 +194,7 @@ fn council_seats_follow_the_consortium() {
 	});
 }
 
-/// N4 (security review 628560b): a seat's holder cannot hand its seat to another account
+/// A seat's holder cannot hand its seat to another account
 /// (`CouncilMembership.change_key` is filtered, directly or through `Utility`), and a council
 /// motion suspending an organization takes its seat at once; the seat invariant
 /// (`Governance::do_try_state`) holds throughout.
@@ -240,7 +240,7 @@ fn a_seat_cannot_be_moved_and_suspension_takes_it() {
 	});
 }
 
-/// N4: open motions beyond the first four hold a deposit that doubles with each one, so one
+/// Open motions beyond the first four hold a deposit that doubles with each one, so one
 /// seat cannot fill the council's 32 slots; ordinary governance stays free.
 #[test]
 fn motions_beyond_the_first_four_hold_a_doubling_deposit() {
@@ -399,7 +399,7 @@ fn scheduled_root_call() -> (u32, u32) {
 		.expect("RootCallScheduled")
 }
 
-/// N16's time lock: the council's motion to act as Root schedules the call; it runs only
+/// The time lock: the council's motion to act as Root schedules the call; it runs only
 /// after the chain's delay (10 blocks on dev chains).
 #[test]
 fn the_council_authorizes_a_runtime_upgrade_only_after_the_time_lock() {
@@ -461,9 +461,9 @@ fn a_blocking_minority_of_the_council_cancels_a_root_call_during_the_time_lock()
 	});
 }
 
-/// N15: when a motion's time is up, members who did not vote count as nays, never as the
+/// When a motion's time is up, members who did not vote count as nays, never as the
 /// prime member's vote, so a prime and two allies cannot pass a 2/3 motion while the other
-/// five seats are away. (With `PrimeDefaultVote` the clinic below was admitted.)
+/// five seats are away. (With `PrimeDefaultVote` the clinic below would be admitted.)
 #[test]
 fn abstentions_do_not_follow_the_prime_member() {
 	new_test_ext().execute_with(|| {
@@ -529,7 +529,7 @@ fn abstentions_do_not_follow_the_prime_member() {
 	});
 }
 
-/// N14: a validator's organization cannot leave the validator set on its own
+/// A validator's organization cannot leave the validator set on its own
 /// (`Session.purge_keys` is filtered); it still rotates its keys (`set_keys`), and only the
 /// council removes a validator, never below the chain's floor.
 #[test]

@@ -1,5 +1,5 @@
 //! The runtime's integration tests, one binary (linking a test binary of the whole runtime
-//! costs seconds each, and each file used to be its own): every module is the story of one
+//! costs seconds each, so the files share one): every module is the story of one
 //! part of the chain, told through the real runtime (`medchain-runtime-test-support` builds
 //! the genesis state and signs extrinsics as a wallet would).
 

@@ -103,7 +103,7 @@ fn stored_locators(ids: &[RecordId]) -> usize {
 		.count()
 }
 
-/// H1: a zero-balance patient's `deregister` erases every locator, and the key still works
+/// A zero-balance patient's `deregister` erases every locator, and the key still works
 /// afterwards (nonce kept, fee-less `erase_records` for what one step did not reach).
 #[test]
 fn erasure_is_complete_for_a_zero_balance_patient() {
@@ -168,7 +168,7 @@ fn erasure_is_complete_for_a_zero_balance_patient() {
 	});
 }
 
-/// M1: one writer with one write consent fills its own quota, not the patient's.
+/// One writer with one write consent fills its own quota, not the patient's.
 #[test]
 fn one_writer_cannot_lock_out_the_others() {
 	new_test_ext().execute_with(|| {
@@ -203,7 +203,7 @@ fn one_writer_cannot_lock_out_the_others() {
 	});
 }
 
-/// M2: registering your own key buys no fee-less service; a Provider's attestation does.
+/// Registering your own key buys no fee-less service; a Provider's attestation does.
 #[test]
 fn a_self_registered_patient_pays_until_a_provider_attests() {
 	new_test_ext().execute_with(|| {
@@ -245,7 +245,7 @@ fn validate(who: &AccountId, call: RuntimeCall) -> u64 {
 	pool(signed_extrinsic(&key_of(who), call)).expect("valid transaction").priority
 }
 
-/// M3: a fee-less revocation queues like an untipped paid call of its size, not last.
+/// A fee-less revocation queues like an untipped paid call of its size, not last.
 #[test]
 fn fee_less_patient_calls_get_fair_priority() {
 	new_test_ext().execute_with(|| {
@@ -295,7 +295,7 @@ fn filtered() -> Result<(), sp_runtime::DispatchError> {
 	Err(frame_system::Error::<Runtime>::CallFiltered.into())
 }
 
-/// M4: a NonTransfer proxy cannot reach funds through recovery (nor otherwise).
+/// A NonTransfer proxy cannot reach funds through recovery (nor otherwise).
 #[test]
 fn a_non_transfer_proxy_cannot_take_over_through_recovery() {
 	new_test_ext().execute_with(|| {
@@ -366,8 +366,8 @@ fn a_non_transfer_proxy_cannot_take_over_through_recovery() {
 	});
 }
 
-/// N11 (security review 628560b): B, a NonTransfer proxy of A, where A is an Any proxy of C,
-/// cannot move C's funds through a nested `Proxy.proxy` (on 628560b it drained C).
+/// B, a NonTransfer proxy of A, where A is an Any proxy of C, cannot move C's funds through
+/// a nested `Proxy.proxy`.
 #[test]
 fn a_non_transfer_proxy_cannot_reach_through_a_nested_proxy() {
 	new_test_ext().execute_with(|| {
@@ -416,7 +416,7 @@ fn a_non_transfer_proxy_cannot_reach_through_a_nested_proxy() {
 	});
 }
 
-/// L2: a guardian manages consents and seals records, but cannot erase the ward nor use
+/// A guardian manages consents and seals records, but cannot erase the ward nor use
 /// the ward's organization powers.
 #[test]
 fn a_guardian_is_limited_to_consents_and_sealing() {
@@ -490,7 +490,7 @@ fn emergency_consents(patient: &AccountId) -> Vec<(u64, AccountId)> {
 		.collect()
 }
 
-/// H2 and N5: one staff key breaking the glass 64 times for one patient gets one renewed
+/// One staff key breaking the glass 64 times for one patient gets one renewed
 /// emergency consent and uses up no limit; breaking it for 64 patients stops at its own
 /// per-key limit, not the hospital's; a colleague's and another hospital's emergency access
 /// still work; an incident the admin declares lifts the per-key limit, never the hospital's.
@@ -601,7 +601,7 @@ fn one_staff_key_breaking_the_glass_64_times_blocks_nobody() {
 	});
 }
 
-/// L6: a read can only be logged for a real record of that patient, in its own category.
+/// A read can only be logged for a real record of that patient, in its own category.
 #[test]
 fn a_logged_read_must_name_a_real_record_of_the_patient() {
 	new_test_ext().execute_with(|| {
@@ -819,7 +819,7 @@ fn an_access_request_is_answered_by_the_patients_grant() {
 	});
 }
 
-/// N13: a patient's fee-less transactions may wait in the pool only as far ahead of the
+/// A patient's fee-less transactions may wait in the pool only as far ahead of the
 /// account's nonce as the patient has free calls left: a burst of `free calls left` is
 /// accepted (and all of it is included), one more is refused at once, not accepted and
 /// failed at inclusion. Paid transactions keep waiting for their turn as usual. Validated
@@ -864,7 +864,7 @@ fn fee_less_transactions_wait_in_the_pool_only_within_the_free_calls_left() {
 	});
 }
 
-/// N17: a gateway's signing key, an `Anchor` proxy of a staff key, anchors records in the
+/// A gateway's signing key, an `Anchor` proxy of a staff key, anchors records in the
 /// staff key's name (the hospital is the author) and can do nothing else with that key:
 /// no break-glass, no logged reads, no onboarding, no transfers, no proxies. On its own it
 /// is not even staff. Signed extrinsics (`Proxy.proxy`).
@@ -938,7 +938,7 @@ fn an_anchor_proxy_can_only_anchor() {
 	});
 }
 
-/// N7: the transaction extensions include `CheckMetadataHash` (RFC 78). A wallet that checks
+/// The transaction extensions include `CheckMetadataHash` (RFC 78). A wallet that checks
 /// metadata signs over the hash of the metadata it was shown; if that is not the runtime's
 /// own (a node that remapped a call index shows other metadata), the signature does not
 /// verify and the transaction is refused, never applied as another call. Wallets that do

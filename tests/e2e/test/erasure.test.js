@@ -5,8 +5,8 @@
 // for the patient again, and the patient's account survives (its nonce continues, so
 // nothing the key signed before can be replayed).
 //
-// This is the flow a direct dispatch once hid: deregistering used to reap a zero-balance
-// account, after which the patient could never seal anything.
+// Signed extrinsics, not a direct dispatch: only they show that deregistering does not reap
+// the zero-balance account, after which the patient could never seal anything.
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// The record gateway beside a pruning node (review finding N2): a gateway down longer than
+// The record gateway beside a pruning node: a gateway down longer than
 // its node keeps state (here `--state-pruning 16`; the default keeps 256 blocks) cannot read
 // the blocks it missed. It reconciles at restart with the finalized head's state instead, so
 // a record sealed and a patient erased meanwhile still destroy their documents, and then

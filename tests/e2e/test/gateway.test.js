@@ -48,7 +48,10 @@ const phq9 = (id, score) => ({
 });
 
 
-/** Bind a gateway's stored row to another record id (python3's sqlite3), as a gateway before the N1 fix could have. */
+/**
+ * Bind a gateway's stored row to another record id (python3's sqlite3), as a follower that
+ * bound by content hash alone could have.
+ */
 function rebindRow(dbPath, locator, recordId) {
   const script = `
 import sqlite3, sys
@@ -168,7 +171,7 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
   it('each gateway names its organization; the audience is what requests are signed for', (t) => {
     if (!ready) return t.skip('set-up failed');
     assert.equal(gwA.info.organization, keys.alice.address);
-    // N18: the audience names this gateway: its organization, its key, its instance id.
+    // The audience names this gateway: its organization, its key, its instance id.
     const prefix = u8aToHex(keys.alice.publicKey) + u8aToHex(keys.gatewayA.publicKey).slice(2);
     assert.match(gwA.info.audience, new RegExp(`^${prefix}[0-9a-f]{32}$`));
     assert.equal(gwA.info.signer, keys.gatewayA.address);
@@ -582,9 +585,9 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     assert.equal(retry.json.locator, first.json.locator, 'the same stored document');
   });
 
-  // Security review 628560b, N1: another Provider sees St. Mary's anchor in the pool and
-  // front-runs it (a tip) with an anchor of the same content hash under a category it may
-  // write; the gateway must still bind the upload to its own extrinsic's record.
+  // Another Provider sees St. Mary's anchor in the pool and front-runs it (a tip) with an
+  // anchor of the same content hash under a category it may write; the gateway must still
+  // bind the upload to its own extrinsic's record.
   it('front-running: Lakeside anchors the same content hash first (tip) as LabResults; St. Mary\'s gateway binds its MentalHealth upload to its own record, Lakeside cannot read it, P\'s seal destroys it', { timeout: 900_000 }, async (t) => {
     if (!ready) return t.skip('set-up failed');
     const P = keys.patient;
@@ -702,8 +705,9 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     assert.equal(real.status, 403, real.text);
     assert.doesNotMatch(real.text, /44261-6/);
 
-    // 3. The fetch re-check: a row bound to the competitor's record (what the old follower
-    //    did) is refused to everyone, the patient included, instead of being served.
+    // 3. The fetch re-check: a row bound to the competitor's record (as a follower binding
+    //    by content hash alone would bind it) is refused to everyone, the patient included,
+    //    instead of being served.
     const db = join(gwA.dataDir, 'gateway.sqlite');
     rebindRow(db, race.upload.locator, race.theirId);
     try {

@@ -182,7 +182,7 @@ fn creates_a_new_consent_once_the_previous_one_ended() {
 #[test]
 fn repeated_use_cannot_lock_the_patients_list_or_block_other_providers() {
 	ExtBuilder::default().build_and_execute(|| {
-		// The review's H2 attack: one staff key breaks the glass again and again.
+		// One staff key breaks the glass again and again.
 		let old = alice_to_hospital();
 		assert_ok!(Consent::revoke_consent(signed(ALICE), old));
 		for _ in 0..MAX_EMERGENCY_PER_WINDOW {
@@ -246,7 +246,7 @@ fn fails_above_the_organizations_limit_until_the_next_window() {
 #[test]
 fn one_staff_key_cannot_use_up_its_organizations_limit() {
 	ExtBuilder::default().build_and_execute(|| {
-		// The review's N5: one key (rogue, stolen or looping) breaks the glass for patient
+		// One key (rogue, stolen or looping) breaks the glass for patient
 		// after patient; it stops at its own limit, the hospital's other staff go on.
 		break_glass(DOCTOR, ALICE, 1);
 		break_glass(DOCTOR, BOB, 1);

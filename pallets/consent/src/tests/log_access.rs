@@ -285,8 +285,7 @@ fn fails_for_another_patients_record() {
 #[test]
 fn fails_for_a_misstated_category() {
 	ExtBuilder::default().build_and_execute(|| {
-		// The review's L6 case: a MentalHealth record logged as LabResults under a
-		// LabResults consent.
+		// A MentalHealth record logged as LabResults under a LabResults consent.
 		let id = alice_to_hospital();
 		let r = anchored(1, ALICE, MentalHealth);
 		assert_noop!(

@@ -1,7 +1,7 @@
 //! Unit tests of the drug-provenance pallet: the GS1 rules (GTIN check digits, company
 //! prefixes, expiry dates, character sets), every call, every error, every event, the custody
 //! conservation invariant (checked after every test by `ExtBuilder::build_and_execute`), the
-//! bounds, the abuse cases of the security review (GTIN squatting, report flooding,
+//! bounds, the abuse cases (GTIN squatting, report flooding,
 //! unrefusable shipments, stranded recalled units), the v1 → v2 migration and the runtime-API
 //! queries.
 //!

@@ -80,8 +80,8 @@ fn a_gtin_is_registered_once() {
 	});
 }
 
-/// M6: the first manufacturer to register a GTIN used to own it for ever. Now a GTIN
-/// can only be registered by the organization its company prefix is assigned to.
+/// A GTIN can only be registered by the organization its company prefix is assigned to:
+/// another manufacturer cannot take it for ever by registering it first.
 #[test]
 fn a_gtin_of_another_manufacturers_prefix_cannot_be_squatted() {
 	ExtBuilder::default().build_and_execute(|| {
