@@ -21,11 +21,14 @@ pub mod migrations;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // a test's overflow is a failed test
 mod mock;
+mod participants;
 mod queries;
 pub mod runtime_api;
+mod sites;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // a test's overflow is a failed test
 mod tests;
+mod trials;
 mod types;
 pub mod weights;
 
@@ -67,10 +70,7 @@ impl<T: Config> Get<u32> for MaxProtocolVersions<T> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{Defensive, DefensiveSaturating},
-	};
+	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
 	/// The storage layout version. Version 2 added the participant's patient, consent and
@@ -578,76 +578,13 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let sponsor = T::Roles::ensure_role(&who, Role::TrialSponsor)?;
-			ensure!(
-				!registry_id.is_empty() && registry_id.iter().all(|b| (0x21..=0x7e).contains(b)),
-				Error::<T>::InvalidRegistryId
-			);
-			ensure!(
-				!TrialByRegistryId::<T>::contains_key(&registry_id),
-				Error::<T>::DuplicateRegistryId
-			);
-			let reserved = RegistryIdReservations::<T>::get(&registry_id);
-			ensure!(
-				reserved.as_ref().is_none_or(|reservee| *reservee == sponsor),
-				Error::<T>::RegistryIdReserved
-			);
-			ensure!(!protocol_hash.is_zero(), Error::<T>::ZeroHash);
-			ensure!(!outcomes.is_empty(), Error::<T>::EmptyOutcomes);
-			Self::ensure_distinct_outcomes(&outcomes)?;
-			ensure!(
-				planned_enrollment > 0 && planned_enrollment <= T::MaxParticipants::get(),
-				Error::<T>::InvalidPlannedEnrollment
-			);
-			let trial_id = NextTrialId::<T>::get();
-			let next_id = trial_id.checked_add(1).ok_or(Error::<T>::TrialIdOverflow)?;
-
-			let now = Self::now();
-			// The history's bound is at least 1 (`MaxAmendments + 1`), so nothing is truncated.
-			let history = ProtocolHistoryOf::<T>::truncate_from(alloc::vec![ProtocolVersion {
-				version: 1,
-				protocol_hash,
-				reason_hash: None,
-				outcomes: Some(outcomes.clone()),
-				at: now,
-				after_enrollment: false,
-			}]);
-			let trial = Trial {
-				sponsor: sponsor.clone(),
-				registry_id: registry_id.clone(),
-				status: TrialStatus::Registered,
-				protocol_version: 1,
-				protocol_hash,
-				outcomes: outcomes.clone(),
-				planned_enrollment,
-				enrolled: 0,
-				withdrawn: 0,
-				over_enrollment: false,
-				registered_at: now,
-				registry_id_released_at: None,
-				first_enrollment: None,
-				amendments_after_enrollment: 0,
-				outcomes_amended_after_enrollment: false,
-				data_head: H256::zero(),
-				commit_count: 0,
-				locked_at: None,
-				results: None,
-			};
-			if reserved.is_some() {
-				RegistryIdReservations::<T>::remove(&registry_id);
-			}
-			Trials::<T>::insert(trial_id, trial);
-			TrialByRegistryId::<T>::insert(&registry_id, trial_id);
-			ProtocolVersions::<T>::insert(trial_id, history);
-			NextTrialId::<T>::put(next_id);
-			Self::deposit_event(Event::TrialRegistered {
-				trial_id,
+			Self::do_register_trial(
 				sponsor,
 				registry_id,
 				protocol_hash,
 				outcomes,
 				planned_enrollment,
-			});
-			Ok(())
+			)
 		}
 
 		/// Record a new protocol version (the previous ones stay in the history).
@@ -704,58 +641,7 @@ pub mod pallet {
 			new_outcomes: Option<OutcomesOf<T>>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
-			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
-			ensure!(!protocol_hash.is_zero() && !reason_hash.is_zero(), Error::<T>::ZeroHash);
-			if let Some(outcomes) = &new_outcomes {
-				ensure!(!outcomes.is_empty(), Error::<T>::EmptyOutcomes);
-				Self::ensure_distinct_outcomes(outcomes)?;
-			}
-			ensure!(
-				trial.protocol_version <= T::MaxAmendments::get(),
-				Error::<T>::TooManyAmendments
-			);
-			let version =
-				trial.protocol_version.checked_add(1).ok_or(Error::<T>::TooManyAmendments)?;
-			let outcomes_len = new_outcomes.as_ref().map_or(0, |outcomes| len_u32(outcomes));
-			let changed_outcomes =
-				new_outcomes.filter(|outcomes| !Self::same_outcome_set(outcomes, &trial.outcomes));
-			let outcomes_changed = changed_outcomes.is_some();
-			let after_enrollment = trial.first_enrollment.is_some();
-			let mut history = ProtocolVersions::<T>::get(trial_id);
-			let versions = len_u32(&history);
-			history
-				.try_push(ProtocolVersion {
-					version,
-					protocol_hash,
-					reason_hash: Some(reason_hash),
-					outcomes: changed_outcomes.clone(),
-					at: Self::now(),
-					after_enrollment,
-				})
-				.map_err(|_| Error::<T>::TooManyAmendments)?;
-
-			trial.protocol_version = version;
-			trial.protocol_hash = protocol_hash;
-			if let Some(outcomes) = changed_outcomes {
-				trial.outcomes = outcomes;
-			}
-			if after_enrollment {
-				trial.amendments_after_enrollment =
-					trial.amendments_after_enrollment.saturating_add(1);
-				trial.outcomes_amended_after_enrollment |= outcomes_changed;
-			}
-			ProtocolVersions::<T>::insert(trial_id, history);
-			Trials::<T>::insert(trial_id, trial);
-			Self::deposit_event(Event::ProtocolAmended {
-				trial_id,
-				version,
-				protocol_hash,
-				reason_hash,
-				outcomes_changed,
-				after_enrollment,
-			});
-			Ok(Some(T::WeightInfo::amend_protocol(outcomes_len, versions)).into())
+			Self::do_amend_protocol(who, trial_id, protocol_hash, reason_hash, new_outcomes)
 		}
 
 		/// Add a Provider organization as a site of the trial.
@@ -796,30 +682,7 @@ pub mod pallet {
 			site: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let (_, trial) = Self::ensure_sponsor(&who, trial_id)?;
-			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
-			ensure!(T::Roles::has_role(&site, Role::Provider), Error::<T>::SiteNotProvider);
-			let mut sites = Sites::<T>::get(trial_id);
-			ensure!(!sites.contains(&site), Error::<T>::AlreadySite);
-			let mut removed = RemovedSites::<T>::get(trial_id);
-			let was_removed = removed.iter().position(|s| *s == site);
-			match was_removed {
-				Some(position) => {
-					removed.remove(position);
-				}
-				None => ensure!(
-					sites.len().saturating_add(removed.len()) < T::MaxSites::get() as usize,
-					Error::<T>::TooManySites
-				),
-			}
-			sites.try_push(site.clone()).map_err(|_| Error::<T>::TooManySites)?;
-
-			Sites::<T>::insert(trial_id, sites);
-			if was_removed.is_some() {
-				RemovedSites::<T>::insert(trial_id, removed);
-			}
-			Self::deposit_event(Event::SiteAdded { trial_id, site });
-			Ok(())
+			Self::do_add_site(who, trial_id, site)
 		}
 
 		/// Enroll a participant under their commitment (see the crate docs for the scheme).
@@ -876,62 +739,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let site = T::Roles::ensure_role(&who, Role::Provider)?;
-			let mut trial = Self::trial_record(trial_id)?;
-			ensure!(Sites::<T>::get(trial_id).contains(&site), Error::<T>::NotASite);
-			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
-			ensure!(!participant_commitment.is_zero(), Error::<T>::ZeroHash);
-			ensure!(T::Patients::is_registered(&patient), Error::<T>::NotAPatient);
-			let consent_id =
-				T::Consents::ensure_purpose(&patient, &trial.sponsor, Purpose::Research)?;
-			ensure!(
-				!Participants::<T>::contains_key(trial_id, participant_commitment),
-				Error::<T>::DuplicateParticipant
-			);
-			let key = patient_key(trial_id, &patient);
-			ensure!(
-				!EnrolledPatients::<T>::contains_key(trial_id, key),
-				Error::<T>::PatientAlreadyEnrolled
-			);
-			ensure!(trial.enrolled < T::MaxParticipants::get(), Error::<T>::TooManyParticipants);
-			let enrolled = trial.enrolled.checked_add(1).ok_or(Error::<T>::TooManyParticipants)?;
-			let mut participations = ParticipationsOf::<T>::get(&patient);
-			participations
-				.try_push((trial_id, participant_commitment))
-				.map_err(|_| Error::<T>::TooManyTrialsForPatient)?;
-
-			let now = Self::now();
-			let over_planned = enrolled > trial.planned_enrollment;
-			trial.enrolled = enrolled;
-			trial.over_enrollment |= over_planned;
-			if trial.first_enrollment.is_none() {
-				trial.first_enrollment =
-					Some(FirstEnrollment { at: now, protocol_version: trial.protocol_version });
-				trial.status = TrialStatus::Enrolling;
-			}
-			Participants::<T>::insert(
-				trial_id,
-				participant_commitment,
-				Participant {
-					patient: Some(patient.clone()),
-					site: site.clone(),
-					enrolled_at: now,
-					protocol_version: trial.protocol_version,
-					consent_id,
-					withdrawal: None,
-				},
-			);
-			EnrolledPatients::<T>::insert(trial_id, key, ());
-			ParticipationsOf::<T>::insert(&patient, participations);
-			Trials::<T>::insert(trial_id, trial);
-			Self::deposit_event(Event::ParticipantEnrolled {
-				trial_id,
-				participant_commitment,
-				site,
-				consent_id,
-				enrolled,
-				over_planned,
-			});
-			Ok(())
+			Self::do_enroll_participant(site, trial_id, patient, participant_commitment)
 		}
 
 		/// Commit a batch of trial data: the next link of the trial's data chain.
@@ -977,45 +785,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let submitter = T::Roles::ensure_organization(&who)?;
-			let mut trial = Self::trial_record(trial_id)?;
-			if submitter != trial.sponsor {
-				ensure!(
-					Sites::<T>::get(trial_id).contains(&submitter),
-					Error::<T>::NotSiteOrSponsor
-				);
-				T::Roles::ensure_role(&who, Role::Provider)?;
-			}
-			ensure!(!trial.status.is_locked(), Error::<T>::LockedDatabase);
-			ensure!(record_count > 0, Error::<T>::EmptyCommit);
-			ensure!(!batch_root.is_zero(), Error::<T>::ZeroHash);
-			let index = trial.commit_count;
-			ensure!(index < T::MaxCommits::get(), Error::<T>::TooManyCommits);
-			let commit_count = index.checked_add(1).ok_or(Error::<T>::TooManyCommits)?;
-
-			let hash = data_commit_hash(&trial.data_head, &batch_root, record_count, &submitter);
-			DataCommits::<T>::insert(
-				trial_id,
-				index,
-				DataCommit {
-					batch_root,
-					record_count,
-					submitter: submitter.clone(),
-					at: Self::now(),
-					chain_hash: hash,
-				},
-			);
-			trial.data_head = hash;
-			trial.commit_count = commit_count;
-			Trials::<T>::insert(trial_id, trial);
-			Self::deposit_event(Event::DataCommitted {
-				trial_id,
-				index,
-				submitter,
-				batch_root,
-				record_count,
-				chain_hash: hash,
-			});
-			Ok(())
+			Self::do_commit_data(who, submitter, trial_id, batch_root, record_count)
 		}
 
 		/// Lock the trial's database: the data chain head is frozen, and no amendment, new
@@ -1051,16 +821,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::lock_database())]
 		pub fn lock_database(origin: OriginFor<T>, trial_id: TrialId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
-			ensure!(!trial.status.is_locked(), Error::<T>::AlreadyLocked);
-			ensure!(trial.commit_count > 0, Error::<T>::NoDataCommitted);
-
-			let (data_head, commit_count) = (trial.data_head, trial.commit_count);
-			trial.status = TrialStatus::Locked;
-			trial.locked_at = Some(Self::now());
-			Trials::<T>::insert(trial_id, trial);
-			Self::deposit_event(Event::DatabaseLocked { trial_id, data_head, commit_count });
-			Ok(())
+			Self::do_lock_database(who, trial_id)
 		}
 
 		/// Publish the results and let the runtime compare the reported outcomes with the
@@ -1110,48 +871,7 @@ pub mod pallet {
 			reported_outcomes: OutcomesOf<T>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let (_, mut trial) = Self::ensure_sponsor(&who, trial_id)?;
-			ensure!(trial.status != TrialStatus::Published, Error::<T>::AlreadyPublished);
-			ensure!(trial.status == TrialStatus::Locked, Error::<T>::NotLocked);
-			ensure!(!results_hash.is_zero(), Error::<T>::ZeroHash);
-			Self::ensure_distinct_outcomes(&reported_outcomes)?;
-
-			let (missing, added) = compare_outcomes(&trial.outcomes, &reported_outcomes);
-			let status = OutcomeStatus::from_counts(len_u32(&missing), len_u32(&added));
-			let mut versions = 0;
-			let status_vs_first_enrollment = trial.first_enrollment.and_then(|first| {
-				let history = ProtocolVersions::<T>::get(trial_id);
-				versions = len_u32(&history);
-				Self::outcomes_in(history, first.protocol_version).map(|expected| {
-					let (missing, added) = compare_outcomes(&expected, &reported_outcomes);
-					OutcomeStatus::from_counts(len_u32(&missing), len_u32(&added))
-				})
-			});
-			let outcomes_amended_after_enrollment = trial.outcomes_amended_after_enrollment;
-			trial.status = TrialStatus::Published;
-			trial.results = Some(Results {
-				results_hash,
-				status,
-				// Subsets of lists bounded by `MaxOutcomes`: nothing is truncated.
-				missing: OutcomesOf::<T>::truncate_from(missing),
-				added: OutcomesOf::<T>::truncate_from(added),
-				compared_with_version: trial.protocol_version,
-				outcomes_amended_after_enrollment,
-				status_vs_first_enrollment,
-				published_at: Self::now(),
-			});
-			if status.is_switched() {
-				OutcomeSwitchedTrials::<T>::insert(outcome_switch_key(trial_id), ());
-			}
-			Trials::<T>::insert(trial_id, trial);
-			Self::deposit_event(Event::ResultsPublished {
-				trial_id,
-				results_hash,
-				status,
-				outcomes_amended_after_enrollment,
-			});
-			let outcomes_len = len_u32(&reported_outcomes);
-			Ok(Some(T::WeightInfo::publish_results(outcomes_len, versions)).into())
+			Self::do_publish_results(who, trial_id, results_hash, reported_outcomes)
 		}
 
 		/// Flag a trial (in any status) for a reason agreed off chain.
@@ -1184,15 +904,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let regulator = T::Roles::ensure_role(&who, Role::Regulator)?;
-			ensure!(Trials::<T>::contains_key(trial_id), Error::<T>::UnknownTrial);
-			let mut flags = Flags::<T>::get(trial_id);
-			flags
-				.try_push(Flag { regulator: regulator.clone(), reason_code, at: Self::now() })
-				.map_err(|_| Error::<T>::TooManyFlags)?;
-
-			Flags::<T>::insert(trial_id, flags);
-			Self::deposit_event(Event::TrialFlagged { trial_id, regulator, reason_code });
-			Ok(())
+			Self::do_flag_trial(regulator, trial_id, reason_code)
 		}
 
 		/// Remove a site from the trial. The removed site can no longer enroll participants,
@@ -1232,22 +944,7 @@ pub mod pallet {
 			site: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::ensure_sponsor(&who, trial_id)?;
-			let mut sites = Sites::<T>::get(trial_id);
-			let position = sites.iter().position(|s| *s == site).ok_or(Error::<T>::UnknownSite)?;
-			sites.remove(position);
-			let mut removed = RemovedSites::<T>::get(trial_id);
-			// Current and removed sites together are at most `MaxSites`, and one just left the
-			// current list.
-			removed
-				.try_push(site.clone())
-				.defensive_proof("current and removed sites together are at most MaxSites")
-				.map_err(|_| Error::<T>::TooManySites)?;
-
-			Sites::<T>::insert(trial_id, sites);
-			RemovedSites::<T>::insert(trial_id, removed);
-			Self::deposit_event(Event::SiteRemoved { trial_id, site });
-			Ok(())
+			Self::do_remove_site(who, trial_id, site)
 		}
 
 		/// Record that a participant withdrew from the trial. Withdrawal is final: the
@@ -1308,24 +1005,7 @@ pub mod pallet {
 			participant_commitment: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let (mut trial, mut participant, by) =
-				Self::check_withdraw(&who, trial_id, participant_commitment)?;
-
-			if by == Withdrawer::Participant && T::Patients::has_free_quota(&who) {
-				T::Patients::note_free_call(&who);
-			}
-			let withdrawn = trial.withdrawn.defensive_saturating_add(1);
-			trial.withdrawn = withdrawn;
-			participant.withdrawal = Some(Withdrawal { at: Self::now(), by: by.clone() });
-			Participants::<T>::insert(trial_id, participant_commitment, participant);
-			Trials::<T>::insert(trial_id, trial);
-			Self::deposit_event(Event::ParticipantWithdrawn {
-				trial_id,
-				participant_commitment,
-				by,
-				withdrawn,
-			});
-			Ok(())
+			Self::do_withdraw_participant(who, trial_id, participant_commitment)
 		}
 
 		/// Take a public registry id away from the trial that holds it, for governance to
@@ -1372,30 +1052,7 @@ pub mod pallet {
 			reserved_for: Option<T::AccountId>,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			let mut trial = Self::trial_record(trial_id)?;
-			ensure!(trial.registry_id_released_at.is_none(), Error::<T>::RegistryIdAlreadyReleased);
-			if let Some(reservee) = &reserved_for {
-				ensure!(
-					T::Roles::has_role(reservee, Role::TrialSponsor),
-					Error::<T>::ReserveeNotSponsor
-				);
-			}
-
-			let registry_id = trial.registry_id.clone();
-			let sponsor = trial.sponsor.clone();
-			trial.registry_id_released_at = Some(Self::now());
-			TrialByRegistryId::<T>::remove(&registry_id);
-			if let Some(reservee) = &reserved_for {
-				RegistryIdReservations::<T>::insert(&registry_id, reservee);
-			}
-			Trials::<T>::insert(trial_id, trial);
-			Self::deposit_event(Event::RegistryIdReleased {
-				trial_id,
-				sponsor,
-				registry_id,
-				reserved_for,
-			});
-			Ok(())
+			Self::do_release_registry_id(trial_id, reserved_for)
 		}
 	}
 }
