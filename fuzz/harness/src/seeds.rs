@@ -14,19 +14,15 @@ use codec::Encode;
 use frame_support::{traits::Get, BoundedVec};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
 use medchain_runtime::{Runtime, RuntimeCall, RuntimeEvent, System};
+use medchain_runtime_test_support::{
+	ConsentCall, ConsortiumCall, DrugCall, IdentityCall, RecordsCall, TrialsCall,
+};
 use pallet_consent::{Access, Scope};
 use sp_core::H256;
 use sp_runtime::{
 	traits::{BlakeTwo256, Hash as _},
 	ApplyExtrinsicResult, DispatchError,
 };
-
-type ConsortiumCall = pallet_consortium::Call<Runtime>;
-type IdentityCall = pallet_patient_identity::Call<Runtime>;
-type ConsentCall = pallet_consent::Call<Runtime>;
-type RecordsCall = pallet_health_records::Call<Runtime>;
-type DrugCall = pallet_drug_provenance::Call<Runtime>;
-type TrialsCall = pallet_clinical_trials::Call<Runtime>;
 
 /// Applies a flow's calls to the base state, recording them as ops.
 pub struct Builder {

@@ -302,3 +302,12 @@ pub fn second_hospital() -> AccountId {
 	)));
 	northside
 }
+
+/// Each MedChain pallet's calls for this runtime, by the short names the tests use.
+pub type ConsortiumCall = pallet_consortium::Call<Runtime>;
+pub type GovernanceCall = pallet_governance::Call<Runtime>;
+pub type IdentityCall = pallet_patient_identity::Call<Runtime>;
+pub type ConsentCall = pallet_consent::Call<Runtime>;
+pub type RecordsCall = pallet_health_records::Call<Runtime>;
+pub type DrugCall = pallet_drug_provenance::Call<Runtime>;
+pub type TrialsCall = pallet_clinical_trials::Call<Runtime>;

@@ -15,13 +15,10 @@ use pallet_consent::{Access, Scope};
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::*;
 
-type TrialsCall = pallet_clinical_trials::Call<Runtime>;
 type TrialsError = pallet_clinical_trials::Error<Runtime>;
 type ConsortiumError = pallet_consortium::Error<Runtime>;
 type TrialsEvent = pallet_clinical_trials::Event<Runtime>;
-type ConsentCall = pallet_consent::Call<Runtime>;
 type ConsentError = pallet_consent::Error<Runtime>;
-type IdentityCall = pallet_patient_identity::Call<Runtime>;
 
 /// A document's hash as the sponsor's tooling forms it: blake2_256 of its text.
 fn doc_hash(text: &str) -> H256 {

@@ -21,7 +21,6 @@ use sp_core::H256;
 use sp_keyring::Sr25519Keyring::*;
 use sp_runtime::{traits::BlakeTwo256, BoundedVec};
 
-type DrugCall = pallet_drug_provenance::Call<Runtime>;
 type DrugError = pallet_drug_provenance::Error<Runtime>;
 type ConsortiumError = pallet_consortium::Error<Runtime>;
 type DrugEvent = pallet_drug_provenance::Event<Runtime>;

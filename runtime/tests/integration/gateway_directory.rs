@@ -15,7 +15,6 @@ use pallet_consortium::{
 use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring::*;
 
-type ConsortiumCall = pallet_consortium::Call<Runtime>;
 type ConsortiumError = pallet_consortium::Error<Runtime>;
 
 /// What the runtime API answers (the `impl_runtime_apis!` implementation in `apis.rs`).

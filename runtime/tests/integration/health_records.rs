@@ -14,9 +14,6 @@ use pallet_health_records::{merkle_root, RecordId};
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::*;
 
-type ConsentCall = pallet_consent::Call<Runtime>;
-type IdentityCall = pallet_patient_identity::Call<Runtime>;
-type RecordsCall = pallet_health_records::Call<Runtime>;
 type RecordsError = pallet_health_records::Error<Runtime>;
 type ConsentError = pallet_consent::Error<Runtime>;
 

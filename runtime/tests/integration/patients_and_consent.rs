@@ -12,9 +12,6 @@ use pallet_consent::{Access, Scope};
 use sp_core::{sr25519, Pair, H256};
 use sp_keyring::Sr25519Keyring::*;
 
-type ConsentCall = pallet_consent::Call<Runtime>;
-type IdentityCall = pallet_patient_identity::Call<Runtime>;
-
 fn commitment(document: &str) -> H256 {
 	pallet_patient_identity::identity_commitment(b"per-patient salt", document.as_bytes())
 }

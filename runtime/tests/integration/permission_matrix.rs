@@ -37,14 +37,6 @@ use sp_runtime::{
 	ApplyExtrinsicResult, DispatchError,
 };
 
-type ConsortiumCall = pallet_consortium::Call<Runtime>;
-type IdentityCall = pallet_patient_identity::Call<Runtime>;
-type ConsentCall = pallet_consent::Call<Runtime>;
-type RecordsCall = pallet_health_records::Call<Runtime>;
-type DrugCall = pallet_drug_provenance::Call<Runtime>;
-type TrialsCall = pallet_clinical_trials::Call<Runtime>;
-type GovernanceCall = pallet_governance::Call<Runtime>;
-
 /// The caller columns, in order. `A`: an organization's admin, `S`: one of its staff keys.
 const COLUMNS: &[(&str, &str)] = &[
 	("ProvA", "Provider admin (//Alice, St. Mary's)"),

@@ -18,9 +18,6 @@ use sp_runtime::transaction_validity::{
 	InvalidTransaction, TransactionSource, TransactionValidityError,
 };
 
-type ConsentCall = pallet_consent::Call<Runtime>;
-type IdentityCall = pallet_patient_identity::Call<Runtime>;
-type RecordsCall = pallet_health_records::Call<Runtime>;
 type RecordsError = pallet_health_records::Error<Runtime>;
 
 const LABS: RecordCategory = RecordCategory::LabResults;
