@@ -220,6 +220,12 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_consortium::runtime_api::NodeAuthorizationApi<Block> for Runtime {
+		fn authorized_nodes() -> Option<Vec<pallet_consortium::NodeKey>> {
+			Consortium::authorized_nodes()
+		}
+	}
+
 	impl pallet_patient_identity::runtime_api::PatientIdentityApi<Block, AccountId, BlockNumber> for Runtime {
 		fn patient(who: AccountId) -> Option<pallet_patient_identity::PatientInfo<AccountId, BlockNumber>> {
 			PatientIdentity::patient(&who)

@@ -94,7 +94,9 @@ fn testnet_genesis(
 		council_membership: CouncilMembershipConfig {
 			members: council.try_into().expect("the demo consortium fits the council"),
 		},
-		consortium: ConsortiumConfig { organizations },
+		// No member nodes: dev and local chains let any node peer (the consortium chain spec
+		// from scripts/consortium/chain-spec.py lists them).
+		consortium: ConsortiumConfig { organizations, nodes: vec![] },
 		drug_provenance: DrugProvenanceConfig {
 			// Acme owns the GS1 company prefix of the GS1 example GTINs (095060001343xx).
 			company_prefixes: vec![(b"9506000".to_vec(), Sr25519Keyring::Charlie.to_account_id())],

@@ -638,6 +638,45 @@ pub fn gateway_flow() -> (Vec<u8>, Vec<Outcome>) {
 	b.finish()
 }
 
+/// Node authorization: an admin authorizes its own nodes without a vote, a staff key and
+/// another organization's admin are refused, governance authorizes a node for another
+/// organization, the same node twice is refused, and admin and governance remove nodes; so
+/// the fuzzer starts from a chain with permissioned peering and `try_state` checks the two
+/// node maps after every block.
+pub fn nodes_flow() -> (Vec<u8>, Vec<Outcome>) {
+	let mut b = Builder::default();
+	let add = |organization: u8, node: u8| {
+		RuntimeCall::Consortium(ConsortiumCall::add_node {
+			organization: account(organization),
+			node: [node; 32],
+		})
+	};
+	let remove =
+		|node: u8| RuntimeCall::Consortium(ConsortiumCall::remove_node { node: [node; 32] });
+	let sudo =
+		|call: RuntimeCall| RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+	b.ok(1, ALICE, add(ALICE, 1));
+	b.ok(0, ALICE, add(ALICE, 2));
+	b.fails(
+		0,
+		PROVIDER_STAFF,
+		add(ALICE, 3),
+		pallet_consortium::Error::<Runtime>::NotOrganizationAdmin,
+	);
+	b.fails(0, BOB, add(ALICE, 3), pallet_consortium::Error::<Runtime>::NotOwnOrganization);
+	b.ok(0, ALICE, sudo(add(BOB, 3)));
+	b.fails(0, BOB, add(BOB, 1), pallet_consortium::Error::<Runtime>::NodeAlreadyAuthorized);
+	b.fails(0, BOB, remove(2), pallet_consortium::Error::<Runtime>::NotOwnOrganization);
+	b.ok(1, ALICE, remove(2));
+	b.ok(0, ALICE, sudo(remove(3)));
+	b.fails(0, BOB, remove(3), pallet_consortium::Error::<Runtime>::UnknownNode);
+	for (admin, node) in [(BOB, 4), (CHARLIE, 5), (DAVE, 6), (EVE, 7), (FERDIE, 8)] {
+		b.ok(0, admin, add(admin, node));
+	}
+	b.ok(1, BOB, remove(4));
+	b.finish()
+}
+
 /// A seed flow: it returns the seed's bytes and every step's outcome.
 pub type Flow = fn() -> (Vec<u8>, Vec<Outcome>);
 
@@ -649,5 +688,6 @@ pub fn seeds() -> Vec<(&'static str, Flow)> {
 		("trial", trial_flow),
 		("consortium", consortium_flow),
 		("gateway", gateway_flow),
+		("nodes", nodes_flow),
 	]
 }

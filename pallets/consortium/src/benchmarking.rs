@@ -36,6 +36,13 @@ fn publish<T: Config>(admin: &T::AccountId) {
 	);
 }
 
+/// A distinct, non-zero node key for each `i`.
+fn node_key(i: u32) -> NodeKey {
+	let mut key = [7; 32];
+	key[..4].copy_from_slice(&i.to_le_bytes());
+	key
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -152,6 +159,38 @@ mod benchmarks {
 		_(RawOrigin::Signed(admin.clone()));
 
 		assert!(!Gateways::<T>::contains_key(&admin));
+	}
+
+	#[benchmark]
+	fn add_node() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		let max = T::MaxNodesPerOrganization::get();
+		for i in 1..max {
+			Consortium::<T>::do_add_node(&admin, node_key(i)).unwrap();
+		}
+		let node = node_key(max);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin.clone()), admin.clone(), node);
+
+		assert_eq!(NodeOwner::<T>::get(node), Some(admin));
+	}
+
+	#[benchmark]
+	fn remove_node() {
+		let admin: T::AccountId = account("admin", 0, 0);
+		register::<T>(&admin);
+		let max = T::MaxNodesPerOrganization::get();
+		for i in 1..=max {
+			Consortium::<T>::do_add_node(&admin, node_key(i)).unwrap();
+		}
+		let node = node_key(max);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(admin.clone()), node);
+
+		assert!(!NodeOwner::<T>::contains_key(node));
 	}
 
 	impl_benchmark_test_suite!(

@@ -2,8 +2,8 @@
 //! fuzz harness.
 
 use crate::{
-	check_endpoint, Config, Gateways, OrganizationCount, Organizations, Pallet, StaffOf,
-	GATEWAY_KEY_LEN,
+	check_endpoint, Config, Gateways, MemberNodes, NodeOwner, OrganizationCount, Organizations,
+	Pallet, StaffOf, GATEWAY_KEY_LEN,
 };
 use frame_support::{ensure, traits::Get};
 
@@ -13,6 +13,9 @@ impl<T: Config> Pallet<T> {
 	/// - each organization's `staff_count` equals the number of its staff accounts and
 	///   is at most `MaxStaff`;
 	/// - `OrganizationCount` equals the number of organizations;
+	/// - [`NodeOwner`] and [`MemberNodes`] list the same (organization, node) pairs, every
+	///   node once, of registered organizations, none all zeros; any node implies
+	///   [`PermissionedPeering`](crate::PermissionedPeering);
 	/// - every gateway directory entry belongs to a registered organization (organizations
 	///   are never removed, and only an admin writes its own entry), its endpoint passes
 	///   [`check_endpoint`] and its public key is not all zeros.
@@ -45,6 +48,24 @@ impl<T: Config> Pallet<T> {
 			ensure!(check_endpoint(&entry.endpoint).is_ok(), "invalid gateway endpoint stored");
 			ensure!(entry.public_key != [0; GATEWAY_KEY_LEN], "zero gateway key stored");
 		}
+		let mut listed: u32 = 0;
+		for (org, nodes) in MemberNodes::<T>::iter() {
+			ensure!(Organizations::<T>::contains_key(&org), "nodes of an unknown organization");
+			ensure!(!nodes.is_empty(), "empty node list stored");
+			for node in nodes.iter() {
+				listed = listed.saturating_add(1);
+				ensure!(*node != [0; 32], "zero node key stored");
+				ensure!(NodeOwner::<T>::get(node) == Some(org.clone()), "NodeOwner disagrees");
+			}
+		}
+		ensure!(
+			NodeOwner::<T>::iter().count() == listed as usize,
+			"a node is listed twice, or NodeOwner has nodes MemberNodes lacks"
+		);
+		ensure!(
+			listed == 0 || crate::PermissionedPeering::<T>::get(),
+			"nodes authorized but peering not permissioned"
+		);
 		Ok(())
 	}
 }

@@ -19,6 +19,7 @@ mod invariants;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // a test's overflow is a failed test
 mod mock;
+mod nodes;
 pub mod runtime_api;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // a test's overflow is a failed test
@@ -162,6 +163,7 @@ pub mod pallet {
 			type MaxNameLen = ConstU32<32>;
 			type MaxStaff = ConstU32<3>;
 			type MaxEndpointLen = ConstU32<40>;
+			type MaxNodesPerOrganization = ConstU32<3>;
 			type OnSuspension = ();
 			type WeightInfo = ();
 		}
@@ -186,6 +188,10 @@ pub mod pallet {
 		/// bytes; at least [`MIN_ENDPOINT_LEN`].
 		#[pallet::constant]
 		type MaxEndpointLen: Get<u32>;
+
+		/// The most member nodes (libp2p identities) one organization may have authorized.
+		#[pallet::constant]
+		type MaxNodesPerOrganization: Get<u32>;
 
 		/// What happens elsewhere when an organization is suspended (its council seat and
 		/// validator, in the runtime): called by `suspend_organization`, which charges
@@ -218,6 +224,30 @@ pub mod pallet {
 	pub type Gateways<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, GatewayEntryOf<T>, OptionQuery>;
 
+	/// Node authorization: the member nodes each organization may run, as libp2p
+	/// identities ([`NodeKey`]). The node authorization runtime API hands out the nodes of
+	/// **active** organizations; member nodes accept peers from that set only, read at their
+	/// finalized head.
+	#[pallet::storage]
+	pub type MemberNodes<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<NodeKey, T::MaxNodesPerOrganization>,
+		ValueQuery,
+	>;
+
+	/// The organization each authorized node belongs to: a node belongs to at most one.
+	#[pallet::storage]
+	pub type NodeOwner<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeKey, T::AccountId, OptionQuery>;
+
+	/// Whether this chain restricts peering to member nodes: set by a genesis with nodes or
+	/// by the first `add_node`, never unset, so removing the last node closes the network
+	/// rather than opening it.
+	#[pallet::storage]
+	pub type PermissionedPeering<T: Config> = StorageValue<_, bool, ValueQuery>;
+
 	/// One organization of the genesis config: `(admin, name, roles, staff)`, `roles` being
 	/// the `u16` bit set of [`Roles`].
 	pub type GenesisOrganization<AccountId> = (AccountId, Vec<u8>, u16, Vec<AccountId>);
@@ -227,6 +257,9 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// Organizations present from genesis.
 		pub organizations: Vec<GenesisOrganization<T::AccountId>>,
+		/// Member nodes authorized from genesis: `(organization admin, node key)`. Any entry
+		/// turns on [`PermissionedPeering`].
+		pub nodes: Vec<(T::AccountId, NodeKey)>,
 	}
 
 	#[pallet::genesis_build]
@@ -242,6 +275,9 @@ pub mod pallet {
 				for member in staff {
 					Pallet::<T>::do_add_staff(admin, member).expect("invalid genesis staff");
 				}
+			}
+			for (organization, node) in &self.nodes {
+				Pallet::<T>::do_add_node(organization, *node).expect("invalid genesis node");
 			}
 		}
 	}
@@ -303,6 +339,21 @@ pub mod pallet {
 			/// The organization.
 			organization: T::AccountId,
 		},
+		/// A node was authorized to peer, as one of an organization's member nodes.
+		NodeAdded {
+			/// The organization that runs it.
+			organization: T::AccountId,
+			/// Its libp2p identity.
+			node: NodeKey,
+		},
+		/// A node is no longer authorized to peer: member nodes drop it at their next
+		/// finalized block.
+		NodeRemoved {
+			/// The organization that ran it.
+			organization: T::AccountId,
+			/// Its libp2p identity.
+			node: NodeKey,
+		},
 	}
 
 	#[pallet::error]
@@ -360,6 +411,16 @@ pub mod pallet {
 		ZeroPublicKey,
 		/// The organization has no gateway in the directory.
 		UnknownGateway,
+		/// An organization's admin may add or remove only its own organization's nodes.
+		NotOwnOrganization,
+		/// The node key is all zeros.
+		ZeroNodeKey,
+		/// The node is already authorized (for this or another organization).
+		NodeAlreadyAuthorized,
+		/// The organization already has `MaxNodesPerOrganization` nodes.
+		TooManyNodes,
+		/// The node is not authorized.
+		UnknownNode,
 	}
 
 	#[pallet::call]
@@ -658,6 +719,88 @@ pub mod pallet {
 			Gateways::<T>::remove(&admin);
 			Self::deposit_event(Event::GatewayRemoved { organization: admin });
 			Ok(())
+		}
+
+		/// Authorize a node to peer with the member nodes, as one of `organization`'s nodes.
+		/// An organization's admin adds its own nodes (a read replica for its gateway, a
+		/// standby validator) without a vote; governance adds any organization's, e.g. the
+		/// first node of a newly admitted member. The first node ever added turns on
+		/// [`PermissionedPeering`].
+		///
+		/// - `origin`: `GovernanceOrigin`, or signed by `organization`'s admin.
+		/// - `organization`: the organization (its admin account) that runs the node.
+		/// - `node`: the node's libp2p identity (see [`NodeKey`]).
+		///
+		/// Emits [`Event::NodeAdded`]. Member nodes accept the node from the first block that
+		/// finalizes this call.
+		///
+		/// ## Complexity
+		/// O(`MaxNodesPerOrganization`): the organization's node list is read and written.
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is neither `GovernanceOrigin` nor signed.
+		/// - [`Error::NotOrganizationAdmin`]: signed, but not by an organization's admin (a
+		///   staff key cannot add nodes).
+		/// - [`Error::NotOwnOrganization`]: signed by another organization's admin.
+		/// - [`Error::SuspendedOrganization`]: signed by the admin of a suspended organization.
+		/// - [`Error::UnknownOrganization`]: governance named an unregistered organization.
+		/// - [`Error::ZeroNodeKey`]: `node` is all zeros.
+		/// - [`Error::NodeAlreadyAuthorized`]: `node` is already authorized.
+		/// - [`Error::TooManyNodes`]: the organization already has `MaxNodesPerOrganization`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::add_node())]
+		pub fn add_node(
+			origin: OriginFor<T>,
+			organization: T::AccountId,
+			node: NodeKey,
+		) -> DispatchResult {
+			if let Some(admin) = Self::node_admin(origin)? {
+				let org =
+					Organizations::<T>::get(&admin).ok_or(Error::<T>::NotOrganizationAdmin)?;
+				ensure!(admin == organization, Error::<T>::NotOwnOrganization);
+				ensure!(
+					org.status == OrganizationStatus::Active,
+					Error::<T>::SuspendedOrganization
+				);
+			}
+			Self::do_add_node(&organization, node)
+		}
+
+		/// Withdraw a node's authorization: member nodes disconnect it and refuse it from the
+		/// first block that finalizes this call. Allowed while the organization is suspended,
+		/// so an admin can always withdraw a node whose key leaked.
+		///
+		/// - `origin`: `GovernanceOrigin`, or signed by the admin of the organization that
+		///   runs the node.
+		/// - `node`: the node's libp2p identity.
+		///
+		/// Emits [`Event::NodeRemoved`].
+		///
+		/// ## Complexity
+		/// O(`MaxNodesPerOrganization`).
+		///
+		/// ## Errors
+		///
+		/// In the order checked:
+		/// - `BadOrigin`: the origin is neither `GovernanceOrigin` nor signed.
+		/// - [`Error::NotOrganizationAdmin`]: signed, but not by an organization's admin.
+		/// - [`Error::UnknownNode`]: `node` is not authorized.
+		/// - [`Error::NotOwnOrganization`]: signed by the admin of another organization than
+		///   the node's.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::remove_node())]
+		pub fn remove_node(origin: OriginFor<T>, node: NodeKey) -> DispatchResult {
+			let admin = Self::node_admin(origin)?;
+			if let Some(admin) = &admin {
+				ensure!(Organizations::<T>::contains_key(admin), Error::<T>::NotOrganizationAdmin);
+			}
+			let owner = NodeOwner::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
+			if let Some(admin) = admin {
+				ensure!(admin == owner, Error::<T>::NotOwnOrganization);
+			}
+			Self::do_remove_node(&owner, node)
 		}
 	}
 

@@ -53,6 +53,7 @@ pub const OUTSIDER: AccountId = 99;
 /// Builds test externalities with organizations registered at genesis.
 pub struct ExtBuilder {
 	organizations: Vec<(AccountId, Vec<u8>, u16, Vec<AccountId>)>,
+	nodes: Vec<(AccountId, crate::NodeKey)>,
 }
 
 impl Default for ExtBuilder {
@@ -62,6 +63,7 @@ impl Default for ExtBuilder {
 				(HOSPITAL, b"St. Mary's".to_vec(), Role::Provider.bit(), vec![DOCTOR]),
 				(PHARMACY, b"Riverside Pharmacy".to_vec(), Role::Pharmacy.bit(), vec![]),
 			],
+			nodes: vec![],
 		}
 	}
 }
@@ -69,7 +71,13 @@ impl Default for ExtBuilder {
 impl ExtBuilder {
 	/// Start with no organization at all.
 	pub fn empty() -> Self {
-		Self { organizations: vec![] }
+		Self { organizations: vec![], nodes: vec![] }
+	}
+
+	/// Authorize a member node at genesis.
+	pub fn with_node(mut self, organization: AccountId, node: crate::NodeKey) -> Self {
+		self.nodes.push((organization, node));
+		self
 	}
 
 	/// Add an organization at genesis.
@@ -86,9 +94,12 @@ impl ExtBuilder {
 
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-		pallet_consortium::GenesisConfig::<Test> { organizations: self.organizations }
-			.assimilate_storage(&mut storage)
-			.unwrap();
+		pallet_consortium::GenesisConfig::<Test> {
+			organizations: self.organizations,
+			nodes: self.nodes,
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| System::set_block_number(1));
 		ext

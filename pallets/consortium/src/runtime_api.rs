@@ -3,7 +3,7 @@
 //! organization's record gateway answers, and which gateways hold a patient's records
 //! (`api.call.gatewayDirectoryApi.*`).
 
-use crate::{GatewayInfo, Organization, Role};
+use crate::{GatewayInfo, NodeKey, Organization, Role};
 use alloc::vec::Vec;
 use codec::Codec;
 
@@ -44,5 +44,15 @@ sp_api::decl_runtime_apis! {
 		/// patient's own uploads have no organization), is active, and published a gateway.
 		/// Each organization once, in no particular order.
 		fn gateways_of_patient(patient: AccountId) -> Vec<(AccountId, GatewayInfo<BlockNumber>)>;
+	}
+
+	/// Node authorization: which libp2p identities may peer with member nodes. A trait of
+	/// its own because the node, not apps, is its caller: `medchain-node` asks it at every
+	/// finalized block and keeps its sync connections to the answer.
+	pub trait NodeAuthorizationApi {
+		/// `None` when the chain does not restrict peering (no node was ever authorized, as
+		/// on a dev chain); otherwise the nodes of the active organizations (sorted, each
+		/// once; possibly empty: then a member node peers with no one).
+		fn authorized_nodes() -> Option<Vec<NodeKey>>;
 	}
 }

@@ -201,3 +201,10 @@ impl<Endpoint, BlockNumber> GatewayEntry<Endpoint, BlockNumber> {
 		}
 	}
 }
+
+/// A member node's network identity: the ed25519 public key of its libp2p node key
+/// (`--node-key-file`). Its libp2p peer id (`12D3KooW...`) is the base58 encoding of the
+/// identity multihash `0x00 0x24 0x08 0x01 0x12 0x20 ++ key`, which is what
+/// `medchain-node key inspect-node-key --file <node-key>` prints; the node and
+/// `scripts/consortium/chain-spec.py` convert between the two.
+pub type NodeKey = [u8; 32];

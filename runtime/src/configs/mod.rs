@@ -224,6 +224,8 @@ parameter_types! {
 	/// fits with its scheme; typical ones (`https://gateway.st-marys.example:8801/medchain`)
 	/// are under 64.
 	pub const MaxGatewayEndpointLen: u32 = 256;
+	/// A member's nodes: validators, standbys, read replicas for its gateway and portal.
+	pub const MaxNodesPerOrganization: u32 = 16;
 }
 
 impl pallet_consortium::Config for Runtime {
@@ -232,6 +234,7 @@ impl pallet_consortium::Config for Runtime {
 	type MaxNameLen = MaxOrganizationNameLen;
 	type MaxStaff = MaxStaffPerOrganization;
 	type MaxEndpointLen = MaxGatewayEndpointLen;
+	type MaxNodesPerOrganization = MaxNodesPerOrganization;
 	/// A suspended organization loses its council seat and its validator at once.
 	type OnSuspension = crate::Governance;
 	type WeightInfo = pallet_consortium::weights::SubstrateWeight<Runtime>;

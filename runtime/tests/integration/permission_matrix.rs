@@ -79,6 +79,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
 	("Consortium.remove_staff",            "Y. .. .. .. .. .. .. .. | .. | .... | .", "removes the Provider's staff key: only its admin"),
 	("Consortium.set_gateway",             "Y. Y. Y. Y. Y. Y. Y. Y. | .. | .... | .", "any active organization's admin, for its own organization"),
 	("Consortium.remove_gateway",          "Y. .. .. .. .. .. .. .. | .. | .... | .", "the Provider published a gateway: only its admin removes it"),
+	("Consortium.add_node",                "Y. .. .. .. .. .. .. .. | .. | .... | Y", "a node for the Provider: its admin (no vote) or governance"),
+	("Consortium.remove_node",             "Y. .. .. .. .. .. .. .. | .. | .... | Y", "the Provider's node: its admin or governance"),
 	// PatientIdentity.
 	("PatientIdentity.register_patient",   "YY YY YY YY YY YY YY YY | YY | Y..Y | .", "the patient is unregistered (and funded) here; any account may register itself"),
 	("PatientIdentity.onboard_patient",    "YY .. .. .. .. .. .. .. | .. | .... | .", ""),
@@ -525,6 +527,17 @@ fn setup(name: &str, w: &World) -> RuntimeCall {
 				})
 			));
 			RuntimeCall::Consortium(ConsortiumCall::remove_gateway {})
+		}
+		"Consortium.add_node" => RuntimeCall::Consortium(ConsortiumCall::add_node {
+			organization: account(Alice),
+			node: [9; 32],
+		}),
+		"Consortium.remove_node" => {
+			assert_ok!(dispatch_root(RuntimeCall::Consortium(ConsortiumCall::add_node {
+				organization: account(Alice),
+				node: [9; 32],
+			})));
+			RuntimeCall::Consortium(ConsortiumCall::remove_node { node: [9; 32] })
 		}
 		// PatientIdentity.
 		"PatientIdentity.register_patient" => {

@@ -647,3 +647,4 @@ mod invariants {
 
 /// The gateway directory's calls, queries and invariants.
 mod gateway_directory;
+mod node_authorization;
