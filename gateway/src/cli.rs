@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
 	/// Serve the gateway's HTTP API.
-	Run(RunArgs),
+	Run(Box<RunArgs>),
 	/// Sign a request for a gateway; prints `-H name:value` arguments for curl (or, with
 	/// `--count`, one tab-separated line of header values per request for load tools).
 	Sign(SignArgs),
@@ -135,6 +135,11 @@ pub struct RunArgs {
 	/// repeat it or give a comma list. None: browsers' requests are refused (403).
 	#[arg(long = "cors-origin", env = "MEDCHAIN_GATEWAY_CORS_ORIGINS", value_delimiter = ',')]
 	pub cors_origins: Vec<String>,
+	/// Serve Prometheus metrics (`GET /metrics`, plain http, unauthenticated) on this
+	/// address, e.g. 127.0.0.1:9616 (port 0: one the kernel picks, logged). Off by default;
+	/// keep it on loopback or a monitoring network.
+	#[arg(long, env = "MEDCHAIN_GATEWAY_PROMETHEUS_ADDR")]
+	pub prometheus_addr: Option<SocketAddr>,
 	#[command(flatten)]
 	pub limits: LimitArgs,
 }
@@ -301,7 +306,7 @@ impl Cli {
 	/// Run the command; its error is what `medchain-gateway` prints before exiting with 1.
 	pub async fn execute(self) -> Result<(), String> {
 		match self.command {
-			Command::Run(args) => crate::run::run(args).await,
+			Command::Run(args) => crate::run::run(*args).await,
 			Command::Sign(args) => crate::sign::sign(args),
 			Command::AddStaff(args) => crate::setup::add_staff(args).await,
 			Command::AddAnchorProxy(args) => crate::setup::add_anchor_proxy(args).await,
@@ -312,10 +317,11 @@ impl Cli {
 	}
 }
 
-/// What every command does first: log to stderr (`RUST_LOG`, `info` by default), and show
-/// addresses in MedChain's own SS58 format, as wallets show them.
+/// What every command does first: log to stderr (`RUST_LOG`, `info` by default; lines an
+/// outsider can cause rate-limited, logs.rs), and show addresses in MedChain's own SS58
+/// format, as wallets show them.
 pub fn init() {
-	env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+	crate::logs::init();
 	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
 		<medchain_runtime::Runtime as frame_system::Config>::SS58Prefix::get(),
 	));

@@ -292,6 +292,8 @@ impl From<AuthError> for ApiError {
 impl IntoResponse for ApiError {
 	fn into_response(self) -> Response {
 		let mut response = (self.code.status(), Json(self.body())).into_response();
+		// For the Prometheus count of refusals by reason (metrics.rs).
+		response.extensions_mut().insert(self.code);
 		if let Some(seconds) = self.retry_after {
 			response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
 		}

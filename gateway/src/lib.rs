@@ -5,7 +5,8 @@
 //!   `rotate-master-key`), `sign`, `setup` (the on-chain set-up commands).
 //! - The HTTP API: `service` (the routes), [`error`] (every refusal: its reason code, HTTP
 //!   status and JSON body), `auth` (signed requests), `limits`, `identity` and `server`
-//!   (denial of service), `cors` and `tls` (browsers).
+//!   (denial of service), `cors` and `tls` (browsers), `metrics` (Prometheus, with
+//!   `--prometheus-addr`), [`logs`] (the log's rate limit for lines an outsider causes).
 //! - The documents: `store` (SQLite), `crypto` (encryption at rest), `canonical` (FHIR's
 //!   canonical JSON and the content hash).
 //! - The chain: `chain` (JSON-RPC with the runtime's own types), `binding` (which record an
@@ -22,6 +23,8 @@ mod crypto;
 pub mod error;
 mod identity;
 mod limits;
+pub mod logs;
+mod metrics;
 #[cfg(test)]
 mod mock_node;
 mod proxy;

@@ -174,29 +174,45 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 			pruner.verifier.prune(auth::now_ms());
 		}
 	});
+	// The log's rate limit writes its "suppressed N lines" summaries even when no further
+	// line comes.
+	tokio::spawn(async {
+		loop {
+			tokio::time::sleep(Duration::from_secs(5)).await;
+			crate::logs::flush_due();
+		}
+	});
 
 	let listener = tokio::net::TcpListener::bind(args.listen)
 		.await
 		.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+	// The address bound (with port 0, the kernel's choice).
+	let listening = listener.local_addr().unwrap_or(args.listen);
 	if origins.is_empty() {
 		log::info!("no --cors-origin: requests from web pages (with an Origin header) are refused");
 	} else {
 		log::info!("web pages allowed (CORS): {}", origins.iter().collect::<Vec<_>>().join(", "));
 	}
-	let app = cors::layer(service::router(gateway), origins);
+	let app = crate::metrics::layer(
+		cors::layer(service::router(gateway.clone()), origins),
+		gateway.clone(),
+	);
+	// Connection caps and header timeouts: the gateway's own accept loop (server.rs).
+	let gate = server::ConnectionGate::new(args.limits.connections());
+	if let Some(addr) = args.prometheus_addr {
+		let bound = crate::metrics::serve(addr, gateway.clone(), Some(gate.clone())).await?;
+		log::info!("Prometheus metrics on http://{bound}/metrics");
+	}
 	let shutdown = async {
 		let _ = tokio::signal::ctrl_c().await;
 	};
 	if tls.is_some() {
-		log::info!("listening on https://{}", args.listen);
+		log::info!("listening on https://{listening}");
 	} else {
 		log::warn!(
-			"listening on http://{} WITHOUT TLS (--insecure-http): for development on loopback only",
-			args.listen
+			"listening on http://{listening} WITHOUT TLS (--insecure-http): for development on loopback only"
 		);
 	}
-	// Connection caps and header timeouts: the gateway's own accept loop (server.rs).
-	let gate = server::ConnectionGate::new(args.limits.connections());
 	server::serve(listener, tls, app, gate, shutdown).await;
 	Ok(())
 }

@@ -100,6 +100,8 @@ pub struct Gateway {
 	pub guard: Arc<crate::limits::Guard>,
 	pub settings: Settings,
 	pub timings: Timings,
+	/// Answers by route and refusals by reason, for Prometheus (metrics.rs).
+	pub traffic: crate::metrics::Traffic,
 	decisions: Mutex<DecisionCache>,
 	/// Chain records verified to be this gateway's anchor of the document held under their
 	/// id (author, category, patient, content hash, locator: immutable but for the locator,
@@ -138,6 +140,7 @@ impl Gateway {
 			guard: Arc::new(crate::limits::Guard::new(crate::limits::Limits::default())),
 			settings,
 			timings: Timings::default(),
+			traffic: crate::metrics::Traffic::default(),
 			decisions: Mutex::new(DecisionCache::default()),
 			verified: Mutex::new(HashMap::new()),
 			wake_anchorer: Notify::new(),
