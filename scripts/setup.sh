@@ -51,11 +51,17 @@ declare -A PKG=(
 	# gateway's TLS tests use it too).
 	[openssl]=openssl
 	[pkg-config]=pkg-config [lib:openssl]=libssl-dev [lib:sqlite3]=libsqlite3-dev
+	# The ops suite (tests/ops): `systemd-analyze verify` checks deploy/systemd's units; nginx
+	# with its njs module runs deploy/nginx's TLS reverse proxy for the node's RPC.
+	[systemd-analyze]=systemd [nginx]=nginx-light [lib:njs]=libnginx-mod-http-js
 )
 missing=()
-for cmd in cc c++ make perl protoc mold node npm chromium curl wrk openssl pkg-config; do
+for cmd in cc c++ make perl protoc mold node npm chromium curl wrk openssl pkg-config systemd-analyze; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
+# nginx is in /usr/sbin, not on every user's PATH; its njs module is a file.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+[ -e /usr/lib/nginx/modules/ngx_http_js_module.so ] || missing+=(lib:njs)
 # Libraries the build links from the system rather than compiling from C: OpenSSL
 # (libp2p's WebRTC transport; .cargo/config.toml sets OPENSSL_NO_VENDOR) and SQLite (the
 # record gateway's store).
@@ -80,8 +86,8 @@ if ((${#missing[@]})); then
 		die "missing: ${missing[*]}." \
 			"Install by hand (Debian/Ubuntu package names: ${pkgs[*]}; on other systems: a C" \
 			"compiler with make, perl, protobuf's protoc, mold, Node.js >= 20 with npm," \
-			"chromium for the portal's browser tests, curl, wrk, pkg-config and the development" \
-			"files of OpenSSL and SQLite)," \
+			"chromium for the portal's browser tests, curl, wrk, pkg-config, the development" \
+			"files of OpenSSL and SQLite, systemd-analyze, nginx with its njs module)," \
 			"then run this again."
 	fi
 	# A CJK font, so that the portal's zh-CN pages render (and its screenshots show text).
@@ -89,6 +95,11 @@ if ((${#missing[@]})); then
 	log "installing ${pkgs[*]} (apt)"
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${pkgs[@]}" >/dev/null
+	# nginx is a test tool here (tests/ops runs its own on loopback): the service Debian
+	# starts on port 80 when it installs nginx is stopped and disabled again.
+	if [[ " ${pkgs[*]} " == *" nginx-light "* ]] && [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+	fi
 fi
 
 # The researchers' Python package (clients/python) runs in a venv: Python >= 3.11 (also for

@@ -10,7 +10,9 @@
 #   scripts/test-suites.sh chain [--quick]  the suites against the built node: the chain-spec
 #                                           generator's specs, the end-to-end polkadot.js suite
 #                                           (with two record gateways), the portal's browser
-#                                           tests, the Python chain tests and, unless --quick,
+#                                           tests, the Python chain tests, the ops suite
+#                                           (deploy/: systemd units, RPC proxy, metrics) and,
+#                                           unless --quick,
 #                                           the three zombienet network suites.
 #
 # Every suite writes stdout+stderr to its own log, RUN/<suite>.log, and gets its own temporary
@@ -30,6 +32,8 @@
 # a range of its own below the kernel's ephemeral ports (32768-60999, from which port-0 binds
 # and outgoing connections get theirs):
 #   e2e's record gateways     MEDCHAIN_E2E_PORT_BASE      20000-20999 (never reused in a run)
+#   ops: nginx (RPC proxy)    MEDCHAIN_OPS_PORT_BASE      21000-21099 (its node and gateway
+#                                                         bind port 0)
 #   network: zombienet nodes  MEDCHAIN_NETWORK_PORT_BASE  23000 + 0/100/200 for finality/state/
 #                                                         consortium, node i at +10*i (p2p, RPC,
 #                                                         Prometheus)
@@ -83,7 +87,7 @@ esac
 # start-ups (each compiles the runtime, a zombienet network 4-5 at once) from piling up.
 # ---------------------------------------------------------------------------------------
 default_fast_schedule="js-client testkit chain-spec-offline portal-offline python-offline"
-default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium+python chain-spec+portal"
+default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium+python+ops chain-spec+portal"
 
 # ---------------------------------------------------------------------------------------
 # The suites. Each runs in a subshell of its own, from the repository root, with its output
@@ -162,6 +166,9 @@ suite_e2e_1() { suite_e2e_shard 1; }
 suite_e2e_2() { suite_e2e_shard 2; }
 suite_portal() { npm_ci portal && MEDCHAIN_SKIP_NPM_CI=1 portal/run-tests.sh browser; }
 suite_python() { clients/python/run-tests.sh chain; }
+# deploy/: the systemd units, the nginx RPC proxy, the Prometheus endpoints, the dashboard's
+# and the alerts' metric names (tests/ops/README.md); ~30 s.
+suite_ops() { cd tests/ops && python3 -m unittest -v test_ops; }
 suite_network_finality() { npm_ci tests/network && npm --prefix tests/network run test:finality; }
 suite_network_state() { npm_ci tests/network && npm --prefix tests/network run test:state; }
 suite_network_consortium() { npm_ci tests/network && npm --prefix tests/network run test:consortium; }
@@ -169,13 +176,13 @@ suite_network_consortium() { npm_ci tests/network && npm --prefix tests/network 
 count_kind() { # suite -> how its log reports counts
 	case "$1" in
 	js-client | testkit | portal-offline | e2e | e2e-* | portal) echo node-test ;;
-	chain-spec-offline | chain-spec) echo unittest ;;
+	chain-spec-offline | chain-spec | ops) echo unittest ;;
 	python-offline | python) echo pytest ;;
 	network-*) echo zombienet ;;
 	esac
 }
 all_suites_fast="js-client testkit chain-spec-offline portal-offline python-offline"
-all_suites_chain="chain-spec e2e e2e-1 e2e-2 portal python network-finality network-state network-consortium"
+all_suites_chain="chain-spec e2e e2e-1 e2e-2 portal python ops network-finality network-state network-consortium"
 
 # ---------------------------------------------------------------------------------------
 # Run directory, environment
@@ -443,7 +450,7 @@ say "run directory $RUN"
 if [ "$mode" = chain ]; then
 	say "node under test: $MEDCHAIN_NODE ($("$MEDCHAIN_NODE" --version 2>/dev/null))"
 	say "gateway: $MEDCHAIN_GATEWAY"
-	say "ports: nodes bind port 0; e2e gateways from ${MEDCHAIN_E2E_PORT_BASE:-20000}, network nodes from ${MEDCHAIN_NETWORK_PORT_BASE:-23000}"
+	say "ports: nodes bind port 0; e2e gateways from ${MEDCHAIN_E2E_PORT_BASE:-20000}, ops's nginx from ${MEDCHAIN_OPS_PORT_BASE:-21000}, network nodes from ${MEDCHAIN_NETWORK_PORT_BASE:-23000}"
 fi
 for wave in "${waves[@]}"; do
 	read -r -a lanes <<<"$wave"
