@@ -13,7 +13,8 @@
 #                                           tests, the Python chain tests, the ops suite
 #                                           (deploy/: systemd units, RPC proxy, metrics) and,
 #                                           unless --quick,
-#                                           the three zombienet network suites.
+#                                           the three zombienet network suites and the
+#                                           permissioned network on start-local.sh.
 #
 # Every suite writes stdout+stderr to its own log, RUN/<suite>.log, and gets its own temporary
 # directory, RUN/<suite>.tmp (its TMPDIR: node --tmp base paths, node and gateway logs, pytest's
@@ -34,6 +35,7 @@
 #   e2e's record gateways     MEDCHAIN_E2E_PORT_BASE      20000-20999 (never reused in a run)
 #   ops: nginx (RPC proxy)    MEDCHAIN_OPS_PORT_BASE      21000-21099 (its node and gateway
 #                                                         bind port 0)
+#   network-permissioned      MEDCHAIN_NETWORK_PORT_BASE  + 1000..1299 (tests/network/permissioned.sh)
 #   network: zombienet nodes  MEDCHAIN_NETWORK_PORT_BASE  23000 + 0/100/200 for finality/state/
 #                                                         consortium, node i at +10*i (p2p, RPC,
 #                                                         Prometheus)
@@ -87,7 +89,7 @@ esac
 # start-ups (each compiles the runtime, a zombienet network 4-5 at once) from piling up.
 # ---------------------------------------------------------------------------------------
 default_fast_schedule="js-client testkit chain-spec-offline portal-offline python-offline"
-default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium+python+ops chain-spec+portal"
+default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium+python+ops chain-spec+portal+network-permissioned"
 
 # ---------------------------------------------------------------------------------------
 # The suites. Each runs in a subshell of its own, from the repository root, with its output
@@ -172,17 +174,18 @@ suite_ops() { cd tests/ops && python3 -m unittest -v test_ops; }
 suite_network_finality() { npm_ci tests/network && npm --prefix tests/network run test:finality; }
 suite_network_state() { npm_ci tests/network && npm --prefix tests/network run test:state; }
 suite_network_consortium() { npm_ci tests/network && npm --prefix tests/network run test:consortium; }
+suite_network_permissioned() { npm_ci tests/network && tests/network/permissioned.sh; }
 
 count_kind() { # suite -> how its log reports counts
 	case "$1" in
-	js-client | testkit | portal-offline | e2e | e2e-* | portal) echo node-test ;;
+	js-client | testkit | portal-offline | e2e | e2e-* | portal | network-permissioned) echo node-test ;;
 	chain-spec-offline | chain-spec | ops) echo unittest ;;
 	python-offline | python) echo pytest ;;
 	network-*) echo zombienet ;;
 	esac
 }
 all_suites_fast="js-client testkit chain-spec-offline portal-offline python-offline"
-all_suites_chain="chain-spec e2e e2e-1 e2e-2 portal python ops network-finality network-state network-consortium"
+all_suites_chain="chain-spec e2e e2e-1 e2e-2 portal python ops network-finality network-state network-consortium network-permissioned"
 
 # ---------------------------------------------------------------------------------------
 # Run directory, environment

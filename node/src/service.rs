@@ -137,7 +137,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
-	config: Configuration,
+	mut config: Configuration,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -149,6 +149,15 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+
+	// Node authorization: on a chain that lists its member nodes, sync is reserved-only from
+	// the start; `peering::run` fills the reserved set right after the network is built.
+	let finalized = sc_client_api::HeaderBackend::info(&*client).finalized_hash;
+	let permissioned = crate::peering::authorized_at(&*client, finalized).is_some();
+	if permissioned {
+		config.network.default_peers_set.non_reserved_mode =
+			sc_network::config::NonReservedPeerMode::Deny;
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -194,6 +203,12 @@ pub fn new_full<
 			metrics,
 			gap_sync_body_policy: None,
 		})?;
+
+	task_manager.spawn_handle().spawn(
+		"node-authorization",
+		Some("networking"),
+		crate::peering::run(client.clone(), network.clone(), permissioned),
+	);
 
 	if config.offchain_worker.enabled {
 		let offchain_workers =

@@ -5,11 +5,16 @@
 
 The members file (TOML, see scripts/consortium/members.example.toml) names the chain and,
 for each founding member: organization name, roles, admin account, whether it holds a
-council seat, its validator node's session keys and boot node address, and its starting
-balance. The spec's code is the runtime a consortium runs, which has no Sudo pallet (the
+council seat, its validator node's session keys, its boot node address, the libp2p peer ids
+of its nodes, and its starting balance. The spec's code is the runtime a consortium runs, which has no Sudo pallet (the
 node's `--chain local-consortium`): from the first block the council of members governs,
 and its Root calls (runtime upgrades) wait out a time lock, `[chain] time_lock_hours`
 (default 24), during which more than a third of the council can cancel them.
+
+Node authorization: every member's nodes (`nodes`, default: the peer id of its `bootnode`)
+go into the genesis (Consortium.MemberNodes); member nodes then sync only with nodes the
+chain lists, and later changes are on chain (`Consortium.add_node` / `remove_node`). Every
+member's boot node goes into the spec, so each node dials every member at start.
 
 Every problem in the file is reported at once, with the member it concerns, and nothing is
 written; the exit status is then 1.
@@ -39,6 +44,10 @@ ROLES = {
 MAX_NAME_BYTES = 128  # the runtime's MaxOrganizationNameLength
 MAX_COUNCIL = 64  # CouncilMaxMembers
 MAX_VALIDATORS = 32  # MaxValidators
+MAX_NODES = 16  # MaxNodesPerOrganization
+# A libp2p peer id of an ed25519 node key: base58 of the identity multihash of the
+# protobuf-encoded public key (0x00 identity, 0x24 length, 0x08 0x01 Ed25519, 0x12 0x20 32 bytes).
+PEER_ID_PREFIX = bytes([0x00, 0x24, 0x08, 0x01, 0x12, 0x20])
 UNIT = 10**12  # MED has 12 decimals
 DEFAULT_BALANCE_MED = 1_000
 BLOCK_SECONDS = 3  # the runtime's MILLI_SECS_PER_BLOCK / 1000
@@ -69,6 +78,15 @@ def b58encode(data: bytes) -> str:
         n, r = divmod(n, 58)
         out = ALPHABET[r] + out
     return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+
+
+def node_key(peer_id: str) -> bytes:
+    """The 32-byte ed25519 key of a libp2p peer id (12D3KooW...); ValueError if it is not one."""
+    data = b58decode(peer_id)
+    if len(data) != 38 or not data.startswith(PEER_ID_PREFIX):
+        raise ValueError("not the peer id of an ed25519 node key (12D3KooW..., from "
+                         "`medchain-node key inspect-node-key`)")
+    return data[6:]
 
 
 def ss58_decode(address: str) -> bytes:
@@ -130,13 +148,16 @@ def load_members(path: str) -> tuple[dict, list[str]]:
     assigned: list[tuple[str, str]] = []  # GS1 company prefixes so far, with their member
     organizations, council, session_keys, validators, balances, bootnodes, prefixes = (
         [], [], [], [], [], [], [])
+    nodes: list[list] = []  # [admin, key bytes] for the genesis
+    node_seen: dict[str, str] = {}  # peer id -> member
+    validators_without_nodes: list[str] = []
     for i, m in enumerate(members, 1):
         who = f"member {i}" + (f" ({m.get('name')!r})" if isinstance(m, dict) and m.get("name") else "")
         if not isinstance(m, dict):
             errors.append(f"{who}: must be a table")
             continue
         unknown = set(m) - {"name", "roles", "admin", "council", "validator", "bootnode",
-                            "balance", "gs1_company_prefixes"}
+                            "nodes", "balance", "gs1_company_prefixes"}
         if unknown:
             errors.append(f"{who}: unknown field(s) {', '.join(sorted(unknown))}")
         org_name = m.get("name")
@@ -205,6 +226,31 @@ def load_members(path: str) -> tuple[dict, list[str]]:
                               "/ip4/10.0.0.1/tcp/30333/p2p/12D3KooW...")
             else:
                 bootnodes.append(boot)
+        peers = m.get("nodes")
+        if peers is None:
+            peers = [boot.rsplit("/", 1)[1]] if isinstance(boot, str) and MULTIADDR.match(boot) else []
+        if not isinstance(peers, list) or not all(isinstance(p, str) for p in peers):
+            errors.append(f"{who}: nodes must be a list of peer ids, e.g. nodes = [\"12D3KooW...\"]")
+            peers = []
+        if len(peers) > MAX_NODES:
+            errors.append(f"{who}: {len(peers)} nodes, the runtime allows {MAX_NODES} per member")
+        for peer in peers:
+            try:
+                key_bytes = node_key(peer)
+            except ValueError as e:
+                errors.append(f"{who}: node '{peer}' is {e}")
+                continue
+            if peer in node_seen:
+                errors.append(f"{who}: node '{peer}' is already listed by {node_seen[peer]}")
+                continue
+            node_seen[peer] = who
+            if admin_addr:
+                nodes.append([admin_addr, list(key_bytes)])
+        if isinstance(boot, str) and MULTIADDR.match(boot) and boot.rsplit("/", 1)[1] not in peers:
+            errors.append(f"{who}: its bootnode's peer id is not among its nodes: members would "
+                          "refuse the boot node")
+        if v is not None and not peers:
+            validators_without_nodes.append(who)
         for p in m.get("gs1_company_prefixes", []):
             if not isinstance(p, str) or not GS1_PREFIX.fullmatch(p):
                 errors.append(f"{who}: GS1 company prefix '{p}' must be 6-12 digits (0-9)")
@@ -223,6 +269,10 @@ def load_members(path: str) -> tuple[dict, list[str]]:
                     errors.append(f"{who}: only a Manufacturer can hold GS1 company prefix '{p}'")
                 prefixes.append([list(p.encode()), admin_addr])
 
+    if nodes and validators_without_nodes:
+        for who in validators_without_nodes:
+            errors.append(f"{who}: runs a validator but lists no node (nodes = [...] or a "
+                          "bootnode): the other members' nodes would refuse it")
     if members and not validators:
         errors.append("no member has a [member.validator]: the chain would have no block producer")
     if members and not council:
@@ -240,7 +290,7 @@ def load_members(path: str) -> tuple[dict, list[str]]:
 
     patch = {
         "balances": {"balances": balances},
-        "consortium": {"organizations": organizations},
+        "consortium": {"organizations": organizations, "nodes": nodes},
         "councilMembership": {"members": council},
         "session": {"keys": session_keys},
         "governance": {"validators": validators, "minValidators": min_validators,
@@ -299,7 +349,8 @@ def main() -> int:
     n = spec_in["patch"]
     print(f"[chain-spec] {args.out}: {len(n['consortium']['organizations'])} organizations, "
           f"{len(n['councilMembership']['members'])} council seats, "
-          f"{len(n['governance']['validators'])} validators, no sudo, "
+          f"{len(n['governance']['validators'])} validators, "
+          f"{len(n['consortium']['nodes'])} member nodes, no sudo, "
           f"a {n['governance']['rootCallDelay']}-block time lock", file=sys.stderr)
     return 0
 

@@ -9,7 +9,8 @@
 #         grandpa.json   the node's finality key (ed25519)
 #         node-key       the node's libp2p identity (its peer id is printed)
 #       and prints the [[member]] entry for the consortium's members file. IP/P2P_PORT
-#       (default 127.0.0.1 / 30333) form the boot node address.
+#       (default 127.0.0.1 / 30333) form the boot node address; the node's peer id is its
+#       one authorized node (`nodes`; add more on chain with Consortium.add_node).
 #
 #   scripts/consortium/keys.sh insert DIR --chain SPEC --base-path PATH
 #       Puts DIR's aura and grandpa keys into the node keystore under PATH, for SPEC.
@@ -47,6 +48,7 @@ roles = ["Provider"]
 admin = "$(field "$dir/admin.json" ss58Address)"
 council = true
 bootnode = "/ip4/$ip/tcp/$port/p2p/$peer"
+nodes = ["$peer"]
 [member.validator]
 aura = "$(field "$dir/aura.json" ss58Address)"
 grandpa = "$(field "$dir/grandpa.json" ss58Address)"
