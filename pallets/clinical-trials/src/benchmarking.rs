@@ -32,6 +32,7 @@
 
 use super::*;
 use crate::Pallet as ClinicalTrialsPallet;
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::EnsureOrigin;
 use frame_system::RawOrigin;

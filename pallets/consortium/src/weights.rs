@@ -66,10 +66,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `422`
 		//  Estimated: `3654`
-		// Minimum execution time: 23_648_000 picoseconds.
-		Weight::from_parts(30_876_006, 3654)
-			// Standard Error: 1_454
-			.saturating_add(Weight::from_parts(14_628, 0).saturating_mul(n.into()))
+		// Minimum execution time: 23_561_000 picoseconds.
+		Weight::from_parts(32_548_968, 3654)
+			// Standard Error: 1_428
+			.saturating_add(Weight::from_parts(958, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `619`
 		//  Estimated: `3654`
-		// Minimum execution time: 18_995_000 picoseconds.
-		Weight::from_parts(23_755_000, 3654)
+		// Minimum execution time: 19_196_000 picoseconds.
+		Weight::from_parts(26_325_000, 3654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -92,10 +92,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Governance::Validators` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	fn suspend_organization() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1006`
+		//  Measured:  `1039`
 		//  Estimated: `3654`
-		// Minimum execution time: 27_567_000 picoseconds.
-		Weight::from_parts(34_145_000, 3654)
+		// Minimum execution time: 27_981_000 picoseconds.
+		Weight::from_parts(54_839_000, 3654)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -105,8 +105,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `619`
 		//  Estimated: `3654`
-		// Minimum execution time: 18_758_000 picoseconds.
-		Weight::from_parts(21_168_000, 3654)
+		// Minimum execution time: 19_084_000 picoseconds.
+		Weight::from_parts(27_895_000, 3654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2262`
 		//  Estimated: `6318`
-		// Minimum execution time: 93_450_000 picoseconds.
-		Weight::from_parts(106_914_000, 6318)
+		// Minimum execution time: 95_208_000 picoseconds.
+		Weight::from_parts(110_739_000, 6318)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -131,8 +131,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `722`
 		//  Estimated: `3654`
-		// Minimum execution time: 27_536_000 picoseconds.
-		Weight::from_parts(30_243_000, 3654)
+		// Minimum execution time: 27_226_000 picoseconds.
+		Weight::from_parts(30_161_000, 3654)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -145,10 +145,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `653`
 		//  Estimated: `3654`
-		// Minimum execution time: 22_905_000 picoseconds.
-		Weight::from_parts(25_991_383, 3654)
-			// Standard Error: 342
-			.saturating_add(Weight::from_parts(5_901, 0).saturating_mul(n.into()))
+		// Minimum execution time: 22_805_000 picoseconds.
+		Weight::from_parts(26_788_702, 3654)
+			// Standard Error: 350
+			.saturating_add(Weight::from_parts(5_469, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,18 +160,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `609`
 		//  Estimated: `3807`
-		// Minimum execution time: 23_320_000 picoseconds.
-		Weight::from_parts(25_680_000, 3807)
+		// Minimum execution time: 22_653_000 picoseconds.
+		Weight::from_parts(28_838_000, 3807)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Consortium::Organizations` (r:1 w:0)
+	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::NodeOwner` (r:1 w:1)
+	/// Proof: `Consortium::NodeOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::MemberNodes` (r:1 w:1)
+	/// Proof: `Consortium::MemberNodes` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::PermissionedPeering` (r:0 w:1)
+	/// Proof: `Consortium::PermissionedPeering` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn add_node() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `1582`
+		//  Estimated: `4026`
+		// Minimum execution time: 36_388_000 picoseconds.
+		Weight::from_parts(69_143_000, 4026)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Consortium::Organizations` (r:1 w:0)
+	/// Proof: `Consortium::Organizations` (`max_values`: None, `max_size`: Some(189), added: 2664, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::NodeOwner` (r:1 w:1)
+	/// Proof: `Consortium::NodeOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Consortium::MemberNodes` (r:1 w:1)
+	/// Proof: `Consortium::MemberNodes` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
 	fn remove_node() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
+		// Proof Size summary in bytes:
+		//  Measured:  `1588`
+		//  Estimated: `4026`
+		// Minimum execution time: 34_445_000 picoseconds.
+		Weight::from_parts(40_682_000, 4026)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -180,54 +202,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_organization(n: u32, ) -> Weight {
-		Weight::from_parts(30_876_006, 3654)
-			.saturating_add(Weight::from_parts(14_628, 0).saturating_mul(n.into()))
+		Weight::from_parts(32_548_968, 3654)
+			.saturating_add(Weight::from_parts(958, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_roles() -> Weight {
-		Weight::from_parts(23_755_000, 3654)
+		Weight::from_parts(26_325_000, 3654)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn suspend_organization() -> Weight {
-		Weight::from_parts(34_145_000, 3654)
+		Weight::from_parts(54_839_000, 3654)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reinstate_organization() -> Weight {
-		Weight::from_parts(21_168_000, 3654)
+		Weight::from_parts(27_895_000, 3654)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn add_staff() -> Weight {
-		Weight::from_parts(106_914_000, 6318)
+		Weight::from_parts(110_739_000, 6318)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_staff() -> Weight {
-		Weight::from_parts(30_243_000, 3654)
+		Weight::from_parts(30_161_000, 3654)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_gateway(n: u32, ) -> Weight {
-		Weight::from_parts(25_991_383, 3654)
-			.saturating_add(Weight::from_parts(5_901, 0).saturating_mul(n.into()))
+		Weight::from_parts(26_788_702, 3654)
+			.saturating_add(Weight::from_parts(5_469, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_gateway() -> Weight {
-		Weight::from_parts(25_680_000, 3807)
+		Weight::from_parts(28_838_000, 3807)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn add_node() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(69_143_000, 4026)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_node() -> Weight {
-		Weight::from_parts(40_000_000, 4000)
+		Weight::from_parts(40_682_000, 4026)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
