@@ -21,9 +21,10 @@
 //!
 //! What this does not do: refuse the TCP connection itself (litep2p and libp2p offer no
 //! hook), so an unauthorized peer can still complete the handshake and take part in peer
-//! discovery. A modified client that never opens a sync substream may send a block request
-//! to a member node that has not banned it; the refusal of sync and gossip is what a stock
-//! node meets (docs/OPERATIONS.md, "Node authorization").
+//! discovery; and the request-response protocols (blocks, state, warp proofs, light-client
+//! remote reads) answer any connected peer that is not banned. A stock node sends none of
+//! them without a sync connection; a modified client could, which is why the p2p port stays
+//! firewalled to members' addresses (docs/OPERATIONS.md, "Joining the network").
 
 use futures::StreamExt;
 use medchain_runtime::opaque::Block;
