@@ -260,9 +260,12 @@ impl ExtBuilder {
 
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-		pallet_consortium::GenesisConfig::<Test> { organizations: self.organizations }
-			.assimilate_storage(&mut storage)
-			.unwrap();
+		pallet_consortium::GenesisConfig::<Test> {
+			organizations: self.organizations,
+			nodes: vec![],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			System::set_block_number(1);

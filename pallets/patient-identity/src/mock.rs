@@ -134,9 +134,12 @@ impl ExtBuilder {
 
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-		pallet_consortium::GenesisConfig::<Test> { organizations: self.organizations }
-			.assimilate_storage(&mut storage)
-			.unwrap();
+		pallet_consortium::GenesisConfig::<Test> {
+			organizations: self.organizations,
+			nodes: vec![],
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		pallet_patient_identity::GenesisConfig::<Test> { patients: self.patients }
 			.assimilate_storage(&mut storage)
 			.unwrap();
