@@ -110,10 +110,11 @@ impl Applied {
 		}
 		let member = peers.contains(&local);
 		peers.remove(&local);
+		let mut gone = Vec::new();
 		if self.peers.as_ref() != Some(&peers) {
 			let before = self.peers.clone().unwrap_or_default();
 			let added: Vec<_> = peers.difference(&before).copied().collect();
-			let gone: Vec<_> = before.difference(&peers).copied().collect();
+			gone = before.difference(&peers).copied().collect();
 			log::info!(
 				target: LOG_TARGET,
 				"🔐 Node authorization: {} other member node(s) may peer{}{}{}",
@@ -137,18 +138,14 @@ impl Applied {
 				self.reserved_only = true;
 			}
 			self.peers = Some(peers);
-			// Banned from the next update on, not now: the ban's disconnect reaches the sync
-			// protocol before its new reserved set does, which still holds the peer, so
-			// it would be ignored, and with it the removal's own disconnect.
-			for peer in &self.removed {
-				network.report_peer(*peer, removal());
-			}
-			self.removed.extend(gone);
-			return;
 		}
 		for peer in &self.removed {
 			network.report_peer(*peer, removal());
 		}
+		// Peers removed just now are banned from the next update on, not now: the ban's
+		// disconnect reaches the sync protocol before its new reserved set does, which still
+		// holds the peer, so it would be ignored, and with it the removal's own disconnect.
+		self.removed.extend(gone);
 	}
 }
 

@@ -27,7 +27,7 @@ const path = require('path');
 const { spawn, execFileSync } = require('child_process');
 const polkadot = require('@polkadot/api');
 const { connectApi } = require('../testkit/src/node.js');
-const { dispatchErrorName } = require('../testkit/src/chain.js');
+const { dispatchErrorName, signAndWait } = require('../testkit/src/chain.js');
 const { MEDCHAIN_SS58 } = require('../testkit/src/ss58.js');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -100,36 +100,9 @@ async function until(what, secs, check) {
   }
 }
 
-// Sign and submit; resolve with the events once in a block, reject on a failed dispatch.
-function submit(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    let unsub = () => {};
-    const timer = setTimeout(() => {
-      unsub();
-      reject(new Error(`${tx.method.section}.${tx.method.method} not in a block after ${TX_WAIT_MS} ms`));
-    }, TX_WAIT_MS);
-    const done = (f) => {
-      clearTimeout(timer);
-      unsub();
-      f();
-    };
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        done(() => reject(new Error(`${tx.method.section}.${tx.method.method}: ${status.type}`)));
-      } else if (status.isInBlock) {
-        if (dispatchError) done(() => reject(new Error(`${tx.method.section}.${tx.method.method} failed: ${dispatchErrorName(api, dispatchError)}`)));
-        else done(() => resolve({ blockHash: status.asInBlock.toHex(), events }));
-      }
-    })
-      .then((u) => {
-        unsub = u;
-      })
-      .catch((e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-  });
-}
+// Sign and submit (the testkit's signAndWait): resolves with the events once in a block,
+// rejects with the dispatch error's name.
+const submit = (api, tx, signer) => signAndWait(api, tx, signer, { timeoutMs: TX_WAIT_MS });
 
 const findEvent = (events, section, method) => events.map((r) => r.event).find((e) => e.section === section && e.method === method);
 
