@@ -29,11 +29,7 @@ if [ "$mode" != offline ]; then
   fi
 fi
 
-PY="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
-fi
-.venv/bin/python -m pip install --disable-pip-version-check -q -r requirements-test.txt
+./venv.sh >/dev/null
 
 case "$mode" in
 offline) exec .venv/bin/python -m pytest -v -p no:cacheprovider -m "not chain" "$@" ;;
