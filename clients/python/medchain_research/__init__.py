@@ -7,17 +7,19 @@
     mr.export("medchain.duckdb", "export/", salt=b"my secret salt, 16+ bytes")
     mr.trial_audit("medchain.duckdb", "NCT90000002", url="ws://127.0.0.1:9944")
     mr.batch_trace("medchain.duckdb", "09506000134352", "SEEDB2", png="trace.png")  # DataFrame
+    mr.audit_bundle("medchain.duckdb", patient=None, since_block=None)  # FHIR Bundle of AuditEvents (dict)
 """
 from __future__ import annotations
 
 import asyncio
 
 from .analysis import export, format_summary, format_trial_audit, recompute_chain, summary, trial_audit
+from .fhir_audit import audit_bundle, audit_events
 from .trace import batch_trace, plot_recalls, plot_records
 
 __version__ = "0.1.0"
 __all__ = ["index", "summary", "format_summary", "export", "trial_audit", "format_trial_audit", "batch_trace",
-           "plot_records", "plot_recalls", "connect", "recompute_chain", "seed"]
+           "plot_records", "plot_recalls", "connect", "recompute_chain", "seed", "audit_events", "audit_bundle"]
 
 
 def index(url: str, db_path: str, follow: bool = False, until: int | None = None, chunk: int = 200, log=None) -> dict:

@@ -90,6 +90,27 @@ class Chain:
     async def events(self, block_hash: str) -> list[dict]:
         return await self.s.get_events(block_hash)
 
+    async def extrinsics(self, block_hash: str) -> list[Optional[dict]]:
+        """The block's extrinsics, decoded (address, call module/function/args); None where one
+        does not decode."""
+        block = await self.s.get_block(block_hash=block_hash, ignore_decoding_errors=True)
+        return [getattr(x, "value", x) if x is not None else None for x in (block or {}).get("extrinsics", [])]
+
+    async def module_errors(self, block_hash: str) -> dict[tuple[int, int], tuple[str, str]]:
+        """(pallet index, error index) -> (pallet name, error name) in the runtime of `block_hash`."""
+        runtime = await self.s.init_runtime(block_hash=block_hash)
+        version = getattr(runtime, "runtime_version", None)
+        cache = self.__dict__.setdefault("_module_errors", {})
+        if version not in cache:
+            table = {}
+            for pallet in runtime.metadata.pallets:
+                idx = pallet["index"].value if hasattr(pallet["index"], "value") else pallet["index"]
+                for e in (pallet.errors or []):
+                    v = e.value if hasattr(e, "value") else e
+                    table[(int(idx), int(v["index"]))] = (str(pallet.name), str(v["name"]))
+            cache[version] = table
+        return cache[version]
+
     async def runtime_call(self, api: str, method: str, params: list, block_hash: str | None = None):
         return await self.s.runtime_call(api, method, params, block_hash=block_hash)
 

@@ -6,6 +6,7 @@
     medchain-research trial-audit  NCT90000002 --db medchain.duckdb --url ws://127.0.0.1:9944
     medchain-research batch-trace  09506000134352 SEEDB2 --db medchain.duckdb --png trace.png
     medchain-research plot         --db medchain.duckdb --out plots/
+    medchain-research audit-events --db medchain.duckdb [--patient SS58] [--since-block N] [--out audit.json]
     medchain-research seed         --url ws://127.0.0.1:9944 --manifest seed-manifest.json
 """
 from __future__ import annotations
@@ -79,6 +80,13 @@ def main(argv=None) -> int:
     p.add_argument("--db", default=DEFAULT_DB)
     p.add_argument("--out", default="plots")
 
+    p = sub.add_parser("audit-events", help="the chain's access log as a FHIR Bundle of AuditEvents (JSON)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--patient", help="only this patient's (SS58 account)")
+    p.add_argument("--since-block", type=int, help="only from this block on")
+    p.add_argument("--until-block", type=int, help="only up to this block")
+    p.add_argument("--out", help="write the Bundle here (default: stdout)")
+
     p = sub.add_parser("seed", help="write the synthetic demo data set to a dev node")
     p.add_argument("--url", default=DEFAULT_URL)
     p.add_argument("--patients", type=int, default=300)
@@ -128,6 +136,20 @@ def main(argv=None) -> int:
         os.makedirs(a.out, exist_ok=True)
         print(plot_records(a.db, os.path.join(a.out, "records_over_time.png")))
         print(plot_recalls(a.db, os.path.join(a.out, "recalls_over_time.png")))
+    elif a.cmd == "audit-events":
+        from .fhir_audit import audit_bundle, refusals_indexed_from
+        b = audit_bundle(a.db, patient=a.patient, since_block=a.since_block, until_block=a.until_block)
+        text = json.dumps(b, indent=1)
+        if a.out:
+            with open(a.out, "w") as f:
+                f.write(text + "\n")
+            print(f"{len(b['entry'])} AuditEvents written to {a.out}", file=sys.stderr)
+        else:
+            print(text)
+        start = refusals_indexed_from(a.db)
+        if start > (a.since_block or 0):
+            print(f"note: this index holds refused calls (failed extrinsics) from block {start} on only; "
+                  "index again into a new file for the ones before", file=sys.stderr)
     elif a.cmd == "seed":
         from .seed import main as seed_main
         return seed_main(["--url", a.url, "--patients", str(a.patients), "--manifest", a.manifest])

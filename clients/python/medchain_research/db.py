@@ -29,6 +29,9 @@ TABLES = {
     "participants": "trial_id BIGINT, participant_commitment VARCHAR, site VARCHAR, consent_id BIGINT, enrolled_block BIGINT, withdrawn_block BIGINT, PRIMARY KEY (trial_id, participant_commitment)",
     "data_commits": "trial_id BIGINT, idx INTEGER, submitter VARCHAR, batch_root VARCHAR, record_count INTEGER, chain_hash VARCHAR, block BIGINT, ts TIMESTAMP, PRIMARY KEY (trial_id, idx)",
     "trial_flags": "block BIGINT, idx INTEGER, trial_id BIGINT, regulator VARCHAR, reason_code INTEGER, PRIMARY KEY (block, idx)",
+    # Every failed extrinsic (idx: its System.ExtrinsicFailed event): signer, call, arguments
+    # (JSON) and the error (module errors by name) -- the chain's refusals, for `audit-events`.
+    "failed_extrinsics": "block BIGINT, idx INTEGER, extrinsic INTEGER, signer VARCHAR, call_module VARCHAR, call_function VARCHAR, args JSON, error_module VARCHAR, error_name VARCHAR, dispatch_error JSON, ts TIMESTAMP, PRIMARY KEY (block, idx)",
 }
 
 # Columns holding an account (SS58) and columns holding commitments / linkable ids,
@@ -47,9 +50,13 @@ ACCOUNT_COLUMNS = {
 def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
+        existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
         for name, cols in TABLES.items():
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
         con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        if "failed_extrinsics" not in existing:
+            # An index written before failed extrinsics were kept holds none before this block.
+            set_meta(con, "failed_extrinsics_from", int(get_meta(con, "last_block", -1)) + 1)
     return con
 
 

@@ -17,7 +17,8 @@ from typing import Callable, Optional
 import pyarrow as pa
 
 from . import db
-from .chain import Chain
+from .chain import SS58_FORMAT, Chain, hexbytes
+from .ss58 import ss58_encode
 
 try:
     from async_substrate_interface.errors import StateDiscardedError
@@ -53,6 +54,10 @@ def _expiry(v) -> Optional[dt.date]:
         except (KeyError, ValueError):
             return None
     return None
+
+
+def _is_failure(e: dict) -> bool:
+    return e.get("module_id") == "System" and e.get("event_id") == "ExtrinsicFailed"
 
 
 class Ops:
@@ -201,6 +206,49 @@ def apply_event(ops: Ops, block: int, idx: int, ts, pallet: str, name: str, a: d
             ops.sql("UPDATE trials SET flags = flags + 1 WHERE trial_id = ?", tid)
 
 
+def _account(v) -> Optional[str]:
+    """An account as the events carry it (SS58, prefix 4242): from a decoded address or
+    AccountId (SS58 already, 0x-hex, or a MultiAddress {"Id": ...})."""
+    if v is None:
+        return None
+    if isinstance(v, dict):
+        return _account(v.get("Id", next(iter(v.values()), None)) if len(v) == 1 else v.get("Id"))
+    if isinstance(v, str) and v.startswith("0x") and len(v) == 66:
+        return ss58_encode(bytes.fromhex(v[2:]), SS58_FORMAT)
+    if isinstance(v, (list, tuple)) and len(v) == 32 and all(isinstance(b, int) for b in v):
+        return ss58_encode(bytes(v), SS58_FORMAT)
+    return str(v)
+
+
+def _is_account_type(t) -> bool:
+    return isinstance(t, str) and any(k in t for k in ("AccountId", "Lookup", "Address"))
+
+
+def module_error(dispatch_error, errors: dict) -> Optional[tuple[str, str]]:
+    """(pallet, error name) of a `DispatchError::Module`, from the runtime's error table
+    (`Chain.module_errors`); None for any other dispatch error (BadOrigin, Token, ...)."""
+    if isinstance(dispatch_error, dict) and "Module" in dispatch_error:
+        m = dispatch_error["Module"]
+        idx, err = int(m["index"]), hexbytes(m["error"])[0]
+        return errors.get((idx, err), (f"Pallet{idx}", f"Error{err}"))
+    return None
+
+
+def apply_failure(ops: Ops, block: int, idx: int, extrinsic: Optional[int], ts, xt: Optional[dict], dispatch_error,
+                  error: Optional[tuple[str, str]]) -> None:
+    """A failed extrinsic (its `System.ExtrinsicFailed` event at `idx`): who signed which call
+    with which arguments, and the error that refused it (`error` as `module_error` names it)."""
+    call = (xt or {}).get("call") or {}
+    args = call.get("call_args") or []
+    if isinstance(args, list):
+        args = {a.get("name"): _account(a.get("value")) if _is_account_type(a.get("type")) else a.get("value")
+                for a in args if isinstance(a, dict)}
+    ops.insert("failed_extrinsics", block=block, idx=idx, extrinsic=extrinsic, signer=_account((xt or {}).get("address")),
+               call_module=call.get("call_module"), call_function=call.get("call_function"), args=json.dumps(args, default=str),
+               error_module=error[0] if error else None, error_name=error[1] if error else None,
+               dispatch_error=json.dumps(dispatch_error, default=str), ts=ts)
+
+
 def _write(con, ops: Ops, blocks: list[dict], last: int) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
@@ -250,7 +298,7 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                 concurrency: int = 32, pause: float = 0.0, log: Callable = print) -> dict:
     """Index finalized blocks into `db_path`; returns stats. `follow` keeps polling."""
     con = db.connect(db_path)
-    stats = {"blocks": 0, "events": 0, "medchain_events": 0, "seconds": 0.0}
+    stats = {"blocks": 0, "events": 0, "medchain_events": 0, "failed_extrinsics": 0, "seconds": 0.0}
     t0 = time.time()
     try:
         async with Chain(url) as c:
@@ -264,7 +312,16 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                         evs, ts = await asyncio.gather(c.events(h), c.timestamp(h))
                     except StateDiscardedError as e:
                         raise RuntimeError(PRUNED_HINT.format(n=n)) from e
-                    return n, h, ts, evs
+                    # A block with a failed extrinsic: its body too, to say who was refused what.
+                    failures = []
+                    if any(_is_failure(e) for e in evs):
+                        xts, errors = await asyncio.gather(c.extrinsics(h), c.module_errors(h))
+                        for i, e in enumerate(evs):
+                            if _is_failure(e):
+                                x = e.get("extrinsic_idx")
+                                de = (e.get("attributes") or {}).get("dispatch_error")
+                                failures.append((i, x, xts[x] if x is not None and x < len(xts) else None, de, module_error(de, errors)))
+                    return n, h, ts, evs, failures
 
             while True:
                 last = int(db.get_meta(con, "last_block", -1))
@@ -279,7 +336,7 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                 hi = min(target, last + chunk)
                 fetched = await asyncio.gather(*(fetch(n) for n in range(last + 1, hi + 1)))
                 ops, blocks = Ops(), []
-                for n, h, ts_ms, evs in fetched:
+                for n, h, ts_ms, evs, failures in fetched:
                     ts = _ts(ts_ms)
                     blocks.append({"number": n, "hash": h, "ts": ts, "events": len(evs)})
                     stats["events"] += len(evs)
@@ -292,6 +349,9 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                         ops.insert("events", block=n, idx=i, extrinsic=e.get("extrinsic_idx"), pallet=p, name=e["event_id"],
                                    data=json.dumps(a, default=str))
                         apply_event(ops, n, i, ts, p, e["event_id"], a if isinstance(a, dict) else {})
+                    for i, x, xt, de, err in failures:
+                        apply_failure(ops, n, i, x, ts, xt, de, err)
+                        stats["failed_extrinsics"] += 1
                 _write(con, ops, blocks, hi)
                 stats["blocks"] += len(fetched)
                 log(f"indexed blocks {last + 1}..{hi} (finalized {target}): {stats['medchain_events']} MedChain events so far")
