@@ -106,7 +106,7 @@ def audit_event(*, block: int, extrinsic: Optional[int], event: int, block_hash:
     if not agents:  # AuditEvent.agent is 1..*: the signer is unknown (an undecodable extrinsic)
         agents.append({"type": {"coding": [dict(SOURCE_ROLE)]}, "who": {"display": "unknown signer"}, "requestor": True})
     ev["agent"] = agents
-    ev["source"] = {"site": "MedChain", "observer": {**_ident(CHAIN, genesis), "display": "MedChain"}, "type": [dict(SOURCE_TYPE)]}
+    ev["source"] = {"observer": {**_ident(CHAIN, genesis), "display": "MedChain"}, "type": [dict(SOURCE_TYPE)]}
     entities = []
     if patient:
         entities.append({"what": _ident(ACCOUNT, patient), "type": {"system": ENTITY_TYPE, "code": "1"},

@@ -1,0 +1,179 @@
+"""Against the seeded dev node (see conftest.py): logged reads, a break-glass and refused access
+calls are written with the package's own submitter, indexed, exported as FHIR AuditEvents by
+the CLI, validated by fhir.resources (R4B) and compared with what the node itself says."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import shutil
+
+import duckdb
+from fhir.resources.R4B.auditevent import AuditEvent
+from fhir.resources.R4B.bundle import Bundle
+
+from conftest import run_cli
+from medchain_research.chain import Chain, Submitter, blake2_256, event_attrs, hexbytes
+from medchain_research.keys import Keypair
+from medchain_research.seed import NEW_ORGS, wait_finalized
+
+ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
+
+
+def _pick(index_db: str) -> dict:
+    """Seeded patient 0 (St. Mary's, //Alice): its Treatment and Research consents and two of
+    its current records."""
+    patient = Keypair.from_uri("//MedChainSeed/patient/0").ss58_address
+    alice = Keypair.from_uri("//Alice").ss58_address
+    con = duckdb.connect(index_db, read_only=True)
+    try:
+        consent = dict(con.execute("SELECT purpose, consent_id FROM consents WHERE patient = ? AND revoked_block IS NULL AND NOT emergency",
+                                   [patient]).fetchall())
+        records = con.execute("SELECT record_id, category FROM records WHERE patient = ? AND sealed_block IS NULL ORDER BY category",
+                              [patient]).fetchall()
+    finally:
+        con.close()
+    assert {"Treatment", "Research"} <= set(consent) and len(records) >= 2, (consent, records)
+    lab = [r for r in records if r[1] == "LabResults"]
+    assert lab, records
+    return {"patient": patient, "alice": alice, "treatment": consent["Treatment"], "research": consent["Research"], "records": records,
+            "lab": lab[0]}
+
+
+async def _write(url: str, p: dict) -> dict:
+    """The access calls; returns label -> (extrinsic hash, TxResult) and the blocks they span."""
+    kp = Keypair.from_uri
+    alice, ferdie = kp("//Alice"), kp("//Ferdie")
+    northside, lakeside = (kp(s) for s, name, _ in NEW_ORGS if name in ("Northside Hospital", "Lakeside Clinic"))
+    lab_id, lab_cat = p["lab"]
+    out = {}
+    async with Chain(url) as c:
+        sub = Submitter(c)
+        sent = {
+            "read": await sub.send(alice, "Consent", "log_access", {"patient": p["patient"], "consent_id": p["treatment"], "record_id": lab_id,
+                                                                   "category": lab_cat}),
+            "reads": await sub.send(alice, "Consent", "log_accesses", {"patient": p["patient"], "consent_id": p["treatment"],
+                                                                      "reads": [[[rid, cat] for rid, cat in p["records"][:2]]]}),
+            "glass": await sub.send(northside, "Consent", "break_glass", {"patient": p["patient"], "reason_code": 7}),
+            "not_grantee": await sub.send(lakeside, "Consent", "log_access", {"patient": p["patient"], "consent_id": p["treatment"],
+                                                                             "record_id": lab_id, "category": lab_cat}),
+            "research_read": await sub.send(ferdie, "Consent", "log_access", {"patient": p["patient"], "consent_id": p["research"],
+                                                                             "record_id": lab_id, "category": lab_cat}),
+            "sponsor_glass": await sub.send(ferdie, "Consent", "break_glass", {"patient": p["patient"], "reason_code": 3}),
+        }
+        res = await sub.wait(timeout=120)
+        out.update({k: (h, res[h]) for k, h in sent.items()})
+        emergency = event_attrs(res[sent["glass"]], "Consent", "EmergencyAccessGranted")[0]["consent_id"]
+        h = await sub.send(northside, "Consent", "log_access", {"patient": p["patient"], "consent_id": emergency, "record_id": lab_id,
+                                                               "category": lab_cat})
+        res = await sub.wait(timeout=120)
+        out["emergency_read"] = (h, res[h])
+        last = max(r.block for _, r in out.values())
+        await wait_finalized(c, last)
+        # The node's own view of every block up to `last`: events (with their index in the
+        # block), raw extrinsics, hashes, timestamps.
+        blocks = {}
+
+        async def one(n):
+            bh = await c.block_hash(n)
+            evs = await c.events(bh)
+            body = await c.rpc("chain_getBlock", [bh])
+            blocks[n] = {"hash": bh, "events": evs, "ts": await c.timestamp(bh),
+                         "xt_hashes": ["0x" + blake2_256(hexbytes(x)).hex() for x in body["block"]["extrinsics"]]}
+
+        await asyncio.gather(*(one(n) for n in range(0, last + 1)))
+        genesis = blocks[0]["hash"]
+    return {"tx": out, "last": last, "blocks": blocks, "genesis": genesis, "emergency_consent": emergency}
+
+
+def _values(ev: dict, system: str, where: str = "entity") -> list[str]:
+    if where == "entity":
+        return [x["what"]["identifier"]["value"] for x in ev["entity"] if x["what"]["identifier"]["system"] == system]
+    return [a["who"]["identifier"]["value"] for a in ev["agent"] if a["who"].get("identifier", {}).get("system") == system]
+
+
+def test_access_log_as_fhir_audit_events(node, manifest, index_db, tmp_path):
+    p = _pick(index_db)
+    w = asyncio.run(_write(node["url"], p))
+    tx = w["tx"]
+    # The calls did what they were meant to: four successes, three refusals by name.
+    assert [tx[k][1].ok for k in ("read", "reads", "glass", "emergency_read")] == [True] * 4, {k: v[1].error for k, v in tx.items()}
+    refused = {k: tx[k][1].error for k in ("not_grantee", "research_read", "sponsor_glass")}
+    assert refused == {"not_grantee": "Consent.NotGrantee", "research_read": "Consent.PurposeNotPermitted",
+                       "sponsor_glass": "Consortium.MissingRole"}, refused
+
+    # Index the whole chain up to the last of them (continuing a copy of the session's index).
+    db = tmp_path / "audit.duckdb"
+    shutil.copy(index_db, db)
+    run_cli("index", "--url", node["url"], "--db", db, "--until", w["last"], "--quiet")
+    out = tmp_path / "audit.json"
+    run_cli("audit-events", "--db", db, "--out", out)
+    bundle = json.loads(out.read_text())
+    Bundle.model_validate(bundle)
+    events = [e["resource"] for e in bundle["entry"]]
+    for ev in events:
+        AuditEvent.model_validate(ev)
+    by_id = {ev["id"]: ev for ev in events}
+    assert len(by_id) == len(events), "AuditEvent ids are not unique"
+
+    # The node's facts: every AccessLogged / EmergencyAccessGranted event of the chain, and every
+    # failed Consent access call, each with its (block, extrinsic, event index).
+    ours = {h: k for k, (h, _) in tx.items()}
+    expected = {}
+    for n, b in w["blocks"].items():
+        for i, e in enumerate(b["events"]):
+            x = e.get("extrinsic_idx")
+            name = (e["module_id"], e["event_id"])
+            if name in (("Consent", "AccessLogged"), ("Consent", "EmergencyAccessGranted")):
+                expected[f"chain-{n}-{x}-{i}"] = (name[1], e["attributes"], b["xt_hashes"][x], b)
+            elif name == ("System", "ExtrinsicFailed") and ours.get(b["xt_hashes"][x], "").startswith(("not_", "research", "sponsor")):
+                expected[f"chain-{n}-{x}-{i}"] = ("refused", None, b["xt_hashes"][x], b)
+    logged = [k for k, v in expected.items() if v[0] == "AccessLogged"]
+    assert len(logged) == 4, "the chain should hold exactly our four logged reads (the seeder logs none)"
+    # Exactly these, no more: every AuditEvent is one of the chain's facts and vice versa
+    # (the seeder's refused double dispense is no access call, so it is not among them).
+    assert set(by_id) == set(expected), (sorted(set(by_id) ^ set(expected)))
+    assert sum(1 for ev in events if ev["outcome"] == "0" and _values(ev, "urn:medchain:record")) == len(logged)
+
+    for eid, (kind, attrs, xt_hash, b) in expected.items():
+        ev = by_id[eid]
+        label = ours[xt_hash]
+        block, xt = eid.split("-")[1:3]
+        # The transaction entity points at the extrinsic that was submitted (by its hash), in
+        # the block of that hash; the time is the block's.
+        assert _values(ev, "urn:medchain:extrinsic") == [f"{block}-{xt}"]
+        assert tx[label][1].block == int(block) and b["xt_hashes"][int(xt)] == xt_hash
+        detail = [d for x in ev["entity"] for d in x.get("detail", []) if d["type"] == "block-hash"]
+        assert [d["valueString"] for d in detail] == [b["hash"]]
+        assert dt.datetime.fromisoformat(ev["recorded"].replace("Z", "+00:00")) == dt.datetime.fromtimestamp(b["ts"] / 1000, dt.timezone.utc)
+        assert ev["source"]["observer"]["identifier"]["value"] == w["genesis"]
+        assert _values(ev, "urn:medchain:account") == [p["patient"]]
+        purposes = [c["code"] for pe in ev.get("purposeOfEvent", []) for c in pe["coding"] if c["system"] == ACT_REASON]
+        if kind == "AccessLogged":
+            assert ev["outcome"] == "0" and "outcomeDesc" not in ev
+            assert _values(ev, "urn:medchain:record") == [attrs["record_id"]]
+            assert _values(ev, "urn:medchain:account", "agent") == [attrs["accessor"]]
+            assert _values(ev, "urn:medchain:organization", "agent") == [attrs["organization"]]
+            assert purposes == (["ETREAT"] if attrs["emergency"] else ["TREAT"])
+            assert (label == "emergency_read") == bool(attrs["emergency"])
+        elif kind == "EmergencyAccessGranted":
+            assert label == "glass" and ev["outcome"] == "0" and purposes == ["ETREAT"]
+            assert _values(ev, "urn:medchain:account", "agent") == [attrs["staff"]]
+        else:
+            assert ev["outcome"] == "4", ev
+            assert ev["outcomeDesc"] == tx[label][1].error.split(".")[1]
+            assert purposes == {"not_grantee": ["TREAT"], "research_read": ["HRESCH"], "sponsor_glass": ["ETREAT"]}[label]
+    signer = {lbl: Keypair.from_uri(s).ss58_address for lbl, s in (("research_read", "//Ferdie"), ("sponsor_glass", "//Ferdie"))}
+    for eid, (kind, _, xt_hash, _) in expected.items():
+        if ours[xt_hash] in signer:
+            assert _values(by_id[eid], "urn:medchain:account", "agent") == [signer[ours[xt_hash]]]
+    glass = [by_id[k] for k, v in expected.items() if v[0] == "EmergencyAccessGranted"]
+    assert len(glass) == 1
+
+    # Filters: one patient, from a block on.
+    first = min(r.block for _, r in tx.values())
+    some = json.loads(run_cli("audit-events", "--db", db, "--patient", p["patient"], "--since-block", first).stdout)
+    assert {e["resource"]["id"] for e in some["entry"]} == set(expected)
+    other = Keypair.from_uri("//MedChainSeed/patient/1").ss58_address
+    assert json.loads(run_cli("audit-events", "--db", db, "--patient", other).stdout)["entry"] == []
+    assert json.loads(run_cli("audit-events", "--db", db, "--since-block", w["last"] + 1).stdout)["entry"] == []
