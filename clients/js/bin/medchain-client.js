@@ -9,9 +9,12 @@
 //   medchain-client verify <proof.json>
 //   medchain-client scan '<GS1 element string>'
 //   medchain-client serials <serials-file> [--prove <serial>]
+//   medchain-client epcis export --ws <url> --batch <id> [--serials <file>] [--unit <serial>]
+//   medchain-client epcis import <epcis.json> --dry-run [--ws <url>] [--serials <file>]...
+//   medchain-client epcis import <epcis.json> --ws <url> --suri <key>... [--serials <file>]...
 //
-// Every command prints one JSON object on stdout; errors go to stderr with exit code 1
-// (2 for usage errors).
+// Every command prints one JSON object on stdout (epcis import --dry-run: one call per line);
+// errors go to stderr with exit code 1 (2 for usage errors).
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
@@ -25,6 +28,7 @@ import {
   serialsTree,
   verifyProof,
 } from '../src/index.js';
+import { epcisToCalls, formatCall, historyToEpcis } from '../src/epcis.js';
 
 const USAGE = `usage:
   medchain-client hash <fhir.json> [--salt 0x<32 bytes>]
@@ -52,7 +56,23 @@ const USAGE = `usage:
       {gtin, expiry, lot, serial, ais}; exits 1 on a bad check digit, date or AI
   medchain-client serials <serials-file> [--prove <serial>]
       the batch's serials_root (one serial per line) for DrugProvenance.commission_batch,
-      and with --prove the proof of one serial for dispense / verify_unit`;
+      and with --prove the proof of one serial for dispense / verify_unit
+  medchain-client epcis export --ws <ws://node> --batch <id> [--serials <file>]
+                               [--unit <serial> | --unit-hash 0x<32 bytes>] [--out <file>]
+      a batch's custody history (DrugProvenance) as an EPCIS 2.0 JSON-LD EPCISDocument;
+      --serials: the batch's serials file (units as SGTINs; without it a dispensed unit is
+      its on-chain serial hash); --unit: one unit's view (the batch's events and its dispense)
+  medchain-client epcis import <epcis.json> --dry-run [--ws <ws://node>] [--serials <file>]...
+      the DrugProvenance calls the document stands for, one per line:
+      drugProvenance.<call>(<args>)  # origin <organization>; with --ws, batches and
+      shipments are looked up on chain and ids the calls create are predicted
+  medchain-client epcis import <epcis.json> --ws <ws://node> --suri <secret>... [--serials <file>]...
+      send them, each signed by the --suri key (repeatable: //Alice style for dev chains)
+      that acts for the call's organization; stops at the first failed call, naming it`;
+
+// Options that take no value, and options that may be given more than once (an array).
+const FLAGS = new Set(['dry-run']);
+const REPEATABLE = new Set(['suri', 'serials']);
 
 class UsageError extends Error {}
 
@@ -65,14 +85,22 @@ function parseArgs(argv) {
       options.help = true;
     } else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
-      if (eq > 0) {
-        options[arg.slice(2, eq)] = arg.slice(eq + 1);
+      let key;
+      let value;
+      if (FLAGS.has(arg.slice(2))) {
+        key = arg.slice(2);
+        value = true;
+      } else if (eq > 0) {
+        key = arg.slice(2, eq);
+        value = arg.slice(eq + 1);
       } else {
-        const value = argv[i + 1];
+        key = arg.slice(2);
+        value = argv[i + 1];
         if (value === undefined) throw new UsageError(`${arg} needs a value`);
-        options[arg.slice(2)] = value;
         i++;
       }
+      if (REPEATABLE.has(key)) (options[key] ??= []).push(value);
+      else options[key] = value;
     } else {
       positional.push(arg);
     }
@@ -223,6 +251,95 @@ function cmdSerials(positional, options) {
   print(out);
 }
 
+function readSerialsFile(path) {
+  const serials = readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (serials.length === 0) throw new Error(`${path} lists no serials`);
+  return serials;
+}
+
+/** Connect polkadot.js to --ws (loaded only for the commands that talk to a node). */
+async function connect(url) {
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
+  const provider = new WsProvider(url, false);
+  await provider.connect();
+  const api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+  return api;
+}
+
+async function withApi(url, fn) {
+  const api = await connect(url);
+  try {
+    return await fn(api);
+  } finally {
+    await api.disconnect();
+  }
+}
+
+async function cmdEpcisExport(positional, options) {
+  checkOptions(options, ['ws', 'batch', 'serials', 'unit', 'unit-hash', 'out']);
+  if (positional.length !== 0) throw new UsageError('epcis export takes no positional argument');
+  if (!options.ws) throw new UsageError('epcis export needs --ws <node url>');
+  if (!/^\d+$/.test(options.batch ?? '')) throw new UsageError('epcis export needs --batch <batch id>');
+  if (options.unit !== undefined && options['unit-hash'] !== undefined) throw new UsageError('--unit and --unit-hash exclude each other');
+  if (options['unit-hash'] !== undefined && !HASH_RE.test(options['unit-hash'])) throw new UsageError('--unit-hash takes 0x and 32 bytes of hex');
+  const { readBatchHistory } = await import('../src/epcis-chain.js');
+  const serials = options.serials ? readSerialsFile(options.serials.at(-1)) : null;
+  const unit = options.unit !== undefined ? { serial: options.unit } : options['unit-hash'] !== undefined ? { serialHash: options['unit-hash'] } : null;
+  const doc = await withApi(options.ws, async (api) => {
+    const history = await readBatchHistory(api, Number(options.batch), { serials });
+    return historyToEpcis(history, { ss58Format: api.registry.chainSS58 ?? 42, unit });
+  });
+  if (options.out) writeFileSync(options.out, JSON.stringify(doc, null, 2) + '\n');
+  print(doc);
+}
+
+async function cmdEpcisImport(positional, options) {
+  checkOptions(options, ['ws', 'dry-run', 'suri', 'serials']);
+  if (positional.length !== 1) throw new UsageError('epcis import takes one EPCIS JSON file');
+  const doc = readJsonFile(positional[0]);
+  const serials = (options.serials ?? []).map(readSerialsFile);
+  if (options['dry-run']) {
+    if (options.suri) throw new UsageError('--dry-run signs nothing: drop --suri');
+    if (!options.ws) {
+      const calls = await epcisToCalls(doc, { serials });
+      process.stdout.write(calls.map((c) => formatCall(c) + '\n').join(''));
+      return;
+    }
+  } else {
+    if (!options.ws) throw new UsageError('epcis import needs --ws <node url> (or --dry-run)');
+    if (!options.suri) throw new UsageError('epcis import needs --suri <secret> for the organizations that sign');
+  }
+  const chain = await import('../src/epcis-chain.js');
+  await withApi(options.ws, async (api) => {
+    const ss58Format = api.registry.chainSS58 ?? 42;
+    const calls = await epcisToCalls(doc, { serials, resolver: chain.chainResolver(api), ss58Format });
+    if (options['dry-run']) {
+      const predicted = await chain.predictIds(api, calls);
+      process.stdout.write(predicted.map((c) => formatCall(c) + '\n').join(''));
+      return;
+    }
+    const { Keyring } = await import('@polkadot/keyring');
+    const { cryptoWaitReady } = await import('@polkadot/util-crypto');
+    await cryptoWaitReady();
+    const keyring = new Keyring({ type: 'sr25519', ss58Format });
+    const pairs = options.suri.map((suri) => keyring.addFromUri(suri));
+    const sent = await chain.sendCalls(api, calls, pairs, {
+      formatCall,
+      onSent: (r) => process.stderr.write(`sent ${r.line} in block ${r.blockHash}\n`),
+    });
+    print({ sent: sent.map((r) => ({ call: r.line, block_hash: r.blockHash, ...(r.created.batchId !== undefined ? { batch_id: r.created.batchId } : {}), ...(r.created.shipmentId !== undefined ? { shipment_id: r.created.shipmentId } : {}) })) });
+  });
+}
+
+const EPCIS_COMMANDS = { export: cmdEpcisExport, import: cmdEpcisImport };
+
+function cmdEpcis(positional, options) {
+  const [sub, ...rest] = positional;
+  const run = EPCIS_COMMANDS[sub];
+  if (!run) throw new UsageError(`epcis takes export or import, got ${sub ?? 'nothing'}`);
+  return run(rest, options);
+}
+
 const COMMANDS = {
   hash: cmdHash,
   commitment: cmdCommitment,
@@ -232,6 +349,7 @@ const COMMANDS = {
   verify: cmdVerify,
   scan: cmdScan,
   serials: cmdSerials,
+  epcis: cmdEpcis,
 };
 
 function main(argv) {
@@ -247,17 +365,17 @@ function main(argv) {
     process.stdout.write(USAGE + '\n');
     return;
   }
-  run(positional, options);
+  return run(positional, options);
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof UsageError) {
-    process.stderr.write(`medchain-client: ${e.message}\n\n${USAGE}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`medchain-client: ${e.message}\n`);
-    process.exitCode = 1;
-  }
-}
+Promise.resolve()
+  .then(() => main(process.argv.slice(2)))
+  .catch((e) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`medchain-client: ${e.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`medchain-client: ${e.message}\n`);
+      process.exitCode = 1;
+    }
+  });
