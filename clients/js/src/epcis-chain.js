@@ -261,6 +261,10 @@ export async function sendCalls(api, calls, pairs, { formatCall, onSent = () => 
     const org = await organizationOf(api, pair.address);
     if (org && !signers.has(org)) signers.set(org, pair);
   }
+  // Every call must have its signer before the first is sent.
+  calls.forEach((call, i) => {
+    if (!signers.has(call.origin)) throw new EpcisError(`call ${i + 1} ${formatCall(call)} (${call.label}): no key given acts for ${call.origin}; nothing sent`);
+  });
   const created = [];
   const results = [];
   for (let i = 0; i < calls.length; i++) {
@@ -268,7 +272,6 @@ export async function sendCalls(api, calls, pairs, { formatCall, onSent = () => 
     const args = call.args.map((a) => (a instanceof CallRef ? created[a.call]?.[a.field] : a));
     const line = formatCall({ ...call, args });
     const pair = signers.get(call.origin);
-    if (!pair) throw new EpcisError(`call ${i + 1} ${line} (${call.label}): no key given acts for ${call.origin}`);
     let result;
     try {
       result = await signAndWait(api, api.tx[call.pallet][call.method](...args), pair);

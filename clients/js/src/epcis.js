@@ -17,7 +17,7 @@
 // Parties and locations: urn:medchain:org:<ss58 of the organization's account> (the chain
 // keeps no GLN).
 
-import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { base58Decode, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { blake2_256 } from './hash.js';
 import { Gs1Error, gs1CheckDigit, isValidGtin14, isValidCompanyPrefix, isValidLot, isValidSerial, serialLeaf, serialsTree } from './gs1.js';
@@ -125,11 +125,21 @@ export function orgUri(account, ss58Format = 42) {
   return ORG_URI_PREFIX + encodeAddress(decodeAddress(account), ss58Format);
 }
 
-/** The account of a `urn:medchain:org:` URI, re-encoded in `ss58Format`; null otherwise. */
+/** The SS58 prefix (network format) an SS58 address is written in. */
+export function ss58PrefixOf(address) {
+  const bytes = base58Decode(address);
+  return bytes[0] < 64 ? bytes[0] : ((bytes[0] & 0x3f) << 2) | (bytes[1] >> 6) | ((bytes[1] & 0x3f) << 8);
+}
+
+/**
+ * The account of a `urn:medchain:org:` URI, re-encoded in `ss58Format` (null: in the prefix
+ * the URI writes it in); null if it is no such URI.
+ */
 export function parseOrgUri(uri, ss58Format = 42) {
   if (typeof uri !== 'string' || !uri.startsWith(ORG_URI_PREFIX)) return null;
+  const address = uri.slice(ORG_URI_PREFIX.length);
   try {
-    return encodeAddress(decodeAddress(uri.slice(ORG_URI_PREFIX.length)), ss58Format);
+    return encodeAddress(decodeAddress(address), ss58Format ?? ss58PrefixOf(address));
   } catch {
     return null;
   }
@@ -322,11 +332,12 @@ export class CallRef {
  * from (a commissioning event's full SGTIN list counts as one); `resolver`: async lookups on
  * the chain, { batchOf(gtin, lot) -> id | null, pendingShipment({ batchId, from, to,
  * quantity }) -> id | null } (optional: without them a document must carry what it needs);
- * `ss58Format` for the accounts in the arguments.
+ * `ss58Format` for the accounts in the arguments (default: the SS58 format of the document's
+ * first organization URI).
  *
  * Throws EpcisError naming the event for anything not mapped or not determined.
  */
-export async function epcisToCalls(doc, { serials = [], resolver = {}, ss58Format = 42 } = {}) {
+export async function epcisToCalls(doc, { serials = [], resolver = {}, ss58Format = null } = {}) {
   if (!doc || doc.type !== 'EPCISDocument') throw new EpcisError(`not an EPCISDocument (type ${JSON.stringify(doc?.type)})`);
   const events = doc.epcisBody?.eventList ?? (doc.epcisBody?.event ? [doc.epcisBody.event] : null);
   if (!Array.isArray(events)) throw new EpcisError('the document has no epcisBody.eventList');
@@ -349,6 +360,8 @@ export async function epcisToCalls(doc, { serials = [], resolver = {}, ss58Forma
     if (ev.errorDeclaration) fail('an error declaration is not mapped to a MedChain call');
 
     const account = (uri, what) => {
+      // Without a format: the one the document's first organization is written in.
+      if (ss58Format === null && typeof uri === 'string' && parseOrgUri(uri, null)) ss58Format = ss58PrefixOf(uri.slice(ORG_URI_PREFIX.length));
       const a = parseOrgUri(uri, ss58Format);
       if (!a) fail(`${what} ${JSON.stringify(uri)} is not a MedChain organization (urn:medchain:org:<ss58>)`);
       return a;

@@ -211,6 +211,15 @@ describe('EPCIS import (dry run)', () => {
     assert.deepEqual((await epcisToCalls(withSgtins)).map(formatCall), EXPECTED);
   });
 
+  it("accounts keep the document's SS58 format (MedChain's is 4242)", async () => {
+    const { encodeAddress } = await import('@polkadot/util-crypto');
+    const doc = historyToEpcis(history(), { ss58Format: 4242 });
+    assert.equal(doc.epcisBody.eventList[1].destinationList[0].destination, `urn:medchain:org:${encodeAddress(MEDLOGISTICS, 4242)}`);
+    const expected = EXPECTED.map((l) => [ACME, MEDLOGISTICS, RIVERSIDE, REGULATOR].reduce((x, a) => x.replaceAll(a, encodeAddress(a, 4242)), l));
+    assert.deepEqual((await epcisToCalls(doc, { serials: [SERIALS] })).map(formatCall), expected);
+    assert.deepEqual((await epcisToCalls(doc, { serials: [SERIALS], ss58Format: 42 })).map(formatCall), EXPECTED);
+  });
+
   it('a hand-written document (GS1 example style: SGTINs, shipping, receiving) maps to commission, ship, receive', async () => {
     const calls = await epcisToCalls(handWritten());
     const root = serialsTree(['2017', '2018', '2019', '2020', '2021']).root();
