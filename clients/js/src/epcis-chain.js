@@ -30,7 +30,7 @@ async function blockAt(api, at, best, cache) {
   const ts = async (n) => {
     if (!cache.has(n)) {
       const hash = await api.rpc.chain.getBlockHash(n);
-      cache.set(n, { hash, now: num(await api.query.timestamp.now.at(hash)) });
+      cache.set(n, { hash, now: num(await (await api.at(hash)).query.timestamp.now()) });
     }
     return cache.get(n);
   };
