@@ -350,3 +350,88 @@ describe('medchain-client epcis (offline)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('readBatchHistory (a fake node)', () => {
+  // A minimal stand-in for polkadot.js: codec-like values for the few reads readBatchHistory makes.
+  const n = (v) => ({ toString: () => String(v), toNumber: () => v });
+  const acct = (a) => ({ toString: () => a });
+  const hexv = (h) => ({ toHex: () => h });
+  const some = (v) => ({ isSome: true, isNone: false, unwrap: () => v });
+  const none = { isSome: false, isNone: true };
+  const variant = (type, fields) => ({ type, [`as${type}`]: fields });
+  const event = (method, names, values, extrinsic) => ({
+    event: { section: 'drugProvenance', method, data: Object.assign([...values], { names }) },
+    phase: { isApplyExtrinsic: true, asApplyExtrinsic: n(extrinsic) },
+  });
+  const T0 = 1_800_000_000_000;
+  const ts = (block) => T0 + block * 3000;
+
+  function fakeApi() {
+    const h = history();
+    const enc = new TextEncoder();
+    const blocks = new Map(); // number -> events
+    const add = (block, ev) => (blocks.get(block) ?? blocks.set(block, []).get(block)).push(ev);
+    add(2, event('BatchCommissioned', ['batchId'], [n(4)], 1));
+    add(3, event('ShipmentSent', ['shipmentId'], [n(9)], 1));
+    add(4, event('ShipmentReceived', ['shipmentId'], [n(9)], 1));
+    // Two dispenses in one block by the same pharmacy, and another batch's in between.
+    add(5, event('UnitDispensed', ['batchId', 'serialHash', 'pharmacy'], [n(4), hexv(serialHash('S0002')), acct(RIVERSIDE)], 1));
+    add(5, event('UnitDispensed', ['batchId', 'serialHash', 'pharmacy'], [n(3), hexv(serialHash('S0001')), acct(RIVERSIDE)], 2));
+    add(5, event('UnitDispensed', ['batchId', 'serialHash', 'pharmacy'], [n(4), hexv(serialHash('S0001')), acct(RIVERSIDE)], 3));
+    add(7, event('BatchRecalled', ['batchId'], [n(4)], 2));
+    const historyEntries = [
+      variant('Commissioned', { by: acct(ACME), quantity: n(8), at: n(ts(2)) }),
+      variant('Shipped', { shipmentId: n(9), from: acct(ACME), to: acct(RIVERSIDE), quantity: n(8), at: n(ts(3)) }),
+      variant('Received', { shipmentId: n(9), from: acct(ACME), to: acct(RIVERSIDE), quantity: n(8), at: n(ts(4)) }),
+      variant('Dispensed', { pharmacy: acct(RIVERSIDE), count: n(2), at: n(ts(5)) }),
+      variant('Recalled', { by: acct(REGULATOR), reasonCode: n(7), at: n(ts(7)) }),
+    ];
+    const dispensed = [serialHash('S0001'), serialHash('S0002')].map((hash) => [{ args: [n(4), hexv(hash)] }, some({ pharmacy: acct(RIVERSIDE), at: n(ts(5)) })]);
+    const at = (hash) => ({
+      call: {
+        drugProvenanceApi: {
+          batch: async () => some({
+            gtin: { toU8a: () => enc.encode(GTIN) },
+            lot: { toU8a: () => enc.encode(h.batch.lot) },
+            expiry: { year: n(2028), month: n(6), day: n(30) },
+            quantity: n(8),
+            serialsRoot: hexv(h.batch.serialsRoot),
+            manufacturer: acct(ACME),
+            historyPruned: n(0),
+          }),
+          batchHistory: async () => historyEntries,
+        },
+      },
+      query: {
+        drugProvenance: {
+          dispensed: { entries: async () => dispensed },
+          companyPrefixes: async (p) => (p === '9506000' ? some(acct(ACME)) : none),
+        },
+        timestamp: { now: async () => n(ts(Number(hash.slice(1)))) },
+        system: { events: async () => blocks.get(Number(hash.slice(1))) ?? [] },
+      },
+    });
+    return {
+      rpc: { chain: { getBlockHash: async (k = 9) => `#${k}`, getHeader: async (hash) => ({ number: n(Number(hash.slice(1))) }) } },
+      at: async (hash) => at(hash),
+    };
+  }
+
+  it('pins each entry to its block, extrinsic and event; a run of dispenses becomes one entry per unit', async () => {
+    const { readBatchHistory } = await import('../src/epcis-chain.js');
+    const got = await readBatchHistory(fakeApi(), 4);
+    assert.equal(got.companyPrefix, '9506000');
+    assert.deepEqual(got.batch, { batchId: 4, gtin: GTIN, lot: 'AMX-7/26', expiry: { year: 2028, month: 6, day: 30 }, quantity: 8, serialsRoot: serialsTree(SERIALS).root(), manufacturer: ACME });
+    assert.deepEqual(
+      got.entries.map((e) => [e.kind, e.block, e.extrinsicIndex, e.eventIndex, e.serialHash ?? e.shipmentId ?? null]),
+      [
+        ['Commissioned', 2, 1, 0, null],
+        ['Shipped', 3, 1, 0, 9],
+        ['Received', 4, 1, 0, 9],
+        ['Dispensed', 5, 1, 0, serialHash('S0002')], // block order, not the map's order
+        ['Dispensed', 5, 3, 2, serialHash('S0001')], // batch 3's dispense (event 1) skipped
+        ['Recalled', 7, 2, 0, null],
+      ],
+    );
+  });
+});
