@@ -36,7 +36,7 @@
 #   ops: nginx (RPC proxy)    MEDCHAIN_OPS_PORT_BASE      21000-21099 (its node and gateway
 #                                                         bind port 0)
 #   network-permissioned      MEDCHAIN_NETWORK_PORT_BASE  + 1000..1299 (tests/network/permissioned.sh)
-#   network: zombienet nodes  MEDCHAIN_NETWORK_PORT_BASE  23000 + 0/100/200 for finality/state/
+#   network: zombienet nodes  MEDCHAIN_NETWORK_PORT_BASE  23000 + 0/200 for validators/
 #                                                         consortium, node i at +10*i (p2p, RPC,
 #                                                         Prometheus)
 # Move a range with its variable (e.g. to run two checkouts' suites at once).
@@ -89,7 +89,7 @@ esac
 # start-ups (each compiles the runtime, a zombienet network 4-5 at once) from piling up.
 # ---------------------------------------------------------------------------------------
 default_fast_schedule="js-client testkit chain-spec-offline portal-offline python-offline"
-default_chain_schedule="e2e-1 e2e-2 network-finality+network-state+network-consortium+python+ops chain-spec+portal+network-permissioned"
+default_chain_schedule="e2e-1 e2e-2 network-validators+network-consortium+python+ops+chain-spec portal+network-permissioned"
 
 # ---------------------------------------------------------------------------------------
 # The suites. Each runs in a subshell of its own, from the repository root, with its output
@@ -171,8 +171,7 @@ suite_python() { clients/python/run-tests.sh chain; }
 # deploy/: the systemd units, the nginx RPC proxy, the Prometheus endpoints, the dashboard's
 # and the alerts' metric names (tests/ops/README.md); ~30 s.
 suite_ops() { cd tests/ops && python3 -m unittest -v test_ops; }
-suite_network_finality() { npm_ci tests/network && npm --prefix tests/network run test:finality; }
-suite_network_state() { npm_ci tests/network && npm --prefix tests/network run test:state; }
+suite_network_validators() { npm_ci tests/network && npm --prefix tests/network run test:validators; }
 suite_network_consortium() { npm_ci tests/network && npm --prefix tests/network run test:consortium; }
 suite_network_permissioned() { npm_ci tests/network && tests/network/permissioned.sh; }
 
@@ -185,7 +184,7 @@ count_kind() { # suite -> how its log reports counts
 	esac
 }
 all_suites_fast="js-client testkit chain-spec-offline portal-offline python-offline"
-all_suites_chain="chain-spec e2e e2e-1 e2e-2 portal python ops network-finality network-state network-consortium network-permissioned"
+all_suites_chain="chain-spec e2e e2e-1 e2e-2 portal python ops network-validators network-consortium network-permissioned"
 
 # ---------------------------------------------------------------------------------------
 # Run directory, environment

@@ -1,4 +1,4 @@
-// Checks run by finality.zndsl through zombienet's `js-script` assertion.
+// Checks run by validators.zndsl through zombienet's `js-script` assertion.
 //
 // zombienet calls `run(nodeName, networkInfo, args)` with `args` = the comma-separated
 // string after `with`, and `global.zombie` holding @polkadot/api (ApiPromise, WsProvider).

@@ -1,22 +1,21 @@
 #!/usr/bin/env bash
 # Runs one network suite with the zombienet CLI (native provider) in a fresh directory.
 #
-#   tests/network/run.sh finality|state|consortium
+#   tests/network/run.sh validators|consortium
 #
 # MEDCHAIN_NODE         the node binary (default: the shared target dir's release build)
 # ZOMBIENET_DIR         where zombienet puts the nodes' data and logs
 #                       (default ${TMPDIR:-/tmp}/medchain-zombienet-<suite>; wiped first)
-# MEDCHAIN_NETWORK_PORT_BASE  the network suites' port range (default 23000): finality's
-#                       nodes listen on base + 0.., state's on base + 100.., consortium's on
-#                       base + 200.. (network.toml, consortium.toml), so the three could even
-#                       run at once; below the kernel's ephemeral ports, apart from the e2e
+# MEDCHAIN_NETWORK_PORT_BASE  the network suites' port range (default 23000):
+#                       validators' nodes listen on base + 0.., consortium's on base + 200..
+#                       (network.toml, consortium.toml), so the two could even run at once; below the kernel's ephemeral ports, apart from the e2e
 #                       gateways' range (20000-20999)
 # MEDCHAIN_UPGRADE_WASM consortium only: the spec_version + 1 runtime the chain is upgraded
 #                       to (default: what `cargo build --release -p
 #                       medchain-runtime-upgrade-test` writes under wbuild/)
 set -euo pipefail
 cd "$(dirname "$0")"
-suite="${1:?usage: run.sh finality|state|consortium}"
+suite="${1:?usage: run.sh validators|consortium}"
 [ -f "$suite.zndsl" ] || { echo "[network] no suite $suite.zndsl" >&2; exit 2; }
 target="${CARGO_TARGET_DIR:-$HOME/.cache/medchain/target}"
 export MEDCHAIN_NODE="${MEDCHAIN_NODE:-$target/release/medchain-node}"
@@ -24,8 +23,7 @@ export MEDCHAIN_NODE="${MEDCHAIN_NODE:-$target/release/medchain-node}"
 dir="${ZOMBIENET_DIR:-${TMPDIR:-/tmp}/medchain-zombienet-$suite}"
 base="${MEDCHAIN_NETWORK_PORT_BASE:-23000}"
 case "$suite" in
-finality) offset=0 ;;
-state) offset=100 ;;
+validators) offset=0 ;;
 consortium) offset=200 ;;
 *) offset=300 ;;
 esac

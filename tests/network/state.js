@@ -1,4 +1,4 @@
-// Checks run by state.zndsl through zombienet's `js-script` assertion (see finality.js for
+// Checks run by validators.zndsl through zombienet's `js-script` assertion (see finality.js for
 // how zombienet calls `run(nodeName, networkInfo, args)`; `global.zombie` holds
 // @polkadot/api's ApiPromise, WsProvider and Keyring).
 //
