@@ -19,6 +19,14 @@
 //! A chain that never authorized a node (a dev chain) lets any node peer; once a node was
 //! authorized, removing the last one closes the network rather than opening it.
 //!
+//! Its state is exported for Prometheus (`--prometheus-port`): [`Metrics`], shown on the
+//! dashboard and alerted on in `deploy/prometheus/alerts.yml`.
+//!
+//! Tested end to end, not here (the node binary has no unit-test harness): the
+//! `network-permissioned` suite (tests/network/permissioned.js) derives peer ids from node
+//! keys, sees each step's refusals and admissions, and reads these gauges at every step;
+//! the `ops` suite finds every gauge the dashboard and the alerts name in a dev node's scrape.
+//!
 //! What this does not do: refuse the TCP connection itself (litep2p and libp2p offer no
 //! hook), so an unauthorized peer can still complete the handshake and take part in peer
 //! discovery; and the request-response protocols (blocks, state, warp proofs, light-client
@@ -34,6 +42,7 @@ use sc_network::{service::traits::NetworkService, ReputationChange};
 use sc_network_types::PeerId;
 use sp_api::ProvideRuntimeApi;
 use std::{collections::HashSet, sync::Arc};
+use substrate_prometheus_endpoint::{register, Gauge, PrometheusError, Registry, U64};
 
 /// Log target of the node authorization messages (`-l medchain::peering=debug`).
 pub const LOG_TARGET: &str = "medchain::peering";
@@ -66,6 +75,45 @@ where
 	}
 }
 
+/// Node authorization's gauges on the node's Prometheus endpoint, set after every update.
+#[derive(Clone)]
+pub struct Metrics {
+	enabled: Gauge<U64>,
+	authorized_peers: Gauge<U64>,
+	is_authorized: Gauge<U64>,
+	banned: Gauge<U64>,
+}
+
+impl Metrics {
+	/// Register the gauges in `registry`.
+	pub fn register(registry: &Registry) -> Result<Self, PrometheusError> {
+		let gauge = |name: &str, help: &str| -> Result<Gauge<U64>, PrometheusError> {
+			register(Gauge::new(name, help)?, registry)
+		};
+		Ok(Self {
+			enabled: gauge(
+				"medchain_node_authorization_enabled",
+				"1 if the chain (at the finalized head) restricts peering to its member nodes \
+				 (Consortium.MemberNodes), 0 if any node may peer",
+			)?,
+			authorized_peers: gauge(
+				"medchain_node_authorized_peers",
+				"Other member nodes the chain authorizes this node to peer with",
+			)?,
+			is_authorized: gauge(
+				"medchain_node_is_authorized",
+				"1 if this node's peer id is a member node (or peering is not restricted), \
+				 0 if the members refuse it",
+			)?,
+			banned: gauge(
+				"medchain_node_removed_peers_banned",
+				"Nodes removed from the member set while this process ran, banned again at \
+				 every finalized block",
+			)?,
+		})
+	}
+}
+
 /// What the node last applied, to tell changes apart and to keep removed nodes banned.
 #[derive(Default)]
 struct Applied {
@@ -75,6 +123,8 @@ struct Applied {
 	removed: HashSet<PeerId>,
 	/// Whether the sync peer set is reserved-only.
 	reserved_only: bool,
+	/// Whether this node's own peer id is in the set (true while peering is not restricted).
+	member: bool,
 }
 
 /// The peer store report that bans a node removed from the member set.
@@ -109,6 +159,7 @@ impl Applied {
 			}
 		}
 		let member = peers.contains(&local);
+		self.member = member;
 		peers.remove(&local);
 		let mut gone = Vec::new();
 		if self.peers.as_ref() != Some(&peers) {
@@ -147,19 +198,36 @@ impl Applied {
 		// holds the peer, so it would be ignored, and with it the removal's own disconnect.
 		self.removed.extend(gone);
 	}
+
+	/// Export what was applied.
+	fn export(&self, metrics: &Metrics) {
+		let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+		metrics.enabled.set(u64::from(self.peers.is_some()));
+		metrics.authorized_peers.set(count(self.peers.as_ref().map_or(0, HashSet::len)));
+		metrics.is_authorized.set(u64::from(self.peers.is_none() || self.member));
+		metrics.banned.set(count(self.removed.len()));
+	}
 }
 
 /// Restrict peering to the authorized set at start (call it right after the network is
 /// built; `reserved_only`: whether the network was configured reserved-only, as `new_full`
-/// does when the chain lists member nodes), then follow every finality notification.
-pub async fn run<C>(client: Arc<C>, network: Arc<dyn NetworkService>, reserved_only: bool)
-where
+/// does when the chain lists member nodes), then follow every finality notification;
+/// `metrics`: where to export the state (the node's Prometheus registry, if it has one).
+pub async fn run<C>(
+	client: Arc<C>,
+	network: Arc<dyn NetworkService>,
+	reserved_only: bool,
+	metrics: Option<Metrics>,
+) where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + BlockchainEvents<Block>,
 	C::Api: NodeAuthorizationApi<Block>,
 {
 	let mut applied = Applied { reserved_only, ..Default::default() };
 	let mut finality = client.finality_notification_stream();
 	applied.apply(&*network, authorized_at(&*client, client.info().finalized_hash));
+	if let Some(metrics) = &metrics {
+		applied.export(metrics);
+	}
 	if applied.peers.is_none() {
 		log::info!(
 			target: LOG_TARGET,
@@ -168,26 +236,12 @@ where
 	}
 	while let Some(notification) = finality.next().await {
 		applied.apply(&*network, authorized_at(&*client, notification.hash));
+		if let Some(metrics) = &metrics {
+			applied.export(metrics);
+		}
 	}
 }
 
 fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn a_node_key_maps_to_the_peer_id_libp2p_prints() {
-		// `medchain-node key inspect-node-key` of the secret 0101..01 prints this peer id;
-		// its public key is the last 32 bytes of the identity multihash.
-		let peer: PeerId = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5".parse().unwrap();
-		let bytes = peer.to_bytes();
-		assert_eq!(bytes.len(), 38);
-		assert_eq!(bytes[..6], [0x00, 0x24, 0x08, 0x01, 0x12, 0x20]);
-		let key: NodeKey = bytes[6..].try_into().unwrap();
-		assert_eq!(peer_id_of(&key), Some(peer));
-	}
 }

@@ -204,10 +204,20 @@ pub fn new_full<
 			gap_sync_body_policy: None,
 		})?;
 
+	let peering_metrics = config.prometheus_registry().and_then(|registry| {
+		crate::peering::Metrics::register(registry)
+			.map_err(|error| {
+				log::warn!(
+					target: crate::peering::LOG_TARGET,
+					"cannot register the node authorization metrics: {error}"
+				)
+			})
+			.ok()
+	});
 	task_manager.spawn_handle().spawn(
 		"node-authorization",
 		Some("networking"),
-		crate::peering::run(client.clone(), network.clone(), permissioned),
+		crate::peering::run(client.clone(), network.clone(), permissioned, peering_metrics),
 	);
 
 	if config.offchain_worker.enabled {

@@ -14,12 +14,15 @@
 //   5. removed   a council motion removes the outsider: the members disconnect it, and it
 //                stays out: no peer and no new block for 30 s while the members go on.
 //
+// At each step the nodes' node authorization gauges (`medchain_node_*` on their Prometheus
+// endpoints, which the dashboard and the alerts read) must say the same as the chain.
+//
 //   node tests/network/permissioned.js     (tests/network/permissioned.sh sets it up)
 //
 // MEDCHAIN_NODE            the node binary
 // MEDCHAIN_LOCAL_DIR       where start-local.sh keeps keys, spec, base paths and logs
 // MEDCHAIN_LOCAL_PORT_BASE p2p B+i, RPC B+100+i, Prometheus B+200+i for member i; the
-//                          outsider and the replica use B+50.. and B+150..
+//                          outsider and the replica use B+50.., B+150.. and B+250..
 'use strict';
 
 const fs = require('fs');
@@ -69,6 +72,32 @@ const memberLog = (i) => path.join(DIR, `node${i}.log`);
 
 async function connect(port) {
   return connectApi(polkadot, `ws://127.0.0.1:${port}`, { deadline: Date.now() + 60_000 });
+}
+
+// A node's node authorization gauges, from its Prometheus endpoint.
+async function authMetrics(promPort) {
+  const text = await (await fetch(`http://127.0.0.1:${promPort}/metrics`)).text();
+  const value = (name) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    if (!line) throw new Error(`no ${name} on 127.0.0.1:${promPort}`);
+    return Number(line.trim().split(/\s+/).pop());
+  };
+  return {
+    enabled: value('medchain_node_authorization_enabled'),
+    peers: value('medchain_node_authorized_peers'),
+    authorized: value('medchain_node_is_authorized'),
+    banned: value('medchain_node_removed_peers_banned'),
+  };
+}
+
+// Waits until `promPort`'s gauges equal `want` (a finalized block may be needed first).
+async function expectMetrics(who, promPort, want) {
+  let seen;
+  await until(`${who}'s node authorization metrics ${JSON.stringify(want)}`, 30, async () => {
+    seen = await authMetrics(promPort);
+    return Object.entries(want).every(([k, v]) => seen[k] === v) || seen;
+  });
+  return `${who}: ${JSON.stringify(seen)}`;
 }
 
 async function health(api) {
@@ -146,11 +175,11 @@ function startExtraNode(name, key, k) {
   const args = [
     '--chain', path.join(DIR, 'spec.json'), '--base-path', path.join(DIR, name), '--name', name,
     '--node-key-file', key.file, '--listen-addr', `/ip4/127.0.0.1/tcp/${BASE + 50 + k}`,
-    '--rpc-port', String(BASE + 150 + k), '--no-prometheus', '--no-mdns', '--no-telemetry',
-    '-l', 'medchain::peering=debug',
+    '--rpc-port', String(BASE + 150 + k), '--prometheus-port', String(BASE + 250 + k), '--no-mdns',
+    '--no-telemetry', '-l', 'medchain::peering=debug',
   ];
   const child = start(NODE, args, path.join(DIR, `${name}.log`));
-  return { child, port: BASE + 150 + k, log: path.join(DIR, `${name}.log`) };
+  return { child, port: BASE + 150 + k, prom: BASE + 250 + k, log: path.join(DIR, `${name}.log`) };
 }
 
 function memberPid(i) {
@@ -178,6 +207,8 @@ async function main() {
     return peers.every((p) => p === MEMBERS - 1) || peers;
   });
   pass('every member peers with every other (3, 3, 3, 3)');
+  const memberProm = (i) => BASE + 200 + i;
+  pass(await expectMetrics('member 0', memberProm(0), { enabled: 1, peers: 3, authorized: 1, banned: 0 }));
   await until('finality starts', 90, async () => (await finalizedHeight(members[0])) >= 2);
   // MEDCHAIN_PERMISSIONED_KILLS=k kills only the first k members (a shorter run while working
   // on the later steps; the suite kills all four).
@@ -209,6 +240,8 @@ async function main() {
   const refused = [...Array(MEMBERS).keys()].filter((i) => fs.readFileSync(memberLog(i), 'utf8').includes(`rejecting non-reserved peer PeerId("${outsiderKey.peer}")`));
   if (refused.length === 0) throw new Error('no member logged refusing the outsider');
   pass(`an unauthorized node imported 0 blocks in 30 s (members at #${membersAt}), refused by member(s) ${refused.join(', ')}`);
+  // It reads the member set of its genesis: restricted, four members, itself not among them.
+  pass(await expectMetrics('the outsider', outsider.prom, { enabled: 1, peers: 4, authorized: 0 }));
 
   // 3. A council motion authorizes it.
   const api = members[0];
@@ -218,6 +251,8 @@ async function main() {
     return (b > 0 && b >= f - 1) || { best: b, membersFinalized: f };
   });
   pass(`after the council's add_node the node synced (best #${await bestHeight(outApi)})`);
+  pass(await expectMetrics('the admitted node', outsider.prom, { enabled: 1, peers: 4, authorized: 1 }));
+  pass(await expectMetrics('member 0', memberProm(0), { peers: 4, authorized: 1 }));
 
   // 4. A member's own second node, no vote.
   const replicaKey = newNodeKey('replica');
@@ -244,6 +279,8 @@ async function main() {
   if (membersLater < membersThen + 5) throw new Error(`the members did not go on (#${membersThen} -> #${membersLater})`);
   if (later > stoppedAt || laterHealth.peers !== 0) throw new Error(`the removed node went on: #${stoppedAt} -> #${later}, ${laterHealth.peers} peers`);
   pass(`after the council's remove_node the node was disconnected and stayed out for 30 s (#${stoppedAt}, members #${membersThen} -> #${membersLater})`);
+  // Members: three others and the replica; the removed node banned.
+  pass(await expectMetrics('member 0', memberProm(0), { enabled: 1, peers: 4, authorized: 1, banned: 1 }));
   // The replica, still authorized, kept up.
   if ((await bestHeight(repApi)) < membersLater - 3) throw new Error('the replica fell behind');
   pass('the read replica kept syncing');
