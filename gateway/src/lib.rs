@@ -7,6 +7,8 @@
 //!   status and JSON body), `auth` (signed requests), `limits`, `identity` and `server`
 //!   (denial of service), `cors` and `tls` (browsers), `metrics` (Prometheus, with
 //!   `--prometheus-addr`), [`logs`] (the log's rate limit for lines an outsider causes).
+//! - FHIR R4 at `/fhir` (docs/FHIR.md): `fhir` maps the same handlers' answers to FHIR
+//!   resources and keeps the gateway's own disclosures as AuditEvents.
 //! - The documents: `store` (SQLite), `crypto` (encryption at rest), `canonical` (FHIR's
 //!   canonical JSON and the content hash).
 //! - The chain: `chain` (JSON-RPC with the runtime's own types), `binding` (which record an
@@ -21,6 +23,7 @@ pub mod cli;
 mod cors;
 mod crypto;
 pub mod error;
+mod fhir;
 mod identity;
 mod limits;
 pub mod logs;

@@ -7,9 +7,12 @@
 mod fetch;
 mod upload;
 
+pub(crate) use fetch::{authorized_read, may_read, served_response, Served};
 #[cfg(test)]
 pub(crate) use upload::dedup_message;
-pub(crate) use upload::{keyed_dedup_of, open_stored, rewrap_row, DEREGISTERED};
+pub(crate) use upload::{
+	keyed_dedup_of, open_stored, rewrap_row, store_upload, Upload, DEREGISTERED,
+};
 
 use crate::{
 	auth::{self, Presented, Verifier},
@@ -191,7 +194,7 @@ impl Gateway {
 
 /// Which of the chain's heads a question is asked at.
 #[derive(Clone, Copy)]
-enum Head {
+pub(crate) enum Head {
 	/// The best block: every handler's chain question is asked there.
 	Best,
 	/// The finalized head: a grant must hold there too before a document is served.
@@ -200,7 +203,7 @@ enum Head {
 
 /// The hash of `head`, if the node's runtime there is one the gateway may read from (fail
 /// closed: `503 RuntimeIncompatible` otherwise).
-async fn readable(g: &Gateway, head: Head) -> Result<H256, ApiError> {
+pub(crate) async fn readable(g: &Gateway, head: Head) -> Result<H256, ApiError> {
 	let at = match head {
 		Head::Best => g.chain.best_hash().await,
 		Head::Finalized => g.chain.finalized_hash().await,
@@ -212,7 +215,7 @@ async fn readable(g: &Gateway, head: Head) -> Result<H256, ApiError> {
 	}
 }
 
-type ApiResult = Result<Response, ApiError>;
+pub(crate) type ApiResult = Result<Response, ApiError>;
 
 /// The router.
 pub fn router(gateway: Arc<Gateway>) -> Router {
@@ -223,8 +226,11 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 		.route("/v1/records", post(upload::upload))
 		.route("/v1/records/{record_id}", get(fetch::fetch))
 		.route("/v1/uploads/{locator}", get(upload::upload_status))
+		.merge(crate::fhir::routes())
 		.fallback(not_found)
 		.layer(axum::middleware::from_fn_with_state(gateway.clone(), guard))
+		// Outside the guard: every refusal under /fhir, the guard's too, is an OperationOutcome.
+		.layer(axum::middleware::from_fn(crate::fhir::outcome::layer))
 		.with_state(gateway)
 }
 
@@ -248,11 +254,11 @@ async fn not_found(uri: Uri) -> ApiError {
 	ApiError::new(ErrorCode::NoSuchEndpoint, format!("no endpoint {}", uri.path()))
 }
 
-fn ss58(account: &[u8; 32]) -> String {
+pub(crate) fn ss58(account: &[u8; 32]) -> String {
 	AccountId32::from(*account).to_ss58check()
 }
 
-fn hex32(bytes: &[u8]) -> String {
+pub(crate) fn hex32(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
@@ -342,7 +348,7 @@ async fn metrics(
 	.into_response())
 }
 
-async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
 	axum::body::to_bytes(body, max).await.map_err(|_| {
 		ApiError::new(
 			ErrorCode::TooLarge,
@@ -355,7 +361,7 @@ async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
 /// path and body, its account's rate limit, and its nonce (remembered only now). Its account
 /// was found a chain identity by the `guard` layer before; one that was not (or is no
 /// longer cached as one) is refused here too, so no nonce is ever kept for it.
-fn authenticate(
+pub(crate) fn authenticate(
 	g: &Gateway,
 	headers: &HeaderMap,
 	method: &Method,
@@ -419,14 +425,14 @@ fn document_json(doc: &Document) -> serde_json::Value {
 }
 
 /// `0x` + 32 bytes of hex: a record id.
-fn parse_record_id(text: &str) -> Option<[u8; 32]> {
+pub(crate) fn parse_record_id(text: &str) -> Option<[u8; 32]> {
 	text.strip_prefix("0x")
 		.and_then(|h| hex::decode(h).ok())
 		.and_then(|b| <[u8; 32]>::try_from(b).ok())
 }
 
 /// The requester's organization must be this gateway's.
-async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiError> {
+pub(crate) async fn ensure_own_staff(g: &Gateway, requester: [u8; 32]) -> Result<(), ApiError> {
 	let best = readable(g, Head::Best).await?;
 	match g.chain.organization_of(requester, best).await.map_err(ApiError::chain)? {
 		Some(org) if org == g.organization => Ok(()),

@@ -156,7 +156,30 @@ pub trait DocumentStore: Send + Sync {
 	fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError>;
 	/// Count of documents per state, for `/v1/info`.
 	fn counts(&self) -> Result<Vec<(String, u64)>, StoreError>;
+	/// Keep one audit event (a FHIR AuditEvent's JSON, fhir/audit.rs) about `patient`, if
+	/// known; the oldest beyond [`AUDIT_CAPACITY`] are dropped. Returns its id.
+	fn add_audit(
+		&self,
+		recorded_ms: u64,
+		patient: Option<[u8; 32]>,
+		event: &str,
+	) -> Result<u64, StoreError>;
+	/// The newest `limit` audit events about `patient`, newest first.
+	fn audits_of(&self, patient: &[u8; 32], limit: usize) -> Result<Vec<AuditRow>, StoreError>;
+	/// One audit event by id.
+	fn audit(&self, id: u64) -> Result<Option<AuditRow>, StoreError>;
 }
+
+/// A kept audit event: its id, its patient (if known) and its JSON.
+#[derive(Clone, Debug)]
+pub struct AuditRow {
+	pub id: u64,
+	pub patient: Option<[u8; 32]>,
+	pub event: String,
+}
+
+/// How many audit events the store keeps (the oldest go first).
+pub const AUDIT_CAPACITY: i64 = 100_000;
 
 /// The embedded store: one SQLite file.
 pub struct SqliteStore {
@@ -185,6 +208,13 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_patient ON documents(patient);
 CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_events (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	recorded_ms INTEGER NOT NULL,
+	patient BLOB,
+	event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_events_patient ON audit_events(patient, id);
 ";
 
 /// The store's meta key naming how its dedup keys are made, and the current scheme.
@@ -650,6 +680,53 @@ impl DocumentStore for SqliteStore {
 			rows.collect()
 		})
 	}
+
+	fn add_audit(
+		&self,
+		recorded_ms: u64,
+		patient: Option<[u8; 32]>,
+		event: &str,
+	) -> Result<u64, StoreError> {
+		self.with(|c| {
+			c.execute(
+				"INSERT INTO audit_events (recorded_ms, patient, event) VALUES (?1, ?2, ?3)",
+				params![recorded_ms as i64, patient.map(|p| p.to_vec()), event],
+			)?;
+			let id = c.last_insert_rowid();
+			c.execute("DELETE FROM audit_events WHERE id <= ?1", [id - AUDIT_CAPACITY])?;
+			Ok(id as u64)
+		})
+	}
+
+	fn audits_of(&self, patient: &[u8; 32], limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+		self.with(|c| {
+			let mut stmt = c.prepare(
+				"SELECT id, patient, event FROM audit_events WHERE patient = ?1 \
+				 ORDER BY id DESC LIMIT ?2",
+			)?;
+			let rows = stmt.query_map(params![&patient[..], limit as i64], row_to_audit)?;
+			rows.collect()
+		})
+	}
+
+	fn audit(&self, id: u64) -> Result<Option<AuditRow>, StoreError> {
+		self.with(|c| {
+			c.query_row(
+				"SELECT id, patient, event FROM audit_events WHERE id = ?1",
+				[id as i64],
+				row_to_audit,
+			)
+			.optional()
+		})
+	}
+}
+
+fn row_to_audit(row: &rusqlite::Row<'_>) -> Result<AuditRow, rusqlite::Error> {
+	Ok(AuditRow {
+		id: row.get::<_, i64>(0)? as u64,
+		patient: row.get::<_, Option<Vec<u8>>>(1)?.map(array32).transpose()?,
+		event: row.get(2)?,
+	})
 }
 
 #[cfg(test)]

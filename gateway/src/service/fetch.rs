@@ -228,7 +228,76 @@ async fn fetch_inner(
 	let record_id = parse_record_id(record_id).map(H256).ok_or_else(|| {
 		ApiError::new(ErrorCode::BadRecordId, "a record id is 0x + 32 bytes of hex")
 	})?;
+	let served = authorized_read(g, requester, record_id, "read").await?;
+	Ok(served_response(served))
+}
 
+/// A document the chain lets the requester read, verified against its anchor: what a fetch
+/// (native or FHIR) serves.
+pub(crate) struct Served {
+	pub record_id: H256,
+	pub doc: Document,
+	pub anchored: [u8; 32],
+	pub salt: [u8; 32],
+	pub canonical: Vec<u8>,
+	/// The requester's organization (`None`: the patient's own read).
+	pub organization: Option<AccountId32>,
+	/// A break-glass read.
+	pub emergency: bool,
+}
+
+/// The native answer: the canonical document with the `x-medchain-*` headers.
+pub(crate) fn served_response(served: Served) -> Response {
+	let Served { record_id, doc, anchored, salt, canonical, organization, emergency } = served;
+	let served_as = match organization {
+		None => "patient".into(),
+		Some(org) if emergency => format!("emergency:{}", org.to_ss58check()),
+		Some(org) => format!("consent:{}", org.to_ss58check()),
+	};
+	let mut response = Response::new(Body::from(canonical));
+	let h = response.headers_mut();
+	let set = |h: &mut HeaderMap, name: &'static str, value: String| {
+		if let Ok(v) = HeaderValue::from_str(&value) {
+			h.insert(name, v);
+		}
+	};
+	set(h, "content-type", "application/fhir+json".into());
+	set(h, "x-medchain-record-id", hex32(record_id.as_bytes()));
+	set(h, "x-medchain-content-hash", hex32(&anchored));
+	set(h, "x-medchain-salt", hex32(&salt));
+	set(h, "x-medchain-patient", ss58(&doc.patient));
+	set(h, "x-medchain-category", doc.category.clone());
+	set(h, "x-medchain-served-as", served_as);
+	response
+}
+
+/// The one read policy of the gateway (native `GET /v1/records/{id}` and every FHIR read):
+/// the document held under `record_id`, if the chain grants `requester` the read at its best
+/// block and its finalized head and the chain's record is this gateway's anchor of it. Every
+/// answer, served or refused, is kept as an audit event (`interaction`: the FHIR restful
+/// interaction, fhir/audit.rs).
+pub(crate) async fn authorized_read(
+	g: &Gateway,
+	requester: [u8; 32],
+	record_id: H256,
+	interaction: &'static str,
+) -> Result<Served, ApiError> {
+	let mut patient = None;
+	let result = authorized_read_inner(g, requester, record_id, &mut patient).await;
+	let read = crate::fhir::audit::Read { requester, record_id: record_id.0, patient, interaction };
+	// No document is served unaudited (the refusal's own reason wins over a failed audit).
+	let kept = crate::fhir::audit::keep_read(g, &read, &result);
+	let served = result?;
+	kept?;
+	Ok(served)
+}
+
+async fn authorized_read_inner(
+	g: &Gateway,
+	requester: [u8; 32],
+	record_id: H256,
+	patient: &mut Option<[u8; 32]>,
+) -> Result<Served, ApiError> {
 	let started = Instant::now();
 	let doc = g.store.by_record(&record_id.0).map_err(ApiError::store)?;
 	add(&g.timings.store_ns, started);
@@ -238,6 +307,7 @@ async fn fetch_inner(
 			"this gateway holds no document for this record id",
 		));
 	};
+	*patient = Some(doc.patient);
 	if doc.state == State::Destroyed {
 		return Err(ApiError::new(
 			ErrorCode::Gone,
@@ -266,26 +336,23 @@ async fn fetch_inner(
 	if emergency {
 		log::warn!("emergency (break-glass) read of {record_id:?} by {}", ss58(&requester));
 	}
-	let served_as = match organization {
-		None => "patient".into(),
-		Some(org) if emergency => format!("emergency:{}", org.to_ss58check()),
-		Some(org) => format!("consent:{}", org.to_ss58check()),
-	};
-	let mut response = Response::new(Body::from(canonical));
-	let h = response.headers_mut();
-	let set = |h: &mut HeaderMap, name: &'static str, value: String| {
-		if let Ok(v) = HeaderValue::from_str(&value) {
-			h.insert(name, v);
-		}
-	};
-	set(h, "content-type", "application/fhir+json".into());
-	set(h, "x-medchain-record-id", hex32(record_id.as_bytes()));
-	set(h, "x-medchain-content-hash", hex32(&anchored));
-	set(h, "x-medchain-salt", hex32(&salt));
-	set(h, "x-medchain-patient", ss58(&doc.patient));
-	set(h, "x-medchain-category", doc.category.clone());
-	set(h, "x-medchain-served-as", served_as);
-	Ok(response)
+	Ok(Served { record_id, doc, anchored, salt, canonical, organization, emergency })
+}
+
+/// Whether the chain lets `requester` read `record_id` now (the same decision a fetch is
+/// served under, at the best block and the finalized head), without serving or auditing it:
+/// what a FHIR search lists.
+pub(crate) async fn may_read(
+	g: &Gateway,
+	requester: [u8; 32],
+	record_id: H256,
+	best: H256,
+) -> Result<bool, ApiError> {
+	match decision(g, requester, record_id, best).await {
+		Ok(d) => Ok(grants(&d)),
+		Err(e) if e.code() == ErrorCode::NotFinal => Ok(false),
+		Err(e) => Err(e),
+	}
 }
 
 /// The content hash anchored under `record_id`, once the chain's record there is found to be

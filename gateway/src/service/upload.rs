@@ -171,14 +171,14 @@ struct UploadQuery {
 }
 
 /// What an upload's query names: its patient, its category and the record it corrects.
-struct Upload {
-	patient: [u8; 32],
-	category: RecordCategory,
-	supersedes: Option<[u8; 32]>,
+pub(crate) struct Upload {
+	pub patient: [u8; 32],
+	pub category: RecordCategory,
+	pub supersedes: Option<[u8; 32]>,
 }
 
 impl Upload {
-	fn parse(query: Option<&str>) -> Result<Upload, ApiError> {
+	pub(crate) fn parse(query: Option<&str>) -> Result<Upload, ApiError> {
 		let query: UploadQuery = serde_urlencoded::from_str(query.unwrap_or(""))
 			.map_err(|e| ApiError::new(ErrorCode::BadQuery, e.to_string()))?;
 		let patient = query.patient.as_deref().and_then(auth::parse_account).ok_or_else(|| {
@@ -226,9 +226,23 @@ pub(super) async fn upload(
 			})??;
 	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
 	let upload = Upload::parse(uri.query())?;
-	ensure_own_staff(&g, requester).await?;
-	ensure_patient_not_deregistered(&g, upload.patient).await?;
-	let canonical = canonical::canonical_fhir(&body).map_err(|e| {
+	let (status, doc) = store_upload(&g, requester, &upload, &body).await?;
+	Ok((status, Json(document_json(&doc))).into_response())
+}
+
+/// The one upload path (native `POST /v1/records` and FHIR creates): only this gateway's
+/// organization's staff, never for a deregistered patient; the document is canonicalized,
+/// stored encrypted and anchored by the worker; answered `201` once the anchor is final,
+/// `200` for the same document again, `202` when the wait is over first.
+pub(crate) async fn store_upload(
+	g: &Gateway,
+	requester: [u8; 32],
+	upload: &Upload,
+	body: &[u8],
+) -> Result<(StatusCode, Document), ApiError> {
+	ensure_own_staff(g, requester).await?;
+	ensure_patient_not_deregistered(g, upload.patient).await?;
+	let canonical = canonical::canonical_fhir(body).map_err(|e| {
 		let code = match e {
 			FhirError::NotJson(_) => ErrorCode::NotJson,
 			FhirError::NotFhir(_) => ErrorCode::NotFhir,
@@ -247,11 +261,11 @@ pub(super) async fn upload(
 		// it repeats; anything else must be a correction the chain will accept.
 		let known = g.store.by_dedup_key(&dedup_key).map_err(ApiError::store)?;
 		if known.is_none_or(|doc| doc.state == State::Failed) {
-			check_correction(&g, previous, upload.patient, upload.category).await?;
+			check_correction(g, previous, upload.patient, upload.category).await?;
 		}
 	}
 
-	let new = seal(&g.master, canonical.as_bytes(), &upload, category_name, dedup_key, requester);
+	let new = seal(&g.master, canonical.as_bytes(), upload, category_name, dedup_key, requester);
 	let locator = new.locator.clone();
 	let store = g.store.clone();
 	let inserted = tokio::task::spawn_blocking(move || store.insert(new))
@@ -270,13 +284,17 @@ pub(super) async fn upload(
 					.set_state(&doc.locator, State::Stored, None, None, None)
 					.map_err(ApiError::store)?;
 			} else if matches!(doc.state, State::Anchored | State::InBlock) {
-				return Ok((StatusCode::OK, Json(document_json(&doc))).into_response());
+				return Ok((StatusCode::OK, *doc));
 			}
 			doc.locator
 		}
 	};
 	g.wake_anchorer.notify_one();
-	wait_for_anchor(&g, &locator).await
+	let answer = wait_for_anchor(g, &locator).await?;
+	if answer.0 == StatusCode::CREATED {
+		crate::fhir::audit::keep_create(g, requester, &answer.1);
+	}
+	Ok(answer)
 }
 
 /// The row an upload of `canonical` stores: a fresh salt and locator, the salted content
@@ -314,7 +332,7 @@ fn seal(
 }
 
 /// Wait until the document is anchored (finalized) or refused, or the wait is over.
-async fn wait_for_anchor(g: &Gateway, locator: &str) -> ApiResult {
+async fn wait_for_anchor(g: &Gateway, locator: &str) -> Result<(StatusCode, Document), ApiError> {
 	let mut changes = g.changed.subscribe();
 	let deadline = tokio::time::Instant::now() + g.settings.upload_wait;
 	loop {
@@ -324,9 +342,7 @@ async fn wait_for_anchor(g: &Gateway, locator: &str) -> ApiResult {
 			.map_err(ApiError::store)?
 			.ok_or_else(|| ApiError::new(ErrorCode::StoreError, "document vanished"))?;
 		match doc.state {
-			State::Anchored => {
-				return Ok((StatusCode::CREATED, Json(document_json(&doc))).into_response())
-			}
+			State::Anchored => return Ok((StatusCode::CREATED, doc)),
 			State::Failed => return Err(anchor_failure(&doc)),
 			State::Destroyed => {
 				return Err(ApiError::new(ErrorCode::Destroyed, "the document was destroyed"));
@@ -336,7 +352,7 @@ async fn wait_for_anchor(g: &Gateway, locator: &str) -> ApiResult {
 		tokio::select! {
 			_ = changes.changed() => {},
 			_ = tokio::time::sleep_until(deadline) => {
-				return Ok((StatusCode::ACCEPTED, Json(document_json(&doc))).into_response());
+				return Ok((StatusCode::ACCEPTED, doc));
 			}
 		}
 	}

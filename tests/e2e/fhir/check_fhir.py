@@ -91,6 +91,9 @@ def client(args) -> int:
     info = requests.get(base.rsplit("/fhir/", 1)[0] + "/v1/info", verify=args.ca, timeout=30).json()
     srv = fhir_server.FHIRServer(None, base_uri=base)
     srv.session.verify = args.ca
+    # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's `verify`: ignore
+    # the environment (the gateway is on 127.0.0.1, its CA is --ca).
+    srv.session.trust_env = False
     if not args.unsigned:
         srv.session.auth = MedChainAuth(Keypair.from_uri(args.suri), info["audience"])
     out: dict = {}
