@@ -9,6 +9,8 @@ pub use pallet::*;
 mod batches;
 mod custody;
 mod dispensing;
+mod errors;
+mod events;
 mod invariants;
 mod products;
 mod queries;
@@ -40,7 +42,10 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use custody::ShipmentReturn;
-use frame_support::traits::{EnsureOrigin, Get, UnixTime};
+use frame_support::{
+	pallet_macros::import_section,
+	traits::{EnsureOrigin, Get, UnixTime},
+};
 use medchain_primitives::Moment;
 use pallet_consortium::{Role, RoleProvider, Roles};
 use sp_core::H256;
@@ -81,6 +86,8 @@ pub fn serials_root<S: AsRef<[u8]>>(serials: &[S]) -> H256 {
 	binary_merkle_tree::merkle_root::<BlakeTwo256, _>(serials.iter().map(|s| s.as_ref()))
 }
 
+#[import_section(events::events)]
+#[import_section(errors::errors)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -323,262 +330,6 @@ pub mod pallet {
 					.expect("duplicate or overlapping genesis company prefix");
 			}
 		}
-	}
-
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// Governance assigned a GS1 Company Prefix to a Manufacturer organization.
-		CompanyPrefixAssigned {
-			/// The prefix's digits.
-			prefix: CompanyPrefix,
-			/// The Manufacturer organization that may now register GTINs under it.
-			manufacturer: T::AccountId,
-		},
-		/// Governance revoked a GS1 Company Prefix; products registered under it keep their
-		/// owner.
-		CompanyPrefixRevoked {
-			/// The prefix's digits.
-			prefix: CompanyPrefix,
-			/// The organization it was assigned to.
-			manufacturer: T::AccountId,
-		},
-		/// Governance moved a product (GTIN) to another Manufacturer organization.
-		ProductReassigned {
-			/// The GTIN-14.
-			gtin: Gtin,
-			/// The previous owner.
-			from: T::AccountId,
-			/// The new owner, who alone commissions its batches from now on.
-			to: T::AccountId,
-		},
-		/// A product (GTIN) was registered.
-		ProductRegistered {
-			/// The GTIN-14.
-			gtin: Gtin,
-			/// The Manufacturer organization that owns it.
-			manufacturer: T::AccountId,
-			/// The hash of its master data.
-			metadata_hash: H256,
-		},
-		/// A batch was commissioned; its manufacturer holds every unit.
-		BatchCommissioned {
-			/// The new batch's id.
-			batch_id: BatchId,
-			/// The product.
-			gtin: Gtin,
-			/// The lot.
-			lot: BoundedLot,
-			/// The expiry date.
-			expiry: ExpiryDate,
-			/// Units commissioned.
-			quantity: u32,
-			/// The Merkle root of the serials.
-			serials_root: H256,
-			/// The Manufacturer organization.
-			manufacturer: T::AccountId,
-		},
-		/// Units of a batch were shipped; the recipient has to receive them.
-		ShipmentSent {
-			/// The new shipment's id.
-			shipment_id: ShipmentId,
-			/// The batch.
-			batch_id: BatchId,
-			/// The sending organization.
-			from: T::AccountId,
-			/// The receiving organization.
-			to: T::AccountId,
-			/// Units shipped.
-			quantity: u32,
-		},
-		/// A shipment was received: the recipient holds its units.
-		ShipmentReceived {
-			/// The shipment.
-			shipment_id: ShipmentId,
-			/// The batch.
-			batch_id: BatchId,
-			/// The sending organization.
-			from: T::AccountId,
-			/// The receiving organization.
-			to: T::AccountId,
-			/// Units received.
-			quantity: u32,
-		},
-		/// The sender cancelled a shipment: its units are back in the sender's custody.
-		ShipmentCancelled {
-			/// The shipment.
-			shipment_id: ShipmentId,
-			/// The batch.
-			batch_id: BatchId,
-			/// The sending organization.
-			from: T::AccountId,
-			/// The recipient that never received it.
-			to: T::AccountId,
-			/// Units returned.
-			quantity: u32,
-		},
-		/// The recipient rejected a shipment: its units are back in the sender's custody.
-		ShipmentRejected {
-			/// The shipment.
-			shipment_id: ShipmentId,
-			/// The batch.
-			batch_id: BatchId,
-			/// The sending organization, which holds the units again.
-			from: T::AccountId,
-			/// The receiving organization that refused them.
-			to: T::AccountId,
-			/// Units returned.
-			quantity: u32,
-		},
-		/// A holder destroyed units of a batch; they left the supply chain for good.
-		UnitsDestroyed {
-			/// The batch.
-			batch_id: BatchId,
-			/// The holder organization.
-			holder: T::AccountId,
-			/// Units destroyed.
-			quantity: u32,
-			/// Why.
-			reason: DestructionReason,
-		},
-		/// A unit was dispensed to a patient.
-		UnitDispensed {
-			/// The batch.
-			batch_id: BatchId,
-			/// `blake2_256` of the serial.
-			serial_hash: H256,
-			/// The Pharmacy organization.
-			pharmacy: T::AccountId,
-		},
-		/// A suspect unit was reported.
-		SuspectReported {
-			/// The batch.
-			batch_id: BatchId,
-			/// `blake2_256` of the serial.
-			serial_hash: H256,
-			/// Why the unit is suspect.
-			reason: SuspectReason,
-			/// The reporting organization.
-			reporter: T::AccountId,
-		},
-		/// A batch was recalled.
-		BatchRecalled {
-			/// The batch.
-			batch_id: BatchId,
-			/// The manufacturer or Regulator organization that recalled it.
-			by: T::AccountId,
-			/// The recall's reason code.
-			reason_code: u16,
-			/// Every organization with custody of the batch, with its held, incoming and
-			/// outgoing units, so that each can act.
-			holders: HolderCustodyOf<T>,
-			/// Units in pending shipments (their senders can cancel them).
-			in_transit: u32,
-		},
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// The GTIN is not 14 ASCII digits.
-		InvalidGtin,
-		/// The GTIN's last digit is not its GS1 check digit.
-		InvalidGtinCheckDigit,
-		/// The product's metadata hash is all zeros.
-		ZeroMetadataHash,
-		/// The GTIN is already registered.
-		GtinAlreadyRegistered,
-		/// The manufacturer already registered `MaxProductsPerManufacturer` products.
-		TooManyProducts,
-		/// No product has this GTIN.
-		UnknownProduct,
-		/// The GTIN belongs to another manufacturer.
-		NotProductOwner,
-		/// The lot is empty or has a character outside GS1 character set 82.
-		InvalidLot,
-		/// The expiry is not a valid GS1 `YYMMDD` date.
-		InvalidExpiry,
-		/// The batch is expired (or, when commissioning, its expiry date has passed).
-		ExpiredBatch,
-		/// The quantity is zero.
-		ZeroQuantity,
-		/// The quantity exceeds `MaxQuantity`.
-		QuantityTooLarge,
-		/// The serials' Merkle root is all zeros (the root of an empty tree).
-		ZeroSerialsRoot,
-		/// A batch with this GTIN and lot is already commissioned.
-		LotAlreadyCommissioned,
-		/// The batch id counter is exhausted.
-		BatchIdOverflow,
-		/// No batch has this id.
-		UnknownBatch,
-		/// The batch is recalled (it may only be shipped to, and received by, its manufacturer).
-		RecalledBatch,
-		/// The sender cannot ship to itself.
-		ShipToSelf,
-		/// The recipient is not an organization of the consortium (a staff key is not one).
-		RecipientNotOrganization,
-		/// The recipient organization is suspended.
-		SuspendedRecipient,
-		/// The recipient has none of the Manufacturer, Distributor, Pharmacy roles.
-		RecipientMissingRole,
-		/// The sender holds fewer units of the batch than it ships.
-		InsufficientCustody,
-		/// The batch already has `MaxHoldersPerBatch` holders and the recipient is not one.
-		TooManyHolders,
-		/// The shipment id counter is exhausted.
-		ShipmentIdOverflow,
-		/// No pending shipment has this id (never sent, or already received or cancelled).
-		UnknownShipment,
-		/// Only the shipment's recipient organization can receive it.
-		NotShipmentRecipient,
-		/// Only the shipment's sender organization can cancel it.
-		NotShipmentSender,
-		/// The pharmacy holds no unit of the batch.
-		NoCustody,
-		/// The serial is empty or has a character outside GS1 character set 82.
-		InvalidSerial,
-		/// The proof does not fit the batch: `leaf_count` differs from its quantity, the index
-		/// is out of range, or the number of sibling hashes is not the one the tree requires.
-		InvalidProof,
-		/// The proof does not lead from the serial to the batch's serials root: the serial is
-		/// not in the batch.
-		SerialNotInBatch,
-		/// The serial was already dispensed.
-		SerialAlreadyDispensed,
-		/// The chain's state contradicts the reason given (a `DoubleDispense` report of a
-		/// serial never dispensed; a `Recalled` report or destruction for a batch not
-		/// recalled; an `Expired` one for a batch not expired).
-		ClaimNotSupported,
-		/// Only the batch's manufacturer or a Regulator can recall it.
-		NotManufacturerOrRegulator,
-		/// The batch is already recalled.
-		AlreadyRecalled,
-		/// The company prefix has a character that is not an ASCII digit.
-		InvalidCompanyPrefix,
-		/// The company prefix is not 6..=12 digits long.
-		InvalidCompanyPrefixLength,
-		/// The company prefix is already assigned (revoke it first to move it).
-		CompanyPrefixAlreadyAssigned,
-		/// The company prefix is a leading part of an assigned prefix, or an assigned prefix
-		/// is a leading part of it.
-		CompanyPrefixOverlaps,
-		/// No organization is assigned this company prefix.
-		UnknownCompanyPrefix,
-		/// The GTIN's company prefix is not assigned to the signer's organization (or to
-		/// anyone).
-		CompanyPrefixNotAssigned,
-		/// The account is not an active organization with the Manufacturer role.
-		NotAManufacturer,
-		/// The product already belongs to this manufacturer.
-		AlreadyProductOwner,
-		/// Only a Regulator, the batch's manufacturer, the product's owner or a custody party
-		/// of the batch may report on it.
-		NotBatchParty,
-		/// The reporter already has `MaxReportsPerReporter` reports kept for this batch.
-		TooManyReports,
-		/// The batch's report list is full of Regulators' reports; only a Regulator's report
-		/// can replace one.
-		SuspectReportsFull,
 	}
 
 	#[pallet::hooks]
