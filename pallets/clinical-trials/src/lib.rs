@@ -14,6 +14,8 @@ pub use pallet::*;
 )]
 mod benchmarking;
 mod erasure;
+mod errors;
+mod events;
 mod formulas;
 mod helpers;
 mod invariants;
@@ -41,7 +43,10 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use core::marker::PhantomData;
-use frame_support::traits::{Get, UnixTime};
+use frame_support::{
+	pallet_macros::import_section,
+	traits::{Get, UnixTime},
+};
 use helpers::len_u32;
 use medchain_primitives::{ConsentChecker, PatientRegistry, Purpose};
 use pallet_consortium::{Role, RoleProvider};
@@ -67,6 +72,8 @@ impl<T: Config> Get<u32> for MaxProtocolVersions<T> {
 	}
 }
 
+#[import_section(events::events)]
+#[import_section(errors::errors)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -289,219 +296,6 @@ pub mod pallet {
 	/// order and [`Pallet::trials_with_outcome_switch`] pages through it.
 	#[pallet::storage]
 	pub type OutcomeSwitchedTrials<T: Config> = StorageMap<_, Identity, [u8; 4], (), OptionQuery>;
-
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// A trial was registered with its protocol (version 1) and pre-specified outcomes.
-		TrialRegistered {
-			/// The new trial's id.
-			trial_id: TrialId,
-			/// The sponsor organization.
-			sponsor: T::AccountId,
-			/// The public registry's id.
-			registry_id: RegistryIdOf<T>,
-			/// The hash of the protocol document.
-			protocol_hash: H256,
-			/// The pre-specified outcomes, one hash each.
-			outcomes: OutcomesOf<T>,
-			/// The planned enrollment (soft limit).
-			planned_enrollment: u32,
-		},
-		/// The sponsor recorded a new protocol version.
-		ProtocolAmended {
-			/// The trial.
-			trial_id: TrialId,
-			/// The new version number.
-			version: u32,
-			/// The hash of the new protocol document.
-			protocol_hash: H256,
-			/// The hash of the amendment's justification.
-			reason_hash: H256,
-			/// Whether the amendment changed the outcome set.
-			outcomes_changed: bool,
-			/// Whether it came after the first enrollment (flagged).
-			after_enrollment: bool,
-		},
-		/// The sponsor added a site.
-		SiteAdded {
-			/// The trial.
-			trial_id: TrialId,
-			/// The Provider organization added as a site.
-			site: T::AccountId,
-		},
-		/// A site enrolled a participant.
-		ParticipantEnrolled {
-			/// The trial.
-			trial_id: TrialId,
-			/// The participant's commitment (their pseudonym in the trial).
-			participant_commitment: H256,
-			/// The site that enrolled them.
-			site: T::AccountId,
-			/// The Research consent toward the sponsor the enrollment relied on.
-			consent_id: medchain_primitives::ConsentId,
-			/// How many participants the trial has now.
-			enrolled: u32,
-			/// Whether enrollment now exceeds the planned enrollment (flagged, not blocked).
-			over_planned: bool,
-		},
-		/// A batch of trial data was committed to the trial's data chain.
-		DataCommitted {
-			/// The trial.
-			trial_id: TrialId,
-			/// The commit's position in the chain (0 for the first).
-			index: u32,
-			/// The organization (site or sponsor) that committed it.
-			submitter: T::AccountId,
-			/// The batch's root.
-			batch_root: H256,
-			/// How many records the batch holds.
-			record_count: u32,
-			/// The commit's chained hash: the new head.
-			chain_hash: H256,
-		},
-		/// The sponsor locked the database: the data chain head is frozen.
-		DatabaseLocked {
-			/// The trial.
-			trial_id: TrialId,
-			/// The frozen head.
-			data_head: H256,
-			/// How many commits the frozen chain holds.
-			commit_count: u32,
-		},
-		/// The sponsor published the results; the runtime recorded the outcome-reporting
-		/// status.
-		ResultsPublished {
-			/// The trial.
-			trial_id: TrialId,
-			/// The hash of the results document.
-			results_hash: H256,
-			/// `Complete`, or `OutcomeSwitched { missing, added }`.
-			status: OutcomeStatus,
-			/// Whether an amendment changed the outcomes after the first enrollment.
-			outcomes_amended_after_enrollment: bool,
-		},
-		/// A regulator flagged a trial.
-		TrialFlagged {
-			/// The trial.
-			trial_id: TrialId,
-			/// The Regulator organization.
-			regulator: T::AccountId,
-			/// Why, as a code agreed off chain.
-			reason_code: u16,
-		},
-		/// The sponsor removed a site: it can no longer enroll, commit data or record
-		/// withdrawals in the trial.
-		SiteRemoved {
-			/// The trial.
-			trial_id: TrialId,
-			/// The organization removed as a site.
-			site: T::AccountId,
-		},
-		/// A participant withdrew from a trial (final).
-		ParticipantWithdrawn {
-			/// The trial.
-			trial_id: TrialId,
-			/// The participant's commitment.
-			participant_commitment: H256,
-			/// Who recorded the withdrawal: the participant, the site that enrolled them or
-			/// the sponsor.
-			by: WithdrawerOf<T>,
-			/// How many of the trial's participants have withdrawn now.
-			withdrawn: u32,
-		},
-		/// Governance took a registry id away from a trial (squatting corrected): the trial
-		/// keeps its record and history, marked `registry_id_released_at`.
-		RegistryIdReleased {
-			/// The trial that held the id.
-			trial_id: TrialId,
-			/// Its sponsor.
-			sponsor: T::AccountId,
-			/// The registry id, now free (or reserved).
-			registry_id: RegistryIdOf<T>,
-			/// The sponsor organization for which the id is reserved, if any.
-			reserved_for: Option<T::AccountId>,
-		},
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// The signer's organization is not the trial's sponsor.
-		NotSponsor,
-		/// The signer's organization is not a (current) site of the trial.
-		NotASite,
-		/// The signer's organization is neither a site nor the sponsor of the trial.
-		NotSiteOrSponsor,
-		/// No trial has this id.
-		UnknownTrial,
-		/// The registry id is empty or holds a byte outside printable ASCII (`0x21..=0x7E`).
-		InvalidRegistryId,
-		/// A trial is already registered under this registry id.
-		DuplicateRegistryId,
-		/// A protocol must pre-specify at least one outcome.
-		EmptyOutcomes,
-		/// The same outcome hash is listed twice.
-		DuplicateOutcome,
-		/// A hash argument (protocol, reason, outcome, participant commitment, batch root or
-		/// results) is all zeros: a client bug, never a document's hash.
-		ZeroHash,
-		/// The planned enrollment is 0 or above `MaxParticipants`.
-		InvalidPlannedEnrollment,
-		/// The trial id counter is exhausted.
-		TrialIdOverflow,
-		/// The trial already has `MaxAmendments` amendments.
-		TooManyAmendments,
-		/// The trial's database is locked: no amendment, site, enrollment or data any more.
-		LockedDatabase,
-		/// The organization to add as a site is not an active organization holding the
-		/// Provider role.
-		SiteNotProvider,
-		/// The organization is already a site of the trial.
-		AlreadySite,
-		/// The trial already has `MaxSites` current and removed sites.
-		TooManySites,
-		/// The participant is not a registered patient (or deregistered).
-		NotAPatient,
-		/// This participant commitment is already enrolled in the trial.
-		DuplicateParticipant,
-		/// This patient is (or was, before withdrawing: withdrawal is final) enrolled in the
-		/// trial, under this or another commitment.
-		PatientAlreadyEnrolled,
-		/// The trial already has `MaxParticipants` participants (the hard bound).
-		TooManyParticipants,
-		/// The patient is already enrolled in `MaxTrialsPerPatient` trials.
-		TooManyTrialsForPatient,
-		/// A data commit must hold at least one record.
-		EmptyCommit,
-		/// The trial already has `MaxCommits` data commits.
-		TooManyCommits,
-		/// The database is already locked.
-		AlreadyLocked,
-		/// Results can only be published after the database is locked.
-		NotLocked,
-		/// The results are already published.
-		AlreadyPublished,
-		/// The trial already has `MaxFlags` flags.
-		TooManyFlags,
-		/// The organization is not a current site of the trial.
-		UnknownSite,
-		/// No participant of the trial has this commitment.
-		UnknownParticipant,
-		/// The participant has already withdrawn (withdrawal is final).
-		AlreadyWithdrawn,
-		/// The signer is neither the participant, nor staff of the active site that enrolled
-		/// them, nor staff of the trial's sponsor.
-		NotParticipantSiteOrSponsor,
-		/// The database cannot be locked before at least one data commit.
-		NoDataCommitted,
-		/// Governance already released this trial's registry id.
-		RegistryIdAlreadyReleased,
-		/// Governance reserved this registry id for another sponsor organization.
-		RegistryIdReserved,
-		/// A registry id can only be reserved for an active organization (its admin account)
-		/// holding the TrialSponsor role.
-		ReserveeNotSponsor,
-	}
 
 	#[pallet::extra_constants]
 	impl<T: Config> Pallet<T> {
