@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -377,6 +377,27 @@ describe('record gateway: FHIR R4 under the native rules, AuditEvents of its dis
     assert.equal(onChain.length, 4, 'the fhirclient create is anchored');
     // The auth hook is what lets it in: unsigned, the same search is refused.
     assert.throws(() => run(['--suri', '', '--search-patient', keys.patient.address, '--unsigned']), /401|MissingSignatureHeader/);
+  });
+
+  it('the README\'s FHIR client command runs as written (README.md once pasted, else the draft in docs/FHIR.md)', TX, async (t) => {
+    if (!consentToB) return t.skip('needs the logged read');
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const draft = readFileSync(join(REPO, 'docs/FHIR.md'), 'utf8').split('## README section (draft)')[1] ?? '';
+    const source = readme.includes('check_fhir.py client') ? readme : draft;
+    const block = [...source.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('check_fhir.py client'));
+    assert.ok(block, 'a ```sh block running check_fhir.py client');
+    const script = block
+      .replaceAll('~/.cache/medchain/dev-certs/ca.pem', devCa())
+      .replaceAll('127.0.0.1:8801', `127.0.0.1:${gw.port}`)
+      .replaceAll('//Lakeside//doctor', keys.doctorBUri);
+    const out = execFileSync('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: REPO,
+      env: { ...process.env, PATIENT: keys.patient.address, ID: fhirId(ids.one) },
+      encoding: 'utf8',
+    });
+    const got = JSON.parse(out.trim().split('\n').pop());
+    assert.deepEqual(got.search, [fhirId(ids.one)]);
+    assert.equal(got.read[`Observation/${fhirId(ids.one)}`].valueQuantity.value, 131);
   });
 
   it('fhir.resources (R4B models) validates every FHIR body the gateway returned', async (t) => {
