@@ -10,7 +10,11 @@
 //! no earlier page image of the row (ciphertext + wrapped key) stays in `gateway.sqlite-wal`).
 
 use rusqlite::{params, Connection, OptionalExtension};
-use std::{path::Path, sync::Mutex};
+use std::{
+	path::Path,
+	sync::{mpsc, Arc, Mutex},
+	thread::JoinHandle,
+};
 
 /// A storage failure (the database's message).
 #[derive(Debug)]
@@ -157,13 +161,14 @@ pub trait DocumentStore: Send + Sync {
 	/// Count of documents per state, for `/v1/info`.
 	fn counts(&self) -> Result<Vec<(String, u64)>, StoreError>;
 	/// Keep one audit event (a FHIR AuditEvent's JSON, fhir/audit.rs) about `patient`, if
-	/// known; the oldest beyond [`AUDIT_CAPACITY`] are dropped. Returns its id.
+	/// known; the oldest beyond [`AUDIT_CAPACITY`] are dropped. Queued: committed within
+	/// moments, in a batch with the others (an error only if the store can keep none).
 	fn add_audit(
 		&self,
 		recorded_ms: u64,
 		patient: Option<[u8; 32]>,
 		event: &str,
-	) -> Result<u64, StoreError>;
+	) -> Result<(), StoreError>;
 	/// The newest `limit` audit events about `patient`, newest first.
 	fn audits_of(&self, patient: &[u8; 32], limit: usize) -> Result<Vec<AuditRow>, StoreError>;
 	/// One audit event by id.
@@ -181,13 +186,100 @@ pub struct AuditRow {
 /// How many audit events the store keeps (the oldest go first).
 pub const AUDIT_CAPACITY: i64 = 100_000;
 
+/// The most audit events committed in one transaction.
+const AUDIT_BATCH: usize = 1024;
+/// The most audit events waiting for their commit; a request that would queue one more
+/// waits (back-pressure instead of losing audit rows or memory).
+const AUDIT_QUEUE: usize = 65_536;
+
+/// A queued audit event, or a flush: answered once every event queued before it is committed.
+enum AuditOp {
+	Row { recorded_ms: u64, patient: Option<[u8; 32]>, event: String },
+	Flush(mpsc::SyncSender<()>),
+}
+
 /// The embedded store: one SQLite file.
 pub struct SqliteStore {
 	conn: Mutex<Connection>,
 	/// The audit events' own connection to the same file: `synchronous = NORMAL` (in WAL mode
-	/// a commit is not fsynced; it survives the process, not a power loss), so the audit row
-	/// every fetch writes costs no fsync and does not wait behind the documents' connection.
-	audit: Mutex<Connection>,
+	/// a commit is not fsynced; it survives the process, not a power loss), so the audit rows
+	/// cost no fsync and do not wait behind the documents' connection. Written by
+	/// [`audit_writer`] (a thread), in batches; read after a flush.
+	audit: Arc<Mutex<Connection>>,
+	/// The writer's queue; `None` once the store is dropped (the writer then commits what is
+	/// queued and stops).
+	audit_queue: Option<mpsc::SyncSender<AuditOp>>,
+	audit_thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for SqliteStore {
+	fn drop(&mut self) {
+		// Closing the queue stops the writer after its last batch: nothing queued is lost
+		// when the gateway shuts down.
+		self.audit_queue = None;
+		if let Some(thread) = self.audit_thread.take() {
+			let _ = thread.join();
+		}
+	}
+}
+
+/// The audit writer: takes what is queued (up to [`AUDIT_BATCH`] events) and commits it in one
+/// transaction, dropping the events beyond [`AUDIT_CAPACITY`] in the same transaction, until
+/// the queue is closed. One transaction per batch instead of one per request: the fetch path
+/// waits for neither a commit nor the connection's lock. A batch that cannot be committed is
+/// logged with its size (the chain's own access log, which every served read needs, is the
+/// binding record; these are the gateway's account of its disclosures).
+fn audit_writer(conn: Arc<Mutex<Connection>>, queue: mpsc::Receiver<AuditOp>) {
+	while let Ok(first) = queue.recv() {
+		let mut batch = vec![first];
+		while batch.len() < AUDIT_BATCH {
+			match queue.try_recv() {
+				Ok(op) => batch.push(op),
+				Err(_) => break,
+			}
+		}
+		let mut rows = Vec::with_capacity(batch.len());
+		let mut flushes = Vec::new();
+		for op in batch {
+			match op {
+				AuditOp::Row { recorded_ms, patient, event } => {
+					rows.push((recorded_ms, patient, event))
+				}
+				AuditOp::Flush(done) => flushes.push(done),
+			}
+		}
+		if !rows.is_empty() {
+			let committed = match conn.lock() {
+				Ok(mut conn) => commit_audits(&mut conn, &rows),
+				Err(_) => Err(rusqlite::Error::InvalidQuery),
+			};
+			if let Err(e) = committed {
+				log::error!("could not keep {} audit event(s): {e}", rows.len());
+			}
+		}
+		for done in flushes {
+			let _ = done.send(());
+		}
+	}
+}
+
+/// Insert `rows` and drop the events beyond [`AUDIT_CAPACITY`], in one transaction.
+fn commit_audits(
+	conn: &mut Connection,
+	rows: &[(u64, Option<[u8; 32]>, String)],
+) -> Result<(), rusqlite::Error> {
+	let tx = conn.transaction()?;
+	{
+		let mut insert = tx.prepare_cached(
+			"INSERT INTO audit_events (recorded_ms, patient, event) VALUES (?1, ?2, ?3)",
+		)?;
+		for (recorded_ms, patient, event) in rows {
+			insert.execute(params![*recorded_ms as i64, patient.map(|p| p.to_vec()), event])?;
+		}
+	}
+	let last = tx.last_insert_rowid();
+	tx.execute("DELETE FROM audit_events WHERE id <= ?1", [last - AUDIT_CAPACITY])?;
+	tx.commit()
 }
 
 const SCHEMA: &str = "
@@ -330,7 +422,19 @@ impl SqliteStore {
 		let audit = Connection::open(path)?;
 		audit.pragma_update(None, "synchronous", "NORMAL")?;
 		audit.busy_timeout(std::time::Duration::from_secs(5))?;
-		Ok(SqliteStore { conn: Mutex::new(conn), audit: Mutex::new(audit) })
+		let audit = Arc::new(Mutex::new(audit));
+		let (queue, rx) = mpsc::sync_channel(AUDIT_QUEUE);
+		let writer = audit.clone();
+		let thread = std::thread::Builder::new()
+			.name("audit-writer".into())
+			.spawn(move || audit_writer(writer, rx))
+			.map_err(|e| StoreError(format!("cannot start the audit writer: {e}")))?;
+		Ok(SqliteStore {
+			conn: Mutex::new(conn),
+			audit,
+			audit_queue: Some(queue),
+			audit_thread: Some(thread),
+		})
 	}
 
 	/// Migrate the dedup keys to the keyed scheme ([`DEDUP_KEYED_V1`]): once per store, every
@@ -514,12 +618,23 @@ impl SqliteStore {
 		Ok(f(&conn)?)
 	}
 
+	/// Read the audit events, after every one queued so far is committed.
 	fn with_audit<R>(
 		&self,
 		f: impl FnOnce(&Connection) -> Result<R, rusqlite::Error>,
 	) -> Result<R, StoreError> {
+		let (done, committed) = mpsc::sync_channel(1);
+		self.queue_audit(AuditOp::Flush(done))?;
+		committed.recv().map_err(|_| StoreError("the audit writer stopped".into()))?;
 		let conn = self.audit.lock().map_err(|_| StoreError("audit lock poisoned".into()))?;
 		Ok(f(&conn)?)
+	}
+
+	fn queue_audit(&self, op: AuditOp) -> Result<(), StoreError> {
+		self.audit_queue
+			.as_ref()
+			.and_then(|queue| queue.send(op).ok())
+			.ok_or_else(|| StoreError("the audit writer stopped".into()))
 	}
 
 	/// Destroy the rows matching `clause` (with `?1` = `key`); how many. The WAL is shredded
@@ -701,16 +816,8 @@ impl DocumentStore for SqliteStore {
 		recorded_ms: u64,
 		patient: Option<[u8; 32]>,
 		event: &str,
-	) -> Result<u64, StoreError> {
-		self.with_audit(|c| {
-			c.execute(
-				"INSERT INTO audit_events (recorded_ms, patient, event) VALUES (?1, ?2, ?3)",
-				params![recorded_ms as i64, patient.map(|p| p.to_vec()), event],
-			)?;
-			let id = c.last_insert_rowid();
-			c.execute("DELETE FROM audit_events WHERE id <= ?1", [id - AUDIT_CAPACITY])?;
-			Ok(id as u64)
-		})
+	) -> Result<(), StoreError> {
+		self.queue_audit(AuditOp::Row { recorded_ms, patient, event: event.to_owned() })
 	}
 
 	fn audits_of(&self, patient: &[u8; 32], limit: usize) -> Result<Vec<AuditRow>, StoreError> {
@@ -761,6 +868,37 @@ mod tests {
 			created_at: 1,
 			supersedes: None,
 		}
+	}
+
+	#[test]
+	fn audit_events_are_read_back_at_once_and_survive_a_shutdown() {
+		let dir = tempfile::tempdir().expect("tempdir");
+		let path = dir.path().join("gateway.sqlite");
+		let store = SqliteStore::open(&path).expect("opens");
+		let (p, q) = ([1u8; 32], [2u8; 32]);
+		for i in 0..3000u64 {
+			let patient = if i % 3 == 0 { Some(q) } else { Some(p) };
+			store.add_audit(i, patient, &format!("{{\"n\":{i}}}")).expect("queued");
+		}
+		// A read right after the writes sees every one of them (the read flushes the queue),
+		// newest first, only the patient's.
+		let of_q = store.audits_of(&q, 5000).expect("read");
+		assert_eq!(of_q.len(), 1000);
+		assert_eq!(of_q[0].event, "{\"n\":2997}");
+		assert!(of_q.iter().all(|row| row.patient == Some(q)));
+		let last = store.audit(of_q[0].id).expect("read").expect("kept");
+		assert_eq!(last.event, of_q[0].event);
+		// Queued and not read: dropping the store (the gateway stopping) commits them.
+		store.add_audit(1, None, "{\"n\":\"last\"}").expect("queued");
+		store.add_audit(2, Some(q), "{\"n\":\"last of q\"}").expect("queued");
+		drop(store);
+		let store = SqliteStore::open(&path).expect("reopens");
+		let of_q = store.audits_of(&q, 1).expect("read");
+		assert_eq!(of_q[0].event, "{\"n\":\"last of q\"}");
+		let count: i64 = store
+			.with_audit(|c| c.query_row("SELECT count(*) FROM audit_events", [], |r| r.get(0)))
+			.expect("count");
+		assert_eq!(count, 3002);
 	}
 
 	#[test]

@@ -200,14 +200,14 @@ pub struct Read {
 
 fn keep(g: &Gateway, event: &Event) -> Result<(), ApiError> {
 	let json = audit_event(event).to_string();
-	g.store.add_audit(event.recorded_ms, event.patient, &json).map(|_| ()).map_err(|e| {
+	g.store.add_audit(event.recorded_ms, event.patient, &json).map_err(|e| {
 		log::error!("could not keep an audit event: {e}");
 		ApiError::store(e)
 	})
 }
 
-/// Keep the audit event of a read (served or refused). An error if it could not be kept:
-/// a document is not served unaudited.
+/// Keep the audit event of a read (served or refused). An error if it could not be queued
+/// (the store's audit writer stopped): a document is not served unaudited.
 pub fn keep_read(
 	g: &Gateway,
 	read: &Read,
