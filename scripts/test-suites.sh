@@ -133,7 +133,7 @@ e2e_seconds() { # file -> measured seconds (2-core machine, cold run of 2026-12-
 	gateway.test.js) echo 360 ;;
 	gateway-pruning.test.js) echo 172 ;;
 	fhir.test.js) echo 135 ;; # measured alone, 2026-12-07 22:20
-	epcis.test.js) echo 90 ;; # measured alone, 2026-12-07 22:00
+	epcis.test.js) echo 100 ;; # measured alone, 2026-12-07 23:25
 	bad-input.test.js) echo 117 ;;
 	drug-provenance.test.js) echo 106 ;;
 	clinical-trials.test.js) echo 68 ;;

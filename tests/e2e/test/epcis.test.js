@@ -281,4 +281,36 @@ describe('EPCIS 2.0: export of a batch history, GS1 event hashes, import and rou
       return f;
     }
   });
+
+  it("the README's EPCIS commands run as written (in a folder holding serials.txt and hand-written.json)", TX_TIMEOUT, async (t) => {
+    if (!exports) return t.skip('needs the history of an earlier step');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.split('### Exporting and importing EPCIS 2.0')[1] ?? '';
+    const block = section.match(/```sh\n([\s\S]*?)```/);
+    assert.ok(block, "README.md has the EPCIS section's sh block");
+    const commands = block[1].split('\n').filter((l) => l.trim() !== '');
+    assert.equal(commands.length, 3);
+    // The folder the reader works in: the batch's serials file and a hand-written document
+    // (GS1's example, with this chain's organizations and a new lot).
+    const cwd = mkdtempSync(join(tmpdir(), 'medchain-epcis-readme-'));
+    writeFileSync(join(cwd, 'serials.txt'), readFileSync(serialsFile));
+    const vars = { ACME: acme.address, MEDLOGISTICS: medlogistics.address, LOT: `RM${randomAsHex(3).slice(2).toUpperCase()}`, EXPIRY_DATE: `${EXPIRY_YEAR}-06-30` };
+    writeFileSync(join(cwd, 'hand-written.json'), readFileSync(HAND_WRITTEN, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, k) => vars[k]));
+    // As written, but this test's node and batch instead of a node on 9944 and batch 0.
+    const outputs = [];
+    for (const line of commands) {
+      const words = line.trim().split(/\s+/);
+      assert.equal(words[0], 'medchain-client', line);
+      const args = words.slice(1).map((w) => (w === 'ws://127.0.0.1:9944' ? node.wsUrl : w));
+      const b = args.indexOf('--batch');
+      if (b >= 0) args[b + 1] = String(batchId);
+      const { stdout } = await run(process.execPath, [CLIENT, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+      outputs.push(stdout);
+    }
+    const doc = JSON.parse(readFileSync(join(cwd, 'export.json'), 'utf8'));
+    assert.equal(doc.type, 'EPCISDocument');
+    assert.deepEqual(outputs[1].split('\n').filter((l) => l !== ''), recorded.map((c) => c.line));
+    assert.equal(JSON.parse(outputs[2]).sent.length, 3);
+    rmSync(cwd, { recursive: true, force: true });
+  });
 });
