@@ -32,9 +32,21 @@ use std::{
 	},
 };
 
-/// The routes answers are counted by (`other`: anything else, e.g. an unknown path).
-pub const ROUTES: [&str; 7] =
-	["fetch", "upload", "upload_status", "info", "health", "metrics", "other"];
+/// The routes answers are counted by (`other`: anything else, e.g. an unknown path). The FHIR
+/// API's (docs/FHIR.md): `fhir_metadata` (the CapabilityStatement), `fhir_read` (every other
+/// GET under /fhir: searches, reads, Binary, AuditEvents), `fhir_create` (POST under /fhir).
+pub const ROUTES: [&str; 10] = [
+	"fetch",
+	"upload",
+	"upload_status",
+	"info",
+	"health",
+	"metrics",
+	"fhir_metadata",
+	"fhir_read",
+	"fhir_create",
+	"other",
+];
 
 /// The route of a request, by its method and path.
 pub fn route_of(method: &Method, path: &str) -> &'static str {
@@ -46,6 +58,9 @@ pub fn route_of(method: &Method, path: &str) -> &'static str {
 		"/v1/records" if method == Method::POST => "upload",
 		p if get && p.starts_with("/v1/records/") => "fetch",
 		p if get && p.starts_with("/v1/uploads/") => "upload_status",
+		"/fhir/metadata" if get => "fhir_metadata",
+		p if get && p.starts_with("/fhir/") => "fhir_read",
+		p if method == Method::POST && (p == "/fhir" || p.starts_with("/fhir/")) => "fhir_create",
 		_ => "other",
 	}
 }
@@ -306,6 +321,13 @@ mod tests {
 		assert_eq!(route_of(&Method::GET, "/v1/health"), "health");
 		assert_eq!(route_of(&Method::POST, "/v1/health"), "other");
 		assert_eq!(route_of(&Method::GET, "/etc/passwd"), "other");
+		assert_eq!(route_of(&Method::GET, "/fhir/metadata"), "fhir_metadata");
+		assert_eq!(route_of(&Method::GET, "/fhir/Binary/00"), "fhir_read");
+		assert_eq!(route_of(&Method::GET, "/fhir/DocumentReference"), "fhir_read");
+		assert_eq!(route_of(&Method::POST, "/fhir"), "fhir_create");
+		assert_eq!(route_of(&Method::POST, "/fhir/Observation"), "fhir_create");
+		assert_eq!(route_of(&Method::DELETE, "/fhir/Observation/00"), "other");
+		assert_eq!(route_of(&Method::POST, "/fhirx"), "other");
 	}
 
 	/// `name{labels} value` lines of a scrape, as (name with labels, value).
