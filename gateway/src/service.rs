@@ -309,7 +309,7 @@ async fn metrics(
 	headers: HeaderMap,
 	body: Body,
 ) -> ApiResult {
-	let body = read_body(body, g.settings.max_body).await?;
+	let body = read_body(&g, body).await?;
 	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
 	ensure_own_staff(&g, requester).await?;
 	let counts = g.store.counts().map_err(ApiError::store)?;
@@ -348,13 +348,20 @@ async fn metrics(
 	.into_response())
 }
 
-pub(crate) async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
-	axum::body::to_bytes(body, max).await.map_err(|_| {
-		ApiError::new(
-			ErrorCode::TooLarge,
-			format!("the request body is larger than this gateway accepts ({max} bytes)"),
-		)
-	})
+/// A request's body, bounded in size (`TooLarge`) and in time (`RequestTimeout`).
+pub(crate) async fn read_body(g: &Gateway, body: Body) -> Result<Bytes, ApiError> {
+	let max = g.settings.max_body;
+	tokio::time::timeout(g.guard.limits.body_timeout, axum::body::to_bytes(body, max))
+		.await
+		.map_err(|_| {
+			ApiError::new(ErrorCode::RequestTimeout, "the request's body did not arrive in time")
+		})?
+		.map_err(|_| {
+			ApiError::new(
+				ErrorCode::TooLarge,
+				format!("the request body is larger than this gateway accepts ({max} bytes)"),
+			)
+		})
 }
 
 /// Who signed the request: its headers and time window, its signature over this method,

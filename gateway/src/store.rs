@@ -250,8 +250,8 @@ fn audit_writer(conn: Arc<Mutex<Connection>>, queue: mpsc::Receiver<AuditOp>) {
 		}
 		if !rows.is_empty() {
 			let committed = match conn.lock() {
-				Ok(mut conn) => commit_audits(&mut conn, &rows),
-				Err(_) => Err(rusqlite::Error::InvalidQuery),
+				Ok(mut conn) => commit_audits(&mut conn, &rows).map_err(|e| e.to_string()),
+				Err(_) => Err("the audit connection's lock is poisoned".to_owned()),
 			};
 			if let Err(e) = committed {
 				log::error!("could not keep {} audit event(s): {e}", rows.len());

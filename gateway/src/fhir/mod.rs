@@ -105,6 +105,7 @@ fn search_params(uri: &Uri, allowed: &[&str]) -> Result<Vec<(String, String)>, B
 			)));
 		}
 	}
+	format_param(&params)?;
 	Ok(params)
 }
 
@@ -204,9 +205,6 @@ async fn search_documents(
 		Ok(p) => p,
 		Err(refused) => return Ok(*refused),
 	};
-	if let Err(refused) = format_param(&params) {
-		return Ok(*refused);
-	}
 	let patient = patient_param(&params)?;
 	let category = match param(&params, "category") {
 		None => None,
@@ -380,9 +378,6 @@ async fn search_audit(
 		Ok(p) => p,
 		Err(refused) => return Ok(*refused),
 	};
-	if let Err(refused) = format_param(&params) {
-		return Ok(*refused);
-	}
 	let patient = patient_param(&params)?;
 	let count = count_param(&params)?;
 	may_read_audit(&g, requester, Some(patient)).await?;
@@ -418,15 +413,7 @@ async fn signed_body(
 	headers: &HeaderMap,
 	body: Body,
 ) -> Result<([u8; 32], Value, Vec<u8>), ApiError> {
-	let body =
-		tokio::time::timeout(g.guard.limits.body_timeout, read_body(body, g.settings.max_body))
-			.await
-			.map_err(|_| {
-				ApiError::new(
-					ErrorCode::RequestTimeout,
-					"the request's body did not arrive in time",
-				)
-			})??;
+	let body = read_body(g, body).await?;
 	let requester = authenticate(g, headers, method, uri, &body)?;
 	let value: Value = serde_json::from_slice(&body)
 		.map_err(|e| ApiError::new(ErrorCode::NotJson, format!("the body is not JSON: {e}")))?;

@@ -215,15 +215,7 @@ pub(super) async fn upload(
 ) -> ApiResult {
 	// The only body read: after the guard found the account a chain identity, bounded in
 	// size and in time.
-	let body =
-		tokio::time::timeout(g.guard.limits.body_timeout, read_body(body, g.settings.max_body))
-			.await
-			.map_err(|_| {
-				ApiError::new(
-					ErrorCode::RequestTimeout,
-					"the request's body did not arrive in time",
-				)
-			})??;
+	let body = read_body(&g, body).await?;
 	let requester = authenticate(&g, &headers, &method, &uri, &body)?;
 	let upload = Upload::parse(uri.query())?;
 	let (status, doc) = store_upload(&g, requester, &upload, &body).await?;
