@@ -78,7 +78,11 @@ pub struct Versions {
 /// The id under which a runtime's version lists `GatewayApi` (`blake2_64("GatewayApi")`).
 pub fn gateway_api_id() -> [u8; 8] {
 	use sp_api::RuntimeApiInfo;
-	<dyn pallet_consent::runtime_api::GatewayApi<medchain_runtime::Block, AccountId32>>::ID
+	<dyn pallet_consent::runtime_api::GatewayApi<
+		medchain_runtime::Block,
+		AccountId32,
+		medchain_runtime::BlockNumber,
+	>>::ID
 }
 
 /// What this gateway was compiled for (from medchain-runtime's own `VERSION`).
@@ -348,7 +352,7 @@ impl Chain {
 		record_id: H256,
 		max_log_age_ms: u64,
 		at: H256,
-	) -> Result<ReadDecision<AccountId32>, ChainError> {
+	) -> Result<ReadDecision<AccountId32, u32>, ChainError> {
 		let args = (AccountId32::from(requester), record_id, max_log_age_ms).encode();
 		self.runtime_call("GatewayApi_read_decision", &args, at).await
 	}
@@ -641,7 +645,7 @@ mod tests {
 		let node = MockNode::start().await;
 		let chain = Chain::connect(&node.url).await.expect("connects");
 		let at = hash_of(10);
-		let answer = ReadDecision::<AccountId32>::Sealed.encode();
+		let answer = ReadDecision::<AccountId32, u32>::Sealed.encode();
 		node.with(|s| s.calls.insert("GatewayApi_read_decision".into(), answer.clone()));
 		let decision =
 			chain.read_decision([1; 32], H256([2; 32]), 1000, at).await.expect("decodes");

@@ -507,7 +507,7 @@ mod tests {
 	}
 
 	fn refusal(patient: [u8; 32], category: RecordCategory) -> Vec<u8> {
-		ReadDecision::Refused {
+		ReadDecision::<_, u32>::Refused {
 			patient: AccountId32::from(patient),
 			category,
 			reason: ReadRefusal::NotLogged,
@@ -525,13 +525,14 @@ mod tests {
 			organization: AccountId32::from(ORG),
 			consent_id: 1,
 			logged_at: 1,
+			logged_in: Some(pallet_consent::ChainPosition { block: 9, extrinsic: 1 }),
 			emergency: false,
 		}
 		.encode()
 	}
 
 	fn refused(patient: [u8; 32], reason: ReadRefusal) -> Vec<u8> {
-		ReadDecision::Refused {
+		ReadDecision::<_, u32>::Refused {
 			patient: AccountId32::from(patient),
 			category: RecordCategory::LabResults,
 			reason,
@@ -713,7 +714,7 @@ mod tests {
 		);
 		assert_eq!(g.timings.served.load(Ordering::Relaxed), 0);
 		// A read granted at both heads is served at once (here: the patient's own).
-		let patient_read = ReadDecision::Patient {
+		let patient_read = ReadDecision::<_, u32>::Patient {
 			patient: AccountId32::from(patient),
 			category: RecordCategory::LabResults,
 		};

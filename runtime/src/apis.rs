@@ -240,7 +240,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_consent::runtime_api::ConsentApi<Block, AccountId> for Runtime {
+	impl pallet_consent::runtime_api::ConsentApi<Block, AccountId, BlockNumber> for Runtime {
 		fn has_access(
 			patient: AccountId,
 			grantee: AccountId,
@@ -255,7 +255,7 @@ impl_runtime_apis! {
 			Consent::consents_of(&patient)
 		}
 
-		fn access_log(patient: AccountId) -> Vec<pallet_consent::AccessEntry<AccountId>> {
+		fn access_log(patient: AccountId) -> Vec<pallet_consent::AccessEntry<AccountId, BlockNumber>> {
 			Consent::access_log(&patient)
 		}
 
@@ -274,12 +274,12 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_consent::runtime_api::GatewayApi<Block, AccountId> for Runtime {
+	impl pallet_consent::runtime_api::GatewayApi<Block, AccountId, BlockNumber> for Runtime {
 		fn read_decision(
 			requester: AccountId,
 			record_id: H256,
 			max_log_age: u64,
-		) -> pallet_consent::ReadDecision<AccountId> {
+		) -> pallet_consent::ReadDecision<AccountId, BlockNumber> {
 			let Some(record) = pallet_health_records::Records::<Runtime>::get(record_id) else {
 				return pallet_consent::ReadDecision::UnknownRecord;
 			};

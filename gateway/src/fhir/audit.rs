@@ -213,7 +213,7 @@ pub fn keep_read(
 	read: &Read,
 	result: &Result<Served, ApiError>,
 ) -> Result<(), ApiError> {
-	let (outcome, reason, purpose, organization) = match result {
+	let (outcome, reason, purpose, organization, extrinsic) = match result {
 		Ok(served) => {
 			let purpose = match (&served.organization, served.emergency) {
 				(None, _) => None,
@@ -222,9 +222,9 @@ pub fn keep_read(
 				(Some(_), false) => Some(purpose_code(Purpose::Treatment)),
 			};
 			let organization = served.organization.clone().map(<[u8; 32]>::from);
-			(Outcome::Success, None, purpose, organization)
+			(Outcome::Success, None, purpose, organization, served.logged_in)
 		}
-		Err(e) => (Outcome::of(e), Some(e.code().name()), None, None),
+		Err(e) => (Outcome::of(e), Some(e.code().name()), None, None, None),
 	};
 	keep(
 		g,
@@ -240,7 +240,7 @@ pub fn keep_read(
 			server: g.organization,
 			patient: read.patient,
 			record: Some(read.record_id),
-			extrinsic: None,
+			extrinsic,
 		},
 	)
 }

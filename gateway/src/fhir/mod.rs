@@ -723,7 +723,7 @@ mod tests {
 			(status, serde_json::from_slice(&bytes).unwrap_or_default(), bytes.to_vec())
 		}
 
-		fn decide(node: &MockNode, decision: ReadDecision<AccountId32>) {
+		fn decide(node: &MockNode, decision: ReadDecision<AccountId32, u32>) {
 			node.with(|s| {
 				s.calls.insert("GatewayApi_read_decision".into(), decision.encode());
 			});
@@ -794,6 +794,7 @@ mod tests {
 					organization: AccountId32::from([0x43; 32]),
 					consent_id: 1,
 					logged_at: 1,
+					logged_in: Some(pallet_consent::ChainPosition { block: 11, extrinsic: 2 }),
 					emergency: false,
 				},
 			);
@@ -822,6 +823,18 @@ mod tests {
 				events.iter().find(|e| e["outcome"] == "0" && e["subtype"][0]["code"] == "read");
 			let served = served.cloned().unwrap_or_default();
 			assert_eq!(served["purposeOfEvent"][0]["coding"][0]["code"], "TREAT");
+			// The chain's access-log extrinsic the read was granted under is its source.
+			let extrinsic = served["entity"].as_array().and_then(|e| {
+				e.iter()
+					.find(|e| e["what"]["identifier"]["system"] == crate::fhir::audit::EXTRINSIC)
+			});
+			assert_eq!(
+				extrinsic.map(|e| e["what"]["identifier"]["value"].clone()),
+				Some(serde_json::json!("11-2")),
+				"{served}"
+			);
+			// A refusal names no extrinsic.
+			assert!(refused.iter().all(|e| !e.to_string().contains(crate::fhir::audit::EXTRINSIC)));
 			assert_eq!(
 				served["agent"][1]["who"]["identifier"]["value"],
 				AccountId32::from([0x43; 32]).to_string()

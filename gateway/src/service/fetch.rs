@@ -38,7 +38,7 @@ pub(super) struct DecisionCache {
 }
 
 /// One block's decisions, by requester and record.
-type BlockDecisions = HashMap<([u8; 32], H256), ReadDecision<AccountId32>>;
+type BlockDecisions = HashMap<([u8; 32], H256), ReadDecision<AccountId32, u32>>;
 
 /// How many blocks' decisions are kept (the best and the finalized head, and the blocks just
 /// before them while they move).
@@ -50,7 +50,7 @@ impl DecisionCache {
 		at: H256,
 		requester: [u8; 32],
 		record: H256,
-	) -> Option<ReadDecision<AccountId32>> {
+	) -> Option<ReadDecision<AccountId32, u32>> {
 		self.decisions.get(&at).and_then(|d| d.get(&(requester, record))).cloned()
 	}
 
@@ -59,7 +59,7 @@ impl DecisionCache {
 		at: H256,
 		requester: [u8; 32],
 		record: H256,
-		decision: ReadDecision<AccountId32>,
+		decision: ReadDecision<AccountId32, u32>,
 	) {
 		if !self.decisions.contains_key(&at) {
 			self.blocks.push_back(at);
@@ -74,7 +74,7 @@ impl DecisionCache {
 }
 
 /// Whether a decision lets the document be served.
-fn grants(decision: &ReadDecision<AccountId32>) -> bool {
+fn grants(decision: &ReadDecision<AccountId32, u32>) -> bool {
 	matches!(decision, ReadDecision::Patient { .. } | ReadDecision::Logged { .. })
 }
 
@@ -98,7 +98,7 @@ async fn decide(
 	requester: [u8; 32],
 	record_id: H256,
 	at: H256,
-) -> Result<ReadDecision<AccountId32>, ApiError> {
+) -> Result<ReadDecision<AccountId32, u32>, ApiError> {
 	let cached = g
 		.decisions
 		.lock()
@@ -128,7 +128,7 @@ async fn decision(
 	requester: [u8; 32],
 	record_id: H256,
 	best: H256,
-) -> Result<ReadDecision<AccountId32>, ApiError> {
+) -> Result<ReadDecision<AccountId32, u32>, ApiError> {
 	let at_best = decide(g, requester, record_id, best).await?;
 	// A refusal is answered at once; a grant only once the finalized head grants it too.
 	if grants(&at_best) {
@@ -155,7 +155,7 @@ async fn final_grant(
 	requester: [u8; 32],
 	record_id: H256,
 	mut best: H256,
-) -> Result<ReadDecision<AccountId32>, ApiError> {
+) -> Result<ReadDecision<AccountId32, u32>, ApiError> {
 	let started = Instant::now();
 	let deadline = tokio::time::Instant::now() + g.settings.finality_wait;
 	// Each way out but the node's failure counts the time spent waiting.
@@ -186,7 +186,7 @@ async fn final_grant(
 
 /// `503 NotFinal`: the finalized head still decides `at_final`. The message gives the
 /// refusal's reason only, never the record's patient or category.
-fn not_final(at_final: &ReadDecision<AccountId32>) -> ApiError {
+fn not_final(at_final: &ReadDecision<AccountId32, u32>) -> ApiError {
 	let why = match at_final {
 		ReadDecision::Refused { reason, .. } => ErrorCode::from(*reason).name(),
 		_ => "no grant",
@@ -244,11 +244,15 @@ pub(crate) struct Served {
 	pub organization: Option<AccountId32>,
 	/// A break-glass read.
 	pub emergency: bool,
+	/// The `log_access` extrinsic (block number, index) the read was granted under (at the
+	/// finalized head); `None` for the patient's own read (and an entry logged before the
+	/// consent pallet's storage version 5).
+	pub logged_in: Option<(u32, u32)>,
 }
 
 /// The native answer: the canonical document with the `x-medchain-*` headers.
 pub(crate) fn served_response(served: Served) -> Response {
-	let Served { record_id, doc, anchored, salt, canonical, organization, emergency } = served;
+	let Served { record_id, doc, anchored, salt, canonical, organization, emergency, .. } = served;
 	let served_as = match organization {
 		None => "patient".into(),
 		Some(org) if emergency => format!("emergency:{}", org.to_ss58check()),
@@ -318,7 +322,8 @@ async fn authorized_read_inner(
 	let started = Instant::now();
 	let best = readable(g, Head::Best).await?;
 	add(&g.timings.best_block_ns, started);
-	let (organization, emergency) = match decision(g, requester, record_id, best).await? {
+	let (organization, emergency, logged_in) = match decision(g, requester, record_id, best).await?
+	{
 		ReadDecision::UnknownRecord => return Err(unknown_on_chain()),
 		ReadDecision::Sealed => return Err(gone(g, record_id, "sealed")),
 		ReadDecision::PatientErased => {
@@ -327,8 +332,10 @@ async fn authorized_read_inner(
 		// The reason only: a requester the chain refuses learns nothing of the record (whose
 		// it is, its category) from the refusal.
 		ReadDecision::Refused { reason, .. } => return Err(ApiError::refused(reason)),
-		ReadDecision::Patient { .. } => (None, false),
-		ReadDecision::Logged { organization, emergency, .. } => (Some(organization), emergency),
+		ReadDecision::Patient { .. } => (None, false, None),
+		ReadDecision::Logged { organization, emergency, logged_in, .. } => {
+			(Some(organization), emergency, logged_in.map(|at| (at.block, at.extrinsic)))
+		}
 	};
 	let anchored = anchored_hash(g, record_id, &doc, best).await?;
 	let (salt, canonical) = verified_plaintext(g, record_id, &doc, &anchored)?;
@@ -336,7 +343,7 @@ async fn authorized_read_inner(
 	if emergency {
 		log::warn!("emergency (break-glass) read of {record_id:?} by {}", ss58(&requester));
 	}
-	Ok(Served { record_id, doc, anchored, salt, canonical, organization, emergency })
+	Ok(Served { record_id, doc, anchored, salt, canonical, organization, emergency, logged_in })
 }
 
 /// Whether the chain lets `requester` read `record_id` now (the same decision a fetch is

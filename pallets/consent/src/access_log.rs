@@ -35,6 +35,11 @@ impl<T: Config> Pallet<T> {
 			ensure!(consent.purpose.reads_identified_documents(), Error::<T>::PurposeNotPermitted);
 		}
 		let emergency = matches!(consent.kind, ConsentKind::BreakGlass { .. });
+		// Always `Some` in a dispatched extrinsic (`None` only outside one: a benchmark or a
+		// test calling this directly).
+		let logged_in = frame_system::Pallet::<T>::extrinsic_index().map(|extrinsic| {
+			ChainPosition { block: frame_system::Pallet::<T>::block_number(), extrinsic }
+		});
 		AccessLogs::<T>::mutate(&patient, &organization, |log| {
 			for (record_id, category) in reads {
 				let entry = AccessEntry {
@@ -46,6 +51,7 @@ impl<T: Config> Pallet<T> {
 					at: now,
 					purpose: consent.purpose,
 					emergency,
+					logged_in,
 				};
 				let len = log.len();
 				// Appends; when full, drops the organization's oldest entry. It only fails

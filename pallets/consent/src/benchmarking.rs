@@ -95,6 +95,11 @@ fn full_access_log<T: Config + pallet_timestamp::Config<Moment = u64>>(
 		at: ConsentPallet::<T>::now(),
 		purpose: Purpose::Treatment,
 		emergency: true,
+		// The largest encoding, as every entry logged by an extrinsic has.
+		logged_in: Some(ChainPosition {
+			block: frame_system::Pallet::<T>::block_number(),
+			extrinsic: u32::MAX,
+		}),
 	};
 	let full: BoundedVec<_, T::MaxAccessLogEntries> =
 		alloc::vec![entry; T::MaxAccessLogEntries::get() as usize]

@@ -58,7 +58,9 @@ pub mod pallet {
 	/// v3: the access check's index [`GrantsTo`] ([`crate::migrations::v3`]).
 	/// v4: each [`AccessLogs`] entry records the consent's purpose and whether it was an
 	/// emergency ([`crate::migrations::v4`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
+	/// v5: each [`AccessLogs`] entry records the block and extrinsic that logged it
+	/// ([`crate::migrations::v5`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -68,7 +70,12 @@ pub mod pallet {
 	pub type ConsentOf<T> = Consent<<T as frame_system::Config>::AccountId>;
 
 	/// An access-log entry as stored.
-	pub type AccessEntryOf<T> = AccessEntry<<T as frame_system::Config>::AccountId>;
+	pub type AccessEntryOf<T> =
+		AccessEntry<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+	/// A gateway's read decision, of the runtime's accounts and block numbers.
+	pub type ReadDecisionOf<T> =
+		ReadDecision<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 	/// An access request as stored.
 	pub type AccessRequestOf<T> = AccessRequest<<T as frame_system::Config>::AccountId>;

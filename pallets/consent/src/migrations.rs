@@ -202,7 +202,10 @@ pub mod v3 {
 /// Storage version 3 → 4: every access-log entry records the consent's purpose and whether it
 /// was a break-glass one (reads are purpose-bound, and the patient sees the purpose).
 pub mod v4 {
-	use crate::{AccessEntry, AccessLogs, Config, ConsentKind, Consents, Pallet};
+	use crate::{
+		migrations::v5::v4::{AccessEntry, AccessLogs},
+		Config, ConsentKind, Consents, Pallet,
+	};
 	use core::marker::PhantomData;
 	use frame_support::{
 		migrations::VersionedMigration,
@@ -293,7 +296,8 @@ pub mod v4 {
 
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-			Pallet::<T>::do_try_state()
+			// The full invariants (`do_try_state`) read v5 entries: checked after v5.
+			Ok(())
 		}
 	}
 
@@ -302,6 +306,108 @@ pub mod v4 {
 		3,
 		4,
 		InnerMigrateV3ToV4<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Storage version 4 → 5: every access-log entry names the block and extrinsic that logged it
+/// (so a gateway's audit record of a disclosure can point at the chain's).
+pub mod v5 {
+	use crate::{AccessEntry, AccessLogs, Config, Pallet};
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration,
+		pallet_prelude::*,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+	};
+	use medchain_primitives::{ConsentId, Moment, Purpose, RecordCategory};
+	use sp_core::H256;
+
+	/// The layout this migration reads (and the v4 migration writes).
+	pub mod v4 {
+		use super::*;
+
+		/// A v4 access-log entry: no block or extrinsic.
+		#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+		pub struct AccessEntry<AccountId> {
+			/// The consent under which the record was read.
+			pub consent_id: ConsentId,
+			/// The organization that read it.
+			pub organization: AccountId,
+			/// The account that read it.
+			pub accessor: AccountId,
+			/// The record read.
+			pub record_id: H256,
+			/// The record's category.
+			pub category: RecordCategory,
+			/// When it was read.
+			pub at: Moment,
+			/// The consent's purpose.
+			pub purpose: Purpose,
+			/// Whether the consent was a break-glass one.
+			pub emergency: bool,
+		}
+
+		/// A v4 entry of the runtime's accounts.
+		pub type AccessEntryOf<T> = AccessEntry<<T as frame_system::Config>::AccountId>;
+
+		/// v4 `AccessLogs`, with v4 entries.
+		#[frame_support::storage_alias]
+		pub type AccessLogs<T: Config> = StorageDoubleMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			BoundedVec<AccessEntryOf<T>, <T as Config>::MaxAccessLogEntries>,
+			ValueQuery,
+		>;
+	}
+
+	/// Rewrites every [`AccessLogs`] entry in the v5 layout, with `logged_in: None` (v4 did
+	/// not record the extrinsic; the entry's `AccessLogged` event, in the chain's history,
+	/// names it); run it only through [`MigrateV4ToV5`]. Every entry keeps its place.
+	///
+	/// Weight: one pass over `AccessLogs`; unbounded, like the earlier migrations (fine for
+	/// the test and dev chains this runtime has run on).
+	pub struct InnerMigrateV4ToV5<T>(PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV4ToV5<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut count: u64 = 0;
+			AccessLogs::<T>::translate::<BoundedVec<v4::AccessEntryOf<T>, T::MaxAccessLogEntries>, _>(
+				|_patient, _organization, log| {
+					count = count.saturating_add(1);
+					let entries = log.into_iter().map(|old| AccessEntry {
+						consent_id: old.consent_id,
+						organization: old.organization,
+						accessor: old.accessor,
+						record_id: old.record_id,
+						category: old.category,
+						at: old.at,
+						purpose: old.purpose,
+						emergency: old.emergency,
+						logged_in: None,
+					});
+					// As many entries as the old log, of the same bound: it fits.
+					Some(BoundedVec::truncate_from(entries.collect::<alloc::vec::Vec<_>>()))
+				},
+			);
+			T::DbWeight::get().reads_writes(count, count)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`InnerMigrateV4ToV5`], run once when the on-chain storage version is 4; sets it to 5.
+	pub type MigrateV4ToV5<T> = VersionedMigration<
+		4,
+		5,
+		InnerMigrateV4ToV5<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

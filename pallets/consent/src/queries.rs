@@ -82,7 +82,7 @@ impl<T: Config> Pallet<T> {
 		category: RecordCategory,
 		record_id: H256,
 		max_log_age: Moment,
-	) -> ReadDecision<T::AccountId> {
+	) -> ReadDecisionOf<T> {
 		if T::Patients::is_deregistered(&patient) {
 			return ReadDecision::PatientErased;
 		}
@@ -131,6 +131,7 @@ impl<T: Config> Pallet<T> {
 			organization,
 			consent_id: entry.consent_id,
 			logged_at: entry.at,
+			logged_in: entry.logged_in,
 			emergency: matches!(consent.kind, ConsentKind::BreakGlass { .. }),
 		}
 	}

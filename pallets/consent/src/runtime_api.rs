@@ -9,9 +9,11 @@ use sp_core::H256;
 
 sp_api::decl_runtime_apis! {
 	/// Queries about patients' consents and access logs.
-	pub trait ConsentApi<AccountId>
+	#[api_version(2)]
+	pub trait ConsentApi<AccountId, BlockNumber>
 	where
 		AccountId: Codec,
+		BlockNumber: Codec,
 	{
 		/// Whether `grantee` may now access `patient`'s data of `category` for `purpose`
 		/// (write access if `write`, read access otherwise): an active consent, an active
@@ -27,8 +29,9 @@ sp_api::decl_runtime_apis! {
 		/// break-glass), oldest first.
 		fn consents_of(patient: AccountId) -> Vec<(ConsentId, Consent<AccountId>)>;
 		/// The patient's access log across organizations (each organization's most recent
-		/// `MaxAccessLogEntries` reads of this patient), oldest first.
-		fn access_log(patient: AccountId) -> Vec<AccessEntry<AccountId>>;
+		/// `MaxAccessLogEntries` reads of this patient), oldest first. (Version 2: each
+		/// entry names the block and extrinsic that logged it.)
+		fn access_log(patient: AccountId) -> Vec<AccessEntry<AccountId, BlockNumber>>;
 		/// For audits: whether a consent still stored for `patient` let `grantee` read
 		/// `category` for `purpose` at time `at` (ms since the Unix epoch). Sees every consent
 		/// that ended less than `AuditRetention` ago; cannot see pruned consents, nor whether
@@ -49,14 +52,21 @@ sp_api::decl_runtime_apis! {
 sp_api::decl_runtime_apis! {
 	/// The one question a hospital's record gateway (`medchain-gateway`) asks before it
 	/// serves a document: may this requester read this record now?
-	pub trait GatewayApi<AccountId>
+	#[api_version(2)]
+	pub trait GatewayApi<AccountId, BlockNumber>
 	where
 		AccountId: Codec,
+		BlockNumber: Codec,
 	{
 		/// Whether `requester` may now be served the document of record `record_id`: unknown,
 		/// sealed, patient erased, the patient themself, a read logged (with `log_access`)
 		/// at most `max_log_age` ms ago under a consent that still grants it, or refused
-		/// with the missing piece named.
-		fn read_decision(requester: AccountId, record_id: H256, max_log_age: Moment) -> ReadDecision<AccountId>;
+		/// with the missing piece named. (Version 2: a logged read names the block and
+		/// extrinsic that logged it.)
+		fn read_decision(
+			requester: AccountId,
+			record_id: H256,
+			max_log_age: Moment,
+		) -> ReadDecision<AccountId, BlockNumber>;
 	}
 }

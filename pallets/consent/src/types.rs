@@ -247,11 +247,32 @@ impl Grant {
 	}
 }
 
+/// Where on chain something was done: the block and the index of the extrinsic in it
+/// (`<block>-<extrinsic>`, as block explorers name an extrinsic).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct ChainPosition<BlockNumber> {
+	/// The block's number.
+	pub block: BlockNumber,
+	/// The extrinsic's index in the block.
+	pub extrinsic: u32,
+}
+
 /// One entry of a patient's access log: a grantee read one off-chain record.
 #[derive(
 	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
-pub struct AccessEntry<AccountId> {
+pub struct AccessEntry<AccountId, BlockNumber> {
 	/// The consent under which the record was read.
 	pub consent_id: ConsentId,
 	/// The organization that read it.
@@ -269,6 +290,10 @@ pub struct AccessEntry<AccountId> {
 	pub purpose: Purpose,
 	/// Whether that consent was a break-glass (emergency) one.
 	pub emergency: bool,
+	/// The `log_access` or `log_accesses` extrinsic that logged it; `None` for an entry
+	/// logged before storage version 5, which did not record it (its `AccessLogged` event,
+	/// in the chain's history, does).
+	pub logged_in: Option<ChainPosition<BlockNumber>>,
 }
 
 /// An organization's request for a patient's consent: what a clinician asks
@@ -372,7 +397,7 @@ pub enum ReadRefusal {
 
 /// What a record gateway may do with a request to read a record now (the `GatewayApi`).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub enum ReadDecision<AccountId> {
+pub enum ReadDecision<AccountId, BlockNumber> {
 	/// No such record is anchored.
 	UnknownRecord,
 	/// The record is sealed: its document must be destroyed and never served again.
@@ -400,6 +425,8 @@ pub enum ReadDecision<AccountId> {
 		consent_id: ConsentId,
 		/// When the read was logged (ms since the Unix epoch).
 		logged_at: Moment,
+		/// The extrinsic that logged it (`None` if it was logged before storage version 5).
+		logged_in: Option<ChainPosition<BlockNumber>>,
 		/// Whether the consent is a break-glass (emergency) one.
 		emergency: bool,
 	},

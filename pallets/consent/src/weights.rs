@@ -182,15 +182,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HealthRecords::Records` (r:1 w:0)
 	/// Proof: `HealthRecords::Records` (`max_values`: None, `max_size`: Some(508), added: 2983, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLogs` (r:1 w:1)
-	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(14818), added: 17293, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(15970), added: 18445, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyReads` (r:1 w:1)
 	/// Proof: `Consent::EmergencyReads` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn log_access() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `16173`
-		//  Estimated: `18283`
+		//  Estimated: `19435`
 		// Minimum execution time: 96_646_000 picoseconds.
-		Weight::from_parts(101_641_000, 18283)
+		Weight::from_parts(101_641_000, 19435)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -205,16 +205,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HealthRecords::Records` (r:100 w:0)
 	/// Proof: `HealthRecords::Records` (`max_values`: None, `max_size`: Some(508), added: 2983, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccessLogs` (r:1 w:1)
-	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(14818), added: 17293, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccessLogs` (`max_values`: None, `max_size`: Some(15970), added: 18445, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::EmergencyReads` (r:1 w:1)
 	/// Proof: `Consent::EmergencyReads` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 100]`.
 	fn log_accesses(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `16106 + n * (69 ±0)`
-		//  Estimated: `18283 + n * (2983 ±0)`
+		//  Estimated: `19435 + n * (2983 ±0)`
 		// Minimum execution time: 98_519_000 picoseconds.
-		Weight::from_parts(95_311_480, 18283)
+		Weight::from_parts(95_311_480, 19435)
 			// Standard Error: 17_863
 			.saturating_add(Weight::from_parts(9_866_149, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
@@ -292,12 +292,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn log_access() -> Weight {
-		Weight::from_parts(101_641_000, 18283)
+		Weight::from_parts(101_641_000, 19435)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn log_accesses(n: u32, ) -> Weight {
-		Weight::from_parts(95_311_480, 18283)
+		Weight::from_parts(95_311_480, 19435)
 			.saturating_add(Weight::from_parts(9_866_149, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))

@@ -298,6 +298,16 @@ describe('consent: patient identity, fee-less consent, access log, revocation, b
     assert.equal(field(entry, 'recordId').toHex(), recordId);
     assert.equal(enumName(field(entry, 'category')), 'LabResults');
     assert.equal(toNumber(field(entry, 'at')), await timestampAt(logged.blockHash), 'entry.at is not the block\'s timestamp');
+    // It names its own extrinsic (what a gateway's AuditEvent points at): this block, the
+    // index of the extrinsic whose AccessLogged event this is.
+    const [record] = findEvents(logged.events, 'consent', 'AccessLogged');
+    const number = (await api.rpc.chain.getHeader(logged.blockHash)).number.toNumber();
+    const loggedIn = field(entry, 'loggedIn');
+    assert.ok(loggedIn.isSome, `entry.loggedIn is ${loggedIn}`);
+    assert.deepEqual(
+      { block: toNumber(loggedIn.unwrap().block), extrinsic: toNumber(loggedIn.unwrap().extrinsic) },
+      { block: number, extrinsic: record.phase.asApplyExtrinsic.toNumber() },
+    );
 
     // Riverside Pharmacy does not hold this consent.
     await assert.rejects(

@@ -56,6 +56,14 @@ describe('record gateway: FHIR R4 under the native rules, AuditEvents of its dis
   let ready = false;
   const ids = {}; // record ids (0x…) of the documents created
   let consentToB = null;
+  const loggedIn = {}; // each logged read's extrinsic, `<block>-<index>`, by reader
+  /** `<block number>-<extrinsic index>` of the extrinsic that emitted this AccessLogged. */
+  const logPosition = async (logged) => {
+    const rec = logged.events.find(({ event }) => event.section === 'consent' && event.method === 'AccessLogged');
+    assert.ok(rec, 'an AccessLogged event');
+    const number = (await api.rpc.chain.getHeader(logged.blockHash)).number.toNumber();
+    return `${number}-${rec.phase.asApplyExtrinsic.toNumber()}`;
+  };
   const saved = new Set();
 
   /** Keep a FHIR body for fhir.resources (one file per body). */
@@ -234,7 +242,9 @@ describe('record gateway: FHIR R4 under the native rules, AuditEvents of its dis
     consentToB = toNumber(findEvent(granted.events, 'consent', 'ConsentGranted').consentId);
     sameRefusal('consent-unlogged', await fhir('GET', `/Binary/${fhirId(ids.one)}`, keys.doctorB), await native(keys.doctorB, ids.one), 'NotLogged');
 
-    await signAndWait(api, api.tx.consent.logAccess(keys.patient.address, consentToB, ids.one, 'LabResults'), keys.doctorB);
+    loggedIn.doctor = await logPosition(
+      await signAndWait(api, api.tx.consent.logAccess(keys.patient.address, consentToB, ids.one, 'LabResults'), keys.doctorB),
+    );
     const binary = await fhir('GET', `/Binary/${fhirId(ids.one)}`, keys.doctorB);
     assert.equal(binary.status, 200, binary.text);
     assert.deepEqual(binary.json, taggedReport(131, keys.patient));
@@ -300,7 +310,9 @@ describe('record gateway: FHIR R4 under the native rules, AuditEvents of its dis
     if (!consentToB) return t.skip('needs the consent to Lakeside');
     const broke = await signAndWait(api, api.tx.consent.breakGlass(keys.patient.address, 1), keys.nurseB);
     const emergency = toNumber(findEvent(broke.events, 'consent', 'EmergencyAccessGranted').consentId);
-    await signAndWait(api, api.tx.consent.logAccess(keys.patient.address, emergency, ids.two, 'LabResults'), keys.nurseB);
+    loggedIn.nurse = await logPosition(
+      await signAndWait(api, api.tx.consent.logAccess(keys.patient.address, emergency, ids.two, 'LabResults'), keys.nurseB),
+    );
     const res = await fhir('GET', `/Binary/${fhirId(ids.two)}`, keys.nurseB);
     assert.equal(res.status, 200, res.text);
     assert.equal(res.headers.get('x-medchain-served-as'), `emergency:${keys.lakeside.address}`);
@@ -316,6 +328,7 @@ describe('record gateway: FHIR R4 under the native rules, AuditEvents of its dis
     const who = (e) => e.agent.find((a) => a.requestor).who.identifier.value;
     const record = (e) => e.entity?.find((x) => x.what.identifier.system === 'urn:medchain:record')?.what.identifier.value;
     const purpose = (e) => e.purposeOfEvent?.[0]?.coding?.find((c) => c.system === ACT_REASON)?.code;
+    const extrinsic = (e) => e.entity?.find((x) => x.what.identifier.system === 'urn:medchain:extrinsic')?.what.identifier.value;
     const reads = events.filter((e) => e.subtype[0].code === 'read');
 
     const served = reads.find((e) => who(e) === keys.doctorB.address && e.outcome === '0' && record(e) === ids.one);
@@ -330,11 +343,14 @@ describe('record gateway: FHIR R4 under the native rules, AuditEvents of its dis
     const patientEntity = served.entity.find((x) => x.type.code === '1');
     assert.equal(patientEntity.what.identifier.value, keys.patient.address);
     assert.equal(patientEntity.role.code, '1');
+    // Its source on chain: the doctor's own log_access extrinsic, `<block>-<index>`.
+    assert.equal(extrinsic(served), loggedIn.doctor, 'the served read names the log_access extrinsic');
     save('auditevent-served', served);
 
     const refused = reads.find((e) => who(e) === keys.doctorB.address && e.outcome === '4');
     assert.ok(refused, 'a refused read by the doctor');
     assert.equal(refused.outcomeDesc, 'NotLogged');
+    assert.equal(extrinsic(refused), undefined, 'a refusal has no access-log extrinsic');
     save('auditevent-refused', refused);
     const research = reads.find((e) => who(e) === keys.helix.address);
     assert.equal(research?.outcomeDesc, 'NotLogged', 'the Research sponsor\'s refused read');
@@ -343,6 +359,7 @@ describe('record gateway: FHIR R4 under the native rules, AuditEvents of its dis
     assert.ok(glass, 'the break-glass read');
     assert.equal(purpose(glass), 'ETREAT');
     assert.equal(record(glass), ids.two);
+    assert.equal(extrinsic(glass), loggedIn.nurse, 'the break-glass read names the nurse\'s log_access');
     save('auditevent-break-glass', glass);
     assert.ok(events.some((e) => e.action === 'C' && e.subtype[0].code === 'create' && record(e) === ids.one), 'the create');
 

@@ -9,6 +9,8 @@ fn works_for_staff_and_admin() {
 		let id = alice_to_hospital();
 		let (r1, r2) = (anchored(1, ALICE, LabResults), anchored(2, ALICE, LabResults));
 		advance_time(60_000);
+		// Each entry names the block and extrinsic that logged it.
+		System::set_extrinsic_index(3);
 		assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, r1, LabResults));
 		System::assert_last_event(
 			Event::AccessLogged {
@@ -23,7 +25,9 @@ fn works_for_staff_and_admin() {
 			}
 			.into(),
 		);
+		System::set_extrinsic_index(5);
 		assert_ok!(Consent::log_access(signed(HOSPITAL), ALICE, id, r2, LabResults));
+		let block = System::block_number();
 		let expected = vec![
 			AccessEntry {
 				consent_id: id,
@@ -34,6 +38,7 @@ fn works_for_staff_and_admin() {
 				at: START + 60_000,
 				purpose: Treatment,
 				emergency: false,
+				logged_in: Some(ChainPosition { block, extrinsic: 3 }),
 			},
 			AccessEntry {
 				consent_id: id,
@@ -44,6 +49,7 @@ fn works_for_staff_and_admin() {
 				at: START + 60_000,
 				purpose: Treatment,
 				emergency: false,
+				logged_in: Some(ChainPosition { block, extrinsic: 5 }),
 			},
 		];
 		assert_eq!(AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner(), expected);

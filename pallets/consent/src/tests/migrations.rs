@@ -1,9 +1,10 @@
-//! Tests of the storage migrations v1 to v2, v2 to v3 and v3 to v4.
+//! Tests of the storage migrations v1 to v2, v2 to v3, v3 to v4 and v4 to v5.
 
 use super::*;
 use crate::migrations::{
 	v2::{v1, MigrateV1ToV2},
 	v4::{v3, MigrateV3ToV4},
+	v5::{v4, MigrateV4ToV5},
 };
 use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
@@ -38,7 +39,7 @@ fn entry(org: AccountId, accessor: AccountId, at: Moment) -> v3::AccessEntry<Acc
 #[test]
 fn v1_to_v2_moves_break_glass_consents_and_splits_access_logs() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_eq!(Consent::in_code_storage_version(), 4);
+		assert_eq!(Consent::in_code_storage_version(), 5);
 		StorageVersion::new(1).put::<Consent>();
 		// v1: Alice's list holds her grant and three emergency consents (two of the
 		// hospital, both live); her single access log is shared.
@@ -80,10 +81,11 @@ fn v1_to_v2_moves_break_glass_consents_and_splits_access_logs() {
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(v1::AccessLog::<Test>::iter().count(), 1);
 		v1::AccessLog::<Test>::remove(ALICE);
-		// Then v3 and v4: every entry was logged under Alice's Treatment grant (id 0).
+		// Then v3, v4 and v5: every entry was logged under Alice's Treatment grant (id 0).
 		crate::migrations::v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
-		assert_eq!(Consent::on_chain_storage_version(), 4);
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_eq!(Consent::on_chain_storage_version(), 5);
 		let merged: Vec<_> = Consent::access_log(&ALICE)
 			.into_iter()
 			.map(|e| (e.organization, e.accessor, e.at, e.purpose, e.emergency))
@@ -185,7 +187,7 @@ fn v3_to_v4_records_each_entrys_purpose_and_drops_entries_of_pruned_consents() {
 
 		assert_eq!(Consent::on_chain_storage_version(), 4);
 		let summary = |patient, org| {
-			AccessLogs::<Test>::get(patient, org)
+			v4::AccessLogs::<Test>::get(patient, org)
 				.into_iter()
 				.map(|e| (e.consent_id, e.at, e.purpose, e.emergency))
 				.collect::<Vec<_>>()
@@ -193,7 +195,13 @@ fn v3_to_v4_records_each_entrys_purpose_and_drops_entries_of_pruned_consents() {
 		assert_eq!(summary(ALICE, HOSPITAL), vec![(treatment, START + 1, Treatment, false)]);
 		assert_eq!(summary(ALICE, CLINIC), vec![(research, START + 2, Research, false)]);
 		assert_eq!(summary(BOB, HOSPITAL), vec![(emergency, START + 3, Treatment, true)]);
-		assert!(!AccessLogs::<Test>::contains_key(NOBODY, HOSPITAL));
+		assert!(!v4::AccessLogs::<Test>::contains_key(NOBODY, HOSPITAL));
+		// It runs once.
+		let before: Vec<_> = v4::AccessLogs::<Test>::iter().collect();
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_eq!(v4::AccessLogs::<Test>::iter().collect::<Vec<_>>(), before);
+		// Then v5 (for the final invariant check, which reads v5 entries).
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		// The Research read logged before v4 still opens nothing.
 		assert_eq!(
 			Consent::read_decision(&NURSE, ALICE, LabResults, record(1), Moment::MAX),
@@ -203,9 +211,47 @@ fn v3_to_v4_records_each_entrys_purpose_and_drops_entries_of_pruned_consents() {
 				reason: crate::ReadRefusal::PurposeNotPermitted
 			}
 		);
+	});
+}
+
+#[test]
+fn v4_to_v5_keeps_every_entry_in_place_without_an_extrinsic() {
+	ExtBuilder::default().build_and_execute(|| {
+		let treatment = alice_to_hospital();
+		let r = anchored(1, ALICE, LabResults);
+		let old = |accessor, at| v4::AccessEntry {
+			consent_id: treatment,
+			organization: HOSPITAL,
+			accessor,
+			record_id: r,
+			category: LabResults,
+			at,
+			purpose: Treatment,
+			emergency: false,
+		};
+		StorageVersion::new(4).put::<Consent>();
+		let log = vec![old(DOCTOR, START), old(HOSPITAL, START + 1)];
+		v4::AccessLogs::<Test>::insert(ALICE, HOSPITAL, BoundedVec::truncate_from(log.clone()));
+
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+
+		assert_eq!(Consent::on_chain_storage_version(), 5);
+		let migrated = AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner();
+		assert_eq!(
+			migrated.iter().map(|e| (e.accessor, e.at, e.logged_in)).collect::<Vec<_>>(),
+			vec![(DOCTOR, START, None), (HOSPITAL, START + 1, None)]
+		);
+		assert!(migrated.iter().zip(&log).all(|(new, old)| new.consent_id == old.consent_id
+			&& new.record_id == old.record_id
+			&& new.purpose == old.purpose
+			&& new.emergency == old.emergency));
+		// A migrated read still opens the document; the gateway is told no extrinsic.
+		assert!(matches!(
+			Consent::read_decision(&DOCTOR, ALICE, LabResults, r, Moment::MAX),
+			crate::ReadDecision::Logged { logged_in: None, .. }
+		));
 		// It runs once.
-		let before: Vec<_> = AccessLogs::<Test>::iter().collect();
-		MigrateV3ToV4::<Test>::on_runtime_upgrade();
-		assert_eq!(AccessLogs::<Test>::iter().collect::<Vec<_>>(), before);
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_eq!(AccessLogs::<Test>::get(ALICE, HOSPITAL).into_inner(), migrated);
 	});
 }

@@ -5,7 +5,7 @@
 //! starts with `use super::*;`) and the helpers below.
 
 use crate::{
-	mock::*, Access, AccessEntry, AccessLogs, BreakGlassUses, BreakGlassWindowUses,
+	mock::*, Access, AccessEntry, AccessLogs, BreakGlassUses, BreakGlassWindowUses, ChainPosition,
 	Consent as ConsentRecord, ConsentKind, Consents, ConsentsOf, EmergencyConsents,
 	EmergencyIncident, EmergencyIncidents, EmergencyReads, Error, Event, Grant, GrantsTo,
 	NextConsentId, Scope, WindowUsage,

@@ -10,11 +10,11 @@ fn decide(
 	requester: AccountId,
 	record_id: H256,
 	category: RecordCategory,
-) -> ReadDecision<AccountId> {
+) -> crate::ReadDecisionOf<Test> {
 	Consent::read_decision(&requester, ALICE, category, record_id, HOUR)
 }
 
-fn refused(reason: ReadRefusal) -> ReadDecision<AccountId> {
+fn refused(reason: ReadRefusal) -> crate::ReadDecisionOf<Test> {
 	crate::ReadDecision::Refused { patient: ALICE, category: LabResults, reason }
 }
 
@@ -29,7 +29,10 @@ fn serves_the_patient_and_a_logged_read_under_a_live_consent() {
 		);
 		assert_eq!(decide(DOCTOR, r, LabResults), refused(ReadRefusal::NotLogged));
 		advance_time(1_000);
+		System::set_extrinsic_index(2);
 		assert_ok!(Consent::log_access(signed(DOCTOR), ALICE, id, r, LabResults));
+		let logged_in = Some(ChainPosition { block: System::block_number(), extrinsic: 2 });
+		advance_time(1_000);
 		assert_eq!(
 			decide(DOCTOR, r, LabResults),
 			ReadDecision::Logged {
@@ -38,6 +41,7 @@ fn serves_the_patient_and_a_logged_read_under_a_live_consent() {
 				organization: HOSPITAL,
 				consent_id: id,
 				logged_at: START + 1_000,
+				logged_in,
 				emergency: false,
 			}
 		);
@@ -112,6 +116,7 @@ fn a_write_only_consent_does_not_let_anyone_read() {
 				at: START,
 				purpose: Treatment,
 				emergency: false,
+				logged_in: None,
 			})
 			.expect("room in the log");
 		});
