@@ -100,6 +100,9 @@ def main(argv=None) -> int:
         rate = lambda n: f"{n / st['seconds']:.0f}/s" if st["seconds"] else "-"  # noqa: E731
         print(f"indexed {st['blocks']} blocks, {st['events']} events ({st['medchain_events']} MedChain) in {st['seconds']}s "
               f"[{rate(st['blocks'])} blocks, {rate(st['events'])} events]; last block {st['last_block']}")
+        if st.get("unreadable_extrinsics"):
+            print(f"{st['unreadable_extrinsics']} extrinsics' wrapper events did not read against their calls: the calls refused "
+                  "inside them are not indexed (see the log without --quiet)", file=sys.stderr)
     elif a.cmd == "summary":
         from .analysis import format_summary, summary
         t = time.time()
@@ -137,7 +140,7 @@ def main(argv=None) -> int:
         print(plot_records(a.db, os.path.join(a.out, "records_over_time.png")))
         print(plot_recalls(a.db, os.path.join(a.out, "recalls_over_time.png")))
     elif a.cmd == "audit-events":
-        from .fhir_audit import audit_bundle, refusals_indexed_from
+        from .fhir_audit import audit_bundle, refusal_coverage
         b = audit_bundle(a.db, patient=a.patient, since_block=a.since_block, until_block=a.until_block)
         text = json.dumps(b, indent=1)
         if a.out:
@@ -146,10 +149,12 @@ def main(argv=None) -> int:
             print(f"{len(b['entry'])} AuditEvents written to {a.out}", file=sys.stderr)
         else:
             print(text)
-        start = refusals_indexed_from(a.db)
-        if start > (a.since_block or 0):
-            print(f"note: this index holds refused calls (failed extrinsics) from block {start} on only; "
-                  "index again into a new file for the ones before", file=sys.stderr)
+        cov, since = refusal_coverage(a.db), a.since_block or 0
+        gaps = [f"{what} from block {cov[t]} on only" for t, what in
+                (("failed_extrinsics", "refused calls (failed extrinsics)"), ("failed_calls", "refused calls inside Utility/Proxy/Sudo wrappers"))
+                if cov[t] > since]
+        if gaps:
+            print(f"note: this index holds {' and '.join(gaps)}; index again into a new file for the ones before", file=sys.stderr)
     elif a.cmd == "seed":
         from .seed import main as seed_main
         return seed_main(["--url", a.url, "--patients", str(a.patients), "--manifest", a.manifest])

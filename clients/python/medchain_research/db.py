@@ -32,6 +32,14 @@ TABLES = {
     # Every failed extrinsic (idx: its System.ExtrinsicFailed event): signer, call, arguments
     # (JSON) and the error (module errors by name) -- the chain's refusals, for `audit-events`.
     "failed_extrinsics": "block BIGINT, idx INTEGER, extrinsic INTEGER, signer VARCHAR, call_module VARCHAR, call_function VARCHAR, args JSON, error_module VARCHAR, error_name VARCHAR, dispatch_error JSON, ts TIMESTAMP, PRIMARY KEY (block, idx)",
+    # Every call refused inside another (a batch's item, a proxied or sudo call, ...; see
+    # nested.py), the extrinsic itself failed or not. idx: the event carrying the error
+    # (`BatchInterrupted`, `ItemFailed`, `ProxyExecuted`, `Sudid`, ..., or the extrinsic's
+    # `ExtrinsicFailed`); n of group_size: where one error stands for several calls (a failed
+    # `batch_all`), the call's place among them. origin: the account the call was dispatched
+    # as (NULL for Root and other origins, origin_kind says which); signer: the extrinsic's;
+    # via: the wrappers on the way (JSON list: call, item, by, as).
+    "failed_calls": "block BIGINT, idx INTEGER, n INTEGER, group_size INTEGER, extrinsic INTEGER, signer VARCHAR, origin VARCHAR, origin_kind VARCHAR, via JSON, call_module VARCHAR, call_function VARCHAR, args JSON, error_module VARCHAR, error_name VARCHAR, dispatch_error JSON, ts TIMESTAMP, PRIMARY KEY (block, idx, n)",
 }
 
 # Columns holding an account (SS58) and columns holding commitments / linkable ids,
@@ -47,6 +55,10 @@ ACCOUNT_COLUMNS = {
 }
 
 
+# Tables of refusals, each with a meta key `<table>_from` (see `indexed_from`).
+REFUSAL_TABLES = ("failed_extrinsics", "failed_calls")
+
+
 def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
@@ -54,10 +66,22 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         for name, cols in TABLES.items():
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
         con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        if "failed_extrinsics" not in existing:
-            # An index written before failed extrinsics were kept holds none before this block.
-            set_meta(con, "failed_extrinsics_from", int(get_meta(con, "last_block", -1)) + 1)
+        # An index written before failed extrinsics (failed calls inside wrappers) were kept
+        # holds none before the block it resumes at.
+        for table in REFUSAL_TABLES:
+            if table not in existing:
+                set_meta(con, f"{table}_from", int(get_meta(con, "last_block", -1)) + 1)
     return con
+
+
+def indexed_from(con, table: str) -> int:
+    """The first block whose rows of `table` (one of REFUSAL_TABLES) the index holds: 0 for an
+    index written by a version that kept them from the start, the block it resumed at for one
+    that did not, and past its last block for an index no version keeping them has written to."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    if table not in tables:
+        return int(get_meta(con, "last_block", -1)) + 1
+    return int(get_meta(con, f"{table}_from", 0) or 0)
 
 
 def get_meta(con, key: str, default=None):

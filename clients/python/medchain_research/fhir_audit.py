@@ -15,11 +15,36 @@ Which on-chain facts become an AuditEvent (one per chain event, id
   module error's name as ``outcomeDesc`` (``NotGrantee``, ``PurposeNotPermitted``,
   ``MissingRole``, ...), or ``8`` (other failure) for a dispatch error that is not a module's
   (``BadOrigin``, ``Token``, ...); signer, patient and records from the call's arguments,
-  purpose from the named consent if the index knows it.
+  purpose from the named consent if the index knows it;
+- every such call refused inside a wrapper (the index's ``failed_calls``; nested.py reads the
+  wrappers' events against the call tree): ``Proxy.proxy`` / ``proxy_announced``
+  (``ProxyExecuted { result: Err }``: the extrinsic itself succeeds), ``Utility.batch``
+  (``BatchInterrupted``), ``force_batch`` (one ``ItemFailed`` per refused item),
+  ``batch_all`` / ``as_derivative`` (the extrinsic's ``ExtrinsicFailed``), ``Sudo.sudo`` /
+  ``sudo_as`` (``Sudid`` / ``SudoAsDone``), ``Utility.dispatch_as`` / ``if_else``,
+  ``Recovery.control_inherited_account``, ``Council.execute`` (and a ``Council.propose``
+  executed at once; both dispatch as the council, so an access call there fails
+  ``BadOrigin``), and these nested in one another (a proxy in a
+  batch, a batch through a proxy, ...). The AuditEvent's id is that of the event carrying the
+  error; outcome and ``outcomeDesc`` as above, from the inner call's error. The requester is
+  the account the call was dispatched as (a proxy's real account, ``sudo_as``'s ``who``: the
+  account whose rights the chain checked, as the accessor of an ``AccessLogged`` event is for
+  a proxied read that went through); the extrinsic's signer (the proxy key, the sudo key) is a
+  further agent (v3-RoleClass ``AGNT``, ``requestor`` false). A call dispatched as Root
+  (``Sudo.sudo``) has the signer as requester and ``dispatched-as: Root``. The wrappers on the
+  way are the ``via`` detail (``Utility.batch[1] > Proxy.proxy as <account>``). A wrapper that
+  failed on its own account (``NotProxy``: the signer is no proxy of the account it names)
+  dispatched nothing: the signer is the requester, the named account is in ``via``. Where one
+  error stands for several access calls (a failed ``batch_all`` of two: the chain keeps the
+  error, not which call raised it), each of them gets an AuditEvent with that error, ids
+  suffixed ``-0``, ``-1``, ... and a ``refused-together`` detail.
 
 Not here: a gateway's own refusals (it refuses before anything reaches the chain; the gateway
-serves those as AuditEvents itself), and refused calls wrapped in ``Utility``/``Proxy``/``Sudo``
-(the index keeps them in ``failed_extrinsics`` under their wrapper call).
+serves those as AuditEvents itself); the items of a ``Utility.batch`` after the one refused
+(never dispatched); calls the scheduler dispatches, and a council motion's proposal
+dispatched when the motion is closed (it is not among ``Council.close``'s arguments);
+and refusals inside wrappers in blocks an older version of the indexer wrote
+(``refusal_coverage`` says from which block on the index holds them).
 
 The package builds plain dicts (JSON); no FHIR library is needed at run time.
 """
@@ -40,6 +65,7 @@ AUDIT_EVENT_TYPE = {"system": "http://terminology.hl7.org/CodeSystem/audit-event
 READ = {"system": "http://hl7.org/fhir/restful-interaction", "code": "read"}
 SOURCE_ROLE = {"system": "http://dicom.nema.org/resources/ontology/DCM", "code": "110153", "display": "Source Role ID"}
 PROVIDER = {"system": "http://terminology.hl7.org/CodeSystem/v3-RoleClass", "code": "PROV"}
+AGENT = {"system": "http://terminology.hl7.org/CodeSystem/v3-RoleClass", "code": "AGNT", "display": "agent"}
 ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type"
 OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role"
 SOURCE_TYPE = {"system": "http://terminology.hl7.org/CodeSystem/security-source-type", "code": "4"}
@@ -82,12 +108,14 @@ def _ident(system: str, value) -> dict:
 def audit_event(*, block: int, extrinsic: Optional[int], event: int, block_hash: Optional[str], ts, genesis: str,
                 requester: Optional[str], organization: Optional[str], patient: Optional[str], purpose: Optional[str],
                 outcome_code: str = "0", outcome_desc: Optional[str] = None, records: Iterable = (), categories: Iterable = (),
-                details: Optional[dict] = None) -> dict:
-    """One AuditEvent, in the shape the gateway writes for its own disclosures."""
+                details: Optional[dict] = None, delegates: Iterable = (), seq: Optional[int] = None) -> dict:
+    """One AuditEvent, in the shape the gateway writes for its own disclosures. `delegates`:
+    accounts that made the call for the requester (a proxy, a sudo key), further agents;
+    `seq`: the call's place among several one event stands for (an id suffix)."""
     xt = "none" if extrinsic is None else str(extrinsic)
     ev: dict = {
         "resourceType": "AuditEvent",
-        "id": f"chain-{block}-{xt}-{event}",
+        "id": f"chain-{block}-{xt}-{event}" + (f"-{seq}" if seq is not None else ""),
         "type": dict(AUDIT_EVENT_TYPE),
         "subtype": [dict(READ)],
         "action": "R",
@@ -103,6 +131,8 @@ def audit_event(*, block: int, extrinsic: Optional[int], event: int, block_hash:
         agents.append({"type": {"coding": [dict(SOURCE_ROLE)]}, "who": _ident(ACCOUNT, requester), "requestor": True})
     if organization:
         agents.append({"type": {"coding": [dict(PROVIDER)]}, "who": _ident(ORGANIZATION, organization), "requestor": False})
+    for d in delegates:
+        agents.append({"type": {"coding": [dict(AGENT)]}, "who": _ident(ACCOUNT, d), "requestor": False})
     if not agents:  # AuditEvent.agent is 1..*: the signer is unknown (an undecodable extrinsic)
         agents.append({"type": {"coding": [dict(SOURCE_ROLE)]}, "who": {"display": "unknown signer"}, "requestor": True})
     ev["agent"] = agents
@@ -185,7 +215,7 @@ def _audit_events(con, patient, since_block, until_block) -> list[dict]:
                              purpose=EMERGENCY_CODE,
                              details={"break-glass": "true", "consent-id": a.get("consent_id"), "reason-code": a.get("reason_code"),
                                       "expires-at": _ms_instant(a.get("expires_at"))})
-        out.append(((block, xt if xt is not None else -1, idx), ev))
+        out.append(((block, xt if xt is not None else -1, idx, -1), ev))
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
     if "failed_extrinsics" in tables:
         rows = con.execute(
@@ -194,26 +224,77 @@ def _audit_events(con, patient, since_block, until_block) -> list[dict]:
             "AND f.block BETWEEN ? AND ? AND (? IS NULL OR json_extract_string(f.args, '$.patient') = ?)",
             [list(ACCESS_CALLS), lo, hi, patient, patient]).fetchall()
         for block, idx, xt, signer, fn, args, emod, ename, derr, bhash, ts in rows:
-            args = json.loads(args) if args else {}
-            code, desc = outcome(emod, ename, json.loads(derr) if derr else "unknown")
-            org = _organization_of(con, signer, block)
-            details = {"call": f"Consent.{fn}", "error": f"{emod}.{ename}" if ename else None}
-            if fn == "break_glass":
-                purpose, records, cats = EMERGENCY_CODE, [], []
-                details.update({"break-glass": "true", "reason-code": args.get("reason_code")})
-            else:
-                consent = _consent(con, args.get("consent_id"), block)
-                purpose = purpose_code(*consent) if consent else None
-                reads = _reads(args)
-                records = [r for r, _ in reads]
-                cats = []
-                details["consent-id"] = args.get("consent_id")
-            ev = audit_event(block=block, extrinsic=xt, event=idx, block_hash=bhash, ts=ts, genesis=genesis, requester=signer,
-                             organization=org, patient=args.get("patient"), purpose=purpose, outcome_code=code, outcome_desc=desc,
-                             records=records, categories=cats, details=details)
-            out.append(((block, xt if xt is not None else -1, idx), ev))
+            ev = _refusal(con, block=block, extrinsic=xt, event=idx, block_hash=bhash, ts=ts, genesis=genesis, requester=signer, fn=fn,
+                          args=args, emod=emod, ename=ename, derr=derr)
+            out.append(((block, xt if xt is not None else -1, idx, -1), ev))
+    if "failed_calls" in tables:
+        rows = con.execute(
+            "SELECT f.block, f.idx, f.n, f.group_size, f.extrinsic, f.signer, f.origin, f.origin_kind, f.via, f.call_function, f.args, "
+            "f.error_module, f.error_name, f.dispatch_error, b.hash, b.ts "
+            "FROM failed_calls f JOIN blocks b ON b.number = f.block WHERE f.call_module = 'Consent' AND f.call_function IN ? "
+            "AND f.block BETWEEN ? AND ? AND (? IS NULL OR json_extract_string(f.args, '$.patient') = ?)",
+            [list(ACCESS_CALLS), lo, hi, patient, patient]).fetchall()
+        for block, idx, n, size, xt, signer, origin, kind, via, fn, args, emod, ename, derr, bhash, ts in rows:
+            via = json.loads(via) if via else []
+            # The account the call was dispatched as is the requester (as the accessor of an
+            # AccessLogged event is, for a proxied read that went through); whoever signed or
+            # made it dispatch so (a proxy, a sudo key) is a further agent.
+            requester = origin or signer
+            delegates = [st["by"] for st in via if st.get("by") and st.get("as") is not None and st.get("dispatched", True)] + [signer]
+            delegates = list(dict.fromkeys(a for a in delegates if a and a != requester))
+            details = {"via": via_text(via)}
+            if not origin:
+                details["dispatched-as"] = kind
+            if size and size > 1:
+                details["refused-together"] = (f"call {n + 1} of {size} refused under one error (the chain records the error, "
+                                               "not which of them raised it)")
+            ev = _refusal(con, block=block, extrinsic=xt, event=idx, block_hash=bhash, ts=ts, genesis=genesis, requester=requester, fn=fn,
+                          args=args, emod=emod, ename=ename, derr=derr, delegates=delegates, extra=details,
+                          seq=n if size and size > 1 else None)
+            out.append(((block, xt if xt is not None else -1, idx, n), ev))
     out.sort(key=lambda p: p[0])
     return [ev for _, ev in out]
+
+
+def _refusal(con, *, block, extrinsic, event, block_hash, ts, genesis, requester, fn, args, emod, ename, derr, delegates=(),
+             extra: Optional[dict] = None, seq: Optional[int] = None) -> dict:
+    """The AuditEvent of a refused access call (`Consent.<fn>` with `args`, JSON)."""
+    args = json.loads(args) if args else {}
+    code, desc = outcome(emod, ename, json.loads(derr) if derr else "unknown")
+    org = _organization_of(con, requester, block)
+    details = {"call": f"Consent.{fn}", "error": f"{emod}.{ename}" if ename else None}
+    if fn == "break_glass":
+        purpose, records = EMERGENCY_CODE, []
+        details.update({"break-glass": "true", "reason-code": args.get("reason_code")})
+    else:
+        consent = _consent(con, args.get("consent_id"), block)
+        purpose = purpose_code(*consent) if consent else None
+        records = [r for r, _ in _reads(args)]
+        details["consent-id"] = args.get("consent_id")
+    details.update(extra or {})
+    return audit_event(block=block, extrinsic=extrinsic, event=event, block_hash=block_hash, ts=ts, genesis=genesis, requester=requester,
+                       organization=org, patient=args.get("patient"), purpose=purpose, outcome_code=code, outcome_desc=desc,
+                       records=records, details=details, delegates=delegates, seq=seq)
+
+
+def via_text(via: list) -> Optional[str]:
+    """The wrappers a call was dispatched through, outermost first: `Utility.batch[1] >
+    Proxy.proxy as <account>`."""
+    parts = []
+    for st in via:
+        t = st.get("call", "?")
+        if "item" in st:
+            t += f"[{st['item']}]"
+        if "branch" in st:
+            t += f"({st['branch']})"
+        if "index" in st:
+            t += f"({st['index']})"
+        if st.get("as") is not None:
+            t += f" as {st['as']}"
+            if st.get("dispatched") is False:
+                t += " (refused before dispatching)"
+        parts.append(t)
+    return " > ".join(parts) or None
 
 
 def _ms_instant(ms) -> Optional[str]:
@@ -264,10 +345,17 @@ def audit_bundle(db_path: str, patient: Optional[str] = None, since_block: Optio
 
 
 def refusals_indexed_from(db_path: str) -> int:
-    """The first block whose failed extrinsics the index holds (0 unless the index was
-    written, in part, by a version that did not keep them)."""
+    """The first block from which the index holds every refused access call, failed
+    extrinsics and calls refused inside wrappers alike (0 unless the index was written, in
+    part, by a version that did not keep them; see `refusal_coverage`)."""
+    return max(refusal_coverage(db_path).values())
+
+
+def refusal_coverage(db_path: str) -> dict[str, int]:
+    """For each table of refusals (`failed_extrinsics`, `failed_calls`), the first block whose
+    rows the index holds."""
     con = db.connect(db_path, read_only=True)
     try:
-        return int(db.get_meta(con, "failed_extrinsics_from", 0) or 0)
+        return {t: db.indexed_from(con, t) for t in db.REFUSAL_TABLES}
     finally:
         con.close()

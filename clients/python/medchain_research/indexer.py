@@ -16,9 +16,9 @@ from typing import Callable, Optional
 
 import pyarrow as pa
 
-from . import db
-from .chain import SS58_FORMAT, Chain, hexbytes
-from .ss58 import ss58_encode
+from . import db, nested
+from .chain import Chain, hexbytes
+from .nested import account as _account, call_args as _call_args
 
 try:
     from async_substrate_interface.errors import StateDiscardedError
@@ -56,8 +56,15 @@ def _expiry(v) -> Optional[dt.date]:
     return None
 
 
-def _is_failure(e: dict) -> bool:
+def _is_extrinsic_failure(e: dict) -> bool:
     return e.get("module_id") == "System" and e.get("event_id") == "ExtrinsicFailed"
+
+
+def _is_failure(e: dict) -> bool:
+    """A failed extrinsic, or a call refused inside one that may have succeeded (a proxied
+    call's `ProxyExecuted { result: Err }`, `BatchInterrupted`, `ItemFailed`, `Sudid` with an
+    error, ...): the block's body is fetched for either."""
+    return _is_extrinsic_failure(e) or nested.is_inner_failure(e)
 
 
 class Ops:
@@ -206,24 +213,6 @@ def apply_event(ops: Ops, block: int, idx: int, ts, pallet: str, name: str, a: d
             ops.sql("UPDATE trials SET flags = flags + 1 WHERE trial_id = ?", tid)
 
 
-def _account(v) -> Optional[str]:
-    """An account as the events carry it (SS58, prefix 4242): from a decoded address or
-    AccountId (SS58 already, 0x-hex, or a MultiAddress {"Id": ...})."""
-    if v is None:
-        return None
-    if isinstance(v, dict):
-        return _account(v.get("Id", next(iter(v.values()), None)) if len(v) == 1 else v.get("Id"))
-    if isinstance(v, str) and v.startswith("0x") and len(v) == 66:
-        return ss58_encode(bytes.fromhex(v[2:]), SS58_FORMAT)
-    if isinstance(v, (list, tuple)) and len(v) == 32 and all(isinstance(b, int) for b in v):
-        return ss58_encode(bytes(v), SS58_FORMAT)
-    return str(v)
-
-
-def _is_account_type(t) -> bool:
-    return isinstance(t, str) and any(k in t for k in ("AccountId", "Lookup", "Address"))
-
-
 def module_error(dispatch_error, errors: dict) -> Optional[tuple[str, str]]:
     """(pallet, error name) of a `DispatchError::Module`, from the runtime's error table
     (`Chain.module_errors`); None for any other dispatch error (BadOrigin, Token, ...)."""
@@ -239,14 +228,42 @@ def apply_failure(ops: Ops, block: int, idx: int, extrinsic: Optional[int], ts, 
     """A failed extrinsic (its `System.ExtrinsicFailed` event at `idx`): who signed which call
     with which arguments, and the error that refused it (`error` as `module_error` names it)."""
     call = (xt or {}).get("call") or {}
-    args = call.get("call_args") or []
-    if isinstance(args, list):
-        args = {a.get("name"): _account(a.get("value")) if _is_account_type(a.get("type")) else a.get("value")
-                for a in args if isinstance(a, dict)}
+    args = _call_args(call)
     ops.insert("failed_extrinsics", block=block, idx=idx, extrinsic=extrinsic, signer=_account((xt or {}).get("address")),
                call_module=call.get("call_module"), call_function=call.get("call_function"), args=json.dumps(args, default=str),
                error_module=error[0] if error else None, error_name=error[1] if error else None,
                dispatch_error=json.dumps(dispatch_error, default=str), ts=ts)
+
+
+def apply_failed_call(ops: Ops, block: int, extrinsic: Optional[int], ts, row: dict, errors: dict) -> None:
+    """A call refused inside an extrinsic (a row of `nested.failed_calls`): `failed_calls`."""
+    err = module_error(row["dispatch_error"], errors)
+    ops.insert("failed_calls", block=block, idx=row["idx"], n=row["n"], group_size=row["group_size"], extrinsic=extrinsic,
+               signer=row["signer"], origin=row["origin"], origin_kind=row["origin_kind"], via=json.dumps(row["via"], default=str),
+               call_module=row["call_module"], call_function=row["call_function"], args=json.dumps(row["args"], default=str),
+               error_module=err[0] if err else None, error_name=err[1] if err else None,
+               dispatch_error=json.dumps(row["dispatch_error"], default=str), ts=ts)
+
+
+def block_failures(evs: list[dict], xts: list, errors: dict) -> tuple[list, list, list]:
+    """A block's refusals, from its decoded events and extrinsics: its failed extrinsics
+    (event index, extrinsic index, decoded extrinsic, dispatch error, (pallet, error name)), the
+    calls refused inside its extrinsics ((extrinsic index, `nested.failed_calls` row)), and
+    the extrinsics whose events could not be read against their calls (none are recorded)."""
+    failures, inner, unreadable = [], [], []
+    body = lambda x: xts[x] if x is not None and 0 <= x < len(xts) else None  # noqa: E731
+    for i, e in enumerate(evs):
+        if _is_extrinsic_failure(e):
+            x = e.get("extrinsic_idx")
+            de = (e.get("attributes") or {}).get("dispatch_error")
+            failures.append((i, x, body(x), de, module_error(de, errors)))
+    for x in sorted({e.get("extrinsic_idx") for e in evs if _is_failure(e) and e.get("extrinsic_idx") is not None}):
+        rows = nested.failed_calls(body(x), [(i, e) for i, e in enumerate(evs) if e.get("extrinsic_idx") == x])
+        if rows is None:
+            unreadable.append(x)
+        else:
+            inner.extend((x, row) for row in rows)
+    return failures, inner, unreadable
 
 
 def _write(con, ops: Ops, blocks: list[dict], last: int) -> None:
@@ -298,7 +315,8 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                 concurrency: int = 32, pause: float = 0.0, log: Callable = print) -> dict:
     """Index finalized blocks into `db_path`; returns stats. `follow` keeps polling."""
     con = db.connect(db_path)
-    stats = {"blocks": 0, "events": 0, "medchain_events": 0, "failed_extrinsics": 0, "seconds": 0.0}
+    stats = {"blocks": 0, "events": 0, "medchain_events": 0, "failed_extrinsics": 0, "failed_calls": 0, "unreadable_extrinsics": 0,
+             "seconds": 0.0}
     t0 = time.time()
     try:
         async with Chain(url) as c:
@@ -312,16 +330,13 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                         evs, ts = await asyncio.gather(c.events(h), c.timestamp(h))
                     except StateDiscardedError as e:
                         raise RuntimeError(PRUNED_HINT.format(n=n)) from e
-                    # A block with a failed extrinsic: its body too, to say who was refused what.
-                    failures = []
+                    # A block with a failed extrinsic, or a call refused inside one: its body
+                    # too, to say who was refused what.
+                    failures, inner, unreadable, errors = [], [], [], {}
                     if any(_is_failure(e) for e in evs):
                         xts, errors = await asyncio.gather(c.extrinsics(h), c.module_errors(h))
-                        for i, e in enumerate(evs):
-                            if _is_failure(e):
-                                x = e.get("extrinsic_idx")
-                                de = (e.get("attributes") or {}).get("dispatch_error")
-                                failures.append((i, x, xts[x] if x is not None and x < len(xts) else None, de, module_error(de, errors)))
-                    return n, h, ts, evs, failures
+                        failures, inner, unreadable = block_failures(evs, xts, errors)
+                    return n, h, ts, evs, (failures, inner, unreadable, errors)
 
             while True:
                 last = int(db.get_meta(con, "last_block", -1))
@@ -336,7 +351,7 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                 hi = min(target, last + chunk)
                 fetched = await asyncio.gather(*(fetch(n) for n in range(last + 1, hi + 1)))
                 ops, blocks = Ops(), []
-                for n, h, ts_ms, evs, failures in fetched:
+                for n, h, ts_ms, evs, (failures, inner, unreadable, errors) in fetched:
                     ts = _ts(ts_ms)
                     blocks.append({"number": n, "hash": h, "ts": ts, "events": len(evs)})
                     stats["events"] += len(evs)
@@ -352,6 +367,13 @@ async def index(url: str, db_path: str, follow: bool = False, until: Optional[in
                     for i, x, xt, de, err in failures:
                         apply_failure(ops, n, i, x, ts, xt, de, err)
                         stats["failed_extrinsics"] += 1
+                    for x, row in inner:
+                        apply_failed_call(ops, n, x, ts, row, errors)
+                        stats["failed_calls"] += 1
+                    for x in unreadable:
+                        stats["unreadable_extrinsics"] += 1
+                        log(f"block {n}, extrinsic {x}: its events do not read against its call tree; calls refused inside it "
+                            "are not indexed")
                 _write(con, ops, blocks, hi)
                 stats["blocks"] += len(fetched)
                 log(f"indexed blocks {last + 1}..{hi} (finalized {target}): {stats['medchain_events']} MedChain events so far")

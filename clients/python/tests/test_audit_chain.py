@@ -1,6 +1,7 @@
 """Against the seeded dev node (see conftest.py): logged reads, a break-glass and refused access
-calls are written with the package's own submitter, indexed, exported as FHIR AuditEvents by
-the CLI, validated by fhir.resources (R4B) and compared with what the node itself says."""
+calls (plain, and inside proxies, batches and sudo) are written with the package's own
+submitter, indexed, exported as FHIR AuditEvents by the CLI, validated by fhir.resources (R4B)
+and compared with what the node itself says."""
 from __future__ import annotations
 
 import asyncio
@@ -178,3 +179,169 @@ def test_access_log_as_fhir_audit_events(node, manifest, index_db, tmp_path):
     other = Keypair.from_uri("//MedChainSeed/patient/1").ss58_address
     assert fhir_audit.audit_bundle(str(db), patient=other)["entry"] == []
     assert fhir_audit.audit_bundle(str(db), since_block=w["last"] + 1)["entry"] == []
+
+
+async def _write_wrapped(url: str, p: dict) -> dict:
+    """Access calls inside Proxy / Utility / Sudo wrappers (a proxy key of Lakeside's and a
+    Guardian and NonTransfer proxy of //Alice's first). Returns label -> (hash, TxResult), the
+    blocks' events by number, the first and last block."""
+    kp = Keypair.from_uri
+    alice, ferdie, prx = kp("//Alice"), kp("//Ferdie"), kp("//MedChainTest/proxy")
+    lakeside = next(kp(s) for s, name, _ in NEW_ORGS if name == "Lakeside Clinic")
+    lab_id, lab_cat = p["lab"]
+    async with Chain(url) as c:
+        sub = Submitter(c)
+        cc = c.s.compose_call
+
+        async def la(consent, record=lab_id, cat=lab_cat):
+            return await cc("Consent", "log_access", {"patient": p["patient"], "consent_id": consent, "record_id": record, "category": cat})
+
+        async def proxy(real, call, proxy_type=None):
+            return {"real": real.ss58_address, "force_proxy_type": proxy_type, "call": call}
+
+        glass = await cc("Consent", "break_glass", {"patient": p["patient"], "reason_code": 3})
+        two = await cc("Consent", "log_accesses", {"patient": p["patient"], "consent_id": p["treatment"],
+                                                   "reads": [[[rid, cat] for rid, cat in p["records"][:2]]]})
+        await sub.send(alice, "Balances", "transfer_keep_alive", {"dest": prx.ss58_address, "value": 10**15})
+        await sub.send(lakeside, "Proxy", "add_proxy", {"delegate": prx.ss58_address, "proxy_type": "NonTransfer", "delay": 0})
+        await sub.send(alice, "Proxy", "add_proxy", {"delegate": prx.ss58_address, "proxy_type": "Guardian", "delay": 0})
+        await sub.send(alice, "Proxy", "add_proxy", {"delegate": prx.ss58_address, "proxy_type": "NonTransfer", "delay": 0})
+        setup = await sub.wait(timeout=120)
+        assert all(r.ok for r in setup.values()), {r.label: r.error for r in setup.values()}
+        t, r = p["treatment"], p["research"]
+        # First, alone: refusals that leave the extrinsic successful (no ExtrinsicFailed in
+        # their block, whose body the indexer must fetch all the same).
+        sent = {
+            "proxied": await sub.send(prx, "Proxy", "proxy", await proxy(lakeside, await la(t))),
+            "guardian": await sub.send(prx, "Proxy", "proxy", await proxy(alice, await la(t), "Guardian")),
+            "proxied_read": await sub.send(prx, "Proxy", "proxy", await proxy(alice, await la(t), "NonTransfer")),
+            "batch": await sub.send(alice, "Utility", "batch", {"calls": [await la(t), await la(r), await la(t, *p["records"][1])]}),
+        }
+        res = await sub.wait(timeout=180)
+        sent |= {
+            "force_batch": await sub.send(ferdie, "Utility", "force_batch", {"calls": [await la(t), await la(r), glass]}),
+            "batch_all": await sub.send(lakeside, "Utility", "batch_all", {"calls": [two]}),
+            "batch_all_two": await sub.send(ferdie, "Utility", "batch_all", {"calls": [await la(r), glass]}),
+            "batch_of_proxy": await sub.send(prx, "Utility", "batch", {"calls": [await cc("Proxy", "proxy", await proxy(lakeside, await la(t)))]}),
+            "proxy_of_batch": await sub.send(prx, "Proxy", "proxy", await proxy(lakeside, await cc("Utility", "batch", {"calls": [await la(t)]}))),
+            "sudo": await sub.send(alice, "Sudo", "sudo", {"call": await la(t)}),
+            "sudo_as": await sub.send(alice, "Sudo", "sudo_as", {"who": lakeside.ss58_address, "call": await la(t)}),
+            "not_proxy": await sub.send(ferdie, "Proxy", "proxy", await proxy(lakeside, await la(t))),
+        }
+        res |= await sub.wait(timeout=180)
+        tx = {k: (h, res[h]) for k, h in sent.items()}
+        first, last = min(v.block for _, v in tx.values()), max(v.block for _, v in tx.values())
+        await wait_finalized(c, last)
+        blocks = {}
+        for n in range(first, last + 1):
+            bh = await c.block_hash(n)
+            body = await c.rpc("chain_getBlock", [bh])
+            blocks[n] = {"events": await c.events(bh), "xt_hashes": ["0x" + blake2_256(hexbytes(x)).hex() for x in body["block"]["extrinsics"]]}
+        # The node's own name of every error an event of ours carries.
+        names = {}
+        for n, b in blocks.items():
+            for e in b["events"]:
+                a = e.get("attributes") or {}
+                for v in (a.get("dispatch_error"), a.get("error"), (a.get("result") or {}).get("Err") if isinstance(a.get("result"), dict) else None,
+                          (a.get("sudo_result") or {}).get("Err") if isinstance(a.get("sudo_result"), dict) else None):
+                    if v is not None:
+                        names[json.dumps(v, sort_keys=True)] = await sub._error_name(v)
+    return {"tx": tx, "blocks": blocks, "first": first, "last": last, "names": names, "proxy": prx.ss58_address,
+            "lakeside": lakeside.ss58_address, "alice": alice.ss58_address, "ferdie": ferdie.ss58_address}
+
+
+# The events that carry an error of an inner (or whole) call, as the node emits them.
+CARRIERS = {("Proxy", "ProxyExecuted"): "result", ("Sudo", "Sudid"): "sudo_result", ("Sudo", "SudoAsDone"): "sudo_result",
+            ("Utility", "BatchInterrupted"): "error", ("Utility", "ItemFailed"): "error", ("System", "ExtrinsicFailed"): "dispatch_error"}
+
+
+def test_refusals_inside_wrappers_as_fhir_audit_events(node, manifest, index_db, tmp_path):
+    """Refused access calls in a proxy, a batch, a force_batch, a batch_all, sudo / sudo_as and
+    nested in one another, written to the node, indexed and exported: one AuditEvent per
+    refused call, at the event that carries its error, with the account it was dispatched as,
+    the proxy or sudo key as a further agent, patient, records and the node's error name."""
+    p = _pick(index_db)
+    w = asyncio.run(_write_wrapped(node["url"], p))
+    tx, lab = w["tx"], p["lab"][0]
+    two = [rid for rid, _ in p["records"][:2]]
+    L, A, F, P = w["lakeside"], w["alice"], w["ferdie"], w["proxy"]
+    # label -> per carrier event, in order, the calls it stands for: (requester, further
+    # agents, records, purpose, outcome, error name, via).
+    want = {
+        "proxied": [[(L, [P], [lab], "TREAT", "4", "NotGrantee", f"Proxy.proxy as {L}")]],
+        "guardian": [[(A, [P], [lab], "TREAT", "4", "CallFiltered", f"Proxy.proxy as {A}")]],
+        "batch": [[(A, [], [lab], "HRESCH", "4", "NotGrantee", "Utility.batch[1]")]],
+        "force_batch": [[(F, [], [lab], "TREAT", "4", "NotGrantee", "Utility.force_batch[0]")],
+                        [(F, [], [lab], "HRESCH", "4", "PurposeNotPermitted", "Utility.force_batch[1]")],
+                        [(F, [], [], "ETREAT", "4", "MissingRole", "Utility.force_batch[2]")]],
+        "batch_all": [[(L, [], two, "TREAT", "4", "NotGrantee", "Utility.batch_all[0]")]],
+        "batch_all_two": [[(F, [], [lab], "HRESCH", "4", "PurposeNotPermitted", "Utility.batch_all[0]"),
+                           (F, [], [], "ETREAT", "4", "PurposeNotPermitted", "Utility.batch_all[1]")]],
+        "batch_of_proxy": [[(L, [P], [lab], "TREAT", "4", "NotGrantee", f"Utility.batch[0] > Proxy.proxy as {L}")]],
+        "proxy_of_batch": [[(L, [P], [lab], "TREAT", "4", "NotGrantee", f"Proxy.proxy as {L} > Utility.batch[0]")]],
+        "sudo": [[(A, [], [lab], "TREAT", "8", "BadOrigin", "Sudo.sudo as Root")]],
+        "sudo_as": [[(L, [A], [lab], "TREAT", "4", "NotGrantee", f"Sudo.sudo_as as {L}")]],
+        "not_proxy": [[(F, [], [lab], "TREAT", "4", "NotProxy", f"Proxy.proxy as {L} (refused before dispatching)")]],
+    }
+    ours = {h: k for k, (h, _) in tx.items()}
+    expected, logged = {}, {}
+    for n, b in w["blocks"].items():
+        carriers = {}
+        for i, e in enumerate(b["events"]):
+            x = e.get("extrinsic_idx")
+            label = ours.get(b["xt_hashes"][x]) if x is not None else None
+            if (e["module_id"], e["event_id"]) == ("Consent", "AccessLogged"):
+                logged[f"chain-{n}-{x}-{i}"] = (label, e["attributes"])
+            key = CARRIERS.get((e["module_id"], e["event_id"]))
+            if label is None or key is None:
+                continue
+            err = e["attributes"][key]
+            if key in ("result", "sudo_result"):
+                if "Err" not in err:
+                    continue
+                err = err["Err"]
+            carriers.setdefault(label, []).append((x, i, w["names"][json.dumps(err, sort_keys=True)]))
+        for label, cs in carriers.items():
+            assert len(cs) == len(want[label]), (label, cs)
+            for (x, i, name), calls in zip(cs, want[label]):
+                for k, call in enumerate(calls):
+                    assert name.split(".")[-1] == call[5], (label, name)  # the node refused what the scenario meant
+                    expected[f"chain-{n}-{x}-{i}" + (f"-{k}" if len(calls) > 1 else "")] = (label, call)
+    assert {lbl for lbl, _ in expected.values()} == set(want), "every wrapped call was refused on chain as meant"
+    quiet = {tx[k][1].block for k in ("proxied", "guardian", "batch")}
+    assert not [e for n in quiet for e in w["blocks"][n]["events"] if e["event_id"] == "ExtrinsicFailed"], "no ExtrinsicFailed in their blocks"
+    # Wrapped reads that went through are AccessLogged events (the proxied read as //Alice, the batch's first item).
+    assert sorted((lbl, a["accessor"]) for lbl, a in logged.values()) == [("batch", A), ("proxied_read", A)]
+
+    db = tmp_path / "wrapped.duckdb"
+    shutil.copy(index_db, db)
+    run_cli("index", "--url", node["url"], "--db", db, "--until", w["last"], "--quiet")
+    out = tmp_path / "wrapped.json"
+    p_cli = run_cli("audit-events", "--db", db, "--since-block", w["first"], "--until-block", w["last"], "--out", out)
+    assert "note:" not in p_cli.stderr, p_cli.stderr
+    bundle = json.loads(out.read_text())
+    Bundle.model_validate(bundle)
+    events = [e["resource"] for e in bundle["entry"]]
+    for ev in events:
+        AuditEvent.model_validate(ev)
+    by_id = {ev["id"]: ev for ev in events}
+    # Exactly the node's facts in these blocks: the logged reads and the refused calls.
+    assert set(by_id) == set(expected) | set(logged), sorted(set(by_id) ^ (set(expected) | set(logged)))
+    for eid, (label, (requester, agents, records, purpose, code, name, via)) in expected.items():
+        ev = by_id[eid]
+        assert (ev["outcome"], ev["outcomeDesc"]) == (code, name), (label, ev)
+        assert _values(ev, "urn:medchain:account", "agent") == [requester] + agents, (label, ev["agent"])
+        assert [a["requestor"] for a in ev["agent"] if a["who"]["identifier"]["system"] == "urn:medchain:account"] == [True] + [False] * len(agents)
+        assert _values(ev, "urn:medchain:account") == [p["patient"]] and _values(ev, "urn:medchain:record") == records, (label, ev)
+        assert [c["code"] for pe in ev.get("purposeOfEvent", []) for c in pe["coding"]] == [purpose], (label, ev)
+        detail = {d["type"]: d["valueString"] for x in ev["entity"] for d in x.get("detail", [])}
+        assert detail["via"] == via, (label, detail)
+        assert ("refused-together" in detail) == (label == "batch_all_two")
+        if label == "sudo":
+            assert detail["dispatched-as"] == "Root"
+        blk, xt = eid.split("-")[1:3]
+        assert _values(ev, "urn:medchain:extrinsic") == [f"{blk}-{xt}"] and w["blocks"][int(blk)]["xt_hashes"][int(xt)] == tx[label][0]
+    # The Lakeside key's refusals carry Lakeside as organization; the patient filter holds them.
+    assert _values(by_id[next(k for k, v in expected.items() if v[0] == "proxied")], "urn:medchain:organization", "agent") == [L]
+    mine = fhir_audit.audit_events(str(db), patient=p["patient"], since_block=w["first"], until_block=w["last"])
+    assert {e["id"] for e in mine} == set(by_id)
