@@ -3,7 +3,7 @@
 #   1. `cargo fmt --check`, then the suites that need no build (scripts/test-suites.sh fast:
 #      the JS client tooling against the shared vectors, the chain-spec generator, the
 #      portal's type check, the researchers' offline Python tests): a broken one fails in
-#      seconds;
+#      seconds (and stops step 2, which starts beside them);
 #   2. `cargo build --release -p medchain-node -p medchain-gateway -p
 #      medchain-runtime-upgrade-test`: what the chain suites run (the node and the gateway
 #      exactly as start-dev.sh builds them, and the spec_version + 1 blob the network suite
@@ -53,14 +53,31 @@ source scripts/pallets.sh
 medchain_check_pallet_list
 echo "[test] the code the docs cite exists (scripts/check-doc-paths.py)"
 scripts/check-doc-paths.py
-echo "[test] suites that need no build (scripts/test-suites.sh fast)"
-scripts/test-suites.sh fast 2>&1 | tee "$logs/fast.log"
-fast_done=$(date +%s)
-
-echo "[test] cargo build --release: node, gateway, upgrade blob, linted by clippy as it compiles (target dir: $CARGO_TARGET_DIR)"
+# The build starts now, in the background, and the suites that need no build run meanwhile
+# (they mostly install packages and wait): a failing one stops the build and the command.
+echo "[test] cargo build --release: node, gateway, upgrade blob, linted by clippy as it compiles (target dir: $CARGO_TARGET_DIR; > $logs/build.log, printed when done)"
 [ -n "${RUSTC_WORKSPACE_WRAPPER:-}" ] || echo "[test] warning: no clippy-driver (RUSTC_WORKSPACE_WRAPPER unset): lints are not checked" >&2
 cargo build --release --locked -p medchain-node -p medchain-gateway -p medchain-runtime-upgrade-test \
-	${MEDCHAIN_TIMINGS:+--timings} 2>&1 | tee "$logs/build.log"
+	${MEDCHAIN_TIMINGS:+--timings} >"$logs/build.log" 2>&1 &
+build_pid=$!
+echo "[test] suites that need no build (scripts/test-suites.sh fast), beside the build"
+fast_rc=0
+scripts/test-suites.sh fast 2>&1 | tee "$logs/fast.log" || fast_rc=$?
+fast_done=$(date +%s)
+if [ "$fast_rc" != 0 ]; then
+	echo "[test] a suite that needs no build failed: the build is stopped" >&2
+	pkill -TERM -P "$build_pid" 2>/dev/null || true # its rustc and build-script children
+	kill "$build_pid" 2>/dev/null || true
+	wait "$build_pid" 2>/dev/null || true
+	exit 1
+fi
+build_rc=0
+wait "$build_pid" || build_rc=$?
+cat "$logs/build.log"
+if [ "$build_rc" != 0 ]; then
+	echo "[test] the build failed" >&2
+	exit 1
+fi
 # Lints are part of the build: a crate's warnings (clippy's and rustc's, replayed by cargo for a
 # crate it did not need to recompile) fail the test command, as a denied lint fails the build.
 lint_warnings() { # log
@@ -138,7 +155,7 @@ if [ -z "$quick" ]; then
 	fi
 fi
 end=$(date +%s)
-echo "[test] done: no-build suites $((fast_done - start)) s, cargo build $((cargo_done - fast_done)) s, chain suites beside the unit tests and the feature build $((end - cargo_done)) s, total $((end - start)) s"
+echo "[test] done: no-build suites $((fast_done - start)) s (beside the build), cargo build $((cargo_done - start)) s, chain suites beside the unit tests and the feature build $((end - cargo_done)) s, total $((end - start)) s"
 read -r passed failed < <(counts "$logs"/*.log)
 ok() { [ "$suites_rc" = 0 ] && [ "$unit_rc" = 0 ] && [ "$features_rc" = 0 ]; }
 ok || failed=$((failed > 0 ? failed : 1))
