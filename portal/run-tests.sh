@@ -7,7 +7,8 @@
 #
 #   portal/run-tests.sh            all of it
 #   portal/run-tests.sh offline    npm ci, the type check (tsc --noEmit), eslint, the catalog checks, the
-#                                  FHIR view checks (test/fhir.test.js), the DOM helpers (test/dom.test.js):
+#                                  FHIR view checks (test/fhir.test.js), the DOM helpers (test/dom.test.js),
+#                                  gateway request signing against tests/vectors (test/gateway-sign.test.js):
 #                                  no node needed
 #                                  (scripts/test-suites.sh fast)
 #   portal/run-tests.sh browser    npm ci, vite build, the browser tests against a fresh node
@@ -54,12 +55,12 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 case "$mode" in
 all)
   npm run build:dev --silent # tsc --noEmit && vite build --mode development (?rpc=, dev keys; test/security.test.js builds production bundles itself)
-  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/dom.test.js test/portal.test.js test/hospitals.test.js test/referral.test.js test/security.test.js
+  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/dom.test.js test/gateway-sign.test.js test/portal.test.js test/hospitals.test.js test/referral.test.js test/security.test.js
   ;;
 offline)
   npm run typecheck --silent
   npm run lint --silent # eslint.config.js: no any, no HTML from strings
-  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/dom.test.js
+  node --test --test-concurrency=1 test/catalogs.test.js test/fhir.test.js test/dom.test.js test/gateway-sign.test.js
   ;;
 browser)
   # The second half of `npm run build:dev` (the type check ran in `offline`): a development

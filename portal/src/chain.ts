@@ -356,7 +356,12 @@ export function errorSentence(e: unknown): string {
 // Signed requests to record gateways (gateway/src/auth.rs)
 // ---------------------------------------------------------------------------
 
-/** The bytes a requester signs for a gateway request. */
+/**
+ * The bytes a requester signs for a gateway request. The app's own copy of the scheme (the
+ * test suites share tests/testkit/src/gateway-sign.js): test/gateway-sign.test.js checks that
+ * it builds, byte for byte, the messages of tests/vectors/gateway-sign.json, which the
+ * gateway's own code signed.
+ */
 export function gatewayMessage(audience: string, method: string, pathAndQuery: string, timestamp: number, nonce: string, body: Uint8Array = new Uint8Array()): Uint8Array {
   const bodyHash = blake2AsHex(body, 256);
   return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);

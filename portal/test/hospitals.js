@@ -28,10 +28,11 @@ import path from 'node:path';
 
 import { Keyring } from '@polkadot/keyring';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
-import { blake2AsHex, blake2AsU8a, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
 
 import { gatewayBinary } from '../../tests/testkit/src/binaries.js';
 import { signAndWait } from '../../tests/testkit/src/chain.js';
+import { gatewaySignedHeaders } from '../../tests/testkit/src/gateway-sign.js';
 import { ROLES, UNIT, addStaff, onboardPatients, organizationOf, registerOrganizations } from '../../tests/testkit/src/seed.js';
 import { MEDCHAIN_SS58, accountHex, sameAccount } from '../../tests/testkit/src/ss58.js';
 import { PORTAL, freePorts, track } from './lib.js';
@@ -173,22 +174,13 @@ async function pairOf(suri) {
   return keyring.addFromUri(suri);
 }
 
-/** The bytes a requester signs: medchain-gateway/1\n<audience>\n<METHOD>\n<path?query>\n<ts>\n<nonce>\n0x<blake2_256(body)>. */
-export function requestMessage(audience, method, pathAndQuery, timestamp, nonce, body) {
-  const bodyHash = blake2AsHex(body ?? new Uint8Array(), 256);
-  return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
-}
-
-/** The four x-medchain-* headers of a request signed by `pair` for the gateway of `audience`. */
+/**
+ * The four x-medchain-* headers of a request signed by `pair` for the gateway of `audience`
+ * (the message: tests/testkit/src/gateway-sign.js; src/chain.ts has the app's own,
+ * test/gateway-sign.test.js checks both against tests/vectors/gateway-sign.json).
+ */
 export function signRequest(pair, audience, method, pathAndQuery, body) {
-  const timestamp = Date.now();
-  const nonce = randomAsHex(16).slice(2);
-  return {
-    'x-medchain-account': pair.address,
-    'x-medchain-timestamp': String(timestamp),
-    'x-medchain-nonce': nonce,
-    'x-medchain-signature': u8aToHex(pair.sign(requestMessage(audience, method, pathAndQuery, timestamp, nonce, body))),
-  };
+  return gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, audience, method, pathAndQuery, body);
 }
 
 /**

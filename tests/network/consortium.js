@@ -61,6 +61,7 @@ const { SETTLE_MS, sleep, log, withNodes, finalized } = require('./lib.js');
 // The testkit (tests/testkit, ES modules: require() loads them on Node >= 20.19).
 const { gatewayBinary } = require('../testkit/src/binaries.js');
 const { dispatchErrorName } = require('../testkit/src/chain.js');
+const { gatewaySignedHeaders } = require('../testkit/src/gateway-sign.js');
 const { track } = require('../testkit/src/processes.js');
 const { MEDCHAIN_SS58, ss58Encode } = require('../testkit/src/ss58.js');
 
@@ -430,18 +431,10 @@ function httpsRequest(port, ca, method, pathAndQuery, headers, body) {
   });
 }
 
-// The four signature headers (gateway/README.md "Signed requests", gateway/src/auth.rs).
+// The four signature headers (gateway/README.md "Signed requests", gateway/src/auth.rs;
+// the message is the testkit's, with zombienet's blake2).
 function signRequest(pair, audience, method, pathAndQuery, body) {
-  const timestamp = String(Date.now());
-  const nonce = zombie.util.randomAsHex(16).slice(2);
-  const bodyHash = zombie.util.blake2AsHex(body || new Uint8Array(), 256);
-  const message = Buffer.from(`medchain-gateway/1\n${audience}\n${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`, 'utf8');
-  return {
-    'x-medchain-account': pair.address,
-    'x-medchain-timestamp': timestamp,
-    'x-medchain-nonce': nonce,
-    'x-medchain-signature': `0x${Buffer.from(pair.sign(message)).toString('hex')}`,
-  };
+  return gatewaySignedHeaders({ blake2: zombie.util.blake2AsU8a, pair }, audience, method, pathAndQuery, body);
 }
 
 async function startGateway(networkInfo, wsUri, suri, port, workDir) {

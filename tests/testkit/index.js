@@ -5,4 +5,5 @@ export * from './src/processes.js';
 export * from './src/node.js';
 export * from './src/chain.js';
 export * from './src/seed.js';
+export * from './src/gateway-sign.js';
 export * from './src/ss58.js';

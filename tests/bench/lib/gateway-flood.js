@@ -10,28 +10,23 @@
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 
-import { u8aToHex, stringToU8a } from '@polkadot/util';
-import { blake2AsHex, cryptoWaitReady, randomAsU8a, sr25519PairFromSeed, sr25519Sign } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsU8a, cryptoWaitReady, randomAsU8a, sr25519PairFromSeed, sr25519Sign } from '@polkadot/util-crypto';
+
+import { gatewaySignedHeaders } from '../../testkit/src/gateway-sign.js';
 
 const opts = JSON.parse(process.argv[2]);
 const target = new URL(opts.url);
 
 await cryptoWaitReady();
-const emptyHash = blake2AsHex(new Uint8Array(), 256);
 const now = Date.now();
 const requests = [];
 for (let k = 0; k < opts.keys; k += 1) {
-  const pair = sr25519PairFromSeed(randomAsU8a(32));
-  const account = u8aToHex(pair.publicKey);
+  const keys = sr25519PairFromSeed(randomAsU8a(32));
+  // The account as 0x + its public key (no keyring, no SS58 encoding per key).
+  const pair = { address: u8aToHex(keys.publicKey), sign: (message) => sr25519Sign(message, keys) };
   for (let r = 0; r < opts.perKey; r += 1) {
-    const nonce = u8aToHex(randomAsU8a(16)).slice(2);
-    const message = stringToU8a(`medchain-gateway/1\n${opts.audience}\nGET\n${opts.path}\n${now}\n${nonce}\n${emptyHash}`);
-    requests.push({
-      'x-medchain-account': account,
-      'x-medchain-timestamp': String(now),
-      'x-medchain-nonce': nonce,
-      'x-medchain-signature': u8aToHex(sr25519Sign(message, pair)),
-    });
+    requests.push(gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, opts.audience, 'GET', opts.path, undefined, { timestamp: now }));
   }
 }
 // Interleave keys (key 0 request 0, key 1 request 0, ...), as many clients would.

@@ -14,11 +14,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { blake2AsHex, randomAsHex } from '@polkadot/util-crypto';
+import { blake2AsU8a } from '@polkadot/util-crypto';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
+import { stringToU8a } from '@polkadot/util';
 
 import { gatewayBinary } from '../../testkit/src/binaries.js';
+import { gatewaySignedHeaders } from '../../testkit/src/gateway-sign.js';
 import { track } from '../../testkit/src/processes.js';
 import { freePort } from './node.js';
 
@@ -59,26 +60,13 @@ process.on('exit', () => {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The bytes a requester signs (gateway/src/auth.rs). */
-export function requestMessage(audience, method, pathAndQuery, timestamp, nonce, body) {
-  const bodyHash = blake2AsHex(body ?? new Uint8Array(), 256);
-  return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
-}
-
 /**
- * The four signature headers for a request by `pair`. `wrapped`: sign
- * `<Bytes>` + message + `</Bytes>`, as the polkadot.js extension's signRaw does.
+ * The four signature headers for a request by `pair` (gateway/src/auth.rs; the message is
+ * tests/testkit/src/gateway-sign.js's). `wrapped`: sign `<Bytes>` + message + `</Bytes>`,
+ * as the polkadot.js extension's signRaw does.
  */
 export function signRequest(pair, audience, method, pathAndQuery, body, { timestamp = Date.now(), nonce, wrapped = false } = {}) {
-  const n = nonce ?? randomAsHex(16).slice(2);
-  const message = requestMessage(audience, method, pathAndQuery, timestamp, n, body);
-  const signature = pair.sign(wrapped ? u8aWrapBytes(message) : message);
-  return {
-    'x-medchain-account': pair.address,
-    'x-medchain-timestamp': String(timestamp),
-    'x-medchain-nonce': n,
-    'x-medchain-signature': u8aToHex(signature),
-  };
+  return gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, audience, method, pathAndQuery, body, { timestamp, nonce: nonce ?? undefined, wrapped });
 }
 
 /**
