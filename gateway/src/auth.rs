@@ -436,6 +436,42 @@ mod tests {
 	const AUDIENCE: [u8; 32] = [0xaa; 32];
 	const NOW: u64 = 1_800_000_000_000;
 
+	/// tests/vectors/gateway-sign.json: what the JS testkit and the portal build and sign.
+	#[test]
+	fn the_shared_vectors_are_this_gateways_messages_and_signatures() {
+		let vectors: serde_json::Value =
+			serde_json::from_str(include_str!("../../tests/vectors/gateway-sign.json"))
+				.expect("valid JSON");
+		let hex = |v: &serde_json::Value| {
+			hex::decode(v.as_str().and_then(|s| s.strip_prefix("0x")).expect("0x hex"))
+				.expect("hex")
+		};
+		let cases = vectors["cases"].as_array().expect("cases");
+		assert!(cases.len() >= 4, "{} cases", cases.len());
+		for case in cases {
+			let name = case["name"].as_str().unwrap_or("?");
+			let message = message(
+				&hex(&case["audience"]),
+				case["method"].as_str().expect("method"),
+				case["path_and_query"].as_str().expect("path"),
+				case["timestamp"].as_u64().expect("timestamp"),
+				case["nonce"].as_str().expect("nonce"),
+				&hex(&case["body"]),
+			);
+			assert_eq!(message, hex(&case["message_hex"]), "{name}: message");
+			assert_eq!(
+				Some(std::str::from_utf8(&message).expect("utf-8")),
+				case["message"].as_str()
+			);
+			let public =
+				sr25519::Public::from_raw(hex(&case["public_key"]).try_into().expect("32 bytes"));
+			let signature =
+				sr25519::Signature::from_raw(hex(&case["signature"]).try_into().expect("64 bytes"));
+			assert!(verify_raw_or_wrapped(&signature, &message, &public), "{name}: signature");
+			assert_eq!(parse_account(case["account"].as_str().expect("account")), Some(public.0));
+		}
+	}
+
 	fn alice() -> sr25519::Pair {
 		sr25519::Pair::from_string("//Alice", None).expect("dev key")
 	}
