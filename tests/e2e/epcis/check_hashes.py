@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Check EPCIS exports with GS1's event hash generator (PyPI epcis-event-hash-generator), an
-implementation independent of MedChain's exporter (issue #27).
+implementation independent of MedChain's exporter.
 
     PY=$(clients/python/venv.sh)
     $PY tests/e2e/epcis/check_hashes.py EXPORT_A.json EXPORT_B.json --gtin 09506000134352

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent checks of the record gateway's FHIR API (issue #27), run by
+"""Independent checks of the record gateway's FHIR API, run by
 tests/e2e/test/fhir.test.js with the venv of clients/python/venv.sh.
 
   check_fhir.py validate <dir>

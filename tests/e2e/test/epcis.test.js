@@ -1,4 +1,4 @@
-// EPCIS 2.0 end to end (issue #27), with the client tool as a user runs it against a real
+// EPCIS 2.0 end to end, with the client tool as a user runs it against a real
 // dev node:
 //   1. a batch's custody history is built as in drug-provenance.test.js (commission, ship,
 //      receive, dispense, a cancelled shipment, recall, destroy), every call recorded;

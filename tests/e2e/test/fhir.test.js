@@ -1,4 +1,4 @@
-// The record gateway's FHIR R4 API (issue #27) end to end, beside one real dev node: St.
+// The record gateway's FHIR R4 API end to end, beside one real dev node: St.
 // Mary's gateway stores and anchors FHIR creates (a resource, a transaction Bundle) exactly
 // like native uploads; Lakeside's doctor searches and reads P's documents through FHIR only
 // once P consented for Treatment and the read is logged on chain; every refusal is the
