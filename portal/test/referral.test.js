@@ -4,17 +4,22 @@
 // three gateways, every document verified against its anchor, and the patient sees the reads
 // with their purpose; the same in Chinese for St. Mary's; Research and Insurance consents are
 // refused; revocation is refused at the next fetch; a sealed record shows as destroyed;
-// break-glass works and the patient sees it. Every assertion about an action reads the chain
-// (or a gateway) back.
+// break-glass works and the patient sees it; a directory entry re-pointed with a stolen admin
+// key (at another hospital's gateway, at a server showing another signing key) is refused as
+// not the gateway the directory names, and no document is asked of it. Every assertion about
+// an action reads the chain (or a gateway) back.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { startNode, serveDist, chromiumPath, SHOTS, PORTAL } from './lib.js';
-import { startHospitals, seedHistory, chromiumTrustArgs, gatewayRequest, ensurePatient } from './hospitals.js';
+import { startNode, serveDist, chromiumPath, send, SHOTS, PORTAL } from './lib.js';
+import { startHospitals, seedHistory, chromiumTrustArgs, gatewayRequest, ensurePatient, spkiHash } from './hospitals.js';
 import { demoHistory } from './fixtures/history.js';
 
 const load = (f) => JSON.parse(fs.readFileSync(path.join(PORTAL, 'src/locales', f), 'utf8'));
@@ -367,4 +372,100 @@ test('break-glass: Riverbend takes emergency access once, reads the history, and
   // And regulators see the reads.
   assert.equal((await api.query.consent.emergencyReads(org)).toNumber(), log.length);
   await shot(patientPage, 'patient-break-glass-alert');
+});
+
+test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gateway, then at a server showing another signing key: the clinician view refuses both as gatewayMismatch (English, Chinese), asks neither for a document, and verifies Riverbend again once the entry is restored", async () => {
+  const riverbend = byKey('riverbend');
+  const lakeside = byKey('lakeside');
+  const admin = await keyOf(riverbend.admin); // what the thief holds
+  const gatewayKey = (await keyOf(riverbend.staffSuri)).publicKey; // the published key, left as it is
+  const entryOf = async () => {
+    const e = (await api.call.gatewayDirectoryApi.gatewayOf(riverbend.org)).unwrap();
+    return { endpoint: Buffer.from(e.endpoint.toU8a(true)).toString(), key: e.publicKey.toHex() };
+  };
+  const setEntry = async (endpoint) => {
+    await send(api, api.tx.consortium.setGateway(endpoint, gatewayKey), admin);
+    assert.deepEqual(await entryOf(), { endpoint, key: `0x${Buffer.from(gatewayKey).toString('hex')}` }, 'the directory names the new endpoint');
+  };
+  assert.equal((await entryOf()).endpoint, riverbend.url, 'the entry starts at Riverbend\'s gateway');
+
+  // The thief's server: the real gateway's /v1/info with another signer (and the audience
+  // that names it), over https with a certificate of its own, answering preflights so a
+  // portal that trusted it would send it signed requests. It counts every request.
+  const certs = path.dirname(hs.ca);
+  execFileSync('bash', [path.join(PORTAL, '..', 'scripts', 'dev-certs.sh'), 'thief'], { env: { ...process.env, MEDCHAIN_DEV_CERTS: certs }, stdio: 'ignore' });
+  const thief = await keyOf('//Riverbend//thief');
+  const audience = `0x${Buffer.from(admin.publicKey).toString('hex')}${Buffer.from(thief.publicKey).toString('hex')}${crypto.randomBytes(16).toString('hex')}`;
+  const fakeInfo = { ...riverbend.info, organization: riverbend.org, signer: thief.address, audience };
+  const seen = [];
+  const stub = https.createServer({ cert: fs.readFileSync(path.join(certs, 'thief.pem')), key: fs.readFileSync(path.join(certs, 'thief.key')) }, (req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-expose-headers': '*' };
+    if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
+    if (req.method === 'GET' && req.url === '/v1/info') return res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify(fakeInfo));
+    res.writeHead(404, { ...cors, 'content-type': 'application/json' }).end('{"error":"NotFound"}');
+  });
+  await new Promise((r) => stub.listen(0, '127.0.0.1', r));
+  const stubUrl = `https://127.0.0.1:${stub.address().port}`;
+
+  // A browser that trusts the thief's certificate too (as it would a public CA's): what is
+  // refused below is refused by the portal's /v1/info check, not by TLS.
+  const browser2 = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', ...chromiumTrustArgs([...hs.spkiHashes, spkiHash(path.join(certs, 'thief.pem'))])],
+  });
+  try {
+    const doctor = await (await browser2.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' })).newPage();
+    doctor.on('pageerror', (e) => pageErrors.push(`st-marys (2nd browser): page error: ${e.message}`));
+    doctor.on('console', (m) => m.type() === 'error' && pageErrors.push(`st-marys (2nd browser): console.error: ${m.text()}`));
+    const requests = [];
+    doctor.on('request', (r) => requests.push(r.url()));
+
+    const riverbendIds = new Set((await expectedRecords()).filter((e) => e.author === riverbend.org && !e.sealed).map((e) => e.id));
+    assert.ok(riverbendIds.size > 0, 'Riverbend holds documents the consent covers');
+    const fromRiverbend = (items) => items.filter((i) => riverbendIds.has(i.id));
+
+    for (const { url, lang, what } of [
+      { url: lakeside.url, lang: 'en', what: "Lakeside's gateway (another organization)" },
+      { url: stubUrl, lang: 'zh-CN', what: 'a server showing another signing key' },
+    ]) {
+      const cat = lang === 'en' ? en : zh;
+      await setEntry(url);
+      await openDoctor(doctor, '//Alice', lang);
+      assert.equal((await consentState(doctor)).state, 'granted', "St. Mary's reads under its Treatment consent");
+      requests.length = 0;
+      seen.length = 0;
+      const items = await assemble(doctor);
+      const refused = cat['clinician.notVerified'].replace('{reason}', cat['clinician.gatewayMismatch'].replace('{url}', url));
+      const mine = fromRiverbend(items);
+      assert.equal(mine.length, riverbendIds.size, `${what}: Riverbend's documents are on the timeline`);
+      for (const i of mine) {
+        assert.equal(i.status, 'failed', `${what}: ${i.text}`);
+        assert.ok(i.text.includes(refused), `${what}: "${refused}" not in ${i.text}`);
+      }
+      assert.deepEqual(
+        items.filter((i) => !riverbendIds.has(i.id) && i.status !== 'verified' && i.status !== 'sealed').map((i) => i.text),
+        [],
+        `${what}: the other hospitals' documents still verify`,
+      );
+      // The portal asked the entry's server who it is, and nothing more of it.
+      assert.ok(requests.includes(`${url}/v1/info`), `${what}: /v1/info was asked (${requests.join(', ')})`);
+      assert.deepEqual(requests.filter((u) => [...riverbendIds].some((id) => u.includes(id))), [], `${what}: a Riverbend document was requested`);
+      if (url === stubUrl) assert.deepEqual([...new Set(seen)], ['GET /v1/info'], `the thief's server saw: ${seen.join(', ')}`);
+    }
+
+    // The entry restored: the same view verifies Riverbend's documents again.
+    await setEntry(riverbend.url);
+    const items = await assemble(doctor);
+    assert.deepEqual(fromRiverbend(items).filter((i) => i.status !== 'verified').map((i) => i.text), [], 'Riverbend verifies again');
+    assert.ok(fromRiverbend(items).every((i) => i.text.includes(zh['clinician.verified'])));
+  } finally {
+    try {
+      if ((await entryOf()).endpoint !== riverbend.url) await setEntry(riverbend.url);
+    } finally {
+      await browser2.close().catch(() => {});
+      stub.closeAllConnections();
+      await new Promise((r) => stub.close(() => r()));
+    }
+  }
 });
