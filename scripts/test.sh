@@ -4,20 +4,21 @@
 #      the JS client tooling against the shared vectors, the chain-spec generator, the
 #      portal's type check, the researchers' offline Python tests): a broken one fails in
 #      seconds (and stops step 2, which starts beside them);
-#   2. `cargo build --release -p medchain-node -p medchain-gateway`: what the chain suites run,
-#      exactly as start-dev.sh builds it, with clippy linting the workspace's crates as they
-#      compile (RUSTC_WORKSPACE_WRAPPER, scripts/env.sh; a crate's `deny`s fail the build);
+#   2. `cargo build --release -p medchain-node -p medchain-gateway -p
+#      medchain-runtime-upgrade-test`: what the chain suites run (the node and the gateway
+#      exactly as start-dev.sh builds them, and the spec_version + 1 blob the network suite
+#      upgrades to), with clippy linting the workspace's crates as they compile
+#      (RUSTC_WORKSPACE_WRAPPER, scripts/env.sh; a crate's `deny`s fail the build);
 #   3. at once: the chain suites (scripts/test-suites.sh chain: the end-to-end polkadot.js
 #      suite with two hospitals' record gateways, the portal's headless-browser tests, the
 #      researchers' Python package against a seeded node, then the zombienet network suites),
-#      and in the background: the spec_version + 1 blob the network suite upgrades to
-#      (`medchain-runtime-upgrade-test`, which network-consortium waits for), then, niced,
-#      `cargo test --release --workspace` (unit tests of every pallet, the runtime's
-#      integration tests, node CLI and gateway tests, the fuzz corpus replay: only test code
-#      compiles, on top of step 2's build); beside them, niced, the feature build
-#      (scripts/test-features.sh: the pallets' benchmark suites and the runtime's try-runtime
-#      checks, FRAME with `runtime-benchmarks` and `try-runtime`). The chain suites mostly wait
-#      for blocks, so this compiles in their idle CPU time instead of before them;
+#      and in the background, niced, one after the other: `cargo test --release --workspace`
+#      (unit tests of every pallet, the runtime's integration tests, node CLI and gateway
+#      tests, the fuzz corpus replay: it compiles only test code, on top of step 2's build)
+#      and the feature build (scripts/test-features.sh: the pallets' benchmark suites and the
+#      runtime's try-runtime checks, FRAME with `runtime-benchmarks` and `try-runtime`). The
+#      chain suites mostly wait for blocks, so the test code compiles in their idle CPU time
+#      instead of before them;
 #   4. a summary, ending in one line `N passed, N failed`.
 #
 # `scripts/test.sh --quick`: everything but the network suites and the feature build, for
@@ -54,13 +55,14 @@ echo "[test] the code the docs cite exists (scripts/check-doc-paths.py)"
 scripts/check-doc-paths.py
 # The build starts now, in the background, and the suites that need no build run meanwhile
 # (they mostly install packages and wait): a failing one stops the build and the command.
-echo "[test] cargo build --release: node and gateway, linted by clippy as it compiles (target dir: $CARGO_TARGET_DIR; > $logs/build.log, printed when done)"
+echo "[test] cargo build --release: node, gateway, upgrade blob, linted by clippy as it compiles (target dir: $CARGO_TARGET_DIR; > $logs/build.log, printed when done)"
 [ -n "${RUSTC_WORKSPACE_WRAPPER:-}" ] || echo "[test] warning: no clippy-driver (RUSTC_WORKSPACE_WRAPPER unset): lints are not checked" >&2
-cargo build --release --locked -p medchain-node -p medchain-gateway ${MEDCHAIN_TIMINGS:+--timings} >"$logs/build.log" 2>&1 &
+cargo build --release --locked -p medchain-node -p medchain-gateway -p medchain-runtime-upgrade-test \
+	${MEDCHAIN_TIMINGS:+--timings} >"$logs/build.log" 2>&1 &
 build_pid=$!
-echo "[test] suites that need no build (scripts/test-suites.sh fast), beside the build (niced: they only have to end before it)"
+echo "[test] suites that need no build (scripts/test-suites.sh fast), beside the build"
 fast_rc=0
-nice -n 10 scripts/test-suites.sh fast 2>&1 | tee "$logs/fast.log" || fast_rc=$?
+scripts/test-suites.sh fast 2>&1 | tee "$logs/fast.log" || fast_rc=$?
 fast_done=$(date +%s)
 if [ "$fast_rc" != 0 ]; then
 	echo "[test] a suite that needs no build failed: the build is stopped" >&2
@@ -113,44 +115,36 @@ if [ ! -x "$gateway_bin" ] || [ -n "$(find gateway/src gateway/Cargo.toml -newer
 fi
 echo "[test] node under test: $MEDCHAIN_NODE ($("$MEDCHAIN_NODE" --version), built $(date -u -r "$MEDCHAIN_NODE" '+%Y-%m-%d %H:%M:%S UTC'))"
 
-# Beside the chain suites (they mostly wait for blocks), in the background: the upgrade blob
-# (network-consortium waits for it, through MEDCHAIN_UPGRADE_BUILT), then the workspace's unit
-# tests; and at the same time the feature build. The builds are niced but for the blob: the
-# chain suites wait on block times and time-outs, the builds only on the CPU. Their output
-# goes to logs, printed if they fail.
+# The workspace's unit tests, then the feature build, run beside the chain suites (they mostly
+# wait for blocks), niced: the chain suites wait on block times and time-outs, the builds only
+# on the CPU. Their output goes to logs, printed if they fail.
 cargo_log="$logs/cargo.log"
 features_log="$logs/features.log"
-export MEDCHAIN_UPGRADE_BUILT="$logs/upgrade.rc"
-echo "[test] in the background: cargo build -p medchain-runtime-upgrade-test (> $logs/upgrade.log), then cargo test --release --workspace (> $cargo_log)$([ -z "$quick" ] && echo "; beside them scripts/test-features.sh (> $features_log)")"
+echo "[test] in the background: cargo test --release --workspace (> $cargo_log)$([ -z "$quick" ] && echo ", then scripts/test-features.sh (> $features_log)")"
 (
 	rc=0
-	cargo build --release --locked -p medchain-runtime-upgrade-test >"$logs/upgrade.log" 2>&1 || rc=$?
-	echo "$rc" >"$MEDCHAIN_UPGRADE_BUILT"
-	[ "$rc" = 0 ] || exit 1
 	nice -n 19 cargo test --release --locked --workspace ${MEDCHAIN_TIMINGS:+--timings} >"$cargo_log" 2>&1 || rc=1
-	date +%s >"$logs/cargo.done"
+	echo "$(date +%s)" >"$logs/cargo.done"
+	if [ -z "$quick" ]; then
+		nice -n 19 scripts/test-features.sh >"$features_log" 2>&1 || rc=$((rc | 2))
+	fi
 	exit "$rc"
 ) &
-unit_pid=$!
-features_pid=""
-if [ -z "$quick" ]; then
-	nice -n 19 scripts/test-features.sh >"$features_log" 2>&1 &
-	features_pid=$!
-fi
+background_pid=$!
 suites_rc=0
 scripts/test-suites.sh chain $quick 2>&1 | tee "$logs/chain.log" || suites_rc=$?
-unit_rc=0
-wait "$unit_pid" || unit_rc=1
-features_rc=0
-if [ -n "$features_pid" ]; then
-	wait "$features_pid" || features_rc=1
+background_rc=0
+wait "$background_pid" || background_rc=$?
+unit_rc=$((background_rc & 1))
+features_rc=$((background_rc & 2))
+if [ "$background_rc" -gt 3 ]; then # killed
+	unit_rc=1
+	features_rc=2
 fi
-if ! lint_warnings "$logs/upgrade.log"; then unit_rc=1; fi
 if ! lint_warnings "$cargo_log"; then unit_rc=1; fi
 echo "[test] cargo test --release --workspace: $([ "$unit_rc" = 0 ] && echo passed || echo FAILED), done $(($(cat "$logs/cargo.done" 2>/dev/null || date +%s) - cargo_done)) s after the build"
 grep -E '^test result:' "$cargo_log" | sed 's/^/[cargo] /' || true
 if [ "$unit_rc" != 0 ]; then
-	tail -n 20 "$logs/upgrade.log"
 	grep -E -B2 -A30 '^failures:|^error(\[E[0-9]+\])?:' "$cargo_log" | tail -n 120 || tail -n 80 "$cargo_log"
 fi
 if [ -z "$quick" ]; then
