@@ -47,6 +47,20 @@ def run_cli(*args, check=True, timeout=300) -> subprocess.CompletedProcess:
     return p
 
 
+def audit_bundle_events(path) -> list[dict]:
+    """The AuditEvents of the Bundle `audit-events` wrote to `path`, after `fhir.resources`
+    validated the Bundle and every AuditEvent in it."""
+    from fhir.resources.R4B.auditevent import AuditEvent
+    from fhir.resources.R4B.bundle import Bundle
+
+    bundle = json.loads(Path(path).read_text())
+    Bundle.model_validate(bundle)
+    events = [e["resource"] for e in bundle["entry"]]
+    for ev in events:
+        AuditEvent.model_validate(ev)
+    return events
+
+
 def pytest_collection_modifyitems(config, items):
     """Every test that needs the node (directly or through `manifest`/`index_db`) is marked
     `chain`; the others are offline: `run-tests.sh offline` runs `-m "not chain"` before

@@ -10,10 +10,8 @@ import json
 import shutil
 
 import duckdb
-from fhir.resources.R4B.auditevent import AuditEvent
-from fhir.resources.R4B.bundle import Bundle
 
-from conftest import run_cli
+from conftest import audit_bundle_events, run_cli
 from medchain_research import fhir_audit
 from medchain_research.chain import Chain, Submitter, blake2_256, event_attrs, hexbytes
 from medchain_research.keys import Keypair
@@ -110,11 +108,7 @@ def test_access_log_as_fhir_audit_events(node, manifest, index_db, tmp_path):
     run_cli("index", "--url", node["url"], "--db", db, "--until", w["last"], "--quiet")
     out = tmp_path / "audit.json"
     run_cli("audit-events", "--db", db, "--out", out)
-    bundle = json.loads(out.read_text())
-    Bundle.model_validate(bundle)
-    events = [e["resource"] for e in bundle["entry"]]
-    for ev in events:
-        AuditEvent.model_validate(ev)
+    events = audit_bundle_events(out)
     by_id = {ev["id"]: ev for ev in events}
     assert len(by_id) == len(events), "AuditEvent ids are not unique"
 
@@ -319,11 +313,7 @@ def test_refusals_inside_wrappers_as_fhir_audit_events(node, manifest, index_db,
     out = tmp_path / "wrapped.json"
     p_cli = run_cli("audit-events", "--db", db, "--since-block", w["first"], "--until-block", w["last"], "--out", out)
     assert "note:" not in p_cli.stderr, p_cli.stderr
-    bundle = json.loads(out.read_text())
-    Bundle.model_validate(bundle)
-    events = [e["resource"] for e in bundle["entry"]]
-    for ev in events:
-        AuditEvent.model_validate(ev)
+    events = audit_bundle_events(out)
     by_id = {ev["id"]: ev for ev in events}
     # Exactly the node's facts in these blocks: the logged reads and the refused calls.
     assert set(by_id) == set(expected) | set(logged), sorted(set(by_id) ^ (set(expected) | set(logged)))

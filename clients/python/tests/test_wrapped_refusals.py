@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 
 import duckdb
 import pytest
-from fhir.resources.R4B.auditevent import AuditEvent
-from fhir.resources.R4B.bundle import Bundle
 
-from conftest import run_cli
+from conftest import audit_bundle_events, run_cli
 from medchain_research import db, fhir_audit, indexer, nested
 from medchain_research.ss58 import ss58_encode
 
@@ -409,11 +406,7 @@ def test_wrapped_refusals_become_audit_events(monkeypatch, tmp_path, chain):
     out = tmp_path / "audit.json"
     p = run_cli("audit-events", "--db", path, "--out", out)
     assert "note:" not in p.stderr
-    b = json.loads(out.read_text())
-    Bundle.model_validate(b)
-    evs = [e["resource"] for e in b["entry"]]
-    for e in evs:
-        AuditEvent.model_validate(e)
+    evs = audit_bundle_events(out)
     by_id = {e["id"]: e for e in evs}
     assert len(by_id) == len(evs)
 

@@ -11,6 +11,7 @@ use crate::{
 	store::Document,
 };
 use medchain_primitives::Purpose;
+use pallet_consent::ChainPosition;
 use serde_json::{json, Value};
 use sp_core::crypto::{AccountId32, Ss58Codec};
 
@@ -84,8 +85,8 @@ pub struct Event {
 	pub server: [u8; 32],
 	pub patient: Option<[u8; 32]>,
 	pub record: Option<[u8; 32]>,
-	/// The on-chain access log's extrinsic (block number, index), where known.
-	pub extrinsic: Option<(u32, u32)>,
+	/// The on-chain access log's extrinsic, where known.
+	pub extrinsic: Option<ChainPosition<u32>>,
 }
 
 fn ss58(account: &[u8; 32]) -> String {
@@ -130,7 +131,7 @@ pub fn audit_event(e: &Event) -> Value {
 			"role": { "system": OBJECT_ROLE, "code": "4" },
 		}));
 	}
-	if let Some((block, index)) = e.extrinsic {
+	if let Some(ChainPosition { block, extrinsic: index }) = e.extrinsic {
 		entities.push(json!({
 			"what": identifier(EXTRINSIC, format!("{block}-{index}")),
 			"type": { "system": ENTITY_TYPE, "code": "2" },
@@ -321,7 +322,7 @@ mod tests {
 			server: [2; 32],
 			patient: Some([3; 32]),
 			record: Some([4; 32]),
-			extrinsic: Some((7, 2)),
+			extrinsic: Some(ChainPosition { block: 7, extrinsic: 2 }),
 		});
 		assert_eq!(event["type"]["code"], "rest");
 		assert_eq!(event["subtype"][0]["code"], "read");

@@ -244,10 +244,10 @@ pub(crate) struct Served {
 	pub organization: Option<AccountId32>,
 	/// A break-glass read.
 	pub emergency: bool,
-	/// The `log_access` extrinsic (block number, index) the read was granted under (at the
+	/// The `log_access` extrinsic the read was granted under (at the
 	/// finalized head); `None` for the patient's own read (and an entry logged before the
 	/// consent pallet's storage version 5).
-	pub logged_in: Option<(u32, u32)>,
+	pub logged_in: Option<pallet_consent::ChainPosition<u32>>,
 }
 
 /// The native answer: the canonical document with the `x-medchain-*` headers.
@@ -334,7 +334,7 @@ async fn authorized_read_inner(
 		ReadDecision::Refused { reason, .. } => return Err(ApiError::refused(reason)),
 		ReadDecision::Patient { .. } => (None, false, None),
 		ReadDecision::Logged { organization, emergency, logged_in, .. } => {
-			(Some(organization), emergency, logged_in.map(|at| (at.block, at.extrinsic)))
+			(Some(organization), emergency, logged_in)
 		}
 	};
 	let anchored = anchored_hash(g, record_id, &doc, best).await?;
