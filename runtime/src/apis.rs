@@ -25,7 +25,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, ClinicalTrials, Consent, Consortium,
 	DrugProvenance, Executive, Grandpa, HealthRecords, InherentDataExt, Nonce, PatientIdentity,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	Prescriptions, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -351,6 +352,34 @@ impl_runtime_apis! {
 
 		fn shipment(shipment_id: drugs::ShipmentId) -> Option<drugs::Shipment<AccountId>> {
 			DrugProvenance::shipment(shipment_id)
+		}
+	}
+
+	impl pallet_prescriptions::runtime_api::PrescriptionsApi<Block, AccountId> for Runtime {
+		fn prescription(id: H256) -> Option<pallet_prescriptions::PrescriptionState<AccountId>> {
+			pallet_prescriptions::Prescriptions::<Runtime>::get(id)
+		}
+
+		fn fills(id: H256) -> Vec<pallet_prescriptions::FilledUnit<AccountId>> {
+			pallet_prescriptions::Fills::<Runtime>::get(id).into_inner()
+		}
+
+		fn prescriptions_of(holder: AccountId) -> Vec<H256> {
+			pallet_prescriptions::HolderPrescriptions::<Runtime>::get(holder).into_inner()
+		}
+
+		fn recalled_fills_of(holder: AccountId) -> Vec<(H256, pallet_prescriptions::FilledUnit<AccountId>)> {
+			Prescriptions::recalled_fills_of(&holder)
+		}
+
+		fn holders_reached(batch_id: drugs::BatchId) -> u32 {
+			pallet_prescriptions::BatchHolderCount::<Runtime>::get(batch_id)
+		}
+
+		fn is_prescription_only(gtin: Vec<u8>) -> bool {
+			drugs::Gtin::parse(&gtin).is_ok_and(|gtin| {
+				pallet_prescriptions::PrescriptionOnly::<Runtime>::contains_key(gtin)
+			})
 		}
 	}
 

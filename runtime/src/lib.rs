@@ -81,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("medchain"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -330,4 +330,7 @@ mod runtime {
 
 	#[runtime::pallet_index(26)]
 	pub type Governance = pallet_governance;
+
+	#[runtime::pallet_index(27)]
+	pub type Prescriptions = pallet_prescriptions;
 }

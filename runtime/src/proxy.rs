@@ -103,6 +103,7 @@ fn non_transfer_allows(call: &RuntimeCall) -> bool {
 			| RuntimeCall::Consent(..)
 			| RuntimeCall::HealthRecords(..)
 			| RuntimeCall::DrugProvenance(..)
+			| RuntimeCall::Prescriptions(..)
 			| RuntimeCall::ClinicalTrials(..)
 	)
 }

@@ -6,15 +6,23 @@ use crate::*;
 use frame_support::pallet_prelude::*;
 
 impl<T: Config> Pallet<T> {
-	/// [`Pallet::dispense`] by `pharmacy`, the signer's organization (the call checked its
-	/// Pharmacy role).
-	pub(crate) fn do_dispense(
+	/// [`Pallet::dispense`] by `pharmacy`, the signer's organization (the caller checked its
+	/// Pharmacy role). `prescribed`: the caller (the prescriptions pallet) checked a
+	/// prescription for this unit's product; otherwise a prescription-only product
+	/// ([`Config::DispensePolicy`]) fails with `PrescriptionRequired`. The weight returned
+	/// does not include the policy's read (the caller adds it where it reads it).
+	pub fn do_dispense(
 		pharmacy: T::AccountId,
 		batch_id: BatchId,
 		serial: BoundedSerial,
 		proof: SerialProofOf<T>,
+		prescribed: bool,
 	) -> DispatchResultWithPostInfo {
 		let mut batch = Batches::<T>::get(batch_id).ok_or(Error::<T>::UnknownBatch)?;
+		ensure!(
+			prescribed || !T::DispensePolicy::prescription_required(&batch.gtin),
+			Error::<T>::PrescriptionRequired
+		);
 		ensure!(!batch.is_recalled(), Error::<T>::RecalledBatch);
 		let now = Self::now();
 		ensure!(!batch.is_expired_at(now), Error::<T>::ExpiredBatch);

@@ -107,5 +107,8 @@ mod errors {
 		/// The batch's report list is full of Regulators' reports; only a Regulator's report
 		/// can replace one.
 		SuspectReportsFull,
+		/// The product may only be dispensed against a prescription (governance's
+		/// prescription-only flag): use the prescriptions pallet's `dispense_prescribed`.
+		PrescriptionRequired,
 	}
 }

@@ -59,6 +59,24 @@ pub const CUSTODY_ROLES: Roles =
 /// Regulator).
 pub const REPORTER_ROLES: Roles = CUSTODY_ROLES.with(Role::Regulator);
 
+/// Whether a product may be dispensed without a prescription (set by governance in the
+/// prescriptions pallet, which implements this).
+pub trait DispensePolicy {
+	/// Whether a unit of `gtin` may only be dispensed against a prescription.
+	fn prescription_required(gtin: &Gtin) -> bool;
+	/// The weight of one [`DispensePolicy::prescription_required`] (a storage read).
+	fn prescription_required_weight() -> frame_support::weights::Weight;
+}
+
+impl DispensePolicy for () {
+	fn prescription_required(_: &Gtin) -> bool {
+		false
+	}
+	fn prescription_required_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+}
+
 pub use medchain_primitives::{expected_proof_len, max_proof_len, MaxProofLenOf};
 
 /// The longest lot: GS1 fixes AI(10) at up to 20 characters (General Specifications,
@@ -193,6 +211,11 @@ pub mod pallet {
 		/// `TooManyReports`.
 		#[pallet::constant]
 		type MaxReportsPerReporter: Get<u32>;
+
+		/// Which products need a prescription: a plain `dispense` of a unit of such a product
+		/// fails with `PrescriptionRequired` (the prescriptions pallet dispenses it against a
+		/// prescription instead). `()`: none does.
+		type DispensePolicy: DispensePolicy;
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -669,7 +692,7 @@ pub mod pallet {
 			u32::try_from(proof.siblings.len()).unwrap_or(u32::MAX),
 			T::MaxHistoryPerBatch::get(),
 			T::MaxHoldersPerBatch::get(),
-		))]
+		).saturating_add(T::DispensePolicy::prescription_required_weight()))]
 		pub fn dispense(
 			origin: OriginFor<T>,
 			batch_id: BatchId,
@@ -678,7 +701,11 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			let pharmacy = T::Roles::ensure_role(&signer, Role::Pharmacy)?;
-			Self::do_dispense(pharmacy, batch_id, serial, proof)
+			let post = Self::do_dispense(pharmacy, batch_id, serial, proof, false)?;
+			Ok(post
+				.actual_weight
+				.map(|w| w.saturating_add(T::DispensePolicy::prescription_required_weight()))
+				.into())
 		}
 
 		/// Report a suspect unit: a durable trace for regulators that a failed `dispense`

@@ -74,6 +74,7 @@ impl pallet_drug_provenance::Config for Test {
 	type MaxProductsPerManufacturer = ConstU32<MAX_PRODUCTS>;
 	type MaxSuspectReportsPerBatch = ConstU32<MAX_REPORTS>;
 	type MaxReportsPerReporter = ConstU32<MAX_REPORTS_PER_REPORTER>;
+	type DispensePolicy = ();
 	type WeightInfo = ();
 }
 

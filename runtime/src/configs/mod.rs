@@ -28,10 +28,10 @@ use crate::weights::{block_weights::BlockExecutionWeight, extrinsic_weights::Ext
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Consent, Consortium, Hash,
-	HealthRecords, Nonce, OriginCaller, PalletInfo, PatientIdentity, ProxyType, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, Timestamp, EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT,
-	VERSION,
+	HealthRecords, Nonce, OriginCaller, PalletInfo, PatientIdentity, Prescriptions, ProxyType,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
+	RuntimeTask, System, Timestamp, EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT,
+	SLOT_DURATION, UNIT, VERSION,
 };
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -484,7 +484,28 @@ impl pallet_drug_provenance::Config for Runtime {
 	type MaxProductsPerManufacturer = MaxProductsPerManufacturer;
 	type MaxSuspectReportsPerBatch = MaxSuspectReportsPerBatch;
 	type MaxReportsPerReporter = MaxReportsPerReporter;
+	/// Prescription-only products (set by the council) need `Prescriptions.dispense_prescribed`.
+	type DispensePolicy = Prescriptions;
 	type WeightInfo = pallet_drug_provenance::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A prescription's longest validity: a year (and a day).
+	pub const PrescriptionMaxValidity: medchain_primitives::Moment = 366 * 24 * 3_600 * 1_000;
+}
+
+impl pallet_prescriptions::Config for Runtime {
+	/// Prescribers' and holders' signatures: sr25519 from a wallet (or ed25519, ecdsa).
+	type Signature = sp_runtime::MultiSignature;
+	type Signer = sp_runtime::MultiSigner;
+	/// Twelve fills (a year of monthly refills) of at most twelve packs each.
+	type MaxFills = frame_support::traits::ConstU8<12>;
+	type MaxUnitsPerFill = frame_support::traits::ConstU16<12>;
+	type MaxUnitsPerPrescription = ConstU32<144>;
+	/// A wallet derives one holder key per prescription; a few for wallets that reuse one.
+	type MaxPrescriptionsPerHolder = ConstU32<4>;
+	type MaxValidity = PrescriptionMaxValidity;
+	type WeightInfo = pallet_prescriptions::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {

@@ -20,5 +20,6 @@ mod governance;
 mod health_records;
 mod patients_and_consent;
 mod permission_matrix;
+mod prescriptions;
 mod trust_model;
 mod try_runtime;

@@ -115,6 +115,9 @@ const MATRIX: &[(&str, &str, &str)] = &[
 	("DrugProvenance.revoke_company_prefix", ".. .. .. .. .. .. .. .. | .. | .... | Y", ""),
 	("DrugProvenance.reassign_product",    ".. .. .. .. .. .. .. .. | .. | .... | Y", ""),
 	("DrugProvenance.reject_shipment",     ".. .. .. YY .. .. .. .. | .. | .... | .", "shipped Manufacturer -> Distributor"),
+	// Prescriptions.
+	("Prescriptions.set_prescription_only", ".. .. .. .. .. .. .. .. | .. | .... | Y", ""),
+	("Prescriptions.dispense_prescribed",  ".. YY .. .. .. .. .. .. | .. | .... | .", "the Pharmacy received units; St. Mary's admin signed the prescription; its holder signed the fill for Riverside"),
 	// ClinicalTrials.
 	("ClinicalTrials.register_trial",      ".. .. .. .. .. YY .. .. | .. | .... | .", ""),
 	("ClinicalTrials.amend_protocol",      ".. .. .. .. .. YY .. .. | .. | .... | .", ""),
@@ -746,6 +749,66 @@ fn setup(name: &str, w: &World) -> RuntimeCall {
 				manufacturer: generics,
 			})
 		}
+		// Prescriptions.
+		"Prescriptions.set_prescription_only" => {
+			register_product();
+			RuntimeCall::Prescriptions(pallet_prescriptions::Call::set_prescription_only {
+				gtin: bounded(GTIN),
+				required: true,
+			})
+		}
+		"Prescriptions.dispense_prescribed" => {
+			use sp_core::Pair;
+			let batch_id = commission();
+			let shipment_id = ship(Charlie, batch_id, Bob, 4);
+			assert_ok!(dispatch(
+				&account(Bob),
+				RuntimeCall::DrugProvenance(DrugCall::receive { shipment_id })
+			));
+			let (list, _) = serials();
+			let proof = binary_merkle_tree::merkle_proof::<BlakeTwo256, _, _>(
+				list.iter().map(|s| s.as_bytes()),
+				1u32,
+			);
+			let holder = sp_core::sr25519::Pair::from_string("//Pat//medchain/rx/0", None).unwrap();
+			let opening = pallet_prescriptions::ProductOpening {
+				gtin: pallet_drug_provenance::Gtin::parse(GTIN.as_bytes()).unwrap(),
+				units_per_fill: 1,
+				salt: [3; 32],
+			};
+			let now = pallet_timestamp::Now::<Runtime>::get();
+			let prescription = pallet_prescriptions::Prescription {
+				prescriber: account(Alice),
+				holder: holder.public().into(),
+				product: opening.commitment(),
+				fills: 1,
+				issued_at: now,
+				expires_at: now + 86_400_000,
+				regulator_envelope: Default::default(),
+			};
+			let id = prescription.id();
+			RuntimeCall::Prescriptions(pallet_prescriptions::Call::dispense_prescribed {
+				batch_id,
+				serial: bounded(&list[1]),
+				proof: pallet_drug_provenance::SerialProof {
+					leaf_index: 1,
+					leaf_count: 4,
+					siblings: proof.proof.try_into().expect("within MaxProofLen"),
+				},
+				rx: Box::new(pallet_prescriptions::PrescribedFill {
+					prescription,
+					prescriber_signature: Alice
+						.pair()
+						.sign(&pallet_prescriptions::issue_message(&id))
+						.into(),
+					fill: 1,
+					holder_signature: holder
+						.sign(&pallet_prescriptions::fill_message(&id, 1, &account(Bob)))
+						.into(),
+					opening,
+				}),
+			})
+		}
 		// ClinicalTrials.
 		"ClinicalTrials.register_trial" => register_trial_call(),
 		"ClinicalTrials.amend_protocol" => {
@@ -868,6 +931,7 @@ fn pallet_name(index: u8) -> &'static str {
 		24 => "DrugProvenance",
 		25 => "ClinicalTrials",
 		26 => "Governance",
+		27 => "Prescriptions",
 		_ => "?",
 	}
 }
@@ -890,6 +954,7 @@ fn error_name(error: DispatchError) -> String {
 				24 => decode_name::<pallet_drug_provenance::Error<Runtime>>(&e.error),
 				25 => decode_name::<pallet_clinical_trials::Error<Runtime>>(&e.error),
 				26 => decode_name::<pallet_governance::Error<Runtime>>(&e.error),
+				27 => decode_name::<pallet_prescriptions::Error<Runtime>>(&e.error),
 				_ => "?",
 			});
 			format!("{}.{name}", pallet_name(e.index))
@@ -968,7 +1033,7 @@ fn only_the_intended_callers_succeed() {
 	let started = std::time::Instant::now();
 	new_test_ext().execute_with(|| {
 		let w = world();
-		// Every call of the seven pallets is in the matrix.
+		// Every call of the eight pallets is in the matrix.
 		for (pallet, names) in [
 			("Consortium", pallet_consortium::Call::<Runtime>::get_call_names()),
 			("PatientIdentity", pallet_patient_identity::Call::<Runtime>::get_call_names()),
@@ -977,6 +1042,7 @@ fn only_the_intended_callers_succeed() {
 			("DrugProvenance", pallet_drug_provenance::Call::<Runtime>::get_call_names()),
 			("ClinicalTrials", pallet_clinical_trials::Call::<Runtime>::get_call_names()),
 			("Governance", pallet_governance::Call::<Runtime>::get_call_names()),
+			("Prescriptions", pallet_prescriptions::Call::<Runtime>::get_call_names()),
 		] {
 			for call in names {
 				let name = format!("{pallet}.{call}");
