@@ -1,4 +1,5 @@
-//! Benchmarks of the drug-provenance pallet (v2 syntax), each set up in its worst case.
+//! Benchmarks of the drug-provenance pallet (v2 syntax), each set up in its worst case. The
+//! set-up helpers are public for the benchmarks of pallets built on this one (prescriptions).
 //!
 //! - `register_product`: signed by Manufacturer staff, the GTIN's company prefix the longest
 //!   one (12 digits: all 7 prefix lengths are looked up), the manufacturer's product list one
@@ -43,7 +44,7 @@ use pallet_consortium::Roles;
 /// A GTIN with a valid check digit under a company prefix (`812345…`) that no genesis
 /// preset assigns: the benchmarks run on the dev chain, whose genesis binds the GS1 example
 /// prefix `9506000` to Acme, and prefixes never overlap.
-const GTIN: &[u8; 14] = b"08123456789014";
+pub const GTIN: &[u8; 14] = b"08123456789014";
 
 /// The 6-digit company prefix of [`GTIN`].
 const PREFIX: &[u8] = b"812345";
@@ -80,12 +81,12 @@ fn store_products<T: Config>(manufacturer: &T::AccountId, first: u64, count: u32
 }
 
 /// The governance origin, or `Weightless` if the runtime has none for benchmarks.
-fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+pub fn governance<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 	T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
 }
 
 /// An active organization holding `role`, with one staff account.
-fn organization<T: Config>(
+pub fn organization<T: Config>(
 	name: &'static str,
 	index: u32,
 	role: Role,
@@ -122,13 +123,16 @@ fn longest_lot() -> BoundedLot {
 }
 
 /// A serial of `MAX_SERIAL_LEN` characters.
-fn longest_serial() -> BoundedSerial {
+pub fn longest_serial() -> BoundedSerial {
 	BoundedVec::truncate_from(alloc::vec![b'S'; MAX_SERIAL_LEN as usize])
 }
 
 /// A Manufacturer with the benchmark product registered and a batch of `quantity` units
 /// commissioned with `serials_root`; returns (manufacturer, its staff, batch id).
-fn batch<T: Config>(quantity: u32, serials_root: H256) -> (T::AccountId, T::AccountId, BatchId) {
+pub fn batch<T: Config>(
+	quantity: u32,
+	serials_root: H256,
+) -> (T::AccountId, T::AccountId, BatchId) {
 	let (maker, staff) = organization::<T>("maker", 0, Role::Manufacturer);
 	assign_prefix::<T>(PREFIX, &maker);
 	let gtin: GtinInput = BoundedVec::truncate_from(GTIN.to_vec());
@@ -195,7 +199,7 @@ fn fill_history<T: Config>(staff: &T::AccountId, batch_id: BatchId) {
 
 /// Ship `quantity` units from `staff`'s organization to `to` and receive them with
 /// `to_staff`.
-fn hand_over<T: Config>(
+pub fn hand_over<T: Config>(
 	staff: &T::AccountId,
 	batch_id: BatchId,
 	to: &T::AccountId,
@@ -209,7 +213,7 @@ fn hand_over<T: Config>(
 
 /// Give the batch's history exactly `len` entries (at least its `Commissioned` one): the
 /// `Commissioned` entry followed by `Shipped` entries of the largest encoded size.
-fn set_history_len<T: Config>(batch_id: BatchId, len: u32) {
+pub fn set_history_len<T: Config>(batch_id: BatchId, len: u32) {
 	let mut history = BatchHistory::<T>::get(batch_id);
 	history.truncate(1);
 	let party: T::AccountId = account("history", 0, 0);
@@ -228,7 +232,7 @@ fn set_history_len<T: Config>(batch_id: BatchId, len: u32) {
 
 /// Pad the batch's holder list with holders that have no custody until it holds `len`
 /// organizations (the holders already listed stay, first).
-fn set_holders_len<T: Config>(batch_id: BatchId, len: u32) {
+pub fn set_holders_len<T: Config>(batch_id: BatchId, len: u32) {
 	let mut holders = BatchHolders::<T>::get(batch_id);
 	let mut i = 0;
 	while (holders.len() as u32) < len {
@@ -241,7 +245,7 @@ fn set_holders_len<T: Config>(batch_id: BatchId, len: u32) {
 
 /// The root of a tree of `leaf_count` leaves whose leaf 0 is `serial` and whose other nodes
 /// are `siblings` (bottom up): at index 0 the node is always the left child.
-fn root_from_leaf_zero(serial: &[u8], siblings: &[H256]) -> H256 {
+pub fn root_from_leaf_zero(serial: &[u8], siblings: &[H256]) -> H256 {
 	siblings.iter().fold(serial_hash(serial), |acc, sibling| {
 		H256(sp_io::hashing::blake2_256(&[acc.as_bytes(), sibling.as_bytes()].concat()))
 	})

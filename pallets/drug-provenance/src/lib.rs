@@ -22,7 +22,7 @@ mod queries;
 	clippy::indexing_slicing,
 	clippy::arithmetic_side_effects
 )]
-mod benchmarking;
+pub mod benchmarking;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // a test's overflow is a failed test
 mod gs1_vectors;

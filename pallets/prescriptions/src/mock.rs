@@ -89,6 +89,19 @@ impl pallet_prescriptions::Config for Test {
 	type MaxPrescriptionsPerHolder = ConstU32<2>;
 	type MaxValidity = MaxValidity;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+/// Accounts 10,000 + index, signing with `TestSignature`.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId, TestSignature> for MockBenchmarkHelper {
+	fn sign(index: u32, message: &[u8]) -> (AccountId, TestSignature) {
+		let who = 10_000 + u64::from(index);
+		(who, TestSignature(who, message.to_vec()))
+	}
 }
 
 /// Manufacturer (prefix 950600).

@@ -506,6 +506,8 @@ impl pallet_prescriptions::Config for Runtime {
 	type MaxPrescriptionsPerHolder = ConstU32<4>;
 	type MaxValidity = PrescriptionMaxValidity;
 	type WeightInfo = pallet_prescriptions::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_prescriptions::Sr25519BenchmarkHelper;
 }
 
 parameter_types! {
