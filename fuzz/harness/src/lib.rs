@@ -323,7 +323,7 @@ pub fn check_weight() -> Result<(), String> {
 /// Every MedChain pallet's invariants, and total issuance against the accounts.
 pub fn check_invariants() -> Result<(), String> {
 	type Check = fn() -> Result<(), sp_runtime::TryRuntimeError>;
-	let checks: [(&str, Check); 7] = [
+	let checks: [(&str, Check); 8] = [
 		("Consortium", pallet_consortium::Pallet::<Runtime>::do_try_state),
 		("Governance", pallet_governance::Pallet::<Runtime>::do_try_state),
 		("PatientIdentity", pallet_patient_identity::Pallet::<Runtime>::do_try_state),
@@ -331,6 +331,7 @@ pub fn check_invariants() -> Result<(), String> {
 		("HealthRecords", pallet_health_records::Pallet::<Runtime>::do_try_state),
 		("DrugProvenance", pallet_drug_provenance::Pallet::<Runtime>::do_try_state),
 		("ClinicalTrials", pallet_clinical_trials::Pallet::<Runtime>::do_try_state),
+		("Prescriptions", pallet_prescriptions::Pallet::<Runtime>::do_try_state),
 	];
 	for (pallet, check) in checks {
 		check().map_err(|e| format!("{pallet} try_state: {e:?}"))?;

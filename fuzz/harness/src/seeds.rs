@@ -9,7 +9,7 @@
 //! `fuzz/seeds/<name>.bin` holds them; `MEDCHAIN_WRITE_SEEDS=1 cargo test --release -p
 //! medchain-fuzz-harness --test replay` rewrites them (the test fails while they differ).
 
-use crate::{account, actor::*, base_ext, encode_ops, Chain, Op, Outcome};
+use crate::{account, actor::*, base_ext, encode_ops, Chain, Op, Outcome, GENESIS_TIME};
 use codec::Encode;
 use frame_support::{traits::Get, BoundedVec};
 use medchain_primitives::{Categories, Purpose, RecordCategory};
@@ -681,6 +681,139 @@ pub fn nodes_flow() -> (Vec<u8>, Vec<Outcome>) {
 pub type Flow = fn() -> (Vec<u8>, Vec<Outcome>);
 
 /// Every seed: its file name and the flow that makes it.
+/// Prescriptions: a doctor St. Mary's adds as staff prescribes two fills of one pack for a holder key the
+/// patient's wallet derived; Riverside fills both, a third is refused; the council makes the
+/// product prescription-only (a plain dispense is refused) and the batch is recalled.
+pub fn prescription_flow() -> (Vec<u8>, Vec<Outcome>) {
+	use sp_core::Pair as _;
+	let mut b = Builder::default();
+	let serials = Serials::new(6);
+	b.ok(
+		0,
+		CHARLIE,
+		RuntimeCall::DrugProvenance(DrugCall::register_product {
+			gtin: bounded(GTIN),
+			metadata_hash: hash("Amoxicillin 500 mg"),
+		}),
+	);
+	let events = b.ok(
+		0,
+		CHARLIE,
+		RuntimeCall::DrugProvenance(DrugCall::commission_batch {
+			gtin: bounded(GTIN),
+			lot: bounded(b"RX1"),
+			expiry: bounded(b"280630"),
+			quantity: 6,
+			serials_root: serials.root(),
+		}),
+	);
+	let batch_id = pick(&events, |e| match e {
+		RuntimeEvent::DrugProvenance(pallet_drug_provenance::Event::BatchCommissioned {
+			batch_id,
+			..
+		}) => Some(*batch_id),
+		_ => None,
+	});
+	let to_bob = shipment_id(&b.ok(0, CHARLIE, ship(batch_id, BOB, 6)));
+	b.ok(1, BOB, receive(to_bob));
+
+	b.ok(0, PHARMACY_STAFF, serials.dispense(batch_id, 4));
+
+	let opening = pallet_prescriptions::ProductOpening {
+		gtin: pallet_drug_provenance::Gtin::parse(GTIN).expect("a valid GTIN"),
+		units_per_fill: 1,
+		salt: [5; 32],
+	};
+	// The prescriber and the holders sign with ed25519 keys (a `MultiSignature` kind): its
+	// signatures are deterministic, so the seed is the same bytes every time it is made.
+	let prescriber = sp_core::ed25519::Pair::from_string("//Dr Grey", None).expect("a valid path");
+	let prescriber_account: medchain_runtime::AccountId = prescriber.public().into();
+	b.ok(
+		0,
+		ALICE,
+		RuntimeCall::Consortium(ConsortiumCall::add_staff { account: prescriber_account.clone() }),
+	);
+	// A prescription of `fills` fills for the holder key `//<patient>//medchain//rx//0` (ed25519: hard junctions only), and
+	// the call filling its fill `fill` with unit `index` at Riverside.
+	let prescribe = |patient: &str, fills: u8| {
+		let holder =
+			sp_core::ed25519::Pair::from_string(&format!("//{patient}//medchain//rx//0"), None)
+				.expect("a valid derivation path");
+		let prescription = pallet_prescriptions::Prescription {
+			prescriber: prescriber_account.clone(),
+			holder: holder.public().into(),
+			product: opening.commitment(),
+			fills,
+			issued_at: GENESIS_TIME,
+			expires_at: GENESIS_TIME + 30 * 86_400_000,
+			regulator_envelope: Default::default(),
+		};
+		(holder, prescription)
+	};
+	let fill_call = |rx: &(sp_core::ed25519::Pair, pallet_prescriptions::Prescription<_>),
+	                 index: u32,
+	                 fill: u8| {
+		let (holder, prescription) = rx;
+		let id = prescription.id();
+		let prescriber_signature: sp_runtime::MultiSignature =
+			prescriber.sign(&pallet_prescriptions::issue_message(&id)).into();
+		let RuntimeCall::DrugProvenance(DrugCall::dispense { batch_id, serial, proof }) =
+			serials.dispense(batch_id, index)
+		else {
+			unreachable!("Serials::dispense makes a dispense call")
+		};
+		RuntimeCall::Prescriptions(pallet_prescriptions::Call::dispense_prescribed {
+			batch_id,
+			serial,
+			proof,
+			rx: Box::new(pallet_prescriptions::PrescribedFill {
+				prescription: prescription.clone(),
+				prescriber_signature,
+				fill,
+				holder_signature: holder
+					.sign(&pallet_prescriptions::fill_message(&id, fill, &account(BOB)))
+					.into(),
+				opening: opening.clone(),
+			}),
+		})
+	};
+	let pat = prescribe("Pat", 2);
+	b.ok(0, PHARMACY_STAFF, fill_call(&pat, 0, 1));
+	b.fails(
+		0,
+		PHARMACY_STAFF,
+		fill_call(&pat, 1, 1),
+		pallet_prescriptions::Error::<Runtime>::FillComplete,
+	);
+	b.ok(1, BOB, fill_call(&pat, 1, 2));
+	b.fails(0, BOB, fill_call(&pat, 2, 3), pallet_prescriptions::Error::<Runtime>::NoFillsLeft);
+	b.ok(
+		0,
+		ALICE,
+		RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+			call: Box::new(RuntimeCall::Prescriptions(
+				pallet_prescriptions::Call::set_prescription_only {
+					gtin: bounded(GTIN),
+					required: true,
+				},
+			)),
+		}),
+	);
+	b.fails(
+		0,
+		PHARMACY_STAFF,
+		serials.dispense(batch_id, 3),
+		pallet_drug_provenance::Error::<Runtime>::PrescriptionRequired,
+	);
+	b.ok(0, PHARMACY_STAFF, fill_call(&prescribe("Quinn", 1), 3, 1));
+	b.ok(
+		1,
+		CHARLIE,
+		RuntimeCall::DrugProvenance(DrugCall::recall_batch { batch_id, reason_code: 7 }),
+	);
+	b.finish()
+}
+
 pub fn seeds() -> Vec<(&'static str, Flow)> {
 	vec![
 		("records", records_flow),
@@ -689,5 +822,6 @@ pub fn seeds() -> Vec<(&'static str, Flow)> {
 		("consortium", consortium_flow),
 		("gateway", gateway_flow),
 		("nodes", nodes_flow),
+		("prescriptions", prescription_flow),
 	]
 }

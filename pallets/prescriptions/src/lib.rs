@@ -13,6 +13,7 @@ pub use pallet::*;
 	clippy::arithmetic_side_effects
 )]
 mod benchmarking;
+mod invariants;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // a test's overflow is a failed test
 mod mock;
@@ -144,6 +145,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BatchHolderCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, BatchId, u32, ValueQuery>;
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

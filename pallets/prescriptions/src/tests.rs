@@ -171,13 +171,22 @@ impl<'a> Fill<'a> {
 	}
 }
 
+/// Run `test`, then check the pallet's invariants (and the drug ledger's).
+fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Prescriptions::do_try_state().expect("prescriptions invariants hold");
+		DrugProvenance::do_try_state().expect("drug-provenance invariants hold");
+	});
+}
+
 fn error(e: Error<Test>) -> DispatchError {
 	e.into()
 }
 
 #[test]
 fn a_prescription_is_filled_exactly_to_its_limit_then_refused() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 10, PHARMACY_A);
 		let o = opening(GTIN, 2);
 		let p = prescription(HOLDER, &o, 2);
@@ -245,7 +254,7 @@ fn a_prescription_is_filled_exactly_to_its_limit_then_refused() {
 
 #[test]
 fn fills_go_in_order() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 10, PHARMACY_A);
 		let o = opening(GTIN, 1);
 		let p = prescription(HOLDER, &o, 3);
@@ -264,7 +273,7 @@ fn fills_go_in_order() {
 
 #[test]
 fn a_unit_of_another_product_is_refused() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 4, PHARMACY_A);
 		let other = stocked_batch(GTIN_2, "OTHER", 4, PHARMACY_A);
 		let o = opening(GTIN, 1);
@@ -285,7 +294,7 @@ fn a_unit_of_another_product_is_refused() {
 
 #[test]
 fn only_the_holder_lets_a_pharmacy_fill() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 4, PHARMACY_A);
 		let o = opening(GTIN, 1);
 		let p = prescription(HOLDER, &o, 2);
@@ -314,7 +323,7 @@ fn only_the_holder_lets_a_pharmacy_fill() {
 
 #[test]
 fn only_a_providers_staff_prescribes() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 4, PHARMACY_A);
 		let o = opening(GTIN, 1);
 		// A pharmacist writes its own prescription.
@@ -340,7 +349,7 @@ fn only_a_providers_staff_prescribes() {
 
 #[test]
 fn only_a_pharmacy_dispenses() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 4, PHARMACY_A);
 		let o = opening(GTIN, 1);
 		let p = prescription(HOLDER, &o, 1);
@@ -374,7 +383,7 @@ fn only_a_pharmacy_dispenses() {
 
 #[test]
 fn expiry_and_bounds() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 8, PHARMACY_A);
 		let o = opening(GTIN, 1);
 		let mut p = prescription(HOLDER, &o, 0);
@@ -413,7 +422,7 @@ fn expiry_and_bounds() {
 
 #[test]
 fn a_holder_key_holds_a_bounded_number_of_prescriptions() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 8, PHARMACY_A);
 		let o = opening(GTIN, 1);
 		for fills in 1..=2 {
@@ -430,7 +439,7 @@ fn a_holder_key_holds_a_bounded_number_of_prescriptions() {
 
 #[test]
 fn a_prescription_only_product_needs_a_prescription() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 4, PHARMACY_A);
 		let gtin_in = || GtinInput::truncate_from(GTIN.to_vec());
 		assert_noop!(
@@ -482,7 +491,7 @@ fn a_prescription_only_product_needs_a_prescription() {
 
 #[test]
 fn a_recall_reaches_exactly_the_holders_who_received_the_lot() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let lot_1 = stocked_batch(GTIN, "LOT1", 4, PHARMACY_A);
 		let lot_2 = stocked_batch(GTIN, "LOT2", 4, PHARMACY_A);
 		let o = opening(GTIN, 2);
@@ -527,7 +536,7 @@ fn a_recall_reaches_exactly_the_holders_who_received_the_lot() {
 
 #[test]
 fn the_chain_keeps_no_product_quantity_or_salt_of_a_prescription() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let batch = stocked_batch(GTIN, "LOT", 4, PHARMACY_A);
 		// An unusual quantity and salt, so that their bytes are easy to look for.
 		let o = ProductOpening { gtin: gtin(GTIN), units_per_fill: 3, salt: [0xA5; 32] };
@@ -572,4 +581,29 @@ fn the_signed_messages_are_pinned() {
 	preimage.extend(2u16.to_le_bytes());
 	preimage.extend([0u8; 32]);
 	assert_eq!(o.commitment(), H256(sp_io::hashing::blake2_256(&preimage)));
+}
+
+#[test]
+fn the_invariants_catch_a_unit_counted_twice_or_lost() {
+	build_and_execute(|| {
+		let batch = stocked_batch(GTIN, "LOT", 4, PHARMACY_A);
+		let o = opening(GTIN, 2);
+		let p = prescription(HOLDER, &o, 1);
+		assert_ok!(Fill::new(&batch, 0, &p, 1, &o).submit());
+		assert_ok!(Prescriptions::do_try_state());
+		let id = p.id();
+		// A fill's count that does not match its units.
+		PrescriptionStates::<Test>::mutate(id, |s| s.as_mut().unwrap().units_in_fill = 2);
+		assert!(Prescriptions::do_try_state().is_err());
+		PrescriptionStates::<Test>::mutate(id, |s| s.as_mut().unwrap().units_in_fill = 1);
+		// A recall's reach that counts a holder twice.
+		BatchHolderCount::<Test>::insert(batch.id, 2);
+		assert!(Prescriptions::do_try_state().is_err());
+		BatchHolderCount::<Test>::insert(batch.id, 1);
+		// A holder that lost its prescription.
+		HolderPrescriptions::<Test>::remove(HOLDER);
+		assert!(Prescriptions::do_try_state().is_err());
+		HolderPrescriptions::<Test>::insert(HOLDER, BoundedVec::truncate_from(vec![id]));
+		assert_ok!(Prescriptions::do_try_state());
+	});
 }
