@@ -99,7 +99,7 @@ start_gateway() { # name admin-suri port
 	for _ in $(seq 1 60); do
 		if curl -sf --cacert "$ca" "https://127.0.0.1:$port/v1/info" >/dev/null; then
 			echo "[gateways] $name: https://127.0.0.1:$port (store $data_root/$name, log $data_root/$name/gateway.log)"
-			"$gateway_bin" publish --node "$node_ws" --admin-suri "$admin" \
+			"$gateway_bin" publish --node "$node_ws" --admin-suri "$admin" --cacert "$ca" \
 				--endpoint "https://127.0.0.1:$port" --signer "$admin//gateway"
 			return 0
 		fi

@@ -1,12 +1,17 @@
-//! Signed requests. Every request carries the requester's account, a timestamp, a nonce and
-//! an sr25519 signature (the `substrate` signing context, as polkadot.js `pair.sign` makes
-//! it) over
+//! Signed requests. Every request carries the requester's account, the origin it was signed
+//! for, a timestamp, a nonce and an sr25519 signature (the `substrate` signing context, as
+//! polkadot.js `pair.sign` makes it) over
 //!
 //! ```text
-//! medchain-gateway/1\n<audience>\n<METHOD>\n<path and query>\n<timestamp>\n<nonce>\n<body hash>
+//! medchain-gateway/2\n<origin>\n<audience>\n<METHOD>\n<path and query>\n<timestamp>\n<nonce>\n<body hash>
 //! ```
 //!
-//! where `<audience>` names this very gateway (`0x` + hex of its organization, its signing
+//! where `<origin>` is the origin of the URL the client sent the request to
+//! (`scheme://host[:port]`, lower case, default port omitted: what `new URL(u).origin` gives;
+//! [`origin`]), also sent as `x-medchain-origin`: a gateway accepts only its own public
+//! origins (`--public-url`), so a server that copies its `/v1/info` and relays signed
+//! requests to it gets them all refused (`401 WrongOrigin`: they were signed for the relay);
+//! `<audience>` names this very gateway (`0x` + hex of its organization, its signing
 //! key and its instance id, 80 bytes, from `GET /v1/info`; [`audience`]): a request signed
 //! for one gateway is worthless at any other, another hospital's or its own organization's,
 //! and a client that checked `/v1/info`'s signer against the chain's gateway directory
@@ -45,6 +50,11 @@ pub const HEADER_ACCOUNT: &str = "x-medchain-account";
 pub const HEADER_TIMESTAMP: &str = "x-medchain-timestamp";
 pub const HEADER_NONCE: &str = "x-medchain-nonce";
 pub const HEADER_SIGNATURE: &str = "x-medchain-signature";
+pub const HEADER_ORIGIN: &str = "x-medchain-origin";
+
+/// The first line of every signed message: the scheme and its version. Version 1 (no
+/// origin) is no longer accepted.
+pub const SCHEME: &str = "medchain-gateway/2";
 
 /// Why a request's signature is not accepted (each a 401, but too many nonces: 429).
 #[derive(Debug, PartialEq, Eq)]
@@ -55,6 +65,9 @@ pub enum AuthError {
 	BadNonce,
 	BadSignatureFormat,
 	BadSignature,
+	/// Signed for an origin that is not one of this gateway's public origins: (the origin
+	/// signed for, the origins this gateway serves).
+	WrongOrigin(String, Vec<String>),
 	Stale,
 	FromTheFuture,
 	SignedBeforeStart,
@@ -71,6 +84,7 @@ impl AuthError {
 			AuthError::BadTimestamp => ErrorCode::BadTimestamp,
 			AuthError::BadNonce => ErrorCode::BadNonce,
 			AuthError::BadSignatureFormat | AuthError::BadSignature => ErrorCode::BadSignature,
+			AuthError::WrongOrigin(..) => ErrorCode::WrongOrigin,
 			AuthError::Stale => ErrorCode::StaleTimestamp,
 			AuthError::FromTheFuture => ErrorCode::FutureTimestamp,
 			AuthError::SignedBeforeStart => ErrorCode::SignedBeforeRestart,
@@ -86,7 +100,11 @@ impl AuthError {
 			AuthError::BadTimestamp => "x-medchain-timestamp is not a number of milliseconds".into(),
 			AuthError::BadNonce => "x-medchain-nonce must be 16..=64 characters of [A-Za-z0-9_-]".into(),
 			AuthError::BadSignatureFormat => "x-medchain-signature is not 0x + 64 bytes of hex".into(),
-			AuthError::BadSignature => "the signature (over the request's message, or over it wrapped in <Bytes>…</Bytes>) does not verify for this account, method, path, timestamp, nonce and body at this gateway".into(),
+			AuthError::BadSignature => "the signature (over the request's message, or over it wrapped in <Bytes>…</Bytes>) does not verify for this account, origin, method, path, timestamp, nonce and body at this gateway".into(),
+			AuthError::WrongOrigin(signed, served) => format!(
+				"the request was signed for {signed}, which is not this gateway: it serves {} (a server that relays requests to it gets none served)",
+				if served.is_empty() { "no origin yet".to_string() } else { served.join(", ") }
+			),
 			AuthError::Stale => "the request's timestamp is too old: sign it again".into(),
 			AuthError::FromTheFuture => "the request's timestamp is ahead of the gateway's clock".into(),
 			AuthError::SignedBeforeStart => "the request was signed before the gateway (re)started: sign it again".into(),
@@ -122,8 +140,64 @@ pub fn parse_audience(text: &str) -> Option<Vec<u8>> {
 	hex::decode(text.trim().strip_prefix("0x")?).ok().filter(|a| !a.is_empty())
 }
 
-/// The bytes a requester signs.
+/// `text` (a URL or an origin) as its origin serializes (WHATWG: `scheme://host[:port]`,
+/// lower-case scheme and host, the scheme's default port omitted), what a client puts in
+/// the message it signs; or why it is not an http(s) URL of a host. A path of `/` only is
+/// allowed; a longer one, a query, a fragment or user info is refused.
+pub fn origin(text: &str) -> Result<String, &'static str> {
+	let (scheme, rest) = text
+		.trim()
+		.split_once("://")
+		.ok_or("not an origin: scheme://host[:port], e.g. https://records.example")?;
+	let scheme = scheme.to_ascii_lowercase();
+	let default_port = match scheme.as_str() {
+		"https" => "443",
+		"http" => "80",
+		_ => return Err("the scheme must be https (or http for local development)"),
+	};
+	let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
+	if authority.is_empty()
+		|| authority.contains(['/', '?', '#', '@', '*', ' ', '\t', '\\'])
+		|| authority.chars().any(|c| c.is_control())
+	{
+		return Err("an origin has a host and at most a port: no path, query, user or wildcard");
+	}
+	// The port follows the last ':' that is not inside an IPv6 literal's brackets.
+	let (host, port) = match authority.rfind(':') {
+		Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
+		_ => (authority.as_str(), None),
+	};
+	if host.is_empty() {
+		return Err("no host");
+	}
+	match port {
+		None => Ok(format!("{scheme}://{host}")),
+		Some(port) => {
+			let number: u16 = port.parse().map_err(|_| "the port is not a number")?;
+			if number == 0 {
+				return Err("port 0");
+			}
+			if number.to_string() == default_port {
+				Ok(format!("{scheme}://{host}"))
+			} else {
+				Ok(format!("{scheme}://{host}:{number}"))
+			}
+		}
+	}
+}
+
+/// The origin of `url` (`scheme://authority` + any path, query or fragment), as [`origin`]
+/// serializes it.
+pub fn origin_of_url(url: &str) -> Result<String, &'static str> {
+	let url = url.trim();
+	let start = url.find("://").map_or(0, |i| i + 3);
+	let end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+	origin(&url[..end])
+}
+
+/// The bytes a requester signs, for a request sent to `origin` (as [`origin`] gives it).
 pub fn message(
+	origin: &str,
 	audience: &[u8],
 	method: &str,
 	path_and_query: &str,
@@ -132,7 +206,7 @@ pub fn message(
 	body: &[u8],
 ) -> Vec<u8> {
 	format!(
-		"medchain-gateway/1\n0x{}\n{}\n{}\n{}\n{}\n0x{}",
+		"{SCHEME}\n{origin}\n0x{}\n{}\n{}\n{}\n{}\n0x{}",
 		hex::encode(audience),
 		method.to_ascii_uppercase(),
 		path_and_query,
@@ -162,9 +236,12 @@ pub fn verify_raw_or_wrapped(
 		|| sr25519::Pair::verify(signature, wrap_bytes(message), public)
 }
 
-/// The four headers of a request signed by `pair` (for the `sign` command and tests).
+/// The five headers of a request to `origin` signed by `pair` (for the `sign` command and
+/// tests).
+#[allow(clippy::too_many_arguments)]
 pub fn sign(
 	pair: &sr25519::Pair,
+	origin: &str,
 	audience: &[u8],
 	method: &str,
 	path_and_query: &str,
@@ -172,12 +249,14 @@ pub fn sign(
 	nonce: &str,
 	body: &[u8],
 ) -> Vec<(&'static str, String)> {
-	let signature = pair.sign(&message(audience, method, path_and_query, timestamp, nonce, body));
+	let signature =
+		pair.sign(&message(origin, audience, method, path_and_query, timestamp, nonce, body));
 	vec![
 		(HEADER_ACCOUNT, AccountId32::from(pair.public()).to_ss58check()),
 		(HEADER_TIMESTAMP, timestamp.to_string()),
 		(HEADER_NONCE, nonce.to_string()),
 		(HEADER_SIGNATURE, format!("0x{}", hex::encode(signature.0))),
+		(HEADER_ORIGIN, origin.to_string()),
 	]
 }
 
@@ -195,6 +274,7 @@ pub struct Presented<'a> {
 	pub timestamp: Option<&'a str>,
 	pub nonce: Option<&'a str>,
 	pub signature: Option<&'a str>,
+	pub origin: Option<&'a str>,
 }
 
 /// A request's signature headers, parsed and within the time window: who claims to have
@@ -205,6 +285,8 @@ pub struct Claim {
 	pub timestamp: u64,
 	nonce: String,
 	signature: [u8; 64],
+	/// The origin signed for, one of this gateway's.
+	origin: String,
 }
 
 /// How many nonces one identity may have remembered at once (a signed request each, within
@@ -295,6 +377,9 @@ impl NonceStore {
 /// Checks signatures and remembers nonces.
 pub struct Verifier {
 	audience: Vec<u8>,
+	/// This gateway's public origins (`--public-url`, or its loopback addresses), known
+	/// once it listens; until then every request is refused `WrongOrigin`.
+	origins: std::sync::RwLock<Vec<String>>,
 	started_at: u64,
 	max_age: u64,
 	max_skew: u64,
@@ -311,6 +396,7 @@ impl Verifier {
 		let window = max_age.saturating_add(max_skew).max(1);
 		Verifier {
 			audience: audience.into(),
+			origins: std::sync::RwLock::new(Vec::new()),
 			started_at,
 			max_age,
 			max_skew,
@@ -330,6 +416,25 @@ impl Verifier {
 		&self.audience
 	}
 
+	/// The origins requests must be signed for (each as [`origin`] gives it).
+	pub fn set_origins(&self, origins: Vec<String>) {
+		if let Ok(mut held) = self.origins.write() {
+			*held = origins;
+		}
+	}
+
+	/// [`Verifier::set_origins`], as a builder.
+	#[cfg(test)]
+	pub fn with_origins(self, origins: Vec<String>) -> Verifier {
+		self.set_origins(origins);
+		self
+	}
+
+	/// This gateway's public origins (`/v1/info`'s `origins`).
+	pub fn origins(&self) -> Vec<String> {
+		self.origins.read().map(|o| o.clone()).unwrap_or_default()
+	}
+
 	/// At most `per_identity` nonces remembered for one identity, `total` for all.
 	pub fn with_nonce_limits(self, per_identity: usize, total: usize) -> Verifier {
 		if let Ok(mut seen) = self.seen.lock() {
@@ -347,6 +452,15 @@ impl Verifier {
 		let timestamp = presented.timestamp.ok_or(AuthError::Missing(HEADER_TIMESTAMP))?;
 		let nonce = presented.nonce.ok_or(AuthError::Missing(HEADER_NONCE))?;
 		let signature = presented.signature.ok_or(AuthError::Missing(HEADER_SIGNATURE))?;
+		let signed_for = presented.origin.ok_or(AuthError::Missing(HEADER_ORIGIN))?;
+		// Signed for another server (one relaying to this gateway): named, before anything
+		// else is looked at.
+		let served = self.origins();
+		let origin = match origin(signed_for) {
+			Ok(origin) if served.contains(&origin) => origin,
+			Ok(other) => return Err(AuthError::WrongOrigin(other, served)),
+			Err(_) => return Err(AuthError::WrongOrigin(format!("{signed_for:?}"), served)),
+		};
 		let account = parse_account(account).ok_or(AuthError::BadAccount)?;
 		let timestamp: u64 = timestamp.trim().parse().map_err(|_| AuthError::BadTimestamp)?;
 		if !(16..=64).contains(&nonce.len())
@@ -369,7 +483,7 @@ impl Verifier {
 		if timestamp < self.started_at {
 			return Err(AuthError::SignedBeforeStart);
 		}
-		Ok(Claim { account, timestamp, nonce: nonce.to_string(), signature })
+		Ok(Claim { account, timestamp, nonce: nonce.to_string(), signature, origin })
 	}
 
 	/// Whether the claim's signature is over this method, path and body at this gateway.
@@ -380,8 +494,15 @@ impl Verifier {
 		path_and_query: &str,
 		body: &[u8],
 	) -> Result<(), AuthError> {
-		let message =
-			message(&self.audience, method, path_and_query, claim.timestamp, &claim.nonce, body);
+		let message = message(
+			&claim.origin,
+			&self.audience,
+			method,
+			path_and_query,
+			claim.timestamp,
+			&claim.nonce,
+			body,
+		);
 		let public = sr25519::Public::from_raw(claim.account);
 		if !verify_raw_or_wrapped(&sr25519::Signature::from_raw(claim.signature), &message, &public)
 		{
@@ -435,6 +556,11 @@ mod tests {
 
 	const AUDIENCE: [u8; 32] = [0xaa; 32];
 	const NOW: u64 = 1_800_000_000_000;
+	const ORIGIN: &str = "https://records.example:8801";
+
+	fn origins() -> Vec<String> {
+		vec![ORIGIN.to_string(), "https://records.example".to_string()]
+	}
 
 	/// tests/vectors/gateway-sign.json: what the JS testkit and the portal build and sign.
 	#[test]
@@ -447,10 +573,22 @@ mod tests {
 				.expect("hex")
 		};
 		let cases = vectors["cases"].as_array().expect("cases");
+		assert_eq!(vectors["scheme"].as_str(), Some(SCHEME));
 		assert!(cases.len() >= 4, "{} cases", cases.len());
+		let mut origins = HashSet::new();
 		for case in cases {
 			let name = case["name"].as_str().unwrap_or("?");
+			let signed_for = case["origin"].as_str().expect("origin");
+			// Each case's origin is already as `origin` serializes it, and is its URL's.
+			assert_eq!(origin(signed_for).as_deref(), Ok(signed_for), "{name}: origin");
+			assert_eq!(
+				origin_of_url(case["url"].as_str().expect("url")).as_deref(),
+				Ok(signed_for),
+				"{name}: url"
+			);
+			origins.insert(signed_for.to_string());
 			let message = message(
+				signed_for,
 				&hex(&case["audience"]),
 				case["method"].as_str().expect("method"),
 				case["path_and_query"].as_str().expect("path"),
@@ -470,6 +608,137 @@ mod tests {
 			assert!(verify_raw_or_wrapped(&signature, &message, &public), "{name}: signature");
 			assert_eq!(parse_account(case["account"].as_str().expect("account")), Some(public.0));
 		}
+		assert!(origins.len() >= 2, "cases for at least two origins: {origins:?}");
+	}
+
+	#[test]
+	fn origins_serialize_as_browsers_do() {
+		for (text, expected) in [
+			("https://records.example", "https://records.example"),
+			("https://records.example/", "https://records.example"),
+			("HTTPS://Records.EXAMPLE:443", "https://records.example"),
+			("https://records.example:8801", "https://records.example:8801"),
+			("http://127.0.0.1:80/", "http://127.0.0.1"),
+			("http://LOCALHOST:8080", "http://localhost:8080"),
+			("https://[::1]:8443", "https://[::1]:8443"),
+			("https://records.example:0443", "https://records.example"),
+		] {
+			assert_eq!(origin(text).as_deref(), Ok(expected), "{text}");
+		}
+		for text in [
+			"records.example",
+			"ftp://records.example",
+			"https://records.example/v1",
+			"https://records.example?x=1",
+			"https://user@records.example",
+			"https://records.example#x",
+			"https://records.example:99999",
+			"https://records.example:http",
+			"https://",
+			"https://:8801",
+		] {
+			assert!(origin(text).is_err(), "{text}");
+		}
+	}
+
+	#[test]
+	fn a_request_signed_for_another_origin_is_refused_by_name() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_origins(origins());
+		// Signed for a relay that copied this gateway's /v1/info: refused, naming both.
+		let relay = "https://relay.example:8443";
+		let h = sign(&alice(), relay, &AUDIENCE, "GET", "/p", NOW, "nonce-relay-0000001", b"");
+		let refused = verify_headers(&v, &h, "GET", "/p", b"");
+		let Err(AuthError::WrongOrigin(signed, served)) = &refused else { panic!("{refused:?}") };
+		assert_eq!((signed.as_str(), served.clone()), (relay, origins()));
+		let error = refused.unwrap_err();
+		assert_eq!(error.code(), ErrorCode::WrongOrigin);
+		assert!(error.message().contains(relay), "{}", error.message());
+		assert!(error.message().contains(ORIGIN), "{}", error.message());
+		// Not an origin at all: the same refusal.
+		let mut h = sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", NOW, "nonce-relay-0000002", b"");
+		h[4].1 = "relay".into();
+		assert!(matches!(
+			verify_headers(&v, &h, "GET", "/p", b""),
+			Err(AuthError::WrongOrigin(..))
+		));
+		// Without the header: not a signed request.
+		assert_eq!(
+			verify_headers(&v, &h[..4], "GET", "/p", b""),
+			Err(AuthError::Missing(HEADER_ORIGIN))
+		);
+		// A gateway that does not know its origins yet serves nobody.
+		let unset = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
+		let h = sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", NOW, "nonce-relay-0000003", b"");
+		assert!(matches!(
+			verify_headers(&unset, &h, "GET", "/p", b""),
+			Err(AuthError::WrongOrigin(..))
+		));
+	}
+
+	#[test]
+	fn the_origin_header_must_be_the_origin_signed_for() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_origins(origins());
+		// Signed for one of the gateway's origins, presented as its other one.
+		let mut h = sign(
+			&alice(),
+			"https://records.example",
+			&AUDIENCE,
+			"GET",
+			"/p",
+			NOW,
+			"nonce-swap-00000001",
+			b"",
+		);
+		h[4].1 = ORIGIN.into();
+		assert_eq!(verify_headers(&v, &h, "GET", "/p", b""), Err(AuthError::BadSignature));
+		// Signed for a relay, presented as the gateway's origin.
+		let mut h = sign(
+			&alice(),
+			"https://relay.example",
+			&AUDIENCE,
+			"GET",
+			"/p",
+			NOW,
+			"nonce-swap-00000002",
+			b"",
+		);
+		h[4].1 = ORIGIN.into();
+		assert_eq!(verify_headers(&v, &h, "GET", "/p", b""), Err(AuthError::BadSignature));
+		// The header's spelling does not matter, the signed origin is the serialized one.
+		let mut h = sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", NOW, "nonce-swap-00000003", b"");
+		h[4].1 = "HTTPS://Records.Example:8801/".into();
+		assert!(verify_headers(&v, &h, "GET", "/p", b"").is_ok());
+		let mut h = sign(
+			&alice(),
+			"https://records.example",
+			&AUDIENCE,
+			"GET",
+			"/p",
+			NOW,
+			"nonce-swap-00000004",
+			b"",
+		);
+		h[4].1 = "https://records.example:443".into();
+		assert!(verify_headers(&v, &h, "GET", "/p", b"").is_ok());
+	}
+
+	#[test]
+	fn a_version_1_signature_is_refused() {
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_origins(origins());
+		let nonce = "nonce-version1-0001";
+		let v1 = format!(
+			"medchain-gateway/1\n0x{}\nGET\n/p\n{NOW}\n{nonce}\n0x{}",
+			hex::encode(AUDIENCE),
+			hex::encode(blake2_256(b""))
+		);
+		for signed in [v1.as_bytes().to_vec(), wrap_bytes(v1.as_bytes())] {
+			let mut h = sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", NOW, nonce, b"");
+			h[3].1 = format!("0x{}", hex::encode(alice().sign(&signed).0));
+			assert_eq!(verify_headers(&v, &h, "GET", "/p", b""), Err(AuthError::BadSignature));
+		}
+		// The same request signed v2 verifies.
+		let h = sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", NOW, nonce, b"");
+		assert!(verify_headers(&v, &h, "GET", "/p", b"").is_ok());
 	}
 
 	fn alice() -> sr25519::Pair {
@@ -490,6 +759,7 @@ mod tests {
 				timestamp: get(HEADER_TIMESTAMP),
 				nonce: get(HEADER_NONCE),
 				signature: get(HEADER_SIGNATURE),
+				origin: get(HEADER_ORIGIN),
 			},
 			method,
 			path,
@@ -500,9 +770,17 @@ mod tests {
 
 	#[test]
 	fn accepts_a_good_signature_once() {
-		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
-		let h =
-			sign(&alice(), &AUDIENCE, "GET", "/v1/records/0x01", NOW - 10, "nonce-0000000001", b"");
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_origins(origins());
+		let h = sign(
+			&alice(),
+			ORIGIN,
+			&AUDIENCE,
+			"GET",
+			"/v1/records/0x01",
+			NOW - 10,
+			"nonce-0000000001",
+			b"",
+		);
 		let account = verify_headers(&v, &h, "GET", "/v1/records/0x01", b"").expect("verifies");
 		assert_eq!(account, <[u8; 32]>::from(alice().public()));
 		assert_eq!(
@@ -513,9 +791,17 @@ mod tests {
 
 	#[test]
 	fn binds_everything_signed() {
-		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
-		let h =
-			sign(&alice(), &AUDIENCE, "POST", "/v1/records?x=1", NOW, "nonce-0000000002", b"{}");
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_origins(origins());
+		let h = sign(
+			&alice(),
+			ORIGIN,
+			&AUDIENCE,
+			"POST",
+			"/v1/records?x=1",
+			NOW,
+			"nonce-0000000002",
+			b"{}",
+		);
 		for (method, path, body) in [
 			("GET", "/v1/records?x=1", &b"{}"[..]),
 			("POST", "/v1/records?x=2", b"{}"),
@@ -524,10 +810,11 @@ mod tests {
 			assert_eq!(verify_headers(&v, &h, method, path, body), Err(AuthError::BadSignature));
 		}
 		// Signed for another gateway.
-		let other = sign(&alice(), &[0xbb; 32], "GET", "/p", NOW, "nonce-0000000003", b"");
+		let other = sign(&alice(), ORIGIN, &[0xbb; 32], "GET", "/p", NOW, "nonce-0000000003", b"");
 		assert_eq!(verify_headers(&v, &other, "GET", "/p", b""), Err(AuthError::BadSignature));
 		// Bob's account with Alice's signature.
-		let mut forged = sign(&alice(), &AUDIENCE, "GET", "/p", NOW, "nonce-0000000004", b"");
+		let mut forged =
+			sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", NOW, "nonce-0000000004", b"");
 		let bob = sr25519::Pair::from_string("//Bob", None).expect("dev key");
 		forged[0].1 = AccountId32::from(bob.public()).to_ss58check();
 		assert_eq!(verify_headers(&v, &forged, "GET", "/p", b""), Err(AuthError::BadSignature));
@@ -535,17 +822,17 @@ mod tests {
 
 	/// The headers of a request whose signature is over `signed` (what a wallet signed).
 	fn signed_over(signed: &[u8], timestamp: u64, nonce: &str) -> Vec<(&'static str, String)> {
-		let mut h = sign(&alice(), &AUDIENCE, "GET", "/p", timestamp, nonce, b"");
+		let mut h = sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", timestamp, nonce, b"");
 		h[3].1 = format!("0x{}", hex::encode(alice().sign(signed).0));
 		h
 	}
 
 	#[test]
 	fn accepts_an_extension_style_wrapped_signature_as_well_as_a_raw_one() {
-		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_origins(origins());
 		let check = |h: &[(&'static str, String)]| verify_headers(&v, h, "GET", "/p", b"");
 		let alice_account = <[u8; 32]>::from(alice().public());
-		let msg = |nonce: &str| message(&AUDIENCE, "GET", "/p", NOW, nonce, b"");
+		let msg = |nonce: &str| message(ORIGIN, &AUDIENCE, "GET", "/p", NOW, nonce, b"");
 		// Raw: the message itself.
 		let nonce = "nonce-raw-00000001";
 		assert_eq!(check(&signed_over(&msg(nonce), NOW, nonce)), Ok(alice_account));
@@ -563,9 +850,9 @@ mod tests {
 
 	#[test]
 	fn refuses_any_other_wrapping_and_a_tampered_signature() {
-		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000);
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_origins(origins());
 		let check = |h: &[(&'static str, String)]| verify_headers(&v, h, "GET", "/p", b"");
-		let msg = |nonce: &str| message(&AUDIENCE, "GET", "/p", NOW, nonce, b"");
+		let msg = |nonce: &str| message(ORIGIN, &AUDIENCE, "GET", "/p", NOW, nonce, b"");
 		type Form = fn(&[u8]) -> Vec<u8>;
 		let cases: [(&str, Form); 7] = [
 			("nonce-double-wrap-1", |m| wrap_bytes(&wrap_bytes(m))),
@@ -604,8 +891,8 @@ mod tests {
 
 	#[test]
 	fn refuses_bad_times_and_malformed_headers() {
-		let v = Verifier::new(AUDIENCE, NOW - 30_000, 60_000, 5_000);
-		let at = |t: u64, n: &str| sign(&alice(), &AUDIENCE, "GET", "/p", t, n, b"");
+		let v = Verifier::new(AUDIENCE, NOW - 30_000, 60_000, 5_000).with_origins(origins());
+		let at = |t: u64, n: &str| sign(&alice(), ORIGIN, &AUDIENCE, "GET", "/p", t, n, b"");
 		let check = |h: &[(&'static str, String)]| verify_headers(&v, h, "GET", "/p", b"");
 		assert_eq!(check(&at(NOW - 60_001, "nonce-stale-0000001")), Err(AuthError::Stale));
 		assert_eq!(check(&at(NOW + 5_001, "nonce-future-000001")), Err(AuthError::FromTheFuture));
@@ -632,12 +919,12 @@ mod tests {
 	#[test]
 	fn nonces_are_kept_per_identity_in_time_buckets_and_expire_whole() {
 		// Window 60 s + 5 s skew: buckets of ceil(65 s / 8).
-		let v = Verifier::new(AUDIENCE, NOW - 120_000, 60_000, 5_000);
+		let v = Verifier::new(AUDIENCE, NOW - 120_000, 60_000, 5_000).with_origins(origins());
 		let bucket = 65_000u64.div_ceil(8);
 		let keys: Vec<sr25519::Pair> =
 			(0..3u8).map(|i| sr25519::Pair::from_seed(&[i + 1; 32])).collect();
 		let headers = |who: &sr25519::Pair, at: u64, n: u32| {
-			sign(who, &AUDIENCE, "GET", "/p", at, &format!("nonce-{n:012}"), b"")
+			sign(who, ORIGIN, &AUDIENCE, "GET", "/p", at, &format!("nonce-{n:012}"), b"")
 		};
 		let check = |h: &[(&'static str, String)], now: u64| {
 			let get = |name: &str| h.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
@@ -647,6 +934,7 @@ mod tests {
 					timestamp: get(HEADER_TIMESTAMP),
 					nonce: get(HEADER_NONCE),
 					signature: get(HEADER_SIGNATURE),
+					origin: get(HEADER_ORIGIN),
 				},
 				"GET",
 				"/p",
@@ -681,10 +969,12 @@ mod tests {
 
 	#[test]
 	fn one_identity_holds_a_bounded_number_of_nonces() {
-		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000).with_nonce_limits(5, 8);
+		let v = Verifier::new(AUDIENCE, NOW - 1_000, 60_000, 5_000)
+			.with_origins(origins())
+			.with_nonce_limits(5, 8);
 		let (a, b) = (sr25519::Pair::from_seed(&[1; 32]), sr25519::Pair::from_seed(&[2; 32]));
 		let check = |who: &sr25519::Pair, n: u32| {
-			let h = sign(who, &AUDIENCE, "GET", "/p", NOW, &format!("nonce-{n:012}"), b"");
+			let h = sign(who, ORIGIN, &AUDIENCE, "GET", "/p", NOW, &format!("nonce-{n:012}"), b"");
 			verify_headers(&v, &h, "GET", "/p", b"")
 		};
 		for n in 0..5 {

@@ -135,6 +135,13 @@ pub struct RunArgs {
 	/// repeat it or give a comma list. None: browsers' requests are refused (403).
 	#[arg(long = "cors-origin", env = "MEDCHAIN_GATEWAY_CORS_ORIGINS", value_delimiter = ',')]
 	pub cors_origins: Vec<String>,
+	/// The URL clients reach this gateway at (https://host[:port], the endpoint the chain's
+	/// gateway directory publishes; http only with --insecure-http); repeat it or give a comma
+	/// list. Requests must be signed for one of these origins (`401 WrongOrigin` otherwise),
+	/// so a server that relays requests to this gateway gets none served. Default, on a
+	/// loopback --listen only: its loopback addresses (127.0.0.1, localhost) with the port bound.
+	#[arg(long = "public-url", env = "MEDCHAIN_GATEWAY_PUBLIC_URLS", value_delimiter = ',')]
+	pub public_urls: Vec<String>,
 	/// Serve Prometheus metrics (`GET /metrics`, plain http, unauthenticated) on this
 	/// address, e.g. 127.0.0.1:9616 (port 0: one the kernel picks, logged). Off by default;
 	/// keep it on loopback or a monitoring network.
@@ -229,9 +236,14 @@ pub struct SignArgs {
 	/// The requester's key (secret URI).
 	#[arg(long, env = "MEDCHAIN_SURI", hide_env_values = true)]
 	pub suri: String,
-	/// The gateway (its `/v1/info` gives the audience), e.g. https://127.0.0.1:8801.
+	/// The gateway (its `/v1/info` gives the audience), e.g. https://127.0.0.1:8801: the
+	/// request is signed for its origin unless --origin says otherwise.
 	#[arg(long, conflicts_with = "audience")]
 	pub gateway: Option<String>,
+	/// The origin (or any URL of it) the request will be sent to, e.g.
+	/// https://records.stmarys.example: what it is signed for. Default: --gateway's.
+	#[arg(long)]
+	pub origin: Option<String>,
 	/// A CA certificate (PEM) to trust for an https `--gateway`, besides the system's (e.g.
 	/// the development CA of scripts/dev-certs.sh).
 	#[arg(long, env = "MEDCHAIN_CACERT")]
@@ -250,7 +262,7 @@ pub struct SignArgs {
 	#[arg(long)]
 	pub body_file: Option<PathBuf>,
 	/// Sign this many requests (fresh nonces), one tab-separated line each:
-	/// account, timestamp, nonce, signature.
+	/// account, timestamp, nonce, signature, origin.
 	#[arg(long)]
 	pub count: Option<u32>,
 }
@@ -293,9 +305,15 @@ pub struct PublishArgs {
 	/// The organization's admin key (secret URI): only the admin publishes.
 	#[arg(long)]
 	pub admin_suri: String,
-	/// The gateway's public https URL (e.g. `https://records.stmarys.example:8801`).
+	/// The gateway's public https URL (e.g. `https://records.stmarys.example:8801`): its
+	/// origin must be one of the gateway's `--public-url`s, or clients' requests (signed for
+	/// it) are refused `WrongOrigin`; publish checks the endpoint's `/v1/info` lists it.
 	#[arg(long)]
 	pub endpoint: String,
+	/// A CA certificate (PEM) to trust when asking the endpoint's `/v1/info`, besides the
+	/// system's (e.g. the development CA of scripts/dev-certs.sh).
+	#[arg(long, env = "MEDCHAIN_CACERT")]
+	pub cacert: Option<PathBuf>,
 	/// The gateway's signing key: its secret URI (`MEDCHAIN_GATEWAY_SURI`) or its SS58/hex
 	/// account.
 	#[arg(long)]

@@ -9,7 +9,7 @@
 //!
 //! For a listed origin, a preflight (`OPTIONS` with `Access-Control-Request-Method`) is
 //! answered `204` when it asks for a method and headers the gateway's API uses (GET and POST;
-//! `content-type` and the four `x-medchain-*` signature headers), else `403`; other answers
+//! `content-type` and the five `x-medchain-*` signature headers), else `403`; other answers
 //! carry `Access-Control-Allow-Origin` and expose the `x-medchain-*` response headers a client
 //! needs to verify a document (salt, content hash, ...). No credentials (cookies) are
 //! involved: requests are authenticated by their signatures.
@@ -31,12 +31,13 @@ use std::{collections::BTreeSet, sync::Arc};
 pub const ALLOWED_METHODS: [&str; 2] = ["GET", "POST"];
 
 /// The request headers a browser may send (the signature headers and the body's type).
-pub const ALLOWED_HEADERS: [&str; 5] = [
+pub const ALLOWED_HEADERS: [&str; 6] = [
 	"content-type",
 	auth::HEADER_ACCOUNT,
 	auth::HEADER_TIMESTAMP,
 	auth::HEADER_NONCE,
 	auth::HEADER_SIGNATURE,
+	auth::HEADER_ORIGIN,
 ];
 
 /// The response headers a page may read (a fetched document's provenance).
@@ -77,50 +78,12 @@ impl AllowedOrigins {
 
 /// An origin as a browser serializes it, or why `text` is not one.
 fn normalize(text: &str) -> Result<String, String> {
-	let bad = |why: &str| format!("--cors-origin {text:?}: {why}");
 	if text == "*" {
-		return Err(bad("a wildcard is not accepted: list each origin (https://host[:port])"));
-	}
-	let (scheme, rest) = text
-		.split_once("://")
-		.ok_or_else(|| bad("not an origin: scheme://host[:port], e.g. https://portal.example"))?;
-	let scheme = scheme.to_ascii_lowercase();
-	let default_port = match scheme.as_str() {
-		"https" => "443",
-		"http" => "80",
-		_ => return Err(bad("the scheme must be https (or http for a local development page)")),
-	};
-	let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
-	if authority.is_empty()
-		|| authority.contains(['/', '?', '#', '@', '*', ' ', '\t'])
-		|| authority.chars().any(|c| c.is_control())
-	{
-		return Err(bad(
-			"an origin has a host and at most a port: no path, query, user or wildcard",
+		return Err(format!(
+			"--cors-origin {text:?}: a wildcard is not accepted: list each origin (https://host[:port])"
 		));
 	}
-	// The port follows the last ':' that is not inside an IPv6 literal's brackets.
-	let (host, port) = match authority.rfind(':') {
-		Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
-		_ => (authority.as_str(), None),
-	};
-	if host.is_empty() {
-		return Err(bad("no host"));
-	}
-	match port {
-		None => Ok(format!("{scheme}://{host}")),
-		Some(port) => {
-			let number: u16 = port.parse().map_err(|_| bad("the port is not a number"))?;
-			if number == 0 {
-				return Err(bad("port 0"));
-			}
-			if port == default_port {
-				Ok(format!("{scheme}://{host}"))
-			} else {
-				Ok(format!("{scheme}://{host}:{number}"))
-			}
-		}
-	}
+	auth::origin(text).map_err(|why| format!("--cors-origin {text:?}: {why}"))
 }
 
 /// `router` behind the CORS check: the check runs before routing, for every path and method.
@@ -266,7 +229,7 @@ mod tests {
 	}
 
 	const SIGNED: &str =
-		"x-medchain-account,x-medchain-timestamp,x-medchain-nonce,x-medchain-signature";
+		"x-medchain-account,x-medchain-timestamp,x-medchain-nonce,x-medchain-signature,x-medchain-origin";
 
 	#[tokio::test]
 	async fn an_origin_not_configured_is_refused() {

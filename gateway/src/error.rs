@@ -73,6 +73,9 @@ error_codes! {
 	SignedBeforeRestart => (UNAUTHORIZED, "SignedBeforeRestart"),
 	/// The nonce was already used by this account.
 	ReplayedNonce => (UNAUTHORIZED, "ReplayedNonce"),
+	/// The request was signed for another origin (`x-medchain-origin`) than this gateway's
+	/// public ones (`--public-url`): sent to a server that relays to this gateway.
+	WrongOrigin => (UNAUTHORIZED, "WrongOrigin"),
 	/// The account is no chain identity (neither a patient nor staff or admin of an
 	/// organization), at the gate or in the chain's read decision.
 	NotStaff => (FORBIDDEN, "NotStaff"),

@@ -251,6 +251,7 @@ where
 				timestamp: header(crate::auth::HEADER_TIMESTAMP),
 				nonce: header(crate::auth::HEADER_NONCE),
 				signature: header(crate::auth::HEADER_SIGNATURE),
+				origin: header(crate::auth::HEADER_ORIGIN),
 			},
 			crate::auth::now_ms(),
 		)
@@ -309,6 +310,7 @@ mod tests {
 	fn signed(g: &Gateway, who: &sr25519::Pair, method: &str, path: &str, body: &[u8]) -> Request {
 		let headers = auth::sign(
 			who,
+			crate::mock_node::TEST_ORIGIN,
 			g.verifier.audience(),
 			method,
 			path,

@@ -241,6 +241,8 @@ impl MockNode {
 
 /// The organization of the test gateways.
 pub const ORG: [u8; 32] = [0x42; 32];
+/// The origin the test gateway serves (its `--public-url`): what test requests are signed for.
+pub const TEST_ORIGIN: &str = "https://records.test:8801";
 
 /// A gateway (store under `dir`, master key `[5; 32]`) beside `node`, with `staff` made
 /// staff of [`ORG`] in the node's storage.
@@ -270,7 +272,8 @@ pub async fn gateway(
 		&signer.public().into(),
 		&store.gateway_id().expect("gateway id"),
 	);
-	let verifier = crate::auth::Verifier::new(audience, crate::auth::now_ms() - 1, 300_000, 30_000);
+	let verifier = crate::auth::Verifier::new(audience, crate::auth::now_ms() - 1, 300_000, 30_000)
+		.with_origins(vec![TEST_ORIGIN.to_string()]);
 	let settings = crate::service::Settings {
 		max_body: 1 << 20,
 		max_log_age_ms: 3_600_000,

@@ -12,6 +12,15 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 	// What the operator configured is checked before anything else (a key, the chain).
+	// Where clients reach this gateway: requests signed for any other origin are refused.
+	let public_origins = public_origins(&args.public_urls, args.insecure_http)?;
+	if public_origins.is_empty() && !args.listen.ip().is_loopback() {
+		return Err(format!(
+			"--listen {} is not a loopback address and no --public-url is given: pass --public-url https://<the name clients use> \
+			 (the endpoint the chain's gateway directory publishes; requests are signed for it, and refused when signed for another server)",
+			args.listen
+		));
+	}
 	let tls = match (&args.tls_cert, &args.tls_key) {
 		(Some(cert), Some(key)) => Some(tls::server_config(cert, key)?),
 		_ if args.insecure_http => None,
@@ -188,6 +197,13 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 		.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
 	// The address bound (with port 0, the kernel's choice).
 	let listening = listener.local_addr().unwrap_or(args.listen);
+	let public_origins = if public_origins.is_empty() {
+		loopback_origins(listening, tls.is_some())
+	} else {
+		public_origins
+	};
+	log::info!("requests must be signed for: {}", public_origins.join(", "));
+	gateway.verifier.set_origins(public_origins);
 	if origins.is_empty() {
 		log::info!("no --cors-origin: requests from web pages (with an Origin header) are refused");
 	} else {
@@ -215,6 +231,57 @@ pub(crate) async fn run(args: RunArgs) -> Result<(), String> {
 	}
 	server::serve(listener, tls, app, gate, shutdown).await;
 	Ok(())
+}
+
+/// `--public-url` values (each one URL or a comma list) as origins: https, or http with
+/// `--insecure-http` (development); no path but `/`, no query, fragment or user info.
+pub(crate) fn public_origins<S: AsRef<str>>(
+	values: &[S],
+	insecure_http: bool,
+) -> Result<Vec<String>, String> {
+	let mut origins = Vec::new();
+	for value in values {
+		for item in value.as_ref().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+			let origin = auth::origin(item).map_err(|why| {
+				format!("--public-url {item:?}: {why} (give the gateway's origin, e.g. https://records.hospital.example)")
+			})?;
+			if origin.starts_with("http://") && !insecure_http {
+				return Err(format!(
+					"--public-url {item:?}: the scheme must be https (http only with --insecure-http, for development)"
+				));
+			}
+			if !origins.contains(&origin) {
+				origins.push(origin);
+			}
+		}
+	}
+	Ok(origins)
+}
+
+/// The origins of a gateway listening on a loopback address, when no `--public-url` is
+/// given: that address, `localhost` (and 127.0.0.1 or [::1]), with the port bound.
+pub(crate) fn loopback_origins(listening: std::net::SocketAddr, tls: bool) -> Vec<String> {
+	let scheme = if tls { "https" } else { "http" };
+	let port = listening.port();
+	let mut hosts = vec![match listening.ip() {
+		std::net::IpAddr::V4(ip) => ip.to_string(),
+		std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+	}];
+	for host in ["127.0.0.1", "localhost"] {
+		hosts.push(host.to_string());
+	}
+	if listening.is_ipv6() {
+		hosts.push("[::1]".to_string());
+	}
+	let mut origins = Vec::new();
+	for host in hosts {
+		if let Ok(origin) = auth::origin(&format!("{scheme}://{host}:{port}")) {
+			if !origins.contains(&origin) {
+				origins.push(origin);
+			}
+		}
+	}
+	origins
 }
 
 /// Whether `path` is (or would be) inside directory `dir`.

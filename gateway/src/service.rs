@@ -284,6 +284,8 @@ async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 		// This gateway: its organization, its signer and its instance id.
 		"audience": hex32(g.verifier.audience()),
 		"signer": ss58(&sp_core::Pair::public(&g.signer).into()),
+		// Where this gateway is reached (`--public-url`): requests are signed for one of these.
+		"origins": g.verifier.origins(),
 		// The staff key the signer anchors for as its `Anchor` proxy; null: it signs as staff.
 		"acts_for": g.acts_for.as_ref().map(ss58),
 		"genesis": hex32(g.versions.genesis.as_bytes()),
@@ -294,7 +296,7 @@ async fn info(AxumState(g): AxumState<Arc<Gateway>>) -> ApiResult {
 		},
 		"max_body_bytes": g.settings.max_body,
 		"max_log_age_ms": g.settings.max_log_age_ms,
-		"signature": "sr25519 over medchain-gateway/1\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>, raw or wrapped in <Bytes>…</Bytes> (polkadot.js signRaw)",
+		"signature": "sr25519 over medchain-gateway/2\\n<origin>\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>, raw or wrapped in <Bytes>…</Bytes> (polkadot.js signRaw)",
 	}))
 	.into_response())
 }
@@ -387,6 +389,7 @@ pub(crate) fn authenticate(
 				timestamp: header(auth::HEADER_TIMESTAMP),
 				nonce: header(auth::HEADER_NONCE),
 				signature: header(auth::HEADER_SIGNATURE),
+				origin: header(auth::HEADER_ORIGIN),
 			},
 			now,
 		)
@@ -485,6 +488,7 @@ mod tests {
 	) -> (StatusCode, HeaderMap, serde_json::Value) {
 		let headers = auth::sign(
 			who,
+			crate::mock_node::TEST_ORIGIN,
 			g.verifier.audience(),
 			method,
 			path,
@@ -609,6 +613,7 @@ mod tests {
 		let path = "/v1/uploads/mcg1:nothing";
 		let signed_for_a = auth::sign(
 			&staff,
+			crate::mock_node::TEST_ORIGIN,
 			a.verifier.audience(),
 			"GET",
 			path,
@@ -628,8 +633,16 @@ mod tests {
 		let at_a = send(&a, signed_for_a).await.expect("answered");
 		assert_eq!(at_a.status(), StatusCode::NOT_FOUND, "A itself accepts it (no such upload)");
 		// Signed for the organization alone (not naming the gateway): refused by both.
-		let org_only =
-			auth::sign(&staff, &ORG, "GET", path, auth::now_ms(), &auth::fresh_nonce(), b"");
+		let org_only = auth::sign(
+			&staff,
+			crate::mock_node::TEST_ORIGIN,
+			&ORG,
+			"GET",
+			path,
+			auth::now_ms(),
+			&auth::fresh_nonce(),
+			b"",
+		);
 		for g in [&a, &b] {
 			let answer = send(g, org_only.clone()).await.expect("answered");
 			assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);

@@ -124,6 +124,30 @@ pub(crate) async fn publish(args: PublishArgs) -> Result<(), String> {
 		Some(account) => account,
 		None => pair(&args.signer)?.public().into(),
 	};
+	// Clients sign their requests for the endpoint's origin: a gateway that does not serve it
+	// (its --public-url) would refuse them all (WrongOrigin). Checked when the gateway answers.
+	let origin = auth::origin_of_url(&args.endpoint)
+		.map_err(|why| format!("--endpoint {:?}: {why}", args.endpoint))?;
+	match crate::sign::gateway_info(&args.endpoint, args.cacert.as_deref()) {
+		Ok(info) => {
+			let served: Vec<&str> = info["origins"]
+				.as_array()
+				.map(|o| o.iter().filter_map(|v| v.as_str()).collect())
+				.unwrap_or_default();
+			if !served.contains(&origin.as_str()) {
+				return Err(format!(
+					"the gateway at {} serves the origins [{}], not {origin}: clients' requests, signed for the endpoint, \
+					 would all be refused (WrongOrigin); run it with --public-url {origin}, or publish one of its origins",
+					args.endpoint,
+					served.join(", ")
+				));
+			}
+		}
+		Err(e) => log::warn!(
+			"could not ask {}/v1/info ({e}): not checked that the gateway serves {origin} (its --public-url)",
+			args.endpoint
+		),
+	}
 	let chain = chain::Chain::connect(&args.node).await.map_err(|e| e.to_string())?;
 	let call = medchain_runtime::RuntimeCall::Consortium(pallet_consortium::Call::set_gateway {
 		endpoint: args.endpoint.clone().into_bytes(),

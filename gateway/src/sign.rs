@@ -13,7 +13,10 @@ use std::{
 
 /// GET `url` + `/v1/info` with a plain HTTP/1.1 request (over TLS for an https URL, trusting
 /// the system's roots and `cacert`); the JSON body.
-fn gateway_info(url: &str, cacert: Option<&std::path::Path>) -> Result<serde_json::Value, String> {
+pub(crate) fn gateway_info(
+	url: &str,
+	cacert: Option<&std::path::Path>,
+) -> Result<serde_json::Value, String> {
 	let (https, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
 		(Some(rest), _) => (true, rest),
 		(None, Some(rest)) => (false, rest),
@@ -29,7 +32,12 @@ fn gateway_info(url: &str, cacert: Option<&std::path::Path>) -> Result<serde_jso
 	} else {
 		format!("{authority}:{}", if https { 443 } else { 80 })
 	};
-	let mut tcp = std::net::TcpStream::connect(&address).map_err(|e| format!("{address}: {e}"))?;
+	let socket = std::net::ToSocketAddrs::to_socket_addrs(&address)
+		.map_err(|e| format!("{address}: {e}"))?
+		.next()
+		.ok_or_else(|| format!("{address}: no address"))?;
+	let mut tcp = std::net::TcpStream::connect_timeout(&socket, Duration::from_secs(10))
+		.map_err(|e| format!("{address}: {e}"))?;
 	tcp.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
 	let request =
 		format!("GET /v1/info HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
@@ -77,6 +85,19 @@ pub(crate) fn sign(args: SignArgs) -> Result<(), String> {
 		}
 		(None, None) => return Err("give --gateway URL or --audience AUDIENCE".into()),
 	};
+	let origin =
+		match (&args.origin, &args.gateway) {
+			(Some(url), _) => {
+				auth::origin_of_url(url).map_err(|why| format!("--origin {url:?}: {why}"))?
+			}
+			(None, Some(url)) => {
+				auth::origin_of_url(url).map_err(|why| format!("--gateway {url:?}: {why}"))?
+			}
+			(None, None) => return Err(
+				"give --origin: the URL (origin) the request is sent to, which it is signed for"
+					.into(),
+			),
+		};
 	let body = match &args.body_file {
 		Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
 		None => Vec::new(),
@@ -86,6 +107,7 @@ pub(crate) fn sign(args: SignArgs) -> Result<(), String> {
 		None => {
 			let headers = auth::sign(
 				&signer,
+				&origin,
 				&audience,
 				&args.method,
 				&args.path,
@@ -102,6 +124,7 @@ pub(crate) fn sign(args: SignArgs) -> Result<(), String> {
 			for _ in 0..n {
 				let headers = auth::sign(
 					&signer,
+					&origin,
 					&audience,
 					&args.method,
 					&args.path,

@@ -9,6 +9,7 @@ use std::{collections::BTreeSet, process::Command};
 
 const BIN: &str = env!("CARGO_BIN_EXE_medchain-gateway");
 const AUDIENCE: &str = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+const ORIGIN: &str = "https://records.example:8443";
 
 fn run(args: &[&str]) -> (i32, String, String) {
 	let out =
@@ -21,8 +22,19 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 fn message(method: &str, path: &str, timestamp: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
+	signed_for(ORIGIN, method, path, timestamp, nonce, body)
+}
+
+fn signed_for(
+	origin: &str,
+	method: &str,
+	path: &str,
+	timestamp: &str,
+	nonce: &str,
+	body: &[u8],
+) -> Vec<u8> {
 	format!(
-		"medchain-gateway/1\n{AUDIENCE}\n{method}\n{path}\n{timestamp}\n{nonce}\n0x{}",
+		"medchain-gateway/2\n{origin}\n{AUDIENCE}\n{method}\n{path}\n{timestamp}\n{nonce}\n0x{}",
 		hex::encode(sp_crypto_hashing::blake2_256(body))
 	)
 	.into_bytes()
@@ -31,8 +43,18 @@ fn message(method: &str, path: &str, timestamp: &str, nonce: &str, body: &[u8]) 
 #[test]
 fn sign_prints_curl_headers_that_verify() {
 	let path = "/v1/records/0x0101010101010101010101010101010101010101010101010101010101010101";
-	let (code, out, err) =
-		run(&["sign", "--suri", "//Bob", "--audience", AUDIENCE, "--path", path]);
+	// The origin as given (any URL of it) is signed as browsers serialize it.
+	let (code, out, err) = run(&[
+		"sign",
+		"--suri",
+		"//Bob",
+		"--audience",
+		AUDIENCE,
+		"--origin",
+		"HTTPS://Records.Example:8443/",
+		"--path",
+		path,
+	]);
 	assert_eq!(code, 0, "{err}");
 	let headers: Vec<(String, String)> = out
 		.lines()
@@ -55,7 +77,21 @@ fn sign_prints_curl_headers_that_verify() {
 		.expect("64 bytes");
 	let msg = message("GET", path, &get("x-medchain-timestamp"), &get("x-medchain-nonce"), b"");
 	assert!(sr25519::Pair::verify(&sr25519::Signature::from_raw(signature), &msg, &bob.public()));
-	// The same signature does not verify for another path.
+	assert_eq!(get("x-medchain-origin"), ORIGIN);
+	// The same signature does not verify for another origin, nor for another path.
+	let relay = signed_for(
+		"https://relay.example:8443",
+		"GET",
+		path,
+		&get("x-medchain-timestamp"),
+		&get("x-medchain-nonce"),
+		b"",
+	);
+	assert!(!sr25519::Pair::verify(
+		&sr25519::Signature::from_raw(signature),
+		&relay,
+		&bob.public()
+	));
 	let other = message(
 		"GET",
 		"/v1/records/0x02",
@@ -78,6 +114,8 @@ fn sign_with_count_gives_distinct_nonces_for_load_tools() {
 		"//Bob",
 		"--audience",
 		AUDIENCE,
+		"--origin",
+		"https://records.example",
 		"--path",
 		"/v1/info",
 		"--count",
@@ -85,8 +123,10 @@ fn sign_with_count_gives_distinct_nonces_for_load_tools() {
 	]);
 	assert_eq!(code, 0, "{err}");
 	let nonces: std::collections::BTreeSet<String> =
-		out.lines().map(|l| l.split('\t').nth(2).expect("4 fields").to_string()).collect();
+		out.lines().map(|l| l.split('\t').nth(2).expect("5 fields").to_string()).collect();
 	assert_eq!(nonces.len(), 50);
+	// The fifth field is the origin signed for.
+	assert!(out.lines().all(|l| l.split('\t').nth(4) == Some("https://records.example")));
 }
 
 #[test]
@@ -98,6 +138,23 @@ fn sign_and_run_refuse_what_they_cannot_use() {
 	let (code, _, err) = run(&["sign", "--suri", "//Bob", "--path", "/"]);
 	assert_eq!(code, 1);
 	assert!(err.contains("--gateway URL or --audience"), "{err}");
+	// With an audience but no origin: nothing to sign for.
+	let (code, _, err) = run(&["sign", "--suri", "//Bob", "--audience", AUDIENCE, "--path", "/"]);
+	assert_eq!(code, 1);
+	assert!(err.contains("--origin"), "{err}");
+	let (code, _, err) = run(&[
+		"sign",
+		"--suri",
+		"//Bob",
+		"--audience",
+		AUDIENCE,
+		"--origin",
+		"records.example",
+		"--path",
+		"/",
+	]);
+	assert_eq!(code, 1);
+	assert!(err.contains("--origin \"records.example\""), "{err}");
 	// No secret URI: clap's usage error.
 	let dir = tempfile::tempdir().expect("tempdir");
 	let data = dir.path().join("data");
@@ -242,6 +299,66 @@ fn run_needs_tls_or_an_explicit_insecure_http_and_says_what_is_wrong_with_its_fi
 		let (code, _, err) = with(&["--insecure-http", "--cors-origin", origin]);
 		assert_eq!(code, 1, "{origin}: {err}");
 		assert!(err.contains("--cors-origin"), "{origin}: {err}");
+	}
+}
+
+#[test]
+fn run_needs_its_public_urls_off_loopback_and_refuses_bad_ones() {
+	let dir = tempfile::tempdir().expect("tempdir");
+	let data = dir.path().join("data");
+	let data = data.to_str().expect("utf-8 path");
+	let base = ["run", "--data-dir", data, "--suri", "//Alice", "--node", "ws://127.0.0.1:9"];
+	let with = |extra: &[&str]| {
+		let mut args: Vec<&str> = base.to_vec();
+		args.extend_from_slice(extra);
+		let out = Command::new(BIN)
+			.args(&args)
+			.env_remove("MEDCHAIN_GATEWAY_SURI")
+			.env_remove("MEDCHAIN_GATEWAY_PUBLIC_URLS")
+			.output()
+			.expect("runs");
+		(out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+	};
+	// Not on loopback, and no --public-url: refused at start, saying what to pass.
+	for listen in ["0.0.0.0:8801", "[::]:8801", "192.0.2.10:8801"] {
+		let (code, err) = with(&["--insecure-http", "--listen", listen]);
+		assert_eq!(code, 1, "{listen}: {err}");
+		assert!(
+			err.contains("not a loopback address")
+				&& err.contains("--public-url https://<the name clients use>"),
+			"{listen}: {err}"
+		);
+	}
+	// Values that are no origin of an https gateway: refused at start, each named.
+	for (url, why) in [
+		("https://records.example/v1", "no path"),
+		("https://records.example/?x=1", "no path, query"),
+		("https://records.example?x=1", "no path, query"),
+		("https://nurse@records.example", "user"),
+		("ftp://records.example", "scheme must be https"),
+		("records.example", "not an origin"),
+		("http://records.example", "http only with --insecure-http"),
+	] {
+		// Checked first, before the TLS files (none here) are read.
+		let extra = if url.starts_with("http://") {
+			vec!["--tls-cert", "none.pem", "--tls-key", "none.key", "--public-url", url]
+		} else {
+			vec!["--listen", "127.0.0.1:0", "--insecure-http", "--public-url", url]
+		};
+		let (code, err) = with(&extra);
+		assert_eq!(code, 1, "{url}: {err}");
+		assert!(err.contains("--public-url") && err.contains(why), "{url}: {err}");
+	}
+	// Good ones, on any listen address (one in a comma list, as the environment gives it):
+	// the next thing is the chain.
+	for extra in [
+		&["--insecure-http", "--listen", "0.0.0.0:8801", "--public-url", "https://records.example"]
+			[..],
+		&["--insecure-http", "--public-url", "https://a.example:8443/,http://127.0.0.1:8801"],
+	] {
+		let (code, err) = with(extra);
+		assert_eq!(code, 1, "{extra:?}: {err}");
+		assert!(err.contains("connect"), "{extra:?}: {err}");
 	}
 }
 

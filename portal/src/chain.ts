@@ -357,25 +357,28 @@ export function errorSentence(e: unknown): string {
 // ---------------------------------------------------------------------------
 
 /**
- * The bytes a requester signs for a gateway request. The app's own copy of the scheme (the
- * test suites share tests/testkit/src/gateway-sign.js): test/gateway-sign.test.js checks that
- * it builds, byte for byte, the messages of tests/vectors/gateway-sign.json, which the
- * gateway's own code signed.
+ * The bytes a requester signs for a gateway request sent to `origin` (`new URL(url).origin`
+ * of the URL it goes to: the gateway refuses requests signed for another origin, so a server
+ * relaying them to it gets nothing). The app's own copy of the scheme (the test suites share
+ * tests/testkit/src/gateway-sign.js): test/gateway-sign.test.js checks that it builds, byte
+ * for byte, the messages of tests/vectors/gateway-sign.json, which the gateway's own code signed.
  */
-export function gatewayMessage(audience: string, method: string, pathAndQuery: string, timestamp: number, nonce: string, body: Uint8Array = new Uint8Array()): Uint8Array {
+export function gatewayMessage(origin: string, audience: string, method: string, pathAndQuery: string, timestamp: number, nonce: string, body: Uint8Array = new Uint8Array()): Uint8Array {
   const bodyHash = blake2AsHex(body, 256);
-  return stringToU8a(`medchain-gateway/1\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
+  return stringToU8a(`medchain-gateway/2\n${origin}\n${audience}\n${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`);
 }
 
 /**
- * The four signature headers of a gateway request by `account`: signed over
- * `<Bytes>` + message + `</Bytes>`, the form the polkadot.js extension's signRaw produces
- * (a dev key signs the same wrapped bytes), so both kinds of account work alike.
+ * The five signature headers of a gateway request by `account` sent to `url` (its origin and
+ * its path and query are signed): signed over `<Bytes>` + message + `</Bytes>`, the form the
+ * polkadot.js extension's signRaw produces (a dev key signs the same wrapped bytes), so both
+ * kinds of account work alike.
  */
-export async function gatewayHeaders(account: Account, audience: string, method: string, pathAndQuery: string): Promise<Record<string, string>> {
+export async function gatewayHeaders(account: Account, audience: string, method: string, url: string): Promise<Record<string, string>> {
   const timestamp = Date.now();
   const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-  const message = gatewayMessage(audience, method, pathAndQuery, timestamp, nonce);
+  const target = new URL(url);
+  const message = gatewayMessage(target.origin, audience, method, `${target.pathname}${target.search}`, timestamp, nonce);
   let signature: string;
   if (account.source === 'dev' && account.pair) {
     signature = u8aToHex(account.pair.sign(u8aWrapBytes(message)));
@@ -388,5 +391,6 @@ export async function gatewayHeaders(account: Account, audience: string, method:
     'x-medchain-timestamp': String(timestamp),
     'x-medchain-nonce': nonce,
     'x-medchain-signature': signature,
+    'x-medchain-origin': target.origin,
   };
 }

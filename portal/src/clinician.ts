@@ -473,10 +473,12 @@ async function fetchOne(me: Account, it: Item): Promise<void> {
     it.reason = gw ?? t('clinician.noGateway');
     return;
   }
-  const path = `/v1/records/${it.recordId}`;
+  const url = `${gw.url}/v1/records/${it.recordId}`;
   try {
-    const headers = await gatewayHeaders(me, gw.audience, 'GET', path);
-    const res = await fetch(`${gw.url}${path}`, { headers });
+    // Signed for the entry's endpoint, where it is sent: a server there relaying to the
+    // hospital's gateway gets the request refused (WrongOrigin), not the document.
+    const headers = await gatewayHeaders(me, gw.audience, 'GET', url);
+    const res = await fetch(url, { headers });
     const bytes = new Uint8Array(await res.arrayBuffer());
     if (res.status !== 200) {
       let code = String(res.status);

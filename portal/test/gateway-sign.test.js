@@ -64,9 +64,11 @@ after(() => {
 });
 
 test('the vectors: the gateway signed each message_hex, whose body hash is blake2-256 of the body', () => {
-  assert.equal(VECTORS.scheme, 'medchain-gateway/1');
+  assert.equal(VECTORS.scheme, 'medchain-gateway/2');
   assert.ok(VECTORS.cases.length >= 4);
+  assert.ok(new Set(VECTORS.cases.map((c) => c.origin)).size >= 2, 'cases for two origins or more');
   for (const c of VECTORS.cases) {
+    assert.equal(new URL(c.url).origin, c.origin, `${c.name}: the origin is new URL(url).origin`);
     assert.equal(blake2AsHex(hexToU8a(c.body), 256), c.body_hash, c.name);
     assert.equal(u8aToHex(new TextEncoder().encode(c.message)), c.message_hex, c.name);
     assert.equal(u8aToHex(decodeAddress(c.account)), c.public_key);
@@ -77,7 +79,7 @@ test('the vectors: the gateway signed each message_hex, whose body hash is blake
 
 test('src/chain.ts gatewayMessage builds the messages the gateway signed, as the testkit does', () => {
   for (const c of VECTORS.cases) {
-    const args = [c.audience, c.method, c.path_and_query, c.timestamp, c.nonce, hexToU8a(c.body)];
+    const args = [c.origin, c.audience, c.method, c.path_and_query, c.timestamp, c.nonce, hexToU8a(c.body)];
     const message = chain.gatewayMessage(...args);
     assert.equal(u8aToHex(message), c.message_hex, c.name);
     assert.ok(verifies(message, c.signature, c.account), `${c.name}: the gateway's signature verifies over chain.ts's message`);
@@ -85,17 +87,19 @@ test('src/chain.ts gatewayMessage builds the messages the gateway signed, as the
   }
   // A GET's body defaults to the empty one.
   const get = VECTORS.cases.find((c) => c.method === 'GET' && c.body === '0x');
-  assert.equal(u8aToHex(chain.gatewayMessage(get.audience, get.method, get.path_and_query, get.timestamp, get.nonce)), get.message_hex);
+  assert.equal(u8aToHex(chain.gatewayMessage(get.origin, get.audience, get.method, get.path_and_query, get.timestamp, get.nonce)), get.message_hex);
 });
 
 test('src/chain.ts gatewayHeaders: a dev key signs <Bytes> + the message + </Bytes>, the extension is asked to sign the message', async () => {
   const c = VECTORS.cases.find((v) => v.method === 'GET' && v.body === '0x');
   const alice = new Keyring({ type: 'sr25519', ss58Format: 4242 }).addFromUri('//Alice');
-  const expected = (h) => testkitMessage(blake2AsU8a, c.audience, 'GET', c.path_and_query, h['x-medchain-timestamp'], h['x-medchain-nonce']);
+  const expected = (h) => testkitMessage(blake2AsU8a, c.origin, c.audience, 'GET', c.path_and_query, h['x-medchain-timestamp'], h['x-medchain-nonce']);
 
   const before = Date.now();
-  const dev = await chain.gatewayHeaders({ address: alice.address, label: 'Alice', source: 'dev', pair: alice }, c.audience, 'GET', c.path_and_query);
-  assert.deepEqual(Object.keys(dev), ['x-medchain-account', 'x-medchain-timestamp', 'x-medchain-nonce', 'x-medchain-signature']);
+  // Given the URL the request goes to: its origin (as browsers serialize it) and path are signed.
+  const dev = await chain.gatewayHeaders({ address: alice.address, label: 'Alice', source: 'dev', pair: alice }, c.audience, 'GET', c.url);
+  assert.deepEqual(Object.keys(dev), ['x-medchain-account', 'x-medchain-timestamp', 'x-medchain-nonce', 'x-medchain-signature', 'x-medchain-origin']);
+  assert.equal(dev['x-medchain-origin'], c.origin);
   assert.equal(dev['x-medchain-account'], alice.address);
   assert.ok(Number(dev['x-medchain-timestamp']) >= before && Number(dev['x-medchain-timestamp']) <= Date.now());
   assert.match(dev['x-medchain-nonce'], /^[0-9a-f]{32}$/);
@@ -115,7 +119,7 @@ test('src/chain.ts gatewayHeaders: a dev key signs <Bytes> + the message + </Byt
       },
     },
   };
-  const ext = await chain.gatewayHeaders(extension, c.audience, 'get', c.path_and_query);
+  const ext = await chain.gatewayHeaders(extension, c.audience, 'get', c.url);
   assert.equal(asked.length, 1);
   assert.deepEqual(asked[0], { address: alice.address, data: u8aToHex(expected(ext)), type: 'bytes' });
   assert.ok(verifies(u8aWrapBytes(expected(ext)), ext['x-medchain-signature'], alice.address));

@@ -175,12 +175,13 @@ async function pairOf(suri) {
 }
 
 /**
- * The four x-medchain-* headers of a request signed by `pair` for the gateway of `audience`
- * (the message: tests/testkit/src/gateway-sign.js; src/chain.ts has the app's own,
- * test/gateway-sign.test.js checks both against tests/vectors/gateway-sign.json).
+ * The five x-medchain-* headers of a request sent to `url` (its origin and path are signed)
+ * signed by `pair` for the gateway of `audience` (the message: tests/testkit/src/gateway-sign.js;
+ * src/chain.ts has the app's own, test/gateway-sign.test.js checks both against
+ * tests/vectors/gateway-sign.json).
  */
-export function signRequest(pair, audience, method, pathAndQuery, body) {
-  return gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, audience, method, pathAndQuery, body);
+export function signRequest(pair, audience, method, url, body) {
+  return gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, audience, method, url, body);
 }
 
 /**
@@ -189,7 +190,7 @@ export function signRequest(pair, audience, method, pathAndQuery, body) {
  */
 export async function gatewayRequest(hospital, method, pathAndQuery, { suri = hospital.staffSuri, body, headers = {} } = {}) {
   const bytes = body === undefined ? new Uint8Array() : typeof body === 'string' ? stringToU8a(body) : body;
-  const signed = suri ? signRequest(await pairOf(suri), hospital.audience, method, pathAndQuery, bytes) : {};
+  const signed = suri ? signRequest(await pairOf(suri), hospital.audience, method, `${hospital.url}${pathAndQuery}`, bytes) : {};
   return httpsRequest(`${hospital.url}${pathAndQuery}`, {
     method,
     headers: { ...signed, ...(bytes.length ? { 'content-type': 'application/fhir+json' } : {}), ...headers },

@@ -110,11 +110,12 @@ function request()
   i = i + 1
   local line = lines[i]
   if line == nil then line = lines[#lines] end
-  local account, ts, nonce, sig = line:match("([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)")
+  local account, ts, nonce, sig, origin = line:match("([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)\\t([^\\t]+)")
   wrk.headers["x-medchain-account"] = account
   wrk.headers["x-medchain-timestamp"] = ts
   wrk.headers["x-medchain-nonce"] = nonce
   wrk.headers["x-medchain-signature"] = sig
+  wrk.headers["x-medchain-origin"] = origin
   return wrk.format("GET", path)
 end
 `;
@@ -154,7 +155,7 @@ async function authorizedLoad(gw, pairs, path, rate, t0, done) {
         const wait = next - performance.now();
         if (wait > 0) await sleep(wait);
         next += interval;
-        const headers = signRequest(pair, gw.info.audience, 'GET', path, new Uint8Array());
+        const headers = signRequest(pair, gw.info.audience, 'GET', `${gw.url}${path}`, new Uint8Array());
         pending.push(one(headers).then((r) => samples.push(r)));
       }
       await Promise.all(pending);
@@ -223,7 +224,7 @@ async function main() {
     const signStart = Date.now();
     const signed = execFileSync(
       gatewayBinary(),
-      ['sign', '--audience', gw.info.audience, '--path', path, '--count', String(count)],
+      ['sign', '--audience', gw.info.audience, '--origin', gw.url, '--path', path, '--count', String(count)],
       { env: { ...process.env, MEDCHAIN_SURI: `//Lakeside-${tag}//doctor` }, maxBuffer: 1 << 30 },
     );
     const signMs = Date.now() - signStart;

@@ -431,10 +431,10 @@ function httpsRequest(port, ca, method, pathAndQuery, headers, body) {
   });
 }
 
-// The four signature headers (gateway/README.md "Signed requests", gateway/src/auth.rs;
-// the message is the testkit's, with zombienet's blake2).
-function signRequest(pair, audience, method, pathAndQuery, body) {
-  return gatewaySignedHeaders({ blake2: zombie.util.blake2AsU8a, pair }, audience, method, pathAndQuery, body);
+// The five signature headers of a request sent to `url` (gateway/README.md "Signed requests",
+// gateway/src/auth.rs; the message is the testkit's, with zombienet's blake2).
+function signRequest(pair, audience, method, url, body) {
+  return gatewaySignedHeaders({ blake2: zombie.util.blake2AsU8a, pair }, audience, method, url, body);
 }
 
 async function startGateway(networkInfo, wsUri, suri, port, workDir) {
@@ -465,7 +465,7 @@ async function startGateway(networkInfo, wsUri, suri, port, workDir) {
     async request(method, pathAndQuery, pair, body) {
       const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8');
       const headers = {
-        ...(pair ? signRequest(pair, gw.info.audience, method, pathAndQuery, bytes) : {}),
+        ...(pair ? signRequest(pair, gw.info.audience, method, `https://127.0.0.1:${port}${pathAndQuery}`, bytes) : {}),
         ...(bytes.length ? { 'content-type': 'application/fhir+json', 'content-length': String(bytes.length) } : {}),
       };
       return httpsRequest(port, certs.ca, method, pathAndQuery, headers, bytes);

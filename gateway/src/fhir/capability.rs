@@ -81,9 +81,9 @@ pub fn capability_statement(organization: &str, version: &str, date: &str) -> Va
 		"format": ["json"],
 		"rest": [{
 			"mode": "server",
-			"documentation": "Every interaction but metadata is a signed request (x-medchain-account, -timestamp, -nonce, -signature; see /v1/info), authorized exactly as the native API; refusals are OperationOutcomes whose details.coding (system urn:medchain:reason) is the native reason code",
+			"documentation": "Every interaction but metadata is a signed request (x-medchain-account, -timestamp, -nonce, -origin, -signature; see /v1/info), authorized exactly as the native API; refusals are OperationOutcomes whose details.coding (system urn:medchain:reason) is the native reason code",
 			"security": {
-				"description": "sr25519 request signatures over medchain-gateway/1, the gateway's audience, method, path and query, timestamp, nonce and the body's BLAKE2b-256; consent, purpose and on-chain logging decided by the chain (GatewayApi)",
+				"description": "sr25519 request signatures over medchain-gateway/2, the origin the request is sent to (one of /v1/info's origins), the gateway's audience, method, path and query, timestamp, nonce and the body's BLAKE2b-256; consent, purpose and on-chain logging decided by the chain (GatewayApi)",
 			},
 			"resource": resources,
 			"interaction": [{ "code": "transaction" }, { "code": "batch" }],

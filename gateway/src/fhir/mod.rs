@@ -703,6 +703,7 @@ mod tests {
 			if let Some(who) = who {
 				let headers = auth::sign(
 					who,
+					crate::mock_node::TEST_ORIGIN,
 					g.verifier.audience(),
 					"GET",
 					path,

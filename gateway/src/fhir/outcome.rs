@@ -29,7 +29,7 @@ pub fn issue_code(code: ErrorCode) -> &'static str {
 		HttpsRequired => "security",
 		MissingSignatureHeader | BadAccount | BadTimestamp | BadNonce | BadSignature => "login",
 		StaleTimestamp | FutureTimestamp | SignedBeforeRestart => "expired",
-		ReplayedNonce => "security",
+		ReplayedNonce | WrongOrigin => "security",
 		NotStaff
 		| OrganizationInactive
 		| NotLogged

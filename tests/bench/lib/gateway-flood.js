@@ -26,7 +26,7 @@ for (let k = 0; k < opts.keys; k += 1) {
   // The account as 0x + its public key (no keyring, no SS58 encoding per key).
   const pair = { address: u8aToHex(keys.publicKey), sign: (message) => sr25519Sign(message, keys) };
   for (let r = 0; r < opts.perKey; r += 1) {
-    requests.push(gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, opts.audience, 'GET', opts.path, undefined, { timestamp: now }));
+    requests.push(gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, opts.audience, 'GET', new URL(opts.path, target), undefined, { timestamp: now }));
   }
 }
 // Interleave keys (key 0 request 0, key 1 request 0, ...), as many clients would.

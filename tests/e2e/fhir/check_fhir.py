@@ -24,6 +24,7 @@ import os
 import secrets
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import requests
@@ -57,7 +58,8 @@ def validate(directory: str) -> int:
 
 class MedChainAuth(requests.auth.AuthBase):
     """Signs each request as the gateway requires (gateway/src/auth.rs): sr25519 over
-    `medchain-gateway/1\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>`."""
+    `medchain-gateway/2\\n<origin>\\n<audience>\\n<METHOD>\\n<path?query>\\n<timestamp ms>\\n<nonce>\\n0x<blake2_256(body)>`,
+    `<origin>` the origin of the URL the request is sent to (also sent as x-medchain-origin)."""
 
     def __init__(self, keypair, audience: str):
         self.keypair = keypair
@@ -70,14 +72,29 @@ class MedChainAuth(requests.auth.AuthBase):
         timestamp = str(int(time.time() * 1000))
         nonce = secrets.token_hex(16)
         body_hash = "0x" + hashlib.blake2b(body, digest_size=32).hexdigest()
+        origin = request_origin(r.url)
         message = "\n".join(
-            ["medchain-gateway/1", self.audience, r.method.upper(), r.path_url, timestamp, nonce, body_hash]
+            ["medchain-gateway/2", origin, self.audience, r.method.upper(), r.path_url, timestamp, nonce, body_hash]
         ).encode()
         r.headers["x-medchain-account"] = "0x" + self.keypair.public_key.hex()
         r.headers["x-medchain-timestamp"] = timestamp
         r.headers["x-medchain-nonce"] = nonce
         r.headers["x-medchain-signature"] = "0x" + self.keypair.sign(message).hex()
+        r.headers["x-medchain-origin"] = origin
         return r
+
+
+def request_origin(url: str) -> str:
+    """The origin of `url` as browsers serialize it (`new URL(url).origin`): lower-case scheme
+    and host, the scheme's default port omitted."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    default = {"https": 443, "http": 80}.get(scheme)
+    return f"{scheme}://{host}" if port is None or port == default else f"{scheme}://{host}:{port}"
 
 
 def client(args) -> int:

@@ -61,12 +61,13 @@ process.on('exit', () => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The four signature headers for a request by `pair` (gateway/src/auth.rs; the message is
+ * The five signature headers for a request by `pair` sent to `url` (the full URL: its origin
+ * and its path and query are signed; gateway/src/auth.rs, the message is
  * tests/testkit/src/gateway-sign.js's). `wrapped`: sign `<Bytes>` + message + `</Bytes>`,
  * as the polkadot.js extension's signRaw does.
  */
-export function signRequest(pair, audience, method, pathAndQuery, body, { timestamp = Date.now(), nonce, wrapped = false } = {}) {
-  return gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, audience, method, pathAndQuery, body, { timestamp, nonce: nonce ?? undefined, wrapped });
+export function signRequest(pair, audience, method, url, body, { timestamp = Date.now(), nonce, wrapped = false } = {}) {
+  return gatewaySignedHeaders({ blake2: blake2AsU8a, pair }, audience, method, url, body, { timestamp, nonce: nonce ?? undefined, wrapped });
 }
 
 /**
@@ -168,14 +169,14 @@ export async function startGateway({ nodeWs, suri, dataDir, port, extraArgs = []
     },
     /**
      * A request to the gateway. `pair` signs it (omit for unsigned); `body` is a string or
-     * bytes; `sign` overrides signing options ({ timestamp, nonce, wrapped }); `headers` are
-     * set last.
+     * bytes; `sign` overrides signing options ({ timestamp, nonce, wrapped, url: sign for
+     * another URL than the one the request goes to }); `headers` are set last.
      * Returns { status, json, text, bytes, headers, sent } (`sent`: the headers sent).
      */
     async request(method, pathAndQuery, { pair, body, sign = {}, headers = {} } = {}) {
       const bytes = body === undefined ? new Uint8Array() : typeof body === 'string' ? stringToU8a(body) : body;
       const sent = {
-        ...(pair ? signRequest(pair, gw.info.audience, method, pathAndQuery, bytes, sign) : {}),
+        ...(pair ? signRequest(pair, gw.info.audience, method, sign.url ?? `${gw.url}${pathAndQuery}`, bytes, sign) : {}),
         ...(bytes.length ? { 'content-type': 'application/fhir+json' } : {}),
         ...headers,
       };

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { gatewayBinary } from '../src/binaries.js';
-import { gatewayMessage } from '../src/gateway-sign.js';
+import { GATEWAY_SIGNING_SCHEME, gatewayMessage, gatewayTarget } from '../src/gateway-sign.js';
 
 const out = fileURLToPath(new URL('../../vectors/gateway-sign.json', import.meta.url));
 if (existsSync(out) && !process.argv.includes('--force')) {
@@ -40,24 +40,27 @@ const ST_MARYS = audience("St. Mary's Hospital");
 const LAKESIDE = audience('Lakeside General Hospital');
 
 const CASES = [
-  { name: 'GET of a record, empty body', suri: '//Alice', audience: ST_MARYS, method: 'GET', path_and_query: `/v1/records/${u8aToHex(blake2AsU8a(utf8('record-1'), 256))}`, body: new Uint8Array() },
+  // `url`: where the request is sent; its origin (as new URL(url).origin serializes it) and its
+  // path and query are signed. St. Mary's on a non-default https port, Lakeside on the default
+  // one (given as :443 in upper case: the origin has neither), a development gateway over http.
+  { name: 'GET of a record, empty body', suri: '//Alice', audience: ST_MARYS, method: 'GET', url: `https://records.stmarys.example:8801/v1/records/${u8aToHex(blake2AsU8a(utf8('record-1'), 256))}`, body: new Uint8Array() },
   {
     name: 'POST of a FHIR resource (UTF-8 body), the method given in lower case: the message has it in upper case',
     suri: '//Bob',
     audience: ST_MARYS,
     method: 'post',
-    path_and_query: '/fhir/Observation?_format=application/fhir%2Bjson',
+    url: 'https://records.stmarys.example:8801/fhir/Observation?_format=application/fhir%2Bjson',
     body: utf8('{"resourceType":"Observation","status":"final","code":{"text":"Hämoglobin 血红蛋白"},"valueQuantity":{"value":13.5,"unit":"g/dL"}}'),
   },
   {
-    name: 'GET with a query string, another gateway',
+    name: 'GET with a query string, another gateway, on the default https port (the origin omits it)',
     suri: '//Charlie',
     audience: LAKESIDE,
     method: 'GET',
-    path_and_query: '/v1/records?patient=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY&category=LabResults&limit=20',
+    url: 'https://Records.Lakeside.EXAMPLE:443/v1/records?patient=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY&category=LabResults&limit=20',
     body: new Uint8Array(),
   },
-  { name: 'PUT of a binary body (every byte value)', suri: '//Alice', audience: LAKESIDE, method: 'PUT', path_and_query: '/v1/uploads/scan-7.dcm', body: Uint8Array.from({ length: 256 }, (_, i) => i) },
+  { name: 'PUT of a binary body (every byte value), to a development gateway over http', suri: '//Alice', audience: LAKESIDE, method: 'PUT', url: 'http://127.0.0.1:8802/v1/uploads/scan-7.dcm', body: Uint8Array.from({ length: 256 }, (_, i) => i) },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'medchain-gateway-sign-vectors-'));
@@ -66,13 +69,16 @@ try {
   for (const [i, c] of CASES.entries()) {
     const bodyFile = join(dir, `body-${i}`);
     writeFileSync(bodyFile, c.body);
+    const { origin, pathAndQuery } = gatewayTarget(c.url);
+    // The gateway's `sign` takes the URL as given and serializes its origin itself.
     const line = execFileSync(
       gatewayBinary(),
-      ['sign', '--suri', c.suri, '--audience', c.audience, '--method', c.method, '--path', c.path_and_query, '--body-file', bodyFile, '--count', '1'],
+      ['sign', '--suri', c.suri, '--audience', c.audience, '--origin', c.url, '--method', c.method, '--path', pathAndQuery, '--body-file', bodyFile, '--count', '1'],
       { encoding: 'utf8' },
     ).trim();
-    const [account, timestamp, nonce, signature] = line.split('\t');
-    const message = gatewayMessage(blake2AsU8a, c.audience, c.method, c.path_and_query, timestamp, nonce, c.body);
+    const [account, timestamp, nonce, signature, signedFor] = line.split('\t');
+    if (signedFor !== origin) throw new Error(`case ${i} (${c.name}): the gateway signed for ${signedFor}, new URL(url).origin is ${origin}`);
+    const message = gatewayMessage(blake2AsU8a, origin, c.audience, c.method, pathAndQuery, timestamp, nonce, c.body);
     const publicKey = decodeAddress(account);
     // sr25519 over exactly these bytes (signatureVerify would also try them wrapped in <Bytes>).
     if (!sr25519Verify(message, signature, publicKey)) throw new Error(`case ${i} (${c.name}): the gateway's signature does not verify over src/gateway-sign.js's message`);
@@ -80,9 +86,11 @@ try {
     if (u8aToHex(stringToU8a(text)) !== u8aToHex(message)) throw new Error(`case ${i}: the message is not UTF-8 text`);
     cases.push({
       name: c.name,
+      url: c.url,
+      origin,
       audience: c.audience,
       method: c.method,
-      path_and_query: c.path_and_query,
+      path_and_query: pathAndQuery,
       timestamp: Number(timestamp),
       nonce,
       body: u8aToHex(c.body),
@@ -101,8 +109,8 @@ try {
 
 const description =
   'The gateway request-signing message (gateway/src/auth.rs `message`): ' +
-  'medchain-gateway/1\\n0x<audience>\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<nonce>\\n0x<blake2_256(body)>. ' +
+  `${GATEWAY_SIGNING_SCHEME}\\n<origin>\\n0x<audience>\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<nonce>\\n0x<blake2_256(body)>, where <origin> is new URL(url).origin of the URL the request is sent to. ` +
   'Each case was signed (raw, no <Bytes> wrapping) by `medchain-gateway sign --count 1`, which chose the timestamp and the nonce; ' +
   'the signature verifies over message_hex. Written by tests/testkit/tools/gen-gateway-sign-vectors.js.';
-writeFileSync(out, `${JSON.stringify({ scheme: 'medchain-gateway/1', description, cases }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ scheme: GATEWAY_SIGNING_SCHEME, description, cases }, null, 2)}\n`);
 console.log(`wrote ${out}: ${cases.length} cases, each signed by ${gatewayBinary()} and verified over the testkit's message`);
