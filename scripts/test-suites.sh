@@ -134,6 +134,7 @@ e2e_seconds() { # file -> measured seconds (2-core machine, cold run of 2026-12-
 	gateway-pruning.test.js) echo 172 ;;
 	fhir.test.js) echo 135 ;; # measured alone, 2026-12-07 22:20
 	epcis.test.js) echo 100 ;; # measured alone, 2026-12-07 23:25
+	prescriptions.test.js) echo 115 ;; # measured alone, 2026-12-08 03:30
 	bad-input.test.js) echo 117 ;;
 	drug-provenance.test.js) echo 106 ;;
 	clinical-trials.test.js) echo 68 ;;

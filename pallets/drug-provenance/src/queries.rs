@@ -53,6 +53,17 @@ impl<T: Config> Pallet<T> {
 		BatchOf::<T>::get(gtin, lot)
 	}
 
+	/// The product (GTIN) and the recall state of a batch, if it exists: what a pallet built
+	/// on this one (prescriptions) needs of a batch.
+	pub fn product_of_batch(batch_id: BatchId) -> Option<(Gtin, bool)> {
+		Batches::<T>::get(batch_id).map(|batch| (batch.gtin, batch.is_recalled()))
+	}
+
+	/// Whether a product with this GTIN is registered.
+	pub fn is_registered_product(gtin: &Gtin) -> bool {
+		Products::<T>::contains_key(gtin)
+	}
+
 	/// The batch with this id, if any (for the runtime API: the lot as plain bytes).
 	pub fn batch(batch_id: BatchId) -> Option<BatchInfoOf<T>> {
 		Batches::<T>::get(batch_id).map(|batch| batch.map_lot(|lot| lot.into_inner()))

@@ -27,7 +27,7 @@ pub mod weights;
 pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use frame_support::{traits::Get, weights::Weight};
 use medchain_primitives::Moment;
 use pallet_consortium::{Role, RoleProvider};
@@ -62,9 +62,11 @@ pub mod pallet {
 	/// The prescriptions a holder key holds, as stored.
 	pub type HeldOf<T> = BoundedVec<H256, <T as Config>::MaxPrescriptionsPerHolder>;
 
-	/// The pallet is configured on top of the drug-provenance pallet: it uses its consortium
-	/// (`Roles`), its clock (`Time`) and its governance origin (`GovernanceOrigin`, which
-	/// sets the prescription-only flags), and dispenses through it.
+	/// The pallet is a layer on the drug-provenance pallet (its `Config` extends that one's):
+	/// it uses its consortium (`Roles`), its clock (`Time`) and its governance origin
+	/// (`GovernanceOrigin`, which sets the prescription-only flags), asks it about batches
+	/// and products through its public functions (never its storage) and dispenses through
+	/// it (`do_dispense`); the drug ledger asks back only through its `DispensePolicy`.
 	#[pallet::config]
 	pub trait Config:
 		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_drug_provenance::Config
@@ -250,7 +252,7 @@ pub mod pallet {
 			<T as pallet_drug_provenance::Config>::GovernanceOrigin::ensure_origin(origin)?;
 			let gtin = Gtin::parse(&gtin).map_err(|_| Error::<T>::InvalidGtin)?;
 			ensure!(
-				pallet_drug_provenance::Products::<T>::contains_key(gtin),
+				pallet_drug_provenance::Pallet::<T>::is_registered_product(&gtin),
 				Error::<T>::UnknownProduct
 			);
 			if required {
@@ -353,9 +355,9 @@ pub mod pallet {
 			Self::advance_fill(&mut state, fill, opening.units_per_fill)?;
 			let mut fills = Fills::<T>::get(id);
 			ensure!(!fills.is_full(), Error::<T>::TooManyUnits);
-			let batch = pallet_drug_provenance::Batches::<T>::get(batch_id)
+			let (product, _) = pallet_drug_provenance::Pallet::<T>::product_of_batch(batch_id)
 				.ok_or(pallet_drug_provenance::Error::<T>::UnknownBatch)?;
-			ensure!(batch.gtin == opening.gtin, Error::<T>::ProductMismatch);
+			ensure!(product == opening.gtin, Error::<T>::ProductMismatch);
 
 			let serial_hash = pallet_drug_provenance::serial_hash(&serial);
 			let proof_len = u32::try_from(proof.siblings.len()).unwrap_or(u32::MAX);
@@ -488,8 +490,8 @@ pub mod pallet {
 				.into_iter()
 				.flat_map(|id| Fills::<T>::get(id).into_iter().map(move |unit| (id, unit)))
 				.filter(|(_, unit)| {
-					pallet_drug_provenance::Batches::<T>::get(unit.batch_id)
-						.is_some_and(|batch| batch.is_recalled())
+					pallet_drug_provenance::Pallet::<T>::product_of_batch(unit.batch_id)
+						.is_some_and(|(_, recalled)| recalled)
 				})
 				.collect()
 		}
