@@ -12,12 +12,18 @@
 //!   envelope.
 
 use super::*;
-use crate::Pallet as Prescriptions;
 use frame_benchmarking::v2::*;
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use pallet_consortium::Roles;
 use pallet_drug_provenance::{benchmarking as drug, expected_proof_len, MaxProofLen, SerialProof};
+
+/// A distinct hash per number.
+fn numbered(i: u32) -> H256 {
+	let mut bytes = [0u8; 32];
+	bytes[28..].copy_from_slice(&i.to_be_bytes());
+	H256(bytes)
+}
 
 /// `<Bytes>` + message + `</Bytes>`.
 fn wrapped(message: &[u8]) -> Vec<u8> {
@@ -105,7 +111,7 @@ mod benchmarks {
 
 		// The largest lists this call reads and writes.
 		let held: Vec<H256> = (0..T::MaxPrescriptionsPerHolder::get().saturating_sub(1))
-			.map(|i| H256::from_low_u64_be(u64::from(i) + 1))
+			.map(|i| numbered(i + 1))
 			.collect();
 		HolderPrescriptions::<T>::insert(&holder, BoundedVec::truncate_from(held));
 		let units: Vec<FilledUnit<T::AccountId>> = (0..T::MaxUnitsPerPrescription::get()
@@ -113,7 +119,7 @@ mod benchmarks {
 			.map(|i| FilledUnit {
 				fill: 1,
 				batch_id: u64::MAX,
-				serial_hash: H256::from_low_u64_be(u64::from(i)),
+				serial_hash: numbered(i),
 				pharmacy: pharmacy.clone(),
 				at: now,
 			})
@@ -138,7 +144,7 @@ mod benchmarks {
 		));
 	}
 
-	impl_benchmark_test_suite!(Prescriptions, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
 
 fn pallet_prescriptions_state_exists<T: Config>(id: H256) -> bool {
