@@ -7,3 +7,4 @@ export * from './src/chain.js';
 export * from './src/seed.js';
 export * from './src/gateway-sign.js';
 export * from './src/ss58.js';
+export * from './src/prescriptions.js';

@@ -607,3 +607,36 @@ fn the_invariants_catch_a_unit_counted_twice_or_lost() {
 		assert_ok!(Prescriptions::do_try_state());
 	});
 }
+
+#[test]
+fn the_js_encoding_is_the_pallets() {
+	// The same bytes are pinned in tests/testkit/test/prescriptions.test.js, which encodes
+	// them by hand for the JavaScript suites.
+	let p = Prescription::<sp_runtime::AccountId32> {
+		prescriber: [1; 32].into(),
+		holder: [2; 32].into(),
+		product: H256::repeat_byte(3),
+		fills: 3,
+		issued_at: 1_768_435_200_000,
+		expires_at: 1_770_000_000_000,
+		regulator_envelope: RegulatorEnvelope::truncate_from(vec![0xEE; 70]),
+	};
+	let expected = [
+		[1u8; 32].as_slice(),
+		&[2; 32],
+		&[3; 32],
+		&[3],
+		&1_768_435_200_000u64.to_le_bytes(),
+		&1_770_000_000_000u64.to_le_bytes(),
+		&[0x19, 0x01],
+		&[0xEE; 70],
+	]
+	.concat();
+	assert_eq!(p.encode(), expected);
+	assert_eq!(p.id(), H256(sp_io::hashing::blake2_256(&expected)));
+	let pharmacy: sp_runtime::AccountId32 = [7; 32].into();
+	assert_eq!(
+		fill_message(&H256::repeat_byte(0x11), 2, &pharmacy),
+		[b"medchain/rx/fill/1".as_slice(), &[0x11; 32], &[2], &[7; 32]].concat()
+	);
+}

@@ -8,8 +8,8 @@
 // exactly the holders who received the lot, in their own view; and what a third member
 // reads of the prescriptions pallet holds no product, quantity or salt.
 //
-// The token, its id and the signed messages are built here from their definitions
-// (pallets/prescriptions/README.md) with polkadot.js's SCALE types, as an app would.
+// The token, its id and the signed messages come from the testkit's encoding
+// (tests/testkit/src/prescriptions.js, pinned against the pallet's), as an app would make them.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,11 +20,12 @@ import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, describe, it } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
-import { stringToU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
-import { blake2AsU8a, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
+import { stringToU8a, u8aToHex, u8aToU8a } from '@polkadot/util';
+import { blake2AsU8a, cryptoWaitReady, randomAsHex, randomAsU8a } from '@polkadot/util-crypto';
 
 import { signAndWait, startNode, sudoAndWait, sudoResult } from '../lib/node.js';
 import { eventNames, findEvent, sameAccount, toNumber } from '../lib/values.js';
+import { fillMessage, issueMessage, prescriptionId, productCommitment } from '../../testkit/src/prescriptions.js';
 
 const TX_TIMEOUT = { timeout: 240_000 };
 const CLIENT = fileURLToPath(new URL('../../../clients/js/bin/medchain-client.js', import.meta.url));
@@ -77,32 +78,37 @@ describe('prescriptions: filled to the limit, refused by name, recalls reach the
 
   /** The prescriber's app: a token and its id, signed by the doctor. */
   const prescribe = async ({ holder, gtin = AMOXICILLIN, unitsPerFill, fills, validMs = 30 * DAY }) => {
-    const salt = randomAsHex(32);
-    const opening = { gtin: stringToU8a(gtin), unitsPerFill, salt };
-    // blake2-256 of SCALE (domain as bytes, GTIN [u8; 14], units per fill u16, salt [u8; 32]).
-    const preimage = api.createType('(Bytes, [u8; 14], u16, [u8; 32])', ['medchain/rx/product/1', opening.gtin, unitsPerFill, salt]).toU8a();
-    const product = u8aToHex(blake2AsU8a(preimage, 256));
+    const salt = randomAsU8a(32);
+    const opening = { gtin, unitsPerFill, salt };
+    const product = productCommitment(blake2AsU8a, opening);
     const issuedAt = await chainNow();
-    const token = {
-      prescriber: doctor.address,
-      holder: holder.address,
+    const fields = {
+      prescriber: keyring.decodeAddress(doctor.address),
+      holder: keyring.decodeAddress(holder.address),
       product,
       fills,
       issuedAt,
       expiresAt: issuedAt + BigInt(validMs),
-      regulatorEnvelope: u8aToHex(new Uint8Array(48).fill(0xee)),
+      regulatorEnvelope: new Uint8Array(48).fill(0xee),
     };
-    const encoded = api.createType('PalletPrescriptionsPrescription', token);
-    const id = blake2AsU8a(encoded.toU8a(), 256);
-    const prescriberSignature = { Sr25519: u8aToHex(doctor.sign(u8aConcat(stringToU8a('medchain/rx/issue/1'), id))) };
-    return { token, id: u8aToHex(id), idBytes: id, prescriberSignature, holder, opening, product, salt };
+    const id = prescriptionId(blake2AsU8a, fields);
+    const token = { ...fields, prescriber: doctor.address, holder: holder.address, product: u8aToHex(product), regulatorEnvelope: u8aToHex(fields.regulatorEnvelope) };
+    const prescriberSignature = { Sr25519: u8aToHex(doctor.sign(issueMessage(id))) };
+    return {
+      token,
+      id: u8aToHex(id),
+      idBytes: id,
+      prescriberSignature,
+      holder,
+      opening: { gtin: stringToU8a(gtin), unitsPerFill, salt: u8aToHex(salt) },
+      product: u8aToHex(product),
+      salt: u8aToHex(salt),
+    };
   };
 
   /** The holder's signature letting Riverside make fill `fill`. */
-  const fillSignature = (rx, fill, signer = rx.holder) => {
-    const message = u8aConcat(stringToU8a('medchain/rx/fill/1'), rx.idBytes, new Uint8Array([fill]), keyring.decodeAddress(riverside.address));
-    return { Sr25519: u8aToHex(signer.sign(message)) };
-  };
+  const fillSignature = (rx, fill, signer = rx.holder) =>
+    ({ Sr25519: u8aToHex(signer.sign(fillMessage(rx.idBytes, fill, keyring.decodeAddress(riverside.address)))) });
 
   const fillTx = (rx, lot, index, fill, holderSignature = fillSignature(rx, fill)) =>
     api.tx.prescriptions.dispensePrescribed(lot.batchId, lot.serials[index], proofOf(lot, index), {
