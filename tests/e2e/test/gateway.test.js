@@ -15,6 +15,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { u8aConcat, hexToString, hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady, randomAsHex } from '@polkadot/util-crypto';
 
 import { signAndWait, startNode, sudoAndWait, waitForFinalized } from '../lib/node.js';
-import { devCa, gatewayBinary, httpRequest, startGateway } from '../lib/gateway.js';
+import { devCa, devCerts, gatewayBinary, httpRequest, signRequest, startGateway } from '../lib/gateway.js';
 import { bytesToUtf8, enumName, field, findEvent, sameAccount, toBool, toNumber, unwrapOption } from '../lib/values.js';
 import { LAB_RESULTS, UNIT, labReport, sleep, storedRow } from '../lib/gateway-fixtures.js';
 
@@ -47,6 +48,45 @@ const phq9 = (id, score) => ({
   effectiveDateTime: '2026-12-02T10:00:00Z',
 });
 
+
+/**
+ * A server on 127.0.0.1 (https, the development certificate) that answers `GET /v1/info` with
+ * a byte copy of `gateway`'s and relays every other request (method, path, headers, body) to
+ * it, returning its answer: what a stolen member-admin key could point the chain's directory
+ * entry at. `relayed` lists what went through: { method, path, headers, status, bytes }.
+ */
+async function startRelay(gateway) {
+  const info = (await httpRequest(`${gateway.url}/v1/info`)).bytes;
+  const relayed = [];
+  const server = createHttpsServer({ cert: readFileSync(devCerts().cert), key: readFileSync(devCerts().key) }, (req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      if (req.method === 'GET' && req.url === '/v1/info') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(info);
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k)));
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      try {
+        const answer = await httpRequest(`${gateway.url}${req.url}`, { method: req.method, headers, body });
+        relayed.push({ method: req.method, path: req.url, headers, status: answer.status, bytes: answer.bytes });
+        const out = {};
+        answer.headers.forEach((v, k) => {
+          if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v;
+        });
+        res.writeHead(answer.status, out);
+        res.end(Buffer.from(answer.bytes));
+      } catch (e) {
+        res.writeHead(502);
+        res.end(String(e));
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `https://127.0.0.1:${server.address().port}`;
+  return { url, relayed, info, close: () => new Promise((resolve) => server.close(resolve)) };
+}
 
 /**
  * Bind a gateway's stored row to another record id (python3's sqlite3), as a follower that
@@ -321,6 +361,53 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     assert.equal(stranger.json.error, 'NotStaff');
   });
 
+  it('a relay (a server that copies A\'s /v1/info and forwards everything else to A) gets no document: B\'s doctor, allowed to read, signs for the relay\'s origin and is refused 401 WrongOrigin; the same request straight to A is served (issue #25)', TX, async (t) => {
+    if (!consentToB) return t.skip('needs B\'s logged read');
+    const relay = await startRelay(gwA);
+    try {
+      // The relay shows A's /v1/info byte for byte: signer and audience check out.
+      const shown = await httpRequest(`${relay.url}/v1/info`);
+      assert.deepEqual(Buffer.from(shown.bytes), Buffer.from(relay.info));
+      const info = JSON.parse(Buffer.from(shown.bytes).toString('utf8'));
+      assert.equal(info.audience, gwA.info.audience);
+      assert.equal(info.signer, gwA.info.signer);
+      // A's own origins, which the relay copied too: its own is not among them.
+      const relayOrigin = new URL(relay.url).origin;
+      assert.ok(info.origins.includes(new URL(gwA.url).origin), JSON.stringify(info.origins));
+      assert.ok(!info.origins.includes(relayOrigin), JSON.stringify(info.origins));
+
+      // The clinician signs for where the request goes (the directory entry's endpoint).
+      const url = `${relay.url}/v1/records/${recordId}`;
+      const sent = signRequest(keys.doctorB, info.audience, 'GET', url, new Uint8Array());
+      assert.equal(sent['x-medchain-origin'], relayOrigin);
+      const viaRelay = await httpRequest(url, { headers: sent });
+      const answer = JSON.parse(Buffer.from(viaRelay.bytes).toString('utf8'));
+      assert.equal(viaRelay.status, 401, JSON.stringify(answer));
+      assert.equal(answer.error, 'WrongOrigin');
+      assert.ok(answer.message.includes(relayOrigin) && answer.message.includes(new URL(gwA.url).origin), answer.message);
+      // The relay did forward it, and got the refusal, not the document.
+      assert.equal(relay.relayed.length, 1);
+      assert.equal(relay.relayed[0].status, 401);
+      assert.equal(relay.relayed[0].headers['x-medchain-signature'], sent['x-medchain-signature']);
+      // A relay that rewrites the origin header to A's breaks the signature.
+      const rewritten = signRequest(keys.doctorB, info.audience, 'GET', url, new Uint8Array());
+      const rewrite = await httpRequest(url, { headers: { ...rewritten, 'x-medchain-origin': new URL(gwA.url).origin } });
+      assert.equal(rewrite.status, 401);
+      assert.equal(JSON.parse(Buffer.from(rewrite.bytes).toString('utf8')).error, 'BadSignature');
+      const document = Buffer.from(JSON.stringify(labReport(131)));
+      for (const r of relay.relayed) {
+        assert.notEqual(r.status, 200, r.path);
+        assert.ok(!Buffer.from(r.bytes).includes(document) && !Buffer.from(r.bytes).toString('utf8').includes('resourceType'), 'the relay saw no document bytes');
+      }
+      // The same clinician, straight to A: served.
+      const direct = await fetchRecord(gwA, keys.doctorB, recordId);
+      assert.equal(direct.status, 200, direct.text);
+      assert.deepEqual(JSON.parse(direct.text), labReport(131));
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('purpose: Helix\'s Research consent and SecureCare\'s Insurance consent for the same lab results log no read (PurposeNotPermitted) and fetch nothing; Lakeside logs two records in one log_accesses and fetches both, each logged with its purpose', TX, async (t) => {
     if (!consentToB || !second) return t.skip('needs the consent to B and two records');
     const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 ?? 42 });
@@ -405,7 +492,7 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     assert.equal(evil.json.error, 'OriginNotAllowed');
     assert.equal(evil.headers.get('access-control-allow-origin'), null);
     // The listed page's preflight is answered with the signature headers.
-    const signed = 'x-medchain-account,x-medchain-timestamp,x-medchain-nonce,x-medchain-signature';
+    const signed = 'x-medchain-account,x-medchain-timestamp,x-medchain-nonce,x-medchain-signature,x-medchain-origin';
     const preflight = (origin) =>
       httpRequest(`${gwA.url}/v1/records/${recordId}`, {
         method: 'OPTIONS',
@@ -415,6 +502,7 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), PORTAL);
     assert.match(pre.headers.get('access-control-allow-headers'), /x-medchain-signature/);
+    assert.match(pre.headers.get('access-control-allow-headers'), /x-medchain-origin/);
     assert.equal((await preflight('https://evil.example')).status, 403);
     // Plain http to the https port: refused.
     const plain = await httpRequest(`${gwA.url.replace('https:', 'http:')}/v1/records/${recordId}`, { headers: raw.sent });
@@ -436,13 +524,19 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
     const forged = await fetchRecord(gwA, keys.nurseB, recordId, { headers: { 'x-medchain-account': keys.doctorB.address } });
     assert.equal(forged.status, 401);
     assert.equal(forged.json.error, 'BadSignature');
-    // Signed for B's gateway, sent to A's.
+    // Signed for B's gateway, sent to A's: for B's origin, refused by name.
     const wrongAudience = await gwB.request('GET', `/v1/records/${recordId}`, { pair: keys.doctorB });
     const misdirected = await gwA.request('GET', `/v1/records/${recordId}`, {
       headers: { ...wrongAudience.sent, 'x-medchain-nonce': wrongAudience.sent['x-medchain-nonce'] },
     });
     assert.equal(misdirected.status, 401);
-    assert.equal(misdirected.json.error, 'BadSignature');
+    assert.equal(misdirected.json.error, 'WrongOrigin');
+    // For B's audience at A's origin: the signature does not verify at A.
+    const otherAudience = await gwA.request('GET', `/v1/records/${recordId}`, {
+      headers: signRequest(keys.doctorB, gwB.info.audience, 'GET', `${gwA.url}/v1/records/${recordId}`, new Uint8Array()),
+    });
+    assert.equal(otherAudience.status, 401);
+    assert.equal(otherAudience.json.error, 'BadSignature');
     // B's own gateway holds no such document.
     assert.equal(wrongAudience.status, 404);
     assert.equal(wrongAudience.json.error, 'UnknownRecord');
@@ -545,6 +639,7 @@ describe('record gateway: two hospitals exchange a lab report under the patient\
         'x-medchain-timestamp': String(Date.now()),
         'x-medchain-nonce': 'abcdefabcdefabcdef',
         'x-medchain-signature': `0x${'ab'.repeat(64)}`,
+        'x-medchain-origin': new URL(gwA.url).origin,
       },
     });
     assert.equal(garbage.status, 401);
