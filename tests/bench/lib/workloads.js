@@ -9,11 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 
-export const WORKLOADS = ['transfer', 'anchor_record', 'anchor_batch', 'grant_consent', 'dispense', 'commit_data'];
+import { fillMessage, issueMessage, prescriptionId, productCommitment } from '../../testkit/src/prescriptions.js';
+
+export const WORKLOADS = ['transfer', 'anchor_record', 'anchor_batch', 'grant_consent', 'dispense', 'dispense_prescribed', 'commit_data'];
 
 const LAB_RESULTS = 16; // Categories bit of RecordCategory::LabResults
 const CATEGORY_BITS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const PROVIDER_GTIN = '09506000134352'; // GS1 example GTIN under Acme's genesis prefix 9506000
+const RX_GTIN = '09506000134369'; // a second product of Acme's, for dispense_prescribed
+const DAY = 86_400_000n;
 
 const rand32 = () => u8aToHex(randomBytes(32));
 
@@ -56,6 +60,13 @@ export function planWorkloads(ctx, selected, opts) {
   if (w.anchor_batch) w.anchor_batch.signers = makeKeys(keyring, run, 'anchor_batch-staff', S);
   if (w.grant_consent) w.grant_consent.signers = makeKeys(keyring, run, 'grant_consent-patient', Math.ceil(n / grantsPerPatient));
   if (w.dispense) w.dispense.signers = makeKeys(keyring, run, 'dispense-staff', S);
+  if (w.dispense_prescribed) {
+    // Each call is the first fill of its own prescription (the prescriber's signature is
+    // checked, the holder's list grows): one doctor, one holder key per prescription.
+    w.dispense_prescribed.signers = makeKeys(keyring, run, 'dispense_prescribed-staff', S);
+    [w.dispense_prescribed.doctor] = makeKeys(keyring, run, 'dispense_prescribed-doctor', 1);
+    w.dispense_prescribed.holders = makeKeys(keyring, run, 'dispense_prescribed-holder', n);
+  }
   if (w.commit_data) {
     w.commit_data.signers = makeKeys(keyring, run, 'commit_data-staff', S);
     w.commit_data.trials = Math.ceil(n / commitsPerTrial);
@@ -82,8 +93,12 @@ export async function setupWorkloads(ctx, w, opts, exec, batch) {
   const alice = [];
   const bob = [];
   const fund = 1000n * unit;
-  for (const name of ['transfer', 'anchor_record', 'anchor_batch', 'dispense', 'commit_data']) {
+  for (const name of ['transfer', 'anchor_record', 'anchor_batch', 'dispense', 'dispense_prescribed', 'commit_data']) {
     if (w[name]) for (const k of w[name].signers) alice.push(tx.balances.transferKeepAlive(k.address, fund));
+  }
+  if (w.dispense_prescribed) {
+    alice.push(tx.consortium.addStaff(w.dispense_prescribed.doctor.address));
+    for (const k of w.dispense_prescribed.signers) bob.push(tx.consortium.addStaff(k.address));
   }
   for (const name of ['anchor_record', 'anchor_batch', 'commit_data']) {
     if (w[name]) for (const k of w[name].signers) alice.push(tx.consortium.addStaff(k.address));
@@ -111,6 +126,18 @@ export async function setupWorkloads(ctx, w, opts, exec, batch) {
     wave1.push({ pair: dev.charlie, call: tx.drugProvenance.registerProduct(PROVIDER_GTIN, rand32()) });
     wave1.push({ pair: dev.charlie, call: tx.drugProvenance.commissionBatch(PROVIDER_GTIN, lot, expiry, n, tree.root()) });
   }
+  if (w.dispense_prescribed) {
+    const serialsTree = await loadSerialsTree();
+    const wl = w.dispense_prescribed;
+    wl.serials = Array.from({ length: n }, (_, i) => `RX${String(i).padStart(9, '0')}`);
+    wl.tree = serialsTree(wl.serials);
+    const year = new Date().getUTCFullYear() + 2;
+    wave1.push({ pair: dev.charlie, call: tx.drugProvenance.registerProduct(RX_GTIN, rand32()) });
+    wave1.push({
+      pair: dev.charlie,
+      call: tx.drugProvenance.commissionBatch(RX_GTIN, `R${ctx.run.toUpperCase()}`.slice(0, 20), `${String(year % 100).padStart(2, '0')}0630`, n, wl.tree.root()),
+    });
+  }
   if (w.commit_data) {
     const trials = [];
     for (let t = 0; t < w.commit_data.trials; t++) {
@@ -137,11 +164,16 @@ export async function setupWorkloads(ctx, w, opts, exec, batch) {
       wave2.push({ pair: p, call: tx.consent.grantConsent(dev.alice.address, { categories: LAB_RESULTS, access: { read: true, write: true } }, 'Treatment', null) });
     }
   }
-  if (w.dispense) {
-    const [ev] = found('drugProvenance', 'BatchCommissioned');
-    if (!ev) throw new Error('setup: no DrugProvenance.BatchCommissioned event');
-    w.dispense.batchId = ev.data.batchId.toNumber();
-    wave2.push({ pair: dev.charlie, call: tx.drugProvenance.ship(w.dispense.batchId, dev.bob.address, n) });
+  // The batches, told apart by their product.
+  const batchOf = (gtin) => {
+    const ev = found('drugProvenance', 'BatchCommissioned').find((e) => Buffer.from(e.data.gtin.toU8a()).toString() === gtin);
+    if (!ev) throw new Error(`setup: no DrugProvenance.BatchCommissioned event for ${gtin}`);
+    return ev.data.batchId.toNumber();
+  };
+  for (const [name, gtin] of [['dispense', PROVIDER_GTIN], ['dispense_prescribed', RX_GTIN]]) {
+    if (!w[name]) continue;
+    w[name].batchId = batchOf(gtin);
+    wave2.push({ pair: dev.charlie, call: tx.drugProvenance.ship(w[name].batchId, dev.bob.address, n) });
   }
   if (w.commit_data) {
     const ids = found('clinicalTrials', 'TrialRegistered').map((e) => e.data.trialId.toNumber());
@@ -149,14 +181,16 @@ export async function setupWorkloads(ctx, w, opts, exec, batch) {
     w.commit_data.trialIds = ids;
     wave2.push(...(await batch(dev.ferdie, ids.map((id) => tx.clinicalTrials.addSite(id, dev.alice.address)))));
   }
+  if (w.dispense_prescribed) w.dispense_prescribed.now = (await api.query.timestamp.now()).toBigInt();
   if (wave2.length) {
     log(`wave 2: ${wave2.length} extrinsics (patients' consents, shipment, trial sites)`);
     const r2 = await exec('setup-2', wave2);
-    if (w.dispense) {
-      const ev = r2.events.flat().find((e) => e && e.section === 'drugProvenance' && e.method === 'ShipmentSent');
-      if (!ev) throw new Error('setup: no DrugProvenance.ShipmentSent event');
-      log(`wave 3: Riverside receives shipment ${ev.data.shipmentId.toNumber()}`);
-      await exec('setup-3', [{ pair: dev.bob, call: tx.drugProvenance.receive(ev.data.shipmentId) }]);
+    const shipments = r2.events.flat().filter((e) => e && e.section === 'drugProvenance' && e.method === 'ShipmentSent');
+    const expected = (w.dispense ? 1 : 0) + (w.dispense_prescribed ? 1 : 0);
+    if (shipments.length !== expected) throw new Error(`setup: ${shipments.length} DrugProvenance.ShipmentSent events, expected ${expected}`);
+    if (expected) {
+      log(`wave 3: Riverside receives shipment(s) ${shipments.map((e) => e.data.shipmentId.toNumber()).join(', ')}`);
+      await exec('setup-3', shipments.map((e) => ({ pair: dev.bob, call: tx.drugProvenance.receive(e.data.shipmentId) })));
     }
   }
 }
@@ -194,6 +228,29 @@ export function buildCalls(ctx, w, name, n) {
       case 'dispense': {
         const p = wl.tree.proof(i);
         call = tx.drugProvenance.dispense(wl.batchId, wl.serials[i], { leafIndex: i, leafCount: p.numberOfLeaves, siblings: p.proof });
+        break;
+      }
+      case 'dispense_prescribed': {
+        const p = wl.tree.proof(i);
+        const holder = wl.holders[i];
+        const opening = { gtin: RX_GTIN, unitsPerFill: 1, salt: randomBytes(32) };
+        const fields = {
+          prescriber: ctx.keyring.decodeAddress(wl.doctor.address),
+          holder: ctx.keyring.decodeAddress(holder.address),
+          product: productCommitment(blake2AsU8a, opening),
+          fills: 1,
+          issuedAt: wl.now,
+          expiresAt: wl.now + 30n * DAY,
+          regulatorEnvelope: randomBytes(64),
+        };
+        const id = prescriptionId(blake2AsU8a, fields);
+        call = tx.prescriptions.dispensePrescribed(wl.batchId, wl.serials[i], { leafIndex: i, leafCount: p.numberOfLeaves, siblings: p.proof }, {
+          prescription: { ...fields, prescriber: wl.doctor.address, holder: holder.address, product: u8aToHex(fields.product), regulatorEnvelope: u8aToHex(fields.regulatorEnvelope) },
+          prescriberSignature: { Sr25519: u8aToHex(wl.doctor.sign(issueMessage(id))) },
+          fill: 1,
+          holderSignature: { Sr25519: u8aToHex(holder.sign(fillMessage(id, 1, ctx.keyring.decodeAddress(dev.bob.address)))) },
+          opening: { gtin: RX_GTIN, unitsPerFill: 1, salt: u8aToHex(opening.salt) },
+        });
         break;
       }
       case 'commit_data':
