@@ -19,7 +19,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { startNode, serveDist, chromiumPath, send, SHOTS, PORTAL } from './lib.js';
-import { startHospitals, seedHistory, chromiumTrustArgs, gatewayRequest, ensurePatient, spkiHash } from './hospitals.js';
+import { startHospitals, seedHistory, chromiumTrustArgs, gatewayRequest, httpsRequest, ensurePatient, spkiHash } from './hospitals.js';
 import { demoHistory } from './fixtures/history.js';
 
 const load = (f) => JSON.parse(fs.readFileSync(path.join(PORTAL, 'src/locales', f), 'utf8'));
@@ -374,7 +374,7 @@ test('break-glass: Riverbend takes emergency access once, reads the history, and
   await shot(patientPage, 'patient-break-glass-alert');
 });
 
-test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gateway, then at a server showing another signing key: the clinician view refuses both as gatewayMismatch (English, Chinese), asks neither for a document, and verifies Riverbend again once the entry is restored", async () => {
+test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gateway, then at a server showing another signing key: the clinician view refuses both as gatewayMismatch (English, Chinese), asks neither for a document; then at a relay that copies Riverbend's /v1/info and forwards every request to it: refused WrongOrigin (English, Chinese), the relay gets no document; Riverbend verifies again once the entry is restored", async () => {
   const riverbend = byKey('riverbend');
   const lakeside = byKey('lakeside');
   const admin = await keyOf(riverbend.admin); // what the thief holds
@@ -408,6 +408,42 @@ test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gat
   await new Promise((r) => stub.listen(0, '127.0.0.1', r));
   const stubUrl = `https://127.0.0.1:${stub.address().port}`;
 
+  // The thief's relay: Riverbend's own /v1/info, byte for byte (signer, audience and origins
+  // all check out), and every other request (preflights included) forwarded to Riverbend's
+  // gateway with its method, path, headers and body, the answer handed back. The portal signs
+  // for the relay's origin, where it sends the requests: Riverbend refuses them (issue #25).
+  const realInfo = (await httpsRequest(`${riverbend.url}/v1/info`, { caPem: riverbend.caPem })).text;
+  const relayed = [];
+  const upstream = new https.Agent({ ca: riverbend.caPem });
+  const relay = https.createServer({ cert: fs.readFileSync(path.join(certs, 'thief.pem')), key: fs.readFileSync(path.join(certs, 'thief.key')) }, (req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'GET' && req.url === '/v1/info') {
+        return res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': req.headers.origin ?? '*', vary: 'origin' }).end(realInfo);
+      }
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers.connection;
+      const forward = https.request(new URL(req.url, riverbend.url), { method: req.method, headers, agent: upstream }, (up) => {
+        const body = [];
+        up.on('data', (c) => body.push(c));
+        up.on('end', () => {
+          const bytes = Buffer.concat(body);
+          relayed.push({ method: req.method, url: req.url, status: up.statusCode, bytes });
+          const back = { ...up.headers };
+          delete back.connection;
+          delete back['transfer-encoding'];
+          res.writeHead(up.statusCode, back).end(bytes);
+        });
+      });
+      forward.on('error', (e) => res.writeHead(502).end(String(e)));
+      forward.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise((r) => relay.listen(0, '127.0.0.1', r));
+  const relayUrl = `https://127.0.0.1:${relay.address().port}`;
+
   // A browser that trusts the thief's certificate too (as it would a public CA's): what is
   // refused below is refused by the portal's /v1/info check, not by TLS.
   const browser2 = await chromium.launch({
@@ -417,7 +453,13 @@ test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gat
   try {
     const doctor = await (await browser2.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' })).newPage();
     doctor.on('pageerror', (e) => pageErrors.push(`st-marys (2nd browser): page error: ${e.message}`));
-    doctor.on('console', (m) => m.type() === 'error' && pageErrors.push(`st-marys (2nd browser): console.error: ${m.text()}`));
+    // Through the relay, the gateway's 401s are what is expected (the browser logs each).
+    let relaying = false;
+    doctor.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (relaying && /Failed to load resource: the server responded with a status of 401/.test(m.text())) return;
+      pageErrors.push(`st-marys (2nd browser): console.error: ${m.text()}`);
+    });
     const requests = [];
     doctor.on('request', (r) => requests.push(r.url()));
 
@@ -425,9 +467,11 @@ test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gat
     assert.ok(riverbendIds.size > 0, 'Riverbend holds documents the consent covers');
     const fromRiverbend = (items) => items.filter((i) => riverbendIds.has(i.id));
 
-    for (const { url, lang, what } of [
-      { url: lakeside.url, lang: 'en', what: "Lakeside's gateway (another organization)" },
-      { url: stubUrl, lang: 'zh-CN', what: 'a server showing another signing key' },
+    for (const { url, lang, what, reason } of [
+      { url: lakeside.url, lang: 'en', what: "Lakeside's gateway (another organization)", reason: 'clinician.gatewayMismatch' },
+      { url: stubUrl, lang: 'zh-CN', what: 'a server showing another signing key', reason: 'clinician.gatewayMismatch' },
+      { url: relayUrl, lang: 'en', what: "a relay copying Riverbend's /v1/info", reason: 'clinician.refused.WrongOrigin' },
+      { url: relayUrl, lang: 'zh-CN', what: "a relay copying Riverbend's /v1/info (Chinese)", reason: 'clinician.refused.WrongOrigin' },
     ]) {
       const cat = lang === 'en' ? en : zh;
       await setEntry(url);
@@ -435,8 +479,11 @@ test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gat
       assert.equal((await consentState(doctor)).state, 'granted', "St. Mary's reads under its Treatment consent");
       requests.length = 0;
       seen.length = 0;
+      relayed.length = 0;
+      relaying = url === relayUrl;
       const items = await assemble(doctor);
-      const refused = cat['clinician.notVerified'].replace('{reason}', cat['clinician.gatewayMismatch'].replace('{url}', url));
+      relaying = false;
+      const refused = cat['clinician.notVerified'].replace('{reason}', cat[reason].replace('{url}', url));
       const mine = fromRiverbend(items);
       assert.equal(mine.length, riverbendIds.size, `${what}: Riverbend's documents are on the timeline`);
       for (const i of mine) {
@@ -450,6 +497,18 @@ test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gat
       );
       // The portal asked the entry's server who it is, and nothing more of it.
       assert.ok(requests.includes(`${url}/v1/info`), `${what}: /v1/info was asked (${requests.join(', ')})`);
+      if (url === relayUrl) {
+        // The portal did send the relay signed requests (signed for the relay's origin); the
+        // relay forwarded each to Riverbend, which refused it: no document bytes went through.
+        const fetched = relayed.filter((r) => r.method === 'GET' && [...riverbendIds].some((id) => r.url.includes(id)));
+        assert.equal(fetched.length, riverbendIds.size, `${what}: relayed ${relayed.map((r) => `${r.method} ${r.url} ${r.status}`).join(', ')}`);
+        for (const r of fetched) {
+          assert.equal(r.status, 401, `${what}: ${r.url} ${r.status}`);
+          assert.equal(JSON.parse(r.bytes.toString('utf8')).error, 'WrongOrigin');
+        }
+        assert.ok(relayed.every((r) => r.status !== 200 && !r.bytes.toString('utf8').includes('resourceType')), `${what}: no document went through the relay`);
+        continue;
+      }
       assert.deepEqual(requests.filter((u) => [...riverbendIds].some((id) => u.includes(id))), [], `${what}: a Riverbend document was requested`);
       if (url === stubUrl) assert.deepEqual([...new Set(seen)], ['GET /v1/info'], `the thief's server saw: ${seen.join(', ')}`);
     }
@@ -466,6 +525,9 @@ test("a stolen admin key re-points Riverbend's directory entry at Lakeside's gat
       await browser2.close().catch(() => {});
       stub.closeAllConnections();
       await new Promise((r) => stub.close(() => r()));
+      relay.closeAllConnections();
+      await new Promise((r) => relay.close(() => r()));
+      upstream.destroy();
     }
   }
 });
