@@ -43,9 +43,9 @@
 //                           through it (201: anchored and finalized); then `upgrade` as above;
 //                           then a second upload, also anchored. For each anchor: the block
 //                           holding its RecordAnchored and that block's parent run the expected
-//                           spec_version (103 before, 104 after), and the anchoring extrinsic's
+//                           spec_version (104 before, 105 after, today), and the anchoring extrinsic's
 //                           signature verifies over its payload with that spec_version and not
-//                           with the other one (so the gateway signed the second one for 103).
+//                           with the other one (so the gateway signed the second one for 104).
 //                           The patient is then served the first document (salted hash = the
 //                           anchored one). The gateway is killed and its data dir removed in all
 //                           cases. Returns the new spec_version.
