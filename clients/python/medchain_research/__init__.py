@@ -8,6 +8,7 @@
     mr.trial_audit("medchain.duckdb", "NCT90000002", url="ws://127.0.0.1:9944")
     mr.batch_trace("medchain.duckdb", "09506000134352", "SEEDB2", png="trace.png")  # DataFrame
     mr.audit_bundle("medchain.duckdb", patient=None, since_block=None)  # FHIR Bundle of AuditEvents (dict)
+    mr.flags("medchain.duckdb", grace_days=30)              # fraud flags for regulators (dict)
 """
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ import asyncio
 
 from .analysis import export, format_summary, format_trial_audit, recompute_chain, summary, trial_audit
 from .fhir_audit import audit_bundle, audit_events
+from .flags import flags, format_flags
 from .trace import batch_trace, plot_recalls, plot_records
 
 __version__ = "0.1.0"
 __all__ = ["index", "summary", "format_summary", "export", "trial_audit", "format_trial_audit", "batch_trace",
-           "plot_records", "plot_recalls", "connect", "recompute_chain", "seed", "audit_events", "audit_bundle"]
+           "plot_records", "plot_recalls", "connect", "recompute_chain", "seed", "audit_events", "audit_bundle",
+           "flags", "format_flags"]
 
 
 def index(url: str, db_path: str, follow: bool = False, until: int | None = None, chunk: int = 200, log=None) -> dict:
@@ -36,8 +39,9 @@ def connect(db_path: str):
     return db.connect(db_path, read_only=True)
 
 
-def seed(url: str, patients: int = 300) -> dict:
-    """Write the synthetic demo data set to a dev node; returns the manifest."""
+def seed(url: str, patients: int = 300, with_fraud: bool = False) -> dict:
+    """Write the synthetic demo data set to a dev node (`with_fraud`: and each kind of fraud
+    `flags` finds, once); returns the manifest."""
     from .seed import seed as _seed
 
-    return asyncio.run(_seed(url, patients))
+    return asyncio.run(_seed(url, patients, with_fraud=with_fraud))

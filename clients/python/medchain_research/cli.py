@@ -7,7 +7,8 @@
     medchain-research batch-trace  09506000134352 SEEDB2 --db medchain.duckdb --png trace.png
     medchain-research plot         --db medchain.duckdb --out plots/
     medchain-research audit-events --db medchain.duckdb [--patient SS58] [--since-block N] [--out audit.json]
-    medchain-research seed         --url ws://127.0.0.1:9944 --manifest seed-manifest.json
+    medchain-research flags        --db medchain.duckdb [--json] [--grace-days 30]
+    medchain-research seed         --url ws://127.0.0.1:9944 --manifest seed-manifest.json [--with-fraud]
 """
 from __future__ import annotations
 
@@ -87,10 +88,22 @@ def main(argv=None) -> int:
     p.add_argument("--until-block", type=int, help="only up to this block")
     p.add_argument("--out", help="write the Bundle here (default: stdout)")
 
+    from .flags import GRACE_DAYS, MAD_K, MIN_ATTEMPTS, MIN_COUNT, WINDOW_HOURS
+    p = sub.add_parser("flags", help="fraud flags for regulators, from public chain data (README, \"Fraud flags\")")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--min-count", type=int, default=MIN_COUNT, help=f"break-glass: never flag this many or fewer per window (default {MIN_COUNT})")
+    p.add_argument("--mad-k", type=float, default=MAD_K, help=f"break-glass: flag above median + k x MAD (default {MAD_K:g})")
+    p.add_argument("--window-hours", type=float, default=WINDOW_HOURS, help=f"break-glass: window length (default {WINDOW_HOURS} h: UTC days)")
+    p.add_argument("--grace-days", type=float, default=GRACE_DAYS, help=f"diversion: days allowed after a recall or expiry (default {GRACE_DAYS})")
+    p.add_argument("--min-attempts", type=int, default=MIN_ATTEMPTS, help=f"refused dispensing: attempts per pharmacy (default {MIN_ATTEMPTS})")
+
     p = sub.add_parser("seed", help="write the synthetic demo data set to a dev node")
     p.add_argument("--url", default=DEFAULT_URL)
     p.add_argument("--patients", type=int, default=300)
     p.add_argument("--manifest", default="seed-manifest.json")
+    p.add_argument("--with-fraud", action="store_true", help="add each kind of fraud `flags` finds, once")
+    p.add_argument("--fraud-only", action="store_true", help="add only the frauds to a chain this seeder seeded (its --manifest)")
 
     a = ap.parse_args(argv)
     if a.cmd == "index":
@@ -155,9 +168,14 @@ def main(argv=None) -> int:
                 if cov[t] > since]
         if gaps:
             print(f"note: this index holds {' and '.join(gaps)}; index again into a new file for the ones before", file=sys.stderr)
+    elif a.cmd == "flags":
+        from .flags import flags, format_flags
+        r = flags(a.db, min_count=a.min_count, k=a.mad_k, window_hours=a.window_hours, grace_days=a.grace_days, min_attempts=a.min_attempts)
+        print(json.dumps(r, indent=1, default=str) if a.json else format_flags(r))
     elif a.cmd == "seed":
         from .seed import main as seed_main
-        return seed_main(["--url", a.url, "--patients", str(a.patients), "--manifest", a.manifest])
+        return seed_main(["--url", a.url, "--patients", str(a.patients), "--manifest", a.manifest]
+                         + (["--with-fraud"] if a.with_fraud else []) + (["--fraud-only"] if a.fraud_only else []))
     return 0
 
 

@@ -29,7 +29,7 @@ PRUNED_HINT = ("the node no longer has the state of block {n} (events live in st
                "(medchain-node --state-pruning archive), or keep `index --follow` running so it never falls more than "
                "the node's pruning window (256 blocks by default) behind")
 
-MEDCHAIN_PALLETS = {"Consortium", "PatientIdentity", "Consent", "HealthRecords", "DrugProvenance", "ClinicalTrials", "Governance"}
+MEDCHAIN_PALLETS = {"Consortium", "PatientIdentity", "Consent", "HealthRecords", "DrugProvenance", "ClinicalTrials", "Governance", "Prescriptions"}
 
 
 def _ts(ms: int) -> Optional[dt.datetime]:

@@ -267,11 +267,18 @@ class Seeder:
         await self.send(ferdie, "ClinicalTrials", "publish_results", {"trial_id": t1, "results_hash": h256("seed/NCT90000001/results"), "reported_outcomes": bvec([h256(o) for o in o1])})
         await self.send(ferdie, "ClinicalTrials", "publish_results", {"trial_id": t2, "results_hash": h256("seed/NCT90000002/results"),
                                                                       "reported_outcomes": bvec([h256(o2[0]), h256(o2[2]), h256("t2/post-hoc: body weight at week 12")])})
-        await self.wave("double dispense attempt, results", expect_fail={dd: "DrugProvenance.SerialAlreadyDispensed"})
+        # The recalled batch's holders act on the recall: the pharmacy rejects the shipment in
+        # transit (its units go back to the distributor), the distributor destroys what it holds.
+        await self.send(bob, "DrugProvenance", "reject_shipment", {"shipment_id": shipment_id["B2"]}, "reject recalled shipment B2")
+        await self.send(dave, "DrugProvenance", "destroy_units", {"batch_id": batch_id["SEEDB2"], "quantity": 30, "reason": "Recalled"},
+                        "destroy recalled SEEDB2 (held)")
+        await self.wave("double dispense attempt, results, recall acted on", expect_fail={dd: "DrugProvenance.SerialAlreadyDispensed"})
 
         # ---- wave 8: the pharmacy's suspect report -------------------------------------
         await self.send(bob, "DrugProvenance", "report_suspect", {"batch_id": batch_id["SEEDA1"], "serial": "SNA00001", "reason": "DoubleDispense"}, "report suspect")
-        await self.wave("suspect report")
+        await self.send(dave, "DrugProvenance", "destroy_units", {"batch_id": batch_id["SEEDB2"], "quantity": 20, "reason": "Recalled"},
+                        "destroy recalled SEEDB2 (returned)")
+        await self.wave("suspect report, returned recalled units destroyed")
         last_block = self.sub.scanned
 
         # ---- expected summary ----------------------------------------------------------
@@ -317,6 +324,126 @@ class Seeder:
         }
 
 
+GTIN_RX = "09506000134369"  # a second product of Acme's, made prescription-only by the fraud seed
+PRODUCT_DOMAIN, ISSUE_DOMAIN, FILL_DOMAIN = b"medchain/rx/product/1", b"medchain/rx/issue/1", b"medchain/rx/fill/1"
+
+
+def rx_product_commitment(gtin: str, units_per_fill: int, salt: bytes) -> bytes:
+    """`ProductOpening::commitment` (pallets/prescriptions/src/types.rs): blake2-256 of the SCALE
+    encoding of (PRODUCT_DOMAIN, GTIN as [u8; 14], units per fill u16, salt [u8; 32])."""
+    return blake2_256(compact(len(PRODUCT_DOMAIN)) + PRODUCT_DOMAIN + gtin.encode() + units_per_fill.to_bytes(2, "little") + salt)
+
+
+def rx_id(prescriber: bytes, holder: bytes, product: bytes, fills: int, issued_at: int, expires_at: int, envelope: bytes) -> bytes:
+    """A `Prescription`'s id: blake2-256 of its SCALE encoding (AccountId32s, H256, u8, u64, u64,
+    BoundedVec<u8>)."""
+    return blake2_256(prescriber + holder + product + bytes([fills]) + issued_at.to_bytes(8, "little") + expires_at.to_bytes(8, "little")
+                      + compact(len(envelope)) + envelope)
+
+
+async def seed_fraud(c: Chain, manifest: dict, log=print) -> dict:
+    """Each kind of fraud `flags` looks for, once, on a chain the demo seeder seeded (its
+    manifest): returns the manifest's `fraud` part, with the flags expected (README, "Fraud
+    flags"). Done after the clean seed, so the clean data set is a prefix of this one.
+
+    - break-glass outlier: six staff keys of three hospitals break the glass once or twice,
+      one staff key of Harbor General five times (the runtime's per-key limit per window),
+      against five patients;
+    - diversion: batch SEEDC3 shipped to the distributor, received, recalled by the
+      regulator; the distributor neither returns nor destroys it (the expiry case cannot be
+      reached in test time: expiry dates are days and no batch may be commissioned expired);
+    - refused dispensing: the product GTIN_RX made prescription-only (sudo), then Riverside
+      Pharmacy dispenses a unit of it without a prescription (`PrescriptionRequired`) and
+      fills a prescription with a forged holder signature (`Prescriptions.BadHolderSignature`).
+    """
+    self = Seeder(c, int(manifest.get("patients", 300)), log)
+    kp = Keypair.from_uri
+    alice, bob, charlie, dave, eve = (kp(s) for s in ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve"])
+    northside, lakeside, harbor = (kp(s) for s, name, _ in NEW_ORGS if name != "Central Pharmacy")
+    props = await c.rpc("system_properties", [])
+    decimals = int(props.get("tokenDecimals", 12) if not isinstance(props.get("tokenDecimals"), list) else props["tokenDecimals"][0])
+    # Staff keys: (key, hospital admin, break-glass count).
+    plan = [(alice, 1), (alice, 2), (northside, 1), (northside, 2), (lakeside, 1), (lakeside, 1), (harbor, 5)]
+    staff = [(kp(f"//MedChainSeed/staff/{i}"), org, n) for i, (org, n) in enumerate(plan)]
+    rogue = staff[-1]
+
+    # ---- fraud wave 1: staff keys, a prescription-only product, two batches ----------------
+    for k, org, _ in staff:
+        await self.send(org, "Consortium", "add_staff", {"account": k.ss58_address}, f"add staff {k.ss58_address}")
+        await self.send(alice, "Balances", "transfer_keep_alive", {"dest": k.ss58_address, "value": 100 * 10**decimals})
+    await self.send(charlie, "DrugProvenance", "register_product", {"gtin": GTIN_RX, "metadata_hash": h256("seed/product/oxycodone-10")})
+    expiry = f"{(dt.date.today().year + 2) % 100:02d}1231"
+    serials = {"SEEDC3": [f"SNC{i:05d}" for i in range(1, 41)], "SEEDR1": [f"SNR{i:05d}" for i in range(1, 11)]}
+    com = {}
+    for lot, gtin in (("SEEDC3", GTIN), ("SEEDR1", GTIN_RX)):
+        root = "0x" + merkle_root([x.encode() for x in serials[lot]]).hex()
+        com[lot] = await self.send(charlie, "DrugProvenance", "commission_batch", {"gtin": gtin, "lot": lot, "expiry": expiry,
+                                                                                   "quantity": len(serials[lot]), "serials_root": root}, f"commission {lot}")
+    r = await self.wave("fraud: staff keys, prescription-only product, batches")
+    bid = {lot: event_attrs(r[h], "DrugProvenance", "BatchCommissioned")[0]["batch_id"] for lot, h in com.items()}
+
+    # ---- fraud wave 2: break-glass; shipments; the product made prescription-only ----------
+    n = self.n
+    pool = iter(range(5, n - 3))  # registered patients (the last two were erased)
+    glass = []
+    for k, org, count in staff:
+        for _ in range(count):
+            i = next(pool)
+            glass.append(await self.send(k, "Consent", "break_glass", {"patient": kp(f"//MedChainSeed/patient/{i}").ss58_address, "reason_code": 1},
+                                         f"break glass {k.ss58_address} patient {i}"))
+    ship_c3 = await self.send(charlie, "DrugProvenance", "ship", {"batch_id": bid["SEEDC3"], "to": dave.ss58_address, "quantity": 40}, "ship SEEDC3")
+    ship_r1 = await self.send(charlie, "DrugProvenance", "ship", {"batch_id": bid["SEEDR1"], "to": bob.ss58_address, "quantity": 10}, "ship SEEDR1")
+    rule = await c.s.compose_call("Prescriptions", "set_prescription_only", {"gtin": GTIN_RX, "required": True})
+    await self.send(alice, "Sudo", "sudo", {"call": rule}, "sudo(set_prescription_only)")
+    r = await self.wave("fraud: break-glass, shipments, prescription-only rule")
+    sid = {k: event_attrs(r[h], "DrugProvenance", "ShipmentSent")[0]["shipment_id"] for k, h in (("C3", ship_c3), ("R1", ship_r1))}
+
+    # ---- fraud wave 3: receipts; the refused dispenses -------------------------------------
+    await self.send(dave, "DrugProvenance", "receive", {"shipment_id": sid["C3"]})
+    await self.send(bob, "DrugProvenance", "receive", {"shipment_id": sid["R1"]})
+    r = await self.wave("fraud: receipts")
+
+    def proof(serial):
+        ser = serials["SEEDR1"]
+        idx = ser.index(serial)
+        return {"leaf_index": idx, "leaf_count": len(ser), "siblings": bvec(["0x" + x.hex() for x in merkle_proof([x.encode() for x in ser], idx)])}
+    plain = await self.send(bob, "DrugProvenance", "dispense", {"batch_id": bid["SEEDR1"], "serial": "SNR00001", "proof": proof("SNR00001")},
+                            "dispense a prescription-only unit without a prescription")
+    # A genuine prescription (St. Mary's admin prescribes to a holder key), filled with a
+    # holder signature the pharmacy made itself.
+    holder, forger = kp("//MedChainSeed/rx/holder/1"), kp("//MedChainSeed/rx/forger")
+    salt = blake2_256(b"seed/rx/salt/1")
+    now = int(time.time() * 1000)
+    product = rx_product_commitment(GTIN_RX, 1, salt)
+    envelope = b"\x00" * 16
+    presc = {"prescriber": alice.ss58_address, "holder": holder.ss58_address, "product": "0x" + product.hex(), "fills": 1,
+             "issued_at": now, "expires_at": now + 30 * 86400 * 1000, "regulator_envelope": "0x" + envelope.hex()}
+    pid = rx_id(alice.public_key, holder.public_key, product, 1, now, presc["expires_at"], envelope)
+    fill_msg = FILL_DOMAIN + pid + bytes([1]) + bob.public_key
+    rx = {"prescription": presc, "prescriber_signature": {"Sr25519": "0x" + alice.sign(ISSUE_DOMAIN + pid).hex()}, "fill": 1,
+          "holder_signature": {"Sr25519": "0x" + forger.sign(fill_msg).hex()},
+          "opening": {"gtin": "0x" + GTIN_RX.encode().hex(), "units_per_fill": 1, "salt": "0x" + salt.hex()}}
+    forged = await self.send(bob, "Prescriptions", "dispense_prescribed", {"batch_id": bid["SEEDR1"], "serial": "SNR00002",
+                                                                           "proof": proof("SNR00002"), "rx": rx}, "fill with a forged holder signature")
+    await self.send(eve, "DrugProvenance", "recall_batch", {"batch_id": bid["SEEDC3"], "reason_code": 3}, "recall SEEDC3")
+    r = await self.wave("fraud: refused dispenses, recall", expect_fail={plain: "DrugProvenance.PrescriptionRequired",
+                                                                      forged: "Prescriptions.BadHolderSignature"})
+    last = self.sub.scanned
+    await wait_finalized(c, last)
+    return {
+        "last_block": last,
+        "batch_ids": bid,
+        "gtin_rx": GTIN_RX,
+        "expected_flags": [
+            {"flag": "break_glass_outlier", "organization": harbor.ss58_address, "staff": rogue[0].ss58_address, "count": rogue[2]},
+            {"flag": "diversion", "organization": dave.ss58_address, "batch_id": bid["SEEDC3"], "held": 40},
+            {"flag": "refused_dispensing", "organization": bob.ss58_address, "attempts": 2,
+             "errors": {"DrugProvenance.PrescriptionRequired": 1, "Prescriptions.BadHolderSignature": 1}},
+        ],
+        "break_glass": {k.ss58_address: cnt for k, _, cnt in staff},
+    }
+
+
 def month_of(ms: int) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).strftime("%Y-%m")
 
@@ -329,12 +456,17 @@ async def wait_finalized(c: Chain, block: int, timeout: float = 120.0) -> None:
         await asyncio.sleep(0.5)
 
 
-async def seed(url: str, patients: int = 300, log=print) -> dict:
+async def seed(url: str, patients: int = 300, log=print, with_fraud: bool = False) -> dict:
     async with Chain(url) as c:
         t = time.time()
-        log(f"seeding {url}: {patients} patients")
+        log(f"seeding {url}: {patients} patients" + (", with each kind of fraud once" if with_fraud else ""))
         manifest = await Seeder(c, patients, log).run()
+        manifest["patients"] = patients
         await wait_finalized(c, manifest["last_block"])
+        if with_fraud:
+            manifest["clean_last_block"] = manifest["last_block"]
+            manifest["fraud"] = await seed_fraud(c, manifest, log)
+            manifest["last_block"] = manifest["fraud"]["last_block"]
         manifest["seconds"] = round(time.time() - t, 1)
         log(f"seeded {manifest['extrinsics']} extrinsics in {manifest['seconds']}s, finalized up to block {manifest['last_block']}")
         return manifest
@@ -345,8 +477,22 @@ def main(argv=None) -> int:
     ap.add_argument("--url", default=os.environ.get("MEDCHAIN_URL", "ws://127.0.0.1:9944"))
     ap.add_argument("--patients", type=int, default=300)
     ap.add_argument("--manifest", default="seed-manifest.json")
+    ap.add_argument("--with-fraud", action="store_true", help="add each kind of fraud `flags` finds, once (after the clean data set)")
+    ap.add_argument("--fraud-only", action="store_true", help="add only the frauds, to a chain this seeder seeded (reads and "
+                    "updates --manifest)")
     a = ap.parse_args(argv)
-    m = asyncio.run(seed(a.url, a.patients))
+    if a.fraud_only:
+        with open(a.manifest) as f:
+            m = json.load(f)
+
+        async def run():
+            async with Chain(a.url) as c:
+                return await seed_fraud(c, m)
+        m["clean_last_block"] = m["last_block"]
+        m["fraud"] = asyncio.run(run())
+        m["last_block"] = m["fraud"]["last_block"]
+    else:
+        m = asyncio.run(seed(a.url, a.patients, with_fraud=a.with_fraud))
     with open(a.manifest, "w") as f:
         json.dump(m, f, indent=1)
     print(f"manifest: {a.manifest}")
