@@ -18,6 +18,26 @@ use frame_system::RawOrigin;
 use pallet_consortium::Roles;
 use pallet_drug_provenance::{benchmarking as drug, expected_proof_len, MaxProofLen, SerialProof};
 
+/// A [`BenchmarkHelper`] for runtimes whose accounts and signatures come from sr25519 keys
+/// (`AccountId32`, `MultiSignature`): keys generated in the benchmark's keystore.
+pub struct Sr25519BenchmarkHelper;
+
+impl<AccountId, Signature> BenchmarkHelper<AccountId, Signature> for Sr25519BenchmarkHelper
+where
+	AccountId: From<sp_core::sr25519::Public>,
+	Signature: From<sp_core::sr25519::Signature>,
+{
+	fn sign(index: u32, message: &[u8]) -> (AccountId, Signature) {
+		const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"rxbm");
+		// A secret URI (the keystore wants UTF-8).
+		let seed = alloc::format!("//medchain-benchmark-{index}").into_bytes();
+		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, Some(seed));
+		let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &public, message)
+			.expect("the keystore signs with the key it just generated");
+		(public.into(), signature.into())
+	}
+}
+
 /// A distinct hash per number.
 fn numbered(i: u32) -> H256 {
 	let mut bytes = [0u8; 32];

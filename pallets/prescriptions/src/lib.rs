@@ -13,6 +13,8 @@ pub use pallet::*;
 	clippy::arithmetic_side_effects
 )]
 mod benchmarking;
+#[cfg(feature = "runtime-benchmarks")]
+pub use benchmarking::Sr25519BenchmarkHelper;
 mod invariants;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // a test's overflow is a failed test
@@ -505,28 +507,6 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	/// Key number `index` (the same account for the same index) and its signature over
 	/// `message` as given.
 	fn sign(index: u32, message: &[u8]) -> (AccountId, Signature);
-}
-
-/// A [`BenchmarkHelper`] for runtimes whose accounts and signatures come from sr25519 keys
-/// (`AccountId32`, `MultiSignature`): keys generated in the benchmark's keystore.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct Sr25519BenchmarkHelper;
-
-#[cfg(feature = "runtime-benchmarks")]
-impl<AccountId, Signature> BenchmarkHelper<AccountId, Signature> for Sr25519BenchmarkHelper
-where
-	AccountId: From<sp_core::sr25519::Public>,
-	Signature: From<sp_core::sr25519::Signature>,
-{
-	fn sign(index: u32, message: &[u8]) -> (AccountId, Signature) {
-		const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"rxbm");
-		// A secret URI (the keystore wants UTF-8).
-		let seed = alloc::format!("//medchain-benchmark-{index}").into_bytes();
-		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, Some(seed));
-		let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &public, message)
-			.expect("the keystore signs with the key it just generated");
-		(public.into(), signature.into())
-	}
 }
 
 /// The message a prescriber's staff key signs for a prescription: `medchain/rx/issue/1` ++ id.

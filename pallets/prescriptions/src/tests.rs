@@ -357,6 +357,9 @@ fn only_a_pharmacy_dispenses() {
 			Fill::new(&batch, 0, &p, 1, &o).at(DOCTOR, HOSPITAL).submit(),
 			pallet_consortium::Error::<Test>::MissingRole
 		);
+		// A batch that does not exist.
+		let unknown = Batch { id: batch.id + 100, serials: batch.serials.clone() };
+		assert_noop!(Fill::new(&unknown, 0, &p, 1, &o).submit(), DrugError::UnknownBatch);
 		// Pharmacy B holds no unit of A's batch.
 		assert_noop!(
 			Fill::new(&batch, 0, &p, 1, &o).at(PHARMACIST_B, PHARMACY_B).submit(),
